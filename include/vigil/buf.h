@@ -1,0 +1,32 @@
+/*
+ * buf.h: growable output byte buffer (data is start..len). Appends take
+ * explicit lengths. On allocation failure the buffer sets ->oom and further
+ * appends are ignored, so writers check once at the end.
+ */
+#ifndef VIGIL_BUF_H
+#define VIGIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;
+};
+
+void	vg_buf_init(struct vg_buf *);
+void	vg_buf_free(struct vg_buf *);
+void	vg_buf_reset(struct vg_buf *);	/* len = 0, keeps memory */
+int	vg_buf_reserve(struct vg_buf *, size_t extra);
+void	vg_buf_add(struct vg_buf *, const void *, size_t);
+void	vg_buf_addc(struct vg_buf *, char);
+void	vg_buf_adds(struct vg_buf *, const char *);	/* NUL-terminated */
+void	vg_buf_add_u64(struct vg_buf *, uint64_t);
+void	vg_buf_add_i64(struct vg_buf *, int64_t);
+void	vg_buf_printf(struct vg_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * event.h: an audit event (all records sharing node, time and serial) as
+ * handed out by the grouper (src/group.c). Every pointer in it lives in the
+ * event's arena and is valid only during the event callback.
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#include <stdint.h>
+
+#include "vigil/arena.h"
+#include "vigil/str.h"
+
+struct vg_erec {
+	uint32_t	 type;
+	struct vg_str	 type_name;	/* as written in text input, else empty */
+	struct vg_str	 body;		/* arena copy, NUL-terminated */
+	struct vg_str	 enriched;	/* arena copy; empty if none */
+};
+
+#define VG_EV_EOE	0x01	/* completed by an EOE record */
+#define VG_EV_SINGLE	0x02	/* single-record type, complete at once */
+#define VG_EV_TIMEOUT	0x04	/* flushed by the end-of-event timer */
+#define VG_EV_FLUSHED	0x08	/* flushed at end of input / shutdown */
+#define VG_EV_LATE	0x10	/* records for an event already emitted */
+#define VG_EV_EVICTED	0x20	/* flushed early: too many pending events */
+
+struct vg_event {
+	struct vg_str	 node;		/* empty if none */
+	uint64_t	 sec;
+	uint32_t	 msec;
+	uint32_t	 serial;
+	uint32_t	 flags;		/* VG_EV_* */
+	struct vg_erec	*recs;		/* in arrival order */
+	size_t		 nrecs;
+	struct vg_arena	 arena;		/* owns everything above; reset on emit */
+};
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * group.h: joins records into events by (node, time, serial); completes
+ * them at EOE, at once for single-record types, or after a timeout.
+ */
+#ifndef VIGIL_GROUP_H
+#define VIGIL_GROUP_H
+
+#include <stdint.h>
+
+#include "vigil/event.h"
+#include "vigil/record.h"
+
+struct vg_group;
+
+/* Called once per complete event; ev is recycled when it returns. */
+typedef void	vg_event_cb(struct vg_event *ev, void *arg);
+
+struct vg_group_opts {
+	uint64_t	timeout_ms;	/* end-of-event timeout, default 2000 */
+	size_t		max_pending;	/* events open at once; oldest flushed
+					 * beyond it (default 4096) */
+	size_t		max_event_bytes; /* arena limit per event (default
+					  * 8 MiB); records beyond are counted
+					  * and dropped */
+};
+
+struct vg_group_stats {
+	uint64_t	records;	/* records accepted */
+	uint64_t	events;		/* events emitted */
+	uint64_t	timeouts;	/* events flushed by timeout */
+	uint64_t	evicted;	/* flushed because max_pending */
+	uint64_t	late;		/* records after their event was out */
+	uint64_t	gaps;		/* serials missing (possible loss) */
+	uint64_t	oversize;	/* records dropped: event too big */
+};
+
+/* opts may be NULL for defaults. Returns NULL with errno on failure. */
+struct vg_group	*vg_group_new(const struct vg_group_opts *, vg_event_cb *,
+		    void *arg);
+void		 vg_group_free(struct vg_group *);
+
+/*
+ * Adds one record (copied; rec may be reused after the call). now_ms is
+ * the clock used for timeouts: wall clock for live input, the records' own
+ * time for replay. May emit events through the callback. Returns 0, or -1
+ * with errno (ENOMEM) if the record could not be kept (counted).
+ */
+int		 vg_group_add(struct vg_group *, const struct vg_record *,
+		    uint64_t now_ms);
+/* Emits every event whose first record is older than now_ms - timeout. */
+void		 vg_group_expire(struct vg_group *, uint64_t now_ms);
+/* Emits all pending events (end of input, shutdown). */
+void		 vg_group_flush(struct vg_group *);
+/* Earliest time at which vg_group_expire() would emit something;
+ * UINT64_MAX if nothing is pending. */
+uint64_t	 vg_group_deadline(const struct vg_group *);
+size_t		 vg_group_pending(const struct vg_group *);
+const struct vg_group_stats *vg_group_stats(const struct vg_group *);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * input.h: where records come from. Live inputs (netlink unicast and
+ * multicast, src/netlink.c + src/inputs/) run on the libevent loop and feed
+ * the pipeline; replay (src/inputs/replay.c) reads log files synchronously.
+ */
+#ifndef VIGIL_INPUT_H
+#define VIGIL_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct vg_pipeline;
+
+struct vg_input_opts {
+	int		force;		/* take the audit pid from a live holder */
+	int		no_enable;	/* do not set enabled=1 */
+	int		discard;	/* receive and drop (benchmark floor) */
+	size_t		rcvbuf;		/* SO_RCVBUF(FORCE) bytes; 0 = 64 MiB */
+	unsigned	batch_delay_ms;	/* wait after a short batch so messages
+					 * coalesce (default 2; 0 = off) */
+};
+
+struct vg_input;
+
+/* Unicast: becomes the audit daemon (pid), enables audit unless no_enable,
+ * adds the self-exclusion rule. Returns NULL (logged) on failure. */
+struct vg_input	*vg_input_unicast(struct event_base *, struct vg_pipeline *,
+		    const struct vg_input_opts *);
+/* Multicast: read-only AUDIT_NLGRP_READLOG subscriber; changes nothing. */
+struct vg_input	*vg_input_multicast(struct event_base *, struct vg_pipeline *,
+		    const struct vg_input_opts *);
+/* Restores the kernel state the input changed (pid, enabled, own rule). */
+void		 vg_input_close(struct vg_input *);
+/* Writes a state line (counters, kernel status) to fd (SIGCONT dump). */
+void		 vg_input_dump(struct vg_input *, int fd);
+
+/* Replay: reads each file ("-" = stdin) line by line into the pipeline,
+ * time from the records; flushes at the end. Returns 0, -1 if a file could
+ * not be opened (logged; the others are still read). */
+int		 vg_replay_files(struct vg_pipeline *, char *const files[],
+		    int nfiles);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * output.h: the output interface. One .c per output under src/outputs/,
+ * each exporting one const struct vg_output_ops, listed in src/output.c.
+ * Configured as "NAME:ARG" (e.g. "json:/var/log/vigil.json", "json:-").
+ */
+#ifndef VIGIL_OUTPUT_H
+#define VIGIL_OUTPUT_H
+
+#include <stdint.h>
+
+#include "vigil/event.h"
+#include "vigil/node.h"
+
+struct vg_output;
+
+struct vg_output_stats {
+	uint64_t	sent;		/* events written */
+	uint64_t	failed;		/* write errors */
+	uint64_t	dropped;	/* events not written (queue full...) */
+	uint64_t	queued;		/* currently queued */
+	uint64_t	spooled;
+};
+
+struct vg_output_ops {
+	const char	*name;		/* "json", "raw", ... */
+	int		 needs_doc;	/* write() wants the decoded document */
+	/* arg: text after "NAME:". Returns 0 or -1 with errno (and logs). */
+	int		(*open)(struct vg_output *, const char *arg);
+	/* doc is NULL unless needs_doc. Returns 0 or -1 (counted failed). */
+	int		(*write)(struct vg_output *, const struct vg_event *,
+			    const struct vg_node *doc);
+	int		(*flush)(struct vg_output *);	/* may be NULL */
+	int		(*reopen)(struct vg_output *);	/* may be NULL */
+	void		(*close)(struct vg_output *);
+};
+
+struct vg_output {
+	const struct vg_output_ops	*ops;
+	void				*priv;		/* owned by ops */
+	char				*spec;		/* "NAME:ARG" as given */
+	struct vg_output_stats		 stats;
+	struct vg_output		*next;
+};
+
+/* Finds the ops for a name (length-delimited), or NULL. */
+const struct vg_output_ops *vg_output_lookup(const char *, size_t);
+/* Parses "NAME:ARG", opens it. NULL with errno/logged message on failure. */
+struct vg_output	*vg_output_open(const char *spec);
+int			 vg_output_write(struct vg_output *,
+			    const struct vg_event *, const struct vg_node *);
+void			 vg_output_close(struct vg_output *);
+
+#endif

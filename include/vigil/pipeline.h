@@ -1,0 +1,49 @@
+/*
+ * pipeline.h: records in, events out. Inputs call vg_pipeline_record();
+ * the pipeline groups, decodes (once, only if someone needs the document),
+ * runs the filter chain and writes every output.
+ */
+#ifndef VIGIL_PIPELINE_H
+#define VIGIL_PIPELINE_H
+
+#include <stdint.h>
+
+#include "vigil/filter.h"
+#include "vigil/group.h"
+#include "vigil/output.h"
+#include "vigil/record.h"
+
+struct vg_counters {
+	uint64_t	records;	/* records received */
+	uint64_t	events;		/* events emitted */
+	uint64_t	parse_errors;	/* lines/tokens not understood */
+	uint64_t	enobufs;	/* netlink receive overruns */
+	uint64_t	gaps;		/* missing serials */
+	uint64_t	timeouts;	/* events flushed by timeout */
+	uint64_t	late;		/* records after their event */
+	uint64_t	foreign;	/* netlink messages not from the kernel */
+	uint64_t	dropped;	/* events dropped by filters */
+};
+
+struct vg_pipeline;
+
+struct vg_pipeline	*vg_pipeline_new(const struct vg_group_opts *);
+void			 vg_pipeline_free(struct vg_pipeline *);
+void			 vg_pipeline_add_output(struct vg_pipeline *,
+			    struct vg_output *);
+void			 vg_pipeline_add_filter(struct vg_pipeline *,
+			    struct vg_filter *);
+/* One record (copied). now_ms as for vg_group_add(). */
+void			 vg_pipeline_record(struct vg_pipeline *,
+			    const struct vg_record *, uint64_t now_ms);
+/* A line that could not be parsed as a record: counted, logged limited. */
+void			 vg_pipeline_bad_line(struct vg_pipeline *,
+			    const char *, size_t);
+void			 vg_pipeline_expire(struct vg_pipeline *, uint64_t now_ms);
+uint64_t		 vg_pipeline_deadline(const struct vg_pipeline *);
+void			 vg_pipeline_flush(struct vg_pipeline *);	/* all */
+void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
+struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
+void			 vg_pipeline_dump(struct vg_pipeline *, int fd);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * record.h: one audit record and the record/field parser (src/parse.c).
+ * Parsing never allocates: every slice points into the caller's line or
+ * netlink payload and is valid only as long as that memory is.
+ */
+#ifndef VIGIL_RECORD_H
+#define VIGIL_RECORD_H
+
+#include <stdint.h>
+
+#include "vigil/str.h"
+
+#define VG_ENRICH_SEP	'\x1d'	/* auditd ENRICHED separator */
+#define VG_MAX_RECORD	(64 * 1024)	/* longest line/payload accepted */
+
+/* One record. Header parsed; body left as text for vg_fields_*(). */
+struct vg_record {
+	uint32_t	 type;		/* record type number (0 = unknown) */
+	struct vg_str	 type_name;	/* name as written in text input,
+					 * e.g. "UNKNOWN[1329]"; empty for netlink */
+	struct vg_str	 node;		/* node= value; empty if none */
+	uint64_t	 sec;		/* audit(sec.msec:serial) */
+	uint32_t	 msec;
+	uint32_t	 serial;
+	struct vg_str	 body;		/* after "): ", up to the 0x1D if any;
+					 * trailing newline/CR stripped */
+	struct vg_str	 enriched;	/* after 0x1D; empty if none */
+	struct vg_str	 line;		/* whole input line / payload */
+};
+
+/*
+ * Parses one text log line (auditd RAW or ENRICHED, with or without
+ * "node=" prefix; also the syslog form "... audit: type=N audit(...)").
+ * Returns 0, or -1 with errno EINVAL if the line is not a record (rec->line
+ * is still set so the caller can report it).
+ */
+int	vg_parse_line(const char *line, size_t len, struct vg_record *rec);
+
+/*
+ * Parses the payload of a netlink audit message of the given type:
+ * "audit(sec.msec:serial): body". Returns 0 or -1 (EINVAL).
+ */
+int	vg_parse_netlink(uint16_t type, const char *payload, size_t len,
+	    struct vg_record *rec);
+
+/* How a value was written. */
+enum vg_vkind {
+	VG_V_BARE = 0,		/* key=value */
+	VG_V_QUOTED,		/* key="value" (quotes stripped) */
+	VG_V_SQUOTED,		/* key='value' not a nested msg (stripped) */
+	VG_V_NULL,		/* key=(null) */
+	VG_V_UNSET,		/* key=? */
+	VG_V_NONE,		/* bare word without '=' (value empty) */
+	VG_V_BRACED,		/* key={ ... } (enriched SADDR), braces kept */
+};
+
+#define VG_FF_NESTED	0x01	/* came from inside msg='...' */
+#define VG_FF_ENRICHED	0x02	/* came from after the 0x1D separator */
+
+struct vg_field {
+	struct vg_str	key;
+	struct vg_str	val;
+	uint8_t		kind;	/* enum vg_vkind */
+	uint8_t		flags;	/* VG_FF_* */
+};
+
+/*
+ * Field tokenizer: a finite-state machine over a record body (and then its
+ * enriched part). Usage:
+ *	struct vg_fields it; struct vg_field f;
+ *	vg_fields_begin(&it, rec->body, rec->enriched);
+ *	while (vg_fields_next(&it, &f) == 1) ...
+ * The msg='...' of user records is descended into: its fields come out
+ * flagged VG_FF_NESTED (the outer "msg" itself is not returned unless its
+ * content has no key=value form, then it comes out as a VG_V_SQUOTED field).
+ * Returns 1 for a field, 0 at the end; malformed text never stops it: the
+ * tokenizer resynchronises at the next space and counts it in ->errors.
+ */
+struct vg_fields {
+	const char	*p, *end;	/* current position in current part */
+	struct vg_str	 enriched;	/* part still to do, if any */
+	const char	*nest_end;	/* end of msg='...' content, or NULL */
+	uint8_t		 flags;		/* flags for fields of current part */
+	unsigned	 errors;	/* malformed tokens skipped */
+};
+
+void	vg_fields_begin(struct vg_fields *, struct vg_str body,
+	    struct vg_str enriched);
+int	vg_fields_next(struct vg_fields *, struct vg_field *);
+
+/*
+ * Hex decoding of audit "encoded" values (e.g. proctitle=2F62696E...).
+ * vg_is_hex: non-empty, even length, only [0-9A-F] (either case).
+ * vg_hex_decode writes len/2 bytes to out (caller sizes it) and returns
+ * the count, or -1 if not hex.
+ */
+int	vg_is_hex(struct vg_str);
+long	vg_hex_decode(struct vg_str, char *out);
+
+#endif

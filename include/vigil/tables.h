@@ -1,0 +1,68 @@
+/*
+ * tables.h: lookups over the gperf-generated keyword tables (gperf/*.gperf):
+ * record types, field interpretation, syscalls per arch, errno names.
+ * All returned strings are static.
+ */
+#ifndef VIGIL_TABLES_H
+#define VIGIL_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Record types: all of linux/audit.h plus the userspace ranges. */
+int		 vg_type_by_name(const char *, size_t);	/* -1 if unknown */
+const char	*vg_type_name(uint32_t type);		/* NULL if unknown */
+
+/* How a field's value is interpreted (after the field dictionary). */
+enum vg_fkind {
+	VG_FK_STR = 0,		/* plain text */
+	VG_FK_ENCODED,		/* hex-encoded when not quoted */
+	VG_FK_INT,		/* decimal number */
+	VG_FK_HEX,		/* hexadecimal number (a0..a3 ...) */
+	VG_FK_UID,		/* uid (4294967295 = unset) */
+	VG_FK_GID,
+	VG_FK_SES,		/* session id (4294967295 = unset) */
+	VG_FK_ARCH,		/* audit arch, hex (c000003e) */
+	VG_FK_SYSCALL,		/* syscall number, needs arch */
+	VG_FK_EXIT,		/* syscall exit: negative = -errno */
+	VG_FK_SUCCESS,		/* yes/no */
+	VG_FK_MODE,		/* octal file mode */
+	VG_FK_SOCKADDR,		/* hex-encoded struct sockaddr */
+	VG_FK_PERM,		/* rwxa permission mask */
+	VG_FK_KEY,		/* rule key; 0x01 separates several */
+	VG_FK_PROCTITLE,	/* hex, NUL-separated argv */
+	VG_FK_OCTAL,		/* other octal numbers */
+	VG_FK_SIGNAL,
+	VG_FK_CAP,		/* capability bitmap, hex */
+	VG_FK_RESULT,		/* res=success|failed|1|0 */
+};
+enum vg_fkind	 vg_field_kind(const char *key, size_t len);	/* STR if unknown */
+
+/* Architectures named in audit records (arch= is AUDIT_ARCH_*). */
+enum vg_arch {
+	VG_ARCH_UNKNOWN = 0,
+	VG_ARCH_X86_64,
+	VG_ARCH_I386,
+	VG_ARCH_AARCH64,
+	VG_ARCH_ARM,
+	VG_ARCH_PPC64,
+	VG_ARCH_PPC64LE,
+	VG_ARCH_S390X,
+	VG_ARCH_RISCV64,
+};
+enum vg_arch	 vg_arch_from_audit(uint32_t audit_arch);
+uint32_t	 vg_arch_to_audit(enum vg_arch);
+const char	*vg_arch_name(enum vg_arch);	/* "x86_64"; NULL if unknown */
+enum vg_arch	 vg_arch_by_name(const char *, size_t);	/* also b32/b64 */
+
+/* Syscall names per arch; tables for x86_64, i386, aarch64 at least. */
+const char	*vg_syscall_name(enum vg_arch, int nr);	/* NULL if unknown */
+int		 vg_syscall_number(enum vg_arch, const char *, size_t); /* -1 */
+/* Number of syscall slots for an arch (for -S all), 0 if no table. */
+int		 vg_syscall_max(enum vg_arch);
+
+/* errno names: 2 <-> "ENOENT". */
+const char	*vg_errno_name(int);		/* NULL if unknown */
+int		 vg_errno_number(const char *, size_t);	/* -1 if unknown */
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * buf.c: growable output buffer. Allocation failure is sticky (->oom) so
+ * writers check once; the buffer never overflows.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/buf.h"
+
+void
+vg_buf_init(struct vg_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void
+vg_buf_free(struct vg_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+void
+vg_buf_reset(struct vg_buf *b)
+{
+	b->len = 0;
+	b->oom = 0;
+}
+
+int
+vg_buf_reserve(struct vg_buf *b, size_t extra)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom)
+		return -1;
+	if (b->cap - b->len > extra)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap - b->len <= extra) {
+		if (cap > SIZE_MAX / 2)
+			goto oom;
+		cap *= 2;
+	}
+	if ((p = realloc(b->data, cap)) == NULL)
+		goto oom;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+oom:
+	b->oom = 1;
+	return -1;
+}
+
+void
+vg_buf_add(struct vg_buf *b, const void *p, size_t n)
+{
+	if (n == 0 || vg_buf_reserve(b, n) == -1)
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+void
+vg_buf_addc(struct vg_buf *b, char c)
+{
+	if (vg_buf_reserve(b, 1) == -1)
+		return;
+	b->data[b->len++] = c;
+}
+
+void
+vg_buf_adds(struct vg_buf *b, const char *s)
+{
+	vg_buf_add(b, s, strlen(s));
+}
+
+void
+vg_buf_add_u64(struct vg_buf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	vg_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+vg_buf_add_i64(struct vg_buf *b, int64_t v)
+{
+	if (v < 0) {
+		vg_buf_addc(b, '-');
+		vg_buf_add_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else
+		vg_buf_add_u64(b, (uint64_t)v);
+}
+
+void
+vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || vg_buf_reserve(b, (size_t)n + 1) == -1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
