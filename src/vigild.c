@@ -1,9 +1,330 @@
-/* vigild.c: placeholder until the pipeline lands (same session). */
+/*
+ * vigild.c: startup, command line, signals and the libevent loop. Owns no
+ * parsing or I/O logic of its own: it wires config, inputs, pipeline,
+ * filters and outputs together and tears them down in reverse.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/config.h"
+#include "vigil/input.h"
+#include "vigil/log.h"
+#include "vigil/pipeline.h"
+
+#define EXIT_USAGE	2
+#define EXIT_CONFIG	6	/* like auditd */
+
+enum {
+	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
+	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION, OPT_HELP,
+	OPT_CHECK,
+};
+
+static const struct option longopts[] = {
+	{ "foreground",		no_argument,		NULL, 'f' },
+	{ "config",		required_argument,	NULL, 'c' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "multicast",		no_argument,		NULL, OPT_MULTICAST },
+	{ "replay",		required_argument,	NULL, OPT_REPLAY },
+	{ "end-of-event-timeout", required_argument,	NULL, OPT_EOE_TIMEOUT },
+	{ "force",		no_argument,		NULL, OPT_FORCE },
+	{ "discard",		no_argument,		NULL, OPT_DISCARD },
+	{ "batch-delay",	required_argument,	NULL, OPT_BATCH_DELAY },
+	{ "no-enable",		no_argument,		NULL, OPT_NO_ENABLE },
+	{ "check",		no_argument,		NULL, OPT_CHECK },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: vigild [-f] [-c FILE] [--multicast | --replay FILE...]\n"
+"              [-o json:PATH]... [--end-of-event-timeout SEC]\n"
+"  -f, --foreground          stay in the foreground, log to stderr\n"
+"  -c, --config FILE         vigild.conf (default " VG_CONF_DEFAULT
+" if present)\n"
+"  -o, --output NAME:ARG     output (repeatable): json:PATH, raw:PATH;\n"
+"                            PATH - is stdout; replaces config outputs\n"
+"      --multicast           read-only subscriber beside auditd\n"
+"      --replay FILE...      read audit logs (- = stdin) and exit\n"
+"      --end-of-event-timeout SEC  write events without EOE after SEC\n"
+"      --force               take the audit pid from a live daemon\n"
+"      --no-enable           do not set the kernel's enabled flag\n"
+"      --batch-delay MS      coalescing delay after a short batch (2)\n"
+"      --discard             receive and drop (benchmark floor)\n"
+"      --check               check the configuration and exit\n"
+"  -v, --verbose             more diagnostics (repeat for debug)\n"
+"      --version, --help\n");
+}
+
+static int
+parse_uint(const char *opt, const char *s, unsigned min, unsigned max,
+    unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno || *end != '\0' || v < min ||
+	    v > max) {
+		fprintf(stderr, "vigild: %s: bad value \"%s\" (expected "
+		    "%u..%u)\n", opt, s, min, max);
+		exit(EXIT_USAGE);
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+struct run {
+	struct event_base	*base;
+	struct vg_pipeline	*pl;
+	struct vg_input		*in;
+	const char		*conf_path;
+};
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct run *r = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		vg_log_info("signal %d: stopping", (int)sig);
+		event_base_loopbreak(r->base);
+		break;
+	case SIGHUP:
+	case SIGUSR1:
+		vg_log_info("signal %d: reopening outputs", (int)sig);
+		vg_pipeline_flush_outputs(r->pl);
+		vg_pipeline_reopen_outputs(r->pl);
+		break;
+	case SIGCONT:
+		vg_pipeline_dump(r->pl, STDERR_FILENO);
+		if (r->in != NULL)
+			vg_input_dump(r->in, STDERR_FILENO);
+		break;
+	}
+}
+
+static int
+add_outputs(struct vg_pipeline *pl, const struct vg_config *c)
+{
+	struct vg_output *o;
+	int i;
+
+	for (i = 0; i < c->noutputs; i++) {
+		if ((o = vg_output_open(c->outputs[i])) == NULL) {
+			fprintf(stderr, "vigild: cannot open output \"%s\"\n",
+			    c->outputs[i]);
+			return -1;
+		}
+		vg_pipeline_add_output(pl, o);
+	}
+	return 0;
+}
+
+static int
+run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGCONT };
+	struct event *sev[sizeof(sigs) / sizeof(sigs[0])];
+	size_t i;
+	int rc = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((r->base = event_base_new()) == NULL)
+		vg_fatalx("event_base_new failed");
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sev[i] = evsignal_new(r->base, sigs[i], on_signal, r);
+		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
+			vg_fatalx("cannot watch signal %d", sigs[i]);
+	}
+	if (c->multicast)
+		r->in = vg_input_multicast(r->base, r->pl, io);
+	else
+		r->in = vg_input_unicast(r->base, r->pl, io);
+	if (r->in == NULL)
+		rc = 1;
+	else if (event_base_dispatch(r->base) == -1) {
+		vg_log_warnx("event loop failed");
+		rc = 1;
+	}
+	/* restore the kernel first: nothing below may stop that */
+	if (r->in != NULL)
+		vg_input_close(r->in);
+	vg_pipeline_flush(r->pl);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		event_free(sev[i]);
+	event_base_free(r->base);
+	return rc;
+}
 
 int
-main(void)
+main(int argc, char *argv[])
 {
-	fprintf(stderr, "vigild: not built yet\n");
-	return 1;
+	struct vg_config conf, cli;
+	struct vg_input_opts io;
+	struct vg_group_opts go;
+	struct vg_err err;
+	struct run r;
+	char msg[256];
+	const char *conf_path = NULL;
+	char **replay = NULL;
+	unsigned eoe = 0, delay = 0;
+	int ch, nreplay = 0, fg = 0, verbose = 0, check = 0, i, rc;
+	int multicast = 0, have_delay = 0, no_enable = 0;
+
+	memset(&io, 0, sizeof(io));
+	memset(&cli, 0, sizeof(cli));
+	if ((replay = calloc((size_t)argc + 1, sizeof(*replay))) == NULL)
+		return 1;
+	while ((ch = getopt_long(argc, argv, "fc:o:v", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			fg = 1;
+			break;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'o':
+			if (vg_config_set(&cli, "output", optarg, msg,
+			    sizeof(msg)) == -1) {
+				fprintf(stderr, "vigild: -o: %s\n", msg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case OPT_MULTICAST:
+			multicast = 1;
+			break;
+		case OPT_REPLAY:
+			replay[nreplay++] = optarg;
+			break;
+		case OPT_EOE_TIMEOUT:
+			parse_uint("--end-of-event-timeout", optarg, 1, 3600,
+			    &eoe);
+			break;
+		case OPT_FORCE:
+			io.force = 1;
+			break;
+		case OPT_DISCARD:
+			io.discard = 1;
+			break;
+		case OPT_BATCH_DELAY:
+			parse_uint("--batch-delay", optarg, 0, 1000, &delay);
+			have_delay = 1;
+			break;
+		case OPT_NO_ENABLE:
+			no_enable = 1;
+			break;
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case OPT_VERSION:
+			printf("vigild %s\n", VIGIL_VERSION);
+			return 0;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	/* "--replay a b c": the files after the first are operands */
+	for (i = optind; i < argc; i++) {
+		if (nreplay == 0) {
+			fprintf(stderr, "vigild: unexpected argument \"%s\"\n",
+			    argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		replay[nreplay++] = argv[i];
+	}
+	if (multicast && nreplay) {
+		fprintf(stderr, "vigild: --multicast and --replay exclude "
+		    "each other\n");
+		return EXIT_USAGE;
+	}
+	vg_log_init("vigild", fg || nreplay || check, verbose);
+
+	vg_config_defaults(&conf);
+	if (conf_path == NULL && nreplay == 0 &&
+	    access(VG_CONF_DEFAULT, R_OK) == 0)
+		conf_path = VG_CONF_DEFAULT;
+	if (conf_path != NULL) {
+		rc = vg_config_load(&conf, conf_path, &err);
+		if (rc != 0) {
+			if (rc == -1)
+				fprintf(stderr, "vigild: %s: %s\n", err.file,
+				    err.msg);
+			return EXIT_CONFIG;
+		}
+	}
+	if (cli.noutputs) {	/* -o replaces the configured outputs */
+		for (i = 0; i < conf.noutputs; i++)
+			free(conf.outputs[i]);
+		memcpy(conf.outputs, cli.outputs, sizeof(cli.outputs));
+		conf.noutputs = cli.noutputs;
+		cli.noutputs = 0;
+	}
+	if (conf.noutputs == 0)
+		(void)vg_config_set(&conf, "output", "json:-", msg, sizeof(msg));
+	if (eoe)
+		conf.end_of_event_timeout = eoe;
+	if (have_delay)
+		conf.batch_delay_ms = delay;
+	if (multicast)
+		conf.multicast = 1;
+	if (no_enable)
+		conf.enable = 0;
+	if (check) {
+		printf("%s: ok\n", conf_path ? conf_path : "(defaults)");
+		vg_config_free(&conf);
+		return 0;
+	}
+
+	memset(&go, 0, sizeof(go));
+	go.timeout_ms = (uint64_t)conf.end_of_event_timeout * 1000;
+	go.max_pending = conf.max_pending_events;
+	go.max_event_bytes = conf.max_event_bytes;
+	memset(&r, 0, sizeof(r));
+	r.conf_path = conf_path;
+	if ((r.pl = vg_pipeline_new(&go)) == NULL)
+		vg_fatal("pipeline");
+	if (add_outputs(r.pl, &conf) == -1) {
+		vg_pipeline_free(r.pl);
+		return EXIT_CONFIG;
+	}
+	if (nreplay) {
+		rc = vg_replay_files(r.pl, replay, nreplay) == -1 ? 1 : 0;
+	} else {
+		io.rcvbuf = conf.rcvbuf;
+		io.batch_delay_ms = conf.batch_delay_ms;
+		io.no_enable = !conf.enable;
+		if (!fg && daemon(0, 0) == -1)
+			vg_fatal("daemon");
+		rc = run_live(&r, &conf, &io);
+	}
+	if (verbose)
+		vg_pipeline_dump(r.pl, STDERR_FILENO);
+	vg_pipeline_free(r.pl);
+	vg_config_free(&conf);
+	free(replay);
+	return rc;
 }

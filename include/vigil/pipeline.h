@@ -43,6 +43,9 @@ void			 vg_pipeline_expire(struct vg_pipeline *, uint64_t now_ms);
 uint64_t		 vg_pipeline_deadline(const struct vg_pipeline *);
 void			 vg_pipeline_flush(struct vg_pipeline *);	/* all */
 void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
+/* Reopens file outputs (rotation by an outside tool, SIGHUP). */
+void			 vg_pipeline_reopen_outputs(struct vg_pipeline *);
+struct vg_filter	*vg_pipeline_filters(struct vg_pipeline *);
 struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
 void			 vg_pipeline_dump(struct vg_pipeline *, int fd);
 

@@ -1,5 +1,5 @@
 /*
- * tables.h: lookups over the gperf-generated keyword tables (gperf/*.gperf):
+ * tables.h: lookups over the gperf-generated keyword tables (the .gperf files in gperf/):
  * record types, field interpretation, syscalls per arch, errno names.
  * All returned strings are static.
  */

@@ -1,0 +1,29 @@
+/*
+ * outfile.h: buffered append-only file sink shared by the file outputs
+ * (json, raw, enriched). "-" is stdout. Data is written when the buffer
+ * passes its threshold and on vg_outfile_flush() (after every receive
+ * batch and at exit), never partially: a short write is retried.
+ */
+#ifndef VIGIL_OUTFILE_H
+#define VIGIL_OUTFILE_H
+
+#include <sys/types.h>
+
+#include "vigil/buf.h"
+
+struct vg_outfile {
+	char		*path;		/* NULL for stdout */
+	int		 fd;
+	mode_t		 mode;		/* for creation, default 0600 */
+	size_t		 threshold;	/* write out when buf is this big */
+	struct vg_buf	 buf;
+};
+
+int	vg_outfile_open(struct vg_outfile *, const char *path, mode_t mode);
+/* Call after appending to ->buf; writes out if past the threshold. */
+int	vg_outfile_maybe_write(struct vg_outfile *);
+int	vg_outfile_flush(struct vg_outfile *);
+int	vg_outfile_reopen(struct vg_outfile *);
+void	vg_outfile_close(struct vg_outfile *);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * config.c: vigild.conf loader. One table describes every key (type,
+ * default, field offset, help); bad lines are reported as file:line and
+ * parsing goes on so one run lists every mistake.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/config.h"
+#include "vigil/log.h"
+
+enum ctype { C_STR, C_LIST, C_UINT, C_U64, C_BOOL };
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;		/* field in struct vg_config */
+	size_t		 cnt_off;	/* C_LIST: its counter */
+	uint64_t	 min, max;
+	const char	*def;
+	const char	*help;
+};
+
+#define F(m)	offsetof(struct vg_config, m)
+
+static const struct ckey keys[] = {
+	{ "output", C_LIST, F(outputs), F(noutputs), 0, 0, NULL,
+	  "output NAME:ARG (repeatable): json:PATH, raw:PATH; - = stdout" },
+	{ "lua_filter", C_LIST, F(lua_filters), F(nlua_filters), 0, 0, NULL,
+	  "Lua filter file (repeatable, run in order)" },
+	{ "rules", C_STR, F(rules), 0, 0, 0, NULL,
+	  "audit rules file or rules.d directory loaded at start and on HUP" },
+	{ "auditd_conf", C_STR, F(auditd_conf), 0, 0, 0, NULL,
+	  "auditd.conf to honour (drop-in mode)" },
+	{ "end_of_event_timeout", C_UINT, F(end_of_event_timeout), 0, 1, 3600,
+	  "2", "seconds after which an event without EOE is written" },
+	{ "batch_delay_ms", C_UINT, F(batch_delay_ms), 0, 0, 1000, "2",
+	  "wait after a short netlink batch so messages coalesce" },
+	{ "rcvbuf", C_U64, F(rcvbuf), 0, 65536, (uint64_t)1 << 31, "67108864",
+	  "netlink receive buffer bytes (SO_RCVBUFFORCE as root)" },
+	{ "max_pending_events", C_U64, F(max_pending_events), 0, 16, 1 << 24,
+	  "4096", "events open at once before the oldest is written" },
+	{ "max_event_bytes", C_U64, F(max_event_bytes), 0, 65536,
+	  (uint64_t)1 << 30, "8388608", "bytes of records kept per event" },
+	{ "multicast", C_BOOL, F(multicast), 0, 0, 1, "no",
+	  "read-only multicast subscriber instead of the audit daemon" },
+	{ "enable", C_BOOL, F(enable), 0, 0, 1, "yes",
+	  "set the kernel's enabled flag to 1 at start (restored at exit)" },
+};
+
+static const struct ckey *
+find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+vg_config_set(struct vg_config *c, const char *name, const char *val,
+    char *msg, size_t msglen)
+{
+	const struct ckey *k = find_key(name);
+	char *base = (char *)c, *dup;
+	uint64_t v;
+	int *cnt;
+
+	if (k == NULL) {
+		snprintf(msg, msglen, "unknown key \"%s\"", name);
+		return -1;
+	}
+	switch (k->type) {
+	case C_STR:
+		if ((dup = strdup(val)) == NULL)
+			goto oom;
+		free(*(char **)(base + k->off));
+		*(char **)(base + k->off) = dup;
+		return 0;
+	case C_LIST:
+		cnt = (int *)(base + k->cnt_off);
+		if (*cnt >= VG_CONF_MAXLIST) {
+			snprintf(msg, msglen, "too many \"%s\" lines (max %d)",
+			    name, VG_CONF_MAXLIST);
+			return -1;
+		}
+		if ((dup = strdup(val)) == NULL)
+			goto oom;
+		((char **)(base + k->off))[(*cnt)++] = dup;
+		return 0;
+	case C_BOOL:
+		if (strcmp(val, "yes") == 0 || strcmp(val, "true") == 0 ||
+		    strcmp(val, "1") == 0)
+			*(int *)(base + k->off) = 1;
+		else if (strcmp(val, "no") == 0 || strcmp(val, "false") == 0 ||
+		    strcmp(val, "0") == 0)
+			*(int *)(base + k->off) = 0;
+		else {
+			snprintf(msg, msglen, "%s: \"%s\" is not yes or no",
+			    name, val);
+			return -1;
+		}
+		return 0;
+	case C_UINT:
+	case C_U64:
+		if (parse_u64(val, &v) == -1 || v < k->min || v > k->max) {
+			snprintf(msg, msglen, "%s: \"%s\" is not a number in "
+			    "%" PRIu64 "..%" PRIu64, name, val, k->min, k->max);
+			return -1;
+		}
+		if (k->type == C_UINT)
+			*(unsigned *)(base + k->off) = (unsigned)v;
+		else
+			*(uint64_t *)(base + k->off) = v;
+		return 0;
+	}
+	return 0;
+oom:
+	snprintf(msg, msglen, "out of memory");
+	return -1;
+}
+
+void
+vg_config_defaults(struct vg_config *c)
+{
+	char msg[256];
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].def != NULL)
+			(void)vg_config_set(c, keys[i].name, keys[i].def, msg,
+			    sizeof(msg));
+}
+
+/* Trims in place; returns start. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
+{
+	FILE *f;
+	char *line = NULL, *p, *eq, *key, *val;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	int errors = 0;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = 0;
+		snprintf(err->msg, sizeof(err->msg), "%s", strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if ((size_t)n != strlen(line)) {
+			snprintf(err->msg, sizeof(err->msg), "NUL byte in line");
+			goto bad;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err->msg, sizeof(err->msg),
+			    "expected \"key = value\", got \"%.64s\"", p);
+			goto bad;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (*val == '\0') {
+			snprintf(err->msg, sizeof(err->msg),
+			    "%s: missing value", key);
+			goto bad;
+		}
+		if (vg_config_set(c, key, val, err->msg, sizeof(err->msg)) == 0)
+			continue;
+bad:
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = lineno;
+		vg_log_warnx("%s:%u: %s", path, lineno, err->msg);
+		errors++;
+	}
+	free(line);
+	fclose(f);
+	return errors;
+}
+
+void
+vg_config_free(struct vg_config *c)
+{
+	int i;
+
+	for (i = 0; i < c->noutputs; i++)
+		free(c->outputs[i]);
+	for (i = 0; i < c->nlua_filters; i++)
+		free(c->lua_filters[i]);
+	free(c->rules);
+	free(c->auditd_conf);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+vg_config_describe(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		dprintf(fd, "%-22s %-8s %s%s%s\n", keys[i].name,
+		    keys[i].def ? keys[i].def : "-", keys[i].help,
+		    keys[i].type == C_LIST ? " [repeatable]" : "", "");
+}

@@ -1,0 +1,233 @@
+/*
+ * pipeline.c: records in, events out. Owns the grouper, the filter chain
+ * and the outputs. The document tree is built once per event and only if a
+ * filter or an output needs it; outputs never see an event twice.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/decode.h"
+#include "vigil/log.h"
+#include "vigil/pipeline.h"
+
+struct vg_pipeline {
+	struct vg_group		*group;
+	struct vg_output	*outputs;	/* in the order added */
+	struct vg_filter	*filters;	/* chain, in order */
+	int			 need_doc;	/* some output wants the doc */
+	struct vg_counters	 c;
+	uint64_t		 bad_logged;	/* bad lines reported so far */
+};
+
+static void	on_event(struct vg_event *, void *);
+
+struct vg_pipeline *
+vg_pipeline_new(const struct vg_group_opts *gopts)
+{
+	struct vg_pipeline *pl;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return NULL;
+	if ((pl->group = vg_group_new(gopts, on_event, pl)) == NULL) {
+		free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+void
+vg_pipeline_free(struct vg_pipeline *pl)
+{
+	struct vg_output *o, *onext;
+	struct vg_filter *f, *fnext;
+
+	if (pl == NULL)
+		return;
+	vg_group_free(pl->group);
+	for (o = pl->outputs; o != NULL; o = onext) {
+		onext = o->next;
+		vg_output_close(o);
+	}
+	for (f = pl->filters; f != NULL; f = fnext) {
+		fnext = f->next;
+		if (f->ops->close != NULL)
+			f->ops->close(f);
+	}
+	free(pl);
+}
+
+void
+vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
+{
+	struct vg_output **pp;
+
+	for (pp = &pl->outputs; *pp != NULL; pp = &(*pp)->next)
+		;
+	o->next = NULL;
+	*pp = o;
+	if (o->ops->needs_doc)
+		pl->need_doc = 1;
+}
+
+void
+vg_pipeline_add_filter(struct vg_pipeline *pl, struct vg_filter *f)
+{
+	struct vg_filter **pp;
+
+	for (pp = &pl->filters; *pp != NULL; pp = &(*pp)->next)
+		;
+	f->next = NULL;
+	*pp = f;
+}
+
+struct vg_filter *
+vg_pipeline_filters(struct vg_pipeline *pl)
+{
+	return pl->filters;
+}
+
+/* Group stats are the grouper's; mirror them into the counters. */
+static void
+sync_counters(struct vg_pipeline *pl)
+{
+	const struct vg_group_stats *gs = vg_group_stats(pl->group);
+
+	pl->c.gaps = gs->gaps;
+	pl->c.timeouts = gs->timeouts;
+	pl->c.late = gs->late;
+}
+
+static void
+on_event(struct vg_event *ev, void *arg)
+{
+	struct vg_pipeline *pl = arg;
+	struct vg_node *doc = NULL;
+	struct vg_filter *f;
+	struct vg_output *o;
+	unsigned long perr = 0;
+
+	pl->c.events++;
+	if (pl->need_doc || pl->filters != NULL) {
+		doc = vg_decode_event(ev, &perr);
+		pl->c.parse_errors += perr;
+		if (doc == NULL) {
+			/* arena exhausted: outputs that need the document
+			 * cannot have it; count it as a parse error */
+			pl->c.parse_errors++;
+		}
+	}
+	for (f = pl->filters; f != NULL && doc != NULL; f = f->next) {
+		if (f->ops->run(f, ev, &doc) == VG_DROP) {
+			f->dropped++;
+			pl->c.dropped++;
+			return;
+		}
+		f->passed++;
+	}
+	for (o = pl->outputs; o != NULL; o = o->next) {
+		if (o->ops->needs_doc && doc == NULL) {
+			o->stats.dropped++;
+			continue;
+		}
+		vg_output_write(o, ev, doc);
+	}
+}
+
+void
+vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
+    uint64_t now_ms)
+{
+	pl->c.records++;
+	if (vg_group_add(pl->group, rec, now_ms) == -1)
+		pl->c.parse_errors++;
+	sync_counters(pl);
+}
+
+void
+vg_pipeline_bad_line(struct vg_pipeline *pl, const char *line, size_t len)
+{
+	pl->c.parse_errors++;
+	/* rate limit: the first few verbatim, then every 1000th */
+	if (pl->bad_logged < 10 || pl->c.parse_errors % 1000 == 0) {
+		pl->bad_logged++;
+		vg_log_warnx("skipped line that is not an audit record "
+		    "(%" PRIu64 " so far): %.*s", pl->c.parse_errors,
+		    (int)(len > 120 ? 120 : len), line);
+	}
+}
+
+void
+vg_pipeline_expire(struct vg_pipeline *pl, uint64_t now_ms)
+{
+	vg_group_expire(pl->group, now_ms);
+	sync_counters(pl);
+}
+
+uint64_t
+vg_pipeline_deadline(const struct vg_pipeline *pl)
+{
+	return vg_group_deadline(pl->group);
+}
+
+void
+vg_pipeline_flush(struct vg_pipeline *pl)
+{
+	vg_group_flush(pl->group);
+	sync_counters(pl);
+	vg_pipeline_flush_outputs(pl);
+}
+
+void
+vg_pipeline_flush_outputs(struct vg_pipeline *pl)
+{
+	struct vg_output *o;
+
+	for (o = pl->outputs; o != NULL; o = o->next)
+		if (o->ops->flush != NULL && o->ops->flush(o) == -1)
+			o->stats.failed++;
+}
+
+void
+vg_pipeline_reopen_outputs(struct vg_pipeline *pl)
+{
+	struct vg_output *o;
+
+	for (o = pl->outputs; o != NULL; o = o->next)
+		if (o->ops->reopen != NULL && o->ops->reopen(o) == -1)
+			vg_log_warn("reopen %s", o->spec);
+}
+
+struct vg_counters *
+vg_pipeline_counters(struct vg_pipeline *pl)
+{
+	sync_counters(pl);
+	return &pl->c;
+}
+
+void
+vg_pipeline_dump(struct vg_pipeline *pl, int fd)
+{
+	struct vg_counters *c = vg_pipeline_counters(pl);
+	struct vg_output *o;
+	struct vg_filter *f;
+
+	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
+	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
+	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
+	    " pending=%zu\n", c->records, c->events, c->parse_errors,
+	    c->enobufs, c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
+	    vg_group_pending(pl->group));
+	for (o = pl->outputs; o != NULL; o = o->next)
+		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
+		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64
+		    "\n", o->spec, o->stats.sent, o->stats.failed,
+		    o->stats.dropped, o->stats.queued, o->stats.spooled);
+	for (f = pl->filters; f != NULL; f = f->next)
+		dprintf(fd, "filter %s passed=%" PRIu64 " dropped=%" PRIu64
+		    " errors=%" PRIu64 "\n", f->name ? f->name : f->ops->name,
+		    f->passed, f->dropped, f->errors);
+}
