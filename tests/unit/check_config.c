@@ -1,0 +1,132 @@
+/* check_config.c: vigild.conf loader: values, defaults, file:line errors. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/config.h"
+
+static char *
+write_tmp(const char *text)
+{
+	static char path[64];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/vg_conf_XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_defaults)
+{
+	struct vg_config c;
+
+	vg_config_defaults(&c);
+	ck_assert_uint_eq(c.end_of_event_timeout, 2);
+	ck_assert_uint_eq(c.batch_delay_ms, 2);
+	ck_assert_uint_eq(c.rcvbuf, 64u << 20);
+	ck_assert_int_eq(c.enable, 1);
+	ck_assert_int_eq(c.multicast, 0);
+	ck_assert_int_eq(c.noutputs, 0);
+	vg_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("# comment\n\noutput = json:/tmp/a.json\n"
+	    "  output=json:-   # trailing comment\n"
+	    "end_of_event_timeout = 5\nmulticast = yes\n");
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, p, &err), 0);
+	ck_assert_int_eq(c.noutputs, 2);
+	ck_assert_str_eq(c.outputs[0], "json:/tmp/a.json");
+	ck_assert_str_eq(c.outputs[1], "json:-");
+	ck_assert_uint_eq(c.end_of_event_timeout, 5);
+	ck_assert_int_eq(c.multicast, 1);
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
+START_TEST(test_errors_name_line)
+{
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("output = json:-\nbogus = 1\n"
+	    "end_of_event_timeout = abc\nno equals sign\n"
+	    "multicast = maybe\nend_of_event_timeout = 99999\n");
+
+	vg_config_defaults(&c);
+	/* every bad line is counted, the last one is in err */
+	ck_assert_int_eq(vg_config_load(&c, p, &err), 5);
+	ck_assert_uint_eq(err.line, 6);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_ptr_nonnull(strstr(err.msg, "end_of_event_timeout"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "99999"));
+	/* the good line still applied */
+	ck_assert_int_eq(c.noutputs, 1);
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	struct vg_config c;
+	struct vg_err err;
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, "/nonexistent/vigild.conf",
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "No such file"));
+	vg_config_free(&c);
+}
+END_TEST
+
+START_TEST(test_list_limit)
+{
+	struct vg_config c;
+	char msg[256];
+	int i;
+
+	vg_config_defaults(&c);
+	for (i = 0; i < VG_CONF_MAXLIST; i++)
+		ck_assert_int_eq(vg_config_set(&c, "output", "json:-", msg,
+		    sizeof(msg)), 0);
+	ck_assert_int_eq(vg_config_set(&c, "output", "json:-", msg,
+	    sizeof(msg)), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "too many"));
+	vg_config_free(&c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_errors_name_line);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_list_limit);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
