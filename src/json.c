@@ -1,0 +1,226 @@
+/*
+ * json.c: document tree -> one JSON line (RFC 8259). Strings are escaped
+ * with a 256-entry class table; runs of safe bytes are copied with one
+ * memcpy. Bytes that are not valid UTF-8 become \udcXX (surrogateescape,
+ * docs/events.md). Never allocates except by growing the output buffer.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vigil/json.h"
+
+/* Byte classes. */
+#define C_OK	0	/* copied as is */
+#define C_ESC	1	/* short escape: \" \\ \b \f \n \r \t */
+#define C_CTL	2	/* other control: \u00XX */
+#define C_U2	3	/* lead of a 2-byte UTF-8 sequence */
+#define C_U3	4	/* lead of a 3-byte sequence */
+#define C_U4	5	/* lead of a 4-byte sequence */
+#define C_BAD	6	/* never valid in UTF-8 (continuation, C0, C1, F5+) */
+
+static const unsigned char cls[256] = {
+	/* 0x00-0x1f: controls */
+	2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	/* 0x20-0x7f: '"' and '\\' short-escaped, DEL as \u007f */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	/* 0x80-0xbf: continuation bytes, invalid as a start */
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+	/* 0xc0-0xc1 overlong; 0xc2-0xdf two bytes */
+	6, 6, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	/* 0xe0-0xef three bytes */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	/* 0xf0-0xf4 four bytes; 0xf5-0xff never valid */
+	5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static const char hexd[] = "0123456789abcdef";
+
+/*
+ * Length of the valid UTF-8 sequence starting at p (lead class c), or 0 if
+ * the bytes there do not form one (overlong, surrogate, > U+10FFFF,
+ * truncated). Follows RFC 3629's well-formed byte sequence table.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t left, unsigned c)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	switch (c) {
+	case C_U2:
+		return left >= 2 && p[1] >= 0x80 && p[1] <= 0xbf ? 2 : 0;
+	case C_U3:
+		if (left < 3)
+			return 0;
+		if (p[0] == 0xe0)
+			lo = 0xa0;		/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;		/* UTF-16 surrogates */
+		if (p[1] < lo || p[1] > hi || p[2] < 0x80 || p[2] > 0xbf)
+			return 0;
+		return 3;
+	case C_U4:
+		if (left < 4)
+			return 0;
+		if (p[0] == 0xf0)
+			lo = 0x90;		/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;		/* > U+10FFFF */
+		if (p[1] < lo || p[1] > hi || p[2] < 0x80 || p[2] > 0xbf ||
+		    p[3] < 0x80 || p[3] > 0xbf)
+			return 0;
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+void
+vg_json_string(const char *s, size_t len, struct vg_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len, *run;
+	char *o;
+	size_t n;
+	unsigned c;
+
+	/* worst case: every byte becomes a 6-byte escape */
+	if (len > (SIZE_MAX - 3) / 6 || vg_buf_reserve(b, len * 6 + 2) == -1)
+		return;
+	o = b->data + b->len;
+	*o++ = '"';
+	while (p < end) {
+		for (run = p; p < end && cls[*p] == C_OK; p++)
+			;
+		if (p > run) {
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+			if (p == end)
+				break;
+		}
+		c = cls[*p];
+		switch (c) {
+		case C_ESC:
+			*o++ = '\\';
+			switch (*p) {
+			case '\b': *o++ = 'b'; break;
+			case '\f': *o++ = 'f'; break;
+			case '\n': *o++ = 'n'; break;
+			case '\r': *o++ = 'r'; break;
+			case '\t': *o++ = 't'; break;
+			default: *o++ = (char)*p; break;	/* " and \ */
+			}
+			p++;
+			break;
+		case C_CTL:
+			memcpy(o, "\\u00", 4);
+			o[4] = hexd[*p >> 4];
+			o[5] = hexd[*p & 15];
+			o += 6;
+			p++;
+			break;
+		default:
+			if ((n = utf8_len(p, (size_t)(end - p), c)) != 0) {
+				memcpy(o, p, n);
+				o += n;
+				p += n;
+				break;
+			}
+			/* one byte that is not UTF-8: lone low surrogate */
+			memcpy(o, "\\udc", 4);
+			o[4] = hexd[*p >> 4];
+			o[5] = hexd[*p & 15];
+			o += 6;
+			p++;
+			break;
+		}
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+}
+
+#define MAX_DEPTH	64	/* deeper (filter-built) trees are cut to null */
+
+static void
+write_node(const struct vg_node *n, struct vg_buf *b, int depth)
+{
+	const struct vg_node *c;
+	char tmp[32];
+	int len;
+
+	switch (n->type) {
+	case VG_N_BOOL:
+		if (n->v.b)
+			vg_buf_add(b, "true", 4);
+		else
+			vg_buf_add(b, "false", 5);
+		return;
+	case VG_N_INT:
+		vg_buf_add_i64(b, n->v.i);
+		return;
+	case VG_N_UINT:
+		vg_buf_add_u64(b, n->v.u);
+		return;
+	case VG_N_DOUBLE:
+		/* JSON has no NaN or infinity */
+		if (!isfinite(n->v.d))
+			break;
+		len = snprintf(tmp, sizeof(tmp), "%.17g", n->v.d);
+		if (len > 0 && (size_t)len < sizeof(tmp))
+			vg_buf_add(b, tmp, (size_t)len);
+		else
+			vg_buf_add(b, "null", 4);
+		return;
+	case VG_N_STR:
+		vg_json_string(n->v.s.p, n->v.s.len, b);
+		return;
+	case VG_N_OBJ:
+		if (depth >= MAX_DEPTH)
+			break;
+		vg_buf_addc(b, '{');
+		for (c = n->v.c.head; c != NULL; c = c->next) {
+			vg_json_string(c->key.p, c->key.len, b);
+			vg_buf_addc(b, ':');
+			write_node(c, b, depth + 1);
+			if (c->next != NULL)
+				vg_buf_addc(b, ',');
+		}
+		vg_buf_addc(b, '}');
+		return;
+	case VG_N_ARR:
+		if (depth >= MAX_DEPTH)
+			break;
+		vg_buf_addc(b, '[');
+		for (c = n->v.c.head; c != NULL; c = c->next) {
+			write_node(c, b, depth + 1);
+			if (c->next != NULL)
+				vg_buf_addc(b, ',');
+		}
+		vg_buf_addc(b, ']');
+		return;
+	default:
+		break;
+	}
+	vg_buf_add(b, "null", 4);
+}
+
+void
+vg_json_write(const struct vg_node *doc, struct vg_buf *b)
+{
+	if (doc == NULL)
+		vg_buf_add(b, "null", 4);
+	else
+		write_node(doc, b, 0);
+	vg_buf_addc(b, '\n');
+}
