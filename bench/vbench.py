@@ -1,0 +1,1049 @@
+#!/usr/bin/env python3
+"""vbench.py: the vigil benchmark driver (bench/ab.sh and bench/replay.sh).
+
+ab:     Apache bench against a private nginx on 127.0.0.1 while the kernel
+        audits socket syscalls; compares no audit, rules without a daemon
+        (the kernel ceiling), auditd RAW/ENRICHED and vigild modes. Changes
+        kernel audit state: takes /tmp/vigil-kernel.lock per run, checks that
+        audit is idle first (enabled 0, no rules, pid 0) and restores it in a
+        finally block and on SIGINT/SIGTERM/SIGHUP. Never sets enabled=2.
+replay: vigild --replay throughput on a generated log beside ausearch and a
+        libauparse walker. Touches no kernel state.
+
+One JSON line per run goes to bench/results/<session>.jsonl (full runs) or
+bench/work/quick.jsonl (--quick); bench/report.py makes the README table.
+"""
+import argparse
+import fcntl
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+RESULTS = os.path.join(HERE, "results")
+LOCK = "/tmp/vigil-kernel.lock"
+CLK = os.sysconf("SC_CLK_TCK")
+SKIP = 77
+
+# mode -> how it runs. "daemon": None, "auditd" or "vigild".
+MODES = {
+    "off":             {"daemon": None, "rules": False},
+    "rules":           {"daemon": None, "rules": True},
+    "auditd-raw":      {"daemon": "auditd", "format": "RAW"},
+    "auditd-enriched": {"daemon": "auditd", "format": "ENRICHED"},
+    "vigild-json":     {"daemon": "vigild", "out": "json"},
+    "vigild-raw":      {"daemon": "vigild", "out": "raw"},
+    "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
+    "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
+}
+DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
+
+
+class Skip(Exception):
+    """The run (or the whole benchmark) cannot happen here; not a failure."""
+
+
+class Interrupted(Exception):
+    pass
+
+
+def log(msg):
+    print("vbench: " + msg, file=sys.stderr, flush=True)
+
+
+CATCH = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+def on_signal(signum, _frame):
+    raise Interrupted("signal %d" % signum)
+
+
+# --- kernel audit state -----------------------------------------------------
+
+NETLINK_AUDIT = 9
+AUDIT_GET = 1000
+NLMSG_ERROR = 2
+STATUS_FIELDS = ("mask", "enabled", "failure", "pid", "rate_limit",
+                 "backlog_limit", "lost", "backlog", "feature_bitmap",
+                 "backlog_wait_time", "backlog_wait_time_actual")
+
+
+def audit_status():
+    """AUDIT_GET over netlink (2 syscalls; no auditctl process to audit)."""
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_AUDIT)
+    try:
+        s.settimeout(5)
+        s.sendto(struct.pack("=IHHII", 16, AUDIT_GET, 1, 1, 0), (0, 0))
+        while True:
+            data = s.recv(65536)
+            ln, typ = struct.unpack_from("=IH", data, 0)
+            if typ == NLMSG_ERROR:
+                err = struct.unpack_from("=i", data, 16)[0]
+                if err:
+                    raise OSError(-err, "AUDIT_GET")
+                continue
+            if typ != AUDIT_GET:
+                continue
+            body = data[16:ln]
+            n = min(len(body) // 4, len(STATUS_FIELDS))
+            vals = struct.unpack_from("=%dI" % n, body, 0)
+            return dict(zip(STATUS_FIELDS, vals))
+    finally:
+        s.close()
+
+
+def auditctl(*args, check=True):
+    r = subprocess.run(["auditctl"] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("auditctl %s: %s" % (" ".join(args),
+                                                 r.stderr.strip()))
+    return r.stdout
+
+
+def kernel_rules():
+    out = auditctl("-l").strip()
+    return [] if out == "No rules" else out.splitlines()
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def idle_problems():
+    st = audit_status()
+    bad = []
+    if st["enabled"] != 0:
+        bad.append("enabled=%d" % st["enabled"])
+    if st["pid"] != 0:
+        bad.append("audit pid=%d%s" % (st["pid"], "" if pid_alive(st["pid"])
+                                       else " (dead)"))
+    rules = kernel_rules()
+    if rules:
+        bad.append("%d rules loaded" % len(rules))
+    return bad, st
+
+
+class KernelLock:
+    """flock on /tmp/vigil-kernel.lock around one run, so that only one
+    audit daemon and one kernel-state user run at a time. A caller that
+    already holds the lock (e.g. `flock /tmp/vigil-kernel.lock bench/ab.sh`)
+    passes --no-flock or sets VIGIL_BENCH_NO_FLOCK=1 (else: deadlock until
+    --lock-timeout)."""
+
+    def __init__(self, timeout, disabled=False):
+        self.timeout = timeout
+        self.disabled = disabled or \
+            os.environ.get("VIGIL_BENCH_NO_FLOCK") == "1"
+        self.fd = None
+
+    def __enter__(self):
+        if self.disabled:
+            return self
+        self.fd = os.open(LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        end = time.time() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.time() > end:
+                    os.close(self.fd)
+                    self.fd = None
+                    raise Skip("kernel lock %s busy for %ds" % (
+                        LOCK, self.timeout))
+                time.sleep(0.5)
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def wait_idle(timeout):
+    """Audit must be idle before we touch it; someone else may be finishing."""
+    end = time.time() + timeout
+    while True:
+        bad, st = idle_problems()
+        if not bad:
+            return st
+        if time.time() > end:
+            raise Skip("kernel audit not idle: " + ", ".join(bad))
+        time.sleep(1)
+
+
+def restore_kernel(orig):
+    """Back to: no rules, enabled 0, pid 0, original backlog settings."""
+    problems = []
+    for args in (("-D",), ("-e", "0"), ("-b", str(orig["backlog_limit"])),
+                 ("--backlog_wait_time", str(orig["backlog_wait_time"]))):
+        try:
+            auditctl(*args)
+        except Exception as e:   # keep restoring the rest
+            problems.append(str(e))
+    end = time.time() + 10
+    st = audit_status()
+    while st["pid"] != 0 and time.time() < end:
+        time.sleep(0.2)
+        st = audit_status()
+    if st["pid"] != 0 and not pid_alive(st["pid"]):
+        # a dead daemon's pid clears when kauditd next fails to send to it
+        try:
+            auditctl("-e", "1")
+            auditctl("-m", "vigil bench: clearing a dead audit pid",
+                     check=False)
+            time.sleep(0.5)
+        finally:
+            auditctl("-e", "0", check=False)
+        st = audit_status()
+    bad, _ = idle_problems()
+    if bad or problems:
+        log("WARNING: kernel audit not fully restored: %s" % ", ".join(
+            bad + problems))
+        return False
+    return True
+
+
+# --- processes and /proc ----------------------------------------------------
+
+def proc_cpu(pid):
+    """utime+stime of a whole process (all threads), seconds; None if gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return None
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) / CLK, int(fields[12]) / CLK)
+
+
+def proc_status_kb(pid, key):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def proc_children(pid):
+    kids = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                kids += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def sys_busy():
+    """Busy CPU seconds of the whole machine so far (all cpus)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return (sum(v[:8]) - idle) / CLK
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def stop_process(p, sig=signal.SIGTERM, timeout=15):
+    if p is None or p.poll() is not None:
+        return
+    try:
+        p.send_signal(sig)
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        log("pid %d ignored signal %d; killing" % (p.pid, sig))
+        p.kill()
+        p.wait(5)
+
+
+def git_head():
+    r = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       text=True)
+    return r.stdout.strip() or None
+
+
+# --- nginx ------------------------------------------------------------------
+
+NGINX_CONF = """\
+# private nginx for vigil's benchmark; started and stopped by vbench.py
+worker_processes {workers};
+daemon off;
+master_process on;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+	access_log off;
+	default_type text/html;
+	client_body_temp_path {prefix}/tmp/body;
+	proxy_temp_path {prefix}/tmp/proxy;
+	fastcgi_temp_path {prefix}/tmp/fastcgi;
+	uwsgi_temp_path {prefix}/tmp/uwsgi;
+	scgi_temp_path {prefix}/tmp/scgi;
+	server {{
+		listen 127.0.0.1:{port} backlog=4096;
+		root {prefix}/html;
+	}}
+}}
+"""
+INDEX = ("<!DOCTYPE html><html><head><title>vigil bench</title></head><body>"
+         + "<p>" + "x" * 540 + "</p></body></html>\n")
+
+
+class Nginx:
+    def __init__(self, port, workers):
+        self.prefix = os.path.join(WORK, "nginx")
+        self.port = port
+        self.p = None
+        for d in ("html", "tmp", "logs"):
+            os.makedirs(os.path.join(self.prefix, d), exist_ok=True)
+        with open(os.path.join(self.prefix, "html", "index.html"), "w") as f:
+            f.write(INDEX)
+        self.conf = os.path.join(self.prefix, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(NGINX_CONF.format(prefix=self.prefix, port=port,
+                                      workers=workers))
+
+    def start(self):
+        if port_open(self.port):
+            raise RuntimeError("127.0.0.1:%d already in use" % self.port)
+        self.p = subprocess.Popen(["nginx", "-p", self.prefix, "-c",
+                                   self.conf], start_new_session=True,
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+        end = time.time() + 10
+        while not port_open(self.port):
+            if self.p.poll() is not None:
+                raise RuntimeError("nginx exited: " +
+                                   self.p.stderr.read().decode()[-500:])
+            if time.time() > end:
+                raise RuntimeError("nginx did not listen")
+            time.sleep(0.05)
+
+    def pids(self):
+        return [self.p.pid] + proc_children(self.p.pid) if self.p else []
+
+    def stop(self):
+        stop_process(self.p, signal.SIGQUIT)
+        self.p = None
+
+
+def port_open(port):
+    s = socket.socket()
+    try:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        s.close()
+
+
+# --- daemons ----------------------------------------------------------------
+
+AUDITD_CONF = """\
+# private auditd config for vigil's benchmark (auditd -n -c {dir})
+local_events = yes
+write_logs = yes
+log_file = {log}
+log_group = root
+log_format = {fmt}
+flush = INCREMENTAL_ASYNC
+freq = 50
+max_log_file = 100000
+num_logs = 1
+priority_boost = 4
+name_format = NONE
+max_log_file_action = IGNORE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+use_libwrap = no
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+tcp_client_max_idle = 0
+transport = TCP
+distribute_network = no
+q_depth = 2000
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = {dir}/plugins.d
+end_of_event_timeout = 2
+"""
+
+
+class Daemon:
+    """auditd or vigild as the audit daemon for one run."""
+
+    def __init__(self, cfg, mode, rundir):
+        self.cfg = cfg
+        self.mode = mode
+        self.spec = MODES[mode]
+        self.rundir = rundir
+        self.p = None
+        self.out = None          # file the events go to (None: discard)
+        self.errpath = os.path.join(rundir, "daemon.err")
+
+    def command(self):
+        s = self.spec
+        if s["daemon"] == "auditd":
+            d = os.path.join(self.rundir, "auditd")
+            os.makedirs(os.path.join(d, "plugins.d"), exist_ok=True)
+            self.out = os.path.join(self.rundir, "audit.log")
+            conf = os.path.join(d, "auditd.conf")
+            with open(conf, "w") as f:
+                f.write(AUDITD_CONF.format(dir=d, log=self.out,
+                                           fmt=s["format"]))
+            os.chmod(conf, 0o640)
+            return ["auditd", "-n", "-c", d]
+        cmd = [self.cfg.vigild, "-f"] + self.cfg.vigild_args
+        if s.get("discard"):
+            cmd.append("--discard")
+        if s.get("lua"):
+            cmd += ["--lua", os.path.join(HERE, "filter.lua")]
+        if s.get("out"):
+            self.out = os.path.join(self.rundir, "vigild.%s" % s["out"])
+            cmd += ["-o", "%s:%s" % (s["out"], self.out)]
+        return cmd
+
+    def start(self):
+        cmd = self.command()
+        self.cmd = cmd
+        self.err = open(self.errpath, "w")
+        self.p = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
+                                  stdin=subprocess.DEVNULL,
+                                  start_new_session=True)
+        end = time.time() + 15
+        while True:
+            if self.p.poll() is not None:
+                self.err.flush()
+                with open(self.errpath, errors="replace") as f:
+                    msg = f.read().strip()[-600:]
+                if self.spec["daemon"] == "vigild" and self.p.returncode == 2:
+                    raise Skip("vigild rejected %s: %s" % (" ".join(cmd[1:]),
+                                                           msg))
+                raise RuntimeError("%s exited %d: %s" % (
+                    cmd[0], self.p.returncode, msg))
+            st = audit_status()
+            if st["pid"] == self.p.pid and st["enabled"] == 1:
+                return
+            if time.time() > end:
+                raise RuntimeError("%s did not become the audit daemon" %
+                                   cmd[0])
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.p is None:
+            return
+        stop_process(self.p, signal.SIGTERM, 20)
+        self.rc = self.p.returncode
+        self.p = None
+        self.err.close()
+
+
+# --- measuring --------------------------------------------------------------
+
+RAW_TS = re.compile(rb"audit\((\d+)\.(\d+):(\d+)\)")
+JSON_TIME = re.compile(rb'"time"\s*:\s*"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):'
+                       rb'(\d\d)(?:\.(\d+))?Z"')
+
+
+def line_time(line):
+    """Event time (epoch seconds) of one output line, or None."""
+    m = RAW_TS.search(line)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / 1000
+    m = JSON_TIME.search(line)
+    if m:
+        import calendar
+        g = [int(x) for x in m.groups()[:6]]
+        frac = m.group(7) or b"0"
+        return calendar.timegm(g) + int(frac) / 10 ** len(frac)
+    return None
+
+
+class LatencySampler(threading.Thread):
+    """Every `period` s: age of the newest complete event line in the output
+    (now - its audit timestamp). An upper bound of the syscall-to-written
+    delay as seen by a reader tailing the file, +- the 1 ms stamp."""
+
+    def __init__(self, path, period=0.02):
+        super().__init__(daemon=True)
+        self.path = path
+        self.period = period
+        self.samples = []
+        self.stop_ev = threading.Event()
+        self.last = None
+
+    def run(self):
+        while not self.stop_ev.wait(self.period):
+            try:
+                with open(self.path, "rb") as f:
+                    size = os.fstat(f.fileno()).st_size
+                    if size == self.last:
+                        continue
+                    self.last = size
+                    f.seek(max(0, size - 65536))
+                    buf = f.read(65536)
+            except OSError:
+                continue
+            now = time.time()
+            end = buf.rfind(b"\n")
+            if end <= 0:
+                continue
+            start = buf.rfind(b"\n", 0, end) + 1
+            t = line_time(buf[start:end])
+            if t is not None:
+                self.samples.append((now - t) * 1000)
+
+
+def pct(vals, p):
+    if not vals:
+        return None
+    v = sorted(vals)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def count_output(path, off0, off1, kind):
+    """Records and events in path[off0:off1]. RAW/ENRICHED: a line is a
+    record, an event is a distinct audit(time:serial). JSON: a line is an
+    event; records are counted from the document (see README)."""
+    with open(path, "rb") as f:
+        f.seek(off0)
+        buf = f.read(off1 - off0)
+    if off0 > 0:                  # first line began before the window
+        nl = buf.find(b"\n")
+        buf = buf[nl + 1:] if nl >= 0 else b""
+    records = events = 0
+    if kind == "raw":
+        seen = set()
+        for line in buf.splitlines():
+            m = RAW_TS.search(line)
+            if not m:
+                continue
+            records += 1
+            seen.add(m.group(0))
+        events = len(seen)
+        return records, events
+    for line in buf.splitlines():
+        try:
+            ev = json.loads(line)
+        except ValueError:
+            continue
+        events += 1
+        records += json_records(ev)
+    return records, events
+
+
+# members of the event document that are not records
+JSON_META = {"serial", "time", "node", "keys", "timestamp", "sequence",
+             "records", "lost", "summary", "parse_errors", "errors"}
+
+
+def json_records(ev):
+    """Kernel records behind one event document: every record member counts
+    (arrays per element, execve as one), plus the EOE the kernel sends
+    after a multi-record event."""
+    if isinstance(ev.get("records"), list):     # if vigild lists them
+        return len(ev["records"])
+    n = 0
+    for k, v in ev.items():
+        if k in JSON_META:
+            continue
+        n += len(v) if isinstance(v, list) else 1
+    return n + (1 if n > 1 else 0)
+
+
+def parse_ab(text):
+    r = {}
+    pats = {"rps": r"Requests per second:\s+([\d.]+)",
+            "complete": r"Complete requests:\s+(\d+)",
+            "failed": r"Failed requests:\s+(\d+)",
+            "time_s": r"Time taken for tests:\s+([\d.]+)",
+            "p50_ms": r"^\s+50%\s+(\d+)",
+            "p99_ms": r"^\s+99%\s+(\d+)",
+            "p100_ms": r"^\s+100%\s+(\d+)"}
+    for k, p in pats.items():
+        m = re.search(p, text, re.M)
+        if m:
+            r[k] = float(m.group(1)) if "." in m.group(1) else int(
+                m.group(1))
+    return r
+
+
+def run_ab(cfg, port):
+    cmd = ["ab", "-q", "-n", str(cfg.n), "-c", str(cfg.c), "-s", "30", "-r",
+           "http://127.0.0.1:%d/index.html" % port]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = p.communicate(timeout=cfg.n / 50 + 120)
+    except BaseException:       # timeout, signal: no ab left behind
+        p.kill()
+        p.wait()
+        raise
+    if p.returncode != 0:
+        raise RuntimeError("ab failed: %s" % err.decode()[-400:])
+    return parse_ab(out.decode())
+
+
+def drain(daemon_pid, out, quiet=1.0, timeout=90):
+    """After the load: wait until the daemon has written everything, i.e.
+    its output size and CPU time did not change for `quiet` seconds."""
+    end = time.time() + timeout
+    last = None
+    since = time.time()
+    while time.time() < end:
+        size = os.path.getsize(out) if out and os.path.exists(out) else 0
+        cur = (size, proc_cpu(daemon_pid))
+        if cur != last:
+            last = cur
+            since = time.time()
+        elif time.time() - since >= quiet:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def one_run(cfg, mode, rules, bwt, rnd, session):
+    spec = MODES[mode]
+    res = {"schema": 1, "kind": "ab", "session": session, "mode": mode,
+           "rules": rules, "bwt": bwt, "backlog_limit": cfg.backlog,
+           "round": rnd, "n": cfg.n, "c": cfg.c, "quick": cfg.quick,
+           "host": socket.gethostname(), "kernel": os.uname().release,
+           "commit": git_head(), "nproc": os.cpu_count(),
+           "nginx_workers": cfg.workers,
+           "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if spec["daemon"] == "vigild":
+        res["vigild"] = cfg.vigild
+        res["vigild_mtime"] = int(os.path.getmtime(cfg.vigild))
+    rundir = os.path.join(WORK, "run")
+    shutil.rmtree(rundir, ignore_errors=True)
+    os.makedirs(rundir)
+    nginx = Nginx(cfg.port, cfg.workers)
+    daemon = None
+    with KernelLock(cfg.lock_timeout, cfg.no_flock):
+        orig = wait_idle(cfg.idle_timeout)
+        res["loadavg"] = loadavg()
+        try:
+            auditctl("-b", str(cfg.backlog))
+            auditctl("--backlog_wait_time", str(bwt))
+            if spec.get("rules", True):
+                auditctl("-R", os.path.join(HERE, "rules", rules + ".rules"))
+            if spec["daemon"]:
+                daemon = Daemon(cfg, mode, rundir)
+                daemon.start()
+            elif spec["rules"]:
+                auditctl("-e", "1")
+            nginx.start()
+            time.sleep(0.5)       # startup records out of the window
+            measure(cfg, res, daemon, nginx)
+        finally:
+            # a second Ctrl-C must not cut the restore short
+            signal.pthread_sigmask(signal.SIG_BLOCK, CATCH)
+            nginx.stop()
+            if daemon:
+                if daemon.p is not None:
+                    res["daemon_maxrss_kb"] = proc_status_kb(daemon.p.pid,
+                                                             "VmHWM")
+                daemon.stop()
+            ok = restore_kernel(orig)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, CATCH)
+        if not ok:
+            raise RuntimeError("kernel state not restored")
+    if daemon and daemon.out and os.path.exists(daemon.out):
+        kind = "raw" if spec["daemon"] == "auditd" or spec["out"] == "raw" \
+            else "json"
+        r, e = count_output(daemon.out, res.pop("_off0"), res.pop("_off1"),
+                            kind)
+        res["records"], res["events"] = r, e
+    vigild_counters(daemon, res)
+    if res.get("daemon_cpu_s") is not None:
+        if res.get("records"):
+            res["cpu_per_100k_records"] = round(
+                res["daemon_cpu_s"] / res["records"] * 1e5, 4)
+        if res.get("events"):
+            res["cpu_per_100k_events"] = round(
+                res["daemon_cpu_s"] / res["events"] * 1e5, 4)
+    res.pop("_off0", None)
+    res.pop("_off1", None)
+    res["status"] = "ok"
+    return res
+
+
+COUNTER_RE = re.compile(r"\b(records|events)[=:]\s*(\d+)")
+
+
+def vigild_counters(daemon, res):
+    """vigild's own totals, if it prints them on exit (whole run, not just
+    the window): kept beside the counts taken from the output."""
+    if not daemon or daemon.spec["daemon"] != "vigild":
+        return
+    try:
+        with open(daemon.errpath, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return
+    found = {}
+    for k, v in COUNTER_RE.findall(text):
+        found[k] = int(v)           # last value wins (final dump)
+    if found:
+        res["vigild_counters"] = found
+    if "records" not in res and "records" in found:
+        res["records"] = found["records"]
+        res["records_from"] = "vigild counters (whole run)"
+    if "events" not in res and "events" in found:
+        res["events"] = found["events"]
+
+
+def measure(cfg, res, daemon, nginx):
+    dpid = daemon.p.pid if daemon else None
+    out = daemon.out if daemon else None
+    st0 = audit_status()
+    c0 = proc_cpu(dpid) if dpid else None
+    ngx = nginx.pids()
+    n0 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
+    b0 = sys_busy()
+    off0 = os.path.getsize(out) if out and os.path.exists(out) else 0
+    ch0 = os.times()
+    sampler = None
+    if out:
+        sampler = LatencySampler(out)
+        sampler.start()
+    t0 = time.time()
+    ab = run_ab(cfg, cfg.port)
+    t1 = time.time()
+    ch1 = os.times()
+    b1 = sys_busy()
+    n1 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
+    if dpid:
+        res["drained"] = drain(dpid, out)
+    t2 = time.time()
+    if sampler:
+        sampler.stop_ev.set()
+        sampler.join()
+    st1 = audit_status()
+    res["ab"] = ab
+    res["ab_wall_s"] = round(t1 - t0, 3)
+    res["drain_s"] = round(t2 - t1, 3)
+    res["ab_cpu_s"] = round((ch1.children_user - ch0.children_user) +
+                            (ch1.children_system - ch0.children_system), 3)
+    res["nginx_cpu_s"] = round(n1 - n0, 3)
+    res["sys_busy_s"] = round(b1 - b0, 3)
+    res["lost_delta"] = st1["lost"] - st0["lost"]
+    res["bwta_delta"] = (st1.get("backlog_wait_time_actual", 0) -
+                         st0.get("backlog_wait_time_actual", 0))
+    if dpid:
+        c1 = proc_cpu(dpid)
+        if c0 and c1:
+            res["daemon_user_s"] = round(c1[0] - c0[0], 3)
+            res["daemon_sys_s"] = round(c1[1] - c0[1], 3)
+            res["daemon_cpu_s"] = round(sum(c1) - sum(c0), 3)
+        res["daemon_pid"] = dpid
+    if out:
+        off1 = os.path.getsize(out) if os.path.exists(out) else 0
+        res["output_bytes"] = off1 - off0
+        res["_off0"], res["_off1"] = off0, off1
+    if sampler and sampler.samples:
+        s = sampler.samples
+        res["lat_samples"] = len(s)
+        res["lat_p50_ms"] = round(pct(s, 50), 1)
+        res["lat_p99_ms"] = round(pct(s, 99), 1)
+        res["lat_max_ms"] = round(max(s), 1)
+    res["loadavg_after"] = loadavg()
+
+
+# --- ab command -------------------------------------------------------------
+
+def preflight(cfg, modes):
+    if os.geteuid() != 0:
+        raise Skip("needs root (kernel audit, nginx)")
+    for tool in ("auditctl", "auditd", "nginx", "ab"):
+        if shutil.which(tool) is None:
+            raise Skip("%s not installed" % tool)
+    usable = []
+    for m in modes:
+        if MODES[m]["daemon"] == "vigild" and not os.access(cfg.vigild,
+                                                             os.X_OK):
+            log("skipping %s: no vigild at %s" % (m, cfg.vigild))
+            continue
+        usable.append(m)
+    return usable
+
+
+def cmd_ab(cfg):
+    modes = cfg.modes.split(",")
+    for m in modes:
+        if m not in MODES:
+            raise SystemExit("unknown mode %s (have %s)" % (
+                m, ", ".join(MODES)))
+    modes = preflight(cfg, modes)
+    bwt0 = [m for m in cfg.bwt0_modes.split(",") if m in modes] \
+        if cfg.bwt0_modes else []
+    session = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    os.makedirs(WORK, exist_ok=True)
+    if cfg.quick:
+        outpath = os.path.join(WORK, "quick.jsonl")
+    else:
+        os.makedirs(RESULTS, exist_ok=True)
+        outpath = os.path.join(RESULTS, "ab-%s.jsonl" % session)
+    plan = []
+    for rnd in range(1, cfg.rounds + 1):
+        for rules in cfg.rules.split(","):
+            ms = list(modes)
+            random.Random(rnd).shuffle(ms)  # interleaved, order varies
+            plan += [(m, rules, cfg.bwt, rnd) for m in ms]
+            if rules == cfg.bwt0_rules:
+                plan += [(m, rules, 0, rnd) for m in bwt0]
+    log("session %s: %d runs -> %s" % (session, len(plan), outpath))
+    failures = 0
+    with open(outpath, "a") as out:
+        for i, (m, rules, bwt, rnd) in enumerate(plan, 1):
+            log("[%d/%d] round %d %s rules=%s bwt=%d" % (i, len(plan), rnd, m,
+                                                        rules, bwt))
+            try:
+                res = one_run(cfg, m, rules, bwt, rnd, session)
+            except Skip as e:
+                if "kernel" in str(e) and "not idle" in str(e) or \
+                        "lock" in str(e):
+                    raise
+                log("  skipped: %s" % e)
+                res = {"schema": 1, "kind": "ab", "session": session,
+                       "mode": m, "rules": rules, "bwt": bwt, "round": rnd,
+                       "quick": cfg.quick, "status": "skipped",
+                       "note": str(e)[:300]}
+            except (Interrupted, KeyboardInterrupt):
+                raise
+            except Exception as e:
+                failures += 1
+                log("  FAILED: %s" % e)
+                res = {"schema": 1, "kind": "ab", "session": session,
+                       "mode": m, "rules": rules, "bwt": bwt, "round": rnd,
+                       "quick": cfg.quick, "status": "failed",
+                       "note": str(e)[:300]}
+            out.write(json.dumps(res, sort_keys=True) + "\n")
+            out.flush()
+            if res["status"] == "ok":
+                log("  " + summary(res))
+    return 1 if failures else 0
+
+
+def summary(r):
+    a = r.get("ab", {})
+    parts = ["%.0f req/s" % a.get("rps", 0), "p99 %s ms" % a.get("p99_ms")]
+    if "daemon_cpu_s" in r:
+        parts.append("daemon %.2f cpu-s" % r["daemon_cpu_s"])
+    if r.get("records"):
+        parts.append("%d rec %d ev" % (r["records"], r.get("events", 0)))
+    if "cpu_per_100k_records" in r:
+        parts.append("%.3f s/100k rec" % r["cpu_per_100k_records"])
+    parts.append("lost %d bwta %d" % (r["lost_delta"], r["bwta_delta"]))
+    if "lat_p99_ms" in r:
+        parts.append("lat p99 %s ms" % r["lat_p99_ms"])
+    return ", ".join(parts)
+
+
+# --- replay command ---------------------------------------------------------
+
+def run_timed(cmd, stdout=subprocess.DEVNULL):
+    t0 = time.time()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    return {"wall_s": round(time.time() - t0, 3),
+            "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
+            "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
+            "maxrss_kb": ru.ru_maxrss, "rc": p.returncode, "stderr": err}
+
+
+def gen_log(records, fmt):
+    path = os.path.join(WORK, "replay-%d-%s.log" % (records, fmt))
+    meta = path + ".meta"
+    gen = os.path.join(HERE, "gen-log.py")
+    if os.path.exists(meta) and os.path.getmtime(meta) >= os.path.getmtime(
+            gen):
+        with open(meta) as f:
+            return path, json.load(f)
+    r = subprocess.run([sys.executable, gen, "--records", str(records),
+                        "--format", fmt, "-o", path], check=True,
+                       stderr=subprocess.PIPE, text=True)
+    m = re.search(r"(\d+) records, (\d+) events", r.stderr)
+    info = {"records": int(m.group(1)), "events": int(m.group(2)),
+            "bytes": os.path.getsize(path)}
+    with open(meta, "w") as f:
+        json.dump(info, f)
+    return path, info
+
+
+def build_walker():
+    exe = os.path.join(WORK, "auparse-walk")
+    src = os.path.join(HERE, "auparse-walk.c")
+    if os.path.exists(exe) and os.path.getmtime(exe) >= os.path.getmtime(src):
+        return exe
+    if not os.path.exists("/usr/include/auparse.h"):
+        return None
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe,
+                    src, "-lauparse"], check=True)
+    return exe
+
+
+def cmd_replay(cfg):
+    os.makedirs(WORK, exist_ok=True)
+    session = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    if cfg.quick:
+        outpath = os.path.join(WORK, "quick.jsonl")
+    else:
+        os.makedirs(RESULTS, exist_ok=True)
+        outpath = os.path.join(RESULTS, "replay-%s.jsonl" % session)
+    walker = build_walker()
+    have_vigild = os.access(cfg.vigild, os.X_OK)
+    if not have_vigild:
+        log("no vigild at %s: replay runs only the references" % cfg.vigild)
+    failures = 0
+    tools = cfg.tools.split(",")
+    with open(outpath, "a") as out:
+        for fmt in cfg.formats.split(","):
+            path, info = gen_log(cfg.records, fmt)
+            cmds = {
+                "vigild-json": [cfg.vigild, "--replay", path, "-o",
+                                "json:/dev/null"] if have_vigild else None,
+                "vigild-raw": [cfg.vigild, "--replay", path, "-o",
+                               "raw:/dev/null"] if have_vigild else None,
+                "ausearch-raw": ["ausearch", "--raw", "-if", path]
+                if shutil.which("ausearch") else None,
+                "auparse-walk": [walker, path] if walker else None,
+            }
+            for rnd in range(1, cfg.rounds + 1):
+                order = [t for t in tools if cmds.get(t)]
+                random.Random(rnd).shuffle(order)
+                for tool in order:
+                    r = run_timed(cmds[tool])
+                    res = {"schema": 1, "kind": "replay", "session": session,
+                           "tool": tool, "format": fmt, "round": rnd,
+                           "quick": cfg.quick, "records": info["records"],
+                           "events": info["events"],
+                           "input_bytes": info["bytes"],
+                           "host": socket.gethostname(),
+                           "commit": git_head(), "loadavg": loadavg(),
+                           "time": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                 time.gmtime())}
+                    err = r.pop("stderr")
+                    res.update(r)
+                    if r["rc"] != 0:
+                        failures += 1
+                        res["status"] = "failed"
+                        res["note"] = err.strip()[-300:]
+                        log("%s %s: FAILED rc=%d %s" % (tool, fmt, r["rc"],
+                                                        res["note"]))
+                    else:
+                        res["status"] = "ok"
+                        res["records_per_s"] = round(info["records"] /
+                                                     max(r["cpu_s"], 1e-3))
+                        res["cpu_per_100k_records"] = round(
+                            r["cpu_s"] / info["records"] * 1e5, 4)
+                        log("%s %s round %d: %.2f cpu-s, %d rec/s, "
+                            "%.3f s/100k rec, rss %d MB" % (
+                                tool, fmt, rnd, r["cpu_s"],
+                                res["records_per_s"],
+                                res["cpu_per_100k_records"],
+                                r["maxrss_kb"] // 1024))
+                    out.write(json.dumps(res, sort_keys=True) + "\n")
+                    out.flush()
+    return 1 if failures else 0
+
+
+# --- main -------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description="vigil benchmarks")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    default_vigild = os.path.join(REPO, "build", "vigild")
+    a = sub.add_parser("ab", help="Apache bench comparison with auditd")
+    a.add_argument("--quick", action="store_true",
+                   help="smoke run: n=2000, 1 round, socket rules, no bwt0")
+    a.add_argument("--rounds", type=int, default=3)
+    a.add_argument("-n", type=int, default=200000, help="ab requests")
+    a.add_argument("-c", type=int, default=50, help="ab concurrency")
+    a.add_argument("--modes", default=",".join(MODES))
+    a.add_argument("--rules", default="socket,light",
+                   help="rule sets from bench/rules/NAME.rules")
+    a.add_argument("--bwt", type=int, default=15000,
+                   help="kernel backlog_wait_time for the main runs")
+    a.add_argument("--bwt0-modes", default="auditd-raw,auditd-enriched,"
+                   "vigild-json,vigild-raw,vigild-discard",
+                   help="daemon modes also run with backlog_wait_time 0")
+    a.add_argument("--bwt0-rules", default="socket")
+    a.add_argument("--backlog", type=int, default=8192,
+                   help="kernel backlog_limit during runs (auditd's -b)")
+    a.add_argument("--port", type=int, default=18080)
+    a.add_argument("--workers", type=int, default=1, help="nginx workers")
+    a.add_argument("--vigild", default=default_vigild)
+    a.add_argument("--vigild-arg", action="append", default=[],
+                   dest="vigild_args", help="extra vigild argument")
+    a.add_argument("--lock-timeout", type=int, default=900)
+    a.add_argument("--idle-timeout", type=int, default=60)
+    a.add_argument("--no-flock", action="store_true",
+                   help="the caller holds /tmp/vigil-kernel.lock already")
+    r = sub.add_parser("replay", help="replay throughput vs auparse")
+    r.add_argument("--quick", action="store_true",
+                   help="smoke run: 50k records, 1 round")
+    r.add_argument("--records", type=int, default=1200000)
+    r.add_argument("--rounds", type=int, default=3)
+    r.add_argument("--formats", default="raw,enriched")
+    r.add_argument("--tools", default="vigild-json,vigild-raw,ausearch-raw,"
+                   "auparse-walk")
+    r.add_argument("--vigild", default=default_vigild)
+    cfg = ap.parse_args()
+    cfg.vigild = os.path.abspath(cfg.vigild)
+    if cfg.quick:
+        cfg.rounds = 1
+        if cfg.cmd == "ab":
+            cfg.n = min(cfg.n, 2000)
+            cfg.c = min(cfg.c, 20)
+            cfg.rules = "socket"
+            cfg.bwt0_modes = ""
+        else:
+            cfg.records = min(cfg.records, 50000)
+    for s in CATCH:
+        signal.signal(s, on_signal)
+    try:
+        rc = cmd_ab(cfg) if cfg.cmd == "ab" else cmd_replay(cfg)
+    except Skip as e:
+        log("skip: %s" % e)
+        return SKIP
+    except (Interrupted, KeyboardInterrupt) as e:
+        log("interrupted (%s); kernel state was restored" % e)
+        return 130
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
