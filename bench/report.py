@@ -18,7 +18,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODE_ORDER = ["off", "rules", "auditd-raw", "auditd-enriched", "vigild-json",
-              "vigild-raw", "vigild-lua", "vigild-discard"]
+              "vigild-raw", "vigild-lua", "vigild-discard", "floor",
+              "floor-nodelay"]
 TOOL_ORDER = ["vigild-json", "vigild-raw", "ausearch-raw", "auparse-walk"]
 
 
@@ -61,8 +62,15 @@ def ratio(a, b, nd=2):
     return "{:.{nd}f}×".format(a / b, nd=nd)
 
 
+def kept(events, full):
+    if events is None or not full:
+        return "–"
+    return "{:.1f}%".format(min(events / full, 9.99) * 100)
+
+
 def newest(runs, kind, session):
-    runs = [r for r in runs if r.get("kind") == kind and not r.get("quick")]
+    runs = [r for r in runs if r.get("kind") == kind and not r.get("quick")
+            and not r.get("perf")]
     if not runs:
         return None, []
     sid = session or max(r["session"] for r in runs)
@@ -100,6 +108,9 @@ def ab_tables(runs, sid):
         ceil_rps = med([r["ab"].get("rps") for r in ceil])
         ref = g.get("auditd-raw", [])
         ref_cpu = med([r.get("cpu_per_100k_records") for r in ref])
+        # every event the load caused: auditd RAW at the main bwt loses none
+        full = med([r.get("events") for r in groups.get(
+            (rules, main_bwt[rules]), {}).get("auditd-raw", [])])
         out.append("**Rules `%s`, backlog_wait_time %d**%s" % (
             rules, bwt, " (the kernel drops instead of stalling)"
             if bwt == 0 else ""))
@@ -107,8 +118,8 @@ def ab_tables(runs, sid):
         out.append("| mode | runs | req/s (spread) | × ceiling | p99 ms | "
                    "daemon CPU s | CPU s/100k rec | CPU × auditd RAW | "
                    "records | events | lost | bwt actual | max RSS MB | "
-                   "output MB | write lat p99 ms |")
-        out.append("|" + "---|" * 15)
+                   "output MB | write lat p99 ms | events kept |")
+        out.append("|" + "---|" * 16)
         for mode in MODE_ORDER + sorted(set(g) - set(MODE_ORDER)):
             rs = g.get(mode)
             if not rs:
@@ -119,7 +130,7 @@ def ab_tables(runs, sid):
             rss = med([r.get("daemon_maxrss_kb") for r in rs])
             ob = med([r.get("output_bytes") for r in rs])
             out.append("| %s | %d | %s%s | %s | %s | %s | %s | %s | %s | "
-                       "%s | %s | %s | %s | %s | %s |" % (
+                       "%s | %s | %s | %s | %s | %s | %s |" % (
                            mode, len(rs), fmt(med(rps)),
                            " (±%.0f%%)" % (sp / 2) if sp is not None else "",
                            ratio(med(rps), ceil_rps),
@@ -132,7 +143,8 @@ def ab_tables(runs, sid):
                            fmt(med([r.get("bwta_delta") for r in rs])),
                            fmt(rss / 1024, 1) if rss else "–",
                            fmt(ob / 1e6, 1) if ob else "–",
-                           fmt(med([r.get("lat_p99_ms") for r in rs]))))
+                           fmt(med([r.get("lat_p99_ms") for r in rs])),
+                           kept(med([r.get("events") for r in rs]), full)))
         out.append("")
     notes = sorted({"%s: %s" % (r["mode"], r.get("note", ""))
                     for r in runs if r.get("status") != "ok"})

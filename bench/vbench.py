@@ -46,7 +46,11 @@ MODES = {
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
+    # bench/floor.c: minimal receiver (recvmmsg x64, 3 bytes per event)
+    "floor":           {"daemon": "floor", "delay": 2},
+    "floor-nodelay":   {"daemon": "floor", "delay": 0},
 }
+DEFAULT_MODES = [m for m in MODES if m != "floor-nodelay"]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
 
 
@@ -423,6 +427,10 @@ class Daemon:
                                            fmt=s["format"]))
             os.chmod(conf, 0o640)
             return ["auditd", "-n", "-c", d]
+        if s["daemon"] == "floor":
+            self.out = os.path.join(self.rundir, "floor.out")
+            return [build_c("floor", []), "-d", str(s["delay"]), "-o",
+                    self.out]
         cmd = [self.cfg.vigild, "-f"] + self.cfg.vigild_args
         if s.get("discard"):
             cmd.append("--discard")
@@ -542,6 +550,8 @@ def count_output(path, off0, off1, kind):
         nl = buf.find(b"\n")
         buf = buf[nl + 1:] if nl >= 0 else b""
     records = events = 0
+    if kind == "lines":           # floor: one line per event, no records
+        return None, buf.count(b"\n")
     if kind == "raw":
         seen = set()
         for line in buf.splitlines():
@@ -562,23 +572,21 @@ def count_output(path, off0, off1, kind):
     return records, events
 
 
-# members of the event document that are not records
-JSON_META = {"serial", "time", "node", "keys", "timestamp", "sequence",
-             "records", "lost", "summary", "parse_errors", "errors"}
+# members of the event document that are not records (docs/events.md)
+JSON_META = {"serial", "time", "node", "keys", "vigil"}
 
 
 def json_records(ev):
-    """Kernel records behind one event document: every record member counts
-    (arrays per element, execve as one), plus the EOE the kernel sends
-    after a multi-record event."""
-    if isinstance(ev.get("records"), list):     # if vigild lists them
-        return len(ev["records"])
+    """Records behind one event document, counted as auditd's log would
+    show them: every record member (arrays per element; execve, merged from
+    its EXECVE records, as one). EOE is not in the document, and auditd
+    does not write it to its log either."""
     n = 0
     for k, v in ev.items():
         if k in JSON_META:
             continue
         n += len(v) if isinstance(v, list) else 1
-    return n + (1 if n > 1 else 0)
+    return n
 
 
 def parse_ab(text):
@@ -638,7 +646,7 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
            "round": rnd, "n": cfg.n, "c": cfg.c, "quick": cfg.quick,
            "host": socket.gethostname(), "kernel": os.uname().release,
            "commit": git_head(), "nproc": os.cpu_count(),
-           "nginx_workers": cfg.workers,
+           "nginx_workers": cfg.workers, "perf": cfg.perf,
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if spec["daemon"] == "vigild":
         res["vigild"] = cfg.vigild
@@ -678,11 +686,13 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
         if not ok:
             raise RuntimeError("kernel state not restored")
     if daemon and daemon.out and os.path.exists(daemon.out):
-        kind = "raw" if spec["daemon"] == "auditd" or spec["out"] == "raw" \
-            else "json"
+        kind = "json" if spec.get("out") == "json" else "lines" \
+            if spec["daemon"] == "floor" else "raw"
         r, e = count_output(daemon.out, res.pop("_off0"), res.pop("_off1"),
                             kind)
-        res["records"], res["events"] = r, e
+        if r is not None:
+            res["records"] = r
+        res["events"] = e
     vigild_counters(daemon, res)
     if res.get("daemon_cpu_s") is not None:
         if res.get("records"):
@@ -703,7 +713,7 @@ COUNTER_RE = re.compile(r"\b(records|events)[=:]\s*(\d+)")
 def vigild_counters(daemon, res):
     """vigild's own totals, if it prints them on exit (whole run, not just
     the window): kept beside the counts taken from the output."""
-    if not daemon or daemon.spec["daemon"] != "vigild":
+    if not daemon or daemon.spec["daemon"] not in ("vigild", "floor"):
         return
     try:
         with open(daemon.errpath, errors="replace") as f:
@@ -714,7 +724,7 @@ def vigild_counters(daemon, res):
     for k, v in COUNTER_RE.findall(text):
         found[k] = int(v)           # last value wins (final dump)
     if found:
-        res["vigild_counters"] = found
+        res["daemon_counters"] = found
     if "records" not in res and "records" in found:
         res["records"] = found["records"]
         res["records_from"] = "vigild counters (whole run)"
@@ -736,6 +746,17 @@ def measure(cfg, res, daemon, nginx):
     if out:
         sampler = LatencySampler(out)
         sampler.start()
+    perf = None
+    if cfg.perf and dpid:
+        # profiling runs: perf costs the machine CPU, so their numbers are
+        # marked and kept out of the tables
+        res["perf_data"] = os.path.join(WORK, "perf-%s-%s-bwt%d.data" % (
+            res["mode"], res["rules"], res["bwt"]))
+        perf = subprocess.Popen(["perf", "record", "-q", "-F", "499", "-g",
+                                 "-p", str(dpid), "-o", res["perf_data"]],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
     t0 = time.time()
     ab = run_ab(cfg, cfg.port)
     t1 = time.time()
@@ -745,6 +766,8 @@ def measure(cfg, res, daemon, nginx):
     if dpid:
         res["drained"] = drain(dpid, out)
     t2 = time.time()
+    if perf:
+        stop_process(perf, signal.SIGINT, 60)
     if sampler:
         sampler.stop_ev.set()
         sampler.join()
@@ -797,6 +820,15 @@ def preflight(cfg, modes):
     return usable
 
 
+def result_path(cfg, kind, session):
+    if cfg.out:
+        return cfg.out
+    if cfg.quick:
+        return os.path.join(WORK, "quick.jsonl")
+    os.makedirs(RESULTS, exist_ok=True)
+    return os.path.join(RESULTS, "%s-%s.jsonl" % (kind, session))
+
+
 def cmd_ab(cfg):
     modes = cfg.modes.split(",")
     for m in modes:
@@ -808,11 +840,7 @@ def cmd_ab(cfg):
         if cfg.bwt0_modes else []
     session = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     os.makedirs(WORK, exist_ok=True)
-    if cfg.quick:
-        outpath = os.path.join(WORK, "quick.jsonl")
-    else:
-        os.makedirs(RESULTS, exist_ok=True)
-        outpath = os.path.join(RESULTS, "ab-%s.jsonl" % session)
+    outpath = result_path(cfg, "ab", session)
     plan = []
     for rnd in range(1, cfg.rounds + 1):
         for rules in cfg.rules.split(","):
@@ -903,26 +931,28 @@ def gen_log(records, fmt):
     return path, info
 
 
-def build_walker():
-    exe = os.path.join(WORK, "auparse-walk")
-    src = os.path.join(HERE, "auparse-walk.c")
+def build_c(name, libs):
+    """bench/NAME.c -> bench/work/NAME (rebuilt when the source is newer)."""
+    exe = os.path.join(WORK, name)
+    src = os.path.join(HERE, name + ".c")
     if os.path.exists(exe) and os.path.getmtime(exe) >= os.path.getmtime(src):
         return exe
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe,
+                    src] + libs, check=True)
+    return exe
+
+
+def build_walker():
     if not os.path.exists("/usr/include/auparse.h"):
         return None
-    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe,
-                    src, "-lauparse"], check=True)
-    return exe
+    return build_c("auparse-walk", ["-lauparse"])
 
 
 def cmd_replay(cfg):
     os.makedirs(WORK, exist_ok=True)
     session = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    if cfg.quick:
-        outpath = os.path.join(WORK, "quick.jsonl")
-    else:
-        os.makedirs(RESULTS, exist_ok=True)
-        outpath = os.path.join(RESULTS, "replay-%s.jsonl" % session)
+    outpath = result_path(cfg, "replay", session)
     walker = build_walker()
     have_vigild = os.access(cfg.vigild, os.X_OK)
     if not have_vigild:
@@ -992,13 +1022,14 @@ def main():
     a.add_argument("--rounds", type=int, default=3)
     a.add_argument("-n", type=int, default=200000, help="ab requests")
     a.add_argument("-c", type=int, default=50, help="ab concurrency")
-    a.add_argument("--modes", default=",".join(MODES))
+    a.add_argument("--modes", default=",".join(DEFAULT_MODES),
+                   help="any of " + ",".join(MODES))
     a.add_argument("--rules", default="socket,light",
                    help="rule sets from bench/rules/NAME.rules")
     a.add_argument("--bwt", type=int, default=15000,
                    help="kernel backlog_wait_time for the main runs")
     a.add_argument("--bwt0-modes", default="auditd-raw,auditd-enriched,"
-                   "vigild-json,vigild-raw,vigild-discard",
+                   "vigild-json,vigild-raw,vigild-discard,floor",
                    help="daemon modes also run with backlog_wait_time 0")
     a.add_argument("--bwt0-rules", default="socket")
     a.add_argument("--backlog", type=int, default=8192,
@@ -1010,6 +1041,9 @@ def main():
                    dest="vigild_args", help="extra vigild argument")
     a.add_argument("--lock-timeout", type=int, default=900)
     a.add_argument("--idle-timeout", type=int, default=60)
+    a.add_argument("--perf", action="store_true",
+                   help="perf record -g the daemon in the window (profiling "
+                   "runs; excluded from the tables)")
     a.add_argument("--no-flock", action="store_true",
                    help="the caller holds /tmp/vigil-kernel.lock already")
     r = sub.add_parser("replay", help="replay throughput vs auparse")
@@ -1021,6 +1055,9 @@ def main():
     r.add_argument("--tools", default="vigild-json,vigild-raw,ausearch-raw,"
                    "auparse-walk")
     r.add_argument("--vigild", default=default_vigild)
+    for p in (a, r):
+        p.add_argument("--out", help="append results here instead of "
+                       "bench/results/KIND-SESSION.jsonl")
     cfg = ap.parse_args()
     cfg.vigild = os.path.abspath(cfg.vigild)
     if cfg.quick:
