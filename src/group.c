@@ -1,0 +1,695 @@
+/*
+ * group.c: joins records into events by (node, sec, msec, serial) and
+ * decides when an event is complete. Owns the pending events (hash table +
+ * arrival-order list), their arenas (recycled through a free list), a ring
+ * of recently emitted keys (late records) and per-node serial windows (gap
+ * counting). Never parses record bodies; never mallocs per record once warm.
+ *
+ * When an event is complete (docs/grouping.md has the reasoning):
+ *  - EOE (1320): the kernel ends every syscall-context event with it. The
+ *    EOE itself is not stored; the event gets VG_EV_EOE.
+ *  - Single-record types, complete at once (VG_EV_SINGLE), and never joined
+ *    to a pending event even if the key matches:
+ *      1100-1199 user messages (USER_*, LOGIN-by-PAM, USER_AVC, ...),
+ *      1200-1299 DAEMON_* (written by the audit daemon itself),
+ *      2100-2999 second user range (ANOM_LOGIN_*, RESP_*, USER_MAC_*,
+ *                CRYPTO_*, VIRT_*, ...),
+ *      2000 KERNEL (boot-time "initialized", no task context),
+ *      1326 SECCOMP (logged from syscall entry before audit's own entry
+ *                hook, so it never shares a syscall's serial),
+ *      1701 ANOM_ABEND (core dump, on the signal path after syscall exit).
+ *    A user message sent from inside an audited syscall shares that
+ *    syscall's serial; its SYSCALL/PROCTITLE/EOE arrive afterwards. Like
+ *    ausearch, vigil emits the user record on its own and the kernel records
+ *    with the same key as a second, normal event (not counted as late).
+ *  - Every other type (SYSCALL, PATH, AVC, CONFIG_CHANGE, LOGIN 1006, ...)
+ *    waits for EOE, or the timeout (VG_EV_TIMEOUT) measured from the now_ms
+ *    given with its first record; logs from before EOE rely on this.
+ *  - max_pending reached: the oldest pending event is emitted VG_EV_EVICTED.
+ *  - A record whose key belongs to a recently emitted multi-record event is
+ *    late: counted and emitted alone with VG_EV_LATE (a late EOE is only
+ *    counted).
+ * Gaps: per node, serials skipped by a small forward step (1 < step <=
+ * GAP_MAX, no numeric wrap) are remembered in a bitmap window; a serial
+ * that turns up later fills its hole. Holes still open after the timeout
+ * (or leaving the window, or at flush) are counted in stats.gaps. DAEMON_*
+ * records carry the daemon's own serials and are not tracked.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "vigil/group.h"
+
+#define T_EOE		1320
+#define T_SECCOMP	1326
+#define T_ANOM_ABEND	1701
+#define T_KERNEL	2000
+
+#define DEF_TIMEOUT	2000
+#define DEF_PENDING	4096
+#define DEF_EVBYTES	(8u << 20)
+#define MAX_PENDING	(1u << 20)
+
+#define FREE_MAX	64	/* idle event structs kept for reuse */
+#define DONE_N		4096	/* emitted keys remembered for late records */
+#define DONE_B		(2 * DONE_N)	/* buckets, power of two */
+#define GAP_W		4096	/* serial window, bits, power of two */
+#define GAP_MAX		1024	/* largest forward step still called loss */
+#define NODES		8	/* nodes whose serials are tracked */
+
+struct pev {
+	struct vg_event		 ev;
+	struct pev		*hnext;		/* hash chain */
+	TAILQ_ENTRY(pev)	 link;		/* pending or free list */
+	uint64_t		 hash;
+	uint64_t		 first_ms;
+	size_t			 cap;		/* ev.recs capacity */
+	int			 pending;
+};
+TAILQ_HEAD(pevq, pev);
+
+struct done {
+	uint64_t	hash;
+	uint64_t	sec;
+	uint32_t	msec;
+	uint32_t	serial;
+	int32_t		next;		/* bucket chain; -1 ends */
+	int32_t		used;
+};
+
+struct nodegap {
+	uint64_t	nodeh;
+	uint64_t	last_use;
+	uint64_t	gap_since;	/* now_ms of the newest hole */
+	uint32_t	hi;		/* highest serial seen */
+	uint32_t	open;		/* holes not yet counted or filled */
+	int		used;
+	uint64_t	bits[GAP_W / 64];
+};
+
+struct vg_group {
+	struct vg_group_opts	 o;
+	vg_event_cb		*cb;
+	void			*arg;
+	struct pev		**bucket;
+	size_t			 nbucket;	/* power of two */
+	struct pevq		 pendq;		/* arrival order, oldest first */
+	size_t			 npending;
+	struct pevq		 freeq;
+	size_t			 nfree;
+	struct done		*done;
+	int32_t			*done_b;
+	size_t			 done_pos;
+	struct nodegap		 nodes[NODES];
+	uint64_t		 tick;
+	uint64_t		 last_now;
+	struct vg_group_stats	 st;
+};
+
+static const char empty[] = "";
+
+static int
+is_single(uint32_t t)
+{
+	if (t >= 1100 && t <= 1299)
+		return 1;
+	if (t >= 2100 && t <= 2999)
+		return 1;
+	return t == T_KERNEL || t == T_SECCOMP || t == T_ANOM_ABEND;
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t
+node_hash(struct vg_str n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n.len; i++) {
+		h ^= (unsigned char)n.p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+key_hash(uint64_t nodeh, uint64_t sec, uint32_t msec, uint32_t serial)
+{
+	return mix64(nodeh ^ mix64(sec * 1000 + msec) ^
+	    ((uint64_t)serial * 0x9e3779b97f4a7c15ULL));
+}
+
+static int
+key_eq(const struct pev *e, uint64_t h, const struct vg_record *r)
+{
+	return e->hash == h && e->ev.serial == r->serial &&
+	    e->ev.sec == r->sec && e->ev.msec == r->msec &&
+	    e->ev.node.len == r->node.len &&
+	    (r->node.len == 0 ||
+	    memcmp(e->ev.node.p, r->node.p, r->node.len) == 0);
+}
+
+/* ---- recently emitted keys ---- */
+
+static void
+done_add(struct vg_group *g, const struct pev *e)
+{
+	struct done *d = &g->done[g->done_pos];
+	int32_t *pp;
+	size_t b;
+
+	if (d->used) {
+		pp = &g->done_b[d->hash & (DONE_B - 1)];
+		while (*pp != -1 && *pp != (int32_t)g->done_pos)
+			pp = &g->done[*pp].next;
+		if (*pp != -1)
+			*pp = d->next;
+	}
+	d->hash = e->hash;
+	d->sec = e->ev.sec;
+	d->msec = e->ev.msec;
+	d->serial = e->ev.serial;
+	d->used = 1;
+	b = e->hash & (DONE_B - 1);
+	d->next = g->done_b[b];
+	g->done_b[b] = (int32_t)g->done_pos;
+	g->done_pos = (g->done_pos + 1) % DONE_N;
+}
+
+static int
+done_find(const struct vg_group *g, uint64_t h, const struct vg_record *r)
+{
+	int32_t i;
+
+	for (i = g->done_b[h & (DONE_B - 1)]; i != -1; i = g->done[i].next) {
+		const struct done *d = &g->done[i];
+
+		if (d->hash == h && d->serial == r->serial &&
+		    d->sec == r->sec && d->msec == r->msec)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- serial gaps ---- */
+
+static int
+bit_get(const struct nodegap *n, uint32_t s)
+{
+	uint32_t i = s & (GAP_W - 1);
+
+	return (n->bits[i / 64] >> (i % 64)) & 1;
+}
+
+static void
+bit_put(struct nodegap *n, uint32_t s, int v)
+{
+	uint32_t i = s & (GAP_W - 1);
+	uint64_t m = (uint64_t)1 << (i % 64);
+
+	if (v)
+		n->bits[i / 64] |= m;
+	else
+		n->bits[i / 64] &= ~m;
+}
+
+static void
+gap_reset(struct nodegap *n, uint32_t serial)
+{
+	memset(n->bits, 0, sizeof(n->bits));
+	n->open = 0;
+	n->hi = serial;
+}
+
+static void
+gap_confirm(struct vg_group *g, struct nodegap *n)
+{
+	if (n->open == 0)
+		return;
+	g->st.gaps += n->open;
+	gap_reset(n, n->hi);
+}
+
+static struct nodegap *
+gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
+{
+	struct nodegap *n, *lru = &g->nodes[0];
+	size_t i;
+
+	g->tick++;
+	*fresh = 0;
+	for (i = 0; i < NODES; i++) {
+		n = &g->nodes[i];
+		if (n->used && n->nodeh == nodeh) {
+			n->last_use = g->tick;
+			return n;
+		}
+		if (!n->used || (lru->used && n->last_use < lru->last_use))
+			lru = n;
+	}
+	/* a new node, or more nodes than tracked: forget the coldest one
+	 * without counting its open holes (it may simply have gone quiet) */
+	lru->used = 1;
+	lru->nodeh = nodeh;
+	lru->last_use = g->tick;
+	gap_reset(lru, serial);
+	*fresh = 1;
+	return lru;
+}
+
+static void
+gap_track(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
+    uint64_t now)
+{
+	struct nodegap *n;
+	uint32_t s = r->serial, x, step;
+	int fresh;
+
+	if (r->type >= 1200 && r->type <= 1299)
+		return;		/* DAEMON_*: the daemon's own numbering */
+	n = gap_node(g, nodeh, s, &fresh);
+	if (fresh || s == n->hi)
+		return;
+	step = s - n->hi;
+	if (s > n->hi && step <= GAP_MAX) {
+		/* forward: every slot reused here held serial x - GAP_W,
+		 * which has left the window; a hole there is now counted */
+		for (x = n->hi + 1;; x++) {
+			if (bit_get(n, x)) {
+				g->st.gaps++;
+				n->open--;
+			}
+			if (x == s) {
+				bit_put(n, x, 0);
+				break;
+			}
+			bit_put(n, x, 1);
+			n->open++;
+		}
+		if (step > 1)
+			n->gap_since = now;
+		n->hi = s;
+		return;
+	}
+	if (s < n->hi && n->hi - s < GAP_W) {
+		/* older serial in the window: fills a hole if it was one */
+		if (bit_get(n, s)) {
+			bit_put(n, s, 0);
+			n->open--;
+		}
+		return;
+	}
+	/* rollover, restart, or a replayed file skipping around: start over
+	 * without calling anything lost */
+	gap_reset(n, s);
+}
+
+/* ---- events ---- */
+
+static struct pev *
+pev_get(struct vg_group *g, const struct vg_record *r, uint64_t h,
+    uint64_t now)
+{
+	struct pev *e;
+	char *node;
+
+	if ((e = TAILQ_FIRST(&g->freeq)) != NULL) {
+		TAILQ_REMOVE(&g->freeq, e, link);
+		g->nfree--;
+	} else {
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			return NULL;
+		vg_arena_init(&e->ev.arena, g->o.max_event_bytes);
+	}
+	e->hash = h;
+	e->first_ms = now;
+	e->cap = 0;
+	e->pending = 0;
+	e->hnext = NULL;
+	e->ev.sec = r->sec;
+	e->ev.msec = r->msec;
+	e->ev.serial = r->serial;
+	e->ev.flags = 0;
+	e->ev.recs = NULL;
+	e->ev.nrecs = 0;
+	e->ev.node = vg_str_make(empty, 0);
+	if (r->node.len) {
+		node = vg_arena_strndup(&e->ev.arena, r->node.p, r->node.len);
+		if (node == NULL)
+			goto fail;
+		e->ev.node = vg_str_make(node, r->node.len);
+	}
+	return e;
+fail:
+	if (r->node.len >= g->o.max_event_bytes)
+		g->st.oversize++;
+	vg_arena_reset(&e->ev.arena);
+	TAILQ_INSERT_HEAD(&g->freeq, e, link);
+	g->nfree++;
+	errno = ENOMEM;
+	return NULL;
+}
+
+static void
+pev_put(struct vg_group *g, struct pev *e)
+{
+	if (g->nfree >= FREE_MAX) {
+		vg_arena_free(&e->ev.arena);
+		free(e);
+		return;
+	}
+	vg_arena_reset(&e->ev.arena);
+	TAILQ_INSERT_HEAD(&g->freeq, e, link);
+	g->nfree++;
+}
+
+static size_t
+round8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* arena bytes copy_str() takes for s */
+static size_t
+str_cost(struct vg_str s)
+{
+	return s.len ? round8(s.len + 1) : 0;
+}
+
+static struct vg_str
+copy_str(struct vg_arena *a, struct vg_str s, int *err)
+{
+	char *p;
+
+	if (s.len == 0)
+		return vg_str_make(empty, 0);
+	if ((p = vg_arena_strndup(a, s.p, s.len)) == NULL) {
+		*err = 1;
+		return vg_str_make(empty, 0);
+	}
+	return vg_str_make(p, s.len);
+}
+
+/* Appends a copy of r. -1 (ENOMEM) if it does not fit: counted oversize
+ * when the arena limit is the reason. */
+static int
+pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r)
+{
+	struct vg_arena *a = &e->ev.arena;
+	struct vg_erec *recs, *er;
+	size_t need, ncap = e->cap;
+	int err = 0;
+
+	need = str_cost(r->body) + str_cost(r->type_name) +
+	    str_cost(r->enriched);
+	if (e->ev.nrecs == e->cap) {
+		ncap = e->cap ? e->cap * 2 : 8;
+		need += round8(ncap * sizeof(*recs));
+	}
+	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
+		g->st.oversize++;
+		errno = ENOMEM;
+		return -1;
+	}
+	if (ncap != e->cap) {
+		if ((recs = vg_arena_alloc(a, ncap * sizeof(*recs))) == NULL)
+			return -1;
+		if (e->ev.nrecs)
+			memcpy(recs, e->ev.recs, e->ev.nrecs * sizeof(*recs));
+		e->ev.recs = recs;
+		e->cap = ncap;
+	}
+	er = &e->ev.recs[e->ev.nrecs];
+	er->type = r->type;
+	er->body = copy_str(a, r->body, &err);
+	er->type_name = copy_str(a, r->type_name, &err);
+	er->enriched = copy_str(a, r->enriched, &err);
+	if (err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	e->ev.nrecs++;
+	return 0;
+}
+
+static void
+hash_unlink(struct vg_group *g, struct pev *e)
+{
+	struct pev **pp = &g->bucket[e->hash & (g->nbucket - 1)];
+
+	while (*pp != NULL && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp != NULL)
+		*pp = e->hnext;
+	e->hnext = NULL;
+}
+
+static struct pev *
+hash_find(const struct vg_group *g, uint64_t h, const struct vg_record *r)
+{
+	struct pev *e;
+
+	for (e = g->bucket[h & (g->nbucket - 1)]; e != NULL; e = e->hnext)
+		if (key_eq(e, h, r))
+			return e;
+	return NULL;
+}
+
+/* Hands e to the callback and recycles it. */
+static void
+emit(struct vg_group *g, struct pev *e, uint32_t flags)
+{
+	e->ev.flags |= flags;
+	if (e->pending) {
+		hash_unlink(g, e);
+		TAILQ_REMOVE(&g->pendq, e, link);
+		g->npending--;
+		e->pending = 0;
+		done_add(g, e);
+	}
+	g->st.events++;
+	if (flags & VG_EV_TIMEOUT)
+		g->st.timeouts++;
+	if (flags & VG_EV_EVICTED)
+		g->st.evicted++;
+	g->cb(&e->ev, g->arg);
+	pev_put(g, e);
+}
+
+/* A record that becomes an event on its own (single type or late). */
+static int
+emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t h,
+    uint64_t now, uint32_t flags)
+{
+	struct pev *e;
+
+	if ((e = pev_get(g, r, h, now)) == NULL)
+		return -1;
+	if (pev_push(g, e, r) == -1) {
+		pev_put(g, e);
+		errno = ENOMEM;
+		return -1;
+	}
+	g->st.records++;
+	emit(g, e, flags);
+	return 0;
+}
+
+static void
+expire_all(struct vg_group *g, uint32_t flag)
+{
+	struct pev *e;
+	size_t i;
+
+	while ((e = TAILQ_FIRST(&g->pendq)) != NULL)
+		emit(g, e, flag);
+	for (i = 0; i < NODES; i++)
+		if (g->nodes[i].used)
+			gap_confirm(g, &g->nodes[i]);
+}
+
+/* The clock stepped back by more than the timeout (wall clock set back,
+ * or replay of an older file): pending events could otherwise wait that
+ * long, so they are flushed now as timed out. */
+static void
+clock_check(struct vg_group *g, uint64_t now)
+{
+	if (now < g->last_now && g->last_now - now > g->o.timeout_ms)
+		expire_all(g, VG_EV_TIMEOUT);
+	g->last_now = now;
+}
+
+struct vg_group *
+vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
+{
+	struct vg_group *g;
+	size_t i;
+
+	if (cb == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	if (opts != NULL)
+		g->o = *opts;
+	if (g->o.timeout_ms == 0)
+		g->o.timeout_ms = DEF_TIMEOUT;
+	if (g->o.max_pending == 0)
+		g->o.max_pending = DEF_PENDING;
+	if (g->o.max_pending > MAX_PENDING)
+		g->o.max_pending = MAX_PENDING;
+	if (g->o.max_event_bytes == 0)
+		g->o.max_event_bytes = DEF_EVBYTES;
+	g->cb = cb;
+	g->arg = arg;
+	TAILQ_INIT(&g->pendq);
+	TAILQ_INIT(&g->freeq);
+	for (g->nbucket = 64; g->nbucket < 2 * g->o.max_pending;)
+		g->nbucket *= 2;
+	g->bucket = calloc(g->nbucket, sizeof(*g->bucket));
+	g->done = calloc(DONE_N, sizeof(*g->done));
+	g->done_b = malloc(DONE_B * sizeof(*g->done_b));
+	if (g->bucket == NULL || g->done == NULL || g->done_b == NULL) {
+		vg_group_free(g);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < DONE_B; i++)
+		g->done_b[i] = -1;
+	return g;
+}
+
+void
+vg_group_free(struct vg_group *g)
+{
+	struct pev *e;
+
+	if (g == NULL)
+		return;
+	while ((e = TAILQ_FIRST(&g->pendq)) != NULL) {
+		TAILQ_REMOVE(&g->pendq, e, link);
+		vg_arena_free(&e->ev.arena);
+		free(e);
+	}
+	while ((e = TAILQ_FIRST(&g->freeq)) != NULL) {
+		TAILQ_REMOVE(&g->freeq, e, link);
+		vg_arena_free(&e->ev.arena);
+		free(e);
+	}
+	free(g->bucket);
+	free(g->done);
+	free(g->done_b);
+	free(g);
+}
+
+int
+vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
+{
+	uint64_t nodeh = node_hash(r->node);
+	uint64_t h = key_hash(nodeh, r->sec, r->msec, r->serial);
+	struct pev *e;
+
+	clock_check(g, now);
+	gap_track(g, r, nodeh, now);
+	if (r->type == T_EOE) {
+		if ((e = hash_find(g, h, r)) != NULL)
+			emit(g, e, VG_EV_EOE);
+		else if (done_find(g, h, r))
+			g->st.late++;
+		g->st.records++;
+		return 0;
+	}
+	if (is_single(r->type))
+		return emit_alone(g, r, h, now, VG_EV_SINGLE);
+	if ((e = hash_find(g, h, r)) == NULL) {
+		if (done_find(g, h, r)) {
+			g->st.late++;
+			return emit_alone(g, r, h, now, VG_EV_LATE);
+		}
+		if (g->npending >= g->o.max_pending)
+			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
+		if ((e = pev_get(g, r, h, now)) == NULL)
+			return -1;
+		if (pev_push(g, e, r) == -1) {
+			pev_put(g, e);
+			errno = ENOMEM;
+			return -1;
+		}
+		e->pending = 1;
+		e->hnext = g->bucket[h & (g->nbucket - 1)];
+		g->bucket[h & (g->nbucket - 1)] = e;
+		TAILQ_INSERT_TAIL(&g->pendq, e, link);
+		g->npending++;
+		g->st.records++;
+		return 0;
+	}
+	if (pev_push(g, e, r) == -1)
+		return -1;
+	g->st.records++;
+	return 0;
+}
+
+void
+vg_group_expire(struct vg_group *g, uint64_t now)
+{
+	struct pev *e;
+	size_t i;
+
+	clock_check(g, now);
+	/* oldest first; with a clock that only moves forward the list is
+	 * sorted by first_ms, so this stops at the first young event */
+	while ((e = TAILQ_FIRST(&g->pendq)) != NULL && now >= e->first_ms &&
+	    now - e->first_ms >= g->o.timeout_ms)
+		emit(g, e, VG_EV_TIMEOUT);
+	for (i = 0; i < NODES; i++) {
+		struct nodegap *n = &g->nodes[i];
+
+		if (n->used && n->open && now >= n->gap_since &&
+		    now - n->gap_since >= g->o.timeout_ms)
+			gap_confirm(g, n);
+	}
+}
+
+void
+vg_group_flush(struct vg_group *g)
+{
+	expire_all(g, VG_EV_FLUSHED);
+}
+
+uint64_t
+vg_group_deadline(const struct vg_group *g)
+{
+	const struct pev *e = TAILQ_FIRST(&g->pendq);
+
+	if (e == NULL)
+		return UINT64_MAX;
+	if (e->first_ms > UINT64_MAX - g->o.timeout_ms)
+		return UINT64_MAX - 1;
+	return e->first_ms + g->o.timeout_ms;
+}
+
+size_t
+vg_group_pending(const struct vg_group *g)
+{
+	return g->npending;
+}
+
+const struct vg_group_stats *
+vg_group_stats(const struct vg_group *g)
+{
+	return &g->st;
+}
