@@ -1,0 +1,829 @@
+/*
+ * decode.c: one event -> document tree (contract: docs/events.md). Builds
+ * everything in the event's arena; never fails on bad record text (kept
+ * raw and marked, counted); never logs. Record order in the document is
+ * fixed: syscall, execve, proctitle, cwd, paths, sockaddr, then the other
+ * records in arrival order.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode_priv.h"
+#include "vigil/decode.h"
+#include "vigil/tables.h"
+
+#define T_SYSCALL	1300
+#define T_PATH		1302
+#define T_SOCKADDR	1306
+#define T_CWD		1307
+#define T_EXECVE	1309
+#define T_EOE		1320
+#define T_PROCTITLE	1327
+
+#define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
+
+struct dctx {
+	struct vg_event	*ev;
+	struct vg_arena	*a;
+	struct vg_node	*root;
+	struct vg_node	*keys;
+	unsigned long	 errors;
+	int		 oom;
+	enum vg_arch	 arch;		/* from the SYSCALL record */
+	int		 endian;	/* VG_END_* of the event's arch */
+};
+
+/* Per-record state while its fields are added. */
+struct rctx {
+	struct vg_node	*obj;
+	struct vg_node	*enriched;	/* created on first enriched field */
+	struct vg_node	*words;		/* bare words, created on first */
+	int		 is_syscall;
+	enum vg_arch	 arch;		/* arch= seen earlier in this record */
+};
+
+#define CK(c, x)	do { if ((x) == NULL) (c)->oom = 1; } while (0)
+
+/* ---- value helpers ---- */
+
+static int
+parse_u64(struct vg_str s, uint64_t *v)
+{
+	size_t i;
+
+	if (s.len == 0 || s.len > 20)
+		return -1;
+	*v = 0;
+	for (i = 0; i < s.len; i++) {
+		unsigned d = (unsigned char)s.p[i] - '0';
+
+		if (d > 9 || *v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	return 0;
+}
+
+static int
+parse_i64(struct vg_str s, int64_t *v)
+{
+	uint64_t u;
+
+	if (s.len > 1 && s.p[0] == '-') {
+		if (parse_u64(vg_str_make(s.p + 1, s.len - 1), &u) == -1 ||
+		    u > (uint64_t)INT64_MAX + 1)
+			return -1;
+		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+		return 0;
+	}
+	if (parse_u64(s, &u) == -1 || u > INT64_MAX)
+		return -1;
+	*v = (int64_t)u;
+	return 0;
+}
+
+static int
+parse_hex32(struct vg_str s, uint32_t *v)
+{
+	size_t i;
+
+	if (s.len == 0 || s.len > 8)
+		return -1;
+	*v = 0;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+struct vg_str
+vg_decode_text(struct vg_arena *a, const struct vg_field *f, int *oom)
+{
+	char *out;
+	long n;
+
+	if (f->kind != VG_V_BARE || !vg_is_hex(f->val))
+		return f->val;
+	if ((out = vg_arena_alloc(a, f->val.len / 2 + 1)) == NULL) {
+		*oom = 1;
+		return f->val;
+	}
+	if ((n = vg_hex_decode(f->val, out)) < 0)
+		return f->val;
+	out[n] = '\0';
+	return vg_str_make(out, (size_t)n);
+}
+
+/* Hex bytes into arena memory; NULL (errno EINVAL/ENOMEM) if not hex. */
+static unsigned char *
+hex_bytes(struct dctx *c, struct vg_str s, size_t *len)
+{
+	char *out;
+	long n;
+
+	if (!vg_is_hex(s)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((out = vg_arena_alloc(c->a, s.len / 2 + 1)) == NULL) {
+		c->oom = 1;
+		return NULL;
+	}
+	if ((n = vg_hex_decode(s, out)) < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	*len = (size_t)n;
+	return (unsigned char *)out;
+}
+
+/* Adds one rule key to the event's keys (deduplicated, usually 0-2). */
+static void
+add_key(struct dctx *c, struct vg_str k)
+{
+	struct vg_node *n;
+
+	if (k.len == 0)
+		return;
+	for (n = c->keys->v.c.head; n != NULL; n = n->next)
+		if (n->v.s.len == k.len && memcmp(n->v.s.p, k.p, k.len) == 0)
+			return;
+	CK(c, vg_node_add_str(c->a, c->keys, VG_STR_NULL, k));
+}
+
+/* key= value: the kernel joins several keys with 0x01. */
+static void
+add_keys(struct dctx *c, struct vg_str v)
+{
+	const char *p = v.p, *end = v.p + v.len, *q;
+
+	while (p < end) {
+		if ((q = memchr(p, '\x01', (size_t)(end - p))) == NULL)
+			q = end;
+		add_key(c, vg_str_make(p, (size_t)(q - p)));
+		p = q + 1;
+	}
+}
+
+/* A number member, or the text as written if it is not a number. */
+static void
+add_num(struct dctx *c, struct vg_node *obj, struct vg_str key,
+    struct vg_str v)
+{
+	uint64_t u;
+	int64_t i;
+
+	if (parse_u64(v, &u) == 0)
+		CK(c, vg_node_add_uint(c->a, obj, key, u));
+	else if (parse_i64(v, &i) == 0)
+		CK(c, vg_node_add_int(c->a, obj, key, i));
+	else
+		CK(c, vg_node_add_str(c->a, obj, key, v));
+}
+
+static struct vg_str
+key_prefixed(struct dctx *c, const char *pfx, struct vg_str key)
+{
+	size_t pl = strlen(pfx);
+	char *k;
+
+	if ((k = vg_arena_alloc(c->a, pl + key.len + 1)) == NULL) {
+		c->oom = 1;
+		return key;
+	}
+	memcpy(k, pfx, pl);
+	memcpy(k + pl, key.p, key.len);
+	k[pl + key.len] = '\0';
+	return vg_str_make(k, pl + key.len);
+}
+
+/* Member of obj named key (a slice, not NUL-terminated), or NULL. */
+static struct vg_node *
+get_member(const struct vg_node *obj, struct vg_str key)
+{
+	struct vg_node *n;
+
+	for (n = obj->v.c.head; n != NULL; n = n->next)
+		if (n->key.len == key.len &&
+		    memcmp(n->key.p, key.p, key.len) == 0)
+			return n;
+	return NULL;
+}
+
+/* ---- fields ---- */
+
+static void
+add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
+{
+	struct vg_node *obj = r->obj;
+	struct vg_str key = f->key, v = f->val;
+	const unsigned char *raw;
+	const char *name;
+	enum vg_fkind kind;
+	uint32_t aa;
+	int64_t i;
+	size_t len;
+
+	if (f->flags & VG_FF_ENRICHED) {
+		/* interpreted by auditd: kept as written, braces too */
+		if (r->enriched == NULL)
+			CK(c, r->enriched = vg_node_add(c->a, obj,
+			    VG_STR_LIT("enriched"), VG_N_OBJ));
+		CK(c, vg_node_add_str(c->a, r->enriched, key, v));
+		return;
+	}
+	if (f->kind == VG_V_NONE) {
+		if (r->words == NULL)
+			CK(c, r->words = vg_node_add(c->a, obj,
+			    VG_STR_LIT("words"), VG_N_ARR));
+		CK(c, vg_node_add_str(c->a, r->words, VG_STR_NULL, key));
+		return;
+	}
+	kind = vg_field_kind(key.p, key.len);
+	/* a field of msg='...' must not shadow the record's own */
+	if ((f->flags & VG_FF_NESTED) && get_member(obj, key) != NULL)
+		key = key_prefixed(c, "msg_", key);
+	if (f->kind == VG_V_NULL) {
+		CK(c, vg_node_add(c->a, obj, key, VG_N_NULL));
+		return;
+	}
+	switch (kind) {
+	case VG_FK_INT:
+	case VG_FK_UID:
+	case VG_FK_GID:
+	case VG_FK_SES:
+	case VG_FK_SIGNAL:
+		add_num(c, obj, key, v);
+		return;
+	case VG_FK_ENCODED:
+	case VG_FK_PROCTITLE:
+		CK(c, vg_node_add_str(c->a, obj, key,
+		    vg_decode_text(c->a, f, &c->oom)));
+		return;
+	case VG_FK_KEY:
+		v = vg_decode_text(c->a, f, &c->oom);
+		add_keys(c, v);
+		CK(c, vg_node_add_str(c->a, obj, key, v));
+		return;
+	case VG_FK_ARCH:
+		if (parse_hex32(v, &aa) == -1) {
+			CK(c, vg_node_add_str(c->a, obj, key, v));
+			return;
+		}
+		r->arch = vg_arch_from_audit(aa);
+		if (r->is_syscall) {
+			c->arch = r->arch;
+			c->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE :
+			    VG_END_BIG;
+		}
+		name = vg_arch_name(r->arch);
+		CK(c, vg_node_add_str(c->a, obj, key, name != NULL ?
+		    vg_str_make(name, strlen(name)) : v));
+		CK(c, vg_node_add_str(c->a, obj, VG_STR_LIT("arch_id"), v));
+		return;
+	case VG_FK_SYSCALL:
+		if (parse_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
+			CK(c, vg_node_add_str(c->a, obj, key, v));
+			return;
+		}
+		name = vg_syscall_name(r->arch != VG_ARCH_UNKNOWN ? r->arch :
+		    c->arch, (int)i);
+		if (r->is_syscall) {
+			if (name != NULL)
+				CK(c, vg_node_add_str(c->a, obj,
+				    VG_STR_LIT("name"),
+				    vg_str_make(name, strlen(name))));
+			CK(c, vg_node_add_int(c->a, obj, VG_STR_LIT("nr"), i));
+			return;
+		}
+		CK(c, vg_node_add_int(c->a, obj, key, i));
+		if (name != NULL)
+			CK(c, vg_node_add_str(c->a, obj,
+			    VG_STR_LIT("syscall_name"),
+			    vg_str_make(name, strlen(name))));
+		return;
+	case VG_FK_EXIT:
+		if (parse_i64(v, &i) == -1) {
+			add_num(c, obj, key, v);
+			return;
+		}
+		CK(c, vg_node_add_int(c->a, obj, key, i));
+		if (i < 0 && i >= -4095 &&
+		    (name = vg_errno_name((int)-i)) != NULL)
+			CK(c, vg_node_add_str(c->a, obj, VG_STR_LIT("errno"),
+			    vg_str_make(name, strlen(name))));
+		return;
+	case VG_FK_SUCCESS:
+		if (vg_str_eq(v, "yes"))
+			CK(c, vg_node_add_bool(c->a, obj, key, 1));
+		else if (vg_str_eq(v, "no"))
+			CK(c, vg_node_add_bool(c->a, obj, key, 0));
+		else
+			CK(c, vg_node_add_str(c->a, obj, key, v));
+		return;
+	case VG_FK_SOCKADDR:
+		if (f->kind == VG_V_BARE &&
+		    (raw = hex_bytes(c, v, &len)) != NULL) {
+			if ((obj = vg_node_add(c->a, obj, key, VG_N_OBJ)) ==
+			    NULL || vg_decode_sockaddr(c->a, obj, raw, len,
+			    c->endian, &c->errors) == -1)
+				c->oom = 1;
+			return;
+		}
+		CK(c, vg_node_add_str(c->a, obj, key, v));
+		return;
+	default:
+		/* text, modes, masks, hex numbers: as written */
+		CK(c, vg_node_add_str(c->a, obj, key, v));
+		return;
+	}
+}
+
+/*
+ * Adds every field of rec to obj. A field for which take() returns 0 was
+ * consumed by the caller's special handling. A record the tokenizer
+ * stumbled on keeps its text in vigil_raw.
+ */
+static void
+add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
+    int (*take)(void *, const struct vg_field *, int *), void *arg)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	unsigned n = 0;
+
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	while (vg_fields_next(&it, &f) == 1) {
+		n++;
+		if (take != NULL && take(arg, &f, &c->oom) == 0)
+			continue;
+		add_field(c, r, &f);
+	}
+	if (it.errors == 0 && (n > 0 || rec->body.len == 0))
+		return;
+	c->errors += it.errors ? it.errors : 1;
+	CK(c, vg_node_add_str(c->a, r->obj, VG_STR_LIT("vigil_raw"),
+	    rec->body));
+	if (rec->enriched.len > 0)
+		CK(c, vg_node_add_str(c->a, r->obj,
+		    VG_STR_LIT("vigil_raw_enriched"), rec->enriched));
+}
+
+/* ---- placing record members in the document ---- */
+
+/*
+ * Adds node under name at the root; if a member of that name is there
+ * already (a record type seen twice), the member becomes an array of all
+ * of them in arrival order. name must outlive the tree.
+ */
+static void
+place(struct dctx *c, const char *name, struct vg_node *n)
+{
+	struct vg_node *old, *first;
+
+	if (n == NULL)
+		return;
+	if ((old = vg_node_get(c->root, name)) == NULL) {
+		n->key = vg_str_make(name, strlen(name));
+		vg_node_append(c->root, n);
+		return;
+	}
+	n->key = VG_STR_NULL;
+	if (old->type != VG_N_ARR) {
+		/* record members are objects or strings, never arrays: an
+		 * array here is always the "repeated" form */
+		if ((first = vg_node_new(c->a, VG_N_NULL)) == NULL) {
+			c->oom = 1;
+			return;
+		}
+		*first = *old;
+		first->key = VG_STR_NULL;
+		first->next = NULL;
+		old->type = VG_N_ARR;
+		memset(&old->v, 0, sizeof(old->v));
+		vg_node_append(old, first);
+	}
+	vg_node_append(old, n);
+}
+
+static const char *
+member_name(struct dctx *c, const struct vg_erec *rec, int *unknown)
+{
+	const char *tn = vg_type_name(rec->type);
+	char *s, tmp[32];
+	size_t i, len;
+	int n;
+
+	*unknown = 0;
+	if (tn == NULL) {
+		*unknown = 1;
+		n = snprintf(tmp, sizeof(tmp), "unknown_%u",
+		    (unsigned)rec->type);
+		if (n < 0 || (size_t)n >= sizeof(tmp))
+			return "unknown";
+		tn = tmp;
+	}
+	len = strlen(tn);
+	if ((s = vg_arena_alloc(c->a, len + 1)) == NULL) {
+		c->oom = 1;
+		return "unknown";
+	}
+	for (i = 0; i < len; i++)
+		s[i] = tn[i] >= 'A' && tn[i] <= 'Z' ? (char)(tn[i] + 32) :
+		    tn[i];
+	s[len] = '\0';
+	return s;
+}
+
+/* ---- records ---- */
+
+static struct vg_node *
+new_obj(struct dctx *c)
+{
+	struct vg_node *o = vg_node_new(c->a, VG_N_OBJ);
+
+	if (o == NULL)
+		c->oom = 1;
+	return o;
+}
+
+static void
+dec_generic(struct dctx *c, const struct vg_erec *rec)
+{
+	struct rctx r = { 0 };
+	const char *name;
+	int unknown;
+
+	if ((r.obj = new_obj(c)) == NULL)
+		return;
+	name = member_name(c, rec, &unknown);
+	if (unknown) {
+		CK(c, vg_node_add_uint(c->a, r.obj, VG_STR_LIT("type"),
+		    rec->type));
+		if (rec->type_name.len > 0)
+			CK(c, vg_node_add_str(c->a, r.obj,
+			    VG_STR_LIT("type_name"), rec->type_name));
+	}
+	add_fields(c, &r, rec, NULL, NULL);
+	place(c, name, r.obj);
+}
+
+static void
+dec_syscall(struct dctx *c, const struct vg_erec *rec)
+{
+	struct rctx r = { 0 };
+
+	if ((r.obj = new_obj(c)) == NULL)
+		return;
+	r.is_syscall = 1;
+	add_fields(c, &r, rec, NULL, NULL);
+	place(c, "syscall", r.obj);
+}
+
+static int
+take_execve(void *arg, const struct vg_field *f, int *oom)
+{
+	return vg_execve_field(arg, f, oom);
+}
+
+static void
+dec_execve(struct dctx *c)
+{
+	struct vg_execve *x;
+	struct rctx r = { 0 };
+	struct vg_node *rest, *tail;
+	size_t i, nrest;
+
+	if ((r.obj = new_obj(c)) == NULL ||
+	    (x = vg_execve_new(c->a, r.obj)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->ev->nrecs; i++)
+		if (c->ev->recs[i].type == T_EXECVE)
+			add_fields(c, &r, &c->ev->recs[i], take_execve, x);
+	/* argc and argv go first: detach what the fields added, append it
+	 * again after them */
+	rest = r.obj->v.c.head;
+	tail = r.obj->v.c.tail;
+	nrest = r.obj->v.c.n;
+	memset(&r.obj->v, 0, sizeof(r.obj->v));
+	if (vg_execve_finish(x) == -1)
+		c->oom = 1;
+	if (rest != NULL) {
+		if (r.obj->v.c.tail != NULL)
+			r.obj->v.c.tail->next = rest;
+		else
+			r.obj->v.c.head = rest;
+		r.obj->v.c.tail = tail;
+		r.obj->v.c.n += nrest;
+	}
+	place(c, "execve", r.obj);
+}
+
+struct ptctx {
+	struct vg_arena	*a;
+	struct vg_node	*argv;
+};
+
+static int
+take_proctitle(void *arg, const struct vg_field *f, int *oom)
+{
+	struct ptctx *pt = arg;
+	struct vg_str v;
+	const char *p, *end, *q;
+
+	if (!vg_str_eq(f->key, "proctitle") || (f->flags & VG_FF_ENRICHED))
+		return -1;
+	if (f->kind == VG_V_NULL || f->kind == VG_V_UNSET)
+		return 0;
+	v = vg_decode_text(pt->a, f, oom);
+	p = v.p;
+	end = v.p + v.len;
+	/* NUL-separated; a trailing NUL ends the last argument */
+	while (p < end) {
+		if ((q = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			q = end;
+		if (vg_node_add_str(pt->a, pt->argv, VG_STR_NULL,
+		    vg_str_make(p, (size_t)(q - p))) == NULL)
+			*oom = 1;
+		p = q + 1;
+	}
+	return 0;
+}
+
+static void
+dec_proctitle(struct dctx *c, const struct vg_erec *rec)
+{
+	struct rctx r = { 0 };
+	struct ptctx pt;
+
+	if ((r.obj = new_obj(c)) == NULL)
+		return;
+	pt.a = c->a;
+	if ((pt.argv = vg_node_add(c->a, r.obj, VG_STR_LIT("argv"),
+	    VG_N_ARR)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	add_fields(c, &r, rec, take_proctitle, &pt);
+	place(c, "proctitle", r.obj);
+}
+
+static void
+dec_cwd(struct dctx *c, const struct vg_erec *rec)
+{
+	struct rctx r = { 0 };
+	struct vg_node *m;
+
+	if ((r.obj = new_obj(c)) == NULL)
+		return;
+	add_fields(c, &r, rec, NULL, NULL);
+	m = r.obj->v.c.head;
+	if (m != NULL && m->next == NULL && m->type == VG_N_STR &&
+	    vg_str_eq(m->key, "cwd")) {
+		place(c, "cwd", m);
+		return;
+	}
+	/* anything more than cwd="...": the whole record, as any other */
+	if ((m = vg_node_get(r.obj, "cwd")) != NULL && m->type == VG_N_STR)
+		CK(c, vg_node_add_str(c->a, c->root, VG_STR_LIT("cwd"),
+		    m->v.s));
+	place(c, "cwd_record", r.obj);
+}
+
+struct pathent {
+	uint64_t	 item;
+	struct vg_node	*obj;
+};
+
+static void
+dec_paths(struct dctx *c, size_t npath)
+{
+	struct pathent *pe, t;
+	struct vg_node *arr, *it;
+	struct rctx r;
+	size_t i, j, n = 0;
+
+	if ((pe = vg_arena_alloc(c->a, npath * sizeof(*pe))) == NULL ||
+	    (arr = vg_node_add(c->a, c->root, VG_STR_LIT("paths"), VG_N_ARR))
+	    == NULL) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->ev->nrecs && n < npath; i++) {
+		if (c->ev->recs[i].type != T_PATH)
+			continue;
+		memset(&r, 0, sizeof(r));
+		if ((r.obj = new_obj(c)) == NULL)
+			return;
+		add_fields(c, &r, &c->ev->recs[i], NULL, NULL);
+		it = vg_node_get(r.obj, "item");
+		pe[n].item = it != NULL && it->type == VG_N_UINT ? it->v.u :
+		    UINT64_MAX;
+		pe[n].obj = r.obj;
+		/* insertion sort, stable: items nearly always in order */
+		for (j = n++; j > 0 && pe[j - 1].item > pe[j].item; j--) {
+			t = pe[j];
+			pe[j] = pe[j - 1];
+			pe[j - 1] = t;
+		}
+	}
+	for (i = 0; i < n; i++)
+		vg_node_append(arr, pe[i].obj);
+}
+
+struct sactx {
+	struct dctx	*c;
+	struct vg_node	*obj;
+	int		 done;
+};
+
+/* The decoded saddr becomes the members of the sockaddr object itself;
+ * a saddr that is not hex is kept as text by the generic path. */
+static int
+take_saddr(void *arg, const struct vg_field *f, int *oom)
+{
+	struct sactx *sc = arg;
+	const unsigned char *raw;
+	size_t len;
+
+	if (sc->done || !vg_str_eq(f->key, "saddr") || f->kind != VG_V_BARE ||
+	    (f->flags & VG_FF_ENRICHED) ||
+	    (raw = hex_bytes(sc->c, f->val, &len)) == NULL)
+		return -1;
+	sc->done = 1;
+	if (vg_decode_sockaddr(sc->c->a, sc->obj, raw, len, sc->c->endian,
+	    &sc->c->errors) == -1)
+		*oom = 1;
+	return 0;
+}
+
+static void
+dec_sockaddr(struct dctx *c, const struct vg_erec *rec)
+{
+	struct rctx r = { 0 };
+	struct sactx sc;
+
+	if ((r.obj = new_obj(c)) == NULL)
+		return;
+	sc.c = c;
+	sc.obj = r.obj;
+	sc.done = 0;
+	add_fields(c, &r, rec, take_saddr, &sc);
+	place(c, "sockaddr", r.obj);
+}
+
+/* ---- header ---- */
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (civil-from-days, no locale, no libc tz). */
+static struct vg_str
+fmt_time(struct dctx *c, uint64_t sec, uint32_t msec)
+{
+	int64_t days = (int64_t)(sec / 86400), y, era, doe, yoe, doy, mp;
+	unsigned sod = (unsigned)(sec % 86400), m, d;
+	char *s;
+
+	if ((s = vg_arena_alloc(c->a, 32)) == NULL) {
+		c->oom = 1;
+		return VG_STR_NULL;
+	}
+	days += 719468;
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	y += m <= 2;
+	if (y > 9999)
+		y = 9999;	/* RFC 3339 has four year digits */
+	if (msec > 999)
+		msec = 999;
+	snprintf(s, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)y,
+	    m, d, sod / 3600, sod / 60 % 60, sod % 60, (unsigned)msec);
+	return vg_str_make(s, 24);
+}
+
+static void
+add_marks(struct dctx *c)
+{
+	const struct vg_event *ev = c->ev;
+	struct vg_node *v;
+	const char *by = NULL;
+
+	if (!(ev->flags & (VG_EV_EOE | VG_EV_SINGLE))) {
+		if (ev->flags & VG_EV_EVICTED)
+			by = "evicted";
+		else if (ev->flags & VG_EV_TIMEOUT)
+			by = "timeout";
+		else
+			by = "flush";
+	}
+	if (by == NULL && !(ev->flags & VG_EV_LATE) && c->errors == 0)
+		return;
+	if ((v = vg_node_new(c->a, VG_N_OBJ)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	v->key = VG_STR_LIT("vigil");
+	if (by != NULL) {
+		CK(c, vg_node_add_bool(c->a, v, VG_STR_LIT("incomplete"), 1));
+		CK(c, vg_node_add_str(c->a, v, VG_STR_LIT("closed_by"),
+		    vg_str_make(by, strlen(by))));
+	}
+	if (ev->flags & VG_EV_LATE)
+		CK(c, vg_node_add_bool(c->a, v, VG_STR_LIT("late"), 1));
+	if (c->errors)
+		CK(c, vg_node_add_uint(c->a, v, VG_STR_LIT("parse_errors"),
+		    c->errors));
+	/* right after keys, so readers find it without scanning records */
+	v->next = c->keys->next;
+	c->keys->next = v;
+	if (c->root->v.c.tail == c->keys)
+		c->root->v.c.tail = v;
+	c->root->v.c.n++;
+}
+
+struct vg_node *
+vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
+{
+	struct dctx c;
+	const struct vg_erec *rec;
+	size_t i, npath = 0;
+	int have_execve = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.ev = ev;
+	c.a = &ev->arena;
+	if ((c.root = vg_node_new(c.a, VG_N_OBJ)) == NULL)
+		goto oom;
+	CK(&c, vg_node_add_uint(c.a, c.root, VG_STR_LIT("serial"),
+	    ev->serial));
+	CK(&c, vg_node_add_str(c.a, c.root, VG_STR_LIT("time"),
+	    fmt_time(&c, ev->sec, ev->msec)));
+	if (ev->node.len > 0)
+		CK(&c, vg_node_add_str(c.a, c.root, VG_STR_LIT("node"),
+		    ev->node));
+	CK(&c, c.keys = vg_node_add(c.a, c.root, VG_STR_LIT("keys"),
+	    VG_N_ARR));
+	if (c.oom)
+		goto oom;
+
+	/* fixed member order; SYSCALL first also gives the arch */
+	for (i = 0; i < ev->nrecs; i++) {
+		rec = &ev->recs[i];
+		if (rec->type == T_SYSCALL)
+			dec_syscall(&c, rec);
+		else if (rec->type == T_EXECVE)
+			have_execve = 1;
+		else if (rec->type == T_PATH)
+			npath++;
+	}
+	if (have_execve)
+		dec_execve(&c);
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == T_PROCTITLE)
+			dec_proctitle(&c, &ev->recs[i]);
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == T_CWD)
+			dec_cwd(&c, &ev->recs[i]);
+	if (npath > 0)
+		dec_paths(&c, npath);
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == T_SOCKADDR)
+			dec_sockaddr(&c, &ev->recs[i]);
+	for (i = 0; i < ev->nrecs && !c.oom; i++) {
+		rec = &ev->recs[i];
+		switch (rec->type) {
+		case T_SYSCALL: case T_EXECVE: case T_PROCTITLE:
+		case T_CWD: case T_PATH: case T_SOCKADDR: case T_EOE:
+			break;
+		default:
+			dec_generic(&c, rec);
+			break;
+		}
+	}
+	add_marks(&c);
+	if (parse_errors != NULL)
+		*parse_errors += c.errors;
+	if (c.oom)
+		goto oom;
+	return c.root;
+oom:
+	errno = ENOMEM;
+	return NULL;
+}
