@@ -1,0 +1,224 @@
+/*
+ * tables.c: the public face of the gperf keyword tables (gperf/NAME.gperf, made
+ * by scripts/gen-tables.py): record types, field kinds, arches, syscalls per
+ * arch, errno names. Name -> number is one perfect-hash probe; number -> name
+ * is one array index. Never allocates, never logs; all strings are static.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/tables.h"
+
+/*
+ * What every generated table holds (each .gperf declares the same struct;
+ * the generated files are separate translation units).
+ */
+struct vg_kw {
+	const char	*name;
+	int		 value;
+};
+
+/* Lookups and reverse maps defined in the gperf-generated files. */
+const struct vg_kw *vg_types_lookup(const char *, size_t);
+const char	*vg_types_name_at(long);
+const struct vg_kw *vg_fields_lookup(const char *, size_t);
+const struct vg_kw *vg_archs_lookup(const char *, size_t);
+const struct vg_kw *vg_errnos_lookup(const char *, size_t);
+const char	*vg_errnos_name_at(long);
+const struct vg_kw *vg_sc_x86_64_lookup(const char *, size_t);
+const char	*vg_sc_x86_64_name_at(long);
+extern const int vg_sc_x86_64_max;
+const struct vg_kw *vg_sc_i386_lookup(const char *, size_t);
+const char	*vg_sc_i386_name_at(long);
+extern const int vg_sc_i386_max;
+const struct vg_kw *vg_sc_aarch64_lookup(const char *, size_t);
+const char	*vg_sc_aarch64_name_at(long);
+extern const int vg_sc_aarch64_max;
+
+/* AUDIT_ARCH_* from linux/audit.h (EM_* | 64BIT 0x80000000 | LE 0x40000000). */
+#define AA_X86_64	0xc000003eU
+#define AA_I386		0x40000003U
+#define AA_AARCH64	0xc00000b7U
+#define AA_ARM		0x40000028U
+#define AA_PPC64	0x80000015U
+#define AA_PPC64LE	0xc0000015U
+#define AA_S390X	0x80000016U
+#define AA_RISCV64	0xc00000f3U
+
+static const struct {
+	uint32_t	 audit;
+	const char	*name;
+} arches[] = {
+	[VG_ARCH_UNKNOWN] = { 0, NULL },
+	[VG_ARCH_X86_64] = { AA_X86_64, "x86_64" },
+	[VG_ARCH_I386] = { AA_I386, "i386" },
+	[VG_ARCH_AARCH64] = { AA_AARCH64, "aarch64" },
+	[VG_ARCH_ARM] = { AA_ARM, "arm" },
+	[VG_ARCH_PPC64] = { AA_PPC64, "ppc64" },
+	[VG_ARCH_PPC64LE] = { AA_PPC64LE, "ppc64le" },
+	[VG_ARCH_S390X] = { AA_S390X, "s390x" },
+	[VG_ARCH_RISCV64] = { AA_RISCV64, "riscv64" },
+};
+#define NARCHES	(sizeof(arches) / sizeof(arches[0]))
+
+/* Per-arch syscall table; arches without one have all NULL. */
+static const struct {
+	const struct vg_kw *(*lookup)(const char *, size_t);
+	const char	*(*name_at)(long);
+	const int	*max;
+} syscalls[NARCHES] = {
+	[VG_ARCH_X86_64] = { vg_sc_x86_64_lookup, vg_sc_x86_64_name_at,
+	    &vg_sc_x86_64_max },
+	[VG_ARCH_I386] = { vg_sc_i386_lookup, vg_sc_i386_name_at,
+	    &vg_sc_i386_max },
+	[VG_ARCH_AARCH64] = { vg_sc_aarch64_lookup, vg_sc_aarch64_name_at,
+	    &vg_sc_aarch64_max },
+};
+
+/*
+ * vg_type_by_name: record type number for a name as auditd prints it
+ * ("SYSCALL" -> 1300). Case-sensitive. Returns -1 if unknown (including
+ * "UNKNOWN[1329]", which callers parse themselves).
+ */
+int
+vg_type_by_name(const char *s, size_t len)
+{
+	const struct vg_kw *k;
+
+	if (s == NULL)
+		return -1;
+	k = vg_types_lookup(s, len);
+	return k != NULL ? k->value : -1;
+}
+
+/*
+ * vg_type_name: name auditd 3.0.9 prints for a record type (1300 ->
+ * "SYSCALL"), or the uapi name for types auditd does not know. NULL if
+ * unknown; callers print UNKNOWN[n].
+ */
+const char *
+vg_type_name(uint32_t type)
+{
+	if (type > INT32_MAX)
+		return NULL;
+	return vg_types_name_at((long)type);
+}
+
+/*
+ * vg_field_kind: how the value of field `key` is to be read. Keys not in
+ * the table are plain strings (VG_FK_STR). Record-specific exceptions (a0..
+ * in EXECVE are encoded strings, not hex) are the caller's business.
+ */
+enum vg_fkind
+vg_field_kind(const char *key, size_t len)
+{
+	const struct vg_kw *k;
+
+	if (key == NULL)
+		return VG_FK_STR;
+	k = vg_fields_lookup(key, len);
+	return k != NULL ? (enum vg_fkind)k->value : VG_FK_STR;
+}
+
+enum vg_arch
+vg_arch_from_audit(uint32_t audit_arch)
+{
+	size_t i;
+
+	for (i = 1; i < NARCHES; i++)	/* 8 entries: a scan is cheapest */
+		if (arches[i].audit == audit_arch)
+			return (enum vg_arch)i;
+	return VG_ARCH_UNKNOWN;
+}
+
+/* AUDIT_ARCH_* value for an arch; 0 if unknown. */
+uint32_t
+vg_arch_to_audit(enum vg_arch a)
+{
+	if ((size_t)a >= NARCHES)
+		return 0;
+	return arches[a].audit;
+}
+
+const char *
+vg_arch_name(enum vg_arch a)
+{
+	if ((size_t)a >= NARCHES)
+		return NULL;
+	return arches[a].name;
+}
+
+/*
+ * vg_arch_by_name: arch from an auditctl arch= spelling: "x86_64",
+ * "i386".."i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x",
+ * "riscv64", and "b64"/"b32" meaning this machine's 64/32-bit ABI (x86_64
+ * and i386: vigil is built for x86_64 hosts). VG_ARCH_UNKNOWN otherwise.
+ */
+enum vg_arch
+vg_arch_by_name(const char *s, size_t len)
+{
+	const struct vg_kw *k;
+
+	if (s == NULL)
+		return VG_ARCH_UNKNOWN;
+	k = vg_archs_lookup(s, len);
+	return k != NULL ? (enum vg_arch)k->value : VG_ARCH_UNKNOWN;
+}
+
+/*
+ * vg_syscall_name: name of syscall `nr` on `arch`, spelled as auditd 3.0.9
+ * prints it where auditd knows it (x86_64 17 is "pread"), else the kernel's
+ * name. NULL for a hole, an out-of-range number or an arch without table.
+ */
+const char *
+vg_syscall_name(enum vg_arch arch, int nr)
+{
+	if ((size_t)arch >= NARCHES || syscalls[arch].name_at == NULL)
+		return NULL;
+	return syscalls[arch].name_at(nr);
+}
+
+/*
+ * vg_syscall_number: number of a syscall name on `arch`; both auditd's and
+ * the kernel's spelling are accepted ("pread" and "pread64"). -1 if
+ * unknown on that arch.
+ */
+int
+vg_syscall_number(enum vg_arch arch, const char *s, size_t len)
+{
+	const struct vg_kw *k;
+
+	if (s == NULL || (size_t)arch >= NARCHES ||
+	    syscalls[arch].lookup == NULL)
+		return -1;
+	k = syscalls[arch].lookup(s, len);
+	return k != NULL ? k->value : -1;
+}
+
+/* Highest syscall number + 1 for `arch` (the -S all range); 0: no table. */
+int
+vg_syscall_max(enum vg_arch arch)
+{
+	if ((size_t)arch >= NARCHES || syscalls[arch].max == NULL)
+		return 0;
+	return *syscalls[arch].max;
+}
+
+/* "ENOENT" for 2; aliases (EWOULDBLOCK) are never returned. NULL: unknown. */
+const char *
+vg_errno_name(int e)
+{
+	return vg_errnos_name_at(e);
+}
+
+/* 2 for "ENOENT"; also accepts EWOULDBLOCK and EDEADLOCK. -1: unknown. */
+int
+vg_errno_number(const char *s, size_t len)
+{
+	const struct vg_kw *k;
+
+	if (s == NULL)
+		return -1;
+	k = vg_errnos_lookup(s, len);
+	return k != NULL ? k->value : -1;
+}

@@ -1,0 +1,603 @@
+/*
+ * check_tables.c: record types, field kinds, arches, syscalls, errno names.
+ * Round trips over every entry, known values, unknown lookups, and cross
+ * checks against the uapi headers, the Linux Audit message dictionary, the
+ * corpus logs and (when installed) auditd's own libaudit.so.1.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vigil/tables.h"
+
+#define S(x)	(x), strlen(x)
+
+/* ---- record types ------------------------------------------------------ */
+
+START_TEST(test_type_known)
+{
+	ck_assert_int_eq(vg_type_by_name(S("SYSCALL")), 1300);
+	ck_assert_int_eq(vg_type_by_name(S("EXECVE")), 1309);
+	ck_assert_int_eq(vg_type_by_name(S("EOE")), 1320);
+	ck_assert_int_eq(vg_type_by_name(S("PROCTITLE")), 1327);
+	ck_assert_int_eq(vg_type_by_name(S("BPF")), 1334);
+	ck_assert_int_eq(vg_type_by_name(S("URINGOP")), 1336);
+	ck_assert_int_eq(vg_type_by_name(S("USER_AVC")), 1107);
+	ck_assert_int_eq(vg_type_by_name(S("USER_CMD")), 1123);
+	ck_assert_int_eq(vg_type_by_name(S("AVC")), 1400);
+	ck_assert_int_eq(vg_type_by_name(S("APPARMOR_DENIED")), 1503);
+	ck_assert_int_eq(vg_type_by_name(S("ANOM_ABEND")), 1701);
+	ck_assert_int_eq(vg_type_by_name(S("INTEGRITY_RULE")), 1805);
+	ck_assert_int_eq(vg_type_by_name(S("KERNEL")), 2000);
+	ck_assert_int_eq(vg_type_by_name(S("ANOM_LOGIN_FAILURES")), 2100);
+	ck_assert_int_eq(vg_type_by_name(S("RESP_ORIGIN_UNBLOCK_TIMED")), 2215);
+	ck_assert_int_eq(vg_type_by_name(S("USER_ROLE_CHANGE")), 2300);
+	ck_assert_int_eq(vg_type_by_name(S("SOFTWARE_UPDATE")), 1138);
+	ck_assert_int_eq(vg_type_by_name(S("VIRT_MIGRATE_OUT")), 2507);
+	/* AA is the uapi macro name; auditd prints APPARMOR */
+	ck_assert_int_eq(vg_type_by_name(S("AA")), 1500);
+	ck_assert_str_eq(vg_type_name(1500), "APPARMOR");
+	ck_assert_str_eq(vg_type_name(1300), "SYSCALL");
+	ck_assert_str_eq(vg_type_name(1005), "USER");
+	ck_assert_str_eq(vg_type_name(1329), "REPLACE");
+	/* length, not NUL, ends the key */
+	ck_assert_int_eq(vg_type_by_name("SYSCALLxyz", 7), 1300);
+	ck_assert_int_eq(vg_type_by_name("PATH=", 4), 1302);
+}
+END_TEST
+
+START_TEST(test_type_unknown)
+{
+	ck_assert_int_eq(vg_type_by_name(S("FOO")), -1);
+	ck_assert_int_eq(vg_type_by_name(S("SYSCAL")), -1);
+	ck_assert_int_eq(vg_type_by_name(S("SYSCALLX")), -1);
+	ck_assert_int_eq(vg_type_by_name(S("syscall")), -1);
+	ck_assert_int_eq(vg_type_by_name(S("UNKNOWN[1329]")), -1);
+	ck_assert_int_eq(vg_type_by_name(S("FIRST_USER_MSG")), -1);
+	ck_assert_int_eq(vg_type_by_name("", 0), -1);
+	ck_assert_int_eq(vg_type_by_name(NULL, 3), -1);
+	ck_assert_ptr_null(vg_type_name(0));
+	ck_assert_ptr_null(vg_type_name(999));
+	ck_assert_ptr_null(vg_type_name(1308));	/* hole */
+	ck_assert_ptr_null(vg_type_name(1999));
+	ck_assert_ptr_null(vg_type_name(3000));
+	ck_assert_ptr_null(vg_type_name(UINT32_MAX));
+	ck_assert_ptr_null(vg_type_name((uint32_t)INT32_MAX + 1));
+}
+END_TEST
+
+START_TEST(test_type_roundtrip)
+{
+	uint32_t n;
+	int count = 0;
+
+	for (n = 0; n < 70000; n++) {
+		const char *name = vg_type_name(n);
+
+		if (name == NULL)
+			continue;
+		count++;
+		ck_assert_msg(vg_type_by_name(name, strlen(name)) == (int)n,
+		    "%u %s", n, name);
+	}
+	/* auditd 3.0.9 knows 195, uapi adds control and new kernel types */
+	ck_assert_int_ge(count, 220);
+}
+END_TEST
+
+/* Every AUDIT_* message type in the local linux/audit.h is known. */
+START_TEST(test_type_uapi)
+{
+	FILE *f = fopen("/usr/include/linux/audit.h", "r");
+	char line[512], name[128];
+	int nr, checked = 0;
+
+	if (f == NULL)
+		return;		/* no kernel headers: nothing to compare */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "#define AUDIT_%127[A-Z0-9_] %d", name, &nr) != 2)
+			continue;
+		if (nr < 1000 || nr > 2999 || strncmp(name, "FIRST_", 6) == 0 ||
+		    strncmp(name, "LAST_", 5) == 0)
+			continue;
+		ck_assert_msg(vg_type_by_name(S(name)) == nr, "%s %d", name, nr);
+		checked++;
+	}
+	fclose(f);
+	ck_assert_int_ge(checked, 90);
+}
+END_TEST
+
+/*
+ * Every type in the Linux Audit message dictionary is known, with the same
+ * number. Of these, auditd 3.0.9 does not name: GET SET LIST ADD DEL
+ * WATCH_INS WATCH_REM WATCH_LIST SIGNAL_INFO ADD_RULE DEL_RULE LIST_RULES
+ * TRIM MAKE_EQUIV TTY_GET TTY_SET SET_FEATURE GET_FEATURE (netlink control
+ * messages that never reach a log), DAEMON_RECONFIG, FS_WATCH, REPLACE,
+ * DM_CTRL, DM_EVENT (it prints UNKNOWN[n]), and AA, which it spells
+ * APPARMOR. Conversely 3.0.9 knows ANOM_LOGIN_ROOT, ANOM_ORIGIN_FAILURES,
+ * ANOM_SESSION and RESP_ORIGIN_UNBLOCK_TIMED, which the dictionary lacks.
+ */
+START_TEST(test_type_dictionary)
+{
+	FILE *f = fopen(VG_CORPUS
+	    "/reference/audit-documentation/message-dictionary.csv", "r");
+	char line[1024], name[128];
+	int nr, checked = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "AUDIT_%127[A-Z0-9_],%d,", name, &nr) != 2)
+			continue;
+		ck_assert_msg(vg_type_by_name(S(name)) == nr, "%s %d", name, nr);
+		checked++;
+	}
+	fclose(f);
+	ck_assert_int_eq(checked, 214);
+}
+END_TEST
+
+/*
+ * Record types named in the corpus logs. A record starts a line, maybe
+ * after "node=X ". Numeric types (type=1400 in kernel syslog lines) and
+ * UNKNOWN[n] are what auditd writes for numbers it does not know; the
+ * plaso file's types (EMPTYDATE, NOMSG, ...) are deliberately bogus.
+ */
+static int corpus_checked;
+
+static void
+check_log(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[65536];
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *p = line, *e;
+
+		if (strncmp(p, "node=", 5) == 0) {
+			p = strchr(p, ' ');
+			if (p == NULL)
+				continue;
+			p++;
+		}
+		if (strncmp(p, "type=", 5) != 0)
+			continue;
+		p += 5;
+		for (e = p; (*e >= 'A' && *e <= 'Z') || (*e >= '0' &&
+		    *e <= '9') || *e == '_'; e++)
+			;
+		if (e == p || (*p >= '0' && *p <= '9'))
+			continue;
+		if (*e == '[' && e - p == 7 && memcmp(p, "UNKNOWN", 7) == 0)
+			continue;
+		ck_assert_msg(vg_type_by_name(p, (size_t)(e - p)) >= 0,
+		    "%s: unknown type %.*s", path, (int)(e - p), p);
+		corpus_checked++;
+	}
+	fclose(f);
+}
+
+static void
+walk(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[4096];
+	struct stat st;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", dir,
+		    de->d_name), (int)sizeof(path));
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk(path);
+		else if (S_ISREG(st.st_mode) && strstr(path,
+		    "/plaso/selinux.log") == NULL)
+			check_log(path);
+	}
+	closedir(d);
+}
+
+START_TEST(test_type_corpus)
+{
+	corpus_checked = 0;
+	walk(VG_CORPUS "/logs");
+	ck_assert_int_gt(corpus_checked, 30000);
+}
+END_TEST
+
+/* ---- fields ------------------------------------------------------------ */
+
+START_TEST(test_fields)
+{
+	static const struct {
+		const char	*key;
+		enum vg_fkind	 kind;
+	} cases[] = {
+		{ "name", VG_FK_ENCODED }, { "path", VG_FK_ENCODED },
+		{ "comm", VG_FK_ENCODED }, { "exe", VG_FK_ENCODED },
+		{ "cmd", VG_FK_ENCODED }, { "acct", VG_FK_ENCODED },
+		{ "cwd", VG_FK_ENCODED }, { "data", VG_FK_ENCODED },
+		{ "new-disk", VG_FK_ENCODED }, { "old-disk", VG_FK_ENCODED },
+		{ "proctitle", VG_FK_PROCTITLE }, { "key", VG_FK_KEY },
+		{ "a0", VG_FK_HEX }, { "a3", VG_FK_HEX },
+		{ "uid", VG_FK_UID }, { "auid", VG_FK_UID },
+		{ "euid", VG_FK_UID }, { "suid", VG_FK_UID },
+		{ "fsuid", VG_FK_UID }, { "ouid", VG_FK_UID },
+		{ "obj_uid", VG_FK_UID }, { "iuid", VG_FK_UID },
+		{ "ogid", VG_FK_GID }, { "igid", VG_FK_GID },
+		{ "gid", VG_FK_GID }, { "ses", VG_FK_SES },
+		{ "arch", VG_FK_ARCH }, { "syscall", VG_FK_SYSCALL },
+		{ "exit", VG_FK_EXIT }, { "success", VG_FK_SUCCESS },
+		{ "mode", VG_FK_MODE }, { "saddr", VG_FK_SOCKADDR },
+		{ "perm", VG_FK_PERM }, { "res", VG_FK_RESULT },
+		{ "result", VG_FK_RESULT }, { "sig", VG_FK_SIGNAL },
+		{ "cap_fp", VG_FK_CAP }, { "pid", VG_FK_INT },
+		{ "items", VG_FK_INT }, { "msg", VG_FK_STR },
+		{ "subj", VG_FK_STR }, { "nametype", VG_FK_STR },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(vg_field_kind(S(cases[i].key)) == cases[i].kind,
+		    "%s", cases[i].key);
+	ck_assert_int_eq(vg_field_kind(S("nosuchfield")), VG_FK_STR);
+	ck_assert_int_eq(vg_field_kind(S("nam")), VG_FK_STR);
+	ck_assert_int_eq(vg_field_kind(S("NAME")), VG_FK_STR);
+	ck_assert_int_eq(vg_field_kind("auid=0", 4), VG_FK_UID);
+	ck_assert_int_eq(vg_field_kind("", 0), VG_FK_STR);
+	ck_assert_int_eq(vg_field_kind(NULL, 0), VG_FK_STR);
+}
+END_TEST
+
+/* Every field the dictionary calls "encoded" is decoded as hex. */
+START_TEST(test_fields_dictionary)
+{
+	FILE *f = fopen(VG_CORPUS
+	    "/reference/audit-documentation/field-dictionary.csv", "r");
+	char line[1024], name[128], fmt[128];
+	int checked = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		enum vg_fkind k;
+
+		if (sscanf(line, "%127[a-z0-9_-],%127[a-z -]", name, fmt) != 2)
+			continue;
+		k = vg_field_kind(S(name));
+		if (strcmp(fmt, "encoded") == 0) {
+			ck_assert_msg(k == VG_FK_ENCODED || k == VG_FK_KEY ||
+			    k == VG_FK_PROCTITLE || k == VG_FK_SOCKADDR,
+			    "%s is encoded", name);
+			checked++;
+		} else if (strcmp(fmt, "numeric octal") == 0) {
+			ck_assert_msg(k == VG_FK_MODE || k == VG_FK_OCTAL,
+			    "%s is octal", name);
+			checked++;
+		}
+	}
+	fclose(f);
+	ck_assert_int_ge(checked, 30);
+}
+END_TEST
+
+/* ---- arches ------------------------------------------------------------ */
+
+START_TEST(test_arch)
+{
+	int a;
+
+	ck_assert_int_eq(vg_arch_from_audit(0xc000003e), VG_ARCH_X86_64);
+	ck_assert_int_eq(vg_arch_from_audit(0x40000003), VG_ARCH_I386);
+	ck_assert_int_eq(vg_arch_from_audit(0xc00000b7), VG_ARCH_AARCH64);
+	ck_assert_int_eq(vg_arch_from_audit(0x40000028), VG_ARCH_ARM);
+	ck_assert_int_eq(vg_arch_from_audit(0x80000015), VG_ARCH_PPC64);
+	ck_assert_int_eq(vg_arch_from_audit(0xc0000015), VG_ARCH_PPC64LE);
+	ck_assert_int_eq(vg_arch_from_audit(0x80000016), VG_ARCH_S390X);
+	ck_assert_int_eq(vg_arch_from_audit(0xc00000f3), VG_ARCH_RISCV64);
+	ck_assert_int_eq(vg_arch_from_audit(0), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_from_audit(0x3e), VG_ARCH_UNKNOWN);
+	ck_assert_uint_eq(vg_arch_to_audit(VG_ARCH_X86_64), 0xc000003e);
+	ck_assert_uint_eq(vg_arch_to_audit(VG_ARCH_UNKNOWN), 0);
+	ck_assert_uint_eq(vg_arch_to_audit((enum vg_arch)99), 0);
+	ck_assert_ptr_null(vg_arch_name(VG_ARCH_UNKNOWN));
+	ck_assert_ptr_null(vg_arch_name((enum vg_arch)-1));
+	for (a = VG_ARCH_X86_64; a <= VG_ARCH_RISCV64; a++) {
+		const char *n = vg_arch_name((enum vg_arch)a);
+
+		ck_assert_ptr_nonnull(n);
+		ck_assert_int_eq(vg_arch_by_name(S(n)), a);
+		ck_assert_int_eq(vg_arch_from_audit(
+		    vg_arch_to_audit((enum vg_arch)a)), a);
+	}
+	ck_assert_str_eq(vg_arch_name(VG_ARCH_X86_64), "x86_64");
+	ck_assert_int_eq(vg_arch_by_name(S("b64")), VG_ARCH_X86_64);
+	ck_assert_int_eq(vg_arch_by_name(S("b32")), VG_ARCH_I386);
+	ck_assert_int_eq(vg_arch_by_name(S("i686")), VG_ARCH_I386);
+	ck_assert_int_eq(vg_arch_by_name(S("armv7l")), VG_ARCH_ARM);
+	ck_assert_int_eq(vg_arch_by_name(S("b16")), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_by_name(S("x86")), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_by_name(NULL, 0), VG_ARCH_UNKNOWN);
+}
+END_TEST
+
+/* ---- syscalls ---------------------------------------------------------- */
+
+static void
+roundtrip(enum vg_arch a, int min_entries)
+{
+	int nr, max = vg_syscall_max(a), count = 0;
+
+	ck_assert_int_gt(max, 0);
+	ck_assert_ptr_null(vg_syscall_name(a, -1));
+	ck_assert_ptr_null(vg_syscall_name(a, max));
+	ck_assert_ptr_nonnull(vg_syscall_name(a, max - 1));
+	for (nr = 0; nr < max; nr++) {
+		const char *n = vg_syscall_name(a, nr);
+
+		if (n == NULL)
+			continue;
+		count++;
+		ck_assert_msg(vg_syscall_number(a, S(n)) == nr, "%d %s", nr, n);
+	}
+	ck_assert_int_ge(count, min_entries);
+}
+
+START_TEST(test_syscall_roundtrip)
+{
+	roundtrip(VG_ARCH_X86_64, 370);
+	roundtrip(VG_ARCH_I386, 440);
+	roundtrip(VG_ARCH_AARCH64, 320);
+}
+END_TEST
+
+START_TEST(test_syscall_known)
+{
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("execve")), 59);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_I386, S("execve")), 11);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("execve")), 221);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("openat")), 257);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("openat")), 56);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_I386, S("socketcall")),
+	    102);
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_X86_64, 0), "read");
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_X86_64, 59), "execve");
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_I386, 0), "restart_syscall");
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_AARCH64, 221), "execve");
+	/* auditd spells these differently from the kernel; both are read */
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_X86_64, 17), "pread");
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("pread64")), 17);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("pread")), 17);
+	ck_assert_str_eq(vg_syscall_name(VG_ARCH_AARCH64, 80), "newfstat");
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("fstat")), 80);
+	/* newer than the build host's headers */
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("fchmodat2")),
+	    452);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_I386, S("fchmodat2")), 452);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("fchmodat2")),
+	    452);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("futex_waitv")),
+	    449);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("cachestat")),
+	    451);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64,
+	    S("map_shadow_stack")), 453);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("statmount")),
+	    457);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("listmount")),
+	    458);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64,
+	    S("lsm_list_modules")), 461);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("mseal")), 462);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("setxattrat")),
+	    463);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64,
+	    S("removexattrat")), 466);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_I386,
+	    S("open_tree_attr")), 467);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64,
+	    S("file_setattr")), 469);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("uretprobe")),
+	    335);
+	ck_assert_int_eq(vg_syscall_max(VG_ARCH_X86_64), 471);
+}
+END_TEST
+
+START_TEST(test_syscall_unknown)
+{
+	/* aarch64 has no legacy open/fork/stat */
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("open")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_AARCH64, S("fork")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_I386, S("uretprobe")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("socketcall")),
+	    -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("nosuch")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, S("EXECVE")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, "execve", 5), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, "", 0), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_X86_64, NULL, 4), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_PPC64, S("read")), -1);
+	ck_assert_int_eq(vg_syscall_number(VG_ARCH_UNKNOWN, S("read")), -1);
+	ck_assert_int_eq(vg_syscall_number((enum vg_arch)42, S("read")), -1);
+	ck_assert_ptr_null(vg_syscall_name(VG_ARCH_X86_64, 400)); /* hole */
+	ck_assert_ptr_null(vg_syscall_name(VG_ARCH_X86_64, 100000));
+	ck_assert_ptr_null(vg_syscall_name(VG_ARCH_PPC64, 1));
+	ck_assert_ptr_null(vg_syscall_name((enum vg_arch)-3, 1));
+	ck_assert_int_eq(vg_syscall_max(VG_ARCH_S390X), 0);
+	ck_assert_int_eq(vg_syscall_max(VG_ARCH_UNKNOWN), 0);
+	ck_assert_int_eq(vg_syscall_max((enum vg_arch)42), 0);
+}
+END_TEST
+
+/* Every __NR_ name of the local uapi headers resolves to its number. */
+static void
+header_check(enum vg_arch a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256], name[128];
+	int nr, checked = 0;
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "#define __NR_%127[a-z0-9_] %d", name, &nr) != 2)
+			continue;
+		ck_assert_msg(vg_syscall_number(a, S(name)) == nr, "%s: %s %d",
+		    path, name, nr);
+		checked++;
+	}
+	fclose(f);
+	ck_assert_int_gt(checked, 300);
+}
+
+START_TEST(test_syscall_headers)
+{
+	header_check(VG_ARCH_X86_64,
+	    "/usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+	header_check(VG_ARCH_I386,
+	    "/usr/include/x86_64-linux-gnu/asm/unistd_32.h");
+}
+END_TEST
+
+/* ---- errno ------------------------------------------------------------- */
+
+START_TEST(test_errno)
+{
+	int e, count = 0;
+
+	ck_assert_int_eq(vg_errno_number(S("ENOENT")), 2);
+	ck_assert_int_eq(vg_errno_number(S("EPERM")), 1);
+	ck_assert_int_eq(vg_errno_number(S("EINVAL")), 22);
+	ck_assert_int_eq(vg_errno_number(S("EHWPOISON")), 133);
+	ck_assert_int_eq(vg_errno_number(S("EWOULDBLOCK")), 11);
+	ck_assert_int_eq(vg_errno_number(S("EDEADLOCK")), 35);
+	ck_assert_str_eq(vg_errno_name(11), "EAGAIN");
+	ck_assert_str_eq(vg_errno_name(35), "EDEADLK");
+	ck_assert_str_eq(vg_errno_name(2), "ENOENT");
+	ck_assert_int_eq(vg_errno_number(S("ENOPE")), -1);
+	ck_assert_int_eq(vg_errno_number(S("enoent")), -1);
+	ck_assert_int_eq(vg_errno_number(S("E")), -1);
+	ck_assert_int_eq(vg_errno_number(NULL, 1), -1);
+	ck_assert_ptr_null(vg_errno_name(0));
+	ck_assert_ptr_null(vg_errno_name(-2));
+	ck_assert_ptr_null(vg_errno_name(134));
+	ck_assert_ptr_null(vg_errno_name(41));	/* hole: EWOULDBLOCK+30 */
+	for (e = -10; e < 1000; e++) {
+		const char *n = vg_errno_name(e);
+
+		if (n == NULL)
+			continue;
+		count++;
+		ck_assert_int_eq(vg_errno_number(S(n)), e);
+	}
+	ck_assert_int_eq(count, 131);
+}
+END_TEST
+
+/* ---- against auditd's libaudit, if installed --------------------------- */
+
+START_TEST(test_libaudit)
+{
+	const char *(*type_name)(int);
+	const char *(*sc_name)(int, int);
+	const char *(*err_name)(int);
+	void *h = dlopen("libaudit.so.1", RTLD_NOW | RTLD_LOCAL);
+	/* libaudit machine numbers: MACH_X86 0, MACH_86_64 1, MACH_AARCH64 9 */
+	static const struct {
+		int		 mach;
+		enum vg_arch	 arch;
+	} m[] = { { 0, VG_ARCH_I386 }, { 1, VG_ARCH_X86_64 },
+	    { 9, VG_ARCH_AARCH64 } };
+	int n, checked = 0;
+	size_t i;
+
+	if (h == NULL)
+		return;		/* auditd not installed: nothing to compare */
+	*(void **)&type_name = dlsym(h, "audit_msg_type_to_name");
+	*(void **)&sc_name = dlsym(h, "audit_syscall_to_name");
+	*(void **)&err_name = dlsym(h, "audit_errno_to_name");
+	ck_assert_ptr_nonnull(type_name);
+	ck_assert_ptr_nonnull(sc_name);
+	ck_assert_ptr_nonnull(err_name);
+	for (n = 0; n < 20000; n++) {
+		const char *want = type_name(n);
+
+		if (want == NULL)
+			continue;
+		ck_assert_msg(vg_type_name((uint32_t)n) != NULL &&
+		    strcmp(vg_type_name((uint32_t)n), want) == 0,
+		    "type %d: auditd says %s", n, want);
+		checked++;
+	}
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		for (n = 0; n < 1024; n++) {
+			const char *want = sc_name(n, m[i].mach);
+			const char *got = vg_syscall_name(m[i].arch, n);
+
+			if (want == NULL)
+				continue;
+			ck_assert_msg(got != NULL && strcmp(got, want) == 0,
+			    "arch %d syscall %d: auditd %s, vigil %s",
+			    m[i].arch, n, want, got ? got : "NULL");
+			checked++;
+		}
+	for (n = 0; n < 1000; n++) {
+		const char *want = err_name(n);
+
+		if (want == NULL)
+			continue;
+		ck_assert_str_eq(vg_errno_name(n), want);
+		checked++;
+	}
+	ck_assert_int_gt(checked, 1000);
+	dlclose(h);
+}
+END_TEST
+
+static Suite *
+tables_suite(void)
+{
+	Suite *s = suite_create("tables");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_type_known);
+	tcase_add_test(tc, test_type_unknown);
+	tcase_add_test(tc, test_type_roundtrip);
+	tcase_add_test(tc, test_type_uapi);
+	tcase_add_test(tc, test_type_dictionary);
+	tcase_add_test(tc, test_type_corpus);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_fields_dictionary);
+	tcase_add_test(tc, test_arch);
+	tcase_add_test(tc, test_syscall_roundtrip);
+	tcase_add_test(tc, test_syscall_known);
+	tcase_add_test(tc, test_syscall_unknown);
+	tcase_add_test(tc, test_syscall_headers);
+	tcase_add_test(tc, test_errno);
+	tcase_add_test(tc, test_libaudit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(tables_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
