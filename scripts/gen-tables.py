@@ -470,6 +470,7 @@ def gperf_file(path, what, table, lookup, words, value_fmt, pairs, tail,
 	lines.append("%define word-array-name " + words)
 	lines.append("%define length-table-name " + table + "_lengths")
 	lines.append("%define constants-prefix " + table.upper() + "_")
+	lines.append("%define initializer-suffix ,-1")
 	lines.append("struct vg_kw { const char *name; int value; };")
 	lines.append("%%")
 	for name, v in sorted(pairs, key=lambda p: (p[1], p[0])):
