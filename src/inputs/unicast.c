@@ -1,0 +1,703 @@
+/*
+ * unicast.c: the live netlink input. The receive core (batches with
+ * recvmmsg, coalescing delay, grouping deadline timer, counters) serves
+ * unicast and multicast; the rest makes vigild the kernel's audit daemon
+ * and puts everything it changed back on close, at exit, or on a crash.
+ *
+ * Batching: after a batch shorter than BATCH the read event is switched
+ * off for batch_delay_ms so that records coalesce into the next batch.
+ * Under load batches are full and there is no delay; when quiet, a record
+ * waits at most batch_delay_ms (2 ms by default) longer before it is read.
+ * That latency buys far fewer wakeups per record, which dominated the cost.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/netlink.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/input.h"
+#include "vigil/log.h"
+#include "vigil/netlink.h"
+#include "vigil/pipeline.h"
+#include "vigil/record.h"
+
+#define BATCH		64		/* datagrams per recvmmsg */
+#define MAX_BATCHES	16		/* per wakeup, then let timers run */
+#define RCVBUF_DEFAULT	(64UL * 1024 * 1024)
+#define LOG_EVERY_MS	10000		/* rate limit of loss warnings */
+#define TAKEOVER_MS	5000		/* --force: wait for the old holder */
+
+struct vg_input {
+	struct event_base	*base;
+	struct vg_pipeline	*pl;
+	struct vg_counters	*c;
+	const char		*name;
+	struct vg_nl		*nl;		/* data socket */
+	struct vg_nl		*ctl;		/* requests; NULL until needed */
+	struct event		*rd, *delay, *expire;
+	struct mmsghdr		*msgs;
+	struct iovec		*iov;
+	struct sockaddr_nl	*addr;
+	unsigned char		*bufs;		/* BATCH * VG_NL_SLOT, once */
+	unsigned		 batch_delay_ms;
+	int			 discard;
+	uint64_t		 armed;		/* deadline the timer is set to */
+
+	/* netlink-level counters (records etc. are in the pipeline's) */
+	uint64_t		 datagrams, batches, truncated, bad, unknown;
+	uint64_t		 acks, nacks, control, replace;
+	uint64_t		 enobufs_logged_ms, foreign_logged_ms;
+	uint64_t		 misc_logged_ms;
+
+	/* unicast: what was changed, to be put back */
+	int			 unicast;
+	int			 is_daemon;	/* we hold the audit pid */
+	int			 rule_added;
+	int			 enabled_changed;
+	uint32_t		 prev_enabled;
+	struct vg_input		*next;		/* open unicast inputs */
+	struct audit_rule_data	 rule;		/* last: flexible buf[] */
+};
+
+static struct vg_input	*live_inputs;	/* for atexit and crash restore */
+
+/* Crash restore: one prebuilt datagram (enabled, rule, pid) sent from a
+ * signal handler without waiting for acks. */
+static unsigned char	 crash_msg[3 * (NLMSG_HDRLEN +
+			    sizeof(struct audit_rule_data))];
+static size_t		 crash_len;
+static volatile sig_atomic_t crash_fd = -1;
+static struct sigaction	 crash_old[32];
+static const int	 crash_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+			    SIGABRT };
+
+static uint64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Rate limit: true at most once per LOG_EVERY_MS for this slot. */
+static int
+log_due(uint64_t *last)
+{
+	uint64_t now = wall_ms();
+
+	if (*last != 0 && now - *last < LOG_EVERY_MS)
+		return 0;
+	*last = now;
+	return 1;
+}
+
+static void
+arm_deadline(struct vg_input *in, uint64_t now)
+{
+	uint64_t d = vg_pipeline_deadline(in->pl), ms;
+	struct timeval tv;
+
+	if (d == in->armed)
+		return;
+	in->armed = d;
+	if (d == UINT64_MAX) {
+		evtimer_del(in->expire);
+		return;
+	}
+	ms = d > now ? d - now : 0;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	evtimer_add(in->expire, &tv);
+}
+
+static void
+on_expire(evutil_socket_t fd, short what, void *arg)
+{
+	struct vg_input *in = arg;
+	uint64_t now = wall_ms();
+
+	(void)fd;
+	(void)what;
+	in->armed = UINT64_MAX;
+	vg_pipeline_expire(in->pl, now);
+	arm_deadline(in, now);
+}
+
+static void
+handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
+{
+	struct vg_record rec;
+	uint32_t pid;
+
+	if (m->type == AUDIT_REPLACE) {
+		/* the kernel asks whether we are alive: receiving it is the
+		 * answer; another process wants the audit pid */
+		in->replace++;
+		pid = 0;
+		if (m->len >= sizeof(pid))
+			memcpy(&pid, m->data, sizeof(pid));
+		if (log_due(&in->misc_logged_ms))
+			vg_log_warnx("%s: pid %" PRIu32 " tried to become the "
+			    "audit daemon; kept", in->name, pid);
+		return;
+	}
+	if (in->discard) {
+		in->c->records++;
+		return;
+	}
+	if (vg_parse_netlink(m->type, m->data, m->len, &rec) == -1) {
+		vg_pipeline_bad_line(in->pl, m->data, m->len);
+		return;
+	}
+	vg_pipeline_record(in->pl, &rec, now);
+}
+
+/* One datagram of n bytes from pid. Every message is length-checked by
+ * vg_nl_next before its payload is looked at. */
+static void
+handle_datagram(struct vg_input *in, const void *buf, size_t n, uint32_t pid,
+    uint64_t now)
+{
+	struct vg_nl_iter it;
+	struct vg_nl_msg m;
+	enum vg_nl_kind k;
+
+	in->datagrams++;
+	vg_nl_iter_init(&it, buf, n, pid);
+	while ((k = vg_nl_next(&it, &m)) != VG_NL_END) {
+		switch (k) {
+		case VG_NL_RECORD:
+			handle_record(in, &m, now);
+			break;
+		case VG_NL_ACK:
+			if (m.error == 0) {
+				in->acks++;
+				break;
+			}
+			in->nacks++;
+			if (log_due(&in->misc_logged_ms))
+				vg_log_warnx("%s: kernel error for request "
+				    "%" PRIu32 ": %s", in->name, m.seq,
+				    strerror(-m.error));
+			break;
+		case VG_NL_CONTROL:
+			in->control++;
+			break;
+		case VG_NL_NOOP:
+			break;
+		case VG_NL_FOREIGN:
+			in->c->foreign++;
+			if (log_due(&in->foreign_logged_ms))
+				vg_log_warnx("%s: ignored message from "
+				    "user-space port %" PRIu32 " (%" PRIu64
+				    " so far)", in->name, pid, in->c->foreign);
+			break;
+		case VG_NL_UNKNOWN:
+			in->unknown++;
+			break;
+		case VG_NL_BAD:
+		case VG_NL_END:
+			in->bad++;
+			if (log_due(&in->misc_logged_ms))
+				vg_log_warnx("%s: malformed netlink message "
+				    "(%" PRIu64 " so far)", in->name, in->bad);
+			break;
+		}
+	}
+}
+
+/* Stray messages while waiting for an ack on the data socket. */
+static void
+on_stray(void *arg, const void *buf, size_t len, uint32_t pid)
+{
+	struct vg_input *in = arg;
+
+	handle_datagram(in, buf, len, pid, wall_ms());
+}
+
+static void
+count_enobufs(struct vg_input *in)
+{
+	in->c->enobufs++;
+	if (log_due(&in->enobufs_logged_ms))
+		vg_log_warnx("%s: netlink receive buffer overrun, records "
+		    "lost (%" PRIu64 " overruns so far)", in->name,
+		    in->c->enobufs);
+}
+
+/* Reads one batch. Returns the number of datagrams, -1 on EAGAIN. */
+static int
+read_batch(struct vg_input *in)
+{
+	uint64_t now;
+	size_t len;
+	int n, i;
+
+	for (i = 0; i < BATCH; i++) {
+		in->msgs[i].msg_hdr.msg_namelen = sizeof(in->addr[i]);
+		in->msgs[i].msg_hdr.msg_flags = 0;
+	}
+	for (;;) {
+		n = recvmmsg(vg_nl_fd(in->nl), in->msgs, BATCH, MSG_DONTWAIT,
+		    NULL);
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == ENOBUFS) {		/* lost, never fatal */
+			count_enobufs(in);
+			continue;
+		}
+		if (errno != EAGAIN && log_due(&in->misc_logged_ms))
+			vg_log_warn("%s: recvmmsg", in->name);
+		return -1;
+	}
+	in->batches++;
+	now = wall_ms();
+	for (i = 0; i < n; i++) {
+		len = in->msgs[i].msg_len;
+		if (in->msgs[i].msg_hdr.msg_flags & MSG_TRUNC ||
+		    len > VG_NL_SLOT) {
+			in->truncated++;
+			if (log_due(&in->misc_logged_ms))
+				vg_log_warnx("%s: datagram longer than %d "
+				    "bytes skipped", in->name, VG_NL_SLOT);
+			continue;
+		}
+		handle_datagram(in, in->bufs + (size_t)i * VG_NL_SLOT, len,
+		    in->addr[i].nl_pid, now);
+	}
+	if (n > 0)
+		arm_deadline(in, now);
+	return n;
+}
+
+static void
+on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct vg_input *in = arg;
+	struct timeval tv;
+	int i, n = 0;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < MAX_BATCHES; i++)
+		if ((n = read_batch(in)) < BATCH)
+			break;
+	if (n == BATCH || in->batch_delay_ms == 0)
+		return;		/* more waiting, or no coalescing */
+	event_del(in->rd);
+	tv.tv_sec = in->batch_delay_ms / 1000;
+	tv.tv_usec = (suseconds_t)(in->batch_delay_ms % 1000) * 1000;
+	evtimer_add(in->delay, &tv);
+}
+
+static void
+on_delay(evutil_socket_t fd, short what, void *arg)
+{
+	struct vg_input *in = arg;
+
+	(void)what;
+	event_add(in->rd, NULL);
+	on_read(fd, EV_READ, in);
+}
+
+struct vg_input *
+vg_live_new(struct event_base *base, struct vg_pipeline *pl,
+    const struct vg_input_opts *opts, struct vg_nl *nl, const char *name)
+{
+	struct vg_input *in;
+	size_t want = opts->rcvbuf ? opts->rcvbuf : RCVBUF_DEFAULT;
+	long got;
+	int i;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL) {
+		vg_nl_close(nl);
+		return NULL;
+	}
+	in->base = base;
+	in->pl = pl;
+	in->c = vg_pipeline_counters(pl);
+	in->name = name;
+	in->nl = nl;
+	in->discard = opts->discard;
+	in->batch_delay_ms = opts->batch_delay_ms;
+	in->armed = UINT64_MAX;
+	if ((got = vg_nl_set_rcvbuf(nl, want)) == -1)
+		vg_log_warn("%s: receive buffer", name);
+	else if ((size_t)got < want)
+		vg_log_warnx("%s: receive buffer %ld bytes, asked for %zu "
+		    "(not root?)", name, got, want);
+	else
+		vg_log_info("%s: receive buffer %ld bytes", name, got);
+	in->msgs = calloc(BATCH, sizeof(*in->msgs));
+	in->iov = calloc(BATCH, sizeof(*in->iov));
+	in->addr = calloc(BATCH, sizeof(*in->addr));
+	in->bufs = malloc((size_t)BATCH * VG_NL_SLOT);
+	if (in->msgs == NULL || in->iov == NULL || in->addr == NULL ||
+	    in->bufs == NULL)
+		goto fail;
+	for (i = 0; i < BATCH; i++) {
+		in->iov[i].iov_base = in->bufs + (size_t)i * VG_NL_SLOT;
+		in->iov[i].iov_len = VG_NL_SLOT;
+		in->msgs[i].msg_hdr.msg_iov = &in->iov[i];
+		in->msgs[i].msg_hdr.msg_iovlen = 1;
+		in->msgs[i].msg_hdr.msg_name = &in->addr[i];
+	}
+	in->rd = event_new(base, vg_nl_fd(nl), EV_READ | EV_PERSIST, on_read,
+	    in);
+	in->delay = evtimer_new(base, on_delay, in);
+	in->expire = evtimer_new(base, on_expire, in);
+	if (in->rd == NULL || in->delay == NULL || in->expire == NULL ||
+	    event_add(in->rd, NULL) == -1)
+		goto fail;
+	vg_nl_set_stray(nl, on_stray, in);
+	return in;
+fail:
+	vg_log_warnx("%s: out of memory", name);
+	vg_input_close(in);
+	return NULL;
+}
+
+/* Best-effort restore from a fatal signal: async-signal-safe only. */
+static void
+on_crash(int sig)
+{
+	struct sockaddr_nl sa;
+	int fd = crash_fd;
+
+	if (fd >= 0 && crash_len > 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.nl_family = AF_NETLINK;
+		(void)sendto(fd, crash_msg, crash_len, 0,
+		    (struct sockaddr *)&sa, sizeof(sa));
+		crash_fd = -1;
+	}
+	if (sig > 0 && sig < 32)
+		sigaction(sig, &crash_old[sig], NULL);
+	raise(sig);
+}
+
+/* Prebuilds the crash datagram from what this input has changed. */
+static void
+crash_arm(struct vg_input *in)
+{
+	struct audit_status st;
+	struct audit_rule_data r;
+	struct sigaction sa;
+	size_t n = 0, cap = sizeof(crash_msg), i;
+
+	crash_fd = -1;
+	if (in->enabled_changed) {
+		memset(&st, 0, sizeof(st));
+		st.mask = AUDIT_STATUS_ENABLED;
+		st.enabled = in->prev_enabled;
+		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_SET,
+		    NLM_F_REQUEST, 1, &st, sizeof(st));
+		n = NLMSG_ALIGN(n);
+	}
+	if (in->rule_added) {
+		r = in->rule;
+		r.flags &= ~AUDIT_FILTER_PREPEND;
+		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_DEL_RULE,
+		    NLM_F_REQUEST, 2, &r, sizeof(r));
+		n = NLMSG_ALIGN(n);
+	}
+	if (in->is_daemon) {
+		memset(&st, 0, sizeof(st));
+		st.mask = AUDIT_STATUS_PID;
+		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_SET,
+		    NLM_F_REQUEST, 3, &st, sizeof(st));
+	}
+	crash_len = n;
+	if (n == 0 || in->ctl == NULL)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
+		sigaction(crash_sigs[i], &sa, &crash_old[crash_sigs[i]]);
+	crash_fd = vg_nl_fd(in->ctl);
+}
+
+static void
+crash_disarm(void)
+{
+	size_t i;
+
+	if (crash_fd < 0)
+		return;
+	crash_fd = -1;
+	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
+		sigaction(crash_sigs[i], &crash_old[crash_sigs[i]], NULL);
+}
+
+/* Puts back what this input changed in the kernel. Idempotent. */
+static void
+restore_kernel(struct vg_input *in)
+{
+	struct audit_rule_data r;
+
+	if (in->ctl == NULL)
+		return;
+	if (in->enabled_changed) {
+		if (vg_nl_set_enabled(in->ctl, in->prev_enabled) == -1)
+			vg_log_warn("%s: restore enabled=%" PRIu32, in->name,
+			    in->prev_enabled);
+		in->enabled_changed = 0;
+	}
+	if (in->rule_added) {
+		r = in->rule;
+		r.flags &= ~AUDIT_FILTER_PREPEND;
+		if (vg_nl_rule(in->ctl, AUDIT_DEL_RULE, &r, sizeof(r)) == -1) {
+			if (errno == ENOENT)	/* e.g. auditctl -D */
+				vg_log_info("%s: self-exclusion rule already "
+				    "gone", in->name);
+			else
+				vg_log_warn("%s: delete self-exclusion rule",
+				    in->name);
+		}
+		in->rule_added = 0;
+	}
+	if (in->is_daemon) {
+		if (vg_nl_set_pid(in->ctl, 0) == -1)
+			vg_log_warn("%s: restore audit pid 0", in->name);
+		in->is_daemon = 0;
+	}
+}
+
+static void
+restore_at_exit(void)
+{
+	struct vg_input *in;
+
+	for (in = live_inputs; in != NULL; in = in->next)
+		restore_kernel(in);
+	crash_disarm();
+}
+
+static void
+unlink_live(struct vg_input *in)
+{
+	struct vg_input **pp;
+
+	for (pp = &live_inputs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == in) {
+			*pp = in->next;
+			break;
+		}
+}
+
+void
+vg_input_close(struct vg_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->unicast) {
+		crash_disarm();
+		restore_kernel(in);
+		unlink_live(in);
+	}
+	if (in->rd != NULL)
+		event_free(in->rd);
+	if (in->delay != NULL)
+		event_free(in->delay);
+	if (in->expire != NULL)
+		event_free(in->expire);
+	free(in->msgs);
+	free(in->iov);
+	free(in->addr);
+	free(in->bufs);
+	vg_nl_close(in->nl);
+	vg_nl_close(in->ctl);
+	free(in);
+}
+
+/* Name of a process for messages: /proc/PID/comm, or "?". */
+static void
+proc_comm(uint32_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(buf, len, "?");
+	if (snprintf(path, sizeof(path), "/proc/%" PRIu32 "/comm", pid) >=
+	    (int)sizeof(path))
+		return;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+}
+
+/* --force: asks the current holder to stop and waits until it let go. */
+static int
+take_over(struct vg_input *in, uint32_t holder)
+{
+	struct audit_status st;
+	struct timespec ts = { 0, 50 * 1000000L };
+	int waited;
+
+	vg_log_warnx("%s: --force: sending SIGTERM to pid %" PRIu32
+	    " which holds the audit pid", in->name, holder);
+	if (kill((pid_t)holder, SIGTERM) == -1 && errno != ESRCH)
+		return -1;
+	for (waited = 0; waited < TAKEOVER_MS; waited += 50) {
+		if (vg_nl_get_status(in->ctl, &st) == 0 && st.pid != holder)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+/* Becomes the audit daemon: AUDIT_SET pid from the data socket. */
+static int
+become_daemon(struct vg_input *in, int force)
+{
+	struct audit_status st;
+	char comm[64];
+	uint32_t self = (uint32_t)getpid();
+
+	for (;;) {
+		if (vg_nl_set_pid(in->nl, self) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+		if (vg_nl_get_status(in->ctl, &st) == -1)
+			break;
+		if (st.pid == 0 || st.pid == self)
+			continue;	/* released meanwhile: try again */
+		proc_comm(st.pid, comm, sizeof(comm));
+		if (!force) {
+			vg_log_warnx("%s: the audit pid is held by pid %"
+			    PRIu32 " (%s); stop it or use --force", in->name,
+			    st.pid, comm);
+			errno = EEXIST;
+			return -1;
+		}
+		if (take_over(in, st.pid) == -1) {
+			vg_log_warn("%s: pid %" PRIu32 " (%s) did not release "
+			    "the audit pid", in->name, st.pid, comm);
+			return -1;
+		}
+		force = 0;	/* one attempt */
+	}
+	vg_log_warn("%s: set audit pid", in->name);
+	return -1;
+}
+
+struct vg_input *
+vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
+    const struct vg_input_opts *opts)
+{
+	struct vg_input *in;
+	struct vg_nl *nl;
+	struct audit_status st;
+	int locked;
+
+	if ((nl = vg_nl_open(0)) == NULL) {
+		vg_log_warn("unicast: netlink audit socket");
+		return NULL;
+	}
+	if ((in = vg_live_new(base, pl, opts, nl, "unicast")) == NULL)
+		return NULL;
+	in->unicast = 1;
+	in->next = live_inputs;
+	live_inputs = in;
+	if ((in->ctl = vg_nl_open(0)) == NULL) {
+		vg_log_warn("unicast: netlink audit socket");
+		goto fail;
+	}
+	if (vg_nl_get_status(in->ctl, &st) == -1) {
+		vg_log_warn("unicast: AUDIT_GET");
+		goto fail;
+	}
+	locked = st.enabled == 2;
+	if (locked)
+		vg_log_warnx("unicast: audit configuration is locked "
+		    "(enabled=2): cannot add the self-exclusion rule");
+	{
+		static int registered;
+
+		if (!registered && atexit(restore_at_exit) == 0)
+			registered = 1;
+	}
+	/* exclude ourselves first, so nothing we do is audited once on */
+	if (!locked) {
+		vg_nl_rule_self_exclude(&in->rule, getpid());
+		if (vg_nl_rule(in->ctl, AUDIT_ADD_RULE, &in->rule,
+		    sizeof(in->rule)) == -1) {
+			vg_log_warn("unicast: add self-exclusion rule");
+			goto fail;
+		}
+		in->rule_added = 1;
+	}
+	if (become_daemon(in, opts->force) == -1)
+		goto fail;
+	in->is_daemon = 1;
+	/* read enabled only now: a holder we replaced may have reset it */
+	if (vg_nl_get_status(in->ctl, &st) == -1) {
+		vg_log_warn("unicast: AUDIT_GET");
+		goto fail;
+	}
+	in->prev_enabled = st.enabled;
+	if (!opts->no_enable && st.enabled == 0) {
+		if (vg_nl_set_enabled(in->ctl, 1) == -1) {
+			vg_log_warn("unicast: enable audit");
+			goto fail;
+		}
+		in->enabled_changed = 1;
+	}
+	crash_arm(in);
+	vg_log_info("unicast: audit daemon pid %d (enabled was %" PRIu32
+	    ", backlog_limit %" PRIu32 ", lost %" PRIu32 ")", (int)getpid(),
+	    st.enabled, st.backlog_limit, st.lost);
+	return in;
+fail:
+	vg_input_close(in);
+	return NULL;
+}
+
+void
+vg_input_dump(struct vg_input *in, int fd)
+{
+	struct audit_status st;
+	char ks[160];
+
+	if (in->ctl == NULL)
+		in->ctl = vg_nl_open(0);
+	if (in->ctl != NULL && vg_nl_get_status(in->ctl, &st) == 0)
+		snprintf(ks, sizeof(ks), "enabled=%" PRIu32 " pid=%" PRIu32
+		    " lost=%" PRIu32 " backlog=%" PRIu32 " backlog_limit=%"
+		    PRIu32, st.enabled, st.pid, st.lost, st.backlog,
+		    st.backlog_limit);
+	else
+		snprintf(ks, sizeof(ks), "unavailable (%s)", strerror(errno));
+	dprintf(fd, "input %s: datagrams=%" PRIu64 " batches=%" PRIu64
+	    " records=%" PRIu64 " enobufs=%" PRIu64 " foreign=%" PRIu64
+	    " truncated=%" PRIu64 " bad=%" PRIu64 " unknown=%" PRIu64
+	    " control=%" PRIu64 " acks=%" PRIu64 " nacks=%" PRIu64
+	    " replace=%" PRIu64 " kernel: %s\n", in->name, in->datagrams,
+	    in->batches, in->c->records, in->c->enobufs, in->c->foreign,
+	    in->truncated, in->bad, in->unknown, in->control, in->acks,
+	    in->nacks, in->replace, ks);
+}

@@ -1,0 +1,401 @@
+/*
+ * netlink.c: the NETLINK_AUDIT socket through libmnl: open/bind, receive
+ * buffer sizing, synchronous requests matched to their ack by sequence
+ * number, and length validation of every received message. Never parses
+ * record text and never keeps kernel state of its own.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/netlink.h"
+
+#define REQ_TIMEOUT_MS	2000
+#define REQ_MAX		(sizeof(struct nlmsghdr) + \
+			 sizeof(struct audit_rule_data) + 4096)
+
+struct vg_nl {
+	struct mnl_socket	*sock;
+	uint32_t		 seq;
+	vg_nl_stray_fn		*stray;
+	void			*stray_arg;
+};
+
+struct vg_nl *
+vg_nl_open(unsigned group)
+{
+	struct vg_nl *nl;
+	int e;
+
+	if ((nl = calloc(1, sizeof(*nl))) == NULL)
+		return NULL;
+	nl->sock = mnl_socket_open2(NETLINK_AUDIT, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC);
+	if (nl->sock == NULL)
+		goto fail;
+	if (mnl_socket_bind(nl->sock, group ? 1U << (group - 1) : 0,
+	    MNL_SOCKET_AUTOPID) == -1)
+		goto fail;
+	nl->seq = (uint32_t)time(NULL);
+	return nl;
+fail:
+	e = errno;
+	if (nl->sock != NULL)
+		mnl_socket_close(nl->sock);
+	free(nl);
+	errno = e;
+	return NULL;
+}
+
+void
+vg_nl_close(struct vg_nl *nl)
+{
+	if (nl == NULL)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+int
+vg_nl_fd(const struct vg_nl *nl)
+{
+	return mnl_socket_get_fd((struct mnl_socket *)nl->sock);
+}
+
+uint32_t
+vg_nl_portid(const struct vg_nl *nl)
+{
+	return mnl_socket_get_portid((struct mnl_socket *)nl->sock);
+}
+
+long
+vg_nl_set_rcvbuf(struct vg_nl *nl, size_t bytes)
+{
+	int fd = vg_nl_fd(nl), v;
+	socklen_t sl = sizeof(v);
+
+	v = bytes > (size_t)(0x7fffffff) ? 0x7fffffff : (int)bytes;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) == -1 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) == -1)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &sl) == -1)
+		return -1;
+	return v;
+}
+
+void
+vg_nl_set_stray(struct vg_nl *nl, vg_nl_stray_fn *fn, void *arg)
+{
+	nl->stray = fn;
+	nl->stray_arg = arg;
+}
+
+size_t
+vg_nl_build(void *buf, size_t cap, uint16_t type, uint16_t flags,
+    uint32_t seq, const void *payload, size_t len)
+{
+	struct nlmsghdr *nlh;
+
+	if (len > cap || MNL_ALIGN(len) + MNL_NLMSG_HDRLEN > cap)
+		return 0;
+	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(len));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	if (len)
+		memcpy(mnl_nlmsg_put_extra_header(nlh, MNL_ALIGN(len)),
+		    payload, len);
+	nlh->nlmsg_len = (uint32_t)(MNL_NLMSG_HDRLEN + len);
+	return nlh->nlmsg_len;
+}
+
+void
+vg_nl_iter_init(struct vg_nl_iter *it, const void *buf, size_t n,
+    uint32_t pid)
+{
+	it->p = buf;
+	it->left = n;
+	it->pid = pid;
+	it->first = 1;
+}
+
+/* Payload length of the message at the start of the datagram, if the
+ * datagram is exactly this one message (either length convention). */
+static int
+single_record(size_t left, uint32_t nlen, size_t *plen)
+{
+	size_t hl = MNL_NLMSG_HDRLEN;
+
+	if (nlen >= hl && (nlen == left || MNL_ALIGN(nlen) == left)) {
+		*plen = nlen - hl;	/* nlmsg_len counts the header */
+		return 1;
+	}
+	if (nlen <= left - hl && (nlen + hl == left ||
+	    MNL_ALIGN(nlen + hl) == left)) {
+		*plen = nlen;		/* kernel quirk: payload length only */
+		return 1;
+	}
+	return 0;
+}
+
+enum vg_nl_kind
+vg_nl_next(struct vg_nl_iter *it, struct vg_nl_msg *m)
+{
+	struct nlmsghdr h;
+	size_t plen, adv;
+	int32_t err;
+	int first = it->first;
+
+	memset(m, 0, sizeof(*m));
+	if (it->left == 0)
+		return VG_NL_END;
+	it->first = 0;
+	if (it->left < MNL_NLMSG_HDRLEN) {
+		it->left = 0;
+		return VG_NL_BAD;
+	}
+	memcpy(&h, it->p, sizeof(h));
+	m->type = h.nlmsg_type;
+	m->seq = h.nlmsg_seq;
+	if (it->pid != 0) {		/* not from the kernel: skip it all */
+		it->left = 0;
+		return VG_NL_FOREIGN;
+	}
+	if (first && VG_NL_IS_RECORD(h.nlmsg_type) &&
+	    single_record(it->left, h.nlmsg_len, &plen))
+		adv = it->left;
+	else if (h.nlmsg_len < MNL_NLMSG_HDRLEN || h.nlmsg_len > it->left) {
+		it->left = 0;
+		return VG_NL_BAD;
+	} else {
+		plen = h.nlmsg_len - MNL_NLMSG_HDRLEN;
+		adv = MNL_ALIGN(h.nlmsg_len);
+		if (adv > it->left)
+			adv = it->left;
+	}
+	m->data = (const char *)it->p + MNL_NLMSG_HDRLEN;
+	m->len = plen;
+	it->p += adv;
+	it->left -= adv;
+
+	switch (h.nlmsg_type) {
+	case NLMSG_NOOP:
+	case NLMSG_DONE:
+	case NLMSG_OVERRUN:
+		return VG_NL_NOOP;
+	case NLMSG_ERROR:
+		if (plen < sizeof(err)) {
+			it->left = 0;
+			return VG_NL_BAD;
+		}
+		memcpy(&err, m->data, sizeof(err));
+		m->error = err;
+		return VG_NL_ACK;
+	}
+	if (VG_NL_IS_RECORD(h.nlmsg_type)) {
+		while (m->len > 0 && m->data[m->len - 1] == '\0')
+			m->len--;
+		return VG_NL_RECORD;
+	}
+	if (h.nlmsg_type >= AUDIT_GET && h.nlmsg_type < AUDIT_FIRST_USER_MSG)
+		return VG_NL_CONTROL;
+	return VG_NL_UNKNOWN;
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reads answers until both the ack and (if wanted) the reply for seq have
+ * come. The kernel sends AUDIT_GET replies from a kernel thread, so the
+ * ack may come first.
+ */
+static int
+wait_answer(struct vg_nl *nl, uint32_t seq, uint16_t reply_type,
+    void *reply, size_t reply_len)
+{
+	static unsigned char buf[VG_NL_SLOT];
+	struct sockaddr_nl sa;
+	struct vg_nl_iter it;
+	struct vg_nl_msg m;
+	struct pollfd pfd;
+	socklen_t sl;
+	uint64_t end = mono_ms() + REQ_TIMEOUT_MS, now;
+	ssize_t n;
+	enum vg_nl_kind k;
+	int acked = 0, got = reply == NULL, err = 0, mine;
+
+	pfd.fd = vg_nl_fd(nl);
+	pfd.events = POLLIN;
+	while (!acked || !got) {
+		sl = sizeof(sa);
+		n = recvfrom(pfd.fd, buf, sizeof(buf), MSG_TRUNC,
+		    (struct sockaddr *)&sa, &sl);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			if ((now = mono_ms()) >= end) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			(void)poll(&pfd, 1, (int)(end - now));
+			continue;
+		}
+		if (n == -1 && errno == ENOBUFS)
+			continue;	/* records lost, not our answer */
+		if (n == -1)
+			return -1;
+		if ((size_t)n > sizeof(buf))
+			n = sizeof(buf);	/* truncated: validated below */
+		mine = 0;
+		vg_nl_iter_init(&it, buf, (size_t)n, sa.nl_pid);
+		while ((k = vg_nl_next(&it, &m)) != VG_NL_END) {
+			if (sa.nl_pid != 0 || m.seq != seq)
+				continue;
+			if (k == VG_NL_ACK) {
+				mine = acked = 1;
+				if (m.error != 0) {
+					err = -m.error;
+					got = 1;	/* no reply will come */
+				}
+			} else if (k == VG_NL_BAD) {
+				errno = EPROTO;
+				return -1;
+			} else if (reply != NULL && m.type == reply_type) {
+				memset(reply, 0, reply_len);
+				memcpy(reply, m.data, m.len < reply_len ?
+				    m.len : reply_len);
+				mine = got = 1;
+			}
+		}
+		if (!mine && nl->stray != NULL)
+			nl->stray(nl->stray_arg, buf, (size_t)n, sa.nl_pid);
+	}
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vg_nl_request(struct vg_nl *nl, uint16_t type, const void *payload,
+    size_t len, uint16_t reply_type, void *reply, size_t reply_len)
+{
+	unsigned char buf[REQ_MAX];
+	size_t n;
+	uint32_t seq = ++nl->seq;
+
+	n = vg_nl_build(buf, sizeof(buf), type, NLM_F_REQUEST | NLM_F_ACK,
+	    seq, payload, len);
+	if (n == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (mnl_socket_sendto(nl->sock, buf, n) == -1)
+		return -1;
+	return wait_answer(nl, seq, reply_type, reply, reply_len);
+}
+
+int
+vg_nl_get_status(struct vg_nl *nl, struct audit_status *st)
+{
+	return vg_nl_request(nl, AUDIT_GET, NULL, 0, AUDIT_GET, st,
+	    sizeof(*st));
+}
+
+int
+vg_nl_set_status(struct vg_nl *nl, const struct audit_status *st)
+{
+	return vg_nl_request(nl, AUDIT_SET, st, sizeof(*st), 0, NULL, 0);
+}
+
+int
+vg_nl_set_pid(struct vg_nl *nl, uint32_t pid)
+{
+	struct audit_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.mask = AUDIT_STATUS_PID;
+	st.pid = pid;
+	return vg_nl_set_status(nl, &st);
+}
+
+int
+vg_nl_set_enabled(struct vg_nl *nl, uint32_t enabled)
+{
+	struct audit_status st;
+
+	if (enabled > 1) {	/* 2 locks the configuration until reboot */
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&st, 0, sizeof(st));
+	st.mask = AUDIT_STATUS_ENABLED;
+	st.enabled = enabled;
+	return vg_nl_set_status(nl, &st);
+}
+
+int
+vg_nl_set_backlog(struct vg_nl *nl, uint32_t limit)
+{
+	struct audit_status st;
+
+	memset(&st, 0, sizeof(st));
+	st.mask = AUDIT_STATUS_BACKLOG_LIMIT;
+	st.backlog_limit = limit;
+	return vg_nl_set_status(nl, &st);
+}
+
+int
+vg_nl_rule(struct vg_nl *nl, uint16_t type, const struct audit_rule_data *r,
+    size_t len)
+{
+	if ((type != AUDIT_ADD_RULE && type != AUDIT_DEL_RULE) ||
+	    len < sizeof(*r) || len != sizeof(*r) + r->buflen) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vg_nl_request(nl, type, r, len, 0, NULL, 0);
+}
+
+int
+vg_nl_signal_info(struct vg_nl *nl, struct vg_nl_sig_info *si)
+{
+	if (vg_nl_request(nl, AUDIT_SIGNAL_INFO, NULL, 0, AUDIT_SIGNAL_INFO,
+	    si, sizeof(*si)) == -1)
+		return -1;
+	si->ctx[sizeof(si->ctx) - 1] = '\0';
+	return 0;
+}
+
+size_t
+vg_nl_rule_self_exclude(struct audit_rule_data *r, pid_t pid)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->flags = AUDIT_FILTER_EXIT | AUDIT_FILTER_PREPEND;
+	r->action = AUDIT_NEVER;
+	for (i = 0; i < AUDIT_BITMASK_SIZE; i++)
+		r->mask[i] = 0xffffffffU;
+	r->field_count = 1;
+	r->fields[0] = AUDIT_PID;
+	r->fieldflags[0] = AUDIT_EQUAL;
+	r->values[0] = (uint32_t)pid;
+	r->buflen = 0;
+	return sizeof(*r);
+}
