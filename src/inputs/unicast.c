@@ -129,6 +129,7 @@ on_expire(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	in->armed = UINT64_MAX;
 	vg_pipeline_expire(in->pl, now);
+	vg_pipeline_flush_outputs(in->pl);
 	arm_deadline(in, now);
 }
 
@@ -286,13 +287,19 @@ on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct vg_input *in = arg;
 	struct timeval tv;
-	int i, n = 0;
+	int i, n = 0, got = 0;
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < MAX_BATCHES; i++)
-		if ((n = read_batch(in)) < BATCH)
+	for (i = 0; i < MAX_BATCHES; i++) {
+		if ((n = read_batch(in)) > 0)
+			got = 1;
+		if (n < BATCH)
 			break;
+	}
+	/* one write per wakeup, not per event; cheap when nothing came */
+	if (got && !in->discard)
+		vg_pipeline_flush_outputs(in->pl);
 	if (n == BATCH || in->batch_delay_ms == 0)
 		return;		/* more waiting, or no coalescing */
 	event_del(in->rd);

@@ -1,0 +1,197 @@
+"""kernel_guard.py: shared helper for tests that use the real kernel audit
+subsystem. Checks preconditions (root, NETLINK_AUDIT, audit pid free,
+configuration not locked), takes /tmp/vigil-kernel.lock unless the caller
+already holds it (VIGIL_TEST_NO_LOCK=1), saves the kernel status and
+restores it on exit whatever happens: processes started through the guard
+stopped, no rules, enabled 0, audit pid 0. auditctl -e 2 / -f 2 are
+refused: they lock the configuration until reboot or may panic the box.
+"""
+import fcntl
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+SKIP = 77
+LOCK = "/tmp/vigil-kernel.lock"
+AUDIT_GET, AUDIT_SET = 1000, 1001
+NLMSG_ERROR = 2
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+AUDIT_STATUS_ENABLED, AUDIT_STATUS_PID = 1, 4
+STATUS_FIELDS = ("mask", "enabled", "failure", "pid", "rate_limit",
+                 "backlog_limit", "lost", "backlog")
+
+
+def skip(msg):
+    print(f"SKIP: {msg}")
+    sys.exit(SKIP)
+
+
+class Netlink:
+    """A tiny NETLINK_AUDIT client: status and AUDIT_SET only."""
+
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
+        self.s.bind((0, 0))
+        self.s.settimeout(3)
+        self.seq = int(time.time()) & 0xffff
+
+    def close(self):
+        self.s.close()
+
+    def _request(self, typ, payload=b""):
+        self.seq += 1
+        hdr = struct.pack("=IHHII", 16 + len(payload), typ,
+                          NLM_F_REQUEST | NLM_F_ACK, self.seq, 0)
+        self.s.sendto(hdr + payload, (0, 0))
+        return self.seq
+
+    def status(self):
+        seq = self._request(AUDIT_GET)
+        end = time.time() + 3
+        while time.time() < end:
+            d = self.s.recv(65536)
+            off = 0
+            while off + 16 <= len(d):
+                ln, typ, _, sq, _ = struct.unpack_from("=IHHII", d, off)
+                if typ == AUDIT_GET and sq == seq and len(d) >= off + 48:
+                    return dict(zip(STATUS_FIELDS,
+                                    struct.unpack_from("=8I", d, off + 16)))
+                if ln < 16:
+                    break
+                off += (ln + 3) & ~3
+        raise TimeoutError("no AUDIT_GET answer")
+
+    def set(self, mask, enabled=0, pid=0):
+        body = struct.pack("=8I", mask, enabled, 0, pid, 0, 0, 0, 0)
+        seq = self._request(AUDIT_SET, body)
+        end = time.time() + 3
+        while time.time() < end:
+            d = self.s.recv(65536)
+            ln, typ, _, sq, _ = struct.unpack_from("=IHHII", d)
+            if typ == NLMSG_ERROR and sq == seq:
+                err = struct.unpack_from("=i", d, 16)[0]
+                if err:
+                    raise OSError(-err, os.strerror(-err))
+                return
+        raise TimeoutError("no AUDIT_SET ack")
+
+
+def status():
+    nl = Netlink()
+    try:
+        return nl.status()
+    finally:
+        nl.close()
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def auditctl(*args, check=True):
+    """Runs auditctl, refusing anything that would lock the kernel."""
+    a = list(args)
+    for i, x in enumerate(a[:-1]):
+        if x in ("-e", "-f") and a[i + 1] == "2":
+            raise ValueError(f"refusing auditctl {x} 2")
+    return subprocess.run(["auditctl"] + a, check=check,
+                          capture_output=True, text=True)
+
+
+class KernelGuard:
+    """with KernelGuard() as g: ... ; g.spawn() processes are stopped at
+    exit, then the kernel is put back to: no rules, enabled 0, pid 0."""
+
+    def __init__(self):
+        self.procs = []
+        self.lockf = None
+        self.saved = None
+
+    def preconditions(self):
+        if os.geteuid() != 0:
+            skip("needs root")
+        try:
+            st = status()
+        except (OSError, TimeoutError) as e:
+            skip(f"no kernel audit ({e})")
+        if subprocess.run(["which", "auditctl"],
+                          capture_output=True).returncode:
+            skip("needs auditctl")
+        if st["enabled"] == 2 or st["failure"] == 2:
+            skip(f"kernel audit is locked or panics on failure "
+                 f"(enabled={st['enabled']} failure={st['failure']}); "
+                 f"refusing to touch it")
+        if st["pid"] and comm(st["pid"]) is not None:
+            skip(f"audit pid held by {st['pid']} ({comm(st['pid'])})")
+        return st
+
+    def __enter__(self):
+        if os.environ.get("VIGIL_TEST_NO_LOCK") != "1":
+            self.lockf = open(LOCK, "a")
+            end = time.time() + 600
+            while True:
+                try:
+                    fcntl.flock(self.lockf, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.time() > end:
+                        skip(f"{LOCK} busy for 10 minutes")
+                    time.sleep(0.5)
+        self.saved = self.preconditions()
+        signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
+        return self
+
+    def spawn(self, argv, **kw):
+        p = subprocess.Popen(argv, **kw)
+        self.procs.append(p)
+        return p
+
+    def stop(self, p, timeout=5):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        return p.returncode
+
+    def restore(self):
+        for p in self.procs:
+            try:
+                self.stop(p)
+            except OSError:
+                pass
+        auditctl("-D", check=False)
+        nl = Netlink()
+        try:
+            nl.set(AUDIT_STATUS_ENABLED, enabled=0)
+            st = nl.status()
+            if st["pid"]:
+                # only the holder may clear it while it lives; a dead
+                # holder is detected by the kernel on this request
+                nl.set(AUDIT_STATUS_PID, pid=0)
+        except (OSError, TimeoutError) as e:
+            print(f"kernel_guard: restore: {e}")
+        finally:
+            nl.close()
+        st = status()
+        print(f"kernel_guard: restored enabled={st['enabled']} "
+              f"pid={st['pid']} rules="
+              f"{auditctl('-l', check=False).stdout.strip()!r}")
+
+    def __exit__(self, *exc):
+        try:
+            self.restore()
+        finally:
+            if self.lockf is not None:
+                self.lockf.close()
+        return False

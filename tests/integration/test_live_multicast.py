@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""test_live_multicast.py BUILD_DIR: vigild --multicast changes no kernel
+state, and beside a unicast vigild (the audit daemon) it sees the same
+events with the same content. Needs root and kernel audit (exit 77
+otherwise); kernel_guard restores the kernel whatever happens."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_guard  # noqa: E402
+
+results = {"passed": 0, "failed": 0}
+NRUNS = 20
+
+
+def check(name, ok, detail=""):
+    if ok:
+        results["passed"] += 1
+        print(f"ok   {name}")
+    else:
+        results["failed"] += 1
+        print(f"FAIL {name} {detail}")
+
+
+def wait_for(pred, timeout=5.0, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def marked(path):
+    """serial -> event for the test's execve events."""
+    out = {}
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                e = json.loads(line)
+                argv = (e.get("execve") or {}).get("argv") or []
+                if "vgmc" in e.get("keys", []) and len(argv) > 1 and \
+                        argv[1].startswith("vg-mc-"):
+                    out[e["serial"]] = e
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def rules():
+    return kernel_guard.auditctl("-l", check=False).stdout.strip()
+
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: test_live_multicast.py BUILD_DIR")
+        return 2
+    vigild = os.path.join(sys.argv[1], "vigild")
+    if not os.access(vigild, os.X_OK):
+        kernel_guard.skip(f"{vigild} not built")
+    with kernel_guard.KernelGuard() as g, \
+            tempfile.TemporaryDirectory(prefix="vg-mc-") as tmp:
+        before = kernel_guard.status()
+        rules_before = rules()
+        mout = os.path.join(tmp, "multi.json")
+        uout = os.path.join(tmp, "uni.json")
+        m = g.spawn([vigild, "-f", "--multicast", "-o", f"json:{mout}"],
+                    stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        if m.poll() is not None:
+            err = m.stderr.read().decode(errors="replace")
+            if "CAP_AUDIT_READ" in err or "Protocol not supported" in err:
+                kernel_guard.skip(f"no audit multicast here: {err.strip()}")
+        check("multicast starts", m.poll() is None)
+        st = kernel_guard.status()
+        check("multicast leaves the kernel alone",
+              st["enabled"] == before["enabled"] and
+              st["pid"] == before["pid"] and rules() == rules_before,
+              f"{st} {rules()!r}")
+
+        u = g.spawn([vigild, "-f", "-o", f"json:{uout}"],
+                    stderr=subprocess.PIPE)
+        up = wait_for(lambda: kernel_guard.status()["pid"] == u.pid)
+        check("unicast daemon up beside it", bool(up))
+        kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64", "-S",
+                              "execve", "-F", f"ppid={os.getpid()}",
+                              "-k", "vgmc")
+        for i in range(NRUNS):
+            subprocess.run(["/bin/true", f"vg-mc-{i}", "x y", "\x1d\n"],
+                           check=True)
+        uni = wait_for(lambda: len(marked(uout)) >= NRUNS and marked(uout))
+        multi = wait_for(lambda: len(marked(mout)) >= NRUNS and
+                         marked(mout))
+        uni, multi = marked(uout), marked(mout)
+        check("unicast saw every run", len(uni) == NRUNS, f"{len(uni)}")
+        check("multicast saw every run", len(multi) == NRUNS,
+              f"{len(multi)}")
+        check("same serials", set(uni) == set(multi),
+              f"{sorted(set(uni) ^ set(multi))[:5]}")
+        diff = [s for s in uni if s in multi and uni[s] != multi[s]]
+        check("same event content", not diff,
+              f"serial {diff[:1]}: {uni[diff[0]] if diff else ''} != "
+              f"{multi[diff[0]] if diff else ''}")
+
+        rc = g.stop(m)
+        check("multicast exits 0 on SIGTERM", rc == 0, f"rc={rc}")
+        st = kernel_guard.status()
+        check("multicast exit leaves the daemon in place",
+              st["pid"] == u.pid and st["enabled"] == 1, repr(st))
+        rc = g.stop(u)
+        check("unicast exits 0 on SIGTERM", rc == 0, f"rc={rc}")
+        st = kernel_guard.status()
+        check("unicast restored pid and enabled",
+              st["pid"] == 0 and st["enabled"] == before["enabled"],
+              repr(st))
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

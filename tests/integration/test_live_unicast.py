@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""test_live_unicast.py BUILD_DIR: vigild as the kernel's audit daemon.
+Hostile execve arguments and socket addresses must come out of the JSON
+output byte for byte; the kernel state must be put back on SIGTERM; a
+second instance must be refused (naming the holder) unless --force.
+Needs root and kernel audit (exit 77 otherwise); kernel_guard restores
+the kernel whatever happens."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_guard  # noqa: E402
+
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, ok, detail=""):
+    if ok:
+        results["passed"] += 1
+        print(f"ok   {name}")
+    else:
+        results["failed"] += 1
+        print(f"FAIL {name} {detail}")
+
+
+def wait_for(pred, timeout=5.0, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def events(path):
+    out = []
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if line.strip():
+                    out.append(json.loads(line))
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def as_bytes(s):
+    return s.encode("utf-8", "surrogateescape") if s is not None else None
+
+
+def start_vigild(g, vigild, out, *extra):
+    p = g.spawn([vigild, "-f", "-o", f"json:{out}"] + list(extra),
+                stderr=subprocess.PIPE)
+    ok = wait_for(lambda: kernel_guard.status()["pid"] == p.pid
+                  or p.poll() is not None)
+    return p, bool(ok) and p.poll() is None
+
+
+HOSTILE = [
+    b"with space", b'dq"uote', b"sq'uote", b"new\nline", b"tab\there",
+    b"gs\x1dsep", b"ctl\x01\x02\x7f\x1b[0m", "h\u00e9llo \u2603 \U0001F600".encode(),
+    b"bad\xff\xfeutf8\xc3", b"", b"=", b"a=b c=d", b"audit(1.2:3): x",
+    b"\\x41 back\\slash", b"A" * 9000, b"",
+]
+
+
+def hostile_argv():
+    argv = [b"/bin/true"] + HOSTILE
+    i = 0
+    while len(argv) < 300:
+        argv.append(b"arg%d" % i)
+        i += 1
+    argv.append(b"last arg")
+    return argv
+
+
+def find_exec(evs, argv0_marker):
+    for e in evs:
+        ex = e.get("execve")
+        if not ex or "vgtest" not in e.get("keys", []):
+            continue
+        a = ex.get("argv") or []
+        if len(a) > 1 and as_bytes(a[1]) == argv0_marker:
+            return e
+    return None
+
+
+def test_execve(g, out):
+    argv = hostile_argv()
+    subprocess.run(argv, check=True)
+    ev = wait_for(lambda: find_exec(events(out), HOSTILE[0]))
+    check("execve event written", ev is not None)
+    if ev is None:
+        return
+    got = [as_bytes(x) for x in ev["execve"]["argv"]]
+    check("execve argc", ev["execve"].get("argc") == len(argv),
+          f"{ev['execve'].get('argc')} != {len(argv)}")
+    check("execve argv count", len(got) == len(argv),
+          f"{len(got)} != {len(argv)}")
+    bad = [i for i, (a, b) in enumerate(zip(argv, got)) if a != b]
+    check("execve argv byte for byte", not bad,
+          "; ".join(f"[{i}] {argv[i][:40]!r} -> {got[i][:40]!r}"
+                    for i in bad[:5]))
+    check("execve no missing", "missing" not in ev["execve"])
+
+
+CONNECT_CHILD = r"""
+import socket, sys
+s = socket.socket(); s.settimeout(2)
+try: s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError: pass
+u = socket.socket(socket.AF_UNIX)
+try: u.connect(sys.argv[2])
+except OSError: pass
+"""
+
+
+def test_sockaddr(g, out, tmp):
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    port = lst.getsockname()[1]
+    upath = os.path.join(tmp, "vg\nsock")
+    kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64", "-S",
+                          "connect", "-F", f"ppid={os.getpid()}",
+                          "-k", "vgconn")
+    subprocess.run([sys.executable, "-c", CONNECT_CHILD, str(port), upath],
+                   check=True)
+    lst.close()
+
+    def find(fam):
+        for e in events(out):
+            sa = e.get("sockaddr")
+            if "vgconn" in e.get("keys", []) and sa and \
+                    sa.get("family") == fam:
+                return sa
+        return None
+    sa = wait_for(lambda: find("inet"))
+    check("sockaddr inet", sa is not None and sa.get("addr") == "127.0.0.1"
+          and sa.get("port") == port, repr(sa))
+    sa = wait_for(lambda: find("unix"))
+    check("sockaddr unix path with newline",
+          sa is not None and as_bytes(sa.get("path")) == upath.encode(),
+          repr(sa))
+
+
+def rules():
+    return kernel_guard.auditctl("-l", check=False).stdout
+
+
+def test_restore(g, p, saved):
+    pid = p.pid
+    check("self-exclusion rule present while running",
+          f"pid={pid}" in rules(), rules())
+    st = kernel_guard.status()
+    check("enabled while running", st["enabled"] == 1, repr(st))
+    rc = g.stop(p)
+    st = kernel_guard.status()
+    check("exit 0 on SIGTERM", rc == 0, f"rc={rc}")
+    check("pid restored on SIGTERM", st["pid"] == 0, repr(st))
+    check("enabled restored on SIGTERM", st["enabled"] == saved["enabled"],
+          repr(st))
+    check("self-exclusion rule removed", f"pid={pid}" not in rules(),
+          rules())
+
+
+def test_second_instance(g, vigild, tmp):
+    a, ok = start_vigild(g, vigild, os.path.join(tmp, "a.json"))
+    check("first instance up", ok)
+    if not ok:
+        return
+    b = g.spawn([vigild, "-f", "-o", f"json:{tmp}/b.json"],
+                stderr=subprocess.PIPE)
+    try:
+        _, err = b.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        err = b""
+    err = err.decode(errors="replace")
+    check("second instance refused", b.returncode not in (0, None),
+          f"rc={b.returncode}")
+    check("refusal names the holder", str(a.pid) in err and "vigild" in err,
+          repr(err))
+    check("holder untouched", kernel_guard.status()["pid"] == a.pid)
+    c, ok = start_vigild(g, vigild, os.path.join(tmp, "c.json"), "--force")
+    check("--force takes the audit pid", ok and
+          kernel_guard.status()["pid"] == c.pid, repr(kernel_guard.status()))
+    check("--force stopped the old holder", wait_for(
+        lambda: a.poll() is not None), f"rc={a.poll()}")
+    check("old holder exited cleanly", a.returncode == 0,
+          f"rc={a.returncode}")
+    check("one self-exclusion rule, the new one",
+          f"pid={a.pid}" not in rules() and f"pid={c.pid}" in rules(),
+          rules())
+    g.stop(c)
+    st = kernel_guard.status()
+    check("state restored after --force", st["pid"] == 0 and
+          st["enabled"] == 0 and "pid=" not in rules(), repr(st))
+
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: test_live_unicast.py BUILD_DIR")
+        return 2
+    vigild = os.path.join(sys.argv[1], "vigild")
+    if not os.access(vigild, os.X_OK):
+        kernel_guard.skip(f"{vigild} not built")
+    with kernel_guard.KernelGuard() as g, \
+            tempfile.TemporaryDirectory(prefix="vg-live-") as tmp:
+        saved = g.saved
+        out = os.path.join(tmp, "out.json")
+        p, ok = start_vigild(g, vigild, out)
+        check("vigild becomes the audit daemon", ok,
+              p.stderr.read().decode(errors="replace") if not ok else "")
+        if ok:
+            kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64",
+                                  "-S", "execve", "-F",
+                                  f"ppid={os.getpid()}", "-k", "vgtest")
+            test_execve(g, out)
+            test_sockaddr(g, out, tmp)
+            test_restore(g, p, saved)
+            kernel_guard.auditctl("-D")
+        test_second_instance(g, vigild, tmp)
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
