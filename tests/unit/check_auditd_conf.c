@@ -1,0 +1,358 @@
+/* check_auditd_conf.c: auditd.conf reader: every key, defaults, warnings for
+ * unimplemented keys, file:line errors, the corpus files, copy/free. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/auditd_conf.h"
+
+static char path[64];
+
+static const char *
+write_tmp(const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/vg_adc_XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_defaults)
+{
+	struct vg_auditd_conf c;
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_str_eq(c.log_file, "/var/log/audit/audit.log");
+	ck_assert_int_eq(c.log_format, VG_ADC_RAW);
+	ck_assert_int_eq(c.write_logs, 1);
+	ck_assert_int_eq(c.flush, VG_ADC_FLUSH_NONE);
+	ck_assert_uint_eq(c.num_logs, 0);
+	ck_assert_int_eq(c.max_log_file_action, VG_ADC_IGNORE);
+	ck_assert_int_eq(c.disk_error_action, VG_ADC_SYSLOG);
+	ck_assert_uint_eq(c.q_depth, 2000);
+	ck_assert_uint_eq(c.max_restarts, 10);
+	ck_assert_uint_eq(c.end_of_event_timeout, 2);
+	ck_assert_str_eq(c.plugin_dir, "/etc/audit/plugins.d");
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_all_keys)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	const char *p = write_tmp(
+	    "# comment\n"
+	    "  # indented comment\n"
+	    "\n"
+	    "local_events = no\n"
+	    "write_logs = yes\n"
+	    "log_file = /tmp/x/audit.log\n"
+	    "log_group = 0\n"
+	    "LOG_FORMAT = Enriched\n"
+	    "flush = INCREMENTAL_ASYNC\n"
+	    "freq = 50\n"
+	    "num_logs = 5\n"
+	    "priority_boost = 4\n"
+	    "name_format = user\n"
+	    "name = mydomain\n"
+	    "max_log_file = 8\n"
+	    "max_log_file_action = keep_logs\n"
+	    "space_left = 25%\n"
+	    "space_left_action = exec /usr/local/bin/space.sh\n"
+	    "admin_space_left = 10%\n"
+	    "admin_space_left_action = SUSPEND\n"
+	    "disk_full_action = rotate\n"
+	    "disk_error_action = halt\n"
+	    "q_depth = 1200\n"
+	    "overflow_action = single\n"
+	    "max_restarts = 3\n"
+	    "plugin_dir = /tmp/plugins.d\n"
+	    "end_of_event_timeout = 5\n");
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 0);
+	ck_assert_uint_eq(c.warnings, 0);
+	ck_assert_int_eq(c.local_events, 0);
+	ck_assert_str_eq(c.log_file, "/tmp/x/audit.log");
+	ck_assert_int_eq(c.log_format, VG_ADC_ENRICHED);
+	ck_assert_int_eq(c.flush, VG_ADC_FLUSH_INCREMENTAL_ASYNC);
+	ck_assert_uint_eq(c.freq, 50);
+	ck_assert_uint_eq(c.num_logs, 5);
+	ck_assert_int_eq(c.name_format, VG_ADC_NODE_USER);
+	ck_assert_str_eq(c.name, "mydomain");
+	ck_assert_uint_eq(c.max_log_file, 8);
+	ck_assert_int_eq(c.max_log_file_action, VG_ADC_KEEP_LOGS);
+	ck_assert_uint_eq(c.space_left.value, 25);
+	ck_assert_int_eq(c.space_left.percent, 1);
+	ck_assert_int_eq(c.space_left_action, VG_ADC_EXEC);
+	ck_assert_str_eq(c.space_left_exe, "/usr/local/bin/space.sh");
+	ck_assert_int_eq(c.admin_space_left_action, VG_ADC_SUSPEND);
+	ck_assert_int_eq(c.disk_full_action, VG_ADC_ROTATE);
+	ck_assert_int_eq(c.disk_error_action, VG_ADC_HALT);
+	ck_assert_uint_eq(c.q_depth, 1200);
+	ck_assert_int_eq(c.overflow_action, VG_ADC_SINGLE);
+	ck_assert_uint_eq(c.max_restarts, 3);
+	ck_assert_str_eq(c.plugin_dir, "/tmp/plugins.d");
+	ck_assert_uint_eq(c.end_of_event_timeout, 5);
+	unlink(p);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_unimplemented_warn)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	const char *p = write_tmp(
+	    "tcp_listen_port = 60\n"
+	    "transport = KRB5\n"
+	    "krb5_principal = auditd\n"
+	    "action_mail_acct = root\n"
+	    "dispatcher = /sbin/audispd\n"
+	    "report_interval = 0\n"
+	    "tls_auth = psk\n"
+	    "log_format = NOLOG\n");
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 0);
+	ck_assert_uint_eq(c.warnings, 8);
+	ck_assert_uint_eq(c.tcp_listen_port, 60);
+	ck_assert_str_eq(c.transport, "krb5");
+	ck_assert_int_eq(c.write_logs, 0);
+	unlink(p);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_errors_file_line)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	const char *p = write_tmp(
+	    "log_format = RAW\n"
+	    "flush = sometimes\n"			/* 2 */
+	    "num_logs = 1000\n"				/* 3 */
+	    "bogus_key = 1\n"				/* 4 */
+	    "space_left_action = exec\n"		/* 5 */
+	    "space_left = 120%\n"			/* 6 */
+	    "disk_error_action = rotate\n"		/* 7 */
+	    "log_file = relative.log\n"			/* 8 */
+	    "freq = 12abc\n"				/* 9 */
+	    "no equals sign here\n"			/* 10 */
+	    "log_group = no-such-group-vigil\n"		/* 11 */
+	    "write_logs = maybe\n"			/* 12 */
+	    "overflow_action = exec /bin/true\n"	/* 13 */
+	    "max_log_file_action = rotate now\n");	/* 14 */
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 13);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_uint_eq(err.line, 14);
+	ck_assert_ptr_nonnull(strstr(err.msg, "max_log_file_action"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "rotate now"));
+	/* the value of a good line is kept, a bad one keeps the default */
+	ck_assert_int_eq(c.log_format, VG_ADC_RAW);
+	ck_assert_int_eq(c.flush, VG_ADC_FLUSH_NONE);
+	ck_assert_uint_eq(c.num_logs, 0);
+	unlink(p);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_set_messages)
+{
+	struct vg_auditd_conf c;
+	char msg[256];
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "flush", "sometimes", msg,
+	    sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "flush: \"sometimes\" is not one of none, "
+	    "incremental, incremental_async, data, sync");
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "nope", "1", msg,
+	    sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "unknown keyword \"nope\"");
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "tcp_client_ports",
+	    "1024-65535", msg, sizeof(msg)), 1);
+	ck_assert_str_eq(c.tcp_client_ports, "1024-65535");
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "tcp_client_ports",
+	    "9-3", msg, sizeof(msg)), -1);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "space_left", "75", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.space_left.percent, 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "space_left", "0%", msg,
+	    sizeof(msg)), -1);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "log_group", "root", msg,
+	    sizeof(msg)), 0);
+	ck_assert_uint_eq(c.log_group, 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "disk_full_action",
+	    "exec /a/b c", msg, sizeof(msg)), -1);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "disk_full_action",
+	    "EXEC /a/b", msg, sizeof(msg)), 0);
+	ck_assert_str_eq(c.disk_full_exe, "/a/b");
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_cross_checks)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	const char *p;
+
+	p = write_tmp("space_left = 50\nadmin_space_left = 75\n");
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "space_left (50)"));
+	unlink(p);
+	vg_auditd_conf_free(&c);
+
+	p = write_tmp("flush = incremental\nfreq = 0\n");
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 1);
+	unlink(p);
+	vg_auditd_conf_free(&c);
+
+	p = write_tmp("name_format = user\n");
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, p, &err), 1);
+	unlink(p);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_long_line_skipped)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	char text[400];
+
+	snprintf(text, sizeof(text), "name = %0200d\nnum_logs = 3\n", 7);
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, write_tmp(text), &err), 0);
+	ck_assert_uint_eq(c.warnings, 1);
+	ck_assert_ptr_null(c.name);
+	ck_assert_uint_eq(c.num_logs, 3);
+	unlink(path);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, "/nonexistent/auditd.conf",
+	    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "No such file"));
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+/* Debian's 3.0.9 file and upstream master's must load: every key known
+ * or warned about, no error. */
+START_TEST(test_corpus_files)
+{
+	static const char *const files[] = {
+		VG_CORPUS "/conf/audit-userspace-3.0.9/auditd.conf",
+		VG_CORPUS "/conf/audit-userspace-master/auditd.conf",
+	};
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		vg_auditd_conf_defaults(&c);
+		ck_assert_msg(vg_auditd_conf_load(&c, files[i], &err) == 0,
+		    "%s:%u: %s", err.file, err.line, err.msg);
+		ck_assert_int_eq(c.log_format, VG_ADC_ENRICHED);
+		ck_assert_int_eq(c.flush, VG_ADC_FLUSH_INCREMENTAL_ASYNC);
+		ck_assert_uint_eq(c.num_logs, 5);
+		ck_assert_uint_eq(c.max_log_file, 8);
+		ck_assert_int_eq(c.max_log_file_action, VG_ADC_ROTATE);
+		ck_assert_uint_eq(c.space_left.value, 75);
+		ck_assert_uint_eq(c.admin_space_left.value, 50);
+		ck_assert_int_eq(c.admin_space_left_action, VG_ADC_SUSPEND);
+		/* the network / krb5 / mail keys are all warned about */
+		ck_assert_uint_ge(c.warnings, 8);
+		vg_auditd_conf_free(&c);
+	}
+}
+END_TEST
+
+START_TEST(test_copy)
+{
+	struct vg_auditd_conf a, b;
+	char msg[256];
+
+	vg_auditd_conf_defaults(&a);
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "disk_full_action",
+	    "exec /x", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_copy(&b, &a), 0);
+	vg_auditd_conf_free(&a);
+	ck_assert_str_eq(b.disk_full_exe, "/x");
+	ck_assert_str_eq(b.log_file, "/var/log/audit/audit.log");
+	vg_auditd_conf_free(&b);
+}
+END_TEST
+
+START_TEST(test_node_name)
+{
+	struct vg_auditd_conf c;
+	char host[256], buf[256], msg[256];
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_node_name(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "name_format", "hostname",
+	    msg, sizeof(msg)), 0);
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	ck_assert_int_eq(vg_auditd_conf_node_name(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, host);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "name_format", "user", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "name", "box-1", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_node_name(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "box-1");
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("auditd_conf");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_all_keys);
+	tcase_add_test(tc, test_unimplemented_warn);
+	tcase_add_test(tc, test_errors_file_line);
+	tcase_add_test(tc, test_set_messages);
+	tcase_add_test(tc, test_cross_checks);
+	tcase_add_test(tc, test_long_line_skipped);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_corpus_files);
+	tcase_add_test(tc, test_copy);
+	tcase_add_test(tc, test_node_name);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
