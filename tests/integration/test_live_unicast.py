@@ -7,7 +7,10 @@ Needs root and kernel audit (exit 77 otherwise); kernel_guard restores
 the kernel whatever happens."""
 import json
 import os
+import re
+import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -150,11 +153,68 @@ def test_sockaddr(g, out, tmp):
           repr(sa))
 
 
+def test_timeout(g, out):
+    """A record without EOE (AUDIT_USER, type 1005, from auditctl -m) is
+    written by the grouping deadline timer, with no further traffic."""
+    text = f"vg-user-msg-{os.getpid()}"
+    kernel_guard.auditctl("-m", text)
+    t0 = time.time()
+
+    def seen():
+        try:
+            with open(out, "rb") as f:
+                return text.encode() in f.read()
+        except FileNotFoundError:
+            return False
+    ok = wait_for(seen, timeout=4)
+    check("user record flushed by end-of-event timeout", ok,
+          f"after {time.time() - t0:.1f}s")
+
+
+def netlink_ports(pid):
+    """Port ids of the NETLINK_AUDIT sockets of process pid."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            t = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if t.startswith("socket:["):
+            inodes.add(t[8:-1])
+    ports = []
+    with open("/proc/net/netlink") as f:
+        next(f)
+        for line in f:
+            c = line.split()
+            if c[1] == "9" and c[-1] in inodes:
+                ports.append(int(c[2]))
+    return ports
+
+
+def test_foreign(g, p, out):
+    """A well-formed record sent by a user-space socket is not taken for
+    the kernel's: counted foreign, never written."""
+    text = b"audit(1700000000.000:1): vg-forged-record"
+    msg = struct.pack("=IHHII", 16 + len(text), 1300, 0, 0, 0) + text
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
+    s.bind((0, 0))
+    ports = netlink_ports(p.pid)
+    for port in ports:
+        s.sendto(msg, (port, 0))
+    s.close()
+    time.sleep(0.3)
+    os.kill(p.pid, signal.SIGCONT)
+    time.sleep(0.3)
+    with open(out, "rb") as f:
+        check("forged record not written", b"vg-forged" not in f.read())
+    return bool(ports)
+
+
 def rules():
     return kernel_guard.auditctl("-l", check=False).stdout
 
 
-def test_restore(g, p, saved):
+def test_restore(g, p, saved, foreign_sent):
     pid = p.pid
     check("self-exclusion rule present while running",
           f"pid={pid}" in rules(), rules())
@@ -163,6 +223,10 @@ def test_restore(g, p, saved):
     rc = g.stop(p)
     st = kernel_guard.status()
     check("exit 0 on SIGTERM", rc == 0, f"rc={rc}")
+    err = p.stderr.read().decode(errors="replace")
+    m = re.search(r"input unicast: .* foreign=(\d+)", err)
+    check("foreign message counted", foreign_sent and m is not None and
+          int(m.group(1)) >= 1, repr(err[-400:]))
     check("pid restored on SIGTERM", st["pid"] == 0, repr(st))
     check("enabled restored on SIGTERM", st["enabled"] == saved["enabled"],
           repr(st))
@@ -203,6 +267,24 @@ def test_second_instance(g, vigild, tmp):
           st["enabled"] == 0 and "pid=" not in rules(), repr(st))
 
 
+def test_crash(g, vigild, tmp):
+    """A fatal signal still puts the kernel back (prebuilt datagram)."""
+    p, ok = start_vigild(g, vigild, os.path.join(tmp, "crash.json"))
+    check("instance for crash test up", ok)
+    if not ok:
+        return
+    os.kill(p.pid, signal.SIGSEGV)
+    p.wait(5)
+    # -SIGSEGV, or 1 under ASan, whose handler we chain to
+    check("crash is still a crash", p.returncode != 0, f"rc={p.returncode}")
+    st = wait_for(lambda: (lambda s: s if s["pid"] == 0 else None)(
+        kernel_guard.status()), timeout=2) or kernel_guard.status()
+    check("crash restores pid and enabled",
+          st["pid"] == 0 and st["enabled"] == 0, repr(st))
+    check("crash removes the self-exclusion rule",
+          f"pid={p.pid}" not in rules(), rules())
+
+
 def main():
     if len(sys.argv) < 2:
         print("usage: test_live_unicast.py BUILD_DIR")
@@ -214,7 +296,7 @@ def main():
             tempfile.TemporaryDirectory(prefix="vg-live-") as tmp:
         saved = g.saved
         out = os.path.join(tmp, "out.json")
-        p, ok = start_vigild(g, vigild, out)
+        p, ok = start_vigild(g, vigild, out, "--end-of-event-timeout", "1")
         check("vigild becomes the audit daemon", ok,
               p.stderr.read().decode(errors="replace") if not ok else "")
         if ok:
@@ -223,9 +305,12 @@ def main():
                                   f"ppid={os.getpid()}", "-k", "vgtest")
             test_execve(g, out)
             test_sockaddr(g, out, tmp)
-            test_restore(g, p, saved)
+            test_timeout(g, out)
+            sent = test_foreign(g, p, out)
+            test_restore(g, p, saved, sent)
             kernel_guard.auditctl("-D")
         test_second_instance(g, vigild, tmp)
+        test_crash(g, vigild, tmp)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 
