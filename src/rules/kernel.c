@@ -1,0 +1,488 @@
+/*
+ * kernel.c: the rule compiler's NETLINK_AUDIT control socket (libmnl):
+ * status get/set, feature get/set, rule list/add/delete, and the atomic
+ * replace used by vigild. Prints only where a caller passes a FILE (the
+ * auditctl-compatible text of vigilctl). Never receives audit events.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+
+#include "vigil/netlink.h"
+#include "vigil/rules.h"
+#include "rules/rules_priv.h"
+
+#define RK_BUFSZ	(64 * 1024)
+#define RK_TIMEOUT_MS	5000
+
+struct vg_rk {
+	struct vg_nl	*nl;
+	uint32_t	 seq;
+	unsigned char	*buf;	/* RK_BUFSZ, receive + send */
+};
+
+struct vg_rk *
+vg_rk_open(void)
+{
+	struct vg_rk *k;
+	int saved;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	if ((k->buf = malloc(RK_BUFSZ)) == NULL)
+		goto fail;
+	if ((k->nl = vg_nl_open(0)) == NULL)
+		goto fail;
+	/* own sequence space, far from vg_nl_request's */
+	k->seq = (uint32_t)time(NULL) | 0x80000000U;
+	return k;
+fail:
+	saved = errno;
+	vg_rk_close(k);
+	errno = saved;
+	return NULL;
+}
+
+void
+vg_rk_close(struct vg_rk *k)
+{
+	if (k == NULL)
+		return;
+	if (k->nl)
+		vg_nl_close(k->nl);
+	free(k->buf);
+	free(k);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * One request whose answer vg_nl_request cannot take: rule payloads
+ * larger than its buffer, rule lists (many messages up to NLMSG_DONE) and
+ * counter resets (the ack carries the old value, >= 0). Sends, then reads
+ * until the request is acked and, if want != 0, a message of type want
+ * arrived (or NLMSG_DONE when until_done). Each such message goes to cb.
+ * The ack may come before or after the data (the kernel answers from a
+ * worker). Returns the ack value (>= 0) or -1 + errno.
+ */
+static int
+rk_request(struct vg_rk *k, uint16_t type, const void *payload, size_t len,
+    uint16_t want, int until_done,
+    int (*cb)(const struct vg_nl_msg *, void *), void *arg)
+{
+	struct pollfd pfd = { vg_nl_fd(k->nl), POLLIN, 0 };
+	uint64_t end = now_ms() + RK_TIMEOUT_MS, t;
+	uint32_t seq = ++k->seq;
+	int acked = 0, got = want == 0, ackval = 0;
+	size_t n;
+
+	n = vg_nl_build(k->buf, RK_BUFSZ, type, NLM_F_REQUEST | NLM_F_ACK,
+	    seq, payload, len);
+	if (n == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (send(pfd.fd, k->buf, n, 0) < 0)
+		return -1;
+	while (!acked || !got) {
+		struct sockaddr_nl sa;
+		socklen_t sl = sizeof(sa);
+		struct vg_nl_iter it;
+		struct vg_nl_msg m;
+		enum vg_nl_kind kind;
+		ssize_t r;
+
+		r = recvfrom(pfd.fd, k->buf, RK_BUFSZ, 0,
+		    (struct sockaddr *)&sa, &sl);
+		if (r < 0 && (errno == EINTR || errno == ENOBUFS))
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			if ((t = now_ms()) >= end) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			(void)poll(&pfd, 1, (int)(end - t));
+			continue;
+		}
+		if (r < 0)
+			return -1;
+		vg_nl_iter_init(&it, k->buf, (size_t)r, sa.nl_pid);
+		while ((kind = vg_nl_next(&it, &m)) != VG_NL_END) {
+			if (sa.nl_pid != 0 || m.seq != seq)
+				continue;
+			if (kind == VG_NL_BAD) {
+				errno = EPROTO;
+				return -1;
+			}
+			if (kind == VG_NL_ACK) {
+				if (m.error < 0) {
+					errno = -m.error;
+					return -1;
+				}
+				ackval = m.error;
+				acked = 1;
+			} else if (m.type == NLMSG_DONE) {
+				got = 1;
+			} else if (want && m.type == want) {
+				if (cb && cb(&m, arg) < 0)
+					return -1;
+				if (!until_done)
+					got = 1;
+			}
+		}
+	}
+	return ackval;
+}
+
+/* ---- status and features ---- */
+
+static int
+rk_status(struct vg_rk *k, struct audit_status *s)
+{
+	return vg_nl_get_status(k->nl, s);
+}
+
+/* AUDIT_SET of one field; returns the ack value (reset counters). */
+static int
+rk_set(struct vg_rk *k, uint32_t mask, uint32_t v)
+{
+	struct audit_status s;
+
+	memset(&s, 0, sizeof(s));
+	s.mask = mask;
+	switch (mask) {
+	case AUDIT_STATUS_ENABLED: s.enabled = v; break;
+	case AUDIT_STATUS_FAILURE: s.failure = v; break;
+	case AUDIT_STATUS_RATE_LIMIT: s.rate_limit = v; break;
+	case AUDIT_STATUS_BACKLOG_LIMIT: s.backlog_limit = v; break;
+	case AUDIT_STATUS_BACKLOG_WAIT_TIME: s.backlog_wait_time = v; break;
+	}
+	return rk_request(k, AUDIT_SET, &s, sizeof(s), 0, 0, NULL, NULL);
+}
+
+int
+vg_rk_print_status(struct vg_rk *k, FILE *out, int with_features)
+{
+	struct audit_status s;
+	struct audit_features f;
+	uint32_t bit = AUDIT_FEATURE_TO_MASK(AUDIT_FEATURE_LOGINUID_IMMUTABLE);
+
+	if (rk_status(k, &s) < 0)
+		return -1;
+	fprintf(out, "enabled %u\nfailure %u\npid %u\nrate_limit %u\n"
+	    "backlog_limit %u\nlost %u\nbacklog %u\nbacklog_wait_time %u\n"
+	    "backlog_wait_time_actual %u\n", s.enabled, s.failure, s.pid,
+	    s.rate_limit, s.backlog_limit, s.lost, s.backlog,
+	    s.backlog_wait_time, s.backlog_wait_time_actual);
+	if (!with_features)
+		return 0;
+	if (vg_nl_request(k->nl, AUDIT_GET_FEATURE, NULL, 0,
+	    AUDIT_GET_FEATURE, &f, sizeof(f)) < 0)
+		return errno == EINVAL ? 0 : -1;
+	fprintf(out, "loginuid_immutable %u %s\n", (f.features & bit) ? 1 : 0,
+	    (f.lock & bit) ? "locked" : "unlocked");
+	return 0;
+}
+
+/* ---- rules ---- */
+
+struct listacc {
+	struct vg_rule	*v;
+	size_t		 n, cap;
+	int		 err;
+};
+
+static int
+list_cb(const struct vg_nl_msg *m, void *arg)
+{
+	struct listacc *a = arg;
+	size_t len = m->len;
+	const struct audit_rule_data *d = (const void *)m->data;
+	struct vg_rule *r;
+
+	if (len < sizeof(*d) || d->buflen > len - sizeof(*d))
+		return 0;	/* malformed: skip, never read past it */
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct vg_rule *v = realloc(a->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		a->v = v;
+		a->cap = cap;
+	}
+	r = &a->v[a->n];
+	memset(r, 0, sizeof(*r));
+	r->cmd = VG_RC_ADD;
+	r->datalen = sizeof(*d) + d->buflen;
+	if ((r->data = malloc(r->datalen)) == NULL)
+		return -1;
+	memcpy(r->data, d, r->datalen);
+	a->n++;
+	return 0;
+}
+
+int
+vg_rk_list(struct vg_rk *k, struct vg_rule **out, size_t *n)
+{
+	struct listacc a = { NULL, 0, 0, 0 };
+
+	*out = NULL;
+	*n = 0;
+	if (rk_request(k, AUDIT_LIST_RULES, NULL, 0, AUDIT_LIST_RULES, 1,
+	    list_cb, &a) < 0) {
+		int saved = errno;
+
+		vg_rk_free_list(a.v, a.n);
+		errno = saved;
+		return -1;
+	}
+	*out = a.v;
+	*n = a.n;
+	return 0;
+}
+
+void
+vg_rk_free_list(struct vg_rule *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		vg_rule_free(&v[i]);
+	free(v);
+}
+
+int
+vg_rk_print_list(struct vg_rk *k, FILE *out, const char *key)
+{
+	struct vg_rule *v;
+	size_t n, i;
+	int printed = 0;
+	char line[16384];
+
+	if (vg_rk_list(k, &v, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (key && *key && !vg_rules_key_match(v[i].data, v[i].datalen,
+		    key))
+			continue;
+		if (vg_rules_format(v[i].data, v[i].datalen, line,
+		    sizeof(line)) > 0) {
+			fputs(line, out);
+			printed++;
+		}
+	}
+	if (!printed)
+		fputs("No rules\n", out);
+	vg_rk_free_list(v, n);
+	return 0;
+}
+
+static int
+rk_rule(struct vg_rk *k, uint16_t type, const struct audit_rule_data *d,
+    size_t len)
+{
+	return rk_request(k, type, d, len, 0, 0, NULL, NULL) < 0 ? -1 : 0;
+}
+
+/* -D [-k key]: delete what the kernel lists, one by one, like auditctl. */
+static int
+rk_delete_all(struct vg_rk *k, const char *key)
+{
+	struct vg_rule *v;
+	size_t n, i;
+	int rc = 0;
+
+	if (vg_rk_list(k, &v, &n) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (key && *key && !vg_rules_key_match(v[i].data, v[i].datalen,
+		    key))
+			continue;
+		rc = rk_rule(k, AUDIT_DEL_RULE, v[i].data, v[i].datalen);
+	}
+	vg_rk_free_list(v, n);
+	return rc;
+}
+
+static int
+rk_fail(struct vg_err *err, const char *what, int e)
+{
+	snprintf(err->msg, sizeof(err->msg), "%s (%s)", what,
+	    e == EEXIST ? "Rule exists" : strerror(e));
+	errno = e;
+	return -1;
+}
+
+int
+vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
+    struct vg_err *err)
+{
+	static const uint32_t masks[] = {
+		[VG_RC_ENABLE] = AUDIT_STATUS_ENABLED,
+		[VG_RC_FAILURE] = AUDIT_STATUS_FAILURE,
+		[VG_RC_BACKLOG] = AUDIT_STATUS_BACKLOG_LIMIT,
+		[VG_RC_RATE] = AUDIT_STATUS_RATE_LIMIT,
+		[VG_RC_BACKLOG_WAIT] = AUDIT_STATUS_BACKLOG_WAIT_TIME,
+	};
+	struct audit_features f;
+	int v;
+
+	switch (r->cmd) {
+	case VG_RC_ADD:
+	case VG_RC_PREPEND:
+		if (rk_rule(k, AUDIT_ADD_RULE, r->data, r->datalen) < 0)
+			return rk_fail(err, "Error sending add rule data "
+			    "request", errno);
+		return 0;
+	case VG_RC_DEL:
+		if (rk_rule(k, AUDIT_DEL_RULE, r->data, r->datalen) < 0)
+			return rk_fail(err, "Error sending delete rule data "
+			    "request", errno);
+		return 0;
+	case VG_RC_DELETE_ALL:
+		if (rk_delete_all(k, r->key) < 0)
+			return rk_fail(err, "Error deleting rule", errno);
+		if (out)
+			fputs("No rules\n", out);
+		return 0;
+	case VG_RC_LIST:
+		if (vg_rk_print_list(k, out ? out : stdout, r->key) < 0)
+			return rk_fail(err, "Error listing rules", errno);
+		return 0;
+	case VG_RC_STATUS:
+		if (vg_rk_print_status(k, out ? out : stdout, 1) < 0)
+			return rk_fail(err, "Error getting status", errno);
+		return 0;
+	case VG_RC_ENABLE:
+	case VG_RC_FAILURE:
+		if (r->value == 2 && vg_rules_no_lock())
+			return rk_fail(err, r->cmd == VG_RC_ENABLE ? "-e 2 "
+			    "refused: VIGIL_TEST_NO_LOCK=1" : "-f 2 refused: "
+			    "VIGIL_TEST_NO_LOCK=1", EPERM);
+		/* fallthrough */
+	case VG_RC_BACKLOG:
+	case VG_RC_RATE:
+	case VG_RC_BACKLOG_WAIT:
+		if (rk_set(k, masks[r->cmd], r->value) < 0)
+			return rk_fail(err, "Error setting audit status",
+			    errno);
+		if (out && vg_rk_print_status(k, out, 0) < 0)
+			return rk_fail(err, "Error getting status", errno);
+		return 0;
+	case VG_RC_RESET_LOST:
+	case VG_RC_RESET_BWT:
+		if ((v = rk_set(k, r->cmd == VG_RC_RESET_LOST ?
+		    AUDIT_STATUS_LOST : AUDIT_STATUS_BACKLOG_WAIT_TIME_ACTUAL,
+		    0)) < 0)
+			return rk_fail(err, "Error resetting counter", errno);
+		if (out)
+			fprintf(stderr, "%s: %d\n", r->cmd == VG_RC_RESET_LOST ?
+			    "lost" : "backlog_wait_time_actual", v);
+		return 0;
+	case VG_RC_LOGINUID_IMMUTABLE:
+		memset(&f, 0, sizeof(f));
+		f.vers = AUDIT_FEATURE_VERSION;
+		f.mask = f.features = f.lock =
+		    AUDIT_FEATURE_TO_MASK(AUDIT_FEATURE_LOGINUID_IMMUTABLE);
+		if (vg_nl_request(k->nl, AUDIT_SET_FEATURE, &f, sizeof(f), 0,
+		    NULL, 0) < 0)
+			return rk_fail(err, "Error setting audit feature",
+			    errno);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- atomic replace for vigild ---- */
+
+static int
+is_kernel_change(enum vg_rcmd c)
+{
+	return c == VG_RC_ADD || c == VG_RC_PREPEND || c == VG_RC_DEL ||
+	    c == VG_RC_DELETE_ALL || c == VG_RC_ENABLE ||
+	    c == VG_RC_FAILURE || c == VG_RC_BACKLOG || c == VG_RC_RATE ||
+	    c == VG_RC_BACKLOG_WAIT || c == VG_RC_LOGINUID_IMMUTABLE;
+}
+
+int
+vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
+{
+	struct vg_rk *k;
+	struct vg_rule *old = NULL;
+	struct audit_status s;
+	size_t nold = 0, i;
+	struct vg_err e;
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	if (rs->errors) {
+		snprintf(err->msg, sizeof(err->msg), "%u rule line(s) did not "
+		    "compile; kernel rules left unchanged", rs->errors);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((k = vg_rk_open()) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open audit "
+		    "netlink socket: %s", strerror(errno));
+		return -1;
+	}
+	if (rk_status(k, &s) < 0 || vg_rk_list(k, &old, &nold) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read kernel "
+		    "audit state: %s", strerror(errno));
+		goto out;
+	}
+	if (s.enabled == 2) {
+		snprintf(err->msg, sizeof(err->msg), "The audit system is in "
+		    "immutable mode, no rule changes allowed");
+		errno = EPERM;
+		goto out;
+	}
+	if (rk_delete_all(k, NULL) < 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot delete kernel "
+		    "rules: %s", strerror(errno));
+		goto restore;
+	}
+	for (i = 0; i < rs->n; i++) {
+		const struct vg_rule *r = &rs->v[i];
+
+		if (r->bad || !is_kernel_change(r->cmd))
+			continue;
+		memset(&e, 0, sizeof(e));
+		if (vg_rk_exec(k, r, NULL, &e) == 0)
+			continue;
+		if (rs->cont || rs->ignore)
+			continue;
+		snprintf(err->file, sizeof(err->file), "%s",
+		    r->file ? r->file : "");
+		err->line = r->line;
+		snprintf(err->msg, sizeof(err->msg), "%s", e.msg);
+		goto restore;
+	}
+	rc = 0;
+	goto out;
+restore:
+	/* Put the saved set back; they were accepted before, so they fit. */
+	(void)rk_delete_all(k, NULL);
+	for (i = 0; i < nold; i++)
+		(void)rk_rule(k, AUDIT_ADD_RULE, old[i].data, old[i].datalen);
+out:
+	vg_rk_free_list(old, nold);
+	vg_rk_close(k);
+	return rc;
+}
