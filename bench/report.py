@@ -62,6 +62,10 @@ def ratio(a, b, nd=2):
     return "{:.{nd}f}×".format(a / b, nd=nd)
 
 
+def mb(kb):
+    return fmt(kb / 1024, 1) if kb else "–"
+
+
 def kept(events, full):
     if events is None or not full:
         return "–"
@@ -106,14 +110,28 @@ def ab_tables(runs, sid):
         g = groups[(rules, bwt)]
         ceil = groups.get((rules, main_bwt[rules]), {}).get("rules", [])
         ceil_rps = med([r["ab"].get("rps") for r in ceil])
+        # records the load generates per request (EOE not counted), from
+        # the runs that wrote every record; every mode's CPU is divided by
+        # the same number, so discard/floor (no records written) and lossy
+        # bwt0 runs compare on the same work
+        base = groups.get((rules, main_bwt[rules]), {})
+        rpr = med([r["records"] / r["n"] for m in ("auditd-raw",
+                                                    "vigild-json")
+                   for r in base.get(m, []) if r.get("records")])
+
+        def cpu100(r):
+            if r.get("daemon_cpu_s") is None or not rpr:
+                return None
+            return r["daemon_cpu_s"] / (r["n"] * rpr) * 1e5
         ref = g.get("auditd-raw", [])
-        ref_cpu = med([r.get("cpu_per_100k_records") for r in ref])
+        ref_cpu = med([cpu100(r) for r in ref])
         # every event the load caused: auditd RAW at the main bwt loses none
         full = med([r.get("events") for r in groups.get(
             (rules, main_bwt[rules]), {}).get("auditd-raw", [])])
-        out.append("**Rules `%s`, backlog_wait_time %d**%s" % (
-            rules, bwt, " (the kernel drops instead of stalling)"
-            if bwt == 0 else ""))
+        out.append("**Rules `%s`, backlog_wait_time %d**%s; %s records "
+                   "per request" % (
+                       rules, bwt, " (the kernel drops instead of stalling)"
+                       if bwt == 0 else "", fmt(rpr, 2)))
         out.append("")
         out.append("| mode | runs | req/s (spread) | × ceiling | p99 ms | "
                    "daemon CPU s | CPU s/100k rec | CPU × auditd RAW | "
@@ -126,7 +144,7 @@ def ab_tables(runs, sid):
                 continue
             rps = [r["ab"].get("rps") for r in rs]
             sp = spread(rps)
-            cpu100 = med([r.get("cpu_per_100k_records") for r in rs])
+            c100 = med([cpu100(r) for r in rs])
             rss = med([r.get("daemon_maxrss_kb") for r in rs])
             ob = med([r.get("output_bytes") for r in rs])
             out.append("| %s | %d | %s%s | %s | %s | %s | %s | %s | %s | "
@@ -136,7 +154,7 @@ def ab_tables(runs, sid):
                            ratio(med(rps), ceil_rps),
                            fmt(med([r["ab"].get("p99_ms") for r in rs])),
                            fmt(med([r.get("daemon_cpu_s") for r in rs]), 2),
-                           fmt(cpu100, 3), ratio(cpu100, ref_cpu),
+                           fmt(c100, 3), ratio(c100, ref_cpu),
                            fmt(med([r.get("records") for r in rs])),
                            fmt(med([r.get("events") for r in rs])),
                            fmt(med([r.get("lost_delta") for r in rs])),
@@ -194,7 +212,7 @@ def replay_table(runs, sid):
                 fmt(med([r["wall_s"] for r in rs]), 2),
                 fmt(med([r["records_per_s"] for r in rs])), fmt(c100, 3),
                 ratio(c100, ref),
-                fmt(med([r["maxrss_kb"] for r in rs]) / 1024, 1)))
+                mb(med([r.get("maxrss_kb") for r in rs]))))
     out.append("")
     return out
 

@@ -455,8 +455,9 @@ class Daemon:
                 with open(self.errpath, errors="replace") as f:
                     msg = f.read().strip()[-600:]
                 if self.spec["daemon"] == "vigild" and self.p.returncode == 2:
+                    first = msg.splitlines()[0] if msg else ""
                     raise Skip("vigild rejected %s: %s" % (" ".join(cmd[1:]),
-                                                           msg))
+                                                           first))
                 raise RuntimeError("%s exited %d: %s" % (
                     cmd[0], self.p.returncode, msg))
             st = audit_status()
@@ -466,6 +467,12 @@ class Daemon:
                 raise RuntimeError("%s did not become the audit daemon" %
                                    cmd[0])
             time.sleep(0.05)
+
+    def dump(self):
+        """vigild writes its counters to stderr on SIGCONT."""
+        if self.p is not None and self.spec["daemon"] == "vigild":
+            self.p.send_signal(signal.SIGCONT)
+            time.sleep(0.3)
 
     def stop(self):
         if self.p is None:
@@ -680,6 +687,7 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
                 if daemon.p is not None:
                     res["daemon_maxrss_kb"] = proc_status_kb(daemon.p.pid,
                                                              "VmHWM")
+                    daemon.dump()
                 daemon.stop()
             ok = restore_kernel(orig)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, CATCH)
@@ -900,16 +908,29 @@ def summary(r):
 # --- replay command ---------------------------------------------------------
 
 def run_timed(cmd, stdout=subprocess.DEVNULL):
+    """CPU from wait4(); max RSS from /usr/bin/time's wait4 on the real
+    process: ru_maxrss of a child forked from this Python includes the
+    17 MB of Python it was forked from (kept across execve)."""
+    rssfile = os.path.join(WORK, "maxrss.txt")
+    if shutil.which("time") or os.path.exists("/usr/bin/time"):
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd
     t0 = time.time()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
+    maxrss = None
+    try:
+        with open(rssfile) as f:
+            maxrss = int(f.read().split()[-1])
+        os.unlink(rssfile)
+    except (OSError, ValueError, IndexError):
+        pass
     return {"wall_s": round(time.time() - t0, 3),
             "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
             "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
-            "maxrss_kb": ru.ru_maxrss, "rc": p.returncode, "stderr": err}
+            "maxrss_kb": maxrss, "rc": p.returncode, "stderr": err}
 
 
 def gen_log(records, fmt):

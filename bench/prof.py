@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""prof.py: where vigild's time goes, for bench/README.md.
+
+replay: callgrind over `vigild --replay LOG -o json:/dev/null` (a 50k-record
+        generated log by default); prints instruction shares per pipeline
+        stage (from inclusive costs of the stage entry points) and the top
+        functions by self cost.
+perf:   summarizes a perf.data from `bench/ab.sh --perf` (live daemon):
+        shares of user/kernel time, top symbols by self and children cost.
+
+usage: prof.py replay [--vigild PATH] [--records N] [--output json|raw]
+       prof.py perf FILE.data
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+sys.path.insert(0, HERE)
+
+# stage -> entry points (first found wins); shares are inclusive costs,
+# group is what vg_pipeline_record costs minus the emit it triggers
+STAGES = [
+    ("read input (read(2), line split)", ["replay_fd", "vg_replay_files"]),
+    ("parse (record FSM, fields)", ["vg_parse_line"]),
+    ("group+emit (incl. decode, output)", ["vg_pipeline_record"]),
+    ("decode (document tree)", ["vg_decode_event"]),
+    ("output (JSON/RAW writer)", ["vg_output_write"]),
+    ("write(2)", ["write", "__libc_write", "__GI___libc_write"]),
+    ("malloc/free", ["malloc", "free", "calloc", "realloc", "_int_malloc",
+                     "_int_free"]),
+]
+
+
+def callgrind_functions(outfile, inclusive):
+    r = subprocess.run(["callgrind_annotate", "--inclusive=%s" % (
+        "yes" if inclusive else "no"), "--threshold=100", outfile],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        check=True)
+    total = None
+    funcs = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(?[\d.%\s)]*\s*PROGRAM TOTALS", line)
+        if m:
+            total = int(m.group(1).replace(",", ""))
+            continue
+        m = re.match(r"\s*([\d,]+)\s+(?:\([\d.%\s]+\)\s+)?(\S.*?):(\S+?)"
+                     r"(?:\s+\[.*\])?\s*$", line)
+        if m:
+            ir = int(m.group(1).replace(",", ""))
+            name = m.group(3)
+            funcs[name] = max(ir, funcs.get(name, 0))
+    return total, funcs
+
+
+def cmd_replay(a):
+    import vbench
+    path, info = vbench.gen_log(a.records, a.format)
+    out = os.path.join(WORK, "callgrind.replay.out")
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+           a.vigild, "--replay", path, "-o", "%s:/dev/null" % a.output]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    total, incl = callgrind_functions(out, True)
+    _, self_ = callgrind_functions(out, False)
+    print("callgrind: vigild --replay %d records (%s) -o %s:/dev/null: "
+          "%.1f M instructions, %.0f instructions per record" % (
+              info["records"], a.format, a.output, total / 1e6,
+              total / info["records"]))
+    print()
+    print("| stage | entry point | share of instructions |")
+    print("|---|---|---|")
+    for stage, names in STAGES:
+        for n in names:
+            if n in incl:
+                print("| %s | `%s` | %.1f%% |" % (stage, n,
+                                                  incl[n] / total * 100))
+                break
+        else:
+            print("| %s | – (inlined or absent) | – |" % stage)
+    print()
+    print("Top functions by self cost:")
+    print()
+    print("| function | self share |")
+    print("|---|---|")
+    for n, ir in sorted(self_.items(), key=lambda kv: -kv[1])[:a.top]:
+        print("| `%s` | %.1f%% |" % (n, ir / total * 100))
+    print()
+    print("(callgrind output: %s; callgrind_annotate it for details)" % out)
+
+
+def cmd_perf(a):
+    def report(*extra):
+        r = subprocess.run(["perf", "report", "-i", a.data, "--stdio",
+                            "--percent-limit", "1"] + list(extra),
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+        return r.stdout
+    print("== by dso (self) ==")
+    print("\n".join(l for l in report("--no-children", "--sort", "dso",
+                                      "-g", "none").splitlines()
+                    if l.strip() and not l.startswith("#")))
+    print("== top symbols (self) ==")
+    print("\n".join(l for l in report("--no-children", "--sort", "sym",
+                                      "-g", "none").splitlines()
+                    if l.strip() and not l.startswith("#"))[:40 * 100])
+    print("== top symbols (children, inclusive) ==")
+    lines = [l for l in report("--children", "--sort", "sym", "-g",
+                               "none").splitlines()
+             if l.strip() and not l.startswith("#")]
+    print("\n".join(lines[:a.top]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("replay")
+    r.add_argument("--vigild", default=os.path.join(REPO, "build", "vigild"))
+    r.add_argument("--records", type=int, default=50000)
+    r.add_argument("--format", default="raw", choices=("raw", "enriched"))
+    r.add_argument("--output", default="json", choices=("json", "raw"))
+    r.add_argument("--top", type=int, default=20)
+    p = sub.add_parser("perf")
+    p.add_argument("data")
+    p.add_argument("--top", type=int, default=30)
+    a = ap.parse_args()
+    return cmd_replay(a) if a.cmd == "replay" else cmd_perf(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
