@@ -1,0 +1,55 @@
+/*
+ * filter_lua.h: Lua 5.3 filters (docs/lua.md). One sandboxed lua_State per
+ * filter; the file defines filter(event) and returns pass, drop or a
+ * replacement table. Memory and instructions per call are bounded; a
+ * failing call lets the event pass and is counted in vg_filter.errors.
+ */
+#ifndef VIGIL_FILTER_LUA_H
+#define VIGIL_FILTER_LUA_H
+
+#include <stddef.h>
+
+#include "vigil/config.h"
+#include "vigil/filter.h"
+
+#define VG_LUA_MEM_DEFAULT	(32u * 1024 * 1024)	/* bytes per state */
+#define VG_LUA_INSTR_DEFAULT	1000000ul		/* VM instructions per call */
+
+struct vg_lua_opts {
+	size_t		 mem_limit;	/* 0 = VG_LUA_MEM_DEFAULT */
+	unsigned long	 instr_limit;	/* 0 = VG_LUA_INSTR_DEFAULT */
+	const char	*name;		/* for logs and stats; NULL = path */
+};
+
+/*
+ * Loads the filter file at path (text chunks only) and runs its top level.
+ * opts may be NULL (defaults). Returns the filter (close with
+ * f->ops->close(f)), or NULL with errno set and, if err is not NULL,
+ * err->file/line/msg filled (line 0 when the error has no line, e.g. the
+ * file cannot be read or defines no filter function).
+ */
+struct vg_filter	*vg_filter_lua_open(const char *path,
+			    const struct vg_lua_opts *opts, struct vg_err *err);
+
+/*
+ * Reloads the file of a Lua filter into a fresh state. Atomic: on any load
+ * error the running version is kept and -1 is returned with err filled
+ * (err may be NULL). Counters are kept; Lua globals are not. The
+ * ops->reload of a Lua filter calls this and logs the error.
+ */
+int			 vg_filter_lua_reload(struct vg_filter *,
+			    struct vg_err *err);
+
+/* Bytes currently allocated by the filter's Lua state. */
+size_t			 vg_filter_lua_mem(const struct vg_filter *);
+
+/*
+ * Runs a chain of filters (linked by ->next) on one event in order, as the
+ * pipeline does, updating ->passed/->dropped of each. Stops at the first
+ * drop and returns VG_DROP; *doc may be replaced by any filter. Meant for
+ * per-output chains; works with any struct vg_filter.
+ */
+enum vg_verdict		 vg_filter_chain_run(struct vg_filter *head,
+			    struct vg_event *ev, struct vg_node **doc);
+
+#endif

@@ -1,0 +1,671 @@
+/*
+ * filter_lua_conv.c: the event document as Lua tables and back. Tables are
+ * filled lazily (a container costs one empty table until a filter touches
+ * it) and what a filter did not touch goes back as the original subtree,
+ * uncopied. Never keeps a node pointer past the call it was made for.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "filter_lua_priv.h"
+
+/* Addresses used as unique registry / private keys. */
+static const char	lazy_key;	/* in a lazy table: its (gen, index) */
+static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
+static const char	array_mt_key;	/* registry: marks a table as array */
+static const char	null_tag;	/* vigil.null is &null_tag */
+
+#define CONV(L)	((struct vg_lconv *)lua_touserdata((L), lua_upvalueindex(1)))
+
+void
+vg_lconv_push_null(lua_State *L)
+{
+	lua_pushlightuserdata(L, (void *)&null_tag);
+}
+
+static int
+is_null(lua_State *L, int idx)
+{
+	return lua_touserdata(L, idx) == (void *)&null_tag &&
+	    lua_islightuserdata(L, idx);
+}
+
+void
+vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
+{
+	c->gen++;
+	c->active = 1;
+	c->nlazy = 0;
+	c->nmat = 0;
+	c->arena = a;
+}
+
+void
+vg_lconv_end(struct vg_lconv *c)
+{
+	c->gen++;		/* every lazy table of the call is now dead */
+	c->active = 0;
+	c->nlazy = 0;
+	c->nmat = 0;
+	c->arena = NULL;
+}
+
+void
+vg_lconv_free(struct vg_lconv *c)
+{
+	free(c->lazy);
+	free(c->mat);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Grows an array of elem-sized items to hold one more; Lua error on ENOMEM
+ * (this memory is the daemon's, bounded by the document's size). */
+static void *
+grow(lua_State *L, void *p, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return p;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > SIZE_MAX / elem || (p = realloc(p, ncap * elem)) == NULL) {
+		luaL_error(L, "not enough memory");
+		return NULL;
+	}
+	*cap = ncap;
+	return p;
+}
+
+/* Pushes an empty lazy table for container n; the lazy metatable is at
+ * index mt. Sized for n's members, so filling it never rehashes. */
+static void
+push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
+{
+	int len = n->v.c.n > INT32_MAX - 1 ? INT32_MAX - 1 : (int)n->v.c.n;
+	uint64_t v;
+
+	if (n->v.c.n == 0) {
+		lua_createtable(L, 0, 0);
+		if (n->type == VG_N_ARR) {
+			lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+			lua_setmetatable(L, -2);
+		}
+		return;
+	}
+	c->lazy = grow(L, c->lazy, &c->clazy, c->nlazy, sizeof(*c->lazy));
+	if (c->nlazy >= UINT32_MAX)
+		luaL_error(L, "event too large");
+	c->lazy[c->nlazy] = n;
+	v = (uint64_t)c->gen << 32 | (uint64_t)c->nlazy;
+	c->nlazy++;
+	if (n->type == VG_N_ARR)
+		lua_createtable(L, len, 1);
+	else
+		lua_createtable(L, 0, len + 1);
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_rawsetp(L, -2, &lazy_key);
+	lua_pushvalue(L, mt);
+	lua_setmetatable(L, -2);
+}
+
+static void
+push_value(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
+{
+	switch (n->type) {
+	case VG_N_BOOL:
+		lua_pushboolean(L, n->v.b);
+		break;
+	case VG_N_INT:
+		lua_pushinteger(L, (lua_Integer)n->v.i);
+		break;
+	case VG_N_UINT:
+		/* above INT64_MAX a Lua integer would wrap negative */
+		if (n->v.u <= INT64_MAX)
+			lua_pushinteger(L, (lua_Integer)n->v.u);
+		else
+			lua_pushnumber(L, (lua_Number)n->v.u);
+		break;
+	case VG_N_DOUBLE:
+		lua_pushnumber(L, n->v.d);
+		break;
+	case VG_N_STR:
+		lua_pushlstring(L, n->v.s.p != NULL ? n->v.s.p : "",
+		    n->v.s.len);
+		break;
+	case VG_N_OBJ:
+	case VG_N_ARR:
+		push_lazy(L, c, n, mt);
+		break;
+	default:
+		vg_lconv_push_null(L);
+		break;
+	}
+}
+
+/*
+ * The node a lazy table stands for: 1 and *np if t (absolute index) is
+ * lazy and alive, 0 if t is not lazy; raises a Lua error if t is lazy but
+ * from a call that has ended.
+ */
+static int
+lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
+{
+	lua_Integer iv;
+	uint64_t v;
+	int isnum;
+
+	if (lua_rawgetp(L, t, &lazy_key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	iv = lua_tointegerx(L, -1, &isnum);
+	lua_pop(L, 1);
+	v = (uint64_t)iv;
+	if (!isnum || !c->active || (uint32_t)(v >> 32) != c->gen ||
+	    (v & 0xffffffffu) >= c->nlazy)
+		luaL_error(L, "event data used after its filter call returned");
+	*np = c->lazy[v & 0xffffffffu];
+	return 1;
+}
+
+/* Fills lazy table t (absolute index) with its members, once. */
+static void
+materialize(lua_State *L, struct vg_lconv *c, int t)
+{
+	const struct vg_node *n, *ch;
+	lua_Integer i = 1;
+	int mt;
+
+	if (!lazy_node(L, c, t, &n))
+		return;
+	luaL_checkstack(L, 6, "event too deep");
+	lua_pushnil(L);
+	lua_rawsetp(L, t, &lazy_key);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	mt = lua_gettop(L);
+	for (ch = n->v.c.head; ch != NULL; ch = ch->next) {
+		if (n->type == VG_N_ARR) {
+			push_value(L, c, ch, mt);
+			lua_rawseti(L, t, i++);
+			continue;
+		}
+		if (ch->key.len == 0 && ch->key.p == NULL)
+			continue;	/* member without a name: not reachable */
+		lua_pushlstring(L, ch->key.p, ch->key.len);
+		push_value(L, c, ch, mt);
+		lua_rawset(L, t);
+	}
+	lua_pop(L, 1);
+	if (n->type == VG_N_ARR) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+	} else {
+		lua_pushnil(L);
+		c->mat = grow(L, c->mat, &c->cmat, c->nmat, sizeof(*c->mat));
+		c->mat[c->nmat].t = lua_topointer(L, t);
+		c->mat[c->nmat].n = n;
+		c->nmat++;
+	}
+	lua_setmetatable(L, t);
+}
+
+void
+vg_lconv_push(lua_State *L, struct vg_lconv *c, const struct vg_node *doc)
+{
+	int mt;
+
+	luaL_checkstack(L, 4, "no stack");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	mt = lua_gettop(L);
+	push_value(L, c, doc, mt);
+	lua_remove(L, mt);
+}
+
+/* Metamethods of lazy tables: fill, then act on the plain table. */
+static int
+mm_index(lua_State *L)
+{
+	materialize(L, CONV(L), 1);
+	lua_settop(L, 2);
+	lua_rawget(L, 1);
+	return 1;
+}
+
+static int
+mm_newindex(lua_State *L)
+{
+	materialize(L, CONV(L), 1);
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 0;
+}
+
+static int
+mm_len(lua_State *L)
+{
+	materialize(L, CONV(L), 1);
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+	return 1;
+}
+
+static int
+raw_next(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	if (lua_next(L, 1))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+static int
+mm_pairs(lua_State *L)
+{
+	materialize(L, CONV(L), 1);
+	lua_pushcfunction(L, raw_next);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/*
+ * Wrapper of a base function that bypasses metamethods (next, rawget,
+ * rawset, rawlen, setmetatable): fill a lazy first argument, then call the
+ * original (upvalue 2) with the same arguments.
+ */
+static int
+wrap_raw(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	if (lua_type(L, 1) == LUA_TTABLE)
+		materialize(L, CONV(L), 1);
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* setmetatable: as wrap_raw, and refuse finalizers (a __gc would run at
+ * collection time, outside any call's limits). */
+static int
+wrap_setmetatable(lua_State *L)
+{
+	lua_settop(L, 2);
+	lua_pushliteral(L, "__gc");
+	if (lua_type(L, 2) == LUA_TTABLE && lua_rawget(L, 2) != LUA_TNIL)
+		return luaL_error(L, "__gc metamethods are not allowed");
+	lua_settop(L, 2);
+	return wrap_raw(L);
+}
+
+/* vigil.array(t): mark t as a JSON array (so an empty t stays []). */
+static int
+l_array(lua_State *L)
+{
+	if (lua_isnoneornil(L, 1))
+		lua_newtable(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	materialize(L, CONV(L), 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+static void
+wrap_global(lua_State *L, struct vg_lconv *c, const char *name,
+    lua_CFunction fn)
+{
+	lua_pushlightuserdata(L, c);
+	lua_getglobal(L, name);
+	lua_pushcclosure(L, fn, 2);
+	lua_setglobal(L, name);
+}
+
+void
+vg_lconv_setup(lua_State *L, struct vg_lconv *c)
+{
+	static const struct luaL_Reg mms[] = {
+		{ "__index", mm_index },
+		{ "__newindex", mm_newindex },
+		{ "__len", mm_len },
+		{ "__pairs", mm_pairs },
+		{ NULL, NULL },
+	};
+	int vigil = lua_gettop(L);
+
+	lua_createtable(L, 0, 5);
+	lua_pushlightuserdata(L, c);
+	luaL_setfuncs(L, mms, 1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");	/* hidden from getmetatable */
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "vigil.array");
+	lua_setfield(L, -2, "__name");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+
+	vg_lconv_push_null(L);
+	lua_setfield(L, vigil, "null");
+	lua_pushlightuserdata(L, c);
+	lua_pushcclosure(L, l_array, 1);
+	lua_setfield(L, vigil, "array");
+
+	wrap_global(L, c, "next", wrap_raw);
+	wrap_global(L, c, "rawget", wrap_raw);
+	wrap_global(L, c, "rawset", wrap_raw);
+	wrap_global(L, c, "rawlen", wrap_raw);
+	wrap_global(L, c, "setmetatable", wrap_setmetatable);
+}
+
+/* --- Lua -> tree ------------------------------------------------------ */
+
+struct okey {
+	const char	*p;
+	size_t		 len;
+	int		 isint;
+	lua_Integer	 i;
+};
+
+static int
+okey_cmp(const void *a, const void *b)
+{
+	const struct okey *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = n ? memcmp(x->p, y->p, n) : 0;
+
+	if (r != 0)
+		return r;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static struct vg_node *conv(lua_State *, struct vg_lconv *, int,
+		    struct vg_str, const struct vg_node *, int);
+
+static void *
+aalloc(lua_State *L, struct vg_lconv *c, size_t n)
+{
+	void *p = vg_arena_alloc(c->arena, n);
+
+	if (p == NULL)
+		luaL_error(L, "event arena exhausted");
+	return p;
+}
+
+static struct vg_node *
+new_node(lua_State *L, struct vg_lconv *c, enum vg_ntype t, struct vg_str key)
+{
+	struct vg_node *n = vg_node_new(c->arena, t);
+
+	if (n == NULL)
+		luaL_error(L, "event arena exhausted");
+	n->key = key;
+	return n;
+}
+
+static const struct vg_node *
+child_named(const struct vg_node *obj, const char *p, size_t len)
+{
+	const struct vg_node *ch;
+
+	for (ch = obj->v.c.head; ch != NULL; ch = ch->next)
+		if (ch->key.len == len && (len == 0 ||
+		    memcmp(ch->key.p, p, len) == 0))
+			return ch;
+	return NULL;
+}
+
+/* The key as a NUL-terminated string for an error message (left on the
+ * Lua stack; the error that follows discards it). */
+static const char *
+key_for_error(lua_State *L, struct vg_str key)
+{
+	if (key.p == NULL)
+		return "(top)";
+	lua_pushlstring(L, key.p, key.len);
+	return lua_tostring(L, -1);
+}
+
+/* Converts value at top of stack (popping it) and appends it to parent. */
+static void
+conv_append(lua_State *L, struct vg_lconv *c, struct vg_node *parent,
+    struct vg_str key, const struct vg_node *orig, int depth)
+{
+	struct vg_node *ch = conv(L, c, lua_gettop(L), key, orig, depth);
+
+	lua_pop(L, 1);
+	vg_node_append(parent, ch);
+}
+
+/* Object members: those of orig (the object t was filled from) first, in
+ * their order and with their key slices; then the others sorted by key. */
+static void
+conv_object(lua_State *L, struct vg_lconv *c, int t, struct vg_node *obj,
+    const struct vg_node *orig, int depth)
+{
+	const struct vg_node *ch;
+	struct okey *ks;
+	size_t total = 0, done = 0, nk = 0, i;
+	char num[32];
+	int len;
+
+	if (orig != NULL) {
+		for (ch = orig->v.c.head; ch != NULL; ch = ch->next) {
+			lua_pushlstring(L, ch->key.p != NULL ? ch->key.p : "",
+			    ch->key.len);
+			if (lua_rawget(L, t) == LUA_TNIL) {
+				lua_pop(L, 1);
+				continue;
+			}
+			conv_append(L, c, obj, ch->key, ch, depth);
+			done++;
+		}
+	}
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		total++;
+		lua_pop(L, 1);
+	}
+	if (total == done)
+		return;
+	ks = aalloc(L, c, total * sizeof(*ks));
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			ks[nk].p = lua_tolstring(L, -1, &ks[nk].len);
+			ks[nk].isint = 0;
+			if (orig != NULL &&
+			    child_named(orig, ks[nk].p, ks[nk].len) != NULL)
+				continue;
+		} else if (lua_isinteger(L, -1)) {
+			/* {[5] = x} or a sparse array: key "5" */
+			ks[nk].i = lua_tointeger(L, -1);
+			ks[nk].isint = 1;
+			len = snprintf(num, sizeof(num), "%" PRId64,
+			    (int64_t)ks[nk].i);
+			if (len < 0 || (size_t)len >= sizeof(num))
+				luaL_error(L, "bad key");
+			ks[nk].p = vg_arena_strndup(c->arena, num, (size_t)len);
+			if (ks[nk].p == NULL)
+				luaL_error(L, "event arena exhausted");
+			ks[nk].len = (size_t)len;
+			if (orig != NULL &&
+			    child_named(orig, ks[nk].p, ks[nk].len) != NULL)
+				luaL_error(L, "member '%s' is set twice "
+				    "(string and integer key)", ks[nk].p);
+		} else {
+			luaL_error(L, "a %s key in member '%s' (keys must be "
+			    "strings)", luaL_typename(L, -1),
+			    key_for_error(L, obj->key));
+		}
+		nk++;
+	}
+	qsort(ks, nk, sizeof(*ks), okey_cmp);
+	for (i = 1; i < nk; i++)
+		if (okey_cmp(&ks[i - 1], &ks[i]) == 0)
+			luaL_error(L, "member '%s' is set twice (string and "
+			    "integer key)", ks[i].p);
+	for (i = 0; i < nk; i++) {
+		struct vg_str k;
+
+		if (ks[i].isint) {
+			k = vg_str_make(ks[i].p, ks[i].len);
+			lua_pushinteger(L, ks[i].i);
+		} else {
+			/* the key string lives in Lua: copy it */
+			k = vg_node_strdup(c->arena, ks[i].p, ks[i].len);
+			if (k.p == NULL)
+				luaL_error(L, "event arena exhausted");
+			lua_pushlstring(L, ks[i].p, ks[i].len);
+		}
+		lua_rawget(L, t);
+		conv_append(L, c, obj, k, NULL, depth);
+	}
+}
+
+static const struct vg_node *
+mat_origin(struct vg_lconv *c, const void *t)
+{
+	size_t i;
+
+	for (i = c->nmat; i > 0; i--)
+		if (c->mat[i - 1].t == t)
+			return c->mat[i - 1].n;
+	return NULL;
+}
+
+static int
+has_array_mt(lua_State *L, int t)
+{
+	int r;
+
+	if (!lua_getmetatable(L, t))
+		return 0;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+	r = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return r;
+}
+
+/* 1 if the keys of t are exactly 1..n (n > 0), or t is empty and marked. */
+static int
+is_array(lua_State *L, int t, lua_Integer *np)
+{
+	lua_Integer n = (lua_Integer)lua_rawlen(L, t), k, count = 0;
+	int seq = 1;
+
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		count++;
+		if (!seq)
+			continue;
+		if (!lua_isinteger(L, -1)) {
+			seq = 0;
+			continue;
+		}
+		k = lua_tointeger(L, -1);
+		if (k < 1 || k > n)
+			seq = 0;
+	}
+	*np = n;
+	if (count == 0)
+		return has_array_mt(L, t);
+	return seq && count == n;
+}
+
+static struct vg_node *
+conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
+    int depth)
+{
+	const struct vg_node *orig;
+	struct vg_node *n;
+	lua_Integer len, i;
+
+	if (lazy_node(L, c, t, &orig)) {
+		/* untouched: share the original subtree */
+		n = aalloc(L, c, sizeof(*n));
+		*n = *orig;
+		n->next = NULL;
+		n->key = key;
+		return n;
+	}
+	if (depth >= VG_LCONV_MAXDEPTH)
+		luaL_error(L, "tables nested deeper than %d (a cycle?) at "
+		    "member '%s'", VG_LCONV_MAXDEPTH, key_for_error(L, key));
+	luaL_checkstack(L, 8, "tables nested too deep");
+	orig = mat_origin(c, lua_topointer(L, t));
+	if (orig == NULL && is_array(L, t, &len)) {
+		n = new_node(L, c, VG_N_ARR, key);
+		for (i = 1; i <= len; i++) {
+			lua_rawgeti(L, t, i);
+			conv_append(L, c, n, VG_STR_NULL, NULL, depth + 1);
+		}
+		return n;
+	}
+	n = new_node(L, c, VG_N_OBJ, key);
+	conv_object(L, c, t, n, orig, depth + 1);
+	return n;
+}
+
+/* Converts the value at idx; orig (may be NULL) is the node it replaces,
+ * whose string bytes are reused when equal. */
+static struct vg_node *
+conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
+    const struct vg_node *orig, int depth)
+{
+	struct vg_node *n;
+	const char *s;
+	size_t len;
+
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		n = new_node(L, c, VG_N_BOOL, key);
+		n->v.b = lua_toboolean(L, idx);
+		return n;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) {
+			n = new_node(L, c, VG_N_INT, key);
+			n->v.i = (int64_t)lua_tointeger(L, idx);
+		} else {
+			n = new_node(L, c, VG_N_DOUBLE, key);
+			n->v.d = (double)lua_tonumber(L, idx);
+		}
+		return n;
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &len);
+		n = new_node(L, c, VG_N_STR, key);
+		if (orig != NULL && orig->type == VG_N_STR &&
+		    orig->v.s.len == len &&
+		    (len == 0 || memcmp(orig->v.s.p, s, len) == 0))
+			n->v.s = orig->v.s;
+		else if ((n->v.s = vg_node_strdup(c->arena, s, len)).p == NULL)
+			luaL_error(L, "event arena exhausted");
+		return n;
+	case LUA_TTABLE:
+		return conv_table(L, c, idx, key, depth);
+	case LUA_TLIGHTUSERDATA:
+		if (is_null(L, idx))
+			return new_node(L, c, VG_N_NULL, key);
+		/* FALLTHROUGH */
+	default:
+		luaL_error(L, "cannot put a %s value in the event (member "
+		    "'%s')", luaL_typename(L, idx), key_for_error(L, key));
+		return NULL;
+	}
+}
+
+struct vg_node *
+vg_lconv_to_node(lua_State *L, struct vg_lconv *c, int idx)
+{
+	idx = lua_absindex(L, idx);
+	return conv(L, c, idx, VG_STR_NULL, NULL, 0);
+}

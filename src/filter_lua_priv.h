@@ -1,0 +1,57 @@
+/*
+ * filter_lua_priv.h: between filter_lua.c (states, sandbox, calls) and
+ * filter_lua_conv.c (document tree <-> Lua tables). Not a public header.
+ */
+#ifndef VIGIL_FILTER_LUA_PRIV_H
+#define VIGIL_FILTER_LUA_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "vigil/arena.h"
+#include "vigil/node.h"
+
+#define VG_LCONV_MAXDEPTH	64	/* nesting accepted back from Lua */
+
+struct vg_lconv_mat {
+	const void		*t;	/* lua_topointer() of the table */
+	const struct vg_node	*n;	/* object it was filled from */
+};
+
+/*
+ * Conversion state of one lua_State. Containers of the event reach Lua as
+ * empty "lazy" tables that remember (generation, index into lazy[]) under a
+ * private key and are filled on first use; the generation changes when a
+ * call ends, so a lazy table kept past its call can never reach the
+ * (reset) arena.
+ */
+struct vg_lconv {
+	uint32_t		 gen;
+	int			 active;	/* inside a call */
+	const struct vg_node	**lazy;		/* lazy tables of this call */
+	size_t			 nlazy, clazy;
+	struct vg_lconv_mat	*mat;		/* objects filled this call */
+	size_t			 nmat, cmat;
+	struct vg_arena		*arena;		/* where results are built */
+};
+
+/* Registers metatables, vigil.null/vigil.array and the wrappers of next,
+ * rawget, rawset, rawlen, setmetatable in L's globals (the vigil table
+ * must be at the top of the stack). Call once, protected. */
+void		 vg_lconv_setup(lua_State *, struct vg_lconv *);
+/* Starts/ends a call: a new generation; results go to arena. */
+void		 vg_lconv_begin(struct vg_lconv *, struct vg_arena *);
+void		 vg_lconv_end(struct vg_lconv *);
+/* Pushes the document as a (lazy) table; may raise a Lua error. */
+void		 vg_lconv_push(lua_State *, struct vg_lconv *,
+		    const struct vg_node *);
+/* Converts the value at idx to a tree in the call's arena; raises a Lua
+ * error (with the path of the bad member) if it cannot. */
+struct vg_node	*vg_lconv_to_node(lua_State *, struct vg_lconv *, int idx);
+void		 vg_lconv_free(struct vg_lconv *);
+/* The vigil.null sentinel. */
+void		 vg_lconv_push_null(lua_State *);
+
+#endif
