@@ -1,0 +1,32 @@
+/*
+ * prefilter.h: pure-C drop rules that run before any Lua filter, so the
+ * common noise never reaches the interpreter (docs/lua.md, "Prefilter"):
+ *	drop key=VALUE		the event has rule key VALUE (in "keys")
+ *	drop syscall.exe=PATH	syscall.exe is exactly PATH
+ *	drop type=NAME|NUMBER	the event has a record of that type
+ * Values are exact bytes, optionally in double quotes. Lookups are O(1)
+ * hash probes (types: binary search), whatever the number of rules.
+ */
+#ifndef VIGIL_PREFILTER_H
+#define VIGIL_PREFILTER_H
+
+#include <stddef.h>
+
+#include "vigil/filter.h"
+
+/* An empty prefilter (passes everything); NULL with errno on ENOMEM.
+ * Close with f->ops->close(f). Its ops->name is "prefilter". */
+struct vg_filter	*vg_prefilter_new(void);
+
+/*
+ * Adds one rule (the "drop " word is optional). Returns 0, or -1 with a
+ * message in msg (msglen bytes, may be 0) for a malformed rule or an
+ * unknown record type; errno ENOMEM if out of memory.
+ */
+int			 vg_prefilter_add(struct vg_filter *, const char *rule,
+			    char *msg, size_t msglen);
+
+/* Number of rules added (duplicates count once). */
+size_t			 vg_prefilter_count(const struct vg_filter *);
+
+#endif

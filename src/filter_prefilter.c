@@ -1,0 +1,337 @@
+/*
+ * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
+ * syscall.exe or record type with hash probes over the decoded document.
+ * Never allocates while running; never changes the document.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/prefilter.h"
+#include "vigil/tables.h"
+
+struct sentry {
+	uint64_t	 h;
+	char		*p;	/* NULL = empty slot */
+	size_t		 len;
+};
+
+/* Open-addressing set of byte strings, load factor <= 1/2. */
+struct sset {
+	struct sentry	*e;
+	size_t		 cap, n;	/* cap is 0 or a power of two */
+};
+
+struct prefilter {
+	struct vg_filter	 f;	/* first: f.priv points back here */
+	struct sset		 keys, exes;
+	uint32_t		*types;	/* sorted, distinct */
+	size_t			 ntypes, ctypes;
+};
+
+static const struct vg_filter_ops prefilter_ops;
+
+static uint64_t
+hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int
+sset_has(const struct sset *s, const char *p, size_t len)
+{
+	uint64_t h;
+	size_t i;
+
+	if (s->n == 0)
+		return 0;
+	h = hash(p, len);
+	for (i = h & (s->cap - 1); s->e[i].p != NULL;
+	    i = (i + 1) & (s->cap - 1))
+		if (s->e[i].h == h && s->e[i].len == len &&
+		    memcmp(s->e[i].p, p, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+sset_put(struct sentry *e, size_t cap, struct sentry x)
+{
+	size_t i;
+
+	for (i = x.h & (cap - 1); e[i].p != NULL; i = (i + 1) & (cap - 1))
+		;
+	e[i] = x;
+}
+
+/* Adds a copy of p; 0, or -1 on ENOMEM. */
+static int
+sset_add(struct sset *s, const char *p, size_t len)
+{
+	struct sentry x, *ne;
+	size_t ncap, i;
+
+	if (sset_has(s, p, len))
+		return 0;
+	if ((s->n + 1) * 2 > s->cap) {
+		ncap = s->cap ? s->cap * 2 : 16;
+		if ((ne = calloc(ncap, sizeof(*ne))) == NULL)
+			return -1;
+		for (i = 0; i < s->cap; i++)
+			if (s->e[i].p != NULL)
+				sset_put(ne, ncap, s->e[i]);
+		free(s->e);
+		s->e = ne;
+		s->cap = ncap;
+	}
+	/* +1: a NUL so the copy is printable; len is what counts */
+	if ((x.p = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(x.p, p, len);
+	x.p[len] = '\0';
+	x.len = len;
+	x.h = hash(p, len);
+	sset_put(s->e, s->cap, x);
+	s->n++;
+	return 0;
+}
+
+static void
+sset_free(struct sset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->e[i].p);
+	free(s->e);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+has_type(const struct prefilter *pf, uint32_t t)
+{
+	size_t lo = 0, hi = pf->ntypes, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pf->types[mid] == t)
+			return 1;
+		if (pf->types[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int
+add_type(struct prefilter *pf, uint32_t t)
+{
+	uint32_t *nt;
+	size_t i, ncap;
+
+	if (has_type(pf, t))
+		return 0;
+	if (pf->ntypes == pf->ctypes) {
+		ncap = pf->ctypes ? pf->ctypes * 2 : 8;
+		if ((nt = realloc(pf->types, ncap * sizeof(*nt))) == NULL)
+			return -1;
+		pf->types = nt;
+		pf->ctypes = ncap;
+	}
+	for (i = pf->ntypes; i > 0 && pf->types[i - 1] > t; i--)
+		pf->types[i] = pf->types[i - 1];
+	pf->types[i] = t;
+	pf->ntypes++;
+	return 0;
+}
+
+static int
+keyeq(struct vg_str k, const char *lit, size_t n)
+{
+	return k.len == n && memcmp(k.p, lit, n) == 0;
+}
+
+static enum vg_verdict
+pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
+{
+	const struct prefilter *pf = f->priv;
+	const struct vg_node *d = *doc, *ch, *x;
+	size_t i;
+
+	if (pf->ntypes != 0)
+		for (i = 0; i < ev->nrecs; i++)
+			if (has_type(pf, ev->recs[i].type))
+				return VG_DROP;
+	if (d == NULL || d->type != VG_N_OBJ ||
+	    (pf->keys.n == 0 && pf->exes.n == 0))
+		return VG_PASS;
+	for (ch = d->v.c.head; ch != NULL; ch = ch->next) {
+		if (pf->keys.n != 0 && ch->type == VG_N_ARR &&
+		    keyeq(ch->key, "keys", 4)) {
+			for (x = ch->v.c.head; x != NULL; x = x->next)
+				if (x->type == VG_N_STR &&
+				    sset_has(&pf->keys, x->v.s.p, x->v.s.len))
+					return VG_DROP;
+		} else if (pf->exes.n != 0 && ch->type == VG_N_OBJ &&
+		    keyeq(ch->key, "syscall", 7)) {
+			for (x = ch->v.c.head; x != NULL; x = x->next)
+				if (keyeq(x->key, "exe", 3)) {
+					if (x->type == VG_N_STR &&
+					    sset_has(&pf->exes, x->v.s.p,
+					    x->v.s.len))
+						return VG_DROP;
+					break;
+				}
+		}
+	}
+	return VG_PASS;
+}
+
+static void
+pre_close(struct vg_filter *f)
+{
+	struct prefilter *pf;
+
+	if (f == NULL)
+		return;
+	pf = f->priv;
+	sset_free(&pf->keys);
+	sset_free(&pf->exes);
+	free(pf->types);
+	free(pf->f.name);
+	free(pf);
+}
+
+struct vg_filter *
+vg_prefilter_new(void)
+{
+	struct prefilter *pf;
+
+	if ((pf = calloc(1, sizeof(*pf))) == NULL)
+		return NULL;
+	pf->f.ops = &prefilter_ops;
+	pf->f.priv = pf;
+	if ((pf->f.name = strdup("prefilter")) == NULL) {
+		free(pf);
+		return NULL;
+	}
+	return &pf->f;
+}
+
+size_t
+vg_prefilter_count(const struct vg_filter *f)
+{
+	const struct prefilter *pf = f->priv;
+
+	return pf->keys.n + pf->exes.n + pf->ntypes;
+}
+
+static int
+fail(char *msg, size_t msglen, const char *what, const char *rule)
+{
+	if (msglen > 0)
+		snprintf(msg, msglen, "%s: \"%.100s\"", what, rule);
+	errno = EINVAL;
+	return -1;
+}
+
+/* "NAME" or a decimal number; upper-cased for the type table. */
+static int
+parse_type(const char *v, size_t len, uint32_t *out)
+{
+	char name[64];
+	unsigned long n;
+	char *end;
+	size_t i;
+	int t;
+
+	if (len == 0 || len >= sizeof(name))
+		return -1;
+	if (v[0] >= '0' && v[0] <= '9') {
+		memcpy(name, v, len);
+		name[len] = '\0';
+		errno = 0;
+		n = strtoul(name, &end, 10);
+		if (errno != 0 || *end != '\0' || n > UINT32_MAX)
+			return -1;
+		*out = (uint32_t)n;
+		return 0;
+	}
+	for (i = 0; i < len; i++)
+		name[i] = (char)toupper((unsigned char)v[i]);
+	if ((t = vg_type_by_name(name, len)) < 0)
+		return -1;
+	*out = (uint32_t)t;
+	return 0;
+}
+
+int
+vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
+    size_t msglen)
+{
+	struct prefilter *pf = f->priv;
+	const char *p = rule, *eq, *v, *end;
+	size_t flen, vlen;
+	uint32_t type;
+	int rc;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "drop", 4) == 0 && (p[4] == ' ' || p[4] == '\t')) {
+		p += 4;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+		return fail(msg, msglen, "expected FIELD=VALUE", rule);
+	flen = (size_t)(eq - p);
+	v = eq + 1;
+	vlen = (size_t)(end - v);
+	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+		v++;
+		vlen -= 2;
+	} else if (vlen > 0 && v[0] == '"') {
+		return fail(msg, msglen, "unterminated quote", rule);
+	}
+	if (vlen == 0)
+		return fail(msg, msglen, "empty value", rule);
+	if (flen == 3 && memcmp(p, "key", 3) == 0)
+		rc = sset_add(&pf->keys, v, vlen);
+	else if (flen == 11 && memcmp(p, "syscall.exe", 11) == 0)
+		rc = sset_add(&pf->exes, v, vlen);
+	else if (flen == 4 && memcmp(p, "type", 4) == 0) {
+		if (parse_type(v, vlen, &type) == -1)
+			return fail(msg, msglen, "unknown record type", rule);
+		rc = add_type(pf, type);
+	} else
+		return fail(msg, msglen, "unknown field (want key, "
+		    "syscall.exe or type)", rule);
+	if (rc == -1) {
+		if (msglen > 0)
+			snprintf(msg, msglen, "out of memory");
+		errno = ENOMEM;
+	}
+	return rc;
+}
+
+static const struct vg_filter_ops prefilter_ops = {
+	.name = "prefilter",
+	.run = pre_run,
+	.reload = NULL,
+	.close = pre_close,
+};
