@@ -6,6 +6,9 @@
 
 local MARK = "[REDACTED]"
 
+local find, match, lower, sub, byte = string.find, string.match,
+    string.lower, string.sub, string.byte
+
 -- option names whose value is secret (compared in lower case)
 local SECRET_OPT = {
 	["password"] = true, ["passwd"] = true, ["pass"] = true,
@@ -22,36 +25,42 @@ local DASH_P = {
 }
 
 local function basename(s)
-	return (string.match(s, "([^/]*)$"))
+	return (match(s, "([^/]*)$"))
 end
 
 -- Returns the redacted form of one argument, or nil if it holds no
 -- secret. prev_secret: the previous argument was a bare secret option.
 local function redact_arg(arg, prog)
 	-- --name=value / -name=value / name=value
-	local pre, name, sep = string.match(arg, "^(%-*)([%w_%-]+)(=)")
-	if name ~= nil and SECRET_OPT[string.lower(name)] then
-		return pre .. name .. sep .. MARK
+	local pre, name = match(arg, "^(%-*)([%w_%-]+)=")
+	if name ~= nil and SECRET_OPT[lower(name)] then
+		return pre .. name .. "=" .. MARK
 	end
 	-- Authorization: Bearer xxx (curl -H)
-	local h = string.match(arg, "^([Aa]uthorization:%s*%a+%s+)")
+	local h = match(arg, "^([Aa]uthorization:%s*%a+%s+)")
 	if h ~= nil then
 		return h .. MARK
 	end
 	-- scheme://user:password@host
-	local a, b = string.match(arg, "^(%a[%w+.-]*://[^/:@]+:)[^/@]+(@.*)$")
+	local a, b = match(arg, "^(%a[%w+.-]*://[^/:@]+:)[^/@]+(@.*)$")
 	if a ~= nil then
 		return a .. MARK .. b
 	end
-	if DASH_P[prog] and #arg > 2 and string.sub(arg, 1, 2) == "-p" then
+	if DASH_P[prog] and #arg > 2 and sub(arg, 1, 2) == "-p" then
 		return "-p" .. MARK
 	end
 	return nil
 end
 
 local function is_bare_secret_opt(arg)
-	local name = string.match(arg, "^%-%-?([%w_%-]+)$")
-	return name ~= nil and SECRET_OPT[string.lower(name)] == true
+	local name = match(arg, "^%-%-?([%w_%-]+)$")
+	return name ~= nil and SECRET_OPT[lower(name)] == true
+end
+
+-- Cheap test first: only arguments with '=', ':' or a leading '-' can hold
+-- a secret (most arguments are plain words and paths).
+local function suspicious(arg)
+	return byte(arg, 1) == 45 or find(arg, "[=:]") ~= nil
 end
 
 -- Redacts argv (a table of strings / vigil.null) in place; returns true
@@ -66,7 +75,7 @@ local function redact_argv(argv)
 	local after_opt = false
 	for i = 2, #argv do
 		local arg = argv[i]
-		if type(arg) == "string" then
+		if type(arg) == "string" and (after_opt or suspicious(arg)) then
 			if after_opt then
 				argv[i] = MARK
 				changed = true

@@ -16,6 +16,7 @@
 
 /* Addresses used as unique registry / private keys. */
 static const char	lazy_key;	/* in a lazy table: its (gen, index) */
+static const char	cache_key;	/* in a lazy object: member tables made */
 static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
@@ -81,8 +82,12 @@ grow(lua_State *L, void *p, size_t *cap, size_t n, size_t elem)
 	return p;
 }
 
-/* Pushes an empty lazy table for container n; the lazy metatable is at
- * index mt. Sized for n's members, so filling it never rehashes. */
+/*
+ * Pushes an empty lazy table for container n; the lazy metatable is at
+ * index mt. Arrays are sized for their elements (they are filled whole on
+ * first use); objects are read member by member until something needs the
+ * whole table, so they start small.
+ */
 static void
 push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 {
@@ -106,7 +111,7 @@ push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 	if (n->type == VG_N_ARR)
 		lua_createtable(L, len, 1);
 	else
-		lua_createtable(L, 0, len + 1);
+		lua_createtable(L, 0, 2);
 	lua_pushinteger(L, (lua_Integer)v);
 	lua_rawsetp(L, -2, &lazy_key);
 	lua_pushvalue(L, mt);
@@ -173,19 +178,29 @@ lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
 	return 1;
 }
 
-/* Fills lazy table t (absolute index) with its members, once. */
+/*
+ * Fills lazy table t (absolute index) with all its members, once. Object
+ * members already handed out as tables (the cache) are reused, so a table
+ * a filter holds stays the event's member.
+ */
 static void
 materialize(lua_State *L, struct vg_lconv *c, int t)
 {
 	const struct vg_node *n, *ch;
 	lua_Integer i = 1;
-	int mt;
+	int mt, cache = 0;
 
 	if (!lazy_node(L, c, t, &n))
 		return;
-	luaL_checkstack(L, 6, "event too deep");
+	luaL_checkstack(L, 8, "event too deep");
 	lua_pushnil(L);
 	lua_rawsetp(L, t, &lazy_key);
+	if (lua_rawgetp(L, t, &cache_key) == LUA_TTABLE) {
+		cache = lua_gettop(L);
+		lua_pushnil(L);
+		lua_rawsetp(L, t, &cache_key);
+	} else
+		lua_pop(L, 1);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
 	mt = lua_gettop(L);
 	for (ch = n->v.c.head; ch != NULL; ch = ch->next) {
@@ -194,13 +209,21 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 			lua_rawseti(L, t, i++);
 			continue;
 		}
-		if (ch->key.len == 0 && ch->key.p == NULL)
+		if (ch->key.p == NULL)
 			continue;	/* member without a name: not reachable */
 		lua_pushlstring(L, ch->key.p, ch->key.len);
-		push_value(L, c, ch, mt);
+		if (cache != 0 && (ch->type == VG_N_OBJ ||
+		    ch->type == VG_N_ARR)) {
+			lua_pushvalue(L, -1);
+			if (lua_rawget(L, cache) == LUA_TNIL) {
+				lua_pop(L, 1);
+				push_value(L, c, ch, mt);
+			}
+		} else
+			push_value(L, c, ch, mt);
 		lua_rawset(L, t);
 	}
-	lua_pop(L, 1);
+	lua_settop(L, mt - 1 - (cache != 0));
 	if (n->type == VG_N_ARR) {
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
 	} else {
@@ -211,6 +234,18 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 		c->nmat++;
 	}
 	lua_setmetatable(L, t);
+}
+
+static const struct vg_node *
+child_named(const struct vg_node *obj, const char *p, size_t len)
+{
+	const struct vg_node *ch;
+
+	for (ch = obj->v.c.head; ch != NULL; ch = ch->next)
+		if (ch->key.len == len && (len == 0 ||
+		    memcmp(ch->key.p, p, len) == 0))
+			return ch;
+	return NULL;
 }
 
 void
@@ -225,13 +260,53 @@ vg_lconv_push(lua_State *L, struct vg_lconv *c, const struct vg_node *doc)
 	lua_remove(L, mt);
 }
 
-/* Metamethods of lazy tables: fill, then act on the plain table. */
+/*
+ * Metamethods of lazy tables. Reading a member of an object looks it up in
+ * the node (O(members), no table filled): scalars are pushed each time,
+ * tables are made once and kept in the object's cache. Anything else
+ * (arrays, writes, pairs, #) fills the table and acts on the plain table.
+ */
 static int
 mm_index(lua_State *L)
 {
-	materialize(L, CONV(L), 1);
+	struct vg_lconv *c = CONV(L);
+	const struct vg_node *n, *ch;
+	const char *k;
+	size_t klen;
+	int mt;
+
 	lua_settop(L, 2);
-	lua_rawget(L, 1);
+	if (!lazy_node(L, c, 1, &n) || n->type != VG_N_OBJ ||
+	    lua_type(L, 2) != LUA_TSTRING) {
+		materialize(L, c, 1);
+		lua_rawget(L, 1);
+		return 1;
+	}
+	k = lua_tolstring(L, 2, &klen);
+	if ((ch = child_named(n, k, klen)) == NULL) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (ch->type != VG_N_OBJ && ch->type != VG_N_ARR) {
+		push_value(L, c, ch, 0);
+		return 1;
+	}
+	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 2);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, 1, &cache_key);
+	}
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, 3) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	mt = lua_gettop(L);
+	push_value(L, c, ch, mt);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 3);
 	return 1;
 }
 
@@ -410,18 +485,6 @@ new_node(lua_State *L, struct vg_lconv *c, enum vg_ntype t, struct vg_str key)
 	return n;
 }
 
-static const struct vg_node *
-child_named(const struct vg_node *obj, const char *p, size_t len)
-{
-	const struct vg_node *ch;
-
-	for (ch = obj->v.c.head; ch != NULL; ch = ch->next)
-		if (ch->key.len == len && (len == 0 ||
-		    memcmp(ch->key.p, p, len) == 0))
-			return ch;
-	return NULL;
-}
-
 /* The key as a NUL-terminated string for an error message (left on the
  * Lua stack; the error that follows discards it). */
 static const char *
@@ -531,6 +594,47 @@ conv_object(lua_State *L, struct vg_lconv *c, int t, struct vg_node *obj,
 	}
 }
 
+/* A new node standing for orig (children shared, never modified). */
+static struct vg_node *
+share(lua_State *L, struct vg_lconv *c, const struct vg_node *orig,
+    struct vg_str key)
+{
+	struct vg_node *n = aalloc(L, c, sizeof(*n));
+
+	*n = *orig;
+	n->next = NULL;
+	n->key = key;
+	return n;
+}
+
+/* A lazy object some of whose member tables were handed out (the cache at
+ * index cache): those are converted, the other members shared. */
+static struct vg_node *
+conv_cached(lua_State *L, struct vg_lconv *c, int cache,
+    const struct vg_node *orig, struct vg_str key, int depth)
+{
+	const struct vg_node *ch;
+	struct vg_node *n;
+
+	if (depth >= VG_LCONV_MAXDEPTH)
+		luaL_error(L, "tables nested too deep");
+	luaL_checkstack(L, 4, "tables nested too deep");
+	n = new_node(L, c, VG_N_OBJ, key);
+	for (ch = orig->v.c.head; ch != NULL; ch = ch->next) {
+		if (ch->type == VG_N_OBJ || ch->type == VG_N_ARR) {
+			lua_pushlstring(L, ch->key.p != NULL ? ch->key.p : "",
+			    ch->key.len);
+			if (lua_rawget(L, cache) != LUA_TNIL) {
+				conv_append(L, c, n, ch->key, ch, depth + 1);
+				continue;
+			}
+			lua_pop(L, 1);
+		}
+		vg_node_append(n, share(L, c, ch, ch->key));
+	}
+	return n;
+}
+
 static const struct vg_node *
 mat_origin(struct vg_lconv *c, const void *t)
 {
@@ -591,12 +695,12 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 	lua_Integer len, i;
 
 	if (lazy_node(L, c, t, &orig)) {
+		if (orig->type == VG_N_OBJ &&
+		    lua_rawgetp(L, t, &cache_key) == LUA_TTABLE)
+			return conv_cached(L, c, lua_gettop(L), orig, key,
+			    depth);
 		/* untouched: share the original subtree */
-		n = aalloc(L, c, sizeof(*n));
-		*n = *orig;
-		n->next = NULL;
-		n->key = key;
-		return n;
+		return share(L, c, orig, key);
 	}
 	if (depth >= VG_LCONV_MAXDEPTH)
 		luaL_error(L, "tables nested deeper than %d (a cycle?) at "

@@ -187,9 +187,9 @@ START_TEST(roundtrip_copy)
 	struct vg_filter *f = open_src(
 	    "local function copy(v)\n"
 	    "  if type(v) ~= 'table' then return v end\n"
-	    "  local mt = getmetatable(v)\n"
 	    "  local r = {}\n"
 	    "  for k, x in pairs(v) do r[k] = copy(x) end\n"
+	    "  local mt = getmetatable(v)\n"
 	    "  if mt ~= nil then vigil.array(r) end\n"
 	    "  return r\n"
 	    "end\n"
@@ -321,6 +321,44 @@ START_TEST(modify_in_place)
 	ck_assert_int_eq(member(al, S("tags"))->type, VG_N_ARR);
 	ck_assert_int_eq(member(al, S("list"))->type, VG_N_ARR);
 	ck_assert_int_eq(member(al, S("m"))->type, VG_N_OBJ);
+	fclose_(f);
+}
+END_TEST
+
+/* Member tables keep their identity whether the parent was read member by
+ * member or filled whole, and nested changes survive either way. */
+START_TEST(lazy_identity)
+{
+	struct vg_filter *f = open_src(
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  local sc = e.syscall\n"
+	    "  assert(rawequal(sc, e.syscall))\n"
+	    "  assert(e.syscall.nope == nil and e[1] == nil)\n"
+	    "  if n == 1 then sc.exe = '/one' sc.bin = nil return e end\n"
+	    "  local k = 0 for _ in pairs(e) do k = k + 1 end\n"
+	    "  assert(rawequal(sc, e.syscall))\n"
+	    "  sc.exe = '/two'\n"
+	    "  return e\n"
+	    "end\n", NULL);
+	struct vg_node *orig, *doc;
+	const struct vg_node *sc;
+	int i;
+
+	for (i = 1; i <= 2; i++) {
+		orig = doc = build_doc(&ev.arena);
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_uint_eq(f->errors, 0);
+		sc = member(doc, S("syscall"));
+		ck_assert_int_eq(str_eq(member(sc, S("exe"))->v.s,
+		    S(i == 1 ? "/one" : "/two")), 1);
+		ck_assert_int_eq(member(sc, S("bin")) == NULL, i == 1);
+		/* members not touched are shared, not copied */
+		ck_assert_ptr_eq(member(doc, S("execve"))->v.c.head,
+		    member(orig, S("execve"))->v.c.head);
+		ck_assert_uint_eq(doc->v.c.n, orig->v.c.n);
+	}
 	fclose_(f);
 }
 END_TEST
@@ -884,6 +922,7 @@ lua_suite(void)
 	tcase_add_test(tc, values_in_lua);
 	tcase_add_test(tc, verdicts);
 	tcase_add_test(tc, modify_in_place);
+	tcase_add_test(tc, lazy_identity);
 	tcase_add_test(tc, bad_results);
 	tcase_add_test(tc, arrays_and_objects);
 	tcase_add_test(tc, chain);
