@@ -11,10 +11,14 @@
 
 extern const struct vg_output_ops vg_output_json;
 extern const struct vg_output_ops vg_output_raw;
+extern const struct vg_output_ops vg_output_auditd;
+extern const struct vg_output_ops vg_output_enriched;
 
 static const struct vg_output_ops *const registry[] = {
 	&vg_output_json,
 	&vg_output_raw,
+	&vg_output_auditd,
+	&vg_output_enriched,
 };
 
 const struct vg_output_ops *
@@ -39,7 +43,7 @@ vg_output_open(const char *spec)
 	if (colon == NULL || (ops = vg_output_lookup(spec,
 	    (size_t)(colon - spec))) == NULL) {
 		vg_log_warnx("unknown output \"%s\" (expected NAME:ARG, "
-		    "NAME one of json, raw)", spec);
+		    "NAME one of json, raw, enriched, auditd)", spec);
 		errno = EINVAL;
 		return NULL;
 	}

@@ -1,0 +1,60 @@
+/*
+ * auditlog.h: the auditd-compatible log writer (src/outputs/auditlog.c) and
+ * vigild's own DAEMON_* records (src/daemon_rec.c). Outputs:
+ *	auditd:CONF	log_file, format, rotation, flush and space actions
+ *			from an auditd.conf (the drop-in log)
+ *	enriched:PATH	ENRICHED lines to PATH ("-" = stdout), no rotation
+ * Signals reach every open auditd output through the vg_auditlog_*_all()
+ * calls (vigild's SIGUSR1/SIGUSR2/SIGHUP handlers).
+ */
+#ifndef VIGIL_AUDITLOG_H
+#define VIGIL_AUDITLOG_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vigil/buf.h"
+
+/* Who asked (from AUDIT_SIGNAL_INFO, or /proc for a known pid). */
+struct vg_sender {
+	uint32_t	auid;	/* 4294967295 = unset */
+	uint32_t	uid;
+	uint32_t	ses;
+	int32_t		pid;	/* -1 if unknown */
+};
+
+enum vg_daemon_rec {
+	VG_DAEMON_START = 1200,
+	VG_DAEMON_END = 1201,
+	VG_DAEMON_ABORT = 1202,
+	VG_DAEMON_CONFIG = 1203,
+	VG_DAEMON_ROTATE = 1205,
+	VG_DAEMON_RESUME = 1206,
+};
+
+/* Sender identity of a process from /proc (auid, uid, ses); pid -1 or a
+ * vanished process gives unset values. */
+void	vg_sender_from_pid(pid_t, struct vg_sender *);
+/* Sender identity of vigild itself. */
+void	vg_sender_self(struct vg_sender *);
+/*
+ * Body text of a DAEMON_* record as auditd 3.0.9 writes it, appended to b
+ * (no header, no newline). format: "raw" or "enriched"; reason: for
+ * ABORT only (may be NULL).
+ */
+void	vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec,
+	    const struct vg_sender *, const char *format, const char *reason);
+
+/* Every open auditd output: rotate now (SIGUSR1), resume after a suspend
+ * (SIGUSR2), reload auditd.conf keeping the old one on error (SIGHUP;
+ * returns the number of outputs that failed to reload). */
+void	vg_auditlog_rotate_all(const struct vg_sender *);
+void	vg_auditlog_resume_all(const struct vg_sender *);
+int	vg_auditlog_reload_all(const struct vg_sender *);
+/* Writes DAEMON_END (or DAEMON_ABORT if reason != NULL) to every open
+ * auditd output; called once before the outputs close. */
+void	vg_auditlog_stop_all(const struct vg_sender *, const char *reason);
+/* State of every auditd output to fd (SIGCONT). */
+void	vg_auditlog_dump_all(int fd);
+
+#endif

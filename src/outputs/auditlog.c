@@ -1,0 +1,827 @@
+/*
+ * auditlog.c (output): the auditd-compatible log: RAW or ENRICHED lines as
+ * auditd 3.0.9 writes them, rotation by size (num_logs, keep_logs), flush
+ * modes, file modes with log_group, space_left/admin_space_left/disk_full/
+ * disk_error actions, suspend and resume. One event is one write(2), so a
+ * failed write loses no earlier event and is seen at once. Never writes a
+ * control byte from a record raw (docs/dropin.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#include "vigil/auditd_conf.h"
+#include "vigil/auditlog.h"
+#include "vigil/enrich.h"
+#include "vigil/log.h"
+#include "vigil/output.h"
+#include "vigil/tables.h"
+
+#define MIB		(1024UL * 1024)
+#define T_EOE		1320
+#define MAX_SENDER_WARN	5	/* disk_error syslog: at most 5 in a row */
+
+struct alog {
+	struct vg_auditd_conf	 conf;
+	char			*conf_path;	/* NULL for enriched:PATH */
+	int			 to_stdout;
+	int			 fd;
+	off_t			 size;
+	char			 node[256];
+	struct vg_enrich	*enrich;
+	struct vg_buf		 buf;
+	uint64_t		 count;		/* records, for flush freq */
+	uint32_t		 seq;		/* DAEMON_* serials */
+	unsigned long		 space_left_mb, admin_space_left_mb;
+	int			 suspended;
+	int			 space_warned, admin_warned, full, disk_errs;
+	unsigned		 last_log;	/* keep_logs scan start */
+	uint64_t		 dropped;	/* events not written */
+	struct vg_output	*out;
+	struct alog		*next;		/* all open auditd outputs */
+};
+
+static struct alog *all;
+
+static void	do_action(struct alog *, enum vg_adc_action, const char *exe,
+		    const char *what);
+static void	rotate(struct alog *, unsigned num_logs);
+static void	daemon_record(struct alog *, enum vg_daemon_rec,
+		    const struct vg_sender *, const char *reason);
+
+static const char hexl[] = "0123456789abcdef";
+
+/* Record text: '\n' becomes ' ' as auditd does; any other control byte
+ * becomes \xHH (auditd writes it raw). */
+static void
+add_body(struct vg_buf *b, struct vg_str s)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		vg_buf_add(b, s.p + run, i - run);
+		if (c == '\n')
+			vg_buf_addc(b, ' ');
+		else {
+			vg_buf_add(b, "\\x", 2);
+			vg_buf_addc(b, hexl[c >> 4]);
+			vg_buf_addc(b, hexl[c & 15]);
+		}
+		run = i + 1;
+	}
+	vg_buf_add(b, s.p + run, s.len - run);
+}
+
+/* One log line for one record. */
+static void
+add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
+    uint32_t serial, uint32_t type, struct vg_str type_name, struct vg_str body)
+{
+	struct vg_buf *b = &l->buf;
+	size_t start = b->len;
+	const char *name;
+
+	if (l->node[0] != '\0') {
+		vg_buf_add(b, "node=", 5);
+		vg_buf_adds(b, l->node);
+		vg_buf_addc(b, ' ');
+	} else if (node.len) {
+		vg_buf_add(b, "node=", 5);
+		add_body(b, node);
+		vg_buf_addc(b, ' ');
+	}
+	vg_buf_add(b, "type=", 5);
+	if (type_name.len)
+		add_body(b, type_name);
+	else if ((name = vg_type_name(type)) != NULL)
+		vg_buf_adds(b, name);
+	else
+		vg_buf_printf(b, "UNKNOWN[%u]", type);
+	vg_buf_printf(b, " msg=audit(%llu.%03u:%u): ", (unsigned long long)sec,
+	    msec, serial);
+	add_body(b, body);
+	/* auditd trims one trailing space */
+	if (b->len > start && !b->oom && b->data[b->len - 1] == ' ')
+		b->len--;
+	if (l->conf.log_format == VG_ADC_ENRICHED && !b->oom)
+		vg_enrich_record(l->enrich, b, type, body, b->len - start);
+	vg_buf_addc(b, '\n');
+}
+
+static mode_t
+log_mode(const struct alog *l)
+{
+	return l->conf.log_group ? 0640 : 0600;
+}
+
+static int
+open_log(struct alog *l)
+{
+	struct stat st;
+	int flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+
+	if (l->to_stdout) {
+		l->fd = STDOUT_FILENO;
+		return 0;
+	}
+	if (!l->conf.write_logs) {
+		l->fd = -1;
+		return 0;
+	}
+	if (l->conf.flush == VG_ADC_FLUSH_DATA)
+		flags |= O_DSYNC;
+	else if (l->conf.flush == VG_ADC_FLUSH_SYNC)
+		flags |= O_SYNC;
+	if ((l->fd = open(l->conf.log_file, flags, log_mode(l))) == -1) {
+		vg_log_warn("cannot open log %s", l->conf.log_file);
+		return -1;
+	}
+	if (fstat(l->fd, &st) == 0)
+		l->size = st.st_size;
+	if (fchmod(l->fd, log_mode(l)) == -1 ||
+	    fchown(l->fd, 0, l->conf.log_group) == -1)
+		vg_log_warn("cannot set owner/mode of %s", l->conf.log_file);
+	return 0;
+}
+
+static void
+close_log(struct alog *l)
+{
+	if (l->fd >= 0 && !l->to_stdout)
+		close(l->fd);
+	l->fd = -1;
+}
+
+/* Thresholds in MiB; percentages of the log file system's size. */
+static void
+compute_space(struct alog *l)
+{
+	struct statfs fs;
+	unsigned long total_mb = 0;
+
+	if (l->fd >= 0 && fstatfs(l->fd, &fs) == 0)
+		total_mb = (unsigned long)((fs.f_blocks * (uint64_t)fs.f_bsize)
+		    / MIB);
+	l->space_left_mb = l->conf.space_left.percent ?
+	    total_mb * l->conf.space_left.value / 100 :
+	    l->conf.space_left.value;
+	l->admin_space_left_mb = l->conf.admin_space_left.percent ?
+	    total_mb * l->conf.admin_space_left.value / 100 :
+	    l->conf.admin_space_left.value;
+}
+
+static void
+run_exe(const char *exe)
+{
+	pid_t pid;
+
+	if (exe == NULL) {
+		vg_log_warnx("exec action without a program");
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		vg_log_warn("fork for %s", exe);
+		return;
+	}
+	if (pid == 0) {
+		char *argv[2] = { (char *)exe, NULL };
+		char *envp[1] = { NULL };
+		sigset_t all_sigs;
+
+		sigfillset(&all_sigs);
+		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
+		execve(exe, argv, envp);
+		_exit(127);
+	}
+	/* reaped by SIGCHLD default (ignored) or at the next action */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void
+change_runlevel(const char *level)
+{
+	/* never in tests: the machine is shared */
+	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
+		vg_log_warnx("would run /sbin/init %s (test mode: not done)",
+		    level);
+		return;
+	}
+	if (fork() == 0) {
+		char *argv[3] = { (char *)"/sbin/init", (char *)level, NULL };
+
+		execve("/sbin/init", argv, NULL);
+		_exit(127);
+	}
+}
+
+static void
+do_action(struct alog *l, enum vg_adc_action a, const char *exe,
+    const char *what)
+{
+	switch (a) {
+	case VG_ADC_IGNORE:
+		break;
+	case VG_ADC_SYSLOG:
+	case VG_ADC_EMAIL:	/* no mail: said loudly instead */
+		vg_log_warnx("audit log %s: %s", l->conf.log_file, what);
+		break;
+	case VG_ADC_ROTATE:
+		vg_log_warnx("audit log %s: %s: rotating", l->conf.log_file,
+		    what);
+		rotate(l, 0);
+		break;
+	case VG_ADC_KEEP_LOGS:
+		vg_log_warnx("audit log %s: %s: rotating (keep_logs)",
+		    l->conf.log_file, what);
+		rotate(l, (unsigned)-1);
+		break;
+	case VG_ADC_EXEC:
+		vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file,
+		    what, exe ? exe : "?");
+		run_exe(exe);
+		break;
+	case VG_ADC_SUSPEND:
+		vg_log_warnx("audit log %s: %s: suspending logging (SIGUSR2 "
+		    "resumes)", l->conf.log_file, what);
+		l->suspended = 1;
+		break;
+	case VG_ADC_SINGLE:
+		vg_log_warnx("audit log %s: %s: single user mode",
+		    l->conf.log_file, what);
+		change_runlevel("1");
+		break;
+	case VG_ADC_HALT:
+		vg_log_warnx("audit log %s: %s: halting", l->conf.log_file,
+		    what);
+		change_runlevel("0");
+		break;
+	}
+}
+
+static void
+disk_error(struct alog *l, const char *op, int err)
+{
+	char what[160];
+
+	if (l->conf.disk_error_action == VG_ADC_SYSLOG &&
+	    l->disk_errs >= MAX_SENDER_WARN)
+		return;
+	l->disk_errs++;
+	snprintf(what, sizeof(what), "%s: error writing an event to disk "
+	    "(%s)", op, strerror(err));
+	do_action(l, l->conf.disk_error_action, l->conf.disk_error_exe, what);
+}
+
+static void
+disk_full(struct alog *l)
+{
+	if (l->full)
+		return;
+	l->full = 1;
+	do_action(l, l->conf.disk_full_action, l->conf.disk_full_exe,
+	    "no space left on the logging partition");
+}
+
+/* auditd's space check: full below 5 free blocks, then the two levels;
+ * a level re-arms only if its action is syslog (as auditd). */
+static void
+check_space(struct alog *l)
+{
+	struct statfs fs;
+	uint64_t avail_mb;
+
+	if (l->fd < 0 || l->to_stdout || fstatfs(l->fd, &fs) == -1)
+		return;
+	if (fs.f_bavail < 5) {
+		disk_full(l);
+		return;
+	}
+	avail_mb = fs.f_bavail * (uint64_t)fs.f_bsize / MIB;
+	if (l->space_left_mb && avail_mb < l->space_left_mb) {
+		if (!l->space_warned) {
+			l->space_warned = 1;
+			do_action(l, l->conf.space_left_action,
+			    l->conf.space_left_exe,
+			    "low on disk space (space_left)");
+		}
+	} else if (l->space_warned &&
+	    l->conf.space_left_action == VG_ADC_SYSLOG)
+		l->space_warned = 0;
+	if (l->admin_space_left_mb && avail_mb < l->admin_space_left_mb) {
+		if (!l->admin_warned) {
+			l->admin_warned = 1;
+			do_action(l, l->conf.admin_space_left_action,
+			    l->conf.admin_space_left_exe,
+			    "very low on disk space (admin_space_left)");
+		}
+	} else if (l->admin_warned &&
+	    l->conf.admin_space_left_action == VG_ADC_SYSLOG)
+		l->admin_warned = 0;
+}
+
+static void
+check_size(struct alog *l)
+{
+	if (l->to_stdout || l->conf.max_log_file == 0 ||
+	    (unsigned long)(l->size / (off_t)MIB) < l->conf.max_log_file)
+		return;
+	switch (l->conf.max_log_file_action) {
+	case VG_ADC_ROTATE:
+		if (l->conf.num_logs > 1)
+			rotate(l, 0);
+		break;
+	case VG_ADC_KEEP_LOGS:
+		rotate(l, (unsigned)-1);
+		break;
+	case VG_ADC_IGNORE:
+		break;
+	default:
+		do_action(l, l->conf.max_log_file_action,
+		    l->conf.max_log_file_exe, "log file reached max_log_file");
+		break;
+	}
+}
+
+static void
+name_n(char *buf, size_t len, const char *base, unsigned n)
+{
+	snprintf(buf, len, "%s.%u", base, n);
+}
+
+/* Old logs past num_logs go at start (rotate action only, as auditd). */
+static void
+remove_excess(struct alog *l)
+{
+	char name[4096];
+	unsigned i;
+
+	if (l->to_stdout || l->conf.max_log_file_action != VG_ADC_ROTATE ||
+	    l->conf.num_logs < 2)
+		return;
+	for (i = l->conf.num_logs;; i++) {
+		name_n(name, sizeof(name), l->conf.log_file, i);
+		if (unlink(name) == -1)
+			break;
+		vg_log_info("removed %s: beyond num_logs", name);
+	}
+}
+
+/*
+ * Rotation as auditd: log.N-1 -> log.N ... log -> log.1, reopen.
+ * num_logs 0: conf.num_logs; (unsigned)-1: keep_logs (first free number).
+ */
+static void
+rotate(struct alog *l, unsigned num_logs)
+{
+	char from[4096], to[4096];
+	unsigned i;
+
+	if (l->to_stdout || !l->conf.write_logs)
+		return;
+	if (num_logs == (unsigned)-1) {
+		for (i = l->last_log ? l->last_log : 1;; i++) {
+			name_n(from, sizeof(from), l->conf.log_file, i);
+			if (access(from, F_OK) != 0)
+				break;
+		}
+		l->last_log = i;
+		num_logs = i + 1;
+	} else if (num_logs == 0) {
+		num_logs = l->conf.num_logs;
+		if (num_logs < 2) {
+			vg_log_info("log rotation disabled (num_logs < 2)");
+			return;
+		}
+	}
+	if (l->fd >= 0) {
+		(void)fchmod(l->fd, l->conf.log_group ? 0440 : 0400);
+		close_log(l);
+	}
+	for (i = num_logs - 1; i > 1; i--) {
+		name_n(from, sizeof(from), l->conf.log_file, i - 1);
+		name_n(to, sizeof(to), l->conf.log_file, i);
+		if (rename(from, to) == -1 && errno != ENOENT) {
+			vg_log_warn("rotate %s -> %s", from, to);
+			errno == ENOSPC ? disk_full(l) :
+			    disk_error(l, "rotate", errno);
+		}
+	}
+	name_n(to, sizeof(to), l->conf.log_file, 1);
+	if (rename(l->conf.log_file, to) == -1 && errno != ENOENT) {
+		vg_log_warn("rotate %s -> %s", l->conf.log_file, to);
+		disk_error(l, "rotate2", errno);
+		(void)chmod(l->conf.log_file, log_mode(l));
+	}
+	l->size = 0;
+	if (open_log(l) == -1) {
+		l->suspended = 1;
+		disk_error(l, "reopen", errno);
+	}
+}
+
+/* Writes and clears l->buf; returns 0 or -1 (event lost, counted). */
+static int
+write_out(struct alog *l, unsigned nrecs)
+{
+	size_t off = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (l->buf.oom) {
+		vg_buf_reset(&l->buf);
+		l->buf.oom = 0;
+		errno = ENOMEM;
+		return -1;
+	}
+	if (l->suspended || l->fd < 0) {
+		vg_buf_reset(&l->buf);
+		if (l->suspended)
+			l->dropped++;
+		return l->suspended ? -1 : 0;
+	}
+	while (off < l->buf.len) {
+		n = write(l->fd, l->buf.data + off, l->buf.len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			int err = errno;
+
+			if (err == ENOSPC)
+				disk_full(l);
+			else
+				disk_error(l, "write", err);
+			errno = err;
+			rc = -1;
+			break;
+		}
+		off += (size_t)n;
+	}
+	l->size += (off_t)off;
+	vg_buf_reset(&l->buf);
+	if (rc == -1) {
+		l->dropped++;
+		return -1;
+	}
+	l->disk_errs = 0;
+	l->full = 0;
+	if (l->to_stdout)
+		return 0;
+	if ((l->conf.flush == VG_ADC_FLUSH_INCREMENTAL ||
+	    l->conf.flush == VG_ADC_FLUSH_INCREMENTAL_ASYNC) && l->conf.freq &&
+	    (l->count / l->conf.freq) != ((l->count + nrecs) / l->conf.freq)) {
+		if (l->conf.flush == VG_ADC_FLUSH_INCREMENTAL) {
+			if (fsync(l->fd) == -1)
+				disk_error(l, "fsync", errno);
+		} else	/* start write-back, do not wait (auditd uses a
+			 * thread for the same effect) */
+			(void)sync_file_range(l->fd, 0, 0,
+			    SYNC_FILE_RANGE_WRITE);
+	}
+	l->count += nrecs;
+	check_size(l);
+	check_space(l);
+	return 0;
+}
+
+static void
+daemon_record(struct alog *l, enum vg_daemon_rec type,
+    const struct vg_sender *s, const char *reason)
+{
+	struct vg_buf body;
+	struct vg_sender self;
+	struct timeval tv;
+
+	if (s == NULL) {
+		vg_sender_self(&self);
+		s = &self;
+	}
+	vg_buf_init(&body);
+	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
+	    "enriched" : "raw", reason);
+	gettimeofday(&tv, NULL);
+	if (!body.oom)
+		add_line(l, VG_STR_NULL, (uint64_t)tv.tv_sec,
+		    (uint32_t)(tv.tv_usec / 1000), l->seq++, (uint32_t)type,
+		    VG_STR_NULL, vg_str_make(body.data, body.len));
+	vg_buf_free(&body);
+	(void)write_out(l, 1);
+}
+
+/* Applies c (already loaded) to l; takes ownership of c. */
+static int
+apply_conf(struct alog *l, struct vg_auditd_conf *c)
+{
+	vg_auditd_conf_free(&l->conf);
+	l->conf = *c;
+	memset(c, 0, sizeof(*c));
+	if (vg_auditd_conf_node_name(&l->conf, l->node, sizeof(l->node)) ==
+	    -1 && l->conf.name_format == VG_ADC_NODE_USER)
+		return -1;
+	close_log(l);
+	if (open_log(l) == -1)
+		return -1;
+	compute_space(l);
+	l->suspended = 0;
+	l->space_warned = l->admin_warned = l->full = 0;
+	remove_excess(l);
+	check_size(l);
+	check_space(l);
+	return 0;
+}
+
+static int
+open_common(struct vg_output *o, struct alog *l)
+{
+	if ((l->enrich = vg_enrich_new(NULL)) == NULL)
+		return -1;
+	vg_buf_init(&l->buf);
+	l->fd = -1;
+	l->last_log = 1;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	l->seq = (uint32_t)(rand() % 10000);
+	l->out = o;
+	o->priv = l;
+	return 0;
+}
+
+static void
+free_alog(struct alog *l)
+{
+	if (l == NULL)
+		return;
+	if (l->fd >= 0 && !l->to_stdout && l->conf.flush != VG_ADC_FLUSH_NONE)
+		(void)fsync(l->fd);
+	close_log(l);
+	vg_enrich_free(l->enrich);
+	vg_buf_free(&l->buf);
+	vg_auditd_conf_free(&l->conf);
+	free(l->conf_path);
+	free(l);
+}
+
+static int
+auditd_open(struct vg_output *o, const char *arg)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	struct alog *l;
+	int rc;
+
+	if (arg == NULL || *arg == '\0')
+		arg = VG_AUDITD_CONF_DEFAULT;
+	vg_auditd_conf_defaults(&c);
+	if ((rc = vg_auditd_conf_load(&c, arg, &err)) != 0) {
+		if (rc == -1)
+			vg_log_warnx("%s: %s", arg, err.msg);
+		vg_auditd_conf_free(&c);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->conf_path = strdup(arg)) == NULL || open_common(o, l) == -1) {
+		vg_auditd_conf_free(&c);
+		free_alog(l);
+		return -1;
+	}
+	vg_auditd_conf_defaults(&l->conf);
+	if (apply_conf(l, &c) == -1) {
+		free_alog(l);
+		o->priv = NULL;
+		return -1;
+	}
+	l->next = all;
+	all = l;
+	daemon_record(l, VG_DAEMON_START, NULL, NULL);
+	return 0;
+}
+
+static int
+enriched_open(struct vg_output *o, const char *arg)
+{
+	struct alog *l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return -1;
+	if (open_common(o, l) == -1) {
+		free_alog(l);
+		return -1;
+	}
+	vg_auditd_conf_defaults(&l->conf);
+	l->conf.log_format = VG_ADC_ENRICHED;
+	l->conf.disk_error_action = VG_ADC_SYSLOG;
+	if (strcmp(arg, "-") == 0)
+		l->to_stdout = 1;
+	else {
+		free(l->conf.log_file);
+		if ((l->conf.log_file = strdup(arg)) == NULL) {
+			free_alog(l);
+			return -1;
+		}
+	}
+	if (open_log(l) == -1) {
+		free_alog(l);
+		o->priv = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+alog_write(struct vg_output *o, const struct vg_event *ev,
+    const struct vg_node *doc)
+{
+	struct alog *l = o->priv;
+	size_t i;
+	unsigned n = 0;
+
+	(void)doc;
+	if (l->suspended) {
+		l->dropped++;
+		o->stats.dropped++;
+		return 0;
+	}
+	for (i = 0; i < ev->nrecs; i++) {
+		const struct vg_erec *r = &ev->recs[i];
+
+		if (r->type == T_EOE)	/* auditd 3.0.9 does not log EOE */
+			continue;
+		add_line(l, ev->node, ev->sec, ev->msec, ev->serial, r->type,
+		    r->type_name, r->body);
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	return write_out(l, n);
+}
+
+/* Every event is written at once; syncing follows flush/freq. */
+static int
+alog_flush(struct vg_output *o)
+{
+	(void)o;
+	return 0;
+}
+
+/* reopen (outside rotation, e.g. logrotate): same file name again. */
+static int
+alog_reopen(struct vg_output *o)
+{
+	struct alog *l = o->priv;
+
+	if (l->to_stdout)
+		return 0;
+	close_log(l);
+	return open_log(l);
+}
+
+static void
+alog_close(struct vg_output *o)
+{
+	struct alog *l = o->priv, **pp;
+
+	if (l == NULL)
+		return;
+	for (pp = &all; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			break;
+		}
+	if (l->dropped)
+		vg_log_warnx("audit log %s: %llu events not written "
+		    "(suspended or write errors)", l->conf.log_file ?
+		    l->conf.log_file : "-", (unsigned long long)l->dropped);
+	free_alog(l);
+	o->priv = NULL;
+}
+
+void
+vg_auditlog_rotate_all(const struct vg_sender *s)
+{
+	struct alog *l;
+
+	for (l = all; l != NULL; l = l->next) {
+		if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
+			rotate(l, (unsigned)-1);
+		else
+			rotate(l, 0);
+		daemon_record(l, VG_DAEMON_ROTATE, s, NULL);
+	}
+}
+
+void
+vg_auditlog_resume_all(const struct vg_sender *s)
+{
+	struct alog *l;
+
+	for (l = all; l != NULL; l = l->next) {
+		vg_log_info("audit log %s: resuming logging", l->conf.log_file);
+		l->suspended = 0;
+		l->space_warned = l->admin_warned = l->full = 0;
+		l->disk_errs = 0;
+		close_log(l);
+		if (open_log(l) == -1) {
+			l->suspended = 1;
+			disk_error(l, "resume", errno);
+			continue;
+		}
+		daemon_record(l, VG_DAEMON_RESUME, s, NULL);
+		check_size(l);
+	}
+}
+
+int
+vg_auditlog_reload_all(const struct vg_sender *s)
+{
+	struct vg_auditd_conf c, old;
+	struct vg_err err;
+	struct alog *l;
+	int failed = 0, rc;
+
+	for (l = all; l != NULL; l = l->next) {
+		vg_auditd_conf_defaults(&c);
+		if ((rc = vg_auditd_conf_load(&c, l->conf_path, &err)) != 0) {
+			vg_log_warnx("%s: %s; keeping the running "
+			    "configuration", l->conf_path, rc == -1 ? err.msg :
+			    "errors");
+			vg_auditd_conf_free(&c);
+			failed++;
+			continue;
+		}
+		if (vg_auditd_conf_copy(&old, &l->conf) == -1) {
+			vg_auditd_conf_free(&c);
+			failed++;
+			continue;
+		}
+		if (apply_conf(l, &c) == -1) {
+			vg_log_warnx("%s: cannot apply; keeping the running "
+			    "configuration", l->conf_path);
+			(void)apply_conf(l, &old);
+			failed++;
+			continue;
+		}
+		vg_auditd_conf_free(&old);
+		daemon_record(l, VG_DAEMON_CONFIG, s, NULL);
+	}
+	return failed;
+}
+
+void
+vg_auditlog_stop_all(const struct vg_sender *s, const char *reason)
+{
+	struct alog *l;
+
+	for (l = all; l != NULL; l = l->next) {
+		l->suspended = 0;	/* the end is always recorded if possible */
+		daemon_record(l, reason ? VG_DAEMON_ABORT : VG_DAEMON_END, s,
+		    reason);
+	}
+}
+
+void
+vg_auditlog_dump_all(int fd)
+{
+	struct alog *l;
+
+	for (l = all; l != NULL; l = l->next)
+		dprintf(fd, "auditd log %s: size=%lld suspended=%d "
+		    "space_left_warned=%d admin_warned=%d disk_full=%d "
+		    "disk_errors=%d dropped=%llu\n", l->conf.log_file,
+		    (long long)l->size, l->suspended, l->space_warned,
+		    l->admin_warned, l->full, l->disk_errs,
+		    (unsigned long long)l->dropped);
+}
+
+const struct vg_output_ops vg_output_auditd = {
+	.name = "auditd",
+	.needs_doc = 0,
+	.open = auditd_open,
+	.write = alog_write,
+	.flush = alog_flush,
+	.reopen = alog_reopen,
+	.close = alog_close,
+};
+
+const struct vg_output_ops vg_output_enriched = {
+	.name = "enriched",
+	.needs_doc = 0,
+	.open = enriched_open,
+	.write = alog_write,
+	.flush = alog_flush,
+	.reopen = alog_reopen,
+	.close = alog_close,
+};
