@@ -167,10 +167,11 @@ int	vg_rk_exec(struct vg_rk *, const struct vg_rule *, FILE *out,
 
 /*
  * Replaces the kernel rule set with rs, atomically for vigild: rs must have
- * compiled without errors; the current rules are saved, deleted, and rs is
- * executed in order (its -D lines are no-ops, control lines are applied).
- * If any add fails, the kernel is flushed again and the saved rules are
- * restored; err names the failing file:line. Returns 0 or -1.
+ * compiled without errors and the kernel must not be immutable; the current
+ * rules are saved, deleted, and rs is executed in order (-D deletes again,
+ * control lines -b -f -e ... are applied). If any line fails (and rs has no
+ * -c/-i), the kernel is flushed and the saved rules are re-added; err names
+ * the failing file:line. Opens its own control socket. Returns 0 or -1.
  */
 int	vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err);
 
