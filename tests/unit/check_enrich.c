@@ -224,7 +224,7 @@ END_TEST
 static int
 compare_line(struct vg_enrich *e, char *line, size_t len)
 {
-	char *sep = memchr(line, 0x1d, len), *want, *got, *w, *g;
+	char *sep = memchr(line, 0x1d, len), *want, *got, *w, *g, *wdup;
 	size_t wl;
 
 	if (sep == NULL || (strstr(sep, "fam=") != NULL &&
@@ -239,7 +239,8 @@ compare_line(struct vg_enrich *e, char *line, size_t len)
 	got = (char *)enrich_line(e, line);
 	*sep = 0x1d;
 	/* compare token by token; UID/GID-type values only by presence */
-	w = strndup(want, wl);
+	w = wdup = strndup(want, wl);
+	ck_assert_ptr_nonnull(w);
 	for (g = got; *g && *w;) {
 		char *ws = strchr(w, '='), *gs = strchr(g, '=');
 
@@ -276,6 +277,7 @@ compare_line(struct vg_enrich *e, char *line, size_t len)
 			g++;
 	}
 	ck_assert_msg(*g == '\0', "extra fields:\n%s\n%s", want, got);
+	free(wdup);
 	return 1;
 }
 
