@@ -342,6 +342,8 @@ main(int argc, char *argv[])
 			if (rc == -1)
 				fprintf(stderr, "vigild: %s: %s\n", err.file,
 				    err.msg);
+			vg_config_free(&conf);
+			free(replay);
 			return EXIT_CONFIG;
 		}
 		printf("%s: ok\n", auditd_conf);
@@ -349,6 +351,7 @@ main(int argc, char *argv[])
 	if (check) {
 		printf("%s: ok\n", conf_path ? conf_path : "(defaults)");
 		vg_config_free(&conf);
+		free(replay);
 		return 0;
 	}
 
