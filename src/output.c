@@ -1,8 +1,10 @@
 /*
- * output.c: the output registry (one line per output kind) and the
- * generic open/write/close around each output's ops.
+ * output.c: the output registry (one line per output kind), the spec
+ * parser ("NAME[:ARG][?KEY=VALUE&...]", docs/outputs.md) and the generic
+ * open/write/close around each output's ops.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,55 +15,194 @@ extern const struct vg_output_ops vg_output_json;
 extern const struct vg_output_ops vg_output_raw;
 extern const struct vg_output_ops vg_output_auditd;
 extern const struct vg_output_ops vg_output_enriched;
+extern const struct vg_output_ops vg_output_unix;
+extern const struct vg_output_ops vg_output_syslog;
+extern const struct vg_output_ops vg_output_syslog_udp;
+extern const struct vg_output_ops vg_output_syslog_tcp;
+#if defined(VG_HAVE_RDKAFKA) && defined(VG_KAFKA_READY)
+extern const struct vg_output_ops vg_output_kafka;
+#endif
 
 static const struct vg_output_ops *const registry[] = {
 	&vg_output_json,
 	&vg_output_raw,
 	&vg_output_auditd,
 	&vg_output_enriched,
+	&vg_output_unix,
+	&vg_output_syslog,
+	&vg_output_syslog_udp,
+	&vg_output_syslog_tcp,
+#if defined(VG_HAVE_RDKAFKA) && defined(VG_KAFKA_READY)
+	&vg_output_kafka,
+#endif
 };
+
+#define NREG	(sizeof(registry) / sizeof(registry[0]))
 
 const struct vg_output_ops *
 vg_output_lookup(const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
+	for (i = 0; i < NREG; i++)
 		if (strlen(registry[i]->name) == len &&
 		    memcmp(registry[i]->name, name, len) == 0)
 			return registry[i];
 	return NULL;
 }
 
+const char *
+vg_output_opt(struct vg_output *o, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->nopts; i++)
+		if (strcmp(o->opts[i].key, key) == 0) {
+			o->opts[i].used = 1;
+			return o->opts[i].val;
+		}
+	return NULL;
+}
+
+static void
+free_opts(struct vg_output *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nopts; i++)
+		free(o->opts[i].key);	/* val shares the block */
+	free(o->opts);
+	o->opts = NULL;
+	o->nopts = 0;
+}
+
+/* "K=V&K=V" (s NUL-terminated) into o->opts. -1 EINVAL on an empty key,
+ * a key given twice. */
+static int
+parse_opts(struct vg_output *o, const char *s)
+{
+	const char *p = s, *amp, *eq;
+	size_t n = 1, klen, vlen, i;
+	char *kv;
+
+	for (; *p; p++)
+		n += *p == '&';
+	if ((o->opts = calloc(n, sizeof(*o->opts))) == NULL)
+		return -1;
+	for (p = s; *p != '\0'; p = *amp ? amp + 1 : amp) {
+		if ((amp = strchr(p, '&')) == NULL)
+			amp = p + strlen(p);
+		if (amp == p)
+			continue;	/* "a=1&&b=2" */
+		eq = memchr(p, '=', (size_t)(amp - p));
+		klen = (size_t)((eq ? eq : amp) - p);
+		vlen = eq ? (size_t)(amp - eq - 1) : 0;
+		if (klen == 0) {
+			vg_log_warnx("output \"%s\": option without a name",
+			    o->spec);
+			goto bad;
+		}
+		if ((kv = malloc(klen + vlen + 2)) == NULL)
+			return -1;
+		memcpy(kv, p, klen);
+		kv[klen] = '\0';
+		if (eq)
+			memcpy(kv + klen + 1, eq + 1, vlen);
+		kv[klen + 1 + vlen] = '\0';
+		for (i = 0; i < o->nopts; i++)
+			if (strcmp(o->opts[i].key, kv) == 0) {
+				vg_log_warnx("output \"%s\": option %s given "
+				    "twice", o->spec, kv);
+				free(kv);
+				goto bad;
+			}
+		o->opts[o->nopts].key = kv;
+		o->opts[o->nopts].val = kv + klen + 1;
+		o->nopts++;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+static void
+unknown_name(const char *spec, size_t len)
+{
+	char names[256];
+	size_t i, off = 0;
+	int n;
+
+	names[0] = '\0';
+	for (i = 0; i < NREG; i++) {
+		n = snprintf(names + off, sizeof(names) - off, "%s%s",
+		    i ? ", " : "", registry[i]->name);
+		if (n < 0 || (size_t)n >= sizeof(names) - off)
+			break;
+		off += (size_t)n;
+	}
+	vg_log_warnx("unknown output \"%.*s\" in \"%s\" (expected "
+	    "NAME[:ARG][?OPTIONS], NAME one of %s)", (int)len, spec, spec,
+	    names);
+}
+
 struct vg_output *
 vg_output_open(const char *spec)
 {
 	const struct vg_output_ops *ops;
-	const char *colon = strchr(spec, ':');
+	size_t nlen = strcspn(spec, ":?"), i;
+	const char *q;
 	struct vg_output *o;
+	char *arg = NULL;
+	int saved;
 
-	if (colon == NULL || (ops = vg_output_lookup(spec,
-	    (size_t)(colon - spec))) == NULL) {
-		vg_log_warnx("unknown output \"%s\" (expected NAME:ARG, "
-		    "NAME one of json, raw, enriched, auditd)", spec);
+	if ((ops = vg_output_lookup(spec, nlen)) == NULL) {
+		unknown_name(spec, nlen);
 		errno = EINVAL;
 		return NULL;
 	}
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	o->ops = ops;
-	if ((o->spec = strdup(spec)) == NULL || ops->open(o, colon + 1) == -1) {
-		free(o->spec);
-		free(o);
-		return NULL;
-	}
+	if ((o->spec = strdup(spec)) == NULL)
+		goto fail;
+	/* ARG runs to the first '?': options follow it */
+	q = strchr(spec + nlen, '?');
+	if (spec[nlen] == ':')
+		arg = strndup(spec + nlen + 1, q ? (size_t)(q - spec - nlen - 1) :
+		    strlen(spec + nlen + 1));
+	else
+		arg = strdup("");
+	if (arg == NULL || (q != NULL && parse_opts(o, q + 1) == -1))
+		goto fail;
+	if (ops->open(o, arg) == -1)
+		goto fail;
+	for (i = 0; i < o->nopts; i++)
+		if (!o->opts[i].used) {
+			vg_log_warnx("output \"%s\": unknown option \"%s\"",
+			    spec, o->opts[i].key);
+			ops->close(o);
+			errno = EINVAL;
+			goto fail;
+		}
+	free(arg);
 	return o;
+fail:
+	saved = errno;
+	free(arg);
+	free_opts(o);
+	free(o->spec);
+	free(o);
+	errno = saved;
+	return NULL;
 }
 
 int
 vg_output_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
 {
+	if (o->ops->self_counts)
+		return o->ops->write(o, ev, doc);
 	if (o->ops->write(o, ev, doc) == -1) {
 		o->stats.failed++;
 		return -1;
@@ -76,6 +217,7 @@ vg_output_close(struct vg_output *o)
 	if (o == NULL)
 		return;
 	o->ops->close(o);
+	free_opts(o);
 	free(o->spec);
 	free(o);
 }

@@ -1,7 +1,9 @@
 /*
  * output.h: the output interface. One .c per output under src/outputs/,
  * each exporting one const struct vg_output_ops, listed in src/output.c.
- * Configured as "NAME:ARG" (e.g. "json:/var/log/vigil.json", "json:-").
+ * Configured as "NAME:ARG" (e.g. "json:/var/log/vigil.json", "json:-"),
+ * "NAME" alone, or either with options "?KEY=VALUE&KEY=VALUE" at the end
+ * (docs/outputs.md): "syslog+tcp://127.0.0.1:514?facility=local3".
  */
 #ifndef VIGIL_OUTPUT_H
 #define VIGIL_OUTPUT_H
@@ -32,6 +34,16 @@ struct vg_output_ops {
 	int		(*flush)(struct vg_output *);	/* may be NULL */
 	int		(*reopen)(struct vg_output *);	/* may be NULL */
 	void		(*close)(struct vg_output *);
+	/* write() and flush() keep ->stats themselves (queued outputs:
+	 * "sent" is known only when the sink acknowledges) */
+	int		 self_counts;
+};
+
+/* One "KEY=VALUE" option of an output spec. */
+struct vg_output_opt {
+	char		*key;
+	char		*val;		/* "" if written as "KEY" */
+	int		 used;		/* looked up by the output */
 };
 
 struct vg_output {
@@ -40,10 +52,17 @@ struct vg_output {
 	char				*spec;		/* "NAME:ARG" as given */
 	struct vg_output_stats		 stats;
 	struct vg_output		*next;
+	struct vg_output_opt		*opts;		/* from "?K=V&..." */
+	size_t				 nopts;
 };
 
 /* Finds the ops for a name (length-delimited), or NULL. */
 const struct vg_output_ops *vg_output_lookup(const char *, size_t);
+/*
+ * The value of option key of o (marking it used), or NULL if not given.
+ * Options no open() looked up are an error ("unknown option").
+ */
+const char		*vg_output_opt(struct vg_output *, const char *key);
 /* Parses "NAME:ARG", opens it. NULL with errno/logged message on failure. */
 struct vg_output	*vg_output_open(const char *spec);
 int			 vg_output_write(struct vg_output *,

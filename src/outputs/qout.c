@@ -1,0 +1,290 @@
+/*
+ * qout.c: what the queued outputs (unix, syslog, kafka) share: their
+ * common options, serializing an event in the pipeline thread (the event
+ * is recycled after the callback), the worker thread and its shutdown.
+ * Never touches a sink itself.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/json.h"
+#include "vigil/log.h"
+#include "vigil/qout.h"
+#include "vigil/rawfmt.h"
+
+#define DEF_EVENTS	10000
+#define DEF_BYTES	(16u * 1024 * 1024)
+#define DEF_SPOOL	(256ull * 1024 * 1024)
+#define DEF_DRAIN_MS	5000
+
+int
+vg_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end != '\0' || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int
+size_opt(struct vg_output *o, const char *key, uint64_t min, uint64_t max,
+    uint64_t *v)
+{
+	const char *s = vg_output_opt(o, key);
+
+	if (s == NULL)
+		return 0;
+	if (vg_parse_size(s, v) == -1 || *v < min || *v > max) {
+		vg_log_warnx("output \"%s\": %s=%s: expected a number %" PRIu64
+		    "..%" PRIu64 " (k, m, g suffixes allowed)", o->spec, key, s,
+		    min, max);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vg_qout_open(struct vg_qout *qo, struct vg_output *o)
+{
+	struct vg_queue_opts qopts;
+	uint64_t events = DEF_EVENTS, bytes = DEF_BYTES, smax = DEF_SPOOL;
+	uint64_t drain = DEF_DRAIN_MS;
+	const char *s;
+
+	memset(qo, 0, sizeof(*qo));
+	qo->o = o;
+	vg_buf_init(&qo->buf);
+	memset(&qopts, 0, sizeof(qopts));
+	qopts.overflow = VG_OVF_DROP_OLDEST;
+	if ((s = vg_output_opt(o, "format")) != NULL) {
+		if (strcmp(s, "json") == 0)
+			qo->fmt = VG_QFMT_JSON;
+		else if (strcmp(s, "raw") == 0)
+			qo->fmt = VG_QFMT_RAW;
+		else if (strcmp(s, "enriched") == 0)
+			qo->fmt = VG_QFMT_ENRICHED;
+		else {
+			vg_log_warnx("output \"%s\": format=%s: expected json, "
+			    "raw or enriched", o->spec, s);
+			goto bad;
+		}
+	}
+	if ((s = vg_output_opt(o, "overflow")) != NULL &&
+	    vg_overflow_parse(s, &qopts.overflow) == -1) {
+		vg_log_warnx("output \"%s\": overflow=%s: expected block, "
+		    "drop_oldest, drop_newest or spool", o->spec, s);
+		goto bad;
+	}
+	if (size_opt(o, "queue", 1, 10000000, &events) == -1 ||
+	    size_opt(o, "queue_bytes", 4096, 1ull << 40, &bytes) == -1 ||
+	    size_opt(o, "spool_max", 4096, 1ull << 50, &smax) == -1 ||
+	    size_opt(o, "drain_ms", 0, 3600000, &drain) == -1)
+		return -1;
+	qopts.spool_path = vg_output_opt(o, "spool");
+	if (qopts.overflow == VG_OVF_SPOOL && (qopts.spool_path == NULL ||
+	    *qopts.spool_path == '\0')) {
+		vg_log_warnx("output \"%s\": overflow=spool needs spool=PATH",
+		    o->spec);
+		goto bad;
+	}
+	if (qopts.overflow != VG_OVF_SPOOL && qopts.spool_path != NULL) {
+		vg_log_warnx("output \"%s\": spool=PATH needs overflow=spool",
+		    o->spec);
+		goto bad;
+	}
+	qopts.name = o->spec;
+	qopts.max_events = (size_t)events;
+	qopts.max_bytes = (size_t)bytes;
+	qopts.spool_max = smax;
+	qo->drain_ms = (int)drain;
+	if (qo->fmt == VG_QFMT_ENRICHED &&
+	    (qo->enrich = vg_enrich_new(NULL)) == NULL)
+		return -1;
+	if ((qo->q = vg_queue_new(&qopts)) == NULL) {
+		vg_enrich_free(qo->enrich);
+		qo->enrich = NULL;
+		return -1;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* RAW lines, with the ENRICHED part when asked (as auditd writes them). */
+static void
+format_raw(struct vg_qout *qo, const struct vg_event *ev)
+{
+	struct vg_buf *b = &qo->buf;
+	size_t i, start;
+
+	if (qo->fmt == VG_QFMT_RAW) {
+		vg_raw_event(b, ev, 0);
+		return;
+	}
+	for (i = 0; i < ev->nrecs; i++) {
+		const struct vg_erec *r = &ev->recs[i];
+
+		start = b->len;
+		vg_raw_header(b, ev, r->type, r->type_name);
+		vg_raw_body(b, r->body);
+		if (r->enriched.len) {		/* kept from the input */
+			vg_buf_addc(b, '\x1d');
+			vg_raw_body(b, r->enriched);
+		} else if (!b->oom)
+			vg_enrich_record(qo->enrich, b, r->type, r->body,
+			    b->len - start);
+		vg_buf_addc(b, '\n');
+	}
+	if (ev->flags & VG_EV_EOE) {
+		vg_raw_header(b, ev, 1320, VG_STR_NULL);
+		vg_buf_addc(b, '\n');
+	}
+}
+
+int
+vg_qout_format(struct vg_qout *qo, const struct vg_event *ev,
+    const struct vg_node *doc)
+{
+	vg_buf_reset(&qo->buf);
+	if (qo->fmt == VG_QFMT_JSON) {
+		if (doc == NULL) {
+			qo->fmt_failed++;
+			errno = EINVAL;
+			return -1;
+		}
+		vg_json_write(doc, &qo->buf);
+	} else
+		format_raw(qo, ev);
+	if (qo->buf.oom) {
+		qo->fmt_failed++;
+		vg_buf_reset(&qo->buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vg_qout_push(struct vg_qout *qo, const void *p, size_t len)
+{
+	return vg_queue_push(qo->q, p, len);
+}
+
+int
+vg_qout_start(struct vg_qout *qo, void *(*fn)(void *), void *arg)
+{
+	int e;
+
+	if ((e = pthread_create(&qo->thr, NULL, fn, arg)) != 0) {
+		errno = e;
+		return -1;
+	}
+	qo->started = 1;
+	return 0;
+}
+
+void
+vg_qout_sync(struct vg_qout *qo)
+{
+	struct vg_queue_stats st;
+
+	vg_queue_stats(qo->q, &st);
+	qo->o->stats.sent = st.sent;
+	qo->o->stats.failed = st.failed + qo->fmt_failed;
+	qo->o->stats.dropped = st.dropped;
+	qo->o->stats.queued = st.queued;
+	qo->o->stats.spooled = st.spooled;
+}
+
+void
+vg_qout_close(struct vg_qout *qo)
+{
+	struct vg_queue_stats st;
+	struct vg_output *o = qo->o;
+
+	if (qo->q == NULL)
+		return;
+	if (qo->started && vg_queue_drain(qo->q, qo->drain_ms) == -1)
+		vg_log_warnx("output \"%s\": sink did not take everything "
+		    "within %d ms", o->spec, qo->drain_ms);
+	vg_queue_stop(qo->q);
+	if (qo->started)
+		pthread_join(qo->thr, NULL);
+	qo->started = 0;
+	vg_queue_free(qo->q, &st);
+	qo->q = NULL;
+	o->stats.sent = st.sent;
+	st.failed += qo->fmt_failed;
+	o->stats.failed = st.failed;
+	o->stats.dropped = st.dropped;
+	o->stats.queued = st.queued;
+	o->stats.spooled = st.spooled;
+	vg_log_info("output %s: final sent=%" PRIu64 " failed=%" PRIu64
+	    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64, o->spec,
+	    st.sent, st.failed, st.dropped, st.queued, st.spooled);
+	vg_enrich_free(qo->enrich);
+	qo->enrich = NULL;
+	vg_buf_free(&qo->buf);
+}
+
+int
+vg_qout_stopped(struct vg_qout *qo)
+{
+	return vg_queue_stopped(qo->q);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+vg_qout_sleep(struct vg_qout *qo, int ms)
+{
+	uint64_t end = now_ms() + (uint64_t)ms, t;
+	struct pollfd pfd;
+
+	pfd.fd = vg_queue_fd(qo->q);
+	pfd.events = POLLIN;
+	/* the eventfd also fires on new messages: sleep on until the end */
+	while (!vg_queue_stopped(qo->q) && (t = now_ms()) < end) {
+		if (poll(&pfd, 1, (int)(end - t)) == 1 &&
+		    vg_queue_stopped(qo->q))
+			break;
+		if (pfd.revents & POLLIN) {
+			/* a push: drain it (callers take() after sleeping) */
+			uint64_t junk;
+
+			if (read(pfd.fd, &junk, sizeof(junk)) == -1 &&
+			    errno != EAGAIN)
+				break;
+		}
+	}
+	return vg_queue_stopped(qo->q) ? -1 : 0;
+}

@@ -1,0 +1,614 @@
+/*
+ * syslog.c (output): one event per syslog message.
+ *	syslog[:]			local socket (/dev/log, socket=PATH),
+ *					traditional format as syslog(3) sends
+ *	syslog+udp://HOST:PORT		RFC 5424 datagrams
+ *	syslog+tcp://HOST:PORT		RFC 5424, RFC 6587 octet counting,
+ *					reconnect with backoff
+ * The worker thread owns the socket; the pipeline thread formats the
+ * whole message (event time, not send time) and queues it. A message
+ * longer than max_size is truncated with a marker (docs/outputs.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/log.h"
+#include "vigil/qout.h"
+#include "vigil/syslogfmt.h"
+
+#define BACKOFF_MIN_MS	100
+#define BACKOFF_MAX_MS	30000
+#define CONNECT_MS	5000
+#define DEF_MAX_SIZE	8192
+
+enum sl_kind { SL_LOCAL, SL_UDP, SL_TCP };
+
+struct slout {
+	struct vg_qout		 qo;
+	enum sl_kind		 kind;
+	struct vg_syslog_fmt	 f;
+	char			 ident[49];
+	char			 host_name[256];	/* ours, for HOSTNAME */
+	char			*host;		/* remote */
+	char			*port;
+	char			*sock;		/* local socket path */
+	struct vg_buf		 msg;		/* formatted (pipeline) */
+	int			 fd;
+	int			 backoff;
+	int			 down_logged;
+	uint64_t		 truncated;
+};
+
+static const char *const facilities[] = {
+	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console",
+	"solaris-cron", "local0", "local1", "local2", "local3", "local4",
+	"local5", "local6", "local7",
+};
+static const char *const severities[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+};
+static const char *const months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec",
+};
+
+int
+vg_syslog_facility(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(s, facilities[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+vg_syslog_severity(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(severities) / sizeof(severities[0]); i++)
+		if (strcmp(s, severities[i]) == 0)
+			return (int)i;
+	if (strcmp(s, "warn") == 0)
+		return 4;
+	if (strcmp(s, "error") == 0)
+		return 3;
+	return -1;
+}
+
+int
+vg_syslog_format(struct vg_buf *out, const struct vg_syslog_fmt *f,
+    uint64_t sec, unsigned msec, const char *msg, size_t len)
+{
+	char hdr[512], pfx[24];
+	struct tm tm;
+	time_t t = (time_t)sec;
+	size_t keep, mlen = sizeof(VG_SYSLOG_TRUNC) - 1;
+	int h, p, trunc = 0;
+
+	if (len > 0 && msg[len - 1] == '\n')
+		len--;
+	if (f->rfc3164) {
+		localtime_r(&t, &tm);
+		h = snprintf(hdr, sizeof(hdr), "<%d>%s %2d %02d:%02d:%02d "
+		    "%s[%d]: ", f->facility * 8 + f->severity,
+		    months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, f->ident, f->pid);
+	} else {
+		gmtime_r(&t, &tm);
+		h = snprintf(hdr, sizeof(hdr), "<%d>1 %04d-%02d-%02dT%02d:%02d:"
+		    "%02d.%03uZ %s %s %d audit - ", f->facility * 8 +
+		    f->severity, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000,
+		    f->hostname, f->ident, f->pid);
+	}
+	if (h < 0 || (size_t)h >= sizeof(hdr))
+		h = (int)sizeof(hdr) - 1;	/* ident/host are bounded */
+	keep = len;
+	if ((size_t)h + len > f->max_size) {
+		trunc = 1;
+		keep = f->max_size > (size_t)h + mlen ?
+		    f->max_size - (size_t)h - mlen : 0;
+		/* do not cut a UTF-8 sequence: back up to its lead byte */
+		while (keep > 0 && ((unsigned char)msg[keep] & 0xc0) == 0x80)
+			keep--;
+	}
+	if (f->octet) {
+		p = snprintf(pfx, sizeof(pfx), "%zu ", (size_t)h + keep +
+		    (trunc ? mlen : 0));
+		vg_buf_add(out, pfx, (size_t)p);
+	}
+	vg_buf_add(out, hdr, (size_t)h);
+	vg_buf_add(out, msg, keep);
+	if (trunc)
+		vg_buf_add(out, VG_SYSLOG_TRUNC, mlen);
+	if (out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return trunc;
+}
+
+static void
+sl_close_fd(struct slout *s)
+{
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static int
+wait_fd(struct slout *s, int fd, short ev, int ms)
+{
+	struct pollfd p[2];
+	int r;
+
+	p[0].fd = fd;
+	p[0].events = ev;
+	p[1].fd = vg_queue_fd(s->qo.q);
+	p[1].events = POLLIN;
+	for (;;) {
+		r = poll(p, 2, ms);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (vg_qout_stopped(&s->qo)) {
+			errno = ECANCELED;
+			return -1;
+		}
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (p[0].revents)
+			return 0;
+		/* a push woke us: drain and go on waiting */
+		if (p[1].revents & POLLIN) {
+			uint64_t junk;
+
+			(void)read(p[1].fd, &junk, sizeof(junk));
+		}
+	}
+}
+
+static int
+connect_net(struct slout *s)
+{
+	struct addrinfo hints, *res, *ai;
+	int fd = -1, err = 0, e;
+	socklen_t elen = sizeof(err);
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = s->kind == SL_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((e = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
+		errno = e == EAI_SYSTEM ? errno : EHOSTUNREACH;
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS && wait_fd(s, fd, POLLOUT,
+		    CONNECT_MS) == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
+		    &err, &elen) == 0 && err == 0)
+			break;
+		if (err)
+			errno = err;
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	e = errno;
+	freeaddrinfo(res);
+	errno = e;
+	return fd;
+}
+
+static int
+connect_local(struct slout *s)
+{
+	struct sockaddr_un sun;
+	int fd, e;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, s->sock, strlen(s->sock));	/* checked */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Connects, with backoff between tries. -1 only when stopped. */
+static int
+sl_connect(struct slout *s)
+{
+	while (s->fd == -1) {
+		s->fd = s->kind == SL_LOCAL ? connect_local(s) :
+		    connect_net(s);
+		if (s->fd != -1)
+			break;
+		if (errno == ECANCELED)
+			return -1;
+		if (!s->down_logged) {
+			vg_log_warn("output %s: cannot connect, retrying in "
+			    "the background", s->qo.o->spec);
+			s->down_logged = 1;
+		}
+		if (vg_qout_sleep(&s->qo, s->backoff) == -1)
+			return -1;
+		s->backoff = s->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+		    s->backoff * 2;
+	}
+	if (s->down_logged)
+		vg_log_info("output %s: connected", s->qo.o->spec);
+	s->down_logged = 0;
+	s->backoff = BACKOFF_MIN_MS;
+	return 0;
+}
+
+/* TCP: has the peer closed (or reset) since the last send? */
+static int
+peer_closed(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char c;
+	ssize_t n;
+
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR);
+}
+
+/*
+ * Sends one message. 0 sent; -1 with errno: EMSGSIZE (never deliverable),
+ * ECANCELED (stopped), else the connection is bad (reconnect, retry).
+ */
+static int
+sl_send(struct slout *s, const char *p, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int tries = 0;
+
+	if (s->kind == SL_TCP && peer_closed(s->fd)) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	while (off < len) {
+		n = send(s->fd, p + off, len - off, MSG_NOSIGNAL);
+		if (n >= 0) {
+			if (s->kind != SL_TCP)
+				return 0;	/* a datagram goes whole */
+			off += (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS) {
+			if (wait_fd(s, s->fd, POLLOUT, 60000) == -1 &&
+			    errno == ECANCELED)
+				return -1;
+			continue;
+		}
+		/* UDP: the refusal of an earlier datagram; this one may go */
+		if (errno == ECONNREFUSED && s->kind == SL_UDP && tries++ == 0)
+			continue;
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+worker(void *arg)
+{
+	struct slout *s = arg;
+	struct vg_qmsg *m;
+	int r;
+
+	for (;;) {
+		if (sl_connect(s) == -1)
+			break;
+		if ((r = vg_queue_take(s->qo.q, &m, 1000)) == -1)
+			break;
+		if (r == 0)
+			continue;
+		if (sl_send(s, m->data, m->len) == 0) {
+			vg_queue_done(s->qo.q, m, VG_Q_SENT);
+			continue;
+		}
+		if (errno == EMSGSIZE) {
+			vg_log_warnx("output %s: message of %zu bytes too "
+			    "large for the socket", s->qo.o->spec, m->len);
+			vg_queue_done(s->qo.q, m, VG_Q_FAILED);
+			continue;
+		}
+		if (errno != ECANCELED)
+			vg_log_warn("output %s: send", s->qo.o->spec);
+		vg_queue_done(s->qo.q, m, VG_Q_RETRY);
+		sl_close_fd(s);
+		if (errno == ECANCELED)
+			break;
+	}
+	sl_close_fd(s);
+	return NULL;
+}
+
+/* "//HOST:PORT" or "//[V6]:PORT" into s->host and s->port. */
+static int
+parse_hostport(struct slout *s, const char *arg)
+{
+	const char *h, *colon, *end;
+	char *ep;
+	unsigned long port;
+
+	if (strncmp(arg, "//", 2) != 0)
+		return -1;
+	h = arg + 2;
+	if (*h == '[') {
+		if ((end = strchr(h, ']')) == NULL || end[1] != ':')
+			return -1;
+		s->host = strndup(h + 1, (size_t)(end - h - 1));
+		colon = end + 1;
+	} else {
+		if ((colon = strrchr(h, ':')) == NULL)
+			return -1;
+		s->host = strndup(h, (size_t)(colon - h));
+	}
+	if (s->host == NULL || *s->host == '\0')
+		return -1;
+	errno = 0;
+	port = strtoul(colon + 1, &ep, 10);
+	if (errno || ep == colon + 1 || *ep != '\0' || port == 0 ||
+	    port > 65535)
+		return -1;
+	return (s->port = strdup(colon + 1)) == NULL ? -1 : 0;
+}
+
+/* RFC 5424 names: printable US-ASCII, no space. */
+static void
+copy_name(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = (src[i] > 32 && src[i] < 127) ? src[i] : '_';
+	dst[i] = '\0';
+	if (i == 0 && size > 1) {
+		dst[0] = '-';
+		dst[1] = '\0';
+	}
+}
+
+static int
+sl_options(struct vg_output *o, struct slout *s)
+{
+	const char *v;
+	uint64_t n;
+
+	s->f.facility = 1;	/* user, as audisp-syslog */
+	s->f.severity = 6;	/* info */
+	s->f.max_size = DEF_MAX_SIZE;
+	copy_name(s->ident, sizeof(s->ident), "vigild");
+	if ((v = vg_output_opt(o, "facility")) != NULL &&
+	    (s->f.facility = vg_syslog_facility(v)) == -1) {
+		vg_log_warnx("output \"%s\": facility=%s: expected kern, user,"
+		    " daemon, auth, authpriv, local0..local7, ...", o->spec, v);
+		return -1;
+	}
+	if ((v = vg_output_opt(o, "severity")) != NULL &&
+	    (s->f.severity = vg_syslog_severity(v)) == -1) {
+		vg_log_warnx("output \"%s\": severity=%s: expected emerg, "
+		    "alert, crit, err, warning, notice, info or debug",
+		    o->spec, v);
+		return -1;
+	}
+	if ((v = vg_output_opt(o, "ident")) != NULL)
+		copy_name(s->ident, sizeof(s->ident), v);
+	if ((v = vg_output_opt(o, "max_size")) != NULL) {
+		if (vg_parse_size(v, &n) == -1 || n < 256 || n > 1048576) {
+			vg_log_warnx("output \"%s\": max_size=%s: expected "
+			    "256..1m", o->spec, v);
+			return -1;
+		}
+		s->f.max_size = (size_t)n;
+	}
+	if (s->kind == SL_UDP && s->f.max_size > 65000)
+		s->f.max_size = 65000;
+	if (s->kind == SL_LOCAL) {
+		v = vg_output_opt(o, "socket");
+		if ((s->sock = strdup(v ? v : "/dev/log")) == NULL)
+			return -1;
+		if (strlen(s->sock) >= sizeof(((struct sockaddr_un *)0)->
+		    sun_path)) {
+			vg_log_warnx("output \"%s\": socket path too long",
+			    o->spec);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+sl_free(struct slout *s)
+{
+	free(s->host);
+	free(s->port);
+	free(s->sock);
+	vg_buf_free(&s->msg);
+	free(s);
+}
+
+static int
+sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
+{
+	struct addrinfo hints, *res;
+	struct slout *s;
+	char hn[256];
+	int e;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->fd = -1;
+	s->kind = kind;
+	s->backoff = BACKOFF_MIN_MS;
+	vg_buf_init(&s->msg);
+	if (kind == SL_LOCAL && *arg != '\0') {
+		vg_log_warnx("output \"%s\": local syslog takes no argument "
+		    "(socket=PATH sets the socket)", o->spec);
+		goto bad;
+	}
+	if (kind != SL_LOCAL && parse_hostport(s, arg) == -1) {
+		vg_log_warnx("output \"%s\": expected %s://HOST:PORT with "
+		    "PORT 1..65535", o->spec, o->ops->name);
+		goto bad;
+	}
+	if (sl_options(o, s) == -1)
+		goto bad;
+	if (kind != SL_LOCAL) {
+		/* a name that does not resolve is a config error; a host
+		 * that does not answer is retried in the background */
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = kind == SL_TCP ? SOCK_STREAM : SOCK_DGRAM;
+		hints.ai_flags = AI_NUMERICSERV;
+		if ((e = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
+			vg_log_warnx("output \"%s\": host %s: %s", o->spec,
+			    s->host, gai_strerror(e));
+			errno = EHOSTUNREACH;
+			goto fail;
+		}
+		freeaddrinfo(res);
+	}
+	if (gethostname(hn, sizeof(hn)) == -1)
+		hn[0] = '\0';
+	hn[sizeof(hn) - 1] = '\0';
+	copy_name(s->host_name, sizeof(s->host_name), hn);
+	s->f.ident = s->ident;
+	s->f.hostname = s->host_name;
+	s->f.pid = (int)getpid();
+	s->f.rfc3164 = kind == SL_LOCAL;
+	s->f.octet = kind == SL_TCP;
+	if (vg_qout_open(&s->qo, o) == -1)
+		goto fail;
+	o->priv = s;
+	if (vg_qout_start(&s->qo, worker, s) == -1) {
+		vg_log_warn("output \"%s\": thread", o->spec);
+		vg_qout_close(&s->qo);
+		o->priv = NULL;
+		goto fail;
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+fail:
+	e = errno;
+	sl_free(s);
+	errno = e;
+	return -1;
+}
+
+static int
+syslog_open(struct vg_output *o, const char *arg)
+{
+	return sl_open(o, arg, SL_LOCAL);
+}
+
+static int
+syslog_udp_open(struct vg_output *o, const char *arg)
+{
+	return sl_open(o, arg, SL_UDP);
+}
+
+static int
+syslog_tcp_open(struct vg_output *o, const char *arg)
+{
+	return sl_open(o, arg, SL_TCP);
+}
+
+static int
+syslog_write(struct vg_output *o, const struct vg_event *ev,
+    const struct vg_node *doc)
+{
+	struct slout *s = o->priv;
+	int r;
+
+	if (vg_qout_format(&s->qo, ev, doc) == -1)
+		return -1;
+	vg_buf_reset(&s->msg);
+	r = vg_syslog_format(&s->msg, &s->f, ev->sec, ev->msec,
+	    s->qo.buf.data, s->qo.buf.len);
+	if (r == -1) {
+		s->qo.fmt_failed++;
+		return -1;
+	}
+	if (r == 1 && s->truncated++ % 1000 == 0)
+		vg_log_warnx("output %s: event %u longer than max_size=%zu, "
+		    "truncated (%llu so far)", o->spec, ev->serial,
+		    s->f.max_size, (unsigned long long)s->truncated);
+	return vg_qout_push(&s->qo, s->msg.data, s->msg.len);
+}
+
+static int
+syslog_flush(struct vg_output *o)
+{
+	struct slout *s = o->priv;
+
+	vg_qout_sync(&s->qo);
+	return 0;
+}
+
+static void
+syslog_close(struct vg_output *o)
+{
+	struct slout *s = o->priv;
+
+	if (s == NULL)
+		return;
+	vg_qout_close(&s->qo);
+	sl_close_fd(s);
+	sl_free(s);
+	o->priv = NULL;
+}
+
+#define SYSLOG_OPS(n, openf) {			\
+	.name = n,				\
+	.needs_doc = 1,				\
+	.self_counts = 1,			\
+	.open = openf,				\
+	.write = syslog_write,			\
+	.flush = syslog_flush,			\
+	.close = syslog_close,			\
+}
+
+const struct vg_output_ops vg_output_syslog = SYSLOG_OPS("syslog",
+    syslog_open);
+const struct vg_output_ops vg_output_syslog_udp = SYSLOG_OPS("syslog+udp",
+    syslog_udp_open);
+const struct vg_output_ops vg_output_syslog_tcp = SYSLOG_OPS("syslog+tcp",
+    syslog_tcp_open);
