@@ -153,6 +153,13 @@ fan_out(struct uout *u, const struct vg_qmsg *m)
 	for (i = 0; i < u->nc; i++) {
 		struct client *c = &u->c[i];
 
+		/* over the bound: first see what the socket takes now */
+		if (c->out.len - c->pos + m->len > u->client_buf &&
+		    flush_client(c) == -1) {
+			drop_client(u, i, NULL);
+			i--;
+			continue;
+		}
 		if (c->out.len - c->pos + m->len > u->client_buf) {
 			if (u->skip) {
 				c->skipped++;
@@ -194,7 +201,7 @@ worker(void *arg)
 	struct pollfd pfd[MAX_CLIENTS + 2];
 	struct vg_qmsg *m;
 	size_t i, k;
-	int r;
+	int r = 0, more = 0;
 
 	for (;;) {
 		pfd[0].fd = u->lfd;
@@ -207,7 +214,9 @@ worker(void *arg)
 			pfd[i + 2].events = POLLIN |
 			    (u->c[i].out.len > u->c[i].pos ? POLLOUT : 0);
 		}
-		if (poll(pfd, u->nc + 2, 1000) == -1 && errno != EINTR) {
+		/* a full batch last time: more may wait, do not sleep */
+		if (poll(pfd, u->nc + 2, more ? 0 : 1000) == -1 &&
+		    errno != EINTR) {
 			vg_log_warn("output %s: poll", u->qo.o->spec);
 			break;
 		}
@@ -227,6 +236,7 @@ worker(void *arg)
 		}
 		if (pfd[0].revents & POLLIN)
 			accept_clients(u);
+		more = 0;
 		if (u->hold && u->nc == 0)
 			continue;
 		for (k = 0; k < BATCH; k++) {
@@ -246,6 +256,7 @@ worker(void *arg)
 				drop_client(u, i, NULL);
 		if (r == -1)
 			break;
+		more = k == BATCH;
 	}
 	/* last chance for the clients to get what they were given */
 	for (i = u->nc; i-- > 0;) {
