@@ -1,7 +1,7 @@
 """kernel_guard.py: shared helper for tests that use the real kernel audit
 subsystem. Checks preconditions (root, NETLINK_AUDIT, audit pid free,
 configuration not locked), takes /tmp/vigil-kernel.lock unless the caller
-already holds it (VIGIL_TEST_NO_LOCK=1), saves the kernel status and
+already holds it (VIGIL_KERNEL_LOCK_HELD=1), saves the kernel status and
 restores it on exit whatever happens: processes started through the guard
 stopped, no rules, enabled 0, audit pid 0. auditctl -e 2 / -f 2 are
 refused: they lock the configuration until reboot or may panic the box.
@@ -134,7 +134,7 @@ class KernelGuard:
         return st
 
     def __enter__(self):
-        if os.environ.get("VIGIL_TEST_NO_LOCK") != "1":
+        if os.environ.get("VIGIL_KERNEL_LOCK_HELD") != "1":
             self.lockf = open(LOCK, "a")
             end = time.time() + 600
             while True:
