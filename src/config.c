@@ -32,6 +32,8 @@ static const struct ckey keys[] = {
 	  "output NAME:ARG (repeatable): json:PATH, raw:PATH; - = stdout" },
 	{ "lua_filter", C_LIST, F(lua_filters), F(nlua_filters), 0, 0, NULL,
 	  "Lua filter file (repeatable, run in order)" },
+	{ "drop", C_LIST, F(drops), F(ndrops), 0, 0, NULL,
+	  "C prefilter, before Lua: key=K | syscall.exe=PATH | type=NAME" },
 	{ "rules", C_STR, F(rules), 0, 0, 0, NULL,
 	  "audit rules file or rules.d directory loaded at start and on HUP" },
 	{ "auditd_conf", C_STR, F(auditd_conf), 0, 0, 0, NULL,
@@ -231,6 +233,8 @@ vg_config_free(struct vg_config *c)
 		free(c->outputs[i]);
 	for (i = 0; i < c->nlua_filters; i++)
 		free(c->lua_filters[i]);
+	for (i = 0; i < c->ndrops; i++)
+		free(c->drops[i]);
 	free(c->rules);
 	free(c->auditd_conf);
 	memset(c, 0, sizeof(*c));

@@ -18,6 +18,7 @@
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/setup.h"
 
 #define EXIT_USAGE	2
 #define EXIT_CONFIG	6	/* like auditd */
@@ -25,7 +26,7 @@
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION, OPT_HELP,
-	OPT_CHECK, OPT_AUDITD_CONF,
+	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +43,8 @@ static const struct option longopts[] = {
 	{ "no-enable",		no_argument,		NULL, OPT_NO_ENABLE },
 	{ "check",		no_argument,		NULL, OPT_CHECK },
 	{ "auditd-conf",	required_argument,	NULL, OPT_AUDITD_CONF },
+	{ "lua",		required_argument,	NULL, OPT_LUA },
+	{ "rules",		required_argument,	NULL, OPT_RULES },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -65,6 +68,8 @@ usage(FILE *f)
 "      --no-enable           do not set the kernel's enabled flag\n"
 "      --batch-delay MS      coalescing delay after a short batch (2)\n"
 "      --discard             receive and drop (benchmark floor)\n"
+"      --rules FILE|DIR      audit rules (auditctl syntax, rules.d) to load\n"
+"      --lua FILE            Lua filter (repeatable, run in order)\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
@@ -95,20 +100,19 @@ struct run {
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
 	const char		*conf_path;
+	const struct vg_config	*conf;
 };
 
-/* Sender of a signal for DAEMON_* records. TODO(lead): fill from
- * AUDIT_SIGNAL_INFO (vg_nl_signal_info) when vigild owns the audit pid. */
-static const struct vg_sender unknown_sender = {
-	4294967295u, 4294967295u, 4294967295u, -1
-};
 
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct run *r = arg;
+	struct vg_sender sender;
 
 	(void)what;
+	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO) */
+	vg_setup_signal_sender(r->in != NULL && !r->conf->multicast, &sender);
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
@@ -120,17 +124,20 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
 		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
-		(void)vg_auditlog_reload_all(&unknown_sender);
+		(void)vg_auditlog_reload_all(&sender);
+		vg_setup_reload_filters(r->pl);
+		if (r->conf->rules != NULL && !r->conf->multicast)
+			(void)vg_setup_load_rules(r->conf->rules, 1);
 		break;
 	case SIGUSR1:
 		vg_log_info("signal %d: rotating logs", (int)sig);
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
-		vg_auditlog_rotate_all(&unknown_sender);
+		vg_auditlog_rotate_all(&sender);
 		break;
 	case SIGUSR2:
 		vg_log_info("signal %d: resuming logging", (int)sig);
-		vg_auditlog_resume_all(&unknown_sender);
+		vg_auditlog_resume_all(&sender);
 		break;
 	case SIGCONT:
 		vg_pipeline_dump(r->pl, STDERR_FILENO);
@@ -179,6 +186,13 @@ run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		r->in = vg_input_multicast(r->base, r->pl, io);
 	else
 		r->in = vg_input_unicast(r->base, r->pl, io);
+	if (r->in != NULL && c->rules != NULL) {
+		if (c->multicast)
+			vg_log_warnx("rules %s not loaded: in multicast mode "
+			    "the audit daemon owns the rules", c->rules);
+		else
+			(void)vg_setup_load_rules(c->rules, 1);
+	}
 	if (r->in == NULL)
 		rc = 1;
 	else if (event_base_dispatch(r->base) == -1) {
@@ -261,6 +275,14 @@ main(int argc, char *argv[])
 		case OPT_AUDITD_CONF:
 			auditd_conf = optarg;
 			break;
+		case OPT_LUA:
+		case OPT_RULES:
+			if (vg_config_set(&cli, ch == OPT_LUA ? "lua_filter" :
+			    "rules", optarg, msg, sizeof(msg)) == -1) {
+				fprintf(stderr, "vigild: %s\n", msg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_VERSION:
 			printf("vigild %s\n", VIGIL_VERSION);
 			return 0;
@@ -309,6 +331,20 @@ main(int argc, char *argv[])
 		conf.noutputs = cli.noutputs;
 		cli.noutputs = 0;
 	}
+	/* --lua adds to the configured filters, --rules replaces */
+	for (i = 0; i < cli.nlua_filters; i++) {
+		if (vg_config_set(&conf, "lua_filter", cli.lua_filters[i], msg,
+		    sizeof(msg)) == -1) {
+			fprintf(stderr, "vigild: --lua: %s\n", msg);
+			return EXIT_USAGE;
+		}
+	}
+	if (cli.rules != NULL) {
+		free(conf.rules);
+		conf.rules = cli.rules;
+		cli.rules = NULL;
+	}
+	vg_config_free(&cli);
 	/* drop-in: the auditd log, as --auditd-conf or auditd_conf says */
 	if (auditd_conf == NULL)
 		auditd_conf = conf.auditd_conf;
@@ -348,6 +384,14 @@ main(int argc, char *argv[])
 		}
 		printf("%s: ok\n", auditd_conf);
 	}
+	if (check && conf.rules != NULL) {
+		if (vg_setup_check_rules(conf.rules) != 0) {
+			vg_config_free(&conf);
+			free(replay);
+			return EXIT_CONFIG;
+		}
+		printf("%s: ok\n", conf.rules);
+	}
 	if (check) {
 		printf("%s: ok\n", conf_path ? conf_path : "(defaults)");
 		vg_config_free(&conf);
@@ -363,8 +407,12 @@ main(int argc, char *argv[])
 	r.conf_path = conf_path;
 	if ((r.pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
-	if (add_outputs(r.pl, &conf) == -1) {
+	r.conf = &conf;
+	if (add_outputs(r.pl, &conf) == -1 ||
+	    vg_setup_filters(r.pl, &conf) == -1) {
 		vg_pipeline_free(r.pl);
+		vg_config_free(&conf);
+		free(replay);
 		return EXIT_CONFIG;
 	}
 	if (nreplay) {

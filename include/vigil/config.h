@@ -24,6 +24,8 @@ struct vg_config {
 	int		 noutputs;
 	char		*lua_filters[VG_CONF_MAXLIST];
 	int		 nlua_filters;
+	char		*drops[VG_CONF_MAXLIST];	/* prefilter rules */
+	int		 ndrops;
 	char		*rules;			/* file or rules.d dir */
 	char		*auditd_conf;
 	unsigned	 end_of_event_timeout;	/* seconds */
