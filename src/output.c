@@ -19,7 +19,7 @@ extern const struct vg_output_ops vg_output_unix;
 extern const struct vg_output_ops vg_output_syslog;
 extern const struct vg_output_ops vg_output_syslog_udp;
 extern const struct vg_output_ops vg_output_syslog_tcp;
-#if defined(VG_HAVE_RDKAFKA) && defined(VG_KAFKA_READY)
+#ifdef VG_HAVE_RDKAFKA
 extern const struct vg_output_ops vg_output_kafka;
 #endif
 
@@ -32,7 +32,7 @@ static const struct vg_output_ops *const registry[] = {
 	&vg_output_syslog,
 	&vg_output_syslog_udp,
 	&vg_output_syslog_tcp,
-#if defined(VG_HAVE_RDKAFKA) && defined(VG_KAFKA_READY)
+#ifdef VG_HAVE_RDKAFKA
 	&vg_output_kafka,
 #endif
 };

@@ -36,6 +36,11 @@ POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
       <artifactId>kafka_2.13</artifactId>
       <version>%s</version>
     </dependency>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka-tools</artifactId>
+      <version>%s</version>
+    </dependency>
   </dependencies>
 </project>
 """
@@ -48,14 +53,14 @@ def jar_dir():
 def fetch(quiet=True):
     """Returns the jar directory, downloading it first if needed; None if
     the jars cannot be obtained."""
-    stamp = os.path.join(CACHE, "ok")
+    stamp = os.path.join(CACHE, "ok-tools")
     if os.path.exists(stamp):
         return jar_dir()
     if shutil.which("mvn") is None or shutil.which("java") is None:
         return None
     os.makedirs(CACHE, exist_ok=True)
     with open(os.path.join(CACHE, "pom.xml"), "w") as f:
-        f.write(POM % VERSION)
+        f.write(POM % (VERSION, VERSION))
     cmd = ["mvn", "-B", "-f", os.path.join(CACHE, "pom.xml"),
            "dependency:copy-dependencies",
            "-DoutputDirectory=" + jar_dir(), "-DincludeScope=runtime"]
@@ -105,7 +110,7 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
+auto.create.topics.enable=false
 """ % (self.ctl_port, self.port, self.ctl_port, self.port,
                 os.path.join(self.dir, "data")))
         return cfg
@@ -165,6 +170,19 @@ auto.create.topics.enable=true
             return True
         except OSError:
             return False
+
+    def create_topic(self, name, partitions=1):
+        """With the broker's own tool (topics are not created on use)."""
+        r = subprocess.run(_java(self.lib, "org.apache.kafka.tools.TopicCommand",
+                                 ["--bootstrap-server",
+                                  "127.0.0.1:%d" % self.port, "--create",
+                                  "--topic", name, "--partitions",
+                                  str(partitions), "--replication-factor",
+                                  "1"]),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise RuntimeError("create topic %s: %s" % (
+                name, r.stdout.decode(errors="replace")[-1500:]))
 
     def stop(self, kill=False):
         if self.proc is None:
