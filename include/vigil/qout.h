@@ -30,7 +30,9 @@ struct vg_qout {
 	struct vg_buf		 buf;		/* serialized event */
 	int			 drain_ms;	/* at close: wait for the sink */
 	pthread_t		 thr;
-	int			 started;
+	void			*(*fn)(void *);	/* worker, set by start */
+	void			*arg;
+	int			 started;	/* thread running */
 	uint64_t		 fmt_failed;	/* events that could not be
 						 * serialized: counted failed */
 };
@@ -47,8 +49,14 @@ int	vg_qout_format(struct vg_qout *, const struct vg_event *,
 	    const struct vg_node *doc);
 /* Pushes qo->buf[0..len) (the caller may have framed it). 0 or -1. */
 int	vg_qout_push(struct vg_qout *, const void *, size_t);
-/* Starts the worker; fn gets arg. 0 or -1 with errno. */
-int	vg_qout_start(struct vg_qout *, void *(*fn)(void *), void *arg);
+/*
+ * Names the worker (fn gets arg). The thread itself is started by
+ * vg_qout_run() on the first write or flush: threads do not survive the
+ * fork of daemon(3), which vigild does after opening its outputs.
+ */
+void	vg_qout_start(struct vg_qout *, void *(*fn)(void *), void *arg);
+/* Starts the worker if it is not running. 0 or -1 (logged once). */
+int	vg_qout_run(struct vg_qout *);
 /* Copies the queue counters into o->stats (pipeline thread). */
 void	vg_qout_sync(struct vg_qout *);
 /*

@@ -28,6 +28,7 @@
 
 struct kout {
 	struct vg_qout		 qo;
+	rd_kafka_conf_t		*conf;		/* for the worker's handle */
 	rd_kafka_t		*rk;
 	rd_kafka_topic_t	*rkt;
 	char			*topic;
@@ -162,6 +163,29 @@ produce(struct kout *k, struct vg_qmsg *m)
 	return -1;
 }
 
+/*
+ * The producer handle is made in the worker thread: librdkafka's threads
+ * would not survive the fork of daemon(3) after open.
+ */
+static int
+make_handle(struct kout *k)
+{
+	char err[512];
+
+	if ((k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, k->conf, err,
+	    sizeof(err))) == NULL) {
+		vg_log_warnx("output %s: %s", k->qo.o->spec, err);
+		return -1;
+	}
+	k->conf = NULL;		/* owned by rk */
+	if ((k->rkt = rd_kafka_topic_new(k->rk, k->topic, NULL)) == NULL) {
+		vg_log_warnx("output %s: topic %s: %s", k->qo.o->spec,
+		    k->topic, rd_kafka_err2str(rd_kafka_last_error()));
+		return -1;
+	}
+	return 0;
+}
+
 static void *
 worker(void *arg)
 {
@@ -169,6 +193,8 @@ worker(void *arg)
 	struct vg_qmsg *m;
 	int r;
 
+	if (make_handle(k) == -1)
+		return NULL;	/* events stay queued (and spooled at exit) */
 	for (;;) {
 		rd_kafka_poll(k->rk, k->inflight >= k->max_inflight ? 100 : 0);
 		give_back(k);
@@ -304,6 +330,8 @@ kout_free(struct kout *k)
 		rd_kafka_topic_destroy(k->rkt);
 	if (k->rk)
 		rd_kafka_destroy(k->rk);
+	if (k->conf)
+		rd_kafka_conf_destroy(k->conf);
 	free(k->topic);
 	free(k->key_path);
 	free(k->back);
@@ -381,6 +409,9 @@ kafka_open(struct vg_output *o, const char *arg)
 	rd_kafka_conf_set_log_cb(conf, on_log);
 	rd_kafka_conf_set_opaque(conf, k);
 	k->qo.o = o;	/* for on_log before vg_qout_open */
+	if ((k->conf = rd_kafka_conf_dup(conf)) == NULL)
+		goto fail;
+	/* a probe handle now: options and topic are checked at start */
 	if ((k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err,
 	    sizeof(err))) == NULL) {
 		vg_log_warnx("output \"%s\": %s", o->spec, err);
@@ -391,15 +422,14 @@ kafka_open(struct vg_output *o, const char *arg)
 	if ((k->rkt = rd_kafka_topic_new(k->rk, k->topic, NULL)) == NULL ||
 	    check_topic(o, k) == -1)
 		goto fail;
+	rd_kafka_topic_destroy(k->rkt);
+	rd_kafka_destroy(k->rk);
+	k->rkt = NULL;
+	k->rk = NULL;
 	if (vg_qout_open(&k->qo, o) == -1)
 		goto fail;
 	o->priv = k;
-	if (vg_qout_start(&k->qo, worker, k) == -1) {
-		vg_log_warn("output \"%s\": thread", o->spec);
-		vg_qout_close(&k->qo);
-		o->priv = NULL;
-		goto fail;
-	}
+	vg_qout_start(&k->qo, worker, k);
 	free(brokers);
 	return 0;
 fail:

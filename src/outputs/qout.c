@@ -189,16 +189,30 @@ vg_qout_format(struct vg_qout *qo, const struct vg_event *ev,
 int
 vg_qout_push(struct vg_qout *qo, const void *p, size_t len)
 {
+	(void)vg_qout_run(qo);
 	return vg_queue_push(qo->q, p, len);
 }
 
-int
+void
 vg_qout_start(struct vg_qout *qo, void *(*fn)(void *), void *arg)
+{
+	qo->fn = fn;
+	qo->arg = arg;
+}
+
+int
+vg_qout_run(struct vg_qout *qo)
 {
 	int e;
 
-	if ((e = pthread_create(&qo->thr, NULL, fn, arg)) != 0) {
+	if (qo->started)
+		return 0;
+	if (qo->fn == NULL)
+		return -1;
+	if ((e = pthread_create(&qo->thr, NULL, qo->fn, qo->arg)) != 0) {
 		errno = e;
+		vg_log_warn("output \"%s\": worker thread", qo->o->spec);
+		qo->fn = NULL;	/* once: events stay queued or spooled */
 		return -1;
 	}
 	qo->started = 1;
@@ -210,6 +224,7 @@ vg_qout_sync(struct vg_qout *qo)
 {
 	struct vg_queue_stats st;
 
+	(void)vg_qout_run(qo);
 	vg_queue_stats(qo->q, &st);
 	qo->o->stats.sent = st.sent;
 	qo->o->stats.failed = st.failed + qo->fmt_failed;

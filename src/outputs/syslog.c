@@ -511,18 +511,12 @@ sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 	copy_name(s->host_name, sizeof(s->host_name), hn);
 	s->f.ident = s->ident;
 	s->f.hostname = s->host_name;
-	s->f.pid = (int)getpid();
 	s->f.rfc3164 = kind == SL_LOCAL;
 	s->f.octet = kind == SL_TCP;
 	if (vg_qout_open(&s->qo, o) == -1)
 		goto fail;
 	o->priv = s;
-	if (vg_qout_start(&s->qo, worker, s) == -1) {
-		vg_log_warn("output \"%s\": thread", o->spec);
-		vg_qout_close(&s->qo);
-		o->priv = NULL;
-		goto fail;
-	}
+	vg_qout_start(&s->qo, worker, s);
 	return 0;
 bad:
 	errno = EINVAL;
@@ -558,6 +552,8 @@ syslog_write(struct vg_output *o, const struct vg_event *ev,
 	struct slout *s = o->priv;
 	int r;
 
+	if (s->f.pid == 0)	/* at the first event: after daemon(3) */
+		s->f.pid = (int)getpid();
 	if (vg_qout_format(&s->qo, ev, doc) == -1)
 		return -1;
 	vg_buf_reset(&s->msg);

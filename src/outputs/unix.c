@@ -320,10 +320,7 @@ unix_open(struct vg_output *o, const char *arg)
 		goto fail_q;
 	}
 	o->priv = u;
-	if (vg_qout_start(&u->qo, worker, u) == -1) {
-		vg_log_warn("output \"%s\": thread", o->spec);
-		goto fail_q;
-	}
+	vg_qout_start(&u->qo, worker, u);
 	return 0;
 bad:
 	errno = EINVAL;
