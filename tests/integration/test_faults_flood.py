@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""test_faults_flood.py BUILD_DIR: replay floods at full speed (issue 8,
+Faults). No kernel state is touched.
+
+- 400k complete events pushed through a fifo: every event out, no gap,
+  at least 200k events per CPU second, peak RSS (VmHWM) small.
+- Events that never complete (no EOE, one timestamp): memory is bounded
+  by max_pending_events, not by the input: VmHWM for 200k events equals
+  VmHWM for 50k within a small margin, early emits are flagged evicted.
+- One event of 100k records with max_event_bytes at its minimum: memory
+  bounded by it, the event still written (raw), vigild survives.
+- A queued output nobody reads (unix, hold=1, small queue) under the
+  flood: the reader is not stalled (drop_oldest), the loss is counted in
+  dropped, memory bounded by the queue settings.
+Numbers are printed (docs/faults.md keeps a copy). Exit 77 if no vigild.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GEN = os.path.join(HERE, "flood_gen.py")
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, ok, detail=""):
+    results["passed" if ok else "failed"] += 1
+    print(("ok   " if ok else "FAIL ") + name + (f"  [{detail}]"
+                                                 if detail else ""))
+
+
+def gen(path, mode, n, pad=0):
+    subprocess.run([sys.executable, GEN, "--mode", mode, "--events",
+                    str(n), "--pad", str(pad), "-o", path], check=True)
+
+
+def counters(err):
+    """Pipeline and output counters from the -v report."""
+    c = {}
+    for line in err.splitlines():
+        m = re.match(r"(?:\S+: )?records=(\d+) events=(\d+)", line)
+        if m:
+            for k, v in re.findall(r"(\w+)=(\d+)", line):
+                c[k] = int(v)
+        m = re.match(r"(?:\S+: )?output (\S+) (sent=.*)", line)
+        if m:
+            c["out:" + m.group(1)] = {k: int(v) for k, v in
+                                      re.findall(r"(\w+)=(\d+)",
+                                                 m.group(2))}
+    return c
+
+
+def vmhwm(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_flood(vigild, d, src, outputs, conf=None, via_fifo=True):
+    """vigild --replay SRC GATE: SRC is a fifo fed at full speed by a
+    writer thread (or the file itself), GATE a second fifo opened only
+    once SRC is consumed, so VmHWM is read while vigild still lives (its
+    ru_maxrss would include the forking Python's RSS).
+    Returns (rc, stderr, wall s, cpu s, VmHWM kB)."""
+    args = [vigild, "-v"]
+    if conf is not None:
+        cp = os.path.join(d, "flood.conf")
+        with open(cp, "w") as f:
+            f.write(conf)
+        args += ["-c", cp]
+    for o in outputs:
+        args += ["-o", o]
+    fifo, gate = os.path.join(d, "fifo"), os.path.join(d, "gate")
+    for x in (fifo, gate):
+        if os.path.exists(x):
+            os.unlink(x)
+        os.mkfifo(x)
+    args += ["--replay", fifo if via_fifo else src, gate]
+    errf = open(os.path.join(d, "stderr"), "w+")
+    t0 = time.time()
+    p = subprocess.Popen(args, stderr=errf, stdout=subprocess.DEVNULL)
+    hwm = [0]
+
+    def feed():
+        if via_fifo:
+            with open(fifo, "wb") as w, open(src, "rb") as r:
+                while True:
+                    b = r.read(1 << 20)
+                    if not b:
+                        break
+                    w.write(b)
+        # vigild has read SRC to its end once it waits on GATE
+        while p.poll() is None:
+            try:
+                fd = os.open(gate, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:     # ENXIO: no reader yet
+                time.sleep(0.005)
+                continue
+            hwm[0] = vmhwm(p.pid)
+            os.close(fd)
+            break
+    t = threading.Thread(target=feed)
+    t.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.time() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    t.join()
+    errf.seek(0)
+    err = errf.read()
+    errf.close()
+    return p.returncode, err, wall, ru.ru_utime + ru.ru_stime, hwm[0]
+
+
+def test_eoe_flood(vigild, d):
+    n = 400000
+    src = os.path.join(d, "eoe.log")
+    gen(src, "eoe", n)
+    rc, err, wall, cpu, hwm = run_flood(vigild, d, src, ["json:/dev/null"])
+    os.unlink(src)
+    c = counters(err)
+    o = c.get("out:json:/dev/null", {})
+    print(f"  eoe flood: {n} events, {wall:.2f} s wall, {cpu:.2f} s CPU, "
+          f"{n / wall:,.0f} ev/s wall, {n / max(cpu, 1e-3):,.0f} ev/s CPU, "
+          f"VmHWM {hwm} kB")
+    check("eoe flood: exit 0", rc == 0, err[-300:])
+    check("eoe flood: every event out", c.get("events") == n and
+          o.get("sent") == n, f"events={c.get('events')} out={o}")
+    check("eoe flood: no gap, no parse error", c.get("gaps") == 0 and
+          c.get("parse_errors") == 0, repr(c))
+    check("eoe flood: >= 200k events per CPU second",
+          n / max(cpu, 1e-3) >= 200000, f"{n / max(cpu, 1e-3):,.0f}")
+    check("eoe flood: VmHWM < 32 MB", 0 < hwm < 32 * 1024, f"{hwm} kB")
+
+
+def test_pending_bound(vigild, d):
+    """noeoe: nothing completes, so what is held is max_pending_events."""
+    hw = {}
+    for n, maxp in ((50000, 1000), (200000, 1000), (200000, 20000)):
+        src = os.path.join(d, f"noeoe{n}.log")
+        if not os.path.exists(src):
+            gen(src, "noeoe", n)
+        rc, err, wall, cpu, hwm = run_flood(
+            vigild, d, src, ["raw:/dev/null"],
+            conf=f"max_pending_events = {maxp}\n")
+        c = counters(err)
+        hw[(n, maxp)] = hwm
+        print(f"  noeoe flood: {n} events, max_pending_events={maxp}: "
+              f"{wall:.2f} s wall, VmHWM {hwm} kB")
+        check(f"noeoe {n}/{maxp}: exit 0, every event out", rc == 0 and
+              c.get("events") == n, f"rc={rc} events={c.get('events')}")
+    for n in (50000, 200000):
+        os.unlink(os.path.join(d, f"noeoe{n}.log"))
+    a, b, big = hw[(50000, 1000)], hw[(200000, 1000)], hw[(200000, 20000)]
+    check("noeoe: VmHWM does not grow with the input (4x events, "
+          "+<2 MB)", b - a < 2048, f"{a} -> {b} kB")
+    check("noeoe: VmHWM follows max_pending_events (20000 > 1000)",
+          big > b + 2048, f"{b} vs {big} kB")
+    # early emits are flagged as such
+    src = os.path.join(d, "noeoe-small.log")
+    gen(src, "noeoe", 3000)
+    out = os.path.join(d, "evicted.json")
+    rc, err, *_ = run_flood(vigild, d, src, [f"json:{out}"],
+                            conf="max_pending_events = 100\n")
+    by = {}
+    with open(out) as f:
+        for line in f:
+            e = json.loads(line)
+            k = e.get("vigil", {}).get("closed_by")
+            by[k] = by.get(k, 0) + 1
+    evicted = by.get("evicted", 0)
+    check("noeoe: events emitted early are flagged evicted",
+          rc == 0 and evicted == 2900, f"{by}")
+    os.unlink(out)
+    os.unlink(src)
+
+
+def test_big_event(vigild, d):
+    src = os.path.join(d, "big.log")
+    gen(src, "big", 100000, pad=100)
+    out = os.path.join(d, "big.raw")
+    rc, err, wall, cpu, hwm = run_flood(
+        vigild, d, src, [f"raw:{out}"], conf="max_event_bytes = 65536\n",
+        via_fifo=False)
+    size = os.path.getsize(src)
+    os.unlink(src)
+    c = counters(err)
+    with open(out, "rb") as f:
+        lines = f.read().splitlines()
+    os.unlink(out)
+    print(f"  big event: {size} bytes of records in one event, "
+          f"max_event_bytes=65536: {len(lines)} lines written, "
+          f"VmHWM {hwm} kB")
+    check("big event: exit 0, one event", rc == 0 and c.get("events") == 1,
+          f"rc={rc} {c}")
+    check("big event: kept records written, the rest not",
+          10 < len(lines) < 1000 and lines[0].startswith(b"type=SYSCALL ")
+          and lines[-1].startswith(b"type=EOE "), f"{len(lines)} lines")
+    check("big event: dropped records counted (not silent)",
+          c.get("records") == 100002 and c.get("parse_errors", 0) > 99000,
+          repr(c))
+    check("big event: VmHWM < 32 MB for a 26 MB event", hwm < 32 * 1024,
+          f"{hwm} kB")
+
+
+def test_queue_no_reader(vigild, d):
+    """A unix output with hold=1 and no client keeps events in its queue:
+    the queue bound and drop_oldest apply; the replay is not slowed."""
+    n = 200000
+    src = os.path.join(d, "q.log")
+    gen(src, "eoe", n)
+    sock = os.path.join(d, "q.sock")
+    spec = (f"unix:{sock}?hold=1&queue=1000&queue_bytes=1m"
+            f"&overflow=drop_oldest&drain_ms=100")
+    rc, err, wall, cpu, hwm = run_flood(vigild, d, src,
+                                        [spec, "json:/dev/null"])
+    os.unlink(src)
+    c = counters(err)
+    o = c.get("out:" + spec, {})
+    j = c.get("out:json:/dev/null", {})
+    print(f"  queued output, no reader, queue=1000: {wall:.2f} s wall, "
+          f"{o}, VmHWM {hwm} kB")
+    check("no reader: exit 0, other output got everything",
+          rc == 0 and j.get("sent") == n, f"rc={rc} {j}")
+    # queue-full drops while running, the queue's content at close
+    check("no reader: every event dropped and counted",
+          o.get("dropped", 0) + o.get("queued", 0) == n and
+          o.get("sent") == 0 and
+          re.search(r"final sent=0 failed=0 dropped=%d " % n, err)
+          is not None, repr(o))
+    check("no reader: loss logged", "dropped" in err and
+          re.search(r"unix.*(drop|lost)", err) is not None, err[-400:])
+    check("no reader: VmHWM < 48 MB", hwm < 48 * 1024, f"{hwm} kB")
+
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: test_faults_flood.py BUILD_DIR")
+        return 2
+    vigild = os.path.join(sys.argv[1], "vigild")
+    if not os.access(vigild, os.X_OK):
+        print(f"SKIP: {vigild} not built")
+        return 77
+    with tempfile.TemporaryDirectory(prefix="vg-flood-") as d:
+        test_eoe_flood(vigild, d)
+        test_pending_bound(vigild, d)
+        test_big_event(vigild, d)
+        test_queue_no_reader(vigild, d)
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
