@@ -204,7 +204,11 @@ vg_output_write(struct vg_output *o, const struct vg_event *ev,
 	if (o->ops->self_counts)
 		return o->ops->write(o, ev, doc);
 	if (o->ops->write(o, ev, doc) == -1) {
-		o->stats.failed++;
+		/* the first, then every 1000th: never silent */
+		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+			vg_log_warn("output %s: write failed (%llu failures "
+			    "so far)", o->spec,
+			    (unsigned long long)o->stats.failed);
 		return -1;
 	}
 	o->stats.sent++;

@@ -186,9 +186,15 @@ vg_pipeline_flush_outputs(struct vg_pipeline *pl)
 {
 	struct vg_output *o;
 
-	for (o = pl->outputs; o != NULL; o = o->next)
-		if (o->ops->flush != NULL && o->ops->flush(o) == -1)
-			o->stats.failed++;
+	for (o = pl->outputs; o != NULL; o = o->next) {
+		if (o->ops->flush == NULL || o->ops->flush(o) != -1)
+			continue;
+		/* e.g. disk full: never silent; the first, then every
+		 * 1000th (a file output keeps the bytes for the next try) */
+		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+			vg_log_warn("output %s: write failed (%" PRIu64
+			    " failures so far)", o->spec, o->stats.failed);
+	}
 }
 
 void
