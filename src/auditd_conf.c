@@ -596,6 +596,7 @@ vg_auditd_conf_load(struct vg_auditd_conf *c, const char *path,
 	ssize_t n;
 	unsigned lineno = 0;
 	int errors = 0, rc;
+	char msg[sizeof(err->msg)];
 
 	snprintf(err->file, sizeof(err->file), "%s", path);
 	err->line = 0;
@@ -639,17 +640,16 @@ vg_auditd_conf_load(struct vg_auditd_conf *c, const char *path,
 			    "%s: missing value", key);
 			goto bad;
 		}
-		rc = vg_auditd_conf_set(c, key, val, err->msg,
-		    sizeof(err->msg));
+		/* a warning must not overwrite the last error in err */
+		rc = vg_auditd_conf_set(c, key, val, msg, sizeof(msg));
 		if (rc == 0)
 			continue;
 		if (rc == 1) {
-			vg_log_warnx("%s:%u: warning: %s", path, lineno,
-			    err->msg);
+			vg_log_warnx("%s:%u: warning: %s", path, lineno, msg);
 			c->warnings++;
-			err->msg[0] = '\0';
 			continue;
 		}
+		snprintf(err->msg, sizeof(err->msg), "%s", msg);
 bad:
 		err->line = lineno;
 		vg_log_warnx("%s:%u: %s", path, lineno, err->msg);
