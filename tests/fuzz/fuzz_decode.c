@@ -1,0 +1,67 @@
+/*
+ * fuzz_decode.c: libFuzzer harness for decode + JSON (src/decode*.c,
+ * src/json.c): a record stream is grouped, every event decoded to a
+ * document and written as JSON; the line must parse (json-c), hold no raw
+ * control byte and end in exactly one newline. Also writes the whole input
+ * as one JSON string and checks that the surrogateescape reading of it
+ * gives the input bytes back (the lossless promise of json.h).
+ */
+#include "fuzz_common.h"
+
+#include "vigil/decode.h"
+#include "vigil/json.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct vg_buf	 out;
+
+static void
+on_event(struct vg_event *ev, void *arg)
+{
+	struct vg_node *doc;
+	unsigned long perr = 0;
+
+	(void)arg;
+	doc = vg_decode_event(ev, &perr);
+	if (doc == NULL)
+		return;		/* arena limit: allowed, counted upstream */
+	vg_buf_reset(&out);
+	vg_json_write(doc, &out);
+	fz_check_json_line(&out);
+}
+
+static void
+string_roundtrip(const uint8_t *data, size_t size)
+{
+	char *back;
+	long n;
+
+	vg_buf_reset(&out);
+	vg_json_string((const char *)data, size, &out);
+	FZ_ASSERT(!out.oom && out.len >= 2);
+	FZ_ASSERT(out.data[0] == '"' && out.data[out.len - 1] == '"');
+	back = malloc(out.len);
+	FZ_ASSERT(back != NULL);
+	n = fz_json_unescape(out.data + 1, out.len - 2, back);
+	FZ_ASSERT(n == (long)size);
+	FZ_ASSERT(size == 0 || memcmp(back, data, size) == 0);
+	free(back);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz_feed f;
+
+	fz_quiet();
+	if (out.data == NULL)
+		vg_buf_init(&out);
+	memset(&f, 0, sizeof(f));
+	f.g = vg_group_new(NULL, on_event, NULL);
+	FZ_ASSERT(f.g != NULL);
+	fz_lines(data, size, fz_feed_line, &f);
+	vg_group_flush(f.g);
+	vg_group_free(f.g);
+	string_roundtrip(data, size);
+	return 0;
+}

@@ -1,0 +1,133 @@
+/*
+ * fuzz_lua.c: libFuzzer harness for the Lua event conversion
+ * (src/filter_lua_conv.c): a record stream is grouped and decoded, and a
+ * trivial filter walks the whole event table (every member, every string),
+ * adds one member and returns the event. Oracle: the JSON written from the
+ * returned document is the original JSON with that member appended (or,
+ * if the call failed and was counted, the original unchanged).
+ */
+#include <stdlib.h>
+
+#include "fuzz_common.h"
+
+#include "vigil/decode.h"
+#include "vigil/filter_lua.h"
+#include "vigil/json.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char filter_src[] =
+    "local function walk(t, d)\n"
+    "  if d > 70 then return end\n"
+    "  for k, v in pairs(t) do\n"
+    "    if type(v) == 'table' then walk(v, d + 1)\n"
+    "    elseif type(v) == 'string' then local _ = #v .. k end\n"
+    "  end\n"
+    "end\n"
+    "function filter(event)\n"
+    "  walk(event, 0)\n"
+    "  event.zz_fuzz = 'x'\n"
+    "  return event\n"
+    "end\n";
+
+static struct vg_filter	*flt;
+static struct vg_buf	 before, after;
+
+static void
+setup(void)
+{
+	char path[] = "/tmp/fuzz_lua.XXXXXX";
+	struct vg_err err;
+	int fd;
+
+	fz_quiet();
+	vg_buf_init(&before);
+	vg_buf_init(&after);
+	fd = mkstemp(path);
+	FZ_ASSERT(fd != -1);
+	FZ_ASSERT(write(fd, filter_src, sizeof(filter_src) - 1) ==
+	    (ssize_t)(sizeof(filter_src) - 1));
+	close(fd);
+	flt = vg_filter_lua_open(path, NULL, &err);
+	if (flt == NULL)
+		fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.msg);
+	FZ_ASSERT(flt != NULL);
+	unlink(path);
+}
+
+/* Does any object in the tree repeat a member name? A Lua table keeps one
+ * value per key, so such documents cannot come back unchanged. */
+static int
+has_dup_keys(const struct vg_node *n)
+{
+	const struct vg_node *a, *b;
+
+	if (n->type != VG_N_OBJ && n->type != VG_N_ARR)
+		return 0;
+	for (a = n->v.c.head; a != NULL; a = a->next) {
+		if (has_dup_keys(a))
+			return 1;
+		if (n->type != VG_N_OBJ)
+			continue;
+		for (b = a->next; b != NULL; b = b->next)
+			if (a->key.len == b->key.len && (a->key.len == 0 ||
+			    memcmp(a->key.p, b->key.p, a->key.len) == 0))
+				return 1;
+	}
+	return 0;
+}
+
+static void
+on_event(struct vg_event *ev, void *arg)
+{
+	struct vg_node *doc;
+	unsigned long perr = 0;
+	uint64_t errs = flt->errors;
+	int dup;
+	static const char add[] = ",\"zz_fuzz\":\"x\"}\n";
+
+	(void)arg;
+	if ((doc = vg_decode_event(ev, &perr)) == NULL)
+		return;
+	vg_buf_reset(&before);
+	vg_json_write(doc, &before);
+	fz_check_json_line(&before);
+	dup = has_dup_keys(doc);
+	if (flt->ops->run(flt, ev, &doc) == VG_DROP)
+		FZ_ASSERT(0);
+	FZ_ASSERT(doc != NULL);
+	vg_buf_reset(&after);
+	vg_json_write(doc, &after);
+	fz_check_json_line(&after);
+	if (flt->errors != errs) {
+		FZ_ASSERT(after.len == before.len &&
+		    memcmp(after.data, before.data, before.len) == 0);
+		return;
+	}
+	if (dup)
+		return;		/* documented loss: see has_dup_keys() */
+	FZ_ASSERT(before.len > 3);
+	if (after.len != before.len - 2 + sizeof(add) - 1 ||
+	    memcmp(after.data, before.data, before.len - 2) != 0 ||
+	    memcmp(after.data + before.len - 2, add, sizeof(add) - 1) != 0) {
+		fprintf(stderr, "before: %.*safter:  %.*s", (int)before.len,
+		    before.data, (int)after.len, after.data);
+		FZ_ASSERT(0);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz_feed f;
+
+	if (flt == NULL)
+		setup();
+	memset(&f, 0, sizeof(f));
+	f.g = vg_group_new(NULL, on_event, NULL);
+	FZ_ASSERT(f.g != NULL);
+	fz_lines(data, size, fz_feed_line, &f);
+	vg_group_flush(f.g);
+	vg_group_free(f.g);
+	return 0;
+}

@@ -1,0 +1,77 @@
+#!/bin/bash
+# seeds.sh OUTDIR: builds the libFuzzer seed corpora, one directory per
+# harness under OUTDIR (a build dir, never the repo), from the shared test
+# corpus (logs, rules, conf) and tests/data/parse. Files are named by their
+# SHA-1 so re-running is idempotent. The corpus itself is only read.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${VG_CORPUS:-$top/../shared/corpus}
+out=${1:?usage: seeds.sh OUTDIR}
+[ -d "$corpus/logs" ] || { echo "seeds.sh: no corpus at $corpus" >&2; exit 1; }
+mkdir -p "$out"
+
+python3 - "$corpus" "$top" "$out" <<'PY'
+import hashlib, os, sys
+
+corpus, top, out = sys.argv[1:4]
+
+def files(d, exts=None):
+    for root, _, names in os.walk(d):
+        for n in sorted(names):
+            if exts is None or n.endswith(exts) or '.' not in n:
+                yield os.path.join(root, n)
+
+def put(target, data, cap):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    if len(os.listdir(d)) >= cap:
+        return
+    data = data[:16384]
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+def chunks(path, n):
+    with open(path, 'rb') as f:
+        lines = f.read().split(b'\n')
+    for i in range(0, len(lines), n):
+        c = b'\n'.join(lines[i:i + n]).strip(b'\n')
+        if c:
+            yield c + b'\n'
+
+logs = sorted(files(os.path.join(corpus, 'logs')))
+logs += sorted(files(os.path.join(top, 'tests/data/parse')))
+# Spread the cap over all files: a few chunks from each log first.
+for target, n, cap in (('fuzz_record', 4, 3000), ('fuzz_group', 30, 800),
+                       ('fuzz_decode', 30, 800), ('fuzz_lua', 30, 400)):
+    per = max(1, cap // len(logs))
+    for p in logs:
+        for i, c in enumerate(chunks(p, n)):
+            if i >= per:
+                break
+            if target == 'fuzz_group':
+                c = bytes([i & 0xff]) + c  # first byte: grouper limits
+            put(target, c, cap)
+
+for p in files(os.path.join(corpus, 'rules')):
+    for c in chunks(p, 20):
+        put('fuzz_rules', c, 2000)
+
+confs = [p for p in files(os.path.join(corpus, 'conf'))]
+for p in confs:
+    with open(p, 'rb') as f:
+        data = f.read()
+    if os.path.basename(p) == 'auditd.conf':
+        put('fuzz_auditd_conf', data, 100)
+    put('fuzz_config', data, 100)
+with open(os.path.join(top, 'conf/vigild.conf'), 'rb') as f:
+    put('fuzz_config', f.read(), 100)
+for p in confs:
+    if os.path.basename(p) == 'auditd.conf':
+        with open(p, 'rb') as f:
+            for c in f.read().split(b'\n'):
+                if c and not c.startswith(b'#'):
+                    put('fuzz_auditd_conf', c + b'\n', 200)
+for t in sorted(os.listdir(out)):
+    print('%-18s %5d seeds' % (t, len(os.listdir(os.path.join(out, t)))))
+PY
