@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "vigil/log.h"
+#include "vigil/filter_lua.h"
 #include "vigil/output.h"
+#include "vigil/prefilter.h"
 
 extern const struct vg_output_ops vg_output_json;
 extern const struct vg_output_ops vg_output_raw;
@@ -146,6 +148,65 @@ unknown_name(const char *spec, size_t len)
 	    names);
 }
 
+static void
+free_filters(struct vg_output *o)
+{
+	struct vg_filter *f, *next;
+
+	for (f = o->filters; f != NULL; f = next) {
+		next = f->next;
+		f->ops->close(f);
+	}
+	o->filters = NULL;
+}
+
+/*
+ * Per-output filters from the generic options "drop=RULE" (C prefilter,
+ * rules separated by ';') and "lua=FILE": they run after the pipeline's
+ * filters and only for this output.
+ */
+static int
+output_filters(struct vg_output *o)
+{
+	const char *drop = vg_output_opt(o, "drop");
+	const char *lua = vg_output_opt(o, "lua");
+	struct vg_filter *pf, *lf;
+	struct vg_err err;
+	char msg[256], *rules, *r, *save = NULL;
+
+	if (drop != NULL && *drop != '\0') {
+		if ((pf = vg_prefilter_new()) == NULL ||
+		    (rules = strdup(drop)) == NULL)
+			return -1;
+		o->filters = pf;
+		for (r = strtok_r(rules, ";", &save); r != NULL;
+		    r = strtok_r(NULL, ";", &save)) {
+			if (vg_prefilter_add(pf, r, msg, sizeof(msg)) == -1) {
+				vg_log_warnx("output \"%s\": drop \"%s\": %s",
+				    o->spec, r, msg);
+				free(rules);
+				errno = EINVAL;
+				return -1;
+			}
+		}
+		free(rules);
+	}
+	if (lua != NULL) {
+		memset(&err, 0, sizeof(err));
+		if ((lf = vg_filter_lua_open(lua, NULL, &err)) == NULL) {
+			vg_log_warnx("output \"%s\": %s:%u: %s", o->spec,
+			    err.file[0] ? err.file : lua, err.line, err.msg);
+			errno = EINVAL;
+			return -1;
+		}
+		if (o->filters != NULL)
+			o->filters->next = lf;
+		else
+			o->filters = lf;
+	}
+	return 0;
+}
+
 struct vg_output *
 vg_output_open(const char *spec)
 {
@@ -175,7 +236,7 @@ vg_output_open(const char *spec)
 		arg = strdup("");
 	if (arg == NULL || (q != NULL && parse_opts(o, q + 1) == -1))
 		goto fail;
-	if (ops->open(o, arg) == -1)
+	if (output_filters(o) == -1 || ops->open(o, arg) == -1)
 		goto fail;
 	for (i = 0; i < o->nopts; i++)
 		if (!o->opts[i].used) {
@@ -190,6 +251,7 @@ vg_output_open(const char *spec)
 fail:
 	saved = errno;
 	free(arg);
+	free_filters(o);
 	free_opts(o);
 	free(o->spec);
 	free(o);
@@ -221,6 +283,7 @@ vg_output_close(struct vg_output *o)
 	if (o == NULL)
 		return;
 	o->ops->close(o);
+	free_filters(o);
 	free_opts(o);
 	free(o->spec);
 	free(o);

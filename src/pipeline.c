@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vigil/decode.h"
+#include "vigil/filter_lua.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 
@@ -69,7 +70,7 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 		;
 	o->next = NULL;
 	*pp = o;
-	if (o->ops->needs_doc)
+	if (o->ops->needs_doc || o->filters != NULL)
 		pl->need_doc = 1;
 }
 
@@ -129,11 +130,20 @@ on_event(struct vg_event *ev, void *arg)
 		f->passed++;
 	}
 	for (o = pl->outputs; o != NULL; o = o->next) {
-		if (o->ops->needs_doc && doc == NULL) {
+		struct vg_node *odoc = doc;
+
+		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL) {
 			o->stats.dropped++;
 			continue;
 		}
-		vg_output_write(o, ev, doc);
+		/* this output's own filters see (and may replace) a doc
+		 * pointer of their own; the shared tree is not changed */
+		if (o->filters != NULL &&
+		    vg_filter_chain_run(o->filters, ev, &odoc) == VG_DROP) {
+			o->stats.filtered++;
+			continue;
+		}
+		vg_output_write(o, ev, odoc);
 	}
 }
 
@@ -230,8 +240,9 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64
-		    "\n", o->spec, o->stats.sent, o->stats.failed,
-		    o->stats.dropped, o->stats.queued, o->stats.spooled);
+		    " filtered=%" PRIu64 "\n", o->spec, o->stats.sent,
+		    o->stats.failed, o->stats.dropped, o->stats.queued,
+		    o->stats.spooled, o->stats.filtered);
 	for (f = pl->filters; f != NULL; f = f->next)
 		dprintf(fd, "filter %s passed=%" PRIu64 " dropped=%" PRIu64
 		    " errors=%" PRIu64 "\n", f->name ? f->name : f->ops->name,

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vigil/event.h"
+#include "vigil/filter.h"
 #include "vigil/node.h"
 
 struct vg_output;
@@ -21,6 +22,7 @@ struct vg_output_stats {
 	uint64_t	dropped;	/* events not written (queue full...) */
 	uint64_t	queued;		/* currently queued */
 	uint64_t	spooled;
+	uint64_t	filtered;	/* dropped by this output's filters */
 };
 
 struct vg_output_ops {
@@ -52,6 +54,8 @@ struct vg_output {
 	char				*spec;		/* "NAME:ARG" as given */
 	struct vg_output_stats		 stats;
 	struct vg_output		*next;
+	struct vg_filter		*filters;	/* this output only:
+							 * ?drop=RULE&lua=FILE */
 	struct vg_output_opt		*opts;		/* from "?K=V&..." */
 	size_t				 nopts;
 };
