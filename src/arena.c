@@ -48,7 +48,7 @@ chunk_get(struct vg_arena *a, size_t need)
 }
 
 void *
-vg_arena_alloc(struct vg_arena *a, size_t n)
+vg_arena_alloc_slow(struct vg_arena *a, size_t n)
 {
 	struct vg_arena_chunk *c = a->head;
 	size_t need = (n + 7) & ~(size_t)7;
@@ -58,6 +58,8 @@ vg_arena_alloc(struct vg_arena *a, size_t n)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (c != NULL)		/* the inline path moved cur, not c->off */
+		c->off = (size_t)(a->cur - (char *)c->data);
 	if (c == NULL || c->size - c->off < need) {
 		if ((c = chunk_get(a, need)) == NULL) {
 			errno = ENOMEM;
@@ -69,6 +71,8 @@ vg_arena_alloc(struct vg_arena *a, size_t n)
 	p = (char *)c->data + c->off;
 	c->off += need;
 	a->used += need;
+	a->cur = (char *)c->data + c->off;
+	a->lim = (char *)c->data + c->size;
 	return p;
 }
 
@@ -115,6 +119,7 @@ vg_arena_reset(struct vg_arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
+	a->cur = a->lim = NULL;
 }
 
 void

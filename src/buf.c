@@ -30,7 +30,7 @@ vg_buf_reset(struct vg_buf *b)
 }
 
 int
-vg_buf_reserve(struct vg_buf *b, size_t extra)
+vg_buf_grow(struct vg_buf *b, size_t extra)
 {
 	size_t cap;
 	char *p;
@@ -53,23 +53,6 @@ vg_buf_reserve(struct vg_buf *b, size_t extra)
 oom:
 	b->oom = 1;
 	return -1;
-}
-
-void
-vg_buf_add(struct vg_buf *b, const void *p, size_t n)
-{
-	if (n == 0 || vg_buf_reserve(b, n) == -1)
-		return;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-void
-vg_buf_addc(struct vg_buf *b, char c)
-{
-	if (vg_buf_reserve(b, 1) == -1)
-		return;
-	b->data[b->len++] = c;
 }
 
 void

@@ -687,34 +687,68 @@ dec_sockaddr(struct dctx *c, const struct vg_erec *rec)
 
 /* ---- header ---- */
 
-/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (civil-from-days, no locale, no libc tz). */
+/* Two decimal digits of v (< 100) at p. */
+static void
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/*
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ" (civil-from-days, no locale, no libc tz).
+ * Events come in runs of the same second: the first 20 characters are
+ * cached per second (decode runs on the main thread only).
+ */
 static struct vg_str
 fmt_time(struct dctx *c, uint64_t sec, uint32_t msec)
 {
-	int64_t days = (int64_t)(sec / 86400), y, era, doe, yoe, doy, mp;
-	unsigned sod = (unsigned)(sec % 86400), m, d;
+	static uint64_t cached_sec = UINT64_MAX;
+	static char cached[20];
+	int64_t days, y, era, doe, yoe, doy, mp;
+	unsigned sod, m, d;
 	char *s;
 
 	if ((s = vg_arena_alloc(c->a, 32)) == NULL) {
 		c->oom = 1;
 		return VG_STR_NULL;
 	}
-	days += 719468;
-	era = days / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	y += m <= 2;
-	if (y > 9999)
-		y = 9999;	/* RFC 3339 has four year digits */
+	if (sec != cached_sec) {
+		days = (int64_t)(sec / 86400) + 719468;
+		sod = (unsigned)(sec % 86400);
+		era = days / 146097;
+		doe = days - era * 146097;
+		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		y = yoe + era * 400;
+		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		mp = (5 * doy + 2) / 153;
+		d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+		m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+		y += m <= 2;
+		if (y > 9999)
+			y = 9999;	/* RFC 3339 has four year digits */
+		put2(cached, (unsigned)(y / 100));
+		put2(cached + 2, (unsigned)(y % 100));
+		cached[4] = '-';
+		put2(cached + 5, m);
+		cached[7] = '-';
+		put2(cached + 8, d);
+		cached[10] = 'T';
+		put2(cached + 11, sod / 3600);
+		cached[13] = ':';
+		put2(cached + 14, sod / 60 % 60);
+		cached[16] = ':';
+		put2(cached + 17, sod % 60);
+		cached[19] = '.';
+		cached_sec = sec;
+	}
 	if (msec > 999)
 		msec = 999;
-	snprintf(s, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)y,
-	    m, d, sod / 3600, sod / 60 % 60, sod % 60, (unsigned)msec);
+	memcpy(s, cached, 20);
+	s[20] = (char)('0' + msec / 100);
+	put2(s + 21, msec % 100);
+	s[23] = 'Z';
+	s[24] = '\0';
 	return vg_str_make(s, 24);
 }
 

@@ -78,14 +78,15 @@ num(const char **pp, const char *end, size_t maxdig, uint64_t max,
 	uint64_t v = 0, d;
 	size_t n = 0;
 
+	/* no division per digit: this runs three times per record */
 	while (p < end && (CLS(*p) & C_DG)) {
 		d = (uint64_t)(*p - '0');
-		if (++n > maxdig || v > (max - d) / 10)
+		if (++n > maxdig || __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, d, &v))
 			return -1;
-		v = v * 10 + d;
 		p++;
 	}
-	if (n == 0)
+	if (n == 0 || v > max)
 		return -1;
 	*pp = p;
 	*out = v;

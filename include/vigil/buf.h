@@ -17,15 +17,42 @@ struct vg_buf {
 	int	 oom;
 };
 
+#include <string.h>
+
 void	vg_buf_init(struct vg_buf *);
 void	vg_buf_free(struct vg_buf *);
 void	vg_buf_reset(struct vg_buf *);	/* len = 0, keeps memory */
-int	vg_buf_reserve(struct vg_buf *, size_t extra);
-void	vg_buf_add(struct vg_buf *, const void *, size_t);
-void	vg_buf_addc(struct vg_buf *, char);
+int	vg_buf_grow(struct vg_buf *, size_t extra);	/* slow path */
 void	vg_buf_adds(struct vg_buf *, const char *);	/* NUL-terminated */
 void	vg_buf_add_u64(struct vg_buf *, uint64_t);
 void	vg_buf_add_i64(struct vg_buf *, int64_t);
+/* Makes room for extra more bytes (plus one spare); 0 or -1 (->oom).
+ * Inline: the JSON writer calls it per string and per punctuation. */
+static inline int
+vg_buf_reserve(struct vg_buf *b, size_t extra)
+{
+	if (__builtin_expect(!b->oom && b->cap - b->len > extra, 1))
+		return 0;
+	return vg_buf_grow(b, extra);
+}
+
+static inline void
+vg_buf_add(struct vg_buf *b, const void *p, size_t n)
+{
+	if (n == 0 || vg_buf_reserve(b, n) == -1)
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static inline void
+vg_buf_addc(struct vg_buf *b, char c)
+{
+	if (vg_buf_reserve(b, 1) == -1)
+		return;
+	b->data[b->len++] = c;
+}
+
 void	vg_buf_printf(struct vg_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

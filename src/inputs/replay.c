@@ -52,7 +52,7 @@ replay_line(struct replay *rp, const char *p, size_t len)
 static int
 replay_fd(struct replay *rp, int fd)
 {
-	char *buf;
+	char *buf, *nl;
 	size_t have = 0, start, i;
 	ssize_t n;
 	int skipping = 0;
@@ -71,13 +71,13 @@ replay_fd(struct replay *rp, int fd)
 			break;
 		have += (size_t)n;
 		start = 0;
-		for (i = have - (size_t)n; i < have; i++) {
-			if (buf[i] != '\n')
-				continue;
+		i = have - (size_t)n;
+		while ((nl = memchr(buf + i, '\n', have - i)) != NULL) {
+			i = (size_t)(nl - buf);
 			if (!skipping)
 				replay_line(rp, buf + start, i - start);
 			skipping = 0;
-			start = i + 1;
+			start = ++i;
 		}
 		if (start > 0) {
 			memmove(buf, buf + start, have - start);
