@@ -1,0 +1,890 @@
+/*
+ * plugin.c (output "plugins"): runs the active plugins of an auditd
+ * plugins.d directory as auditd 3.0.9 does: fork/exec with a unix stream
+ * socket as stdin, one record per message (EOE included), string or
+ * binary format. Each plugin has its own bounded queue (q_depth records,
+ * overflow_action) drained by one worker thread that polls every plugin's
+ * socket without blocking; a plugin that exits is restarted up to
+ * max_restarts times. Never blocks the pipeline on a slow plugin.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigil/auditd_conf.h"
+#include "vigil/log.h"
+#include "vigil/output.h"
+#include "vigil/plugins.h"
+#include "vigil/queue.h"
+
+#define POLL_MS		500	/* also how often exits are checked */
+#define DRAIN_MS	3000	/* at close: time plugins get to catch up */
+#define TERM_WAIT_MS	2000	/* then: time to exit after SIGTERM */
+#define HDR_LEN		sizeof(struct vg_plugin_hdr)
+#define BIN_LEN		(HDR_LEN + VG_PLUGIN_DATA_LEN)
+
+struct plug {
+	struct vg_plugin_conf	 c;
+	struct vg_queue		*q;
+	struct vg_qmsg		*cur;		/* being sent */
+	size_t			 off;		/* bytes of cur sent */
+	pid_t			 pid;		/* 0: not running */
+	int			 fd;		/* our end of its stdin */
+	unsigned		 restarts;
+	int			 gone;		/* gave up: nothing queued */
+	int			 suspended;	/* overflow_action=suspend */
+	int			 acted;		/* single/halt done once */
+	int			 hangup;	/* poll: its socket hung up */
+	struct plug		*next;
+};
+
+/* Options: auditd.conf keys that may be set on the spec. */
+static const char *const opt_keys[] = {
+	"q_depth", "overflow_action", "max_restarts", "log_format",
+	"name_format", "name",
+};
+#define NOPT	(sizeof(opt_keys) / sizeof(opt_keys[0]))
+
+struct pset {
+	struct vg_output	*o;
+	char			*dir;		/* NULL: adc.plugin_dir */
+	char			*conf_path;	/* auditd.conf or NULL */
+	char			*opt[NOPT];	/* overrides, or NULL */
+	struct vg_auditd_conf	 adc;
+	char			 node[256];
+	struct vg_plugin_fmt	 fmt;
+	struct vg_buf		 line, bin;	/* one record, each format */
+	pthread_mutex_t		 mu;		/* list, adc, fmt, flags */
+	pthread_t		 thr;
+	int			 started;
+	int			 efd;		/* wakes the worker */
+	int			 req_hup, req_resume, req_stop;
+	struct plug		*list;
+	struct pset		*next;		/* all running sets */
+};
+
+static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pset *all;
+
+static const char *
+plugin_dir(const struct pset *s)
+{
+	if (s->dir != NULL && s->dir[0] != '\0')
+		return s->dir;
+	if (s->adc.plugin_dir != NULL)
+		return s->adc.plugin_dir;
+	return VG_PLUGIN_DIR_DEFAULT;
+}
+
+/* auditd.conf (if any) plus the spec's overrides into c. 0 or -1. */
+static int
+load_adc(struct pset *s, struct vg_auditd_conf *c)
+{
+	struct vg_err err;
+	char msg[256];
+	size_t i;
+	int rc;
+
+	vg_auditd_conf_defaults(c);
+	if (s->conf_path != NULL) {
+		rc = vg_auditd_conf_load(c, s->conf_path, &err);
+		if (rc != 0) {
+			if (rc == -1)
+				vg_log_warnx("plugins: %s: %s", err.file,
+				    err.msg);
+			vg_auditd_conf_free(c);
+			return -1;
+		}
+	}
+	for (i = 0; i < NOPT; i++) {
+		if (s->opt[i] == NULL)
+			continue;
+		if (vg_auditd_conf_set(c, opt_keys[i], s->opt[i], msg,
+		    sizeof(msg)) == -1) {
+			vg_log_warnx("output %s: %s", s->o->spec, msg);
+			vg_auditd_conf_free(c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The record format follows log_format and name_format (lock held). */
+static void
+set_fmt(struct pset *s)
+{
+	s->fmt.enriched = s->adc.log_format == VG_ADC_ENRICHED;
+	s->node[0] = '\0';
+	if (s->adc.name_format != VG_ADC_NODE_NONE)
+		(void)vg_auditd_conf_node_name(&s->adc, s->node,
+		    sizeof(s->node));
+	s->fmt.node = s->node;
+	if (s->fmt.enriched && s->fmt.enrich == NULL &&
+	    (s->fmt.enrich = vg_enrich_new(NULL)) == NULL)
+		vg_log_warn("plugins: enrichment off");
+}
+
+/* ---- processes ---- */
+
+static void
+child_exec(const struct plug *p, int sock)
+{
+	char *envp[1] = { NULL };
+	sigset_t none;
+
+	/* only async-signal-safe calls between fork and exec */
+	if (dup2(sock, STDIN_FILENO) == -1)
+		_exit(127);
+	(void)close_range(3, ~0U, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(p->c.path, p->c.argv, envp);
+	_exit(127);
+}
+
+static int
+start(struct plug *p)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		vg_log_warn("plugin %s: socketpair", p->c.name);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		vg_log_warn("plugin %s: fork", p->c.name);
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0)
+		child_exec(p, sv[1]);
+	close(sv[1]);
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
+		vg_log_warn("plugin %s: O_NONBLOCK", p->c.name);
+	/* peer gone: EPIPE from send(), never a signal (MSG_NOSIGNAL) */
+	p->fd = sv[0];
+	p->pid = pid;
+	p->off = 0;
+	vg_log_info("plugin %s: started %s (pid %d)", p->c.name, p->c.path,
+	    (int)pid);
+	return 0;
+}
+
+/* Closes our end (EOF for the plugin), signals it, reaps if it is gone. */
+static void
+stop_proc(struct plug *p, int sig)
+{
+	if (p->fd != -1) {
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->pid > 0) {
+		if (sig)
+			kill(p->pid, sig);
+		(void)waitpid(p->pid, NULL, WNOHANG);
+	}
+	p->pid = 0;
+	p->off = 0;
+}
+
+/* Returns what p holds to the queue / drops everything (gone). */
+static void
+drop_all(struct plug *p)
+{
+	struct vg_qmsg *m;
+
+	if (p->cur != NULL) {
+		vg_queue_done(p->q, p->cur, VG_Q_DROPPED);
+		p->cur = NULL;
+	}
+	while (vg_queue_take(p->q, &m, 0) == 1)
+		vg_queue_done(p->q, m, VG_Q_DROPPED);
+}
+
+/* The plugin exited or closed its stdin (lock held). */
+static void
+died(struct pset *s, struct plug *p, const char *how)
+{
+	stop_proc(p, SIGTERM);	/* in case it only closed its stdin */
+	p->restarts++;
+	if (p->restarts > s->adc.max_restarts) {
+		vg_log_warnx("plugin %s: %s; it has exceeded max_restarts "
+		    "(%u): not started again until SIGHUP", p->c.name, how,
+		    s->adc.max_restarts);
+		p->gone = 1;
+		drop_all(p);
+		return;
+	}
+	vg_log_warnx("plugin %s: %s; restarting (%u of max_restarts %u)",
+	    p->c.name, how, p->restarts, s->adc.max_restarts);
+	if (start(p) == -1) {
+		p->gone = 1;
+		drop_all(p);
+	}
+}
+
+static struct plug *
+new_plug(struct pset *s, struct vg_plugin_conf *c)
+{
+	struct vg_queue_opts qo;
+	struct plug *p;
+	char name[300];
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "plugin %s", c->name);
+	memset(&qo, 0, sizeof(qo));
+	qo.name = name;
+	qo.max_events = s->adc.q_depth ? s->adc.q_depth : 1;
+	/* records are small; the byte bound only guards memory */
+	qo.max_bytes = qo.max_events * 16384 + BIN_LEN;
+	qo.overflow = VG_OVF_DROP_NEWEST;
+	if ((p->q = vg_queue_new(&qo)) == NULL) {
+		vg_log_warn("plugin %s: queue", c->name);
+		free(p);
+		return NULL;
+	}
+	p->c = *c;		/* takes the strings */
+	if (p->c.path != NULL)
+		p->c.argv[0] = p->c.path;
+	memset(c, 0, sizeof(*c));
+	p->fd = -1;
+	return p;
+}
+
+static void
+free_plug(struct plug *p)
+{
+	struct vg_queue_stats st;
+
+	stop_proc(p, 0);
+	if (p->cur != NULL)
+		vg_queue_done(p->q, p->cur, VG_Q_RETRY);
+	p->cur = NULL;
+	vg_queue_free(p->q, &st);
+	vg_log_info("plugin %s: %" PRIu64 " records sent, %" PRIu64
+	    " dropped, %u restarts", p->c.name, st.sent, st.dropped,
+	    p->restarts);
+	vg_plugin_conf_free(&p->c);
+	free(p);
+}
+
+/* ---- sending (worker thread) ---- */
+
+/* Sends what it can of p's queue. 0, or -1 if the plugin is gone. */
+static int
+pump(struct plug *p)
+{
+	static const char zeros[VG_PLUGIN_DATA_LEN];
+	struct iovec iov[2];
+	struct msghdr mh;
+	size_t total;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		if (p->cur == NULL) {
+			if ((r = vg_queue_take(p->q, &p->cur, 0)) != 1) {
+				p->cur = NULL;
+				return 0;
+			}
+			p->off = 0;
+		}
+		total = p->c.format == VG_PLUGIN_BINARY ? BIN_LEN :
+		    p->cur->len;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = 0;
+		if (p->off < p->cur->len) {
+			iov[0].iov_base = p->cur->data + p->off;
+			iov[0].iov_len = p->cur->len - p->off;
+			mh.msg_iovlen = 1;
+		}
+		if (total > p->cur->len) {	/* binary: zero padding */
+			size_t from = p->off > p->cur->len ? p->off :
+			    p->cur->len;
+
+			iov[mh.msg_iovlen].iov_base = (void *)(zeros +
+			    (from - p->cur->len));
+			iov[mh.msg_iovlen].iov_len = total - from;
+			mh.msg_iovlen++;
+		}
+		n = sendmsg(p->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			return -1;
+		}
+		p->off += (size_t)n;
+		if (p->off >= total) {
+			vg_queue_done(p->q, p->cur, VG_Q_SENT);
+			p->cur = NULL;
+			p->off = 0;
+		}
+	}
+}
+
+static void	reload(struct pset *);
+
+static void *
+worker(void *arg)
+{
+	struct pset *s = arg;
+	struct pollfd *pfd = NULL, *np;
+	struct plug **who = NULL, **nw, *p;
+	size_t n = 0, cap = 0, i;
+	uint64_t v;
+	int status;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		if (s->req_stop) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		/* hangups of the last poll, before reload() frees any */
+		for (i = 1; i < n; i += 2)
+			if (pfd[i].revents & (POLLHUP | POLLERR))
+				who[i]->hangup = 1;
+		if (s->req_hup) {
+			s->req_hup = 0;
+			reload(s);
+		}
+		if (s->req_resume) {
+			s->req_resume = 0;
+			for (p = s->list; p != NULL; p = p->next)
+				p->suspended = 0;
+		}
+		/* every plugin: send, and notice exits (also of plugins that
+		 * left a child holding the socket open) */
+		for (p = s->list; p != NULL; p = p->next) {
+			if (p->pid == 0)
+				continue;
+			if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+				char how[64];
+
+				p->pid = 0;
+				if (WIFEXITED(status))
+					snprintf(how, sizeof(how), "exited "
+					    "with status %d",
+					    WEXITSTATUS(status));
+				else
+					snprintf(how, sizeof(how), "killed "
+					    "by signal %d", WTERMSIG(status));
+				/* what it did not read is resent */
+				died(s, p, how);
+				continue;
+			}
+			if (p->hangup) {
+				p->hangup = 0;
+				died(s, p, "closed its input");
+				continue;
+			}
+			if (pump(p) == -1)
+				died(s, p, errno == EPIPE || errno ==
+				    ECONNRESET ? "closed its input" :
+				    strerror(errno));
+		}
+		n = 1;
+		for (p = s->list; p != NULL; p = p->next)
+			n += p->fd != -1 ? 2 : 0;
+		if (n > cap) {
+			np = realloc(pfd, n * sizeof(*pfd));
+			nw = realloc(who, n * sizeof(*who));
+			if (np != NULL)
+				pfd = np;
+			if (nw != NULL)
+				who = nw;
+			if (np == NULL || nw == NULL) {
+				pthread_mutex_unlock(&s->mu);
+				n = 0;
+				vg_log_warn("plugins: worker");
+				sleep(1);
+				continue;
+			}
+			cap = n;
+		}
+		pfd[0] = (struct pollfd){ .fd = s->efd, .events = POLLIN };
+		who[0] = NULL;
+		n = 1;
+		for (p = s->list; p != NULL; p = p->next) {
+			if (p->fd == -1)
+				continue;
+			/* the socket: writable when something waits, hangup
+			 * always; the queue: readable when pushed to */
+			pfd[n] = (struct pollfd){ .fd = p->fd,
+			    .events = p->cur ? POLLOUT : 0 };
+			who[n++] = p;
+			pfd[n] = (struct pollfd){ .fd = vg_queue_fd(p->q),
+			    .events = p->cur ? 0 : POLLIN };
+			who[n++] = p;
+		}
+		pthread_mutex_unlock(&s->mu);
+
+		if (poll(pfd, n, POLL_MS) == -1 && errno != EINTR)
+			vg_log_warn("plugins: poll");
+		if (pfd[0].revents & POLLIN)
+			(void)!read(s->efd, &v, sizeof(v));
+	}
+	free(pfd);
+	free(who);
+	return NULL;
+}
+
+static void
+wake(struct pset *s)
+{
+	uint64_t one = 1;
+
+	(void)!write(s->efd, &one, sizeof(one));
+}
+
+/* ---- HUP: auditd's reconfigure (worker thread, lock held) ---- */
+
+static void
+reload(struct pset *s)
+{
+	struct vg_auditd_conf nc;
+	struct vg_plugin_conf *v;
+	struct plug **pp, *p;
+	size_t n, i;
+	int *used;
+
+	vg_log_info("plugins: reconfiguring");
+	if (load_adc(s, &nc) == 0) {
+		if (nc.q_depth != s->adc.q_depth)
+			vg_log_info("plugins: q_depth %u applies to plugins "
+			    "started from now on", nc.q_depth);
+		vg_auditd_conf_free(&s->adc);
+		s->adc = nc;
+		set_fmt(s);
+	} else
+		vg_log_warnx("plugins: auditd.conf not reloaded, old "
+		    "settings kept");
+	if (s->fmt.enrich != NULL)
+		vg_enrich_flush_cache(s->fmt.enrich);
+	if (vg_plugin_dir_load(plugin_dir(s), &v, &n) == -1) {
+		vg_log_warn("plugins: %s (plugins kept as they are)",
+		    plugin_dir(s));
+		return;
+	}
+	if ((used = calloc(n + 1, sizeof(*used))) == NULL) {
+		vg_plugin_dir_free(v, n);
+		return;
+	}
+	for (pp = &s->list; (p = *pp) != NULL;) {
+		for (i = 0; i < n; i++)
+			if (!used[i] && strcmp(v[i].name, p->c.name) == 0)
+				break;
+		if (i == n) {		/* removed or inactive now */
+			vg_log_info("plugin %s: no longer active, stopping",
+			    p->c.name);
+			*pp = p->next;
+			drop_all(p);
+			stop_proc(p, SIGTERM);
+			free_plug(p);
+			continue;
+		}
+		used[i] = 1;
+		pp = &p->next;
+		if (!p->gone && p->pid > 0 && vg_plugin_conf_same(&p->c,
+		    &v[i])) {
+			kill(p->pid, SIGHUP);
+			continue;
+		}
+		/* changed, or given up before: a fresh start */
+		vg_log_info("plugin %s: %s", p->c.name, p->gone ?
+		    "starting again" : "changed, restarting");
+		stop_proc(p, SIGTERM);
+		vg_plugin_conf_free(&p->c);
+		p->c = v[i];
+		p->c.argv[0] = p->c.path;
+		memset(&v[i], 0, sizeof(v[i]));
+		p->restarts = 0;
+		p->gone = 0;
+		p->acted = 0;
+		if (start(p) == -1) {
+			p->gone = 1;
+			drop_all(p);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (used[i])
+			continue;
+		if ((p = new_plug(s, &v[i])) == NULL)
+			continue;
+		*pp = p;
+		pp = &p->next;
+		if (start(p) == -1)
+			p->gone = 1;
+	}
+	for (p = s->list; p != NULL; p = p->next)
+		p->suspended = 0;
+	free(used);
+	vg_plugin_dir_free(v, n);
+}
+
+/* ---- output ops (pipeline thread) ---- */
+
+static void
+change_runlevel(const char *what, const char *level)
+{
+	vg_log_warnx("plugins: queue overflow: overflow_action %s", what);
+	/* never in tests: the machine is shared */
+	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
+		vg_log_warnx("plugins: test mode: /sbin/init %s not run",
+		    level);
+		return;
+	}
+	if (fork() == 0) {
+		char *argv[3] = { (char *)"/sbin/init", (char *)level, NULL };
+		char *envp[1] = { NULL };
+
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+}
+
+/* A record could not be queued for p (the queue logged the loss). */
+static void
+overflow(struct pset *s, struct plug *p)
+{
+	switch (s->adc.overflow_action) {
+	case VG_ADC_SUSPEND:
+		vg_log_warnx("plugin %s: queue full (q_depth %u): dispatch "
+		    "suspended until SIGUSR2 or SIGHUP", p->c.name,
+		    s->adc.q_depth);
+		p->suspended = 1;
+		break;
+	case VG_ADC_SINGLE:
+	case VG_ADC_HALT:
+		if (!p->acted) {
+			p->acted = 1;
+			change_runlevel(vg_adc_action_name(
+			    s->adc.overflow_action),
+			    s->adc.overflow_action == VG_ADC_HALT ? "0" :
+			    "1");
+		}
+		break;
+	default:	/* ignore, syslog: counted and logged by the queue */
+		break;
+	}
+}
+
+static void
+push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
+{
+	struct vg_plugin_hdr h;
+	struct plug *p;
+	int have_line = 0, have_bin = 0;
+
+	for (p = s->list; p != NULL; p = p->next) {
+		struct vg_buf *b;
+
+		if (p->gone || p->suspended)
+			continue;
+		if (p->c.format == VG_PLUGIN_BINARY) {
+			if (!have_bin) {
+				memset(&h, 0, sizeof(h));
+				vg_buf_reset(&s->bin);
+				vg_buf_add(&s->bin, &h, HDR_LEN);
+				h.ver = (uint32_t)vg_plugin_format_data(&s->bin,
+				    &s->fmt, ev, r);
+				h.hlen = HDR_LEN;
+				h.type = r ? r->type : 1320;
+				/* auditd's buffer holds no more */
+				if (s->bin.len > BIN_LEN)
+					s->bin.len = BIN_LEN;
+				h.size = (uint32_t)(s->bin.len - HDR_LEN);
+				if (!s->bin.oom)
+					memcpy(s->bin.data, &h, HDR_LEN);
+				have_bin = 1;
+			}
+			b = &s->bin;
+		} else {
+			if (!have_line) {
+				vg_buf_reset(&s->line);
+				(void)vg_plugin_format_line(&s->line, &s->fmt,
+				    ev, r);
+				have_line = 1;
+			}
+			b = &s->line;
+		}
+		if (b->oom)
+			continue;
+		if (vg_queue_push(p->q, b->data, b->len) == -1 &&
+		    errno == ENOBUFS)
+			overflow(s, p);
+	}
+}
+
+static int
+plugins_write(struct vg_output *o, const struct vg_event *ev,
+    const struct vg_node *doc)
+{
+	struct pset *s = o->priv;
+	size_t i;
+
+	(void)doc;
+	pthread_mutex_lock(&s->mu);
+	if (s->list != NULL) {
+		for (i = 0; i < ev->nrecs; i++)
+			push_rec(s, ev, &ev->recs[i]);
+		if (ev->flags & VG_EV_EOE)
+			push_rec(s, ev, NULL);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+static void
+free_pset(struct pset *s)
+{
+	size_t i;
+
+	if (s->efd != -1)
+		close(s->efd);
+	for (i = 0; i < NOPT; i++)
+		free(s->opt[i]);
+	free(s->dir);
+	free(s->conf_path);
+	vg_auditd_conf_free(&s->adc);
+	vg_enrich_free(s->fmt.enrich);
+	vg_buf_free(&s->line);
+	vg_buf_free(&s->bin);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+static int
+plugins_open(struct vg_output *o, const char *arg)
+{
+	struct vg_plugin_conf *v = NULL;
+	struct pset *s;
+	struct plug **pp, *p;
+	const char *val;
+	size_t n = 0, i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->o = o;
+	s->efd = -1;
+	pthread_mutex_init(&s->mu, NULL);
+	vg_buf_init(&s->line);
+	vg_buf_init(&s->bin);
+	vg_auditd_conf_defaults(&s->adc);
+	if (arg[0] != '\0' && (s->dir = strdup(arg)) == NULL)
+		goto fail;
+	if ((val = vg_output_opt(o, "conf")) != NULL &&
+	    (s->conf_path = strdup(val)) == NULL)
+		goto fail;
+	for (i = 0; i < NOPT; i++)
+		if ((val = vg_output_opt(o, opt_keys[i])) != NULL &&
+		    (s->opt[i] = strdup(val)) == NULL)
+			goto fail;
+	vg_auditd_conf_free(&s->adc);
+	if (load_adc(s, &s->adc) == -1) {
+		vg_auditd_conf_defaults(&s->adc);
+		errno = EINVAL;
+		goto fail;
+	}
+	set_fmt(s);
+	if ((s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
+		goto fail;
+	if (vg_plugin_dir_load(plugin_dir(s), &v, &n) == -1)
+		vg_log_warn("plugins: %s: no plugins", plugin_dir(s));
+	pp = &s->list;
+	for (i = 0; i < n; i++) {
+		if ((p = new_plug(s, &v[i])) == NULL)
+			continue;
+		*pp = p;
+		pp = &p->next;
+		if (start(p) == -1)
+			p->gone = 1;
+	}
+	vg_plugin_dir_free(v, n);
+	vg_log_info("plugins: %s: %zu active plugins, q_depth %u, "
+	    "overflow_action %s, max_restarts %u", plugin_dir(s), n,
+	    s->adc.q_depth, vg_adc_action_name(s->adc.overflow_action),
+	    s->adc.max_restarts);
+	if ((errno = pthread_create(&s->thr, NULL, worker, s)) != 0)
+		goto fail_list;
+	s->started = 1;
+	o->priv = s;
+	pthread_mutex_lock(&all_mu);
+	s->next = all;
+	all = s;
+	pthread_mutex_unlock(&all_mu);
+	return 0;
+fail_list:
+	while ((p = s->list) != NULL) {
+		s->list = p->next;
+		stop_proc(p, SIGTERM);
+		free_plug(p);
+	}
+fail:
+	{
+		int saved = errno;
+
+		free_pset(s);
+		errno = saved;
+	}
+	return -1;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Waits for the plugins to read what is queued, then EOF + SIGTERM. */
+static void
+plugins_close(struct vg_output *o)
+{
+	struct pset *s = o->priv, **sp;
+	struct plug *p;
+	uint64_t end;
+	int left;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&all_mu);
+	for (sp = &all; *sp != NULL; sp = &(*sp)->next)
+		if (*sp == s) {
+			*sp = s->next;
+			break;
+		}
+	pthread_mutex_unlock(&all_mu);
+	end = now_ms() + DRAIN_MS;
+	for (p = s->list; p != NULL; p = p->next) {
+		uint64_t t = now_ms();
+
+		if (!p->gone && t < end)
+			(void)vg_queue_drain(p->q, (int)(end - t));
+	}
+	pthread_mutex_lock(&s->mu);
+	s->req_stop = 1;
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
+	if (s->started)
+		pthread_join(s->thr, NULL);
+	/* SIGTERM forwarded, as auditd does at shutdown */
+	for (p = s->list; p != NULL; p = p->next) {
+		pid_t pid = p->pid;
+
+		stop_proc(p, SIGTERM);
+		p->pid = pid;
+	}
+	end = now_ms() + TERM_WAIT_MS;
+	do {
+		left = 0;
+		for (p = s->list; p != NULL; p = p->next)
+			if (p->pid > 0) {
+				if (waitpid(p->pid, NULL, WNOHANG) == 0)
+					left++;
+				else
+					p->pid = 0;
+			}
+		if (left)
+			usleep(20000);
+	} while (left && now_ms() < end);
+	while ((p = s->list) != NULL) {
+		s->list = p->next;
+		if (p->pid > 0)
+			vg_log_warnx("plugin %s: pid %d still running after "
+			    "SIGTERM", p->c.name, (int)p->pid);
+		p->pid = 0;
+		free_plug(p);
+	}
+	free_pset(s);
+	o->priv = NULL;
+}
+
+/* ---- signals from vigild (main thread) ---- */
+
+static void
+request_all(int hup)
+{
+	struct pset *s;
+
+	pthread_mutex_lock(&all_mu);
+	for (s = all; s != NULL; s = s->next) {
+		pthread_mutex_lock(&s->mu);
+		if (hup)
+			s->req_hup = 1;
+		else
+			s->req_resume = 1;
+		pthread_mutex_unlock(&s->mu);
+		wake(s);
+	}
+	pthread_mutex_unlock(&all_mu);
+}
+
+void
+vg_plugins_reload_all(void)
+{
+	request_all(1);
+}
+
+void
+vg_plugins_resume_all(void)
+{
+	request_all(0);
+}
+
+void
+vg_plugins_dump_all(int fd)
+{
+	struct vg_queue_stats st;
+	struct pset *s;
+	struct plug *p;
+
+	pthread_mutex_lock(&all_mu);
+	for (s = all; s != NULL; s = s->next) {
+		pthread_mutex_lock(&s->mu);
+		dprintf(fd, "plugins %s: q_depth %u overflow_action %s "
+		    "max_restarts %u\n", plugin_dir(s), s->adc.q_depth,
+		    vg_adc_action_name(s->adc.overflow_action),
+		    s->adc.max_restarts);
+		for (p = s->list; p != NULL; p = p->next) {
+			vg_queue_stats(p->q, &st);
+			dprintf(fd, "  plugin %s: pid %d %s%s restarts %u "
+			    "sent %" PRIu64 " queued %" PRIu64 " dropped %"
+			    PRIu64 "\n", p->c.name, (int)p->pid, p->gone ?
+			    "gone" : "running", p->suspended ?
+			    " suspended" : "", p->restarts, st.sent,
+			    st.queued, st.dropped);
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	pthread_mutex_unlock(&all_mu);
+}
+
+const struct vg_output_ops vg_output_plugins = {
+	.name = "plugins",
+	.needs_doc = 0,
+	.open = plugins_open,
+	.write = plugins_write,
+	.close = plugins_close,
+};
