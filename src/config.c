@@ -38,6 +38,8 @@ static const struct ckey keys[] = {
 	  "audit rules file or rules.d directory loaded at start and on HUP" },
 	{ "auditd_conf", C_STR, F(auditd_conf), 0, 0, 0, NULL,
 	  "auditd.conf to honour (drop-in mode)" },
+	{ "plugin_dir", C_STR, F(plugin_dir), 0, 0, 0, NULL,
+	  "auditd plugins.d directory to run (docs/plugins.md)" },
 	{ "end_of_event_timeout", C_UINT, F(end_of_event_timeout), 0, 1, 3600,
 	  "2", "seconds after which an event without EOE is written" },
 	{ "batch_delay_ms", C_UINT, F(batch_delay_ms), 0, 0, 1000, "2",
@@ -237,6 +239,7 @@ vg_config_free(struct vg_config *c)
 		free(c->drops[i]);
 	free(c->rules);
 	free(c->auditd_conf);
+	free(c->plugin_dir);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -21,6 +21,7 @@ extern const struct vg_output_ops vg_output_unix;
 extern const struct vg_output_ops vg_output_syslog;
 extern const struct vg_output_ops vg_output_syslog_udp;
 extern const struct vg_output_ops vg_output_syslog_tcp;
+extern const struct vg_output_ops vg_output_plugins;	/* plugin.c */
 #ifdef VG_HAVE_RDKAFKA
 extern const struct vg_output_ops vg_output_kafka;
 #endif
@@ -34,6 +35,7 @@ static const struct vg_output_ops *const registry[] = {
 	&vg_output_syslog,
 	&vg_output_syslog_udp,
 	&vg_output_syslog_tcp,
+	&vg_output_plugins,
 #ifdef VG_HAVE_RDKAFKA
 	&vg_output_kafka,
 #endif

@@ -18,6 +18,7 @@
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/plugins.h"
 #include "vigil/setup.h"
 
 #define EXIT_USAGE	2
@@ -125,6 +126,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_pipeline_reopen_outputs(r->pl);
 		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
 		(void)vg_auditlog_reload_all(&sender);
+		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
 			(void)vg_setup_load_rules(r->conf->rules, 1);
@@ -138,10 +140,12 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGUSR2:
 		vg_log_info("signal %d: resuming logging", (int)sig);
 		vg_auditlog_resume_all(&sender);
+		vg_plugins_resume_all();
 		break;
 	case SIGCONT:
 		vg_pipeline_dump(r->pl, STDERR_FILENO);
 		vg_auditlog_dump_all(STDERR_FILENO);
+		vg_plugins_dump_all(STDERR_FILENO);
 		if (r->in != NULL)
 			vg_input_dump(r->in, STDERR_FILENO);
 		break;
@@ -360,6 +364,22 @@ main(int argc, char *argv[])
 	}
 	if (conf.noutputs == 0)
 		(void)vg_config_set(&conf, "output", "json:-", msg, sizeof(msg));
+	/* plugins.d (docs/plugins.md): plugin_dir from vigild.conf, else
+	 * from auditd.conf; q_depth, overflow_action... from auditd.conf */
+	if (auditd_conf != NULL || conf.plugin_dir != NULL) {
+		char spec[4096];
+		int n;
+
+		n = snprintf(spec, sizeof(spec), "plugins:%s%s%s",
+		    conf.plugin_dir ? conf.plugin_dir : "",
+		    auditd_conf ? "?conf=" : "", auditd_conf ? auditd_conf : "");
+		if (n < 0 || (size_t)n >= sizeof(spec) ||
+		    vg_config_set(&conf, "output", spec, msg, sizeof(msg)) ==
+		    -1) {
+			fprintf(stderr, "vigild: plugins: %s\n", msg);
+			return EXIT_CONFIG;
+		}
+	}
 	if (eoe)
 		conf.end_of_event_timeout = eoe;
 	if (have_delay)

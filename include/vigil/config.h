@@ -28,6 +28,7 @@ struct vg_config {
 	int		 ndrops;
 	char		*rules;			/* file or rules.d dir */
 	char		*auditd_conf;
+	char		*plugin_dir;		/* auditd plugins.d */
 	unsigned	 end_of_event_timeout;	/* seconds */
 	unsigned	 batch_delay_ms;
 	uint64_t	 rcvbuf;
