@@ -46,7 +46,7 @@ static const struct ckey keys[] = {
 	  "wait after a short netlink batch so messages coalesce" },
 	{ "rcvbuf", C_U64, F(rcvbuf), 0, 65536, (uint64_t)1 << 31, "67108864",
 	  "netlink receive buffer bytes (SO_RCVBUFFORCE as root)" },
-	{ "max_pending_events", C_U64, F(max_pending_events), 0, 16, 1 << 24,
+	{ "max_pending_events", C_U64, F(max_pending_events), 0, 16, 1 << 20,
 	  "4096", "events open at once before the oldest is written" },
 	{ "max_event_bytes", C_U64, F(max_event_bytes), 0, 65536,
 	  (uint64_t)1 << 30, "8388608", "bytes of records kept per event" },

@@ -58,6 +58,7 @@
 #define DONE_B		(2 * DONE_N)	/* buckets, power of two */
 #define GAP_W		4096	/* serial window, bits, power of two */
 #define GAP_MAX		1024	/* largest forward step still called loss */
+#define GAP_JUMP_MAX	(1u << 24)	/* live: larger jumps are a restart */
 #define NODES		8	/* nodes whose serials are tracked */
 
 struct pev {
@@ -312,6 +313,14 @@ gap_track(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 		}
 		return;
 	}
+	/* live input: a big forward jump is a burst of loss (an ENOBUFS
+	 * overrun, a daemon restart); count it whole */
+	if (g->o.count_jumps && s > n->hi && step < GAP_JUMP_MAX) {
+		gap_confirm(g, n);
+		g->st.gaps += step - 1;
+		gap_reset(n, s);
+		return;
+	}
 	/* rollover, restart, or a replayed file skipping around: start over
 	 * without calling anything lost */
 	gap_reset(n, s);
@@ -334,6 +343,8 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t h,
 			return NULL;
 		vg_arena_init(&e->ev.arena, g->o.max_event_bytes);
 	}
+	/* the pipeline lifts the limit to decode; put it back */
+	e->ev.arena.limit = g->o.max_event_bytes;
 	e->hash = h;
 	e->first_ms = now;
 	e->cap = 0;

@@ -100,6 +100,8 @@ sync_counters(struct vg_pipeline *pl)
 	pl->c.gaps = gs->gaps;
 	pl->c.timeouts = gs->timeouts;
 	pl->c.late = gs->late;
+	pl->c.oversize = gs->oversize;
+	pl->c.evicted = gs->evicted;
 }
 
 static void
@@ -113,6 +115,9 @@ on_event(struct vg_event *ev, void *arg)
 
 	pl->c.events++;
 	if (pl->need_doc || pl->filters != NULL) {
+		/* max_event_bytes bounds the records kept; the document is a
+		 * bounded multiple of them and must not fail for it */
+		ev->arena.limit = 0;
 		doc = vg_decode_event(ev, &perr);
 		pl->c.parse_errors += perr;
 		if (doc == NULL) {
@@ -152,8 +157,8 @@ vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
     uint64_t now_ms)
 {
 	pl->c.records++;
-	if (vg_group_add(pl->group, rec, now_ms) == -1)
-		pl->c.parse_errors++;
+	/* -1 is an oversize record: counted by the grouper (oversize) */
+	(void)vg_group_add(pl->group, rec, now_ms);
 	sync_counters(pl);
 }
 
@@ -234,9 +239,10 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
 	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
 	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " pending=%zu\n", c->records, c->events, c->parse_errors,
-	    c->enobufs, c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
-	    vg_group_pending(pl->group));
+	    " oversize=%" PRIu64 " evicted=%" PRIu64 " pending=%zu\n",
+	    c->records, c->events, c->parse_errors, c->enobufs, c->gaps,
+	    c->timeouts, c->late, c->foreign, c->dropped, c->oversize,
+	    c->evicted, vg_group_pending(pl->group));
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64

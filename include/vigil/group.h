@@ -22,6 +22,9 @@ struct vg_group_opts {
 	size_t		max_event_bytes; /* arena limit per event (default
 					  * 8 MiB); records beyond are counted
 					  * and dropped */
+	int		count_jumps;	/* live input: count forward serial
+					 * jumps beyond the gap window (up to
+					 * 2^24) as missing serials too */
 };
 
 struct vg_group_stats {

@@ -23,6 +23,8 @@ struct vg_counters {
 	uint64_t	late;		/* records after their event */
 	uint64_t	foreign;	/* netlink messages not from the kernel */
 	uint64_t	dropped;	/* events dropped by filters */
+	uint64_t	oversize;	/* records dropped: event too big */
+	uint64_t	evicted;	/* events written early: max_pending */
 };
 
 struct vg_pipeline;
