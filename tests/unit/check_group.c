@@ -360,6 +360,28 @@ START_TEST(test_gap_window)
 }
 END_TEST
 
+START_TEST(test_gap_jumps_live)
+{
+	struct vg_group_opts o = { .count_jumps = 1 };
+	struct cap c = { 0 };
+	struct vg_group *g = vg_group_new(&o, on_ev, &c);
+
+	/* live input: a burst of 5000 lost serials counts whole, after
+	 * the small hole still open before it */
+	add(g, 1320, 100, 1000);
+	add(g, 1320, 102, 1000);	/* 101 open */
+	add(g, 1320, 5103, 1000);	/* 5000 missing in one jump */
+	ck_assert_uint_eq(vg_group_stats(g)->gaps, 1 + 5000);
+	add(g, 1320, 5104, 1000);
+	ck_assert_uint_eq(vg_group_stats(g)->gaps, 5001);
+	/* beyond 2^24 it is a restart, and backwards is never loss */
+	add(g, 1320, 5104 + (1u << 25), 1000);
+	add(g, 1320, 7, 1000);
+	ck_assert_uint_eq(vg_group_stats(g)->gaps, 5001);
+	vg_group_free(g);
+}
+END_TEST
+
 START_TEST(test_rollover)
 {
 	struct cap c = { 0 };
@@ -630,6 +652,7 @@ group_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_eoe);
+	tcase_add_test(tc, test_gap_jumps_live);
 	tcase_add_test(tc, test_single);
 	tcase_add_test(tc, test_user_then_syscall);
 	tcase_add_test(tc, test_timeout);
