@@ -460,6 +460,8 @@ add_text(struct vg_buf *b, struct vg_str s)
 {
 	const char *p = s.p, *end = s.p + s.len, *nl;
 
+	if (s.len == 0)
+		return;
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		vg_raw_body(b, (struct vg_str){ p, (size_t)(nl - p) });
 		vg_buf_addc(b, ' ');
@@ -492,12 +494,16 @@ add_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
 	/* auditd's ENRICHED formatter drops one trailing space */
 	if (b->len > start && !b->oom && b->data[b->len - 1] == ' ')
 		b->len--;
-	if (rec->enriched.len) {	/* replayed ENRICHED input */
+	/* as the log writer: names resolved here; a replayed ENRICHED
+	 * input's own part only when there is no resolver */
+	if (f->enrich != NULL) {
+		if (!b->oom)
+			vg_enrich_record(f->enrich, b, rec->type, rec->body,
+			    b->len - start);
+	} else if (rec->enriched.len) {
 		vg_buf_addc(b, '\x1d');
 		add_text(b, rec->enriched);
-	} else if (f->enrich != NULL && !b->oom)
-		vg_enrich_record(f->enrich, b, rec->type, rec->body,
-		    b->len - start);
+	}
 }
 
 int

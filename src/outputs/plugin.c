@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -182,24 +184,25 @@ start(struct plug *p)
 	p->fd = sv[0];
 	p->pid = pid;
 	p->off = 0;
+	p->hangup = 0;		/* a hangup seen before was the old one's */
 	vg_log_info("plugin %s: started %s (pid %d)", p->c.name, p->c.path,
 	    (int)pid);
 	return 0;
 }
 
-/* Closes our end (EOF for the plugin), signals it, reaps if it is gone. */
+/* Signals the plugin, closes our end (EOF), reaps it if it is gone. */
 static void
 stop_proc(struct plug *p, int sig)
 {
+	/* the signal first: it is pending before the plugin sees EOF */
+	if (p->pid > 0 && sig)
+		kill(p->pid, sig);
 	if (p->fd != -1) {
 		close(p->fd);
 		p->fd = -1;
 	}
-	if (p->pid > 0) {
-		if (sig)
-			kill(p->pid, sig);
+	if (p->pid > 0)
 		(void)waitpid(p->pid, NULL, WNOHANG);
-	}
 	p->pid = 0;
 	p->off = 0;
 }
@@ -789,11 +792,27 @@ plugins_close(struct vg_output *o)
 	wake(s);
 	if (s->started)
 		pthread_join(s->thr, NULL);
-	/* SIGTERM forwarded, as auditd does at shutdown */
+	/* "sent" is in the socket: let the plugins read it first */
+	do {
+		left = 0;
+		for (p = s->list; p != NULL; p = p->next) {
+			int unread = 0;
+
+			if (p->fd != -1 && p->pid > 0 &&
+			    waitpid(p->pid, NULL, WNOHANG) == 0 &&
+			    ioctl(p->fd, SIOCOUTQ, &unread) == 0 && unread > 0)
+				left++;
+		}
+		if (left)
+			usleep(10000);
+	} while (left && now_ms() < end);
+	/* SIGTERM forwarded, as auditd does at shutdown; then EOF */
 	for (p = s->list; p != NULL; p = p->next) {
 		pid_t pid = p->pid;
 
-		stop_proc(p, SIGTERM);
+		if (pid > 0)
+			kill(pid, SIGTERM);
+		stop_proc(p, 0);
 		p->pid = pid;
 	}
 	end = now_ms() + TERM_WAIT_MS;
