@@ -102,6 +102,8 @@ struct run {
 	struct vg_input		*in;
 	const char		*conf_path;
 	const struct vg_config	*conf;
+	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
+	int			 stopped;
 };
 
 
@@ -118,6 +120,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGTERM:
 	case SIGINT:
 		vg_log_info("signal %d: stopping", (int)sig);
+		r->stopper = sender;
+		r->stopped = 1;
 		event_base_loopbreak(r->base);
 		break;
 	case SIGHUP:
@@ -448,7 +452,8 @@ main(int argc, char *argv[])
 	}
 	if (verbose)
 		vg_pipeline_dump(r.pl, STDERR_FILENO);
-	vg_auditlog_stop_all(NULL, NULL);	/* DAEMON_END, sender: self */
+	/* DAEMON_END names who sent TERM, else vigild itself */
+	vg_auditlog_stop_all(r.stopped ? &r.stopper : NULL, NULL);
 	vg_pipeline_free(r.pl);
 	vg_config_free(&conf);
 	free(replay);
