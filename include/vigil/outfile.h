@@ -26,4 +26,12 @@ int	vg_outfile_flush(struct vg_outfile *);
 int	vg_outfile_reopen(struct vg_outfile *);
 void	vg_outfile_close(struct vg_outfile *);
 
+/* The ops every plain file output shares (json, raw): o->priv is a
+ * struct vg_outfile opened on arg. */
+struct vg_output;
+int	vg_outfile_op_open(struct vg_output *, const char *arg);
+int	vg_outfile_op_flush(struct vg_output *);
+int	vg_outfile_op_reopen(struct vg_output *);
+void	vg_outfile_op_close(struct vg_output *);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "vigil/log.h"
 #include "vigil/outfile.h"
+#include "vigil/output.h"
 
 #define THRESHOLD	(256 * 1024)
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
@@ -110,4 +111,39 @@ vg_outfile_close(struct vg_outfile *of)
 	vg_buf_free(&of->buf);
 	of->path = NULL;
 	of->fd = -1;
+}
+
+int
+vg_outfile_op_open(struct vg_output *o, const char *arg)
+{
+	struct vg_outfile *of;
+
+	if ((of = calloc(1, sizeof(*of))) == NULL)
+		return -1;
+	if (vg_outfile_open(of, arg, 0600) == -1) {
+		free(of);
+		return -1;
+	}
+	o->priv = of;
+	return 0;
+}
+
+int
+vg_outfile_op_flush(struct vg_output *o)
+{
+	return vg_outfile_flush(o->priv);
+}
+
+int
+vg_outfile_op_reopen(struct vg_output *o)
+{
+	return vg_outfile_reopen(o->priv);
+}
+
+void
+vg_outfile_op_close(struct vg_output *o)
+{
+	vg_outfile_close(o->priv);
+	free(o->priv);
+	o->priv = NULL;
 }

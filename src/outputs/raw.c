@@ -83,21 +83,6 @@ vg_raw_event(struct vg_buf *b, const struct vg_event *ev, int enriched)
 }
 
 static int
-raw_open(struct vg_output *o, const char *arg)
-{
-	struct vg_outfile *of;
-
-	if ((of = calloc(1, sizeof(*of))) == NULL)
-		return -1;
-	if (vg_outfile_open(of, arg, 0600) == -1) {
-		free(of);
-		return -1;
-	}
-	o->priv = of;
-	return 0;
-}
-
-static int
 raw_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
 {
@@ -108,32 +93,12 @@ raw_write(struct vg_output *o, const struct vg_event *ev,
 	return vg_outfile_maybe_write(of);
 }
 
-static int
-raw_flush(struct vg_output *o)
-{
-	return vg_outfile_flush(o->priv);
-}
-
-static int
-raw_reopen(struct vg_output *o)
-{
-	return vg_outfile_reopen(o->priv);
-}
-
-static void
-raw_close(struct vg_output *o)
-{
-	vg_outfile_close(o->priv);
-	free(o->priv);
-	o->priv = NULL;
-}
-
 const struct vg_output_ops vg_output_raw = {
 	.name = "raw",
 	.needs_doc = 0,
-	.open = raw_open,
+	.open = vg_outfile_op_open,
 	.write = raw_write,
-	.flush = raw_flush,
-	.reopen = raw_reopen,
-	.close = raw_close,
+	.flush = vg_outfile_op_flush,
+	.reopen = vg_outfile_op_reopen,
+	.close = vg_outfile_op_close,
 };
