@@ -53,6 +53,9 @@ void	vg_auditlog_resume_all(const struct vg_sender *);
 int	vg_auditlog_reload_all(const struct vg_sender *);
 /* Writes DAEMON_END (or DAEMON_ABORT if reason != NULL) to every open
  * auditd output; called once before the outputs close. */
+/* auditd's single/halt actions: /sbin/init LEVEL ("1" or "0"); only
+ * logged when VIGIL_TEST_NO_LOCK is set (tests share the machine). */
+void	vg_change_runlevel(const char *level);
 void	vg_auditlog_stop_all(const struct vg_sender *, const char *reason);
 /* State of every auditd output to fd (SIGCONT). */
 void	vg_auditlog_dump_all(int fd);

@@ -212,8 +212,8 @@ run_exe(const char *exe)
 		;
 }
 
-static void
-change_runlevel(const char *level)
+void
+vg_change_runlevel(const char *level)
 {
 	/* never in tests: the machine is shared */
 	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
@@ -263,12 +263,12 @@ do_action(struct alog *l, enum vg_adc_action a, const char *exe,
 	case VG_ADC_SINGLE:
 		vg_log_warnx("audit log %s: %s: single user mode",
 		    l->conf.log_file, what);
-		change_runlevel("1");
+		vg_change_runlevel("1");
 		break;
 	case VG_ADC_HALT:
 		vg_log_warnx("audit log %s: %s: halting", l->conf.log_file,
 		    what);
-		change_runlevel("0");
+		vg_change_runlevel("0");
 		break;
 	}
 }

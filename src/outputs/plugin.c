@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "vigil/auditd_conf.h"
+#include "vigil/auditlog.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
@@ -546,24 +547,6 @@ reload(struct pset *s)
 
 /* ---- output ops (pipeline thread) ---- */
 
-static void
-change_runlevel(const char *what, const char *level)
-{
-	vg_log_warnx("plugins: queue overflow: overflow_action %s", what);
-	/* never in tests: the machine is shared */
-	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
-		vg_log_warnx("plugins: test mode: /sbin/init %s not run",
-		    level);
-		return;
-	}
-	if (fork() == 0) {
-		char *argv[3] = { (char *)"/sbin/init", (char *)level, NULL };
-		char *envp[1] = { NULL };
-
-		execve(argv[0], argv, envp);
-		_exit(127);
-	}
-}
 
 /* A record could not be queued for p (the queue logged the loss). */
 static void
@@ -580,10 +563,11 @@ overflow(struct pset *s, struct plug *p)
 	case VG_ADC_HALT:
 		if (!p->acted) {
 			p->acted = 1;
-			change_runlevel(vg_adc_action_name(
-			    s->adc.overflow_action),
-			    s->adc.overflow_action == VG_ADC_HALT ? "0" :
-			    "1");
+			vg_log_warnx("plugins: queue overflow: "
+			    "overflow_action %s", vg_adc_action_name(
+			    s->adc.overflow_action));
+			vg_change_runlevel(s->adc.overflow_action ==
+			    VG_ADC_HALT ? "0" : "1");
 		}
 		break;
 	default:	/* ignore, syslog: counted and logged by the queue */
