@@ -164,7 +164,7 @@ def ab_tables(runs, sid):
                            fmt(med([r.get("lat_p99_ms") for r in rs])),
                            kept(med([r.get("events") for r in rs]), full)))
         out.append("")
-    notes = sorted({"%s: %s" % (r["mode"], r.get("note", ""))
+    notes = sorted({"%s: %s" % (r["mode"], r.get("note", "").split(": ")[0])
                     for r in runs if r.get("status") != "ok"})
     if notes:
         out.append("Not measured in this session:")
