@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """report.py: bench/results/*.jsonl -> the tables in bench/README.md.
 
-Medians per (rule set, backlog_wait_time, mode) of the newest ab session,
+Medians per (rule set, backlog_wait_time, mode) of every ab session,
 ratios to the rules-only ceiling (req/s) and to auditd RAW measured in the
 same session (CPU); the replay table of the newest replay session, ratio to
 the libauparse walker. Writes between the <!-- results:...:begin/end -->
@@ -72,6 +72,15 @@ def kept(events, full):
     return "{:.1f}%".format(min(events / full, 9.99) * 100)
 
 
+def ab_sessions(runs, wanted):
+    """Every full ab session, newest first (each table is self-contained:
+    ratios are to the ceiling and auditd RAW of the same session)."""
+    if wanted:
+        return wanted.split(",")
+    return sorted({r["session"] for r in runs if r.get("kind") == "ab" and
+                   not r.get("quick") and not r.get("perf")}, reverse=True)
+
+
 def newest(runs, kind, session):
     runs = [r for r in runs if r.get("kind") == kind and not r.get("quick")
             and not r.get("perf")]
@@ -97,6 +106,13 @@ def ab_tables(runs, sid):
                    sum(r.get("status") == "failed" for r in runs),
                    fmt(min(loads), 2) if loads else "?",
                    fmt(max(loads), 2) if loads else "?"))
+    fshare = [r["foreign_events"] / r["events"] for r in ok
+              if r.get("foreign_events") is not None and r.get("events")]
+    if fshare:
+        out[-1] += (" Events from other processes than nginx and ab "
+                    "(audited by the same rules): median %.2f%%, max %.2f%% "
+                    "of a run's events." % (med(fshare) * 100,
+                                            max(fshare) * 100))
     out.append("")
     groups = {}
     for r in ok:
@@ -228,14 +244,18 @@ def splice(text, name, body):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--ab-session")
+    ap.add_argument("--ab-session", help="comma-separated; default: all")
     ap.add_argument("--replay-session")
     ap.add_argument("--stdout", action="store_true")
     ap.add_argument("--readme", default=os.path.join(HERE, "README.md"))
     a = ap.parse_args()
     runs = load(sorted(glob.glob(os.path.join(HERE, "results", "*.jsonl"))))
-    sid, ab = newest(runs, "ab", a.ab_session)
-    ab_body = ab_tables(ab, sid) if ab else ["No ab results yet."]
+    ab_body = []
+    for sid in ab_sessions(runs, a.ab_session):
+        _, ab = newest(runs, "ab", sid)
+        ab_body += ["### ab session %s" % sid, ""] + ab_tables(ab, sid)
+    if not ab_body:
+        ab_body = ["No ab results yet."]
     sid, rp = newest(runs, "replay", a.replay_session)
     rp_body = replay_table(rp, sid) if rp else ["No replay results yet."]
     if a.stdout:

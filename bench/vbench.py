@@ -551,41 +551,69 @@ def pct(vals, p):
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
-def count_output(path, off0, off1, kind):
-    """Records and events in path[off0:off1]. RAW/ENRICHED: a line other
-    than EOE is a record, an event is a distinct audit(time:serial). JSON:
-    a line is an event; records are counted from the document (README)."""
+LOAD_COMMS = {b"nginx", b"ab", "nginx", "ab"}
+RAW_COMM = re.compile(rb' comm=("[^"]*"|[0-9A-F]+)')
+
+
+def window_lines(path, off0, off1):
+    """Complete lines of path[off0:off1], streamed (outputs reach GBs)."""
     with open(path, "rb") as f:
         f.seek(off0)
-        buf = f.read(off1 - off0)
-    if off0 > 0:                  # first line began before the window
-        nl = buf.find(b"\n")
-        buf = buf[nl + 1:] if nl >= 0 else b""
-    records = events = 0
+        left = off1 - off0
+        rest = b""
+        first = off0 > 0          # first line began before the window
+        while left > 0:
+            chunk = f.read(min(left, 1 << 22))
+            if not chunk:
+                break
+            left -= len(chunk)
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            if first:
+                lines = lines[1:]
+                first = False
+            yield from lines
+
+
+def count_output(path, off0, off1, kind):
+    """Records, events and foreign events in path[off0:off1]. RAW/ENRICHED:
+    a line other than EOE is a record, an event is a distinct
+    audit(time:serial). JSON: a line is an event; records are counted from
+    the document (README). Foreign: events whose SYSCALL is not from nginx
+    or ab, i.e. other processes on the machine audited by our rules."""
+    records = events = foreign = 0
     if kind == "lines":           # floor: one line per event, no records
-        return None, buf.count(b"\n")
+        return None, sum(1 for _ in window_lines(path, off0, off1)), None
     if kind == "raw":
         seen = set()
-        for line in buf.splitlines():
+        for line in window_lines(path, off0, off1):
             m = RAW_TS.search(line)
             if not m:
                 continue
             seen.add(m.group(0))
+            head = line[:m.start()]
             # auditd does not log EOE; vigild's raw output does: counted
             # apart so that records compare across daemons
-            if b"type=EOE " in line[:m.start()]:
+            if b"type=EOE " in head:
                 continue
             records += 1
-        events = len(seen)
-        return records, events
-    for line in buf.splitlines():
+            if b"type=SYSCALL " in head:
+                c = RAW_COMM.search(line)
+                comm = c.group(1).strip(b'"') if c else b""
+                if comm not in LOAD_COMMS:
+                    foreign += 1
+        return records, len(seen), foreign
+    for line in window_lines(path, off0, off1):
         try:
             ev = json.loads(line)
         except ValueError:
             continue
         events += 1
         records += json_records(ev)
-    return records, events
+        sc = ev.get("syscall")
+        if not isinstance(sc, dict) or sc.get("comm") not in LOAD_COMMS:
+            foreign += 1
+    return records, events, foreign
 
 
 # members of the event document that are not records (docs/events.md)
@@ -705,11 +733,13 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
     if daemon and daemon.out and os.path.exists(daemon.out):
         kind = "json" if spec.get("out") == "json" else "lines" \
             if spec["daemon"] == "floor" else "raw"
-        r, e = count_output(daemon.out, res.pop("_off0"), res.pop("_off1"),
-                            kind)
+        r, e, fe = count_output(daemon.out, res.pop("_off0"),
+                                res.pop("_off1"), kind)
         if r is not None:
             res["records"] = r
         res["events"] = e
+        if fe is not None:
+            res["foreign_events"] = fe
     vigild_counters(daemon, res)
     if res.get("daemon_cpu_s") is not None:
         if res.get("records"):
@@ -908,6 +938,8 @@ def summary(r):
     if "cpu_per_100k_records" in r:
         parts.append("%.3f s/100k rec" % r["cpu_per_100k_records"])
     parts.append("lost %d bwta %d" % (r["lost_delta"], r["bwta_delta"]))
+    if r.get("foreign_events"):
+        parts.append("foreign %d ev" % r["foreign_events"])
     if "lat_p99_ms" in r:
         parts.append("lat p99 %s ms" % r["lat_p99_ms"])
     return ", ".join(parts)
@@ -919,7 +951,7 @@ def run_timed(cmd, stdout=subprocess.DEVNULL):
     """CPU from wait4(); max RSS from /usr/bin/time's wait4 on the real
     process: ru_maxrss of a child forked from this Python includes the
     17 MB of Python it was forked from (kept across execve)."""
-    rssfile = os.path.join(WORK, "maxrss.txt")
+    rssfile = os.path.join(WORK, "maxrss.%d.txt" % os.getpid())
     if shutil.which("time") or os.path.exists("/usr/bin/time"):
         cmd = ["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd
     t0 = time.time()
