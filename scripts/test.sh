@@ -34,6 +34,15 @@ scripts/build.sh "$top/build-asan" -DVG_SANITIZE=ON
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -L unit) || status=1
 
+echo "=== libFuzzer: 15 s per harness (tests/fuzz/run.sh) ==="
+rc=0
+tests/fuzz/run.sh 15 || rc=$?
+case $rc in
+0) echo "fuzz: no crash, leak or timeout" ;;
+77) echo "fuzz: skipped (no clang)" ;;
+*) echo "fuzz: FAILED (see build-fuzz/fuzz-crashes)"; status=1 ;;
+esac
+
 for t in bench/smoke.sh; do
 	if [ -x "$t" ]; then
 		echo "=== $t ==="
