@@ -867,6 +867,31 @@ def preflight(cfg, modes):
     return usable
 
 
+class LazyFile:
+    """Appends to path, created at the first write: an interrupted session
+    leaves no empty results file behind."""
+
+    def __init__(self, path):
+        self.path = path
+        self.f = None
+
+    def write(self, text):
+        if self.f is None:
+            self.f = open(self.path, "a")
+        self.f.write(text)
+
+    def flush(self):
+        if self.f is not None:
+            self.f.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.f is not None:
+            self.f.close()
+
+
 def result_path(cfg, kind, session):
     if cfg.out:
         return cfg.out
@@ -898,7 +923,8 @@ def cmd_ab(cfg):
                 plan += [(m, rules, 0, rnd) for m in bwt0]
     log("session %s: %d runs -> %s" % (session, len(plan), outpath))
     failures = 0
-    with open(outpath, "a") as out:
+    out = LazyFile(outpath)
+    with out:
         for i, (m, rules, bwt, rnd) in enumerate(plan, 1):
             log("[%d/%d] round %d %s rules=%s bwt=%d" % (i, len(plan), rnd, m,
                                                         rules, bwt))
@@ -1020,7 +1046,7 @@ def cmd_replay(cfg):
         log("no vigild at %s: replay runs only the references" % cfg.vigild)
     failures = 0
     tools = cfg.tools.split(",")
-    with open(outpath, "a") as out:
+    with LazyFile(outpath) as out:
         for fmt in cfg.formats.split(","):
             path, info = gen_log(cfg.records, fmt)
             cmds = {
