@@ -86,6 +86,20 @@ utf8_len(const unsigned char *p, size_t left, unsigned c)
 	}
 }
 
+/* Non-zero if any byte of w may need more than a copy: below 0x20,
+ * '"', '\\', 0x7f or any byte >= 0x80 (SWAR zero-byte tests). */
+static inline uint64_t
+needs_look(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+	uint64_t del = w ^ (ones * 0x7f);
+
+	return ((w - ones * 0x20) | (q - ones) | (bs - ones) |
+	    (del - ones) | w) & high;
+}
+
 void
 vg_json_string(const char *s, size_t len, struct vg_buf *b)
 {
@@ -101,7 +115,18 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 	o = b->data + b->len;
 	*o++ = '"';
 	while (p < end) {
-		for (run = p; p < end && cls[*p] == C_OK; p++)
+		run = p;
+		/* skip plain ASCII eight bytes at a time; the byte loop and
+		 * the class table decide everything else */
+		while (end - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (needs_look(w))
+				break;
+			p += 8;
+		}
+		for (; p < end && cls[*p] == C_OK; p++)
 			;
 		if (p > run) {
 			memcpy(o, run, (size_t)(p - run));

@@ -78,15 +78,23 @@ num(const char **pp, const char *end, size_t maxdig, uint64_t max,
 	uint64_t v = 0, d;
 	size_t n = 0;
 
-	/* no division per digit: this runs three times per record */
-	while (p < end && (CLS(*p) & C_DG)) {
+	/* three calls per record: no division, no overflow check until
+	 * the 20th digit (19 digits always fit in 64 bits) */
+	while (p < end && n < 19 && (CLS(*p) & C_DG)) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		p++;
+		n++;
+	}
+	if (p < end && (CLS(*p) & C_DG)) {
 		d = (uint64_t)(*p - '0');
 		if (++n > maxdig || __builtin_mul_overflow(v, 10, &v) ||
 		    __builtin_add_overflow(v, d, &v))
 			return -1;
 		p++;
+		if (p < end && (CLS(*p) & C_DG))
+			return -1;
 	}
-	if (n == 0 || v > max)
+	if (n == 0 || n > maxdig || v > max)
 		return -1;
 	*pp = p;
 	*out = v;

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vigil/outfile.h"
 #include "vigil/output.h"
@@ -16,23 +17,62 @@
 
 static const char hexd[] = "0123456789abcdef";
 
+/* Non-zero if any byte of x is below 0x20 or is 0x7f (SWAR: bytes with
+ * the high bit set are excluded by the ~x terms). */
+static inline uint64_t
+has_ctl(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	uint64_t del = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & high;
+}
+
 void
 vg_raw_body(struct vg_buf *b, struct vg_str s)
 {
-	size_t i, run = 0;
+	size_t i = 0, run = 0;
+	unsigned char c;
+	uint64_t w;
 
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c >= 0x20 && c != 0x7f)
+	while (i < s.len) {
+		/* bodies are mostly clean: skip eight bytes at a time */
+		if (i + 8 <= s.len) {
+			memcpy(&w, s.p + i, 8);
+			if (!has_ctl(w)) {
+				i += 8;
+				continue;
+			}
+		}
+		c = (unsigned char)s.p[i];
+		if (c >= 0x20 && c != 0x7f) {
+			i++;
 			continue;
+		}
 		vg_buf_add(b, s.p + run, i - run);
 		vg_buf_add(b, "\\x", 2);
 		vg_buf_addc(b, hexd[c >> 4]);
 		vg_buf_addc(b, hexd[c & 15]);
-		run = i + 1;
+		run = ++i;
 	}
 	vg_buf_add(b, s.p + run, s.len - run);
+}
+
+/* Decimal digits of v at p (no NUL); returns the count (<= 20). */
+static int
+u64_digits(char *p, uint64_t v)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
 }
 
 void
@@ -55,8 +95,18 @@ vg_raw_header(struct vg_buf *b, const struct vg_event *ev, uint32_t type,
 		vg_buf_adds(b, name);
 	else
 		vg_buf_printf(b, "UNKNOWN[%u]", type);
-	n = snprintf(ts, sizeof(ts), " msg=audit(%llu.%03u:%u): ",
-	    (unsigned long long)ev->sec, ev->msec, ev->serial);
+	/* " msg=audit(SEC.MSC:SERIAL): " by hand: once per record */
+	memcpy(ts, " msg=audit(", 11);
+	n = 11;
+	n += u64_digits(ts + n, ev->sec);
+	ts[n++] = '.';
+	ts[n++] = (char)('0' + ev->msec / 100 % 10);
+	ts[n++] = (char)('0' + ev->msec / 10 % 10);
+	ts[n++] = (char)('0' + ev->msec % 10);
+	ts[n++] = ':';
+	n += u64_digits(ts + n, ev->serial);
+	memcpy(ts + n, "): ", 3);
+	n += 3;
 	vg_buf_add(b, ts, (size_t)n);
 }
 
