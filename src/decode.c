@@ -113,7 +113,9 @@ vg_decode_text(struct vg_arena *a, const struct vg_field *f, int *oom)
 	char *out;
 	long n;
 
-	if (f->kind != VG_V_BARE || !vg_is_hex(f->val))
+	/* one pass: decode, and fall back to the text if it was not hex
+	 * (the arena bytes are then wasted; bounded by the record) */
+	if (f->kind != VG_V_BARE || f->val.len == 0 || (f->val.len & 1))
 		return f->val;
 	if ((out = vg_arena_alloc(a, f->val.len / 2 + 1)) == NULL) {
 		*oom = 1;
@@ -132,7 +134,7 @@ hex_bytes(struct dctx *c, struct vg_str s, size_t *len)
 	char *out;
 	long n;
 
-	if (!vg_is_hex(s)) {
+	if (s.len == 0 || (s.len & 1)) {
 		errno = EINVAL;
 		return NULL;
 	}
