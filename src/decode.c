@@ -253,6 +253,11 @@ add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
 		return;
 	}
 	kind = vg_field_kind(key.p, key.len);
+	/* a record field must not take the name of a member vigil adds to
+	 * every record object (docs/events.md): it is kept as field_NAME */
+	if (vg_str_eq(key, "enriched") || vg_str_eq(key, "words") ||
+	    vg_str_eq(key, "vigil_raw") || vg_str_eq(key, "vigil_raw_enriched"))
+		key = key_prefixed(c, "field_", key);
 	/* a field of msg='...' must not shadow the record's own */
 	if ((f->flags & VG_FF_NESTED) && get_member(obj, key) != NULL)
 		key = key_prefixed(c, "msg_", key);

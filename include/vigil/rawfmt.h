@@ -15,8 +15,10 @@ void	vg_raw_body(struct vg_buf *, struct vg_str);
 /* "[node=N ]type=NAME msg=audit(S.MS:N): " */
 void	vg_raw_header(struct vg_buf *, const struct vg_event *, uint32_t type,
 	    struct vg_str type_name);
-/* All lines of an event (EOE line too if it had one); enriched != 0 adds
- * the 0x1D part kept from the input. */
-void	vg_raw_event(struct vg_buf *, const struct vg_event *, int enriched);
+#define VG_RAW_ENRICHED	0x01	/* add the 0x1D part kept from the input */
+#define VG_RAW_NO_EOE	0x04	/* no EOE line (auditd's log has none) */
+/* All lines of an event, with an EOE line if it had one unless
+ * VG_RAW_NO_EOE (plugins and network outputs get EOE, as from auditd). */
+void	vg_raw_event(struct vg_buf *, const struct vg_event *, int flags);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * raw.c (output): auditd's RAW log format, one line per record plus the
- * EOE line of events that had one, so ausearch/aureport read the file:
+ * raw.c (output): auditd's RAW log format, one line per record (no EOE
+ * line, as in auditd's log), so ausearch/aureport read the file:
  *	[node=N ]type=NAME msg=audit(SEC.MSC:SERIAL): BODY
  * A control byte inside a body (never produced by the kernel, which
  * hex-encodes untrusted strings, but possible in forged user messages) is
@@ -111,7 +111,7 @@ vg_raw_header(struct vg_buf *b, const struct vg_event *ev, uint32_t type,
 }
 
 void
-vg_raw_event(struct vg_buf *b, const struct vg_event *ev, int enriched)
+vg_raw_event(struct vg_buf *b, const struct vg_event *ev, int flags)
 {
 	size_t i;
 
@@ -120,13 +120,13 @@ vg_raw_event(struct vg_buf *b, const struct vg_event *ev, int enriched)
 
 		vg_raw_header(b, ev, r->type, r->type_name);
 		vg_raw_body(b, r->body);
-		if (enriched && r->enriched.len) {
+		if ((flags & VG_RAW_ENRICHED) && r->enriched.len) {
 			vg_buf_addc(b, '\x1d');
 			vg_raw_body(b, r->enriched);
 		}
 		vg_buf_addc(b, '\n');
 	}
-	if (ev->flags & VG_EV_EOE) {
+	if ((ev->flags & VG_EV_EOE) && !(flags & VG_RAW_NO_EOE)) {
 		vg_raw_header(b, ev, 1320, VG_STR_NULL);
 		vg_buf_addc(b, '\n');
 	}
@@ -139,7 +139,8 @@ raw_write(struct vg_output *o, const struct vg_event *ev,
 	struct vg_outfile *of = o->priv;
 
 	(void)doc;
-	vg_raw_event(&of->buf, ev, 0);
+	/* auditd's log has no EOE lines: ausearch groups without them */
+	vg_raw_event(&of->buf, ev, VG_RAW_NO_EOE);
 	return vg_outfile_maybe_write(of);
 }
 
