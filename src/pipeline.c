@@ -22,6 +22,8 @@ struct vg_pipeline {
 	int			 need_doc;	/* some output wants the doc */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
+	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
+	size_t			 self_len;
 };
 
 static void	on_event(struct vg_event *, void *);
@@ -104,6 +106,29 @@ sync_counters(struct vg_pipeline *pl)
 	pl->c.evicted = gs->evicted;
 }
 
+void
+vg_pipeline_drop_self(struct vg_pipeline *pl, pid_t pid)
+{
+	int n = snprintf(pl->self_pat, sizeof(pl->self_pat), " pid=%d ",
+	    (int)pid);
+
+	pl->self_len = n > 0 && (size_t)n < sizeof(pl->self_pat) ?
+	    (size_t)n : 0;
+}
+
+/* The event's SYSCALL record was made by vigild itself. */
+static int
+is_self(const struct vg_pipeline *pl, const struct vg_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == 1300)	/* AUDIT_SYSCALL */
+			return memmem(ev->recs[i].body.p, ev->recs[i].body.len,
+			    pl->self_pat, pl->self_len) != NULL;
+	return 0;
+}
+
 static void
 on_event(struct vg_event *ev, void *arg)
 {
@@ -114,6 +139,10 @@ on_event(struct vg_event *ev, void *arg)
 	unsigned long perr = 0;
 
 	pl->c.events++;
+	if (pl->self_len && is_self(pl, ev)) {
+		pl->c.self++;
+		return;
+	}
 	if (pl->need_doc || pl->filters != NULL) {
 		/* max_event_bytes bounds the records kept; the document is a
 		 * bounded multiple of them and must not fail for it */
@@ -239,10 +268,10 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
 	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
 	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " oversize=%" PRIu64 " evicted=%" PRIu64 " pending=%zu\n",
-	    c->records, c->events, c->parse_errors, c->enobufs, c->gaps,
-	    c->timeouts, c->late, c->foreign, c->dropped, c->oversize,
-	    c->evicted, vg_group_pending(pl->group));
+	    " oversize=%" PRIu64 " evicted=%" PRIu64 " self=%" PRIu64
+	    " pending=%zu\n", c->records, c->events, c->parse_errors,
+	    c->enobufs, c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
+	    c->oversize, c->evicted, c->self, vg_group_pending(pl->group));
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64

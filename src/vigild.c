@@ -190,9 +190,10 @@ run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
 			vg_fatalx("cannot watch signal %d", sigs[i]);
 	}
-	if (c->multicast)
+	if (c->multicast) {
+		vg_pipeline_drop_self(r->pl, getpid());
 		r->in = vg_input_multicast(r->base, r->pl, io);
-	else
+	} else
 		r->in = vg_input_unicast(r->base, r->pl, io);
 	if (r->in != NULL && c->rules != NULL) {
 		if (c->multicast)

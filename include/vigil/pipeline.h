@@ -7,6 +7,7 @@
 #define VIGIL_PIPELINE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "vigil/filter.h"
 #include "vigil/group.h"
@@ -25,6 +26,7 @@ struct vg_counters {
 	uint64_t	dropped;	/* events dropped by filters */
 	uint64_t	oversize;	/* records dropped: event too big */
 	uint64_t	evicted;	/* events written early: max_pending */
+	uint64_t	self;		/* vigild's own events, dropped */
 };
 
 struct vg_pipeline;
@@ -48,6 +50,10 @@ void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
 /* Reopens file outputs (rotation by an outside tool, SIGHUP). */
 void			 vg_pipeline_reopen_outputs(struct vg_pipeline *);
 struct vg_filter	*vg_pipeline_filters(struct vg_pipeline *);
+/* Multicast: drop events whose SYSCALL record has pid=pid (vigild is not
+ * the audit daemon there, so the kernel audits its reads; writing those
+ * events would feed the loop). Counted in ->self. */
+void			 vg_pipeline_drop_self(struct vg_pipeline *, pid_t);
 struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
 void			 vg_pipeline_dump(struct vg_pipeline *, int fd);
 

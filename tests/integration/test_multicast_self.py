@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""test_multicast_self.py: a multicast vigild is not the audit daemon, so
+the kernel audits its own reads when a rule matches them; it must not
+write those events (that would feed an endless loop of its own events)
+and must count them. Unicast vigild beside it holds the pid.
+Root + kernel audit (skip 77 otherwise); kernel restored by kernel_guard.
+$1 = build dir. Prints 'N passed, N failed'."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_guard  # noqa: E402
+
+passed = failed = 0
+
+
+def check(what, ok, detail=""):
+    global passed, failed
+    print(("ok   " if ok else "FAIL ") + what + (": " + detail
+                                                 if detail and not ok else ""))
+    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+
+
+def main():
+    vigild = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build",
+                          "vigild")
+    if not os.access(vigild, os.X_OK):
+        kernel_guard.skip(f"{vigild} not built")
+    with kernel_guard.KernelGuard() as g, \
+            tempfile.TemporaryDirectory(prefix="vg-mself-") as tmp:
+        uni = g.spawn([vigild, "-f", "-o", "json:/dev/null"],
+                      stderr=subprocess.DEVNULL)
+        end = time.time() + 10
+        while kernel_guard.status()["pid"] != uni.pid and time.time() < end:
+            time.sleep(0.1)
+        out = os.path.join(tmp, "m.json")
+        err = open(os.path.join(tmp, "m.err"), "w+")
+        m = g.spawn([vigild, "-f", "-v", "--multicast", "-o", "json:" + out],
+                    stderr=err)
+        time.sleep(1)
+        # rules that match the multicast reader's own receives
+        kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64", "-S",
+                              "recvmsg,recvmmsg,recvfrom", "-F",
+                              f"pid={m.pid}", "-k", "vgself")
+        subprocess.run(["true"])
+        time.sleep(3)
+        kernel_guard.auditctl("-D")
+        m.send_signal(signal.SIGTERM)
+        m.wait(10)
+        evs = []
+        with open(out) as f:
+            for line in f:
+                evs.append(json.loads(line))
+        own = [e for e in evs if e.get("syscall", {}).get("pid") == m.pid]
+        check("no event of the multicast reader itself is written",
+              not own, f"{len(own)} own events")
+        err.seek(0)
+        text = err.read()
+        self_n = 0
+        for tok in text.split():
+            if tok.startswith("self="):
+                self_n = int(tok[5:])
+        check("its own events are counted (self=N > 0)", self_n > 0,
+              text[-400:])
+        check("and they stay few: the loop is not fed (self < 5000)",
+              self_n < 5000, str(self_n))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
