@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/buf.h"
 #include "vigil/config.h"
 #include "vigil/log.h"
 
@@ -173,9 +174,96 @@ trim(char *s)
 	return s;
 }
 
+/*
+ * output blocks:
+ *	output {
+ *		spec = kafka://127.0.0.1:9092/audit
+ *		queue = 10000
+ *		overflow = spool
+ *	}
+ * are the same as "output = SPEC?queue=10000&overflow=spool": every key
+ * but spec is an output option (docs/outputs.md).
+ */
+struct block {
+	int		open;
+	unsigned	line;		/* where it opened */
+	struct vg_buf	spec, opts;
+};
+
+/* 1: line consumed by block handling; 0: not a block line; -1: error. */
+static int
+block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
+    struct vg_err *err)
+{
+	char *eq, *key, *val, *q;
+
+	if (!b->open) {
+		if (strncmp(p, "output", 6) != 0)
+			return 0;
+		q = trim(p + 6);
+		if (strcmp(q, "{") != 0)
+			return 0;
+		b->open = 1;
+		b->line = lineno;
+		vg_buf_reset(&b->spec);
+		vg_buf_reset(&b->opts);
+		return 1;
+	}
+	if (strcmp(p, "}") == 0) {
+		b->open = 0;
+		if (b->spec.len == 0) {
+			snprintf(err->msg, sizeof(err->msg), "output block "
+			    "(line %u) has no \"spec = NAME:ARG\"", b->line);
+			return -1;
+		}
+		if (b->opts.len) {
+			vg_buf_addc(&b->spec, memchr(b->spec.data, '?',
+			    b->spec.len) ? '&' : '?');
+			vg_buf_add(&b->spec, b->opts.data, b->opts.len);
+		}
+		vg_buf_addc(&b->spec, '\0');
+		if (b->spec.oom) {
+			snprintf(err->msg, sizeof(err->msg), "out of memory");
+			return -1;
+		}
+		return vg_config_set(c, "output", b->spec.data, err->msg,
+		    sizeof(err->msg)) == 0 ? 1 : -1;
+	}
+	if ((eq = strchr(p, '=')) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "in output block: "
+		    "expected \"key = value\" or \"}\", got \"%.64s\"", p);
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(p);
+	val = trim(eq + 1);
+	if (*key == '\0' || *val == '\0' || strpbrk(key, "?&") != NULL ||
+	    (strcmp(key, "spec") != 0 && strchr(val, '&') != NULL)) {
+		snprintf(err->msg, sizeof(err->msg), "in output block: bad "
+		    "option \"%s = %s\"", key, val);
+		return -1;
+	}
+	if (strcmp(key, "spec") == 0) {
+		if (b->spec.len) {
+			snprintf(err->msg, sizeof(err->msg), "output block has "
+			    "two specs");
+			return -1;
+		}
+		vg_buf_adds(&b->spec, val);
+		return 1;
+	}
+	if (b->opts.len)
+		vg_buf_addc(&b->opts, '&');
+	vg_buf_adds(&b->opts, key);
+	vg_buf_addc(&b->opts, '=');
+	vg_buf_adds(&b->opts, val);
+	return 1;
+}
+
 int
 vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 {
+	struct block blk = { 0, 0, { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
 	FILE *f;
 	char *line = NULL, *p, *eq, *key, *val;
 	size_t cap = 0;
@@ -200,6 +288,12 @@ vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 		p = trim(line);
 		if (*p == '\0')
 			continue;
+		switch (block_line(&blk, c, p, lineno, err)) {
+		case 1:
+			continue;
+		case -1:
+			goto bad;
+		}
 		if ((eq = strchr(p, '=')) == NULL) {
 			snprintf(err->msg, sizeof(err->msg),
 			    "expected \"key = value\", got \"%.64s\"", p);
@@ -221,6 +315,16 @@ bad:
 		vg_log_warnx("%s:%u: %s", path, lineno, err->msg);
 		errors++;
 	}
+	if (blk.open) {
+		snprintf(err->msg, sizeof(err->msg), "output block opened "
+		    "here is not closed");
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = blk.line;
+		vg_log_warnx("%s:%u: %s", path, blk.line, err->msg);
+		errors++;
+	}
+	vg_buf_free(&blk.spec);
+	vg_buf_free(&blk.opts);
 	free(line);
 	fclose(f);
 	return errors;

@@ -110,6 +110,45 @@ START_TEST(test_list_limit)
 }
 END_TEST
 
+START_TEST(test_output_block)
+{
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("output {\n  spec = unix:/run/v.sock\n"
+	    "  queue = 100   # events\n  overflow = drop_oldest\n}\n"
+	    "output {\n spec = json:/tmp/x?format=raw\n lua = /f.lua\n}\n"
+	    "output {\n spec = json:-\n}\n");
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, p, &err), 0);
+	ck_assert_int_eq(c.noutputs, 3);
+	ck_assert_str_eq(c.outputs[0],
+	    "unix:/run/v.sock?queue=100&overflow=drop_oldest");
+	ck_assert_str_eq(c.outputs[1], "json:/tmp/x?format=raw&lua=/f.lua");
+	ck_assert_str_eq(c.outputs[2], "json:-");
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
+START_TEST(test_output_block_errors)
+{
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("output {\n queue = 1\n}\n"	/* no spec */
+	    "output {\n spec = json:-\n spec = json:-\n}\n"
+	    "output {\n spec = json:-\n a = b&c\n}\n"
+	    "output {\n spec = json:-\n");			/* open */
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, p, &err), 4);
+	ck_assert_uint_eq(err.line, 12);	/* the unclosed block */
+	ck_assert_ptr_nonnull(strstr(err.msg, "not closed"));
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -123,6 +162,8 @@ main(void)
 	tcase_add_test(tc, test_errors_name_line);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_list_limit);
+	tcase_add_test(tc, test_output_block);
+	tcase_add_test(tc, test_output_block_errors);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
