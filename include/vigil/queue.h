@@ -50,6 +50,7 @@ struct vg_qmsg {
 	struct vg_qmsg	*next;
 	uint64_t	 seq;		/* order of taking (for re-sorting) */
 	size_t		 len;
+	size_t		 cap;		/* the queue's: bytes allocated */
 	char		 data[];
 };
 
@@ -79,10 +80,21 @@ int		 vg_queue_take(struct vg_queue *, struct vg_qmsg **m,
 void		 vg_queue_done(struct vg_queue *, struct vg_qmsg *,
 		    enum vg_qdone);
 /*
+ * Consumer, batched: takes up to max messages, oldest first, into v[]
+ * with one lock. Returns how many (>= 1), 0 none within timeout_ms (as
+ * vg_queue_take), -1 stopped.
+ */
+int		 vg_queue_take_n(struct vg_queue *, struct vg_qmsg **v,
+		    size_t max, int timeout_ms);
+/* vg_queue_done() of v[0..n) in one lock; VG_Q_RETRY keeps their order
+ * (v[0] is delivered first). */
+void		 vg_queue_done_n(struct vg_queue *, struct vg_qmsg **v,
+		    size_t n, enum vg_qdone);
+/*
  * An eventfd the consumer may poll(2) with its sockets: readable when a
- * message was pushed while the consumer found the queue empty. Consumers
- * that use it call vg_queue_take(..., 0) after it fires (it is drained
- * by vg_queue_take).
+ * message was pushed while the consumer found the queue empty (once per
+ * such wait, not per message). Consumers that use it call
+ * vg_queue_take(..., 0) after it fires (it is drained by vg_queue_take).
  */
 int		 vg_queue_fd(const struct vg_queue *);
 /* Waits up to timeout_ms for everything to be delivered. 0 or -1. */

@@ -14,6 +14,20 @@
 
 #define VG_SYSLOG_TRUNC	"...[truncated]"
 
+/*
+ * The header of the last second formatted (the date and names change
+ * once a second at most): with it a message costs no snprintf or
+ * gmtime. Owned by the caller, zeroed before use, one per thread.
+ */
+struct vg_syslog_cache {
+	uint64_t	 sec;
+	int		 pid;
+	int		 valid;
+	size_t		 msec_at;	/* RFC 5424: where the 3 digits go */
+	size_t		 len;
+	char		 hdr[512];
+};
+
 struct vg_syslog_fmt {
 	int		 facility;	/* 0..23 (LOG_USER >> 3 = 1 ...) */
 	int		 severity;	/* 0..7 */
@@ -23,6 +37,7 @@ struct vg_syslog_fmt {
 	int		 rfc3164;	/* traditional local format */
 	int		 octet;		/* RFC 6587 octet counting prefix */
 	size_t		 max_size;	/* whole message, prefix excluded */
+	struct vg_syslog_cache *cache;	/* NULL: format every header */
 };
 
 /*

@@ -3,8 +3,11 @@
  * output worker, with the overflow policies of queue.h and the spool.
  * One mutex guards everything, spool I/O included (the spool is only
  * touched when memory is full or the sink is behind, so the pipeline
- * thread rarely waits on disk). One malloc per message (header and bytes
- * in one block): a queue holds serialized events, not fields.
+ * thread rarely waits on disk). A message is one block (header and
+ * bytes); freed blocks up to 64 KiB are kept in per-size-class free lists
+ * (bounded, CACHE_BYTES) so that a steady stream does no malloc. The
+ * consumer is woken once per wait (it takes everything there is then),
+ * not once per message.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +23,9 @@
 #include "vigil/spool.h"
 
 #define LOG_EVERY_S	10	/* loss log lines at most this often */
+#define CLASS_SHIFT	7	/* smallest block: 128 bytes of data */
+#define CLASSES		10	/* 128 B .. 64 KiB blocks are recycled */
+#define CACHE_BYTES	(2u << 20)	/* free blocks kept, at most */
 
 struct vg_queue {
 	pthread_mutex_t		 mu;
@@ -36,8 +42,12 @@ struct vg_queue {
 	char			*name;
 	struct vg_queue_stats	 st;
 	int			 efd;
-	int			 want_wake;
+	int			 want_wake;	/* consumer polls the efd */
+	int			 efd_set;	/* efd written, not read */
+	int			 cwait;		/* consumer in cv_items */
 	int			 stopped;
+	struct vg_qmsg		*cache[CLASSES];	/* free blocks */
+	size_t			 cache_bytes;
 	time_t			 log_at;	/* last loss log line */
 	uint64_t		 log_dropped;	/* dropped at that time */
 	uint64_t		 lost_seen;	/* spool damage counted */
@@ -121,6 +131,59 @@ fail:
 	return NULL;
 }
 
+/* Size class of a block for len bytes; CLASSES if too large to keep. */
+static unsigned
+size_class(size_t len)
+{
+	unsigned c = 0;
+
+	while (c < CLASSES && ((size_t)1 << (c + CLASS_SHIFT)) < len)
+		c++;
+	return c;
+}
+
+/* Lock held. A block for len bytes, from the free lists if possible. */
+static struct vg_qmsg *
+msg_alloc(struct vg_queue *q, size_t len)
+{
+	unsigned c = size_class(len);
+	struct vg_qmsg *m;
+	size_t cap;
+
+	if (c < CLASSES && (m = q->cache[c]) != NULL) {
+		q->cache[c] = m->next;
+		q->cache_bytes -= m->cap;
+	} else {
+		cap = c < CLASSES ? (size_t)1 << (c + CLASS_SHIFT) : len;
+		if ((m = malloc(sizeof(*m) + cap)) == NULL)
+			return NULL;
+		m->cap = cap;
+	}
+	m->next = NULL;
+	m->seq = 0;
+	m->len = len;
+	return m;
+}
+
+/* Lock held. Back to its free list, or to malloc past CACHE_BYTES. */
+static void
+msg_free(struct vg_queue *q, struct vg_qmsg *m)
+{
+	unsigned c;
+
+	if (m == NULL)
+		return;
+	c = size_class(m->cap);
+	if (c < CLASSES && ((size_t)1 << (c + CLASS_SHIFT)) == m->cap &&
+	    q->cache_bytes + m->cap <= CACHE_BYTES) {
+		m->next = q->cache[c];
+		q->cache[c] = m;
+		q->cache_bytes += m->cap;
+		return;
+	}
+	free(m);
+}
+
 static uint64_t
 spooled_now(const struct vg_queue *q)
 {
@@ -149,6 +212,10 @@ full(const struct vg_queue *q, size_t len)
 	    (q->n > 0 && q->bytes + len > q->o.max_bytes);
 }
 
+/*
+ * Lock held. Only a consumer that found the queue empty is woken, once:
+ * until it runs again, later pushes cost no system call.
+ */
 static void
 wake_consumer(struct vg_queue *q)
 {
@@ -156,10 +223,14 @@ wake_consumer(struct vg_queue *q)
 
 	if (q->want_wake) {
 		q->want_wake = 0;
+		q->efd_set = 1;
 		if (write(q->efd, &one, sizeof(one)) == -1 && errno != EAGAIN)
 			vg_log_warn("output %s: eventfd", q->name);
 	}
-	pthread_cond_signal(&q->cv_items);
+	if (q->cwait) {
+		q->cwait = 0;
+		pthread_cond_signal(&q->cv_items);
+	}
 }
 
 static void
@@ -233,7 +304,7 @@ vg_queue_push(struct vg_queue *q, const void *p, size_t len)
 			continue;
 		}
 		if (q->o.overflow == VG_OVF_DROP_OLDEST && q->n > 0) {
-			free(unlink_head(q));
+			msg_free(q, unlink_head(q));
 			q->st.dropped++;
 			log_loss(q, "queue full, dropping oldest");
 			continue;
@@ -243,14 +314,12 @@ vg_queue_push(struct vg_queue *q, const void *p, size_t len)
 		rc = -1;
 		goto out;
 	}
-	if ((m = malloc(sizeof(*m) + len)) == NULL) {
+	if ((m = msg_alloc(q, len)) == NULL) {
 		q->st.dropped++;
 		log_loss(q, "out of memory");
 		rc = -1;
 		goto out;
 	}
-	m->len = len;
-	m->seq = 0;
 	memcpy(m->data, p, len);
 	link_tail(q, m);
 	wake_consumer(q);
@@ -286,82 +355,106 @@ next_msg(struct vg_queue *q)
 			log_loss(q, "spool damaged");
 			continue;
 		}
-		if ((m = malloc(sizeof(*m) + q->rd.len)) == NULL) {
+		if ((m = msg_alloc(q, q->rd.len)) == NULL) {
 			q->st.dropped++;
 			log_loss(q, "out of memory reading the spool");
 			continue;
 		}
-		m->len = q->rd.len;
 		memcpy(m->data, q->rd.data, q->rd.len);
 		return m;
 	}
 	return NULL;
 }
 
+static void
+deadline(struct timespec *ts, int timeout_ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += timeout_ms / 1000;
+	ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 int
-vg_queue_take(struct vg_queue *q, struct vg_qmsg **out, int timeout_ms)
+vg_queue_take_n(struct vg_queue *q, struct vg_qmsg **v, size_t max,
+    int timeout_ms)
 {
 	struct vg_qmsg *m;
 	struct timespec ts;
 	uint64_t junk;
+	size_t n = 0;
 
-	if (read(q->efd, &junk, sizeof(junk)) == -1 && errno != EAGAIN)
-		vg_log_warn("output %s: eventfd", q->name);
+	if (max == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (timeout_ms > 0)
+		deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&q->mu);
-	if (timeout_ms > 0) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += timeout_ms / 1000;
-		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+	/* read the efd only when it was written: no EAGAIN per take */
+	if (q->efd_set) {
+		q->efd_set = 0;
+		if (read(q->efd, &junk, sizeof(junk)) == -1 && errno != EAGAIN)
+			vg_log_warn("output %s: eventfd", q->name);
 	}
 	for (;;) {
 		if (q->stopped) {
 			pthread_mutex_unlock(&q->mu);
 			return -1;
 		}
-		if ((m = next_msg(q)) != NULL)
+		while (n < max && (m = next_msg(q)) != NULL) {
+			m->seq = q->seq++;
+			q->taken++;
+			v[n++] = m;
+		}
+		if (n > 0)
 			break;
 		if (timeout_ms == 0) {
 			q->want_wake = 1;
 			pthread_mutex_unlock(&q->mu);
 			return 0;
 		}
+		q->cwait = 1;
 		if (timeout_ms < 0)
 			pthread_cond_wait(&q->cv_items, &q->mu);
 		else if (pthread_cond_timedwait(&q->cv_items, &q->mu, &ts) ==
 		    ETIMEDOUT) {
+			q->cwait = 0;
 			q->want_wake = 1;
 			pthread_mutex_unlock(&q->mu);
 			return 0;
 		}
 	}
-	m->seq = q->seq++;
-	q->taken++;
 	pthread_mutex_unlock(&q->mu);
-	*out = m;
-	return 1;
+	return (int)n;
 }
 
-void
-vg_queue_done(struct vg_queue *q, struct vg_qmsg *m, enum vg_qdone how)
+int
+vg_queue_take(struct vg_queue *q, struct vg_qmsg **out, int timeout_ms)
 {
-	pthread_mutex_lock(&q->mu);
+	return vg_queue_take_n(q, out, 1, timeout_ms);
+}
+
+/* Lock held. */
+static void
+done_one(struct vg_queue *q, struct vg_qmsg *m, enum vg_qdone how)
+{
 	q->taken--;
 	switch (how) {
 	case VG_Q_SENT:
 		q->st.sent++;
-		free(m);
+		msg_free(q, m);
 		break;
 	case VG_Q_FAILED:
 		q->st.failed++;
-		free(m);
+		msg_free(q, m);
 		break;
 	case VG_Q_DROPPED:
 		q->st.dropped++;
-		free(m);
+		msg_free(q, m);
 		break;
 	case VG_Q_RETRY:
 		/* to the front, past the bound: it was accepted already */
@@ -373,6 +466,28 @@ vg_queue_done(struct vg_queue *q, struct vg_qmsg *m, enum vg_qdone how)
 		q->bytes += m->len;
 		break;
 	}
+}
+
+void
+vg_queue_done_n(struct vg_queue *q, struct vg_qmsg **v, size_t n,
+    enum vg_qdone how)
+{
+	size_t i;
+
+	pthread_mutex_lock(&q->mu);
+	/* back to front: a retried batch keeps its order at the head */
+	for (i = n; i-- > 0;)
+		done_one(q, v[i], how);
+	if (idle(q))
+		pthread_cond_broadcast(&q->cv_idle);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void
+vg_queue_done(struct vg_queue *q, struct vg_qmsg *m, enum vg_qdone how)
+{
+	pthread_mutex_lock(&q->mu);
+	done_one(q, m, how);
 	if (idle(q))
 		pthread_cond_broadcast(&q->cv_idle);
 	pthread_mutex_unlock(&q->mu);
@@ -390,13 +505,7 @@ vg_queue_drain(struct vg_queue *q, int timeout_ms)
 	struct timespec ts;
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&q->mu);
 	while (!idle(q) && !q->stopped)
 		if (pthread_cond_timedwait(&q->cv_idle, &q->mu, &ts) ==
@@ -420,6 +529,7 @@ vg_queue_stop(struct vg_queue *q)
 	pthread_cond_broadcast(&q->cv_items);
 	pthread_cond_broadcast(&q->cv_space);
 	pthread_cond_broadcast(&q->cv_idle);
+	q->efd_set = 1;
 	pthread_mutex_unlock(&q->mu);
 	(void)write(q->efd, &one, sizeof(one));
 }
@@ -480,6 +590,7 @@ void
 vg_queue_free(struct vg_queue *q, struct vg_queue_stats *final)
 {
 	struct vg_qmsg *m;
+	unsigned c;
 
 	if (q == NULL)
 		return;
@@ -497,6 +608,11 @@ vg_queue_free(struct vg_queue *q, struct vg_queue_stats *final)
 	}
 	while ((m = unlink_head(q)) != NULL)
 		free(m);
+	for (c = 0; c < CLASSES; c++)
+		while ((m = q->cache[c]) != NULL) {
+			q->cache[c] = m->next;
+			free(m);
+		}
 	if (q->sp && vg_spool_count(q->sp))
 		vg_log_info("output %s: %" PRIu64 " events wait in the spool",
 		    q->name, vg_spool_count(q->sp));

@@ -8,6 +8,8 @@
  * The worker thread owns the socket; the pipeline thread formats the
  * whole message (event time, not send time) and queues it. A message
  * longer than max_size is truncated with a marker (docs/outputs.md).
+ * The worker takes what is queued in batches: one sendmmsg(2) of up to
+ * BATCH datagrams, or one sendmsg(2) of the stream frames (TCP).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +32,7 @@
 #define BACKOFF_MAX_MS	30000
 #define CONNECT_MS	5000
 #define DEF_MAX_SIZE	8192
+#define BATCH		64	/* messages per send system call */
 
 enum sl_kind { SL_LOCAL, SL_UDP, SL_TCP };
 
@@ -36,6 +40,7 @@ struct slout {
 	struct vg_qout		 qo;
 	enum sl_kind		 kind;
 	struct vg_syslog_fmt	 f;
+	struct vg_syslog_cache	 cache;		/* pipeline thread's */
 	char			 ident[49];
 	char			 host_name[256];	/* ours, for HOSTNAME */
 	char			*host;		/* remote */
@@ -88,49 +93,92 @@ vg_syslog_severity(const char *s)
 	return -1;
 }
 
-int
-vg_syslog_format(struct vg_buf *out, const struct vg_syslog_fmt *f,
-    uint64_t sec, unsigned msec, const char *msg, size_t len)
+/*
+ * The header for second sec into hdr (size 512: ident and host names are
+ * bounded). RFC 5424 gets ".000" for the milliseconds; *msec_at says
+ * where the digits are. Returns the length.
+ */
+static size_t
+build_hdr(const struct vg_syslog_fmt *f, uint64_t sec, char *hdr,
+    size_t size, size_t *msec_at)
 {
-	char hdr[512], pfx[24];
 	struct tm tm;
 	time_t t = (time_t)sec;
-	size_t keep, mlen = sizeof(VG_SYSLOG_TRUNC) - 1;
-	int h, p, trunc = 0;
+	int h;
 
-	if (len > 0 && msg[len - 1] == '\n')
-		len--;
+	*msec_at = 0;
 	if (f->rfc3164) {
 		localtime_r(&t, &tm);
-		h = snprintf(hdr, sizeof(hdr), "<%d>%s %2d %02d:%02d:%02d "
+		h = snprintf(hdr, size, "<%d>%s %2d %02d:%02d:%02d "
 		    "%s[%d]: ", f->facility * 8 + f->severity,
 		    months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, f->ident, f->pid);
 	} else {
 		gmtime_r(&t, &tm);
-		h = snprintf(hdr, sizeof(hdr), "<%d>1 %04d-%02d-%02dT%02d:%02d:"
-		    "%02d.%03uZ %s %s %d audit - ", f->facility * 8 +
+		h = snprintf(hdr, size, "<%d>1 %04d-%02d-%02dT%02d:%02d:"
+		    "%02d.000Z %s %s %d audit - ", f->facility * 8 +
 		    f->severity, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, tm.tm_sec, msec % 1000,
-		    f->hostname, f->ident, f->pid);
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, f->hostname, f->ident,
+		    f->pid);
+		/* "<P>1 " then 19 date characters and the '.' */
+		if (h > 0 && (size_t)h < size)
+			*msec_at = (size_t)(strchr(hdr, '.') - hdr) + 1;
 	}
-	if (h < 0 || (size_t)h >= sizeof(hdr))
-		h = (int)sizeof(hdr) - 1;	/* ident/host are bounded */
+	if (h < 0 || (size_t)h >= size)
+		h = (int)size - 1;	/* ident/host are bounded */
+	return (size_t)h;
+}
+
+/* Decimal digits of v at the end of a 24-byte buf; returns the start. */
+static char *
+utoa(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+int
+vg_syslog_format(struct vg_buf *out, const struct vg_syslog_fmt *f,
+    uint64_t sec, unsigned msec, const char *msg, size_t len)
+{
+	struct vg_syslog_cache own, *c = f->cache ? f->cache : &own;
+	char pfx[24], *p;
+	size_t h, keep, mlen = sizeof(VG_SYSLOG_TRUNC) - 1;
+	int trunc = 0;
+
+	if (len > 0 && msg[len - 1] == '\n')
+		len--;
+	if (c == &own || !c->valid || c->sec != sec || c->pid != f->pid) {
+		c->len = build_hdr(f, sec, c->hdr, sizeof(c->hdr),
+		    &c->msec_at);
+		c->sec = sec;
+		c->pid = f->pid;
+		c->valid = 1;
+	}
+	h = c->len;
+	if (c->msec_at) {
+		msec %= 1000;
+		c->hdr[c->msec_at] = (char)('0' + msec / 100);
+		c->hdr[c->msec_at + 1] = (char)('0' + msec / 10 % 10);
+		c->hdr[c->msec_at + 2] = (char)('0' + msec % 10);
+	}
 	keep = len;
-	if ((size_t)h + len > f->max_size) {
+	if (h + len > f->max_size) {
 		trunc = 1;
-		keep = f->max_size > (size_t)h + mlen ?
-		    f->max_size - (size_t)h - mlen : 0;
+		keep = f->max_size > h + mlen ? f->max_size - h - mlen : 0;
 		/* do not cut a UTF-8 sequence: back up to its lead byte */
 		while (keep > 0 && ((unsigned char)msg[keep] & 0xc0) == 0x80)
 			keep--;
 	}
 	if (f->octet) {
-		p = snprintf(pfx, sizeof(pfx), "%zu ", (size_t)h + keep +
-		    (trunc ? mlen : 0));
-		vg_buf_add(out, pfx, (size_t)p);
+		pfx[sizeof(pfx) - 1] = ' ';
+		p = utoa(h + keep + (trunc ? mlen : 0), pfx + sizeof(pfx) - 1);
+		vg_buf_add(out, p, (size_t)(pfx + sizeof(pfx) - p));
 	}
-	vg_buf_add(out, hdr, (size_t)h);
+	vg_buf_add(out, c->hdr, h);
 	vg_buf_add(out, msg, keep);
 	if (trunc)
 		vg_buf_add(out, VG_SYSLOG_TRUNC, mlen);
@@ -285,42 +333,141 @@ peer_closed(int fd)
 	return n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR);
 }
 
+/* Waits until the socket takes more. -1 (ECANCELED) when stopped. */
+static int
+wait_writable(struct slout *s)
+{
+	if (wait_fd(s, s->fd, POLLOUT, 60000) == -1 && errno == ECANCELED)
+		return -1;
+	return 0;
+}
+
 /*
- * Sends one message. 0 sent; -1 with errno: EMSGSIZE (never deliverable),
- * ECANCELED (stopped), else the connection is bad (reconnect, retry).
+ * The connection failed (errno): v[0..n) go back to the queue in order
+ * and are sent again after a reconnect. Returns -1 if stopped, else 0.
  */
 static int
-sl_send(struct slout *s, const char *p, size_t len)
+send_failed(struct slout *s, struct vg_qmsg **v, size_t n)
 {
-	size_t off = 0;
-	ssize_t n;
-	int tries = 0;
+	int stopped = errno == ECANCELED;
 
-	if (s->kind == SL_TCP && peer_closed(s->fd)) {
-		errno = ECONNRESET;
-		return -1;
-	}
-	while (off < len) {
-		n = send(s->fd, p + off, len - off, MSG_NOSIGNAL);
-		if (n >= 0) {
-			if (s->kind != SL_TCP)
-				return 0;	/* a datagram goes whole */
-			off += (size_t)n;
+	if (!stopped)
+		vg_log_warn("output %s: send", s->qo.o->spec);
+	vg_queue_done_n(s->qo.q, v, n, VG_Q_RETRY);
+	sl_close_fd(s);
+	return stopped ? -1 : 0;
+}
+
+/*
+ * Datagrams (UDP, local): v[0..n) with sendmmsg, as many per call as the
+ * socket takes. A message too large for a datagram is counted failed.
+ * Returns -1 if stopped, else 0 (on a bad socket, what is left is given
+ * back and the socket closed).
+ */
+static int
+send_dgrams(struct slout *s, struct vg_qmsg **v, size_t n)
+{
+	struct mmsghdr mh[BATCH];
+	struct iovec iov[BATCH];
+	size_t i = 0, k, cnt;
+	int r, tries = 0;
+
+	while (i < n) {
+		cnt = n - i < BATCH ? n - i : BATCH;
+		memset(mh, 0, cnt * sizeof(mh[0]));
+		for (k = 0; k < cnt; k++) {
+			iov[k].iov_base = v[i + k]->data;
+			iov[k].iov_len = v[i + k]->len;
+			mh[k].msg_hdr.msg_iov = &iov[k];
+			mh[k].msg_hdr.msg_iovlen = 1;
+		}
+		r = sendmmsg(s->fd, mh, (unsigned)cnt, MSG_NOSIGNAL);
+		if (r > 0) {
+			vg_queue_done_n(s->qo.q, v + i, (size_t)r, VG_Q_SENT);
+			i += (size_t)r;
+			tries = 0;
 			continue;
 		}
-		if (errno == EINTR)
+		/* the error is about v[i] */
+		if (r == -1 && errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == ENOBUFS) {
-			if (wait_fd(s, s->fd, POLLOUT, 60000) == -1 &&
-			    errno == ECANCELED)
-				return -1;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS)) {
+			if (wait_writable(s) == -1)
+				return send_failed(s, v + i, n - i);
+			continue;
+		}
+		if (r == -1 && errno == EMSGSIZE) {
+			vg_log_warnx("output %s: message of %zu bytes too "
+			    "large for the socket", s->qo.o->spec, v[i]->len);
+			vg_queue_done(s->qo.q, v[i], VG_Q_FAILED);
+			i++;
 			continue;
 		}
 		/* UDP: the refusal of an earlier datagram; this one may go */
-		if (errno == ECONNREFUSED && s->kind == SL_UDP && tries++ == 0)
+		if (r == -1 && errno == ECONNREFUSED && s->kind == SL_UDP &&
+		    tries++ == 0)
 			continue;
-		return -1;
+		if (r == 0)
+			errno = EIO;
+		return send_failed(s, v + i, n - i);
+	}
+	return 0;
+}
+
+/*
+ * TCP: the frames of v[0..n) with one sendmsg per socket buffer's worth.
+ * A frame is sent once all its bytes were taken by the kernel; after a
+ * failure the frames not wholly written are given back (sent again
+ * whole on the next connection; the peer discards the torn one).
+ */
+static int
+send_stream(struct slout *s, struct vg_qmsg **v, size_t n)
+{
+	struct iovec iov[BATCH];
+	struct msghdr mh;
+	size_t i = 0, off = 0, k, cnt, w, done;
+	ssize_t r;
+
+	if (peer_closed(s->fd)) {
+		errno = ECONNRESET;
+		return send_failed(s, v, n);
+	}
+	while (i < n) {
+		cnt = n - i < BATCH ? n - i : BATCH;
+		for (k = 0; k < cnt; k++) {
+			iov[k].iov_base = v[i + k]->data + (k ? 0 : off);
+			iov[k].iov_len = v[i + k]->len - (k ? 0 : off);
+		}
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = cnt;
+		r = sendmsg(s->fd, &mh, MSG_NOSIGNAL);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS)) {
+			if (wait_writable(s) == -1)
+				return send_failed(s, v + i, n - i);
+			continue;
+		}
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return send_failed(s, v + i, n - i);
+		}
+		/* whole frames written: sent; off into the next one */
+		w = (size_t)r;
+		done = 0;
+		while (w > 0 && w >= v[i + done]->len - off) {
+			w -= v[i + done]->len - off;
+			off = 0;
+			done++;
+		}
+		off += w;
+		if (done > 0)
+			vg_queue_done_n(s->qo.q, v + i, done, VG_Q_SENT);
+		i += done;
 	}
 	return 0;
 }
@@ -329,31 +476,21 @@ static void *
 worker(void *arg)
 {
 	struct slout *s = arg;
-	struct vg_qmsg *m;
+	struct vg_qmsg *v[BATCH];
 	int r;
 
 	for (;;) {
 		if (sl_connect(s) == -1)
 			break;
-		if ((r = vg_queue_take(s->qo.q, &m, 1000)) == -1)
+		if ((r = vg_queue_take_n(s->qo.q, v, BATCH, 1000)) == -1)
 			break;
 		if (r == 0)
 			continue;
-		if (sl_send(s, m->data, m->len) == 0) {
-			vg_queue_done(s->qo.q, m, VG_Q_SENT);
-			continue;
-		}
-		if (errno == EMSGSIZE) {
-			vg_log_warnx("output %s: message of %zu bytes too "
-			    "large for the socket", s->qo.o->spec, m->len);
-			vg_queue_done(s->qo.q, m, VG_Q_FAILED);
-			continue;
-		}
-		if (errno != ECANCELED)
-			vg_log_warn("output %s: send", s->qo.o->spec);
-		vg_queue_done(s->qo.q, m, VG_Q_RETRY);
-		sl_close_fd(s);
-		if (errno == ECANCELED)
+		if (s->kind == SL_TCP)
+			r = send_stream(s, v, (size_t)r);
+		else
+			r = send_dgrams(s, v, (size_t)r);
+		if (r == -1)
 			break;
 	}
 	sl_close_fd(s);
@@ -513,6 +650,7 @@ sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 	s->f.hostname = s->host_name;
 	s->f.rfc3164 = kind == SL_LOCAL;
 	s->f.octet = kind == SL_TCP;
+	s->f.cache = &s->cache;
 	if (vg_qout_open(&s->qo, o) == -1)
 		goto fail;
 	o->priv = s;
