@@ -1,11 +1,15 @@
 /*
  * unix.c (output): "unix:PATH", a local stream socket server. Every client
  * connected gets every event as a line (JSON by default). The worker
- * thread owns the socket and the clients; a client that does not read
- * has its own bounded buffer, then is disconnected or skipped
- * (client_policy), so it never stalls the others or the pipeline.
- * Events while no client is connected are dropped and counted, unless
- * hold=1 (then they wait in the queue, under its policy).
+ * thread owns the socket and the clients. Taken messages stay in one
+ * window shared by the clients (each has a cursor into it; writev, no
+ * copy per client) until every client they were given to wrote them
+ * whole: only then are they done, sent if any client got them. A client
+ * past client_buffer is disconnected or skipped (client_policy), so it
+ * never stalls the others; with overflow=block or hold=1 the worker
+ * instead takes no more from the queue while a client is behind, unless
+ * it made no progress for client_timeout ms (docs/outputs.md). Events
+ * while no client is connected are dropped and counted, unless hold=1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,21 +19,34 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vigil/log.h"
 #include "vigil/qout.h"
 
-#define MAX_CLIENTS	64
+#define MAX_CLIENTS	64	/* one bit each in went.want */
 #define DEF_CLIENT_BUF	(1024 * 1024)
+#define DEF_TIMEOUT_MS	10000
 #define BATCH		256	/* messages per wakeup */
+#define PACE_TAKE	16	/* paced: messages per take, then look again */
+#define IOV		64	/* messages per write */
+
+/* A message in the window, and the clients that have yet to write it. */
+struct went {
+	struct vg_qmsg	*m;
+	uint64_t	 want;		/* bit i: client slot i */
+	int		 got;		/* some client wrote it whole */
+};
 
 struct client {
-	int		 fd;
-	struct vg_buf	 out;
-	size_t		 pos;		/* written part of out */
-	uint64_t	 skipped;	/* messages not given (policy skip) */
+	int		 fd;		/* -1: free slot */
+	uint64_t	 cur;		/* window index of the next message */
+	size_t		 off;		/* bytes of it written */
+	size_t		 pending;	/* bytes given, not yet written */
+	uint64_t	 progress_ms;	/* last write, or when it got behind */
 };
 
 struct uout {
@@ -38,13 +55,28 @@ struct uout {
 	int		 lfd;
 	int		 hold;		/* keep events while no client */
 	int		 skip;		/* slow client: skip, not disconnect */
+	int		 pace;		/* overflow=block or hold=1 */
+	int		 timeout_ms;	/* paced: a stuck client's grace */
 	size_t		 client_buf;
 	struct client	 c[MAX_CLIENTS];
-	size_t		 nc;
+	size_t		 nc;		/* slots in use */
+	struct went	*win;		/* [wfirst, wlen) live */
+	size_t		 wlen, wfirst, wcap;
+	uint64_t	 wbase;		/* window index of win[0] */
 	uint64_t	 kicked;	/* clients disconnected for slowness */
 	uint64_t	 skipped;	/* per-client messages skipped */
+	uint64_t	 unsent;	/* per-client messages lost at exit */
 	uint64_t	 accepted;
 };
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static int
 listen_on(struct uout *u, mode_t mode)
@@ -82,22 +114,134 @@ listen_on(struct uout *u, mode_t mode)
 	return 0;
 }
 
+static struct went *
+went_at(struct uout *u, uint64_t idx)
+{
+	return &u->win[idx - u->wbase];
+}
+
+static uint64_t
+wtail(const struct uout *u)
+{
+	return u->wbase + u->wlen;
+}
+
+/* Appends to the window. -1 (ENOMEM) if it cannot grow. */
+static int
+win_add(struct uout *u, struct vg_qmsg *m, uint64_t want)
+{
+	struct went *w;
+	size_t ncap;
+
+	if (u->wfirst > 0 && u->wfirst >= u->wlen / 2) {
+		memmove(u->win, u->win + u->wfirst,
+		    (u->wlen - u->wfirst) * sizeof(*u->win));
+		u->wlen -= u->wfirst;
+		u->wbase += u->wfirst;
+		u->wfirst = 0;
+	}
+	if (u->wlen == u->wcap) {
+		ncap = u->wcap ? u->wcap * 2 : 1024;
+		if ((w = reallocarray(u->win, ncap, sizeof(*w))) == NULL)
+			return -1;
+		u->win = w;
+		u->wcap = ncap;
+	}
+	w = &u->win[u->wlen++];
+	w->m = m;
+	w->want = want;
+	w->got = 0;
+	return 0;
+}
+
+/*
+ * Messages no client still wants leave the window from its front: sent
+ * if a client got them whole, else dropped; with hold=1 and no client,
+ * those stay for win_return().
+ */
 static void
-drop_client(struct uout *u, size_t i, const char *why)
+win_release(struct uout *u)
+{
+	struct vg_qmsg *v[IOV];
+	size_t n = 0;
+	struct went *w;
+
+	while (u->wfirst < u->wlen && u->win[u->wfirst].want == 0) {
+		w = &u->win[u->wfirst];
+		if (!w->got && u->hold && u->nc == 0)
+			break;
+		u->wfirst++;
+		if (!w->got) {
+			vg_queue_done(u->qo.q, w->m, VG_Q_DROPPED);
+			continue;
+		}
+		v[n++] = w->m;
+		if (n == IOV) {
+			vg_queue_done_n(u->qo.q, v, n, VG_Q_SENT);
+			n = 0;
+		}
+	}
+	if (n)
+		vg_queue_done_n(u->qo.q, v, n, VG_Q_SENT);
+	if (u->wfirst == u->wlen) {
+		u->wbase += u->wlen;
+		u->wlen = u->wfirst = 0;
+	}
+}
+
+/*
+ * Everything in the window goes: got = sent; the rest back to the queue
+ * front in order (hold=1: for the next client; at exit: spooled or
+ * counted dropped by the queue). Only with no client left.
+ */
+static void
+win_return(struct uout *u)
+{
+	size_t i;
+
+	for (i = u->wfirst; i < u->wlen; i++)
+		if (u->win[i].got)
+			vg_queue_done(u->qo.q, u->win[i].m, VG_Q_SENT);
+	/* back to front: each retry goes before the previous one */
+	for (i = u->wlen; i-- > u->wfirst;)
+		if (!u->win[i].got)
+			vg_queue_done(u->qo.q, u->win[i].m, VG_Q_RETRY);
+	u->wbase += u->wlen;
+	u->wlen = u->wfirst = 0;
+}
+
+/* Forgets client i; returns how many messages it did not get whole. */
+static uint64_t
+forget_client(struct uout *u, size_t i, const char *why)
 {
 	struct client *c = &u->c[i];
+	uint64_t bit = (uint64_t)1 << i, idx, lost = 0;
 
 	if (why != NULL)
 		vg_log_info("output %s: client %d %s", u->qo.o->spec, c->fd,
 		    why);
+	for (idx = c->cur; idx < wtail(u); idx++)
+		if (went_at(u, idx)->want & bit) {
+			went_at(u, idx)->want &= ~bit;
+			lost++;
+		}
 	close(c->fd);
-	vg_buf_free(&c->out);
-	u->c[i] = u->c[--u->nc];
+	c->fd = -1;
+	u->nc--;
+	return lost;
+}
+
+static void
+drop_client(struct uout *u, size_t i, const char *why)
+{
+	(void)forget_client(u, i, why);
+	win_release(u);
 }
 
 static void
 accept_clients(struct uout *u)
 {
+	size_t i;
 	int fd;
 
 	while ((fd = accept4(u->lfd, NULL, NULL, SOCK_NONBLOCK |
@@ -108,70 +252,171 @@ accept_clients(struct uout *u)
 			close(fd);
 			continue;
 		}
-		memset(&u->c[u->nc], 0, sizeof(u->c[0]));
-		u->c[u->nc].fd = fd;
-		vg_buf_init(&u->c[u->nc].out);
+		for (i = 0; u->c[i].fd != -1; i++)
+			;
+		memset(&u->c[i], 0, sizeof(u->c[i]));
+		u->c[i].fd = fd;
+		u->c[i].cur = wtail(u);
+		u->c[i].progress_ms = now_ms();
 		u->nc++;
 		u->accepted++;
 	}
 }
 
-/* Writes what the client can take now. -1: the client is gone. */
+/*
+ * Writes what client i can take now, from its cursor, several messages
+ * per call. -1: the client is gone.
+ */
 static int
-flush_client(struct client *c)
+flush_client(struct uout *u, size_t i)
 {
-	ssize_t n;
+	struct client *c = &u->c[i];
+	uint64_t bit = (uint64_t)1 << i, idx;
+	struct iovec iov[IOV];
+	struct msghdr mh;
+	struct went *w;
+	size_t k, n, left, off;
+	ssize_t r;
 
-	while (c->pos < c->out.len) {
-		n = send(c->fd, c->out.data + c->pos, c->out.len - c->pos,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n == -1 && errno == EINTR)
+	while (c->pending > 0) {
+		/* skip what this client was not given */
+		while (c->cur < wtail(u) && !(went_at(u, c->cur)->want & bit))
+			c->cur++;
+		for (k = 0, idx = c->cur, off = c->off; k < IOV &&
+		    idx < wtail(u); idx++) {
+			w = went_at(u, idx);
+			if (!(w->want & bit))
+				continue;
+			iov[k].iov_base = w->m->data + off;
+			iov[k].iov_len = w->m->len - off;
+			off = 0;
+			k++;
+		}
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = k;
+		r = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r == -1 && errno == EINTR)
 			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0)
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r <= 0)
 			return -1;
-		c->pos += (size_t)n;
+		n = (size_t)r;
+		c->pending -= n;
+		c->progress_ms = now_ms();
+		/* move the cursor past what was written whole */
+		while (n > 0) {
+			w = went_at(u, c->cur);
+			if (!(w->want & bit)) {
+				c->cur++;
+				continue;
+			}
+			left = w->m->len - c->off;
+			if (n < left) {
+				c->off += n;
+				break;
+			}
+			n -= left;
+			c->off = 0;
+			w->want &= ~bit;
+			w->got = 1;
+			c->cur++;
+		}
 	}
-	if (c->pos == c->out.len) {
-		vg_buf_reset(&c->out);
-		c->pos = 0;
-	} else if (c->pos > c->out.len / 2) {
-		memmove(c->out.data, c->out.data + c->pos, c->out.len - c->pos);
-		c->out.len -= c->pos;
-		c->pos = 0;
-	}
+	win_release(u);
 	return 0;
 }
 
-/* Queues one message for every client; slow ones per policy. */
-static void
-fan_out(struct uout *u, const struct vg_qmsg *m)
+static int
+stalled(const struct uout *u, const struct client *c, uint64_t now)
 {
+	return now - c->progress_ms >= (uint64_t)u->timeout_ms;
+}
+
+static int
+behind(const struct uout *u, const struct client *c)
+{
+	return c->pending >= u->client_buf;
+}
+
+/*
+ * May the worker take from the queue? Not with hold=1 and no client;
+ * paced: not while a client is behind and not stalled. *wait_ms: when a
+ * stall would end that.
+ */
+static int
+can_take(struct uout *u, uint64_t now, int *wait_ms)
+{
+	uint64_t left, soonest = 1000;
+	size_t i;
+	int ok = 1;
+
+	if (u->hold && u->nc == 0)
+		ok = 0;
+	for (i = 0; u->pace && i < MAX_CLIENTS; i++) {
+		const struct client *c = &u->c[i];
+
+		if (c->fd == -1 || !behind(u, c) || stalled(u, c, now))
+			continue;
+		ok = 0;
+		left = c->progress_ms + (uint64_t)u->timeout_ms - now;
+		if (left < soonest)
+			soonest = left;
+	}
+	if (wait_ms != NULL)
+		*wait_ms = (int)soonest + 1;
+	return ok;
+}
+
+/* One message to every client; slow ones per policy. */
+static void
+fan_out(struct uout *u, struct vg_qmsg *m, uint64_t now)
+{
+	uint64_t want = 0;
 	size_t i;
 
-	for (i = 0; i < u->nc; i++) {
+	for (i = 0; i < MAX_CLIENTS; i++) {
 		struct client *c = &u->c[i];
 
-		/* over the bound: first see what the socket takes now */
-		if (c->out.len - c->pos + m->len > u->client_buf &&
-		    flush_client(c) == -1) {
-			drop_client(u, i, NULL);
-			i--;
+		if (c->fd == -1)
 			continue;
-		}
-		if (c->out.len - c->pos + m->len > u->client_buf) {
-			if (u->skip) {
-				c->skipped++;
-				u->skipped++;
+		if (c->pending == 0)
+			c->progress_ms = now;	/* the clock of a stall */
+		/* over the bound: first see what the socket takes now */
+		if (c->pending > 0 && c->pending + m->len > u->client_buf &&
+		    (!u->pace || stalled(u, c, now))) {
+			if (flush_client(u, i) == -1) {
+				drop_client(u, i, NULL);
 				continue;
 			}
-			u->kicked++;
-			drop_client(u, i, "does not read: disconnected");
-			i--;
-			continue;
+			if (c->pending > 0 &&
+			    c->pending + m->len > u->client_buf) {
+				if (u->skip) {
+					u->skipped++;
+					continue;
+				}
+				u->kicked++;
+				drop_client(u, i,
+				    "does not read: disconnected");
+				continue;
+			}
 		}
-		vg_buf_add(&c->out, m->data, m->len);
+		want |= (uint64_t)1 << i;
+		c->pending += m->len;
+	}
+	if (want == 0 && !(u->hold && u->nc == 0)) {
+		/* every client left meanwhile (or skips it) */
+		vg_queue_done(u->qo.q, m, VG_Q_DROPPED);
+		return;
+	}
+	/* hold=1, the last client left: kept in order for win_return() */
+	if (win_add(u, m, want) == -1) {
+		vg_log_warn("output %s: client window", u->qo.o->spec);
+		for (i = 0; i < MAX_CLIENTS; i++)
+			if (want & ((uint64_t)1 << i))
+				u->c[i].pending -= m->len;
+		vg_queue_done(u->qo.q, m, VG_Q_DROPPED);
 	}
 }
 
@@ -194,75 +439,126 @@ client_readable(struct client *c)
 	}
 }
 
+/* Takes up to BATCH messages for the clients. 1 if more may wait, 0 no,
+ * -1 stopped. */
+static int
+take_some(struct uout *u)
+{
+	struct vg_qmsg *v[BATCH];
+	uint64_t now;
+	size_t k = 0, j;
+	int r = 0;
+
+	while (k < BATCH && can_take(u, now = now_ms(), NULL)) {
+		r = vg_queue_take_n(u->qo.q, v, u->pace ? PACE_TAKE :
+		    BATCH - k, 0);
+		if (r <= 0)
+			break;
+		k += (size_t)r;
+		if (u->nc == 0) {
+			/* nobody listens: lost, and said so */
+			vg_queue_done_n(u->qo.q, v, (size_t)r, VG_Q_DROPPED);
+			continue;
+		}
+		for (j = 0; j < (size_t)r; j++)
+			fan_out(u, v[j], now);
+	}
+	if (r == -1)
+		return -1;
+	return k >= BATCH;
+}
+
+/*
+ * At exit (after the drain): a last write, then what a client did not
+ * get is counted and logged; messages no client got go back to the queue
+ * (spooled, or counted dropped there).
+ */
+static void
+finish(struct uout *u)
+{
+	uint64_t lost;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		if ((fd = u->c[i].fd) == -1)
+			continue;
+		if (flush_client(u, i) == -1) {
+			(void)forget_client(u, i, NULL);
+			continue;
+		}
+		if ((lost = forget_client(u, i, NULL)) > 0) {
+			vg_log_warnx("output %s: client %d: %" PRIu64 " events "
+			    "not delivered at exit (drain_ms=%d)",
+			    u->qo.o->spec, fd, lost, u->qo.drain_ms);
+			u->unsent += lost;
+		}
+	}
+	win_return(u);
+}
+
 static void *
 worker(void *arg)
 {
 	struct uout *u = arg;
 	struct pollfd pfd[MAX_CLIENTS + 2];
-	struct vg_qmsg *m;
-	size_t i, k;
-	int r = 0, more = 0;
+	size_t slot[MAX_CLIENTS];
+	size_t i, np;
+	int r, more = 0, tmo, take;
 
 	for (;;) {
+		take = can_take(u, now_ms(), &tmo);
 		pfd[0].fd = u->lfd;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = vg_queue_fd(u->qo.q);
-		/* hold=1 with no client: leave the queue alone */
-		pfd[1].events = (u->hold && u->nc == 0) ? 0 : POLLIN;
-		for (i = 0; i < u->nc; i++) {
-			pfd[i + 2].fd = u->c[i].fd;
-			pfd[i + 2].events = POLLIN |
-			    (u->c[i].out.len > u->c[i].pos ? POLLOUT : 0);
+		/* not taking (hold=1 with no client, paced): leave it */
+		pfd[1].events = take ? POLLIN : 0;
+		for (i = 0, np = 2; i < MAX_CLIENTS; i++) {
+			if (u->c[i].fd == -1)
+				continue;
+			slot[np - 2] = i;
+			pfd[np].fd = u->c[i].fd;
+			pfd[np].events = POLLIN |
+			    (u->c[i].pending ? POLLOUT : 0);
+			np++;
 		}
 		/* a full batch last time: more may wait, do not sleep */
-		if (poll(pfd, u->nc + 2, more ? 0 : 1000) == -1 &&
+		if (poll(pfd, np, more && take ? 0 : tmo) == -1 &&
 		    errno != EINTR) {
 			vg_log_warn("output %s: poll", u->qo.o->spec);
 			break;
 		}
 		if (vg_qout_stopped(&u->qo))
 			break;
-		/* client events first: indices match pfd until changed */
-		for (i = u->nc; i-- > 0;) {
-			short re = pfd[i + 2].revents;
+		for (i = 2; i < np; i++) {
+			short re = pfd[i].revents;
+			size_t s = slot[i - 2];
 
+			if (u->c[s].fd == -1)
+				continue;
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
-			    client_readable(&u->c[i]) == -1) {
-				drop_client(u, i, NULL);
+			    client_readable(&u->c[s]) == -1) {
+				drop_client(u, s, NULL);
 				continue;
 			}
-			if ((re & POLLOUT) && flush_client(&u->c[i]) == -1)
-				drop_client(u, i, NULL);
+			if ((re & POLLOUT) && flush_client(u, s) == -1)
+				drop_client(u, s, NULL);
 		}
 		if (pfd[0].revents & POLLIN)
 			accept_clients(u);
-		more = 0;
-		if (u->hold && u->nc == 0)
-			continue;
-		for (k = 0; k < BATCH; k++) {
-			if ((r = vg_queue_take(u->qo.q, &m, 0)) != 1)
-				break;
-			if (u->nc == 0) {
-				/* nobody listens: lost, and said so */
-				vg_queue_done(u->qo.q, m, VG_Q_DROPPED);
-				continue;
-			}
-			fan_out(u, m);
-			vg_queue_done(u->qo.q, m, VG_Q_SENT);
-		}
-		for (i = u->nc; i-- > 0;)
-			if (u->c[i].out.len > u->c[i].pos &&
-			    flush_client(&u->c[i]) == -1)
-				drop_client(u, i, NULL);
-		if (r == -1)
+		if ((r = take_some(u)) == -1)
 			break;
-		more = k == BATCH;
+		more = r;
+		for (i = 0; i < MAX_CLIENTS; i++)
+			if (u->c[i].fd != -1 && u->c[i].pending &&
+			    flush_client(u, i) == -1)
+				drop_client(u, i, NULL);
+		/* hold=1 and the last client left: its backlog waits in the
+		 * queue for the next one */
+		if (u->hold && u->nc == 0 && u->wlen > u->wfirst)
+			win_return(u);
 	}
-	/* last chance for the clients to get what they were given */
-	for (i = u->nc; i-- > 0;) {
-		(void)flush_client(&u->c[i]);
-		drop_client(u, i, NULL);
-	}
+	finish(u);
 	return NULL;
 }
 
@@ -283,6 +579,9 @@ unix_open(struct vg_output *o, const char *arg)
 		return -1;
 	u->lfd = -1;
 	u->client_buf = DEF_CLIENT_BUF;
+	u->timeout_ms = DEF_TIMEOUT_MS;
+	for (v = 0; v < MAX_CLIENTS; v++)
+		u->c[v].fd = -1;
 	if ((s = vg_output_opt(o, "mode")) != NULL) {
 		errno = 0;
 		mode = strtoull(s, &end, 8);
@@ -309,12 +608,25 @@ unix_open(struct vg_output *o, const char *arg)
 			goto bad;
 		}
 	}
+	if ((s = vg_output_opt(o, "client_timeout")) != NULL) {
+		if (vg_parse_size(s, &v) == -1 || v < 1 || v > 3600000) {
+			vg_log_warnx("output \"%s\": client_timeout=%s: "
+			    "expected 1..3600000 (ms)", o->spec, s);
+			goto bad;
+		}
+		u->timeout_ms = (int)v;
+	}
 	if ((s = vg_output_opt(o, "hold")) != NULL)
 		u->hold = strcmp(s, "1") == 0 || strcmp(s, "yes") == 0;
 	if ((u->path = strdup(arg)) == NULL)
 		goto fail;
 	if (vg_qout_open(&u->qo, o) == -1)
 		goto fail;
+	{
+		const char *ovf = vg_output_opt(o, "overflow");
+
+		u->pace = u->hold || (ovf != NULL && strcmp(ovf, "block") == 0);
+	}
 	if (listen_on(u, (mode_t)mode) == -1) {
 		vg_log_warn("output \"%s\": listen on %s", o->spec, u->path);
 		goto fail_q;
@@ -378,10 +690,12 @@ unix_close(struct vg_output *o)
 	if (u == NULL)
 		return;
 	vg_qout_close(&u->qo);
-	if (u->kicked || u->skipped)
+	if (u->kicked || u->skipped || u->unsent)
 		vg_log_info("output %s: %" PRIu64 " slow clients disconnected,"
-		    " %" PRIu64 " messages skipped for slow clients", o->spec,
-		    u->kicked, u->skipped);
+		    " %" PRIu64 " messages skipped for slow clients, %" PRIu64
+		    " not delivered to clients at exit", o->spec, u->kicked,
+		    u->skipped, u->unsent);
+	free(u->win);
 	close(u->lfd);
 	unlink(u->path);
 	free(u->path);

@@ -3,7 +3,11 @@
 as the file output writes it; a client that never reads is disconnected
 and stalls neither the other client nor the file output; events without
 clients are counted; hold=1 keeps them for the first client; bad specs are
-refused at start naming the output."""
+refused at start naming the output. At exit the clients get what they were
+given, up to drain_ms, and what they did not get is not counted sent; with
+overflow=block or hold=1 a slow client paces the worker (backpressure)
+instead of being disconnected, and a stuck one is disconnected after
+client_timeout."""
 import os
 import socket
 import subprocess
@@ -51,6 +55,51 @@ while seen < n:
     f.write(b)
 f.close()
 """
+
+
+# A client that reads slowly but steadily: SLEEP seconds after each read
+# of at most CHUNK bytes. Writes the complete lines it got to OUT and
+# their count to OUT.n at EOF.
+SLOW_READER = """
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+chunk, pause = int(sys.argv[3]), float(sys.argv[4])
+open(sys.argv[2] + ".up", "w").close()
+s.settimeout(120)
+parts = []
+while True:
+    b = s.recv(chunk)
+    if not b:
+        break
+    parts.append(b)
+    time.sleep(pause)
+data = b"".join(parts)
+n = data.count(b"\\n")
+with open(sys.argv[2], "wb") as f:
+    f.write(data[:data.rfind(b"\\n") + 1])
+with open(sys.argv[2] + ".n", "w") as f:
+    f.write(str(n))
+"""
+
+
+def slow_reader(sp, out, chunk=1 << 16, pause=0.002):
+    c.wait_for(lambda: os.path.exists(sp), 10, "socket " + sp)
+    rd = subprocess.Popen([sys.executable, "-c", SLOW_READER, sp, out,
+                           str(chunk), str(pause)])
+    c.wait_for(lambda: os.path.exists(out + ".up"), 10, "slow reader")
+    return rd
+
+
+def reader_result(rd, out, timeout=120):
+    try:
+        rd.wait(timeout)
+    except subprocess.TimeoutExpired:
+        rd.kill()
+        c.fail("slow reader did not see EOF")
+    with open(out + ".n") as f:
+        return int(f.read())
 
 
 def file_lines(path):
@@ -154,6 +203,122 @@ def test_no_client_and_hold(d):
     print("ok no client: 20 counted dropped; hold=1 kept the first 5")
 
 
+def test_exit_drain(d):
+    """A big replay to a client that reads slowly but steadily: at exit the
+    worker keeps writing until the client has everything (within drain_ms),
+    so it gets every event and sent is what it got."""
+    sp = d + "/f.sock"
+    spec = "unix:%s?client_buffer=256m&overflow=block&drain_ms=120000" % sp
+    n = 200000
+    v = c.Vigild([spec])
+    rd = slow_reader(sp, d + "/f.out")
+    t0 = time.time()
+    for first in range(1, n + 1, 50000):
+        v.feed(c.synth_events(first, 50000))
+    rc, err = v.finish(timeout=180)
+    got = reader_result(rd, d + "/f.out")
+    if rc != 0:
+        c.fail("vigild exit %d: %s" % (rc, err[-2000:]))
+    k = c.final_counters(err, spec)
+    if got != n or k["sent"] != got or k["dropped"] or k["failed"]:
+        c.fail("exit drain: client got %d of %d, counters %r: %s" %
+               (got, n, k, err[-1500:]))
+    print("ok exit drain: slow client got all %d events in %.1fs, sent=%d" %
+          (n, time.time() - t0, k["sent"]))
+
+
+def test_drain_limit(d):
+    """A client that stops reading: vigild still exits after drain_ms;
+    what the client did not get whole is not sent, but dropped and
+    logged, and sent is exactly the lines it can read afterwards."""
+    sp = d + "/g.sock"
+    spec = "unix:%s?client_buffer=64m&drain_ms=500" % sp
+    n = 20000
+    v = c.Vigild([spec])
+    stuck = connect(sp)
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    time.sleep(0.3)
+    t0 = time.time()
+    v.feed(c.synth_events(1, n, pad=300))
+    rc, err = v.finish(timeout=60)
+    took = time.time() - t0
+    stuck.settimeout(5)
+    data = b""
+    while True:
+        chunk = stuck.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    lines = data.count(b"\n")
+    k = c.final_counters(err, spec)
+    if rc != 0 or took > 20:
+        c.fail("drain limit: rc %d after %.1fs" % (rc, took))
+    if k["sent"] != lines or k["sent"] + k["dropped"] != n or \
+            k["sent"] >= n:
+        c.fail("drain limit: client has %d whole lines, counters %r" %
+               (lines, k))
+    if "not delivered at exit" not in err:
+        c.fail("drain limit: not logged: %s" % err[-1500:])
+    print("ok drain limit: exit in %.1fs, %d sent = lines the client has, "
+          "%d dropped" % (took, k["sent"], k["dropped"]))
+
+
+def test_block_paces(d):
+    """overflow=block with the default client_buffer: a slow reader paces
+    the worker and gets every event; a client that never reads is
+    disconnected after client_timeout and stalls nobody for good."""
+    sp = d + "/h.sock"
+    spec = "unix:%s?overflow=block&client_timeout=1500" % sp
+    n = 30000
+    v = c.Vigild([spec])
+    stuck = connect(sp)
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    rd = slow_reader(sp, d + "/h.out", chunk=1 << 15, pause=0.001)
+    time.sleep(0.3)
+    t0 = time.time()
+    for first in range(1, n + 1, 10000):
+        v.feed(c.synth_events(first, 10000, pad=300))
+    rc, err = v.finish(timeout=120)
+    got = reader_result(rd, d + "/h.out")
+    k = c.final_counters(err, spec)
+    if rc != 0 or got != n or k["sent"] != n or k["dropped"]:
+        c.fail("block: reader got %d of %d, counters %r: %s" %
+               (got, n, k, err[-1500:]))
+    if err.count("does not read: disconnected") != 1:
+        c.fail("block: the stuck client was not disconnected once: %s" %
+               err[-1500:])
+    if c.serials_of_json(file_lines(d + "/h.out")) != list(range(1, n + 1)):
+        c.fail("block: reader got events out of order")
+    stuck.close()
+    print("ok block: slow reader got all %d events (%.1fs, %d MB) with a "
+          "1m client buffer; stuck client disconnected" %
+          (n, time.time() - t0, os.path.getsize(d + "/h.out") >> 20))
+
+
+def test_hold_paced(d):
+    """hold=1 with more than client_buffer held: the first client gets all
+    of it at its own pace, not disconnected."""
+    sp = d + "/i.sock"
+    spec = ("unix:%s?hold=1&queue=100000&queue_bytes=64m&drain_ms=60000" %
+            sp)
+    n = 20000
+    v = c.Vigild([spec])
+    c.wait_for(lambda: os.path.exists(sp), 10, "socket")
+    v.feed(c.synth_events(1, n, pad=300))     # ~13 MB, nobody connected
+    time.sleep(1.5)
+    rd = slow_reader(sp, d + "/i.out", chunk=1 << 15, pause=0.001)
+    rc, err = v.finish(timeout=120)
+    got = reader_result(rd, d + "/i.out")
+    k = c.final_counters(err, spec)
+    if rc != 0 or got != n or k["sent"] != n or k["dropped"]:
+        c.fail("hold: client got %d of %d, counters %r: %s" %
+               (got, n, k, err[-1500:]))
+    if "disconnected" in err:
+        c.fail("hold: the first client was disconnected")
+    print("ok hold: first client got all %d held events (%.0f MB) at its "
+          "pace" % (n, os.path.getsize(d + "/i.out") / 1e6))
+
+
 def test_bad_specs(d):
     cases = [
         ("unix:", "expected unix:PATH"),
@@ -161,6 +326,7 @@ def test_bad_specs(d):
         ("unix:%s/e.sock?overflow=sometimes" % d, "overflow=sometimes"),
         ("unix:%s/e.sock?overflow=spool" % d, "needs spool=PATH"),
         ("unix:%s/e.sock?queue=0" % d, "queue=0"),
+        ("unix:%s/e.sock?client_timeout=0" % d, "client_timeout=0"),
         ("unix:%s/nodir/e.sock" % d, "listen on"),
         ("nosuch:%s/x" % d, "unknown output \"nosuch\""),
     ]
@@ -188,8 +354,12 @@ def main():
         test_clients(d)
         test_slow_client(d)
         test_no_client_and_hold(d)
+        test_exit_drain(d)
+        test_drain_limit(d)
+        test_block_paces(d)
+        test_hold_paced(d)
         test_bad_specs(d)
-    print("4 passed, 0 failed")
+    print("8 passed, 0 failed")
 
 
 if __name__ == "__main__":
