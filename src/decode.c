@@ -195,6 +195,21 @@ add_num(struct dctx *c, struct vg_node *obj, struct vg_str key,
 }
 
 static struct vg_str
+key_suffixed(struct dctx *c, struct vg_str key, const char *sfx, size_t sl)
+{
+	char *k;
+
+	if ((k = vg_arena_alloc(c->a, key.len + sl + 1)) == NULL) {
+		c->oom = 1;
+		return key;
+	}
+	memcpy(k, key.p, key.len);
+	memcpy(k + key.len, sfx, sl);
+	k[key.len + sl] = '\0';
+	return vg_str_make(k, key.len + sl);
+}
+
+static struct vg_str
 key_prefixed(struct dctx *c, const char *pfx, struct vg_str key)
 {
 	size_t pl = strlen(pfx);
@@ -362,6 +377,72 @@ add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
  * consumed by the caller's special handling. A record the tokenizer
  * stumbled on keeps its text in vigil_raw.
  */
+/* Cheap hash of a member name (length and end bytes): collisions only
+ * cost a probe and a memcmp. */
+static uint32_t
+key_hash(struct vg_str k)
+{
+	if (k.len == 0)
+		return 0;
+	return ((uint32_t)k.len * 2654435761u) ^
+	    ((uint32_t)(unsigned char)k.p[0] * 40503u) ^
+	    ((uint32_t)(unsigned char)k.p[k.len - 1] * 2246822519u) ^
+	    ((uint32_t)(unsigned char)k.p[k.len / 2] * 3266489917u);
+}
+
+/*
+ * Makes the member names of obj unique: a name seen before in the same
+ * object (a field repeated in a forged record, a nested msg field used
+ * twice) becomes NAME_2, NAME_3, ... in arrival order. JSON readers keep
+ * only one of duplicate members, so a record could otherwise hide a value.
+ * One open-addressing table per object, sized from the arena.
+ */
+static void
+dedupe_members(struct dctx *c, struct vg_node *obj)
+{
+	struct vg_node *stack[128], **tab = stack, *n, *m;
+	size_t size = 16, i, mask;
+	unsigned suffix;
+	char num[16];
+	int len;
+
+	if (obj == NULL || obj->type != VG_N_OBJ || obj->v.c.n < 2)
+		return;
+	while (size < obj->v.c.n * 2)
+		size *= 2;
+	if (size > sizeof(stack) / sizeof(stack[0])) {
+		if ((tab = vg_arena_alloc(c->a, size * sizeof(*tab))) ==
+		    NULL) {
+			c->oom = 1;
+			return;
+		}
+	}
+	memset(tab, 0, size * sizeof(*tab));
+	mask = size - 1;
+	for (n = obj->v.c.head; n != NULL; n = n->next) {
+		struct vg_str base = n->key;
+
+		for (suffix = 2;; suffix++) {
+			i = key_hash(n->key) & mask;
+			while ((m = tab[i]) != NULL) {
+				if (m->key.len == n->key.len &&
+				    memcmp(m->key.p, n->key.p, n->key.len) == 0)
+					break;
+				i = (i + 1) & mask;
+			}
+			if (m == NULL) {
+				tab[i] = n;
+				break;
+			}
+			/* taken: try the next NAME_N */
+			len = snprintf(num, sizeof(num), "_%u", suffix);
+			n->key = key_suffixed(c, base, num, (size_t)len);
+			if (c->oom)
+				return;
+		}
+	}
+}
+
 static void
 add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
     int (*take)(void *, const struct vg_field *, int *), void *arg)
@@ -377,6 +458,8 @@ add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
 			continue;
 		add_field(c, r, &f);
 	}
+	dedupe_members(c, r->obj);
+	dedupe_members(c, r->enriched);
 	if (it.errors == 0 && (n > 0 || rec->body.len == 0))
 		return;
 	c->errors += it.errors ? it.errors : 1;

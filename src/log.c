@@ -25,7 +25,7 @@ vg_log_init(const char *ident, int foreground, int verbose)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(int pri, const char *fmt, va_list ap, const char *err)
 {
 	char msg[1024];

@@ -34,10 +34,6 @@ results = {"passed": 0, "failed": 0, "known": 0}
 # Known bugs reported to the lead, by check name: such a check failing is
 # printed as XFAIL; passing (fixed) is a failure until it is removed here.
 KNOWN = {
-    "repeat: json no duplicate member names":
-        "decode: a field name repeated in one record (outer auid twice; "
-        "nested op=a op=b op=c; nested msg_op next to a renamed op) gives "
-        "duplicate JSON members, against docs/events.md 'Reserved names'",
 }
 
 # Argument strings a local user can put in a command line.
