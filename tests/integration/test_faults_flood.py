@@ -204,7 +204,8 @@ def test_big_event(vigild, d):
           f"rc={rc} {c}")
     check("big event: kept records written, the rest not",
           10 < len(lines) < 1000 and lines[0].startswith(b"type=SYSCALL ")
-          and lines[-1].startswith(b"type=EOE "), f"{len(lines)} lines")
+          and not any(ln.startswith(b"type=EOE ") for ln in lines),
+          f"{len(lines)} lines")  # raw files have no EOE, as auditd's
     check("big event: dropped records counted (not silent)",
           c.get("records") == 100002 and c.get("oversize", 0) > 99000,
           repr(c))
