@@ -63,6 +63,8 @@ for p in confs:
         data = f.read()
     if os.path.basename(p) == 'auditd.conf':
         put('fuzz_auditd_conf', data, 100)
+    elif 'plugin' in p:
+        put('fuzz_plugins', data, 100)
     put('fuzz_config', data, 100)
 with open(os.path.join(top, 'conf/vigild.conf'), 'rb') as f:
     put('fuzz_config', f.read(), 100)
