@@ -8,12 +8,21 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export VIGIL_TEST_NO_LOCK=1
 
+# shared kernel settings as found, put back at the end
+saved_status=$(auditctl -s 2>/dev/null || true)
+saved() { printf '%s\n' "$saved_status" | awk -v k="$1" '$1 == k { print $2 }'; }
 restore_kernel() {
 	if [ "$(id -u)" = 0 ] && command -v auditctl >/dev/null; then
 		pkill -TERM -x vigild 2>/dev/null || true
 		sleep 0.5
 		auditctl -D >/dev/null 2>&1 || true
 		auditctl -e 0 >/dev/null 2>&1 || true
+		[ -n "$(saved backlog_limit)" ] &&
+		    auditctl -b "$(saved backlog_limit)" >/dev/null 2>&1
+		[ -n "$(saved backlog_wait_time)" ] && auditctl \
+		    --backlog_wait_time "$(saved backlog_wait_time)" >/dev/null 2>&1
+		[ -n "$(saved rate_limit)" ] &&
+		    auditctl -r "$(saved rate_limit)" >/dev/null 2>&1
 		python3 "$top/tests/integration/kernel_reset.py" 2>/dev/null || true
 		auditctl -s 2>/dev/null | grep -E '^(enabled|pid|lost)' | tr '\n' ' '
 		echo

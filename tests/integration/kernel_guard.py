@@ -8,6 +8,7 @@ refused: they lock the configuration until reboot or may panic the box.
 """
 import fcntl
 import os
+import re
 import signal
 import socket
 import struct
@@ -146,6 +147,11 @@ class KernelGuard:
                         skip(f"{LOCK} busy for 10 minutes")
                     time.sleep(0.5)
         self.saved = self.preconditions()
+        # shared settings a test may change (a rules file with -b, -r,
+        # --backlog_wait_time): put back as found
+        m = re.search(r"^backlog_wait_time (\d+)$",
+                      auditctl("-s", check=False).stdout, re.M)
+        self.saved_bwt = m.group(1) if m else None
         signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
         return self
 
@@ -171,6 +177,11 @@ class KernelGuard:
             except OSError:
                 pass
         auditctl("-D", check=False)
+        if getattr(self, "saved", None):
+            auditctl("-b", str(self.saved["backlog_limit"]), check=False)
+            auditctl("-r", str(self.saved["rate_limit"]), check=False)
+        if getattr(self, "saved_bwt", None) is not None:
+            auditctl("--backlog_wait_time", self.saved_bwt, check=False)
         nl = Netlink()
         try:
             nl.set(AUDIT_STATUS_ENABLED, enabled=0)
