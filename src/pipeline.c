@@ -93,7 +93,8 @@ vg_pipeline_filters(struct vg_pipeline *pl)
 	return pl->filters;
 }
 
-/* Group stats are the grouper's; mirror them into the counters. */
+/* Group stats are the grouper's; mirrored into the counters only when
+ * someone reads them (vg_pipeline_counters), not per record. */
 static void
 sync_counters(struct vg_pipeline *pl)
 {
@@ -188,7 +189,6 @@ vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
 	pl->c.records++;
 	/* -1 is an oversize record: counted by the grouper (oversize) */
 	(void)vg_group_add(pl->group, rec, now_ms);
-	sync_counters(pl);
 }
 
 void
@@ -208,7 +208,6 @@ void
 vg_pipeline_expire(struct vg_pipeline *pl, uint64_t now_ms)
 {
 	vg_group_expire(pl->group, now_ms);
-	sync_counters(pl);
 }
 
 uint64_t
@@ -221,7 +220,6 @@ void
 vg_pipeline_flush(struct vg_pipeline *pl)
 {
 	vg_group_flush(pl->group);
-	sync_counters(pl);
 	vg_pipeline_flush_outputs(pl);
 }
 

@@ -114,8 +114,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	struct vg_sender sender;
 
 	(void)what;
-	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO) */
-	vg_setup_signal_sender(r->in != NULL && !r->conf->multicast, &sender);
+	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO);
+	 * SIGCONT writes none, so it asks the kernel nothing */
+	if (sig != SIGCONT)
+		vg_setup_signal_sender(r->in != NULL && !r->conf->multicast,
+		    &sender);
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
