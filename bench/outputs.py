@@ -33,10 +33,8 @@ usage: outputs.py run [--records N] [--rounds R] [--modes a,b] [--quick]
 One JSON object per run goes to bench/results/outputs-SESSION.jsonl
 (bench/work/outputs-quick.jsonl with --quick).
 """
-import argparse
 import json
 import os
-import random
 import resource
 import shutil
 import signal
@@ -46,23 +44,15 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-WORK = os.path.join(HERE, "work")
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
-import vbench  # noqa: E402
-import filters  # noqa: E402  (shared helpers)
+import replaybench as rb
 
+sys.path.insert(0, os.path.join(rb.REPO, "tests", "integration"))
+WORK = rb.WORK
 SINGLE = ["devnull", "file", "unix", "syslog-udp", "kafka"]
 DOUBLE = ["file+unix", "file+syslog-udp", "file+kafka"]
 MODES = SINGLE + DOUBLE
 TOPIC = "vigil-bench"
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-def log(msg):
-    print("outputs: " + msg, file=sys.stderr, flush=True)
+log = rb.logger("outputs")
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -174,15 +164,6 @@ def start_kafka(d):
         b.stop()
         return None, " ".join(str(e).split())[-300:]
     return b, port
-
-
-def proc_cpu(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read().rsplit(")", 1)[1].split()
-        return (int(st[11]) + int(st[12])) / CLK
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 # --- one run ----------------------------------------------------------------
@@ -305,30 +286,27 @@ def check(run, res, info):
     return bad
 
 
-def one_run(cfg, mode, info, path, rundir, session, rnd, m0):
-    run = Run(cfg, mode, rundir)
-    res = {"schema": 1, "kind": "outputs", "session": session,
-           "round": rnd, "mode": mode, "format": cfg.format,
-           "records": info["records"], "events": info["events"],
-           "log_bytes": info["bytes"]}
+def one_run(cfg, ses, rnd, mode, out):
+    """Runs mode once and records its result in out; returns the result
+    and its problems."""
+    run = Run(cfg, mode, ses.rundir)
+    info = ses.info
+    res = ses.result(rnd, mode)
     try:
-        waited = filters.wait_no_ab()
+        waited = rb.wait_no_ab(log)
         run.setup()
-        cmd = [cfg.vigild, "--replay", path, "-v"]
+        cmd = [cfg.vigild, "--replay", ses.path, "-v"]
         for s in run.specs:
             cmd += ["-o", s]
         res.update({"cmd": cmd, "specs": run.specs, "ab_wait_s": waited,
-                    "loadavg": filters.loadavg()})
-        k0 = proc_cpu(cfg.kafka_pid) if cfg.kafka_pid and \
-            "kafka" in mode else None
-        t = vbench.run_timed(cmd)
+                    "loadavg": rb.loadavg1()})
+        k0 = broker_cpu(cfg) if "kafka" in mode else None
+        t, stderr = rb.timed_replay(cmd, info["events"])
         if k0 is not None:
-            k1 = proc_cpu(cfg.kafka_pid)
+            k1 = broker_cpu(cfg)
             res["broker_cpu_s"] = round(k1 - k0, 3) if k1 is not None \
                 else None
-        res.update({k: t[k] for k in ("wall_s", "user_s", "sys_s", "cpu_s",
-                                      "maxrss_kb", "rc")})
-        res["counters"] = filters.counters(t["stderr"])
+        res.update(t)
         res["sinks"] = run.sink_results()
         if run.file:
             res["file_lines"] = file_lines(run.file)
@@ -338,43 +316,32 @@ def one_run(cfg, mode, info, path, rundir, session, rnd, m0):
             res["udp_received"] = round(u["datagrams"] / info["events"], 4)
         res["cpu_per_100k_events"] = round(
             t["cpu_s"] / info["events"] * 1e5, 4)
-        res["events_per_cpu_s"] = round(info["events"] /
-                                        max(t["cpu_s"], 1e-3))
         bad = check(run, res, info)
-        if bad and t["stderr"]:
-            res["stderr_tail"] = t["stderr"][-2000:]
+        if bad and stderr:
+            res["stderr_tail"] = stderr[-2000:]
     except SkipMode as e:
         res["skipped"] = str(e)
         bad = []
     finally:
         run.cleanup()
-    res["ok"] = not bad and "skipped" not in res
-    if bad:
-        res["problems"] = bad
-    res.update(m0)
+    ses.record(out, res, bad)
     return res, bad
 
 
+def broker_cpu(cfg):
+    """CPU seconds of the Kafka broker so far; None without one."""
+    c = rb.proc_cpu(cfg.kafka_pid) if cfg.kafka_pid else None
+    return sum(c) if c is not None else None
+
+
 def cmd_run(cfg):
-    if not os.access(cfg.vigild, os.X_OK):
-        log("no vigild at %s (build it first)" % cfg.vigild)
-        return 77
-    session = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    rundir = os.path.join(WORK, "outputs-run")
-    os.makedirs(rundir, exist_ok=True)
-    path, info = vbench.gen_log(cfg.records, cfg.format)
-    modes = cfg.modes.split(",")
-    for m in modes:
-        if m not in MODES:
-            raise SystemExit("unknown mode %s (%s)" % (m, ",".join(MODES)))
-    outpath = filters.session_path(cfg, "outputs", session)
-    m0 = filters.meta(cfg)
+    ses = rb.Session(cfg, "outputs", MODES, log)
     broker = None
     cfg.kafka_port = cfg.kafka_pid = None
     cfg.kafka_why = "not requested"
     failures = 0
     try:
-        if any("kafka" in m for m in modes):
+        if any("kafka" in m for m in ses.modes):
             log("starting a Kafka broker (tests/integration/kafka_broker.py)")
             broker, port = start_kafka(os.path.join(WORK, "outputs-kafka"))
             if broker is None:
@@ -382,31 +349,22 @@ def cmd_run(cfg):
                 log("no Kafka: %s; kafka modes are skipped" % port)
             else:
                 cfg.kafka_port, cfg.kafka_pid = port, broker.proc.pid
-                m0["kafka"] = "Apache Kafka %s, KRaft, 127.0.0.1:%d" % (
+                ses.meta["kafka"] = "Apache Kafka %s, KRaft, 127.0.0.1:%d" % (
                     os.environ.get("VG_KAFKA_VERSION", "4.1.1"), port)
-        log("%s: %d records, %d events; %d rounds x %s -> %s" % (
-            path, info["records"], info["events"], cfg.rounds,
-            ",".join(modes), outpath))
-        with open(outpath, "a") as out:
-            for rnd in range(1, cfg.rounds + 1):
-                order = modes[:]
-                random.shuffle(order)
-                for mode in order:
-                    res, bad = one_run(cfg, mode, info, path, rundir,
-                                       session, rnd, m0)
-                    out.write(json.dumps(res, sort_keys=True) + "\n")
-                    out.flush()
-                    if "skipped" in res:
-                        log("[round %d] %-16s skipped: %s" % (
-                            rnd, mode, res["skipped"]))
-                        continue
-                    if bad:
-                        failures += 1
-                    log("[round %d] %-16s cpu %.3f s wall %.3f s%s %s" % (
-                        rnd, mode, res["cpu_s"], res["wall_s"],
-                        " udp %.1f%%" % (res["udp_received"] * 100)
-                        if "udp_received" in res else "",
-                        "ok" if not bad else "FAILED: " + "; ".join(bad)))
+        ses.announce()
+        with open(ses.outpath, "a") as out:
+            for rnd, mode in ses.rounds():
+                res, bad = one_run(cfg, ses, rnd, mode, out)
+                if "skipped" in res:
+                    log("[round %d] %-16s skipped: %s" % (
+                        rnd, mode, res["skipped"]))
+                    continue
+                failures += bool(bad)
+                log("[round %d] %-16s cpu %.3f s wall %.3f s%s %s" % (
+                    rnd, mode, res["cpu_s"], res["wall_s"],
+                    " udp %.1f%%" % (res["udp_received"] * 100)
+                    if "udp_received" in res else "",
+                    "ok" if not bad else "FAILED: " + "; ".join(bad)))
     finally:
         if broker is not None:
             broker.stop()
@@ -430,18 +388,14 @@ DESCR = {
 
 
 def report_text():
-    sessions = filters.load_results("outputs")
-    if not sessions:
+    session, allruns = rb.newest_session("outputs")
+    if session is None:
         return "No outputs results yet."
-    session = sorted(sessions)[-1]
-    allruns = sessions[session]
     runs = [r for r in allruns if r.get("ok")]
     if not runs:
         return "Session `%s`: no successful runs." % session
     r0 = runs[0]
-    by = {}
-    for r in runs:
-        by.setdefault(r["mode"], []).append(r)
+    by = rb.by_mode(runs)
     base = statistics.median(r["cpu_s"] for r in by["file"]) \
         if "file" in by else None
     basew = statistics.median(r["wall_s"] for r in by["file"]) \
@@ -487,7 +441,7 @@ def report_text():
             "| %s | %d | %.3f (±%.0f%%) | %.3f | %s | %s | %s | %.3f | %s | "
             "%s |" % (
                 DESCR[mode], len(rs), cpu,
-                filters.spread([r["cpu_s"] for r in rs]), wall,
+                rb.spread([r["cpu_s"] for r in rs]), wall,
                 "{:,}".format(round(r0["events"] / cpu)),
                 "%.2f×" % (base / cpu) if base else "–",
                 "%.2f×" % (basew / wall) if basew else "–",
@@ -515,28 +469,7 @@ def main():
         return sink_unix(sys.argv[2])
     if len(sys.argv) >= 4 and sys.argv[1] == "sink-udp":
         return sink_udp(int(sys.argv[2]), sys.argv[3])
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("run", help="run the benchmark")
-    r.add_argument("--vigild", default=os.path.join(REPO, "build", "vigild"))
-    r.add_argument("--records", type=int, default=1200000)
-    r.add_argument("--format", default="raw", choices=("raw", "enriched"))
-    r.add_argument("--rounds", type=int, default=5)
-    r.add_argument("--modes", default=",".join(MODES))
-    r.add_argument("--quick", action="store_true",
-                   help="50k records, 1 round, to bench/work/")
-    r.add_argument("--out", help="results file (default: by session)")
-    r.add_argument("--commit", help="commit vigild was built from "
-                   "(default: git HEAD of this tree)")
-    sub.add_parser("report", help="rewrite the README.md outputs section")
-    cfg = ap.parse_args()
-    if cfg.cmd == "report":
-        filters.replace_section("outputs", report_text())
-        return 0
-    if cfg.quick:
-        cfg.records, cfg.rounds = 50000, 1
-    cfg.vigild = os.path.abspath(cfg.vigild)
-    return cmd_run(cfg)
+    return rb.main("outputs", __doc__, MODES, 5, cmd_run, report_text)
 
 
 if __name__ == "__main__":
