@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """gen-tables.py: writes gperf/*.gperf (record types, field kinds, syscalls per
-arch, errno names, arch names) from the Linux uapi headers plus the lists
-below. Run by hand when a kernel or auditd release adds names; the output is
-committed so that the build never depends on the build machine's headers.
+arch, errno names, arch names) from the Linux uapi headers, the syscall lists
+in data/syscalls/ (made by scripts/gen-syscalls.sh from auditd's ausyscall)
+plus the lists below. Run by hand when a kernel or auditd release adds names;
+the output is committed so that the build never depends on the build
+machine's headers or on auditd.
 
-    scripts/gen-tables.py [--include /usr/include] [--out gperf]
+    scripts/gen-tables.py [--include /usr/include] [--data data/syscalls]
+                          [--out gperf]
 
-Needs: a C preprocessor (cpp) for the aarch64 table, which is the
-asm-generic numbering as arch/arm64 configures it.
+Needs: a C preprocessor (cpp) for the aarch64 and riscv64 tables, which are
+the asm-generic numbering as arch/arm64 and arch/riscv configure it.
 """
 
 import argparse
@@ -229,6 +232,26 @@ AARCH64_WANT = ["__ARCH_WANT_RENAMEAT", "__ARCH_WANT_NEW_STAT",
 		"__ARCH_WANT_SET_GET_RLIMIT", "__ARCH_WANT_TIME32_SYSCALLS",
 		"__ARCH_WANT_SYS_CLONE3", "__ARCH_WANT_MEMFD_SECRET"]
 
+# The same for arch/riscv/include/uapi/asm/unistd.h with __LP64__ (no
+# renameat, no time32 calls); auditd 3.0.9 has no riscv64 table, so the
+# kernel's names are the only spelling.
+RISCV64_WANT = ["__ARCH_WANT_NEW_STAT", "__ARCH_WANT_SET_GET_RLIMIT",
+		"__ARCH_WANT_SYS_CLONE3", "__ARCH_WANT_MEMFD_SECRET"]
+# riscv's own calls, __NR_arch_specific_syscall (244) + 14 and + 15.
+RISCV64_ONLY = """
+258 riscv_hwprobe
+259 riscv_flush_icache
+"""
+
+# Arches whose table is auditd's (data/syscalls/FILE.tsv, from ausyscall):
+# {gperf table suffix: file}. The ppc file serves ppc, ppc64 and ppc64le.
+AUSYSCALL_TABLES = {"arm": "arm", "ppc": "ppc", "s390": "s390",
+		    "s390x": "s390x"}
+
+# Kernel spellings accepted besides auditd's in the ausyscall tables (auditd
+# prints pread where the kernel's __NR_ name is pread64): {auditd: kernel}.
+KERNEL_SPELLING = {"pread": "pread64", "pwrite": "pwrite64"}
+
 # ---------------------------------------------------------------------------
 # Fields: key -> enum vg_fkind, after the Linux Audit field dictionary
 # (field-dictionary.csv) with auparse's interpretation where the dictionary
@@ -283,12 +306,15 @@ ARCH_NAMES = {
 	"b32": "VG_ARCH_I386",
 	"aarch64": "VG_ARCH_AARCH64",
 	"arm": "VG_ARCH_ARM",
+	"armeb": "VG_ARCH_ARM",	# auditd's name for AUDIT_ARCH_ARM
 	"armv5tejl": "VG_ARCH_ARM",
 	"armv5tel": "VG_ARCH_ARM",
 	"armv6l": "VG_ARCH_ARM",
 	"armv7l": "VG_ARCH_ARM",
+	"ppc": "VG_ARCH_PPC",
 	"ppc64": "VG_ARCH_PPC64",
 	"ppc64le": "VG_ARCH_PPC64LE",
+	"s390": "VG_ARCH_S390",
 	"s390x": "VG_ARCH_S390X",
 	"riscv64": "VG_ARCH_RISCV64",
 }
@@ -359,10 +385,11 @@ def cpp_defines(src, defines):
 	return r.stdout
 
 
-def aarch64_syscalls(inc):
-	"""asm-generic numbering as arm64 sees it; resolves __NR3264_ aliases."""
+def generic_syscalls(arch, want):
+	"""asm-generic numbering as a 64-bit arch configures it with `want`;
+	resolves __NR3264_ aliases."""
 	macros = cpp_defines("#include <asm-generic/unistd.h>\n",
-	    AARCH64_WANT + ["__BITS_PER_LONG=64"])
+	    want + ["__BITS_PER_LONG=64"])
 	defs = {}
 	for line in macros.split("\n"):
 		m = re.match(r"^#define\s+(__NR(?:3264)?_[A-Za-z0-9_]+)\s+(.+)$", line)
@@ -390,12 +417,27 @@ def aarch64_syscalls(inc):
 			continue	# range base, not a syscall
 		nr = value(v)
 		if nr is None:
-			die("aarch64: cannot resolve %s = %s" % (name, v))
+			die("%s: cannot resolve %s = %s" % (arch, name, v))
 		out.append((n, nr))
 	return out
 
 
-def syscall_table(arch, pairs):
+def ausyscall_syscalls(path):
+	"""data/syscalls/*.tsv: '#' comments, then 'nr<TAB>name' lines."""
+	out = []
+	for i, line in enumerate(read(path).split("\n"), 1):
+		if not line or line.startswith("#"):
+			continue
+		m = re.fullmatch(r"([0-9]+)\t([A-Za-z0-9_]+)", line)
+		if not m:
+			die("%s:%d: expected 'number<TAB>name'" % (path, i))
+		out.append((m.group(2), int(m.group(1))))
+	if len(out) < 300:
+		die("%s: only %d syscalls" % (path, len(out)))
+	return out
+
+
+def syscall_table(arch, pairs, extra_list=""):
 	"""pairs [(name, nr)] -> (primary {nr: name}, accepted {name: nr})."""
 	primary = {}
 	accepted = {}
@@ -406,7 +448,7 @@ def syscall_table(arch, pairs):
 		if nr in primary and primary[nr] != name:
 			die("%s: %d is both %s and %s" % (arch, nr, primary[nr], name))
 		primary[nr] = name
-	extra = parse_pairs(NEW_COMMON)
+	extra = parse_pairs(NEW_COMMON) + parse_pairs(extra_list)
 	if arch == "x86_64":
 		extra += parse_pairs(NEW_X86_64_ONLY)
 	for nr, name in extra:
@@ -506,6 +548,8 @@ def main():
 	ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 	ap.add_argument("--include", default="/usr/include")
 	here = os.path.dirname(os.path.abspath(__file__))
+	ap.add_argument("--data",
+	    default=os.path.join(here, "..", "data", "syscalls"))
 	ap.add_argument("--out", default=os.path.join(here, "..", "gperf"))
 	a = ap.parse_args()
 	inc = a.include
@@ -539,9 +583,19 @@ def main():
 	    os.path.join(inc, "x86_64-linux-gnu/asm/unistd_64.h"), "__NR_"))
 	i386 = syscall_table("i386", header_defines(
 	    os.path.join(inc, "x86_64-linux-gnu/asm/unistd_32.h"), "__NR_"))
-	a64 = syscall_table("aarch64", aarch64_syscalls(inc))
-	for arch, (primary, accepted) in (("x86_64", x86), ("i386", i386),
-	    ("aarch64", a64)):
+	a64 = syscall_table("aarch64", generic_syscalls("aarch64", AARCH64_WANT))
+	rv64 = syscall_table("riscv64", generic_syscalls("riscv64",
+	    RISCV64_WANT), RISCV64_ONLY)
+	tables = [("x86_64", x86), ("i386", i386), ("aarch64", a64),
+	    ("riscv64", rv64)]
+	for arch, f in AUSYSCALL_TABLES.items():
+		primary, accepted = syscall_table(arch, ausyscall_syscalls(
+		    os.path.join(a.data, f + ".tsv")))
+		for au, kernel in KERNEL_SPELLING.items():
+			if au in accepted and kernel not in accepted:
+				accepted[kernel] = accepted[au]
+		tables.append((arch, (primary, accepted)))
+	for arch, (primary, accepted) in tables:
 		t = "sc_" + arch
 		tail = dense_names(t + "_names", "vg_%s_name_at" % t, 0, primary,
 		    "%s syscall number -> name" % arch)

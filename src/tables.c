@@ -1,6 +1,7 @@
 /*
  * tables.c: the public face of the gperf keyword tables (gperf/NAME.gperf, made
- * by scripts/gen-tables.py): record types, field kinds, arches, syscalls per
+ * by scripts/gen-tables.py; arm, ppc and s390 syscalls come from auditd's
+ * tables in data/syscalls/): record types, field kinds, arches, syscalls per
  * arch, errno names. Name -> number is one perfect-hash probe; number -> name
  * is one array index. Never allocates, never logs; all strings are static.
  */
@@ -34,6 +35,21 @@ extern const int vg_sc_i386_max;
 const struct vg_kw *vg_sc_aarch64_lookup(const char *, size_t);
 const char	*vg_sc_aarch64_name_at(long);
 extern const int vg_sc_aarch64_max;
+const struct vg_kw *vg_sc_arm_lookup(const char *, size_t);
+const char	*vg_sc_arm_name_at(long);
+extern const int vg_sc_arm_max;
+const struct vg_kw *vg_sc_ppc_lookup(const char *, size_t);
+const char	*vg_sc_ppc_name_at(long);
+extern const int vg_sc_ppc_max;
+const struct vg_kw *vg_sc_s390_lookup(const char *, size_t);
+const char	*vg_sc_s390_name_at(long);
+extern const int vg_sc_s390_max;
+const struct vg_kw *vg_sc_s390x_lookup(const char *, size_t);
+const char	*vg_sc_s390x_name_at(long);
+extern const int vg_sc_s390x_max;
+const struct vg_kw *vg_sc_riscv64_lookup(const char *, size_t);
+const char	*vg_sc_riscv64_name_at(long);
+extern const int vg_sc_riscv64_max;
 
 /* AUDIT_ARCH_* from linux/audit.h (EM_* | 64BIT 0x80000000 | LE 0x40000000). */
 #define AA_X86_64	0xc000003eU
@@ -44,6 +60,8 @@ extern const int vg_sc_aarch64_max;
 #define AA_PPC64LE	0xc0000015U
 #define AA_S390X	0x80000016U
 #define AA_RISCV64	0xc00000f3U
+#define AA_PPC		0x00000014U
+#define AA_S390		0x00000016U
 
 static const struct {
 	uint32_t	 audit;
@@ -58,10 +76,15 @@ static const struct {
 	[VG_ARCH_PPC64LE] = { AA_PPC64LE, "ppc64le" },
 	[VG_ARCH_S390X] = { AA_S390X, "s390x" },
 	[VG_ARCH_RISCV64] = { AA_RISCV64, "riscv64" },
+	[VG_ARCH_PPC] = { AA_PPC, "ppc" },
+	[VG_ARCH_S390] = { AA_S390, "s390" },
 };
 #define NARCHES	(sizeof(arches) / sizeof(arches[0]))
 
-/* Per-arch syscall table; arches without one have all NULL. */
+/*
+ * Per-arch syscall table; arches without one have all NULL. ppc64 and
+ * ppc64le use the ppc numbering (one table in the kernel and in auditd).
+ */
 static const struct {
 	const struct vg_kw *(*lookup)(const char *, size_t);
 	const char	*(*name_at)(long);
@@ -73,6 +96,20 @@ static const struct {
 	    &vg_sc_i386_max },
 	[VG_ARCH_AARCH64] = { vg_sc_aarch64_lookup, vg_sc_aarch64_name_at,
 	    &vg_sc_aarch64_max },
+	[VG_ARCH_ARM] = { vg_sc_arm_lookup, vg_sc_arm_name_at,
+	    &vg_sc_arm_max },
+	[VG_ARCH_PPC64] = { vg_sc_ppc_lookup, vg_sc_ppc_name_at,
+	    &vg_sc_ppc_max },
+	[VG_ARCH_PPC64LE] = { vg_sc_ppc_lookup, vg_sc_ppc_name_at,
+	    &vg_sc_ppc_max },
+	[VG_ARCH_S390X] = { vg_sc_s390x_lookup, vg_sc_s390x_name_at,
+	    &vg_sc_s390x_max },
+	[VG_ARCH_RISCV64] = { vg_sc_riscv64_lookup, vg_sc_riscv64_name_at,
+	    &vg_sc_riscv64_max },
+	[VG_ARCH_PPC] = { vg_sc_ppc_lookup, vg_sc_ppc_name_at,
+	    &vg_sc_ppc_max },
+	[VG_ARCH_S390] = { vg_sc_s390_lookup, vg_sc_s390_name_at,
+	    &vg_sc_s390_max },
 };
 
 /*
@@ -125,7 +162,7 @@ vg_arch_from_audit(uint32_t audit_arch)
 {
 	size_t i;
 
-	for (i = 1; i < NARCHES; i++)	/* 8 entries: a scan is cheapest */
+	for (i = 1; i < NARCHES; i++)	/* 10 entries: a scan is cheapest */
 		if (arches[i].audit == audit_arch)
 			return (enum vg_arch)i;
 	return VG_ARCH_UNKNOWN;
@@ -150,7 +187,8 @@ vg_arch_name(enum vg_arch a)
 
 /*
  * vg_arch_by_name: arch from an auditctl arch= spelling: "x86_64",
- * "i386".."i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x",
+ * "i386".."i686", "aarch64", "arm", "armeb" (auditd's name for
+ * AUDIT_ARCH_ARM), "armv7l", "ppc", "ppc64", "ppc64le", "s390", "s390x",
  * "riscv64", and "b64"/"b32" meaning this machine's 64/32-bit ABI (x86_64
  * and i386: vigil is built for x86_64 hosts). VG_ARCH_UNKNOWN otherwise.
  */
@@ -168,7 +206,7 @@ vg_arch_by_name(const char *s, size_t len)
 /*
  * vg_syscall_name: name of syscall `nr` on `arch`, spelled as auditd 3.0.9
  * prints it where auditd knows it (x86_64 17 is "pread"), else the kernel's
- * name. NULL for a hole, an out-of-range number or an arch without table.
+ * name (riscv64, and numbers newer than auditd's tables). NULL for a hole, an out-of-range number or an arch without table.
  */
 const char *
 vg_syscall_name(enum vg_arch arch, int nr)
@@ -180,8 +218,9 @@ vg_syscall_name(enum vg_arch arch, int nr)
 
 /*
  * vg_syscall_number: number of a syscall name on `arch`; both auditd's and
- * the kernel's spelling are accepted ("pread" and "pread64"). -1 if
- * unknown on that arch.
+ * the kernel's spelling are accepted ("pread" and "pread64"; on arm, ppc
+ * and s390, whose tables are auditd's, only pread64/pwrite64 are added).
+ * -1 if unknown on that arch.
  */
 int
 vg_syscall_number(enum vg_arch arch, const char *s, size_t len)

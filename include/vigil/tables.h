@@ -49,13 +49,18 @@ enum vg_arch {
 	VG_ARCH_PPC64LE,
 	VG_ARCH_S390X,
 	VG_ARCH_RISCV64,
+	VG_ARCH_PPC,		/* 32-bit powerpc (b32 on ppc64) */
+	VG_ARCH_S390,		/* 31-bit s390 (b32 on s390x) */
 };
 enum vg_arch	 vg_arch_from_audit(uint32_t audit_arch);
 uint32_t	 vg_arch_to_audit(enum vg_arch);
 const char	*vg_arch_name(enum vg_arch);	/* "x86_64"; NULL if unknown */
 enum vg_arch	 vg_arch_by_name(const char *, size_t);	/* also b32/b64 */
 
-/* Syscall names per arch; tables for x86_64, i386, aarch64 at least. */
+/*
+ * Syscall names per arch; every arch above has a table (ppc64 and ppc64le
+ * share ppc's, as in auditd).
+ */
 const char	*vg_syscall_name(enum vg_arch, int nr);	/* NULL if unknown */
 int		 vg_syscall_number(enum vg_arch, const char *, size_t); /* -1 */
 /* Number of syscall slots for an arch (for -S all), 0 if no table. */
