@@ -16,7 +16,8 @@ import subprocess
 import sys
 import time
 
-SKIP = 77
+from vtest import SKIP, skip, wait_for  # noqa: F401 (kernel_guard.skip)
+
 LOCK = "/tmp/vigil-kernel.lock"
 AUDIT_GET, AUDIT_SET = 1000, 1001
 NLMSG_ERROR = 2
@@ -24,11 +25,6 @@ NLM_F_REQUEST, NLM_F_ACK = 1, 4
 AUDIT_STATUS_ENABLED, AUDIT_STATUS_PID = 1, 4
 STATUS_FIELDS = ("mask", "enabled", "failure", "pid", "rate_limit",
                  "backlog_limit", "lost", "backlog")
-
-
-def skip(msg):
-    print(f"SKIP: {msg}")
-    sys.exit(SKIP)
 
 
 class Netlink:
@@ -107,6 +103,31 @@ def auditctl(*args, check=True):
                           capture_output=True, text=True)
 
 
+def rules():
+    """The kernel's rules as auditctl -l prints them."""
+    return auditctl("-l", check=False).stdout
+
+
+def netlink_ports(pid):
+    """Port ids of the NETLINK_AUDIT sockets of process pid."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            t = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if t.startswith("socket:["):
+            inodes.add(t[8:-1])
+    ports = []
+    with open("/proc/net/netlink") as f:
+        next(f)
+        for line in f:
+            c = line.split()
+            if c[1] == "9" and c[-1] in inodes:
+                ports.append(int(c[2]))
+    return ports
+
+
 class KernelGuard:
     """with KernelGuard() as g: ... ; g.spawn() processes are stopped at
     exit, then the kernel is put back to: no rules, enabled 0, pid 0."""
@@ -159,6 +180,15 @@ class KernelGuard:
         p = subprocess.Popen(argv, **kw)
         self.procs.append(p)
         return p
+
+    def spawn_daemon(self, argv, timeout=5.0, step=0.05, **kw):
+        """Spawns argv (a vigild that registers as the audit daemon) and
+        waits until the kernel names it or it exits. Returns (p, up): up
+        is true when p is alive and holds the audit pid."""
+        p = self.spawn(argv, **kw)
+        ok = wait_for(lambda: status()["pid"] == p.pid
+                      or p.poll() is not None, timeout, step)
+        return p, bool(ok) and p.poll() is None
 
     def stop(self, p, timeout=5):
         if p.poll() is None:

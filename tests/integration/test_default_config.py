@@ -17,34 +17,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
+from kernel_guard import rules  # noqa: E402
+from vtest import wait_for  # noqa: E402
 
 SRC = os.environ.get("VG_SRCDIR", os.path.join(os.path.dirname(
     os.path.abspath(__file__)), "..", ".."))
 LOG = "/var/log/vigil/events.json"
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what + (": " + detail
-                                                 if detail and not ok else ""))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-
-
-def wait_for(cond, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def rules():
-    return kernel_guard.auditctl("-l", check=False).stdout
+check = vtest.Checks("colon")
 
 
 def identity_events(text):
@@ -60,10 +40,7 @@ def identity_events(text):
 
 
 def main():
-    build = sys.argv[1] if len(sys.argv) > 1 else "build"
-    vigild = os.path.join(build, "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path("build")
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-default-") as tmp:
         os.makedirs(os.path.dirname(LOG), exist_ok=True)
@@ -74,7 +51,7 @@ def main():
                      "--rules", os.path.join(SRC, "conf", "audit.rules")],
                     stdout=stdout, stderr=subprocess.PIPE)
         up = wait_for(lambda: kernel_guard.status()["pid"] == p.pid and
-                      "identity" in rules())
+                      "identity" in rules(), timeout=10)
         check("vigild is the audit daemon with the default rules", up,
               rules())
         lst = rules().splitlines()
@@ -85,11 +62,12 @@ def main():
         mode = os.stat("/etc/passwd").st_mode & 0o7777
         subprocess.run(["chmod", "%o" % mode, "/etc/passwd"], check=True)
         got = wait_for(lambda: identity_events(open(LOG).read()[start:])
-                       if os.path.exists(LOG) else False)
+                       if os.path.exists(LOG) else False, timeout=10)
         check("identity event in /var/log/vigil/events.json", got)
         stdout.flush()
         check("identity event on stdout",
-              wait_for(lambda: identity_events(open(stdout.name).read())))
+              wait_for(lambda: identity_events(open(stdout.name).read()),
+                       timeout=10))
         ev = identity_events(open(stdout.name).read())
         if ev:
             e = ev[0]
@@ -124,8 +102,7 @@ def main():
         check("--check names file:line of a bad rule (exit 6)",
               bad_run.returncode == 6 and f"{bad}:2" in bad_run.stderr,
               bad_run.stderr)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

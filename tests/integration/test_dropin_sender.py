@@ -13,15 +13,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
 
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what + (": " + detail
-                                                 if detail and not ok else ""))
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+check = vtest.Checks("colon")
 
 
 def kill_from_child(pid, sig):
@@ -32,10 +26,7 @@ def kill_from_child(pid, sig):
 
 
 def main():
-    vigild = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build",
-                          "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path("build")
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-sender-") as tmp:
         conf = os.path.join(tmp, "auditd.conf")
@@ -46,11 +37,9 @@ def main():
                     "space_left = 2\nadmin_space_left = 1\n"
                     f"plugin_dir = {tmp}/plugins.d\n")
         os.mkdir(os.path.join(tmp, "plugins.d"))
-        p = g.spawn([vigild, "-f", "--auditd-conf", conf, "-o",
-                     "json:/dev/null"], stderr=subprocess.DEVNULL)
-        end = time.time() + 10
-        while kernel_guard.status()["pid"] != p.pid and time.time() < end:
-            time.sleep(0.1)
+        p, _ = g.spawn_daemon([vigild, "-f", "--auditd-conf", conf, "-o",
+                               "json:/dev/null"], timeout=10, step=0.1,
+                              stderr=subprocess.DEVNULL)
         check("vigild is the audit daemon",
               kernel_guard.status()["pid"] == p.pid)
         rot = kill_from_child(p.pid, "USR1")
@@ -70,8 +59,7 @@ def main():
         check("DAEMON_END names the TERM sender",
               m is not None and int(m.group(1)) == term,
               f"want {term}: {m.group(0) if m else text[-300:]}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

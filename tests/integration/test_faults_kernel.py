@@ -30,8 +30,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
+from kernel_guard import netlink_ports  # noqa: E402
+from vtest import wait_for  # noqa: E402
 
-results = {"passed": 0, "failed": 0}
+check = vtest.Checks("bracket")
 WORKER = r"""
 import os, sys, time
 end = time.time() + float(sys.argv[1])
@@ -48,30 +51,11 @@ SYSCALL_RE = re.compile(rb"^type=SYSCALL msg=audit\(\d+\.\d+:(\d+)\): "
                         re.M)
 
 
-def check(name, ok, detail=""):
-    results["passed" if ok else "failed"] += 1
-    print(("ok   " if ok else "FAIL ") + name + (f"  [{detail}]"
-                                                 if detail else ""))
-
-
-def wait_for(pred, timeout=5.0, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(step)
-    return pred()
-
-
 def start_vigild(g, vigild, out, *extra, conf=None):
     args = [vigild, "-f", "-v", "-o", f"raw:{out}"]
     if conf:
         args += ["-c", conf]
-    p = g.spawn(args + list(extra), stderr=subprocess.PIPE)
-    ok = wait_for(lambda: kernel_guard.status()["pid"] == p.pid
-                  or p.poll() is not None)
-    return p, bool(ok) and p.poll() is None
+    return g.spawn_daemon(args + list(extra), stderr=subprocess.PIPE)
 
 
 def stop(g, p):
@@ -219,25 +203,6 @@ def test_enobufs(g, vigild, tmp):
     kernel_guard.auditctl("-D")
 
 
-def netlink_ports(pid):
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            t = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if t.startswith("socket:["):
-            inodes.add(t[8:-1])
-    ports = []
-    with open("/proc/net/netlink") as f:
-        next(f)
-        for line in f:
-            c = line.split()
-            if c[1] == "9" and c[-1] in inodes:
-                ports.append(int(c[2]))
-    return ports
-
-
 def hostile():
     """Datagrams no kernel sends: each must be skipped whole."""
     text = b"audit(1700000000.000:7): vg-hostile"
@@ -277,10 +242,7 @@ def test_hostile(g, vigild, tmp):
     s.close()
     time.sleep(0.3)
     check("hostile: still running", p.poll() is None)
-    # still working: a real event after the junk
-    kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64", "-S",
-                          "getppid", "-F", f"ppid={os.getpid()}",
-                          "-k", "vgflood")
+    add_rule()                  # still working: a real event after the junk
     w = workers(1, 0.2)
     worker_total(w)
     ok = wait_for(lambda: len(serials(out)) > 0, timeout=5)
@@ -307,20 +269,14 @@ def test_hostile(g, vigild, tmp):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_faults_kernel.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path()
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-kfault-") as tmp:
         test_hostile(g, vigild, tmp)
         test_kill9(g, vigild, tmp)
         kernel_guard.auditctl("-D")
         test_enobufs(g, vigild, tmp)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

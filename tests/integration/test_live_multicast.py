@@ -12,28 +12,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
+from vtest import wait_for  # noqa: E402
 
-results = {"passed": 0, "failed": 0}
+check = vtest.Checks("live")
 NRUNS = 20
-
-
-def check(name, ok, detail=""):
-    if ok:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
-
-
-def wait_for(pred, timeout=5.0, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(step)
-    return pred()
 
 
 def marked(path):
@@ -55,16 +38,11 @@ def marked(path):
 
 
 def rules():
-    return kernel_guard.auditctl("-l", check=False).stdout.strip()
+    return kernel_guard.rules().strip()
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_live_multicast.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path()
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-mc-") as tmp:
         before = kernel_guard.status()
@@ -85,10 +63,9 @@ def main():
               st["pid"] == before["pid"] and rules() == rules_before,
               f"{st} {rules()!r}")
 
-        u = g.spawn([vigild, "-f", "-o", f"json:{uout}"],
-                    stderr=subprocess.PIPE)
-        up = wait_for(lambda: kernel_guard.status()["pid"] == u.pid)
-        check("unicast daemon up beside it", bool(up))
+        u, up = g.spawn_daemon([vigild, "-f", "-o", f"json:{uout}"],
+                               stderr=subprocess.PIPE)
+        check("unicast daemon up beside it", up)
         kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64", "-S",
                               "execve", "-F", f"ppid={os.getpid()}",
                               "-k", "vgmc")
@@ -120,8 +97,7 @@ def main():
         check("unicast restored pid and enabled",
               st["pid"] == 0 and st["enabled"] == before["enabled"],
               repr(st))
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

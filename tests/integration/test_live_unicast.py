@@ -18,27 +18,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
+from kernel_guard import netlink_ports, rules  # noqa: E402
+from vtest import as_bytes, wait_for  # noqa: E402
 
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, ok, detail=""):
-    if ok:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}")
-
-
-def wait_for(pred, timeout=5.0, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(step)
-    return pred()
+check = vtest.Checks("live")
 
 
 def events(path):
@@ -53,16 +37,9 @@ def events(path):
     return out
 
 
-def as_bytes(s):
-    return s.encode("utf-8", "surrogateescape") if s is not None else None
-
-
 def start_vigild(g, vigild, out, *extra):
-    p = g.spawn([vigild, "-f", "-o", f"json:{out}"] + list(extra),
-                stderr=subprocess.PIPE)
-    ok = wait_for(lambda: kernel_guard.status()["pid"] == p.pid
-                  or p.poll() is not None)
-    return p, bool(ok) and p.poll() is None
+    return g.spawn_daemon([vigild, "-f", "-o", f"json:{out}"] + list(extra),
+                          stderr=subprocess.PIPE)
 
 
 HOSTILE = [
@@ -171,26 +148,6 @@ def test_timeout(g, out):
           f"after {time.time() - t0:.1f}s")
 
 
-def netlink_ports(pid):
-    """Port ids of the NETLINK_AUDIT sockets of process pid."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            t = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if t.startswith("socket:["):
-            inodes.add(t[8:-1])
-    ports = []
-    with open("/proc/net/netlink") as f:
-        next(f)
-        for line in f:
-            c = line.split()
-            if c[1] == "9" and c[-1] in inodes:
-                ports.append(int(c[2]))
-    return ports
-
-
 def test_foreign(g, p, out):
     """A well-formed record sent by a user-space socket is not taken for
     the kernel's: counted foreign, never written."""
@@ -208,10 +165,6 @@ def test_foreign(g, p, out):
     with open(out, "rb") as f:
         check("forged record not written", b"vg-forged" not in f.read())
     return bool(ports)
-
-
-def rules():
-    return kernel_guard.auditctl("-l", check=False).stdout
 
 
 def test_restore(g, p, saved, foreign_sent):
@@ -286,12 +239,7 @@ def test_crash(g, vigild, tmp):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_live_unicast.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path()
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-live-") as tmp:
         saved = g.saved
@@ -311,8 +259,7 @@ def main():
             kernel_guard.auditctl("-D")
         test_second_instance(g, vigild, tmp)
         test_crash(g, vigild, tmp)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

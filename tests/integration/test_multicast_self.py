@@ -15,29 +15,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard  # noqa: E402
+import vtest  # noqa: E402
 
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what + (": " + detail
-                                                 if detail and not ok else ""))
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
+check = vtest.Checks("colon")
 
 
 def main():
-    vigild = os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build",
-                          "vigild")
-    if not os.access(vigild, os.X_OK):
-        kernel_guard.skip(f"{vigild} not built")
+    vigild = vtest.vigild_path("build")
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-mself-") as tmp:
-        uni = g.spawn([vigild, "-f", "-o", "json:/dev/null"],
-                      stderr=subprocess.DEVNULL)
-        end = time.time() + 10
-        while kernel_guard.status()["pid"] != uni.pid and time.time() < end:
-            time.sleep(0.1)
+        g.spawn_daemon([vigild, "-f", "-o", "json:/dev/null"], timeout=10,
+                       step=0.1, stderr=subprocess.DEVNULL)
         out = os.path.join(tmp, "m.json")
         err = open(os.path.join(tmp, "m.err"), "w+")
         m = g.spawn([vigild, "-f", "-v", "--multicast", "-o", "json:" + out],
@@ -69,8 +57,7 @@ def main():
               text[-400:])
         check("and they stay few: the loop is not fed (self < 5000)",
               self_n < 5000, str(self_n))
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":
