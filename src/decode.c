@@ -22,177 +22,151 @@
 #define T_EOE		1320
 #define T_PROCTITLE	1327
 
-#define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
-
+/*
+ * The tree sink: members are added under cur, the current container;
+ * open() descends into the new container (one level is all decoding
+ * needs: sockaddr objects), close() comes back.
+ */
 struct dctx {
+	struct vg_sink	 s;		/* first: the sink ops get a dctx */
 	struct vg_event	*ev;
 	struct vg_arena	*a;
 	struct vg_node	*root;
 	struct vg_node	*keys;
-	unsigned long	 errors;
-	int		 oom;
-	enum vg_arch	 arch;		/* from the SYSCALL record */
-	int		 endian;	/* VG_END_* of the event's arch */
+	struct vg_node	*cur;		/* where the sink adds members */
+	struct vg_node	*up[4];		/* containers open()ed above cur */
+	int		 depth;
 };
 
 /* Per-record state while its fields are added. */
 struct rctx {
+	struct vg_frec	 f;
 	struct vg_node	*obj;
 	struct vg_node	*enriched;	/* created on first enriched field */
 	struct vg_node	*words;		/* bare words, created on first */
-	int		 is_syscall;
-	enum vg_arch	 arch;		/* arch= seen earlier in this record */
 };
 
-#define CK(c, x)	do { if ((x) == NULL) (c)->oom = 1; } while (0)
+#define CK(c, x)	do { if ((x) == NULL) (c)->s.oom = 1; } while (0)
 
-/* ---- value helpers ---- */
+/* ---- the tree sink ---- */
 
-static int
-parse_u64(struct vg_str s, uint64_t *v)
+static void
+t_str(struct vg_sink *s, struct vg_str key, struct vg_str v)
 {
-	size_t i;
+	struct dctx *c = (struct dctx *)s;
 
-	if (s.len == 0 || s.len > 20)
-		return -1;
-	*v = 0;
-	for (i = 0; i < s.len; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-
-		if (d > 9 || *v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-	}
-	return 0;
+	CK(c, vg_node_add_str(c->a, c->cur, key, v));
 }
 
-static int
-parse_i64(struct vg_str s, int64_t *v)
+static void
+t_u64(struct vg_sink *s, struct vg_str key, uint64_t v)
+{
+	struct dctx *c = (struct dctx *)s;
+
+	CK(c, vg_node_add_uint(c->a, c->cur, key, v));
+}
+
+static void
+t_i64(struct vg_sink *s, struct vg_str key, int64_t v)
+{
+	struct dctx *c = (struct dctx *)s;
+
+	CK(c, vg_node_add_int(c->a, c->cur, key, v));
+}
+
+static void
+t_num(struct vg_sink *s, struct vg_str key, struct vg_str v)
 {
 	uint64_t u;
+	int64_t i;
 
-	if (s.len > 1 && s.p[0] == '-') {
-		if (parse_u64(vg_str_make(s.p + 1, s.len - 1), &u) == -1 ||
-		    u > (uint64_t)INT64_MAX + 1)
-			return -1;
-		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-		return 0;
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		t_u64(s, key, u);
+		break;
+	case 2:
+		t_i64(s, key, i);
+		break;
+	default:
+		t_str(s, key, v);
+		break;
 	}
-	if (parse_u64(s, &u) == -1 || u > INT64_MAX)
-		return -1;
-	*v = (int64_t)u;
-	return 0;
 }
 
-static int
-parse_hex32(struct vg_str s, uint32_t *v)
+static void
+t_bool(struct vg_sink *s, struct vg_str key, int v)
 {
-	size_t i;
+	struct dctx *c = (struct dctx *)s;
 
-	if (s.len == 0 || s.len > 8)
-		return -1;
-	*v = 0;
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-		*v = *v << 4 | d;
-	}
-	return 0;
+	CK(c, vg_node_add_bool(c->a, c->cur, key, v));
 }
 
-struct vg_str
-vg_decode_text(struct vg_arena *a, const struct vg_field *f, int *oom)
+static void
+t_null(struct vg_sink *s, struct vg_str key)
 {
-	char *out;
-	long n;
+	struct dctx *c = (struct dctx *)s;
 
-	/* one pass: decode, and fall back to the text if it was not hex
-	 * (the arena bytes are then wasted; bounded by the record) */
-	if (f->kind != VG_V_BARE || f->val.len == 0 || (f->val.len & 1))
-		return f->val;
-	if ((out = vg_arena_alloc(a, f->val.len / 2 + 1)) == NULL) {
-		*oom = 1;
-		return f->val;
-	}
-	if ((n = vg_hex_decode(f->val, out)) < 0)
-		return f->val;
-	out[n] = '\0';
-	return vg_str_make(out, (size_t)n);
+	CK(c, vg_node_add(c->a, c->cur, key, VG_N_NULL));
 }
 
-/* Hex bytes into arena memory; NULL (errno EINVAL/ENOMEM) if not hex. */
-static unsigned char *
-hex_bytes(struct dctx *c, struct vg_str s, size_t *len)
+static void
+t_open(struct vg_sink *s, struct vg_str key, enum vg_ntype t)
 {
-	char *out;
-	long n;
+	struct dctx *c = (struct dctx *)s;
+	struct vg_node *n;
 
-	if (s.len == 0 || (s.len & 1)) {
-		errno = EINVAL;
-		return NULL;
+	if (c->depth >= (int)(sizeof(c->up) / sizeof(c->up[0])) ||
+	    (n = vg_node_add(c->a, c->cur, key, t)) == NULL) {
+		c->s.oom = 1;
+		return;
 	}
-	if ((out = vg_arena_alloc(c->a, s.len / 2 + 1)) == NULL) {
-		c->oom = 1;
-		return NULL;
-	}
-	if ((n = vg_hex_decode(s, out)) < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	*len = (size_t)n;
-	return (unsigned char *)out;
+	c->up[c->depth++] = c->cur;
+	c->cur = n;
+}
+
+static void
+t_close(struct vg_sink *s)
+{
+	struct dctx *c = (struct dctx *)s;
+
+	if (c->depth > 0)
+		c->cur = c->up[--c->depth];
 }
 
 /* Adds one rule key to the event's keys (deduplicated, usually 0-2). */
 static void
-add_key(struct dctx *c, struct vg_str k)
+t_rule_key(struct vg_sink *s, struct vg_str k)
 {
+	struct dctx *c = (struct dctx *)s;
 	struct vg_node *n;
 
-	if (k.len == 0)
-		return;
 	for (n = c->keys->v.c.head; n != NULL; n = n->next)
 		if (n->v.s.len == k.len && memcmp(n->v.s.p, k.p, k.len) == 0)
 			return;
 	CK(c, vg_node_add_str(c->a, c->keys, VG_STR_NULL, k));
 }
 
-/* key= value: the kernel joins several keys with 0x01. */
-static void
-add_keys(struct dctx *c, struct vg_str v)
-{
-	const char *p = v.p, *end = v.p + v.len, *q;
+static const struct vg_sink_ops tree_ops = {
+	.str = t_str,
+	.u64 = t_u64,
+	.i64 = t_i64,
+	.num = t_num,
+	.boolean = t_bool,
+	.null = t_null,
+	.open = t_open,
+	.close = t_close,
+	.rule_key = t_rule_key,
+};
 
-	while (p < end) {
-		if ((q = memchr(p, '\x01', (size_t)(end - p))) == NULL)
-			q = end;
-		add_key(c, vg_str_make(p, (size_t)(q - p)));
-		p = q + 1;
-	}
+/* The sink adds to obj from now on. */
+static void
+sink_at(struct dctx *c, struct vg_node *obj)
+{
+	c->cur = obj;
+	c->depth = 0;
 }
 
-/* A number member, or the text as written if it is not a number. */
-static void
-add_num(struct dctx *c, struct vg_node *obj, struct vg_str key,
-    struct vg_str v)
-{
-	uint64_t u;
-	int64_t i;
-
-	if (parse_u64(v, &u) == 0)
-		CK(c, vg_node_add_uint(c->a, obj, key, u));
-	else if (parse_i64(v, &i) == 0)
-		CK(c, vg_node_add_int(c->a, obj, key, i));
-	else
-		CK(c, vg_node_add_str(c->a, obj, key, v));
-}
+/* ---- value helpers ---- */
 
 static struct vg_str
 key_suffixed(struct dctx *c, struct vg_str key, const char *sfx, size_t sl)
@@ -200,7 +174,7 @@ key_suffixed(struct dctx *c, struct vg_str key, const char *sfx, size_t sl)
 	char *k;
 
 	if ((k = vg_arena_alloc(c->a, key.len + sl + 1)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return key;
 	}
 	memcpy(k, key.p, key.len);
@@ -216,7 +190,7 @@ key_prefixed(struct dctx *c, const char *pfx, struct vg_str key)
 	char *k;
 
 	if ((k = vg_arena_alloc(c->a, pl + key.len + 1)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return key;
 	}
 	memcpy(k, pfx, pl);
@@ -244,20 +218,15 @@ static void
 add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
 {
 	struct vg_node *obj = r->obj;
-	struct vg_str key = f->key, v = f->val;
-	const unsigned char *raw;
-	const char *name;
-	enum vg_fkind kind;
-	uint32_t aa;
-	int64_t i;
-	size_t len;
+	struct vg_str key = f->key;
+	int kind;
 
 	if (f->flags & VG_FF_ENRICHED) {
 		/* interpreted by auditd: kept as written, braces too */
 		if (r->enriched == NULL)
 			CK(c, r->enriched = vg_node_add(c->a, obj,
 			    VG_STR_LIT("enriched"), VG_N_OBJ));
-		CK(c, vg_node_add_str(c->a, r->enriched, key, v));
+		CK(c, vg_node_add_str(c->a, r->enriched, key, f->val));
 		return;
 	}
 	if (f->kind == VG_V_NONE) {
@@ -276,100 +245,8 @@ add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
 	/* a field of msg='...' must not shadow the record's own */
 	if ((f->flags & VG_FF_NESTED) && get_member(obj, key) != NULL)
 		key = key_prefixed(c, "msg_", key);
-	if (f->kind == VG_V_NULL) {
-		CK(c, vg_node_add(c->a, obj, key, VG_N_NULL));
-		return;
-	}
-	switch (kind) {
-	case VG_FK_INT:
-	case VG_FK_UID:
-	case VG_FK_GID:
-	case VG_FK_SES:
-	case VG_FK_SIGNAL:
-		add_num(c, obj, key, v);
-		return;
-	case VG_FK_ENCODED:
-	case VG_FK_PROCTITLE:
-		CK(c, vg_node_add_str(c->a, obj, key,
-		    vg_decode_text(c->a, f, &c->oom)));
-		return;
-	case VG_FK_KEY:
-		v = vg_decode_text(c->a, f, &c->oom);
-		add_keys(c, v);
-		CK(c, vg_node_add_str(c->a, obj, key, v));
-		return;
-	case VG_FK_ARCH:
-		if (parse_hex32(v, &aa) == -1) {
-			CK(c, vg_node_add_str(c->a, obj, key, v));
-			return;
-		}
-		r->arch = vg_arch_from_audit(aa);
-		if (r->is_syscall) {
-			c->arch = r->arch;
-			c->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE :
-			    VG_END_BIG;
-		}
-		name = vg_arch_name(r->arch);
-		CK(c, vg_node_add_str(c->a, obj, key, name != NULL ?
-		    vg_str_make(name, strlen(name)) : v));
-		CK(c, vg_node_add_str(c->a, obj, VG_STR_LIT("arch_id"), v));
-		return;
-	case VG_FK_SYSCALL:
-		if (parse_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
-			CK(c, vg_node_add_str(c->a, obj, key, v));
-			return;
-		}
-		name = vg_syscall_name(r->arch != VG_ARCH_UNKNOWN ? r->arch :
-		    c->arch, (int)i);
-		if (r->is_syscall) {
-			if (name != NULL)
-				CK(c, vg_node_add_str(c->a, obj,
-				    VG_STR_LIT("name"),
-				    vg_str_make(name, strlen(name))));
-			CK(c, vg_node_add_int(c->a, obj, VG_STR_LIT("nr"), i));
-			return;
-		}
-		CK(c, vg_node_add_int(c->a, obj, key, i));
-		if (name != NULL)
-			CK(c, vg_node_add_str(c->a, obj,
-			    VG_STR_LIT("syscall_name"),
-			    vg_str_make(name, strlen(name))));
-		return;
-	case VG_FK_EXIT:
-		if (parse_i64(v, &i) == -1) {
-			add_num(c, obj, key, v);
-			return;
-		}
-		CK(c, vg_node_add_int(c->a, obj, key, i));
-		if (i < 0 && i >= -4095 &&
-		    (name = vg_errno_name((int)-i)) != NULL)
-			CK(c, vg_node_add_str(c->a, obj, VG_STR_LIT("errno"),
-			    vg_str_make(name, strlen(name))));
-		return;
-	case VG_FK_SUCCESS:
-		if (vg_str_eq(v, "yes"))
-			CK(c, vg_node_add_bool(c->a, obj, key, 1));
-		else if (vg_str_eq(v, "no"))
-			CK(c, vg_node_add_bool(c->a, obj, key, 0));
-		else
-			CK(c, vg_node_add_str(c->a, obj, key, v));
-		return;
-	case VG_FK_SOCKADDR:
-		if (f->kind == VG_V_BARE &&
-		    (raw = hex_bytes(c, v, &len)) != NULL) {
-			if ((obj = vg_node_add(c->a, obj, key, VG_N_OBJ)) ==
-			    NULL || vg_decode_sockaddr(c->a, obj, raw, len,
-			    c->endian, &c->errors) == -1)
-				c->oom = 1;
-			return;
-		}
-		CK(c, vg_node_add_str(c->a, obj, key, v));
-		return;
-	default:
-		/* text, modes, masks, hex numbers: as written */
-		CK(c, vg_node_add_str(c->a, obj, key, v));
-		return;
-	}
+	sink_at(c, obj);
+	vg_field_value(&c->s, &r->f, key, kind, f);
 }
 
 /*
@@ -413,7 +290,7 @@ dedupe_members(struct dctx *c, struct vg_node *obj)
 	if (size > sizeof(stack) / sizeof(stack[0])) {
 		if ((tab = vg_arena_alloc(c->a, size * sizeof(*tab))) ==
 		    NULL) {
-			c->oom = 1;
+			c->s.oom = 1;
 			return;
 		}
 	}
@@ -437,7 +314,7 @@ dedupe_members(struct dctx *c, struct vg_node *obj)
 			/* taken: try the next NAME_N */
 			len = snprintf(num, sizeof(num), "_%u", suffix);
 			n->key = key_suffixed(c, base, num, (size_t)len);
-			if (c->oom)
+			if (c->s.oom)
 				return;
 		}
 	}
@@ -454,7 +331,7 @@ add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
 	vg_fields_begin(&it, rec->body, rec->enriched);
 	while (vg_fields_next(&it, &f) == 1) {
 		n++;
-		if (take != NULL && take(arg, &f, &c->oom) == 0)
+		if (take != NULL && take(arg, &f, &c->s.oom) == 0)
 			continue;
 		add_field(c, r, &f);
 	}
@@ -462,7 +339,7 @@ add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
 	dedupe_members(c, r->enriched);
 	if (it.errors == 0 && (n > 0 || rec->body.len == 0))
 		return;
-	c->errors += it.errors ? it.errors : 1;
+	c->s.errors += it.errors ? it.errors : 1;
 	CK(c, vg_node_add_str(c->a, r->obj, VG_STR_LIT("vigil_raw"),
 	    rec->body));
 	if (rec->enriched.len > 0)
@@ -494,7 +371,7 @@ place(struct dctx *c, const char *name, struct vg_node *n)
 		/* record members are objects or strings, never arrays: an
 		 * array here is always the "repeated" form */
 		if ((first = vg_node_new(c->a, VG_N_NULL)) == NULL) {
-			c->oom = 1;
+			c->s.oom = 1;
 			return;
 		}
 		*first = *old;
@@ -526,7 +403,7 @@ member_name(struct dctx *c, const struct vg_erec *rec, int *unknown)
 	}
 	len = strlen(tn);
 	if ((s = vg_arena_alloc(c->a, len + 1)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return "unknown";
 	}
 	for (i = 0; i < len; i++)
@@ -544,7 +421,7 @@ new_obj(struct dctx *c)
 	struct vg_node *o = vg_node_new(c->a, VG_N_OBJ);
 
 	if (o == NULL)
-		c->oom = 1;
+		c->s.oom = 1;
 	return o;
 }
 
@@ -576,7 +453,7 @@ dec_syscall(struct dctx *c, const struct vg_erec *rec)
 
 	if ((r.obj = new_obj(c)) == NULL)
 		return;
-	r.is_syscall = 1;
+	r.f.is_syscall = 1;
 	add_fields(c, &r, rec, NULL, NULL);
 	place(c, "syscall", r.obj);
 }
@@ -597,7 +474,7 @@ dec_execve(struct dctx *c)
 
 	if ((r.obj = new_obj(c)) == NULL ||
 	    (x = vg_execve_new(c->a, r.obj)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return;
 	}
 	for (i = 0; i < c->ev->nrecs; i++)
@@ -610,7 +487,7 @@ dec_execve(struct dctx *c)
 	nrest = r.obj->v.c.n;
 	memset(&r.obj->v, 0, sizeof(r.obj->v));
 	if (vg_execve_finish(x) == -1)
-		c->oom = 1;
+		c->s.oom = 1;
 	if (rest != NULL) {
 		if (r.obj->v.c.tail != NULL)
 			r.obj->v.c.tail->next = rest;
@@ -623,7 +500,7 @@ dec_execve(struct dctx *c)
 }
 
 struct ptctx {
-	struct vg_arena	*a;
+	struct dctx	*c;
 	struct vg_node	*argv;
 };
 
@@ -631,25 +508,12 @@ static int
 take_proctitle(void *arg, const struct vg_field *f, int *oom)
 {
 	struct ptctx *pt = arg;
-	struct vg_str v;
-	const char *p, *end, *q;
 
+	(void)oom;
 	if (!vg_str_eq(f->key, "proctitle") || (f->flags & VG_FF_ENRICHED))
 		return -1;
-	if (f->kind == VG_V_NULL || f->kind == VG_V_UNSET)
-		return 0;
-	v = vg_decode_text(pt->a, f, oom);
-	p = v.p;
-	end = v.p + v.len;
-	/* NUL-separated; a trailing NUL ends the last argument */
-	while (p < end) {
-		if ((q = memchr(p, '\0', (size_t)(end - p))) == NULL)
-			q = end;
-		if (vg_node_add_str(pt->a, pt->argv, VG_STR_NULL,
-		    vg_str_make(p, (size_t)(q - p))) == NULL)
-			*oom = 1;
-		p = q + 1;
-	}
+	sink_at(pt->c, pt->argv);
+	vg_proctitle_args(&pt->c->s, f);
 	return 0;
 }
 
@@ -661,10 +525,10 @@ dec_proctitle(struct dctx *c, const struct vg_erec *rec)
 
 	if ((r.obj = new_obj(c)) == NULL)
 		return;
-	pt.a = c->a;
+	pt.c = c;
 	if ((pt.argv = vg_node_add(c->a, r.obj, VG_STR_LIT("argv"),
 	    VG_N_ARR)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return;
 	}
 	add_fields(c, &r, rec, take_proctitle, &pt);
@@ -709,7 +573,7 @@ dec_paths(struct dctx *c, size_t npath)
 	if ((pe = vg_arena_alloc(c->a, npath * sizeof(*pe))) == NULL ||
 	    (arr = vg_node_add(c->a, c->root, VG_STR_LIT("paths"), VG_N_ARR))
 	    == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return;
 	}
 	for (i = 0; i < c->ev->nrecs && n < npath; i++) {
@@ -749,14 +613,14 @@ take_saddr(void *arg, const struct vg_field *f, int *oom)
 	const unsigned char *raw;
 	size_t len;
 
+	(void)oom;
 	if (sc->done || !vg_str_eq(f->key, "saddr") || f->kind != VG_V_BARE ||
 	    (f->flags & VG_FF_ENRICHED) ||
-	    (raw = hex_bytes(sc->c, f->val, &len)) == NULL)
+	    (raw = vg_hex_bytes(&sc->c->s, f->val, &len)) == NULL)
 		return -1;
 	sc->done = 1;
-	if (vg_decode_sockaddr(sc->c->a, sc->obj, raw, len, sc->c->endian,
-	    &sc->c->errors) == -1)
-		*oom = 1;
+	sink_at(sc->c, sc->obj);
+	vg_decode_sockaddr(&sc->c->s, raw, len);
 	return 0;
 }
 
@@ -777,67 +641,16 @@ dec_sockaddr(struct dctx *c, const struct vg_erec *rec)
 
 /* ---- header ---- */
 
-/* Two decimal digits of v (< 100) at p. */
-static void
-put2(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
-}
-
-/*
- * "YYYY-MM-DDTHH:MM:SS.mmmZ" (civil-from-days, no locale, no libc tz).
- * Events come in runs of the same second: the first 20 characters are
- * cached per second (decode runs on the main thread only).
- */
 static struct vg_str
 fmt_time(struct dctx *c, uint64_t sec, uint32_t msec)
 {
-	static uint64_t cached_sec = UINT64_MAX;
-	static char cached[20];
-	int64_t days, y, era, doe, yoe, doy, mp;
-	unsigned sod, m, d;
 	char *s;
 
-	if ((s = vg_arena_alloc(c->a, 32)) == NULL) {
-		c->oom = 1;
+	if ((s = vg_arena_alloc(c->a, 25)) == NULL) {
+		c->s.oom = 1;
 		return VG_STR_NULL;
 	}
-	if (sec != cached_sec) {
-		days = (int64_t)(sec / 86400) + 719468;
-		sod = (unsigned)(sec % 86400);
-		era = days / 146097;
-		doe = days - era * 146097;
-		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		y = yoe + era * 400;
-		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		mp = (5 * doy + 2) / 153;
-		d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-		m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-		y += m <= 2;
-		if (y > 9999)
-			y = 9999;	/* RFC 3339 has four year digits */
-		put2(cached, (unsigned)(y / 100));
-		put2(cached + 2, (unsigned)(y % 100));
-		cached[4] = '-';
-		put2(cached + 5, m);
-		cached[7] = '-';
-		put2(cached + 8, d);
-		cached[10] = 'T';
-		put2(cached + 11, sod / 3600);
-		cached[13] = ':';
-		put2(cached + 14, sod / 60 % 60);
-		cached[16] = ':';
-		put2(cached + 17, sod % 60);
-		cached[19] = '.';
-		cached_sec = sec;
-	}
-	if (msec > 999)
-		msec = 999;
-	memcpy(s, cached, 20);
-	s[20] = (char)('0' + msec / 100);
-	put2(s + 21, msec % 100);
-	s[23] = 'Z';
+	vg_fmt_time(s, sec, msec);
 	s[24] = '\0';
 	return vg_str_make(s, 24);
 }
@@ -857,10 +670,10 @@ add_marks(struct dctx *c)
 		else
 			by = "flush";
 	}
-	if (by == NULL && !(ev->flags & VG_EV_LATE) && c->errors == 0)
+	if (by == NULL && !(ev->flags & VG_EV_LATE) && c->s.errors == 0)
 		return;
 	if ((v = vg_node_new(c->a, VG_N_OBJ)) == NULL) {
-		c->oom = 1;
+		c->s.oom = 1;
 		return;
 	}
 	v->key = VG_STR_LIT("vigil");
@@ -871,9 +684,9 @@ add_marks(struct dctx *c)
 	}
 	if (ev->flags & VG_EV_LATE)
 		CK(c, vg_node_add_bool(c->a, v, VG_STR_LIT("late"), 1));
-	if (c->errors)
+	if (c->s.errors)
 		CK(c, vg_node_add_uint(c->a, v, VG_STR_LIT("parse_errors"),
-		    c->errors));
+		    c->s.errors));
 	/* right after keys, so readers find it without scanning records */
 	v->next = c->keys->next;
 	c->keys->next = v;
@@ -891,6 +704,8 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 	int have_execve = 0;
 
 	memset(&c, 0, sizeof(c));
+	c.s.ops = &tree_ops;
+	c.s.a = &ev->arena;
 	c.ev = ev;
 	c.a = &ev->arena;
 	if ((c.root = vg_node_new(c.a, VG_N_OBJ)) == NULL)
@@ -904,7 +719,7 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 		    ev->node));
 	CK(&c, c.keys = vg_node_add(c.a, c.root, VG_STR_LIT("keys"),
 	    VG_N_ARR));
-	if (c.oom)
+	if (c.s.oom)
 		goto oom;
 
 	/* fixed member order; SYSCALL first also gives the arch */
@@ -930,7 +745,7 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 	for (i = 0; i < ev->nrecs; i++)
 		if (ev->recs[i].type == T_SOCKADDR)
 			dec_sockaddr(&c, &ev->recs[i]);
-	for (i = 0; i < ev->nrecs && !c.oom; i++) {
+	for (i = 0; i < ev->nrecs && !c.s.oom; i++) {
 		rec = &ev->recs[i];
 		switch (rec->type) {
 		case T_SYSCALL: case T_EXECVE: case T_PROCTITLE:
@@ -943,8 +758,8 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 	}
 	add_marks(&c);
 	if (parse_errors != NULL)
-		*parse_errors += c.errors;
-	if (c.oom)
+		*parse_errors += c.s.errors;
+	if (c.s.oom)
 		goto oom;
 	return c.root;
 oom:

@@ -19,16 +19,77 @@
 #define VG_END_BIG	2
 
 /*
- * Decodes a struct sockaddr (raw bytes, as hex-decoded from saddr=) into
- * members of obj (family, addr, port, path, ...). endian: byte order of
- * the host that wrote it (from the event's arch), or VG_END_UNKNOWN to
- * guess from the family bytes. raw must be arena memory (members may
- * point into it). Returns 0, or -1 on arena exhaustion. A struct too short
- * for its family is counted in *errors and kept as raw hex.
+ * Where decoded members go: the document tree (decode.c) or JSON text
+ * written as the fields are read (json_direct.c). Members are added to
+ * the sink's current container; open() starts a nested object or array
+ * as a member of it, close() ends it. Keys of array elements are
+ * VG_STR_NULL. Ops never fail: on arena or buffer exhaustion they set
+ * ->oom and the result is thrown away by the caller.
  */
-int		vg_decode_sockaddr(struct vg_arena *, struct vg_node *obj,
-		    const unsigned char *raw, size_t len, int endian,
-		    unsigned long *errors);
+struct vg_sink;
+
+struct vg_sink_ops {
+	void	(*str)(struct vg_sink *, struct vg_str key, struct vg_str);
+	void	(*u64)(struct vg_sink *, struct vg_str key, uint64_t);
+	void	(*i64)(struct vg_sink *, struct vg_str key, int64_t);
+	/* decimal text: a number if it is one (u64, then i64), else the
+	 * text as a string */
+	void	(*num)(struct vg_sink *, struct vg_str key, struct vg_str);
+	void	(*boolean)(struct vg_sink *, struct vg_str key, int);
+	void	(*null)(struct vg_sink *, struct vg_str key);
+	void	(*open)(struct vg_sink *, struct vg_str key, enum vg_ntype);
+	void	(*close)(struct vg_sink *);
+	/* one audit rule key (from key=), for the event's "keys" */
+	void	(*rule_key)(struct vg_sink *, struct vg_str);
+};
+
+struct vg_sink {
+	const struct vg_sink_ops *ops;
+	struct vg_arena	*a;		/* the event's: decoded text lives here */
+	unsigned long	 errors;	/* malformed values found */
+	int		 oom;
+	int		 arch;		/* enum vg_arch of the SYSCALL record */
+	int		 endian;	/* VG_END_* of that arch */
+};
+
+/* State of the record whose fields are being added. */
+struct vg_frec {
+	int		 is_syscall;
+	int		 arch;		/* arch= seen earlier in this record */
+};
+
+/*
+ * The member(s) for one field (docs/events.md): typed by kind, the kind
+ * of the field's original name (vg_field_kind); key is the member name to
+ * use (the caller may have renamed it). Enriched and bare-word fields are
+ * the caller's business.
+ */
+void		vg_field_value(struct vg_sink *, struct vg_frec *,
+		    struct vg_str key, int kind, const struct vg_field *);
+
+/* Decimal text as a number: 1 (u64 in *u), 2 (i64 in *i), 0 not one. */
+int		vg_num_parse(struct vg_str, uint64_t *u, int64_t *i);
+
+/* Hex bytes of s into arena memory; NULL if not hex (or ->oom set). */
+unsigned char	*vg_hex_bytes(struct vg_sink *, struct vg_str s, size_t *len);
+
+/* The arguments of a proctitle= field (NUL-separated, hex-decoded) as
+ * string elements of the sink's current container (an array). */
+void		vg_proctitle_args(struct vg_sink *, const struct vg_field *);
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" into out (24 bytes, no NUL). */
+void		vg_fmt_time(char out[24], uint64_t sec, uint32_t msec);
+
+/*
+ * Decodes a struct sockaddr (raw bytes, as hex-decoded from saddr=) into
+ * members of the sink's current object (family, addr, port, path, ...),
+ * in the byte order of the sink's endian (VG_END_UNKNOWN: guessed from
+ * the family bytes). raw must be arena memory (members may point into
+ * it). A struct too short for its family is counted in ->errors and kept
+ * as raw hex.
+ */
+void		vg_decode_sockaddr(struct vg_sink *, const unsigned char *raw,
+		    size_t len);
 
 /* Text value of a field: hex-decoded into the arena when it is written
  * bare and is hex (encoded audit string), else the slice as is. Sets *oom
