@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from vtest import SKIP, skip, wait_for  # noqa: F401 (kernel_guard.skip)
+from vtest import skip, wait_for
 
 LOCK = "/tmp/vigil-kernel.lock"
 AUDIT_GET, AUDIT_SET = 1000, 1001

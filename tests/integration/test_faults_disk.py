@@ -23,13 +23,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, "flood_gen.py")
-results = {"passed": 0, "failed": 0}
+sys.path.insert(0, HERE)
+import vtest  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    results["passed" if ok else "failed"] += 1
-    print(("ok   " if ok else "FAIL ") + name + (f"  [{detail}]"
-                                                 if detail else ""))
+check = vtest.Checks("bracket")
 
 
 def gen(mode, n, first):
@@ -228,13 +225,7 @@ def test_readonly(vigild, d, mnt):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_faults_disk.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        print(f"SKIP: {vigild} not built")
-        return 77
+    vigild = vtest.vigild_path()
     if os.geteuid() != 0:
         print("SKIP: tmpfs needs root")
         return 77
@@ -251,8 +242,7 @@ def main():
             test_readonly(vigild, d, mnt)
         finally:
             subprocess.run(["umount", "-l", mnt])
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -25,13 +25,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, "flood_gen.py")
-results = {"passed": 0, "failed": 0}
+sys.path.insert(0, HERE)
+import vtest  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    results["passed" if ok else "failed"] += 1
-    print(("ok   " if ok else "FAIL ") + name + (f"  [{detail}]"
-                                                 if detail else ""))
+check = vtest.Checks("bracket")
 
 
 def gen(path, mode, n, pad=0):
@@ -244,20 +241,13 @@ def test_queue_no_reader(vigild, d):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_faults_flood.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        print(f"SKIP: {vigild} not built")
-        return 77
+    vigild = vtest.vigild_path()
     with tempfile.TemporaryDirectory(prefix="vg-flood-") as d:
         test_eoe_flood(vigild, d)
         test_pending_bound(vigild, d)
         test_big_event(vigild, d)
         test_queue_no_reader(vigild, d)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -25,16 +25,16 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-results = {"passed": 0, "failed": 0, "known": 0}
+import vtest  # noqa: E402
+from vtest import as_bytes, wait_for  # noqa: E402
 
 # Known bugs reported to the lead, by check name: such a check failing is
 # printed as XFAIL; passing (fixed) is a failure until it is removed here.
 KNOWN = {
 }
+check = vtest.Checks("live", known=KNOWN, width=2000)
 
 # Argument strings a local user can put in a command line.
 HOSTILE = [
@@ -58,34 +58,12 @@ HDR_RE = re.compile(rb"^(node=[^ ]+ )?type=[A-Z0-9_\[\]]+ "
                     rb"msg=audit\(\d+\.\d{3}:\d+\): ")
 
 
-def check(name, ok, detail=""):
-    if name in KNOWN:
-        if ok:
-            results["failed"] += 1
-            print(f"XPASS {name}: fixed? remove it from KNOWN")
-        else:
-            results["known"] += 1
-            print(f"XFAIL {name} ({KNOWN[name]}) {detail}"[:600])
-        return
-    if ok:
-        results["passed"] += 1
-        print(f"ok   {name}")
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}"[:2000])
-
-
 def kval(b):
     """A value as the kernel logs an untrusted string: quoted if it is
     plain printable ASCII without quotes, else upper-case hex."""
     if b and all(0x21 <= c <= 0x7e and c != 0x22 for c in b):
         return b'"' + b + b'"'
     return b.hex().upper().encode() if b else b'""'
-
-
-def as_bytes(s):
-    return s.encode("utf-8", "surrogateescape") if isinstance(s, str) \
-        else s
 
 
 def no_dups(pairs):
@@ -480,12 +458,7 @@ def live(vigild, tmp):
         argv = [vigild, "-f", "--end-of-event-timeout", "1"]
         for f, p in outs.items():
             argv += ["-o", f"{f}:{p}"]
-        p = g.spawn(argv, stderr=subprocess.PIPE)
-        end = time.time() + 5
-        while time.time() < end and p.poll() is None and \
-                kernel_guard.status()["pid"] != p.pid:
-            time.sleep(0.05)
-        up = p.poll() is None and kernel_guard.status()["pid"] == p.pid
+        p, up = g.spawn_daemon(argv, stderr=subprocess.PIPE)
         check("live: vigild is the audit daemon", up)
         if not up:
             return
@@ -523,9 +496,7 @@ def live(vigild, tmp):
             except (OSError, ValueError):
                 pass
             return (ex, sa) if ex and sa else None
-        end = time.time() + 8
-        while time.time() < end and not find():
-            time.sleep(0.1)
+        wait_for(find, timeout=8, step=0.1)
         kernel_guard.auditctl("-D")
         g.stop(p)
         res = find()
@@ -568,21 +539,13 @@ def live(vigild, tmp):
 
 
 def main():
-    if len(sys.argv) < 2:
-        print("usage: test_hostile.py BUILD_DIR")
-        return 2
-    vigild = os.path.join(sys.argv[1], "vigild")
-    if not os.access(vigild, os.X_OK):
-        print(f"SKIP: {vigild} not built")
-        return 77
+    vigild = vtest.vigild_path()
     with tempfile.TemporaryDirectory(prefix="vg-hostile-") as tmp:
         check_faithful(vigild, tmp)
         check_hostile(vigild, tmp)
         check_repeat(vigild, tmp)
         live(vigild, tmp)
-    print(f"{results['passed']} passed, {results['failed']} failed, "
-          f"{results['known']} known bugs (XFAIL)")
-    return 1 if results["failed"] else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

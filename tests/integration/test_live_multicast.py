@@ -55,7 +55,7 @@ def main():
         if m.poll() is not None:
             err = m.stderr.read().decode(errors="replace")
             if "CAP_AUDIT_READ" in err or "Protocol not supported" in err:
-                kernel_guard.skip(f"no audit multicast here: {err.strip()}")
+                vtest.skip(f"no audit multicast here: {err.strip()}")
         check("multicast starts", m.poll() is None)
         st = kernel_guard.status()
         check("multicast leaves the kernel alone",
