@@ -56,7 +56,11 @@ fail(struct rb *b, const char *fmt, ...)
 	return -1;
 }
 
-/* Arch names auditctl accepts for -F arch= (besides b32/b64/hex). */
+/*
+ * Arch names auditctl accepts for -F arch= (besides b32/b64/hex). As in
+ * libaudit, "armeb" is its name for little-endian AUDIT_ARCH_ARM; the
+ * big-endian AUDIT_ARCH_ARMEB has no syscall table and is not accepted.
+ */
 static const struct {
 	const char	*name;
 	enum vg_arch	 arch;
@@ -68,11 +72,13 @@ static const struct {
 	{ "i586",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
 	{ "i686",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
 	{ "aarch64",	VG_ARCH_AARCH64, AUDIT_ARCH_AARCH64 },
-	{ "armeb",	VG_ARCH_ARM,	AUDIT_ARCH_ARMEB },
+	{ "armeb",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
 	{ "arm",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
 	{ "armv7l",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
+	{ "ppc",	VG_ARCH_PPC,	AUDIT_ARCH_PPC },
 	{ "ppc64",	VG_ARCH_PPC64,	AUDIT_ARCH_PPC64 },
 	{ "ppc64le",	VG_ARCH_PPC64LE, AUDIT_ARCH_PPC64LE },
+	{ "s390",	VG_ARCH_S390,	AUDIT_ARCH_S390 },
 	{ "s390x",	VG_ARCH_S390X,	AUDIT_ARCH_S390X },
 	{ "riscv64",	VG_ARCH_RISCV64, AUDIT_ARCH_RISCV64 },
 };
@@ -122,7 +128,10 @@ vg_rules_elf_arch(uint32_t elf)
 	return VG_ARCH_UNKNOWN;
 }
 
-/* The 32-bit flavour of a 64-bit host (b32), 0 if there is none. */
+/*
+ * The 32-bit flavour of a 64-bit host (b32), 0 if there is none (ppc64le,
+ * riscv64: auditctl refuses b32 there too).
+ */
 static uint32_t
 host_elf(int bits32)
 {
@@ -137,6 +146,12 @@ host_elf(int bits32)
 	case VG_ARCH_AARCH64:
 	case VG_ARCH_ARM:
 		return AUDIT_ARCH_ARM;
+	case VG_ARCH_PPC64:
+	case VG_ARCH_PPC:
+		return AUDIT_ARCH_PPC;
+	case VG_ARCH_S390X:
+	case VG_ARCH_S390:
+		return AUDIT_ARCH_S390;
 	default:
 		return 0;
 	}
