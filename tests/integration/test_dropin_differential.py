@@ -23,13 +23,12 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.join(BUILD, "vigild")
 LOCK = "/tmp/vigil-kernel.lock"
 SERIAL = re.compile(rb"msg=audit\(\d+\.\d+:(\d+)\)")
-failures = []
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+from vtest import wait_for  # noqa: E402
 
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures.append(what)
+check = vtest.Checks("plain")
 
 
 def conf(path, log, fmt, plugins):
@@ -40,15 +39,6 @@ def conf(path, log, fmt, plugins):
                 f"plugin_dir = {plugins}\nq_depth = 2000\n"
                 f"space_left = 2\nadmin_space_left = 1\n")
     os.chmod(path, 0o640)
-
-
-def wait_for(pred, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def has(path, needle):
@@ -104,16 +94,16 @@ def run_one(d, fmt):
     try:
         ad = subprocess.Popen(["auditd", "-n", "-c", ad_dir],
                               stderr=subprocess.DEVNULL)
-        if not wait_for(lambda: has(ad_log, b"type=DAEMON_START")):
-            check(False, f"{fmt}: auditd started")
+        if not wait_for(lambda: has(ad_log, b"type=DAEMON_START"), timeout=10):
+            check(f"{fmt}: auditd started", False)
             return
         vg = subprocess.Popen([VIGILD, "-f", "--multicast", "--no-enable",
                                "--auditd-conf",
                                os.path.join(vg_dir, "auditd.conf"),
                                "-o", "json:/dev/null"],
                               stderr=subprocess.DEVNULL)
-        if not wait_for(lambda: has(vg_log, b"type=DAEMON_START")):
-            check(False, f"{fmt}: vigild started")
+        if not wait_for(lambda: has(vg_log, b"type=DAEMON_START"), timeout=10):
+            check(f"{fmt}: vigild started", False)
             return
         time.sleep(0.3)
         # vigild --multicast drops and counts its own events (it is not
@@ -146,7 +136,7 @@ def run_one(d, fmt):
     adds = serials(ad_recs, b"op=add_rule")
     dels = serials(ad_recs, b"op=remove_rule")
     if not adds or not dels:
-        check(False, f"{fmt}: rule changes logged by auditd")
+        check(f"{fmt}: rule changes logged by auditd", False)
         return
     lo, hi = min(adds), max(dels)
 
@@ -160,9 +150,9 @@ def run_one(d, fmt):
     a, v = window(ad_recs), window(vg_recs)
     # the one deliberate difference: a raw newline in a socket path
     # (auditd splits that line; vigil writes \x0a): not in this workload
-    check(len(a) > 20, f"{fmt}: workload logged ({len(a)} records)")
+    check(f"{fmt}: workload logged ({len(a)} records)", len(a) > 20)
     ca, cv = collections.Counter(a), collections.Counter(v)
-    check(ca == cv, f"{fmt}: kernel record lines identical")
+    check(f"{fmt}: kernel record lines identical", ca == cv)
     if ca != cv:
         for l in list((ca - cv).elements())[:3]:
             print("  auditd only:", l[:300])
@@ -178,8 +168,8 @@ def run_one(d, fmt):
                                               "-if"]):
         oa = subprocess.run(tool + [fa], capture_output=True).stdout
         ov = subprocess.run(tool + [fv], capture_output=True).stdout
-        check(oa == ov and len(oa) > 0,
-              f"{fmt}: {' '.join(tool[:2])} output identical")
+        check(f"{fmt}: {' '.join(tool[:2])} output identical",
+              oa == ov and len(oa) > 0)
 
 
 def main():
@@ -202,8 +192,8 @@ def main():
         auditctl("-D")
         auditctl("-e", "0")
         fcntl.flock(lock, fcntl.LOCK_UN)
-    if failures:
-        print(f"{len(failures)} failures")
+    if check.failures:
+        print(f"{check.failed} failures")
         return 1
     return 0
 

@@ -24,15 +24,12 @@ VIGILD = os.path.join(BUILD, "vigild")
 CORPUS = os.environ.get("VG_CORPUS",
                         os.path.join(os.path.dirname(__file__),
                                      "../../../shared/corpus"))
-failures = []
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+from vtest import wait_for  # noqa: E402
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    else:
-        print("ok:", what)
+check = vtest.Checks("plain")
 
 
 def write_conf(d, fname="auditd.conf", **kw):
@@ -88,31 +85,32 @@ def test_formats(d):
     src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
     conf = write_conf(d, log_format="RAW", max_log_file="0",
                       max_log_file_action="ignore")
-    check(replay(conf, src).returncode == 0, "replay RAW runs")
+    check("replay RAW runs", replay(conf, src).returncode == 0)
     got = collections.Counter(kernel_lines(os.path.join(d, "audit.log")))
     want = collections.Counter(corpus_lines(src))
-    check(got == want, f"RAW lines equal the input ({sum(want.values())} "
-          f"records, EOE left out)")
+    check(f"RAW lines equal the input ({sum(want.values())} "
+          f"records, EOE left out)", got == want)
     with open(os.path.join(d, "audit.log"), "rb") as f:
         first = f.readline()
-    check(first.startswith(b"type=DAEMON_START msg=audit(") and
-          b" format=raw " in first, "DAEMON_START first, format=raw")
+    check("DAEMON_START first, format=raw",
+          first.startswith(b"type=DAEMON_START msg=audit(") and
+          b" format=raw " in first)
     os.unlink(os.path.join(d, "audit.log"))
     # ENRICHED: the raw part is the input, 0x1D part present on SYSCALL
     conf = write_conf(d, log_format="ENRICHED", max_log_file="0",
                       max_log_file_action="ignore", name_format="user",
                       name="box1")
-    check(replay(conf, src).returncode == 0, "replay ENRICHED runs")
+    check("replay ENRICHED runs", replay(conf, src).returncode == 0)
     lines = kernel_lines(os.path.join(d, "audit.log"))
-    check(all(l.startswith(b"node=box1 type=") for l in lines),
-          "name_format=user puts node=box1 first")
+    check("name_format=user puts node=box1 first",
+          all(l.startswith(b"node=box1 type=") for l in lines))
     raw = collections.Counter(l.split(b"\x1d")[0][len(b"node=box1 "):]
                               for l in lines)
-    check(raw == want, "ENRICHED raw parts equal the input")
+    check("ENRICHED raw parts equal the input", raw == want)
     sc = [l for l in lines if b"type=SYSCALL " in l]
-    check(sc and all(b"\x1dARCH=x86_64 SYSCALL=" in l for l in sc),
-          "SYSCALL lines carry ARCH= SYSCALL=")
-    check(all(l.count(b"\n") == 0 for l in lines), "one line per record")
+    check("SYSCALL lines carry ARCH= SYSCALL=",
+          sc and all(b"\x1dARCH=x86_64 SYSCALL=" in l for l in sc))
+    check("one line per record", all(l.count(b"\n") == 0 for l in lines))
     os.unlink(os.path.join(d, "audit.log"))
 
 
@@ -123,18 +121,18 @@ def big_inputs():
 
 def test_rotation(d):
     conf = write_conf(d, num_logs="3", max_log_file="1")
-    check(replay(conf, *big_inputs()).returncode == 0, "replay 4 MB")
+    check("replay 4 MB", replay(conf, *big_inputs()).returncode == 0)
     logs = sorted(glob.glob(os.path.join(d, "audit.log*")))
     names = [os.path.basename(p) for p in logs]
-    check(names == ["audit.log", "audit.log.1", "audit.log.2"],
-          f"num_logs=3 keeps 3 files ({names})")
+    check(f"num_logs=3 keeps 3 files ({names})",
+          names == ["audit.log", "audit.log.1", "audit.log.2"])
     for p in logs:
-        check(os.path.getsize(p) < 1024 * 1024 + 65536,
-              f"{os.path.basename(p)} near max_log_file")
-    check(stat.S_IMODE(os.stat(logs[0]).st_mode) == 0o600,
-          "current log 0600")
-    check(stat.S_IMODE(os.stat(logs[1]).st_mode) == 0o400,
-          "rotated log 0400")
+        check(f"{os.path.basename(p)} near max_log_file",
+              os.path.getsize(p) < 1024 * 1024 + 65536)
+    check("current log 0600",
+          stat.S_IMODE(os.stat(logs[0]).st_mode) == 0o600)
+    check("rotated log 0400",
+          stat.S_IMODE(os.stat(logs[1]).st_mode) == 0o400)
     for p in logs:
         os.unlink(p)
     # excess logs from a bigger num_logs go at start (from .num_logs up
@@ -143,10 +141,10 @@ def test_rotation(d):
         open(os.path.join(d, f"audit.log.{n}"), "w").close()
     conf = write_conf(d, num_logs="2", max_log_file="0", log_group="0")
     replay(conf, os.path.join(CORPUS, "logs/laurel/record-connect.txt"))
-    check(not os.path.exists(os.path.join(d, "audit.log.2")) and
+    check("logs beyond num_logs removed up to the first gap",
+          not os.path.exists(os.path.join(d, "audit.log.2")) and
           not os.path.exists(os.path.join(d, "audit.log.3")) and
-          os.path.exists(os.path.join(d, "audit.log.5")),
-          "logs beyond num_logs removed up to the first gap")
+          os.path.exists(os.path.join(d, "audit.log.5")))
     for p in glob.glob(os.path.join(d, "audit.log*")):
         os.unlink(p)
     # keep_logs: nothing deleted, numbers grow past num_logs
@@ -154,21 +152,22 @@ def test_rotation(d):
                       max_log_file_action="keep_logs")
     replay(conf, *big_inputs())
     n = len(glob.glob(os.path.join(d, "audit.log*")))
-    check(n >= 4, f"keep_logs keeps every log ({n} files)")
+    check(f"keep_logs keeps every log ({n} files)", n >= 4)
     # all records are still there across the files
     total = sum(len(kernel_lines(p))
                 for p in glob.glob(os.path.join(d, "audit.log*")))
     want = sum(len(corpus_lines(p)) for p in big_inputs())
-    check(total == want, f"no record lost over rotations ({total}/{want})")
+    check(f"no record lost over rotations ({total}/{want})", total == want)
     for p in glob.glob(os.path.join(d, "audit.log*")):
         os.unlink(p)
     # log_group: 0640 / 0440
     conf = write_conf(d, num_logs="2", max_log_file="1", log_group="adm")
     replay(conf, big_inputs()[0])
     cur = os.stat(os.path.join(d, "audit.log"))
-    check(stat.S_IMODE(cur.st_mode) == 0o640, "log_group: current 0640")
-    check(stat.S_IMODE(os.stat(os.path.join(d, "audit.log.1")).st_mode)
-          == 0o440, "log_group: rotated 0440")
+    check("log_group: current 0640", stat.S_IMODE(cur.st_mode) == 0o640)
+    check("log_group: rotated 0440",
+          stat.S_IMODE(os.stat(os.path.join(d, "audit.log.1")).st_mode)
+          == 0o440)
     for p in glob.glob(os.path.join(d, "audit.log*")):
         os.unlink(p)
 
@@ -177,22 +176,13 @@ def test_check(d):
     for p in sorted(glob.glob(os.path.join(CORPUS, "conf/*/auditd.conf"))):
         r = subprocess.run([VIGILD, "--check", "--auditd-conf", p],
                            capture_output=True, text=True)
-        check(r.returncode == 0, f"--check accepts {p}")
-        check("warning" in r.stderr, f"unimplemented keys warned ({p})")
+        check(f"--check accepts {p}", r.returncode == 0)
+        check(f"unimplemented keys warned ({p})", "warning" in r.stderr)
     bad = write_conf(d, "bad.conf", num_logs="1000")
     r = subprocess.run([VIGILD, "--check", "--auditd-conf", bad],
                        capture_output=True, text=True)
-    check(r.returncode == 6 and f"{bad}:4: num_logs" in r.stderr,
-          "bad auditd.conf: exit 6 with file:line")
-
-
-def wait_for(pred, timeout=5.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
+    check("bad auditd.conf: exit 6 with file:line",
+          r.returncode == 6 and f"{bad}:4: num_logs" in r.stderr)
 
 
 def grep(path, needle):
@@ -214,37 +204,37 @@ def test_signals(d):
                           "--auditd-conf", conf, "-o", "json:/dev/null"],
                          stderr=subprocess.PIPE, text=True)
     try:
-        check(wait_for(lambda: grep(log, b"type=DAEMON_START")),
-              "live: DAEMON_START written")
+        check("live: DAEMON_START written",
+              wait_for(lambda: grep(log, b"type=DAEMON_START")))
         p.send_signal(signal.SIGUSR1)
-        check(wait_for(lambda: grep(log, b"type=DAEMON_ROTATE") and
-                       grep(log + ".1", b"type=DAEMON_START")),
-              "SIGUSR1: rotated, DAEMON_ROTATE in the new log")
+        check("SIGUSR1: rotated, DAEMON_ROTATE in the new log",
+              wait_for(lambda: grep(log, b"type=DAEMON_ROTATE") and
+                       grep(log + ".1", b"type=DAEMON_START")))
         # broken config: HUP keeps the old one (still RAW, same file)
         with open(conf, "a") as f:
             f.write("flush = sideways\n")
         p.send_signal(signal.SIGHUP)
         time.sleep(0.5)
-        check(p.poll() is None, "SIGHUP with a broken config: still running")
-        check(not grep(log, b"type=DAEMON_CONFIG"),
-              "broken config not applied")
+        check("SIGHUP with a broken config: still running", p.poll() is None)
+        check("broken config not applied",
+              not grep(log, b"type=DAEMON_CONFIG"))
         # good config: ENRICHED now, DAEMON_CONFIG written enriched
         write_conf(d, max_log_file="0", max_log_file_action="rotate",
                    num_logs="4", log_format="ENRICHED",
                    admin_space_left_action="suspend")
         p.send_signal(signal.SIGHUP)
-        check(wait_for(lambda: grep(log, b"type=DAEMON_CONFIG")),
-              "SIGHUP with a good config: DAEMON_CONFIG")
+        check("SIGHUP with a good config: DAEMON_CONFIG",
+              wait_for(lambda: grep(log, b"type=DAEMON_CONFIG")))
         p.send_signal(signal.SIGUSR2)
-        check(wait_for(lambda: grep(log, b"type=DAEMON_RESUME")),
-              "SIGUSR2: DAEMON_RESUME")
+        check("SIGUSR2: DAEMON_RESUME",
+              wait_for(lambda: grep(log, b"type=DAEMON_RESUME")))
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)
-        check(p.returncode == 0, "SIGTERM: clean exit")
-        check(grep(log, b"type=DAEMON_END"), "DAEMON_END at stop")
+        check("SIGTERM: clean exit", p.returncode == 0)
+        check("DAEMON_END at stop", grep(log, b"type=DAEMON_END"))
         with open(log, "rb") as f:
             last = f.read().splitlines()[-1]
-        check(b"\x1dAUID=" in last, "DAEMON_END enriched after reload")
+        check("DAEMON_END enriched after reload", b"\x1dAUID=" in last)
     finally:
         if p.poll() is None:
             p.kill()
@@ -273,20 +263,20 @@ def test_disk_full(d):
                           disk_full_action="suspend")
         r = replay(conf, *big_inputs(), check_rc=False)
         err = r.stderr
-        check("space_left" in err, "space_left action fired")
-        check("admin_space_left" in err, "admin_space_left action fired")
-        check("no space left" in err and "suspending" in err,
-              "disk_full action fired (suspend)")
+        check("space_left action fired", "space_left" in err)
+        check("admin_space_left action fired", "admin_space_left" in err)
+        check("disk_full action fired (suspend)",
+              "no space left" in err and "suspending" in err)
         got = kernel_lines(os.path.join(mnt, "audit.log"))
         want = []
         for p in big_inputs():
             want += corpus_lines(p)
         # every line written is whole, and they are a prefix of the input
         # in event order: nothing lost before the suspend
-        check(len(got) > 1000, f"log filled ({len(got)} lines)")
+        check(f"log filled ({len(got)} lines)", len(got) > 1000)
         wset = collections.Counter(want)
-        check(all(wset[l] > 0 for l in got[:-1]),
-              "every written line is a whole input record")
+        check("every written line is a whole input record",
+              all(wset[l] > 0 for l in got[:-1]))
     finally:
         subprocess.run(["umount", mnt])
 
@@ -302,8 +292,8 @@ def main():
         test_rotation(d)
         test_signals(d)
         test_disk_full(d)
-    if failures:
-        print(f"{len(failures)} failures")
+    if check.failures:
+        print(f"{check.failed} failures")
         return 1
     return 0
 

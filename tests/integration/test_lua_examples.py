@@ -20,14 +20,11 @@ CORPUS = os.environ.get("VG_CORPUS", os.path.join(SRC, "..", "shared",
                                                   "corpus"))
 VIGILD = os.environ.get("VG_LUA_VIGILD", os.path.join(BUILD, "vigild"))
 LUA = os.path.join(SRC, "lua")
-failures = 0
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
 
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
+check = vtest.Checks("fails")
 
 
 def replay(logs, lua=None):
@@ -87,7 +84,7 @@ def main():
         "record-execve-long.txt", "shell-proc-trace.txt",
         "record-syscall-key.txt")]
     base = replay(corpus)
-    check(len(base) > 10, "corpus gives events")
+    check("corpus gives events", len(base) > 10)
 
     with tempfile.TemporaryDirectory() as d:
         # drop_exe: cron and a monitoring agent go, the rest stays
@@ -97,10 +94,10 @@ def main():
             exec_event(3, 1700000000, "/opt/monitoring/agent", ["agent"]),
             exec_event(4, 1700000000, "/usr/bin/ssh", ["ssh", "h"])])
         out = replay([log], "drop_exe.lua")
-        check([e["serial"] for e in out] == [2, 4],
-              "drop_exe keeps 2 and 4: %r" % [e["serial"] for e in out])
+        check("drop_exe keeps 2 and 4: %r" % [e["serial"] for e in out],
+              [e["serial"] for e in out] == [2, 4])
         out = replay(corpus, "drop_exe.lua")
-        check(len(out) == len(base), "drop_exe drops nothing in corpus")
+        check("drop_exe drops nothing in corpus", len(out) == len(base))
 
         # redact: secrets gone from execve and proctitle, others intact
         log = write_log(d, "redact.log", [
@@ -114,55 +111,56 @@ def main():
         out = replay([log], "redact.lua")
         text = json.dumps(out)
         for secret in ("hunter2", "s3cr3t", "tok3n", "pw9"):
-            check(secret not in text, "redact: %s still present" % secret)
-        check(out[0]["execve"]["argv"] ==
+            check("redact: %s still present" % secret, secret not in text)
+        check("redact mysql argv: %r" % out[0]["execve"]["argv"],
+              out[0]["execve"]["argv"] ==
               ["mysql", "-uroot", "-p[REDACTED]", "--password=[REDACTED]",
-               "db"], "redact mysql argv: %r" % out[0]["execve"]["argv"])
-        check(out[0]["proctitle"]["argv"] == out[0]["execve"]["argv"],
-              "redact proctitle")
-        check(out[2]["execve"]["argv"] == ["ls", "-l"], "redact leaves ls")
+               "db"])
+        check("redact proctitle",
+              out[0]["proctitle"]["argv"] == out[0]["execve"]["argv"])
+        check("redact leaves ls", out[2]["execve"]["argv"] == ["ls", "-l"])
         out = replay(corpus, "redact.lua")
-        check(out == base, "redact changes nothing in corpus")
+        check("redact changes nothing in corpus", out == base)
 
         # severity: from keys
         log = write_log(d, "sev.log", [
             exec_event(1, 1700000000, "/usr/bin/id", ["id"], key="identity"),
             exec_event(2, 1700000000, "/usr/bin/id", ["id"], key="other")])
         out = replay([log], "severity.lua")
-        check(out[0].get("severity") == "high" and
-              out[0].get("tags") == ["account", "T1136"],
-              "severity identity: %r" % out[0])
-        check("severity" not in out[1] and "tags" not in out[1],
-              "severity: unknown key untouched")
+        check("severity identity: %r" % out[0],
+              out[0].get("severity") == "high" and
+              out[0].get("tags") == ["account", "T1136"])
+        check("severity: unknown key untouched",
+              "severity" not in out[1] and "tags" not in out[1])
 
         # rate_limit: 5 per exe per minute
         evs = [exec_event(i, 1700000000 + i, "/usr/bin/id", ["id"])
                for i in range(1, 13)]
         evs += [exec_event(100, 1700000100, "/usr/bin/id", ["id"])]
         out = replay([write_log(d, "rate.log", evs)], "rate_limit.lua")
-        check([e["serial"] for e in out] == [1, 2, 3, 4, 5, 100],
-              "rate_limit: %r" % [e["serial"] for e in out])
+        check("rate_limit: %r" % [e["serial"] for e in out],
+              [e["serial"] for e in out] == [1, 2, 3, 4, 5, 100])
         out = replay(corpus, "rate_limit.lua")
         per = {}
         for e in out:
             if exe_of(e):
                 k = (exe_of(e), e["time"][:16])
                 per[k] = per.get(k, 0) + 1
-        check(per and max(per.values()) <= 5, "rate_limit on corpus")
-        check(len(out) <= len(base), "rate_limit never adds")
+        check("rate_limit on corpus", per and max(per.values()) <= 5)
+        check("rate_limit never adds", len(out) <= len(base))
 
         # uid_names: names next to ids
         out = replay([write_log(d, "uid.log", [
             exec_event(1, 1700000000, "/usr/bin/id", ["id"], uid=0)])],
             "uid_names.lua")
         sc = out[0]["syscall"]
-        check(sc.get("uid_name") == "root" and sc.get("euid_name") == "root"
-              and sc.get("auid_name") == "unset",
-              "uid_names: %r" % sc)
+        check("uid_names: %r" % sc,
+              sc.get("uid_name") == "root" and sc.get("euid_name") == "root"
+              and sc.get("auid_name") == "unset")
         out = replay(corpus, "uid_names.lua")
-        check(len(out) == len(base), "uid_names keeps every event")
-    if failures:
-        print("%d failure(s)" % failures)
+        check("uid_names keeps every event", len(out) == len(base))
+    if check.failures:
+        print("%d failure(s)" % check.failed)
         return 1
     print("ok")
     return 0

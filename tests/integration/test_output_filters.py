@@ -14,16 +14,11 @@ VIGILD = os.path.join(BUILD, "vigild")
 CORPUS = os.environ.get("VG_CORPUS", os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "shared", "corpus"))
 LOG = os.path.join(CORPUS, "logs", "laurel", "proc-trace-dpkg-l.txt")
-passed = failed = 0
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
 
-def check(ok, what):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+check = vtest.Checks("colon")
 
 
 def lines(path):
@@ -57,32 +52,32 @@ def main():
         p = replay(tmp, "json:" + a,
                    "json:%s?drop=syscall.exe=/usr/bin/dpkg" % b,
                    "json:%s?lua=%s" % (c, lua))
-        check(p.returncode == 0, "vigild exit 0 (%s)" % p.stderr.strip())
+        check("vigild exit 0 (%s)" % p.stderr.strip(), p.returncode == 0)
         ea, eb, ec = lines(a), lines(b), lines(c)
         exes = [e.get("syscall", {}).get("exe") for e in ea]
         ndpkg = exes.count("/usr/bin/dpkg")
-        check(len(ea) > 0 and ndpkg > 0, "plain output has all %d events, "
-              "%d of /usr/bin/dpkg" % (len(ea), ndpkg))
-        check(len(eb) == len(ea) - ndpkg and not any(
-            e.get("syscall", {}).get("exe") == "/usr/bin/dpkg" for e in eb),
-            "drop= output lacks exactly the dpkg events")
-        check(len(ec) == len(ea) and all(e.get("tagged") == "yes"
-                                          for e in ec),
-              "lua= output has every event, rewritten")
-        check(not any("tagged" in e for e in ea + eb),
-              "other outputs do not see the rewrite")
-        check([e["serial"] for e in ec] == [e["serial"] for e in ea],
-              "rewritten events keep order and serials")
+        check("plain output has all %d events, "
+              "%d of /usr/bin/dpkg" % (len(ea), ndpkg),
+              len(ea) > 0 and ndpkg > 0)
+        check("drop= output lacks exactly the dpkg events",
+              len(eb) == len(ea) - ndpkg and not any(
+                  e.get("syscall", {}).get("exe") == "/usr/bin/dpkg"
+                  for e in eb))
+        check("lua= output has every event, rewritten",
+              len(ec) == len(ea) and all(e.get("tagged") == "yes"
+                                          for e in ec))
+        check("other outputs do not see the rewrite",
+              not any("tagged" in e for e in ea + eb))
+        check("rewritten events keep order and serials",
+              [e["serial"] for e in ec] == [e["serial"] for e in ea])
         p = replay(tmp, "json:%s?drop=bogus" % os.path.join(tmp, "x"))
-        check(p.returncode == 6 and "bogus" in p.stderr,
-              "a bad drop rule stops vigild, naming it (exit %d)"
-              % p.returncode)
+        check("a bad drop rule stops vigild, naming it (exit %d)"
+              % p.returncode, p.returncode == 6 and "bogus" in p.stderr)
         p = replay(tmp, "json:%s?lua=/nonexistent.lua" %
                    os.path.join(tmp, "y"))
-        check(p.returncode == 6 and "nonexistent" in p.stderr,
-              "a missing Lua file stops vigild, naming it")
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        check("a missing Lua file stops vigild, naming it",
+              p.returncode == 6 and "nonexistent" in p.stderr)
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,11 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.abspath(os.path.join(BUILD, "vigild"))
 CORPUS = os.environ.get("VG_CORPUS", "/work/shared/corpus")
 BIN_LEN = 16 + 8970
-failures = []
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
+
+check = vtest.Checks("plain")
 
 PLUGIN = r'''#!/usr/bin/python3
 import os, signal, sys, time
@@ -56,12 +60,6 @@ with open(out, "ab", buffering=0) as f:
                 sys.exit(3)
 note("eof")
 '''
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def write(path, text, mode=0o640):
@@ -141,7 +139,7 @@ def test_every_record(root):
               "record-execve-long.txt")]
     files = [f for f in files if os.path.exists(f)]
     if not files:
-        check(False, "corpus laurel logs present")
+        check("corpus laurel logs present", False)
         return
     eoe = 0
     for f in files:
@@ -149,24 +147,24 @@ def test_every_record(root):
         sout = s.plugin("str")
         bout = s.plugin("bin", "binary")
         rc, err = s.replay([f])
-        check(rc == 0, f"{os.path.basename(f)}: replay rc 0")
+        check(f"{os.path.basename(f)}: replay rc 0", rc == 0)
         want = input_records(f)
         got = read(sout).split(b"\n")
-        check(got[-1] == b"", "string plugin: every write ends in \\n")
+        check("string plugin: every write ends in \\n", got[-1] == b"")
         got = [l.rstrip(b" ") for l in got[:-1]]
         eoe += sum(l.startswith(b"type=EOE ") for l in got)
-        check(sorted(got) == sorted(want),
-              f"{os.path.basename(f)}: string plugin got every record, "
+        check(f"{os.path.basename(f)}: string plugin got every record, "
               f"EOE included, as the input lines ({len(got)} of "
-              f"{len(want)})")
+              f"{len(want)})",
+              sorted(got) == sorted(want))
         if sorted(got) != sorted(want):
             for l in sorted(set(want) - set(got))[:3]:
                 print("  missing:", l[:200])
             for l in sorted(set(got) - set(want))[:3]:
                 print("  extra:  ", l[:200])
         recs, rest = binary_records(read(bout))
-        check(rest == 0 and len(recs) == len(got),
-              f"binary plugin: {len(recs)} records of {BIN_LEN} bytes")
+        check(f"binary plugin: {len(recs)} records of {BIN_LEN} bytes",
+              rest == 0 and len(recs) == len(got))
         ok = True
         for (ver, hlen, typ, data, pad), line in zip(recs, got):
             m = re.match(rb"type=(\S+) msg=(.*)", line)
@@ -176,11 +174,11 @@ def test_every_record(root):
                 print("  binary mismatch:", ver, hlen, typ, data[:80],
                       line[:80])
                 break
-        check(ok, "binary plugin: version 0 headers, data = the text "
-                  "after msg=, zero padding")
-        check("records sent, 0 dropped" in err,
-              "summary logged, nothing dropped")
-    check(eoe > 0, f"EOE records were among them ({eoe})")
+        check("binary plugin: version 0 headers, data = the text "
+              "after msg=, zero padding", ok)
+        check("summary logged, nothing dropped",
+              "records sent, 0 dropped" in err)
+    check(f"EOE records were among them ({eoe})", eoe > 0)
 
 
 def test_enriched(root):
@@ -189,21 +187,22 @@ def test_enriched(root):
     sout = s.plugin("str")
     bout = s.plugin("bin", "binary")
     rc, err = s.replay([f])
-    check(rc == 0, "ENRICHED replay rc 0")
+    check("ENRICHED replay rc 0", rc == 0)
     got = read(sout).split(b"\n")[:-1]
     logged = [l for l in read(s.log).split(b"\n")
               if l and not l.startswith(b"type=DAEMON_")]
     noeoe = [l for l in got if b"type=EOE " not in l]
-    check(len(logged) > 0 and noeoe == logged,
-          f"ENRICHED: plugin lines = the log writer's lines "
-          f"({len(noeoe)}/{len(logged)}; auditd logs no EOE)")
-    check(any(b"\x1d" in l for l in got), "ENRICHED: 0x1D part present")
-    check(any(l.startswith(b"type=EOE msg=audit(") and l.endswith(b"):")
-              for l in got), "ENRICHED: EOE sent, trailing space dropped")
+    check(f"ENRICHED: plugin lines = the log writer's lines "
+          f"({len(noeoe)}/{len(logged)}; auditd logs no EOE)",
+          len(logged) > 0 and noeoe == logged)
+    check("ENRICHED: 0x1D part present", any(b"\x1d" in l for l in got))
+    check("ENRICHED: EOE sent, trailing space dropped",
+          any(l.startswith(b"type=EOE msg=audit(") and l.endswith(b"):")
+              for l in got))
     recs, rest = binary_records(read(bout))
-    check(rest == 0 and [r[3] for r in recs] == got and
-          all(r[0] == 1 for r in recs),
-          "ENRICHED binary: version 1, data = the whole line")
+    check("ENRICHED binary: version 1, data = the whole line",
+          rest == 0 and [r[3] for r in recs] == got and
+          all(r[0] == 1 for r in recs))
 
 
 def big_log():
@@ -234,38 +233,38 @@ def test_restarts(root):
     rc, err = s.replay(["-"], feed=slowly)
     log = read(out + ".log").decode()
     starts = log.count("start ")
-    check(starts == 3, f"max_restarts=2: started 3 times ({starts})")
-    check("exceeded max_restarts" in err, "giving up is logged")
+    check(f"max_restarts=2: started 3 times ({starts})", starts == 3)
+    check("giving up is logged", "exceeded max_restarts" in err)
     got = read(out).count(b"\n")
-    check(got == 3 * 3, f"each instance read its 3 records ({got})")
+    check(f"each instance read its 3 records ({got})", got == 3 * 3)
 
 
 def test_overflow(root):
     f = big_log()
     if f is None:
-        check(False, "corpus selinux log present")
+        check("corpus selinux log present", False)
         return
     total = len(input_records(f))
     s = Setup(root, "ovf-syslog", q_depth=5, overflow="syslog")
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
     got = read(out).count(b"\n")
-    check(rc == 0, "overflow: replay completes without waiting for the "
-                   "plugin")
-    check("queue full" in err and "dropped" in err,
-          "overflow_action=syslog: losses logged")
-    check(0 < got < total, f"slow plugin got {got} of {total} records")
+    check("overflow: replay completes without waiting for the "
+          "plugin", rc == 0)
+    check("overflow_action=syslog: losses logged",
+          "queue full" in err and "dropped" in err)
+    check(f"slow plugin got {got} of {total} records", 0 < got < total)
 
     s = Setup(root, "ovf-suspend", q_depth=5, overflow="suspend")
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
-    check("dispatch suspended" in err, "overflow_action=suspend logged")
+    check("overflow_action=suspend logged", "dispatch suspended" in err)
 
     s = Setup(root, "ovf-halt", q_depth=5, overflow="halt")
     s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
-    check("would run /sbin/init 0 (test mode: not done)" in err,
-          "overflow_action=halt: only logged under VIGIL_TEST_NO_LOCK")
+    check("overflow_action=halt: only logged under VIGIL_TEST_NO_LOCK",
+          "would run /sbin/init 0 (test mode: not done)" in err)
 
 
 def test_rejects(root):
@@ -277,11 +276,11 @@ def test_rejects(root):
             write(os.path.join(s.pdir, name), src.read())
     rc, err = s.replay([os.path.join(CORPUS,
                                      "logs/laurel/fork-sleep-exec.txt")])
-    check(rc == 0, "plugin-configs in plugin_dir: vigild still runs")
-    check(err.count("not a plugins.d file") == 4 and
-          err.count("skipping plugin") == 4,
-          "each plugin-configs file rejected with a clear message")
-    check(read(out).count(b"\n") == 13, "the good plugin still runs")
+    check("plugin-configs in plugin_dir: vigild still runs", rc == 0)
+    check("each plugin-configs file rejected with a clear message",
+          err.count("not a plugins.d file") == 4 and
+          err.count("skipping plugin") == 4)
+    check("the good plugin still runs", read(out).count(b"\n") == 13)
 
 
 def test_live_signals(root):
@@ -293,12 +292,7 @@ def test_live_signals(root):
                          stderr=subprocess.PIPE, env=env)
 
     def wait_for(path, needle, t=10):
-        end = time.time() + t
-        while time.time() < end:
-            if needle in read(path):
-                return True
-            time.sleep(0.05)
-        return False
+        return vtest.wait_for(lambda: needle in read(path), t)
 
     try:
         if not wait_for(out + ".log", b"start"):
@@ -308,23 +302,23 @@ def test_live_signals(root):
                 print("skip live part: no audit multicast here:",
                       err[-200:])
                 return
-            check(False, "live: plugin started")
+            check("live: plugin started", False)
             return
         out2 = s.plugin("added")
         p.send_signal(signal.SIGHUP)
-        check(wait_for(out + ".log", b"HUP"), "live: SIGHUP forwarded")
-        check(wait_for(out2 + ".log", b"start"),
-              "live: SIGHUP starts a plugin added to plugins.d")
+        check("live: SIGHUP forwarded", wait_for(out + ".log", b"HUP"))
+        check("live: SIGHUP starts a plugin added to plugins.d",
+              wait_for(out2 + ".log", b"start"))
         os.unlink(os.path.join(s.pdir, "added.conf"))
         p.send_signal(signal.SIGHUP)
-        check(wait_for(out2 + ".log", b"TERM"),
-              "live: SIGHUP stops a removed plugin (SIGTERM)")
+        check("live: SIGHUP stops a removed plugin (SIGTERM)",
+              wait_for(out2 + ".log", b"TERM"))
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=15)
-        check(wait_for(out + ".log", b"TERM", 3),
-              "live: SIGTERM forwarded at shutdown")
-        check(wait_for(out + ".log", b"eof", 3),
-              "live: the plugin saw EOF (its stdin closed)")
+        check("live: SIGTERM forwarded at shutdown",
+              wait_for(out + ".log", b"TERM", 3))
+        check("live: the plugin saw EOF (its stdin closed)",
+              wait_for(out + ".log", b"eof", 3))
     finally:
         if p.poll() is None:
             p.kill()
@@ -346,8 +340,8 @@ def main():
             test_live_signals(root)
         else:
             print("skip live part: needs root for multicast")
-    if failures:
-        print(f"{len(failures)} failures")
+    if check.failures:
+        print(f"{check.failed} failures")
         sys.exit(1)
     print("all ok")
 

@@ -12,13 +12,11 @@ import tempfile
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILCTL = os.path.join(BUILD, "vigilctl")
-failures = []
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vtest  # noqa: E402
 
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
+check = vtest.Checks("fails")
 
 
 def run(*argv):
@@ -41,47 +39,47 @@ def main():
     p = rules_file(good + "-a always,exit -F bogus=1\n" + good.replace(
         "k1", "k2"))
     r = run("-t", "-R", p)
-    check(r.returncode == 1, f"bad file: exit {r.returncode}")
-    check(f"{p}:2:" in r.stderr and "bogus" in r.stderr,
-          f"bad file: no file:line+token: {r.stderr!r}")
+    check(f"bad file: exit {r.returncode}", r.returncode == 1)
+    check(f"bad file: no file:line+token: {r.stderr!r}",
+          f"{p}:2:" in r.stderr and "bogus" in r.stderr)
     # auditctl stops at the first bad line: only rule 1 is listed
-    check(r.stdout.count("\n") == 1 and "k1" in r.stdout,
-          f"bad file -t listing: {r.stdout!r}")
+    check(f"bad file -t listing: {r.stdout!r}",
+          r.stdout.count("\n") == 1 and "k1" in r.stdout)
     for flag, rc in (("-c", 1), ("-i", 0)):
         q = rules_file(flag + "\n" + open(p).read())
         r = run("-t", "-R", q)
-        check(r.returncode == rc, f"{flag}: exit {r.returncode}")
-        check("k1" in r.stdout and "k2" in r.stdout,
-              f"{flag}: did not go on: {r.stdout!r}")
-        check(f"{q}:3:" in r.stderr, f"{flag}: {r.stderr!r}")
+        check(f"{flag}: exit {r.returncode}", r.returncode == rc)
+        check(f"{flag}: did not go on: {r.stdout!r}",
+              "k1" in r.stdout and "k2" in r.stdout)
+        check(f"{flag}: {r.stderr!r}", f"{q}:3:" in r.stderr)
         os.unlink(q)
         r = run("-t", flag, "-R", p)
-        check(r.returncode == rc, f"{flag} on the command line: exit "
-              f"{r.returncode}")
+        check(f"{flag} on the command line: exit "
+              f"{r.returncode}", r.returncode == rc)
     os.unlink(p)
     # one command line under -t
     r = run("-t", "-w", "/etc/passwd", "-p", "wa", "-k", "id")
-    check(r.returncode == 0 and r.stdout == "-w /etc/passwd -p wa -k id\n",
-          f"-t -w: {r.returncode} {r.stdout!r}")
+    check(f"-t -w: {r.returncode} {r.stdout!r}",
+          r.returncode == 0 and r.stdout == "-w /etc/passwd -p wa -k id\n")
     r = run("-t", "-a", "always,exit", "-F", "arch=b64", "-S", "nosuch")
-    check(r.returncode == 1 and "nosuch" in r.stderr,
-          f"-t bad syscall: {r.returncode} {r.stderr!r}")
+    check(f"-t bad syscall: {r.returncode} {r.stderr!r}",
+          r.returncode == 1 and "nosuch" in r.stderr)
     for argv in (("-e", "2"), ("-f", "2")):
         r = run(*argv)
-        check(r.returncode == 1 and "VIGIL_TEST_NO_LOCK" in r.stderr,
-              f"{argv} not refused: {r.returncode} {r.stderr!r}")
+        check(f"{argv} not refused: {r.returncode} {r.stderr!r}",
+              r.returncode == 1 and "VIGIL_TEST_NO_LOCK" in r.stderr)
     q = rules_file("-e 2\n")
     r = run("-R", q)
-    check(r.returncode == 1 and f"{q}:1:" in r.stderr,
-          f"-e 2 in a file not refused: {r.stderr!r}")
+    check(f"-e 2 in a file not refused: {r.stderr!r}",
+          r.returncode == 1 and f"{q}:1:" in r.stderr)
     os.unlink(q)
     r = run("-x")
-    check(r.returncode == 1 and "-x" in r.stderr, f"-x: {r.stderr!r}")
+    check(f"-x: {r.stderr!r}", r.returncode == 1 and "-x" in r.stderr)
     r = run("-t", "-R", "/nonexistent/file.rules")
-    check(r.returncode == 1 and "/nonexistent/file.rules" in r.stderr,
-          f"missing file: {r.stderr!r}")
-    print(f"{len(failures)} failures")
-    return 1 if failures else 0
+    check(f"missing file: {r.stderr!r}",
+          r.returncode == 1 and "/nonexistent/file.rules" in r.stderr)
+    print(f"{check.failed} failures")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":
