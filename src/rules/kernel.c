@@ -19,6 +19,10 @@
 #include "vigil/rules.h"
 #include "rules/rules_priv.h"
 
+/* print.c: the auditctl -l -i line */
+int	vg_rules_format_interp(const struct audit_rule_data *, size_t,
+	    char *, size_t);
+
 #define RK_BUFSZ	(64 * 1024)
 #define RK_TIMEOUT_MS	5000
 
@@ -174,8 +178,23 @@ rk_set(struct vg_rk *k, uint32_t mask, uint32_t v)
 	return rk_request(k, AUDIT_SET, &s, sizeof(s), 0, 0, NULL, NULL);
 }
 
-int
-vg_rk_print_status(struct vg_rk *k, FILE *out, int with_features)
+/* auditctl -s -i words for enabled and failure. */
+static const char *
+enabled_word(uint32_t v)
+{
+	return v == 0 ? "disable" : v == 1 ? "enabled" :
+	    v == 2 ? "enabled+immutable" : "unknown";
+}
+
+static const char *
+failure_word(uint32_t v)
+{
+	return v == 0 ? "silent" : v == 1 ? "printk" : v == 2 ? "panic" :
+	    "unknown";
+}
+
+static int
+print_status(struct vg_rk *k, FILE *out, int with_features, int interp)
 {
 	struct audit_status s;
 	struct audit_features f;
@@ -183,9 +202,14 @@ vg_rk_print_status(struct vg_rk *k, FILE *out, int with_features)
 
 	if (rk_status(k, &s) < 0)
 		return -1;
-	fprintf(out, "enabled %u\nfailure %u\npid %u\nrate_limit %u\n"
+	if (interp)
+		fprintf(out, "enabled %s\nfailure %s\n",
+		    enabled_word(s.enabled), failure_word(s.failure));
+	else
+		fprintf(out, "enabled %u\nfailure %u\n", s.enabled, s.failure);
+	fprintf(out, "pid %u\nrate_limit %u\n"
 	    "backlog_limit %u\nlost %u\nbacklog %u\nbacklog_wait_time %u\n"
-	    "backlog_wait_time_actual %u\n", s.enabled, s.failure, s.pid,
+	    "backlog_wait_time_actual %u\n", s.pid,
 	    s.rate_limit, s.backlog_limit, s.lost, s.backlog,
 	    s.backlog_wait_time, s.backlog_wait_time_actual);
 	if (!with_features)
@@ -196,6 +220,12 @@ vg_rk_print_status(struct vg_rk *k, FILE *out, int with_features)
 	fprintf(out, "loginuid_immutable %u %s\n", (f.features & bit) ? 1 : 0,
 	    (f.lock & bit) ? "locked" : "unlocked");
 	return 0;
+}
+
+int
+vg_rk_print_status(struct vg_rk *k, FILE *out, int with_features)
+{
+	return print_status(k, out, with_features, 0);
 }
 
 /* ---- rules ---- */
@@ -266,8 +296,8 @@ vg_rk_free_list(struct vg_rule *v, size_t n)
 	free(v);
 }
 
-int
-vg_rk_print_list(struct vg_rk *k, FILE *out, const char *key)
+static int
+print_list(struct vg_rk *k, FILE *out, const char *key, int interp)
 {
 	struct vg_rule *v;
 	size_t n, i;
@@ -280,8 +310,8 @@ vg_rk_print_list(struct vg_rk *k, FILE *out, const char *key)
 		if (key && *key && !vg_rules_key_match(v[i].data, v[i].datalen,
 		    key))
 			continue;
-		if (vg_rules_format(v[i].data, v[i].datalen, line,
-		    sizeof(line)) > 0) {
+		if ((interp ? vg_rules_format_interp : vg_rules_format)(
+		    v[i].data, v[i].datalen, line, sizeof(line)) > 0) {
 			fputs(line, out);
 			printed++;
 		}
@@ -290,6 +320,12 @@ vg_rk_print_list(struct vg_rk *k, FILE *out, const char *key)
 		fputs("No rules\n", out);
 	vg_rk_free_list(v, n);
 	return 0;
+}
+
+int
+vg_rk_print_list(struct vg_rk *k, FILE *out, const char *key)
+{
+	return print_list(k, out, key, 0);
 }
 
 static int
@@ -361,11 +397,12 @@ vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
 			fputs("No rules\n", out);
 		return 0;
 	case VG_RC_LIST:
-		if (vg_rk_print_list(k, out ? out : stdout, r->key) < 0)
+		if (print_list(k, out ? out : stdout, r->key,
+		    r->interpret) < 0)
 			return rk_fail(err, "Error listing rules", errno);
 		return 0;
 	case VG_RC_STATUS:
-		if (vg_rk_print_status(k, out ? out : stdout, 1) < 0)
+		if (print_status(k, out ? out : stdout, 1, r->interpret) < 0)
 			return rk_fail(err, "Error getting status", errno);
 		return 0;
 	case VG_RC_ENABLE:

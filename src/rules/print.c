@@ -15,6 +15,12 @@
 
 enum vg_arch	vg_rules_elf_arch(uint32_t elf);
 int		vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
+/* interp.c */
+const char	*vg_rules_interp_machine(uint32_t elf);
+int		vg_rules_interp_arg(uint32_t elf, int sc, unsigned argn,
+		    uint32_t v, char *buf, size_t len);
+int		vg_rules_format_interp(const struct audit_rule_data *, size_t,
+		    char *, size_t);
 
 static const struct {
 	uint32_t	 field;
@@ -129,22 +135,27 @@ is_watch(const struct audit_rule_data *d)
 	return perm;
 }
 
-static void
-print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf)
+/*
+ * Prints -S; returns how many syscalls auditctl counted (-S all counts as
+ * many) and the last one in *last: -i interprets a0..a3 only for one.
+ */
+static int
+print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf,
+    int *last)
 {
 	uint32_t list = d->flags & AUDIT_FILTER_MASK;
 	enum vg_arch a = elf ? vg_rules_elf_arch(elf) : vg_rules_machine();
-	int i, first = 1;
+	int i, first = 1, count = 0;
 
 	if (list == AUDIT_FILTER_USER || list == AUDIT_FILTER_TASK ||
 	    list == AUDIT_FILTER_EXCLUDE || list == AUDIT_FILTER_FS)
-		return;
+		return 0;
 	for (i = 0; i < AUDIT_BITMASK_SIZE - 1; i++)
 		if (d->mask[i] != ~0U)
 			break;
 	if (i == AUDIT_BITMASK_SIZE - 1) {
 		put(o, " -S all");
-		return;
+		return i;
 	}
 	for (i = 0; i < AUDIT_BITMASK_SIZE * 32; i++) {
 		const char *name;
@@ -157,27 +168,33 @@ print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf)
 		else
 			put(o, first ? " -S %d" : ",%d", i);
 		first = 0;
+		count++;
+		*last = i;
 	}
+	return count;
 }
 
+/* -i prints the machine name (x86_64), plain -l b64/b32. */
 static void
-print_arch(struct out *o, uint32_t elf, const char *op)
+print_arch(struct out *o, uint32_t elf, const char *op, int interp)
 {
 	if (vg_rules_elf_arch(elf) == VG_ARCH_UNKNOWN)
 		put(o, " -F arch%s0x%X", op, elf);
+	else if (interp && vg_rules_interp_machine(elf))
+		put(o, " -F arch%s%s", op, vg_rules_interp_machine(elf));
 	else
 		put(o, " -F arch%s%s", op, (elf & __AUDIT_ARCH_64BIT) ?
 		    "b64" : "b32");
 }
 
-int
-vg_rules_format(const struct audit_rule_data *d, size_t len, char *buf,
-    size_t buflen)
+static int
+format_rule(const struct audit_rule_data *d, size_t len, char *buf,
+    size_t buflen, int interp)
 {
 	struct out o = { buf, 0, buflen, 0 };
 	size_t boff = 0;
-	uint32_t i, elf = 0;
-	int watch;
+	uint32_t i, elf = 0, mach = 0;
+	int watch, count = 0, sc = 0;
 
 	if (buflen == 0 || check(d, len) < 0) {
 		errno = EINVAL;
@@ -199,9 +216,11 @@ vg_rules_format(const struct audit_rule_data *d, size_t len, char *buf,
 				    d->fieldflags[i] & AUDIT_OPERATORS);
 
 				elf = d->values[i];
-				print_arch(&o, elf, op ? op : "?");
+				print_arch(&o, elf, op ? op : "?", interp);
 			}
-		print_syscalls(&o, d, elf);
+		/* auditctl names arguments only with an explicit arch */
+		mach = elf;
+		count = print_syscalls(&o, d, elf, &sc);
 	}
 	for (i = 0; i < d->field_count; i++) {
 		uint32_t f = d->fields[i] & ~AUDIT_OPERATORS;
@@ -282,9 +301,16 @@ vg_rules_format(const struct audit_rule_data *d, size_t len, char *buf,
 		case AUDIT_ARG0:
 		case AUDIT_ARG1:
 		case AUDIT_ARG2:
-		case AUDIT_ARG3:
-			put(&o, " -F %s%s0x%X", name, op, v);
+		case AUDIT_ARG3: {
+			char a[128];
+
+			if (interp && count <= 1 && vg_rules_interp_arg(mach,
+			    sc, f - AUDIT_ARG0, v, a, sizeof(a)) == 0)
+				put(&o, " -F %s%s%s", name, op, a);
+			else
+				put(&o, " -F %s%s0x%X", name, op, v);
 			break;
+		}
 		case AUDIT_EXIT: {
 			const char *e = (int32_t)v < 0 ?
 			    vg_errno_name(-(int32_t)v) : NULL;
@@ -318,6 +344,21 @@ vg_rules_format(const struct audit_rule_data *d, size_t len, char *buf,
 		return -1;
 	}
 	return (int)o.len;
+}
+
+int
+vg_rules_format(const struct audit_rule_data *d, size_t len, char *buf,
+    size_t buflen)
+{
+	return format_rule(d, len, buf, buflen, 0);
+}
+
+/* The auditctl -l -i line: machine names, a0..a3 interpreted. */
+int
+vg_rules_format_interp(const struct audit_rule_data *d, size_t len,
+    char *buf, size_t buflen)
+{
+	return format_rule(d, len, buf, buflen, 1);
 }
 
 int
