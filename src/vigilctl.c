@@ -1,14 +1,21 @@
 /*
  * vigilctl.c: auditctl-compatible control tool. Same command line, same
- * -s/-l text; -t/--check compiles without touching the kernel. Rule files
- * are compiled completely before the first rule is sent.
+ * -s/-l text (and -s -i / -l -i); -t/--check with a rule or -R compiles
+ * without touching the kernel, -t alone trims tree watches as auditctl's.
+ * Rule files are compiled completely before the first rule is sent.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
+
+#include "vigil/netlink.h"
 #include "vigil/rules.h"
 
 static void
@@ -20,14 +27,23 @@ usage(FILE *f)
 	    "  -D [-k key]              delete all rules (with key)\n"
 	    "  -w|-W <path>             add|remove a watch; -p rwxa, -k key\n"
 	    "  -S <syscall[,..]|all>    syscalls; -F f=v, -C f=f fields\n"
-	    "  -l [-k key]              list rules   -s  status\n"
+	    "  -l [-k key] [-i]         list rules (-i: interpreted)\n"
+	    "  -s [-i]                  status (-i: interpreted)\n"
 	    "  -e 0|1|2  -f 0|1|2  -b N  -r N  --backlog_wait_time N\n"
 	    "  --reset-lost  --reset_backlog_wait_time_actual\n"
 	    "  --loginuid-immutable\n"
 	    "  -R <file>                load a rule file (-c continue, "
 	    "-i ignore errors)\n"
-	    "  -t, --check              compile only and print what -l "
-	    "would print\n"
+	    "  -t, --check              with -R or a rule: compile only and "
+	    "print what\n"
+	    "                           -l would print\n"
+	    "  -t                       alone: trim tree watches after an "
+	    "umount\n"
+	    "  -q <mount-point,subtree> make subtree part of mount-point's "
+	    "tree watches\n"
+	    "  --signal <sig>           signal the audit daemon: TERM HUP "
+	    "USR1 USR2 CONT\n"
+	    "                           (or stop reload rotate resume state)\n"
 	    "  -v                       version\n", f);
 }
 
@@ -115,6 +131,14 @@ run_one(int argc, char *argv[], int check)
 		report(&err, NULL);
 		return 1;
 	}
+	/* auditctl takes -i only right after -s/-l; either order here */
+	if (r.cmd == VG_RC_LIST || r.cmd == VG_RC_STATUS) {
+		int j;
+
+		for (j = 1; j < argc; j++)
+			if (strcmp(argv[j], "-i") == 0)
+				r.interpret = 1;
+	}
 	switch (r.cmd) {
 	case VG_RC_HELP:
 		usage(stdout);
@@ -156,6 +180,172 @@ run_one(int argc, char *argv[], int check)
 	return rc < 0 ? 1 : 0;
 }
 
+/* NULL with a message; the caller exits ctl_fail() (4 if not root). */
+static struct vg_nl *
+ctl_open(void)
+{
+	struct vg_nl *nl;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "You must be root to run this program.\n");
+		return NULL;
+	}
+	if ((nl = vg_nl_open(0)) == NULL)
+		fprintf(stderr, "vigilctl: cannot open audit netlink socket: "
+		    "%s\n", strerror(errno));
+	return nl;
+}
+
+static int
+ctl_fail(void)
+{
+	return geteuid() != 0 ? 4 : 1;
+}
+
+/* -t alone: AUDIT_TRIM, no payload (libaudit's audit_trim_subtrees). */
+static int
+run_trim(void)
+{
+	struct vg_nl *nl;
+	int rc = 0;
+
+	if ((nl = ctl_open()) == NULL)
+		return ctl_fail();
+	if (vg_nl_request(nl, AUDIT_TRIM, NULL, 0, 0, NULL, 0) < 0) {
+		fprintf(stderr, "Error sending trim subtrees command (%s)\n",
+		    strerror(errno));
+		rc = 1;
+	}
+	vg_nl_close(nl);
+	return rc;
+}
+
+/*
+ * -q mount-point,subtree: AUDIT_MAKE_EQUIV with two u32 lengths and the
+ * two paths unterminated. The kernel tags every mount under subtree for
+ * each tree watch that mount-point lies in.
+ */
+static int
+run_equiv(const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	unsigned char msg[8 + 2 * 4096];
+	uint32_t sz[2];
+	struct vg_nl *nl;
+	int rc = 0;
+
+	if (comma == NULL || comma == arg || comma[1] == '\0' ||
+	    strchr(comma + 1, ',') != NULL) {
+		fprintf(stderr, "Error parsing equivalent parts\n");
+		return 1;
+	}
+	sz[0] = (uint32_t)(comma - arg);
+	sz[1] = (uint32_t)strlen(comma + 1);
+	if (sz[0] >= 4096 || sz[1] >= 4096) {
+		fprintf(stderr, "Error parsing equivalent parts\n");
+		return 1;
+	}
+	memcpy(msg, sz, sizeof(sz));
+	memcpy(msg + 8, arg, sz[0]);
+	memcpy(msg + 8 + sz[0], comma + 1, sz[1]);
+	if ((nl = ctl_open()) == NULL)
+		return ctl_fail();
+	if (vg_nl_request(nl, AUDIT_MAKE_EQUIV, msg, 8 + sz[0] + sz[1], 0,
+	    NULL, 0) < 0) {
+		fprintf(stderr, "Error sending make_equivalent command (%s)\n",
+		    strerror(errno));
+		rc = 1;
+	}
+	vg_nl_close(nl);
+	return rc;
+}
+
+/*
+ * --signal SIG: the audit daemon is whoever the kernel lists as audit
+ * pid. Names as auditctl 3.x takes them (case-insensitive), with the
+ * service-verb aliases later versions added. Exit 2 if no daemon.
+ */
+static int
+run_signal(const char *arg)
+{
+	static const struct {
+		const char	*name, *alias;
+		int		 sig;
+	} sigs[] = {
+		{ "TERM", "stop", SIGTERM }, { "HUP", "reload", SIGHUP },
+		{ "USR1", "rotate", SIGUSR1 }, { "USR2", "resume", SIGUSR2 },
+		{ "CONT", "state", SIGCONT },
+	};
+	struct audit_status st;
+	struct vg_nl *nl;
+	size_t i;
+	int sig = 0, rc;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strcasecmp(arg, sigs[i].name) == 0 ||
+		    strcasecmp(arg, sigs[i].alias) == 0)
+			sig = sigs[i].sig;
+	if (sig == 0) {
+		fprintf(stderr, "%s is an unsupported signal\n", arg);
+		return 1;
+	}
+	if ((nl = ctl_open()) == NULL)
+		return ctl_fail();
+	rc = vg_nl_get_status(nl, &st);
+	vg_nl_close(nl);
+	if (rc < 0) {
+		fprintf(stderr, "Error getting status (%s)\n",
+		    strerror(errno));
+		return 1;
+	}
+	if (st.pid == 0) {
+		fprintf(stderr, "Auditd is not running\n");
+		return 2;
+	}
+	if (kill((pid_t)st.pid, sig) < 0) {
+		fprintf(stderr, "Failed sending signal to auditd (%s)\n",
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* -q, --signal and a lone -t: commands of their own, never in a file. */
+static int
+run_control(int argc, char *argv[], int *rc)
+{
+	const char *a = argv[1];
+
+	if (argc == 2 && strcmp(a, "-t") == 0) {
+		*rc = run_trim();
+		return 1;
+	}
+	if (strcmp(a, "-q") == 0 || strncmp(a, "-q", 2) == 0) {
+		const char *v = a[2] ? a + 2 : argc > 2 ? argv[2] : NULL;
+
+		if (v == NULL || argc > (a[2] ? 2 : 3)) {
+			fprintf(stderr, "vigilctl: -q takes one "
+			    "mount-point,subtree and nothing else\n");
+			*rc = 1;
+		} else
+			*rc = run_equiv(v);
+		return 1;
+	}
+	if (strncmp(a, "--signal", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+		const char *v = a[8] == '=' ? a + 9 : argc > 2 ? argv[2] :
+		    NULL;
+
+		if (v == NULL || argc > (a[8] == '=' ? 2 : 3)) {
+			fprintf(stderr, "vigilctl: --signal takes one signal "
+			    "name and nothing else\n");
+			*rc = 1;
+		} else
+			*rc = run_signal(v);
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -167,6 +357,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 1;
 	}
+	if (run_control(argc, argv, &i))
+		return i;
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
 		return 1;
 	rest[n++] = argv[0];
