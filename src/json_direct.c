@@ -1,0 +1,678 @@
+/*
+ * json_direct.c: event -> JSON line as the fields are read, with no
+ * document tree in between. The member values come from the same code as
+ * the tree's (decode_field.c, through a sink that writes text); only the
+ * record layout of decode.c is done again here, for the shapes kernel
+ * syscall events have. Anything else is declined before or while writing
+ * (docs in vigil/json_direct.h); check_json_direct compares the two paths
+ * on every corpus event.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode_priv.h"
+#include "vigil/json.h"
+#include "vigil/json_direct.h"
+#include "vigil/tables.h"
+
+#define T_SYSCALL	1300
+#define T_PATH		1302
+#define T_SOCKADDR	1306
+#define T_CWD		1307
+#define T_EXECVE	1309
+#define T_EOE		1320
+#define T_PROCTITLE	1327
+
+#define MAXDEPTH	6	/* root, paths, record, sockaddr: 4 is enough */
+#define TABSZ		128	/* member names checked per record object */
+#define MAXNAMES	64	/* more members than this: declined */
+#define MAXRKEYS	16	/* rule keys per event */
+#define MAXGENERIC	8	/* distinct other record types per event */
+
+struct name {
+	const char	*p;
+	uint32_t	 len;
+	uint32_t	 gen;		/* valid when == vg_jdirect.gen */
+};
+
+struct vg_jdirect {
+	struct vg_sink	 s;		/* first: the sink ops get this */
+	struct vg_buf	 body;		/* records, written before the header */
+	struct vg_buf	*b;		/* where the sink writes */
+	int		 depth;		/* of the current container; 0 root */
+	uint8_t		 more[MAXDEPTH];	/* a member written there */
+	uint8_t		 arr[MAXDEPTH];		/* container is an array */
+	int		 check;		/* depth whose names must be unique */
+	uint32_t	 gen;
+	unsigned	 nnames;
+	struct name	 tab[TABSZ];
+	struct vg_str	 rkeys[MAXRKEYS];
+	unsigned	 nrkeys;
+	int		 in_path;	/* note the item= of a PATH record */
+	uint64_t	 item;
+	int		 declined;
+};
+
+/* ---- member names ---- */
+
+static uint32_t
+name_hash(struct vg_str k)
+{
+	if (k.len == 0)
+		return 0;
+	return ((uint32_t)k.len * 2654435761u) ^
+	    ((uint32_t)(unsigned char)k.p[0] * 40503u) ^
+	    ((uint32_t)(unsigned char)k.p[k.len - 1] * 2246822519u) ^
+	    ((uint32_t)(unsigned char)k.p[k.len / 2] * 3266489917u);
+}
+
+/* Names must be unique in a record object: the tree renames a repeated
+ * one (NAME_2), which is rare enough to be left to it. */
+static void
+check_unique(struct vg_jdirect *j, struct vg_str k)
+{
+	uint32_t i = name_hash(k) & (TABSZ - 1);
+	struct name *n;
+
+	if (++j->nnames > MAXNAMES) {
+		j->declined = 1;
+		return;
+	}
+	for (;; i = (i + 1) & (TABSZ - 1)) {
+		n = &j->tab[i];
+		if (n->gen != j->gen)
+			break;
+		if (n->len == k.len && memcmp(n->p, k.p, k.len) == 0) {
+			j->declined = 1;
+			return;
+		}
+	}
+	n->p = k.p;
+	n->len = (uint32_t)k.len;
+	n->gen = j->gen;
+}
+
+/* Safe to write between quotes as it is: printable ASCII, no '"' '\'. */
+static int
+plain(struct vg_str k)
+{
+	size_t i;
+
+	for (i = 0; i < k.len; i++) {
+		unsigned char c = (unsigned char)k.p[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+/* The separator and "key": of a new member of the current container;
+ * room for extra more bytes. 0, or -1 if out of memory. */
+static int
+member(struct vg_jdirect *j, struct vg_str key, size_t extra)
+{
+	struct vg_buf *b = j->b;
+	char *o;
+
+	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
+		return -1;
+	o = b->data + b->len;
+	if (j->more[j->depth])
+		*o++ = ',';
+	j->more[j->depth] = 1;
+	if (j->arr[j->depth]) {
+		b->len = (size_t)(o - b->data);
+		return 0;
+	}
+	if (j->depth == j->check)
+		check_unique(j, key);
+	if (plain(key)) {
+		*o++ = '"';
+		if (key.len > 0)
+			memcpy(o, key.p, key.len);
+		o += key.len;
+		*o++ = '"';
+		*o++ = ':';
+		b->len = (size_t)(o - b->data);
+		return 0;
+	}
+	b->len = (size_t)(o - b->data);
+	vg_json_string(key.p, key.len, b);
+	vg_buf_addc(b, ':');
+	return vg_buf_reserve(b, extra);
+}
+
+/* ---- the JSON sink ---- */
+
+static void
+j_str(struct vg_sink *s, struct vg_str key, struct vg_str v)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (member(j, key, 0) == 0)
+		vg_json_string(v.p, v.len, j->b);
+}
+
+static void
+j_u64(struct vg_sink *s, struct vg_str key, uint64_t v)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (member(j, key, 0) == 0)
+		vg_buf_add_u64(j->b, v);
+}
+
+static void
+j_i64(struct vg_sink *s, struct vg_str key, int64_t v)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (member(j, key, 0) == 0)
+		vg_buf_add_i64(j->b, v);
+}
+
+/* Decimal text that reads back as itself: no sign or '-', no leading
+ * zero, few enough digits to fit (u64: 19, i64: 18 after '-'). */
+static int
+canonical(struct vg_str v)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	size_t max = 19;
+
+	if (p < end && *p == '-') {
+		p++;
+		max = 18;
+		if (p < end && *p == '0')
+			return 0;
+	}
+	if (p == end || (size_t)(end - p) > max ||
+	    (*p == '0' && end - p > 1))
+		return 0;
+	for (; p < end; p++)
+		if ((unsigned)(*p - '0') > 9)
+			return 0;
+	return 1;
+}
+
+static void
+j_num(struct vg_sink *s, struct vg_str key, struct vg_str v)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+	int path_item = j->in_path && j->depth == j->check &&
+	    vg_str_eq(key, "item");
+	uint64_t u;
+	int64_t i;
+
+	if (canonical(v)) {
+		if (member(j, key, v.len) == 0) {
+			memcpy(j->b->data + j->b->len, v.p, v.len);
+			j->b->len += v.len;
+		}
+		if (path_item && v.p[0] != '-' && vg_num_parse(v, &u, &i) == 1)
+			j->item = u;
+		return;
+	}
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		if (path_item)
+			j->item = u;
+		j_u64(s, key, u);
+		break;
+	case 2:
+		j_i64(s, key, i);
+		break;
+	default:
+		j_str(s, key, v);
+		break;
+	}
+}
+
+static void
+j_bool(struct vg_sink *s, struct vg_str key, int v)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (member(j, key, 5) == 0)
+		vg_buf_add(j->b, v ? "true" : "false", v ? 4 : 5);
+}
+
+static void
+j_null(struct vg_sink *s, struct vg_str key)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (member(j, key, 4) == 0)
+		vg_buf_add(j->b, "null", 4);
+}
+
+static void
+j_open(struct vg_sink *s, struct vg_str key, enum vg_ntype t)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (j->depth + 1 >= MAXDEPTH) {
+		j->declined = 1;
+		return;
+	}
+	if (member(j, key, 1) == -1)
+		return;
+	vg_buf_addc(j->b, t == VG_N_ARR ? '[' : '{');
+	j->depth++;
+	j->more[j->depth] = 0;
+	j->arr[j->depth] = t == VG_N_ARR;
+}
+
+static void
+j_close(struct vg_sink *s)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+
+	if (j->depth == 0)
+		return;
+	vg_buf_addc(j->b, j->arr[j->depth] ? ']' : '}');
+	j->depth--;
+}
+
+static void
+j_rule_key(struct vg_sink *s, struct vg_str k)
+{
+	struct vg_jdirect *j = (struct vg_jdirect *)s;
+	unsigned i;
+
+	for (i = 0; i < j->nrkeys; i++)
+		if (j->rkeys[i].len == k.len &&
+		    memcmp(j->rkeys[i].p, k.p, k.len) == 0)
+			return;
+	if (j->nrkeys == MAXRKEYS) {
+		j->declined = 1;
+		return;
+	}
+	j->rkeys[j->nrkeys++] = k;
+}
+
+static const struct vg_sink_ops json_ops = {
+	.str = j_str,
+	.u64 = j_u64,
+	.i64 = j_i64,
+	.num = j_num,
+	.boolean = j_bool,
+	.null = j_null,
+	.open = j_open,
+	.close = j_close,
+	.rule_key = j_rule_key,
+};
+
+struct vg_jdirect *
+vg_jdirect_new(void)
+{
+	struct vg_jdirect *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return NULL;
+	j->s.ops = &json_ops;
+	vg_buf_init(&j->body);
+	return j;
+}
+
+void
+vg_jdirect_free(struct vg_jdirect *j)
+{
+	if (j == NULL)
+		return;
+	vg_buf_free(&j->body);
+	free(j);
+}
+
+/* ---- records ---- */
+
+/* A field the tree would not give a plain member for. */
+static int
+special(const struct vg_field *f)
+{
+	if (f->flags & (VG_FF_ENRICHED | VG_FF_NESTED) || f->kind == VG_V_NONE)
+		return 1;
+	return vg_str_eq(f->key, "enriched") || vg_str_eq(f->key, "words") ||
+	    vg_str_eq(f->key, "vigil_raw") ||
+	    vg_str_eq(f->key, "vigil_raw_enriched");
+}
+
+/* A new record object: its member names are checked from here. */
+static void
+begin_record(struct vg_jdirect *j, struct vg_str name)
+{
+	j_open(&j->s, name, VG_N_OBJ);
+	j->check = j->depth;
+	j->nnames = 0;
+	if (++j->gen == 0) {
+		memset(j->tab, 0, sizeof(j->tab));
+		j->gen = 1;
+	}
+}
+
+/* What the tree does with a record the tokenizer stumbled on (keeps its
+ * text in vigil_raw): declined. */
+static void
+end_fields(struct vg_jdirect *j, const struct vg_fields *it, unsigned n,
+    const struct vg_erec *rec)
+{
+	if (it->errors != 0 || (n == 0 && rec->body.len != 0))
+		j->declined = 1;
+}
+
+/* SYSCALL, PATH, SOCKADDR and other records: every field a member, in
+ * order; SOCKADDR's first hex saddr= becomes the members themselves. */
+static void
+rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
+{
+	struct vg_frec fr = { is_syscall, VG_ARCH_UNKNOWN };
+	struct vg_fields it;
+	struct vg_field f;
+	const unsigned char *raw;
+	int saddr_done = rec->type != T_SOCKADDR;
+	unsigned n = 0;
+	size_t len;
+
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	while (!j->declined && vg_fields_next(&it, &f) == 1) {
+		n++;
+		if (special(&f)) {
+			j->declined = 1;
+			return;
+		}
+		if (!saddr_done && f.kind == VG_V_BARE &&
+		    vg_str_eq(f.key, "saddr") &&
+		    (raw = vg_hex_bytes(&j->s, f.val, &len)) != NULL) {
+			saddr_done = 1;
+			vg_decode_sockaddr(&j->s, raw, len);
+			continue;
+		}
+		vg_field_value(&j->s, &fr, f.key,
+		    vg_field_kind(f.key.p, f.key.len), &f);
+	}
+	end_fields(j, &it, n, rec);
+}
+
+static void
+dec_record(struct vg_jdirect *j, const char *name, const struct vg_erec *rec)
+{
+	begin_record(j, vg_str_make(name, strlen(name)));
+	rec_fields(j, rec, rec->type == T_SYSCALL);
+	j_close(&j->s);
+}
+
+/* {"argv":[...]} when every field is proctitle=. */
+static void
+dec_proctitle(struct vg_jdirect *j, const struct vg_erec *rec)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	unsigned n = 0;
+
+	begin_record(j, VG_STR_LIT("proctitle"));
+	j_open(&j->s, VG_STR_LIT("argv"), VG_N_ARR);
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	while (!j->declined && vg_fields_next(&it, &f) == 1) {
+		n++;
+		if (f.flags != 0 || !vg_str_eq(f.key, "proctitle")) {
+			j->declined = 1;
+			return;
+		}
+		vg_proctitle_args(&j->s, &f);
+	}
+	end_fields(j, &it, n, rec);
+	j_close(&j->s);
+	j_close(&j->s);
+}
+
+/* "cwd":"..." for a record that is just cwd= with a text value. */
+static void
+dec_cwd(struct vg_jdirect *j, const struct vg_erec *rec)
+{
+	struct vg_frec fr = { 0, VG_ARCH_UNKNOWN };
+	struct vg_fields it;
+	struct vg_field f, next;
+	int kind;
+
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	if (vg_fields_next(&it, &f) != 1 || vg_fields_next(&it, &next) != 0 ||
+	    it.errors != 0 || f.flags != 0 || !vg_str_eq(f.key, "cwd") ||
+	    f.kind == VG_V_NONE || f.kind == VG_V_NULL) {
+		j->declined = 1;
+		return;
+	}
+	kind = vg_field_kind(f.key.p, f.key.len);
+	if (kind != VG_FK_ENCODED && kind != VG_FK_STR) {
+		j->declined = 1;
+		return;
+	}
+	vg_field_value(&j->s, &fr, f.key, kind, &f);
+}
+
+/* "paths":[...] in item order; records out of order are declined (the
+ * tree sorts them). */
+static void
+dec_paths(struct vg_jdirect *j, const struct vg_event *ev)
+{
+	uint64_t last = 0;
+	size_t i;
+
+	j_open(&j->s, VG_STR_LIT("paths"), VG_N_ARR);
+	for (i = 0; i < ev->nrecs && !j->declined; i++) {
+		if (ev->recs[i].type != T_PATH)
+			continue;
+		j->in_path = 1;
+		j->item = UINT64_MAX;
+		begin_record(j, VG_STR_NULL);
+		rec_fields(j, &ev->recs[i], 0);
+		j_close(&j->s);
+		j->in_path = 0;
+		if (j->item < last)
+			j->declined = 1;
+		last = j->item;
+	}
+	j_close(&j->s);
+}
+
+/* The lower-case member name of another record type, or NULL. */
+static const char *
+generic_name(uint32_t type, char *buf, size_t size)
+{
+	const char *tn = vg_type_name(type);
+	size_t i, len;
+
+	if (tn == NULL || (len = strlen(tn)) >= size)
+		return NULL;
+	for (i = 0; i < len; i++)
+		buf[i] = tn[i] >= 'A' && tn[i] <= 'Z' ? (char)(tn[i] + 32) :
+		    tn[i];
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * Which records there are; 0 if this writer takes the event. Repeated
+ * types become arrays in the tree, EXECVE is assembled across records,
+ * enriched input carries auditd's interpretations: all left to the tree.
+ */
+static int
+survey(const struct vg_event *ev, size_t *npath)
+{
+	uint32_t seen[MAXGENERIC];
+	unsigned once = 0, ng = 0, k, bit;
+	size_t i;
+
+	*npath = 0;
+	for (i = 0; i < ev->nrecs; i++) {
+		const struct vg_erec *r = &ev->recs[i];
+
+		if (r->enriched.len != 0)
+			return -1;
+		switch (r->type) {
+		case T_EOE:
+			continue;
+		case T_PATH:
+			(*npath)++;
+			continue;
+		case T_EXECVE:
+			return -1;
+		case T_SYSCALL: bit = 1; break;
+		case T_PROCTITLE: bit = 2; break;
+		case T_CWD: bit = 4; break;
+		case T_SOCKADDR: bit = 8; break;
+		default:
+			if (vg_type_name(r->type) == NULL)
+				return -1;
+			for (k = 0; k < ng; k++)
+				if (seen[k] == r->type)
+					return -1;
+			if (ng == MAXGENERIC)
+				return -1;
+			seen[ng++] = r->type;
+			continue;
+		}
+		if (once & bit)
+			return -1;
+		once |= bit;
+	}
+	return 0;
+}
+
+/* Records in the tree's order: syscall, proctitle, cwd, paths, sockaddr,
+ * the others in arrival order. */
+static void
+write_records(struct vg_jdirect *j, const struct vg_event *ev, size_t npath)
+{
+	static const uint32_t order[] = { T_SYSCALL, T_PROCTITLE, T_CWD };
+	const struct vg_erec *r;
+	char name[64];
+	const char *gn;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < ev->nrecs && !j->declined; i++) {
+			r = &ev->recs[i];
+			if (r->type != order[k])
+				continue;
+			if (r->type == T_SYSCALL)
+				dec_record(j, "syscall", r);
+			else if (r->type == T_PROCTITLE)
+				dec_proctitle(j, r);
+			else
+				dec_cwd(j, r);
+		}
+	if (npath > 0 && !j->declined)
+		dec_paths(j, ev);
+	for (i = 0; i < ev->nrecs && !j->declined; i++)
+		if (ev->recs[i].type == T_SOCKADDR)
+			dec_record(j, "sockaddr", &ev->recs[i]);
+	for (i = 0; i < ev->nrecs && !j->declined; i++) {
+		r = &ev->recs[i];
+		switch (r->type) {
+		case T_SYSCALL: case T_PROCTITLE: case T_CWD: case T_PATH:
+		case T_SOCKADDR: case T_EOE:
+			break;
+		default:
+			if ((gn = generic_name(r->type, name, sizeof(name))) ==
+			    NULL)
+				j->declined = 1;
+			else
+				dec_record(j, gn, r);
+			break;
+		}
+	}
+}
+
+/* serial, time, node, keys and the vigil marks, as decode.c orders them. */
+static void
+write_header(struct vg_jdirect *j, const struct vg_event *ev,
+    struct vg_buf *b)
+{
+	const char *by = NULL;
+	char tm[24];
+	unsigned i;
+
+	vg_buf_add(b, "{\"serial\":", 10);
+	vg_buf_add_u64(b, ev->serial);
+	vg_buf_add(b, ",\"time\":\"", 9);
+	vg_fmt_time(tm, ev->sec, ev->msec);
+	vg_buf_add(b, tm, sizeof(tm));
+	vg_buf_addc(b, '"');
+	if (ev->node.len > 0) {
+		vg_buf_add(b, ",\"node\":", 8);
+		vg_json_string(ev->node.p, ev->node.len, b);
+	}
+	vg_buf_add(b, ",\"keys\":[", 9);
+	for (i = 0; i < j->nrkeys; i++) {
+		if (i > 0)
+			vg_buf_addc(b, ',');
+		vg_json_string(j->rkeys[i].p, j->rkeys[i].len, b);
+	}
+	vg_buf_addc(b, ']');
+	if (!(ev->flags & (VG_EV_EOE | VG_EV_SINGLE)))
+		by = ev->flags & VG_EV_EVICTED ? "evicted" :
+		    ev->flags & VG_EV_TIMEOUT ? "timeout" : "flush";
+	if (by == NULL && !(ev->flags & VG_EV_LATE) && j->s.errors == 0)
+		return;
+	vg_buf_add(b, ",\"vigil\":{", 10);
+	i = 0;
+	if (by != NULL) {
+		vg_buf_add(b, "\"incomplete\":true,\"closed_by\":\"", 31);
+		vg_buf_adds(b, by);
+		vg_buf_addc(b, '"');
+		i = 1;
+	}
+	if (ev->flags & VG_EV_LATE) {
+		vg_buf_adds(b, i ? ",\"late\":true" : "\"late\":true");
+		i = 1;
+	}
+	if (j->s.errors) {
+		vg_buf_adds(b, i ? ",\"parse_errors\":" : "\"parse_errors\":");
+		vg_buf_add_u64(b, j->s.errors);
+	}
+	vg_buf_addc(b, '}');
+}
+
+int
+vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
+    unsigned long *errors)
+{
+	size_t npath, start = out->len;
+
+	if (survey(ev, &npath) == -1)
+		return 1;
+	vg_buf_reset(&j->body);
+	j->b = &j->body;
+	j->s.a = &ev->arena;
+	j->s.errors = 0;
+	j->s.oom = 0;
+	j->s.arch = VG_ARCH_UNKNOWN;
+	j->s.endian = VG_END_UNKNOWN;
+	j->depth = 0;
+	j->more[0] = 1;		/* every record member follows the header */
+	j->arr[0] = 0;
+	j->check = -1;
+	j->nrkeys = 0;
+	j->in_path = 0;
+	j->declined = 0;
+	write_records(j, ev, npath);
+	if (j->declined)
+		return 1;
+	if (j->s.oom || j->body.oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	write_header(j, ev, out);
+	vg_buf_add(out, j->body.data, j->body.len);
+	vg_buf_add(out, "}\n", 2);
+	if (out->oom) {
+		out->len = start;
+		errno = ENOMEM;
+		return -1;
+	}
+	if (errors != NULL)
+		*errors += j->s.errors;
+	return 0;
+}

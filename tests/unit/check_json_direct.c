@@ -1,0 +1,249 @@
+/*
+ * check_json_direct.c: the direct JSON writer (src/json_direct.c) against
+ * the tree (vg_decode_event + vg_json_write). Every event of every corpus
+ * log goes through both: where the direct writer takes an event, its line
+ * and its parse error count must be the tree's, byte for byte. Hand-made
+ * events cover what it must decline and the corners it must get right.
+ */
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/decode.h"
+#include "vigil/group.h"
+#include "vigil/json.h"
+#include "vigil/json_direct.h"
+#include "vigil/record.h"
+
+struct tally {
+	unsigned	 events, taken, declined, failed;
+	int		 last;		/* result for the last event */
+	const char	*where;
+};
+
+static struct vg_jdirect	*jd;
+static struct vg_buf		 direct, tree;
+static struct tally		 tl;
+
+static void
+on_event(struct vg_event *ev, void *arg)
+{
+	unsigned long derr = 0, terr = 0;
+	struct vg_node *doc;
+	int r;
+
+	(void)arg;
+	tl.events++;
+	vg_buf_reset(&direct);
+	vg_buf_reset(&tree);
+	ev->arena.limit = 0;
+	r = vg_json_direct(jd, ev, &direct, &derr);
+	tl.last = r;
+	doc = vg_decode_event(ev, &terr);
+	ck_assert_msg(doc != NULL, "%s: tree decode failed", tl.where);
+	vg_json_write(doc, &tree);
+	if (r == 1) {
+		tl.declined++;
+		ck_assert_uint_eq(direct.len, 0);
+		return;
+	}
+	ck_assert_msg(r == 0, "%s: direct failed", tl.where);
+	tl.taken++;
+	if (direct.len != tree.len ||
+	    memcmp(direct.data, tree.data, tree.len) != 0 || derr != terr) {
+		tl.failed++;
+		fprintf(stderr, "%s: differs (errors %lu/%lu)\n tree:   %.*s"
+		    " direct: %.*s", tl.where, terr, derr, (int)tree.len,
+		    tree.data, (int)direct.len, direct.data);
+	}
+}
+
+/* Feeds text lines (one record each) through the grouper. */
+static void
+feed(struct vg_group *g, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *nl;
+	struct vg_record r;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (vg_parse_line(p, (size_t)(nl - p), &r) == 0)
+			(void)vg_group_add(g, &r, r.sec * 1000 + r.msec);
+		p = nl + 1;
+	}
+}
+
+static void
+run_text(const char *where, const char *text)
+{
+	struct vg_group *g = vg_group_new(NULL, on_event, NULL);
+
+	ck_assert_ptr_nonnull(g);
+	tl.where = where;
+	feed(g, text, strlen(text));
+	vg_group_flush(g);
+	vg_group_free(g);
+}
+
+static void
+setup(void)
+{
+	jd = vg_jdirect_new();
+	ck_assert_ptr_nonnull(jd);
+	vg_buf_init(&direct);
+	vg_buf_init(&tree);
+	memset(&tl, 0, sizeof(tl));
+}
+
+static void
+teardown(void)
+{
+	vg_jdirect_free(jd);
+	vg_buf_free(&direct);
+	vg_buf_free(&tree);
+}
+
+/* ---- every corpus log ---- */
+
+static int
+one_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	struct vg_group *g;
+	FILE *f;
+	char *text;
+	size_t n;
+
+	(void)ftw;
+	if (flag != FTW_F || st->st_size > 64L * 1024 * 1024)
+		return 0;
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(text = malloc((size_t)st->st_size + 1));
+	n = fread(text, 1, (size_t)st->st_size, f);
+	fclose(f);
+	g = vg_group_new(NULL, on_event, NULL);
+	ck_assert_ptr_nonnull(g);
+	tl.where = path;
+	feed(g, text, n);
+	vg_group_flush(g);
+	vg_group_free(g);
+	free(text);
+	return 0;
+}
+
+START_TEST(corpus_logs_match_the_tree)
+{
+	ck_assert_int_eq(nftw(VG_CORPUS "/logs", one_file, 16, FTW_PHYS), 0);
+	printf("json_direct: %u events, %u written directly, %u declined\n",
+	    tl.events, tl.taken, tl.declined);
+	ck_assert_uint_eq(tl.failed, 0);
+	ck_assert_uint_gt(tl.events, 5000);
+	/* the corpus is mostly syscall events: most must be taken */
+	ck_assert_uint_gt(tl.taken, tl.events / 3);
+}
+END_TEST
+
+/* ---- hand-made events ---- */
+
+#define HDR(t, s)	"type=" t " msg=audit(1700000000.123:" s "): "
+
+static void
+expect(const char *text, int want)
+{
+	run_text(text, text);
+	ck_assert_uint_eq(tl.failed, 0);
+	ck_assert_msg(tl.last == want, "%s: got %d, want %d", text, tl.last,
+	    want);
+}
+
+START_TEST(socket_event_taken)
+{
+	expect(HDR("SYSCALL", "1") "arch=c000003e syscall=42 success=no "
+	    "exit=-2 a0=3 a1=7ffd a2=6e a3=0 items=0 ppid=1 pid=2 "
+	    "auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+	    "fsgid=0 tty=(none) ses=4294967295 comm=\"nginx\" "
+	    "exe=\"/usr/sbin/nginx\" key=\"sock\"\n"
+	    HDR("SOCKADDR", "1") "saddr=01002F7661722F72756E2F6E7363642F736F636B657400\n"
+	    HDR("PROCTITLE", "1") "proctitle=6E67696E78002D70002F746D70\n"
+	    HDR("EOE", "1") "\n", 0);
+	expect(HDR("SYSCALL", "2") "arch=c000003e syscall=43 success=yes "
+	    "exit=4 a0=3 items=0 pid=2 key=(null)\n"
+	    HDR("SOCKADDR", "2") "saddr=0A001F90000000000000000000000000000000010000000000\n"
+	    HDR("EOE", "2") "\n", 0);
+}
+END_TEST
+
+START_TEST(numbers_and_marks)
+{
+	/* leading zeros, signs, overflow: parsed the tree's way; a short
+	 * sockaddr counts a parse error; no EOE: incomplete */
+	expect(HDR("SYSCALL", "3") "arch=c000003e syscall=1 exit=-0 pid=007 "
+	    "ppid=-12 uid=18446744073709551616 gid=-9223372036854775808 "
+	    "ses=99999999999999999999 auid=+5 euid= items=2 key=61620162\n"
+	    HDR("SOCKADDR", "3") "saddr=0200\n"
+	    HDR("CWD", "3") "cwd=2F746D70\n"
+	    HDR("PATH", "3") "item=0 name=\"/a\" inode=5 mode=0100644\n"
+	    HDR("PATH", "3") "item=1 name=2F62 nametype=NORMAL\n", 0);
+	expect(HDR("USER_LOGIN", "4") "pid=1 uid=0 res=success\n", 0);
+}
+END_TEST
+
+START_TEST(declined_shapes)
+{
+	/* EXECVE */
+	expect(HDR("SYSCALL", "5") "arch=c000003e syscall=59 pid=1\n"
+	    HDR("EXECVE", "5") "argc=1 a0=\"ls\"\n" HDR("EOE", "5") "\n", 1);
+	/* a repeated member name */
+	expect(HDR("SYSCALL", "6") "arch=c000003e syscall=1 pid=1 pid=2\n"
+	    HDR("EOE", "6") "\n", 1);
+	/* a field named like a member made from another one, or like a
+	 * member vigil adds to records */
+	expect(HDR("SYSCALL", "7") "arch=c000003e syscall=1 name=x\n"
+	    HDR("EOE", "7") "\n", 1);
+	expect(HDR("SYSCALL", "14") "arch=c000003e words=1\n"
+	    HDR("EOE", "14") "\n", 1);
+	/* paths out of item order */
+	expect(HDR("PATH", "8") "item=1 name=\"/b\"\n"
+	    HDR("PATH", "8") "item=0 name=\"/a\"\n" HDR("EOE", "8") "\n", 1);
+	/* the same record type twice */
+	expect(HDR("SOCKADDR", "9") "saddr=0200\n"
+	    HDR("SOCKADDR", "9") "saddr=0200\n" HDR("EOE", "9") "\n", 1);
+	/* nested msg='...' fields, bare words, a malformed token */
+	expect(HDR("USER_AUTH", "10") "pid=1 msg='op=x acct=\"r\" res=ok'\n",
+	    1);
+	expect(HDR("AVC", "11") "avc:  denied  { read } for pid=1\n", 1);
+	expect(HDR("SYSCALL", "12") "arch=c000003e comm=\"x pid=1\n", 1);
+	/* cwd record with more than cwd= */
+	expect(HDR("CWD", "13") "cwd=\"/\" x=1\n", 1);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("json_direct");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, corpus_logs_match_the_tree);
+	tcase_add_test(tc, socket_event_taken);
+	tcase_add_test(tc, numbers_and_marks);
+	tcase_add_test(tc, declined_shapes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
