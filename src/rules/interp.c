@@ -39,8 +39,6 @@ static const struct {
 	{ "setregid", 1, K_GID }, { "setresgid", 1, K_GID },
 	{ "setresgid", 2, K_GID },
 	{ "chown", 1, K_UID }, { "fchown", 1, K_UID }, { "lchown", 1, K_UID },
-	{ "chown", 2, K_GID }, { "fchown", 2, K_GID }, { "lchown", 2, K_GID },
-	{ "fchownat", 2, K_GID },
 	{ "clock_settime", 0, K_CLOCK },
 	{ "ptrace", 0, K_PTRACE },
 	{ "socket", 0, K_FAMILY },
@@ -64,9 +62,7 @@ static const struct {
 static const char *const clocks[] = {
 	"CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
 	"CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",
-	"CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME",
-	"CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", "CLOCK_SGI_CYCLE",
-	"CLOCK_TAI",
+	"CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE",	/* 3.0.9 ends */
 };
 
 static const struct {

@@ -330,6 +330,14 @@ format_rule(const struct audit_rule_data *d, size_t len, char *buf,
 				put(&o, " -F %s%s%d", name, op, (int32_t)v);
 			break;
 		}
+		case AUDIT_LOGINUID:
+		case AUDIT_SESSIONID:
+			/* -i spells the unset id; plain -l prints -1 */
+			if (interp && v == UINT32_MAX)
+				put(&o, " -F %s%sunset", name, op);
+			else
+				put(&o, " -F %s%s%d", name, op, (int32_t)v);
+			break;
 		default:
 			if (is_string(f))
 				put(&o, " -F %s%s%.*s", name, op, (int)v, s);
