@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 
 #include "vigil/auditlog.h"
@@ -46,6 +48,37 @@ proc_num(pid_t pid, const char *file, const char *key, uint32_t *out)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/*
+ * Called from the main thread only (outputs opening, signal handlers,
+ * shutdown), so the sequence needs no lock.
+ */
+void
+vg_daemon_stamp(enum vg_daemon_rec type, struct vg_daemon_stamp *st)
+{
+	static struct vg_daemon_stamp start;
+	static uint32_t next;
+	static int seeded, started;
+	struct timeval tv;
+
+	if (type == VG_DAEMON_START && started) {
+		*st = start;
+		return;
+	}
+	if (!seeded) {
+		srand((unsigned)time(NULL) ^ (unsigned)getpid());
+		next = (uint32_t)(rand() % 10000);
+		seeded = 1;
+	}
+	gettimeofday(&tv, NULL);
+	st->sec = (uint64_t)tv.tv_sec;
+	st->msec = (uint32_t)(tv.tv_usec / 1000);
+	st->serial = next++;
+	if (type == VG_DAEMON_START) {
+		start = *st;
+		started = 1;
+	}
 }
 
 void

@@ -32,6 +32,19 @@ enum vg_daemon_rec {
 	VG_DAEMON_RESUME = 1206,
 };
 
+/* When, and which serial: one DAEMON_* record has one stamp, the same in
+ * the log and for the plugins (auditd hands one event to both). */
+struct vg_daemon_stamp {
+	uint64_t	sec;
+	uint32_t	msec;
+	uint32_t	serial;
+};
+
+/* Now, and the next serial of vigild's DAEMON_* records (one sequence per
+ * process from a random start below 10000, as auditd). VG_DAEMON_START:
+ * the same stamp on every call (there is one start). */
+void	vg_daemon_stamp(enum vg_daemon_rec, struct vg_daemon_stamp *);
+
 /* Sender identity of a process from /proc (auid, uid, ses); pid -1 or a
  * vanished process gives unset values. */
 void	vg_sender_from_pid(pid_t, struct vg_sender *);

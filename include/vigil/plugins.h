@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vigil/auditlog.h"
 #include "vigil/buf.h"
 #include "vigil/config.h"	/* struct vg_err */
 #include "vigil/enrich.h"
@@ -111,6 +112,15 @@ int	vg_plugin_format_line(struct vg_buf *b, const struct vg_plugin_fmt *,
  * dumps state to fd.
  */
 void	vg_plugins_reload_all(void);
+/*
+ * One of vigild's DAEMON_* records to every running "plugins" output, as
+ * auditd 3.0.9 dispatches its own records (no EOE follows). Called by the
+ * auditd log writer's vg_auditlog_*_all() with the stamp it logged; the
+ * output sends DAEMON_START itself when it opens. sender NULL: vigild;
+ * reason: for DAEMON_ABORT. DAEMON_RESUME also ends suspended dispatch.
+ */
+void	vg_plugins_daemon_all(enum vg_daemon_rec, const struct vg_sender *,
+	    const char *reason, const struct vg_daemon_stamp *);
 void	vg_plugins_resume_all(void);
 void	vg_plugins_dump_all(int fd);
 

@@ -25,6 +25,7 @@
 #include "vigil/enrich.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
+#include "vigil/plugins.h"
 #include "vigil/tables.h"
 
 #define MIB		(1024UL * 1024)
@@ -41,7 +42,6 @@ struct alog {
 	struct vg_enrich	*enrich;
 	struct vg_buf		 buf;
 	uint64_t		 count;		/* records, for flush freq */
-	uint32_t		 seq;		/* DAEMON_* serials */
 	unsigned long		 space_left_mb, admin_space_left_mb;
 	int			 suspended;
 	int			 space_warned, admin_warned, full, disk_errs;
@@ -57,7 +57,8 @@ static void	do_action(struct alog *, enum vg_adc_action, const char *exe,
 		    const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
 static void	daemon_record(struct alog *, enum vg_daemon_rec,
-		    const struct vg_sender *, const char *reason);
+		    const struct vg_sender *, const char *reason,
+		    const struct vg_daemon_stamp *);
 
 static const char hexl[] = "0123456789abcdef";
 
@@ -498,13 +499,14 @@ write_out(struct alog *l, unsigned nrecs)
 	return 0;
 }
 
+/* One DAEMON_* line; st: the record's time and serial (auditlog.h). */
 static void
 daemon_record(struct alog *l, enum vg_daemon_rec type,
-    const struct vg_sender *s, const char *reason)
+    const struct vg_sender *s, const char *reason,
+    const struct vg_daemon_stamp *st)
 {
 	struct vg_buf body;
 	struct vg_sender self;
-	struct timeval tv;
 
 	if (s == NULL) {
 		vg_sender_self(&self);
@@ -513,11 +515,10 @@ daemon_record(struct alog *l, enum vg_daemon_rec type,
 	vg_buf_init(&body);
 	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
 	    "enriched" : "raw", reason);
-	gettimeofday(&tv, NULL);
 	if (!body.oom)
-		add_line(l, VG_STR_NULL, (uint64_t)tv.tv_sec,
-		    (uint32_t)(tv.tv_usec / 1000), l->seq++, (uint32_t)type,
-		    VG_STR_NULL, vg_str_make(body.data, body.len));
+		add_line(l, VG_STR_NULL, st->sec, st->msec, st->serial,
+		    (uint32_t)type, VG_STR_NULL,
+		    vg_str_make(body.data, body.len));
 	vg_buf_free(&body);
 	(void)write_out(l, 1);
 }
@@ -552,8 +553,6 @@ open_common(struct vg_output *o, struct alog *l)
 	vg_buf_init(&l->buf);
 	l->fd = -1;
 	l->last_log = 1;
-	srand((unsigned)time(NULL) ^ (unsigned)getpid());
-	l->seq = (uint32_t)(rand() % 10000);
 	l->out = o;
 	o->priv = l;
 	return 0;
@@ -578,6 +577,7 @@ static int
 auditd_open(struct vg_output *o, const char *arg)
 {
 	struct vg_auditd_conf c;
+	struct vg_daemon_stamp st;
 	struct vg_err err;
 	struct alog *l;
 	int rc;
@@ -606,7 +606,9 @@ auditd_open(struct vg_output *o, const char *arg)
 	}
 	l->next = all;
 	all = l;
-	daemon_record(l, VG_DAEMON_START, NULL, NULL);
+	/* the plugins output sends its own with the same stamp */
+	vg_daemon_stamp(VG_DAEMON_START, &st);
+	daemon_record(l, VG_DAEMON_START, NULL, NULL, &st);
 	return 0;
 }
 
@@ -709,25 +711,35 @@ alog_close(struct vg_output *o)
 	o->priv = NULL;
 }
 
+/*
+ * The signal handlers' records go to every auditd log and, as in auditd
+ * (one event, logged and dispatched), to the plugins with the same stamp,
+ * also when no log is written.
+ */
 void
 vg_auditlog_rotate_all(const struct vg_sender *s)
 {
+	struct vg_daemon_stamp st;
 	struct alog *l;
 
+	vg_daemon_stamp(VG_DAEMON_ROTATE, &st);
 	for (l = all; l != NULL; l = l->next) {
 		if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
 			rotate(l, (unsigned)-1);
 		else
 			rotate(l, 0);
-		daemon_record(l, VG_DAEMON_ROTATE, s, NULL);
+		daemon_record(l, VG_DAEMON_ROTATE, s, NULL, &st);
 	}
+	vg_plugins_daemon_all(VG_DAEMON_ROTATE, s, NULL, &st);
 }
 
 void
 vg_auditlog_resume_all(const struct vg_sender *s)
 {
+	struct vg_daemon_stamp st;
 	struct alog *l;
 
+	vg_daemon_stamp(VG_DAEMON_RESUME, &st);
 	for (l = all; l != NULL; l = l->next) {
 		vg_log_info("audit log %s: resuming logging", l->conf.log_file);
 		l->suspended = 0;
@@ -739,19 +751,22 @@ vg_auditlog_resume_all(const struct vg_sender *s)
 			disk_error(l, "resume", errno);
 			continue;
 		}
-		daemon_record(l, VG_DAEMON_RESUME, s, NULL);
+		daemon_record(l, VG_DAEMON_RESUME, s, NULL, &st);
 		check_size(l);
 	}
+	vg_plugins_daemon_all(VG_DAEMON_RESUME, s, NULL, &st);
 }
 
 int
 vg_auditlog_reload_all(const struct vg_sender *s)
 {
 	struct vg_auditd_conf c, old;
+	struct vg_daemon_stamp st;
 	struct vg_err err;
 	struct alog *l;
 	int failed = 0, rc;
 
+	vg_daemon_stamp(VG_DAEMON_CONFIG, &st);
 	for (l = all; l != NULL; l = l->next) {
 		vg_auditd_conf_defaults(&c);
 		if ((rc = vg_auditd_conf_load(&c, l->conf_path, &err)) != 0) {
@@ -775,21 +790,27 @@ vg_auditlog_reload_all(const struct vg_sender *s)
 			continue;
 		}
 		vg_auditd_conf_free(&old);
-		daemon_record(l, VG_DAEMON_CONFIG, s, NULL);
+		daemon_record(l, VG_DAEMON_CONFIG, s, NULL, &st);
 	}
+	/* no log records a failed reload (old one kept): nor do plugins */
+	if (failed == 0)
+		vg_plugins_daemon_all(VG_DAEMON_CONFIG, s, NULL, &st);
 	return failed;
 }
 
 void
 vg_auditlog_stop_all(const struct vg_sender *s, const char *reason)
 {
+	enum vg_daemon_rec type = reason ? VG_DAEMON_ABORT : VG_DAEMON_END;
+	struct vg_daemon_stamp st;
 	struct alog *l;
 
+	vg_daemon_stamp(type, &st);
 	for (l = all; l != NULL; l = l->next) {
 		l->suspended = 0;	/* the end is always recorded if possible */
-		daemon_record(l, reason ? VG_DAEMON_ABORT : VG_DAEMON_END, s,
-		    reason);
+		daemon_record(l, type, s, reason, &st);
 	}
+	vg_plugins_daemon_all(type, s, reason, &st);
 }
 
 void

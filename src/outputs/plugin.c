@@ -622,6 +622,45 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 	}
 }
 
+/*
+ * One of vigild's own DAEMON_* records, as auditd's send_audit_event()
+ * makes one: a lone record (no EOE) with the daemon's time and serial,
+ * worded and formatted like the log's (lock held).
+ */
+static void
+push_daemon(struct pset *s, enum vg_daemon_rec type,
+    const struct vg_sender *who, const char *reason,
+    const struct vg_daemon_stamp *st)
+{
+	struct vg_sender self;
+	struct vg_event ev;
+	struct vg_erec rec;
+	struct vg_buf body;
+
+	if (s->list == NULL)
+		return;
+	if (who == NULL) {
+		vg_sender_self(&self);
+		who = &self;
+	}
+	vg_buf_init(&body);
+	vg_daemon_body(&body, type, who, s->fmt.enriched ? "enriched" : "raw",
+	    reason);
+	if (!body.oom) {
+		memset(&ev, 0, sizeof(ev));
+		memset(&rec, 0, sizeof(rec));
+		ev.sec = st->sec;
+		ev.msec = st->msec;
+		ev.serial = st->serial;
+		ev.recs = &rec;
+		ev.nrecs = 1;
+		rec.type = (uint32_t)type;
+		rec.body = vg_str_make(body.data, body.len);
+		push_rec(s, &ev, &rec);
+	}
+	vg_buf_free(&body);
+}
+
 static int
 plugins_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
@@ -664,6 +703,7 @@ static int
 plugins_open(struct vg_output *o, const char *arg)
 {
 	struct vg_plugin_conf *v = NULL;
+	struct vg_daemon_stamp st;
 	struct pset *s;
 	struct plug **pp, *p;
 	const char *val;
@@ -715,6 +755,13 @@ plugins_open(struct vg_output *o, const char *arg)
 		goto fail_list;
 	s->started = 1;
 	o->priv = s;
+	/* as auditd: DAEMON_START once the plugins run, same stamp as the
+	 * log's (the worker sends it as soon as a plugin reads) */
+	vg_daemon_stamp(VG_DAEMON_START, &st);
+	pthread_mutex_lock(&s->mu);
+	push_daemon(s, VG_DAEMON_START, NULL, NULL, &st);
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
 	pthread_mutex_lock(&all_mu);
 	s->next = all;
 	all = s;
@@ -854,6 +901,27 @@ void
 vg_plugins_resume_all(void)
 {
 	request_all(0);
+}
+
+void
+vg_plugins_daemon_all(enum vg_daemon_rec type, const struct vg_sender *who,
+    const char *reason, const struct vg_daemon_stamp *st)
+{
+	struct pset *s;
+	struct plug *p;
+
+	pthread_mutex_lock(&all_mu);
+	for (s = all; s != NULL; s = s->next) {
+		pthread_mutex_lock(&s->mu);
+		/* auditd resumes dispatch before it sends DAEMON_RESUME */
+		if (type == VG_DAEMON_RESUME)
+			for (p = s->list; p != NULL; p = p->next)
+				p->suspended = 0;
+		push_daemon(s, type, who, reason, st);
+		pthread_mutex_unlock(&s->mu);
+		wake(s);
+	}
+	pthread_mutex_unlock(&all_mu);
 }
 
 void

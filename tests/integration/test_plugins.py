@@ -6,11 +6,15 @@ it receives; vigild replays corpus logs with --auditd-conf:
    (the input lines themselves for RAW logs; the log writer's lines for
    ENRICHED), and a binary plugin the same records as auditd 3.0.9's
    struct audit_dispatcher_header + 8970 data bytes;
+ - vigild's own DAEMON_START first and DAEMON_END last, each the very line
+   written to the audit log (auditd dispatches its daemon events too);
  - a plugin that keeps exiting is restarted max_restarts times, no more;
  - a plugin that does not read overflows its q_depth queue: losses are
    logged (syslog), suspend stops dispatch, halt is only logged in tests;
  - live (read-only multicast, kernel state untouched): SIGHUP reaches the
-   plugin and adds a new one, SIGTERM reaches it at shutdown.
+   plugin and adds a new one, SIGTERM reaches it at shutdown; DAEMON_START,
+   DAEMON_ROTATE (SIGUSR1), DAEMON_CONFIG (SIGHUP), DAEMON_RESUME (SIGUSR2)
+   and DAEMON_END reach it as the log has them.
 Exit 77 = skipped.
 """
 import os
@@ -124,6 +128,26 @@ def input_records(path):
             if l.startswith(b"type=") or l.startswith(b"node=")]
 
 
+def daemon_lines(lines):
+    return [l for l in lines if l.startswith(b"type=DAEMON_")]
+
+
+def check_daemon(what, got, logged, first=b"DAEMON_START",
+                 last=b"DAEMON_END"):
+    """got: a plugin's lines; logged: the audit log's. The plugin's
+    DAEMON_* lines are the log's, DAEMON_START first and DAEMON_END last."""
+    d = daemon_lines(got)
+    check(f"{what}: DAEMON_START first, DAEMON_END last "
+          f"({[l.split(b' ')[0] for l in d]})",
+          len(got) >= 2 and got[0].startswith(b"type=" + first + b" ") and
+          got[-1].startswith(b"type=" + last + b" "))
+    check(f"{what}: the plugin's DAEMON_* lines are the log's",
+          d == daemon_lines(logged))
+    if d != daemon_lines(logged):
+        print("  plugin:", d)
+        print("  log:   ", daemon_lines(logged))
+
+
 def binary_records(data):
     recs = []
     for off in range(0, len(data) - len(data) % BIN_LEN, BIN_LEN):
@@ -153,14 +177,17 @@ def test_every_record(root):
         check("string plugin: every write ends in \\n", got[-1] == b"")
         got = [l.rstrip(b" ") for l in got[:-1]]
         eoe += sum(l.startswith(b"type=EOE ") for l in got)
+        check_daemon(f"{os.path.basename(f)}: string plugin", got,
+                     read(s.log).split(b"\n"))
+        recs = [l for l in got if not l.startswith(b"type=DAEMON_")]
         check(f"{os.path.basename(f)}: string plugin got every record, "
-              f"EOE included, as the input lines ({len(got)} of "
+              f"EOE included, as the input lines ({len(recs)} of "
               f"{len(want)})",
-              sorted(got) == sorted(want))
-        if sorted(got) != sorted(want):
-            for l in sorted(set(want) - set(got))[:3]:
+              sorted(recs) == sorted(want))
+        if sorted(recs) != sorted(want):
+            for l in sorted(set(want) - set(recs))[:3]:
                 print("  missing:", l[:200])
-            for l in sorted(set(got) - set(want))[:3]:
+            for l in sorted(set(recs) - set(want))[:3]:
                 print("  extra:  ", l[:200])
         recs, rest = binary_records(read(bout))
         check(f"binary plugin: {len(recs)} records of {BIN_LEN} bytes",
@@ -176,6 +203,9 @@ def test_every_record(root):
                 break
         check("binary plugin: version 0 headers, data = the text "
               "after msg=, zero padding", ok)
+        check("binary plugin: DAEMON_START (1200) first, DAEMON_END "
+              "(1201) last", len(recs) > 1 and recs[0][2] == 1200 and
+              recs[-1][2] == 1201)
         check("summary logged, nothing dropped",
               "records sent, 0 dropped" in err)
     check(f"EOE records were among them ({eoe})", eoe > 0)
@@ -189,12 +219,14 @@ def test_enriched(root):
     rc, err = s.replay([f])
     check("ENRICHED replay rc 0", rc == 0)
     got = read(sout).split(b"\n")[:-1]
-    logged = [l for l in read(s.log).split(b"\n")
-              if l and not l.startswith(b"type=DAEMON_")]
+    logged = [l for l in read(s.log).split(b"\n") if l]
     noeoe = [l for l in got if b"type=EOE " not in l]
-    check(f"ENRICHED: plugin lines = the log writer's lines "
-          f"({len(noeoe)}/{len(logged)}; auditd logs no EOE)",
-          len(logged) > 0 and noeoe == logged)
+    check(f"ENRICHED: plugin lines = the log writer's lines, DAEMON_* "
+          f"included ({len(noeoe)}/{len(logged)}; auditd logs no EOE)",
+          len(logged) > 2 and noeoe == logged)
+    check_daemon("ENRICHED", got, logged)
+    check("ENRICHED: DAEMON_START says format=enriched, enriched",
+          b" format=enriched " in got[0] and b"\x1dAUID=" in got[0])
     check("ENRICHED: 0x1D part present", any(b"\x1d" in l for l in got))
     check("ENRICHED: EOE sent, trailing space dropped",
           any(l.startswith(b"type=EOE msg=audit(") and l.endswith(b"):")
@@ -280,11 +312,15 @@ def test_rejects(root):
     check("each plugin-configs file rejected with a clear message",
           err.count("not a plugins.d file") == 4 and
           err.count("skipping plugin") == 4)
-    check("the good plugin still runs", read(out).count(b"\n") == 13)
+    check("the good plugin still runs",
+          len([l for l in read(out).split(b"\n")
+               if l and not l.startswith(b"type=DAEMON_")]) == 13)
 
 
 def test_live_signals(root):
     s = Setup(root, "live")
+    with open(s.conf, "a") as f:
+        f.write("num_logs = 3\n")  # SIGUSR1 rotates
     out = s.plugin("sig")
     env = dict(os.environ, VIGIL_TEST_NO_LOCK="1")
     p = subprocess.Popen([VIGILD, "-f", "--multicast", "--no-enable",
@@ -304,9 +340,21 @@ def test_live_signals(root):
                 return
             check("live: plugin started", False)
             return
+        check("live: DAEMON_START sent at start",
+              wait_for(out, b"type=DAEMON_START "))
+        p.send_signal(signal.SIGUSR1)
+        check("live: SIGUSR1: DAEMON_ROTATE sent",
+              wait_for(out, b"type=DAEMON_ROTATE "))
+        check("live: SIGUSR1: the log was rotated",
+              os.path.exists(s.log + ".1"))
+        p.send_signal(signal.SIGUSR2)
+        check("live: SIGUSR2: DAEMON_RESUME sent",
+              wait_for(out, b"type=DAEMON_RESUME "))
         out2 = s.plugin("added")
         p.send_signal(signal.SIGHUP)
         check("live: SIGHUP forwarded", wait_for(out + ".log", b"HUP"))
+        check("live: SIGHUP: DAEMON_CONFIG sent",
+              wait_for(out, b"type=DAEMON_CONFIG "))
         check("live: SIGHUP starts a plugin added to plugins.d",
               wait_for(out2 + ".log", b"start"))
         os.unlink(os.path.join(s.pdir, "added.conf"))
@@ -319,6 +367,19 @@ def test_live_signals(root):
               wait_for(out + ".log", b"TERM", 3))
         check("live: the plugin saw EOF (its stdin closed)",
               wait_for(out + ".log", b"eof", 3))
+        # multicast may bring other events: only the DAEMON_* lines
+        got = daemon_lines(read(out).split(b"\n"))
+        logged = read(s.log + ".1").split(b"\n") + \
+            read(s.log).split(b"\n")
+        kinds = [l.split(b" ")[0][5:].decode() for l in got]
+        check(f"live: DAEMON_* in order ({' '.join(kinds)})",
+              kinds == ["DAEMON_START", "DAEMON_ROTATE", "DAEMON_RESUME",
+                        "DAEMON_CONFIG", "DAEMON_CONFIG", "DAEMON_END"])
+        check("live: each is the line in the audit log",
+              got == daemon_lines(logged))
+        if got != daemon_lines(logged):
+            print("  plugin:", got)
+            print("  log:   ", daemon_lines(logged))
     finally:
         if p.poll() is None:
             p.kill()
