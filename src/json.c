@@ -241,6 +241,16 @@ write_node(const struct vg_node *n, struct vg_buf *b, int depth)
 }
 
 void
+vg_json_event(const struct vg_event *ev, const struct vg_node *doc,
+    struct vg_buf *b)
+{
+	if (ev != NULL && ev->json.len > 0)
+		vg_buf_add(b, ev->json.p, ev->json.len);
+	else
+		vg_json_write(doc, b);
+}
+
+void
 vg_json_write(const struct vg_node *doc, struct vg_buf *b)
 {
 	if (doc == NULL)

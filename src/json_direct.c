@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decode_priv.h"
+#include "json_memo.h"
 #include "vigil/json.h"
 #include "vigil/json_direct.h"
 #include "vigil/tables.h"
@@ -37,6 +38,22 @@ struct name {
 	uint32_t	 gen;		/* valid when == vg_jdirect.gen */
 };
 
+/* Recording what a piece of record text gives, for the memo. */
+struct recording {
+	int		 on;
+	int		 bad;		/* depends on more than its text */
+	uint32_t	 tag;
+	uint64_t	 hash;
+	const char	*text;
+	size_t		 len;
+	size_t		 start;		/* of its JSON in the body */
+	unsigned	 nnames0;	/* names before it */
+	unsigned long	 errors0;
+	struct vg_str	 keys[VG_MEMO_KEYS];
+	unsigned	 nkeys;
+	struct vg_memo_name names[MAXNAMES];
+};
+
 struct vg_jdirect {
 	struct vg_sink	 s;		/* first: the sink ops get this */
 	struct vg_buf	 body;		/* records, written before the header */
@@ -50,6 +67,9 @@ struct vg_jdirect {
 	struct name	 tab[TABSZ];
 	struct vg_str	 rkeys[MAXRKEYS];
 	unsigned	 nrkeys;
+	struct vg_memo	*memo;
+	struct recording rec;
+	unsigned long	 memo_hits;
 	int		 in_path;	/* note the item= of a PATH record */
 	uint64_t	 item;
 	int		 declined;
@@ -57,64 +77,27 @@ struct vg_jdirect {
 
 /* ---- member names ---- */
 
-static uint32_t
-name_hash(struct vg_str k)
-{
-	if (k.len == 0)
-		return 0;
-	return ((uint32_t)k.len * 2654435761u) ^
-	    ((uint32_t)(unsigned char)k.p[0] * 40503u) ^
-	    ((uint32_t)(unsigned char)k.p[k.len - 1] * 2246822519u) ^
-	    ((uint32_t)(unsigned char)k.p[k.len / 2] * 3266489917u);
-}
+/* 1 for bytes a name may hold to be written between quotes as it is:
+ * printable ASCII but '"' and '\\'. */
+static const uint8_t plain_byte[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
 
-/* Names must be unique in a record object: the tree renames a repeated
- * one (NAME_2), which is rare enough to be left to it. */
-static void
-check_unique(struct vg_jdirect *j, struct vg_str k)
-{
-	uint32_t i = name_hash(k) & (TABSZ - 1);
-	struct name *n;
-
-	if (++j->nnames > MAXNAMES) {
-		j->declined = 1;
-		return;
-	}
-	for (;; i = (i + 1) & (TABSZ - 1)) {
-		n = &j->tab[i];
-		if (n->gen != j->gen)
-			break;
-		if (n->len == k.len && memcmp(n->p, k.p, k.len) == 0) {
-			j->declined = 1;
-			return;
-		}
-	}
-	n->p = k.p;
-	n->len = (uint32_t)k.len;
-	n->gen = j->gen;
-}
-
-/* Safe to write between quotes as it is: printable ASCII, no '"' '\'. */
-static int
-plain(struct vg_str k)
-{
-	size_t i;
-
-	for (i = 0; i < k.len; i++) {
-		unsigned char c = (unsigned char)k.p[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			return 0;
-	}
-	return 1;
-}
-
-/* The separator and "key": of a new member of the current container;
- * room for extra more bytes. 0, or -1 if out of memory. */
+/*
+ * The separator and "key": of a new member of the current container,
+ * with room for extra more bytes; 0, or -1 if out of memory. In a record
+ * object the name must not be there already: the tree renames a repeated
+ * one (NAME_2), rare enough to be left to it. One pass over the name
+ * hashes it (FNV-1a) and checks that it needs no escaping.
+ */
 static int
 member(struct vg_jdirect *j, struct vg_str key, size_t extra)
 {
 	struct vg_buf *b = j->b;
+	uint32_t h = 2166136261u, i;
+	unsigned ok = 1;
+	struct name *n;
+	size_t k;
 	char *o;
 
 	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
@@ -127,9 +110,39 @@ member(struct vg_jdirect *j, struct vg_str key, size_t extra)
 		b->len = (size_t)(o - b->data);
 		return 0;
 	}
-	if (j->depth == j->check)
-		check_unique(j, key);
-	if (plain(key)) {
+	for (k = 0; k < key.len; k++) {
+		unsigned char c = (unsigned char)key.p[k];
+
+		ok &= plain_byte[c];
+		h = (h ^ c) * 16777619u;
+	}
+	if (j->depth == j->check) {
+		if (++j->nnames > MAXNAMES)
+			j->declined = 1;
+		if (j->rec.on && j->nnames - j->rec.nnames0 <= MAXNAMES) {
+			struct vg_memo_name *m =
+			    &j->rec.names[j->nnames - j->rec.nnames0 - 1];
+
+			m->hash = h;
+			m->len = (uint32_t)key.len;
+			m->p = key.p;
+		}
+		for (i = h & (TABSZ - 1);; i = (i + 1) & (TABSZ - 1)) {
+			n = &j->tab[i];
+			if (n->gen != j->gen) {
+				n->p = key.p;
+				n->len = (uint32_t)key.len;
+				n->gen = j->gen;
+				break;
+			}
+			if (n->len == key.len &&
+			    memcmp(n->p, key.p, key.len) == 0) {
+				j->declined = 1;
+				break;
+			}
+		}
+	}
+	if (ok) {
 		*o++ = '"';
 		if (key.len > 0)
 			memcpy(o, key.p, key.len);
@@ -282,6 +295,12 @@ j_rule_key(struct vg_sink *s, struct vg_str k)
 	struct vg_jdirect *j = (struct vg_jdirect *)s;
 	unsigned i;
 
+	if (j->rec.on) {
+		if (j->rec.nkeys == VG_MEMO_KEYS)
+			j->rec.bad = 1;
+		else
+			j->rec.keys[j->rec.nkeys++] = k;
+	}
 	for (i = 0; i < j->nrkeys; i++)
 		if (j->rkeys[i].len == k.len &&
 		    memcmp(j->rkeys[i].p, k.p, k.len) == 0)
@@ -314,7 +333,17 @@ vg_jdirect_new(void)
 		return NULL;
 	j->s.ops = &json_ops;
 	vg_buf_init(&j->body);
+	if ((j->memo = vg_memo_new()) == NULL) {
+		free(j);
+		return NULL;
+	}
 	return j;
+}
+
+unsigned long
+vg_jdirect_memo_hits(const struct vg_jdirect *j)
+{
+	return j->memo_hits;
 }
 
 void
@@ -323,7 +352,103 @@ vg_jdirect_free(struct vg_jdirect *j)
 	if (j == NULL)
 		return;
 	vg_buf_free(&j->body);
+	vg_memo_free(j->memo);
 	free(j);
+}
+
+/* ---- the memo ---- */
+
+#define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
+
+static uint32_t
+memo_tag(const struct vg_jdirect *j, uint32_t type, uint32_t tail)
+{
+	/* the endian decides sockaddr bytes */
+	return type | (uint32_t)j->s.endian << 24 | tail;
+}
+
+/* Whether a name of e is in the record object already. */
+static int
+clash(const struct vg_jdirect *j, const struct vg_memo_ent *e)
+{
+	const struct name *n;
+	unsigned k, i;
+
+	if (j->nnames + e->nnames > MAXNAMES)
+		return 1;
+	for (k = 0; k < e->nnames; k++)
+		for (i = e->names[k].hash & (TABSZ - 1);;
+		    i = (i + 1) & (TABSZ - 1)) {
+			n = &j->tab[i];
+			if (n->gen != j->gen)
+				break;
+			if (n->len == e->names[k].len &&
+			    memcmp(n->p, e->names[k].p, n->len) == 0)
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * For text seen before, copies its members and returns 0, unless (names)
+ * one of its names may be one the record has already. Else starts
+ * recording what the text gives and returns 1.
+ */
+static int
+memo_begin(struct vg_jdirect *j, uint32_t tag, const char *text, size_t len,
+    int names)
+{
+	const struct vg_memo_ent *e;
+	struct vg_str k;
+	uint64_t hash;
+	unsigned i;
+
+	e = vg_memo_get(j->memo, tag, text, len, &hash);
+	if (e != NULL && (!names || !clash(j, e))) {
+		vg_buf_add(j->b, e->json, e->jlen);
+		j->memo_hits++;
+		j->nnames += e->nnames;
+		j->s.errors += e->errors;
+		for (i = 0; i < e->nkeys; i++) {
+			/* the slot may be reused before the header is out */
+			k = vg_node_strdup(j->s.a, e->keys[i].p, e->keys[i].len);
+			if (k.p == NULL)
+				j->s.oom = 1;
+			else
+				j_rule_key(&j->s, k);
+		}
+		return 0;
+	}
+	memset(&j->rec, 0, sizeof(j->rec));
+	j->rec.on = 1;
+	j->rec.tag = tag;
+	j->rec.hash = hash;
+	j->rec.text = text;
+	j->rec.len = len;
+	j->rec.start = j->b->len;
+	j->rec.nnames0 = j->nnames;
+	j->rec.errors0 = j->s.errors;
+	return 1;
+}
+
+/* Keeps what the recorded text gave, if it gave it by itself alone. */
+static void
+memo_end(struct vg_jdirect *j)
+{
+	struct vg_memo_ent e;
+
+	j->rec.on = 0;
+	if (j->rec.bad || j->declined || j->s.oom || j->b->oom)
+		return;
+	e.json = j->b->data + j->rec.start;
+	e.jlen = j->b->len - j->rec.start;
+	e.nnames = j->nnames - j->rec.nnames0;
+	e.names = j->rec.names;
+	e.errors = j->s.errors - j->rec.errors0;
+	memcpy(e.keys, j->rec.keys, sizeof(e.keys));
+	e.nkeys = j->rec.nkeys;
+	vg_memo_put(j->memo, j->rec.tag, j->rec.hash, j->rec.text,
+	    j->rec.len, &e);
 }
 
 /* ---- records ---- */
@@ -368,10 +493,11 @@ static void
 rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 {
 	struct vg_frec fr = { is_syscall, VG_ARCH_UNKNOWN };
+	const char *end = rec->body.p + rec->body.len;
 	struct vg_fields it;
 	struct vg_field f;
 	const unsigned char *raw;
-	int saddr_done = rec->type != T_SOCKADDR;
+	int saddr_done = rec->type != T_SOCKADDR, kind, tail = 0;
 	unsigned n = 0;
 	size_t len;
 
@@ -382,6 +508,15 @@ rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 			j->declined = 1;
 			return;
 		}
+		/* from ppid= on, a SYSCALL record is the same for every
+		 * syscall of a process */
+		if (is_syscall && !j->rec.on && j->nnames > 0 &&
+		    vg_str_eq(f.key, "ppid")) {
+			if (memo_begin(j, memo_tag(j, rec->type, TAG_TAIL),
+			    f.key.p, (size_t)(end - f.key.p), 1) == 0)
+				break;
+			tail = 1;
+		}
 		if (!saddr_done && f.kind == VG_V_BARE &&
 		    vg_str_eq(f.key, "saddr") &&
 		    (raw = vg_hex_bytes(&j->s, f.val, &len)) != NULL) {
@@ -389,18 +524,39 @@ rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 			vg_decode_sockaddr(&j->s, raw, len);
 			continue;
 		}
-		vg_field_value(&j->s, &fr, f.key,
-		    vg_field_kind(f.key.p, f.key.len), &f);
+		kind = vg_field_kind(f.key.p, f.key.len);
+		/* names from the arch= before it: not the text's alone */
+		if (kind == VG_FK_ARCH || kind == VG_FK_SYSCALL)
+			j->rec.bad = 1;
+		vg_field_value(&j->s, &fr, f.key, kind, &f);
 	}
 	end_fields(j, &it, n, rec);
+	if (tail)
+		memo_end(j);
+}
+
+/* A whole record remembered: its member in the document, separator and
+ * all, depends on its text alone (and the endian, in the tag). */
+static int
+whole_begin(struct vg_jdirect *j, const struct vg_erec *rec)
+{
+	j->nnames = 0;
+	return memo_begin(j, memo_tag(j, rec->type, 0), rec->body.p,
+	    rec->body.len, 0);
 }
 
 static void
 dec_record(struct vg_jdirect *j, const char *name, const struct vg_erec *rec)
 {
+	int memo = rec->type == T_SOCKADDR;
+
+	if (memo && whole_begin(j, rec) == 0)
+		return;
 	begin_record(j, vg_str_make(name, strlen(name)));
 	rec_fields(j, rec, rec->type == T_SYSCALL);
 	j_close(&j->s);
+	if (memo)
+		memo_end(j);
 }
 
 /* {"argv":[...]} when every field is proctitle=. */
@@ -411,6 +567,8 @@ dec_proctitle(struct vg_jdirect *j, const struct vg_erec *rec)
 	struct vg_field f;
 	unsigned n = 0;
 
+	if (whole_begin(j, rec) == 0)
+		return;
 	begin_record(j, VG_STR_LIT("proctitle"));
 	j_open(&j->s, VG_STR_LIT("argv"), VG_N_ARR);
 	vg_fields_begin(&it, rec->body, rec->enriched);
@@ -425,6 +583,7 @@ dec_proctitle(struct vg_jdirect *j, const struct vg_erec *rec)
 	end_fields(j, &it, n, rec);
 	j_close(&j->s);
 	j_close(&j->s);
+	memo_end(j);
 }
 
 /* "cwd":"..." for a record that is just cwd= with a text value. */
@@ -657,6 +816,7 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
 	j->nrkeys = 0;
 	j->in_path = 0;
 	j->declined = 0;
+	j->rec.on = 0;
 	write_records(j, ev, npath);
 	if (j->declined)
 		return 1;

@@ -1,7 +1,10 @@
 /*
  * pipeline.c: records in, events out. Owns the grouper, the filter chain
  * and the outputs. The document tree is built once per event and only if a
- * filter or an output needs it; outputs never see an event twice.
+ * filter or an output needs it; outputs never see an event twice. When
+ * the outputs only want the JSON line and no filter reads the document,
+ * the line is written straight from the records (json_direct.c) and the
+ * tree is built only for the events that writer declines.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +15,7 @@
 
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
+#include "vigil/json_direct.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 
@@ -20,6 +24,9 @@ struct vg_pipeline {
 	struct vg_output	*outputs;	/* in the order added */
 	struct vg_filter	*filters;	/* chain, in order */
 	int			 need_doc;	/* some output wants the doc */
+	int			 need_tree;	/* ... more than its JSON line */
+	struct vg_jdirect	*jd;		/* NULL: always the tree */
+	struct vg_buf		 line;		/* the direct JSON line */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
 	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
@@ -39,6 +46,14 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		free(pl);
 		return NULL;
 	}
+	vg_buf_init(&pl->line);
+	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
+	if (getenv("VIGIL_JSON_TREE") == NULL &&
+	    (pl->jd = vg_jdirect_new()) == NULL) {
+		vg_group_free(pl->group);
+		free(pl);
+		return NULL;
+	}
 	return pl;
 }
 
@@ -51,6 +66,8 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	if (pl == NULL)
 		return;
 	vg_group_free(pl->group);
+	vg_jdirect_free(pl->jd);
+	vg_buf_free(&pl->line);
 	for (o = pl->outputs; o != NULL; o = onext) {
 		onext = o->next;
 		vg_output_close(o);
@@ -74,6 +91,8 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 	*pp = o;
 	if (o->ops->needs_doc || o->filters != NULL)
 		pl->need_doc = 1;
+	if (o->filters != NULL || o->needs_tree)
+		pl->need_tree = 1;
 }
 
 void
@@ -138,19 +157,31 @@ on_event(struct vg_event *ev, void *arg)
 	struct vg_filter *f;
 	struct vg_output *o;
 	unsigned long perr = 0;
+	int direct = 1;			/* 0 written, 1 declined, -1 no memory */
 
 	pl->c.events++;
 	if (pl->self_len && is_self(pl, ev)) {
 		pl->c.self++;
 		return;
 	}
+	ev->json = VG_STR_NULL;
 	if (pl->need_doc || pl->filters != NULL) {
 		/* max_event_bytes bounds the records kept; the document is a
 		 * bounded multiple of them and must not fail for it */
 		ev->arena.limit = 0;
-		doc = vg_decode_event(ev, &perr);
+		if (pl->jd != NULL && !pl->need_tree && pl->filters == NULL) {
+			vg_buf_reset(&pl->line);
+			if ((direct = vg_json_direct(pl->jd, ev, &pl->line,
+			    &perr)) == 0) {
+				ev->json = vg_str_make(pl->line.data,
+				    pl->line.len);
+				pl->c.json_direct++;
+			}
+		}
+		if (direct == 1)
+			doc = vg_decode_event(ev, &perr);
 		pl->c.parse_errors += perr;
-		if (doc == NULL) {
+		if (doc == NULL && direct != 0) {
 			/* arena exhausted: outputs that need the document
 			 * cannot have it; count it as a parse error */
 			pl->c.parse_errors++;
@@ -167,7 +198,8 @@ on_event(struct vg_event *ev, void *arg)
 	for (o = pl->outputs; o != NULL; o = o->next) {
 		struct vg_node *odoc = doc;
 
-		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL) {
+		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL &&
+		    ev->json.len == 0) {
 			o->stats.dropped++;
 			continue;
 		}
@@ -267,9 +299,10 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
 	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
 	    " oversize=%" PRIu64 " evicted=%" PRIu64 " self=%" PRIu64
-	    " pending=%zu\n", c->records, c->events, c->parse_errors,
-	    c->enobufs, c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
-	    c->oversize, c->evicted, c->self, vg_group_pending(pl->group));
+	    " pending=%zu json_direct=%" PRIu64 "\n", c->records, c->events,
+	    c->parse_errors, c->enobufs, c->gaps, c->timeouts, c->late,
+	    c->foreign, c->dropped, c->oversize, c->evicted, c->self,
+	    vg_group_pending(pl->group), c->json_direct);
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64

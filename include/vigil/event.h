@@ -34,6 +34,9 @@ struct vg_event {
 	struct vg_erec	*recs;		/* in arrival order */
 	size_t		 nrecs;
 	struct vg_arena	 arena;		/* owns everything above; reset on emit */
+	/* The document as one JSON line ('\n' included) when the pipeline
+	 * wrote it without a tree (json_direct.h); empty otherwise. */
+	struct vg_str	 json;
 };
 
 #endif

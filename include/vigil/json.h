@@ -8,9 +8,14 @@
 #define VIGIL_JSON_H
 
 #include "vigil/buf.h"
+#include "vigil/event.h"
 #include "vigil/node.h"
 
 void	vg_json_write(const struct vg_node *, struct vg_buf *);
+/* The event's line: ev->json if the pipeline wrote it directly, else the
+ * document written by vg_json_write(). */
+void	vg_json_event(const struct vg_event *, const struct vg_node *,
+	    struct vg_buf *);
 /* One string value, quotes included. */
 void	vg_json_string(const char *, size_t, struct vg_buf *);
 

@@ -58,6 +58,9 @@ struct vg_output {
 							 * ?drop=RULE&lua=FILE */
 	struct vg_output_opt		*opts;		/* from "?K=V&..." */
 	size_t				 nopts;
+	int				 needs_tree;	/* set by open(): reads
+							 * document members, not
+							 * just its JSON line */
 };
 
 /* Finds the ops for a name (length-delimited), or NULL. */

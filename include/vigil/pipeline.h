@@ -27,6 +27,7 @@ struct vg_counters {
 	uint64_t	oversize;	/* records dropped: event too big */
 	uint64_t	evicted;	/* events written early: max_pending */
 	uint64_t	self;		/* vigild's own events, dropped */
+	uint64_t	json_direct;	/* events written without a tree */
 };
 
 struct vg_pipeline;

@@ -14,8 +14,7 @@ json_write(struct vg_output *o, const struct vg_event *ev,
 {
 	struct vg_outfile *of = o->priv;
 
-	(void)ev;
-	vg_json_write(doc, &of->buf);
+	vg_json_event(ev, doc, &of->buf);
 	return vg_outfile_maybe_write(of);
 }
 

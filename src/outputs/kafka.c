@@ -376,6 +376,8 @@ kafka_open(struct vg_output *o, const char *arg)
 			errno = EINVAL;
 			goto fail;
 		}
+		/* the key is read from the document tree */
+		o->needs_tree = k->key_path != NULL;
 	}
 	if ((v = vg_output_opt(o, "inflight")) != NULL) {
 		if (vg_parse_size(v, &n) == -1 || n < 1 || n > 1000000) {

@@ -169,12 +169,12 @@ vg_qout_format(struct vg_qout *qo, const struct vg_event *ev,
 {
 	vg_buf_reset(&qo->buf);
 	if (qo->fmt == VG_QFMT_JSON) {
-		if (doc == NULL) {
+		if (doc == NULL && ev->json.len == 0) {
 			qo->fmt_failed++;
 			errno = EINVAL;
 			return -1;
 		}
-		vg_json_write(doc, &qo->buf);
+		vg_json_event(ev, doc, &qo->buf);
 	} else
 		format_raw(qo, ev);
 	if (qo->buf.oom) {

@@ -4,30 +4,43 @@
  * document and written as JSON; the line must parse (json-c), hold no raw
  * control byte and end in exactly one newline. Also writes the whole input
  * as one JSON string and checks that the surrogateescape reading of it
- * gives the input bytes back (the lossless promise of json.h).
+ * gives the input bytes back (the lossless promise of json.h). Where the
+ * direct writer (json_direct.c) takes an event, its line must be the
+ * tree's, byte for byte, with the same parse error count.
  */
 #include "fuzz_common.h"
 
 #include "vigil/decode.h"
 #include "vigil/json.h"
+#include "vigil/json_direct.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static struct vg_buf	 out;
+static struct vg_buf	 out, dout;
+static struct vg_jdirect *jd;	/* one for the run: its memo carries over */
 
 static void
 on_event(struct vg_event *ev, void *arg)
 {
 	struct vg_node *doc;
-	unsigned long perr = 0;
+	unsigned long perr = 0, derr = 0;
+	int r;
 
 	(void)arg;
+	vg_buf_reset(&dout);
+	r = vg_json_direct(jd, ev, &dout, &derr);
+	FZ_ASSERT(r != 1 || dout.len == 0);
 	doc = vg_decode_event(ev, &perr);
 	if (doc == NULL)
 		return;		/* arena limit: allowed, counted upstream */
 	vg_buf_reset(&out);
 	vg_json_write(doc, &out);
 	fz_check_json_line(&out);
+	if (r == 0) {
+		FZ_ASSERT(dout.len == out.len);
+		FZ_ASSERT(memcmp(dout.data, out.data, out.len) == 0);
+		FZ_ASSERT(derr == perr);
+	}
 }
 
 static void
@@ -54,8 +67,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_feed f;
 
 	fz_quiet();
-	if (out.data == NULL)
+	if (out.data == NULL) {
 		vg_buf_init(&out);
+		vg_buf_init(&dout);
+		jd = vg_jdirect_new();
+		FZ_ASSERT(jd != NULL);
+	}
 	memset(&f, 0, sizeof(f));
 	f.g = vg_group_new(NULL, on_event, NULL);
 	FZ_ASSERT(f.g != NULL);

@@ -136,8 +136,10 @@ one_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 START_TEST(corpus_logs_match_the_tree)
 {
 	ck_assert_int_eq(nftw(VG_CORPUS "/logs", one_file, 16, FTW_PHYS), 0);
-	printf("json_direct: %u events, %u written directly, %u declined\n",
-	    tl.events, tl.taken, tl.declined);
+	printf("json_direct: %u events, %u written directly, %u declined, "
+	    "%lu record texts from the memo\n", tl.events, tl.taken,
+	    tl.declined, vg_jdirect_memo_hits(jd));
+	ck_assert_uint_gt(vg_jdirect_memo_hits(jd), 1000);
 	ck_assert_uint_eq(tl.failed, 0);
 	ck_assert_uint_gt(tl.events, 5000);
 	/* the corpus is mostly syscall events: most must be taken */
@@ -220,6 +222,31 @@ START_TEST(declined_shapes)
 }
 END_TEST
 
+START_TEST(memo_repeats_and_clashes)
+{
+	unsigned long hits = vg_jdirect_memo_hits(jd);
+
+	/* the same process twice: its tail, proctitle and sockaddr come
+	 * from the memo the second time */
+#define SOCK(s, a0) HDR("SYSCALL", s) "arch=c000003e syscall=42 success=yes " \
+	    "exit=0 a0=" a0 " items=0 ppid=1 pid=2 uid=0 comm=\"x\" " \
+	    "exe=2F62696E2F78 key=\"k1\"\n" \
+	    HDR("SOCKADDR", s) "saddr=020000507F0000010000000000000000\n" \
+	    HDR("PROCTITLE", s) "proctitle=78002D61\n" HDR("EOE", s) "\n"
+	expect(SOCK("20", "3"), 0);
+	expect(SOCK("21", "4"), 0);
+	ck_assert_uint_ge(vg_jdirect_memo_hits(jd), hits + 3);
+	/* a head naming one of the tail's members: no copy, and the
+	 * tree's renaming is left to the tree */
+	expect(HDR("SYSCALL", "22") "arch=c000003e syscall=42 uid=5 "
+	    "ppid=1 pid=2 uid=0 comm=\"x\" exe=2F62696E2F78 key=\"k1\"\n"
+	    HDR("EOE", "22") "\n", 1);
+	/* an arch-dependent member in the tail is never copied */
+	expect(HDR("SYSCALL", "23") "arch=c000003e syscall=1 ppid=1 "
+	    "syscall=2\n" HDR("EOE", "23") "\n", 1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -232,6 +259,7 @@ suite(void)
 	tcase_add_test(tc, socket_event_taken);
 	tcase_add_test(tc, numbers_and_marks);
 	tcase_add_test(tc, declined_shapes);
+	tcase_add_test(tc, memo_repeats_and_clashes);
 	suite_add_tcase(s, tc);
 	return s;
 }

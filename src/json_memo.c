@@ -1,0 +1,132 @@
+/*
+ * json_memo.c: a direct-mapped table of record text -> JSON members
+ * (json_memo.h). A slot holds one entry in one allocation: the text, the
+ * JSON and the rule key bytes. Lookups hash the text eight bytes at a time
+ * and compare it whole, so a hit is exact.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_memo.h"
+
+#define SLOTS		256
+#define MAX_TEXT	2048
+#define MAX_JSON	(4 * MAX_TEXT)
+
+struct slot {
+	uint64_t		 hash;
+	uint32_t		 tag;
+	size_t			 tlen;
+	char			*mem;	/* names, text, json, key and name
+					 * bytes; NULL: empty */
+	const char		*text;
+	struct vg_memo_ent	 e;
+};
+
+struct vg_memo {
+	struct slot	s[SLOTS];
+};
+
+struct vg_memo *
+vg_memo_new(void)
+{
+	return calloc(1, sizeof(struct vg_memo));
+}
+
+void
+vg_memo_free(struct vg_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < SLOTS; i++)
+		free(m->s[i].mem);
+	free(m);
+}
+
+static uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+static uint64_t
+hash_text(uint32_t tag, const char *p, size_t n)
+{
+	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = mix(h, w);
+	}
+	return h;
+}
+
+const struct vg_memo_ent *
+vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
+    uint64_t *hash)
+{
+	struct slot *s;
+
+	*hash = hash_text(tag, text, len);
+	s = &m->s[*hash % SLOTS];
+	if (s->mem == NULL || s->hash != *hash || s->tag != tag ||
+	    s->tlen != len || memcmp(s->text, text, len) != 0)
+		return NULL;
+	return &s->e;
+}
+
+void
+vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
+    size_t len, const struct vg_memo_ent *e)
+{
+	struct slot *s = &m->s[hash % SLOTS];
+	size_t need, i;
+	struct vg_memo_name *nm;
+	char *mem, *p;
+
+	if (len > MAX_TEXT || e->jlen > MAX_JSON || e->nkeys > VG_MEMO_KEYS)
+		return;
+	/* the name array first: malloc alignment is the array's */
+	need = e->nnames * sizeof(*nm) + len + e->jlen;
+	for (i = 0; i < e->nkeys; i++)
+		need += e->keys[i].len;
+	for (i = 0; i < e->nnames; i++)
+		need += e->names[i].len;
+	if ((mem = malloc(need > 0 ? need : 1)) == NULL)
+		return;
+	free(s->mem);
+	s->mem = mem;
+	s->hash = hash;
+	s->tag = tag;
+	s->tlen = len;
+	s->e = *e;
+	nm = (struct vg_memo_name *)(void *)mem;
+	p = mem + e->nnames * sizeof(*nm);
+	s->text = p;
+	memcpy(p, text, len);
+	p += len;
+	memcpy(p, e->json, e->jlen);
+	s->e.json = p;
+	p += e->jlen;
+	for (i = 0; i < e->nkeys; i++) {
+		memcpy(p, e->keys[i].p, e->keys[i].len);
+		s->e.keys[i] = (struct vg_str){ p, e->keys[i].len };
+		p += e->keys[i].len;
+	}
+	for (i = 0; i < e->nnames; i++) {
+		nm[i] = e->names[i];
+		if (nm[i].len > 0)
+			memcpy(p, e->names[i].p, nm[i].len);
+		nm[i].p = p;
+		p += nm[i].len;
+	}
+	s->e.names = nm;
+}

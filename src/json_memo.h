@@ -1,0 +1,49 @@
+/*
+ * json_memo.h: remembered JSON for record text seen before (json_memo.c),
+ * used by json_direct.c. Events of one process repeat most of their text
+ * (the PROCTITLE record, the SYSCALL record from ppid= on, a connect()'s
+ * SOCKADDR): their JSON is the same every time, so it is written once and
+ * copied after. Not a module interface.
+ */
+#ifndef VIGIL_JSON_MEMO_H
+#define VIGIL_JSON_MEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/str.h"
+
+#define VG_MEMO_KEYS	4	/* rule keys an entry can carry */
+
+/* A member name and the hash json_direct.c filed it under. */
+struct vg_memo_name {
+	uint32_t	 hash;
+	uint32_t	 len;
+	const char	*p;
+};
+
+/* What a piece of record text gave when it was written the long way. */
+struct vg_memo_ent {
+	const char	*json;		/* the members, with their separators */
+	size_t		 jlen;
+	const struct vg_memo_name *names;	/* members it adds */
+	unsigned	 nnames;
+	unsigned long	 errors;	/* parse errors it counts */
+	struct vg_str	 keys[VG_MEMO_KEYS];	/* rule keys it adds */
+	unsigned	 nkeys;
+};
+
+struct vg_memo;
+
+struct vg_memo	*vg_memo_new(void);
+void		 vg_memo_free(struct vg_memo *);
+/* The entry for text under tag, or NULL; *hash is for vg_memo_put(). The
+ * entry is valid until the next vg_memo_put(). */
+const struct vg_memo_ent *vg_memo_get(struct vg_memo *, uint32_t tag,
+		    const char *text, size_t len, uint64_t *hash);
+/* Keeps a copy of e for text (replacing what was in its slot); silently
+ * does nothing for text or JSON too long, or without memory. */
+void		 vg_memo_put(struct vg_memo *, uint32_t tag, uint64_t hash,
+		    const char *text, size_t len, const struct vg_memo_ent *);
+
+#endif
