@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vigil/auditlog.h"
 #include "vigil/log.h"
 #include "vigil/plugins.h"
 #include "vigil/rawfmt.h"
@@ -477,22 +478,49 @@ proto_of(const struct vg_plugin_fmt *f, const struct vg_event *ev)
 	    ev->node.len != 0;
 }
 
-/* proto 1: the line auditd would log, node from name_format. */
+/* Length of "audit(S.MS:N): ", the proto 0 data before the body. */
+static size_t
+stamp_len(const struct vg_event *ev)
+{
+	int n = snprintf(NULL, 0, "audit(%llu.%03u:%u): ",
+	    (unsigned long long)ev->sec, ev->msec, ev->serial);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* rec's body, cut so that used + its length <= max. */
+static struct vg_str
+cut_body(const struct vg_erec *rec, size_t used, size_t max, int *cut)
+{
+	struct vg_str body = rec->body;
+
+	*cut = 0;
+	if (used + body.len > max) {
+		body.len = used < max ? max - used : 0;
+		*cut = 1;
+	}
+	return body;
+}
+
+/* proto 1: the line auditd would log, node from name_format; cut as the
+ * log writer cuts it (VG_AUDITLOG_LINE_MAX*). */
 static void
 add_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
     const struct vg_event *ev, const struct vg_erec *rec)
 {
 	struct vg_event hdr = *ev;
 	size_t start = b->len;
+	int cut;
 
 	if (f->node != NULL && f->node[0] != '\0')
 		hdr.node = (struct vg_str){ f->node, strlen(f->node) };
 	vg_raw_header(b, &hdr, rec->type, rec->type_name);
-	add_text(b, rec->body);
+	add_text(b, cut_body(rec, b->len - start, hdr.node.len ?
+	    VG_AUDITLOG_LINE_MAX_NODE : VG_AUDITLOG_LINE_MAX, &cut));
 	if (!f->enriched)
 		return;
 	/* auditd's ENRICHED formatter drops one trailing space */
-	if (b->len > start && !b->oom && b->data[b->len - 1] == ' ')
+	if (!cut && b->len > start && !b->oom && b->data[b->len - 1] == ' ')
 		b->len--;
 	/* as the log writer: names resolved here; a replayed ENRICHED
 	 * input's own part only when there is no resolver */
@@ -511,7 +539,7 @@ vg_plugin_format_data(struct vg_buf *b, const struct vg_plugin_fmt *f,
     const struct vg_event *ev, const struct vg_erec *rec)
 {
 	char ts[64];
-	int n;
+	int n, cut;
 
 	if (rec == NULL)
 		rec = &eoe;
@@ -519,11 +547,12 @@ vg_plugin_format_data(struct vg_buf *b, const struct vg_plugin_fmt *f,
 		add_line(b, f, ev, rec);
 		return 1;
 	}
-	/* proto 0: the kernel's text as it came */
+	/* proto 0: the kernel's text as it came, at most what auditd's
+	 * netlink buffer holds */
 	n = snprintf(ts, sizeof(ts), "audit(%llu.%03u:%u): ",
 	    (unsigned long long)ev->sec, ev->msec, ev->serial);
 	vg_buf_add(b, ts, (size_t)n);
-	add_text(b, rec->body);
+	add_text(b, cut_body(rec, (size_t)n, VG_PLUGIN_DATA_LEN, &cut));
 	return 0;
 }
 
@@ -532,18 +561,19 @@ vg_plugin_format_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
     const struct vg_event *ev, const struct vg_erec *rec)
 {
 	struct vg_event hdr;
-	int proto = 1;
+	int proto = 1, cut;
 
 	if (rec == NULL)
 		rec = &eoe;
 	if (proto_of(f, ev))
 		add_line(b, f, ev, rec);
 	else {
-		/* "type=NAME msg=" + the proto 0 data */
+		/* "type=NAME msg=" + the proto 0 data, cut as that is */
 		hdr = *ev;
 		hdr.node = VG_STR_NULL;
 		vg_raw_header(b, &hdr, rec->type, rec->type_name);
-		add_text(b, rec->body);
+		add_text(b, cut_body(rec, stamp_len(ev), VG_PLUGIN_DATA_LEN,
+		    &cut));
 		proto = 0;
 	}
 	vg_buf_addc(b, '\n');

@@ -15,6 +15,13 @@
 
 #include "vigil/buf.h"
 
+/* auditd 3.0.9's format_raw keeps at most this many bytes of a log line,
+ * before any enrichment (MAX_AUDIT_MESSAGE_LENGTH 8970 - 32 - NUL; with a
+ * node name its 9225-byte buffer - 32 - NUL); the rest of a longer record
+ * is cut off. The plugins' copy of a log line is cut the same way. */
+#define VG_AUDITLOG_LINE_MAX		8937
+#define VG_AUDITLOG_LINE_MAX_NODE	9192
+
 /* Who asked (from AUDIT_SIGNAL_INFO, or /proc for a known pid). */
 struct vg_sender {
 	uint32_t	auid;	/* 4294967295 = unset */

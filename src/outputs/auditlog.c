@@ -93,9 +93,12 @@ add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
     uint32_t serial, uint32_t type, struct vg_str type_name, struct vg_str body)
 {
 	struct vg_buf *b = &l->buf;
-	size_t start = b->len;
+	size_t start = b->len, max = VG_AUDITLOG_LINE_MAX, room;
 	const char *name;
+	int cut = 0;
 
+	if (l->node[0] != '\0' || node.len)
+		max = VG_AUDITLOG_LINE_MAX_NODE;
 	if (l->node[0] != '\0') {
 		vg_buf_add(b, "node=", 5);
 		vg_buf_adds(b, l->node);
@@ -114,9 +117,16 @@ add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
 		vg_buf_printf(b, "UNKNOWN[%u]", type);
 	vg_buf_printf(b, " msg=audit(%llu.%03u:%u): ", (unsigned long long)sec,
 	    msec, serial);
+	/* as auditd, a record too long for its line buffer is cut (only
+	 * replayed or forged input: the kernel's fit) */
+	room = b->len - start < max ? max - (b->len - start) : 0;
+	if (body.len > room) {
+		body.len = room;
+		cut = 1;
+	}
 	add_body(b, body);
-	/* auditd trims one trailing space */
-	if (b->len > start && !b->oom && b->data[b->len - 1] == ' ')
+	/* auditd trims one trailing space (not of a cut line) */
+	if (!cut && b->len > start && !b->oom && b->data[b->len - 1] == ' ')
 		b->len--;
 	if (l->conf.log_format == VG_ADC_ENRICHED && !b->oom)
 		vg_enrich_record(l->enrich, b, type, body, b->len - start);

@@ -8,6 +8,8 @@ it receives; vigild replays corpus logs with --auditd-conf:
    struct audit_dispatcher_header + 8970 data bytes;
  - vigild's own DAEMON_START first and DAEMON_END last, each the very line
    written to the audit log (auditd dispatches its daemon events too);
+ - a record too long for auditd is cut as auditd cuts it, in the log and
+   for the plugin;
  - a plugin that keeps exiting is restarted max_restarts times, no more;
  - a plugin that does not read overflows its q_depth queue: losses are
    logged (syslog), suspend stops dispatch, halt is only logged in tests;
@@ -299,6 +301,38 @@ def test_overflow(root):
           "would run /sbin/init 0 (test mode: not done)" in err)
 
 
+def test_too_long(root):
+    """A record longer than auditd's buffers (only replayed or forged
+    input has them) is cut where auditd 3.0.9 cuts it: the log line at
+    8937 bytes, the plugin's proto 0 data at 8970; an ENRICHED plugin
+    line is the log's line."""
+    rec = (b"type=USER_CMD msg=audit(1700000000.000:77): pid=1 uid=0 "
+           b"auid=0 ses=1 msg='cwd=\"/\" cmd=" + b"41" * 6000 +
+           b" terminal=pts/0 res=success'")
+    for fmt in ("RAW", "ENRICHED"):
+        s = Setup(root, "long-" + fmt, fmt=fmt)
+        out = s.plugin("str")
+        rc, err = s.replay(["-"], feed=lambda p: p.write(rec + b"\n"))
+        logged = [l for l in read(s.log).split(b"\n")
+                  if l.startswith(b"type=USER_CMD ")]
+        got = [l for l in read(out).split(b"\n")
+               if l.startswith(b"type=USER_CMD ")]
+        check(f"{fmt}: too long a record: replay rc 0, logged once, "
+              f"sent once", rc == 0 and len(logged) == 1 and len(got) == 1)
+        if len(logged) != 1 or len(got) != 1:
+            continue
+        line = logged[0].split(b"\x1d")[0]
+        check(f"{fmt}: log line cut at 8937 bytes ({len(line)})",
+              len(line) == 8937 and rec.startswith(line))
+        if fmt == "RAW":
+            data = got[0][len(b"type=USER_CMD msg="):]
+            check(f"RAW: plugin data cut at 8970 bytes ({len(data)})",
+                  len(data) == 8970 and rec.startswith(got[0]))
+        else:
+            check("ENRICHED: plugin line = the cut log line, enriched",
+                  got[0] == logged[0] and b"\x1dUID=" in got[0])
+
+
 def test_rejects(root):
     s = Setup(root, "rejects")
     out = s.plugin("good")
@@ -394,6 +428,7 @@ def main():
         os.chmod(root, 0o755)
         test_every_record(root)
         test_enriched(root)
+        test_too_long(root)
         test_restarts(root)
         test_overflow(root)
         test_rejects(root)

@@ -397,6 +397,58 @@ START_TEST(test_format_control_bytes)
 }
 END_TEST
 
+/* Longer than auditd's buffers (replayed or forged input only): cut where
+ * auditd cuts, the log line at 8937 bytes (9192 with a node), a cut line
+ * keeps its trailing space; proto 0 data at 8970 bytes. */
+START_TEST(test_format_too_long)
+{
+	static char body[12000];
+	struct vg_plugin_fmt f = { 0 };
+	const char *hdr = "type=USER_CMD msg=audit(1795574823.670:35201385): ";
+	struct vg_buf b;
+	size_t i;
+
+	memset(body, ' ', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	mkevent(NULL, body);
+	recs[0].type = 1123;
+	vg_buf_init(&b);
+	ck_assert_int_eq(vg_plugin_format_data(&b, &f, &ev, &recs[0]), 0);
+	ck_assert_uint_eq(b.len, VG_PLUGIN_DATA_LEN);
+	ck_assert(memcmp(b.data, hdr + 18, strlen(hdr) - 18) == 0);
+	vg_buf_reset(&b);
+	ck_assert_int_eq(vg_plugin_format_line(&b, &f, &ev, &recs[0]), 0);
+	ck_assert_uint_eq(b.len, 18 + VG_PLUGIN_DATA_LEN + 1);
+	ck_assert(memcmp(b.data, hdr, strlen(hdr)) == 0);
+	ck_assert_int_eq(b.data[b.len - 1], '\n');
+	/* proto 1: the log line, cut */
+	f.enriched = 1;
+	f.enrich = vg_enrich_new(NULL);
+	ck_assert_ptr_nonnull(f.enrich);
+	vg_buf_reset(&b);
+	ck_assert_int_eq(vg_plugin_format_data(&b, &f, &ev, &recs[0]), 1);
+	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX);
+	ck_assert(memcmp(b.data, hdr, strlen(hdr)) == 0);
+	for (i = strlen(hdr); i < b.len; i++)
+		ck_assert_int_eq(b.data[i], ' ');
+	f.enriched = 0;
+	f.node = "vm";
+	vg_buf_reset(&b);
+	ck_assert_int_eq(vg_plugin_format_line(&b, &f, &ev, &recs[0]), 1);
+	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX_NODE + 1);
+	ck_assert(memcmp(b.data, "node=vm ", 8) == 0);
+	/* one byte short of the limit: whole */
+	body[VG_AUDITLOG_LINE_MAX_NODE - 8 - strlen(hdr) - 1] = '\0';
+	mkevent(NULL, body);
+	recs[0].type = 1123;
+	vg_buf_reset(&b);
+	(void)vg_plugin_format_line(&b, &f, &ev, &recs[0]);
+	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX_NODE);
+	vg_buf_free(&b);
+	vg_enrich_free(f.enrich);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -416,6 +468,7 @@ main(void)
 	tcase_add_test(tc, test_format_node);
 	tcase_add_test(tc, test_format_enriched);
 	tcase_add_test(tc, test_format_control_bytes);
+	tcase_add_test(tc, test_format_too_long);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
