@@ -221,6 +221,49 @@ START_TEST(header_nul_in_body_and_long)
 }
 END_TEST
 
+/* The header numbers at every length (the digit reader takes eight at a
+ * time while eight bytes are left), against strtoull. */
+START_TEST(header_number_lengths)
+{
+	static const char digits[] = "98765432109876543210123";
+	char line[128], num[32];
+	struct vg_record r;
+	size_t n, tail;
+	int rc;
+
+	for (n = 1; n <= 21; n++)
+		for (tail = 0; tail < 10; tail++) {
+			unsigned long long want;
+			int fits;
+
+			memcpy(num, digits + (n & 1), n);
+			num[n] = '\0';
+			errno = 0;
+			want = strtoull(num, NULL, 10);
+			fits = errno == 0 && n <= 20;
+			/* the serial right after: a short body or a long one */
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+			    "%s.%03zu:%zu):%.*s", num, tail, tail * 1234567,
+			    (int)tail, " a=1 b=2 c=3");
+			rc = vg_parse_line(line, strlen(line), &r);
+			ck_assert_int_eq(rc, fits ? 0 : -1);
+			if (!fits)
+				continue;
+			ck_assert_uint_eq(r.sec, want);
+			ck_assert_uint_eq(r.msec, tail);
+			ck_assert_uint_eq(r.serial, tail * 1234567);
+		}
+	/* leading zeros, a digit run cut by the end, a 4-digit msec */
+	ck_assert_int_eq(vg_parse_line("type=X msg=audit(0000000000000001.5:7): ",
+	    40, &r), 0);
+	ck_assert_uint_eq(r.sec, 1);
+	ck_assert_int_eq(vg_parse_line("type=X msg=audit(12345678",
+	    25, &r), -1);
+	ck_assert_int_eq(vg_parse_line("type=X msg=audit(1.1000:1): ",
+	    28, &r), -1);
+}
+END_TEST
+
 START_TEST(netlink_payloads)
 {
 	static const char p1[] = "audit(1364481363.243:24287): arch=c000003e";
@@ -1023,6 +1066,7 @@ main(void)
 	tcase_add_test(tc, header_forms);
 	tcase_add_test(tc, header_rejects);
 	tcase_add_test(tc, header_nul_in_body_and_long);
+	tcase_add_test(tc, header_number_lengths);
 	tcase_add_test(tc, netlink_payloads);
 	tcase_add_test(tc, fields_values);
 	tcase_add_test(tc, fields_words_and_braces);
