@@ -43,6 +43,10 @@ MODES = {
     "auditd-raw":      {"daemon": "auditd", "format": "RAW"},
     "auditd-enriched": {"daemon": "auditd", "format": "ENRICHED"},
     "vigild-json":     {"daemon": "vigild", "out": "json"},
+    # the same through the document tree (VIGIL_JSON_TREE=1): what the
+    # direct JSON writer saves
+    "vigild-json-tree": {"daemon": "vigild", "out": "json",
+                         "env": {"VIGIL_JSON_TREE": "1"}},
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
@@ -50,7 +54,8 @@ MODES = {
     "floor":           {"daemon": "floor", "delay": 2},
     "floor-nodelay":   {"daemon": "floor", "delay": 0},
 }
-DEFAULT_MODES = [m for m in MODES if m != "floor-nodelay"]
+DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
+                                              "vigild-json-tree")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
 
 
@@ -449,8 +454,9 @@ class Daemon:
         cmd = self.command()
         self.cmd = cmd
         self.err = open(self.errpath, "w")
+        env = dict(os.environ, **self.spec.get("env", {}))
         self.p = subprocess.Popen(cmd, stdout=self.err, stderr=self.err,
-                                  stdin=subprocess.DEVNULL,
+                                  stdin=subprocess.DEVNULL, env=env,
                                   start_new_session=True)
         end = time.time() + 15
         while True:
