@@ -781,6 +781,11 @@ def vigild_counters(daemon, res):
     if "records" not in res and "records" in found:
         res["records"] = found["records"]
         res["records_from"] = "vigild counters (whole run)"
+        if daemon.spec.get("discard") and found.get("events"):
+            # vigild --discard counts EOE records too, and them again
+            # as events: the load's records are the others
+            res["records"] = found["records"] - found["events"]
+            res["records_from"] = "vigild counters (whole run, no EOE)"
     if "events" not in res and "events" in found:
         res["events"] = found["events"]
 
