@@ -33,6 +33,8 @@ REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
 RESULTS = os.path.join(HERE, "results")
 LOCK = "/tmp/vigil-kernel.lock"
+sys.path.insert(0, HERE)
+from replaybench import gen_log, git_head, proc_cpu, run_timed  # noqa: E402
 CLK = os.sysconf("SC_CLK_TCK")
 SKIP = 77
 
@@ -236,17 +238,6 @@ def restore_kernel(orig):
 
 # --- processes and /proc ----------------------------------------------------
 
-def proc_cpu(pid):
-    """utime+stime of a whole process (all threads), seconds; None if gone."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-    except OSError:
-        return None
-    fields = st[st.rindex(")") + 2:].split()
-    return (int(fields[11]) / CLK, int(fields[12]) / CLK)
-
-
 def proc_status_kb(pid, key):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -292,13 +283,6 @@ def stop_process(p, sig=signal.SIGTERM, timeout=15):
         log("pid %d ignored signal %d; killing" % (p.pid, sig))
         p.kill()
         p.wait(5)
-
-
-def git_head():
-    r = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                       text=True)
-    return r.stdout.strip() or None
 
 
 # --- nginx ------------------------------------------------------------------
@@ -983,51 +967,6 @@ def summary(r):
 
 
 # --- replay command ---------------------------------------------------------
-
-def run_timed(cmd, stdout=subprocess.DEVNULL):
-    """CPU from wait4(); max RSS from /usr/bin/time's wait4 on the real
-    process: ru_maxrss of a child forked from this Python includes the
-    17 MB of Python it was forked from (kept across execve)."""
-    rssfile = os.path.join(WORK, "maxrss.%d.txt" % os.getpid())
-    if shutil.which("time") or os.path.exists("/usr/bin/time"):
-        cmd = ["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd
-    t0 = time.time()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode(errors="replace")
-    p.stderr.close()
-    maxrss = None
-    try:
-        with open(rssfile) as f:
-            maxrss = int(f.read().split()[-1])
-        os.unlink(rssfile)
-    except (OSError, ValueError, IndexError):
-        pass
-    return {"wall_s": round(time.time() - t0, 3),
-            "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
-            "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
-            "maxrss_kb": maxrss, "rc": p.returncode, "stderr": err}
-
-
-def gen_log(records, fmt):
-    path = os.path.join(WORK, "replay-%d-%s.log" % (records, fmt))
-    meta = path + ".meta"
-    gen = os.path.join(HERE, "gen-log.py")
-    if os.path.exists(meta) and os.path.getmtime(meta) >= os.path.getmtime(
-            gen):
-        with open(meta) as f:
-            return path, json.load(f)
-    r = subprocess.run([sys.executable, gen, "--records", str(records),
-                        "--format", fmt, "-o", path], check=True,
-                       stderr=subprocess.PIPE, text=True)
-    m = re.search(r"(\d+) records, (\d+) events", r.stderr)
-    info = {"records": int(m.group(1)), "events": int(m.group(2)),
-            "bytes": os.path.getsize(path)}
-    with open(meta, "w") as f:
-        json.dump(info, f)
-    return path, info
-
 
 def build_c(name, libs):
     """bench/NAME.c -> bench/work/NAME (rebuilt when the source is newer)."""

@@ -14,14 +14,6 @@
 #include "vigil/decode.h"
 #include "vigil/tables.h"
 
-#define T_SYSCALL	1300
-#define T_PATH		1302
-#define T_SOCKADDR	1306
-#define T_CWD		1307
-#define T_EXECVE	1309
-#define T_EOE		1320
-#define T_PROCTITLE	1327
-
 /*
  * The tree sink: members are added under cur, the current container;
  * open() descends into the new container (one level is all decoding

@@ -13,6 +13,15 @@
 #include "vigil/node.h"
 #include "vigil/record.h"
 
+/* Record types the decoders place specially. */
+#define T_SYSCALL	1300
+#define T_PATH		1302
+#define T_SOCKADDR	1306
+#define T_CWD		1307
+#define T_EXECVE	1309
+#define T_EOE		1320
+#define T_PROCTITLE	1327
+
 /* Byte order of binary structures in records (sockaddr). */
 #define VG_END_UNKNOWN	0
 #define VG_END_LITTLE	1

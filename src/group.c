@@ -103,6 +103,7 @@ struct vg_group {
 	size_t			 nfree;
 	struct done		*done;
 	int32_t			*done_b;
+	uint32_t		 done_hi;	/* highest serial ever added */
 	size_t			 done_pos;
 	struct nodegap		 nodes[NODES];
 	uint64_t		 tick;
@@ -184,6 +185,8 @@ done_add(struct vg_group *g, const struct pev *e)
 	d->msec = e->ev.msec;
 	d->serial = e->ev.serial;
 	d->used = 1;
+	if (d->serial > g->done_hi)
+		g->done_hi = d->serial;
 	b = e->hash & (DONE_B - 1);
 	d->next = g->done_b[b];
 	g->done_b[b] = (int32_t)g->done_pos;
@@ -627,7 +630,9 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	if (is_single(r->type))
 		return emit_alone(g, r, h, now, VG_EV_SINGLE);
 	if ((e = hash_find(g, h, r)) == NULL) {
-		if (done_find(g, h, r)) {
+		/* a serial above every emitted one is new: the usual case
+		 * live, where serials grow; no lookup in the done ring */
+		if (r->serial <= g->done_hi && done_find(g, h, r)) {
 			g->st.late++;
 			return emit_alone(g, r, h, now, VG_EV_LATE);
 		}

@@ -18,14 +18,6 @@
 #include "vigil/json_direct.h"
 #include "vigil/tables.h"
 
-#define T_SYSCALL	1300
-#define T_PATH		1302
-#define T_SOCKADDR	1306
-#define T_CWD		1307
-#define T_EXECVE	1309
-#define T_EOE		1320
-#define T_PROCTITLE	1327
-
 #define MAXDEPTH	6	/* root, paths, record, sockaddr: 4 is enough */
 #define TABSZ		128	/* member names checked per record object */
 #define MAXNAMES	64	/* more members than this: declined */
