@@ -1,8 +1,8 @@
 /*
  * json_memo.c: a direct-mapped table of record text -> JSON members
  * (json_memo.h). A slot holds one entry in one allocation: the text, the
- * JSON and the rule key bytes. Lookups hash the text eight bytes at a time
- * and compare it whole, so a hit is exact.
+ * JSON and the rule key bytes. Lookups hash a sample of the text and
+ * compare it whole, so a hit is exact.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,19 +52,30 @@ mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
+/* Hashes the length and at most 48 bytes: the first, middle and last 16
+ * (what tells one process's text from another's: pid, comm, exe); the
+ * lookup compares the whole text anyway. */
 static uint64_t
 hash_text(uint32_t tag, const char *p, size_t n)
 {
-	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w;
+	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w[2];
+	size_t i;
 
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = mix(h, w);
+	if (n < 48) {
+		for (; n >= 8; p += 8, n -= 8) {
+			memcpy(w, p, 8);
+			h = mix(h, w[0]);
+		}
+		if (n > 0) {
+			w[0] = 0;
+			memcpy(w, p, n);
+			h = mix(h, w[0]);
+		}
+		return h;
 	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, p, n);
-		h = mix(h, w);
+	for (i = 0; i < 3; i++) {
+		memcpy(w, p + i * ((n - 16) / 2), 16);
+		h = mix(h, w[0] ^ (w[1] * 0x9e3779b97f4a7c15ull));
 	}
 	return h;
 }

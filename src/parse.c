@@ -191,14 +191,28 @@ parse_type(const char **pp, const char *end, struct vg_record *rec)
 static int
 parse_stamp(const char *p, const char *end, struct vg_record *rec)
 {
-	uint64_t v;
+	uint64_t v, w;
 
-	if (!lit(&p, end, "audit(", 6) ||
-	    num(&p, end, 20, UINT64_MAX, &rec->sec) == -1 ||
-	    !lit(&p, end, ".", 1) ||
-	    num(&p, end, 3, 999, &v) == -1)
+	if (!lit(&p, end, "audit(", 6))
 		return -1;
-	rec->msec = (uint32_t)v;
+	/* what the kernel writes from 2001 to 2286: ten digits, '.', three
+	 * digits, ':'; read at fixed places, the rest the general way */
+	if (end - p >= 16 && (memcpy(&w, p, 8), lead_digits(w) == 8) &&
+	    (CLS(p[8]) & C_DG) && (CLS(p[9]) & C_DG) && p[10] == '.' &&
+	    (CLS(p[11]) & C_DG) && (CLS(p[12]) & C_DG) &&
+	    (CLS(p[13]) & C_DG) && p[14] == ':') {
+		rec->sec = eight(w, 8) * 100 + (uint64_t)(p[8] - '0') * 10 +
+		    (uint64_t)(p[9] - '0');
+		rec->msec = (uint32_t)((p[11] - '0') * 100 + (p[12] - '0') * 10 +
+		    (p[13] - '0'));
+		p += 14;
+	} else {
+		if (num(&p, end, 20, UINT64_MAX, &rec->sec) == -1 ||
+		    !lit(&p, end, ".", 1) ||
+		    num(&p, end, 3, 999, &v) == -1)
+			return -1;
+		rec->msec = (uint32_t)v;
+	}
 	if (!lit(&p, end, ":", 1) ||
 	    num(&p, end, 10, UINT32_MAX, &v) == -1 ||
 	    !lit(&p, end, ")", 1))
