@@ -491,6 +491,35 @@ dec_execve(struct dctx *c)
 	place(c, "execve", r.obj);
 }
 
+struct vg_node *
+vg_decode_execve(struct vg_event *ev, struct vg_sink *out)
+{
+	struct dctx c;
+	struct vg_node *k;
+
+	memset(&c, 0, sizeof(c));
+	c.s.ops = &tree_ops;
+	c.s.a = &ev->arena;
+	c.s.arch = out->arch;
+	c.s.endian = out->endian;
+	c.ev = ev;
+	c.a = &ev->arena;
+	if ((c.root = vg_node_new(c.a, VG_N_OBJ)) == NULL ||
+	    (c.keys = vg_node_new(c.a, VG_N_ARR)) == NULL) {
+		out->oom = 1;
+		return NULL;
+	}
+	dec_execve(&c);
+	out->errors += c.s.errors;
+	if (c.s.oom) {
+		out->oom = 1;
+		return NULL;
+	}
+	for (k = c.keys->v.c.head; k != NULL; k = k->next)
+		out->ops->rule_key(out, k->v.s);
+	return c.root->v.c.head;
+}
+
 struct ptctx {
 	struct dctx	*c;
 	struct vg_node	*argv;

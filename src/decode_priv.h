@@ -100,6 +100,13 @@ void		vg_fmt_time(char out[24], uint64_t sec, uint32_t msec);
 void		vg_decode_sockaddr(struct vg_sink *, const unsigned char *raw,
 		    size_t len);
 
+/* The "execve" object of an event (every EXECVE record, argv put
+ * together) as the tree has it, for the direct writer: arch and endian
+ * are read from out, parse errors, rule keys and arena exhaustion go to
+ * it. NULL if out of memory. */
+struct vg_event;
+struct vg_node	*vg_decode_execve(struct vg_event *, struct vg_sink *out);
+
 /* Text value of a field: hex-decoded into the arena when it is written
  * bare and is hex (encoded audit string), else the slice as is. Sets *oom
  * on arena exhaustion. */

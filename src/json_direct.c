@@ -649,13 +649,14 @@ generic_name(uint32_t type, char *buf, size_t size)
  * enriched input carries auditd's interpretations: all left to the tree.
  */
 static int
-survey(const struct vg_event *ev, size_t *npath)
+survey(const struct vg_event *ev, size_t *npath, int *execve)
 {
 	uint32_t seen[MAXGENERIC];
 	unsigned once = 0, ng = 0, k, bit;
 	size_t i;
 
 	*npath = 0;
+	*execve = 0;
 	for (i = 0; i < ev->nrecs; i++) {
 		const struct vg_erec *r = &ev->recs[i];
 
@@ -668,7 +669,8 @@ survey(const struct vg_event *ev, size_t *npath)
 			(*npath)++;
 			continue;
 		case T_EXECVE:
-			return -1;
+			*execve = 1;
+			continue;
 		case T_SYSCALL: bit = 1; break;
 		case T_PROCTITLE: bit = 2; break;
 		case T_CWD: bit = 4; break;
@@ -691,10 +693,24 @@ survey(const struct vg_event *ev, size_t *npath)
 	return 0;
 }
 
-/* Records in the tree's order: syscall, proctitle, cwd, paths, sockaddr,
- * the others in arrival order. */
+/* The execve object is put together by the tree's code (argv across
+ * records) and written as the tree would write it. */
 static void
-write_records(struct vg_jdirect *j, const struct vg_event *ev, size_t npath)
+dec_execve(struct vg_jdirect *j, struct vg_event *ev)
+{
+	const struct vg_node *x = vg_decode_execve(ev, &j->s);
+
+	if (x == NULL || member(j, VG_STR_LIT("execve"), 0) == -1)
+		return;
+	vg_json_write(x, j->b);
+	j->b->len--;			/* its '\n' */
+}
+
+/* Records in the tree's order: syscall, execve, proctitle, cwd, paths,
+ * sockaddr, the others in arrival order. */
+static void
+write_records(struct vg_jdirect *j, struct vg_event *ev, size_t npath,
+    int execve)
 {
 	static const uint32_t order[] = { T_SYSCALL, T_PROCTITLE, T_CWD };
 	const struct vg_erec *r;
@@ -702,7 +718,9 @@ write_records(struct vg_jdirect *j, const struct vg_event *ev, size_t npath)
 	const char *gn;
 	size_t i, k;
 
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		if (order[k] == T_PROCTITLE && execve && !j->declined)
+			dec_execve(j, ev);
 		for (i = 0; i < ev->nrecs && !j->declined; i++) {
 			r = &ev->recs[i];
 			if (r->type != order[k])
@@ -714,6 +732,7 @@ write_records(struct vg_jdirect *j, const struct vg_event *ev, size_t npath)
 			else
 				dec_cwd(j, r);
 		}
+	}
 	if (npath > 0 && !j->declined)
 		dec_paths(j, ev);
 	for (i = 0; i < ev->nrecs && !j->declined; i++)
@@ -723,7 +742,7 @@ write_records(struct vg_jdirect *j, const struct vg_event *ev, size_t npath)
 		r = &ev->recs[i];
 		switch (r->type) {
 		case T_SYSCALL: case T_PROCTITLE: case T_CWD: case T_PATH:
-		case T_SOCKADDR: case T_EOE:
+		case T_SOCKADDR: case T_EOE: case T_EXECVE:
 			break;
 		default:
 			if ((gn = generic_name(r->type, name, sizeof(name))) ==
@@ -791,8 +810,9 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
     unsigned long *errors)
 {
 	size_t npath, start = out->len;
+	int execve;
 
-	if (survey(ev, &npath) == -1)
+	if (survey(ev, &npath, &execve) == -1)
 		return 1;
 	vg_buf_reset(&j->body);
 	j->b = &j->body;
@@ -809,7 +829,7 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
 	j->in_path = 0;
 	j->declined = 0;
 	j->rec.on = 0;
-	write_records(j, ev, npath);
+	write_records(j, ev, npath, execve);
 	if (j->declined)
 		return 1;
 	if (j->s.oom || j->body.oom) {

@@ -2,10 +2,10 @@
  * json_direct.h: an event straight to its JSON line, without building the
  * document tree (src/json_direct.c). Gives the same bytes as
  * vg_decode_event() + vg_json_write(), for the events it takes: kernel
- * syscall events (SYSCALL, PROCTITLE, CWD, PATH, SOCKADDR) and other
- * single records. It declines the rest (EXECVE, repeated record types,
- * enriched input, nested msg='...' fields, malformed text, duplicate
- * member names), and the caller then uses the tree.
+ * syscall events (SYSCALL, EXECVE, PROCTITLE, CWD, PATH, SOCKADDR) and
+ * other single records. It declines the rest (repeated record types,
+ * enriched input, nested msg='...' fields, bare words, malformed text,
+ * duplicate member names), and the caller then uses the tree.
  */
 #ifndef VIGIL_JSON_DIRECT_H
 #define VIGIL_JSON_DIRECT_H
