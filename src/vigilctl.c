@@ -3,17 +3,23 @@
  * -s/-l text (and -s -i / -l -i); -t/--check with a rule or -R compiles
  * without touching the kernel, -t alone trims tree watches as auditctl's.
  * Rule files are compiled completely before the first rule is sent.
+ * -m sends one AUDIT_USER message formatted as auditctl's.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/audit.h>
+#include <linux/netlink.h>
 
 #include "vigil/netlink.h"
 #include "vigil/rules.h"
@@ -44,6 +50,8 @@ usage(FILE *f)
 	    "  --signal <sig>           signal the audit daemon: TERM HUP "
 	    "USR1 USR2 CONT\n"
 	    "                           (or stop reload rotate resume state)\n"
+	    "  -m <text>                send a user message (AUDIT_USER) "
+	    "to the audit log\n"
 	    "  -v                       version\n", f);
 }
 
@@ -310,7 +318,185 @@ run_signal(const char *arg)
 	return 0;
 }
 
-/* -q, --signal and a lone -t: commands of their own, never in a file. */
+/*
+ * libaudit's message size limit (MAX_AUDIT_MESSAGE_LENGTH): netlink
+ * header plus the NUL-terminated text, aligned, must fit. auditctl -m
+ * fails beyond it; the kernel cuts msg='' at 8560 characters anyway.
+ */
+#define UMSG_MAX	8970
+#define UMSG_ACK_MS	2000
+
+/* exe= as libaudit writes it: quoted, or hex when a byte needs it. */
+static void
+umsg_exe(char *out, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char path[4096];
+	ssize_t n, i;
+	size_t o = 0;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n < 0) {
+		snprintf(out, cap, "\"?\"");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (c == '"' || c < 0x21 || c >= 0x7f)
+			break;
+	}
+	if (i == n) {
+		snprintf(out, cap, "\"%.*s\"", (int)n, path);
+		return;
+	}
+	for (i = 0; i < n && o + 2 < cap; i++) {
+		out[o++] = hex[(unsigned char)path[i] >> 4];
+		out[o++] = hex[(unsigned char)path[i] & 0x0f];
+	}
+	out[o] = '\0';
+}
+
+/*
+ * terminal= and hostname= as libaudit deduces them: the tty of fd 0, 1
+ * or 2 without "/dev/" ("?" if none, or if it is not a character device,
+ * or a linked one outside /dev); the local host name only for a pts/tty.
+ */
+static void
+umsg_tty(char *tty, size_t tcap, char *host, size_t hcap)
+{
+	char name[64];
+	struct stat sb;
+	int fd;
+
+	snprintf(tty, tcap, "?");
+	snprintf(host, hcap, "?");
+	for (fd = 0; fd < 3; fd++)
+		if (ttyname_r(fd, name, sizeof(name)) == 0 && name[0])
+			break;
+	if (fd == 3 || lstat(name, &sb) < 0 || !S_ISCHR(sb.st_mode) ||
+	    (sb.st_nlink > 1 && strncmp(name, "/dev/", 5) != 0))
+		return;
+	snprintf(tty, tcap, "%s", strncmp(name, "/dev/", 5) == 0 ?
+	    name + 5 : name);
+	if (strncmp(tty, "pts", 3) == 0 || strncmp(tty, "tty", 3) == 0 ||
+	    strncmp(tty, "/dev/tty", 8) == 0) {
+		if (gethostname(host, hcap) < 0)
+			snprintf(host, hcap, "?");
+		host[hcap - 1] = '\0';
+	}
+}
+
+/* Sends req (n bytes, built with seq) and waits for the kernel's ack. */
+static int
+umsg_send(struct vg_nl *nl, const unsigned char *req, size_t n, uint32_t seq)
+{
+	struct pollfd pfd = { vg_nl_fd(nl), POLLIN, 0 };
+	unsigned char buf[8192];
+	struct timespec t0, t;
+	int waited;
+
+	if (send(pfd.fd, req, n, 0) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct sockaddr_nl sa;
+		socklen_t sl = sizeof(sa);
+		struct vg_nl_iter it;
+		struct vg_nl_msg m;
+		enum vg_nl_kind kind;
+		ssize_t r;
+
+		r = recvfrom(pfd.fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&sa, &sl);
+		if (r < 0 && (errno == EINTR || errno == ENOBUFS))
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			waited = (int)((t.tv_sec - t0.tv_sec) * 1000 +
+			    (t.tv_nsec - t0.tv_nsec) / 1000000);
+			if (waited >= UMSG_ACK_MS) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			(void)poll(&pfd, 1, UMSG_ACK_MS - waited);
+			continue;
+		}
+		if (r < 0)
+			return -1;
+		vg_nl_iter_init(&it, buf, (size_t)r, sa.nl_pid);
+		while ((kind = vg_nl_next(&it, &m)) != VG_NL_END) {
+			if (kind != VG_NL_ACK || sa.nl_pid != 0 ||
+			    m.seq != seq)
+				continue;
+			if (m.error < 0) {
+				errno = -m.error;
+				return -1;
+			}
+			return 0;
+		}
+	}
+}
+
+/*
+ * -m text: auditctl's user message. Bytes below 0x20 or above 0x7f are
+ * refused (auditctl compares a signed char < 32). The text goes out as
+ * libaudit's audit_log_user_message() writes it, with the kernel adding
+ * pid, uid, auid, ses and subj; a disabled audit system drops it and
+ * that is no error.
+ */
+static int
+run_usermsg(const char *text)
+{
+	unsigned char req[UMSG_MAX + NLMSG_HDRLEN];
+	char msg[UMSG_MAX], exe[2 * 4096 + 1], tty[64], host[64];
+	const unsigned char *s;
+	struct vg_nl *nl;
+	uint32_t seq;
+	size_t n, len;
+	int w, rc = 0;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "You must be root to run this program.\n");
+		return 4;
+	}
+	for (s = (const unsigned char *)text; *s; s++)
+		if (*s < 0x20 || *s > 0x7f) {
+			fprintf(stderr, "Illegal character in audit event\n");
+			return 1;
+		}
+	umsg_exe(exe, sizeof(exe));
+	umsg_tty(tty, sizeof(tty), host, sizeof(host));
+	w = snprintf(msg, sizeof(msg), "text=%s exe=%s hostname=%s addr=? "
+	    "terminal=%s res=success", text, exe, host, tty);
+	len = w < 0 ? sizeof(msg) : (size_t)w + 1;	/* with the NUL */
+	if (NLMSG_SPACE(len) > UMSG_MAX) {
+		fprintf(stderr, "vigilctl: user message too long (%zu bytes "
+		    "with its fields, at most %d)\n", len - 1,
+		    UMSG_MAX - NLMSG_HDRLEN - 3);
+		return 1;
+	}
+	seq = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+	n = vg_nl_build(req, sizeof(req), AUDIT_USER,
+	    NLM_F_REQUEST | NLM_F_ACK, seq, msg, len);
+	if (n == 0)
+		return 1;	/* cannot happen: req has room for msg */
+	if ((nl = ctl_open()) == NULL)
+		return ctl_fail();
+	if (umsg_send(nl, req, n, seq) < 0) {
+		if (errno == ECONNREFUSED)
+			fprintf(stderr, "The audit system is disabled\n");
+		else {
+			fprintf(stderr, "Error sending user message (%s)\n",
+			    strerror(errno));
+			rc = 1;
+		}
+	}
+	vg_nl_close(nl);
+	return rc;
+}
+
+/* -q, --signal, -m and a lone -t: commands of their own, never in a file. */
 static int
 run_control(int argc, char *argv[], int *rc)
 {
@@ -329,6 +515,19 @@ run_control(int argc, char *argv[], int *rc)
 			*rc = 1;
 		} else
 			*rc = run_equiv(v);
+		return 1;
+	}
+	if (strncmp(a, "-m", 2) == 0) {
+		if (a[2] == '\0' && argc == 2)
+			fprintf(stderr, "Option -m is invalid\n");
+		else if (argc > (a[2] ? 2 : 3))
+			fprintf(stderr, "The -m option must be only the only "
+			    "option and takes 1 parameter\n");
+		else {
+			*rc = run_usermsg(a[2] ? a + 2 : argv[2]);
+			return 1;
+		}
+		*rc = 1;
 		return 1;
 	}
 	if (strncmp(a, "--signal", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {

@@ -9,13 +9,18 @@ later, against the real kernel and the real auditctl 3.0.9:
   writes in the tmpfs are audited only after -q and no more after -t,
   with vigilctl and with auditctl (events read as the audit pid);
 - --signal: a dummy process registered as audit pid gets TERM HUP USR1
-  USR2 CONT (and the aliases); no daemon gives exit 2.
+  USR2 CONT (and the aliases); no daemon gives exit 2;
+- -m: the USER record (1005) the kernel writes for vigilctl -m is
+  auditctl -m's (text=... exe= hostname= addr= terminal= res=), also on
+  a pty; refused characters, extra arguments and the size limit; nothing
+  logged while audit is disabled.
 Everything runs under /tmp/vigil-kernel.lock (kernel_guard) and puts the
 kernel back: no rules, enabled 0, audit pid 0; the tmpfs is unmounted.
 """
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -323,6 +328,130 @@ def signal_checks(g):
           got == "15" and d.wait(5) == 0, f"{r.returncode} {got}")
 
 
+# ---- -m ----
+
+AUDIT_USER = 1005
+UMSG_MAX = 8970 - 16 - 3       # libaudit: NLMSG_SPACE(text + NUL) <= 8970
+
+
+def user_records(ev, secs=0.6):
+    """The USER records read as audit pid: [(pid, text after ': ')]."""
+    out = []
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            d = ev.nl.s.recv(65536)
+        except (TimeoutError, OSError):
+            continue
+        # one record a datagram; its nlmsg_len leaves out the header
+        # (a kernel quirk), so the text is the rest of the datagram
+        if len(d) < 16 or struct.unpack_from("=H", d, 4)[0] != AUDIT_USER:
+            continue
+        t = d[16:].rstrip(b"\0").decode("utf-8", "replace")
+        m = re.match(r"audit\([\d.:]+\): pid=(\d+) ", t)
+        if m:
+            out.append((int(m.group(1)), t.split(": ", 1)[1]))
+    return out
+
+
+def send_msg(ev, tool, *argv, stdin=subprocess.DEVNULL):
+    """Runs tool -m ...; returns (exit, stderr, [its USER records])."""
+    ev.drain(0.1)
+    p = subprocess.Popen([tool, *argv], stdin=stdin,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    _, err = p.communicate(timeout=30)
+    recs = [t for pid, t in user_records(ev) if pid == p.pid]
+    return p.returncode, err, recs
+
+
+def norm(rec):
+    """A USER record without what differs between two senders."""
+    rec = re.sub(r"^pid=\d+ ", "pid=N ", rec)
+    return re.sub(r" exe=(\"[^\"]*\"|[0-9A-F]+) ", " exe=E ", rec)
+
+
+def usermsg_checks():
+    exe = os.path.realpath(VIGILCTL)
+    ev = Events()
+    try:
+        rc, err, recs = send_msg(ev, VIGILCTL, "-m", "hello vigil")
+        want = (f"msg='text=hello vigil exe=\"{exe}\" hostname=? addr=? "
+                f"terminal=? res=success'")
+        check("-m hello vigil: exit 0, one USER record with its text",
+              rc == 0 and err == "" and len(recs) == 1 and
+              recs[0].endswith(want) and
+              re.match(r"pid=\d+ uid=0 auid=\d+ ses=\d+ ", recs[0]),
+              f"exit {rc} {err!r} {recs}\nwant ...{want}")
+        arc, aerr, arecs = send_msg(ev, "auditctl", "-m", "hello vigil")
+        check("-m record == auditctl -m record (but pid, exe)",
+              arc == 0 and len(arecs) == 1 and len(recs) == 1 and
+              norm(recs[0]) == norm(arecs[0]),
+              f"\nauditctl {arecs}\nvigilctl {recs}")
+        for argv in (["-mglued"], ["-m", ""], ["-m", "q'uo\"te \x7f"]):
+            rc, err, recs = send_msg(ev, VIGILCTL, *argv)
+            arc, aerr, arecs = send_msg(ev, "auditctl", *argv)
+            check(f"{argv!r}: same record as auditctl",
+                  rc == 0 and arc == 0 and len(recs) == 1 and
+                  len(arecs) == 1 and norm(recs[0]) == norm(arecs[0]),
+                  f"\nauditctl {arc} {arecs}\nvigilctl {rc} {recs}")
+        # on a terminal: terminal=pts/N and the host name, as auditctl
+        mfd, sfd = os.openpty()
+        try:
+            rc, err, recs = send_msg(ev, VIGILCTL, "-m", "on a tty",
+                                     stdin=sfd)
+            arc, aerr, arecs = send_msg(ev, "auditctl", "-m", "on a tty",
+                                        stdin=sfd)
+        finally:
+            os.close(mfd)
+            os.close(sfd)
+        check("-m on a pty: terminal= and hostname= as auditctl's",
+              rc == 0 and len(recs) == 1 and len(arecs) == 1 and
+              norm(recs[0]) == norm(arecs[0]) and
+              re.search(r" hostname=\S+ addr=\? terminal=pts/\d+ ",
+                        recs[0]) and " hostname=? " not in recs[0],
+              f"\nauditctl {arecs}\nvigilctl {recs}")
+        # refused before anything is sent, with auditctl's words
+        for argv in (["-m", "tab\there"], ["-m", "caf\u00e9"],
+                     ["-m", "a", "b"], ["-m"]):
+            rc, err, recs = send_msg(ev, VIGILCTL, *argv)
+            arc, aerr, arecs = send_msg(ev, "auditctl", *argv)
+            check(f"{argv!r} refused like auditctl, nothing logged",
+                  rc == 1 and arc != 0 and recs == [] and arecs == [] and
+                  err.strip() == aerr.strip() and err.strip() != "",
+                  f"auditctl {arc} {aerr!r} {arecs} vigilctl {rc} {err!r} "
+                  f"{recs}")
+        # libaudit's size limit, counted with the fields it appends
+        fixed = len(f"text= exe=\"{exe}\" hostname=? addr=? terminal=? "
+                    f"res=success")
+        room = UMSG_MAX - fixed
+        rc, err, recs = send_msg(ev, VIGILCTL, "-m", "y" * room)
+        check(f"-m of {room} bytes (the most that fits): sent, the "
+              f"kernel cuts msg at 8560",
+              rc == 0 and len(recs) == 1 and
+              re.search(r" msg='text=y{8555}'$", recs[0]) is not None,
+              f"exit {rc} {err!r} {[r[:80] + '...' + r[-20:] for r in recs]}")
+        rc, err, recs = send_msg(ev, VIGILCTL, "-m", "y" * (room + 1))
+        check(f"-m of {room + 1} bytes: refused, nothing logged",
+              rc == 1 and recs == [] and "too long" in err,
+              f"exit {rc} {err!r} {len(recs)} records")
+        arc, aerr, arecs = send_msg(ev, "auditctl", "-m", "y" * 9000)
+        check("auditctl -m of 9000 bytes fails too (reference)",
+              arc != 0 and arecs == [], f"{arc} {aerr!r}")
+        # disabled: the kernel drops the message; both exit 0
+        ev.nl.set(kg.AUDIT_STATUS_ENABLED, enabled=0)
+        rc, err, recs = send_msg(ev, VIGILCTL, "-m", "while disabled")
+        arc, aerr, arecs = send_msg(ev, "auditctl", "-m", "while disabled")
+        check("-m with audit disabled: exit 0, silent, nothing logged "
+              "(as auditctl)",
+              rc == 0 and err == "" and recs == [] and arc == 0 and
+              aerr == "" and arecs == [],
+              f"auditctl {arc} {aerr!r} {arecs} vigilctl {rc} {err!r} "
+              f"{recs}")
+    finally:
+        ev.close()
+
+
 def main():
     if not os.access(VIGILCTL, os.X_OK):
         return 77
@@ -335,6 +464,7 @@ def main():
             list_checks(tmpdir)
             equiv_checks(tmpdir)
             signal_checks(g)
+            usermsg_checks()
         finally:
             for p in ("mnt",):
                 q = os.path.join(tmpdir, p)
