@@ -17,8 +17,11 @@
 #include "vigil/netlink.h"
 
 #define REQ_TIMEOUT_MS	2000
-#define REQ_MAX		(sizeof(struct nlmsghdr) + \
-			 sizeof(struct audit_rule_data) + 4096)
+/* The largest request: a user message of MAX_AUDIT_MESSAGE_LENGTH (the
+ * kernel's limit, vigilctl -m); a rule with a path fits in it too. */
+#define REQ_MAX		8970
+_Static_assert(REQ_MAX >= sizeof(struct nlmsghdr) +
+    sizeof(struct audit_rule_data) + 4096, "REQ_MAX holds a rule");
 
 struct vg_nl {
 	struct mnl_socket	*sock;

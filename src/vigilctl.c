@@ -6,16 +6,13 @@
  * -m sends one AUDIT_USER message formatted as auditctl's.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/audit.h>
@@ -324,7 +321,6 @@ run_signal(const char *arg)
  * fails beyond it; the kernel cuts msg='' at 8560 characters anyway.
  */
 #define UMSG_MAX	8970
-#define UMSG_ACK_MS	2000
 
 /* exe= as libaudit writes it: quoted, or hex when a byte needs it. */
 static void
@@ -387,57 +383,6 @@ umsg_tty(char *tty, size_t tcap, char *host, size_t hcap)
 	}
 }
 
-/* Sends req (n bytes, built with seq) and waits for the kernel's ack. */
-static int
-umsg_send(struct vg_nl *nl, const unsigned char *req, size_t n, uint32_t seq)
-{
-	struct pollfd pfd = { vg_nl_fd(nl), POLLIN, 0 };
-	unsigned char buf[8192];
-	struct timespec t0, t;
-	int waited;
-
-	if (send(pfd.fd, req, n, 0) < 0)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct sockaddr_nl sa;
-		socklen_t sl = sizeof(sa);
-		struct vg_nl_iter it;
-		struct vg_nl_msg m;
-		enum vg_nl_kind kind;
-		ssize_t r;
-
-		r = recvfrom(pfd.fd, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&sa, &sl);
-		if (r < 0 && (errno == EINTR || errno == ENOBUFS))
-			continue;
-		if (r < 0 && errno == EAGAIN) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			waited = (int)((t.tv_sec - t0.tv_sec) * 1000 +
-			    (t.tv_nsec - t0.tv_nsec) / 1000000);
-			if (waited >= UMSG_ACK_MS) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			(void)poll(&pfd, 1, UMSG_ACK_MS - waited);
-			continue;
-		}
-		if (r < 0)
-			return -1;
-		vg_nl_iter_init(&it, buf, (size_t)r, sa.nl_pid);
-		while ((kind = vg_nl_next(&it, &m)) != VG_NL_END) {
-			if (kind != VG_NL_ACK || sa.nl_pid != 0 ||
-			    m.seq != seq)
-				continue;
-			if (m.error < 0) {
-				errno = -m.error;
-				return -1;
-			}
-			return 0;
-		}
-	}
-}
-
 /*
  * -m text: auditctl's user message. Bytes below 0x20 or above 0x7f are
  * refused (auditctl compares a signed char < 32). The text goes out as
@@ -448,12 +393,10 @@ umsg_send(struct vg_nl *nl, const unsigned char *req, size_t n, uint32_t seq)
 static int
 run_usermsg(const char *text)
 {
-	unsigned char req[UMSG_MAX + NLMSG_HDRLEN];
 	char msg[UMSG_MAX], exe[2 * 4096 + 1], tty[64], host[64];
 	const unsigned char *s;
 	struct vg_nl *nl;
-	uint32_t seq;
-	size_t n, len;
+	size_t len;
 	int w, rc = 0;
 
 	if (geteuid() != 0) {
@@ -476,14 +419,9 @@ run_usermsg(const char *text)
 		    UMSG_MAX - NLMSG_HDRLEN - 3);
 		return 1;
 	}
-	seq = (uint32_t)time(NULL) ^ (uint32_t)getpid();
-	n = vg_nl_build(req, sizeof(req), AUDIT_USER,
-	    NLM_F_REQUEST | NLM_F_ACK, seq, msg, len);
-	if (n == 0)
-		return 1;	/* cannot happen: req has room for msg */
 	if ((nl = ctl_open()) == NULL)
 		return ctl_fail();
-	if (umsg_send(nl, req, n, seq) < 0) {
+	if (vg_nl_request(nl, AUDIT_USER, msg, len, 0, NULL, 0) < 0) {
 		if (errno == ECONNREFUSED)
 			fprintf(stderr, "The audit system is disabled\n");
 		else {
