@@ -13,55 +13,22 @@
 #include "vigil/decode.h"
 #include "vigil/json.h"
 #include "vigil/record.h"
-
-struct tev {
-	struct vg_event	ev;
-	struct vg_erec	recs[4];
-};
-
-static struct vg_str
-dup(struct vg_arena *a, struct vg_str s)
-{
-	return vg_node_strdup(a, s.p != NULL ? s.p : "", s.len);
-}
+#include "tev.h"
 
 /* Decodes one log line as a whole event; returns the parsed JSON. */
 static json_object *
 decode_line(const char *line)
 {
-	struct tev *t = calloc(1, sizeof(*t));
-	struct vg_record r;
-	struct vg_erec *e;
-	struct vg_node *doc;
-	struct vg_buf b;
+	struct tev *t = malloc(sizeof(*t));
 	json_object *j;
 	unsigned long err = 0;
 
 	ck_assert_ptr_nonnull(t);
-	vg_arena_init(&t->ev.arena, 0);
-	t->ev.recs = t->recs;
-	t->ev.flags = VG_EV_EOE;
-	ck_assert_msg(vg_parse_line(line, strlen(line), &r) == 0,
-	    "not a record: %s", line);
-	e = &t->recs[t->ev.nrecs++];
-	e->type = r.type;
-	e->type_name = dup(&t->ev.arena, r.type_name);
-	e->body = dup(&t->ev.arena, r.body);
-	e->enriched = dup(&t->ev.arena, r.enriched);
-	t->ev.sec = r.sec;
-	t->ev.msec = r.msec;
-	t->ev.serial = r.serial;
-	doc = vg_decode_event(&t->ev, &err);
-	ck_assert_ptr_nonnull(doc);
+	tev_init(t);
+	tev_add(t, line);
+	j = tev_json(t, &err);
 	ck_assert_uint_eq(err, 0);
-	vg_buf_init(&b);
-	vg_json_write(doc, &b);
-	ck_assert(!b.oom && b.len > 0);
-	vg_buf_addc(&b, '\0');
-	j = json_tokener_parse(b.data);
-	ck_assert_msg(j != NULL, "bad JSON: %s", b.data);
-	vg_buf_free(&b);
-	vg_arena_free(&t->ev.arena);
+	tev_free(t);
 	free(t);
 	return j;
 }
