@@ -1,8 +1,8 @@
 /*
  * group.c: joins records into events by (node, sec, msec, serial) and
  * decides when an event is complete. Owns the pending events (hash table +
- * arrival-order list), their arenas (recycled through a free list), a ring
- * of recently emitted keys (late records) and per-node serial windows (gap
+ * arrival-order list), their arenas (recycled through a free list), a table
+ * of recently emitted keys by serial (late records) and per-node serial windows (gap
  * counting). Never parses record bodies; never mallocs per record once warm.
  *
  * When an event is complete (docs/grouping.md has the reasoning):
@@ -54,8 +54,8 @@
 #define MAX_PENDING	(1u << 20)
 
 #define FREE_MAX	64	/* idle event structs kept for reuse */
-#define DONE_N		4096	/* emitted keys remembered for late records */
-#define DONE_B		(2 * DONE_N)	/* buckets, power of two */
+#define DONE_N		4096	/* emitted keys remembered for late records;
+				 * a power of two */
 #define GAP_W		4096	/* serial window, bits, power of two */
 #define GAP_MAX		1024	/* largest forward step still called loss */
 #define GAP_JUMP_MAX	(1u << 24)	/* live: larger jumps are a restart */
@@ -66,19 +66,20 @@ struct pev {
 	struct pev		*hnext;		/* hash chain */
 	TAILQ_ENTRY(pev)	 link;		/* pending or free list */
 	uint64_t		 hash;
+	uint64_t		 nodeh;
 	uint64_t		 first_ms;
 	size_t			 cap;		/* ev.recs capacity */
 	int			 pending;
 };
 TAILQ_HEAD(pevq, pev);
 
+/* An emitted key, in a slot chosen by serial (and node): live serials
+ * grow by one, so the last DONE_N events of a node never share a slot. */
 struct done {
-	uint64_t	hash;
+	uint64_t	hash;		/* 0: empty */
 	uint64_t	sec;
 	uint32_t	msec;
 	uint32_t	serial;
-	int32_t		next;		/* bucket chain; -1 ends */
-	int32_t		used;
 };
 
 struct nodegap {
@@ -102,9 +103,8 @@ struct vg_group {
 	struct pevq		 freeq;
 	size_t			 nfree;
 	struct done		*done;
-	int32_t			*done_b;
 	uint32_t		 done_hi;	/* highest serial ever added */
-	size_t			 done_pos;
+	struct pev		*last;		/* where the last record went */
 	struct nodegap		 nodes[NODES];
 	uint64_t		 tick;
 	uint64_t		 last_now;
@@ -166,46 +166,33 @@ key_eq(const struct pev *e, uint64_t h, const struct vg_record *r)
 
 /* ---- recently emitted keys ---- */
 
+static struct done *
+done_slot(const struct vg_group *g, uint64_t nodeh, uint32_t serial)
+{
+	return &g->done[(serial ^ (uint32_t)(nodeh >> 32)) & (DONE_N - 1)];
+}
+
 static void
 done_add(struct vg_group *g, const struct pev *e)
 {
-	struct done *d = &g->done[g->done_pos];
-	int32_t *pp;
-	size_t b;
+	struct done *d = done_slot(g, e->nodeh, e->ev.serial);
 
-	if (d->used) {
-		pp = &g->done_b[d->hash & (DONE_B - 1)];
-		while (*pp != -1 && *pp != (int32_t)g->done_pos)
-			pp = &g->done[*pp].next;
-		if (*pp != -1)
-			*pp = d->next;
-	}
-	d->hash = e->hash;
+	d->hash = e->hash | 1;
 	d->sec = e->ev.sec;
 	d->msec = e->ev.msec;
 	d->serial = e->ev.serial;
-	d->used = 1;
 	if (d->serial > g->done_hi)
 		g->done_hi = d->serial;
-	b = e->hash & (DONE_B - 1);
-	d->next = g->done_b[b];
-	g->done_b[b] = (int32_t)g->done_pos;
-	g->done_pos = (g->done_pos + 1) % DONE_N;
 }
 
 static int
-done_find(const struct vg_group *g, uint64_t h, const struct vg_record *r)
+done_find(const struct vg_group *g, uint64_t nodeh, uint64_t h,
+    const struct vg_record *r)
 {
-	int32_t i;
+	const struct done *d = done_slot(g, nodeh, r->serial);
 
-	for (i = g->done_b[h & (DONE_B - 1)]; i != -1; i = g->done[i].next) {
-		const struct done *d = &g->done[i];
-
-		if (d->hash == h && d->serial == r->serial &&
-		    d->sec == r->sec && d->msec == r->msec)
-			return 1;
-	}
-	return 0;
+	return d->hash == (h | 1) && d->serial == r->serial &&
+	    d->sec == r->sec && d->msec == r->msec;
 }
 
 /* ---- serial gaps ---- */
@@ -261,7 +248,8 @@ gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
 			n->last_use = g->tick;
 			return n;
 		}
-		if (!n->used || (lru->used && n->last_use < lru->last_use))
+		/* the first unused slot, else the least recently used */
+		if (lru->used && (!n->used || n->last_use < lru->last_use))
 			lru = n;
 	}
 	/* a new node, or more nodes than tracked: forget the coldest one
@@ -332,8 +320,8 @@ gap_track(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 /* ---- events ---- */
 
 static struct pev *
-pev_get(struct vg_group *g, const struct vg_record *r, uint64_t h,
-    uint64_t now)
+pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
+    uint64_t h, uint64_t now)
 {
 	struct pev *e;
 	char *node;
@@ -349,6 +337,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t h,
 	/* the pipeline lifts the limit to decode; put it back */
 	e->ev.arena.limit = g->o.max_event_bytes;
 	e->hash = h;
+	e->nodeh = nodeh;
 	e->first_ms = now;
 	e->cap = 0;
 	e->pending = 0;
@@ -471,11 +460,15 @@ hash_unlink(struct vg_group *g, struct pev *e)
 	e->hnext = NULL;
 }
 
+/* The records of an event mostly arrive one after the other: the event
+ * the last record went to is tried before the hash table. */
 static struct pev *
 hash_find(const struct vg_group *g, uint64_t h, const struct vg_record *r)
 {
 	struct pev *e;
 
+	if (g->last != NULL && key_eq(g->last, h, r))
+		return g->last;
 	for (e = g->bucket[h & (g->nbucket - 1)]; e != NULL; e = e->hnext)
 		if (key_eq(e, h, r))
 			return e;
@@ -487,6 +480,8 @@ static void
 emit(struct vg_group *g, struct pev *e, uint32_t flags)
 {
 	e->ev.flags |= flags;
+	if (g->last == e)
+		g->last = NULL;
 	if (e->pending) {
 		hash_unlink(g, e);
 		TAILQ_REMOVE(&g->pendq, e, link);
@@ -505,12 +500,12 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 
 /* A record that becomes an event on its own (single type or late). */
 static int
-emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t h,
-    uint64_t now, uint32_t flags)
+emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
+    uint64_t h, uint64_t now, uint32_t flags)
 {
 	struct pev *e;
 
-	if ((e = pev_get(g, r, h, now)) == NULL)
+	if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 		return -1;
 	if (pev_push(g, e, r) == -1) {
 		pev_put(g, e);
@@ -550,7 +545,6 @@ struct vg_group *
 vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 {
 	struct vg_group *g;
-	size_t i;
 
 	if (cb == NULL) {
 		errno = EINVAL;
@@ -576,14 +570,11 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 		g->nbucket *= 2;
 	g->bucket = calloc(g->nbucket, sizeof(*g->bucket));
 	g->done = calloc(DONE_N, sizeof(*g->done));
-	g->done_b = malloc(DONE_B * sizeof(*g->done_b));
-	if (g->bucket == NULL || g->done == NULL || g->done_b == NULL) {
+	if (g->bucket == NULL || g->done == NULL) {
 		vg_group_free(g);
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (i = 0; i < DONE_B; i++)
-		g->done_b[i] = -1;
 	return g;
 }
 
@@ -606,7 +597,6 @@ vg_group_free(struct vg_group *g)
 	}
 	free(g->bucket);
 	free(g->done);
-	free(g->done_b);
 	free(g);
 }
 
@@ -622,23 +612,23 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	if (r->type == T_EOE) {
 		if ((e = hash_find(g, h, r)) != NULL)
 			emit(g, e, VG_EV_EOE);
-		else if (done_find(g, h, r))
+		else if (done_find(g, nodeh, h, r))
 			g->st.late++;
 		g->st.records++;
 		return 0;
 	}
 	if (is_single(r->type))
-		return emit_alone(g, r, h, now, VG_EV_SINGLE);
+		return emit_alone(g, r, nodeh, h, now, VG_EV_SINGLE);
 	if ((e = hash_find(g, h, r)) == NULL) {
 		/* a serial above every emitted one is new: the usual case
 		 * live, where serials grow; no lookup in the done ring */
-		if (r->serial <= g->done_hi && done_find(g, h, r)) {
+		if (r->serial <= g->done_hi && done_find(g, nodeh, h, r)) {
 			g->st.late++;
-			return emit_alone(g, r, h, now, VG_EV_LATE);
+			return emit_alone(g, r, nodeh, h, now, VG_EV_LATE);
 		}
 		if (g->npending >= g->o.max_pending)
 			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
-		if ((e = pev_get(g, r, h, now)) == NULL)
+		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
 		if (pev_push(g, e, r) == -1) {
 			pev_put(g, e);
@@ -651,11 +641,13 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		TAILQ_INSERT_TAIL(&g->pendq, e, link);
 		g->npending++;
 		g->st.records++;
+		g->last = e;
 		return 0;
 	}
 	if (pev_push(g, e, r) == -1)
 		return -1;
 	g->st.records++;
+	g->last = e;
 	return 0;
 }
 
