@@ -12,8 +12,6 @@
 #include "decode_priv.h"
 #include "vigil/tables.h"
 
-#define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
-
 static int
 parse_u64(struct vg_str s, uint64_t *v)
 {
@@ -142,6 +140,24 @@ cstr(const char *s)
 	return vg_str_make(s, strlen(s));
 }
 
+void
+vg_frec_set_arch(struct vg_sink *s, struct vg_frec *r, uint32_t aa)
+{
+	r->arch = vg_arch_from_audit(aa);
+	if (r->is_syscall) {
+		s->arch = r->arch;
+		s->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE : VG_END_BIG;
+	}
+}
+
+const char *
+vg_frec_syscall_name(const struct vg_sink *s, const struct vg_frec *r,
+    int nr)
+{
+	return vg_syscall_name((enum vg_arch)(r->arch != VG_ARCH_UNKNOWN ?
+	    r->arch : s->arch), nr);
+}
+
 static void
 arch_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
     struct vg_str v)
@@ -153,11 +169,7 @@ arch_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
 		s->ops->str(s, key, v);
 		return;
 	}
-	r->arch = vg_arch_from_audit(aa);
-	if (r->is_syscall) {
-		s->arch = r->arch;
-		s->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE : VG_END_BIG;
-	}
+	vg_frec_set_arch(s, r, aa);
 	name = vg_arch_name((enum vg_arch)r->arch);
 	s->ops->str(s, key, name != NULL ? cstr(name) : v);
 	s->ops->str(s, VG_STR_LIT("arch_id"), v);
@@ -174,8 +186,7 @@ syscall_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
 		s->ops->str(s, key, v);
 		return;
 	}
-	name = vg_syscall_name((enum vg_arch)(r->arch != VG_ARCH_UNKNOWN ?
-	    r->arch : s->arch), (int)i);
+	name = vg_frec_syscall_name(s, r, (int)i);
 	if (r->is_syscall) {
 		if (name != NULL)
 			s->ops->str(s, VG_STR_LIT("name"), cstr(name));

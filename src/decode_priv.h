@@ -22,6 +22,8 @@
 #define T_EOE		1320
 #define T_PROCTITLE	1327
 
+#define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
+
 /* Byte order of binary structures in records (sockaddr). */
 #define VG_END_UNKNOWN	0
 #define VG_END_LITTLE	1
@@ -75,6 +77,14 @@ struct vg_frec {
  */
 void		vg_field_value(struct vg_sink *, struct vg_frec *,
 		    struct vg_str key, int kind, const struct vg_field *);
+
+/* arch= (the AUDIT_ARCH_* value) of the record; of the event too if it
+ * is the SYSCALL record (the arch and byte order later fields use). */
+void		vg_frec_set_arch(struct vg_sink *, struct vg_frec *,
+		    uint32_t audit_arch);
+/* The name of syscall nr for this record's arch, else the event's. */
+const char	*vg_frec_syscall_name(const struct vg_sink *,
+		    const struct vg_frec *, int nr);
 
 /* Decimal text as a number: 1 (u64 in *u), 2 (i64 in *i), 0 not one. */
 int		vg_num_parse(struct vg_str, uint64_t *u, int64_t *i);

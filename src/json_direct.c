@@ -12,60 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode_priv.h"
-#include "json_memo.h"
+#include "json_direct_priv.h"
 #include "vigil/json.h"
 #include "vigil/json_direct.h"
 #include "vigil/tables.h"
-
-#define MAXDEPTH	6	/* root, paths, record, sockaddr: 4 is enough */
-#define TABSZ		128	/* member names checked per record object */
-#define MAXNAMES	64	/* more members than this: declined */
-#define MAXRKEYS	16	/* rule keys per event */
-#define MAXGENERIC	8	/* distinct other record types per event */
-
-struct name {
-	const char	*p;
-	uint32_t	 len;
-	uint32_t	 gen;		/* valid when == vg_jdirect.gen */
-};
-
-/* Recording what a piece of record text gives, for the memo. */
-struct recording {
-	int		 on;
-	int		 bad;		/* depends on more than its text */
-	uint32_t	 tag;
-	uint64_t	 hash;
-	const char	*text;
-	size_t		 len;
-	size_t		 start;		/* of its JSON in the body */
-	unsigned	 nnames0;	/* names before it */
-	unsigned long	 errors0;
-	struct vg_str	 keys[VG_MEMO_KEYS];
-	unsigned	 nkeys;
-	struct vg_memo_name names[MAXNAMES];
-};
-
-struct vg_jdirect {
-	struct vg_sink	 s;		/* first: the sink ops get this */
-	struct vg_buf	 body;		/* records, written before the header */
-	struct vg_buf	*b;		/* where the sink writes */
-	int		 depth;		/* of the current container; 0 root */
-	uint8_t		 more[MAXDEPTH];	/* a member written there */
-	uint8_t		 arr[MAXDEPTH];		/* container is an array */
-	int		 check;		/* depth whose names must be unique */
-	uint32_t	 gen;
-	unsigned	 nnames;
-	struct name	 tab[TABSZ];
-	struct vg_str	 rkeys[MAXRKEYS];
-	unsigned	 nrkeys;
-	struct vg_memo	*memo;
-	struct recording rec;
-	unsigned long	 memo_hits;
-	int		 in_path;	/* note the item= of a PATH record */
-	uint64_t	 item;
-	int		 declined;
-};
 
 /* ---- member names ---- */
 
@@ -75,21 +25,37 @@ static const uint8_t plain_byte[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
+/* FNV-1a of a name, and in *ok whether it needs no escaping. */
+uint32_t
+vg_jd_name_hash(struct vg_str key, unsigned *ok)
+{
+	uint32_t h = 2166136261u;
+	size_t k;
+
+	*ok = 1;
+	for (k = 0; k < key.len; k++) {
+		unsigned char c = (unsigned char)key.p[k];
+
+		*ok &= plain_byte[c];
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
 /*
  * The separator and "key": of a new member of the current container,
- * with room for extra more bytes; 0, or -1 if out of memory. In a record
- * object the name must not be there already: the tree renames a repeated
- * one (NAME_2), rare enough to be left to it. One pass over the name
- * hashes it (FNV-1a) and checks that it needs no escaping.
+ * with room for extra more bytes; 0, or -1 if out of memory. h and ok are
+ * vg_jd_name_hash()'s. In a record object the name must not be there
+ * already: the tree renames a repeated one (NAME_2), rare enough to be
+ * left to it.
  */
-static int
-member(struct vg_jdirect *j, struct vg_str key, size_t extra)
+int
+vg_jd_member(struct vg_jdirect *j, struct vg_str key, uint32_t h,
+    unsigned ok, size_t extra)
 {
 	struct vg_buf *b = j->b;
-	uint32_t h = 2166136261u, i;
-	unsigned ok = 1;
 	struct name *n;
-	size_t k;
+	uint32_t i;
 	char *o;
 
 	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
@@ -101,12 +67,6 @@ member(struct vg_jdirect *j, struct vg_str key, size_t extra)
 	if (j->arr[j->depth]) {
 		b->len = (size_t)(o - b->data);
 		return 0;
-	}
-	for (k = 0; k < key.len; k++) {
-		unsigned char c = (unsigned char)key.p[k];
-
-		ok &= plain_byte[c];
-		h = (h ^ c) * 16777619u;
 	}
 	if (j->depth == j->check) {
 		if (++j->nnames > MAXNAMES)
@@ -148,6 +108,17 @@ member(struct vg_jdirect *j, struct vg_str key, size_t extra)
 	vg_json_string(key.p, key.len, b);
 	vg_buf_addc(b, ':');
 	return vg_buf_reserve(b, extra);
+}
+
+static int
+member(struct vg_jdirect *j, struct vg_str key, size_t extra)
+{
+	unsigned ok = 1;
+	uint32_t h = 0;
+
+	if (!j->arr[j->depth])
+		h = vg_jd_name_hash(key, &ok);
+	return vg_jd_member(j, key, h, ok, extra);
 }
 
 /* ---- the JSON sink ---- */
@@ -338,6 +309,12 @@ vg_jdirect_memo_hits(const struct vg_jdirect *j)
 	return j->memo_hits;
 }
 
+unsigned long
+vg_jdirect_head_hits(const struct vg_jdirect *j)
+{
+	return j->head_hits;
+}
+
 void
 vg_jdirect_free(struct vg_jdirect *j)
 {
@@ -491,9 +468,14 @@ rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 	const unsigned char *raw;
 	int saddr_done = rec->type != T_SOCKADDR, kind, tail = 0;
 	unsigned n = 0;
-	size_t len;
+	size_t len, head = 0;
 
-	vg_fields_begin(&it, rec->body, rec->enriched);
+	if (is_syscall &&
+	    (head = vg_jd_syscall_head(j, &fr, rec->body, &n)) > 0)
+		vg_fields_begin(&it, vg_str_make(rec->body.p + head,
+		    rec->body.len - head), rec->enriched);
+	else
+		vg_fields_begin(&it, rec->body, rec->enriched);
 	while (!j->declined && vg_fields_next(&it, &f) == 1) {
 		n++;
 		if (special(&f)) {

@@ -19,6 +19,8 @@ struct vg_jdirect	*vg_jdirect_new(void);
 void			 vg_jdirect_free(struct vg_jdirect *);
 /* Record texts whose JSON was copied from an earlier event (the memo). */
 unsigned long		 vg_jdirect_memo_hits(const struct vg_jdirect *);
+/* SYSCALL records whose start took the one-pass reader (json_syscall.c). */
+unsigned long		 vg_jdirect_head_hits(const struct vg_jdirect *);
 
 /*
  * Appends the event's JSON line ('\n' included) to out and adds the parse

@@ -137,9 +137,11 @@ START_TEST(corpus_logs_match_the_tree)
 {
 	ck_assert_int_eq(nftw(VG_CORPUS "/logs", one_file, 16, FTW_PHYS), 0);
 	printf("json_direct: %u events, %u written directly, %u declined, "
-	    "%lu record texts from the memo\n", tl.events, tl.taken,
-	    tl.declined, vg_jdirect_memo_hits(jd));
+	    "%lu record texts from the memo, %lu SYSCALL starts read in one "
+	    "pass\n", tl.events, tl.taken, tl.declined,
+	    vg_jdirect_memo_hits(jd), vg_jdirect_head_hits(jd));
 	ck_assert_uint_gt(vg_jdirect_memo_hits(jd), 1000);
+	ck_assert_uint_gt(vg_jdirect_head_hits(jd), 1000);
 	ck_assert_uint_eq(tl.failed, 0);
 	ck_assert_uint_gt(tl.events, 5000);
 	/* the corpus is mostly syscall events: most must be taken */
@@ -260,6 +262,68 @@ START_TEST(memo_repeats_and_clashes)
 }
 END_TEST
 
+/* One SYSCALL record with the given body, then EOE. */
+#define SYS(s, body)	HDR("SYSCALL", s) body "\n" HDR("EOE", s) "\n"
+#define ARGS		" a0=3 a1=7ffd a2=10 a3=0 items=0"
+#define TAIL		" ppid=1 pid=2 comm=\"x\" key=\"k\""
+
+/* Whether the one-pass reader of json_syscall.c took the record. */
+static void
+head(const char *text, int want_taken, int want_head)
+{
+	unsigned long h = vg_jdirect_head_hits(jd);
+
+	expect(text, want_taken);
+	ck_assert_msg(vg_jdirect_head_hits(jd) - h == (unsigned long)want_head,
+	    "%s: one-pass reader %s", text, want_head ? "not used" : "used");
+}
+
+START_TEST(syscall_head_shapes)
+{
+	/* taken by the one-pass reader, same bytes as the tree */
+	head(SYS("30", "arch=c000003e syscall=42 success=no exit=-115"
+	    ARGS TAIL), 0, 1);				/* errno name */
+	head(SYS("31", "arch=c000003e syscall=9999 success=yes exit=0"
+	    ARGS TAIL), 0, 1);				/* no syscall name */
+	head(SYS("32", "arch=deadbeef syscall=1 success=yes exit=1"
+	    ARGS TAIL), 0, 1);				/* unknown arch */
+	head(SYS("33", "arch=C000003E syscall=0 success=yes exit=-4096"
+	    " a0=7FFD a1=0 a2=ABCdef a3=1 items=2" TAIL), 0, 1);
+	head(SYS("34", "arch=40000003 syscall=102 success=no exit=-1"
+	    ARGS), 0, 1);				/* i386, ends there */
+	head(HDR("SYSCALL", "35") "arch=80000015 syscall=328 success=yes "
+	    "exit=0" ARGS TAIL "\n"
+	    HDR("SOCKADDR", "35") "saddr=000A1F90000000000000000000000000"
+	    "000000010000000000\n" HDR("EOE", "35") "\n", 0, 1); /* ppc64 */
+	head(SYS("36", "arch=c000003e syscall=42 success=no "
+	    "exit=-9223372036854775" ARGS TAIL), 0, 1);
+	/* other shapes: the field loop, same bytes as the tree */
+	head(SYS("40", "arch=c000003e syscall=1 success=yes exit=-0"
+	    ARGS TAIL), 0, 0);
+	head(SYS("41", "arch=c000003e syscall=1 success=yes exit=007"
+	    ARGS TAIL), 0, 0);
+	head(SYS("42", "arch=c000003e syscall=1 per=400000 success=yes "
+	    "exit=1" ARGS TAIL), 0, 0);
+	head(SYS("43", "arch=c000003e syscall=1 success=yes exit=1 a0=zz "
+	    "a1=0 a2=0 a3=0 items=0" TAIL), 0, 0);
+	head(SYS("44", "arch=c000003e  syscall=1 success=yes exit=1"
+	    ARGS TAIL), 0, 0);
+	head(SYS("45", "arch=c000003e syscall=2147483648 success=yes exit=1"
+	    ARGS TAIL), 0, 0);
+	head(SYS("46", "arch=1c000003e syscall=1 success=yes exit=1"
+	    ARGS TAIL), 0, 0);
+	head(SYS("47", "arch=c000003e syscall=1 success=maybe exit=1"
+	    ARGS TAIL), 0, 0);
+	head(SYS("48", "arch=c000003e syscall=1 success=yes exit=1"
+	    " a0=3 a1=7ffd a2=10 a3=0 items=" TAIL), 0, 0);
+	/* read in one pass, then a repeated name: declined, the tree's */
+	head(SYS("50", "arch=c000003e syscall=1 success=yes exit=1"
+	    ARGS " a0=5" TAIL), 1, 1);
+	head(SYS("51", "arch=c000003e syscall=1 success=yes exit=-2"
+	    ARGS " ppid=1 errno=3"), 1, 1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -274,6 +338,7 @@ suite(void)
 	tcase_add_test(tc, numbers_and_marks);
 	tcase_add_test(tc, declined_shapes);
 	tcase_add_test(tc, memo_repeats_and_clashes);
+	tcase_add_test(tc, syscall_head_shapes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -720,6 +720,36 @@ START_TEST(test_libaudit)
 }
 END_TEST
 
+/* Names written between JSON quotes without escaping (json_syscall.c). */
+static void
+assert_plain(const char *what, const char *name)
+{
+	const char *c;
+
+	for (c = name; *c != '\0'; c++)
+		ck_assert_msg((*c >= 'a' && *c <= 'z') ||
+		    (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    *c == '_', "%s name \"%s\" needs escaping", what, name);
+}
+
+START_TEST(test_names_plain)
+{
+	const char *n;
+	int a, nr;
+
+	for (a = VG_ARCH_UNKNOWN + 1; a <= VG_ARCH_S390; a++) {
+		ck_assert_ptr_nonnull(n = vg_arch_name((enum vg_arch)a));
+		assert_plain("arch", n);
+		for (nr = 0; nr < 5000; nr++)
+			if ((n = vg_syscall_name((enum vg_arch)a, nr)) != NULL)
+				assert_plain("syscall", n);
+	}
+	for (nr = 1; nr <= 4095; nr++)
+		if ((n = vg_errno_name(nr)) != NULL)
+			assert_plain("errno", n);
+}
+END_TEST
+
 static Suite *
 tables_suite(void)
 {
@@ -744,6 +774,7 @@ tables_suite(void)
 	tcase_add_test(tc, test_syscall_headers);
 	tcase_add_test(tc, test_errno);
 	tcase_add_test(tc, test_libaudit);
+	tcase_add_test(tc, test_names_plain);
 	suite_add_tcase(s, tc);
 	return s;
 }
