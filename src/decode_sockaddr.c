@@ -52,17 +52,43 @@ add_raw(struct vg_sink *s, const unsigned char *raw, size_t len)
 	s->ops->str(s, VG_STR_LIT("raw"), vg_str_make(h, len * 2));
 }
 
+/* Dotted quad, as inet_ntop writes it (which costs a vsprintf). */
+static size_t
+ipv4_text(const unsigned char *a, char *out)
+{
+	char *o = out;
+	unsigned i, b;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			*o++ = '.';
+		b = a[i];
+		if (b >= 100)
+			*o++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*o++ = (char)('0' + b / 10 % 10);
+		*o++ = (char)('0' + b % 10);
+	}
+	*o = '\0';
+	return (size_t)(o - out);
+}
+
 static void
 add_ntop(struct vg_sink *s, int af, const unsigned char *addr)
 {
 	char tmp[INET6_ADDRSTRLEN];
 	struct vg_str v;
+	size_t n;
 
-	if (inet_ntop(af, addr, tmp, sizeof(tmp)) == NULL) {
-		add_raw(s, addr, af == AF_INET ? 4 : 16);
+	if (af == AF_INET)
+		n = ipv4_text(addr, tmp);
+	else if (inet_ntop(af, addr, tmp, sizeof(tmp)) != NULL)
+		n = strlen(tmp);
+	else {
+		add_raw(s, addr, 16);
 		return;
 	}
-	if ((v = vg_node_strdup(s->a, tmp, strlen(tmp))).p == NULL) {
+	if ((v = vg_node_strdup(s->a, tmp, n)).p == NULL) {
 		s->oom = 1;
 		return;
 	}

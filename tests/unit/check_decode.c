@@ -4,6 +4,7 @@
  * projects' goldens: $VG_CORPUS/expected/laurel/ and go-libaudit/auparse/.
  * Documents are checked after a trip through the JSON writer and json-c.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <json-c/json.h>
@@ -401,6 +402,26 @@ START_TEST(sockaddr_families)
 	j = saddr("zz", NULL);
 	WANT_STR(j, "sockaddr.saddr", "zz");
 	json_object_put(j);
+
+	/* dotted quads written as inet_ntop writes them */
+	{
+		static const unsigned char q[][4] = { { 0, 0, 0, 0 },
+		    { 255, 255, 255, 255 }, { 10, 0, 100, 9 },
+		    { 1, 20, 199, 200 }, { 99, 100, 101, 109 } };
+		char hex[40], want[INET_ADDRSTRLEN];
+		size_t i;
+
+		for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+			snprintf(hex, sizeof(hex), "02000050%02X%02X%02X%02X"
+			    "0000000000000000", q[i][0], q[i][1], q[i][2],
+			    q[i][3]);
+			ck_assert_ptr_nonnull(inet_ntop(AF_INET, q[i], want,
+			    sizeof(want)));
+			j = saddr(hex, NULL);
+			WANT_STR(j, "sockaddr.addr", want);
+			json_object_put(j);
+		}
+	}
 
 	/* laurel's ppc64 capture: family in big-endian, from the arch */
 	j = saddr("0002D903000000000000000000000000", "80000015");
