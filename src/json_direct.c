@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,39 @@ vg_jd_name_hash(struct vg_str key, unsigned *ok)
 	return h;
 }
 
+/* Notes a member name of the record object; declines the event for a
+ * name it has already, or for too many. */
+static inline void
+note_name(struct vg_jdirect *j, struct vg_str key, uint32_t h)
+{
+	struct name *n;
+	uint32_t i;
+
+	if (++j->nnames > MAXNAMES)
+		j->declined = 1;
+	if (j->rec.on && j->nnames - j->rec.nnames0 <= MAXNAMES) {
+		struct vg_memo_name *m =
+		    &j->rec.names[j->nnames - j->rec.nnames0 - 1];
+
+		m->hash = h;
+		m->len = (uint32_t)key.len;
+		m->p = key.p;
+	}
+	for (i = h & (TABSZ - 1);; i = (i + 1) & (TABSZ - 1)) {
+		n = &j->tab[i];
+		if (n->gen != j->gen) {
+			n->p = key.p;
+			n->len = (uint32_t)key.len;
+			n->gen = j->gen;
+			return;
+		}
+		if (n->len == key.len && memcmp(n->p, key.p, key.len) == 0) {
+			j->declined = 1;
+			return;
+		}
+	}
+}
+
 /*
  * The separator and "key": of a new member of the current container,
  * with room for extra more bytes; 0, or -1 if out of memory. h and ok are
@@ -54,8 +88,6 @@ vg_jd_member(struct vg_jdirect *j, struct vg_str key, uint32_t h,
     unsigned ok, size_t extra)
 {
 	struct vg_buf *b = j->b;
-	struct name *n;
-	uint32_t i;
 	char *o;
 
 	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
@@ -68,32 +100,8 @@ vg_jd_member(struct vg_jdirect *j, struct vg_str key, uint32_t h,
 		b->len = (size_t)(o - b->data);
 		return 0;
 	}
-	if (j->depth == j->check) {
-		if (++j->nnames > MAXNAMES)
-			j->declined = 1;
-		if (j->rec.on && j->nnames - j->rec.nnames0 <= MAXNAMES) {
-			struct vg_memo_name *m =
-			    &j->rec.names[j->nnames - j->rec.nnames0 - 1];
-
-			m->hash = h;
-			m->len = (uint32_t)key.len;
-			m->p = key.p;
-		}
-		for (i = h & (TABSZ - 1);; i = (i + 1) & (TABSZ - 1)) {
-			n = &j->tab[i];
-			if (n->gen != j->gen) {
-				n->p = key.p;
-				n->len = (uint32_t)key.len;
-				n->gen = j->gen;
-				break;
-			}
-			if (n->len == key.len &&
-			    memcmp(n->p, key.p, key.len) == 0) {
-				j->declined = 1;
-				break;
-			}
-		}
-	}
+	if (j->depth == j->check)
+		note_name(j, key, h);
 	if (ok) {
 		*o++ = '"';
 		if (key.len > 0)
@@ -108,6 +116,37 @@ vg_jd_member(struct vg_jdirect *j, struct vg_str key, uint32_t h,
 	vg_json_string(key.p, key.len, b);
 	vg_buf_addc(b, ':');
 	return vg_buf_reserve(b, extra);
+}
+
+void
+vg_jd_known_init(struct vg_jd_known *k, const char *name)
+{
+	unsigned ok;
+
+	k->name = vg_str_make(name, strlen(name));
+	k->hash = vg_jd_name_hash(k->name, &ok);
+	memset(k->text, 0, sizeof(k->text));
+	k->tlen = (uint32_t)snprintf(k->text, sizeof(k->text), "\"%s\":",
+	    name);
+}
+
+int
+vg_jd_member_known(struct vg_jdirect *j, const struct vg_jd_known *k,
+    size_t extra)
+{
+	struct vg_buf *b = j->b;
+	char *o;
+
+	if (vg_buf_reserve(b, sizeof(k->text) + 1 + extra) == -1)
+		return -1;
+	o = b->data + b->len;
+	if (j->more[j->depth])
+		*o++ = ',';
+	j->more[j->depth] = 1;
+	note_name(j, k->name, k->hash);
+	memcpy(o, k->text, sizeof(k->text));
+	b->len = (size_t)(o + k->tlen - b->data);
+	return 0;
 }
 
 static int

@@ -69,6 +69,19 @@ uint32_t	vg_jd_name_hash(struct vg_str, unsigned *ok);
  * room for extra more bytes; 0, or -1 if out of memory. */
 int		vg_jd_member(struct vg_jdirect *, struct vg_str, uint32_t h,
 		    unsigned ok, size_t extra);
+/* A member name known to need no escaping, with its text ready. */
+struct vg_jd_known {
+	struct vg_str	 name;
+	uint32_t	 hash;		/* vg_jd_name_hash() */
+	uint32_t	 tlen;
+	char		 text[24];	/* "name": then NULs (copied whole) */
+};
+
+/* name: at most 20 bytes, no byte JSON escapes. */
+void		vg_jd_known_init(struct vg_jd_known *, const char *name);
+/* vg_jd_member() for a member of the record object being checked. */
+int		vg_jd_member_known(struct vg_jdirect *,
+		    const struct vg_jd_known *, size_t extra);
 /*
  * The start of a SYSCALL record's body (arch= syscall= success= exit=
  * a0= a1= a2= a3= items=, as the kernel writes it), written as the field

@@ -14,8 +14,8 @@
 enum { K_ARCH, K_ARCH_ID, K_NAME, K_NR, K_SUCCESS, K_EXIT, K_ERRNO, K_A0,
 	K_A1, K_A2, K_A3, K_ITEMS, NKNOWN };
 
-static struct vg_str	known[NKNOWN];
-static uint32_t		known_hash[NKNOWN];
+static struct vg_jd_known	known[NKNOWN];
+static int			known_ready;
 
 static void
 known_init(void)
@@ -23,75 +23,65 @@ known_init(void)
 	static const char *const names[NKNOWN] = { "arch", "arch_id", "name",
 	    "nr", "success", "exit", "errno", "a0", "a1", "a2", "a3",
 	    "items" };
-	unsigned i, ok;
+	unsigned i;
 
-	for (i = 0; i < NKNOWN; i++) {
-		known[i] = vg_str_make(names[i], strlen(names[i]));
-		known_hash[i] = vg_jd_name_hash(known[i], &ok);
-	}
+	for (i = 0; i < NKNOWN; i++)
+		vg_jd_known_init(&known[i], names[i]);
+	known_ready = 1;
 }
 
-/* "key=" and a value up to the next space: the position after that one
- * space (or at the end), or NULL. */
+/* Hex digit values + 1; 0 for other bytes. */
+static const uint8_t hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* "key=" and a value of hex digits, then one space or the end: the
+ * position after it, or NULL. The value of its last 8 digits in *x. */
 static inline const char *
-field(const char *p, const char *end, const char *key, size_t klen,
-    struct vg_str *v)
+hex_field(const char *p, const char *end, const char *key, size_t klen,
+    struct vg_str *v, uint32_t *x)
 {
 	const char *q;
+	uint32_t acc = 0;
+	unsigned d;
 
 	if ((size_t)(end - p) <= klen || memcmp(p, key, klen) != 0)
 		return NULL;
 	p += klen;
-	for (q = p; q < end && *q != ' '; q++)
-		;
-	if (q == p)
+	for (q = p; q < end && (d = hexval[(unsigned char)*q]) != 0; q++)
+		acc = acc << 4 | (d - 1);
+	if (q == p || (q < end && *q != ' '))
 		return NULL;
 	*v = vg_str_make(p, (size_t)(q - p));
+	*x = acc;
 	return q < end ? q + 1 : q;
 }
 
-/* Only hex digits; the value of the last eight in *out. */
-static int
-hex_digits(struct vg_str v, uint32_t *out)
+/* "key=" and a decimal that reads back as itself (no '+', no leading
+ * zero, no "-0"; a '-' only if neg) and fits an int64, then one space or
+ * the end: the position after it, or NULL. The value in *out. */
+static inline const char *
+dec_field(const char *p, const char *end, const char *key, size_t klen,
+    int neg, struct vg_str *v, int64_t *out)
 {
-	uint32_t x = 0;
-	unsigned d;
-	size_t i;
+	const char *q, *d;
+	uint64_t x = 0;		/* wraps harmlessly past 18 digits */
 
-	for (i = 0; i < v.len; i++) {
-		if ((d = (unsigned)(v.p[i] - '0')) > 9) {
-			d = (unsigned)((v.p[i] | 0x20) - 'a');
-			if (d > 5)
-				return 0;
-			d += 10;
-		}
-		x = x << 4 | d;
-	}
-	*out = x;
-	return 1;
-}
-
-/* Decimal that reads back as itself (no '+', no leading zero) and fits
- * an int64; a '-' only if neg. The value in *out. */
-static int
-decimal(struct vg_str v, int neg, int64_t *out)
-{
-	const char *p = v.p, *end = v.p + v.len;
-	int64_t x = 0;
-
-	if (neg && p < end && *p == '-')
-		p++;
-	if (p == end || end - p > 18 || (*p == '0' && end - p > 1))
-		return 0;
-	for (; p < end; p++) {
-		if ((unsigned)(*p - '0') > 9)
-			return 0;
-		x = x * 10 + (*p - '0');
-	}
-	if (v.p[0] == '-' && x == 0)
-		return 0;		/* "-0": the field loop writes 0 */
-	*out = v.p[0] == '-' ? -x : x;
-	return 1;
+	if ((size_t)(end - p) <= klen || memcmp(p, key, klen) != 0)
+		return NULL;
+	p += klen;
+	d = neg && p < end && *p == '-' ? p + 1 : p;
+	for (q = d; q < end && (unsigned)(*q - '0') <= 9; q++)
+		x = x * 10 + (uint64_t)(*q - '0');
+	if (q == d || q - d > 18 || (*d == '0' && q - d > 1) ||
+	    (q < end && *q != ' ') || (d > p && x == 0))
+		return NULL;
+	*v = vg_str_make(p, (size_t)(q - p));
+	*out = d > p ? -(int64_t)x : (int64_t)x;
+	return q < end ? q + 1 : q;
 }
 
 /* "name":TEXT, or "name":"TEXT" (quote) for text that needs no escaping:
@@ -101,7 +91,7 @@ put(struct vg_jdirect *j, int k, struct vg_str v, int quote)
 {
 	char *o;
 
-	if (vg_jd_member(j, known[k], known_hash[k], 1, v.len + 2) != 0)
+	if (vg_jd_member_known(j, &known[k], v.len + 2) != 0)
 		return;
 	o = j->b->data + j->b->len;
 	if (quote)
@@ -130,23 +120,28 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	uint32_t aa, x;
 	unsigned i;
 
-	if (known[0].p == NULL)
+	if (!known_ready)
 		known_init();
-	if ((p = field(p, end, "arch=", 5, &arch)) == NULL ||
-	    arch.len > 8 || !hex_digits(arch, &aa) ||
-	    (p = field(p, end, "syscall=", 8, &nr)) == NULL ||
-	    !decimal(nr, 0, &sys) || sys > INT32_MAX ||
-	    (p = field(p, end, "success=", 8, &success)) == NULL ||
-	    !(vg_str_eq(success, "yes") || vg_str_eq(success, "no")) ||
-	    (p = field(p, end, "exit=", 5, &ex)) == NULL ||
-	    !decimal(ex, 1, &exv))
+	if ((p = hex_field(p, end, "arch=", 5, &arch, &aa)) == NULL ||
+	    arch.len > 8 ||
+	    (p = dec_field(p, end, "syscall=", 8, 0, &nr, &sys)) == NULL ||
+	    sys > INT32_MAX)
+		return 0;
+	if ((size_t)(end - p) >= 12 && memcmp(p, "success=yes ", 12) == 0) {
+		success = VG_STR_LIT("true");
+		p += 12;
+	} else if ((size_t)(end - p) >= 11 &&
+	    memcmp(p, "success=no ", 11) == 0) {
+		success = VG_STR_LIT("false");
+		p += 11;
+	} else
+		return 0;
+	if ((p = dec_field(p, end, "exit=", 5, 1, &ex, &exv)) == NULL)
 		return 0;
 	for (i = 0; i < 4; i++)
-		if ((p = field(p, end, akey[i], 3, &a[i])) == NULL ||
-		    !hex_digits(a[i], &x))
+		if ((p = hex_field(p, end, akey[i], 3, &a[i], &x)) == NULL)
 			return 0;
-	if ((p = field(p, end, "items=", 6, &items)) == NULL ||
-	    !decimal(items, 0, &it))
+	if ((p = dec_field(p, end, "items=", 6, 0, &items, &it)) == NULL)
 		return 0;
 
 	/* what arch_value(), syscall_value() and the other field kinds of
@@ -160,8 +155,7 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	if ((name = vg_frec_syscall_name(&j->s, fr, (int)sys)) != NULL)
 		put_name(j, K_NAME, name);
 	put(j, K_NR, nr, 0);
-	put(j, K_SUCCESS, success.len == 3 ? VG_STR_LIT("true") :
-	    VG_STR_LIT("false"), 0);
+	put(j, K_SUCCESS, success, 0);
 	put(j, K_EXIT, ex, 0);
 	if (exv < 0 && exv >= -4095 &&
 	    (name = vg_errno_name((int)-exv)) != NULL)

@@ -253,6 +253,30 @@ START_TEST(header_number_lengths)
 			ck_assert_uint_eq(r.msec, tail);
 			ck_assert_uint_eq(r.serial, tail * 1234567);
 		}
+	/* serials of every length around the eight-byte fast read, with
+	 * short and long text after them */
+	for (n = 1; n <= 11; n++)
+		for (tail = 1; tail < 14; tail += 12) {
+			unsigned long long want;
+			int fits;
+
+			memcpy(num, digits + (n & 1), n);
+			num[n] = '\0';
+			want = strtoull(num, NULL, 10);
+			fits = n <= 10 && want <= 0xffffffffULL;
+			snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+			    "1700000000.001:%s)%.*s", num, (int)tail,
+			    ": a=1 b=2 c=3");
+			rc = vg_parse_line(line, strlen(line), &r);
+			ck_assert_msg(rc == (fits ? 0 : -1), "%s", line);
+			if (fits)
+				ck_assert_uint_eq(r.serial, want);
+		}
+	ck_assert_int_eq(vg_parse_line("type=X msg=audit(1.001:12a4567): ",
+	    33, &r), -1);
+	ck_assert_int_eq(vg_parse_line("type=X msg=audit(1.001:0012345): ",
+	    33, &r), 0);
+	ck_assert_uint_eq(r.serial, 12345);
 	/* leading zeros, a digit run cut by the end, a 4-digit msec */
 	ck_assert_int_eq(vg_parse_line("type=X msg=audit(0000000000000001.5:7): ",
 	    40, &r), 0);
