@@ -92,6 +92,32 @@ vg_nl_set_rcvbuf(struct vg_nl *nl, size_t bytes)
 	return v;
 }
 
+int
+vg_nl_connect_kernel(struct vg_nl *nl)
+{
+	struct sockaddr_nl sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	return connect(vg_nl_fd(nl), (struct sockaddr *)&sa, sizeof(sa));
+}
+
+int
+vg_nl_drain(struct vg_nl *nl)
+{
+	char buf[64];
+
+	for (;;) {
+		if (recv(vg_nl_fd(nl), buf, sizeof(buf), MSG_TRUNC |
+		    MSG_DONTWAIT) >= 0)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno != EINTR && errno != ENOBUFS)
+			return -1;
+	}
+}
+
 void
 vg_nl_set_stray(struct vg_nl *nl, vg_nl_stray_fn *fn, void *arg)
 {

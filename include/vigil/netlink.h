@@ -40,6 +40,12 @@ uint32_t	 vg_nl_portid(const struct vg_nl *);
 /* SO_RCVBUFFORCE (needs CAP_NET_ADMIN), else SO_RCVBUF. Returns the size
  * the kernel reports, or -1 and errno. */
 long		 vg_nl_set_rcvbuf(struct vg_nl *, size_t bytes);
+/* connect() to the kernel (port 0): the kernel then refuses datagrams
+ * other processes send to this socket (ECONNREFUSED), so everything read
+ * from it is the kernel's and the sender address need not be asked for. */
+int		 vg_nl_connect_kernel(struct vg_nl *);
+/* Reads and drops whatever is queued on the (non-blocking) socket. */
+int		 vg_nl_drain(struct vg_nl *);
 
 /*
  * Called for every message received while a request waits for its ack

@@ -54,6 +54,7 @@ struct vg_input {
 	unsigned char		*bufs;		/* BATCH * SLOT_STRIDE, once */
 	unsigned		 batch_delay_ms;
 	int			 discard;
+	int			 kernel_only;	/* connected: all from the kernel */
 	uint64_t		 armed;		/* deadline the timer is set to */
 
 	/* netlink-level counters (records etc. are in the pipeline's) */
@@ -252,10 +253,9 @@ read_batch(struct vg_input *in)
 	size_t len;
 	int n, i;
 
-	for (i = 0; i < BATCH; i++) {
-		in->msgs[i].msg_hdr.msg_namelen = sizeof(in->addr[i]);
-		in->msgs[i].msg_hdr.msg_flags = 0;
-	}
+	if (!in->kernel_only)
+		for (i = 0; i < BATCH; i++)
+			in->msgs[i].msg_hdr.msg_namelen = sizeof(in->addr[i]);
 	for (;;) {
 		n = recvmmsg(vg_nl_fd(in->nl), in->msgs, BATCH, MSG_DONTWAIT,
 		    NULL);
@@ -284,7 +284,7 @@ read_batch(struct vg_input *in)
 			continue;
 		}
 		handle_datagram(in, in->bufs + (size_t)i * SLOT_STRIDE, len,
-		    in->addr[i].nl_pid, now);
+		    in->kernel_only ? 0 : in->addr[i].nl_pid, now);
 	}
 	if (n > 0)
 		arm_deadline(in, now);
@@ -388,6 +388,19 @@ fail:
 	vg_log_warnx("%s: out of memory", name);
 	vg_input_close(in);
 	return NULL;
+}
+
+/* The data socket is connected to the kernel: no sender addresses. */
+static void
+kernel_only(struct vg_input *in)
+{
+	int i;
+
+	in->kernel_only = 1;
+	for (i = 0; i < BATCH; i++) {
+		in->msgs[i].msg_hdr.msg_name = NULL;
+		in->msgs[i].msg_hdr.msg_namelen = 0;
+	}
 }
 
 /* Best-effort restore from a fatal signal: async-signal-safe only. */
@@ -634,16 +647,23 @@ vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
 	struct audit_status st;
 	int locked;
 
-	if ((nl = vg_nl_open(0)) == NULL) {
+	/* connected to the kernel, no other process can send to the data
+	 * socket: its records are read without asking for their sender
+	 * (cheaper). Whatever came between bind and connect is dropped. */
+	if ((nl = vg_nl_open(0)) == NULL || vg_nl_connect_kernel(nl) == -1 ||
+	    vg_nl_drain(nl) == -1) {
 		vg_log_warn("unicast: netlink audit socket");
+		vg_nl_close(nl);
 		return NULL;
 	}
 	if ((in = vg_live_new(base, pl, opts, nl, "unicast")) == NULL)
 		return NULL;
+	kernel_only(in);
 	in->unicast = 1;
 	in->next = live_inputs;
 	live_inputs = in;
-	if ((in->ctl = vg_nl_open(0)) == NULL) {
+	if ((in->ctl = vg_nl_open(0)) == NULL ||
+	    vg_nl_connect_kernel(in->ctl) == -1) {
 		vg_log_warn("unicast: netlink audit socket");
 		goto fail;
 	}

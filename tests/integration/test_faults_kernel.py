@@ -11,9 +11,11 @@ enabled 0, pid 0 whatever happens.
 - Slow output (a fifo read slowly) with rcvbuf at its minimum (65536):
   netlink overruns (ENOBUFS) are counted and logged, vigild survives and
   stops cleanly; loss measured the same way.
-- Hostile datagrams from a user-space socket to vigild's port (short,
-  bad lengths, unknown types, one longer than a receive slot): counted
-  foreign or truncated, never written, vigild keeps working.
+- Hostile datagrams from a user-space socket (short, bad lengths,
+  unknown types, one longer than a receive slot): the audit daemon's
+  sockets are connected to the kernel, which refuses them all; vigild
+  keeps working. A --multicast reader cannot be connected: there they
+  are counted foreign or truncated and never written.
 The workload: worker processes calling getppid() in a loop, audited by
 a rule keyed vgflood on ppid = this test.
 """
@@ -222,24 +224,42 @@ def hostile():
     ]
 
 
-def test_hostile(g, vigild, tmp):
-    out = os.path.join(tmp, "h.raw")
-    p, ok = start_vigild(g, vigild, out)
-    check("hostile: vigild up", ok)
-    if not ok:
-        return
+def send_hostile(pid):
+    """Every hostile datagram to every NETLINK_AUDIT socket of pid:
+    (ports, sent, refused). The empty one the kernel turns away before
+    anything else (ENODATA)."""
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
     s.bind((0, 0))
-    ports = netlink_ports(p.pid)
-    sent = 0
+    ports = netlink_ports(pid)
+    sent = refused = 0
     for port in ports:
         for d in hostile():
             try:
                 s.sendto(d, (port, 0))
                 sent += 1
-            except OSError:
-                pass
+            except ConnectionRefusedError:
+                refused += 1
+            except OSError as e:
+                print(f"  sendto {len(d)} bytes: {e}")
     s.close()
+    return ports, sent, refused
+
+
+def test_hostile(g, vigild, tmp):
+    """The audit daemon's sockets are connected to the kernel: the kernel
+    refuses what other processes send them, and vigild goes on."""
+    out = os.path.join(tmp, "h.raw")
+    p, ok = start_vigild(g, vigild, out)
+    check("hostile: vigild up", ok)
+    if not ok:
+        return
+    ports, sent, refused = send_hostile(p.pid)
+    print(f"  hostile datagrams to the audit daemon: {len(ports)} ports, "
+          f"{sent} delivered, {refused} refused by the kernel")
+    check("hostile: every datagram refused by the kernel",
+          len(ports) == 2 and sent == 0 and
+          refused == len(ports) * (len(hostile()) - 1),
+          f"ports {ports} sent {sent} refused {refused}")
     time.sleep(0.3)
     check("hostile: still running", p.poll() is None)
     add_rule()                  # still working: a real event after the junk
@@ -247,25 +267,47 @@ def test_hostile(g, vigild, tmp):
     worker_total(w)
     ok = wait_for(lambda: len(serials(out)) > 0, timeout=5)
     check("hostile: real events written after the junk", ok)
-    os.kill(p.pid, signal.SIGCONT)      # counters to stderr
-    time.sleep(0.3)
     rc, err = stop(g, p)
     with open(out, "rb") as f:
         data = f.read()
     check("hostile: nothing of it written", b"vg-hostile" not in data and
           b"UNKNOWN[9999]" not in data)
-    m = re.search(r"input unicast: .*? foreign=(\d+) truncated=(\d+) "
-                  r"bad=(\d+) unknown=(\d+)", err)
-    c = [int(x) for x in m.groups()] if m else []
-    print(f"  hostile datagrams: {sent} sent to {len(ports)} ports; "
-          f"foreign/truncated/bad/unknown = {c}")
-    # on the data socket every datagram but the empty one is counted
-    # (the control socket reads only while it waits for an ack)
-    check("hostile: every datagram counted (foreign, truncated, bad)",
-          m is not None and c[0] + c[1] + c[2] >= len(hostile()) - 1 and
-          c[1] >= 1 and c[2] >= 1, err[-500:])
     check("hostile: exit 0", rc == 0, f"rc={rc}")
     kernel_guard.auditctl("-D")
+
+
+def test_hostile_multicast(g, vigild, tmp):
+    """A multicast reader cannot be connected: what other processes send
+    it is counted (foreign, truncated) and never written."""
+    out = os.path.join(tmp, "hm.raw")
+    p = g.spawn([vigild, "-f", "-v", "--multicast", "-o", f"raw:{out}"],
+                stderr=subprocess.PIPE)
+    ok = wait_for(lambda: len(netlink_ports(p.pid)) > 0, timeout=5)
+    check("hostile multicast: vigild up", ok and p.poll() is None)
+    if not ok:
+        return
+    time.sleep(0.2)
+    ports, sent, refused = send_hostile(p.pid)
+    time.sleep(0.3)
+    check("hostile multicast: still running", p.poll() is None)
+    os.kill(p.pid, signal.SIGCONT)      # counters to stderr
+    time.sleep(0.3)
+    rc, err = stop(g, p)
+    with open(out, "rb") as f:
+        data = f.read()
+    check("hostile multicast: nothing of it written",
+          b"vg-hostile" not in data and b"UNKNOWN[9999]" not in data)
+    m = re.search(r"input multicast: .*? foreign=(\d+) truncated=(\d+) "
+                  r"bad=(\d+) unknown=(\d+)", err)
+    c = [int(x) for x in m.groups()] if m else []
+    print(f"  hostile datagrams to a multicast reader: {sent} sent to "
+          f"{len(ports)} ports; foreign/truncated/bad/unknown = {c}")
+    # every datagram but the empty one is counted
+    check("hostile multicast: every datagram counted (foreign, truncated)",
+          m is not None and sent == len(ports) * (len(hostile()) - 1) and
+          c[0] + c[1] + c[2] >= len(hostile()) - 1 and c[1] >= 1,
+          err[-500:])
+    check("hostile multicast: exit 0", rc == 0, f"rc={rc}")
 
 
 def main():
@@ -273,6 +315,7 @@ def main():
     with kernel_guard.KernelGuard() as g, \
             tempfile.TemporaryDirectory(prefix="vg-kfault-") as tmp:
         test_hostile(g, vigild, tmp)
+        test_hostile_multicast(g, vigild, tmp)
         test_kill9(g, vigild, tmp)
         kernel_guard.auditctl("-D")
         test_enobufs(g, vigild, tmp)

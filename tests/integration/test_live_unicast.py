@@ -7,7 +7,6 @@ Needs root and kernel audit (exit 77 otherwise); kernel_guard restores
 the kernel whatever happens."""
 import json
 import os
-import re
 import signal
 import socket
 import struct
@@ -150,24 +149,29 @@ def test_timeout(g, out):
 
 def test_foreign(g, p, out):
     """A well-formed record sent by a user-space socket is not taken for
-    the kernel's: counted foreign, never written."""
+    the kernel's: vigild's sockets are connected to the kernel, which
+    refuses it (ECONNREFUSED); it is never written."""
     text = b"audit(1700000000.000:1): vg-forged-record"
     msg = struct.pack("=IHHII", 16 + len(text), 1300, 0, 0, 0) + text
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)
     s.bind((0, 0))
     ports = netlink_ports(p.pid)
+    refused = 0
     for port in ports:
-        s.sendto(msg, (port, 0))
+        try:
+            s.sendto(msg, (port, 0))
+        except ConnectionRefusedError:
+            refused += 1
     s.close()
-    time.sleep(0.3)
-    os.kill(p.pid, signal.SIGCONT)
+    check("forged record refused by the kernel on every socket",
+          len(ports) == 2 and refused == len(ports),
+          f"{refused} of {len(ports)} ports")
     time.sleep(0.3)
     with open(out, "rb") as f:
         check("forged record not written", b"vg-forged" not in f.read())
-    return bool(ports)
 
 
-def test_restore(g, p, saved, foreign_sent):
+def test_restore(g, p, saved):
     pid = p.pid
     check("self-exclusion rule present while running",
           f"pid={pid}" in rules(), rules())
@@ -176,10 +180,6 @@ def test_restore(g, p, saved, foreign_sent):
     rc = g.stop(p)
     st = kernel_guard.status()
     check("exit 0 on SIGTERM", rc == 0, f"rc={rc}")
-    err = p.stderr.read().decode(errors="replace")
-    m = re.search(r"input unicast: .* foreign=(\d+)", err)
-    check("foreign message counted", foreign_sent and m is not None and
-          int(m.group(1)) >= 1, repr(err[-400:]))
     check("pid restored on SIGTERM", st["pid"] == 0, repr(st))
     check("enabled restored on SIGTERM", st["enabled"] == saved["enabled"],
           repr(st))
@@ -254,8 +254,8 @@ def main():
             test_execve(g, out)
             test_sockaddr(g, out, tmp)
             test_timeout(g, out)
-            sent = test_foreign(g, p, out)
-            test_restore(g, p, saved, sent)
+            test_foreign(g, p, out)
+            test_restore(g, p, saved)
             kernel_guard.auditctl("-D")
         test_second_instance(g, vigild, tmp)
         test_crash(g, vigild, tmp)
