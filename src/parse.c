@@ -332,6 +332,15 @@ int
 vg_parse_netlink(uint16_t type, const char *payload, size_t len,
     struct vg_record *rec)
 {
+	return vg_parse_netlink_memo(type, payload, len, rec, NULL);
+}
+
+int
+vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
+    struct vg_record *rec, struct vg_stamp_memo *sm)
+{
+	size_t hl;
+
 	if (payload == NULL)
 		len = 0;
 	while (len > 0 && (payload[len - 1] == '\0' ||
@@ -339,9 +348,32 @@ vg_parse_netlink(uint16_t type, const char *payload, size_t len,
 		len--;
 	rec_reset(rec, payload, len);
 	rec->type = type;
-	if (len == 0 || len > VG_MAX_RECORD ||
-	    parse_stamp(payload, payload + len, rec) == -1)
+	if (len == 0 || len > VG_MAX_RECORD)
 		return einval();
+	/* the same header bytes parse the same way: the memo keeps only
+	 * headers that end with their space, so nothing after them could
+	 * have been taken too */
+	if (sm != NULL && sm->len > 0 && len >= sm->len &&
+	    memcmp(payload, sm->text, sm->len) == 0) {
+		rec->sec = sm->sec;
+		rec->msec = sm->msec;
+		rec->serial = sm->serial;
+		rec->body = vg_str_make(payload + sm->len, len - sm->len);
+		return 0;
+	}
+	if (parse_stamp(payload, payload + len, rec) == -1)
+		return einval();
+	if (sm != NULL) {
+		hl = (size_t)(rec->body.p - payload);
+		sm->len = 0;
+		if (hl <= sizeof(sm->text) && payload[hl - 1] == ' ') {
+			memcpy(sm->text, payload, hl);
+			sm->len = hl;
+			sm->sec = rec->sec;
+			sm->msec = rec->msec;
+			sm->serial = rec->serial;
+		}
+	}
 	return 0;
 }
 

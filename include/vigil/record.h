@@ -43,6 +43,23 @@ int	vg_parse_line(const char *line, size_t len, struct vg_record *rec);
 int	vg_parse_netlink(uint16_t type, const char *payload, size_t len,
 	    struct vg_record *rec);
 
+/*
+ * The header of the last record parsed with it, for vg_parse_netlink_memo:
+ * the kernel sends the records of an event one after the other, all with
+ * the same "audit(sec.msec:serial): ", which is then compared instead of
+ * parsed. Zero it before first use.
+ */
+struct vg_stamp_memo {
+	char		 text[40];
+	size_t		 len;		/* 0: empty */
+	uint64_t	 sec;
+	uint32_t	 msec, serial;
+};
+
+/* vg_parse_netlink, the same result, with the header memo. */
+int	vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
+	    struct vg_record *rec, struct vg_stamp_memo *);
+
 /* How a value was written. */
 enum vg_vkind {
 	VG_V_BARE = 0,		/* key=value */

@@ -55,6 +55,7 @@ struct vg_input {
 	unsigned		 batch_delay_ms;
 	int			 discard;
 	int			 kernel_only;	/* connected: all from the kernel */
+	struct vg_stamp_memo	 stamp;		/* header of the last record */
 	uint64_t		 armed;		/* deadline the timer is set to */
 
 	/* netlink-level counters (records etc. are in the pipeline's) */
@@ -165,7 +166,8 @@ handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
 			in->c->events++;
 		return;
 	}
-	if (vg_parse_netlink(m->type, m->data, m->len, &rec) == -1) {
+	if (vg_parse_netlink_memo(m->type, m->data, m->len, &rec,
+	    &in->stamp) == -1) {
 		vg_pipeline_bad_line(in->pl, m->data, m->len);
 		return;
 	}

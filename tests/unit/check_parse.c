@@ -330,6 +330,36 @@ START_TEST(netlink_payloads)
 	ck_assert_int_eq(vg_parse_netlink(1300, b, 12, &r), -1);
 	free(b);
 	ck_assert_int_eq(vg_parse_netlink(1300, NULL, 0, &r), -1);
+	/* the header memo gives what parsing gives, record after record */
+	{
+		static const char *const seq[] = { "audit(1.2:3): a=1",
+		    "audit(1.2:3): b=2", "audit(1.2:3): ", "audit(1.2:34): c",
+		    "audit(1.2:3):d", "audit(1.2:3):e", "audit(1.2:3) f",
+		    "audit(1.2:3)  g", "audit(1.2:3): ", "audit(1.2:3)",
+		    "audit(9.2:3): h", "audit(1.2:3): a=1",
+		    "audit(1.002:3): i" };
+		struct vg_stamp_memo sm;
+		struct vg_record m;
+		size_t i, n;
+		int rp, rm;
+
+		memset(&sm, 0, sizeof(sm));
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			n = strlen(seq[i]);
+			b = dupn(seq[i], n);
+			rp = vg_parse_netlink(1300, b, n, &r);
+			rm = vg_parse_netlink_memo(1300, b, n, &m, &sm);
+			ck_assert_msg(rp == rm, "%s", seq[i]);
+			if (rp == 0) {
+				ck_assert_uint_eq(r.sec, m.sec);
+				ck_assert_uint_eq(r.msec, m.msec);
+				ck_assert_uint_eq(r.serial, m.serial);
+				ck_assert_ptr_eq(r.body.p, m.body.p);
+				ck_assert_uint_eq(r.body.len, m.body.len);
+			}
+			free(b);
+		}
+	}
 	b = dupn("\0\0\0", 3);
 	ck_assert_int_eq(vg_parse_netlink(1300, b, 3, &r), -1);
 	free(b);
