@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,14 +42,34 @@ vg_jd_name_hash(struct vg_str key, unsigned *ok)
 	return h;
 }
 
+/* Files a name in the record object's table; 0, or -1 if it is there
+ * already. */
+int
+vg_jd_tab_put(struct vg_jdirect *j, struct vg_str key, uint32_t h)
+{
+	struct name *n;
+	uint32_t i;
+
+	for (i = h & (TABSZ - 1);; i = (i + 1) & (TABSZ - 1)) {
+		n = &j->tab[i];
+		if (n->gen != j->gen) {
+			n->p = key.p;
+			n->len = (uint32_t)key.len;
+			n->gen = j->gen;
+			return 0;
+		}
+		if (n->len == key.len && memcmp(n->p, key.p, key.len) == 0)
+			return -1;
+	}
+}
+
 /* Notes a member name of the record object; declines the event for a
  * name it has already, or for too many. */
 static inline void
 note_name(struct vg_jdirect *j, struct vg_str key, uint32_t h)
 {
-	struct name *n;
-	uint32_t i;
-
+	if (j->head_mask != 0)
+		vg_jd_head_file(j);
 	if (++j->nnames > MAXNAMES)
 		j->declined = 1;
 	if (j->rec.on && j->nnames - j->rec.nnames0 <= MAXNAMES) {
@@ -61,19 +80,8 @@ note_name(struct vg_jdirect *j, struct vg_str key, uint32_t h)
 		m->len = (uint32_t)key.len;
 		m->p = key.p;
 	}
-	for (i = h & (TABSZ - 1);; i = (i + 1) & (TABSZ - 1)) {
-		n = &j->tab[i];
-		if (n->gen != j->gen) {
-			n->p = key.p;
-			n->len = (uint32_t)key.len;
-			n->gen = j->gen;
-			return;
-		}
-		if (n->len == key.len && memcmp(n->p, key.p, key.len) == 0) {
-			j->declined = 1;
-			return;
-		}
-	}
+	if (vg_jd_tab_put(j, key, h) == -1)
+		j->declined = 1;
 }
 
 /*
@@ -116,37 +124,6 @@ vg_jd_member(struct vg_jdirect *j, struct vg_str key, uint32_t h,
 	vg_json_string(key.p, key.len, b);
 	vg_buf_addc(b, ':');
 	return vg_buf_reserve(b, extra);
-}
-
-void
-vg_jd_known_init(struct vg_jd_known *k, const char *name)
-{
-	unsigned ok;
-
-	k->name = vg_str_make(name, strlen(name));
-	k->hash = vg_jd_name_hash(k->name, &ok);
-	memset(k->text, 0, sizeof(k->text));
-	k->tlen = (uint32_t)snprintf(k->text, sizeof(k->text), "\"%s\":",
-	    name);
-}
-
-int
-vg_jd_member_known(struct vg_jdirect *j, const struct vg_jd_known *k,
-    size_t extra)
-{
-	struct vg_buf *b = j->b;
-	char *o;
-
-	if (vg_buf_reserve(b, sizeof(k->text) + 1 + extra) == -1)
-		return -1;
-	o = b->data + b->len;
-	if (j->more[j->depth])
-		*o++ = ',';
-	j->more[j->depth] = 1;
-	note_name(j, k->name, k->hash);
-	memcpy(o, k->text, sizeof(k->text));
-	b->len = (size_t)(o + k->tlen - b->data);
-	return 0;
 }
 
 static int
@@ -384,6 +361,9 @@ clash(const struct vg_jdirect *j, const struct vg_memo_ent *e)
 
 	if (j->nnames + e->nnames > MAXNAMES)
 		return 1;
+	/* the SYSCALL start's names are not filed yet (json_syscall.c) */
+	if (j->head_mask != 0 && e->head_name)
+		return 1;
 	for (k = 0; k < e->nnames; k++)
 		for (i = e->names[k].hash & (TABSZ - 1);;
 		    i = (i + 1) & (TABSZ - 1)) {
@@ -444,6 +424,7 @@ static void
 memo_end(struct vg_jdirect *j)
 {
 	struct vg_memo_ent e;
+	unsigned i;
 
 	j->rec.on = 0;
 	if (j->rec.bad || j->declined || j->s.oom || j->b->oom)
@@ -452,6 +433,10 @@ memo_end(struct vg_jdirect *j)
 	e.jlen = j->b->len - j->rec.start;
 	e.nnames = j->nnames - j->rec.nnames0;
 	e.names = j->rec.names;
+	e.head_name = 0;
+	for (i = 0; i < e.nnames; i++)
+		if (vg_jd_head_name(vg_str_make(e.names[i].p, e.names[i].len)))
+			e.head_name = 1;
 	e.errors = j->s.errors - j->rec.errors0;
 	memcpy(e.keys, j->rec.keys, sizeof(e.keys));
 	e.nkeys = j->rec.nkeys;
@@ -479,6 +464,7 @@ begin_record(struct vg_jdirect *j, struct vg_str name)
 	j_open(&j->s, name, VG_N_OBJ);
 	j->check = j->depth;
 	j->nnames = 0;
+	j->head_mask = 0;
 	if (++j->gen == 0) {
 		memset(j->tab, 0, sizeof(j->tab));
 		j->gen = 1;
@@ -849,6 +835,7 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
 	j->nrkeys = 0;
 	j->in_path = 0;
 	j->declined = 0;
+	j->head_mask = 0;
 	j->rec.on = 0;
 	write_records(j, ev, npath, execve);
 	if (j->declined)

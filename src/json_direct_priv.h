@@ -58,6 +58,7 @@ struct vg_jdirect {
 	struct recording rec;
 	unsigned long	 memo_hits;
 	unsigned long	 head_hits;	/* vg_jd_syscall_head() took it */
+	uint32_t	 head_mask;	/* its names not yet filed in tab */
 	int		 in_path;	/* note the item= of a PATH record */
 	uint64_t	 item;
 	int		 declined;
@@ -69,19 +70,8 @@ uint32_t	vg_jd_name_hash(struct vg_str, unsigned *ok);
  * room for extra more bytes; 0, or -1 if out of memory. */
 int		vg_jd_member(struct vg_jdirect *, struct vg_str, uint32_t h,
 		    unsigned ok, size_t extra);
-/* A member name known to need no escaping, with its text ready. */
-struct vg_jd_known {
-	struct vg_str	 name;
-	uint32_t	 hash;		/* vg_jd_name_hash() */
-	uint32_t	 tlen;
-	char		 text[24];	/* "name": then NULs (copied whole) */
-};
-
-/* name: at most 20 bytes, no byte JSON escapes. */
-void		vg_jd_known_init(struct vg_jd_known *, const char *name);
-/* vg_jd_member() for a member of the record object being checked. */
-int		vg_jd_member_known(struct vg_jdirect *,
-		    const struct vg_jd_known *, size_t extra);
+/* Files a name in the record object's table: 0, or -1 if there. */
+int		vg_jd_tab_put(struct vg_jdirect *, struct vg_str, uint32_t h);
 /*
  * The start of a SYSCALL record's body (arch= syscall= success= exit=
  * a0= a1= a2= a3= items=, as the kernel writes it), written as the field
@@ -91,5 +81,10 @@ int		vg_jd_member_known(struct vg_jdirect *,
  */
 size_t		vg_jd_syscall_head(struct vg_jdirect *, struct vg_frec *,
 		    struct vg_str body, unsigned *nfields);
+/* The SYSCALL start's names are counted but filed lazily (head_mask):
+ * this files them, before a name that could repeat one is checked. */
+void		vg_jd_head_file(struct vg_jdirect *);
+/* Whether a name is one the SYSCALL start may write. */
+int		vg_jd_head_name(struct vg_str);
 
 #endif

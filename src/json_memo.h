@@ -28,6 +28,7 @@ struct vg_memo_ent {
 	size_t		 jlen;
 	const struct vg_memo_name *names;	/* members it adds */
 	unsigned	 nnames;
+	int		 head_name;	/* one is a SYSCALL start's name */
 	unsigned long	 errors;	/* parse errors it counts */
 	struct vg_str	 keys[VG_MEMO_KEYS];	/* rule keys it adds */
 	unsigned	 nkeys;

@@ -14,8 +14,16 @@
 enum { K_ARCH, K_ARCH_ID, K_NAME, K_NR, K_SUCCESS, K_EXIT, K_ERRNO, K_A0,
 	K_A1, K_A2, K_A3, K_ITEMS, NKNOWN };
 
-static struct vg_jd_known	known[NKNOWN];
-static int			known_ready;
+#define TEXT	24		/* bytes of known[].text copied whole */
+
+/* A member name with its text ready: ,"name": then NULs. */
+static struct {
+	struct vg_str	 name;
+	uint32_t	 hash;		/* vg_jd_name_hash() */
+	uint32_t	 tlen;
+	char		 text[TEXT + 8];
+} known[NKNOWN];
+static int		known_ready;
 
 static void
 known_init(void)
@@ -23,11 +31,48 @@ known_init(void)
 	static const char *const names[NKNOWN] = { "arch", "arch_id", "name",
 	    "nr", "success", "exit", "errno", "a0", "a1", "a2", "a3",
 	    "items" };
-	unsigned i;
+	unsigned i, ok;
+	size_t n;
 
-	for (i = 0; i < NKNOWN; i++)
-		vg_jd_known_init(&known[i], names[i]);
+	for (i = 0; i < NKNOWN; i++) {
+		n = strlen(names[i]);
+		known[i].name = vg_str_make(names[i], n);
+		known[i].hash = vg_jd_name_hash(known[i].name, &ok);
+		known[i].text[0] = ',';
+		known[i].text[1] = '"';
+		memcpy(known[i].text + 2, names[i], n);
+		known[i].text[n + 2] = '"';
+		known[i].text[n + 3] = ':';
+		known[i].tlen = (uint32_t)n + 4;
+	}
 	known_ready = 1;
+}
+
+void
+vg_jd_head_file(struct vg_jdirect *j)
+{
+	uint32_t m = j->head_mask;
+	int k;
+
+	j->head_mask = 0;
+	for (k = 0; k < NKNOWN; k++)
+		if ((m & 1u << k) &&
+		    vg_jd_tab_put(j, known[k].name, known[k].hash) == -1)
+			j->declined = 1;
+}
+
+int
+vg_jd_head_name(struct vg_str name)
+{
+	int k;
+
+	if (!known_ready)
+		known_init();
+	for (k = 0; k < NKNOWN; k++)
+		if (name.len == known[k].name.len &&
+		    memcmp(name.p, known[k].name.p, name.len) == 0)
+			return 1;
+	return 0;
 }
 
 /* Hex digit values + 1; 0 for other bytes. */
@@ -84,29 +129,26 @@ dec_field(const char *p, const char *end, const char *key, size_t klen,
 	return q < end ? q + 1 : q;
 }
 
-/* "name":TEXT, or "name":"TEXT" (quote) for text that needs no escaping:
- * hex digits, and the arch, syscall and errno names of the tables. */
-static void
-put(struct vg_jdirect *j, int k, struct vg_str v, int quote)
+/* One member: its text (the separator too, unless skip), then the value,
+ * in quotes if quote; the value needs no escaping (hex digits, canonical
+ * numbers, and the arch, syscall and errno names of the tables). */
+static inline char *
+put(char *o, int k, struct vg_str v, int quote, int skip)
 {
-	char *o;
-
-	if (vg_jd_member_known(j, &known[k], v.len + 2) != 0)
-		return;
-	o = j->b->data + j->b->len;
-	if (quote)
-		*o++ = '"';
+	memcpy(o, known[k].text + skip, TEXT);
+	o += known[k].tlen - (unsigned)skip;
+	*o = '"';
+	o += quote;
 	memcpy(o, v.p, v.len);
 	o += v.len;
-	if (quote)
-		*o++ = '"';
-	j->b->len = (size_t)(o - j->b->data);
+	*o = '"';
+	return o + quote;
 }
 
-static void
-put_name(struct vg_jdirect *j, int k, const char *s)
+static struct vg_str
+cstr(const char *s)
 {
-	put(j, k, vg_str_make(s, strlen(s)), 1);
+	return vg_str_make(s, strlen(s));
 }
 
 size_t
@@ -115,9 +157,11 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 {
 	static const char akey[4][4] = { "a0=", "a1=", "a2=", "a3=" };
 	const char *p = body.p, *end = body.p + body.len, *name;
-	struct vg_str arch, nr, success, ex, a[4], items;
+	struct vg_str arch, nr, success, ex, a[4], items, v[3];
 	int64_t sys, exv, it;
-	uint32_t aa, x;
+	uint32_t aa, x, mask;
+	char *o;
+	size_t need;
 	unsigned i;
 
 	if (!known_ready)
@@ -147,22 +191,47 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	/* what arch_value(), syscall_value() and the other field kinds of
 	 * decode_field.c write for these */
 	vg_frec_set_arch(&j->s, fr, aa);
-	if ((name = vg_arch_name((enum vg_arch)fr->arch)) != NULL)
-		put_name(j, K_ARCH, name);
-	else
-		put(j, K_ARCH, arch, 1);
-	put(j, K_ARCH_ID, arch, 1);
-	if ((name = vg_frec_syscall_name(&j->s, fr, (int)sys)) != NULL)
-		put_name(j, K_NAME, name);
-	put(j, K_NR, nr, 0);
-	put(j, K_SUCCESS, success, 0);
-	put(j, K_EXIT, ex, 0);
-	if (exv < 0 && exv >= -4095 &&
-	    (name = vg_errno_name((int)-exv)) != NULL)
-		put_name(j, K_ERRNO, name);
+	v[0] = (name = vg_arch_name((enum vg_arch)fr->arch)) != NULL ?
+	    cstr(name) : arch;
+	v[1] = (name = vg_frec_syscall_name(&j->s, fr, (int)sys)) != NULL ?
+	    cstr(name) : VG_STR_NULL;
+	v[2] = exv < 0 && exv >= -4095 &&
+	    (name = vg_errno_name((int)-exv)) != NULL ? cstr(name) :
+	    VG_STR_NULL;
+	need = NKNOWN * (TEXT + 2) + v[0].len + arch.len + v[1].len +
+	    nr.len + ex.len + v[2].len + a[0].len + a[1].len + a[2].len +
+	    a[3].len + items.len;
+	if (vg_buf_reserve(j->b, need) == -1)
+		return 0;	/* the field loop meets the same end */
+	o = j->b->data + j->b->len;
+	/* no separator if it is the object's first member */
+	o = put(o, K_ARCH, v[0], 1, !j->more[j->depth]);
+	o = put(o, K_ARCH_ID, arch, 1, 0);
+	mask = 1u << K_ARCH | 1u << K_ARCH_ID | 1u << K_NR | 1u << K_SUCCESS |
+	    1u << K_EXIT | 1u << K_A0 | 1u << K_A1 | 1u << K_A2 | 1u << K_A3 |
+	    1u << K_ITEMS;
+	if (v[1].p != NULL) {
+		o = put(o, K_NAME, v[1], 1, 0);
+		mask |= 1u << K_NAME;
+	}
+	o = put(o, K_NR, nr, 0, 0);
+	o = put(o, K_SUCCESS, success, 0, 0);
+	o = put(o, K_EXIT, ex, 0, 0);
+	if (v[2].p != NULL) {
+		o = put(o, K_ERRNO, v[2], 1, 0);
+		mask |= 1u << K_ERRNO;
+	}
 	for (i = 0; i < 4; i++)
-		put(j, K_A0 + (int)i, a[i], 1);
-	put(j, K_ITEMS, items, 0);
+		o = put(o, K_A0 + (int)i, a[i], 1, 0);
+	o = put(o, K_ITEMS, items, 0, 0);
+	j->more[j->depth] = 1;
+	j->b->len = (size_t)(o - j->b->data);
+	/* counted now, filed in the name table only if another name of the
+	 * record could repeat one of them (vg_jd_head_file) */
+	j->nnames += (unsigned)__builtin_popcount(mask);
+	if (j->nnames > MAXNAMES)
+		j->declined = 1;
+	j->head_mask = mask;
 	*nfields = 9;
 	j->head_hits++;
 	return (size_t)(p - body.p);

@@ -321,6 +321,15 @@ START_TEST(syscall_head_shapes)
 	    ARGS " a0=5" TAIL), 1, 1);
 	head(SYS("51", "arch=c000003e syscall=1 success=yes exit=-2"
 	    ARGS " ppid=1 errno=3"), 1, 1);
+	/* a tail naming what this start did not write (errno): taken, and
+	 * the second time, from the memo, checked against the start's
+	 * names, which are filed only then */
+	head(SYS("52", "arch=c000003e syscall=1 success=yes exit=0"
+	    ARGS " ppid=1 errno=3 pid=4"), 0, 1);
+	head(SYS("53", "arch=c000003e syscall=1 success=yes exit=0"
+	    ARGS " ppid=1 errno=3 pid=4"), 0, 1);
+	head(SYS("54", "arch=c000003e syscall=1 success=yes exit=-2"
+	    ARGS " ppid=1 errno=3 pid=4"), 1, 1);
 }
 END_TEST
 
