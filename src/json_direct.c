@@ -435,7 +435,8 @@ memo_end(struct vg_jdirect *j)
 	e.names = j->rec.names;
 	e.head_name = 0;
 	for (i = 0; i < e.nnames; i++)
-		if (vg_jd_head_name(vg_str_make(e.names[i].p, e.names[i].len)))
+		if (vg_jd_head_name(vg_str_make(e.names[i].p, e.names[i].len),
+		    e.names[i].hash))
 			e.head_name = 1;
 	e.errors = j->s.errors - j->rec.errors0;
 	memcpy(e.keys, j->rec.keys, sizeof(e.keys));

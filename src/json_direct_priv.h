@@ -84,7 +84,8 @@ size_t		vg_jd_syscall_head(struct vg_jdirect *, struct vg_frec *,
 /* The SYSCALL start's names are counted but filed lazily (head_mask):
  * this files them, before a name that could repeat one is checked. */
 void		vg_jd_head_file(struct vg_jdirect *);
-/* Whether a name is one the SYSCALL start may write. */
-int		vg_jd_head_name(struct vg_str);
+/* Whether a name (hash: vg_jd_name_hash's) is one the SYSCALL start may
+ * write. */
+int		vg_jd_head_name(struct vg_str, uint32_t hash);
 
 #endif

@@ -62,14 +62,14 @@ vg_jd_head_file(struct vg_jdirect *j)
 }
 
 int
-vg_jd_head_name(struct vg_str name)
+vg_jd_head_name(struct vg_str name, uint32_t hash)
 {
 	int k;
 
 	if (!known_ready)
 		known_init();
 	for (k = 0; k < NKNOWN; k++)
-		if (name.len == known[k].name.len &&
+		if (hash == known[k].hash && name.len == known[k].name.len &&
 		    memcmp(name.p, known[k].name.p, name.len) == 0)
 			return 1;
 	return 0;
@@ -84,7 +84,8 @@ static const uint8_t hexval[256] = {
 };
 
 /* "key=" and a value of hex digits, then one space or the end: the
- * position after it, or NULL. The value of its last 8 digits in *x. */
+ * position after it, or NULL. The value of its last 8 digits in *x, if
+ * x is not NULL. */
 static inline const char *
 hex_field(const char *p, const char *end, const char *key, size_t klen,
     struct vg_str *v, uint32_t *x)
@@ -96,12 +97,18 @@ hex_field(const char *p, const char *end, const char *key, size_t klen,
 	if ((size_t)(end - p) <= klen || memcmp(p, key, klen) != 0)
 		return NULL;
 	p += klen;
-	for (q = p; q < end && (d = hexval[(unsigned char)*q]) != 0; q++)
-		acc = acc << 4 | (d - 1);
+	if (x == NULL)
+		for (q = p; q < end && hexval[(unsigned char)*q] != 0; q++)
+			;
+	else
+		for (q = p; q < end && (d = hexval[(unsigned char)*q]) != 0;
+		    q++)
+			acc = acc << 4 | (d - 1);
 	if (q == p || (q < end && *q != ' '))
 		return NULL;
 	*v = vg_str_make(p, (size_t)(q - p));
-	*x = acc;
+	if (x != NULL)
+		*x = acc;
 	return q < end ? q + 1 : q;
 }
 
@@ -159,7 +166,7 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	const char *p = body.p, *end = body.p + body.len, *name;
 	struct vg_str arch, nr, success, ex, a[4], items, v[3];
 	int64_t sys, exv, it;
-	uint32_t aa, x, mask;
+	uint32_t aa, mask;
 	char *o;
 	size_t need;
 	unsigned i;
@@ -183,7 +190,7 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	if ((p = dec_field(p, end, "exit=", 5, 1, &ex, &exv)) == NULL)
 		return 0;
 	for (i = 0; i < 4; i++)
-		if ((p = hex_field(p, end, akey[i], 3, &a[i], &x)) == NULL)
+		if ((p = hex_field(p, end, akey[i], 3, &a[i], NULL)) == NULL)
 			return 0;
 	if ((p = dec_field(p, end, "items=", 6, 0, &items, &it)) == NULL)
 		return 0;
