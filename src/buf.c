@@ -64,13 +64,34 @@ vg_buf_adds(struct vg_buf *b, const char *s)
 void
 vg_buf_add_u64(struct vg_buf *b, uint64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	uint64_t t = v;
+	unsigned n = 1;
+	char *o;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	vg_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	while (t >= 10000) {
+		t /= 10000;
+		n += 4;
+	}
+	n += (t >= 10) + (t >= 100) + (t >= 1000);
+	if (vg_buf_reserve(b, n) == -1)
+		return;
+	o = b->data + b->len + n;
+	b->len += n;
+	/* backwards, two digits per division */
+	while (v >= 100) {
+		o -= 2;
+		memcpy(o, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(o - 2, pairs + v * 2, 2);
+	else
+		o[-1] = (char)('0' + v);
 }
 
 void

@@ -5,13 +5,16 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <iconv.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/buf.h"
 #include "vigil/json.h"
 
 /* ---- test helpers ---- */
@@ -190,6 +193,44 @@ expect(const char *in, size_t n, const char *want)
 }
 
 /* ---- tests ---- */
+
+/* Numbers as printf writes them: every length, each power of ten and
+ * its neighbours, the ends of the range. */
+START_TEST(decimal_numbers)
+{
+	struct vg_buf b;
+	char want[32];
+	uint64_t p, v;
+	int64_t iv;
+	int d, k;
+
+	vg_buf_init(&b);
+	for (p = 1, d = 0; d < 20; d++, p *= 10)
+		for (k = -1; k <= 1; k++) {
+			v = p + (uint64_t)(int64_t)k;
+			vg_buf_reset(&b);
+			vg_buf_addc(&b, 'x');
+			vg_buf_add_u64(&b, v);
+			snprintf(want, sizeof(want), "x%" PRIu64, v);
+			ck_assert_uint_eq(b.len, strlen(want));
+			ck_assert_mem_eq(b.data, want, b.len);
+			iv = -(int64_t)(v >> 1);
+			vg_buf_reset(&b);
+			vg_buf_add_i64(&b, iv);
+			snprintf(want, sizeof(want), "%" PRId64, iv);
+			ck_assert_uint_eq(b.len, strlen(want));
+			ck_assert_mem_eq(b.data, want, b.len);
+		}
+	vg_buf_reset(&b);
+	vg_buf_add_u64(&b, UINT64_MAX);
+	ck_assert_uint_eq(b.len, 20);
+	ck_assert_mem_eq(b.data, "18446744073709551615", 20);
+	vg_buf_reset(&b);
+	vg_buf_add_i64(&b, INT64_MIN);
+	ck_assert_mem_eq(b.data, "-9223372036854775808", 20);
+	vg_buf_free(&b);
+}
+END_TEST
 
 START_TEST(every_single_byte)
 {
@@ -390,6 +431,7 @@ main(void)
 	int nf;
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, decimal_numbers);
 	tcase_add_test(tc, every_single_byte);
 	tcase_add_test(tc, every_byte_pair);
 	tcase_add_test(tc, valid_utf8_kept);
