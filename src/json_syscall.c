@@ -138,15 +138,21 @@ dec_field(const char *p, const char *end, const char *key, size_t klen,
 
 /* One member: its text (the separator too, unless skip), then the value,
  * in quotes if quote; the value needs no escaping (hex digits, canonical
- * numbers, and the arch, syscall and errno names of the tables). */
+ * numbers, and the arch, syscall and errno names of the tables). end: the
+ * end of the text v is in, or NULL (a table's name). */
 static inline char *
-put(char *o, int k, struct vg_str v, int quote, int skip)
+put(char *o, int k, struct vg_str v, int quote, int skip, const char *end)
 {
 	memcpy(o, known[k].text + skip, TEXT);
 	o += known[k].tlen - (unsigned)skip;
 	*o = '"';
 	o += quote;
-	memcpy(o, v.p, v.len);
+	/* a short value with 16 readable bytes from it: one fixed-size
+	 * copy instead of a memcpy call (the buffer has the room) */
+	if (v.len <= 16 && end != NULL && end - v.p >= 16)
+		memcpy(o, v.p, 16);
+	else
+		memcpy(o, v.p, v.len);
 	o += v.len;
 	*o = '"';
 	return o + quote;
@@ -205,32 +211,33 @@ vg_jd_syscall_head(struct vg_jdirect *j, struct vg_frec *fr,
 	v[2] = exv < 0 && exv >= -4095 &&
 	    (name = vg_errno_name((int)-exv)) != NULL ? cstr(name) :
 	    VG_STR_NULL;
-	need = NKNOWN * (TEXT + 2) + v[0].len + arch.len + v[1].len +
+	need = NKNOWN * (TEXT + 2) + 16 + v[0].len + arch.len + v[1].len +
 	    nr.len + ex.len + v[2].len + a[0].len + a[1].len + a[2].len +
 	    a[3].len + items.len;
 	if (vg_buf_reserve(j->b, need) == -1)
 		return 0;	/* the field loop meets the same end */
 	o = j->b->data + j->b->len;
 	/* no separator if it is the object's first member */
-	o = put(o, K_ARCH, v[0], 1, !j->more[j->depth]);
-	o = put(o, K_ARCH_ID, arch, 1, 0);
+	o = put(o, K_ARCH, v[0], 1, !j->more[j->depth],
+	    v[0].p == arch.p ? end : NULL);
+	o = put(o, K_ARCH_ID, arch, 1, 0, end);
 	mask = 1u << K_ARCH | 1u << K_ARCH_ID | 1u << K_NR | 1u << K_SUCCESS |
 	    1u << K_EXIT | 1u << K_A0 | 1u << K_A1 | 1u << K_A2 | 1u << K_A3 |
 	    1u << K_ITEMS;
 	if (v[1].p != NULL) {
-		o = put(o, K_NAME, v[1], 1, 0);
+		o = put(o, K_NAME, v[1], 1, 0, NULL);
 		mask |= 1u << K_NAME;
 	}
-	o = put(o, K_NR, nr, 0, 0);
-	o = put(o, K_SUCCESS, success, 0, 0);
-	o = put(o, K_EXIT, ex, 0, 0);
+	o = put(o, K_NR, nr, 0, 0, end);
+	o = put(o, K_SUCCESS, success, 0, 0, NULL);
+	o = put(o, K_EXIT, ex, 0, 0, end);
 	if (v[2].p != NULL) {
-		o = put(o, K_ERRNO, v[2], 1, 0);
+		o = put(o, K_ERRNO, v[2], 1, 0, NULL);
 		mask |= 1u << K_ERRNO;
 	}
 	for (i = 0; i < 4; i++)
-		o = put(o, K_A0 + (int)i, a[i], 1, 0);
-	o = put(o, K_ITEMS, items, 0, 0);
+		o = put(o, K_A0 + (int)i, a[i], 1, 0, end);
+	o = put(o, K_ITEMS, items, 0, 0, end);
 	j->more[j->depth] = 1;
 	j->b->len = (size_t)(o - j->b->data);
 	/* counted now, filed in the name table only if another name of the
