@@ -34,6 +34,10 @@ enum vg_rcmd {
 	VG_RC_LOGINUID_IMMUTABLE, /* --loginuid-immutable */
 	VG_RC_RESET_LOST,	/* --reset-lost */
 	VG_RC_RESET_BWT,	/* --reset_backlog_wait_time_actual */
+	VG_RC_TRIM,		/* -t alone: trim tree watches */
+	VG_RC_MAKE_EQUIV,	/* -q mount-point,subtree */
+	VG_RC_SIGNAL,		/* --signal SIG (value: the signal) */
+	VG_RC_USER_MSG,		/* -m text */
 	VG_RC_CONTINUE,		/* -c: go on after errors, exit 1 */
 	VG_RC_IGNORE,		/* -i: go on after errors, exit 0 */
 	VG_RC_VERSION,		/* -v */
@@ -46,7 +50,8 @@ struct vg_rule {
 	enum vg_rcmd		 cmd;
 	const char		*file;	/* borrowed: the ruleset's copy; NULL */
 	unsigned		 line;
-	uint32_t		 value;	/* -e -f -b -r --backlog_wait_time */
+	uint32_t		 value;	/* -e -f -b -r --backlog_wait_time,
+					 * --signal's signal number */
 	int			 interpret;	/* -l -i, -s -i */
 	int			 bad;	/* line did not compile (kept in a
 					 * ruleset to mark where auditctl
@@ -54,6 +59,8 @@ struct vg_rule {
 	char			 key[VG_RULE_KEYMAX + 1]; /* -D -k, -l -k */
 	struct audit_rule_data	*data;	/* ADD/PREPEND/DEL; owned, malloc */
 	size_t			 datalen; /* sizeof(*data) + data->buflen */
+	char			*arg;	/* -q's "mount-point,subtree", -m's
+					 * text; owned, malloc */
 };
 
 /* A compiled rule file or rules.d directory, in load order. */
@@ -160,7 +167,10 @@ int	vg_rk_print_list(struct vg_rk *, FILE *out, const char *key);
 /*
  * Executes one compiled command against the kernel, printing to out what
  * auditctl prints for it (out may be NULL). -e 2 and -f 2 are refused with
- * EPERM when VIGIL_TEST_NO_LOCK=1. Returns 0, or -1 with err->msg set.
+ * EPERM when VIGIL_TEST_NO_LOCK=1. Returns 0, -1 with err->msg set, or 1
+ * when auditctl would print err->msg without failing (--signal with no
+ * audit daemon: "Auditd is not running"; vigilctl exits 2 for it on the
+ * command line and goes on in a rule file).
  */
 int	vg_rk_exec(struct vg_rk *, const struct vg_rule *, FILE *out,
 	    struct vg_err *err);

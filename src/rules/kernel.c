@@ -441,6 +441,11 @@ vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
 			return rk_fail(err, "Error setting audit feature",
 			    errno);
 		return 0;
+	case VG_RC_TRIM:
+	case VG_RC_MAKE_EQUIV:
+	case VG_RC_SIGNAL:
+	case VG_RC_USER_MSG:
+		return vg_ctl_exec(k->nl, r, err);
 	default:
 		return 0;
 	}
@@ -448,13 +453,19 @@ vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
 
 /* ---- atomic replace for vigild ---- */
 
+/*
+ * What vigild runs of a rule file: what changes the kernel, and -m (the
+ * USER record auditctl -R would send). Not --signal: the audit daemon it
+ * would signal is vigild itself, and a HUP would load the rules again.
+ */
 static int
-is_kernel_change(enum vg_rcmd c)
+applies(enum vg_rcmd c)
 {
 	return c == VG_RC_ADD || c == VG_RC_PREPEND || c == VG_RC_DEL ||
 	    c == VG_RC_DELETE_ALL || c == VG_RC_ENABLE ||
 	    c == VG_RC_FAILURE || c == VG_RC_BACKLOG || c == VG_RC_RATE ||
-	    c == VG_RC_BACKLOG_WAIT || c == VG_RC_LOGINUID_IMMUTABLE;
+	    c == VG_RC_BACKLOG_WAIT || c == VG_RC_LOGINUID_IMMUTABLE ||
+	    c == VG_RC_TRIM || c == VG_RC_MAKE_EQUIV || c == VG_RC_USER_MSG;
 }
 
 int
@@ -498,10 +509,10 @@ vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
 	for (i = 0; i < rs->n; i++) {
 		const struct vg_rule *r = &rs->v[i];
 
-		if (r->bad || !is_kernel_change(r->cmd))
+		if (r->bad || !applies(r->cmd))
 			continue;
 		memset(&e, 0, sizeof(e));
-		if (vg_rk_exec(k, r, NULL, &e) == 0)
+		if (vg_rk_exec(k, r, NULL, &e) >= 0)
 			continue;
 		if (rs->cont || rs->ignore)
 			continue;

@@ -36,6 +36,10 @@ struct rb {
 	int			 syscall_added, perm_added, exe_added;
 	int			 fs_added, watch;
 	uint32_t		 elf;	/* arch chosen for -S (0: host) */
+	int			 argc;	/* words on the line, with argv[0] */
+	int			 stop;	/* -t -q -m --signal seen: the rest of
+					 * the line is not read (2: words
+					 * left are an error) */
 	char			 key[VG_RULE_KEYMAX + 1];
 	size_t			 keylen;
 	struct vg_err		*err;
@@ -899,6 +903,25 @@ vg_rules_no_lock(void)
 	return s != NULL && strcmp(s, "1") == 0;
 }
 
+/*
+ * -t, -q, -m, --signal: auditctl runs them at once and reads no further
+ * (a rule given before them on the line is dropped), but they do not
+ * combine with another command.
+ */
+static int
+control(struct rb *b, struct vg_rule *r, enum vg_rcmd cmd, const char *opt,
+    const char *arg)
+{
+	if (b->cmd != VG_RC_NONE && b->cmd != VG_RC_ADD &&
+	    b->cmd != VG_RC_PREPEND && b->cmd != VG_RC_DEL)
+		return fail(b, "only one command per line: %s", opt);
+	if (arg && (r->arg = strdup(arg)) == NULL)
+		return fail(b, "out of memory");
+	b->cmd = cmd;
+	b->stop = 1;
+	return 0;
+}
+
 /* ---- the option loop ---- */
 
 enum { L_LOGINUID = 1, L_BWT, L_RESET_LOST, L_RESET_BWT, L_SIGNAL };
@@ -1016,10 +1039,22 @@ apply_opt(struct rb *b, struct vg_rule *r, int c, char *arg)
 		return add_key(b, arg);
 	case 'R':
 		return fail(b, "Error - nested rule files not supported");
-	case 'm':
-	case 'q':
 	case 't':
-		return fail(b, "Option -%c is not supported by vigil", c);
+		return control(b, r, VG_RC_TRIM, "-t", NULL);
+	case 'q':
+		if (b->syscall_added)
+			return fail(b, "Syscall auditing requested for make "
+			    "equivalent");
+		if (!vg_ctl_equiv_ok(arg))
+			return fail(b, "Error parsing equivalent parts");
+		return control(b, r, VG_RC_MAKE_EQUIV, "-q", arg);
+	case 'm':
+		if (b->argc > 3)
+			return fail(b, "The -m option must be only the only "
+			    "option and takes 1 parameter");
+		if (!vg_ctl_usermsg_ok(arg))
+			return fail(b, "Illegal character in audit event");
+		return control(b, r, VG_RC_USER_MSG, "-m", arg);
 	}
 	return fail(b, "Option -%c is invalid", c);
 }
@@ -1040,8 +1075,15 @@ apply_long(struct rb *b, struct vg_rule *r, int id, const char *arg)
 	case L_BWT:
 		return ctl_value(b, r, VG_RC_BACKLOG_WAIT, arg,
 		    "Backlog_wait_time");
+	case L_SIGNAL:
+		break;
 	}
-	return fail(b, "Option --signal is not supported by vigil");
+	if ((r->value = (uint32_t)vg_ctl_signal_number(arg)) == 0)
+		return fail(b, "%s is an unsupported signal", arg);
+	if (control(b, r, VG_RC_SIGNAL, "--signal", NULL) < 0)
+		return -1;
+	b->stop = 2;	/* auditctl goes on reading after --signal */
+	return 0;
 }
 
 /* After all options: key, default perms, "-S all", list checks. */
@@ -1051,6 +1093,10 @@ finish(struct rb *b, struct vg_rule *r)
 	struct audit_rule_data *d = b->d;
 	size_t i;
 
+	if (b->stop) {		/* a rule before -t -q -m --signal: dropped */
+		r->cmd = b->cmd;
+		return 0;
+	}
 	if (b->cmd != VG_RC_ADD && b->cmd != VG_RC_PREPEND &&
 	    b->cmd != VG_RC_DEL) {
 		if (b->syscall_added || d->field_count)
@@ -1121,6 +1167,7 @@ vg_rules_parse_argv(int argc, char *const argv[], struct vg_rule *r,
 	err->msg[0] = '\0';
 	b.list = LIST_UNSET;
 	b.action = -1;
+	b.argc = argc;
 	if ((mem = calloc(1, sizeof(struct audit_rule_data) + RB_BUFMAX)) ==
 	    NULL) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
@@ -1150,13 +1197,15 @@ vg_rules_parse_argv(int argc, char *const argv[], struct vg_rule *r,
 			}
 			if (id < 0 && la == NULL) {
 				if (i + 1 >= argc) {
-					rc = fail(&b, "Option %s needs a "
-					    "value", s);
+					rc = fail(&b, "Option %s is invalid",
+					    s);
 					break;
 				}
 				la = argv[++i];
 			}
 			rc = apply_long(&b, r, id < 0 ? -id : id, la);
+			if (b.stop)
+				break;
 			continue;
 		}
 		opt = s[1];
@@ -1166,6 +1215,8 @@ vg_rules_parse_argv(int argc, char *const argv[], struct vg_rule *r,
 				break;
 			}
 			rc = apply_opt(&b, r, opt, NULL);
+			if (b.stop)
+				break;
 			continue;
 		}
 		if (s[2] != '\0')
@@ -1173,7 +1224,7 @@ vg_rules_parse_argv(int argc, char *const argv[], struct vg_rule *r,
 		else if (i + 1 < argc)
 			arg = strdup(argv[++i]);
 		else {
-			rc = fail(&b, "Option -%c needs a value", opt);
+			rc = fail(&b, "Option -%c is invalid", opt);
 			break;
 		}
 		if (arg == NULL) {
@@ -1182,7 +1233,12 @@ vg_rules_parse_argv(int argc, char *const argv[], struct vg_rule *r,
 		}
 		rc = apply_opt(&b, r, opt, arg);
 		free(arg);
+		if (b.stop)
+			break;
 	}
+	if (rc == 0 && b.stop == 2 && i + 1 < argc)
+		rc = fail(&b, "parameter passed without an option given: %s",
+		    argv[i + 1]);
 	if (rc == 0)
 		rc = finish(&b, r);
 out:
@@ -1246,6 +1302,8 @@ void
 vg_rule_free(struct vg_rule *r)
 {
 	free(r->data);
+	free(r->arg);
 	r->data = NULL;
 	r->datalen = 0;
+	r->arg = NULL;
 }

@@ -67,4 +67,16 @@ const char	*vg_rules_list_name(uint32_t list);
 int		 vg_rules_same(const struct audit_rule_data *, size_t,
 		    const struct audit_rule_data *, size_t);
 
+/* control.c: -t, -q, --signal and -m, checked when compiled and run
+ * from vg_rk_exec. */
+struct vg_nl;
+struct vg_rule;
+struct vg_err;
+int		 vg_ctl_equiv_ok(const char *arg);
+int		 vg_ctl_signal_number(const char *name);
+int		 vg_ctl_usermsg_ok(const char *text);
+/* 0, -1 (err->msg set) or 1 (a notice in err->msg, as vg_rk_exec). */
+int		 vg_ctl_exec(struct vg_nl *, const struct vg_rule *,
+		    struct vg_err *);
+
 #endif
