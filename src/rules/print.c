@@ -12,13 +12,10 @@
 #include "vigil/rules.h"
 #include "vigil/tables.h"
 #include "rules/rules_priv.h"
+#include "rules/interp_priv.h"
 
 enum vg_arch	vg_rules_elf_arch(uint32_t elf);
 int		vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
-/* interp.c */
-const char	*vg_rules_interp_machine(uint32_t elf);
-int		vg_rules_interp_arg(uint32_t elf, int sc, unsigned argn,
-		    uint32_t v, char *buf, size_t len);
 int		vg_rules_format_interp(const struct audit_rule_data *, size_t,
 		    char *, size_t);
 
@@ -194,6 +191,7 @@ format_rule(const struct audit_rule_data *d, size_t len, char *buf,
 	struct out o = { buf, 0, buflen, 0 };
 	size_t boff = 0;
 	uint32_t i, elf = 0, mach = 0;
+	struct vg_iargs prev = { { 0, 0, 0, 0 }, 0 };
 	int watch, count = 0, sc = 0;
 
 	if (buflen == 0 || check(d, len) < 0) {
@@ -302,13 +300,15 @@ format_rule(const struct audit_rule_data *d, size_t len, char *buf,
 		case AUDIT_ARG1:
 		case AUDIT_ARG2:
 		case AUDIT_ARG3: {
-			char a[128];
+			char a[1024];	/* the longest flag lists: ~450 */
 
 			if (interp && count <= 1 && vg_rules_interp_arg(mach,
-			    sc, f - AUDIT_ARG0, v, a, sizeof(a)) == 0)
+			    sc, f - AUDIT_ARG0, v, &prev, a, sizeof(a)) == 0)
 				put(&o, " -F %s%s%s", name, op, a);
 			else
 				put(&o, " -F %s%s0x%X", name, op, v);
+			prev.v[f - AUDIT_ARG0] = v;
+			prev.seen |= 1U << (f - AUDIT_ARG0);
 			break;
 		}
 		case AUDIT_EXIT: {
