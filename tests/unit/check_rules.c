@@ -720,7 +720,9 @@ START_TEST(test_apply_atomic)
 	lock = open("/tmp/vigil-kernel.lock", O_RDWR | O_CREAT, 0666);
 	ck_assert_int_ge(lock, 0);
 	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
+	/* -t and -m are run, --signal skipped (it would signal vigild) */
 	p1 = strdup(write_tmp("-D\n-w /etc/passwd -p wa -k vg-apply\n"
+	    "-t\n-m vg-apply\n--signal HUP\n"
 	    "-a always,exit -F arch=b64 -S openat -k vg-apply\n"));
 	/* compiles, but the kernel refuses line 3 (missing parent dir) */
 	p2 = strdup(write_tmp("-w /etc/group -k vg-apply2\n"
