@@ -3,7 +3,11 @@
  * against in bench/ab.sh (mode "floor"): becomes the audit pid, 64 MiB
  * receive buffer, recvmmsg() batches of 64, writes 3 bytes per event
  * (EOE or single-record message) and nothing else. With -d MS it sleeps MS
- * milliseconds after every short batch so that messages coalesce. Sets
+ * milliseconds after every short batch so that messages coalesce. With -w
+ * (mode "floor-write") it writes every record instead, as auditd's RAW
+ * line "type=T msg=PAYLOAD" (T a number, SYSCALL by name; no EOE lines):
+ * the least a daemon that keeps what it receives on disk must pay, about
+ * the bytes vigild and auditd write, with no parsing. Sets
  * enabled 1; on SIGTERM/SIGINT sets pid 0 and enabled 0 (the benchmark's
  * idle state). Events are approximate: an EOE, or a message outside the
  * 1300-1399 kernel event range. Not part of vigild; built by vbench.py.
@@ -29,7 +33,7 @@
 
 static volatile sig_atomic_t stop;
 static char bufs[BATCH][MSGMAX];
-static char out[65536];
+static char out[256 * 1024];	/* vigild's file output flushes at 256 KiB */
 static size_t outlen;
 
 static void
@@ -96,6 +100,33 @@ flush_out(int ofd)
 	outlen = 0;
 }
 
+/* "type=T msg=PAYLOAD\n" into out, flushed when full. */
+static void
+put_record(int ofd, const struct nlmsghdr *h, unsigned got)
+{
+	size_t len = h->nlmsg_len <= got ? h->nlmsg_len : got;
+	const char *p = (const char *)NLMSG_DATA(h);
+	char head[32];
+	int hl;
+
+	len = len > NLMSG_HDRLEN ? len - NLMSG_HDRLEN : 0;
+	while (len > 0 && p[len - 1] == '\0')
+		len--;
+	if (h->nlmsg_type == AUDIT_SYSCALL)
+		hl = snprintf(head, sizeof(head), "type=SYSCALL msg=");
+	else
+		hl = snprintf(head, sizeof(head), "type=%u msg=",
+		    (unsigned)h->nlmsg_type);
+	if (outlen + (size_t)hl + len + 1 > sizeof(out))
+		flush_out(ofd);
+	if ((size_t)hl + len + 1 > sizeof(out))
+		return;		/* longer than the buffer: cannot happen */
+	memcpy(out + outlen, head, (size_t)hl);
+	memcpy(out + outlen + hl, p, len);
+	outlen += (size_t)hl + len;
+	out[outlen++] = '\n';
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -107,10 +138,10 @@ main(int argc, char *argv[])
 	struct timespec delay = { 0, 0 };
 	unsigned long long records = 0, events = 0, enobufs = 0, eoe = 0;
 	const char *opath = "/dev/null";
-	int fd, ofd, ch, i, n, rcvbuf = 64 << 20;
+	int fd, ofd, ch, i, n, rcvbuf = 64 << 20, raw = 0;
 	struct nlmsghdr *h;
 
-	while ((ch = getopt(argc, argv, "d:o:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:o:w")) != -1) {
 		switch (ch) {
 		case 'd':
 			delay.tv_nsec = strtol(optarg, NULL, 10) * 1000000L;
@@ -118,8 +149,11 @@ main(int argc, char *argv[])
 		case 'o':
 			opath = optarg;
 			break;
+		case 'w':
+			raw = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: floor [-d MS] [-o FILE]\n");
+			fprintf(stderr, "usage: floor [-d MS] [-o FILE] [-w]\n");
 			return 2;
 		}
 	}
@@ -179,6 +213,9 @@ main(int argc, char *argv[])
 					eoe++;
 				} else {
 					records++;
+					if (raw)
+						put_record(ofd, h,
+						    msgs[i].msg_len);
 					/* syscall events end at EOE; other
 					 * kernel messages stand alone */
 					if (h->nlmsg_type >= KEVENT_FIRST &&
@@ -186,6 +223,8 @@ main(int argc, char *argv[])
 						continue;
 				}
 				events++;
+				if (raw)
+					continue;
 				if (outlen + 3 > sizeof(out))
 					flush_out(ofd);
 				memcpy(out + outlen, "ev\n", 3);

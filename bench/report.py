@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODE_ORDER = ["off", "rules", "auditd-raw", "auditd-enriched", "vigild-json",
               "vigild-json-tree",
               "vigild-raw", "vigild-lua", "vigild-discard", "floor",
-              "floor-nodelay"]
+              "floor-write", "floor-nodelay"]
 TOOL_ORDER = ["vigild-json", "vigild-raw", "ausearch-raw", "auparse-walk"]
 
 

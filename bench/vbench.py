@@ -55,6 +55,9 @@ MODES = {
     # bench/floor.c: minimal receiver (recvmmsg x64, 3 bytes per event)
     "floor":           {"daemon": "floor", "delay": 2},
     "floor-nodelay":   {"daemon": "floor", "delay": 0},
+    # the same writing every record as a RAW line (-w): receive and keep,
+    # about the bytes vigild and auditd write, no parsing
+    "floor-write":     {"daemon": "floor", "delay": 2, "write": True},
 }
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-tree")]
@@ -423,7 +426,7 @@ class Daemon:
         if s["daemon"] == "floor":
             self.out = os.path.join(self.rundir, "floor.out")
             return [build_c("floor", []), "-d", str(s["delay"]), "-o",
-                    self.out]
+                    self.out] + (["-w"] if s.get("write") else [])
         cmd = [self.cfg.vigild, "-f"] + self.cfg.vigild_args
         if s.get("discard"):
             cmd.append("--discard")
@@ -722,7 +725,8 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
             raise RuntimeError("kernel state not restored")
     if daemon and daemon.out and os.path.exists(daemon.out):
         kind = "json" if spec.get("out") == "json" else "lines" \
-            if spec["daemon"] == "floor" else "raw"
+            if spec["daemon"] == "floor" and not spec.get("write") \
+            else "raw"
         r, e, fe = count_output(daemon.out, res.pop("_off0"),
                                 res.pop("_off1"), kind)
         if r is not None:
