@@ -18,7 +18,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODE_ORDER = ["off", "rules", "auditd-raw", "auditd-enriched", "vigild-json",
-              "vigild-json-tree",
+              "vigild-json-tree", "vigild-json-null",
               "vigild-raw", "vigild-lua", "vigild-discard", "floor",
               "floor-write", "floor-nodelay"]
 TOOL_ORDER = ["vigild-json", "vigild-raw", "ausearch-raw", "auparse-walk"]
