@@ -7,7 +7,8 @@
  * (mode "floor-write") it writes every record instead, as auditd's RAW
  * line "type=T msg=PAYLOAD" (T a number, SYSCALL by name; no EOE lines):
  * the least a daemon that keeps what it receives on disk must pay, about
- * the bytes vigild and auditd write, with no parsing. Sets
+ * the bytes vigild and auditd write, with no parsing; with the same 8 MiB
+ * page-cache drop-behind as vigild's file outputs (dropbehind.h). Sets
  * enabled 1; on SIGTERM/SIGINT sets pid 0 and enabled 0 (the benchmark's
  * idle state). Events are approximate: an EOE, or a message outside the
  * 1300-1399 kernel event range. Not part of vigild; built by vbench.py.
@@ -92,12 +93,39 @@ audit_set(int fd, unsigned mask, unsigned enabled, unsigned pid)
 	}
 }
 
+#define WINDOW	(8 << 20)
+static off_t written, started, lag, dropped;
+static int raw;
+
+/* Drop-behind as vigild's (src/outputs/dropbehind.c), for -w. */
+static void
+drop_behind(int ofd)
+{
+	if (written - started < WINDOW)
+		return;
+	if (lag > dropped) {
+		sync_file_range(ofd, dropped, lag - dropped,
+		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		    SYNC_FILE_RANGE_WAIT_AFTER);
+		posix_fadvise(ofd, dropped, lag - dropped,
+		    POSIX_FADV_DONTNEED);
+		dropped = lag;
+	}
+	lag = started;
+	sync_file_range(ofd, started, written - started,
+	    SYNC_FILE_RANGE_WRITE);
+	started = written;
+}
+
 static void
 flush_out(int ofd)
 {
 	if (outlen > 0 && write(ofd, out, outlen) == -1)
 		perror("floor: write");
+	written += (off_t)outlen;
 	outlen = 0;
+	if (raw)
+		drop_behind(ofd);
 }
 
 /* "type=T msg=PAYLOAD\n" into out, flushed when full. */
@@ -138,7 +166,7 @@ main(int argc, char *argv[])
 	struct timespec delay = { 0, 0 };
 	unsigned long long records = 0, events = 0, enobufs = 0, eoe = 0;
 	const char *opath = "/dev/null";
-	int fd, ofd, ch, i, n, rcvbuf = 64 << 20, raw = 0;
+	int fd, ofd, ch, i, n, rcvbuf = 64 << 20;
 	struct nlmsghdr *h;
 
 	while ((ch = getopt(argc, argv, "d:o:w")) != -1) {
@@ -161,6 +189,7 @@ main(int argc, char *argv[])
 		perror(opath);
 		return 1;
 	}
+	written = started = lag = dropped = lseek(ofd, 0, SEEK_END);
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (fd == -1 || bind(fd, (struct sockaddr *)&local,
 	    sizeof(local)) == -1) {

@@ -22,6 +22,7 @@
 
 #include "vigil/auditd_conf.h"
 #include "vigil/auditlog.h"
+#include "vigil/dropbehind.h"
 #include "vigil/enrich.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
@@ -47,6 +48,8 @@ struct alog {
 	int			 space_warned, admin_warned, full, disk_errs;
 	unsigned		 last_log;	/* keep_logs scan start */
 	uint64_t		 dropped;	/* events not written */
+	size_t			 db_window;	/* drop_behind option */
+	struct vg_dropbehind	 db;
 	struct vg_output	*out;
 	struct alog		*next;		/* all open auditd outputs */
 };
@@ -163,6 +166,7 @@ open_log(struct alog *l)
 	}
 	if (fstat(l->fd, &st) == 0)
 		l->size = st.st_size;
+	vg_dropbehind_init(&l->db, l->fd, l->db_window);
 	if (fchmod(l->fd, log_mode(l)) == -1 ||
 	    fchown(l->fd, 0, l->conf.log_group) == -1)
 		vg_log_warn("cannot set owner/mode of %s", l->conf.log_file);
@@ -483,6 +487,8 @@ write_out(struct alog *l, unsigned nrecs)
 		off += (size_t)n;
 	}
 	l->size += (off_t)off;
+	if (!l->to_stdout)
+		vg_dropbehind_wrote(&l->db, l->fd, off);
 	vg_buf_reset(&l->buf);
 	if (rc == -1) {
 		l->dropped++;
@@ -558,12 +564,21 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 static int
 open_common(struct vg_output *o, struct alog *l)
 {
-	if ((l->enrich = vg_enrich_new(NULL)) == NULL)
-		return -1;
+	const char *v = vg_output_opt(o, "drop_behind");
+
 	vg_buf_init(&l->buf);
-	l->fd = -1;
+	l->fd = -1;	/* before any failure: free_alog() closes it */
 	l->last_log = 1;
 	l->out = o;
+	l->db_window = VG_DROPBEHIND_DEFAULT;
+	if (v != NULL && vg_dropbehind_parse(v, &l->db_window) == -1) {
+		vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) "
+		    "or a size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((l->enrich = vg_enrich_new(NULL)) == NULL)
+		return -1;
 	o->priv = l;
 	return 0;
 }

@@ -37,7 +37,15 @@ vg_outfile_open(struct vg_outfile *of, const char *path, mode_t mode)
 		of->path = NULL;
 		return -1;
 	}
+	vg_outfile_set_drop_behind(of, VG_DROPBEHIND_DEFAULT);
 	return 0;
+}
+
+void
+vg_outfile_set_drop_behind(struct vg_outfile *of, size_t window)
+{
+	of->db_window = of->path != NULL ? window : 0;
+	vg_dropbehind_init(&of->db, of->fd, of->db_window);
 }
 
 int
@@ -53,6 +61,7 @@ vg_outfile_flush(struct vg_outfile *of)
 		if (n <= 0) {
 			int saved = errno;
 
+			vg_dropbehind_wrote(&of->db, of->fd, off);
 			/* keep what was not written, unless it grows past
 			 * the bound: then it is lost and the caller counts */
 			memmove(of->buf.data, of->buf.data + off,
@@ -65,6 +74,7 @@ vg_outfile_flush(struct vg_outfile *of)
 		}
 		off += (size_t)n;
 	}
+	vg_dropbehind_wrote(&of->db, of->fd, off);
 	vg_buf_reset(&of->buf);
 	return 0;
 }
@@ -96,6 +106,7 @@ vg_outfile_reopen(struct vg_outfile *of)
 		return -1;
 	close(of->fd);
 	of->fd = fd;
+	vg_dropbehind_init(&of->db, fd, of->db_window);
 	return 0;
 }
 
@@ -117,13 +128,22 @@ int
 vg_outfile_op_open(struct vg_output *o, const char *arg)
 {
 	struct vg_outfile *of;
+	const char *v = vg_output_opt(o, "drop_behind");
+	size_t window = VG_DROPBEHIND_DEFAULT;
 
+	if (v != NULL && vg_dropbehind_parse(v, &window) == -1) {
+		vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) "
+		    "or a size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
+		errno = EINVAL;
+		return -1;
+	}
 	if ((of = calloc(1, sizeof(*of))) == NULL)
 		return -1;
 	if (vg_outfile_open(of, arg, 0600) == -1) {
 		free(of);
 		return -1;
 	}
+	vg_outfile_set_drop_behind(of, window);
 	o->priv = of;
 	return 0;
 }
