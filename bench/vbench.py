@@ -775,17 +775,13 @@ def vigild_counters(daemon, res):
     if "records" not in res and "records" in found:
         res["records"] = found["records"]
         res["records_from"] = "vigild counters (whole run)"
-        if daemon.spec.get("discard") and found.get("events"):
-            # vigild --discard counts EOE records too, and them again
-            # as events: the load's records are the others
+        if (daemon.spec.get("discard") or daemon.spec.get("null")) \
+                and found.get("events"):
+            # vigild counts EOE records too: one per event of this load
+            # (--discard counts exactly the EOEs as events; to /dev/null
+            # a stray CONFIG_CHANGE has none: +-1)
             res["records"] = found["records"] - found["events"]
             res["records_from"] = "vigild counters (whole run, no EOE)"
-        elif daemon.spec.get("null") and found.get("events"):
-            # vigild counts EOE among records; every event of this load
-            # ends with one (a stray CONFIG_CHANGE does not: +-1)
-            res["records"] = found["records"] - found["events"]
-            res["records_from"] = "vigild counters (whole run, less " \
-                "one EOE per event)"
     if "events" not in res and "events" in found:
         res["events"] = found["events"]
 

@@ -18,20 +18,26 @@
 #define VG_DROPBEHIND_DEFAULT	(8u * 1024 * 1024)
 
 struct vg_dropbehind {
-	off_t		window;		/* bytes; 0: off */
+	off_t		window;		/* bytes asked for; 0: off */
 	off_t		end;		/* file size as far as we know */
 	off_t		started;	/* write-back started below this */
 	off_t		lag;		/* `started` one window ago */
 	off_t		dropped;	/* pages given up below this */
 	uint64_t	drops;		/* windows given up (counter) */
-	int		on;
+	int		on;		/* window and fd a regular file */
 };
 
-/* Call after opening (or reopening) fd. window 0 turns it off. */
+/* Call after opening fd. window 0 turns it off. */
 void	vg_dropbehind_init(struct vg_dropbehind *, int fd, size_t window);
+/* Call after reopening: the same window on the new fd. */
+void	vg_dropbehind_reopen(struct vg_dropbehind *, int fd);
 /* Call after n bytes were appended to fd. */
 void	vg_dropbehind_wrote(struct vg_dropbehind *, int fd, size_t n);
 /* "drop_behind" option value (size, k/m/g suffixes, 0 = off) or -1. */
 int	vg_dropbehind_parse(const char *, size_t *window);
+/* The output's drop_behind option into *window (VG_DROPBEHIND_DEFAULT
+ * when absent); -1 EINVAL with the error logged when it is bad. */
+struct vg_output;
+int	vg_dropbehind_opt(struct vg_output *, size_t *window);
 
 #endif

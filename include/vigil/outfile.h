@@ -20,8 +20,7 @@ struct vg_outfile {
 	mode_t		 mode;		/* for creation, default 0600 */
 	size_t		 threshold;	/* write out when buf is this big */
 	struct vg_buf	 buf;
-	size_t		 db_window;	/* drop-behind window, 0 = off */
-	struct vg_dropbehind db;
+	struct vg_dropbehind db;	/* off for stdout */
 };
 
 int	vg_outfile_open(struct vg_outfile *, const char *path, mode_t mode);

@@ -48,8 +48,7 @@ struct alog {
 	int			 space_warned, admin_warned, full, disk_errs;
 	unsigned		 last_log;	/* keep_logs scan start */
 	uint64_t		 dropped;	/* events not written */
-	size_t			 db_window;	/* drop_behind option */
-	struct vg_dropbehind	 db;
+	struct vg_dropbehind	 db;	/* window: the drop_behind option */
 	struct vg_output	*out;
 	struct alog		*next;		/* all open auditd outputs */
 };
@@ -166,7 +165,7 @@ open_log(struct alog *l)
 	}
 	if (fstat(l->fd, &st) == 0)
 		l->size = st.st_size;
-	vg_dropbehind_init(&l->db, l->fd, l->db_window);
+	vg_dropbehind_reopen(&l->db, l->fd);
 	if (fchmod(l->fd, log_mode(l)) == -1 ||
 	    fchown(l->fd, 0, l->conf.log_group) == -1)
 		vg_log_warn("cannot set owner/mode of %s", l->conf.log_file);
@@ -487,8 +486,7 @@ write_out(struct alog *l, unsigned nrecs)
 		off += (size_t)n;
 	}
 	l->size += (off_t)off;
-	if (!l->to_stdout)
-		vg_dropbehind_wrote(&l->db, l->fd, off);
+	vg_dropbehind_wrote(&l->db, l->fd, off);	/* off for stdout */
 	vg_buf_reset(&l->buf);
 	if (rc == -1) {
 		l->dropped++;
@@ -564,19 +562,16 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 static int
 open_common(struct vg_output *o, struct alog *l)
 {
-	const char *v = vg_output_opt(o, "drop_behind");
+	size_t window;
 
 	vg_buf_init(&l->buf);
 	l->fd = -1;	/* before any failure: free_alog() closes it */
 	l->last_log = 1;
 	l->out = o;
-	l->db_window = VG_DROPBEHIND_DEFAULT;
-	if (v != NULL && vg_dropbehind_parse(v, &l->db_window) == -1) {
-		vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) "
-		    "or a size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
-		errno = EINVAL;
+	if (vg_dropbehind_opt(o, &window) == -1)
 		return -1;
-	}
+	/* the window only: open_log() starts it on each file it opens */
+	vg_dropbehind_init(&l->db, -1, window);
 	if ((l->enrich = vg_enrich_new(NULL)) == NULL)
 		return -1;
 	o->priv = l;

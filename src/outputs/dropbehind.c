@@ -8,10 +8,13 @@
  * early and dropping written pages keeps the log in a few MiB of pages
  * that are reused warm.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "vigil/dropbehind.h"
+#include "vigil/log.h"
+#include "vigil/output.h"
 #include "vigil/qout.h"		/* vg_parse_size */
 
 void
@@ -20,13 +23,18 @@ vg_dropbehind_init(struct vg_dropbehind *d, int fd, size_t window)
 	struct stat st;
 	uint64_t drops = d->drops;
 
-	*d = (struct vg_dropbehind){ .drops = drops };
+	*d = (struct vg_dropbehind){ .window = (off_t)window, .drops = drops };
 	if (window == 0 || fd < 0 || fstat(fd, &st) == -1 ||
 	    !S_ISREG(st.st_mode))
 		return;
 	d->on = 1;
-	d->window = (off_t)window;
 	d->end = d->started = d->lag = d->dropped = st.st_size;
+}
+
+void
+vg_dropbehind_reopen(struct vg_dropbehind *d, int fd)
+{
+	vg_dropbehind_init(d, fd, (size_t)d->window);
 }
 
 /* The file is shorter than we think (truncated by someone else, e.g.
@@ -81,4 +89,18 @@ vg_dropbehind_parse(const char *s, size_t *window)
 		return -1;
 	*window = (size_t)v;
 	return 0;
+}
+
+int
+vg_dropbehind_opt(struct vg_output *o, size_t *window)
+{
+	const char *v = vg_output_opt(o, "drop_behind");
+
+	*window = VG_DROPBEHIND_DEFAULT;
+	if (v == NULL || vg_dropbehind_parse(v, window) == 0)
+		return 0;
+	vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) or a "
+	    "size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
+	errno = EINVAL;
+	return -1;
 }

@@ -44,8 +44,7 @@ vg_outfile_open(struct vg_outfile *of, const char *path, mode_t mode)
 void
 vg_outfile_set_drop_behind(struct vg_outfile *of, size_t window)
 {
-	of->db_window = of->path != NULL ? window : 0;
-	vg_dropbehind_init(&of->db, of->fd, of->db_window);
+	vg_dropbehind_init(&of->db, of->fd, of->path != NULL ? window : 0);
 }
 
 int
@@ -106,7 +105,7 @@ vg_outfile_reopen(struct vg_outfile *of)
 		return -1;
 	close(of->fd);
 	of->fd = fd;
-	vg_dropbehind_init(&of->db, fd, of->db_window);
+	vg_dropbehind_reopen(&of->db, fd);
 	return 0;
 }
 
@@ -128,22 +127,18 @@ int
 vg_outfile_op_open(struct vg_output *o, const char *arg)
 {
 	struct vg_outfile *of;
-	const char *v = vg_output_opt(o, "drop_behind");
-	size_t window = VG_DROPBEHIND_DEFAULT;
+	size_t window;
 
-	if (v != NULL && vg_dropbehind_parse(v, &window) == -1) {
-		vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) "
-		    "or a size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
-		errno = EINVAL;
+	if (vg_dropbehind_opt(o, &window) == -1)
 		return -1;
-	}
 	if ((of = calloc(1, sizeof(*of))) == NULL)
 		return -1;
 	if (vg_outfile_open(of, arg, 0600) == -1) {
 		free(of);
 		return -1;
 	}
-	vg_outfile_set_drop_behind(of, window);
+	if (window != VG_DROPBEHIND_DEFAULT)	/* open set the default */
+		vg_outfile_set_drop_behind(of, window);
 	o->priv = of;
 	return 0;
 }

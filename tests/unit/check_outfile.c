@@ -120,7 +120,7 @@ START_TEST(test_drop_behind_gives_up_old_pages)
 	int i;
 
 	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
-	ck_assert_uint_eq(of.db_window, VG_DROPBEHIND_DEFAULT);
+	ck_assert_int_eq(of.db.window, VG_DROPBEHIND_DEFAULT);
 	vg_outfile_set_drop_behind(&of, WINDOW);
 	for (i = 0; i < lines; i++)
 		put_line(&of, i);
