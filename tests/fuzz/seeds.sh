@@ -1,11 +1,11 @@
 #!/bin/bash
 # seeds.sh OUTDIR: builds the libFuzzer seed corpora, one directory per
-# harness under OUTDIR (a build dir, never the repo), from the shared test
+# harness under OUTDIR (a build dir, never the repo), from the test
 # corpus (logs, rules, conf) and tests/data/parse. Files are named by their
 # SHA-1 so re-running is idempotent. The corpus itself is only read.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${VG_CORPUS:-$top/../shared/corpus}
+corpus=${VG_CORPUS:-$top/tests/data/corpus}
 out=${1:?usage: seeds.sh OUTDIR}
 [ -d "$corpus/logs" ] || { echo "seeds.sh: no corpus at $corpus" >&2; exit 1; }
 mkdir -p "$out"

@@ -3,8 +3,8 @@ subsystem. Checks preconditions (root, NETLINK_AUDIT, audit pid free,
 configuration not locked), takes /tmp/vigil-kernel.lock unless the caller
 already holds it (VIGIL_KERNEL_LOCK_HELD=1), saves the kernel status and
 restores it on exit whatever happens: processes started through the guard
-stopped, no rules, enabled 0, audit pid 0. auditctl -e 2 / -f 2 are
-refused: they lock the configuration until reboot or may panic the box.
+stopped, the rules and enabled flag found put back, audit pid 0.
+auditctl -e 2 / -f 2 are refused: they lock the configuration until reboot or may panic the box.
 """
 import fcntl
 import os
@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 from vtest import skip, wait_for
@@ -130,7 +131,8 @@ def netlink_ports(pid):
 
 class KernelGuard:
     """with KernelGuard() as g: ... ; g.spawn() processes are stopped at
-    exit, then the kernel is put back to: no rules, enabled 0, pid 0."""
+    exit, then the kernel is put back as found: its rules and enabled
+    flag (no rules, enabled 0 on a test machine), pid 0."""
 
     def __init__(self):
         self.procs = []
@@ -173,6 +175,8 @@ class KernelGuard:
         m = re.search(r"^backlog_wait_time (\d+)$",
                       auditctl("-s", check=False).stdout, re.M)
         self.saved_bwt = m.group(1) if m else None
+        # the rules found, put back at exit (a host's own rules survive)
+        self.saved_rules = rules()
         signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
         return self
 
@@ -212,9 +216,19 @@ class KernelGuard:
             auditctl("-r", str(self.saved["rate_limit"]), check=False)
         if getattr(self, "saved_bwt", None) is not None:
             auditctl("--backlog_wait_time", self.saved_bwt, check=False)
+        found = getattr(self, "saved_rules", "")
+        if found.strip() and found.strip() != "No rules":
+            with tempfile.NamedTemporaryFile("w", suffix=".rules") as f:
+                f.write(found)
+                f.flush()
+                r = auditctl("-R", f.name, check=False)
+                if r.returncode:
+                    print(f"kernel_guard: restore rules: {r.stderr}")
+        # enabled as found (0 or 1; a locked 2 was refused on entry)
+        was = 1 if self.saved and self.saved["enabled"] == 1 else 0
         nl = Netlink()
         try:
-            nl.set(AUDIT_STATUS_ENABLED, enabled=0)
+            nl.set(AUDIT_STATUS_ENABLED, enabled=was)
             st = nl.status()
             if st["pid"]:
                 # only the holder may clear it while it lives; a dead

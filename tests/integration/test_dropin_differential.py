@@ -8,7 +8,6 @@ Root only; takes /tmp/vigil-kernel.lock; always restores the kernel: no
 rules, enabled 0, audit pid 0 (auditd is stopped). Exit 77 = skipped.
 Usage: test_dropin_differential.py BUILD_DIR"""
 import collections
-import fcntl
 import os
 import re
 import shutil
@@ -21,10 +20,10 @@ import time
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.join(BUILD, "vigild")
-LOCK = "/tmp/vigil-kernel.lock"
 SERIAL = re.compile(rb"msg=audit\(\d+\.\d+:(\d+)\)")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kernel_guard  # noqa: E402
 import vtest  # noqa: E402
 from vtest import wait_for  # noqa: E402
 
@@ -177,21 +176,12 @@ def main():
             not shutil.which("auditctl") or not os.path.exists(VIGILD):
         print("skip: needs root, auditd, auditctl and vigild")
         return 77
-    lock = open(LOCK, "a")
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    try:
-        st = subprocess.run(["auditctl", "-s"], capture_output=True,
-                            text=True).stdout
-        if re.search(r"^pid [1-9]", st, re.M):
-            print("skip: an audit daemon is running")
-            return 77
+    # the guard skips under a foreign audit daemon and puts back the
+    # rules and enabled flag it found
+    with kernel_guard.KernelGuard():
         with tempfile.TemporaryDirectory(prefix="vg_diff_") as d:
             for fmt in ("RAW", "ENRICHED"):
                 run_one(d, fmt)
-    finally:
-        auditctl("-D")
-        auditctl("-e", "0")
-        fcntl.flock(lock, fcntl.LOCK_UN)
     if check.failures:
         print(f"{check.failed} failures")
         return 1

@@ -16,8 +16,8 @@ import tempfile
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 SRC = os.environ.get("VG_SRCDIR", os.path.join(os.path.dirname(__file__),
                                                "..", ".."))
-CORPUS = os.environ.get("VG_CORPUS", os.path.join(SRC, "..", "shared",
-                                                  "corpus"))
+CORPUS = os.environ.get("VG_CORPUS") or os.path.join(SRC, "tests", "data",
+                                                  "corpus")
 VIGILD = os.environ.get("VG_LUA_VIGILD", os.path.join(BUILD, "vigild"))
 LUA = os.path.join(SRC, "lua")
 

@@ -11,8 +11,8 @@ import tempfile
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.join(BUILD, "vigild")
-CORPUS = os.environ.get("VG_CORPUS", os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "shared", "corpus"))
+CORPUS = os.environ.get("VG_CORPUS") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus")
 LOG = os.path.join(CORPUS, "logs", "laurel", "proc-trace-dpkg-l.txt")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

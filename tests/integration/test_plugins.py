@@ -30,7 +30,8 @@ import time
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.abspath(os.path.join(BUILD, "vigild"))
-CORPUS = os.environ.get("VG_CORPUS", "/work/shared/corpus")
+CORPUS = os.environ.get("VG_CORPUS") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus")
 BIN_LEN = 16 + 8970
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -23,8 +23,7 @@ import time
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILD = os.path.join(BUILD, "vigild")
 CORPUS = os.environ.get("VG_CORPUS") or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
-    "corpus")
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus")
 AUS = os.path.join(CORPUS, "expected", "ausearch-3.0.9")
 
 # header of a raw record line; DAEMON_* lines of old auditd have no ':'

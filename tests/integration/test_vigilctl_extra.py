@@ -28,7 +28,8 @@ import time
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 VIGILCTL = os.path.abspath(os.path.join(BUILD, "vigilctl"))
-CORPUS = os.environ.get("VG_CORPUS", "/work/shared/corpus")
+CORPUS = os.environ.get("VG_CORPUS") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kernel_guard as kg  # noqa: E402

@@ -706,20 +706,89 @@ kernel_listing(void)
 	return buf;
 }
 
+/* One number from `auditctl -s` ("enabled 1"), or -1. */
+static long
+status_value(const char *key)
+{
+	char line[256], *end;
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *p = popen("auditctl -s 2>/dev/null", "r");
+
+	if (p == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			v = strtol(line + klen + 1, &end, 10);
+			if (end == line + klen + 1)
+				v = -1;
+		}
+	pclose(p);
+	return v;
+}
+
+/*
+ * What the kernel held before the test, put back after it: a test must
+ * leave a production host's rules and enabled flag as it found them.
+ */
+struct kernel_saved {
+	char	*rules;		/* the -l listing ("No rules"), for -R */
+	long	 enabled;
+};
+
+static void
+kernel_restore(const struct kernel_saved *ks)
+{
+	char path[] = "/tmp/vg_rules_saved_XXXXXX", cmd[128];
+	int fd;
+
+	ck_assert_int_eq(system("auditctl -D >/dev/null 2>&1; true"), 0);
+	if (strcmp(ks->rules, "No rules\n") != 0) {
+		fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, ks->rules, strlen(ks->rules)),
+		    (ssize_t)strlen(ks->rules));
+		close(fd);
+		snprintf(cmd, sizeof(cmd), "auditctl -R %s >/dev/null", path);
+		ck_assert_int_eq(system(cmd), 0);
+		unlink(path);
+	}
+	/* never 2: a locked configuration is refused before the test */
+	snprintf(cmd, sizeof(cmd), "auditctl -e %ld >/dev/null",
+	    ks->enabled == 1 ? 1L : 0L);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 START_TEST(test_apply_atomic)
 {
 	struct vg_ruleset *good, *bad;
+	struct kernel_saved ks;
 	struct vg_err err;
 	char *before, *after;
 	char *p1, *p2;
+	long pid;
 	int lock;
 
-	if (geteuid() != 0 || access("/proc/self/loginuid", F_OK) != 0)
-		return;	/* needs the audit netlink socket */
+	if (geteuid() != 0 || access("/proc/self/loginuid", F_OK) != 0) {
+		fprintf(stderr, "test_apply_atomic: skipped: needs root and "
+		    "the audit netlink socket\n");
+		return;
+	}
 	setenv("VIGIL_TEST_NO_LOCK", "1", 1);
 	lock = open("/tmp/vigil-kernel.lock", O_RDWR | O_CREAT, 0666);
 	ck_assert_int_ge(lock, 0);
 	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
+	pid = status_value("pid");
+	ks.enabled = status_value("enabled");
+	if (pid > 0 || ks.enabled == 2) {
+		/* a running audit daemon owns the rules: leave them alone */
+		fprintf(stderr, "test_apply_atomic: skipped: audit pid %ld "
+		    "holds the kernel (enabled %ld)\n", pid, ks.enabled);
+		flock(lock, LOCK_UN);
+		close(lock);
+		return;
+	}
+	ks.rules = kernel_listing();
 	/* -t and -m are run, --signal skipped (it would signal vigild) */
 	p1 = strdup(write_tmp("-D\n-w /etc/passwd -p wa -k vg-apply\n"
 	    "-t\n-m vg-apply\n--signal HUP\n"
@@ -756,9 +825,12 @@ out:
 	free(good);
 	vg_ruleset_free(bad);
 	free(bad);
-	/* restore: no rules, auditing off */
-	ck_assert_int_eq(system("auditctl -D >/dev/null 2>&1; "
-	    "auditctl -e 0 >/dev/null 2>&1; true"), 0);
+	/* restore the rules and enabled flag found at the start */
+	kernel_restore(&ks);
+	after = kernel_listing();
+	ck_assert_str_eq(after, ks.rules);
+	free(after);
+	free(ks.rules);
 	unlink(p1);
 	unlink(p2);
 	free(p1);
