@@ -1,8 +1,9 @@
 #!/bin/bash
 # test.sh: the second README command (and .ci/run). Installs dependencies,
 # builds, runs every test: check unit tests and integration tests through
-# ctest, the unit tests again under ASan+UBSan, and the benchmark scripts'
-# smoke runs. Kernel audit state is restored at the end whatever happens.
+# ctest (gcc), the unit tests again built by clang and under ASan+UBSan,
+# the fuzz harnesses and the benchmark scripts' smoke runs. Kernel audit state is restored at the end whatever
+# happens.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -85,6 +86,10 @@ if [ "$(id -u)" = 0 ] && [ -z "$foreign_pid" ] &&
 	grep '\*\*\*Skipped' build/ctest.log
 	status=1
 fi
+
+echo "=== clang build, warnings as errors, and its unit tests ==="
+scripts/build.sh "$top/build-clang" -DCMAKE_C_COMPILER=clang
+(cd build-clang && ctest --output-on-failure -L unit) || status=1
 
 echo "=== unit tests under ASan+UBSan ==="
 scripts/build.sh "$top/build-asan" -DVG_SANITIZE=ON
