@@ -476,6 +476,8 @@ open_sandbox(lua_State *L, struct lstate *st)
 	static const char *const base_drop[] = { "dofile", "loadfile", NULL };
 	const char *const *k;
 
+	/* no coroutine library: the count hook is per thread (a coroutine
+	 * starts a fresh count), so coroutines would multiply the budget */
 	luaL_requiref(L, "_G", luaopen_base, 1);
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
@@ -493,6 +495,15 @@ open_sandbox(lua_State *L, struct lstate *st)
 	lua_pop(L, 1);
 	lua_pushcfunction(L, l_load);
 	lua_setglobal(L, "load");
+	/* the strings' metatable (s:upper() goes through it) is shared by
+	 * every string of the state: locked like vigil's own metatables */
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 
 	/* os: only the clock and calendar functions, in a fresh table */
 	luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);

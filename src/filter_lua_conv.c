@@ -18,6 +18,7 @@
 static const char	lazy_key;	/* in a lazy table: its (gen, index) */
 static const char	cache_key;	/* in a lazy object: member tables made */
 static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
+static const char	lazy_arr_mt_key; /* the same for arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
 
@@ -114,7 +115,10 @@ push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 		lua_createtable(L, 0, 2);
 	lua_pushinteger(L, (lua_Integer)v);
 	lua_rawsetp(L, -2, &lazy_key);
-	lua_pushvalue(L, mt);
+	if (n->type == VG_N_ARR)
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
+	else
+		lua_pushvalue(L, mt);
 	lua_setmetatable(L, -2);
 }
 
@@ -366,8 +370,11 @@ wrap_raw(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* setmetatable: as wrap_raw, and refuse finalizers (a __gc would run at
- * collection time, outside any call's limits). */
+/* setmetatable: as wrap_raw, and refuse finalizers: Lua runs a __gc at
+ * collection time with debug hooks off (lgc.c GCTM), so no instruction
+ * budget would bound it. Lua 5.3 marks an object for finalization only if
+ * its metatable has __gc when it is set, so checking here (and keeping
+ * vigil's own metatables locked) means no finalizer ever runs. */
 static int
 wrap_setmetatable(lua_State *L)
 {
@@ -415,16 +422,32 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 	};
 	int vigil = lua_gettop(L);
 
+	/*
+	 * Every metatable vigil makes is locked with __metatable: getmetatable
+	 * gives false (lazy objects) or "vigil.array" (arrays, lazy or not),
+	 * never the table, and setmetatable refuses to replace it.
+	 */
 	lua_createtable(L, 0, 5);
 	lua_pushlightuserdata(L, c);
 	luaL_setfuncs(L, mms, 1);
 	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");	/* hidden from getmetatable */
+	lua_setfield(L, -2, "__metatable");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
 
-	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 5);
+	lua_pushlightuserdata(L, c);
+	luaL_setfuncs(L, mms, 1);
+	lua_pushliteral(L, "vigil.array");
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
+
+	/* shared by every array of the state: a __gc added here would make
+	 * every array a finalized object */
+	lua_createtable(L, 0, 2);
 	lua_pushliteral(L, "vigil.array");
 	lua_setfield(L, -2, "__name");
+	lua_pushliteral(L, "vigil.array");
+	lua_setfield(L, -2, "__metatable");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &array_mt_key);
 
 	vg_lconv_push_null(L);

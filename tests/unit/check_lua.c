@@ -654,6 +654,121 @@ START_TEST(sandbox)
 }
 END_TEST
 
+/*
+ * Finalizers run with debug hooks off (lgc.c GCTM), so a __gc reachable by a
+ * filter would run unbounded. The shared array metatable was writable:
+ * adding __gc to it made every later array (e.keys) a finalized object and
+ * the next collection hung vigild. Hangs here end at the tcase timeout.
+ */
+START_TEST(no_finalizers)
+{
+	struct vg_lua_opts o = { .instr_limit = 100000 };
+	struct vg_filter *f = open_src(
+	    "local function hang() while true do end end\n"
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  if n == 1 then\n"
+	    "    getmetatable(vigil.array()).__gc = hang\n"
+	    "    return 1\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    local k = e.keys\n"
+	    "    assert(#k == 1)\n"
+	    "    for i = 1, 10 do vigil.array() end\n"
+	    "    collectgarbage() collectgarbage()\n"
+	    "    return 1\n"
+	    "  end\n"
+	    "  assert(getmetatable(e.execve.argv) == 'vigil.array')\n"
+	    "  assert(getmetatable(e.keys) == 'vigil.array')\n"
+	    "  assert(getmetatable(e.emptyarr) == 'vigil.array')\n"
+	    "  assert(not getmetatable(e.syscall))\n"
+	    "  assert(not pcall(setmetatable, e.paths, {}))\n"
+	    "  local a = vigil.array()\n"
+	    "  assert(getmetatable(a) == 'vigil.array')\n"
+	    "  assert(not pcall(setmetatable, a, {}))\n"
+	    "  assert(not pcall(setmetatable, a, nil))\n"
+	    "  assert(type(getmetatable('')) ~= 'table')\n"
+	    "  assert(not pcall(setmetatable, {}, {__gc = hang}))\n"
+	    "  assert(not pcall(setmetatable, {}, {__gc = false}))\n"
+	    "  local mt = {}\n"
+	    "  local t = setmetatable({}, mt)\n"
+	    "  mt.__gc = hang		-- too late: t is not marked (5.3)\n"
+	    "  t = nil\n"
+	    "  assert(not pcall(setmetatable, {}, mt))\n"
+	    "  collectgarbage() collectgarbage()\n"
+	    "  assert(('x'):upper() == 'X')\n"
+	    "  return 1\n"
+	    "end\n", &o);
+	struct vg_node *doc = build_doc(&ev.arena);
+	enum vg_verdict v1, v2, v3;
+
+	/* call 1 fails (no metatable to write to); before the fix it
+	 * succeeded and call 2 never returned */
+	v1 = run(f, &doc);
+	v2 = run(f, &doc);
+	v3 = run(f, &doc);
+	ck_assert_int_eq(v1, VG_PASS);
+	ck_assert_int_eq(v2, VG_DROP);
+	ck_assert_int_eq(v3, VG_DROP);
+	ck_assert_uint_eq(f->errors, 1);
+	fclose_(f);
+}
+END_TEST
+
+/* Metamethods a filter installs on its own values run when vigil or Lua
+ * call them: each under the call's instruction budget. */
+START_TEST(metamethods_bounded)
+{
+	struct vg_lua_opts o = { .instr_limit = 100000 };
+	struct vg_filter *f = open_src(
+	    "local function hang() while true do end end\n"
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  if n == 1 then\n"
+	    "    return setmetatable({}, {__index = hang, __pairs = hang,\n"
+	    "        __len = hang, __tostring = hang})\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    error(setmetatable({}, {__tostring = hang}))\n"
+	    "  end\n"
+	    "  if n == 3 then\n"
+	    "    print(setmetatable({}, {__tostring = hang}))\n"
+	    "  end\n"
+	    "  if n == 4 then\n"
+	    "    setmetatable(_G, {__index = hang})\n"
+	    "    return nothing_here\n"
+	    "  end\n"
+	    "  if n == 5 then\n"
+	    "    table.sort({3, 2, 1, 4, 5}, hang)\n"
+	    "  end\n"
+	    "  if n == 6 then\n"
+	    "    return string.gsub('aaa', 'a', hang)\n"
+	    "  end\n"
+	    "  return 1\n"
+	    "end\n", &o);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	clock_t t0 = clock();
+
+	/* 1: the returned table converts with raw access: no call at all */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_int_eq(doc->type, VG_N_OBJ);
+	ck_assert_uint_eq(doc->v.c.n, 0);
+	doc = orig;
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 2 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 3 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 4 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 5 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 6 */
+	ck_assert_uint_eq(f->errors, 5);
+	ck_assert_ptr_eq(doc, orig);
+	ck_assert_msg(clock() - t0 < 5 * CLOCKS_PER_SEC, "too slow");
+	fclose_(f);
+}
+END_TEST
+
 START_TEST(helpers)
 {
 	char host[256] = "";
@@ -940,6 +1055,14 @@ lua_suite(void)
 	tcase_add_test(tc, example_severity);
 	tcase_add_test(tc, example_rate_limit);
 	tcase_add_test(tc, example_uid_names);
+	suite_add_tcase(s, tc);
+
+	/* hostile filters: a hang must end as a failure, not a stuck suite */
+	tc = tcase_create("escape");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, no_finalizers);
+	tcase_add_test(tc, metamethods_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
