@@ -718,10 +718,17 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 	lua_Integer len, i;
 
 	if (lazy_node(L, c, t, &orig)) {
-		if (orig->type == VG_N_OBJ &&
-		    lua_rawgetp(L, t, &cache_key) == LUA_TTABLE)
-			return conv_cached(L, c, lua_gettop(L), orig, key,
-			    depth);
+		if (orig->type == VG_N_OBJ) {
+			/* the stack stays balanced: a result with many
+			 * lazy members must not grow it */
+			if (lua_rawgetp(L, t, &cache_key) == LUA_TTABLE) {
+				n = conv_cached(L, c, lua_gettop(L), orig,
+				    key, depth);
+				lua_pop(L, 1);
+				return n;
+			}
+			lua_pop(L, 1);
+		}
 		/* untouched: share the original subtree */
 		return share(L, c, orig, key);
 	}

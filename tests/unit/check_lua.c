@@ -769,6 +769,38 @@ START_TEST(metamethods_bounded)
 }
 END_TEST
 
+/* A result holding many lazy objects of the event: each used to leave a
+ * value on the Lua stack during the conversion, which wrote past the stack
+ * (a crash) after a few dozen. */
+START_TEST(many_lazy_members)
+{
+	struct vg_filter *f = open_src(
+	    "function filter(e)\n"
+	    "  local t = {}\n"
+	    "  for i = 1, 1000 do\n"
+	    "    t[#t + 1] = e.syscall\n"
+	    "    t[#t + 1] = e.paths[1]\n"
+	    "  end\n"
+	    "  assert(e.execve.argv[1] == 'mysql')\n"
+	    "  for i = 1, 1000 do t[#t + 1] = e.execve end\n"
+	    "  return t\n"
+	    "end\n", NULL);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	const struct vg_node *n;
+	int i = 0;
+
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_int_eq(doc->type, VG_N_ARR);
+	ck_assert_uint_eq(doc->v.c.n, 3000);
+	for (n = doc->v.c.head; n != NULL; n = n->next, i++)
+		ck_assert_int_eq(node_eq(n, i >= 2000 ? member(orig,
+		    S("execve")) : i % 2 ? member(orig, S("paths"))->v.c.head :
+		    member(orig, S("syscall"))), 1);
+	fclose_(f);
+}
+END_TEST
+
 START_TEST(helpers)
 {
 	char host[256] = "";
@@ -1063,6 +1095,7 @@ lua_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, no_finalizers);
 	tcase_add_test(tc, metamethods_bounded);
+	tcase_add_test(tc, many_lazy_members);
 	suite_add_tcase(s, tc);
 	return s;
 }
