@@ -1,7 +1,8 @@
 /*
  * filter_lua.c: Lua 5.3 filters. One sandboxed lua_State per filter with a
- * memory cap (allocator) and an instruction budget per call (count hook);
- * every Lua step runs under lua_pcall, so a filter can fail a call but
+ * memory cap (allocator), an instruction budget per call (count hook), a
+ * size cap on returned events and no finalizers (no __gc can be set).
+ * Every Lua step runs under lua_pcall, so a filter can fail a call but
  * never the daemon: the event then passes and the error is counted and
  * logged at a limited rate. Tree <-> table conversion: filter_lua_conv.c.
  */
@@ -54,6 +55,7 @@ struct lfilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
 	char			*path;
 	size_t			 mem_limit;
+	size_t			 event_limit;	/* JSON bytes of a result */
 	int			 instr_limit;
 	struct lstate		*st;
 	struct ratelim		 err_rl, log_rl;
@@ -595,6 +597,7 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	}
 	st->lf = lf;
 	st->limit = lf->mem_limit;
+	st->conv.out_limit = lf->event_limit;
 	st->fn_ref = LUA_NOREF;
 	if (gethostname(st->hostname, sizeof(st->hostname) - 1) == -1)
 		st->hostname[0] = '\0';
@@ -680,7 +683,11 @@ report(struct lfilter *lf, int rc, const char *msg)
 	if (prev)
 		vg_log_warnx("lua %s: %" PRIu64 " more errors not logged",
 		    lf->f.name, prev);
-	if (st->hook_fired)
+	if (st->conv.out_over)
+		vg_log_warnx("lua %s: returned event larger than %zu bytes "
+		    "(max_event_bytes), event passed (%" PRIu64 " errors)",
+		    lf->f.name, lf->event_limit, lf->f.errors);
+	else if (st->hook_fired)
 		vg_log_warnx("lua %s: instruction limit (%d) exceeded, event "
 		    "passed (%" PRIu64 " errors)", lf->f.name,
 		    lf->instr_limit, lf->f.errors);
@@ -798,6 +805,8 @@ vg_filter_lua_open(const char *path, const struct vg_lua_opts *opts,
 	lf->f.priv = lf;
 	lf->mem_limit = opts != NULL && opts->mem_limit ? opts->mem_limit :
 	    VG_LUA_MEM_DEFAULT;
+	lf->event_limit = opts != NULL && opts->max_event_bytes ?
+	    opts->max_event_bytes : VG_LUA_EVENT_DEFAULT;
 	instr = opts != NULL && opts->instr_limit ? opts->instr_limit :
 	    VG_LUA_INSTR_DEFAULT;
 	lf->instr_limit = instr > INT_MAX ? INT_MAX : (int)instr;

@@ -15,6 +15,7 @@
 #include <lualib.h>
 
 #include "vigil/filter_lua.h"
+#include "vigil/json.h"
 #include "vigil/log.h"
 
 static char	 tmpdir[] = "/tmp/check_lua.XXXXXX";
@@ -801,6 +802,173 @@ START_TEST(many_lazy_members)
 }
 END_TEST
 
+/*
+ * Issue 14: Lua's memory cap does not bound the result. 2000 references to
+ * one 1 MiB string cost Lua 1 MiB and made vigild copy 2 GB (4.1 GB RSS,
+ * 15.7 GB of JSON for five events). The conversion now counts the JSON a
+ * result stands for and stops past max_event_bytes (8 MiB by default).
+ */
+START_TEST(result_size_bomb)
+{
+	struct vg_filter *f = open_src(
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  local t = {}\n"
+	    "  if n == 1 then\n"
+	    "    local s = string.rep('x', 1 << 20)\n"
+	    "    for i = 1, 2000 do t[i] = s end\n"
+	    "    e.big = t\n"
+	    "    return e\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    for i = 1, 200000 do t[i] = e.syscall end\n"
+	    "    return t\n"
+	    "  end\n"
+	    "  if n == 3 then\n"
+	    "    local u = {s = string.rep('y', 4096)}\n"
+	    "    for i = 1, 100000 do t[i] = u end\n"
+	    "    return {a = {b = t}}\n"
+	    "  end\n"
+	    "  if n == 4 then\n"
+	    "    for i = 1, 1000000 do t['k' .. i] = 0 end\n"
+	    "    return t\n"
+	    "  end\n"
+	    "  return e\n"
+	    "end\n", NULL);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	size_t used0;
+	int i;
+
+	/* safety net: before the fix the first call filled 256 MiB and
+	 * failed on the arena, not on the size */
+	ev.arena.limit = 256u << 20;
+	used0 = ev.arena.used;
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_ptr_eq(doc, orig);
+	ck_assert_uint_eq(f->errors, 1);
+	/* stopped at the limit: at most 8 MiB of strings and a few nodes */
+	ck_assert_uint_le(ev.arena.used - used0, VG_LUA_EVENT_DEFAULT +
+	    (64u << 10));
+	/* a shared subtree of the event, a table of the filter's and small
+	 * members count at each place they appear */
+	for (i = 2; i <= 4; i++) {
+		used0 = ev.arena.used;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_ptr_eq(doc, orig);
+		ck_assert_uint_eq(f->errors, (unsigned)i);
+		ck_assert_uint_le(ev.arena.used - used0, 2 *
+		    VG_LUA_EVENT_DEFAULT);
+	}
+	/* the state still works and returns events under the limit */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 4);
+	ck_assert_ptr_ne(doc, orig);
+	ck_assert_int_eq(node_eq(orig, doc), 1);
+	fclose_(f);
+}
+END_TEST
+
+/* An event without bytes that JSON escapes, with every node type. */
+static struct vg_node *
+plain_doc(struct vg_arena *a)
+{
+	struct vg_node *d, *o, *arr, *n;
+
+	d = vg_node_new(a, VG_N_OBJ);
+	vg_node_add_int(a, d, S("serial"), 15558);
+	arr = vg_node_add(a, d, S("keys"), VG_N_ARR);
+	vg_node_add_str(a, arr, VG_STR_NULL, S("exec"));
+	vg_node_add_str(a, arr, VG_STR_NULL, S("other"));
+	o = vg_node_add(a, d, S("syscall"), VG_N_OBJ);
+	vg_node_add_bool(a, o, S("success"), 1);
+	vg_node_add_bool(a, o, S("no"), 0);
+	vg_node_add_int(a, o, S("exit"), -2);
+	vg_node_add_uint(a, o, S("auid"), 4294967295u);
+	vg_node_add(a, o, S("key"), VG_N_NULL);
+	n = vg_node_add(a, o, S("ratio"), VG_N_DOUBLE);
+	n->v.d = 0.1;
+	vg_node_add_str(a, o, S("exe"), S("/usr/bin/whoami"));
+	vg_node_add_str(a, o, S("empty"), S(""));
+	o = vg_node_add(a, o, S("inner"), VG_N_OBJ);
+	vg_node_add_int(a, o, S("x"), 1);
+	vg_node_add(a, d, S("emptyarr"), VG_N_ARR);
+	vg_node_add(a, d, S("emptyobj"), VG_N_OBJ);
+	arr = vg_node_add(a, d, S("paths"), VG_N_ARR);
+	o = vg_node_add(a, arr, VG_STR_NULL, VG_N_OBJ);
+	vg_node_add_int(a, o, S("item"), 0);
+	vg_node_add_str(a, o, S("name"), S("/usr/bin/whoami"));
+	return d;
+}
+
+/* The count is the JSON length: a result of exactly max_event_bytes
+ * passes, one byte more fails; through each way a result is built (copied,
+ * shared whole, shared but for member tables handed out). */
+START_TEST(result_size_exact)
+{
+	static const char *const srcs[] = {
+	    /* every value copied into new tables */
+	    "local function copy(v)\n"
+	    "  if type(v) ~= 'table' then return v end\n"
+	    "  local r = {}\n"
+	    "  for k, x in pairs(v) do r[k] = copy(x) end\n"
+	    "  if getmetatable(v) == 'vigil.array' then vigil.array(r) end\n"
+	    "  return r\n"
+	    "end\n"
+	    "function filter(e) return copy(e) end\n",
+	    /* the top object filled, its members shared */
+	    "function filter(e) e.serial = 15558 return e end\n",
+	    /* untouched: shared whole */
+	    "function filter(e) return {e} end\n",
+	    /* syscall (a cached member table) rebuilt, the rest shared */
+	    "function filter(e)\n"
+	    "  local s = e.syscall\n"
+	    "  assert(s.inner.x == 1)\n"
+	    "  return e\n"
+	    "end\n",
+	};
+	struct vg_lua_opts o;
+	struct vg_filter *f;
+	struct vg_node *orig, *doc;
+	struct vg_buf b;
+	size_t want, i;
+
+	vg_buf_init(&b);
+	orig = plain_doc(&ev.arena);
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		/* the JSON the filter's result is written as */
+		memset(&o, 0, sizeof(o));
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_uint_eq(f->errors, 0);
+		vg_buf_reset(&b);
+		vg_json_write(doc, &b);
+		want = b.len - 1;	/* without the newline */
+		fclose_(f);
+
+		o.max_event_bytes = want;
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_msg(f->errors == 0, "case %zu: %zu bytes refused",
+		    i, want);
+		ck_assert_ptr_ne(doc, orig);
+		fclose_(f);
+
+		o.max_event_bytes = want - 1;
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_msg(f->errors == 1, "case %zu: %zu bytes passed "
+		    "a limit of %zu", i, want, want - 1);
+		ck_assert_ptr_eq(doc, orig);
+		fclose_(f);
+	}
+	vg_buf_free(&b);
+}
+END_TEST
+
 START_TEST(helpers)
 {
 	char host[256] = "";
@@ -1096,6 +1264,8 @@ lua_suite(void)
 	tcase_add_test(tc, no_finalizers);
 	tcase_add_test(tc, metamethods_bounded);
 	tcase_add_test(tc, many_lazy_members);
+	tcase_add_test(tc, result_size_bomb);
+	tcase_add_test(tc, result_size_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }
