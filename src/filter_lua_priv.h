@@ -35,9 +35,9 @@ struct vg_lconv {
 	struct vg_lconv_mat	*mat;		/* objects filled this call */
 	size_t			 nmat, cmat;
 	struct vg_arena		*arena;		/* where results are built */
-	size_t			 out_limit;	/* JSON bytes a result may hold */
+	size_t			 out_limit;	/* JSON bytes of a result */
 	size_t			 out_used;	/* counted in this call */
-	int			 out_over;	/* this call's result was over */
+	int			 out_over;	/* this call's was over */
 };
 
 /* Registers metatables, vigil.null/vigil.array and the wrappers of next,
