@@ -1,7 +1,8 @@
 /*
  * filter_lua.c: Lua 5.3 filters. One sandboxed lua_State per filter with a
- * memory cap (allocator) and an instruction budget per call (count hook);
- * every Lua step runs under lua_pcall, so a filter can fail a call but
+ * memory cap (allocator), an instruction budget per call (count hook), a
+ * size cap on returned events and no finalizers (no __gc can be set).
+ * Every Lua step runs under lua_pcall, so a filter can fail a call but
  * never the daemon: the event then passes and the error is counted and
  * logged at a limited rate. Tree <-> table conversion: filter_lua_conv.c.
  */
@@ -54,6 +55,7 @@ struct lfilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
 	char			*path;
 	size_t			 mem_limit;
+	size_t			 event_limit;	/* JSON bytes of a result */
 	int			 instr_limit;
 	struct lstate		*st;
 	struct ratelim		 err_rl, log_rl;
@@ -476,6 +478,8 @@ open_sandbox(lua_State *L, struct lstate *st)
 	static const char *const base_drop[] = { "dofile", "loadfile", NULL };
 	const char *const *k;
 
+	/* no coroutine library: the count hook is per thread (a coroutine
+	 * starts a fresh count), so coroutines would multiply the budget */
 	luaL_requiref(L, "_G", luaopen_base, 1);
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
@@ -493,6 +497,15 @@ open_sandbox(lua_State *L, struct lstate *st)
 	lua_pop(L, 1);
 	lua_pushcfunction(L, l_load);
 	lua_setglobal(L, "load");
+	/* the strings' metatable (s:upper() goes through it) is shared by
+	 * every string of the state: locked like vigil's own metatables */
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 
 	/* os: only the clock and calendar functions, in a fresh table */
 	luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
@@ -584,6 +597,7 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	}
 	st->lf = lf;
 	st->limit = lf->mem_limit;
+	st->conv.out_limit = lf->event_limit;
 	st->fn_ref = LUA_NOREF;
 	if (gethostname(st->hostname, sizeof(st->hostname) - 1) == -1)
 		st->hostname[0] = '\0';
@@ -669,7 +683,11 @@ report(struct lfilter *lf, int rc, const char *msg)
 	if (prev)
 		vg_log_warnx("lua %s: %" PRIu64 " more errors not logged",
 		    lf->f.name, prev);
-	if (st->hook_fired)
+	if (st->conv.out_over)
+		vg_log_warnx("lua %s: returned event larger than %zu bytes "
+		    "(max_event_bytes), event passed (%" PRIu64 " errors)",
+		    lf->f.name, lf->event_limit, lf->f.errors);
+	else if (st->hook_fired)
 		vg_log_warnx("lua %s: instruction limit (%d) exceeded, event "
 		    "passed (%" PRIu64 " errors)", lf->f.name,
 		    lf->instr_limit, lf->f.errors);
@@ -787,6 +805,8 @@ vg_filter_lua_open(const char *path, const struct vg_lua_opts *opts,
 	lf->f.priv = lf;
 	lf->mem_limit = opts != NULL && opts->mem_limit ? opts->mem_limit :
 	    VG_LUA_MEM_DEFAULT;
+	lf->event_limit = opts != NULL && opts->max_event_bytes ?
+	    opts->max_event_bytes : VG_LUA_EVENT_DEFAULT;
 	instr = opts != NULL && opts->instr_limit ? opts->instr_limit :
 	    VG_LUA_INSTR_DEFAULT;
 	lf->instr_limit = instr > INT_MAX ? INT_MAX : (int)instr;

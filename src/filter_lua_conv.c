@@ -5,6 +5,7 @@
  * uncopied. Never keeps a node pointer past the call it was made for.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 static const char	lazy_key;	/* in a lazy table: its (gen, index) */
 static const char	cache_key;	/* in a lazy object: member tables made */
 static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
+static const char	lazy_arr_mt_key; /* the same for arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
 
@@ -44,6 +46,8 @@ vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
 	c->nlazy = 0;
 	c->nmat = 0;
 	c->arena = a;
+	c->out_used = 0;
+	c->out_over = 0;
 }
 
 void
@@ -114,7 +118,10 @@ push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 		lua_createtable(L, 0, 2);
 	lua_pushinteger(L, (lua_Integer)v);
 	lua_rawsetp(L, -2, &lazy_key);
-	lua_pushvalue(L, mt);
+	if (n->type == VG_N_ARR)
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
+	else
+		lua_pushvalue(L, mt);
 	lua_setmetatable(L, -2);
 }
 
@@ -366,8 +373,11 @@ wrap_raw(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* setmetatable: as wrap_raw, and refuse finalizers (a __gc would run at
- * collection time, outside any call's limits). */
+/* setmetatable: as wrap_raw, and refuse finalizers: Lua runs a __gc at
+ * collection time with debug hooks off (lgc.c GCTM), so no instruction
+ * budget would bound it. Lua 5.3 marks an object for finalization only if
+ * its metatable has __gc when it is set, so checking here (and keeping
+ * vigil's own metatables locked) means no finalizer ever runs. */
 static int
 wrap_setmetatable(lua_State *L)
 {
@@ -415,16 +425,32 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 	};
 	int vigil = lua_gettop(L);
 
+	/*
+	 * Every metatable vigil makes is locked with __metatable: getmetatable
+	 * gives false (lazy objects) or "vigil.array" (arrays, lazy or not),
+	 * never the table, and setmetatable refuses to replace it.
+	 */
 	lua_createtable(L, 0, 5);
 	lua_pushlightuserdata(L, c);
 	luaL_setfuncs(L, mms, 1);
 	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");	/* hidden from getmetatable */
+	lua_setfield(L, -2, "__metatable");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
 
-	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 5);
+	lua_pushlightuserdata(L, c);
+	luaL_setfuncs(L, mms, 1);
+	lua_pushliteral(L, "vigil.array");
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
+
+	/* shared by every array of the state: a __gc added here would make
+	 * every array a finalized object */
+	lua_createtable(L, 0, 2);
 	lua_pushliteral(L, "vigil.array");
 	lua_setfield(L, -2, "__name");
+	lua_pushliteral(L, "vigil.array");
+	lua_setfield(L, -2, "__metatable");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &array_mt_key);
 
 	vg_lconv_push_null(L);
@@ -441,6 +467,129 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 }
 
 /* --- Lua -> tree ------------------------------------------------------ */
+
+/*
+ * The size of a result. Lua's memory cap does not bound it: one string
+ * referenced n times costs Lua one copy and the event n, and a subtree of
+ * the event shared n times costs Lua nothing. So every value is counted as
+ * the JSON it becomes (strings and keys before escaping) at each place it
+ * appears, before anything is built for it, and the conversion stops as
+ * soon as the total is over out_limit. So the JSON written and the string
+ * bytes copied for a result stay within the limit; besides those, a result
+ * costs one node per member it holds, and each member costs Lua a slot.
+ */
+static void
+need(lua_State *L, struct vg_lconv *c, size_t n)
+{
+	if (n > c->out_limit - c->out_used) {
+		c->out_over = 1;
+		luaL_error(L, "returned event larger than %I bytes",
+		    (lua_Integer)c->out_limit);
+	}
+}
+
+static void
+charge(lua_State *L, struct vg_lconv *c, size_t n)
+{
+	need(L, c, n);
+	c->out_used += n;
+}
+
+/* The least a member costs: "":0 and a ',' in an object, 0 and a ','
+ * in an array. Checked for all members at once before the keys of a
+ * large table are gathered and sorted. */
+#define MEMBER_MIN_OBJ	5
+#define MEMBER_MIN_ARR	2
+
+/* One member: its key and ':' in an object, and ',' or the closing
+ * bracket (an empty container pays its closing bracket itself). */
+static void
+charge_member(lua_State *L, struct vg_lconv *c, struct vg_str key,
+    int in_obj)
+{
+	charge(L, c, in_obj ? key.len + 4 : 1);
+}
+
+static size_t
+u64_digits(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static size_t
+i64_digits(int64_t v)
+{
+	return v < 0 ? 1 + u64_digits(-(uint64_t)v) : u64_digits((uint64_t)v);
+}
+
+static size_t
+double_len(double d)
+{
+	char tmp[32];
+	int len;
+
+	if (!isfinite(d))
+		return 4;	/* json.c writes null */
+	len = snprintf(tmp, sizeof(tmp), "%.17g", d);
+	return len > 0 && (size_t)len < sizeof(tmp) ? (size_t)len : 4;
+}
+
+/* JSON length of a scalar node. */
+static size_t
+scalar_len(const struct vg_node *n)
+{
+	switch (n->type) {
+	case VG_N_BOOL:
+		return n->v.b ? 4 : 5;
+	case VG_N_INT:
+		return i64_digits(n->v.i);
+	case VG_N_UINT:
+		return u64_digits(n->v.u);
+	case VG_N_DOUBLE:
+		return double_len(n->v.d);
+	case VG_N_STR:
+		return n->v.s.len + 2;
+	default:
+		return 4;
+	}
+}
+
+/*
+ * JSON length of an existing subtree (shared, not copied) as json.c writes
+ * it, before escaping; or, as soon as it is known to be over room, some
+ * value over room. Every node walked adds a byte or more to the count, so
+ * the walks of one call visit at most out_limit nodes. Recursion is as
+ * deep as the event.
+ */
+static size_t
+tree_len(const struct vg_node *n, size_t room)
+{
+	const struct vg_node *ch;
+	size_t len;
+	int obj = n->type == VG_N_OBJ;
+
+	if (!obj && n->type != VG_N_ARR)
+		return scalar_len(n);
+	len = n->v.c.head == NULL ? 2 : 1;
+	for (ch = n->v.c.head; ch != NULL; ch = ch->next) {
+		len += obj ? ch->key.len + 4 : 1;
+		if (len > room)
+			return len;
+		if (ch->type == VG_N_OBJ || ch->type == VG_N_ARR)
+			len += tree_len(ch, room - len);
+		else
+			len += scalar_len(ch);
+		if (len > room)
+			return len;
+	}
+	return len;
+}
 
 struct okey {
 	const char	*p;
@@ -527,6 +676,7 @@ conv_object(lua_State *L, struct vg_lconv *c, int t, struct vg_node *obj,
 				lua_pop(L, 1);
 				continue;
 			}
+			charge_member(L, c, ch->key, 1);
 			conv_append(L, c, obj, ch->key, ch, depth);
 			done++;
 		}
@@ -538,6 +688,7 @@ conv_object(lua_State *L, struct vg_lconv *c, int t, struct vg_node *obj,
 	}
 	if (total == done)
 		return;
+	need(L, c, (total - done) * MEMBER_MIN_OBJ);
 	ks = aalloc(L, c, total * sizeof(*ks));
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
@@ -579,6 +730,7 @@ conv_object(lua_State *L, struct vg_lconv *c, int t, struct vg_node *obj,
 	for (i = 0; i < nk; i++) {
 		struct vg_str k;
 
+		charge_member(L, c, vg_str_make(ks[i].p, ks[i].len), 1);
 		if (ks[i].isint) {
 			k = vg_str_make(ks[i].p, ks[i].len);
 			lua_pushinteger(L, ks[i].i);
@@ -599,8 +751,10 @@ static struct vg_node *
 share(lua_State *L, struct vg_lconv *c, const struct vg_node *orig,
     struct vg_str key)
 {
-	struct vg_node *n = aalloc(L, c, sizeof(*n));
+	struct vg_node *n;
 
+	charge(L, c, tree_len(orig, c->out_limit - c->out_used));
+	n = aalloc(L, c, sizeof(*n));
 	*n = *orig;
 	n->next = NULL;
 	n->key = key;
@@ -619,8 +773,10 @@ conv_cached(lua_State *L, struct vg_lconv *c, int cache,
 	if (depth >= VG_LCONV_MAXDEPTH)
 		luaL_error(L, "tables nested too deep");
 	luaL_checkstack(L, 4, "tables nested too deep");
+	charge(L, c, orig->v.c.head == NULL ? 2 : 1);
 	n = new_node(L, c, VG_N_OBJ, key);
 	for (ch = orig->v.c.head; ch != NULL; ch = ch->next) {
+		charge_member(L, c, ch->key, 1);
 		if (ch->type == VG_N_OBJ || ch->type == VG_N_ARR) {
 			lua_pushlstring(L, ch->key.p != NULL ? ch->key.p : "",
 			    ch->key.len);
@@ -695,10 +851,17 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 	lua_Integer len, i;
 
 	if (lazy_node(L, c, t, &orig)) {
-		if (orig->type == VG_N_OBJ &&
-		    lua_rawgetp(L, t, &cache_key) == LUA_TTABLE)
-			return conv_cached(L, c, lua_gettop(L), orig, key,
-			    depth);
+		if (orig->type == VG_N_OBJ) {
+			/* the stack stays balanced: a result with many
+			 * lazy members must not grow it */
+			if (lua_rawgetp(L, t, &cache_key) == LUA_TTABLE) {
+				n = conv_cached(L, c, lua_gettop(L), orig,
+				    key, depth);
+				lua_pop(L, 1);
+				return n;
+			}
+			lua_pop(L, 1);
+		}
 		/* untouched: share the original subtree */
 		return share(L, c, orig, key);
 	}
@@ -706,17 +869,22 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 		luaL_error(L, "tables nested deeper than %d (a cycle?) at "
 		    "member '%s'", VG_LCONV_MAXDEPTH, key_for_error(L, key));
 	luaL_checkstack(L, 8, "tables nested too deep");
+	charge(L, c, 1);
 	orig = mat_origin(c, lua_topointer(L, t));
 	if (orig == NULL && is_array(L, t, &len)) {
+		need(L, c, (size_t)len * MEMBER_MIN_ARR);
 		n = new_node(L, c, VG_N_ARR, key);
 		for (i = 1; i <= len; i++) {
+			charge_member(L, c, VG_STR_NULL, 0);
 			lua_rawgeti(L, t, i);
 			conv_append(L, c, n, VG_STR_NULL, NULL, depth + 1);
 		}
-		return n;
+	} else {
+		n = new_node(L, c, VG_N_OBJ, key);
+		conv_object(L, c, t, n, orig, depth + 1);
 	}
-	n = new_node(L, c, VG_N_OBJ, key);
-	conv_object(L, c, t, n, orig, depth + 1);
+	if (n->v.c.n == 0)
+		charge(L, c, 1);	/* the closing bracket */
 	return n;
 }
 
@@ -732,6 +900,7 @@ conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
 
 	switch (lua_type(L, idx)) {
 	case LUA_TBOOLEAN:
+		charge(L, c, lua_toboolean(L, idx) ? 4 : 5);
 		n = new_node(L, c, VG_N_BOOL, key);
 		n->v.b = lua_toboolean(L, idx);
 		return n;
@@ -739,13 +908,16 @@ conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
 		if (lua_isinteger(L, idx)) {
 			n = new_node(L, c, VG_N_INT, key);
 			n->v.i = (int64_t)lua_tointeger(L, idx);
+			charge(L, c, i64_digits(n->v.i));
 		} else {
 			n = new_node(L, c, VG_N_DOUBLE, key);
 			n->v.d = (double)lua_tonumber(L, idx);
+			charge(L, c, double_len(n->v.d));
 		}
 		return n;
 	case LUA_TSTRING:
 		s = lua_tolstring(L, idx, &len);
+		charge(L, c, len + 2);
 		n = new_node(L, c, VG_N_STR, key);
 		if (orig != NULL && orig->type == VG_N_STR &&
 		    orig->v.s.len == len &&
@@ -757,8 +929,10 @@ conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
 	case LUA_TTABLE:
 		return conv_table(L, c, idx, key, depth);
 	case LUA_TLIGHTUSERDATA:
-		if (is_null(L, idx))
+		if (is_null(L, idx)) {
+			charge(L, c, 4);
 			return new_node(L, c, VG_N_NULL, key);
+		}
 		/* FALLTHROUGH */
 	default:
 		luaL_error(L, "cannot put a %s value in the event (member "

@@ -35,6 +35,9 @@ struct vg_lconv {
 	struct vg_lconv_mat	*mat;		/* objects filled this call */
 	size_t			 nmat, cmat;
 	struct vg_arena		*arena;		/* where results are built */
+	size_t			 out_limit;	/* JSON bytes of a result */
+	size_t			 out_used;	/* counted in this call */
+	int			 out_over;	/* this call's was over */
 };
 
 /* Registers metatables, vigil.null/vigil.array and the wrappers of next,
@@ -48,7 +51,8 @@ void		 vg_lconv_end(struct vg_lconv *);
 void		 vg_lconv_push(lua_State *, struct vg_lconv *,
 		    const struct vg_node *);
 /* Converts the value at idx to a tree in the call's arena; raises a Lua
- * error (with the path of the bad member) if it cannot. */
+ * error (with the path of the bad member) if it cannot, or (and sets
+ * out_over) as soon as the JSON it stands for is over out_limit bytes. */
 struct vg_node	*vg_lconv_to_node(lua_State *, struct vg_lconv *, int idx);
 void		 vg_lconv_free(struct vg_lconv *);
 /* The vigil.null sentinel. */

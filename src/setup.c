@@ -3,6 +3,7 @@
  * (filters, kernel rules, signal sender). Logs its own errors; never exits.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <linux/audit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ int
 vg_setup_filters(struct vg_pipeline *pl, const struct vg_config *c)
 {
 	struct vg_filter *f;
+	struct vg_lua_opts lo;
 	struct vg_err err;
 	char msg[256];
 	int i, bad = 0;
@@ -37,9 +39,13 @@ vg_setup_filters(struct vg_pipeline *pl, const struct vg_config *c)
 		}
 		vg_pipeline_add_filter(pl, f);
 	}
+	/* a returned event is bounded like a kernel one */
+	memset(&lo, 0, sizeof(lo));
+	lo.max_event_bytes = c->max_event_bytes > SIZE_MAX ? SIZE_MAX :
+	    (size_t)c->max_event_bytes;
 	for (i = 0; i < c->nlua_filters; i++) {
 		memset(&err, 0, sizeof(err));
-		f = vg_filter_lua_open(c->lua_filters[i], NULL, &err);
+		f = vg_filter_lua_open(c->lua_filters[i], &lo, &err);
 		if (f == NULL) {
 			if (err.line)
 				vg_log_warnx("%s:%u: %s", err.file, err.line,

@@ -1,8 +1,9 @@
 /*
  * filter_lua.h: Lua 5.3 filters (docs/lua.md). One sandboxed lua_State per
  * filter; the file defines filter(event) and returns pass, drop or a
- * replacement table. Memory and instructions per call are bounded; a
- * failing call lets the event pass and is counted in vg_filter.errors.
+ * replacement table. Memory and instructions per call and the size of a
+ * returned event are bounded; a failing call lets the event pass and is
+ * counted in vg_filter.errors.
  */
 #ifndef VIGIL_FILTER_LUA_H
 #define VIGIL_FILTER_LUA_H
@@ -14,10 +15,14 @@
 
 #define VG_LUA_MEM_DEFAULT	(32u * 1024 * 1024)	/* bytes per state */
 #define VG_LUA_INSTR_DEFAULT	1000000ul		/* VM instructions per call */
+#define VG_LUA_EVENT_DEFAULT	(8u * 1024 * 1024)	/* as max_event_bytes */
 
 struct vg_lua_opts {
 	size_t		 mem_limit;	/* 0 = VG_LUA_MEM_DEFAULT */
 	unsigned long	 instr_limit;	/* 0 = VG_LUA_INSTR_DEFAULT */
+	/* JSON bytes (before escaping) of a returned event; a larger result
+	 * is an error. 0 = VG_LUA_EVENT_DEFAULT. */
+	size_t		 max_event_bytes;
 	const char	*name;		/* for logs and stats; NULL = path */
 };
 

@@ -4,7 +4,10 @@
  * trivial filter walks the whole event table (every member, every string),
  * adds one member and returns the event. Oracle: the JSON written from the
  * returned document is the original JSON with that member appended (or,
- * if the call failed and was counted, the original unchanged).
+ * if the call failed and was counted, the original unchanged). The filter
+ * runs with a small max_event_bytes, so that larger events take the
+ * refused-result path; a result let through is within the limit (before
+ * JSON escaping, which at most multiplies a byte by 6).
  */
 #include <stdlib.h>
 
@@ -30,6 +33,8 @@ static const char filter_src[] =
     "  return event\n"
     "end\n";
 
+#define EVENT_LIMIT	4096
+
 static struct vg_filter	*flt;
 static struct vg_buf	 before, after;
 
@@ -37,6 +42,7 @@ static void
 setup(void)
 {
 	char path[] = "/tmp/fuzz_lua.XXXXXX";
+	struct vg_lua_opts o = { .max_event_bytes = EVENT_LIMIT };
 	struct vg_err err;
 	int fd;
 
@@ -48,7 +54,7 @@ setup(void)
 	FZ_ASSERT(write(fd, filter_src, sizeof(filter_src) - 1) ==
 	    (ssize_t)(sizeof(filter_src) - 1));
 	close(fd);
-	flt = vg_filter_lua_open(path, NULL, &err);
+	flt = vg_filter_lua_open(path, &o, &err);
 	if (flt == NULL)
 		fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.msg);
 	FZ_ASSERT(flt != NULL);
@@ -104,6 +110,7 @@ on_event(struct vg_event *ev, void *arg)
 		    memcmp(after.data, before.data, before.len) == 0);
 		return;
 	}
+	FZ_ASSERT(after.len - 1 <= 6 * EVENT_LIMIT);
 	if (dup)
 		return;		/* documented loss: see has_dup_keys() */
 	FZ_ASSERT(before.len > 3);

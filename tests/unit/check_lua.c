@@ -15,6 +15,7 @@
 #include <lualib.h>
 
 #include "vigil/filter_lua.h"
+#include "vigil/json.h"
 #include "vigil/log.h"
 
 static char	 tmpdir[] = "/tmp/check_lua.XXXXXX";
@@ -654,6 +655,321 @@ START_TEST(sandbox)
 }
 END_TEST
 
+/*
+ * Finalizers run with debug hooks off (lgc.c GCTM), so a __gc reachable by a
+ * filter would run unbounded. The shared array metatable was writable:
+ * adding __gc to it made every later array (e.keys) a finalized object and
+ * the next collection hung vigild. Hangs here end at the tcase timeout.
+ */
+START_TEST(no_finalizers)
+{
+	struct vg_lua_opts o = { .instr_limit = 100000 };
+	struct vg_filter *f = open_src(
+	    "local function hang() while true do end end\n"
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  if n == 1 then\n"
+	    "    getmetatable(vigil.array()).__gc = hang\n"
+	    "    return 1\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    local k = e.keys\n"
+	    "    assert(#k == 1)\n"
+	    "    for i = 1, 10 do vigil.array() end\n"
+	    "    collectgarbage() collectgarbage()\n"
+	    "    return 1\n"
+	    "  end\n"
+	    "  assert(getmetatable(e.execve.argv) == 'vigil.array')\n"
+	    "  assert(getmetatable(e.keys) == 'vigil.array')\n"
+	    "  assert(getmetatable(e.emptyarr) == 'vigil.array')\n"
+	    "  assert(not getmetatable(e.syscall))\n"
+	    "  assert(not pcall(setmetatable, e.paths, {}))\n"
+	    "  local a = vigil.array()\n"
+	    "  assert(getmetatable(a) == 'vigil.array')\n"
+	    "  assert(not pcall(setmetatable, a, {}))\n"
+	    "  assert(not pcall(setmetatable, a, nil))\n"
+	    "  assert(type(getmetatable('')) ~= 'table')\n"
+	    "  assert(not pcall(setmetatable, {}, {__gc = hang}))\n"
+	    "  assert(not pcall(setmetatable, {}, {__gc = false}))\n"
+	    "  local mt = {}\n"
+	    "  local t = setmetatable({}, mt)\n"
+	    "  mt.__gc = hang		-- too late: t is not marked (5.3)\n"
+	    "  t = nil\n"
+	    "  assert(not pcall(setmetatable, {}, mt))\n"
+	    "  collectgarbage() collectgarbage()\n"
+	    "  assert(('x'):upper() == 'X')\n"
+	    "  return 1\n"
+	    "end\n", &o);
+	struct vg_node *doc = build_doc(&ev.arena);
+	enum vg_verdict v1, v2, v3;
+
+	/* call 1 fails (no metatable to write to); before the fix it
+	 * succeeded and call 2 never returned */
+	v1 = run(f, &doc);
+	v2 = run(f, &doc);
+	v3 = run(f, &doc);
+	ck_assert_int_eq(v1, VG_PASS);
+	ck_assert_int_eq(v2, VG_DROP);
+	ck_assert_int_eq(v3, VG_DROP);
+	ck_assert_uint_eq(f->errors, 1);
+	fclose_(f);
+}
+END_TEST
+
+/* Metamethods a filter installs on its own values run when vigil or Lua
+ * call them: each under the call's instruction budget. */
+START_TEST(metamethods_bounded)
+{
+	struct vg_lua_opts o = { .instr_limit = 100000 };
+	struct vg_filter *f = open_src(
+	    "local function hang() while true do end end\n"
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  if n == 1 then\n"
+	    "    return setmetatable({}, {__index = hang, __pairs = hang,\n"
+	    "        __len = hang, __tostring = hang})\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    error(setmetatable({}, {__tostring = hang}))\n"
+	    "  end\n"
+	    "  if n == 3 then\n"
+	    "    print(setmetatable({}, {__tostring = hang}))\n"
+	    "  end\n"
+	    "  if n == 4 then\n"
+	    "    setmetatable(_G, {__index = hang})\n"
+	    "    return nothing_here\n"
+	    "  end\n"
+	    "  if n == 5 then\n"
+	    "    table.sort({3, 2, 1, 4, 5}, hang)\n"
+	    "  end\n"
+	    "  if n == 6 then\n"
+	    "    return string.gsub('aaa', 'a', hang)\n"
+	    "  end\n"
+	    "  return 1\n"
+	    "end\n", &o);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	clock_t t0 = clock();
+
+	/* 1: the returned table converts with raw access: no call at all */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_int_eq(doc->type, VG_N_OBJ);
+	ck_assert_uint_eq(doc->v.c.n, 0);
+	doc = orig;
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 2 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 3 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 4 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 5 */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);	/* 6 */
+	ck_assert_uint_eq(f->errors, 5);
+	ck_assert_ptr_eq(doc, orig);
+	ck_assert_msg(clock() - t0 < 5 * CLOCKS_PER_SEC, "too slow");
+	fclose_(f);
+}
+END_TEST
+
+/* A result holding many lazy objects of the event: each used to leave a
+ * value on the Lua stack during the conversion, which wrote past the stack
+ * (a crash) after a few dozen. */
+START_TEST(many_lazy_members)
+{
+	struct vg_filter *f = open_src(
+	    "function filter(e)\n"
+	    "  local t = {}\n"
+	    "  for i = 1, 1000 do\n"
+	    "    t[#t + 1] = e.syscall\n"
+	    "    t[#t + 1] = e.paths[1]\n"
+	    "  end\n"
+	    "  assert(e.execve.argv[1] == 'mysql')\n"
+	    "  for i = 1, 1000 do t[#t + 1] = e.execve end\n"
+	    "  return t\n"
+	    "end\n", NULL);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	const struct vg_node *n;
+	int i = 0;
+
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_int_eq(doc->type, VG_N_ARR);
+	ck_assert_uint_eq(doc->v.c.n, 3000);
+	for (n = doc->v.c.head; n != NULL; n = n->next, i++)
+		ck_assert_int_eq(node_eq(n, i >= 2000 ? member(orig,
+		    S("execve")) : i % 2 ? member(orig, S("paths"))->v.c.head :
+		    member(orig, S("syscall"))), 1);
+	fclose_(f);
+}
+END_TEST
+
+/*
+ * Issue 14: Lua's memory cap does not bound the result. 2000 references to
+ * one 1 MiB string cost Lua 1 MiB and made vigild copy 2 GB (4.1 GB RSS,
+ * 15.7 GB of JSON for five events). The conversion now counts the JSON a
+ * result stands for and stops past max_event_bytes (8 MiB by default).
+ */
+START_TEST(result_size_bomb)
+{
+	struct vg_filter *f = open_src(
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  local t = {}\n"
+	    "  if n == 1 then\n"
+	    "    local s = string.rep('x', 1 << 20)\n"
+	    "    for i = 1, 2000 do t[i] = s end\n"
+	    "    e.big = t\n"
+	    "    return e\n"
+	    "  end\n"
+	    "  if n == 2 then\n"
+	    "    for i = 1, 200000 do t[i] = e.syscall end\n"
+	    "    return t\n"
+	    "  end\n"
+	    "  if n == 3 then\n"
+	    "    local u = {s = string.rep('y', 4096)}\n"
+	    "    for i = 1, 100000 do t[i] = u end\n"
+	    "    return {a = {b = t}}\n"
+	    "  end\n"
+	    "  if n == 4 then\n"
+	    "    local p = string.rep('k', 100)\n"
+	    "    for i = 1, 100000 do t[p .. i] = 0 end\n"
+	    "    return t\n"
+	    "  end\n"
+	    "  return e\n"
+	    "end\n", NULL);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	size_t used0;
+	int i;
+
+	/* safety net: before the fix the first call filled 256 MiB and
+	 * failed on the arena, not on the size */
+	ev.arena.limit = 256u << 20;
+	used0 = ev.arena.used;
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_ptr_eq(doc, orig);
+	ck_assert_uint_eq(f->errors, 1);
+	/* stopped at the limit: at most 8 MiB of strings and a few nodes */
+	ck_assert_uint_le(ev.arena.used - used0, VG_LUA_EVENT_DEFAULT +
+	    (64u << 10));
+	/* a shared subtree of the event and a table of the filter's count
+	 * at each place they appear; 100k keys of 100 bytes are 10 MB */
+	for (i = 2; i <= 4; i++) {
+		used0 = ev.arena.used;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_ptr_eq(doc, orig);
+		ck_assert_uint_eq(f->errors, (unsigned)i);
+		ck_assert_uint_le(ev.arena.used - used0, 2 *
+		    VG_LUA_EVENT_DEFAULT);
+	}
+	/* the state still works and returns events under the limit */
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 4);
+	ck_assert_ptr_ne(doc, orig);
+	ck_assert_int_eq(node_eq(orig, doc), 1);
+	fclose_(f);
+}
+END_TEST
+
+/* An event without bytes that JSON escapes, with every node type. */
+static struct vg_node *
+plain_doc(struct vg_arena *a)
+{
+	struct vg_node *d, *o, *arr, *n;
+
+	d = vg_node_new(a, VG_N_OBJ);
+	vg_node_add_int(a, d, S("serial"), 15558);
+	arr = vg_node_add(a, d, S("keys"), VG_N_ARR);
+	vg_node_add_str(a, arr, VG_STR_NULL, S("exec"));
+	vg_node_add_str(a, arr, VG_STR_NULL, S("other"));
+	o = vg_node_add(a, d, S("syscall"), VG_N_OBJ);
+	vg_node_add_bool(a, o, S("success"), 1);
+	vg_node_add_bool(a, o, S("no"), 0);
+	vg_node_add_int(a, o, S("exit"), -2);
+	vg_node_add_uint(a, o, S("auid"), 4294967295u);
+	vg_node_add(a, o, S("key"), VG_N_NULL);
+	n = vg_node_add(a, o, S("ratio"), VG_N_DOUBLE);
+	n->v.d = 0.1;
+	vg_node_add_str(a, o, S("exe"), S("/usr/bin/whoami"));
+	vg_node_add_str(a, o, S("empty"), S(""));
+	o = vg_node_add(a, o, S("inner"), VG_N_OBJ);
+	vg_node_add_int(a, o, S("x"), 1);
+	vg_node_add(a, d, S("emptyarr"), VG_N_ARR);
+	vg_node_add(a, d, S("emptyobj"), VG_N_OBJ);
+	arr = vg_node_add(a, d, S("paths"), VG_N_ARR);
+	o = vg_node_add(a, arr, VG_STR_NULL, VG_N_OBJ);
+	vg_node_add_int(a, o, S("item"), 0);
+	vg_node_add_str(a, o, S("name"), S("/usr/bin/whoami"));
+	return d;
+}
+
+/* The count is the JSON length: a result of exactly max_event_bytes
+ * passes, one byte more fails; through each way a result is built (copied,
+ * shared whole, shared but for member tables handed out). */
+START_TEST(result_size_exact)
+{
+	static const char *const srcs[] = {
+	    /* every value copied into new tables */
+	    "local function copy(v)\n"
+	    "  if type(v) ~= 'table' then return v end\n"
+	    "  local r = {}\n"
+	    "  for k, x in pairs(v) do r[k] = copy(x) end\n"
+	    "  if getmetatable(v) == 'vigil.array' then vigil.array(r) end\n"
+	    "  return r\n"
+	    "end\n"
+	    "function filter(e) return copy(e) end\n",
+	    /* the top object filled, its members shared */
+	    "function filter(e) e.serial = 15558 return e end\n",
+	    /* untouched: shared whole */
+	    "function filter(e) return {e} end\n",
+	    /* syscall (a cached member table) rebuilt, the rest shared */
+	    "function filter(e)\n"
+	    "  local s = e.syscall\n"
+	    "  assert(s.inner.x == 1)\n"
+	    "  return e\n"
+	    "end\n",
+	};
+	struct vg_lua_opts o;
+	struct vg_filter *f;
+	struct vg_node *orig, *doc;
+	struct vg_buf b;
+	size_t want, i;
+
+	vg_buf_init(&b);
+	orig = plain_doc(&ev.arena);
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		/* the JSON the filter's result is written as */
+		memset(&o, 0, sizeof(o));
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_uint_eq(f->errors, 0);
+		vg_buf_reset(&b);
+		vg_json_write(doc, &b);
+		want = b.len - 1;	/* without the newline */
+		fclose_(f);
+
+		o.max_event_bytes = want;
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_msg(f->errors == 0, "case %zu: %zu bytes refused",
+		    i, want);
+		ck_assert_ptr_ne(doc, orig);
+		fclose_(f);
+
+		o.max_event_bytes = want - 1;
+		f = open_src(srcs[i], &o);
+		doc = orig;
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_msg(f->errors == 1, "case %zu: %zu bytes passed "
+		    "a limit of %zu", i, want, want - 1);
+		ck_assert_ptr_eq(doc, orig);
+		fclose_(f);
+	}
+	vg_buf_free(&b);
+}
+END_TEST
+
 START_TEST(helpers)
 {
 	char host[256] = "";
@@ -940,6 +1256,17 @@ lua_suite(void)
 	tcase_add_test(tc, example_severity);
 	tcase_add_test(tc, example_rate_limit);
 	tcase_add_test(tc, example_uid_names);
+	suite_add_tcase(s, tc);
+
+	/* hostile filters: a hang must end as a failure, not a stuck suite */
+	tc = tcase_create("escape");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, no_finalizers);
+	tcase_add_test(tc, metamethods_bounded);
+	tcase_add_test(tc, many_lazy_members);
+	tcase_add_test(tc, result_size_bomb);
+	tcase_add_test(tc, result_size_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }
