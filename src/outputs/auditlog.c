@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,15 +199,31 @@ compute_space(struct alog *l)
 	    l->conf.admin_space_left.value;
 }
 
+/*
+ * The program is checked again right before it runs (it may have changed
+ * since auditd.conf was read) and the resolved path that passed is the
+ * one run: every directory on it is root's, so nobody else can swap it
+ * between the check and execve(2). (fexecve(3) of a checked descriptor
+ * would make a script's $0 "/dev/fd/N" and need /proc.)
+ */
 static void
-run_exe(const char *exe)
+run_exe(struct alog *l, const char *exe, const char *what)
 {
+	char path[PATH_MAX], why[256];
 	pid_t pid;
 
 	if (exe == NULL) {
 		vg_log_warnx("exec action without a program");
 		return;
 	}
+	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
+	    -1) {
+		vg_log_warnx("audit log %s: %s: not running it: %s",
+		    l->conf.log_file, what, why);
+		return;
+	}
+	vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file, what,
+	    exe);
 	if ((pid = fork()) == -1) {
 		vg_log_warn("fork for %s", exe);
 		return;
@@ -218,7 +235,7 @@ run_exe(const char *exe)
 
 		sigfillset(&all_sigs);
 		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
-		execve(exe, argv, envp);
+		execve(path, argv, envp);
 		_exit(127);
 	}
 	/* reaped by SIGCHLD default (ignored) or at the next action */
@@ -265,9 +282,7 @@ do_action(struct alog *l, enum vg_adc_action a, const char *exe,
 		rotate(l, (unsigned)-1);
 		break;
 	case VG_ADC_EXEC:
-		vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file,
-		    what, exe ? exe : "?");
-		run_exe(exe);
+		run_exe(l, exe, what);
 		break;
 	case VG_ADC_SUSPEND:
 		vg_log_warnx("audit log %s: %s: suspending logging (SIGUSR2 "
