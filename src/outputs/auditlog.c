@@ -26,6 +26,7 @@
 #include "vigil/dropbehind.h"
 #include "vigil/enrich.h"
 #include "vigil/log.h"
+#include "vigil/outfile.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
 #include "vigil/tables.h"
@@ -146,7 +147,8 @@ static int
 open_log(struct alog *l)
 {
 	struct stat st;
-	int flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	char msg[512];
+	int flags = 0;
 
 	if (l->to_stdout) {
 		l->fd = STDOUT_FILENO;
@@ -160,16 +162,21 @@ open_log(struct alog *l)
 		flags |= O_DSYNC;
 	else if (l->conf.flush == VG_ADC_FLUSH_SYNC)
 		flags |= O_SYNC;
-	if ((l->fd = open(l->conf.log_file, flags, log_mode(l))) == -1) {
-		vg_log_warn("cannot open log %s", l->conf.log_file);
+	/* no link, vigild's own file, mode (and log_group) set even on a
+	 * file that was there; with log_group 0 the mode has no group bits */
+	l->fd = vg_logfile_open(l->conf.log_file, flags, log_mode(l),
+	    l->conf.log_group ? l->conf.log_group : (gid_t)-1, msg,
+	    sizeof(msg));
+	if (l->fd == -1) {
+		int e = errno;
+
+		vg_log_warnx("cannot open log %s", msg);
+		errno = e;
 		return -1;
 	}
 	if (fstat(l->fd, &st) == 0)
 		l->size = st.st_size;
 	vg_dropbehind_reopen(&l->db, l->fd);
-	if (fchmod(l->fd, log_mode(l)) == -1 ||
-	    fchown(l->fd, 0, l->conf.log_group) == -1)
-		vg_log_warn("cannot set owner/mode of %s", l->conf.log_file);
 	return 0;
 }
 

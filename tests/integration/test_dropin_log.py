@@ -264,6 +264,40 @@ def test_exec_program(d):
         os.unlink(x)
 
 
+def test_log_owner(d):
+    """The auditd log is never opened through a link, nor when another
+    user made it (a sticky log directory); an existing 0644 log is made
+    0600 as auditd does."""
+    log = os.path.join(d, "owned-audit.log")
+    conf = write_conf(d, "owned.conf", log_file=log, max_log_file="0")
+    src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
+    victim = os.path.join(d, "victim")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+    os.symlink(victim, log)
+    r = replay(conf, src, check_rc=False)
+    check("auditd log: a symbolic link is refused (exit 6)",
+          r.returncode == 6 and "a symbolic link: refused" in r.stderr
+          and os.path.getsize(victim) == 9, r.stderr)
+    os.unlink(log)
+    with open(log, "w") as f:
+        f.write("")
+    os.chmod(log, 0o644)
+    if os.geteuid() == 0:
+        os.chown(log, 65534, 65534)
+        r = replay(conf, src, check_rc=False)
+        check("auditd log: a file of another user is refused (exit 6)",
+              r.returncode == 6 and f"{log}: owned by uid 65534, not by "
+              f"vigild (uid 0): refused" in r.stderr, r.stderr)
+        os.chown(log, 0, 0)
+    r = replay(conf, src)
+    check("auditd log: an existing 0644 log becomes 0600",
+          r.returncode == 0 and
+          stat.S_IMODE(os.stat(log).st_mode) == 0o600)
+    for x in (log, victim):
+        os.unlink(x)
+
+
 def grep(path, needle):
     try:
         with open(path, "rb") as f:
@@ -368,6 +402,7 @@ def main():
         os.mkdir(os.path.join(d, "plugins.d"))
         test_check(d)
         test_exec_program(d)
+        test_log_owner(d)
         test_formats(d)
         test_rotation(d)
         test_signals(d)
