@@ -9,6 +9,7 @@
 #ifndef VIGIL_OUTFILE_H
 #define VIGIL_OUTFILE_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "vigil/buf.h"
@@ -22,6 +23,12 @@ struct vg_outfile {
 	size_t		 threshold;	/* write out when buf is this big */
 	struct vg_buf	 buf;
 	struct vg_dropbehind db;	/* off for stdout */
+	uint64_t	 pending;	/* events in buf not yet written */
+	uint64_t	 pending_ok;	/* ... of which maybe_write said 0 */
+	uint64_t	 lost;		/* events given up: held bytes past
+					 * the bound, no memory, or not
+					 * writable at close */
+	uint64_t	 lost_sent;	/* ... of which maybe_write said 0 */
 };
 
 /*
@@ -30,7 +37,9 @@ struct vg_outfile {
  */
 int	vg_outfile_open(struct vg_outfile *, const char *path, mode_t mode,
 	    gid_t group);
-/* Call after appending to ->buf; writes out if past the threshold. */
+/* Call after appending one event to ->buf; writes out if past the
+ * threshold. -1: not written yet (kept for the next flush, up to a bound;
+ * what is given up is counted in ->lost). */
 int	vg_outfile_maybe_write(struct vg_outfile *);
 int	vg_outfile_flush(struct vg_outfile *);
 /* Opens the path again (rotation by another tool). On failure (logged)

@@ -125,6 +125,16 @@ vg_outfile_set_drop_behind(struct vg_outfile *of, size_t window)
 	vg_dropbehind_init(&of->db, of->fd, of->path != NULL ? window : 0);
 }
 
+/* The held bytes are given up: their events are lost, and counted. */
+static void
+discard(struct vg_outfile *of)
+{
+	vg_buf_reset(&of->buf);
+	of->lost += of->pending;
+	of->lost_sent += of->pending_ok;
+	of->pending = of->pending_ok = 0;
+}
+
 int
 vg_outfile_flush(struct vg_outfile *of)
 {
@@ -145,7 +155,7 @@ vg_outfile_flush(struct vg_outfile *of)
 			    of->buf.len - off);
 			of->buf.len -= off;
 			if (of->buf.len > MAX_PENDING)
-				vg_buf_reset(&of->buf);
+				discard(of);
 			errno = saved;
 			return -1;
 		}
@@ -153,19 +163,22 @@ vg_outfile_flush(struct vg_outfile *of)
 	}
 	vg_dropbehind_wrote(&of->db, of->fd, off);
 	vg_buf_reset(&of->buf);
+	of->pending = of->pending_ok = 0;
 	return 0;
 }
 
 int
 vg_outfile_maybe_write(struct vg_outfile *of)
 {
+	of->pending++;		/* one event was appended */
 	if (of->buf.oom) {
-		vg_buf_reset(&of->buf);
+		discard(of);
 		errno = ENOMEM;
 		return -1;
 	}
 	if (of->buf.len >= of->threshold)
 		return vg_outfile_flush(of);
+	of->pending_ok++;	/* counted sent: taken, to be written */
 	return 0;
 }
 
@@ -196,8 +209,10 @@ vg_outfile_reopen(struct vg_outfile *of)
 void
 vg_outfile_close(struct vg_outfile *of)
 {
-	if (vg_outfile_flush(of) == -1)
+	if (vg_outfile_flush(of) == -1) {
 		vg_log_warn("write %s", of->path ? of->path : "stdout");
+		discard(of);
+	}
 	if (of->path != NULL) {
 		close(of->fd);
 		free(of->path);
@@ -288,7 +303,13 @@ vg_outfile_op_reopen(struct vg_output *o)
 void
 vg_outfile_op_close(struct vg_output *o)
 {
-	vg_outfile_close(o->priv);
+	struct vg_outfile *of = o->priv;
+
+	vg_outfile_close(of);
+	/* a failed write was retried (failed counts attempts); what was
+	 * given up at last is the loss, not sent */
+	o->stats.dropped += of->lost;
+	o->stats.sent -= of->lost_sent;
 	free(o->priv);
 	o->priv = NULL;
 }

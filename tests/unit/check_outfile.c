@@ -447,6 +447,50 @@ START_TEST(test_fifo_devnull_stdout)
 }
 END_TEST
 
+/* A file output retries a failed write (failed counts attempts) and
+ * counts as dropped only the events it gives up, here at close on
+ * /dev/full (ENOSPC): what vg_output_close returns, a replay's exit 3. */
+START_TEST(test_lost_counted)
+{
+	struct vg_outfile of;
+	struct vg_output *o;
+	struct vg_event ev;
+	struct vg_erec rec;
+	char line[64];
+	int i;
+
+	ck_assert_int_eq(vg_outfile_open(&of, "/dev/full", 0600, (gid_t)-1),
+	    0);
+	of.threshold = 100;
+	for (i = 0; i < 5; i++) {
+		snprintf(line, sizeof(line), "event %d padded to forty bytes "
+		    "....\n", i);
+		vg_buf_adds(&of.buf, line);
+		(void)vg_outfile_maybe_write(&of);
+	}
+	ck_assert_uint_eq(of.lost, 0);		/* held, not given up */
+	ck_assert_uint_eq(of.pending, 5);
+	vg_outfile_close(&of);
+	ck_assert_uint_eq(of.lost, 5);
+
+	ck_assert_ptr_nonnull(o = vg_output_open("raw:/dev/full"));
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.type = 1300;
+	rec.body = vg_str_make("arch=c000003e syscall=59", 24);
+	ev.recs = &rec;
+	ev.nrecs = 1;
+	for (i = 0; i < 3; i++)
+		(void)vg_output_write(o, &ev, NULL);
+	ck_assert_uint_eq(o->stats.sent, 3);	/* taken into the buffer */
+	ck_assert_uint_eq(vg_output_close(o), 3);
+	/* written in the end: nothing lost */
+	ck_assert_ptr_nonnull(o = vg_output_open("raw:/dev/null"));
+	(void)vg_output_write(o, &ev, NULL);
+	ck_assert_uint_eq(vg_output_close(o), 0);
+}
+END_TEST
+
 /* A device is written as it is: enriched:/dev/null (the auditd log
  * writer) used to fchmod and fchown it. A null device of our own here. */
 START_TEST(test_device_mode_left)
@@ -501,6 +545,7 @@ main(void)
 	tcase_add_test(tc, test_mode_group_options);
 	tcase_add_test(tc, test_fifo_devnull_stdout);
 	tcase_add_test(tc, test_device_mode_left);
+	tcase_add_test(tc, test_lost_counted);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
