@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "vigil/auditd_conf.h"
 #include "vigil/log.h"
@@ -291,12 +292,170 @@ set_bool(int *dst, const char *name, const char *val, char *msg,
 	return 0;
 }
 
+/*
+ * Exec action programs run as root, so only root may be able to change
+ * what a configured path leads to. The path is walked one component at a
+ * time, as the kernel would, symbolic links included: every entry on the
+ * way (directory, link, the program) must be owned by root, and every
+ * directory looked into writable by root only or sticky (as /tmp: there
+ * nobody else can replace the root-owned entry, checked in turn).
+ */
+struct xwalk {
+	const char	*path;		/* as configured, for messages */
+	char		 cur[PATH_MAX];	/* resolved so far, checked */
+	char		 next[PATH_MAX];	/* cur + one component */
+	int		 links;		/* followed: at most 40 (ELOOP) */
+	char		*msg;
+	size_t		 msglen;
+};
+
+static int
+xfail(struct xwalk *w, const char *what, const char *name, const char *why)
+{
+	snprintf(w->msg, w->msglen, "exec program %s: %s%s%s", w->path,
+	    what, name, why);
+	return -1;
+}
+
+/* May the entries of directory w->cur be replaced by root only? */
+static int
+xdir_ok(struct xwalk *w)
+{
+	struct stat st;
+	char why[96];
+
+	if (lstat(w->cur, &st) == -1) {
+		snprintf(why, sizeof(why), ": %s", strerror(errno));
+		return xfail(w, "", w->cur, why);
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+		snprintf(why, sizeof(why), " is writable by group or others "
+		    "(mode %04o), must be writable by root only",
+		    (unsigned)(st.st_mode & 07777));
+		return xfail(w, "directory ", w->cur, why);
+	}
+	return 0;
+}
+
+static int
+xwalk(struct xwalk *w, const char *rest, int last)
+{
+	char *next = w->next, target[PATH_MAX], why[64];
+	const char *p = rest, *kind;
+	struct stat st;	/* recursion: one frame per link followed */
+	size_t len, at;
+	ssize_t n;
+	int final;
+
+	for (;;) {
+		p += strspn(p, "/");
+		if (*p == '\0')
+			return 0;
+		len = strcspn(p, "/");
+		final = last && p[len + strspn(p + len, "/")] == '\0';
+		if (len == 1 && p[0] == '.') {
+			p += len;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			/* cur is resolved: its parent was checked on the way */
+			char *slash = strrchr(w->cur, '/');
+
+			if (slash != NULL)
+				slash[slash == w->cur ? 1 : 0] = '\0';
+			p += len;
+			continue;
+		}
+		if (xdir_ok(w) == -1)
+			return -1;
+		at = strlen(w->cur);
+		if (at + 1 + len >= sizeof(w->next))
+			return xfail(w, "", "", "path too long");
+		memcpy(next, w->cur, at);
+		if (at > 1)
+			next[at++] = '/';
+		memcpy(next + at, p, len);
+		next[at + len] = '\0';
+		p += len;
+		if (lstat(next, &st) == -1)
+			return xfail(w, "", "", strerror(errno));
+		kind = S_ISLNK(st.st_mode) ? "symbolic link " :
+		    S_ISDIR(st.st_mode) ? "directory " : NULL;
+		if (st.st_uid != 0 && kind != NULL) {
+			snprintf(why, sizeof(why), " is owned by uid %u, must "
+			    "be root", (unsigned)st.st_uid);
+			return xfail(w, kind, next, why);
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (++w->links > 40)
+				return xfail(w, "", "", strerror(ELOOP));
+			n = readlink(next, target, sizeof(target) - 1);
+			if (n <= 0)
+				return xfail(w, "", next, ": cannot read link");
+			target[n] = '\0';
+			if (target[0] == '/')
+				snprintf(w->cur, sizeof(w->cur), "/");
+			if (xwalk(w, target, final) == -1)
+				return -1;
+			continue;
+		}
+		memcpy(w->cur, next, at + len + 1);
+		if (!final && !S_ISDIR(st.st_mode))
+			return xfail(w, "", "", strerror(ENOTDIR));
+	}
+}
+
+int
+vg_adc_exec_check(const char *path, char *resolved, size_t rlen, char *msg,
+    size_t msglen)
+{
+	struct xwalk w;
+	struct stat st;
+
+	memset(&w, 0, sizeof(w));
+	w.path = path ? path : "(none)";
+	w.msg = msg;
+	w.msglen = msglen;
+	if (path == NULL || *path != '/')
+		return xfail(&w, "", "", "not an absolute path");
+	snprintf(w.cur, sizeof(w.cur), "/");
+	if (lstat("/", &st) == -1 || st.st_uid != 0)
+		return xfail(&w, "directory ", "/", " is not owned by root");
+	if (xwalk(&w, path, 1) == -1)
+		return -1;
+	if (lstat(w.cur, &st) == -1)
+		return xfail(&w, "", "", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return xfail(&w, "", "", "not a regular file");
+	if (st.st_uid != 0) {
+		snprintf(msg, msglen, "exec program %s: owned by uid %u, must "
+		    "be root", w.path, (unsigned)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(msg, msglen, "exec program %s: writable by group or "
+		    "others (mode %04o), must be writable by root only", w.path,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (!(st.st_mode & S_IXUSR)) {
+		snprintf(msg, msglen, "exec program %s: not executable by its "
+		    "owner (mode %04o)", w.path,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	if (resolved != NULL &&
+	    (size_t)snprintf(resolved, rlen, "%s", w.cur) >= rlen)
+		return xfail(&w, "", "", "path too long");
+	return 0;
+}
+
 /* "exec /path" or a plain word; returns 0/-1. */
 static int
 set_action(struct vg_auditd_conf *c, const struct akey *k, const char *val,
     char *msg, size_t msglen)
 {
-	char *base = (char *)c, words[160];
+	char *base = (char *)c, words[160], why[256];
 	const struct word *w;
 	const char *sp = val + strcspn(val, " \t"), *arg;
 
@@ -318,6 +477,11 @@ set_action(struct vg_auditd_conf *c, const struct akey *k, const char *val,
 			snprintf(msg, msglen, "%s: \"%s\": exec needs one "
 			    "absolute path to a program (no arguments)",
 			    k->name, val);
+			return -1;
+		}
+		if (vg_adc_exec_check(arg, NULL, 0, why,
+		    sizeof(why)) == -1) {
+			snprintf(msg, msglen, "%s: %s", k->name, why);
 			return -1;
 		}
 		if (set_str((char **)(base + k->exe_off), arg, strlen(arg),

@@ -4,6 +4,7 @@
  * open/write/close around each output's ops.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,20 @@ static const struct vg_output_ops *const registry[] = {
 };
 
 #define NREG	(sizeof(registry) / sizeof(registry[0]))
+
+static enum vg_run_mode run_mode;	/* set once, before any open */
+
+void
+vg_output_set_run_mode(enum vg_run_mode m)
+{
+	run_mode = m;
+}
+
+enum vg_run_mode
+vg_output_run_mode(void)
+{
+	return run_mode;
+}
 
 const struct vg_output_ops *
 vg_output_lookup(const char *name, size_t len)
@@ -279,14 +294,23 @@ vg_output_write(struct vg_output *o, const struct vg_event *ev,
 	return 0;
 }
 
-void
+uint64_t
 vg_output_close(struct vg_output *o)
 {
+	uint64_t lost;
+
 	if (o == NULL)
-		return;
+		return 0;
 	o->ops->close(o);
+	/* the loss log lines are rate-limited: the total, always */
+	lost = o->stats.dropped + (o->ops->retries ? 0 : o->stats.failed);
+	if (lost)
+		vg_log_warnx("output %s: at exit: %" PRIu64 " events "
+		    "dropped, %" PRIu64 " failed (%" PRIu64 " sent)", o->spec,
+		    o->stats.dropped, o->stats.failed, o->stats.sent);
 	free_filters(o);
 	free_opts(o);
 	free(o->spec);
 	free(o);
+	return lost;
 }

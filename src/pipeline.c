@@ -57,10 +57,23 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 	return pl;
 }
 
+uint64_t
+vg_pipeline_close_outputs(struct vg_pipeline *pl)
+{
+	struct vg_output *o, *onext;
+	uint64_t lost = 0;
+
+	for (o = pl->outputs; o != NULL; o = onext) {
+		onext = o->next;
+		lost += vg_output_close(o);
+	}
+	pl->outputs = NULL;
+	return lost;
+}
+
 void
 vg_pipeline_free(struct vg_pipeline *pl)
 {
-	struct vg_output *o, *onext;
 	struct vg_filter *f, *fnext;
 
 	if (pl == NULL)
@@ -68,10 +81,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	vg_group_free(pl->group);
 	vg_jdirect_free(pl->jd);
 	vg_buf_free(&pl->line);
-	for (o = pl->outputs; o != NULL; o = onext) {
-		onext = o->next;
-		vg_output_close(o);
-	}
+	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
 		fnext = f->next;
 		if (f->ops->close != NULL)

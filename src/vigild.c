@@ -22,6 +22,7 @@
 #include "vigil/setup.h"
 
 #define EXIT_USAGE	2
+#define EXIT_LOST	3	/* a replay's outputs lost events */
 #define EXIT_CONFIG	6	/* like auditd */
 
 enum {
@@ -75,7 +76,9 @@ usage(FILE *f)
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
-"      --version, --help\n");
+"      --version, --help\n"
+"exit status: 0 ok, 1 runtime error, 2 usage, 3 a replay's outputs lost\n"
+"events (dropped or failed, logged per output), 6 configuration\n");
 }
 
 static int
@@ -438,6 +441,8 @@ main(int argc, char *argv[])
 	if ((r.pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
 	r.conf = &conf;
+	/* a replay has no kernel to protect: outputs block, not drop */
+	vg_output_set_run_mode(nreplay ? VG_RUN_REPLAY : VG_RUN_LIVE);
 	if (add_outputs(r.pl, &conf) == -1 ||
 	    vg_setup_filters(r.pl, &conf) == -1) {
 		vg_pipeline_free(r.pl);
@@ -459,6 +464,10 @@ main(int argc, char *argv[])
 		vg_pipeline_dump(r.pl, STDERR_FILENO);
 	/* DAEMON_END names who sent TERM, else vigild itself */
 	vg_auditlog_stop_all(r.stopped ? &r.stopper : NULL, NULL);
+	/* drained and closed here: what each output lost is logged; a
+	 * replay that lost any says so in its status */
+	if (vg_pipeline_close_outputs(r.pl) > 0 && nreplay && rc == 0)
+		rc = EXIT_LOST;
 	vg_pipeline_free(r.pl);
 	vg_config_free(&conf);
 	free(replay);

@@ -107,7 +107,8 @@ void	vg_auditd_conf_defaults(struct vg_auditd_conf *);
  * Returns the number of errors (0 = usable), or -1 if the file cannot be
  * read (err->msg says why). Warnings are logged and counted in c->warnings.
  * Also checks what auditd checks after reading: space_left above
- * admin_space_left, exec actions with a path.
+ * admin_space_left, exec actions with a program only root can change
+ * (vg_adc_exec_check).
  */
 int	vg_auditd_conf_load(struct vg_auditd_conf *, const char *path,
 	    struct vg_err *);
@@ -129,5 +130,18 @@ int	vg_auditd_conf_copy(struct vg_auditd_conf *dst,
 int	vg_auditd_conf_node_name(const struct vg_auditd_conf *, char *buf,
 	    size_t len);
 const char	*vg_adc_action_name(enum vg_adc_action);
+/*
+ * May path be run as root by an exec action? It must exist and, symbolic
+ * links resolved, be a regular file owned by root, executable by it, not
+ * writable by group or others, below directories owned by root and
+ * writable by root only (or sticky, as /tmp). So only root can change
+ * what runs. Checked for every exec action when auditd.conf is read
+ * (--check, start, SIGHUP) and again right before each run, so the path
+ * run is the one checked. 0 and the resolved path in resolved (if not
+ * NULL), or -1 and why in msg ("exec program /x: owned by uid 65534,
+ * must be root").
+ */
+int	vg_adc_exec_check(const char *path, char *resolved, size_t rlen,
+	    char *msg, size_t msglen);
 
 #endif

@@ -39,6 +39,9 @@ struct vg_output_ops {
 	/* write() and flush() keep ->stats themselves (queued outputs:
 	 * "sent" is known only when the sink acknowledges) */
 	int		 self_counts;
+	/* a failed write is kept and tried again (file outputs): "failed"
+	 * counts attempts, events given up are counted "dropped" */
+	int		 retries;
 };
 
 /* One "KEY=VALUE" option of an output spec. */
@@ -63,6 +66,17 @@ struct vg_output {
 							 * just its JSON line */
 };
 
+/*
+ * How vigild runs, set before the outputs are opened: some defaults
+ * follow it. A replay has no kernel to protect from backpressure, so
+ * there the queued outputs block instead of dropping (overflow=block
+ * unless given) and keep draining at exit while the sink makes progress,
+ * and syslog+udp is paced (rate=). Live is the default.
+ */
+enum vg_run_mode { VG_RUN_LIVE = 0, VG_RUN_REPLAY };
+void			 vg_output_set_run_mode(enum vg_run_mode);
+enum vg_run_mode	 vg_output_run_mode(void);
+
 /* Finds the ops for a name (length-delimited), or NULL. */
 const struct vg_output_ops *vg_output_lookup(const char *, size_t);
 /*
@@ -74,6 +88,10 @@ const char		*vg_output_opt(struct vg_output *, const char *key);
 struct vg_output	*vg_output_open(const char *spec);
 int			 vg_output_write(struct vg_output *,
 			    const struct vg_event *, const struct vg_node *);
-void			 vg_output_close(struct vg_output *);
+/*
+ * Closes o (its final counters known only then) and frees it. Returns the
+ * events it lost: dropped, and failed unless ops->retries; logged if any.
+ */
+uint64_t		 vg_output_close(struct vg_output *);
 
 #endif

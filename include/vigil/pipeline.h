@@ -33,6 +33,9 @@ struct vg_counters {
 struct vg_pipeline;
 
 struct vg_pipeline	*vg_pipeline_new(const struct vg_group_opts *);
+/* Closes the outputs (draining them); returns the events they lost
+ * (dropped + failed, each output's logged). Before vg_pipeline_free. */
+uint64_t		 vg_pipeline_close_outputs(struct vg_pipeline *);
 void			 vg_pipeline_free(struct vg_pipeline *);
 void			 vg_pipeline_add_output(struct vg_pipeline *,
 			    struct vg_output *);

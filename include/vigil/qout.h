@@ -26,6 +26,7 @@ struct vg_qout {
 	struct vg_output	*o;
 	struct vg_queue		*q;
 	enum vg_qfmt		 fmt;
+	enum vg_overflow	 overflow;	/* in force: given or default */
 	struct vg_enrich	*enrich;	/* VG_QFMT_ENRICHED */
 	struct vg_buf		 buf;		/* serialized event */
 	int			 drain_ms;	/* at close: wait for the sink */
@@ -39,7 +40,8 @@ struct vg_qout {
 
 /*
  * Reads the common options of o (defaults: json, 10000 events, 16 MiB,
- * drop_oldest, spool_max 256 MiB, drain_ms 5000) and makes the queue.
+ * drop_oldest (block in a replay), spool_max 256 MiB, drain_ms 5000) and
+ * makes the queue.
  * 0, or -1 with errno (bad option values are logged naming the output).
  */
 int	vg_qout_open(struct vg_qout *, struct vg_output *);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "vigil/dropbehind.h"
 #include "vigil/enrich.h"
 #include "vigil/log.h"
+#include "vigil/outfile.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
 #include "vigil/tables.h"
@@ -145,7 +147,8 @@ static int
 open_log(struct alog *l)
 {
 	struct stat st;
-	int flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	char msg[512];
+	int flags = 0;
 
 	if (l->to_stdout) {
 		l->fd = STDOUT_FILENO;
@@ -159,16 +162,21 @@ open_log(struct alog *l)
 		flags |= O_DSYNC;
 	else if (l->conf.flush == VG_ADC_FLUSH_SYNC)
 		flags |= O_SYNC;
-	if ((l->fd = open(l->conf.log_file, flags, log_mode(l))) == -1) {
-		vg_log_warn("cannot open log %s", l->conf.log_file);
+	/* no link, vigild's own file, mode (and log_group) set even on a
+	 * file that was there; with log_group 0 the mode has no group bits */
+	l->fd = vg_logfile_open(l->conf.log_file, flags, log_mode(l),
+	    l->conf.log_group ? l->conf.log_group : (gid_t)-1, msg,
+	    sizeof(msg));
+	if (l->fd == -1) {
+		int e = errno;
+
+		vg_log_warnx("cannot open log %s", msg);
+		errno = e;
 		return -1;
 	}
 	if (fstat(l->fd, &st) == 0)
 		l->size = st.st_size;
 	vg_dropbehind_reopen(&l->db, l->fd);
-	if (fchmod(l->fd, log_mode(l)) == -1 ||
-	    fchown(l->fd, 0, l->conf.log_group) == -1)
-		vg_log_warn("cannot set owner/mode of %s", l->conf.log_file);
 	return 0;
 }
 
@@ -198,15 +206,31 @@ compute_space(struct alog *l)
 	    l->conf.admin_space_left.value;
 }
 
+/*
+ * The program is checked again right before it runs (it may have changed
+ * since auditd.conf was read) and the resolved path that passed is the
+ * one run: every directory on it is root's, so nobody else can swap it
+ * between the check and execve(2). (fexecve(3) of a checked descriptor
+ * would make a script's $0 "/dev/fd/N" and need /proc.)
+ */
 static void
-run_exe(const char *exe)
+run_exe(struct alog *l, const char *exe, const char *what)
 {
+	char path[PATH_MAX], why[256];
 	pid_t pid;
 
 	if (exe == NULL) {
 		vg_log_warnx("exec action without a program");
 		return;
 	}
+	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
+	    -1) {
+		vg_log_warnx("audit log %s: %s: not running it: %s",
+		    l->conf.log_file, what, why);
+		return;
+	}
+	vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file, what,
+	    exe);
 	if ((pid = fork()) == -1) {
 		vg_log_warn("fork for %s", exe);
 		return;
@@ -218,7 +242,7 @@ run_exe(const char *exe)
 
 		sigfillset(&all_sigs);
 		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
-		execve(exe, argv, envp);
+		execve(path, argv, envp);
 		_exit(127);
 	}
 	/* reaped by SIGCHLD default (ignored) or at the next action */
@@ -265,9 +289,7 @@ do_action(struct alog *l, enum vg_adc_action a, const char *exe,
 		rotate(l, (unsigned)-1);
 		break;
 	case VG_ADC_EXEC:
-		vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file,
-		    what, exe ? exe : "?");
-		run_exe(exe);
+		run_exe(l, exe, what);
 		break;
 	case VG_ADC_SUSPEND:
 		vg_log_warnx("audit log %s: %s: suspending logging (SIGUSR2 "

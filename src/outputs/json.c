@@ -26,4 +26,5 @@ const struct vg_output_ops vg_output_json = {
 	.flush = vg_outfile_op_flush,
 	.reopen = vg_outfile_op_reopen,
 	.close = vg_outfile_op_close,
+	.retries = 1,
 };

@@ -1,13 +1,18 @@
 /*
  * outfile.c: buffered append-only file sink for the file outputs. Owns the
  * descriptor and the pending bytes; never drops bytes silently: a failed
- * write keeps them for the next flush (bounded) and returns -1.
+ * write keeps them for the next flush (bounded) and returns -1. Opens
+ * every log file (auditd's too) so that a link or a file planted by
+ * someone else is refused, and sets the mode it was asked for.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "vigil/log.h"
 #include "vigil/outfile.h"
@@ -17,24 +22,97 @@
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
 
 int
-vg_outfile_open(struct vg_outfile *of, const char *path, mode_t mode)
+vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
+    char *msg, size_t msglen)
 {
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, flags | O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	if (fd == -1) {
+		e = errno;
+		if (e == ELOOP)
+			snprintf(msg, msglen, "%s: a symbolic link: refused "
+			    "(it could send the events anywhere)", path);
+		else
+			snprintf(msg, msglen, "%s: %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		e = errno;
+		snprintf(msg, msglen, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	/* /dev/null: only root makes device nodes; left as it is */
+	if (S_ISCHR(st.st_mode))
+		return fd;
+	e = EINVAL;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		snprintf(msg, msglen, "%s: not a regular file, a FIFO or a "
+		    "character device: refused", path);
+		goto fail;
+	}
+	e = EPERM;
+	if (st.st_uid != geteuid()) {
+		snprintf(msg, msglen, "%s: owned by uid %u, not by vigild "
+		    "(uid %u): refused", path, (unsigned)st.st_uid,
+		    (unsigned)geteuid());
+		goto fail;
+	}
+	if (S_ISFIFO(st.st_mode))	/* its reader chose its mode */
+		return fd;
+	e = EMLINK;
+	if (st.st_nlink > 1) {
+		snprintf(msg, msglen, "%s: has %lu hard links: refused (one "
+		    "may be a file that must not get events)", path,
+		    (unsigned long)st.st_nlink);
+		goto fail;
+	}
+	/* an existing file gets the mode too: 0644 left from before
+	 * would keep the events readable by everybody */
+	if ((group != (gid_t)-1 && fchown(fd, (uid_t)-1, group) == -1) ||
+	    fchmod(fd, mode) == -1) {
+		e = errno;
+		snprintf(msg, msglen, "%s: cannot set mode %04o%s: %s", path,
+		    (unsigned)mode, group != (gid_t)-1 ? " and group" : "",
+		    strerror(e));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+int
+vg_outfile_open(struct vg_outfile *of, const char *path, mode_t mode,
+    gid_t group)
+{
+	char msg[512];
+
 	memset(of, 0, sizeof(*of));
 	vg_buf_init(&of->buf);
 	of->threshold = THRESHOLD;
 	of->mode = mode ? mode : 0600;
+	of->group = group;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		of->fd = STDOUT_FILENO;
 		return 0;
 	}
 	if ((of->path = strdup(path)) == NULL)
 		return -1;
-	of->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    of->mode);
+	of->fd = vg_logfile_open(path, 0, of->mode, of->group, msg,
+	    sizeof(msg));
 	if (of->fd == -1) {
-		vg_log_warn("open %s", path);
+		int e = errno;
+
+		vg_log_warnx("%s", msg);
 		free(of->path);
 		of->path = NULL;
+		errno = e;
 		return -1;
 	}
 	vg_outfile_set_drop_behind(of, VG_DROPBEHIND_DEFAULT);
@@ -45,6 +123,16 @@ void
 vg_outfile_set_drop_behind(struct vg_outfile *of, size_t window)
 {
 	vg_dropbehind_init(&of->db, of->fd, of->path != NULL ? window : 0);
+}
+
+/* The held bytes are given up: their events are lost, and counted. */
+static void
+discard(struct vg_outfile *of)
+{
+	vg_buf_reset(&of->buf);
+	of->lost += of->pending;
+	of->lost_sent += of->pending_ok;
+	of->pending = of->pending_ok = 0;
 }
 
 int
@@ -67,7 +155,7 @@ vg_outfile_flush(struct vg_outfile *of)
 			    of->buf.len - off);
 			of->buf.len -= off;
 			if (of->buf.len > MAX_PENDING)
-				vg_buf_reset(&of->buf);
+				discard(of);
 			errno = saved;
 			return -1;
 		}
@@ -75,34 +163,43 @@ vg_outfile_flush(struct vg_outfile *of)
 	}
 	vg_dropbehind_wrote(&of->db, of->fd, off);
 	vg_buf_reset(&of->buf);
+	of->pending = of->pending_ok = 0;
 	return 0;
 }
 
 int
 vg_outfile_maybe_write(struct vg_outfile *of)
 {
+	of->pending++;		/* one event was appended */
 	if (of->buf.oom) {
-		vg_buf_reset(&of->buf);
+		discard(of);
 		errno = ENOMEM;
 		return -1;
 	}
 	if (of->buf.len >= of->threshold)
 		return vg_outfile_flush(of);
+	of->pending_ok++;	/* counted sent: taken, to be written */
 	return 0;
 }
 
 int
 vg_outfile_reopen(struct vg_outfile *of)
 {
+	char msg[512];
 	int fd;
 
 	if (of->path == NULL)
 		return 0;
 	(void)vg_outfile_flush(of);
-	fd = open(of->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    of->mode);
-	if (fd == -1)
+	fd = vg_logfile_open(of->path, 0, of->mode, of->group, msg,
+	    sizeof(msg));
+	if (fd == -1) {
+		int e = errno;
+
+		vg_log_warnx("%s (writing on to the file open before)", msg);
+		errno = e;
 		return -1;
+	}
 	close(of->fd);
 	of->fd = fd;
 	vg_dropbehind_reopen(&of->db, fd);
@@ -112,8 +209,10 @@ vg_outfile_reopen(struct vg_outfile *of)
 void
 vg_outfile_close(struct vg_outfile *of)
 {
-	if (vg_outfile_flush(of) == -1)
+	if (vg_outfile_flush(of) == -1) {
 		vg_log_warn("write %s", of->path ? of->path : "stdout");
+		discard(of);
+	}
 	if (of->path != NULL) {
 		close(of->fd);
 		free(of->path);
@@ -123,17 +222,63 @@ vg_outfile_close(struct vg_outfile *of)
 	of->fd = -1;
 }
 
+/* The options mode=OCTAL and group=NAME|GID. 0, or -1 (logged). */
+static int
+file_opts(struct vg_output *o, mode_t *mode, gid_t *group)
+{
+	const char *v;
+	struct group *gr;
+	unsigned long n;
+	char *end;
+
+	*mode = 0600;
+	*group = (gid_t)-1;
+	if ((v = vg_output_opt(o, "mode")) != NULL) {
+		errno = 0;
+		n = strtoul(v, &end, 8);
+		if (*v < '0' || *v > '7' || errno || *end != '\0' ||
+		    n > 0777 || (n & 022) || !(n & 0200)) {
+			vg_log_warnx("output \"%s\": mode=%s: expected octal "
+			    "permissions writable by the owner only, e.g. 0600 "
+			    "or 0640", o->spec, v);
+			goto bad;
+		}
+		*mode = (mode_t)n;
+	}
+	if ((v = vg_output_opt(o, "group")) != NULL) {
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (*v >= '0' && *v <= '9' && !errno && *end == '\0' &&
+		    n < (gid_t)-1)
+			*group = (gid_t)n;
+		else if ((gr = getgrnam(v)) != NULL)
+			*group = gr->gr_gid;
+		else {
+			vg_log_warnx("output \"%s\": group=%s: no such group",
+			    o->spec, v);
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
 int
 vg_outfile_op_open(struct vg_output *o, const char *arg)
 {
 	struct vg_outfile *of;
 	size_t window;
+	mode_t mode;
+	gid_t group;
 
-	if (vg_dropbehind_opt(o, &window) == -1)
+	if (vg_dropbehind_opt(o, &window) == -1 ||
+	    file_opts(o, &mode, &group) == -1)
 		return -1;
 	if ((of = calloc(1, sizeof(*of))) == NULL)
 		return -1;
-	if (vg_outfile_open(of, arg, 0600) == -1) {
+	if (vg_outfile_open(of, arg, mode, group) == -1) {
 		free(of);
 		return -1;
 	}
@@ -158,7 +303,13 @@ vg_outfile_op_reopen(struct vg_output *o)
 void
 vg_outfile_op_close(struct vg_output *o)
 {
-	vg_outfile_close(o->priv);
+	struct vg_outfile *of = o->priv;
+
+	vg_outfile_close(of);
+	/* a failed write was retried (failed counts attempts); what was
+	 * given up at last is the loss, not sent */
+	o->stats.dropped += of->lost;
+	o->stats.sent -= of->lost_sent;
 	free(o->priv);
 	o->priv = NULL;
 }

@@ -76,7 +76,10 @@ vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 	qo->o = o;
 	vg_buf_init(&qo->buf);
 	memset(&qopts, 0, sizeof(qopts));
-	qopts.overflow = VG_OVF_DROP_OLDEST;
+	/* live, blocking would stall the kernel's reader; a replay has
+	 * nothing to protect, and a drop there is a silent hole */
+	qopts.overflow = vg_output_run_mode() == VG_RUN_REPLAY ?
+	    VG_OVF_BLOCK : VG_OVF_DROP_OLDEST;
 	if ((s = vg_output_opt(o, "format")) != NULL) {
 		if (strcmp(s, "json") == 0)
 			qo->fmt = VG_QFMT_JSON;
@@ -114,6 +117,7 @@ vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 		goto bad;
 	}
 	qopts.name = o->spec;
+	qo->overflow = qopts.overflow;
 	qopts.max_events = (size_t)events;
 	qopts.max_bytes = (size_t)bytes;
 	qopts.spool_max = smax;
@@ -233,6 +237,39 @@ vg_qout_sync(struct vg_qout *qo)
 	qo->o->stats.spooled = st.spooled;
 }
 
+static uint64_t
+done_count(struct vg_queue *q)
+{
+	struct vg_queue_stats st;
+
+	vg_queue_stats(q, &st);
+	return st.sent + st.failed + st.dropped;
+}
+
+/*
+ * Waits drain_ms for the sink to take what is queued. In a replay it
+ * waits on as long as the sink made progress in the last drain_ms: the
+ * whole queue (10000 events) may take longer than that at a paced rate,
+ * and there is no kernel waiting.
+ */
+static void
+drain(struct vg_qout *qo)
+{
+	uint64_t before = done_count(qo->q), now;
+
+	while (vg_queue_drain(qo->q, qo->drain_ms) == -1) {
+		now = done_count(qo->q);
+		if (vg_output_run_mode() != VG_RUN_REPLAY || now == before ||
+		    qo->drain_ms == 0) {
+			vg_log_warnx("output \"%s\": sink did not take "
+			    "everything within %d ms", qo->o->spec,
+			    qo->drain_ms);
+			return;
+		}
+		before = now;
+	}
+}
+
 void
 vg_qout_close(struct vg_qout *qo)
 {
@@ -241,9 +278,8 @@ vg_qout_close(struct vg_qout *qo)
 
 	if (qo->q == NULL)
 		return;
-	if (qo->started && vg_queue_drain(qo->q, qo->drain_ms) == -1)
-		vg_log_warnx("output \"%s\": sink did not take everything "
-		    "within %d ms", o->spec, qo->drain_ms);
+	if (qo->started)
+		drain(qo);
 	vg_queue_stop(qo->q);
 	if (qo->started)
 		pthread_join(qo->thr, NULL);

@@ -152,4 +152,5 @@ const struct vg_output_ops vg_output_raw = {
 	.flush = vg_outfile_op_flush,
 	.reopen = vg_outfile_op_reopen,
 	.close = vg_outfile_op_close,
+	.retries = 1,
 };

@@ -622,11 +622,8 @@ unix_open(struct vg_output *o, const char *arg)
 		goto fail;
 	if (vg_qout_open(&u->qo, o) == -1)
 		goto fail;
-	{
-		const char *ovf = vg_output_opt(o, "overflow");
-
-		u->pace = u->hold || (ovf != NULL && strcmp(ovf, "block") == 0);
-	}
+	/* block: given, or a replay's default */
+	u->pace = u->hold || u->qo.overflow == VG_OVF_BLOCK;
 	if (listen_on(u, (mode_t)mode) == -1) {
 		vg_log_warn("output \"%s\": listen on %s", o->spec, u->path);
 		goto fail_q;

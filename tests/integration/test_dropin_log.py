@@ -4,7 +4,8 @@
 Replay: RAW and ENRICHED lines equal the input's kernel records (EOE left
 out as auditd 3.0.9 does), size rotation with num_logs, keep_logs, file
 modes with log_group, every corpus auditd.conf accepted by --check, a bad
-one exits 6 with file:line. Live (root, multicast read-only, no kernel
+one exits 6 with file:line, exec action programs only root can change
+(checked at --check, start and before each run). Live (root, multicast read-only, no kernel
 state changed): SIGUSR1 rotates, SIGHUP with a broken auditd.conf keeps the
 old one, SIGUSR2 resumes after a suspend. Disk full on a small tmpfs: the
 space actions fire and every event before the suspend is in the log.
@@ -184,6 +185,118 @@ def test_check(d):
           r.returncode == 6 and f"{bad}:4: num_logs" in r.stderr)
 
 
+def make_prog(path, marker, uid=0, mode=0o755):
+    with open(path, "w") as f:
+        f.write(f"#!/bin/sh\necho ran >> {marker}\n")
+    os.chown(path, uid, 0)
+    os.chmod(path, mode)
+
+
+def test_exec_program(d):
+    """Issue 14: an exec action ran any program as root (a 0777 script
+    owned by nobody). --check and start refuse it with file:line; a
+    program changed after start is checked again and not run."""
+    if os.geteuid() != 0:
+        print("skip: exec program owners need root (chown)")
+        return
+    prog = os.path.join(d, "space.sh")
+    marker = os.path.join(d, "space.ran")
+    log = os.path.join(d, "exec-audit.log")
+    conf = write_conf(d, "exec.conf", log_file=log, max_log_file="1",
+                      max_log_file_action=f"exec {prog}")
+    make_prog(prog, marker, uid=65534, mode=0o777)
+    r = subprocess.run([VIGILD, "--check", "--auditd-conf", conf],
+                       capture_output=True, text=True)
+    want = (f"{conf}:6: max_log_file_action: exec program {prog}: owned "
+            f"by uid 65534, must be root")
+    check("--check: nobody's 0777 exec program refused, exit 6",
+          r.returncode == 6 and want in r.stderr, r.stderr)
+    r = replay(conf, os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt"),
+               check_rc=False)
+    check("start: refused too (exit 6), nothing run",
+          r.returncode == 6 and want in r.stderr
+          and not os.path.exists(marker), r.stderr)
+    os.chmod(d, 0o777)
+    r = subprocess.run([VIGILD, "--check", "--auditd-conf", conf],
+                       capture_output=True, text=True)
+    check("--check: a directory others may write is refused",
+          r.returncode == 6 and f"directory {d} is writable by group or "
+          f"others (mode 0777)" in r.stderr, r.stderr)
+    os.chmod(d, 0o700)
+
+    src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
+    with open(src, "rb") as f:
+        data = f.read()
+    for changed in (False, True):
+        make_prog(prog, marker)
+        r = subprocess.run([VIGILD, "--check", "--auditd-conf", conf],
+                           capture_output=True, text=True)
+        check("--check: root's 0755 program accepted", r.returncode == 0,
+              r.stderr)
+        # 2 kB short of max_log_file: the replayed events cross it, not
+        # DAEMON_START, so the action runs after the program was changed
+        with open(log, "wb") as f:
+            f.write(b"x" * (1024 * 1024 - 2048))
+        p = subprocess.Popen([VIGILD, "--replay", "-", "--auditd-conf",
+                              conf, "-o", "json:/dev/null"],
+                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        # auditd.conf is read and checked: DAEMON_START is in the log
+        wait_for(lambda: grep(log, b"DAEMON_START"), timeout=10)
+        if changed:     # given away after the start-up check
+            os.chown(prog, 65534, 0)
+            os.chmod(prog, 0o777)
+        _, err = p.communicate(data, timeout=60)
+        err = err.decode(errors="replace")
+        if not changed:
+            check("good program run by the action",
+                  p.returncode == 0 and wait_for(
+                      lambda: os.path.exists(marker), timeout=10), err)
+            os.unlink(marker)
+        else:
+            time.sleep(0.5)
+            check("program changed after start: checked again, not run",
+                  p.returncode == 0 and not os.path.exists(marker) and
+                  f"not running it: exec program {prog}: owned by uid "
+                  f"65534, must be root" in err, err)
+    os.unlink(prog)
+    for x in glob.glob(log + "*"):
+        os.unlink(x)
+
+
+def test_log_owner(d):
+    """The auditd log is never opened through a link, nor when another
+    user made it (a sticky log directory); an existing 0644 log is made
+    0600 as auditd does."""
+    log = os.path.join(d, "owned-audit.log")
+    conf = write_conf(d, "owned.conf", log_file=log, max_log_file="0")
+    src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
+    victim = os.path.join(d, "victim")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+    os.symlink(victim, log)
+    r = replay(conf, src, check_rc=False)
+    check("auditd log: a symbolic link is refused (exit 6)",
+          r.returncode == 6 and "a symbolic link: refused" in r.stderr
+          and os.path.getsize(victim) == 9, r.stderr)
+    os.unlink(log)
+    with open(log, "w") as f:
+        f.write("")
+    os.chmod(log, 0o644)
+    if os.geteuid() == 0:
+        os.chown(log, 65534, 65534)
+        r = replay(conf, src, check_rc=False)
+        check("auditd log: a file of another user is refused (exit 6)",
+              r.returncode == 6 and f"{log}: owned by uid 65534, not by "
+              f"vigild (uid 0): refused" in r.stderr, r.stderr)
+        os.chown(log, 0, 0)
+    r = replay(conf, src)
+    check("auditd log: an existing 0644 log becomes 0600",
+          r.returncode == 0 and
+          stat.S_IMODE(os.stat(log).st_mode) == 0o600)
+    for x in (log, victim):
+        os.unlink(x)
+
+
 def grep(path, needle):
     try:
         with open(path, "rb") as f:
@@ -287,6 +400,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vg_dropin_") as d:
         os.mkdir(os.path.join(d, "plugins.d"))
         test_check(d)
+        test_exec_program(d)
+        test_log_owner(d)
         test_formats(d)
         test_rotation(d)
         test_signals(d)

@@ -5,9 +5,12 @@ kafka_broker.py), consumed with kcat. Checks delivery, order, keys and
 delivery-report counters; librdkafka options passed through; a missing
 topic and bad specs refused at start; the broker stopped while vigild
 sends (events spooled) and restarted: every event exactly once, in order;
-events spooled while the broker is down delivered after a vigild restart.
-Only if the broker cannot be obtained does it fall back to librdkafka's
+events spooled while the broker is down delivered after a vigild restart;
+a replay of the whole corpus (twice) with default options delivers every
+event (a replay blocks instead of dropping). Only if the broker cannot be obtained does it fall back to librdkafka's
 mock cluster, and says so loudly."""
+import collections
+import glob
 import os
 import shutil
 import socket
@@ -166,6 +169,46 @@ def test_spool_across_restart(b, d):
           "down, delivered with 10 more by the next vigild")
 
 
+def test_replay_corpus(b, d):
+    """Issue 14: vigild --replay big.log -o kafka://... delivered 20000 of
+    41371 events to a healthy broker, exited 0 and logged "1 events
+    dropped" (queue 10000 + inflight 10000, the rest dropped_oldest). Now
+    a replay blocks: every event of the corpus, replayed twice (about 46k
+    events), is in the topic once per replay, and the JSON file output of
+    the same run has the same lines."""
+    corpus = os.environ.get("VG_CORPUS", os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "../../../shared/corpus"))
+    logs = sorted(glob.glob(os.path.join(corpus, "logs", "**", "*"),
+                            recursive=True))
+    logs = [x for x in logs if os.path.isfile(x)]
+    if not logs:
+        c.fail("no corpus logs under %s" % corpus)
+    fj = os.path.join(d, "replay.json")
+    spec = "kafka://127.0.0.1:%d/vg-replay" % b.port
+    t0 = time.time()
+    p = subprocess.run([c.vigild_path(), "-v", "--replay"] + logs + logs +
+                       ["-o", spec, "-o", "json:" + fj],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=600)
+    took = time.time() - t0
+    err = p.stderr.decode(errors="replace")
+    with open(fj) as f:
+        want = collections.Counter(f.read().splitlines())
+    n = sum(want.values())
+    k = c.final_counters(err, spec)
+    if p.returncode != 0 or k["sent"] != n or k["dropped"] or k["failed"]:
+        c.fail("replay corpus: rc %d, %d events, counters %r: %s" %
+               (p.returncode, n, k, err[-1500:]))
+    got = collections.Counter(v for _, v in consume(b.port, "vg-replay", n,
+                                                    timeout=180))
+    if got != want:
+        c.fail("replay corpus: topic has %d messages, want %d; %d lines "
+               "missing" % (sum(got.values()), n,
+                            sum((want - got).values())))
+    print("ok replay corpus: %d events (%d logs, twice) all in the topic "
+          "with defaults, %.1fs" % (n, len(logs), took))
+
+
 def mock_fallback(why):
     bar = "!" * 72
     print(bar)
@@ -201,16 +244,18 @@ def main():
             b.stop(kill=True)
             return mock_fallback(str(e)[-300:])
         try:
-            for t in ("vg-basic", "vg-key", "vg-fault", "vg-down"):
+            for t in ("vg-basic", "vg-key", "vg-fault", "vg-down",
+                      "vg-replay"):
                 b.create_topic(t)
             test_basic(b)
             test_key_field(b)
             test_bad(b)
             test_broker_restart(b, d)
             test_spool_across_restart(b, d)
+            test_replay_corpus(b, d)
         finally:
             b.stop()
-    print("5 passed, 0 failed")
+    print("6 passed, 0 failed")
 
 
 if __name__ == "__main__":

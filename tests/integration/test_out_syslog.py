@@ -4,7 +4,9 @@ here with a private config (UDP and TCP on 127.0.0.1 high ports, a private
 /dev/log-like socket, one output file). Checks delivery and order, the
 facility/severity/ident options, truncation with its marker, reconnect
 after an rsyslog TCP restart without loss, the spool across a vigild
-restart, a full spool counted, and bad specs refused at start."""
+restart, a full spool counted, and bad specs refused at start. A replay
+over UDP is paced (rate=, 5000/s by default in a replay) so rsyslog gets
+every datagram; a replay that lost events exits 3."""
 import json
 import os
 import re
@@ -112,9 +114,10 @@ def check_all(name, lines, want):
                (name, len(got), len(missing), missing[:10], dup))
 
 
-def run(outputs, text, extra=(), pace=0):
+def run(outputs, text, extra=(), pace=0, want_rc=0):
     """pace: feed that many events at a time, 20 ms apart (UDP has no
-    flow control: a burst past rsyslog's socket buffer is lost)."""
+    flow control: a burst past rsyslog's socket buffer is lost).
+    want_rc: 3 when events are meant to be lost."""
     v = c.Vigild(outputs, extra)
     if pace:
         ls = text.splitlines(True)
@@ -124,8 +127,9 @@ def run(outputs, text, extra=(), pace=0):
     else:
         v.feed(text)
     rc, err = v.finish()
-    if rc != 0:
-        c.fail("vigild %r exit %d: %s" % (outputs, rc, err[-2000:]))
+    if rc != want_rc:
+        c.fail("vigild %r exit %d (want %d): %s" % (outputs, rc, want_rc,
+                                                   err[-2000:]))
     return err
 
 
@@ -158,6 +162,36 @@ def test_transports(rs):
     if fac != {"authpriv.info"}:
         c.fail("local facility/severity %r" % fac)
     print("ok options: facility, severity and ident as configured")
+
+
+def test_udp_replay(rs):
+    """Issue 14: a replay of 6000 lines over UDP reached a local rsyslog
+    246 times (sendmmsg bursts past its socket buffer). A replay paces
+    syslog+udp (default 5000/s; rate= sets it): all arrive, in order,
+    fed in one go."""
+    n = 6000
+    spec = "syslog+udp://127.0.0.1:%d?ident=vgudprp" % rs.udp
+    t0 = time.time()
+    err = run([spec], c.synth_events(1, n))
+    took = time.time() - t0
+    lines = rs.wait_lines("vgudprp", n)
+    check_all("udp replay", lines, list(range(1, n + 1)))
+    k = c.final_counters(err, spec)
+    if k["sent"] != n or k["dropped"] or k["failed"]:
+        c.fail("udp replay counters %r" % k)
+    # paced: 6000 at 5000/s take more than a second (unpaced: 0.1 s)
+    if took < 1.0:
+        c.fail("udp replay not paced: %.2fs" % took)
+    spec = "syslog+udp://127.0.0.1:%d?ident=vgudprate&rate=20000" % rs.udp
+    t0 = time.time()
+    err = run([spec], c.synth_events(1, 2000))
+    took2 = time.time() - t0
+    lines = rs.wait_lines("vgudprate", 2000)
+    if took2 < 0.08 or took2 > took:
+        c.fail("rate=20000: 2000 datagrams in %.2fs" % took2)
+    print("ok udp replay: %d datagrams in one go, all arrived in order "
+          "(%.1fs, paced); rate=20000 sends 2000 in %.2fs" %
+          (n, took, took2))
 
 
 def test_truncate(rs):
@@ -221,7 +255,7 @@ def test_spool_full(rs, d):
     spec = ("syslog+tcp://127.0.0.1:%d?ident=vgfull&queue=5&overflow=spool&"
             "spool=%s&spool_max=16k&drain_ms=300" % (rs.tcp, spool))
     rs.stop()
-    err = run([spec], c.synth_events(1, 200))
+    err = run([spec], c.synth_events(1, 200), want_rc=3)
     k = c.final_counters(err, spec)
     if k["dropped"] == 0 or "spool full" not in err:
         c.fail("spool full not counted: %r %s" % (k, err[-1000:]))
@@ -242,7 +276,7 @@ def test_spool_full(rs, d):
 def test_unreachable(rs):
     port = free_port(socket.SOCK_STREAM)
     spec = "syslog+tcp://127.0.0.1:%d?drain_ms=300" % port
-    err = run([spec], c.synth_events(1, 5))
+    err = run([spec], c.synth_events(1, 5), want_rc=3)
     k = c.final_counters(err, spec)
     if "cannot connect, retrying" not in err or k["dropped"] != 5:
         c.fail("refused port: %r %s" % (k, err[-800:]))
@@ -253,6 +287,7 @@ def test_unreachable(rs):
         ("syslog+udp://no-such-host.invalid:514", "no-such-host.invalid"),
         ("syslog+tcp://127.0.0.1:514?facility=loud", "facility=loud"),
         ("syslog+tcp://127.0.0.1:514?max_size=10", "max_size=10"),
+        ("syslog+udp://127.0.0.1:514?rate=fast", "rate=fast"),
         ("syslog:/dev/log", "takes no argument"),
         ("syslog+sctp://127.0.0.1:514", "unknown output"),
     ]
@@ -275,6 +310,7 @@ def main():
         rs.start()
         try:
             test_transports(rs)
+            test_udp_replay(rs)
             test_truncate(rs)
             test_tcp_restart(rs)
             test_spool_restart(rs, d)
@@ -282,7 +318,7 @@ def main():
             test_unreachable(rs)
         finally:
             rs.stop()
-    print("7 passed, 0 failed")
+    print("8 passed, 0 failed")
 
 
 if __name__ == "__main__":

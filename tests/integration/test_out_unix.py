@@ -7,7 +7,8 @@ refused at start naming the output. At exit the clients get what they were
 given, up to drain_ms, and what they did not get is not counted sent; with
 overflow=block or hold=1 a slow client paces the worker (backpressure)
 instead of being disconnected, and a stuck one is disconnected after
-client_timeout."""
+client_timeout. In a replay overflow=block is the default, and a replay
+whose output lost events exits 3, naming the output and the count."""
 import os
 import socket
 import subprocess
@@ -131,7 +132,8 @@ def test_clients(d):
 
 def test_slow_client(d):
     sp, fj = d + "/b.sock", d + "/b.json"
-    spec = "unix:%s?client_buffer=1m" % sp
+    # free mode (live's default; a replay's is block, paced)
+    spec = "unix:%s?client_buffer=1m&overflow=drop_oldest" % sp
     v = c.Vigild([spec, "json:" + fj])
     stuck = connect(sp)
     stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -184,7 +186,7 @@ def test_no_client_and_hold(d):
     v.feed(c.synth_events(1, 20))
     rc, err = v.finish()
     k = c.final_counters(err, spec)
-    if rc != 0 or k["dropped"] != 20 or k["sent"]:
+    if rc != 3 or k["dropped"] != 20 or k["sent"]:
         c.fail("no client: rc %d counters %r" % (rc, k))
     sp = d + "/d.sock"
     spec = "unix:%s?hold=1&queue=5&overflow=drop_newest" % sp
@@ -251,7 +253,7 @@ def test_drain_limit(d):
         data += chunk
     lines = data.count(b"\n")
     k = c.final_counters(err, spec)
-    if rc != 0 or took > 20:
+    if rc != 3 or took > 20:
         c.fail("drain limit: rc %d after %.1fs" % (rc, took))
     if k["sent"] != lines or k["sent"] + k["dropped"] != n or \
             k["sent"] >= n:
@@ -319,6 +321,57 @@ def test_hold_paced(d):
           "pace" % (n, os.path.getsize(d + "/i.out") / 1e6))
 
 
+def test_replay_lost_status(d):
+    """Issue 14: a replay that lost events exited 0. A client that never
+    reads, overflow=drop_newest given and a small queue: the replay exits
+    3 and says how many events this output lost, whatever the loss log's
+    rate limit showed."""
+    sp = d + "/j.sock"
+    spec = ("unix:%s?overflow=drop_newest&queue=10&client_buffer=64k&"
+            "drain_ms=300" % sp)
+    n = 2000
+    v = c.Vigild([spec])
+    stuck = connect(sp)
+    stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    time.sleep(0.3)
+    v.feed(c.synth_events(1, n, pad=300))
+    rc, err = v.finish(timeout=60)
+    stuck.close()
+    k = c.final_counters(err, spec)
+    lost = k["dropped"] + k["failed"]
+    if rc != 3 or lost == 0:
+        c.fail("lost events: rc %d (want 3), counters %r: %s" %
+               (rc, k, err[-1500:]))
+    want = "output %s: at exit: %d events dropped, %d failed (%d sent)" % (
+        spec, k["dropped"], k["failed"], k["sent"])
+    if want not in err:
+        c.fail("total not logged at exit (%r): %s" % (want, err[-1500:]))
+    print("ok lost status: %d of %d events dropped, exit 3, total logged" %
+          (lost, n))
+
+
+def test_replay_blocks(d):
+    """Issue 14: a replay to a network output lost events to the default
+    overflow=drop_oldest. With no overflow given a replay blocks: a slow
+    client behind a 10-event queue and a 64k buffer gets every event."""
+    sp = d + "/k.sock"
+    spec = "unix:%s?queue=10&client_buffer=64k" % sp
+    n = 5000
+    v = c.Vigild([spec])
+    rd = slow_reader(sp, d + "/k.out", chunk=1 << 13, pause=0.002)
+    time.sleep(0.3)
+    v.feed(c.synth_events(1, n, pad=300))
+    rc, err = v.finish(timeout=120)
+    got = reader_result(rd, d + "/k.out")
+    k = c.final_counters(err, spec)
+    if rc != 0 or got != n or k["sent"] != n or k["dropped"]:
+        c.fail("replay default: client got %d of %d, rc %d, counters %r: %s"
+               % (got, n, rc, k, err[-1500:]))
+    if c.serials_of_json(file_lines(d + "/k.out")) != list(range(1, n + 1)):
+        c.fail("replay default: events out of order")
+    print("ok replay blocks by default: slow client got all %d events" % n)
+
+
 def test_bad_specs(d):
     cases = [
         ("unix:", "expected unix:PATH"),
@@ -358,8 +411,10 @@ def main():
         test_drain_limit(d)
         test_block_paces(d)
         test_hold_paced(d)
+        test_replay_lost_status(d)
+        test_replay_blocks(d)
         test_bad_specs(d)
-    print("8 passed, 0 failed")
+    print("10 passed, 0 failed")
 
 
 if __name__ == "__main__":

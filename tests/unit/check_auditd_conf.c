@@ -1,10 +1,15 @@
 /* check_auditd_conf.c: auditd.conf reader: every key, defaults, warnings for
- * unimplemented keys, file:line errors, the corpus files, copy/free. */
+ * unimplemented keys, file:line errors, the corpus files, copy/free, the
+ * checks on exec action programs (run as root). */
 #include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "vigil/auditd_conf.h"
 
@@ -67,7 +72,7 @@ START_TEST(test_all_keys)
 	    "max_log_file = 8\n"
 	    "max_log_file_action = keep_logs\n"
 	    "space_left = 25%\n"
-	    "space_left_action = exec /usr/local/bin/space.sh\n"
+	    "space_left_action = exec /bin/true\n"
 	    "admin_space_left = 10%\n"
 	    "admin_space_left_action = SUSPEND\n"
 	    "disk_full_action = rotate\n"
@@ -94,7 +99,7 @@ START_TEST(test_all_keys)
 	ck_assert_uint_eq(c.space_left.value, 25);
 	ck_assert_int_eq(c.space_left.percent, 1);
 	ck_assert_int_eq(c.space_left_action, VG_ADC_EXEC);
-	ck_assert_str_eq(c.space_left_exe, "/usr/local/bin/space.sh");
+	ck_assert_str_eq(c.space_left_exe, "/bin/true");
 	ck_assert_int_eq(c.admin_space_left_action, VG_ADC_SUSPEND);
 	ck_assert_int_eq(c.disk_full_action, VG_ADC_ROTATE);
 	ck_assert_int_eq(c.disk_error_action, VG_ADC_HALT);
@@ -197,8 +202,8 @@ START_TEST(test_set_messages)
 	ck_assert_int_eq(vg_auditd_conf_set(&c, "disk_full_action",
 	    "exec /a/b c", msg, sizeof(msg)), -1);
 	ck_assert_int_eq(vg_auditd_conf_set(&c, "disk_full_action",
-	    "EXEC /a/b", msg, sizeof(msg)), 0);
-	ck_assert_str_eq(c.disk_full_exe, "/a/b");
+	    "EXEC /bin/true", msg, sizeof(msg)), 0);
+	ck_assert_str_eq(c.disk_full_exe, "/bin/true");
 	vg_auditd_conf_free(&c);
 }
 END_TEST
@@ -298,10 +303,10 @@ START_TEST(test_copy)
 
 	vg_auditd_conf_defaults(&a);
 	ck_assert_int_eq(vg_auditd_conf_set(&a, "disk_full_action",
-	    "exec /x", msg, sizeof(msg)), 0);
+	    "exec /bin/true", msg, sizeof(msg)), 0);
 	ck_assert_int_eq(vg_auditd_conf_copy(&b, &a), 0);
 	vg_auditd_conf_free(&a);
-	ck_assert_str_eq(b.disk_full_exe, "/x");
+	ck_assert_str_eq(b.disk_full_exe, "/bin/true");
 	ck_assert_str_eq(b.log_file, "/var/log/audit/audit.log");
 	vg_auditd_conf_free(&b);
 }
@@ -330,6 +335,167 @@ START_TEST(test_node_name)
 }
 END_TEST
 
+/*
+ * Issue 14: a 0777 script owned by nobody in "space_left_action = exec"
+ * was run as root. Now the program and every directory above it must be
+ * root's and writable by root only, checked where auditd.conf is read.
+ * The files are made as root (chown): skipped otherwise.
+ */
+static char xdir[64], xprog[128], xmsg[512];
+
+static void
+make_prog(mode_t mode, uid_t uid)
+{
+	FILE *f;
+
+	unlink(xprog);
+	ck_assert_ptr_nonnull(f = fopen(xprog, "w"));
+	fputs("#!/bin/sh\nexit 0\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chown(xprog, uid, 0), 0);
+	ck_assert_int_eq(chmod(xprog, mode), 0);
+}
+
+/* Loads "space_left_action = exec PROG" (line 2); 0 if accepted, else
+ * the message (also in xmsg). */
+static const char *
+load_exec(const char *prog)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	char text[256];
+	int rc;
+
+	snprintf(text, sizeof(text), "log_format = RAW\n"
+	    "space_left_action = exec %s\n", prog);
+	vg_auditd_conf_defaults(&c);
+	rc = vg_auditd_conf_load(&c, write_tmp(text), &err);
+	unlink(path);
+	vg_auditd_conf_free(&c);
+	if (rc == 0)
+		return NULL;
+	ck_assert_int_eq(rc, 1);
+	ck_assert_uint_eq(err.line, 2);
+	snprintf(xmsg, sizeof(xmsg), "%s", err.msg);
+	return xmsg;
+}
+
+static void	expect(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+expect(const char *got, const char *fmt, ...)
+{
+	char want[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(test_exec_program_checks)
+{
+	char link[160], sub[160], subprog[192], real[PATH_MAX];
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "check_auditd_conf: not root: exec program "
+		    "owners not checked\n");
+		return;
+	}
+	snprintf(xdir, sizeof(xdir), "/tmp/vg_exec_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(xdir));
+	snprintf(xprog, sizeof(xprog), "%s/action.sh", xdir);
+	snprintf(link, sizeof(link), "%s/link", xdir);
+	snprintf(sub, sizeof(sub), "%s/sub", xdir);
+	snprintf(subprog, sizeof(subprog), "%s/sub/action.sh", xdir);
+
+	/* the report: nobody's world-writable script */
+	make_prog(0777, 65534);
+	expect(load_exec(xprog), "space_left_action: exec program %s: owned "
+	    "by uid 65534, must be root", xprog);
+	make_prog(0777, 0);
+	expect(load_exec(xprog), "space_left_action: exec program %s: "
+	    "writable by group or others (mode 0777), must be writable by "
+	    "root only", xprog);
+	make_prog(0775, 0);
+	ck_assert_ptr_nonnull(strstr(load_exec(xprog), "mode 0775"));
+	make_prog(0644, 0);
+	expect(load_exec(xprog), "space_left_action: exec program %s: not "
+	    "executable by its owner (mode 0644)", xprog);
+	make_prog(0700, 0);
+	ck_assert_ptr_null(load_exec(xprog));
+	make_prog(0755, 0);
+	ck_assert_ptr_null(load_exec(xprog));
+
+	/* the directories above it (the temporary one is root's, 0700,
+	 * under the sticky /tmp) */
+	ck_assert_int_eq(chmod(xdir, 0777), 0);
+	expect(load_exec(xprog), "space_left_action: exec program %s: "
+	    "directory %s is writable by group or others (mode 0777), must "
+	    "be writable by root only", xprog, xdir);
+	ck_assert_int_eq(chmod(xdir, 01777), 0);	/* sticky: as /tmp */
+	ck_assert_ptr_null(load_exec(xprog));
+	ck_assert_int_eq(chmod(xdir, 0755), 0);
+	ck_assert_int_eq(chown(xdir, 65534, 0), 0);
+	expect(load_exec(xprog), "space_left_action: exec program %s: "
+	    "directory %s is owned by uid 65534, must be root", xprog, xdir);
+	ck_assert_int_eq(chown(xdir, 0, 0), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	ck_assert_int_eq(chown(sub, 1000, 1000), 0);
+	ck_assert_int_eq(symlink(xprog, subprog), 0);
+	expect(load_exec(subprog), "space_left_action: exec program %s: "
+	    "directory %s is owned by uid 1000, must be root", subprog, sub);
+
+	/* links are followed to what would run: a link to nobody's file
+	 * is refused, a link to a good program is fine */
+	ck_assert_int_eq(symlink(xprog, link), 0);
+	ck_assert_ptr_null(load_exec(link));
+	ck_assert_int_eq(vg_adc_exec_check(link, real, sizeof(real), xmsg,
+	    sizeof(xmsg)), 0);
+	ck_assert_str_eq(real, xprog);
+	ck_assert_int_eq(lchown(link, 65534, 0), 0);
+	expect(load_exec(link), "space_left_action: exec program %s: "
+	    "symbolic link %s is owned by uid 65534, must be root", link,
+	    link);
+	ck_assert_int_eq(lchown(link, 0, 0), 0);
+	/* "..", and a relative link through a directory others may write */
+	ck_assert_int_eq(chown(sub, 0, 0), 0);
+	snprintf(real, sizeof(real), "%s/sub/../link", xdir);
+	ck_assert_ptr_null(load_exec(real));
+	ck_assert_int_eq(unlink(subprog), 0);
+	ck_assert_int_eq(symlink("../action.sh", subprog), 0);
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(symlink("sub/action.sh", link), 0);
+	ck_assert_ptr_null(load_exec(link));
+	ck_assert_int_eq(chmod(sub, 0777), 0);
+	expect(load_exec(link), "space_left_action: exec program %s: "
+	    "directory %s is writable by group or others (mode 0777), must "
+	    "be writable by root only", link, sub);
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	make_prog(0755, 65534);
+	expect(load_exec(link), "space_left_action: exec program %s: owned "
+	    "by uid 65534, must be root", link);
+
+	/* not there, not a file, not absolute */
+	expect(load_exec("/nonexistent/vigil-action"), "space_left_action: "
+	    "exec program %s: No such file or directory",
+	    "/nonexistent/vigil-action");
+	expect(load_exec(xdir), "space_left_action: exec program %s: not a "
+	    "regular file", xdir);
+	ck_assert_int_eq(vg_adc_exec_check("bin/true", NULL, 0, xmsg,
+	    sizeof(xmsg)), -1);
+
+	unlink(subprog);
+	rmdir(sub);
+	unlink(link);
+	unlink(xprog);
+	rmdir(xdir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -349,6 +515,7 @@ main(void)
 	tcase_add_test(tc, test_corpus_files);
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_node_name);
+	tcase_add_test(tc, test_exec_program_checks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,18 +1,24 @@
 /* check_outfile.c: the buffered file sink and its page-cache drop-behind:
  * every byte written in order, old windows given up (mincore), a file
- * truncated under it, pipes left alone, the option's values. */
+ * truncated under it, pipes left alone, the option's values; how a log is
+ * opened: links and files of others refused, mode and group set. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "vigil/dropbehind.h"
 #include "vigil/outfile.h"
+#include "vigil/output.h"
 
 #define TMPFS_MAGIC	0x01021994
 #define LINE		100
@@ -20,6 +26,8 @@
 
 static char dir[64];
 static char path[128];
+static char other[128];	/* a second file in dir */
+static char victim[PATH_MAX];	/* a third one, absolute (link targets) */
 
 /* In the build directory: /tmp may be a tmpfs, whose pages are the data. */
 static void
@@ -28,12 +36,17 @@ setup(void)
 	snprintf(dir, sizeof(dir), "vg_outfile_XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/out", dir);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	ck_assert_ptr_nonnull(getcwd(victim, sizeof(victim) - 80));
+	snprintf(victim + strlen(victim), 80, "/%s/victim", dir);
 }
 
 static void
 teardown(void)
 {
 	unlink(path);
+	unlink(other);
+	unlink(victim);
 	rmdir(dir);
 }
 
@@ -119,7 +132,7 @@ START_TEST(test_drop_behind_gives_up_old_pages)
 	size_t pages_old = (size_t)old / (size_t)pg, left;
 	int i;
 
-	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
 	ck_assert_int_eq(of.db.window, VG_DROPBEHIND_DEFAULT);
 	vg_outfile_set_drop_behind(&of, WINDOW);
 	for (i = 0; i < lines; i++)
@@ -133,7 +146,7 @@ START_TEST(test_drop_behind_gives_up_old_pages)
 		return;
 	/* evict what check_lines loaded, then write again with drop-behind */
 	unlink(path);
-	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
 	vg_outfile_set_drop_behind(&of, WINDOW);
 	for (i = 0; i < lines; i++)
 		put_line(&of, i);
@@ -153,7 +166,7 @@ START_TEST(test_off_keeps_pages)
 	size_t pages = (size_t)lines * LINE / (size_t)pg;
 	int i;
 
-	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
 	vg_outfile_set_drop_behind(&of, 0);
 	ck_assert_int_eq(of.db.on, 0);
 	for (i = 0; i < lines; i++)
@@ -173,7 +186,7 @@ START_TEST(test_truncated_under_it)
 	struct vg_outfile of;
 	int i;
 
-	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
 	vg_outfile_set_drop_behind(&of, WINDOW);
 	for (i = 0; i < 5000; i++)
 		put_line(&of, i);
@@ -194,7 +207,7 @@ START_TEST(test_reopen_starts_at_the_end)
 	struct vg_outfile of;
 	int i;
 
-	ck_assert_int_eq(vg_outfile_open(&of, path, 0600), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
 	vg_outfile_set_drop_behind(&of, WINDOW);
 	for (i = 0; i < 3000; i++)
 		put_line(&of, i);
@@ -244,6 +257,271 @@ START_TEST(test_option_values)
 }
 END_TEST
 
+static mode_t
+mode_of(const char *p)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(p, &st), 0);
+	return st.st_mode & 07777;
+}
+
+static void
+write_file(const char *p, const char *text, mode_t mode)
+{
+	FILE *f = fopen(p, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(p, mode), 0);
+}
+
+static size_t
+size_of(const char *p)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(p, &st), 0);
+	return (size_t)st.st_size;
+}
+
+/*
+ * Issue 14: a link planted where the log goes (a sticky directory)
+ * made vigild append events to a root-owned file. The last component is
+ * never followed; the file the link names is untouched.
+ */
+START_TEST(test_symlink_refused)
+{
+	struct vg_outfile of;
+
+	write_file(victim, "precious\n", 0644);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_uint_eq(size_of(victim), 9);
+	ck_assert_uint_eq(mode_of(victim), 0644);
+	/* a dangling link is not followed to create its target either */
+	unlink(victim);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), -1);
+	ck_assert_int_eq(access(victim, F_OK), -1);
+}
+END_TEST
+
+/* Issue 14: an existing 0644 log stayed world-readable. */
+START_TEST(test_existing_mode_forced)
+{
+	struct vg_outfile of;
+
+	write_file(path, "old line\n", 0644);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
+	ck_assert_uint_eq(mode_of(path), 0600);
+	vg_buf_add(&of.buf, "new line\n", 9);
+	/* rotated by someone else, recreated 0644: reopen sets it again */
+	ck_assert_int_eq(rename(path, other), 0);
+	write_file(path, "", 0644);
+	ck_assert_int_eq(vg_outfile_reopen(&of), 0);
+	ck_assert_uint_eq(mode_of(path), 0600);
+	vg_outfile_close(&of);
+	ck_assert_uint_eq(size_of(other), 18);	/* appended, then moved */
+}
+END_TEST
+
+/* A file someone else made there (sticky directory), or a hard link to
+ * a file that must not get events, is refused. */
+START_TEST(test_foreign_file_refused)
+{
+	struct vg_outfile of;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "check_outfile: not root: foreign owner not "
+		    "checked\n");
+		return;
+	}
+	write_file(path, "", 0644);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_uint_eq(mode_of(path), 0644);
+	unlink(path);
+	write_file(other, "", 0600);
+	ck_assert_int_eq(link(other, path), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), -1);
+	ck_assert_int_eq(errno, EMLINK);
+}
+END_TEST
+
+/* A reopen onto a planted link keeps writing to the file it had. */
+START_TEST(test_reopen_refuses_link)
+{
+	struct vg_outfile of;
+
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
+	ck_assert_int_eq(rename(path, other), 0);
+	write_file(victim, "", 0644);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(vg_outfile_reopen(&of), -1);
+	vg_buf_add(&of.buf, "x\n", 2);
+	vg_outfile_close(&of);
+	ck_assert_uint_eq(size_of(other), 2);
+	ck_assert_uint_eq(size_of(victim), 0);
+}
+END_TEST
+
+/* Issue 15: mode= and group= for log shippers running as a group. */
+START_TEST(test_mode_group_options)
+{
+	struct vg_output *o;
+	struct group *gr = getgrnam("adm");
+	char spec[256];
+	struct stat st;
+
+	snprintf(spec, sizeof(spec), "json:%s", path);
+	ck_assert_ptr_nonnull(o = vg_output_open(spec));
+	vg_output_close(o);
+	ck_assert_uint_eq(mode_of(path), 0600);	/* the default */
+	if (geteuid() == 0 && gr != NULL) {
+		snprintf(spec, sizeof(spec), "raw:%s?mode=0640&group=adm",
+		    path);
+		ck_assert_ptr_nonnull(o = vg_output_open(spec));
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, 0640);
+		ck_assert_uint_eq(st.st_gid, gr->gr_gid);
+		/* reopen keeps them on a new file */
+		ck_assert_int_eq(rename(path, other), 0);
+		ck_assert_int_eq(o->ops->reopen(o), 0);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, 0640);
+		ck_assert_uint_eq(st.st_gid, gr->gr_gid);
+		vg_output_close(o);
+		unlink(path);
+		snprintf(spec, sizeof(spec), "json:%s?group=%u&mode=0640",
+		    path, (unsigned)gr->gr_gid);
+		ck_assert_ptr_nonnull(o = vg_output_open(spec));
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq(st.st_gid, gr->gr_gid);
+		vg_output_close(o);
+	} else
+		fprintf(stderr, "check_outfile: not root or no group adm: "
+		    "group= not checked\n");
+	/* bad values: an error at start */
+	snprintf(spec, sizeof(spec), "json:%s?mode=0666", path);
+	ck_assert_ptr_null(vg_output_open(spec));
+	snprintf(spec, sizeof(spec), "json:%s?mode=0400", path);
+	ck_assert_ptr_null(vg_output_open(spec));
+	snprintf(spec, sizeof(spec), "json:%s?mode=640x", path);
+	ck_assert_ptr_null(vg_output_open(spec));
+	snprintf(spec, sizeof(spec), "json:%s?mode=01640", path);
+	ck_assert_ptr_null(vg_output_open(spec));
+	snprintf(spec, sizeof(spec), "json:%s?group=no-such-group-vigil",
+	    path);
+	ck_assert_ptr_null(vg_output_open(spec));
+}
+END_TEST
+
+/* What the tests and benchmarks write to stays usable: a FIFO (its
+ * reader's), /dev/null (mode untouched), stdout. */
+START_TEST(test_fifo_devnull_stdout)
+{
+	struct vg_outfile of;
+	char buf[16];
+	int rd;
+
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	ck_assert_int_ge(rd = open(path, O_RDONLY | O_NONBLOCK), 0);
+	ck_assert_int_eq(vg_outfile_open(&of, path, 0600, (gid_t)-1), 0);
+	ck_assert_uint_eq(mode_of(path), 0644);
+	vg_buf_add(&of.buf, "ev\n", 3);
+	vg_outfile_close(&of);
+	ck_assert_int_eq(read(rd, buf, sizeof(buf)), 3);
+	close(rd);
+	ck_assert_int_eq(vg_outfile_open(&of, "/dev/null", 0600, (gid_t)-1),
+	    0);
+	ck_assert_uint_eq(mode_of("/dev/null"), 0666);
+	vg_outfile_close(&of);
+	ck_assert_int_eq(vg_outfile_open(&of, "-", 0600, (gid_t)-1), 0);
+	ck_assert_int_eq(of.fd, STDOUT_FILENO);
+	vg_outfile_close(&of);
+	/* a directory is not a log */
+	ck_assert_int_eq(vg_outfile_open(&of, dir, 0600, (gid_t)-1), -1);
+}
+END_TEST
+
+/* A file output retries a failed write (failed counts attempts) and
+ * counts as dropped only the events it gives up, here at close on
+ * /dev/full (ENOSPC): what vg_output_close returns, a replay's exit 3. */
+START_TEST(test_lost_counted)
+{
+	struct vg_outfile of;
+	struct vg_output *o;
+	struct vg_event ev;
+	struct vg_erec rec;
+	char line[64];
+	int i;
+
+	ck_assert_int_eq(vg_outfile_open(&of, "/dev/full", 0600, (gid_t)-1),
+	    0);
+	of.threshold = 100;
+	for (i = 0; i < 5; i++) {
+		snprintf(line, sizeof(line), "event %d padded to forty bytes "
+		    "....\n", i);
+		vg_buf_adds(&of.buf, line);
+		(void)vg_outfile_maybe_write(&of);
+	}
+	ck_assert_uint_eq(of.lost, 0);		/* held, not given up */
+	ck_assert_uint_eq(of.pending, 5);
+	vg_outfile_close(&of);
+	ck_assert_uint_eq(of.lost, 5);
+
+	ck_assert_ptr_nonnull(o = vg_output_open("raw:/dev/full"));
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.type = 1300;
+	rec.body = vg_str_make("arch=c000003e syscall=59", 24);
+	ev.recs = &rec;
+	ev.nrecs = 1;
+	for (i = 0; i < 3; i++)
+		(void)vg_output_write(o, &ev, NULL);
+	ck_assert_uint_eq(o->stats.sent, 3);	/* taken into the buffer */
+	ck_assert_uint_eq(vg_output_close(o), 3);
+	/* written in the end: nothing lost */
+	ck_assert_ptr_nonnull(o = vg_output_open("raw:/dev/null"));
+	(void)vg_output_write(o, &ev, NULL);
+	ck_assert_uint_eq(vg_output_close(o), 0);
+}
+END_TEST
+
+/* A device is written as it is: enriched:/dev/null (the auditd log
+ * writer) used to fchmod and fchown it. A null device of our own here. */
+START_TEST(test_device_mode_left)
+{
+	struct vg_output *o;
+	char spec[256];
+	struct stat st;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "check_outfile: not root: no mknod\n");
+		return;
+	}
+	ck_assert_int_eq(mknod(path, S_IFCHR | 0666, makedev(1, 3)), 0);
+	ck_assert_int_eq(chmod(path, 0666), 0);		/* past the umask */
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	snprintf(spec, sizeof(spec), "enriched:%s", path);
+	ck_assert_ptr_nonnull(o = vg_output_open(spec));
+	vg_output_close(o);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0666);
+	ck_assert_uint_eq(st.st_uid, 65534);
+	ck_assert_uint_eq(st.st_gid, 65534);
+	snprintf(spec, sizeof(spec), "json:%s?mode=0640&group=0", path);
+	ck_assert_ptr_nonnull(o = vg_output_open(spec));
+	vg_output_close(o);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0666);
+	ck_assert_uint_eq(st.st_gid, 65534);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -260,6 +538,14 @@ main(void)
 	tcase_add_test(tc, test_reopen_starts_at_the_end);
 	tcase_add_test(tc, test_not_a_file);
 	tcase_add_test(tc, test_option_values);
+	tcase_add_test(tc, test_symlink_refused);
+	tcase_add_test(tc, test_existing_mode_forced);
+	tcase_add_test(tc, test_foreign_file_refused);
+	tcase_add_test(tc, test_reopen_refuses_link);
+	tcase_add_test(tc, test_mode_group_options);
+	tcase_add_test(tc, test_fifo_devnull_stdout);
+	tcase_add_test(tc, test_device_mode_left);
+	tcase_add_test(tc, test_lost_counted);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
