@@ -5,26 +5,37 @@
  * of recently emitted keys by serial (late records) and per-node serial windows (gap
  * counting). Never parses record bodies; never mallocs per record once warm.
  *
- * When an event is complete (docs/grouping.md has the reasoning):
+ * When an event is complete (docs/grouping.md has the reasoning and the
+ * sources: the kernel's audit.h ranges and callers, auparse's
+ * audit_is_last_record()):
  *  - EOE (1320): the kernel ends every syscall-context event with it. The
  *    EOE itself is not stored; the event gets VG_EV_EOE.
  *  - Single-record types, complete at once (VG_EV_SINGLE), and never joined
  *    to a pending event even if the key matches:
- *      1100-1199 user messages (USER_*, LOGIN-by-PAM, USER_AVC, ...),
+ *      1005 USER and 1007-1199: user messages (USER_*, USER_AVC, ...);
+ *           the kernel logs them with no syscall context (1007-1099 are
+ *           netlink commands, never records; kept as auparse has them),
  *      1200-1299 DAEMON_* (written by the audit daemon itself),
  *      2100-2999 second user range (ANOM_LOGIN_*, RESP_*, USER_MAC_*,
  *                CRYPTO_*, VIRT_*, ...),
  *      2000 KERNEL (boot-time "initialized", no task context),
+ *      1324 NETFILTER_PKT (xt_AUDIT/nft_log log it with no context),
  *      1326 SECCOMP (logged from syscall entry before audit's own entry
  *                hook, so it never shares a syscall's serial),
  *      1701 ANOM_ABEND (core dump, on the signal path after syscall exit).
- *    A user message sent from inside an audited syscall shares that
- *    syscall's serial; its SYSCALL/PROCTITLE/EOE arrive afterwards. Like
- *    ausearch, vigil emits the user record on its own and the kernel records
- *    with the same key as a second, normal event (not counted as late).
+ *    A user message sent from inside an audited syscall may share that
+ *    syscall's serial (kernels stacking several LSMs); its SYSCALL/EOE
+ *    arrive afterwards. Like ausearch, vigil emits the user record on its
+ *    own and the kernel records with the same key as a second, normal
+ *    event (not counted as late).
  *  - Every other type (SYSCALL, PATH, AVC, CONFIG_CHANGE, LOGIN 1006, ...)
- *    waits for EOE, or the timeout (VG_EV_TIMEOUT) measured from the now_ms
- *    given with its first record; logs from before EOE rely on this.
+ *    waits for EOE or the timeout measured from the now_ms given with its
+ *    first record. At the timeout an event none of whose records is of a
+ *    type the kernel writes at syscall exit (SYSCALL, PATH, PROCTITLE, ...)
+ *    was logged outside a syscall (a CONFIG_CHANGE of the audit daemon's
+ *    own request, an AVC of a kernel thread): had it a syscall context,
+ *    its SYSCALL would have followed as the syscall returned. It is
+ *    complete (VG_EV_ALONE); any other is VG_EV_TIMEOUT.
  *  - max_pending reached: the oldest pending event is emitted VG_EV_EVICTED.
  *  - A record whose key belongs to a recently emitted multi-record event is
  *    late: counted and emitted alone with VG_EV_LATE (a late EOE is only
@@ -43,7 +54,10 @@
 
 #include "vigil/group.h"
 
+#define T_USER		1005
+#define T_LOGIN		1006
 #define T_EOE		1320
+#define T_NETFILTER_PKT	1324
 #define T_SECCOMP	1326
 #define T_ANOM_ABEND	1701
 #define T_KERNEL	2000
@@ -116,11 +130,46 @@ static const char empty[] = "";
 static int
 is_single(uint32_t t)
 {
-	if (t >= 1100 && t <= 1299)
+	if (t == T_USER || (t > T_LOGIN && t <= 1299))
 		return 1;
 	if (t >= 2100 && t <= 2999)
 		return 1;
-	return t == T_KERNEL || t == T_SECCOMP || t == T_ANOM_ABEND;
+	return t == T_KERNEL || t == T_NETFILTER_PKT || t == T_SECCOMP ||
+	    t == T_ANOM_ABEND;
+}
+
+/* Types the kernel writes only when a syscall (or io_uring op) ends, in
+ * audit_log_exit()/audit_log_uring(): SYSCALL or URINGOP first, then the
+ * auxiliary records, PROCTITLE, EOE. Everything else is logged while the
+ * syscall runs, or with no syscall at all. */
+static int
+is_exit_type(uint32_t t)
+{
+	switch (t) {
+	case 1300:	/* SYSCALL */
+	case 1302:	/* PATH */
+	case 1303:	/* IPC */
+	case 1304:	/* SOCKETCALL */
+	case 1306:	/* SOCKADDR */
+	case 1307:	/* CWD */
+	case 1309:	/* EXECVE */
+	case 1311:	/* IPC_SET_PERM */
+	case 1312:	/* MQ_OPEN */
+	case 1313:	/* MQ_SENDRECV */
+	case 1314:	/* MQ_NOTIFY */
+	case 1315:	/* MQ_GETSETATTR */
+	case 1317:	/* FD_PAIR */
+	case 1318:	/* OBJ_PID */
+	case 1321:	/* BPRM_FCAPS */
+	case 1322:	/* CAPSET */
+	case 1323:	/* MMAP */
+	case 1327:	/* PROCTITLE */
+	case 1330:	/* KERN_MODULE */
+	case 1336:	/* URINGOP */
+	case 1337:	/* OPENAT2 */
+		return 1;
+	}
+	return 0;
 }
 
 static uint64_t
@@ -492,6 +541,8 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 	g->st.events++;
 	if (flags & VG_EV_TIMEOUT)
 		g->st.timeouts++;
+	if (flags & VG_EV_ALONE)
+		g->st.alone++;
 	if (flags & VG_EV_EVICTED)
 		g->st.evicted++;
 	g->cb(&e->ev, g->arg);
@@ -515,6 +566,19 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	g->st.records++;
 	emit(g, e, flags);
 	return 0;
+}
+
+/* How the timer closes e: complete if none of its records is one the
+ * kernel writes at syscall exit (no syscall context), else incomplete. */
+static uint32_t
+timeout_flag(const struct pev *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ev.nrecs; i++)
+		if (is_exit_type(e->ev.recs[i].type))
+			return VG_EV_TIMEOUT;
+	return VG_EV_ALONE;
 }
 
 static void
@@ -662,7 +726,7 @@ vg_group_expire(struct vg_group *g, uint64_t now)
 	 * sorted by first_ms, so this stops at the first young event */
 	while ((e = TAILQ_FIRST(&g->pendq)) != NULL && now >= e->first_ms &&
 	    now - e->first_ms >= g->o.timeout_ms)
-		emit(g, e, VG_EV_TIMEOUT);
+		emit(g, e, timeout_flag(e));
 	for (i = 0; i < NODES; i++) {
 		struct nodegap *n = &g->nodes[i];
 

@@ -1,6 +1,7 @@
 /*
  * group.h: joins records into events by (node, time, serial); completes
- * them at EOE, at once for single-record types, or after a timeout.
+ * them at EOE, at once for single-record types, or after a timeout (then
+ * complete if nothing in them is written at syscall exit).
  */
 #ifndef VIGIL_GROUP_H
 #define VIGIL_GROUP_H
@@ -30,7 +31,9 @@ struct vg_group_opts {
 struct vg_group_stats {
 	uint64_t	records;	/* records accepted */
 	uint64_t	events;		/* events emitted */
-	uint64_t	timeouts;	/* events flushed by timeout */
+	uint64_t	timeouts;	/* events flushed by timeout, incomplete */
+	uint64_t	alone;		/* closed by the timer, complete: no
+					 * syscall context (VG_EV_ALONE) */
 	uint64_t	evicted;	/* flushed because max_pending */
 	uint64_t	late;		/* records after their event was out */
 	uint64_t	gaps;		/* serials missing (possible loss) */
