@@ -37,6 +37,10 @@
  *    its SYSCALL would have followed as the syscall returned. It is
  *    complete (VG_EV_ALONE); any other is VG_EV_TIMEOUT.
  *  - max_pending reached: the oldest pending event is emitted VG_EV_EVICTED.
+ *  - max_pending_bytes: the record bytes kept by all pending events (their
+ *    arenas' used bytes) stay within it; a record that would pass it
+ *    first evicts the oldest other pending events (VG_EV_EVICTED, counted
+ *    in evicted_mem). No event may keep more than the budget.
  *  - A record whose key belongs to a recently emitted multi-record event is
  *    late: counted and emitted alone with VG_EV_LATE (a late EOE is only
  *    counted).
@@ -65,6 +69,7 @@
 #define DEF_TIMEOUT	2000
 #define DEF_PENDING	4096
 #define DEF_EVBYTES	(8u << 20)
+#define DEF_PENDBYTES	(64u << 20)
 #define MAX_PENDING	(1u << 20)
 
 #define FREE_MAX	64	/* idle event structs kept for reuse */
@@ -83,6 +88,8 @@ struct pev {
 	uint64_t		 nodeh;
 	uint64_t		 first_ms;
 	size_t			 cap;		/* ev.recs capacity */
+	size_t			 acct;		/* arena bytes counted in
+						 * open_bytes */
 	int			 pending;
 };
 TAILQ_HEAD(pevq, pev);
@@ -114,6 +121,7 @@ struct vg_group {
 	size_t			 nbucket;	/* power of two */
 	struct pevq		 pendq;		/* arrival order, oldest first */
 	size_t			 npending;
+	size_t			 open_bytes;	/* arena bytes of pending events */
 	struct pevq		 freeq;
 	size_t			 nfree;
 	struct done		*done;
@@ -389,6 +397,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->nodeh = nodeh;
 	e->first_ms = now;
 	e->cap = 0;
+	e->acct = 0;
 	e->pending = 0;
 	e->hnext = NULL;
 	e->ev.sec = r->sec;
@@ -455,6 +464,22 @@ copy_str(struct vg_arena *a, struct vg_str s, int *err)
 	return vg_str_make(p, s.len);
 }
 
+/* Arena bytes pev_push() takes to add r to e (e NULL: a new event, its
+ * node included). */
+static size_t
+push_cost(const struct pev *e, const struct vg_record *r)
+{
+	size_t need, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
+
+	need = str_cost(r->body) + str_cost(r->type_name) +
+	    str_cost(r->enriched);
+	if (nrecs == cap)
+		need += round8((cap ? cap * 2 : 8) * sizeof(struct vg_erec));
+	if (e == NULL)
+		need += str_cost(r->node);
+	return need;
+}
+
 /* Appends a copy of r. -1 (ENOMEM) if it does not fit: counted oversize
  * when the arena limit is the reason. */
 static int
@@ -465,12 +490,9 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r)
 	size_t need, ncap = e->cap;
 	int err = 0;
 
-	need = str_cost(r->body) + str_cost(r->type_name) +
-	    str_cost(r->enriched);
-	if (e->ev.nrecs == e->cap) {
+	need = push_cost(e, r);
+	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
-		need += round8(ncap * sizeof(*recs));
-	}
 	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
 		g->st.oversize++;
 		errno = ENOMEM;
@@ -537,16 +559,46 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 		g->npending--;
 		e->pending = 0;
 		done_add(g, e);
+		/* before the callback: decoding grows the arena */
+		g->open_bytes -= e->acct;
+		e->acct = 0;
 	}
 	g->st.events++;
 	if (flags & VG_EV_TIMEOUT)
 		g->st.timeouts++;
 	if (flags & VG_EV_ALONE)
 		g->st.alone++;
-	if (flags & VG_EV_EVICTED)
-		g->st.evicted++;
 	g->cb(&e->ev, g->arg);
 	pev_put(g, e);
+}
+
+/* e's arena grew: count it in open_bytes. */
+static void
+account(struct vg_group *g, struct pev *e)
+{
+	g->open_bytes += e->ev.arena.used - e->acct;
+	e->acct = e->ev.arena.used;
+}
+
+/*
+ * Makes room for need more bytes in the pending events' budget: evicts
+ * the oldest pending events but keep (the one the record goes to) until
+ * open_bytes + need fits. Cost: one emit per evicted event; the list walk
+ * skips at most keep.
+ */
+static void
+make_room(struct vg_group *g, size_t need, const struct pev *keep)
+{
+	struct pev *e;
+
+	while (g->open_bytes + need > g->o.max_pending_bytes) {
+		if ((e = TAILQ_FIRST(&g->pendq)) == keep && e != NULL)
+			e = TAILQ_NEXT(e, link);
+		if (e == NULL)
+			return;
+		g->st.evicted_mem++;
+		emit(g, e, VG_EV_EVICTED);
+	}
 }
 
 /* A record that becomes an event on its own (single type or late). */
@@ -626,6 +678,11 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 		g->o.max_pending = MAX_PENDING;
 	if (g->o.max_event_bytes == 0)
 		g->o.max_event_bytes = DEF_EVBYTES;
+	if (g->o.max_pending_bytes == 0)
+		g->o.max_pending_bytes = DEF_PENDBYTES;
+	/* one event alone must fit the budget */
+	if (g->o.max_event_bytes > g->o.max_pending_bytes)
+		g->o.max_event_bytes = g->o.max_pending_bytes;
 	g->cb = cb;
 	g->arg = arg;
 	TAILQ_INIT(&g->pendq);
@@ -670,6 +727,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	uint64_t nodeh = node_hash(r->node);
 	uint64_t h = key_hash(nodeh, r->sec, r->msec, r->serial);
 	struct pev *e;
+	size_t need;
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
@@ -690,8 +748,11 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			g->st.late++;
 			return emit_alone(g, r, nodeh, h, now, VG_EV_LATE);
 		}
-		if (g->npending >= g->o.max_pending)
+		if (g->npending >= g->o.max_pending) {
+			g->st.evicted++;
 			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
+		}
+		make_room(g, push_cost(NULL, r), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
 		if (pev_push(g, e, r) == -1) {
@@ -699,6 +760,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			errno = ENOMEM;
 			return -1;
 		}
+		account(g, e);
 		e->pending = 1;
 		e->hnext = g->bucket[h & (g->nbucket - 1)];
 		g->bucket[h & (g->nbucket - 1)] = e;
@@ -708,8 +770,14 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		g->last = e;
 		return 0;
 	}
+	/* a record the event cannot take (oversize) evicts nothing */
+	need = push_cost(e, r);
+	if (need <= e->ev.arena.limit &&
+	    e->ev.arena.used <= e->ev.arena.limit - need)
+		make_room(g, need, e);
 	if (pev_push(g, e, r) == -1)
 		return -1;
+	account(g, e);
 	g->st.records++;
 	g->last = e;
 	return 0;
@@ -758,6 +826,12 @@ size_t
 vg_group_pending(const struct vg_group *g)
 {
 	return g->npending;
+}
+
+size_t
+vg_group_pending_bytes(const struct vg_group *g)
+{
+	return g->open_bytes;
 }
 
 const struct vg_group_stats *

@@ -160,6 +160,7 @@ sync_counters(struct vg_pipeline *pl)
 	pl->c.late = gs->late;
 	pl->c.oversize = gs->oversize;
 	pl->c.evicted = gs->evicted;
+	pl->c.evicted_mem = gs->evicted_mem;
 }
 
 void
@@ -380,11 +381,13 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
 	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
 	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " oversize=%" PRIu64 " evicted=%" PRIu64 " self=%" PRIu64
-	    " pending=%zu json_direct=%" PRIu64 "\n", c->records, c->events,
-	    c->parse_errors, c->enobufs, c->gaps, c->timeouts, c->late,
-	    c->foreign, c->dropped, c->oversize, c->evicted, c->self,
-	    vg_group_pending(pl->group), c->json_direct);
+	    " oversize=%" PRIu64 " evicted=%" PRIu64 " evicted_mem=%" PRIu64
+	    " self=%" PRIu64 " pending=%zu pending_bytes=%zu json_direct=%"
+	    PRIu64 "\n", c->records, c->events, c->parse_errors, c->enobufs,
+	    c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
+	    c->oversize, c->evicted, c->evicted_mem, c->self,
+	    vg_group_pending(pl->group), vg_group_pending_bytes(pl->group),
+	    c->json_direct);
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64

@@ -481,6 +481,62 @@ START_TEST(test_max_pending)
 }
 END_TEST
 
+/*
+ * The record bytes of all open events stay within max_pending_bytes: a
+ * new record first evicts the oldest other open events (issue 14, defect
+ * 7: 64 events of 8 MiB held 646 MB, max_pending x max_event_bytes).
+ */
+START_TEST(test_max_pending_bytes)
+{
+	struct cap c = { 0 };
+	struct vg_group_opts o = { .max_pending_bytes = 64 * 1024,
+	    .max_event_bytes = 1 << 20 };
+	struct vg_group *g = vg_group_new(&o, on_ev, &c);
+	static char big[4000];
+	struct vg_record r;
+	uint32_t s;
+	size_t before;
+
+	memset(big, 'p', sizeof(big) - 1);
+	for (s = 1; s <= 40; s++) {
+		r = mk(1302, 1700000000, 1, s, big);
+		ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+		ck_assert_uint_le(vg_group_pending_bytes(g), 64 * 1024);
+	}
+	/* about 4.5 KB an event: the budget holds 14, not 40 */
+	ck_assert_uint_lt(vg_group_pending(g), 16);
+	ck_assert_uint_gt(vg_group_pending(g), 10);
+	ck_assert_int_eq(c.n, 40 - (int)vg_group_pending(g));
+	ck_assert_uint_eq(c.ev[0].serial, 1);		/* oldest first */
+	ck_assert_uint_eq(c.ev[0].flags, VG_EV_EVICTED);
+	ck_assert_uint_eq(c.ev[c.n - 1].serial, (uint32_t)c.n);
+	ck_assert_uint_eq(vg_group_stats(g)->evicted_mem, (uint64_t)c.n);
+	ck_assert_uint_eq(vg_group_stats(g)->evicted, 0);
+	/* the event a record goes to is never evicted for it, even the
+	 * oldest: the others go */
+	before = vg_group_pending(g);
+	s = (uint32_t)c.n + 1;				/* the oldest open */
+	r = mk(1302, 1700000000, 1, s, big);
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	ck_assert_uint_eq(vg_group_pending(g), before - 1);
+	ck_assert_uint_eq(c.ev[c.n - 1].serial, s + 1);
+	/* one event grows up to the budget (it caps max_event_bytes), and
+	 * everything else is evicted on the way */
+	while (vg_group_add(g, &r, 1000) == 0)
+		ck_assert_uint_le(vg_group_pending_bytes(g), 64 * 1024);
+	ck_assert_uint_eq(vg_group_pending(g), 1);
+	ck_assert_uint_eq(vg_group_stats(g)->oversize, 1);
+	ck_assert_uint_gt(vg_group_pending_bytes(g), 60 * 1024);
+	/* emitting gives the bytes back */
+	add(g, 1320, s, 1000);
+	ck_assert_uint_eq(vg_group_pending(g), 0);
+	ck_assert_uint_eq(vg_group_pending_bytes(g), 0);
+	ck_assert_uint_eq(c.ev[c.n - 1].flags, VG_EV_EOE);
+	ck_assert_uint_ge(c.ev[c.n - 1].nrecs, 14);
+	vg_group_free(g);
+}
+END_TEST
+
 START_TEST(test_oversize)
 {
 	struct cap c = { 0 };
@@ -712,6 +768,7 @@ group_suite(void)
 	tcase_add_test(tc, test_gap_window);
 	tcase_add_test(tc, test_rollover);
 	tcase_add_test(tc, test_max_pending);
+	tcase_add_test(tc, test_max_pending_bytes);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_churn);
