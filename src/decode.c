@@ -683,7 +683,7 @@ add_marks(struct dctx *c)
 	struct vg_node *v;
 	const char *by = NULL;
 
-	if (!(ev->flags & (VG_EV_EOE | VG_EV_SINGLE))) {
+	if (!(ev->flags & VG_EV_COMPLETE)) {
 		if (ev->flags & VG_EV_EVICTED)
 			by = "evicted";
 		else if (ev->flags & VG_EV_TIMEOUT)

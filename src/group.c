@@ -5,27 +5,42 @@
  * of recently emitted keys by serial (late records) and per-node serial windows (gap
  * counting). Never parses record bodies; never mallocs per record once warm.
  *
- * When an event is complete (docs/grouping.md has the reasoning):
+ * When an event is complete (docs/grouping.md has the reasoning and the
+ * sources: the kernel's audit.h ranges and callers, auparse's
+ * audit_is_last_record()):
  *  - EOE (1320): the kernel ends every syscall-context event with it. The
  *    EOE itself is not stored; the event gets VG_EV_EOE.
  *  - Single-record types, complete at once (VG_EV_SINGLE), and never joined
  *    to a pending event even if the key matches:
- *      1100-1199 user messages (USER_*, LOGIN-by-PAM, USER_AVC, ...),
+ *      1005 USER and 1007-1199: user messages (USER_*, USER_AVC, ...);
+ *           the kernel logs them with no syscall context (1007-1099 are
+ *           netlink commands, never records; kept as auparse has them),
  *      1200-1299 DAEMON_* (written by the audit daemon itself),
  *      2100-2999 second user range (ANOM_LOGIN_*, RESP_*, USER_MAC_*,
  *                CRYPTO_*, VIRT_*, ...),
  *      2000 KERNEL (boot-time "initialized", no task context),
+ *      1324 NETFILTER_PKT (xt_AUDIT/nft_log log it with no context),
  *      1326 SECCOMP (logged from syscall entry before audit's own entry
  *                hook, so it never shares a syscall's serial),
  *      1701 ANOM_ABEND (core dump, on the signal path after syscall exit).
- *    A user message sent from inside an audited syscall shares that
- *    syscall's serial; its SYSCALL/PROCTITLE/EOE arrive afterwards. Like
- *    ausearch, vigil emits the user record on its own and the kernel records
- *    with the same key as a second, normal event (not counted as late).
+ *    A user message sent from inside an audited syscall may share that
+ *    syscall's serial (kernels stacking several LSMs); its SYSCALL/EOE
+ *    arrive afterwards. Like ausearch, vigil emits the user record on its
+ *    own and the kernel records with the same key as a second, normal
+ *    event (not counted as late).
  *  - Every other type (SYSCALL, PATH, AVC, CONFIG_CHANGE, LOGIN 1006, ...)
- *    waits for EOE, or the timeout (VG_EV_TIMEOUT) measured from the now_ms
- *    given with its first record; logs from before EOE rely on this.
+ *    waits for EOE or the timeout measured from the now_ms given with its
+ *    first record. At the timeout an event none of whose records is of a
+ *    type the kernel writes at syscall exit (SYSCALL, PATH, PROCTITLE, ...)
+ *    was logged outside a syscall (a CONFIG_CHANGE of the audit daemon's
+ *    own request, an AVC of a kernel thread): had it a syscall context,
+ *    its SYSCALL would have followed as the syscall returned. It is
+ *    complete (VG_EV_ALONE); any other is VG_EV_TIMEOUT.
  *  - max_pending reached: the oldest pending event is emitted VG_EV_EVICTED.
+ *  - max_pending_bytes: the record bytes kept by all pending events (their
+ *    arenas' used bytes) stay within it; a record that would pass it
+ *    first evicts the oldest other pending events (VG_EV_EVICTED, counted
+ *    in evicted_mem). No event may keep more than the budget.
  *  - A record whose key belongs to a recently emitted multi-record event is
  *    late: counted and emitted alone with VG_EV_LATE (a late EOE is only
  *    counted).
@@ -43,7 +58,10 @@
 
 #include "vigil/group.h"
 
+#define T_USER		1005
+#define T_LOGIN		1006
 #define T_EOE		1320
+#define T_NETFILTER_PKT	1324
 #define T_SECCOMP	1326
 #define T_ANOM_ABEND	1701
 #define T_KERNEL	2000
@@ -51,6 +69,7 @@
 #define DEF_TIMEOUT	2000
 #define DEF_PENDING	4096
 #define DEF_EVBYTES	(8u << 20)
+#define DEF_PENDBYTES	(64u << 20)
 #define MAX_PENDING	(1u << 20)
 
 #define FREE_MAX	64	/* idle event structs kept for reuse */
@@ -69,6 +88,8 @@ struct pev {
 	uint64_t		 nodeh;
 	uint64_t		 first_ms;
 	size_t			 cap;		/* ev.recs capacity */
+	size_t			 acct;		/* arena bytes counted in
+						 * open_bytes */
 	int			 pending;
 };
 TAILQ_HEAD(pevq, pev);
@@ -100,6 +121,7 @@ struct vg_group {
 	size_t			 nbucket;	/* power of two */
 	struct pevq		 pendq;		/* arrival order, oldest first */
 	size_t			 npending;
+	size_t			 open_bytes;	/* arena bytes of pending events */
 	struct pevq		 freeq;
 	size_t			 nfree;
 	struct done		*done;
@@ -116,11 +138,46 @@ static const char empty[] = "";
 static int
 is_single(uint32_t t)
 {
-	if (t >= 1100 && t <= 1299)
+	if (t == T_USER || (t > T_LOGIN && t <= 1299))
 		return 1;
 	if (t >= 2100 && t <= 2999)
 		return 1;
-	return t == T_KERNEL || t == T_SECCOMP || t == T_ANOM_ABEND;
+	return t == T_KERNEL || t == T_NETFILTER_PKT || t == T_SECCOMP ||
+	    t == T_ANOM_ABEND;
+}
+
+/* Types the kernel writes only when a syscall (or io_uring op) ends, in
+ * audit_log_exit()/audit_log_uring(): SYSCALL or URINGOP first, then the
+ * auxiliary records, PROCTITLE, EOE. Everything else is logged while the
+ * syscall runs, or with no syscall at all. */
+static int
+is_exit_type(uint32_t t)
+{
+	switch (t) {
+	case 1300:	/* SYSCALL */
+	case 1302:	/* PATH */
+	case 1303:	/* IPC */
+	case 1304:	/* SOCKETCALL */
+	case 1306:	/* SOCKADDR */
+	case 1307:	/* CWD */
+	case 1309:	/* EXECVE */
+	case 1311:	/* IPC_SET_PERM */
+	case 1312:	/* MQ_OPEN */
+	case 1313:	/* MQ_SENDRECV */
+	case 1314:	/* MQ_NOTIFY */
+	case 1315:	/* MQ_GETSETATTR */
+	case 1317:	/* FD_PAIR */
+	case 1318:	/* OBJ_PID */
+	case 1321:	/* BPRM_FCAPS */
+	case 1322:	/* CAPSET */
+	case 1323:	/* MMAP */
+	case 1327:	/* PROCTITLE */
+	case 1330:	/* KERN_MODULE */
+	case 1336:	/* URINGOP */
+	case 1337:	/* OPENAT2 */
+		return 1;
+	}
+	return 0;
 }
 
 static uint64_t
@@ -340,6 +397,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->nodeh = nodeh;
 	e->first_ms = now;
 	e->cap = 0;
+	e->acct = 0;
 	e->pending = 0;
 	e->hnext = NULL;
 	e->ev.sec = r->sec;
@@ -406,6 +464,22 @@ copy_str(struct vg_arena *a, struct vg_str s, int *err)
 	return vg_str_make(p, s.len);
 }
 
+/* Arena bytes pev_push() takes to add r to e (e NULL: a new event, its
+ * node included). */
+static size_t
+push_cost(const struct pev *e, const struct vg_record *r)
+{
+	size_t need, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
+
+	need = str_cost(r->body) + str_cost(r->type_name) +
+	    str_cost(r->enriched);
+	if (nrecs == cap)
+		need += round8((cap ? cap * 2 : 8) * sizeof(struct vg_erec));
+	if (e == NULL)
+		need += str_cost(r->node);
+	return need;
+}
+
 /* Appends a copy of r. -1 (ENOMEM) if it does not fit: counted oversize
  * when the arena limit is the reason. */
 static int
@@ -416,12 +490,9 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r)
 	size_t need, ncap = e->cap;
 	int err = 0;
 
-	need = str_cost(r->body) + str_cost(r->type_name) +
-	    str_cost(r->enriched);
-	if (e->ev.nrecs == e->cap) {
+	need = push_cost(e, r);
+	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
-		need += round8(ncap * sizeof(*recs));
-	}
 	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
 		g->st.oversize++;
 		errno = ENOMEM;
@@ -488,14 +559,46 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 		g->npending--;
 		e->pending = 0;
 		done_add(g, e);
+		/* before the callback: decoding grows the arena */
+		g->open_bytes -= e->acct;
+		e->acct = 0;
 	}
 	g->st.events++;
 	if (flags & VG_EV_TIMEOUT)
 		g->st.timeouts++;
-	if (flags & VG_EV_EVICTED)
-		g->st.evicted++;
+	if (flags & VG_EV_ALONE)
+		g->st.alone++;
 	g->cb(&e->ev, g->arg);
 	pev_put(g, e);
+}
+
+/* e's arena grew: count it in open_bytes. */
+static void
+account(struct vg_group *g, struct pev *e)
+{
+	g->open_bytes += e->ev.arena.used - e->acct;
+	e->acct = e->ev.arena.used;
+}
+
+/*
+ * Makes room for need more bytes in the pending events' budget: evicts
+ * the oldest pending events but keep (the one the record goes to) until
+ * open_bytes + need fits. Cost: one emit per evicted event; the list walk
+ * skips at most keep.
+ */
+static void
+make_room(struct vg_group *g, size_t need, const struct pev *keep)
+{
+	struct pev *e;
+
+	while (g->open_bytes + need > g->o.max_pending_bytes) {
+		if ((e = TAILQ_FIRST(&g->pendq)) == keep && e != NULL)
+			e = TAILQ_NEXT(e, link);
+		if (e == NULL)
+			return;
+		g->st.evicted_mem++;
+		emit(g, e, VG_EV_EVICTED);
+	}
 }
 
 /* A record that becomes an event on its own (single type or late). */
@@ -515,6 +618,19 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	g->st.records++;
 	emit(g, e, flags);
 	return 0;
+}
+
+/* How the timer closes e: complete if none of its records is one the
+ * kernel writes at syscall exit (no syscall context), else incomplete. */
+static uint32_t
+timeout_flag(const struct pev *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ev.nrecs; i++)
+		if (is_exit_type(e->ev.recs[i].type))
+			return VG_EV_TIMEOUT;
+	return VG_EV_ALONE;
 }
 
 static void
@@ -562,6 +678,11 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 		g->o.max_pending = MAX_PENDING;
 	if (g->o.max_event_bytes == 0)
 		g->o.max_event_bytes = DEF_EVBYTES;
+	if (g->o.max_pending_bytes == 0)
+		g->o.max_pending_bytes = DEF_PENDBYTES;
+	/* one event alone must fit the budget */
+	if (g->o.max_event_bytes > g->o.max_pending_bytes)
+		g->o.max_event_bytes = g->o.max_pending_bytes;
 	g->cb = cb;
 	g->arg = arg;
 	TAILQ_INIT(&g->pendq);
@@ -606,6 +727,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	uint64_t nodeh = node_hash(r->node);
 	uint64_t h = key_hash(nodeh, r->sec, r->msec, r->serial);
 	struct pev *e;
+	size_t need;
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
@@ -626,8 +748,11 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			g->st.late++;
 			return emit_alone(g, r, nodeh, h, now, VG_EV_LATE);
 		}
-		if (g->npending >= g->o.max_pending)
+		if (g->npending >= g->o.max_pending) {
+			g->st.evicted++;
 			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
+		}
+		make_room(g, push_cost(NULL, r), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
 		if (pev_push(g, e, r) == -1) {
@@ -635,6 +760,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			errno = ENOMEM;
 			return -1;
 		}
+		account(g, e);
 		e->pending = 1;
 		e->hnext = g->bucket[h & (g->nbucket - 1)];
 		g->bucket[h & (g->nbucket - 1)] = e;
@@ -644,8 +770,14 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		g->last = e;
 		return 0;
 	}
+	/* a record the event cannot take (oversize) evicts nothing */
+	need = push_cost(e, r);
+	if (need <= e->ev.arena.limit &&
+	    e->ev.arena.used <= e->ev.arena.limit - need)
+		make_room(g, need, e);
 	if (pev_push(g, e, r) == -1)
 		return -1;
+	account(g, e);
 	g->st.records++;
 	g->last = e;
 	return 0;
@@ -662,7 +794,7 @@ vg_group_expire(struct vg_group *g, uint64_t now)
 	 * sorted by first_ms, so this stops at the first young event */
 	while ((e = TAILQ_FIRST(&g->pendq)) != NULL && now >= e->first_ms &&
 	    now - e->first_ms >= g->o.timeout_ms)
-		emit(g, e, VG_EV_TIMEOUT);
+		emit(g, e, timeout_flag(e));
 	for (i = 0; i < NODES; i++) {
 		struct nodegap *n = &g->nodes[i];
 
@@ -694,6 +826,12 @@ size_t
 vg_group_pending(const struct vg_group *g)
 {
 	return g->npending;
+}
+
+size_t
+vg_group_pending_bytes(const struct vg_group *g)
+{
+	return g->open_bytes;
 }
 
 const struct vg_group_stats *

@@ -789,7 +789,7 @@ write_header(struct vg_jdirect *j, const struct vg_event *ev,
 		vg_json_string(j->rkeys[i].p, j->rkeys[i].len, b);
 	}
 	vg_buf_addc(b, ']');
-	if (!(ev->flags & (VG_EV_EOE | VG_EV_SINGLE)))
+	if (!(ev->flags & VG_EV_COMPLETE))
 		by = ev->flags & VG_EV_EVICTED ? "evicted" :
 		    ev->flags & VG_EV_TIMEOUT ? "timeout" : "flush";
 	if (by == NULL && !(ev->flags & VG_EV_LATE) && j->s.errors == 0)

@@ -294,6 +294,23 @@ vg_output_write(struct vg_output *o, const struct vg_event *ev,
 	return 0;
 }
 
+int
+vg_output_record(struct vg_output *o, const struct vg_record *rec)
+{
+	int rc = o->ops->record(o, rec);
+
+	if (rc == -1) {
+		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+			vg_log_warn("output %s: write failed (%llu failures "
+			    "so far)", o->spec,
+			    (unsigned long long)o->stats.failed);
+		return -1;
+	}
+	if (rc == 0)
+		o->stats.sent++;
+	return 0;
+}
+
 uint64_t
 vg_output_close(struct vg_output *o)
 {

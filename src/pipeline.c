@@ -1,6 +1,8 @@
 /*
  * pipeline.c: records in, events out. Owns the grouper, the filter chain
- * and the outputs. The document tree is built once per event and only if a
+ * and the outputs. Record outputs (auditd's log, raw) get each record as
+ * it arrives, before grouping, unless a filter must see their events
+ * whole. The document tree is built once per event and only if a
  * filter or an output needs it; outputs never see an event twice. When
  * the outputs only want the JSON line and no filter reads the document,
  * the line is written straight from the records (json_direct.c) and the
@@ -19,6 +21,19 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 
+#define T_SYSCALL	1300
+#define T_EOE		1320
+#define SELF_KEYS	8	/* vigild's own syscall events being dropped
+				 * from record outputs at once */
+
+/* The key of one of vigild's own syscall events (multicast). */
+struct self_key {
+	uint64_t	sec;
+	uint32_t	msec;
+	uint32_t	serial;
+	int		used;
+};
+
 struct vg_pipeline {
 	struct vg_group		*group;
 	struct vg_output	*outputs;	/* in the order added */
@@ -31,6 +46,9 @@ struct vg_pipeline {
 	uint64_t		 bad_logged;	/* bad lines reported so far */
 	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
 	size_t			 self_len;
+	struct self_key		 self_keys[SELF_KEYS];
+	unsigned		 self_next;
+	int			 nrecord;	/* outputs in record mode */
 };
 
 static void	on_event(struct vg_event *, void *);
@@ -90,6 +108,22 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	free(pl);
 }
 
+/* Which outputs take records: those that can, unless a filter works on
+ * their events (a filter cannot drop an event already written record by
+ * record). Then they get events, in event order. */
+static void
+set_modes(struct vg_pipeline *pl)
+{
+	struct vg_output *o;
+
+	pl->nrecord = 0;
+	for (o = pl->outputs; o != NULL; o = o->next) {
+		o->by_record = o->ops->record != NULL && o->filters == NULL &&
+		    pl->filters == NULL;
+		pl->nrecord += o->by_record;
+	}
+}
+
 void
 vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 {
@@ -103,6 +137,7 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 		pl->need_doc = 1;
 	if (o->filters != NULL || o->needs_tree)
 		pl->need_tree = 1;
+	set_modes(pl);
 }
 
 void
@@ -114,6 +149,7 @@ vg_pipeline_add_filter(struct vg_pipeline *pl, struct vg_filter *f)
 		;
 	f->next = NULL;
 	*pp = f;
+	set_modes(pl);
 }
 
 struct vg_filter *
@@ -134,6 +170,7 @@ sync_counters(struct vg_pipeline *pl)
 	pl->c.late = gs->late;
 	pl->c.oversize = gs->oversize;
 	pl->c.evicted = gs->evicted;
+	pl->c.evicted_mem = gs->evicted_mem;
 }
 
 void
@@ -208,6 +245,8 @@ on_event(struct vg_event *ev, void *arg)
 	for (o = pl->outputs; o != NULL; o = o->next) {
 		struct vg_node *odoc = doc;
 
+		if (o->by_record)
+			continue;	/* had the records already */
 		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL &&
 		    ev->json.len == 0) {
 			o->stats.dropped++;
@@ -224,11 +263,55 @@ on_event(struct vg_event *ev, void *arg)
 	}
 }
 
+/*
+ * Multicast, record outputs: a record of vigild's own syscall event. The
+ * kernel writes the SYSCALL record first at syscall exit, then the aux
+ * records, PROCTITLE and EOE with the same key: a SYSCALL with vigild's
+ * pid is dropped and its key remembered, and so are the records after it
+ * with that key (until EOE). Records logged during the syscall, before
+ * its SYSCALL, cannot be told apart and are written (docs/outputs.md).
+ */
+static int
+self_record(struct vg_pipeline *pl, const struct vg_record *r)
+{
+	struct self_key *k;
+	size_t i;
+
+	if (r->type == T_SYSCALL) {
+		if (memmem(r->body.p, r->body.len, pl->self_pat,
+		    pl->self_len) == NULL)
+			return 0;
+		k = &pl->self_keys[pl->self_next++ % SELF_KEYS];
+		k->sec = r->sec;
+		k->msec = r->msec;
+		k->serial = r->serial;
+		k->used = 1;
+		return 1;
+	}
+	for (i = 0; i < SELF_KEYS; i++) {
+		k = &pl->self_keys[i];
+		if (k->used && k->serial == r->serial && k->sec == r->sec &&
+		    k->msec == r->msec) {
+			if (r->type == T_EOE)
+				k->used = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void
 vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
     uint64_t now_ms)
 {
+	struct vg_output *o;
+
 	pl->c.records++;
+	/* record outputs first: what they write never waits for grouping */
+	if (pl->nrecord && !(pl->self_len && self_record(pl, rec)))
+		for (o = pl->outputs; o != NULL; o = o->next)
+			if (o->by_record)
+				(void)vg_output_record(o, rec);
 	/* -1 is an oversize record: counted by the grouper (oversize) */
 	(void)vg_group_add(pl->group, rec, now_ms);
 }
@@ -308,11 +391,13 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
 	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
 	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " oversize=%" PRIu64 " evicted=%" PRIu64 " self=%" PRIu64
-	    " pending=%zu json_direct=%" PRIu64 "\n", c->records, c->events,
-	    c->parse_errors, c->enobufs, c->gaps, c->timeouts, c->late,
-	    c->foreign, c->dropped, c->oversize, c->evicted, c->self,
-	    vg_group_pending(pl->group), c->json_direct);
+	    " oversize=%" PRIu64 " evicted=%" PRIu64 " evicted_mem=%" PRIu64
+	    " self=%" PRIu64 " pending=%zu pending_bytes=%zu json_direct=%"
+	    PRIu64 "\n", c->records, c->events, c->parse_errors, c->enobufs,
+	    c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
+	    c->oversize, c->evicted, c->evicted_mem, c->self,
+	    vg_group_pending(pl->group), vg_group_pending_bytes(pl->group),
+	    c->json_direct);
 	for (o = pl->outputs; o != NULL; o = o->next)
 		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64

@@ -435,6 +435,7 @@ main(int argc, char *argv[])
 	go.timeout_ms = (uint64_t)conf.end_of_event_timeout * 1000;
 	go.max_pending = conf.max_pending_events;
 	go.max_event_bytes = conf.max_event_bytes;
+	go.max_pending_bytes = conf.max_pending_bytes;
 	go.count_jumps = nreplay == 0;	/* live: a jump is lost events */
 	memset(&r, 0, sizeof(r));
 	r.conf_path = conf_path;

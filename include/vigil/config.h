@@ -34,6 +34,7 @@ struct vg_config {
 	uint64_t	 rcvbuf;
 	uint64_t	 max_pending_events;
 	uint64_t	 max_event_bytes;
+	uint64_t	 max_pending_bytes;
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
 };

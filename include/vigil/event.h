@@ -24,6 +24,11 @@ struct vg_erec {
 #define VG_EV_FLUSHED	0x08	/* flushed at end of input / shutdown */
 #define VG_EV_LATE	0x10	/* records for an event already emitted */
 #define VG_EV_EVICTED	0x20	/* flushed early: too many pending events */
+#define VG_EV_ALONE	0x40	/* no syscall record within the timeout and
+				 * none of its records written at syscall
+				 * exit: logged outside a syscall, complete */
+/* Flags of an event no record of which can still be missing. */
+#define VG_EV_COMPLETE	(VG_EV_EOE | VG_EV_SINGLE | VG_EV_ALONE)
 
 struct vg_event {
 	struct vg_str	 node;		/* empty if none */

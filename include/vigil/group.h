@@ -1,6 +1,7 @@
 /*
  * group.h: joins records into events by (node, time, serial); completes
- * them at EOE, at once for single-record types, or after a timeout.
+ * them at EOE, at once for single-record types, or after a timeout (then
+ * complete if nothing in them is written at syscall exit).
  */
 #ifndef VIGIL_GROUP_H
 #define VIGIL_GROUP_H
@@ -22,6 +23,10 @@ struct vg_group_opts {
 	size_t		max_event_bytes; /* arena limit per event (default
 					  * 8 MiB); records beyond are counted
 					  * and dropped */
+	size_t		max_pending_bytes; /* arena bytes of all pending
+					    * events (default 64 MiB); the
+					    * oldest are flushed to stay
+					    * within; caps max_event_bytes */
 	int		count_jumps;	/* live input: count forward serial
 					 * jumps beyond the gap window (up to
 					 * 2^24) as missing serials too */
@@ -30,8 +35,11 @@ struct vg_group_opts {
 struct vg_group_stats {
 	uint64_t	records;	/* records accepted */
 	uint64_t	events;		/* events emitted */
-	uint64_t	timeouts;	/* events flushed by timeout */
+	uint64_t	timeouts;	/* events flushed by timeout, incomplete */
+	uint64_t	alone;		/* closed by the timer, complete: no
+					 * syscall context (VG_EV_ALONE) */
 	uint64_t	evicted;	/* flushed because max_pending */
+	uint64_t	evicted_mem;	/* flushed because max_pending_bytes */
 	uint64_t	late;		/* records after their event was out */
 	uint64_t	gaps;		/* serials missing (possible loss) */
 	uint64_t	oversize;	/* records dropped: event too big */
@@ -58,6 +66,8 @@ void		 vg_group_flush(struct vg_group *);
  * UINT64_MAX if nothing is pending. */
 uint64_t	 vg_group_deadline(const struct vg_group *);
 size_t		 vg_group_pending(const struct vg_group *);
+/* Arena bytes held by the pending events (<= max_pending_bytes). */
+size_t		 vg_group_pending_bytes(const struct vg_group *);
 const struct vg_group_stats *vg_group_stats(const struct vg_group *);
 
 #endif

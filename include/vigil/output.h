@@ -13,6 +13,7 @@
 #include "vigil/event.h"
 #include "vigil/filter.h"
 #include "vigil/node.h"
+#include "vigil/record.h"
 
 struct vg_output;
 
@@ -33,6 +34,17 @@ struct vg_output_ops {
 	/* doc is NULL unless needs_doc. Returns 0 or -1 (counted failed). */
 	int		(*write)(struct vg_output *, const struct vg_event *,
 			    const struct vg_node *doc);
+	/*
+	 * Record outputs (auditd's log, raw lines) write each record as it
+	 * arrives, before grouping, in arrival order, as auditd does: then
+	 * write() is never called and ->stats count records. NULL: events
+	 * only. The pipeline uses it unless a filter must see this output's
+	 * events whole (its own drop=/lua=, or a pipeline filter): then
+	 * write() gets events as for any output (docs/outputs.md). Returns
+	 * 0 (counted sent), 1 (not written on purpose, e.g. EOE) or -1
+	 * (counted failed). rec is borrowed for the call.
+	 */
+	int		(*record)(struct vg_output *, const struct vg_record *);
 	int		(*flush)(struct vg_output *);	/* may be NULL */
 	int		(*reopen)(struct vg_output *);	/* may be NULL */
 	void		(*close)(struct vg_output *);
@@ -64,6 +76,9 @@ struct vg_output {
 	int				 needs_tree;	/* set by open(): reads
 							 * document members, not
 							 * just its JSON line */
+	int				 by_record;	/* set by the pipeline:
+							 * ops->record() in use,
+							 * no events */
 };
 
 /*
@@ -92,6 +107,9 @@ int			 vg_output_write(struct vg_output *,
  * Closes o (its final counters known only then) and frees it. Returns the
  * events it lost: dropped, and failed unless ops->retries; logged if any.
  */
+/* One record to an output in record mode (o->by_record); counted. */
+int			 vg_output_record(struct vg_output *,
+			    const struct vg_record *);
 uint64_t		 vg_output_close(struct vg_output *);
 
 #endif

@@ -26,6 +26,7 @@ struct vg_counters {
 	uint64_t	dropped;	/* events dropped by filters */
 	uint64_t	oversize;	/* records dropped: event too big */
 	uint64_t	evicted;	/* events written early: max_pending */
+	uint64_t	evicted_mem;	/* ... max_pending_bytes */
 	uint64_t	self;		/* vigild's own events, dropped */
 	uint64_t	json_direct;	/* events written without a tree */
 };

@@ -235,6 +235,9 @@ on_stray(void *arg, const void *buf, size_t len, uint32_t pid)
 	struct vg_input *in = arg;
 
 	handle_datagram(in, buf, len, pid, wall_ms());
+	/* no batch flush follows here: record outputs write now */
+	if (!in->discard)
+		vg_pipeline_flush_outputs(in->pl);
 }
 
 static void

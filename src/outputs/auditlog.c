@@ -2,9 +2,13 @@
  * auditlog.c (output): the auditd-compatible log: RAW or ENRICHED lines as
  * auditd 3.0.9 writes them, rotation by size (num_logs, keep_logs), flush
  * modes, file modes with log_group, space_left/admin_space_left/disk_full/
- * disk_error actions, suspend and resume. One event is one write(2), so a
- * failed write loses no earlier event and is seen at once. Never writes a
- * control byte from a record raw (docs/dropin.md).
+ * disk_error actions, suspend and resume. Like auditd, every record is
+ * written as it arrives, in arrival order, never held for grouping (the
+ * record op; events only when a filter works on this output's events).
+ * The records of one receive batch are one write(2) (at the pipeline's
+ * flush, or BATCH_BYTES), so a failed write loses no earlier record and
+ * is seen at once. Never writes a control byte from a record raw
+ * (docs/dropin.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +38,7 @@
 #define MIB		(1024UL * 1024)
 #define T_EOE		1320
 #define MAX_SENDER_WARN	5	/* disk_error syslog: at most 5 in a row */
+#define BATCH_BYTES	(64 * 1024)	/* written before the flush beyond */
 
 struct alog {
 	struct vg_auditd_conf	 conf;
@@ -44,12 +49,13 @@ struct alog {
 	char			 node[256];
 	struct vg_enrich	*enrich;
 	struct vg_buf		 buf;
+	unsigned		 nbuf;		/* records in buf, not written */
 	uint64_t		 count;		/* records, for flush freq */
 	unsigned long		 space_left_mb, admin_space_left_mb;
 	int			 suspended;
 	int			 space_warned, admin_warned, full, disk_errs;
 	unsigned		 last_log;	/* keep_logs scan start */
-	uint64_t		 dropped;	/* events not written */
+	uint64_t		 dropped;	/* records not written */
 	struct vg_dropbehind	 db;	/* window: the drop_behind option */
 	struct vg_output	*out;
 	struct alog		*next;		/* all open auditd outputs */
@@ -60,6 +66,7 @@ static struct alog *all;
 static void	do_action(struct alog *, enum vg_adc_action, const char *exe,
 		    const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
+static int	write_out(struct alog *);
 static void	daemon_record(struct alog *, enum vg_daemon_rec,
 		    const struct vg_sender *, const char *reason,
 		    const struct vg_daemon_stamp *);
@@ -429,6 +436,7 @@ rotate(struct alog *l, unsigned num_logs)
 
 	if (l->to_stdout || !l->conf.write_logs)
 		return;
+	(void)write_out(l);	/* what came before goes to the old file */
 	if (num_logs == (unsigned)-1) {
 		for (i = l->last_log ? l->last_log : 1;; i++) {
 			name_n(from, sizeof(from), l->conf.log_file, i);
@@ -470,24 +478,30 @@ rotate(struct alog *l, unsigned num_logs)
 	}
 }
 
-/* Writes and clears l->buf; returns 0 or -1 (event lost, counted). */
+/* Writes and clears l->buf (l->nbuf records); returns 0 or -1 (the
+ * records lost, counted). */
 static int
-write_out(struct alog *l, unsigned nrecs)
+write_out(struct alog *l)
 {
+	unsigned nrecs = l->nbuf;
 	size_t off = 0;
 	ssize_t n;
 	int rc = 0;
 
+	l->nbuf = 0;
 	if (l->buf.oom) {
 		vg_buf_reset(&l->buf);
 		l->buf.oom = 0;
+		l->dropped += nrecs;
 		errno = ENOMEM;
 		return -1;
 	}
+	if (l->buf.len == 0)
+		return 0;
 	if (l->suspended || l->fd < 0) {
 		vg_buf_reset(&l->buf);
 		if (l->suspended)
-			l->dropped++;
+			l->dropped += nrecs;
 		return l->suspended ? -1 : 0;
 	}
 	while (off < l->buf.len) {
@@ -511,7 +525,7 @@ write_out(struct alog *l, unsigned nrecs)
 	vg_dropbehind_wrote(&l->db, l->fd, off);	/* off for stdout */
 	vg_buf_reset(&l->buf);
 	if (rc == -1) {
-		l->dropped++;
+		l->dropped += nrecs;
 		return -1;
 	}
 	l->disk_errs = 0;
@@ -556,7 +570,8 @@ daemon_record(struct alog *l, enum vg_daemon_rec type,
 		    (uint32_t)type, VG_STR_NULL,
 		    vg_str_make(body.data, body.len));
 	vg_buf_free(&body);
-	(void)write_out(l, 1);
+	l->nbuf++;
+	(void)write_out(l);
 }
 
 /* Applies c (already loaded) to l; takes ownership of c. */
@@ -569,6 +584,7 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 	if (vg_auditd_conf_node_name(&l->conf, l->node, sizeof(l->node)) ==
 	    -1 && l->conf.name_format == VG_ADC_NODE_USER)
 		return -1;
+	(void)write_out(l);
 	close_log(l);
 	if (open_log(l) == -1)
 		return -1;
@@ -605,6 +621,7 @@ free_alog(struct alog *l)
 {
 	if (l == NULL)
 		return;
+	(void)write_out(l);
 	if (l->fd >= 0 && !l->to_stdout && l->conf.flush != VG_ADC_FLUSH_NONE)
 		(void)fsync(l->fd);
 	close_log(l);
@@ -710,15 +727,35 @@ alog_write(struct vg_output *o, const struct vg_event *ev,
 	}
 	if (n == 0)
 		return 0;
-	return write_out(l, n);
+	l->nbuf += n;
+	return write_out(l);
 }
 
-/* Every event is written at once; syncing follows flush/freq. */
+/* One record as it arrives; written with the others of its receive
+ * batch at the flush that ends the batch. */
+static int
+alog_record(struct vg_output *o, const struct vg_record *r)
+{
+	struct alog *l = o->priv;
+
+	if (r->type == T_EOE)		/* auditd 3.0.9 does not log EOE */
+		return 1;
+	if (l->suspended) {
+		l->dropped++;
+		o->stats.dropped++;
+		return 1;
+	}
+	add_line(l, r->node, r->sec, r->msec, r->serial, r->type,
+	    r->type_name, r->body);
+	l->nbuf++;
+	return l->buf.len >= BATCH_BYTES ? write_out(l) : 0;
+}
+
+/* Writes what the batch left; syncing follows flush/freq. */
 static int
 alog_flush(struct vg_output *o)
 {
-	(void)o;
-	return 0;
+	return write_out(o->priv);
 }
 
 /* reopen (outside rotation, e.g. logrotate): same file name again. */
@@ -729,6 +766,7 @@ alog_reopen(struct vg_output *o)
 
 	if (l->to_stdout)
 		return 0;
+	(void)write_out(l);
 	close_log(l);
 	return open_log(l);
 }
@@ -746,7 +784,7 @@ alog_close(struct vg_output *o)
 			break;
 		}
 	if (l->dropped)
-		vg_log_warnx("audit log %s: %llu events not written "
+		vg_log_warnx("audit log %s: %llu records not written "
 		    "(suspended or write errors)", l->conf.log_file ?
 		    l->conf.log_file : "-", (unsigned long long)l->dropped);
 	free_alog(l);
@@ -874,6 +912,7 @@ const struct vg_output_ops vg_output_auditd = {
 	.needs_doc = 0,
 	.open = auditd_open,
 	.write = alog_write,
+	.record = alog_record,
 	.flush = alog_flush,
 	.reopen = alog_reopen,
 	.close = alog_close,
@@ -884,6 +923,7 @@ const struct vg_output_ops vg_output_enriched = {
 	.needs_doc = 0,
 	.open = enriched_open,
 	.write = alog_write,
+	.record = alog_record,
 	.flush = alog_flush,
 	.reopen = alog_reopen,
 	.close = alog_close,

@@ -2,6 +2,8 @@
  * raw.c (output): auditd's RAW log format, one line per record (no EOE
  * line, as in auditd's log), so ausearch/aureport read the file:
  *	[node=N ]type=NAME msg=audit(SEC.MSC:SERIAL): BODY
+ * Like auditd, each record is written as it arrives, in arrival order
+ * (the record op); with a filter on its events, event by event.
  * A control byte inside a body (never produced by the kernel, which
  * hex-encodes untrusted strings, but possible in forged user messages) is
  * written as \xHH so a record can never split or forge a log line.
@@ -75,17 +77,17 @@ u64_digits(char *p, uint64_t v)
 	return n;
 }
 
-void
-vg_raw_header(struct vg_buf *b, const struct vg_event *ev, uint32_t type,
-    struct vg_str type_name)
+static void
+header(struct vg_buf *b, struct vg_str node, uint64_t sec, uint32_t msec,
+    uint32_t serial, uint32_t type, struct vg_str type_name)
 {
 	char ts[48];
 	const char *name;
 	int n;
 
-	if (ev->node.len) {
+	if (node.len) {
 		vg_buf_add(b, "node=", 5);
-		vg_raw_body(b, ev->node);
+		vg_raw_body(b, node);
 		vg_buf_addc(b, ' ');
 	}
 	vg_buf_add(b, "type=", 5);
@@ -98,16 +100,35 @@ vg_raw_header(struct vg_buf *b, const struct vg_event *ev, uint32_t type,
 	/* " msg=audit(SEC.MSC:SERIAL): " by hand: once per record */
 	memcpy(ts, " msg=audit(", 11);
 	n = 11;
-	n += u64_digits(ts + n, ev->sec);
+	n += u64_digits(ts + n, sec);
 	ts[n++] = '.';
-	ts[n++] = (char)('0' + ev->msec / 100 % 10);
-	ts[n++] = (char)('0' + ev->msec / 10 % 10);
-	ts[n++] = (char)('0' + ev->msec % 10);
+	ts[n++] = (char)('0' + msec / 100 % 10);
+	ts[n++] = (char)('0' + msec / 10 % 10);
+	ts[n++] = (char)('0' + msec % 10);
 	ts[n++] = ':';
-	n += u64_digits(ts + n, ev->serial);
+	n += u64_digits(ts + n, serial);
 	memcpy(ts + n, "): ", 3);
 	n += 3;
 	vg_buf_add(b, ts, (size_t)n);
+}
+
+void
+vg_raw_header(struct vg_buf *b, const struct vg_event *ev, uint32_t type,
+    struct vg_str type_name)
+{
+	header(b, ev->node, ev->sec, ev->msec, ev->serial, type, type_name);
+}
+
+void
+vg_raw_record(struct vg_buf *b, const struct vg_record *r, int flags)
+{
+	header(b, r->node, r->sec, r->msec, r->serial, r->type, r->type_name);
+	vg_raw_body(b, r->body);
+	if ((flags & VG_RAW_ENRICHED) && r->enriched.len) {
+		vg_buf_addc(b, '\x1d');
+		vg_raw_body(b, r->enriched);
+	}
+	vg_buf_addc(b, '\n');
 }
 
 void
@@ -144,11 +165,23 @@ raw_write(struct vg_output *o, const struct vg_event *ev,
 	return vg_outfile_maybe_write(of);
 }
 
+static int
+raw_record(struct vg_output *o, const struct vg_record *r)
+{
+	struct vg_outfile *of = o->priv;
+
+	if (r->type == 1320)	/* EOE: not in auditd's log */
+		return 1;
+	vg_raw_record(&of->buf, r, 0);
+	return vg_outfile_maybe_write(of);
+}
+
 const struct vg_output_ops vg_output_raw = {
 	.name = "raw",
 	.needs_doc = 0,
 	.open = vg_outfile_op_open,
 	.write = raw_write,
+	.record = raw_record,
 	.flush = vg_outfile_op_flush,
 	.reopen = vg_outfile_op_reopen,
 	.close = vg_outfile_op_close,

@@ -1,8 +1,8 @@
 /*
  * fuzz_group.c: libFuzzer harness for the grouper (src/group.c) fed a
  * record stream (one text record per line, replay clock). The first input
- * byte picks small limits (max_pending, max_event_bytes, timeout) so that
- * eviction, oversize and timeout paths are reached. Checks the events
+ * byte picks small limits (max_pending, max_event_bytes, max_pending_bytes,
+ * timeout) so that eviction, oversize and timeout paths are reached. Checks the events
  * handed out and the counters against what was fed.
  */
 #include "fuzz_common.h"
@@ -52,6 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.timeout_ms = (data[0] & 3) ? (uint64_t)(data[0] & 3) * 500 : 2000;
 	o.max_pending = (data[0] & 4) ? 2 + (data[0] >> 5) : 0;
 	o.max_event_bytes = (data[0] & 8) ? 512 : 0;
+	o.max_pending_bytes = (data[0] & 16) ? 4096 : 0;
 	f.clock = 0;
 	f.eoe = 0;
 	f.g = vg_group_new(&o, on_event, &s);
@@ -59,8 +60,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_lines(data + 1, size - 1, fz_feed_line, &f);
 	if (o.max_pending)
 		FZ_ASSERT(vg_group_pending(f.g) <= o.max_pending);
+	if (o.max_pending_bytes)
+		FZ_ASSERT(vg_group_pending_bytes(f.g) <= o.max_pending_bytes);
 	vg_group_flush(f.g);
 	FZ_ASSERT(vg_group_pending(f.g) == 0);
+	FZ_ASSERT(vg_group_pending_bytes(f.g) == 0);
 	FZ_ASSERT(vg_group_deadline(f.g) == UINT64_MAX);
 	st = vg_group_stats(f.g);
 	FZ_ASSERT(st->events == s.events);

@@ -10,11 +10,13 @@ Modes:
           max_pending_events evicts it (worst case for grouping memory).
   big     one event (one serial) of --events PATH records plus a SYSCALL,
           then an EOE: exercises max_event_bytes.
+  bigopen --events events of a SYSCALL and --records PATH records each,
+          no EOE, all open at once: exercises max_pending_bytes.
 
 --pad N adds N bytes to each PATH name (bigger records). Output depends
 only on the arguments. Usage:
-  flood_gen.py [--mode eoe|noeoe|big] [--events N] [--first S] [--pad N]
-               [-o FILE]
+  flood_gen.py [--mode eoe|noeoe|big|bigopen] [--events N] [--first S]
+               [--pad N] [--records N] [-o FILE]
 """
 import argparse
 import sys
@@ -35,10 +37,19 @@ EOE = "type=EOE msg=audit(%d.%03d:%d): \n"
 BASE_SEC = 1700000000
 
 
-def events(mode, n, first, pad):
+def events(mode, n, first, pad, nrec=1000):
     """Yields chunks of text (about 1 MiB each)."""
     out = []
     size = 0
+    if mode == "bigopen":
+        t = (BASE_SEC, 0)
+        for k in range(n):
+            s = first + k
+            out = [SYSCALL % (t + (s, 4242))]
+            for i in range(nrec):
+                out.append(PATH % (t + (s, i, pad, i, 1000 + i)))
+            yield "".join(out)
+        return
     if mode == "big":
         t = (BASE_SEC, 0)
         out.append(SYSCALL % (t + (first, 4242)))
@@ -70,17 +81,20 @@ def events(mode, n, first, pad):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mode", choices=("eoe", "noeoe", "big"), default="eoe")
+    ap.add_argument("--mode", choices=("eoe", "noeoe", "big", "bigopen"),
+                    default="eoe")
     ap.add_argument("--events", type=int, default=200000)
     ap.add_argument("--first", type=int, default=1)
     ap.add_argument("--pad", type=int, default=0,
                     help="extra bytes in each PATH name")
+    ap.add_argument("--records", type=int, default=1000,
+                    help="PATH records per event (bigopen)")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
     pad = "p" * a.pad
     f = sys.stdout if a.output == "-" else open(a.output, "w")
     try:
-        for chunk in events(a.mode, a.events, a.first, pad):
+        for chunk in events(a.mode, a.events, a.first, pad, a.records):
             f.write(chunk)
     except BrokenPipeError:
         return 1

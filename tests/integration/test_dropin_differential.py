@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """test_dropin_differential.py: auditd 3.0.9 (the audit daemon, RAW then
 ENRICHED) and vigild (--multicast, same auditd.conf format) record the same
-workload; the kernel records' lines must be identical, and ausearch -i and
-aureport --summary must print the same for both logs.
+workload; the kernel records' lines must be identical and in the same
+order, and ausearch -i and aureport --summary must print the same for both
+logs.
 
 Root only; takes /tmp/vigil-kernel.lock; always restores the kernel: no
 rules, enabled 0, audit pid 0 (auditd is stopped). Exit 77 = skipped.
@@ -152,6 +153,11 @@ def run_one(d, fmt):
     check(f"{fmt}: workload logged ({len(a)} records)", len(a) > 20)
     ca, cv = collections.Counter(a), collections.Counter(v)
     check(f"{fmt}: kernel record lines identical", ca == cv)
+    # both write each record as it arrives, and the kernel sends the
+    # multicast copy of each record just before the unicast one
+    check(f"{fmt}: in the same order", a == v,
+          next((f"line {i}: auditd {x[:100]!r} vigild {y[:100]!r}"
+                for i, (x, y) in enumerate(zip(a, v)) if x != y), ""))
     if ca != cv:
         for l in list((ca - cv).elements())[:3]:
             print("  auditd only:", l[:300])

@@ -9,6 +9,9 @@ Faults). No kernel state is touched.
   VmHWM for 50k within a small margin, early emits are flagged evicted.
 - One event of 100k records with max_event_bytes at its minimum: memory
   bounded by it, the event still written (raw), vigild survives.
+- 32 big events open at once (no EOE), 2.6 MB each: memory bounded by
+  max_pending_bytes (issue 14, defect 7), the oldest written early and
+  counted in evicted_mem.
 - A queued output nobody reads (unix, hold=1, small queue) under the
   flood: the reader is not stalled (drop_oldest), the loss is counted in
   dropped, memory bounded by the queue settings, the replay exits 3.
@@ -31,9 +34,10 @@ import vtest  # noqa: E402
 check = vtest.Checks("bracket")
 
 
-def gen(path, mode, n, pad=0):
+def gen(path, mode, n, pad=0, records=1000):
     subprocess.run([sys.executable, GEN, "--mode", mode, "--events",
-                    str(n), "--pad", str(pad), "-o", path], check=True)
+                    str(n), "--pad", str(pad), "--records", str(records),
+                    "-o", path], check=True)
 
 
 def counters(err):
@@ -199,15 +203,50 @@ def test_big_event(vigild, d):
           f"VmHWM {hwm} kB")
     check("big event: exit 0, one event", rc == 0 and c.get("events") == 1,
           f"rc={rc} {c}")
-    check("big event: kept records written, the rest not",
-          10 < len(lines) < 1000 and lines[0].startswith(b"type=SYSCALL ")
+    # raw: writes records as they arrive (issue 20): max_event_bytes
+    # bounds what grouping keeps for event outputs, not the raw file
+    check("big event: raw has every record (record by record), no EOE",
+          len(lines) == 100001 and lines[0].startswith(b"type=SYSCALL ")
           and not any(ln.startswith(b"type=EOE ") for ln in lines),
           f"{len(lines)} lines")  # raw files have no EOE, as auditd's
-    check("big event: dropped records counted (not silent)",
+    check("big event: records dropped from the event counted (not silent)",
           c.get("records") == 100002 and c.get("oversize", 0) > 99000,
           repr(c))
     check("big event: VmHWM < 32 MB for a 26 MB event", hwm < 32 * 1024,
           f"{hwm} kB")
+
+
+def test_big_open_events(vigild, d):
+    """Open events bounded in bytes, not only in number: 32 x 2.6 MB
+    events, none complete, max_pending_bytes 16 MiB (max_pending_events
+    alone would let all 32 stay: 84 MB)."""
+    src = os.path.join(d, "bigopen.log")
+    gen(src, "bigopen", 32, pad=1000, records=2000)
+    size = os.path.getsize(src)
+    out = os.path.join(d, "bigopen.json")
+    rc, err, wall, cpu, hwm = run_flood(
+        vigild, d, src, ["raw:/dev/null", f"json:{out}"],
+        conf="max_pending_bytes = 16777216\n", via_fifo=False)
+    os.unlink(src)
+    c = counters(err)
+    by = {}
+    if os.path.exists(out):
+        with open(out) as f:
+            for line in f:
+                k = json.loads(line).get("vigil", {}).get("closed_by")
+                by[k] = by.get(k, 0) + 1
+        os.unlink(out)
+    print(f"  big open events: 32 events, {size} bytes, "
+          f"max_pending_bytes=16 MiB: VmHWM {hwm} kB, {by}")
+    check("big open: exit 0, every event out", rc == 0 and
+          c.get("events") == 32, f"rc={rc} {c}")
+    check("big open: the oldest written early, counted in evicted_mem",
+          c.get("evicted_mem", 0) >= 20 and by.get("evicted") ==
+          c.get("evicted_mem") and c.get("evicted") == 0, f"{c} {by}")
+    # about 2 x 16 MiB at most for the open events, plus one event being
+    # written as JSON and the process itself
+    check("big open: VmHWM < 64 MB for 84 MB of open events",
+          hwm < 64 * 1024, f"{hwm} kB")
 
 
 def test_queue_no_reader(vigild, d):
@@ -246,6 +285,7 @@ def main():
         test_eoe_flood(vigild, d)
         test_pending_bound(vigild, d)
         test_big_event(vigild, d)
+        test_big_open_events(vigild, d)
         test_queue_no_reader(vigild, d)
     return check.summary()
 

@@ -93,8 +93,8 @@ def is_single(name):
     n = type_num(name)
     if n is None:
         return False
-    return (1100 <= n <= 1299 or 2100 <= n <= 2999 or
-            n in (2000, 1326, 1701))
+    return (n == 1005 or 1007 <= n <= 1299 or 2100 <= n <= 2999 or
+            n in (2000, 1324, 1326, 1701))
 
 
 def split_line(line):

@@ -210,6 +210,36 @@ START_TEST(numbers_and_marks)
 }
 END_TEST
 
+/* Closed by the timer with nothing written at syscall exit: logged
+ * outside a syscall, complete; with a SYSCALL: incomplete. Both writers
+ * agree (on_event compares them). */
+#define TIMEOUT_MARK	"\"incomplete\":true,\"closed_by\":\"timeout\""
+
+START_TEST(alone_is_complete)
+{
+	static const char cc[] = HDR("CONFIG_CHANGE", "6") "auid=4294967295 "
+	    "ses=4294967295 op=add_rule key=\"t2\" list=4 res=1\n";
+	static const char sc[] = HDR("CONFIG_CHANGE", "7") "op=add_rule "
+	    "res=1\n" HDR("SYSCALL", "7") "arch=c000003e syscall=44 pid=9\n";
+	struct vg_group *g = vg_group_new(NULL, on_event, NULL);
+
+	ck_assert_ptr_nonnull(g);
+	tl.where = "alone";
+	feed(g, cc, sizeof(cc) - 1);
+	vg_group_expire(g, 1700000000123ULL + 5000);
+	ck_assert_int_eq(tl.events, 1);
+	ck_assert_int_eq(tl.last, 0);
+	ck_assert_ptr_null(memmem(tree.data, tree.len, "incomplete", 10));
+	feed(g, sc, sizeof(sc) - 1);
+	vg_group_expire(g, 1700000000123ULL + 10000);
+	ck_assert_int_eq(tl.events, 2);
+	ck_assert_ptr_nonnull(memmem(tree.data, tree.len, TIMEOUT_MARK,
+	    sizeof(TIMEOUT_MARK) - 1));
+	vg_group_free(g);
+	ck_assert_int_eq(tl.failed, 0);
+}
+END_TEST
+
 START_TEST(declined_shapes)
 {
 	/* a repeated member name */
@@ -345,6 +375,7 @@ suite(void)
 	tcase_add_test(tc, socket_event_taken);
 	tcase_add_test(tc, execve_taken);
 	tcase_add_test(tc, numbers_and_marks);
+	tcase_add_test(tc, alone_is_complete);
 	tcase_add_test(tc, declined_shapes);
 	tcase_add_test(tc, memo_repeats_and_clashes);
 	tcase_add_test(tc, syscall_head_shapes);
