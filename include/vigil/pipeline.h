@@ -28,6 +28,7 @@ struct vg_counters {
 	uint64_t	evicted;	/* events written early: max_pending */
 	uint64_t	self;		/* vigild's own events, dropped */
 	uint64_t	json_direct;	/* events written without a tree */
+	uint64_t	fields_dropped;	/* past VG_DECODE_MAX_FIELDS a record */
 };
 
 struct vg_pipeline;
