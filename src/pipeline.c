@@ -296,23 +296,23 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	struct vg_output *o;
 	struct vg_filter *f;
 
-	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
-	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
-	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " oversize=%" PRIu64 " evicted=%" PRIu64 " self=%" PRIu64
-	    " pending=%zu json_direct=%" PRIu64 " fields_dropped=%" PRIu64
-	    "\n", c->records, c->events, c->parse_errors, c->enobufs, c->gaps,
-	    c->timeouts, c->late, c->foreign, c->dropped, c->oversize,
-	    c->evicted, c->self, vg_group_pending(pl->group), c->json_direct,
-	    c->fields_dropped);
+	vg_log_dump(fd, "records=%" PRIu64 " events=%" PRIu64
+	    " parse_errors=%" PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64
+	    " timeouts=%" PRIu64 " late=%" PRIu64 " foreign=%" PRIu64
+	    " dropped=%" PRIu64 " oversize=%" PRIu64 " evicted=%" PRIu64
+	    " self=%" PRIu64 " pending=%zu json_direct=%" PRIu64
+	    " fields_dropped=%" PRIu64, c->records, c->events,
+	    c->parse_errors, c->enobufs, c->gaps, c->timeouts, c->late,
+	    c->foreign, c->dropped, c->oversize, c->evicted, c->self,
+	    vg_group_pending(pl->group), c->json_direct, c->fields_dropped);
 	for (o = pl->outputs; o != NULL; o = o->next)
-		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
+		vg_log_dump(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64
-		    " filtered=%" PRIu64 "\n", o->spec, o->stats.sent,
+		    " filtered=%" PRIu64, o->spec, o->stats.sent,
 		    o->stats.failed, o->stats.dropped, o->stats.queued,
 		    o->stats.spooled, o->stats.filtered);
 	for (f = pl->filters; f != NULL; f = f->next)
-		dprintf(fd, "filter %s passed=%" PRIu64 " dropped=%" PRIu64
-		    " errors=%" PRIu64 "\n", f->name ? f->name : f->ops->name,
+		vg_log_dump(fd, "filter %s passed=%" PRIu64 " dropped=%"
+		    PRIu64 " errors=%" PRIu64, f->name ? f->name : f->ops->name,
 		    f->passed, f->dropped, f->errors);
 }
