@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode_priv.h"
@@ -25,6 +26,8 @@ struct dctx {
 	struct vg_arena	*a;
 	struct vg_node	*root;
 	struct vg_node	*keys;
+	struct vg_names	 keynames;	/* of keys, once it is long */
+	struct vg_names	 rootnames;	/* of root, once it is long */
 	struct vg_node	*cur;		/* where the sink adds members */
 	struct vg_node	*up[4];		/* containers open()ed above cur */
 	int		 depth;
@@ -36,7 +39,12 @@ struct rctx {
 	struct vg_node	*obj;
 	struct vg_node	*enriched;	/* created on first enriched field */
 	struct vg_node	*words;		/* bare words, created on first */
+	struct vg_names	 names;		/* of obj */
+	struct vg_names	 enames;	/* of enriched */
 };
+
+/* Up to this many members a walk finds a name faster than hashing. */
+#define LINEAR_MAX	16
 
 #define CK(c, x)	do { if ((x) == NULL) (c)->s.oom = 1; } while (0)
 
@@ -125,17 +133,40 @@ t_close(struct vg_sink *s)
 		c->cur = c->up[--c->depth];
 }
 
-/* Adds one rule key to the event's keys (deduplicated, usually 0-2). */
+/*
+ * The first member of obj named k (t->values: the first element of value
+ * k), or NULL. A walk while obj is short; then the names are hashed
+ * (decode_names.c), so that a record repeating or multiplying names
+ * costs O(1) a lookup, not O(members).
+ */
+static struct vg_node *
+find(struct dctx *c, struct vg_names *t, const struct vg_node *obj,
+    struct vg_str k)
+{
+	struct vg_node *n;
+	struct vg_str s;
+
+	if (obj->v.c.n <= LINEAR_MAX && t->slot == NULL) {
+		for (n = obj->v.c.head; n != NULL; n = n->next) {
+			s = t->values ? n->v.s : n->key;
+			if (s.len == k.len && (k.len == 0 ||
+			    memcmp(s.p, k.p, k.len) == 0))
+				return n;
+		}
+		return NULL;
+	}
+	return vg_names_get(t, c->a, obj, k, &c->s.oom);
+}
+
+/* Adds one rule key to the event's keys (deduplicated, usually 0-2; a
+ * forged record can give thousands: hashed then). */
 static void
 t_rule_key(struct vg_sink *s, struct vg_str k)
 {
 	struct dctx *c = (struct dctx *)s;
-	struct vg_node *n;
 
-	for (n = c->keys->v.c.head; n != NULL; n = n->next)
-		if (n->v.s.len == k.len && memcmp(n->v.s.p, k.p, k.len) == 0)
-			return;
-	CK(c, vg_node_add_str(c->a, c->keys, VG_STR_NULL, k));
+	if (find(c, &c->keynames, c->keys, k) == NULL && !c->s.oom)
+		CK(c, vg_node_add_str(c->a, c->keys, VG_STR_NULL, k));
 }
 
 static const struct vg_sink_ops tree_ops = {
@@ -161,21 +192,6 @@ sink_at(struct dctx *c, struct vg_node *obj)
 /* ---- value helpers ---- */
 
 static struct vg_str
-key_suffixed(struct dctx *c, struct vg_str key, const char *sfx, size_t sl)
-{
-	char *k;
-
-	if ((k = vg_arena_alloc(c->a, key.len + sl + 1)) == NULL) {
-		c->s.oom = 1;
-		return key;
-	}
-	memcpy(k, key.p, key.len);
-	memcpy(k + key.len, sfx, sl);
-	k[key.len + sl] = '\0';
-	return vg_str_make(k, key.len + sl);
-}
-
-static struct vg_str
 key_prefixed(struct dctx *c, const char *pfx, struct vg_str key)
 {
 	size_t pl = strlen(pfx);
@@ -189,19 +205,6 @@ key_prefixed(struct dctx *c, const char *pfx, struct vg_str key)
 	memcpy(k + pl, key.p, key.len);
 	k[pl + key.len] = '\0';
 	return vg_str_make(k, pl + key.len);
-}
-
-/* Member of obj named key (a slice, not NUL-terminated), or NULL. */
-static struct vg_node *
-get_member(const struct vg_node *obj, struct vg_str key)
-{
-	struct vg_node *n;
-
-	for (n = obj->v.c.head; n != NULL; n = n->next)
-		if (n->key.len == key.len &&
-		    memcmp(n->key.p, key.p, key.len) == 0)
-			return n;
-	return NULL;
 }
 
 /* ---- fields ---- */
@@ -235,81 +238,28 @@ add_field(struct dctx *c, struct rctx *r, const struct vg_field *f)
 	    vg_str_eq(key, "vigil_raw") || vg_str_eq(key, "vigil_raw_enriched"))
 		key = key_prefixed(c, "field_", key);
 	/* a field of msg='...' must not shadow the record's own */
-	if ((f->flags & VG_FF_NESTED) && get_member(obj, key) != NULL)
+	if ((f->flags & VG_FF_NESTED) && find(c, &r->names, obj, key) != NULL)
 		key = key_prefixed(c, "msg_", key);
 	sink_at(c, obj);
 	vg_field_value(&c->s, &r->f, key, kind, f);
 }
 
 /*
- * Adds every field of rec to obj. A field for which take() returns 0 was
+ * Adds every field of rec to obj, up to VG_DECODE_MAX_FIELDS (the others
+ * are counted in ->dropped). A field for which take() returns 0 was
  * consumed by the caller's special handling. A record the tokenizer
- * stumbled on keeps its text in vigil_raw.
- */
-/* Cheap hash of a member name (length and end bytes): collisions only
- * cost a probe and a memcmp. */
-static uint32_t
-key_hash(struct vg_str k)
-{
-	if (k.len == 0)
-		return 0;
-	return ((uint32_t)k.len * 2654435761u) ^
-	    ((uint32_t)(unsigned char)k.p[0] * 40503u) ^
-	    ((uint32_t)(unsigned char)k.p[k.len - 1] * 2246822519u) ^
-	    ((uint32_t)(unsigned char)k.p[k.len / 2] * 3266489917u);
-}
-
-/*
- * Makes the member names of obj unique: a name seen before in the same
- * object (a field repeated in a forged record, a nested msg field used
- * twice) becomes NAME_2, NAME_3, ... in arrival order. JSON readers keep
- * only one of duplicate members, so a record could otherwise hide a value.
- * One open-addressing table per object, sized from the arena.
+ * stumbled on keeps its text in vigil_raw. Member names are made unique
+ * (docs/events.md): a name seen before in the same object (a field
+ * repeated in a forged record, a nested msg field used twice) becomes
+ * NAME_2, NAME_3, ... in arrival order; JSON readers keep only one of
+ * duplicate members, so a record could otherwise hide a value.
  */
 static void
-dedupe_members(struct dctx *c, struct vg_node *obj)
+unique(struct dctx *c, struct vg_names *t, struct vg_node *obj)
 {
-	struct vg_node *stack[128], **tab = stack, *n, *m;
-	size_t size = 16, i, mask;
-	unsigned suffix;
-	char num[16];
-	int len;
-
-	if (obj == NULL || obj->type != VG_N_OBJ || obj->v.c.n < 2)
-		return;
-	while (size < obj->v.c.n * 2)
-		size *= 2;
-	if (size > sizeof(stack) / sizeof(stack[0])) {
-		if ((tab = vg_arena_alloc(c->a, size * sizeof(*tab))) ==
-		    NULL) {
-			c->s.oom = 1;
-			return;
-		}
-	}
-	memset(tab, 0, size * sizeof(*tab));
-	mask = size - 1;
-	for (n = obj->v.c.head; n != NULL; n = n->next) {
-		struct vg_str base = n->key;
-
-		for (suffix = 2;; suffix++) {
-			i = key_hash(n->key) & mask;
-			while ((m = tab[i]) != NULL) {
-				if (m->key.len == n->key.len &&
-				    memcmp(m->key.p, n->key.p, n->key.len) == 0)
-					break;
-				i = (i + 1) & mask;
-			}
-			if (m == NULL) {
-				tab[i] = n;
-				break;
-			}
-			/* taken: try the next NAME_N */
-			len = snprintf(num, sizeof(num), "_%u", suffix);
-			n->key = key_suffixed(c, base, num, (size_t)len);
-			if (c->s.oom)
-				return;
-		}
-	}
+	if (obj != NULL && obj->v.c.n >= 2 &&
+	    vg_names_unique(t, c->a, obj) == -1)
+		c->s.oom = 1;
 }
 
 static void
@@ -322,13 +272,16 @@ add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
 
 	vg_fields_begin(&it, rec->body, rec->enriched);
 	while (vg_fields_next(&it, &f) == 1) {
-		n++;
+		if (++n > VG_DECODE_MAX_FIELDS) {
+			c->s.dropped++;
+			continue;
+		}
 		if (take != NULL && take(arg, &f, &c->s.oom) == 0)
 			continue;
 		add_field(c, r, &f);
 	}
-	dedupe_members(c, r->obj);
-	dedupe_members(c, r->enriched);
+	unique(c, &r->names, r->obj);
+	unique(c, &r->enames, r->enriched);
 	if (it.errors == 0 && (n > 0 || rec->body.len == 0))
 		return;
 	c->s.errors += it.errors ? it.errors : 1;
@@ -353,7 +306,8 @@ place(struct dctx *c, const char *name, struct vg_node *n)
 
 	if (n == NULL)
 		return;
-	if ((old = vg_node_get(c->root, name)) == NULL) {
+	if ((old = find(c, &c->rootnames, c->root,
+	    vg_str_make(name, strlen(name)))) == NULL) {
 		n->key = vg_str_make(name, strlen(name));
 		vg_node_append(c->root, n);
 		return;
@@ -504,6 +458,7 @@ vg_decode_execve(struct vg_event *ev, struct vg_sink *out)
 	c.s.endian = out->endian;
 	c.ev = ev;
 	c.a = &ev->arena;
+	c.keynames.values = 1;
 	if ((c.root = vg_node_new(c.a, VG_N_OBJ)) == NULL ||
 	    (c.keys = vg_node_new(c.a, VG_N_ARR)) == NULL) {
 		out->oom = 1;
@@ -511,6 +466,7 @@ vg_decode_execve(struct vg_event *ev, struct vg_sink *out)
 	}
 	dec_execve(&c);
 	out->errors += c.s.errors;
+	out->dropped += c.s.dropped;
 	if (c.s.oom) {
 		out->oom = 1;
 		return NULL;
@@ -580,16 +536,28 @@ dec_cwd(struct dctx *c, const struct vg_erec *rec)
 
 struct pathent {
 	uint64_t	 item;
+	size_t		 seq;		/* arrival: keeps the sort stable */
 	struct vg_node	*obj;
 };
+
+static int
+pathent_cmp(const void *x, const void *y)
+{
+	const struct pathent *a = x, *b = y;
+
+	if (a->item != b->item)
+		return a->item < b->item ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
 
 static void
 dec_paths(struct dctx *c, size_t npath)
 {
-	struct pathent *pe, t;
+	struct pathent *pe;
 	struct vg_node *arr, *it;
 	struct rctx r;
-	size_t i, j, n = 0;
+	size_t i, n = 0;
+	int sorted = 1;
 
 	if ((pe = vg_arena_alloc(c->a, npath * sizeof(*pe))) == NULL ||
 	    (arr = vg_node_add(c->a, c->root, VG_STR_LIT("paths"), VG_N_ARR))
@@ -607,14 +575,16 @@ dec_paths(struct dctx *c, size_t npath)
 		it = vg_node_get(r.obj, "item");
 		pe[n].item = it != NULL && it->type == VG_N_UINT ? it->v.u :
 		    UINT64_MAX;
+		pe[n].seq = n;
 		pe[n].obj = r.obj;
-		/* insertion sort, stable: items nearly always in order */
-		for (j = n++; j > 0 && pe[j - 1].item > pe[j].item; j--) {
-			t = pe[j];
-			pe[j] = pe[j - 1];
-			pe[j - 1] = t;
-		}
+		if (n > 0 && pe[n - 1].item > pe[n].item)
+			sorted = 0;
+		n++;
 	}
+	/* items nearly always come in order; a forged event's thousands in
+	 * reverse must not cost n^2 */
+	if (!sorted)
+		qsort(pe, n, sizeof(*pe), pathent_cmp);
 	for (i = 0; i < n; i++)
 		vg_node_append(arr, pe[i].obj);
 }
@@ -691,7 +661,8 @@ add_marks(struct dctx *c)
 		else
 			by = "flush";
 	}
-	if (by == NULL && !(ev->flags & VG_EV_LATE) && c->s.errors == 0)
+	if (by == NULL && !(ev->flags & VG_EV_LATE) && c->s.errors == 0 &&
+	    c->s.dropped == 0)
 		return;
 	if ((v = vg_node_new(c->a, VG_N_OBJ)) == NULL) {
 		c->s.oom = 1;
@@ -708,6 +679,9 @@ add_marks(struct dctx *c)
 	if (c->s.errors)
 		CK(c, vg_node_add_uint(c->a, v, VG_STR_LIT("parse_errors"),
 		    c->s.errors));
+	if (c->s.dropped)
+		CK(c, vg_node_add_uint(c->a, v, VG_STR_LIT("fields_dropped"),
+		    c->s.dropped));
 	/* right after keys, so readers find it without scanning records */
 	v->next = c->keys->next;
 	c->keys->next = v;
@@ -719,6 +693,17 @@ add_marks(struct dctx *c)
 struct vg_node *
 vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 {
+	struct vg_decode_counts n = { 0, 0 };
+	struct vg_node *doc = vg_decode_event_counts(ev, &n);
+
+	if (parse_errors != NULL)
+		*parse_errors += n.parse_errors;
+	return doc;
+}
+
+struct vg_node *
+vg_decode_event_counts(struct vg_event *ev, struct vg_decode_counts *counts)
+{
 	struct dctx c;
 	const struct vg_erec *rec;
 	size_t i, npath = 0;
@@ -729,6 +714,7 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 	c.s.a = &ev->arena;
 	c.ev = ev;
 	c.a = &ev->arena;
+	c.keynames.values = 1;
 	if ((c.root = vg_node_new(c.a, VG_N_OBJ)) == NULL)
 		goto oom;
 	CK(&c, vg_node_add_uint(c.a, c.root, VG_STR_LIT("serial"),
@@ -778,8 +764,10 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 		}
 	}
 	add_marks(&c);
-	if (parse_errors != NULL)
-		*parse_errors += c.s.errors;
+	if (counts != NULL) {
+		counts->parse_errors += c.s.errors;
+		counts->fields_dropped += c.s.dropped;
+	}
 	if (c.s.oom)
 		goto oom;
 	return c.root;

@@ -58,6 +58,7 @@ struct vg_sink {
 	const struct vg_sink_ops *ops;
 	struct vg_arena	*a;		/* the event's: decoded text lives here */
 	unsigned long	 errors;	/* malformed values found */
+	unsigned long	 dropped;	/* fields past VG_DECODE_MAX_FIELDS */
 	int		 oom;
 	int		 arch;		/* enum vg_arch of the SYSCALL record */
 	int		 endian;	/* VG_END_* of that arch */
@@ -122,6 +123,38 @@ struct vg_node	*vg_decode_execve(struct vg_event *, struct vg_sink *out);
  * on arena exhaustion. */
 struct vg_str	vg_decode_text(struct vg_arena *, const struct vg_field *,
 		    int *oom);
+
+/*
+ * The member names of one object (decode_names.c), hashed: lookups and
+ * renaming cost O(1) per member whatever names a record repeats. Start
+ * zeroed (values = 1: the string values of an array's elements are the
+ * names instead of member keys). Members are filed as they are added,
+ * lazily: only appends to the object's list are allowed between calls.
+ */
+struct vg_nslot;
+struct vg_names {
+	struct vg_nslot	*slot;		/* NULL until first needed */
+	uint32_t	 mask;
+	uint32_t	 used;
+	int		 values;
+	const struct vg_node *filed;	/* last member filed */
+	uint32_t	 nfiled;
+	struct vg_node	*unique;	/* last member made unique */
+	uint32_t	 nunique;
+};
+
+/* The first member of obj named k (or, with values, the first element
+ * of that value), or NULL; NULL and *oom set if the arena is exhausted. */
+struct vg_node	*vg_names_get(struct vg_names *, struct vg_arena *,
+		    const struct vg_node *obj, struct vg_str k, int *oom);
+/*
+ * Makes the member names of obj unique: a name a member before it has
+ * becomes NAME_2, NAME_3, ... (the first of those no member before it
+ * has), in arrival order; members made unique by an earlier call are
+ * kept. Renamed keys are arena memory. 0, or -1 (arena exhausted).
+ */
+int		vg_names_unique(struct vg_names *, struct vg_arena *,
+		    struct vg_node *obj);
 
 /* EXECVE assembly across several records (decode_execve.c). */
 struct vg_execve;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "json_direct_priv.h"
+#include "vigil/decode.h"
 #include "vigil/json.h"
 #include "vigil/json_direct.h"
 #include "vigil/tables.h"
@@ -483,7 +484,12 @@ end_fields(struct vg_jdirect *j, const struct vg_fields *it, unsigned n,
 }
 
 /* SYSCALL, PATH, SOCKADDR and other records: every field a member, in
- * order; SOCKADDR's first hex saddr= becomes the members themselves. */
+ * order; SOCKADDR's first hex saddr= becomes the members themselves.
+ * Every field gives a member name at least, so a record with more fields
+ * than the tree takes (it drops and marks them) is declined for its
+ * names long before. */
+_Static_assert(MAXNAMES < VG_DECODE_MAX_FIELDS, "record field cap");
+
 static void
 rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 {
@@ -573,8 +579,9 @@ dec_proctitle(struct vg_jdirect *j, const struct vg_erec *rec)
 	j_open(&j->s, VG_STR_LIT("argv"), VG_N_ARR);
 	vg_fields_begin(&it, rec->body, rec->enriched);
 	while (!j->declined && vg_fields_next(&it, &f) == 1) {
-		n++;
-		if (f.flags != 0 || !vg_str_eq(f.key, "proctitle")) {
+		/* array elements, no names: the field cap is checked here */
+		if (++n > VG_DECODE_MAX_FIELDS || f.flags != 0 ||
+		    !vg_str_eq(f.key, "proctitle")) {
 			j->declined = 1;
 			return;
 		}
@@ -826,6 +833,7 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
 	j->b = &j->body;
 	j->s.a = &ev->arena;
 	j->s.errors = 0;
+	j->s.dropped = 0;
 	j->s.oom = 0;
 	j->s.arch = VG_ARCH_UNKNOWN;
 	j->s.endian = VG_END_UNKNOWN;
@@ -839,7 +847,9 @@ vg_json_direct(struct vg_jdirect *j, struct vg_event *ev, struct vg_buf *out,
 	j->head_mask = 0;
 	j->rec.on = 0;
 	write_records(j, ev, npath, execve);
-	if (j->declined)
+	/* fields dropped (EXECVE records, from the tree's code): the tree
+	 * marks the event */
+	if (j->declined || j->s.dropped != 0)
 		return 1;
 	if (j->s.oom || j->body.oom) {
 		errno = ENOMEM;

@@ -203,7 +203,7 @@ on_event(struct vg_event *ev, void *arg)
 	struct vg_node *doc = NULL;
 	struct vg_filter *f;
 	struct vg_output *o;
-	unsigned long perr = 0;
+	struct vg_decode_counts dc = { 0, 0 };
 	int direct = 1;			/* 0 written, 1 declined, -1 no memory */
 
 	pl->c.events++;
@@ -219,15 +219,16 @@ on_event(struct vg_event *ev, void *arg)
 		if (pl->jd != NULL && !pl->need_tree && pl->filters == NULL) {
 			vg_buf_reset(&pl->line);
 			if ((direct = vg_json_direct(pl->jd, ev, &pl->line,
-			    &perr)) == 0) {
+			    &dc.parse_errors)) == 0) {
 				ev->json = vg_str_make(pl->line.data,
 				    pl->line.len);
 				pl->c.json_direct++;
 			}
 		}
 		if (direct == 1)
-			doc = vg_decode_event(ev, &perr);
-		pl->c.parse_errors += perr;
+			doc = vg_decode_event_counts(ev, &dc);
+		pl->c.parse_errors += dc.parse_errors;
+		pl->c.fields_dropped += dc.fields_dropped;
 		if (doc == NULL && direct != 0) {
 			/* arena exhausted: outputs that need the document
 			 * cannot have it; count it as a parse error */
@@ -388,24 +389,26 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 	struct vg_output *o;
 	struct vg_filter *f;
 
-	dprintf(fd, "records=%" PRIu64 " events=%" PRIu64 " parse_errors=%"
-	    PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64 " timeouts=%" PRIu64
-	    " late=%" PRIu64 " foreign=%" PRIu64 " dropped=%" PRIu64
-	    " oversize=%" PRIu64 " evicted=%" PRIu64 " evicted_mem=%" PRIu64
-	    " self=%" PRIu64 " pending=%zu pending_bytes=%zu json_direct=%"
-	    PRIu64 "\n", c->records, c->events, c->parse_errors, c->enobufs,
-	    c->gaps, c->timeouts, c->late, c->foreign, c->dropped,
-	    c->oversize, c->evicted, c->evicted_mem, c->self,
-	    vg_group_pending(pl->group), vg_group_pending_bytes(pl->group),
-	    c->json_direct);
+	vg_log_dump(fd, "records=%" PRIu64 " events=%" PRIu64
+	    " parse_errors=%" PRIu64 " enobufs=%" PRIu64 " gaps=%" PRIu64
+	    " timeouts=%" PRIu64 " late=%" PRIu64 " foreign=%" PRIu64
+	    " dropped=%" PRIu64 " oversize=%" PRIu64 " evicted=%" PRIu64
+	    " evicted_mem=%" PRIu64 " self=%" PRIu64 " pending=%zu"
+	    " pending_bytes=%zu json_direct=%" PRIu64
+	    " fields_dropped=%" PRIu64, c->records, c->events,
+	    c->parse_errors, c->enobufs, c->gaps, c->timeouts, c->late,
+	    c->foreign, c->dropped, c->oversize, c->evicted, c->evicted_mem,
+	    c->self, vg_group_pending(pl->group),
+	    vg_group_pending_bytes(pl->group), c->json_direct,
+	    c->fields_dropped);
 	for (o = pl->outputs; o != NULL; o = o->next)
-		dprintf(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
+		vg_log_dump(fd, "output %s sent=%" PRIu64 " failed=%" PRIu64
 		    " dropped=%" PRIu64 " queued=%" PRIu64 " spooled=%" PRIu64
-		    " filtered=%" PRIu64 "\n", o->spec, o->stats.sent,
+		    " filtered=%" PRIu64, o->spec, o->stats.sent,
 		    o->stats.failed, o->stats.dropped, o->stats.queued,
 		    o->stats.spooled, o->stats.filtered);
 	for (f = pl->filters; f != NULL; f = f->next)
-		dprintf(fd, "filter %s passed=%" PRIu64 " dropped=%" PRIu64
-		    " errors=%" PRIu64 "\n", f->name ? f->name : f->ops->name,
+		vg_log_dump(fd, "filter %s passed=%" PRIu64 " dropped=%"
+		    PRIu64 " errors=%" PRIu64, f->name ? f->name : f->ops->name,
 		    f->passed, f->dropped, f->errors);
 }

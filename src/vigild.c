@@ -92,8 +92,8 @@ parse_uint(const char *opt, const char *s, unsigned min, unsigned max,
 	v = strtoul(s, &end, 10);
 	if (*s < '0' || *s > '9' || errno || *end != '\0' || v < min ||
 	    v > max) {
-		fprintf(stderr, "vigild: %s: bad value \"%s\" (expected "
-		    "%u..%u)\n", opt, s, min, max);
+		vg_log_stderr("%s: bad value \"%s\" (expected %u..%u)", opt,
+		    s, min, max);
 		exit(EXIT_USAGE);
 	}
 	*out = (unsigned)v;
@@ -171,8 +171,7 @@ add_outputs(struct vg_pipeline *pl, const struct vg_config *c)
 
 	for (i = 0; i < c->noutputs; i++) {
 		if ((o = vg_output_open(c->outputs[i])) == NULL) {
-			fprintf(stderr, "vigild: cannot open output \"%s\"\n",
-			    c->outputs[i]);
+			vg_log_stderr("cannot open output \"%s\"", c->outputs[i]);
 			return -1;
 		}
 		vg_pipeline_add_output(pl, o);
@@ -255,7 +254,7 @@ main(int argc, char *argv[])
 		case 'o':
 			if (vg_config_set(&cli, "output", optarg, msg,
 			    sizeof(msg)) == -1) {
-				fprintf(stderr, "vigild: -o: %s\n", msg);
+				vg_log_stderr("-o: %s", msg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -295,7 +294,7 @@ main(int argc, char *argv[])
 		case OPT_RULES:
 			if (vg_config_set(&cli, ch == OPT_LUA ? "lua_filter" :
 			    "rules", optarg, msg, sizeof(msg)) == -1) {
-				fprintf(stderr, "vigild: %s\n", msg);
+				vg_log_stderr("%s", msg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -313,16 +312,14 @@ main(int argc, char *argv[])
 	/* "--replay a b c": the files after the first are operands */
 	for (i = optind; i < argc; i++) {
 		if (nreplay == 0) {
-			fprintf(stderr, "vigild: unexpected argument \"%s\"\n",
-			    argv[i]);
+			vg_log_stderr("unexpected argument \"%s\"", argv[i]);
 			usage(stderr);
 			return EXIT_USAGE;
 		}
 		replay[nreplay++] = argv[i];
 	}
 	if (multicast && nreplay) {
-		fprintf(stderr, "vigild: --multicast and --replay exclude "
-		    "each other\n");
+		vg_log_stderr("--multicast and --replay exclude each other");
 		return EXIT_USAGE;
 	}
 	vg_log_init("vigild", fg || nreplay || check, verbose);
@@ -335,8 +332,7 @@ main(int argc, char *argv[])
 		rc = vg_config_load(&conf, conf_path, &err);
 		if (rc != 0) {
 			if (rc == -1)
-				fprintf(stderr, "vigild: %s: %s\n", err.file,
-				    err.msg);
+				vg_log_stderr("%s: %s", err.file, err.msg);
 			return EXIT_CONFIG;
 		}
 	}
@@ -351,7 +347,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < cli.nlua_filters; i++) {
 		if (vg_config_set(&conf, "lua_filter", cli.lua_filters[i], msg,
 		    sizeof(msg)) == -1) {
-			fprintf(stderr, "vigild: --lua: %s\n", msg);
+			vg_log_stderr("--lua: %s", msg);
 			return EXIT_USAGE;
 		}
 	}
@@ -370,7 +366,7 @@ main(int argc, char *argv[])
 		snprintf(spec, sizeof(spec), "auditd:%s", auditd_conf);
 		if (vg_config_set(&conf, "output", spec, msg, sizeof(msg)) ==
 		    -1) {
-			fprintf(stderr, "vigild: --auditd-conf: %s\n", msg);
+			vg_log_stderr("--auditd-conf: %s", msg);
 			return EXIT_CONFIG;
 		}
 	}
@@ -388,7 +384,7 @@ main(int argc, char *argv[])
 		if (n < 0 || (size_t)n >= sizeof(spec) ||
 		    vg_config_set(&conf, "output", spec, msg, sizeof(msg)) ==
 		    -1) {
-			fprintf(stderr, "vigild: plugins: %s\n", msg);
+			vg_log_stderr("plugins: %s", msg);
 			return EXIT_CONFIG;
 		}
 	}
@@ -408,8 +404,7 @@ main(int argc, char *argv[])
 		vg_auditd_conf_free(&adc);
 		if (rc != 0) {
 			if (rc == -1)
-				fprintf(stderr, "vigild: %s: %s\n", err.file,
-				    err.msg);
+				vg_log_stderr("%s: %s", err.file, err.msg);
 			vg_config_free(&conf);
 			free(replay);
 			return EXIT_CONFIG;

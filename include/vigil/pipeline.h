@@ -29,6 +29,7 @@ struct vg_counters {
 	uint64_t	evicted_mem;	/* ... max_pending_bytes */
 	uint64_t	self;		/* vigild's own events, dropped */
 	uint64_t	json_direct;	/* events written without a tree */
+	uint64_t	fields_dropped;	/* past VG_DECODE_MAX_FIELDS a record */
 };
 
 struct vg_pipeline;

@@ -899,9 +899,9 @@ vg_auditlog_dump_all(int fd)
 	struct alog *l;
 
 	for (l = all; l != NULL; l = l->next)
-		dprintf(fd, "auditd log %s: size=%lld suspended=%d "
+		vg_log_dump(fd, "auditd log %s: size=%lld suspended=%d "
 		    "space_left_warned=%d admin_warned=%d disk_full=%d "
-		    "disk_errors=%d dropped=%llu\n", l->conf.log_file,
+		    "disk_errors=%d dropped=%llu", l->conf.log_file,
 		    (long long)l->size, l->suspended, l->space_warned,
 		    l->admin_warned, l->full, l->disk_errs,
 		    (unsigned long long)l->dropped);

@@ -934,15 +934,15 @@ vg_plugins_dump_all(int fd)
 	pthread_mutex_lock(&all_mu);
 	for (s = all; s != NULL; s = s->next) {
 		pthread_mutex_lock(&s->mu);
-		dprintf(fd, "plugins %s: q_depth %u overflow_action %s "
-		    "max_restarts %u\n", plugin_dir(s), s->adc.q_depth,
+		vg_log_dump(fd, "plugins %s: q_depth %u overflow_action %s "
+		    "max_restarts %u", plugin_dir(s), s->adc.q_depth,
 		    vg_adc_action_name(s->adc.overflow_action),
 		    s->adc.max_restarts);
 		for (p = s->list; p != NULL; p = p->next) {
 			vg_queue_stats(p->q, &st);
-			dprintf(fd, "  plugin %s: pid %d %s%s restarts %u "
+			vg_log_dump(fd, "  plugin %s: pid %d %s%s restarts %u "
 			    "sent %" PRIu64 " queued %" PRIu64 " dropped %"
-			    PRIu64 "\n", p->c.name, (int)p->pid, p->gone ?
+			    PRIu64, p->c.name, (int)p->pid, p->gone ?
 			    "gone" : "running", p->suspended ?
 			    " suspended" : "", p->restarts, st.sent,
 			    st.queued, st.dropped);

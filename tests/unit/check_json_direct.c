@@ -363,6 +363,54 @@ START_TEST(syscall_head_shapes)
 }
 END_TEST
 
+/*
+ * More fields in a record than the tree takes (VG_DECODE_MAX_FIELDS): the
+ * tree drops the rest and marks the event, the direct writer declines it.
+ * An EXECVE record (its object is the tree's, through the sink's
+ * counters) and a PROCTITLE record (array elements: no names to stop it
+ * earlier; longer than a line can be, so made by hand).
+ */
+START_TEST(field_cap_declined)
+{
+	static const char pre[] = HDR("SYSCALL", "60") "arch=c000003e "
+	    "syscall=59 pid=1\n" HDR("EXECVE", "60") "argc=1";
+	static const char post[] = "\n" HDR("EOE", "60") "\n";
+	size_t n = VG_DECODE_MAX_FIELDS + 100, len, i;
+	char *text = malloc(sizeof(pre) + n * 13 + sizeof(post));
+	struct vg_event ev;
+	struct vg_erec rec;
+
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, pre, sizeof(pre) - 1);
+	len = sizeof(pre) - 1;
+	for (i = 0; i < n; i++, len += 5)
+		memcpy(text + len, " a0=x", 5);
+	memcpy(text + len, post, sizeof(post));
+	ck_assert_uint_lt(len, VG_MAX_RECORD);
+	expect(text, 1);
+
+	len = 0;
+	for (i = 0; i < n; i++, len += 13)
+		memcpy(text + len, "proctitle=61 ", 13);
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	vg_arena_init(&ev.arena, 0);
+	rec.type = 1327;
+	rec.body.p = text;
+	rec.body.len = len - 1;
+	ev.recs = &rec;
+	ev.nrecs = 1;
+	ev.serial = 61;
+	ev.flags = VG_EV_EOE;
+	tl.where = "PROCTITLE past the field cap";
+	on_event(&ev, NULL);
+	ck_assert_uint_eq(tl.failed, 0);
+	ck_assert_int_eq(tl.last, 1);
+	vg_arena_free(&ev.arena);
+	free(text);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -379,6 +427,7 @@ suite(void)
 	tcase_add_test(tc, declined_shapes);
 	tcase_add_test(tc, memo_repeats_and_clashes);
 	tcase_add_test(tc, syscall_head_shapes);
+	tcase_add_test(tc, field_cap_declined);
 	suite_add_tcase(s, tc);
 	return s;
 }
