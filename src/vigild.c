@@ -19,6 +19,7 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/plugins.h"
+#include "vigil/sdnotify.h"
 #include "vigil/setup.h"
 
 #define EXIT_USAGE	2
@@ -130,6 +131,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGHUP:
 		vg_log_info("signal %d: reopening outputs", (int)sig);
+		(void)vg_sdnotify_reloading();
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
 		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
@@ -138,6 +140,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
 			(void)vg_setup_load_rules(r->conf->rules, 1);
+		(void)vg_sdnotify("READY=1");
 		break;
 	case SIGUSR1:
 		vg_log_info("signal %d: rotating logs", (int)sig);
@@ -206,12 +209,16 @@ run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		else
 			(void)vg_setup_load_rules(c->rules, 1);
 	}
+	/* systemd Type=notify: the audit pid is held, the rules are in */
+	if (r->in != NULL)
+		(void)vg_sdnotify("READY=1");
 	if (r->in == NULL)
 		rc = 1;
 	else if (event_base_dispatch(r->base) == -1) {
 		vg_log_warnx("event loop failed");
 		rc = 1;
 	}
+	(void)vg_sdnotify("STOPPING=1");
 	/* restore the kernel first: nothing below may stop that */
 	if (r->in != NULL)
 		vg_input_close(r->in);
