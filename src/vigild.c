@@ -27,7 +27,7 @@
 
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
-	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION, OPT_HELP,
+	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
 	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
 };
 
@@ -48,7 +48,7 @@ static const struct option longopts[] = {
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -57,12 +57,16 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: vigild [-f] [-c FILE] [--multicast | --replay FILE...]\n"
-"              [-o json:PATH]... [--end-of-event-timeout SEC]\n"
+"              [-o SPEC]... [--end-of-event-timeout SEC]\n"
 "  -f, --foreground          stay in the foreground, log to stderr\n"
 "  -c, --config FILE         vigild.conf (default " VG_CONF_DEFAULT
 " if present)\n"
-"  -o, --output NAME:ARG     output (repeatable): json:PATH, raw:PATH;\n"
-"                            PATH - is stdout; replaces config outputs\n"
+"  -o, --output SPEC         output (repeatable; replaces config outputs):\n"
+"                            json:PATH raw:PATH enriched:PATH auditd:CONF\n"
+"                            unix:PATH syslog syslog+udp://HOST:PORT\n"
+"                            syslog+tcp://HOST:PORT kafka://BROKERS/TOPIC,\n"
+"                            each with ?KEY=VALUE&... options; a PATH\n"
+"                            of - is stdout\n"
 "      --multicast           read-only subscriber beside auditd\n"
 "      --replay FILE...      read audit logs (- = stdin) and exit\n"
 "      --end-of-event-timeout SEC  write events without EOE after SEC\n"
@@ -76,7 +80,8 @@ usage(FILE *f)
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
-"      --version, --help\n");
+"      --version             print the version and exit\n"
+"  -h, --help                print this help and exit\n");
 }
 
 static int
@@ -248,7 +253,7 @@ main(int argc, char *argv[])
 	memset(&cli, 0, sizeof(cli));
 	if ((replay = calloc((size_t)argc + 1, sizeof(*replay))) == NULL)
 		return 1;
-	while ((ch = getopt_long(argc, argv, "fc:o:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "fc:o:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			fg = 1;
@@ -306,7 +311,7 @@ main(int argc, char *argv[])
 		case OPT_VERSION:
 			printf("vigild %s\n", VIGIL_VERSION);
 			return 0;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return 0;
 		default:
