@@ -42,7 +42,8 @@ usage(FILE *f)
 	    "                           (or stop reload rotate resume state)\n"
 	    "  -m <text>                send a user message (AUDIT_USER) "
 	    "to the audit log\n"
-	    "  -v                       version\n", f);
+	    "  -v                       version\n"
+	    "  -h, --help               this help\n", f);
 }
 
 /* auditctl's words; a rule file's line as file:line: in front. */

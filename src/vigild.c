@@ -19,6 +19,7 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/plugins.h"
+#include "vigil/sdnotify.h"
 #include "vigil/setup.h"
 
 #define EXIT_USAGE	2
@@ -27,7 +28,7 @@
 
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
-	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION, OPT_HELP,
+	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
 	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
 };
 
@@ -48,7 +49,7 @@ static const struct option longopts[] = {
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
-	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -57,12 +58,16 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: vigild [-f] [-c FILE] [--multicast | --replay FILE...]\n"
-"              [-o json:PATH]... [--end-of-event-timeout SEC]\n"
+"              [-o SPEC]... [--end-of-event-timeout SEC]\n"
 "  -f, --foreground          stay in the foreground, log to stderr\n"
 "  -c, --config FILE         vigild.conf (default " VG_CONF_DEFAULT
 " if present)\n"
-"  -o, --output NAME:ARG     output (repeatable): json:PATH, raw:PATH;\n"
-"                            PATH - is stdout; replaces config outputs\n"
+"  -o, --output SPEC         output (repeatable; replaces config outputs):\n"
+"                            json:PATH raw:PATH enriched:PATH auditd:CONF\n"
+"                            unix:PATH syslog syslog+udp://HOST:PORT\n"
+"                            syslog+tcp://HOST:PORT kafka://BROKERS/TOPIC,\n"
+"                            each with ?KEY=VALUE&... options; a PATH\n"
+"                            of - is stdout\n"
 "      --multicast           read-only subscriber beside auditd\n"
 "      --replay FILE...      read audit logs (- = stdin) and exit\n"
 "      --end-of-event-timeout SEC  write events without EOE after SEC\n"
@@ -76,7 +81,8 @@ usage(FILE *f)
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
-"      --version, --help\n"
+"      --version             print the version and exit\n"
+"  -h, --help                print this help and exit\n"
 "exit status: 0 ok, 1 runtime error, 2 usage, 3 a replay's outputs lost\n"
 "events (dropped or failed, logged per output), 6 configuration\n");
 }
@@ -133,6 +139,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGHUP:
 		vg_log_info("signal %d: reopening outputs", (int)sig);
+		(void)vg_sdnotify_reloading();
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
 		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
@@ -141,6 +148,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
 			(void)vg_setup_load_rules(r->conf->rules, 1);
+		(void)vg_sdnotify("READY=1");
 		break;
 	case SIGUSR1:
 		vg_log_info("signal %d: rotating logs", (int)sig);
@@ -208,12 +216,16 @@ run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		else
 			(void)vg_setup_load_rules(c->rules, 1);
 	}
+	/* systemd Type=notify: the audit pid is held, the rules are in */
+	if (r->in != NULL)
+		(void)vg_sdnotify("READY=1");
 	if (r->in == NULL)
 		rc = 1;
 	else if (event_base_dispatch(r->base) == -1) {
 		vg_log_warnx("event loop failed");
 		rc = 1;
 	}
+	(void)vg_sdnotify("STOPPING=1");
 	/* restore the kernel first: nothing below may stop that */
 	if (r->in != NULL)
 		vg_input_close(r->in);
@@ -243,7 +255,7 @@ main(int argc, char *argv[])
 	memset(&cli, 0, sizeof(cli));
 	if ((replay = calloc((size_t)argc + 1, sizeof(*replay))) == NULL)
 		return 1;
-	while ((ch = getopt_long(argc, argv, "fc:o:v", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "fc:o:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			fg = 1;
@@ -301,7 +313,7 @@ main(int argc, char *argv[])
 		case OPT_VERSION:
 			printf("vigild %s\n", VIGIL_VERSION);
 			return 0;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			return 0;
 		default:

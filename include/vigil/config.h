@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef VG_CONF_DEFAULT		/* CMake: SYSCONFDIR/vigil/vigild.conf */
 #define VG_CONF_DEFAULT	"/etc/vigil/vigild.conf"
+#endif
 #define VG_CONF_MAXLIST	32
 
 struct vg_err {

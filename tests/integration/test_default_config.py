@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """test_default_config.py: what scripts/run.sh runs — vigild on
-conf/vigild.conf with conf/audit.rules — works on the real kernel: the
+conf/demo.conf with conf/audit.rules — works on the real kernel: the
 rules load (and vigild's self-exclusion rule is put back in front), an
 identity watch fires, the event reaches both default outputs (stdout and
 /var/log/vigil/events.json) as JSON with its key, and SIGTERM restores pid
@@ -47,7 +47,7 @@ def main():
         start = os.path.getsize(LOG) if os.path.exists(LOG) else 0
         stdout = open(os.path.join(tmp, "stdout"), "w+")
         p = g.spawn([vigild, "-f", "-c", os.path.join(SRC, "conf",
-                                                      "vigild.conf"),
+                                                      "demo.conf"),
                      "--rules", os.path.join(SRC, "conf", "audit.rules")],
                     stdout=stdout, stderr=subprocess.PIPE)
         up = wait_for(lambda: kernel_guard.status()["pid"] == p.pid and

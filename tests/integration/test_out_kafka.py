@@ -176,8 +176,8 @@ def test_replay_corpus(b, d):
     a replay blocks: every event of the corpus, replayed twice (about 46k
     events), is in the topic once per replay, and the JSON file output of
     the same run has the same lines."""
-    corpus = os.environ.get("VG_CORPUS", os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "../../../shared/corpus"))
+    corpus = os.environ.get("VG_CORPUS") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "data", "corpus")
     logs = sorted(glob.glob(os.path.join(corpus, "logs", "**", "*"),
                             recursive=True))
     logs = [x for x in logs if os.path.isfile(x)]
