@@ -233,7 +233,7 @@ vg_auditlog_run_exe(const char *exe, int reap)
 	}
 	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
 	    -1) {
-		vg_log_warnx("exec action %s: not running it: %s", exe, why);
+		vg_log_warnx("not running it: %s", why);
 		errno = EPERM;
 		return -1;
 	}
@@ -325,19 +325,18 @@ vg_change_runlevel(const char *level)
 
 /* The helper runs programs and changes the run level as root with every
  * capability, as auditd does (docs/security.md); without one (tests,
- * tools), this process does. */
-static void
+ * tools), this process does. 0, or -1 (not done; the reason logged by
+ * whoever refused, errno). */
+static int
 privileged(struct alog *l, enum vg_priv_key key, enum vg_adc_action a,
     const char *exe)
 {
-	if (vg_privsep_active()) {
-		if (vg_privsep_action(l->out->spec, key) == -1)
-			vg_log_warn("audit log %s: %s", l->conf.log_file,
-			    vg_adc_action_name(a));
-	} else if (a == VG_ADC_EXEC)
-		(void)vg_auditlog_run_exe(exe, 1);
-	else
-		vg_change_runlevel(a == VG_ADC_HALT ? "0" : "1");
+	if (vg_privsep_active())
+		return vg_privsep_action(l->out->spec, key);
+	if (a == VG_ADC_EXEC)
+		return vg_auditlog_run_exe(exe, 1);
+	vg_change_runlevel(a == VG_ADC_HALT ? "0" : "1");
+	return 0;
 }
 
 static void
@@ -365,9 +364,12 @@ do_action(struct alog *l, enum vg_priv_key key, const char *what)
 		rotate(l, (unsigned)-1);
 		break;
 	case VG_ADC_EXEC:
-		vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file,
-		    what, exe ? exe : "?");
-		privileged(l, key, a, exe);
+		if (privileged(l, key, a, exe) == 0)
+			vg_log_warnx("audit log %s: %s: running %s",
+			    l->conf.log_file, what, exe ? exe : "?");
+		else
+			vg_log_warn("audit log %s: %s: not running %s",
+			    l->conf.log_file, what, exe ? exe : "?");
 		break;
 	case VG_ADC_SUSPEND:
 		vg_log_warnx("audit log %s: %s: suspending logging (SIGUSR2 "
@@ -377,12 +379,16 @@ do_action(struct alog *l, enum vg_priv_key key, const char *what)
 	case VG_ADC_SINGLE:
 		vg_log_warnx("audit log %s: %s: single user mode",
 		    l->conf.log_file, what);
-		privileged(l, key, a, exe);
+		if (privileged(l, key, a, exe) == -1)
+			vg_log_warn("audit log %s: %s", l->conf.log_file,
+			    vg_adc_action_name(a));
 		break;
 	case VG_ADC_HALT:
 		vg_log_warnx("audit log %s: %s: halting", l->conf.log_file,
 		    what);
-		privileged(l, key, a, exe);
+		if (privileged(l, key, a, exe) == -1)
+			vg_log_warn("audit log %s: %s", l->conf.log_file,
+			    vg_adc_action_name(a));
 		break;
 	}
 }

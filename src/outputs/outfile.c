@@ -36,7 +36,15 @@ vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 		if (e == ELOOP)
 			snprintf(msg, msglen, "%s: a symbolic link: refused "
 			    "(it could send the events anywhere)", path);
-		else
+		else if (e == EACCES && lstat(path, &st) == 0 &&
+		    st.st_uid != geteuid()) {
+			/* without CAP_DAC_OVERRIDE (docs/security.md) an
+			 * other user's file fails here, not below */
+			snprintf(msg, msglen, "%s: owned by uid %u, not by "
+			    "vigild (uid %u): refused", path,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+			e = EPERM;
+		} else
 			snprintf(msg, msglen, "%s: %s", path, strerror(e));
 		errno = e;
 		return -1;
