@@ -100,7 +100,8 @@ run_events(struct vg_filter *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vg_lua_opts o = { MEM_LIMIT, INSTR_LIMIT, "fuzz" };
+	struct vg_lua_opts o = { .mem_limit = MEM_LIMIT,
+	    .instr_limit = INSTR_LIMIT, .name = "fuzz" };
 	struct vg_filter *f;
 	struct vg_err err;
 	char path[64];
