@@ -113,7 +113,7 @@ vg_replay_open(char *const files[], int nfiles)
 		if (strcmp(files[i], "-") == 0)
 			fds[i] = STDIN_FILENO;
 		else if (stat(files[i], &st) == 0 && !S_ISREG(st.st_mode))
-			fds[i] = LATER;	/* a fifo blocks until its turn */
+			fds[i] = LATER;	/* a fifo blocks until read */
 		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) ==
 		    -1) {
 			if (errno == EMFILE || errno == ENFILE)

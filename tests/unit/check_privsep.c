@@ -81,7 +81,7 @@ START_TEST(test_parse_bad)
 	bad(msg(buf, 99, 0, "a", 1, "", 0));
 	bad(msg(buf, VG_PRIV_ACTION, VG_PRIV_NKEYS, "a", 1, "", 0));
 	bad(msg(buf, VG_PRIV_CHOWN, 1, "a", 1, "", 0));	/* key */
-	bad(msg(buf, VG_PRIV_PLUGIN, 0, "", 0, "x.conf", 6));	/* no spec */
+	bad(msg(buf, VG_PRIV_PLUGIN, 0, "", 0, "x.conf", 6));	/* spec */
 	bad(msg(buf, VG_PRIV_PLUGIN, 0, "a", 1, "", 0));	/* no name */
 	bad(msg(buf, VG_PRIV_ACTION, 0, "a", 1, "n", 1));	/* a name */
 	bad(msg(buf, VG_PRIV_RULES, 0, "a", 1, "", 0));	/* a spec */
@@ -249,7 +249,7 @@ START_TEST(test_caps_names)
 	ck_assert_str_eq(b, "cap_audit_control,cap_audit_read");
 	vg_caps_names(VG_CAP(0) | VG_CAP(CAP_AUDIT_CONTROL), b, sizeof(b));
 	ck_assert_str_eq(b, "cap_0,cap_audit_control");
-	vg_caps_names(VG_CAP(CAP_AUDIT_CONTROL), b, 5);	/* cut, terminated */
+	vg_caps_names(VG_CAP(CAP_AUDIT_CONTROL), b, 5);	/* cut */
 	ck_assert_uint_lt(strlen(b), 5);
 }
 END_TEST
