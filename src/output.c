@@ -224,26 +224,25 @@ output_filters(struct vg_output *o)
 	return 0;
 }
 
-struct vg_output *
-vg_output_open(const char *spec)
+int
+vg_output_parse(const char *spec, struct vg_output *o, char **argp)
 {
 	const struct vg_output_ops *ops;
-	size_t nlen = strcspn(spec, ":?"), i;
+	size_t nlen = strcspn(spec, ":?");
 	const char *q;
-	struct vg_output *o;
 	char *arg = NULL;
 	int saved;
 
+	memset(o, 0, sizeof(*o));
+	*argp = NULL;
 	if ((ops = vg_output_lookup(spec, nlen)) == NULL) {
 		unknown_name(spec, nlen);
 		errno = EINVAL;
-		return NULL;
+		return -1;
 	}
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return NULL;
 	o->ops = ops;
 	if ((o->spec = strdup(spec)) == NULL)
-		goto fail;
+		return -1;
 	/* ARG runs to the first '?': options follow it */
 	q = strchr(spec + nlen, '?');
 	if (spec[nlen] == ':')
@@ -251,15 +250,48 @@ vg_output_open(const char *spec)
 		    strlen(spec + nlen + 1));
 	else
 		arg = strdup("");
-	if (arg == NULL || (q != NULL && parse_opts(o, q + 1) == -1))
-		goto fail;
-	if (output_filters(o) == -1 || ops->open(o, arg) == -1)
+	if (arg == NULL || (q != NULL && parse_opts(o, q + 1) == -1)) {
+		saved = errno;
+		free(arg);
+		vg_output_unparse(o);
+		errno = saved;
+		return -1;
+	}
+	*argp = arg;
+	return 0;
+}
+
+void
+vg_output_unparse(struct vg_output *o)
+{
+	free_opts(o);
+	free(o->spec);
+	o->spec = NULL;
+}
+
+struct vg_output *
+vg_output_open(const char *spec)
+{
+	struct vg_output *o;
+	char *arg = NULL;
+	size_t i;
+	int saved;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	if (vg_output_parse(spec, o, &arg) == -1) {
+		saved = errno;
+		free(o);
+		errno = saved;
+		return NULL;
+	}
+	if (output_filters(o) == -1 || o->ops->open(o, arg) == -1)
 		goto fail;
 	for (i = 0; i < o->nopts; i++)
 		if (!o->opts[i].used) {
 			vg_log_warnx("output \"%s\": unknown option \"%s\"",
 			    spec, o->opts[i].key);
-			ops->close(o);
+			o->ops->close(o);
 			errno = EINVAL;
 			goto fail;
 		}

@@ -354,8 +354,8 @@ vg_plugin_conf_same(const struct vg_plugin_conf *a,
 
 /* "name.conf", not hidden: auditd also skips names with more than one
  * dot (backups such as x.conf.rpmsave, x.conf.dpkg-old). */
-static int
-want_file(const char *name)
+int
+vg_plugin_file_name(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -395,7 +395,7 @@ vg_plugin_dir_load(const char *dir, struct vg_plugin_conf **out, size_t *n)
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
-		if (!want_file(e->d_name)) {
+		if (!vg_plugin_file_name(e->d_name)) {
 			if (e->d_name[0] != '.')
 				vg_log_debug("plugins: %s/%s ignored (not a "
 				    "NAME.conf file)", dir, e->d_name);

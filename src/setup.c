@@ -89,10 +89,10 @@ vg_setup_check_rules(const char *path)
 	return bad;
 }
 
-/* Puts "-a never,exit -F pid=<self>" first again (a rules file that
+/* Puts "-a never,exit -F pid=<daemon>" first again (a rules file that
  * starts with -D removed it); EEXIST means it is still there. */
 static void
-self_exclude(void)
+self_exclude(pid_t pid)
 {
 	struct audit_rule_data *r;
 	struct vg_nl *nl;
@@ -100,7 +100,7 @@ self_exclude(void)
 
 	if ((r = calloc(1, sizeof(*r) + 64)) == NULL)
 		return;
-	len = vg_nl_rule_self_exclude(r, getpid());
+	len = vg_nl_rule_self_exclude(r, pid);
 	if ((nl = vg_nl_open(0)) != NULL) {
 		if (vg_nl_rule(nl, AUDIT_ADD_RULE, r, len) == -1 &&
 		    errno != EEXIST)
@@ -111,7 +111,7 @@ self_exclude(void)
 }
 
 int
-vg_setup_load_rules(const char *path, int exclude)
+vg_setup_load_rules(const char *path, pid_t exclude)
 {
 	struct vg_ruleset *rs = NULL;
 	struct vg_err err;
@@ -131,8 +131,8 @@ vg_setup_load_rules(const char *path, int exclude)
 		vg_log_info("%s: %zu rules loaded", path, rs->n);
 		rc = 0;
 	}
-	if (exclude)
-		self_exclude();
+	if (exclude > 0)
+		self_exclude(exclude);
 	if (rs != NULL) {
 		vg_ruleset_free(rs);
 		free(rs);

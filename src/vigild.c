@@ -1,25 +1,33 @@
 /*
- * vigild.c: startup, command line, signals and the libevent loop. Owns no
- * parsing or I/O logic of its own: it wires config, inputs, pipeline,
- * filters and outputs together and tears them down in reverse.
+ * vigild.c: startup, command line, privilege split, signals and the
+ * libevent loop. Owns no parsing or I/O logic of its own: it wires config,
+ * inputs, pipeline, filters and outputs together and tears them down in
+ * reverse. Startup order is the privilege story (docs/security.md): the
+ * helper is forked, the kernel sockets are set up, then capabilities go,
+ * and only then do outputs, Lua and threads start.
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/wait.h>
 
 #include "vigil/auditd_conf.h"
 #include "vigil/auditlog.h"
+#include "vigil/caps.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/plugins.h"
 #include "vigil/sdnotify.h"
+#include "vigil/privsep.h"
 #include "vigil/setup.h"
 
 #define EXIT_USAGE	2
@@ -106,8 +114,13 @@ parse_uint(const char *opt, const char *s, unsigned min, unsigned max,
 	return 0;
 }
 
+static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2,
+    SIGCONT };
+#define NSIGS	(sizeof(sigs) / sizeof(sigs[0]))
+
 struct run {
 	struct event_base	*base;
+	struct event		*sev[NSIGS];
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
 	const char		*conf_path;
@@ -115,6 +128,132 @@ struct run {
 	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
 	int			 stopped;
 };
+
+/* Rules: loaded by the privileged helper when there is one (it may walk
+ * directories the daemon cannot for -w), else here. */
+static int
+load_rules(const char *path)
+{
+	if (!vg_privsep_active())
+		return vg_setup_load_rules(path, getpid());
+	if (vg_privsep_rules() == -1) {
+		vg_log_warn("%s: rules not loaded by the privileged helper",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- daemon(3), but the starting process waits and exits with the
+ * daemon's start status, as auditd's: init scripts see failures ---- */
+
+static int ready_fd = -1;
+
+static void
+daemonize(void)
+{
+	unsigned char c;
+	ssize_t n;
+	pid_t pid;
+	int p[2], st;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		vg_fatal("pipe");
+	if ((pid = fork()) == -1)
+		vg_fatal("fork");
+	if (pid > 0) {
+		close(p[1]);
+		while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+			;
+		if (n == 1)
+			_exit(c);
+		/* closed without a word: it exited, and its status is ours */
+		if (waitpid(pid, &st, 0) == pid && WIFEXITED(st))
+			_exit(WEXITSTATUS(st));
+		_exit(1);
+	}
+	close(p[0]);
+	if (setsid() == -1)
+		vg_fatal("setsid");
+	ready_fd = p[1];
+}
+
+/* Running: stdio to /dev/null, and the starting process exits 0. */
+static void
+daemon_ready(void)
+{
+	unsigned char ok = 0;
+	int nul;
+
+	if (ready_fd == -1)
+		return;
+	if (chdir("/") == -1)
+		vg_log_warn("chdir /");
+	if ((nul = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		(void)dup2(nul, STDIN_FILENO);
+		(void)dup2(nul, STDOUT_FILENO);
+		(void)dup2(nul, STDERR_FILENO);
+		close(nul);
+	}
+	(void)!write(ready_fd, &ok, 1);
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+/* ---- privileges ---- */
+
+static int
+spec_is(const char *spec, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(spec, name, n) == 0 &&
+	    (spec[n] == '\0' || spec[n] == ':' || spec[n] == '?');
+}
+
+/* The helper exists when something needs more than the daemon keeps:
+ * plugins and auditd.conf actions (run as auditd runs them: root with
+ * every capability), the group of a log file (log_group, group=), and
+ * rules (watches on any path). */
+static int
+needs_helper(const struct vg_config *c, int live)
+{
+	int i;
+
+	if (live && !c->multicast && c->rules != NULL)
+		return 1;
+	for (i = 0; i < c->noutputs; i++)
+		if (spec_is(c->outputs[i], "auditd") ||
+		    spec_is(c->outputs[i], "plugins") ||
+		    ((spec_is(c->outputs[i], "json") ||
+		    spec_is(c->outputs[i], "raw")) &&
+		    strstr(c->outputs[i], "group=") != NULL))
+			return 1;
+	return 0;
+}
+
+/*
+ * After the kernel sockets: unicast keeps CAP_AUDIT_CONTROL (AUDIT_SET,
+ * AUDIT_GET and AUDIT_SIGNAL_INFO on signals, the kernel restored at
+ * exit); multicast joined its group and replay reads files: they keep
+ * nothing. Failing to drop is fatal: never run on silently privileged.
+ */
+static void
+drop_privileges(const struct vg_config *c, int live)
+{
+	uint64_t keep = live && !c->multicast ? VG_CAP(CAP_AUDIT_CONTROL) : 0;
+	uint64_t eff, prm, bnd;
+	char names[128];
+
+	if (vg_caps_drop(keep) == -1)
+		vg_fatal("cannot drop capabilities");
+	if (vg_caps_get(&eff, &prm, &bnd) == 0) {
+		vg_caps_names(prm, names, sizeof(names));
+		vg_log_info("privileges: capabilities kept: %s; no_new_privs; "
+		    "privileged helper: %s", names, vg_privsep_active() ?
+		    "running" : "none");
+	}
+}
 
 
 static void
@@ -147,7 +286,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
-			(void)vg_setup_load_rules(r->conf->rules, 1);
+			(void)load_rules(r->conf->rules);
 		(void)vg_sdnotify("READY=1");
 		break;
 	case SIGUSR1:
@@ -187,21 +326,19 @@ add_outputs(struct vg_pipeline *pl, const struct vg_config *c)
 	return 0;
 }
 
+/* The privileged part of going live: the loop, signals and the kernel
+ * socket (audit pid, rcvbuf, multicast group). -1 if the input failed. */
 static int
-run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
+live_open(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2,
-	    SIGCONT };
-	struct event *sev[sizeof(sigs) / sizeof(sigs[0])];
 	size_t i;
-	int rc = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((r->base = event_base_new()) == NULL)
 		vg_fatalx("event_base_new failed");
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sev[i] = evsignal_new(r->base, sigs[i], on_signal, r);
-		if (sev[i] == NULL || evsignal_add(sev[i], NULL) == -1)
+	for (i = 0; i < NSIGS; i++) {
+		r->sev[i] = evsignal_new(r->base, sigs[i], on_signal, r);
+		if (r->sev[i] == NULL || evsignal_add(r->sev[i], NULL) == -1)
 			vg_fatalx("cannot watch signal %d", sigs[i]);
 	}
 	if (c->multicast) {
@@ -209,30 +346,43 @@ run_live(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		r->in = vg_input_multicast(r->base, r->pl, io);
 	} else
 		r->in = vg_input_unicast(r->base, r->pl, io);
-	if (r->in != NULL && c->rules != NULL) {
+	return r->in != NULL ? 0 : -1;
+}
+
+/* Runs the loop (run: 1) and tears the live part down. */
+static int
+live_run(struct run *r, const struct vg_config *c, int run)
+{
+	size_t i;
+	int rc = 0;
+
+	if (run && c->rules != NULL) {
 		if (c->multicast)
 			vg_log_warnx("rules %s not loaded: in multicast mode "
 			    "the audit daemon owns the rules", c->rules);
 		else
-			(void)vg_setup_load_rules(c->rules, 1);
+			(void)load_rules(c->rules);
 	}
-	/* systemd Type=notify: the audit pid is held, the rules are in */
-	if (r->in != NULL)
+	if (run) {
+		/* systemd Type=notify: the audit pid is held, rules are in */
 		(void)vg_sdnotify("READY=1");
-	if (r->in == NULL)
-		rc = 1;
-	else if (event_base_dispatch(r->base) == -1) {
-		vg_log_warnx("event loop failed");
-		rc = 1;
+		daemon_ready();
+		if (event_base_dispatch(r->base) == -1) {
+			vg_log_warnx("event loop failed");
+			rc = 1;
+		}
 	}
 	(void)vg_sdnotify("STOPPING=1");
 	/* restore the kernel first: nothing below may stop that */
 	if (r->in != NULL)
 		vg_input_close(r->in);
+	r->in = NULL;
 	vg_pipeline_flush(r->pl);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		event_free(sev[i]);
+	for (i = 0; i < NSIGS; i++)
+		if (r->sev[i] != NULL)
+			event_free(r->sev[i]);
 	event_base_free(r->base);
+	r->base = NULL;
 	return rc;
 }
 
@@ -247,8 +397,9 @@ main(int argc, char *argv[])
 	char msg[256];
 	const char *conf_path = NULL, *auditd_conf = NULL;
 	char **replay = NULL;
+	int *replay_fds = NULL;
 	unsigned eoe = 0, delay = 0;
-	int ch, nreplay = 0, fg = 0, verbose = 0, check = 0, i, rc;
+	int ch, nreplay = 0, fg = 0, verbose = 0, check = 0, i, rc, live;
 	int multicast = 0, have_delay = 0, no_enable = 0;
 
 	memset(&io, 0, sizeof(io));
@@ -446,27 +597,46 @@ main(int argc, char *argv[])
 	go.count_jumps = nreplay == 0;	/* live: a jump is lost events */
 	memset(&r, 0, sizeof(r));
 	r.conf_path = conf_path;
+	r.conf = &conf;
+	rc = 0;
+	live = nreplay == 0;
+	if (live && !fg)
+		daemonize();
+	/* privileged, single-threaded part: helper, kernel, replay files */
+	if (needs_helper(&conf, live) &&
+	    vg_privsep_start(conf.outputs, conf.noutputs, live &&
+	    !conf.multicast ? conf.rules : NULL) == -1)
+		vg_fatal("cannot start the privileged helper");
 	if ((r.pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
-	r.conf = &conf;
 	/* a replay has no kernel to protect: outputs block, not drop */
 	vg_output_set_run_mode(nreplay ? VG_RUN_REPLAY : VG_RUN_LIVE);
-	if (add_outputs(r.pl, &conf) == -1 ||
-	    vg_setup_filters(r.pl, &conf) == -1) {
-		vg_pipeline_free(r.pl);
-		vg_config_free(&conf);
-		free(replay);
-		return EXIT_CONFIG;
-	}
-	if (nreplay) {
-		rc = vg_replay_files(r.pl, replay, nreplay) == -1 ? 1 : 0;
-	} else {
+	if (live) {
 		io.rcvbuf = conf.rcvbuf;
 		io.batch_delay_ms = conf.batch_delay_ms;
 		io.no_enable = !conf.enable;
-		if (!fg && daemon(0, 0) == -1)
-			vg_fatal("daemon");
-		rc = run_live(&r, &conf, &io);
+		rc = live_open(&r, &conf, &io) == -1 ? 1 : 0;
+	} else if ((replay_fds = vg_replay_open(replay, nreplay)) == NULL)
+		vg_fatal("replay");
+	drop_privileges(&conf, live);
+	/* unprivileged from here: outputs, their threads, Lua */
+	if (rc == 0 && (add_outputs(r.pl, &conf) == -1 ||
+	    vg_setup_filters(r.pl, &conf) == -1))
+		rc = EXIT_CONFIG;
+	if (live) {
+		i = live_run(&r, &conf, rc == 0);
+		if (rc == 0)
+			rc = i;
+	} else if (rc == 0)
+		rc = vg_replay_fds(r.pl, replay_fds, replay, nreplay) == -1 ?
+		    1 : 0;
+	if (rc == EXIT_CONFIG) {
+		vg_pipeline_free(r.pl);
+		vg_privsep_stop();
+		vg_replay_close(replay_fds, nreplay);
+		vg_config_free(&conf);
+		free(replay);
+		return EXIT_CONFIG;
 	}
 	if (verbose)
 		vg_pipeline_dump(r.pl, STDERR_FILENO);
@@ -477,6 +647,8 @@ main(int argc, char *argv[])
 	if (vg_pipeline_close_outputs(r.pl) > 0 && nreplay && rc == 0)
 		rc = EXIT_LOST;
 	vg_pipeline_free(r.pl);
+	vg_privsep_stop();
+	vg_replay_close(replay_fds, nreplay);
 	vg_config_free(&conf);
 	free(replay);
 	return rc;

@@ -40,5 +40,15 @@ void		 vg_input_dump(struct vg_input *, int fd);
  * not be opened (logged; the others are still read). */
 int		 vg_replay_files(struct vg_pipeline *, char *const files[],
 		    int nfiles);
+/* The same in steps, so vigild opens the files before it drops its
+ * capabilities: vg_replay_open opens every regular file (fd -1 where it
+ * failed, logged; "-" is stdin; a fifo or device is opened when its turn
+ * comes, as it may block until written) into an array vg_replay_close
+ * closes and frees; NULL with errno if out of memory. vg_replay_fds reads
+ * them in order, closing each when done. */
+int		*vg_replay_open(char *const files[], int nfiles);
+int		 vg_replay_fds(struct vg_pipeline *, int fds[],
+		    char *const files[], int nfiles);
+void		 vg_replay_close(int *fds, int nfiles);
 
 #endif

@@ -99,6 +99,15 @@ const struct vg_output_ops *vg_output_lookup(const char *, size_t);
  * Options no open() looked up are an error ("unknown option").
  */
 const char		*vg_output_opt(struct vg_output *, const char *key);
+/*
+ * Splits spec into o (ops, spec, options) and *arg (caller frees) without
+ * opening anything: for the privileged helper (privsep.c), which reads an
+ * output's configuration files itself. vg_output_unparse frees o's parts.
+ * Returns 0, or -1 with errno (EINVAL: unknown output or bad options).
+ */
+int			 vg_output_parse(const char *spec,
+			    struct vg_output *o, char **arg);
+void			 vg_output_unparse(struct vg_output *o);
 /* Parses "NAME:ARG", opens it. NULL with errno/logged message on failure. */
 struct vg_output	*vg_output_open(const char *spec);
 int			 vg_output_write(struct vg_output *,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vigil/auditd_conf.h"
 #include "vigil/auditlog.h"
 #include "vigil/buf.h"
 #include "vigil/config.h"	/* struct vg_err */
@@ -74,6 +75,9 @@ int	vg_plugin_conf_same(const struct vg_plugin_conf *,
 int	vg_plugin_dir_load(const char *dir, struct vg_plugin_conf **out,
 	    size_t *n);
 void	vg_plugin_dir_free(struct vg_plugin_conf *, size_t n);
+/* 1 if name is one vg_plugin_dir_load reads ("NAME.conf": one dot, not
+ * hidden, so never a path), else 0. */
+int	vg_plugin_file_name(const char *name);
 
 /*
  * How auditd 3.0.9 words a record for its plugins. proto 1 ("VER2") when
@@ -123,5 +127,24 @@ void	vg_plugins_daemon_all(enum vg_daemon_rec, const struct vg_sender *,
 	    const char *reason, const struct vg_daemon_stamp *);
 void	vg_plugins_resume_all(void);
 void	vg_plugins_dump_all(int fd);
+
+/*
+ * For the privileged helper (src/privsep.c), which starts plugins for the
+ * daemon from what it reads itself. vg_plugins_lookup: plugin file name
+ * of the "plugins" output spec, read from disk now as the output reads it
+ * (its plugin_dir: the spec's, else auditd.conf's, else the default).
+ * 0 with *c filled (an active plugin with a path; caller frees), or -1
+ * (EINVAL: not a plugins spec, a bad name, an inactive or broken plugin;
+ * logged). vg_plugins_overflow_of: the output's overflow_action (its
+ * auditd.conf, then the spec's own option). vg_plugins_exec: the plugin
+ * process after fork: sock becomes stdin, every other descriptor is
+ * closed, signals back to default, exec with an empty environment;
+ * never returns.
+ */
+int	vg_plugins_lookup(const char *spec, const char *name,
+	    struct vg_plugin_conf *c);
+int	vg_plugins_overflow_of(const char *spec, enum vg_adc_action *a);
+void	vg_plugins_exec(const struct vg_plugin_conf *c, int sock)
+	    __attribute__((noreturn));
 
 #endif

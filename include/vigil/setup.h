@@ -6,6 +6,8 @@
 #ifndef VIGIL_SETUP_H
 #define VIGIL_SETUP_H
 
+#include <sys/types.h>
+
 #include "vigil/auditlog.h"
 #include "vigil/config.h"
 #include "vigil/pipeline.h"
@@ -18,9 +20,9 @@ void	vg_setup_reload_filters(struct vg_pipeline *);
 /* Compiles only (--check). Returns the number of errors, -1 unreadable. */
 int	vg_setup_check_rules(const char *path);
 /* Compiles and loads path atomically (old set kept on any error), then
- * puts vigild's self-exclusion rule back in front when self_exclude.
- * Returns 0 or -1 (logged with file:line). */
-int	vg_setup_load_rules(const char *path, int self_exclude);
+ * puts the daemon's self-exclusion rule back in front for pid exclude
+ * (0: none). Returns 0 or -1 (logged with file:line). */
+int	vg_setup_load_rules(const char *path, pid_t exclude);
 /* Who sent the last signal to the audit daemon (AUDIT_SIGNAL_INFO) when
  * vigild is the daemon; unset identity otherwise. */
 void	vg_setup_signal_sender(int unicast, struct vg_sender *);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "vigil/input.h"
 #include "vigil/log.h"
@@ -98,27 +99,82 @@ replay_fd(struct replay *rp, int fd)
 	return 0;
 }
 
-int
-vg_replay_files(struct vg_pipeline *pl, char *const files[], int nfiles)
-{
-	struct replay rp = { pl, 0, UINT64_MAX };
-	int i, fd, rc = 0;
+#define LATER	(-2)	/* fds[i]: opened when its turn comes */
 
+int *
+vg_replay_open(char *const files[], int nfiles)
+{
+	struct stat st;
+	int *fds, i;
+
+	if ((fds = calloc((size_t)nfiles + 1, sizeof(*fds))) == NULL)
+		return NULL;
 	for (i = 0; i < nfiles; i++) {
 		if (strcmp(files[i], "-") == 0)
-			fd = STDIN_FILENO;
-		else if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) == -1) {
+			fds[i] = STDIN_FILENO;
+		else if (stat(files[i], &st) == 0 && !S_ISREG(st.st_mode))
+			fds[i] = LATER;	/* a fifo blocks until read */
+		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) ==
+		    -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				fds[i] = LATER;
+			else
+				vg_log_warn("%s", files[i]);
+		}
+	}
+	return fds;
+}
+
+int
+vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
+    int nfiles)
+{
+	struct replay rp = { pl, 0, UINT64_MAX };
+	int i, rc = 0;
+
+	for (i = 0; i < nfiles; i++) {
+		if (fds[i] == LATER &&
+		    (fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
 			vg_log_warn("%s", files[i]);
+		if (fds[i] == -1) {	/* said why */
 			rc = -1;
 			continue;
 		}
-		if (replay_fd(&rp, fd) == -1) {
+		if (replay_fd(&rp, fds[i]) == -1) {
 			vg_log_warn("read %s", files[i]);
 			rc = -1;
 		}
-		if (fd != STDIN_FILENO)
-			close(fd);
+		/* done with it: a long list does not hold every file open */
+		if (fds[i] > STDIN_FILENO) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
 	}
 	vg_pipeline_flush(pl);
+	return rc;
+}
+
+void
+vg_replay_close(int *fds, int nfiles)
+{
+	int i;
+
+	if (fds == NULL)
+		return;
+	for (i = 0; i < nfiles; i++)
+		if (fds[i] > STDIN_FILENO)
+			close(fds[i]);
+	free(fds);
+}
+
+int
+vg_replay_files(struct vg_pipeline *pl, char *const files[], int nfiles)
+{
+	int *fds, rc;
+
+	if ((fds = vg_replay_open(files, nfiles)) == NULL)
+		return -1;
+	rc = vg_replay_fds(pl, fds, files, nfiles);
+	vg_replay_close(fds, nfiles);
 	return rc;
 }

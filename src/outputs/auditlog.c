@@ -33,6 +33,7 @@
 #include "vigil/outfile.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
+#include "vigil/privsep.h"
 #include "vigil/tables.h"
 
 #define MIB		(1024UL * 1024)
@@ -63,8 +64,7 @@ struct alog {
 
 static struct alog *all;
 
-static void	do_action(struct alog *, enum vg_adc_action, const char *exe,
-		    const char *what);
+static void	do_action(struct alog *, enum vg_priv_key, const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
 static int	write_out(struct alog *);
 static void	daemon_record(struct alog *, enum vg_daemon_rec,
@@ -220,41 +220,90 @@ compute_space(struct alog *l)
  * between the check and execve(2). (fexecve(3) of a checked descriptor
  * would make a script's $0 "/dev/fd/N" and need /proc.)
  */
-static void
-run_exe(struct alog *l, const char *exe, const char *what)
+int
+vg_auditlog_run_exe(const char *exe, int reap)
 {
 	char path[PATH_MAX], why[256];
 	pid_t pid;
 
 	if (exe == NULL) {
 		vg_log_warnx("exec action without a program");
-		return;
+		errno = EINVAL;
+		return -1;
 	}
 	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
 	    -1) {
-		vg_log_warnx("audit log %s: %s: not running it: %s",
-		    l->conf.log_file, what, why);
-		return;
+		vg_log_warnx("not running it: %s", why);
+		errno = EPERM;
+		return -1;
 	}
-	vg_log_warnx("audit log %s: %s: running %s", l->conf.log_file, what,
-	    exe);
 	if ((pid = fork()) == -1) {
 		vg_log_warn("fork for %s", exe);
-		return;
+		return -1;
 	}
 	if (pid == 0) {
 		char *argv[2] = { (char *)exe, NULL };
 		char *envp[1] = { NULL };
 		sigset_t all_sigs;
+		int sig;
 
+		(void)close_range(3, ~0U, 0);
+		for (sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
 		sigfillset(&all_sigs);
 		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
 		execve(path, argv, envp);
 		_exit(127);
 	}
-	/* reaped by SIGCHLD default (ignored) or at the next action */
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	/* not waited for: reaped at a later action (the helper ignores
+	 * SIGCHLD instead); never waitpid(-1): plugins are children too */
+	if (reap) {
+		static pid_t kids[16];
+		size_t i, free_slot = 0;
+
+		for (i = 0; i < 16; i++)
+			if (kids[i] > 0 && waitpid(kids[i], NULL, WNOHANG) != 0)
+				kids[i] = 0;
+		while (free_slot < 16 && kids[free_slot] > 0)
+			free_slot++;
+		if (free_slot < 16)
+			kids[free_slot] = pid;
+	}
+	return 0;
+}
+
+/* The action and program auditd.conf names for key. */
+static void
+conf_action(const struct vg_auditd_conf *c, enum vg_priv_key key,
+    enum vg_adc_action *a, const char **exe)
+{
+	switch (key) {
+	case VG_PRIV_SPACE_LEFT:
+		*a = c->space_left_action;
+		*exe = c->space_left_exe;
+		break;
+	case VG_PRIV_ADMIN_SPACE_LEFT:
+		*a = c->admin_space_left_action;
+		*exe = c->admin_space_left_exe;
+		break;
+	case VG_PRIV_DISK_FULL:
+		*a = c->disk_full_action;
+		*exe = c->disk_full_exe;
+		break;
+	case VG_PRIV_DISK_ERROR:
+		*a = c->disk_error_action;
+		*exe = c->disk_error_exe;
+		break;
+	case VG_PRIV_MAX_LOG_FILE:
+		*a = c->max_log_file_action;
+		*exe = c->max_log_file_exe;
+		break;
+	default:
+		*a = VG_ADC_IGNORE;
+		*exe = NULL;
+		break;
+	}
 }
 
 void
@@ -274,10 +323,29 @@ vg_change_runlevel(const char *level)
 	}
 }
 
-static void
-do_action(struct alog *l, enum vg_adc_action a, const char *exe,
-    const char *what)
+/* The helper runs programs and changes the run level as root with every
+ * capability, as auditd does (docs/security.md); without one (tests,
+ * tools), this process does. 0, or -1 (not done; the reason logged by
+ * whoever refused, errno). */
+static int
+privileged(struct alog *l, enum vg_priv_key key, enum vg_adc_action a,
+    const char *exe)
 {
+	if (vg_privsep_active())
+		return vg_privsep_action(l->out->spec, key);
+	if (a == VG_ADC_EXEC)
+		return vg_auditlog_run_exe(exe, 1);
+	vg_change_runlevel(a == VG_ADC_HALT ? "0" : "1");
+	return 0;
+}
+
+static void
+do_action(struct alog *l, enum vg_priv_key key, const char *what)
+{
+	enum vg_adc_action a;
+	const char *exe;
+
+	conf_action(&l->conf, key, &a, &exe);
 	switch (a) {
 	case VG_ADC_IGNORE:
 		break;
@@ -296,7 +364,12 @@ do_action(struct alog *l, enum vg_adc_action a, const char *exe,
 		rotate(l, (unsigned)-1);
 		break;
 	case VG_ADC_EXEC:
-		run_exe(l, exe, what);
+		if (privileged(l, key, a, exe) == 0)
+			vg_log_warnx("audit log %s: %s: running %s",
+			    l->conf.log_file, what, exe ? exe : "?");
+		else
+			vg_log_warn("audit log %s: %s: not running %s",
+			    l->conf.log_file, what, exe ? exe : "?");
 		break;
 	case VG_ADC_SUSPEND:
 		vg_log_warnx("audit log %s: %s: suspending logging (SIGUSR2 "
@@ -306,12 +379,16 @@ do_action(struct alog *l, enum vg_adc_action a, const char *exe,
 	case VG_ADC_SINGLE:
 		vg_log_warnx("audit log %s: %s: single user mode",
 		    l->conf.log_file, what);
-		vg_change_runlevel("1");
+		if (privileged(l, key, a, exe) == -1)
+			vg_log_warn("audit log %s: %s", l->conf.log_file,
+			    vg_adc_action_name(a));
 		break;
 	case VG_ADC_HALT:
 		vg_log_warnx("audit log %s: %s: halting", l->conf.log_file,
 		    what);
-		vg_change_runlevel("0");
+		if (privileged(l, key, a, exe) == -1)
+			vg_log_warn("audit log %s: %s", l->conf.log_file,
+			    vg_adc_action_name(a));
 		break;
 	}
 }
@@ -327,7 +404,7 @@ disk_error(struct alog *l, const char *op, int err)
 	l->disk_errs++;
 	snprintf(what, sizeof(what), "%s: error writing an event to disk "
 	    "(%s)", op, strerror(err));
-	do_action(l, l->conf.disk_error_action, l->conf.disk_error_exe, what);
+	do_action(l, VG_PRIV_DISK_ERROR, what);
 }
 
 static void
@@ -336,7 +413,7 @@ disk_full(struct alog *l)
 	if (l->full)
 		return;
 	l->full = 1;
-	do_action(l, l->conf.disk_full_action, l->conf.disk_full_exe,
+	do_action(l, VG_PRIV_DISK_FULL,
 	    "no space left on the logging partition");
 }
 
@@ -358,8 +435,7 @@ check_space(struct alog *l)
 	if (l->space_left_mb && avail_mb < l->space_left_mb) {
 		if (!l->space_warned) {
 			l->space_warned = 1;
-			do_action(l, l->conf.space_left_action,
-			    l->conf.space_left_exe,
+			do_action(l, VG_PRIV_SPACE_LEFT,
 			    "low on disk space (space_left)");
 		}
 	} else if (l->space_warned &&
@@ -368,8 +444,7 @@ check_space(struct alog *l)
 	if (l->admin_space_left_mb && avail_mb < l->admin_space_left_mb) {
 		if (!l->admin_warned) {
 			l->admin_warned = 1;
-			do_action(l, l->conf.admin_space_left_action,
-			    l->conf.admin_space_left_exe,
+			do_action(l, VG_PRIV_ADMIN_SPACE_LEFT,
 			    "very low on disk space (admin_space_left)");
 		}
 	} else if (l->admin_warned &&
@@ -394,8 +469,8 @@ check_size(struct alog *l)
 	case VG_ADC_IGNORE:
 		break;
 	default:
-		do_action(l, l->conf.max_log_file_action,
-		    l->conf.max_log_file_exe, "log file reached max_log_file");
+		do_action(l, VG_PRIV_MAX_LOG_FILE,
+		    "log file reached max_log_file");
 		break;
 	}
 }
@@ -905,6 +980,102 @@ vg_auditlog_dump_all(int fd)
 		    (long long)l->size, l->suspended, l->space_warned,
 		    l->admin_warned, l->full, l->disk_errs,
 		    (unsigned long long)l->dropped);
+}
+
+/* ---- for the privileged helper ---- */
+
+extern const struct vg_output_ops vg_output_auditd, vg_output_enriched;
+
+/* spec's ARG and whether it names an auditd: output (else enriched:). */
+static int
+spec_arg(const char *spec, char **arg, int *is_auditd)
+{
+	struct vg_output o;
+
+	if (vg_output_parse(spec, &o, arg) == -1)
+		return -1;
+	*is_auditd = strcmp(o.ops->name, vg_output_auditd.name) == 0;
+	if (!*is_auditd && strcmp(o.ops->name, vg_output_enriched.name) != 0) {
+		vg_output_unparse(&o);
+		free(*arg);
+		*arg = NULL;
+		errno = EINVAL;
+		return -1;
+	}
+	vg_output_unparse(&o);
+	return 0;
+}
+
+/* The auditd.conf of an auditd: spec, as auditd_open reads it. */
+static int
+spec_conf(const char *spec, struct vg_auditd_conf *c)
+{
+	struct vg_err err;
+	char *arg;
+	int is_auditd, rc;
+
+	vg_auditd_conf_defaults(c);
+	if (spec_arg(spec, &arg, &is_auditd) == -1)
+		return -1;
+	if (!is_auditd) {
+		free(arg);
+		errno = EINVAL;
+		return -1;
+	}
+	rc = vg_auditd_conf_load(c, arg[0] ? arg : VG_AUDITD_CONF_DEFAULT,
+	    &err);
+	if (rc != 0) {
+		if (rc == -1)
+			vg_log_warnx("%s: %s", arg[0] ? arg :
+			    VG_AUDITD_CONF_DEFAULT, err.msg);
+		free(arg);
+		vg_auditd_conf_free(c);
+		errno = EINVAL;
+		return -1;
+	}
+	free(arg);
+	return 0;
+}
+
+int
+vg_auditlog_action_of(const char *spec, enum vg_priv_key key,
+    enum vg_adc_action *a, char **exe)
+{
+	struct vg_auditd_conf c;
+	const char *e;
+
+	*exe = NULL;
+	if (spec_conf(spec, &c) == -1)
+		return -1;
+	conf_action(&c, key, a, &e);
+	if (e != NULL && (*exe = strdup(e)) == NULL) {
+		vg_auditd_conf_free(&c);
+		return -1;
+	}
+	vg_auditd_conf_free(&c);
+	return 0;
+}
+
+int
+vg_auditlog_file_of(const char *spec, char **path, gid_t *group)
+{
+	struct vg_auditd_conf c;
+
+	*path = NULL;
+	*group = (gid_t)-1;
+	if (spec_conf(spec, &c) == -1)
+		return -1;
+	if (!c.write_logs || c.log_file == NULL) {
+		vg_auditd_conf_free(&c);
+		errno = EINVAL;
+		return -1;
+	}
+	*path = c.log_file;
+	c.log_file = NULL;
+	if (c.log_group)	/* as open_log: group 0 is left as it is */
+		*group = c.log_group;
+	vg_auditd_conf_free(&c);
+	return 0;
 }
 
 const struct vg_output_ops vg_output_auditd = {

@@ -17,6 +17,7 @@
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
+#include "vigil/privsep.h"
 
 #define THRESHOLD	(256 * 1024)
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
@@ -35,7 +36,15 @@ vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 		if (e == ELOOP)
 			snprintf(msg, msglen, "%s: a symbolic link: refused "
 			    "(it could send the events anywhere)", path);
-		else
+		else if (e == EACCES && lstat(path, &st) == 0 &&
+		    st.st_uid != geteuid()) {
+			/* without CAP_DAC_OVERRIDE (docs/security.md) an
+			 * other user's file fails here, not below */
+			snprintf(msg, msglen, "%s: owned by uid %u, not by "
+			    "vigild (uid %u): refused", path,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+			e = EPERM;
+		} else
 			snprintf(msg, msglen, "%s: %s", path, strerror(e));
 		errno = e;
 		return -1;
@@ -71,9 +80,12 @@ vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 		goto fail;
 	}
 	/* an existing file gets the mode too: 0644 left from before
-	 * would keep the events readable by everybody */
-	if ((group != (gid_t)-1 && fchown(fd, (uid_t)-1, group) == -1) ||
-	    fchmod(fd, mode) == -1) {
+	 * would keep the events readable by everybody. Without CAP_CHOWN
+	 * (docs/security.md) a group vigild is not in is set by the
+	 * privileged helper, after it checked this is a configured file */
+	if ((group != (gid_t)-1 && fchown(fd, (uid_t)-1, group) == -1 &&
+	    (errno != EPERM || !vg_privsep_active() ||
+	    vg_privsep_chown(path, fd) == -1)) || fchmod(fd, mode) == -1) {
 		e = errno;
 		snprintf(msg, msglen, "%s: cannot set mode %04o%s: %s", path,
 		    (unsigned)mode, group != (gid_t)-1 ? " and group" : "",
@@ -263,6 +275,30 @@ file_opts(struct vg_output *o, mode_t *mode, gid_t *group)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+int
+vg_outfile_file_of(const char *spec, char **path, gid_t *group)
+{
+	struct vg_output o;
+	mode_t mode;
+	char *arg;
+	int rc = -1;
+
+	*path = NULL;
+	if (vg_output_parse(spec, &o, &arg) == -1)
+		return -1;
+	if (o.ops->open != vg_outfile_op_open || arg[0] == '\0' ||
+	    strcmp(arg, "-") == 0)
+		errno = EINVAL;
+	else if (file_opts(&o, &mode, group) == 0) {
+		*path = arg;
+		arg = NULL;
+		rc = 0;
+	}
+	free(arg);
+	vg_output_unparse(&o);
+	return rc;
 }
 
 int

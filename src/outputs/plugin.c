@@ -30,6 +30,7 @@
 #include "vigil/log.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
+#include "vigil/privsep.h"
 #include "vigil/queue.h"
 
 #define POLL_MS		500	/* also how often exits are checked */
@@ -79,6 +80,7 @@ struct pset {
 };
 
 static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+extern const struct vg_output_ops vg_output_plugins;
 static struct pset *all;
 
 static const char *
@@ -141,44 +143,59 @@ set_fmt(struct pset *s)
 
 /* ---- processes ---- */
 
-static void
-child_exec(const struct plug *p, int sock)
+void
+vg_plugins_exec(const struct vg_plugin_conf *c, int sock)
 {
 	char *envp[1] = { NULL };
 	sigset_t none;
+	int sig;
 
 	/* only async-signal-safe calls between fork and exec */
 	if (dup2(sock, STDIN_FILENO) == -1)
 		_exit(127);
 	(void)close_range(3, ~0U, 0);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	/* what the parent ignores stays ignored across exec */
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(p->c.path, p->c.argv, envp);
+	execve(c->path, c->argv, envp);
 	_exit(127);
 }
 
+/* The plugin's process, ours: forked here, or by the privileged helper
+ * (as our child too) when there is one: then it runs with the helper's
+ * capabilities, as auditd runs its plugins. */
 static int
-start(struct plug *p)
+start(struct pset *s, struct plug *p)
 {
 	int sv[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		vg_log_warn("plugin %s: socketpair", p->c.name);
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		vg_log_warn("plugin %s: fork", p->c.name);
-		close(sv[0]);
+	if (vg_privsep_active()) {
+		if (vg_privsep_plugin(s->o->spec, p->c.name, &sv[0], &pid) ==
+		    -1) {
+			vg_log_warn("plugin %s: not started by the privileged "
+			    "helper", p->c.name);
+			return -1;
+		}
+	} else {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ==
+		    -1) {
+			vg_log_warn("plugin %s: socketpair", p->c.name);
+			return -1;
+		}
+		if ((pid = fork()) == -1) {
+			vg_log_warn("plugin %s: fork", p->c.name);
+			close(sv[0]);
+			close(sv[1]);
+			return -1;
+		}
+		if (pid == 0)
+			vg_plugins_exec(&p->c, sv[1]);
 		close(sv[1]);
-		return -1;
 	}
-	if (pid == 0)
-		child_exec(p, sv[1]);
-	close(sv[1]);
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
 		vg_log_warn("plugin %s: O_NONBLOCK", p->c.name);
 	/* peer gone: EPIPE from send(), never a signal (MSG_NOSIGNAL) */
@@ -238,7 +255,7 @@ died(struct pset *s, struct plug *p, const char *how)
 	}
 	vg_log_warnx("plugin %s: %s; restarting (%u of max_restarts %u)",
 	    p->c.name, how, p->restarts, s->adc.max_restarts);
-	if (start(p) == -1) {
+	if (start(s, p) == -1) {
 		p->gone = 1;
 		drop_all(p);
 	}
@@ -524,7 +541,7 @@ reload(struct pset *s)
 		p->restarts = 0;
 		p->gone = 0;
 		p->acted = 0;
-		if (start(p) == -1) {
+		if (start(s, p) == -1) {
 			p->gone = 1;
 			drop_all(p);
 		}
@@ -536,7 +553,7 @@ reload(struct pset *s)
 			continue;
 		*pp = p;
 		pp = &p->next;
-		if (start(p) == -1)
+		if (start(s, p) == -1)
 			p->gone = 1;
 	}
 	for (p = s->list; p != NULL; p = p->next)
@@ -566,8 +583,14 @@ overflow(struct pset *s, struct plug *p)
 			vg_log_warnx("plugins: queue overflow: "
 			    "overflow_action %s", vg_adc_action_name(
 			    s->adc.overflow_action));
-			vg_change_runlevel(s->adc.overflow_action ==
-			    VG_ADC_HALT ? "0" : "1");
+			if (!vg_privsep_active())
+				vg_change_runlevel(s->adc.overflow_action ==
+				    VG_ADC_HALT ? "0" : "1");
+			else if (vg_privsep_action(s->o->spec,
+			    VG_PRIV_OVERFLOW) == -1)
+				vg_log_warn("plugins: overflow_action %s",
+				    vg_adc_action_name(
+				    s->adc.overflow_action));
 		}
 		break;
 	default:	/* ignore, syslog: counted and logged by the queue */
@@ -699,6 +722,47 @@ free_pset(struct pset *s)
 	free(s);
 }
 
+static struct pset *
+pset_new(struct vg_output *o)
+{
+	struct pset *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->o = o;
+	s->efd = -1;
+	pthread_mutex_init(&s->mu, NULL);
+	vg_buf_init(&s->line);
+	vg_buf_init(&s->bin);
+	vg_auditd_conf_defaults(&s->adc);
+	return s;
+}
+
+/* The spec's directory, auditd.conf and overrides; auditd.conf read. */
+static int
+pset_config(struct pset *s, struct vg_output *o, const char *arg)
+{
+	const char *val;
+	size_t i;
+
+	if (arg[0] != '\0' && (s->dir = strdup(arg)) == NULL)
+		return -1;
+	if ((val = vg_output_opt(o, "conf")) != NULL &&
+	    (s->conf_path = strdup(val)) == NULL)
+		return -1;
+	for (i = 0; i < NOPT; i++)
+		if ((val = vg_output_opt(o, opt_keys[i])) != NULL &&
+		    (s->opt[i] = strdup(val)) == NULL)
+			return -1;
+	vg_auditd_conf_free(&s->adc);
+	if (load_adc(s, &s->adc) == -1) {
+		vg_auditd_conf_defaults(&s->adc);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 plugins_open(struct vg_output *o, const char *arg)
 {
@@ -706,32 +770,12 @@ plugins_open(struct vg_output *o, const char *arg)
 	struct vg_daemon_stamp st;
 	struct pset *s;
 	struct plug **pp, *p;
-	const char *val;
 	size_t n = 0, i;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = pset_new(o)) == NULL)
 		return -1;
-	s->o = o;
-	s->efd = -1;
-	pthread_mutex_init(&s->mu, NULL);
-	vg_buf_init(&s->line);
-	vg_buf_init(&s->bin);
-	vg_auditd_conf_defaults(&s->adc);
-	if (arg[0] != '\0' && (s->dir = strdup(arg)) == NULL)
+	if (pset_config(s, o, arg) == -1)
 		goto fail;
-	if ((val = vg_output_opt(o, "conf")) != NULL &&
-	    (s->conf_path = strdup(val)) == NULL)
-		goto fail;
-	for (i = 0; i < NOPT; i++)
-		if ((val = vg_output_opt(o, opt_keys[i])) != NULL &&
-		    (s->opt[i] = strdup(val)) == NULL)
-			goto fail;
-	vg_auditd_conf_free(&s->adc);
-	if (load_adc(s, &s->adc) == -1) {
-		vg_auditd_conf_defaults(&s->adc);
-		errno = EINVAL;
-		goto fail;
-	}
 	set_fmt(s);
 	if ((s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
 		goto fail;
@@ -743,7 +787,7 @@ plugins_open(struct vg_output *o, const char *arg)
 			continue;
 		*pp = p;
 		pp = &p->next;
-		if (start(p) == -1)
+		if (start(s, p) == -1)
 			p->gone = 1;
 	}
 	vg_plugin_dir_free(v, n);
@@ -950,6 +994,83 @@ vg_plugins_dump_all(int fd)
 		pthread_mutex_unlock(&s->mu);
 	}
 	pthread_mutex_unlock(&all_mu);
+}
+
+/* ---- for the privileged helper ---- */
+
+/* The configuration a "plugins" spec gives, as plugins_open reads it. */
+static struct pset *
+pset_of(const char *spec)
+{
+	struct vg_output o;
+	struct pset *s = NULL;
+	char *arg;
+	int saved;
+
+	if (vg_output_parse(spec, &o, &arg) == -1)
+		return NULL;
+	if (strcmp(o.ops->name, vg_output_plugins.name) != 0) {
+		errno = EINVAL;
+		goto out;
+	}
+	if ((s = pset_new(NULL)) == NULL)
+		goto out;
+	s->o = &o;		/* for messages, while o lives */
+	if (pset_config(s, &o, arg) == -1) {
+		saved = errno;
+		free_pset(s);
+		s = NULL;
+		errno = saved;
+		goto out;
+	}
+	s->o = NULL;
+out:
+	saved = errno;
+	free(arg);
+	vg_output_unparse(&o);
+	errno = saved;
+	return s;
+}
+
+int
+vg_plugins_lookup(const char *spec, const char *name,
+    struct vg_plugin_conf *c)
+{
+	struct pset *s;
+	char path[4096];
+	int n, rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (!vg_plugin_file_name(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((s = pset_of(spec)) == NULL)
+		return -1;
+	n = snprintf(path, sizeof(path), "%s/%s", plugin_dir(s), name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		errno = ENAMETOOLONG;
+	else if (vg_plugin_conf_load(c, path, NULL) == -1)
+		errno = EINVAL;
+	else if (!c->active || c->path == NULL) {
+		vg_plugin_conf_free(c);
+		errno = EINVAL;
+	} else
+		rc = 0;
+	free_pset(s);
+	return rc;
+}
+
+int
+vg_plugins_overflow_of(const char *spec, enum vg_adc_action *a)
+{
+	struct pset *s;
+
+	if ((s = pset_of(spec)) == NULL)
+		return -1;
+	*a = s->adc.overflow_action;
+	free_pset(s);
+	return 0;
 }
 
 const struct vg_output_ops vg_output_plugins = {
