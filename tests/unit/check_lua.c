@@ -1234,6 +1234,30 @@ START_TEST(example_redact)
 }
 END_TEST
 
+/* Long arguments (6000 bytes) stay within the pattern step budget: the
+ * basename and option patterns of redact.lua are linear. They were
+ * quadratic, used up the budget, and the event passed unredacted. */
+START_TEST(example_redact_long)
+{
+	static char prog[6100], dashes[6001];
+	const char *argv[] = { prog, "-phunter2", dashes, "--password=x",
+	    NULL };
+	struct vg_filter *f = open_example("redact.lua");
+	struct vg_node *doc;
+
+	memset(prog, 'a', 6000);
+	memcpy(prog + 6000, "/mysql", 7);
+	memset(dashes, '-', 6000);
+	doc = exec_doc("/usr/bin/mysql", "2024-01-01T00:00:00.000Z", argv);
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_str_eq(argv_at(doc, "execve", 1), "-p[REDACTED]");
+	ck_assert_int_eq(strncmp(argv_at(doc, "execve", 2), dashes, 255), 0);
+	ck_assert_str_eq(argv_at(doc, "execve", 3), "--password=[REDACTED]");
+	fclose_(f);
+}
+END_TEST
+
 START_TEST(example_severity)
 {
 	struct vg_filter *f = open_example("severity.lua");
@@ -1328,6 +1352,7 @@ lua_suite(void)
 	tcase_add_test(tc, reload);
 	tcase_add_test(tc, example_drop_exe);
 	tcase_add_test(tc, example_redact);
+	tcase_add_test(tc, example_redact_long);
 	tcase_add_test(tc, example_severity);
 	tcase_add_test(tc, example_rate_limit);
 	tcase_add_test(tc, example_uid_names);
