@@ -379,28 +379,50 @@ match(struct vg_lpat *m, cptr s, cptr p)
 	return r;
 }
 
-/* The byte every match must start with, if the pattern says so plainly
- * (a literal byte not allowed to occur zero times), or -1. */
-static int
-first_byte(const struct vg_lpat *m)
+/*
+ * If every match must start with one byte of a class (the pattern's first
+ * item is a class that cannot occur zero times), notes that class in
+ * m->first_p/first_ep, and in m->first the byte if the class is one
+ * literal byte. Where the class does not match, a match fails on its
+ * first item, with no error possible, so vg_lpat_skip() may pass over
+ * such places. A malformed first class is left for the match to report.
+ */
+static void
+first_class(struct vg_lpat *m)
 {
-	cptr p = m->p;
+	cptr p = m->p, ep;
+	int q;
 
+	m->first = -1;
+	m->first_p = m->first_ep = NULL;
 	if (p == m->p_end)
-		return -1;
+		return;
 	switch (*p) {
-	case '(': case ')': case '.': case '%': case '[':
-		return -1;
+	case '(': case ')':
+		return;
 	case '$':
 		if (p + 1 == m->p_end)
-			return -1;
+			return;
+		break;
+	case '%':
+		if (p + 1 < m->p_end && (p[1] == 'b' || p[1] == 'f' ||
+		    (p[1] >= '0' && p[1] <= '9')))
+			return;
 		break;
 	default:
 		break;
 	}
-	if (p + 1 < m->p_end && (p[1] == '*' || p[1] == '?' || p[1] == '-'))
-		return -1;
-	return *p;
+	if ((ep = class_end(m, p)) == NULL) {
+		m->err = VG_LPAT_OK;
+		return;
+	}
+	q = ep < m->p_end ? *ep : 0;
+	if (q == '*' || q == '?' || q == '-')
+		return;
+	m->first_p = p;
+	m->first_ep = ep;
+	if (ep == p + 1 && *p != '.')
+		m->first = *p;
 }
 
 void
@@ -413,7 +435,7 @@ vg_lpat_init(struct vg_lpat *m, const char *s, size_t slen, const char *p,
 	m->p = (cptr)p;
 	m->p_end = m->p + plen;
 	m->steps = steps;
-	m->first = first_byte(m);
+	first_class(m);
 }
 
 int
@@ -438,23 +460,36 @@ vg_lpat_exec(struct vg_lpat *m, size_t at, size_t *end)
 int
 vg_lpat_skip(struct vg_lpat *m, size_t *at)
 {
-	size_t slen = (size_t)(m->s_end - m->s), cost;
+	size_t left, n, cost;
 	const unsigned char *hit;
 
-	if (m->first < 0 || *at >= slen)
-		return *at <= slen;
-	hit = memchr(m->s + *at, m->first, slen - *at);
-	/* one step for 16 bytes passed over: memchr is fast */
-	cost = ((hit != NULL ? (size_t)(hit - m->s) : slen) - *at) / 16;
+	if (m->first_p == NULL || *at >= (size_t)(m->s_end - m->s))
+		return *at <= (size_t)(m->s_end - m->s);
+	left = (size_t)(m->s_end - m->s) - *at;
+	if (m->first >= 0) {
+		/* one step for 16 bytes passed over: memchr is fast */
+		hit = memchr(m->s + *at, m->first, left);
+		n = hit != NULL ? (size_t)(hit - m->s) - *at : left;
+		cost = n / 16;
+	} else {
+		/* one step a byte, as the match tried there would take */
+		for (n = 0; n < left && n < m->steps &&
+		    !one(m, m->s + *at + n, m->first_p, m->first_ep); n++)
+			;
+		if (n < left && n == m->steps)
+			cost = n + 1;	/* stopped for want of steps */
+		else
+			cost = n;
+	}
 	if (m->steps < cost) {
 		m->steps = 0;
 		m->err = VG_LPAT_EBUDGET;
 		return -1;
 	}
 	m->steps -= cost;
-	if (hit == NULL)
+	if (n == left)
 		return 0;
-	*at = (size_t)(hit - m->s);
+	*at += n;
 	return 1;
 }
 

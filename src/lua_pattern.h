@@ -46,7 +46,9 @@ struct vg_lpat {
 	int			 depth;
 	enum vg_lpat_err	 err;
 	int			 err_index;	/* the N of ECAPINDEX */
-	int			 first;		/* byte a match starts with */
+	/* the class every match starts with, if any (vg_lpat_skip) */
+	const unsigned char	*first_p, *first_ep;
+	int			 first;		/* ... if it is one byte */
 	struct vg_lpat_cap	 cap[VG_LPAT_MAXCAP];
 };
 
@@ -67,11 +69,11 @@ int		 vg_lpat_exec(struct vg_lpat *m, size_t at, size_t *end);
 
 /*
  * For an unanchored search from *at: moves *at to the first offset where
- * a match may start (past the bytes the pattern's first literal byte
- * rules out: a match there would fail on its first item, no error
- * possible), or returns 0 if there is none up to the end of the subject.
- * Returns 1 otherwise, -1 if the budget (one step per 16 bytes passed
- * over) is used up.
+ * a match may start (past the bytes the class of the pattern's first item
+ * rules out when that item must occur: a match there would fail on it,
+ * no error possible), or returns 0 if there is none up to the end of the
+ * subject. Returns 1 otherwise, -1 if the budget is used up (one step per
+ * byte passed over, or per 16 if the class is one literal byte).
  */
 int		 vg_lpat_skip(struct vg_lpat *m, size_t *at);
 
