@@ -24,15 +24,20 @@ local DASH_P = {
 	["mariadb"] = true, ["mariadb-dump"] = true,
 }
 
+-- Patterns here run on text the user controls, under vigild's pattern
+-- step budget (docs/lua.md): each is linear in its subject. ("([^/]*)$"
+-- would be quadratic: tried from every start until the last slash.)
 local function basename(s)
-	return (match(s, "([^/]*)$"))
+	return match(s, "^.*/(.*)$") or s
 end
 
 -- Returns the redacted form of one argument, or nil if it holds no
 -- secret. prev_secret: the previous argument was a bare secret option.
 local function redact_arg(arg, prog)
 	-- --name=value / -name=value / name=value
-	local pre, name = match(arg, "^(%-*)([%w_%-]+)=")
+	-- the name starts after every leading '-': "^(%-*)([%w_%-]+)="
+	-- backtracks over the dashes, quadratic in their number
+	local pre, name = match(arg, "^(%-*)([%w_][%w_%-]*)=")
 	if name ~= nil and SECRET_OPT[lower(name)] then
 		return pre .. name .. "=" .. MARK
 	end

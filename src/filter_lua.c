@@ -1,7 +1,8 @@
 /*
  * filter_lua.c: Lua 5.3 filters. One sandboxed lua_State per filter with a
  * memory cap (allocator), an instruction budget per call (count hook), a
- * size cap on returned events and no finalizers (no __gc can be set).
+ * step budget for pattern matching (filter_lua_str.c), a size cap on
+ * returned events and no finalizers (no __gc can be set).
  * Every Lua step runs under lua_pcall, so a filter can fail a call but
  * never the daemon: the event then passes and the error is counted and
  * logged at a limited rate. Tree <-> table conversion: filter_lua_conv.c.
@@ -46,6 +47,7 @@ struct lstate {
 	int		 fn_ref;	/* registry ref of filter() */
 	int		 hook_fired;	/* instruction budget used up */
 	int		 mem_refused;	/* allocator said no this call */
+	struct vg_lstr_budget steps;	/* of string.find & co. */
 	struct vg_lconv	 conv;
 	struct lfilter	*lf;
 	char		 hostname[256];
@@ -57,6 +59,7 @@ struct lfilter {
 	size_t			 mem_limit;
 	size_t			 event_limit;	/* JSON bytes of a result */
 	int			 instr_limit;
+	uint64_t		 pattern_steps;	/* per call */
 	struct lstate		*st;
 	struct ratelim		 err_rl, log_rl;
 };
@@ -119,6 +122,7 @@ arm(struct lstate *st)
 {
 	st->hook_fired = 0;
 	st->mem_refused = 0;
+	vg_lstr_arm(&st->steps);
 	lua_sethook(st->L, count_hook, LUA_MASKCOUNT, st->lf->instr_limit);
 }
 
@@ -491,9 +495,13 @@ open_sandbox(lua_State *L, struct lstate *st)
 		lua_pushnil(L);
 		lua_setglobal(L, *k);
 	}
+	/* find, match, gmatch and gsub: bounded by the step budget, as
+	 * Lua's own matcher backtracks in C, out of the count hook's reach;
+	 * s:find() reaches the same table through the strings' __index */
 	lua_getglobal(L, LUA_STRLIBNAME);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
+	vg_lstr_setup(L, &st->steps);
 	lua_pop(L, 1);
 	lua_pushcfunction(L, l_load);
 	lua_setglobal(L, "load");
@@ -597,6 +605,7 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	}
 	st->lf = lf;
 	st->limit = lf->mem_limit;
+	st->steps.limit = lf->pattern_steps;
 	st->conv.out_limit = lf->event_limit;
 	st->fn_ref = LUA_NOREF;
 	if (gethostname(st->hostname, sizeof(st->hostname) - 1) == -1)
@@ -691,6 +700,10 @@ report(struct lfilter *lf, int rc, const char *msg)
 		vg_log_warnx("lua %s: instruction limit (%d) exceeded, event "
 		    "passed (%" PRIu64 " errors)", lf->f.name,
 		    lf->instr_limit, lf->f.errors);
+	else if (st->steps.exhausted)
+		vg_log_warnx("lua %s: pattern step budget (%" PRIu64 ") "
+		    "exceeded, event passed (%" PRIu64 " errors)", lf->f.name,
+		    st->steps.limit, lf->f.errors);
 	else if (rc == LUA_ERRMEM || st->mem_refused)
 		vg_log_warnx("lua %s: memory limit (%zu bytes) reached, event "
 		    "passed (%" PRIu64 " errors)", lf->f.name, st->limit,
@@ -810,6 +823,9 @@ vg_filter_lua_open(const char *path, const struct vg_lua_opts *opts,
 	instr = opts != NULL && opts->instr_limit ? opts->instr_limit :
 	    VG_LUA_INSTR_DEFAULT;
 	lf->instr_limit = instr > INT_MAX ? INT_MAX : (int)instr;
+	lf->pattern_steps = opts != NULL && opts->pattern_steps ?
+	    opts->pattern_steps :
+	    (uint64_t)lf->instr_limit * VG_LUA_STEPS_PER_INSTR;
 	if ((lf->path = strdup(path)) == NULL ||
 	    (lf->f.name = strdup(opts != NULL && opts->name != NULL ?
 	    opts->name : path)) == NULL)

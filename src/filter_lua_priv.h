@@ -58,4 +58,21 @@ void		 vg_lconv_free(struct vg_lconv *);
 /* The vigil.null sentinel. */
 void		 vg_lconv_push_null(lua_State *);
 
+/*
+ * The pattern step budget of one state (filter_lua_str.c): what
+ * string.find, match, gmatch and gsub may spend in one filter call.
+ */
+struct vg_lstr_budget {
+	uint64_t	 limit;		/* steps per call */
+	uint64_t	 left;
+	int		 exhausted;	/* ran out in this call */
+};
+
+/* Replaces find, match, gmatch and gsub in the table at the top of the
+ * stack (the string library) with bounded ones charging b, and arms b.
+ * b is borrowed for the life of the state. Call once, protected. */
+void		 vg_lstr_setup(lua_State *, struct vg_lstr_budget *b);
+/* Gives b its whole limit again (at the start of each call). */
+void		 vg_lstr_arm(struct vg_lstr_budget *b);
+
 #endif

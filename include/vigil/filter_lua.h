@@ -9,6 +9,7 @@
 #define VIGIL_FILTER_LUA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vigil/config.h"
 #include "vigil/filter.h"
@@ -16,10 +17,15 @@
 #define VG_LUA_MEM_DEFAULT	(32u * 1024 * 1024)	/* bytes per state */
 #define VG_LUA_INSTR_DEFAULT	1000000ul		/* VM instructions per call */
 #define VG_LUA_EVENT_DEFAULT	(8u * 1024 * 1024)	/* as max_event_bytes */
+/* pattern matching steps per call, by default, per instruction allowed */
+#define VG_LUA_STEPS_PER_INSTR	10
 
 struct vg_lua_opts {
 	size_t		 mem_limit;	/* 0 = VG_LUA_MEM_DEFAULT */
 	unsigned long	 instr_limit;	/* 0 = VG_LUA_INSTR_DEFAULT */
+	/* steps of string.find, match, gmatch and gsub per call (all their
+	 * calls together); 0 = VG_LUA_STEPS_PER_INSTR * instr_limit */
+	uint64_t	 pattern_steps;
 	/* JSON bytes (before escaping) of a returned event; a larger result
 	 * is an error. 0 = VG_LUA_EVENT_DEFAULT. */
 	size_t		 max_event_bytes;

@@ -163,6 +163,23 @@ for p in confs:
             for c in f.read().split(b'\n'):
                 if c and not c.startswith(b'#'):
                     put('fuzz_auditd_conf', c + b'\n', 200)
+# fuzz_lua_pattern: flags, pattern length, pattern, replacement length,
+# replacement, subject (a piece of a record, as filters see them)
+pats = [b'([^/]*)$', b'^(%-*)([%w_%-]+)=', b'^([Aa]uthorization:%s*%a+%s+)',
+        b'^(%a[%w+.-]*://[^/:@]+:)[^/@]+(@.*)$', b'^%-%-?([%w_%-]+)$',
+        b'[=:]', b'%f[%w]%w+', b'%b()', b'(%w+)=(%w+)', b'(["\'])(.-)%1',
+        b'^%s*(.-)%s*$', b'()', b'%d+', b'[^%s]+', b'.-', b'a*', b'[]]',
+        b'%', b'[a', b'(', b')', b'%1', b'%z', b'x?y+z-']
+repls = [b'x', b'%0', b'%1', b'%2%1', b'%%', b'%', b'']
+lines = []
+for path in logs[:20]:
+    with open(path, 'rb') as f:
+        lines += [l[:160] for l in f.read().split(b'\n')[:5] if l]
+for i, pat in enumerate(pats):
+    for j, line in enumerate(lines[:20]):
+        r = repls[(i + j) % len(repls)]
+        put('fuzz_lua_pattern', bytes([(i * 7 + j) & 0xff, len(pat)]) +
+            pat + bytes([len(r)]) + r + line, 600)
 for t in sorted(os.listdir(out)):
     print('%-18s %5d seeds' % (t, len(os.listdir(os.path.join(out, t)))))
 PY

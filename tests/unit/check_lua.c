@@ -656,6 +656,81 @@ START_TEST(sandbox)
 END_TEST
 
 /*
+ * Lua's pattern matcher backtracks in C, where the count hook never fires:
+ * string.find(string.rep('a', 40), string.rep('a*', 12) .. 'b') ran for
+ * longer than anyone waits and stalled vigild, on a subject an attacker
+ * can shape (comm, argv, paths). vigil's own find/match/gmatch/gsub stop
+ * at the step budget: the call fails, is counted, the event passes. A hang
+ * here ends at the tcase timeout.
+ */
+START_TEST(pattern_backtracking)
+{
+	struct vg_filter *f = open_src(
+	    "n = 0\n"
+	    "function filter(e)\n"
+	    "  n = n + 1\n"
+	    "  assert(getmetatable('') == false)\n"
+	    "  assert(('').find == string.find and ('').gsub == string.gsub)\n"
+	    "  local s = string.rep('a', 40) .. e.syscall.exe\n"
+	    "  if n == 1 then\n"
+	    "    return s:find(string.rep('a*', 12) .. 'b') and 1 or 0\n"
+	    "  elseif n == 2 then\n"
+	    "    pcall(string.match, s, string.rep('a-', 12) .. 'b')\n"
+	    "    return s:find('whoami') and 1 or 0\n"
+	    "  elseif n == 3 then\n"
+	    "    for x in s:gmatch(string.rep('(a?)', 30) .. 'b') do end\n"
+	    "  elseif n == 4 then\n"
+	    "    return select(2, s:gsub(string.rep('.-', 12) .. 'X', ''))\n"
+	    "  end\n"
+	    "  return e.syscall.exe:find('whoami$') and 1 or 0\n"
+	    "end\n", NULL);
+	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
+	time_t t0 = time(NULL);
+	int i;
+
+	vg_log_init("check_lua", 1, 0);
+	for (i = 1; i <= 4; i++) {
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_uint_eq(f->errors, (unsigned)i);
+		ck_assert_ptr_eq(doc, orig);
+	}
+	/* the next call has its whole budget again */
+	ck_assert_int_eq(run(f, &doc), VG_DROP);
+	ck_assert_uint_eq(f->errors, 4);
+	ck_assert_msg(time(NULL) - t0 < 10, "took %ld s",
+	    (long)(time(NULL) - t0));
+	fclose_(f);
+}
+END_TEST
+
+/* pattern_steps sets the budget; by default 10 steps per instruction. */
+START_TEST(pattern_steps_option)
+{
+	static const char src[] =
+	    "function filter(e)\n"
+	    "  return e.syscall.exe:rep(200):find('%d') and 0 or 1\n"
+	    "end\n";
+	struct vg_lua_opts small = { .pattern_steps = 1000 };
+	struct vg_lua_opts few_instr = { .instr_limit = 100 };
+	struct vg_filter *f;
+	struct vg_node *doc = build_doc(&ev.arena);
+
+	f = open_src(src, NULL);
+	ck_assert_int_eq(run(f, &doc), VG_DROP);
+	ck_assert_uint_eq(f->errors, 0);
+	fclose_(f);
+	f = open_src(src, &small);
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 1);
+	fclose_(f);
+	f = open_src(src, &few_instr);
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 1);
+	fclose_(f);
+}
+END_TEST
+
+/*
  * Finalizers run with debug hooks off (lgc.c GCTM), so a __gc reachable by a
  * filter would run unbounded. The shared array metatable was writable:
  * adding __gc to it made every later array (e.keys) a finalized object and
@@ -1159,6 +1234,30 @@ START_TEST(example_redact)
 }
 END_TEST
 
+/* Long arguments (6000 bytes) stay within the pattern step budget: the
+ * basename and option patterns of redact.lua are linear. They were
+ * quadratic, used up the budget, and the event passed unredacted. */
+START_TEST(example_redact_long)
+{
+	static char prog[6100], dashes[6001];
+	const char *argv[] = { prog, "-phunter2", dashes, "--password=x",
+	    NULL };
+	struct vg_filter *f = open_example("redact.lua");
+	struct vg_node *doc;
+
+	memset(prog, 'a', 6000);
+	memcpy(prog + 6000, "/mysql", 7);
+	memset(dashes, '-', 6000);
+	doc = exec_doc("/usr/bin/mysql", "2024-01-01T00:00:00.000Z", argv);
+	ck_assert_int_eq(run(f, &doc), VG_PASS);
+	ck_assert_uint_eq(f->errors, 0);
+	ck_assert_str_eq(argv_at(doc, "execve", 1), "-p[REDACTED]");
+	ck_assert_int_eq(strncmp(argv_at(doc, "execve", 2), dashes, 255), 0);
+	ck_assert_str_eq(argv_at(doc, "execve", 3), "--password=[REDACTED]");
+	fclose_(f);
+}
+END_TEST
+
 START_TEST(example_severity)
 {
 	struct vg_filter *f = open_example("severity.lua");
@@ -1253,6 +1352,7 @@ lua_suite(void)
 	tcase_add_test(tc, reload);
 	tcase_add_test(tc, example_drop_exe);
 	tcase_add_test(tc, example_redact);
+	tcase_add_test(tc, example_redact_long);
 	tcase_add_test(tc, example_severity);
 	tcase_add_test(tc, example_rate_limit);
 	tcase_add_test(tc, example_uid_names);
@@ -1263,6 +1363,8 @@ lua_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, no_finalizers);
+	tcase_add_test(tc, pattern_backtracking);
+	tcase_add_test(tc, pattern_steps_option);
 	tcase_add_test(tc, metamethods_bounded);
 	tcase_add_test(tc, many_lazy_members);
 	tcase_add_test(tc, result_size_bomb);
