@@ -1,7 +1,7 @@
 /*
  * json.c: document tree -> one JSON line (RFC 8259). Strings are escaped
- * with a 256-entry class table; runs of safe bytes are copied with one
- * memcpy. Bytes that are not valid UTF-8 become \udcXX (surrogateescape,
+ * with a 256-entry class table; safe bytes are copied eight at a time as
+ * they are checked. Bytes that are not valid UTF-8 become \udcXX (surrogateescape,
  * docs/events.md). Never allocates except by growing the output buffer.
  */
 #include <math.h>
@@ -104,7 +104,7 @@ void
 vg_json_string(const char *s, size_t len, struct vg_buf *b)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + len, *run;
+	const unsigned char *end = p + len;
 	char *o;
 	size_t n;
 	unsigned c;
@@ -115,25 +115,23 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 	o = b->data + b->len;
 	*o++ = '"';
 	while (p < end) {
-		run = p;
-		/* skip plain ASCII eight bytes at a time; the byte loop and
-		 * the class table decide everything else */
+		/* plain ASCII eight bytes at a time, copied as it is read
+		 * (the reserve above has room for any overrun); the byte
+		 * loop and the class table decide everything else */
 		while (end - p >= 8) {
 			uint64_t w;
 
 			memcpy(&w, p, 8);
 			if (needs_look(w))
 				break;
+			memcpy(o, &w, 8);
+			o += 8;
 			p += 8;
 		}
-		for (; p < end && cls[*p] == C_OK; p++)
-			;
-		if (p > run) {
-			memcpy(o, run, (size_t)(p - run));
-			o += p - run;
-			if (p == end)
-				break;
-		}
+		while (p < end && cls[*p] == C_OK)
+			*o++ = (char)*p++;
+		if (p == end)
+			break;
 		c = cls[*p];
 		switch (c) {
 		case C_ESC:

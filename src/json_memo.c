@@ -100,7 +100,7 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 {
 	struct slot *s = &m->s[hash % SLOTS];
 	size_t need, i;
-	struct vg_memo_name *nm;
+	struct vg_str *nm;
 	char *mem, *p;
 
 	if (len > MAX_TEXT || e->jlen > MAX_JSON || e->nkeys > VG_MEMO_KEYS)
@@ -119,7 +119,7 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 	s->tag = tag;
 	s->tlen = len;
 	s->e = *e;
-	nm = (struct vg_memo_name *)(void *)mem;
+	nm = (struct vg_str *)(void *)mem;
 	p = mem + e->nnames * sizeof(*nm);
 	s->text = p;
 	memcpy(p, text, len);
@@ -133,11 +133,10 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 		p += e->keys[i].len;
 	}
 	for (i = 0; i < e->nnames; i++) {
-		nm[i] = e->names[i];
-		if (nm[i].len > 0)
-			memcpy(p, e->names[i].p, nm[i].len);
-		nm[i].p = p;
-		p += nm[i].len;
+		if (e->names[i].len > 0)
+			memcpy(p, e->names[i].p, e->names[i].len);
+		nm[i] = (struct vg_str){ p, e->names[i].len };
+		p += e->names[i].len;
 	}
 	s->e.names = nm;
 }

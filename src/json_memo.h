@@ -1,9 +1,10 @@
 /*
- * json_memo.h: remembered JSON for record text seen before (json_memo.c),
- * used by json_direct.c. Events of one process repeat most of their text
- * (the PROCTITLE record, the SYSCALL record from ppid= on, a connect()'s
- * SOCKADDR): their JSON is the same every time, so it is written once and
- * copied after. Not a module interface.
+ * json_memo.h: remembered sink text for record text seen before
+ * (json_memo.c), kept by a sink that can paste (sink_json.c) and filled
+ * and used by the layout driver (layout.c). Events of one process repeat
+ * most of their text (the PROCTITLE record, the SYSCALL record from ppid=
+ * on, a connect()'s SOCKADDR): their JSON is the same every time, so it
+ * is written once and copied after. Not a module interface.
  */
 #ifndef VIGIL_JSON_MEMO_H
 #define VIGIL_JSON_MEMO_H
@@ -15,21 +16,16 @@
 
 #define VG_MEMO_KEYS	4	/* rule keys an entry can carry */
 
-/* A member name and the hash json_direct.c filed it under. */
-struct vg_memo_name {
-	uint32_t	 hash;
-	uint32_t	 len;
-	const char	*p;
-};
-
 /* What a piece of record text gave when it was written the long way. */
 struct vg_memo_ent {
 	const char	*json;		/* the members, with their separators */
 	size_t		 jlen;
-	const struct vg_memo_name *names;	/* members it adds */
+	const struct vg_str *names;	/* members it adds (a record's
+					 * last members; else none) */
 	unsigned	 nnames;
-	int		 head_name;	/* one is a SYSCALL start's name */
 	unsigned long	 errors;	/* parse errors it counts */
+	unsigned	 tok_errors;	/* tokens skipped in the text */
+	unsigned	 nfields;	/* fields the text has */
 	struct vg_str	 keys[VG_MEMO_KEYS];	/* rule keys it adds */
 	unsigned	 nkeys;
 };
