@@ -10,53 +10,8 @@
 #include <string.h>
 
 #include "layout_priv.h"
+#include "vigil/num.h"
 #include "vigil/tables.h"
-
-static int
-parse_u64(struct vg_str s, uint64_t *v)
-{
-	size_t i;
-
-	if (s.len == 0 || s.len > 20)
-		return -1;
-	*v = 0;
-	for (i = 0; i < s.len; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-
-		if (d > 9 || *v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-	}
-	return 0;
-}
-
-static int
-parse_i64(struct vg_str s, int64_t *v)
-{
-	uint64_t u;
-
-	if (s.len > 1 && s.p[0] == '-') {
-		if (parse_u64(vg_str_make(s.p + 1, s.len - 1), &u) == -1 ||
-		    u > (uint64_t)INT64_MAX + 1)
-			return -1;
-		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-		return 0;
-	}
-	if (parse_u64(s, &u) == -1 || u > INT64_MAX)
-		return -1;
-	*v = (int64_t)u;
-	return 0;
-}
-
-int
-vg_num_parse(struct vg_str s, uint64_t *u, int64_t *i)
-{
-	if (parse_u64(s, u) == 0)
-		return 1;
-	if (parse_i64(s, i) == 0)
-		return 2;
-	return 0;
-}
 
 static int
 parse_hex32(struct vg_str s, uint32_t *v)
@@ -169,10 +124,11 @@ arch_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
 		lay_str(L, key, v);
 		return;
 	}
+	/* hex digits and table names: nothing to escape */
 	vg_frec_set_arch(L, r, aa);
 	name = vg_arch_name((enum vg_arch)r->arch);
-	lay_str(L, key, name != NULL ? cstr(name) : v);
-	lay_str(L, VG_STR_LIT("arch_id"), v);
+	lay_plain(L, key, name != NULL ? cstr(name) : v);
+	lay_plain(L, VG_STR_LIT("arch_id"), v);
 }
 
 static void
@@ -182,20 +138,20 @@ syscall_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
 	const char *name;
 	int64_t i;
 
-	if (parse_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
+	if (vg_num_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
 		lay_str(L, key, v);
 		return;
 	}
 	name = vg_frec_syscall_name(L, r, (int)i);
 	if (r->is_syscall) {
 		if (name != NULL)
-			lay_str(L, VG_STR_LIT("name"), cstr(name));
+			lay_plain(L, VG_STR_LIT("name"), cstr(name));
 		lay_i64(L, VG_STR_LIT("nr"), i);
 		return;
 	}
 	lay_i64(L, key, i);
 	if (name != NULL)
-		lay_str(L, VG_STR_LIT("syscall_name"), cstr(name));
+		lay_plain(L, VG_STR_LIT("syscall_name"), cstr(name));
 }
 
 void
@@ -236,14 +192,14 @@ vg_field_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
 		syscall_value(L, r, key, v);
 		return;
 	case VG_FK_EXIT:
-		if (parse_i64(v, &i) == -1) {
+		if (vg_num_i64(v, &i) == -1) {
 			lay_num(L, key, v);
 			return;
 		}
 		lay_i64(L, key, i);
 		if (i < 0 && i >= -4095 && (name = vg_errno_name((int)-i)) !=
 		    NULL)
-			lay_str(L, VG_STR_LIT("errno"), cstr(name));
+			lay_plain(L, VG_STR_LIT("errno"), cstr(name));
 		return;
 	case VG_FK_SUCCESS:
 		if (vg_str_eq(v, "yes"))
@@ -265,7 +221,10 @@ vg_field_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
 		return;
 	default:
 		/* text, modes, masks, hex numbers: as written */
-		lay_str(L, key, v);
+		if (f->flags & VG_FF_PLAIN)
+			lay_plain(L, key, v);
+		else
+			lay_str(L, key, v);
 		return;
 	}
 }

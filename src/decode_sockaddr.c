@@ -50,7 +50,7 @@ add_raw(struct vg_layout *L, const unsigned char *raw, size_t len)
 		h[2 * i + 1] = hx[raw[i] & 15];
 	}
 	h[2 * len] = '\0';
-	lay_str(L, VG_STR_LIT("raw"), vg_str_make(h, len * 2));
+	lay_plain(L, VG_STR_LIT("raw"), vg_str_make(h, len * 2));
 }
 
 /* Dotted quad, as inet_ntop writes it (which costs a vsprintf). */
@@ -93,7 +93,7 @@ add_ntop(struct vg_layout *L, int af, const unsigned char *addr)
 		L->oom = 1;
 		return;
 	}
-	lay_str(L, VG_STR_LIT("addr"), v);
+	lay_plain(L, VG_STR_LIT("addr"), v);
 }
 
 void
@@ -123,14 +123,14 @@ vg_decode_sockaddr(struct vg_layout *L, const unsigned char *raw, size_t len)
 	case FAM_INET:
 		if (len < 8)
 			break;
-		lay_str(L, VG_STR_LIT("family"), VG_STR_LIT("inet"));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("inet"));
 		add_ntop(L, AF_INET, raw + 4);
 		lay_u64(L, VG_STR_LIT("port"), rd16(raw + 2, 1));
 		return;
 	case FAM_INET6:
 		if (len < 24)
 			break;
-		lay_str(L, VG_STR_LIT("family"), VG_STR_LIT("inet6"));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("inet6"));
 		add_ntop(L, AF_INET6, raw + 8);
 		lay_u64(L, VG_STR_LIT("port"), rd16(raw + 2, 1));
 		if (rd32(raw + 4, 1) != 0)
@@ -139,7 +139,7 @@ vg_decode_sockaddr(struct vg_layout *L, const unsigned char *raw, size_t len)
 			lay_u64(L, VG_STR_LIT("scope_id"), rd32(raw + 24, big));
 		return;
 	case FAM_UNIX:
-		lay_str(L, VG_STR_LIT("family"), VG_STR_LIT("unix"));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("unix"));
 		path = raw + 2;
 		plen = len - 2;
 		if (plen > 0 && path[0] == '\0') {
@@ -164,7 +164,7 @@ vg_decode_sockaddr(struct vg_layout *L, const unsigned char *raw, size_t len)
 	case FAM_NETLINK:
 		if (len < 12)
 			break;
-		lay_str(L, VG_STR_LIT("family"), VG_STR_LIT("netlink"));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("netlink"));
 		lay_u64(L, VG_STR_LIT("pid"), rd32(raw + 4, big));
 		lay_u64(L, VG_STR_LIT("groups"), rd32(raw + 8, big));
 		return;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vigil/json.h"
+#include "vigil/num.h"
 
 /* Byte classes. */
 #define C_OK	0	/* copied as is */
@@ -171,6 +172,37 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 	}
 	*o++ = '"';
 	b->len = (size_t)(o - b->data);
+}
+
+const uint8_t vg_json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+int
+vg_jw_key_slow(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	vg_json_string(key.p, key.len, w->b);
+	vg_buf_addc(w->b, ':');
+	return vg_buf_reserve(w->b, extra);
+}
+
+void
+vg_jw_num_slow(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	uint64_t u;
+	int64_t i;
+
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		vg_jw_u64(w, key, u);
+		break;
+	case 2:
+		vg_jw_i64(w, key, i);
+		break;
+	default:
+		vg_jw_str(w, key, v);
+		break;
+	}
 }
 
 #define MAX_DEPTH	64	/* deeper (filter-built) trees are cut to null */

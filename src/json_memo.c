@@ -1,15 +1,15 @@
 /*
  * json_memo.c: a direct-mapped table of record text -> JSON members
  * (json_memo.h). A slot holds one entry in one allocation: the text, the
- * JSON and the rule key bytes. Lookups hash a sample of the text and
- * compare it whole, so a hit is exact.
+ * JSON and the rule key bytes. Lookups hash the text and compare it
+ * whole, so a hit is exact.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_memo.h"
 
-#define SLOTS		256
+#define SLOTS		1024
 #define MAX_TEXT	2048
 #define MAX_JSON	(4 * MAX_TEXT)
 
@@ -52,30 +52,30 @@ mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
-/* Hashes the length and at most 48 bytes: the first, middle and last 16
- * (what tells one process's text from another's: pid, comm, exe); the
- * lookup compares the whole text anyway. */
+/* Hashes the whole text, eight bytes a step: a sample (the first,
+ * middle and last bytes) was cheaper, but texts of one process differ in
+ * a few bytes anywhere (a syscall's arguments), and equal samples fight
+ * over one slot. */
 static uint64_t
 hash_text(uint32_t tag, const char *p, size_t n)
 {
-	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w[2];
-	size_t i;
+	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w, v;
 
-	if (n < 48) {
-		for (; n >= 8; p += 8, n -= 8) {
-			memcpy(w, p, 8);
-			h = mix(h, w[0]);
-		}
-		if (n > 0) {
-			w[0] = 0;
-			memcpy(w, p, n);
-			h = mix(h, w[0]);
-		}
-		return h;
+	for (; n >= 16; p += 16, n -= 16) {
+		memcpy(&w, p, 8);
+		memcpy(&v, p + 8, 8);
+		h = mix(h ^ w, v);
 	}
-	for (i = 0; i < 3; i++) {
-		memcpy(w, p + i * ((n - 16) / 2), 16);
-		h = mix(h, w[0] ^ (w[1] * 0x9e3779b97f4a7c15ull));
+	if (n >= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+		p += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = mix(h, w);
 	}
 	return h;
 }
@@ -101,12 +101,14 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 	struct slot *s = &m->s[hash % SLOTS];
 	size_t need, i;
 	struct vg_str *nm;
+	uint32_t *hs;
 	char *mem, *p;
 
 	if (len > MAX_TEXT || e->jlen > MAX_JSON || e->nkeys > VG_MEMO_KEYS)
 		return;
-	/* the name array first: malloc alignment is the array's */
-	need = e->nnames * sizeof(*nm) + len + e->jlen;
+	/* the name array first: malloc alignment is the array's; then
+	 * the hashes */
+	need = e->nnames * (sizeof(*nm) + sizeof(uint32_t)) + len + e->jlen;
 	for (i = 0; i < e->nkeys; i++)
 		need += e->keys[i].len;
 	for (i = 0; i < e->nnames; i++)
@@ -120,7 +122,11 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 	s->tlen = len;
 	s->e = *e;
 	nm = (struct vg_str *)(void *)mem;
-	p = mem + e->nnames * sizeof(*nm);
+	hs = (uint32_t *)(void *)(mem + e->nnames * sizeof(*nm));
+	if (e->nnames > 0)
+		memcpy(hs, e->hashes, e->nnames * sizeof(*hs));
+	s->e.hashes = hs;
+	p = (char *)(hs + e->nnames);
 	s->text = p;
 	memcpy(p, text, len);
 	p += len;

@@ -22,9 +22,13 @@ struct vg_memo_ent {
 	size_t		 jlen;
 	const struct vg_str *names;	/* members it adds (a record's
 					 * last members; else none) */
+	const uint32_t	*hashes;	/* their vg_name_hash()es */
 	unsigned	 nnames;
+	uint64_t	 bloom[4];	/* their vg_names filter bits */
 	unsigned long	 errors;	/* parse errors it counts */
 	unsigned	 tok_errors;	/* tokens skipped in the text */
+	int		 sets_arch;	/* a SYSCALL record: it gives the */
+	int		 arch, endian;	/* event's arch and byte order */
 	unsigned	 nfields;	/* fields the text has */
 	struct vg_str	 keys[VG_MEMO_KEYS];	/* rule keys it adds */
 	unsigned	 nkeys;

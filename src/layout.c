@@ -18,6 +18,7 @@
 
 #include "json_memo.h"
 #include "layout_priv.h"
+#include "vigil/num.h"
 #include "vigil/tables.h"
 
 /* What a record object is, for the fields it takes specially. */
@@ -50,6 +51,7 @@ struct rctx {
 
 /* A part of a record being remembered for the memo. */
 struct mpart {
+	int		 which;		/* WHOLE or TAIL */
 	uint32_t	 tag;
 	uint64_t	 hash;
 	const char	*text;
@@ -62,8 +64,8 @@ struct mpart {
 };
 
 #define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
-#define REC_WHOLE	VG_LAY_REC_WHOLE
-#define REC_TAIL	VG_LAY_REC_TAIL
+#define WHOLE		VG_LAY_WHOLE
+#define TAIL		VG_LAY_TAIL
 
 /* ---- the driver's state ---- */
 
@@ -167,6 +169,28 @@ memo_tag(const struct vg_layout *L, uint32_t type, uint32_t tail)
 	return type | (uint32_t)L->endian << 24 | tail;
 }
 
+/* Whether a name of e is taken in t: the filters first, then the names
+ * whose bit both have. */
+static int
+clash(const struct vg_names *t, const struct vg_memo_ent *e)
+{
+	unsigned i, w;
+	uint32_t h;
+
+	if (t->big == NULL && !((t->bloom[0] & e->bloom[0]) |
+	    (t->bloom[1] & e->bloom[1]) | (t->bloom[2] & e->bloom[2]) |
+	    (t->bloom[3] & e->bloom[3])))
+		return 0;
+	for (i = 0; i < e->nnames; i++) {
+		h = e->hashes[i];
+		w = VG_NAMES_WORD(h);
+		if ((t->big != NULL || (t->bloom[w] & VG_NAMES_BIT(h))) &&
+		    vg_names_has_h(t, e->names[i], h))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * For text remembered, pastes its members and applies what else it gave
  * (rule keys, errors) and returns 1, unless one of its member names is
@@ -174,26 +198,28 @@ memo_tag(const struct vg_layout *L, uint32_t type, uint32_t tail)
  * Else starts remembering what the text gives and returns 0.
  */
 static int
-memo_begin(struct vg_layout *L, struct mpart *m, int how, uint32_t tag,
+memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
     const char *text, size_t len, unsigned nbefore)
 {
 	const struct vg_memo_ent *e;
+	struct vg_lay_rec *rc = &L->rec[which];
 	struct vg_str k;
 	unsigned i;
 
 	e = vg_memo_get(L->out->memo, tag, text, len, &m->hash);
-	if (e != NULL && how == REC_TAIL &&
-	    nbefore - 1 + e->nfields > VG_DECODE_MAX_FIELDS)
+	if (e != NULL && which == TAIL && (nbefore - 1 + e->nfields >
+	    VG_DECODE_MAX_FIELDS || clash(L->names, e)))
 		e = NULL;
-	for (i = 0; e != NULL && how == REC_TAIL && i < e->nnames; i++)
-		if (vg_names_has(L->names, e->names[i]))
-			e = NULL;
 	if (e != NULL) {
 		/* a tail's names are not filed: nothing the record object
 		 * gets after them (vigil_raw) can take one */
 		L->op->paste(L->out, vg_str_make(e->json, e->jlen));
 		L->out->memo_hits++;
 		L->errors += e->errors;
+		if (e->sets_arch) {
+			L->arch = e->arch;
+			L->endian = e->endian;
+		}
 		m->nfields = e->nfields;
 		m->tok_errors = e->tok_errors;
 		for (i = 0; i < e->nkeys; i++) {
@@ -208,16 +234,18 @@ memo_begin(struct vg_layout *L, struct mpart *m, int how, uint32_t tag,
 		}
 		return 1;
 	}
+	m->which = which;
 	m->tag = tag;
 	m->text = text;
 	m->len = len;
 	m->mark = L->op->mark(L->out);
 	m->errors0 = L->errors;
 	m->dropped0 = L->dropped;
-	L->rec_on = how;
-	L->rec_bad = 0;
-	L->rec_nnames = 0;
-	L->rec_nkeys = 0;
+	rc->on = 1;
+	rc->bad = 0;
+	rc->nkeys = 0;
+	if (which == TAIL)
+		L->rec_nnames = 0;
 	return 0;
 }
 
@@ -226,27 +254,41 @@ static void
 memo_end(struct vg_layout *L, struct mpart *m, unsigned tok_errors,
     unsigned nfields)
 {
+	struct vg_lay_rec *rc = &L->rec[m->which];
 	struct vg_memo_ent e;
 	struct vg_str json;
+	uint32_t hashes[VG_LAY_REC_NAMES];
 	unsigned i;
 
-	if (!L->rec_on)
+	if (!rc->on)
 		return;
-	L->rec_on = 0;
-	if (L->rec_bad || L->oom || L->out->oom || L->dropped != m->dropped0 ||
+	rc->on = 0;
+	if (rc->bad || L->oom || L->out->oom || L->dropped != m->dropped0 ||
 	    (json = L->op->since(L->out, m->mark)).p == NULL)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.json = json.p;
 	e.jlen = json.len;
-	e.names = L->rec_names;
-	e.nnames = L->rec_nnames;
+	if (m->which == TAIL) {
+		e.names = L->rec_names;
+		e.nnames = L->rec_nnames;
+	}
+	e.hashes = hashes;
+	for (i = 0; i < e.nnames; i++) {
+		hashes[i] = vg_name_hash(e.names[i].p, e.names[i].len);
+		e.bloom[VG_NAMES_WORD(hashes[i])] |= VG_NAMES_BIT(hashes[i]);
+	}
 	e.errors = L->errors - m->errors0;
 	e.tok_errors = tok_errors;
 	e.nfields = nfields;
-	for (i = 0; i < L->rec_nkeys; i++)
-		e.keys[i] = L->rec_keys[i];
-	e.nkeys = L->rec_nkeys;
+	if (m->which == WHOLE && L->arch_free) {
+		e.sets_arch = 1;
+		e.arch = L->arch;
+		e.endian = L->endian;
+	}
+	for (i = 0; i < rc->nkeys; i++)
+		e.keys[i] = rc->keys[i];
+	e.nkeys = rc->nkeys;
 	vg_memo_put(L->out->memo, m->tag, m->hash, m->text, m->len, &e);
 }
 
@@ -290,9 +332,13 @@ field(struct vg_layout *L, struct rctx *R, const struct vg_field *f)
 		return;
 	}
 	kind = vg_field_kind(key.p, key.len);
-	/* names from the arch= before it: not the text's alone */
-	if (kind == VG_FK_ARCH || kind == VG_FK_SYSCALL)
-		L->rec_bad = 1;
+	/* names from the arch= before it: not the text's alone (unless
+	 * the text is the whole of the event's first SYSCALL record) */
+	if (kind == VG_FK_ARCH || kind == VG_FK_SYSCALL) {
+		L->rec[TAIL].bad = 1;
+		if (!L->arch_free)
+			L->rec[WHOLE].bad = 1;
+	}
 	/* a record field must not take the name of a member vigil adds to
 	 * every record object (docs/events.md): it is kept as field_NAME */
 	if (reserved(key))
@@ -300,8 +346,7 @@ field(struct vg_layout *L, struct rctx *R, const struct vg_field *f)
 	/* a field of msg='...' must not shadow one the object has */
 	if ((f->flags & VG_FF_NESTED) && vg_names_has(L->names, key)) {
 		key = prefixed(L, "msg_", key);
-		if (L->rec_on == REC_TAIL)
-			L->rec_bad = 1;
+		L->rec[TAIL].bad = 1;
 	}
 	vg_field_value(L, &R->f, key, kind, f);
 }
@@ -446,7 +491,7 @@ syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
 		f[i].key = vg_str_make(v - head[i].len - 1, head[i].len);
 		f[i].val = vg_str_make(v, (size_t)(p - v));
 		f[i].kind = VG_V_BARE;
-		f[i].flags = 0;
+		f[i].flags = VG_FF_PLAIN;
 		if (p < end)
 			p++;
 	}
@@ -488,8 +533,7 @@ walk(struct vg_layout *L, struct rctx *R, const struct vg_erec *rec)
 		if (!R->collect && (f.kind == VG_V_NONE ||
 		    (f.flags & VG_FF_ENRICHED))) {
 			R->collect = 1;
-			if (L->rec_on == REC_TAIL)
-				L->rec_bad = 1;
+			L->rec[TAIL].bad = 1;
 		}
 		if (R->collect) {
 			push(L, R, &f);
@@ -497,10 +541,10 @@ walk(struct vg_layout *L, struct rctx *R, const struct vg_erec *rec)
 		}
 		/* from ppid= on, a SYSCALL record is the same for every
 		 * syscall of a process */
-		if (R->kind == R_SYSCALL && !L->rec_on && !tail &&
+		if (R->kind == R_SYSCALL && !L->rec[TAIL].on && !tail &&
 		    L->names->n > 0 && rec->enriched.len == 0 &&
 		    f.flags == 0 && vg_str_eq(f.key, "ppid") && memo_on(L)) {
-			if (memo_begin(L, &m, REC_TAIL, memo_tag(L, rec->type,
+			if (memo_begin(L, &m, TAIL, memo_tag(L, rec->type,
 			    TAG_TAIL), f.key.p, (size_t)(rec->body.p +
 			    rec->body.len - f.key.p), n) == 1) {
 				n += m.nfields - 1;
@@ -614,25 +658,32 @@ proctitle_record(struct vg_layout *L, struct vg_str key,
 	record_close(L);
 }
 
-/* A record remembered whole when it is a member of the root: its member,
+/*
+ * A record remembered whole when it is a member of the root: its member,
  * separator and all, depends on its text alone (and the byte order, in
- * the tag). */
+ * the tag). A SYSCALL record is the event's first: its arch names are
+ * its own, and the arch and byte order it gives the event are kept with
+ * it. Processes repeat their syscalls, arguments and all.
+ */
 static void
-memo_record(struct vg_layout *L, struct vg_str key, const struct vg_erec *rec)
+memo_record(struct vg_layout *L, struct vg_str key, enum rkind kind,
+    const struct vg_erec *rec)
 {
 	struct mpart m;
 	int memo = memo_on(L) && key.p != NULL && rec->enriched.len == 0 &&
-	    !L->rec_on;
+	    !L->rec[WHOLE].on;
 
-	if (memo && memo_begin(L, &m, REC_WHOLE, memo_tag(L, rec->type, 0),
+	L->arch_free = kind == R_SYSCALL;
+	if (memo && memo_begin(L, &m, WHOLE, memo_tag(L, rec->type, 0),
 	    rec->body.p, rec->body.len, 0) == 1)
 		return;
-	if (rec->type == T_PROCTITLE)
+	if (kind == R_PROCTITLE)
 		proctitle_record(L, key, rec);
 	else
-		plain_record(L, key, R_SOCKADDR, rec);
+		plain_record(L, key, kind, rec);
 	if (memo)
 		memo_end(L, &m, 0, 0);
+	L->arch_free = 0;
 }
 
 /* Every record of one type in ev->recs[from..] (following next[]), as one
@@ -650,8 +701,9 @@ records(struct vg_layout *L, struct vg_str key, enum rkind kind,
 		k = VG_STR_NULL;
 	}
 	for (i = from; i != SIZE_MAX && !L->oom; i = next[i]) {
-		if (kind == R_PROCTITLE || kind == R_SOCKADDR)
-			memo_record(L, k, &recs[i]);
+		if (kind == R_PROCTITLE || kind == R_SOCKADDR ||
+		    kind == R_SYSCALL)
+			memo_record(L, k, kind, &recs[i]);
 		else
 			plain_record(L, k, kind, &recs[i]);
 	}
@@ -990,7 +1042,7 @@ write_header(struct vg_layout *L)
 		return;
 	}
 	vg_fmt_time(tm, ev->sec, ev->msec);
-	lay_str(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
+	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
 	if (ev->node.len > 0)
 		lay_str(L, VG_STR_LIT("node"), ev->node);
 	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
@@ -1005,7 +1057,7 @@ write_header(struct vg_layout *L)
 		lay_open(L, VG_STR_LIT("vigil"), VG_N_OBJ);
 		if (by != NULL) {
 			lay_bool(L, VG_STR_LIT("incomplete"), 1);
-			lay_str(L, VG_STR_LIT("closed_by"), cstr(by));
+			lay_plain(L, VG_STR_LIT("closed_by"), cstr(by));
 		}
 		if (ev->flags & VG_EV_LATE)
 			lay_bool(L, VG_STR_LIT("late"), 1);
@@ -1026,6 +1078,7 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 
 	L->out = out;
 	L->op = out->ops;
+	L->jw = out->jw;
 	L->ev = ev;
 	L->a = &ev->arena;
 	L->errors = 0;
@@ -1036,7 +1089,8 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	L->depth = 0;
 	L->ndepth = -1;
 	L->names = &L->rnames;
-	L->rec_on = 0;
+	L->rec[WHOLE].on = L->rec[TAIL].on = 0;
+	L->arch_free = 0;
 	L->keys = NULL;
 	L->nkeys = L->capkeys = 0;
 	vg_names_reset(&L->knames);

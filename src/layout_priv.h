@@ -11,9 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vigil/arena.h"
 #include "vigil/event.h"
+#include "vigil/json.h"
 #include "vigil/layout.h"
 #include "vigil/record.h"
 
@@ -27,6 +29,11 @@
 #define T_PROCTITLE	1327
 
 #define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
+
+/* A field flag of the layout's own (beside record.h's VG_FF_*): the value
+ * is known to be plain text (vg_json_plain bytes), e.g. read by the
+ * SYSCALL start reader. */
+#define VG_FF_PLAIN	0x20
 
 /* Byte order of binary structures in records (sockaddr). */
 #define VG_END_UNKNOWN	0
@@ -59,31 +66,53 @@ struct vg_names {
 	struct vg_nent	 ent[VG_NAMES_SMALL];	/* small: in order */
 };
 
-/* The cheap hash: length and three bytes (folded to a constant for a
- * literal); colliding names cost a compare. */
+/* The cheap hash: the first and last four bytes and the length (three
+ * bytes of a shorter name), mixed; colliding names cost a compare. */
 static inline uint32_t
 vg_name_hash(const char *p, size_t len)
 {
-	if (len == 0)
+	uint32_t x, a, b;
+
+	if (len >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		x = a * 0x9e3779b1u ^ b * 0x85ebca77u;
+	} else if (len > 0)
+		x = ((uint32_t)(unsigned char)p[0] |
+		    (uint32_t)(unsigned char)p[len / 2] << 8 |
+		    (uint32_t)(unsigned char)p[len - 1] << 16) * 0x9e3779b1u;
+	else
 		return 0;
-	return ((uint32_t)len * 2654435761u) ^
-	    ((uint32_t)(unsigned char)p[0] * 40503u) ^
-	    ((uint32_t)(unsigned char)p[len - 1] * 2246822519u) ^
-	    ((uint32_t)(unsigned char)p[len / 2] * 3266489917u);
+	x ^= (uint32_t)len * 0xc2b2ae3du;
+	x ^= x >> 15;
+	x *= 0x2c1b3c6du;
+	return x ^ x >> 12;
 }
 
 #define VG_NAMES_BIT(h)	(1ull << ((h) & 63))
 #define VG_NAMES_WORD(h) (((h) >> 6) & 3)
 
-/* Member names a memo entry records (layout.c); what is remembered. */
-#define VG_LAY_REC_NAMES	64
-#define VG_LAY_REC_WHOLE	1	/* a whole record object */
-#define VG_LAY_REC_TAIL		2	/* the last members of one */
+/*
+ * A record part being remembered for the memo (layout.c): a whole record
+ * object and, inside it, the last members of a SYSCALL record can be at
+ * the same time. What makes it depend on more than its text sets bad.
+ */
+#define VG_LAY_WHOLE		0
+#define VG_LAY_TAIL		1
+#define VG_LAY_REC_NAMES	64	/* member names a tail records */
+
+struct vg_lay_rec {
+	int		 on;
+	int		 bad;
+	unsigned	 nkeys;
+	struct vg_str	 keys[4];	/* rule keys it gave */
+};
 
 /* The driver: per-event state, and tables kept between events. */
 struct vg_layout {
 	struct vg_sink	*out;
 	const struct vg_sink_ops *op;	/* out->ops */
+	struct vg_jw	*jw;		/* out->jw */
 	struct vg_event	*ev;
 	struct vg_arena	*a;		/* the event's: decoded text lives here */
 	unsigned long	 errors;	/* malformed values found */
@@ -94,13 +123,12 @@ struct vg_layout {
 	int		 depth;		/* of the current container; root 0 */
 	int		 ndepth;	/* depth whose names are unique, or -1 */
 	struct vg_names	*names;		/* ... its names */
-	/* what the record part being remembered (layout.c) gave */
-	int		 rec_on;	/* VG_LAY_REC_*, 0 none */
-	int		 rec_bad;	/* depends on more than its text */
-	unsigned	 rec_nnames;
+	/* what the record parts being remembered (layout.c) gave */
+	struct vg_lay_rec rec[2];	/* VG_LAY_WHOLE, VG_LAY_TAIL */
+	int		 arch_free;	/* the whole one is the event's first
+					 * SYSCALL: its arch is its own */
+	unsigned	 rec_nnames;	/* the tail's member names */
 	struct vg_str	 rec_names[VG_LAY_REC_NAMES];
-	unsigned	 rec_nkeys;
-	struct vg_str	 rec_keys[4];
 	struct vg_str	*keys;		/* rule keys, in order (arena) */
 	size_t		 nkeys, capkeys;
 	/* tables kept between events (reset, not freed) */
@@ -143,9 +171,22 @@ struct vg_str	vg_lay_name(struct vg_layout *, struct vg_str, uint32_t h);
 /* One rule key for the event's "keys" (deduplicated). */
 void		vg_lay_rule_key(struct vg_layout *, struct vg_str);
 
+/* Whether a small set has a name of full hash h (the filter said
+ * maybe; equal hashes of different names are rare). */
+static inline int
+vg_names_hash_in(const struct vg_names *t, uint32_t h)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->ent[i].hash == h)
+			return 1;
+	return 0;
+}
+
 /* ---- member helpers: what every decoder writes through ---- */
 
-static inline struct vg_str
+static inline __attribute__((always_inline)) struct vg_str
 lay_key(struct vg_layout *L, struct vg_str k)
 {
 	struct vg_names *t = L->names;
@@ -155,67 +196,116 @@ lay_key(struct vg_layout *L, struct vg_str k)
 		return k;
 	/* a name nothing before it can have: filed, nothing to look up */
 	h = vg_name_hash(k.p, k.len);
-	if (__builtin_expect(t->big == NULL && t->n < VG_NAMES_SMALL &&
-	    !(t->bloom[VG_NAMES_WORD(h)] & VG_NAMES_BIT(h)) &&
-	    L->rec_on != VG_LAY_REC_TAIL, 1)) {
+	if (__builtin_expect(t->big == NULL && t->n < VG_NAMES_SMALL, 1) &&
+	    (!(t->bloom[VG_NAMES_WORD(h)] & VG_NAMES_BIT(h)) ||
+	    !vg_names_hash_in(t, h))) {
 		t->bloom[VG_NAMES_WORD(h)] |= VG_NAMES_BIT(h);
 		t->ent[t->n].p = k.p;
 		t->ent[t->n].len = (uint32_t)k.len;
 		t->ent[t->n].hash = h;
 		t->ent[t->n].next = 2;
 		t->n++;
+		if (__builtin_expect(L->rec[VG_LAY_TAIL].on, 0)) {
+			if (L->rec_nnames == VG_LAY_REC_NAMES)
+				L->rec[VG_LAY_TAIL].bad = 1;
+			else
+				L->rec_names[L->rec_nnames++] = k;
+		}
 		return k;
 	}
 	return vg_lay_name(L, k, h);
 }
 
+/* The sink's JSON writer is called inline; other sinks through ops. */
 static inline void
 lay_str(struct vg_layout *L, struct vg_str k, struct vg_str v)
 {
-	L->op->str(L->out, lay_key(L, k), v);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_str(L->jw, k, v);
+	else
+		L->op->str(L->out, k, v);
+}
+
+/* v: printable ASCII without '"' or '\\' (table names, hex, numbers). */
+static inline void
+lay_plain(struct vg_layout *L, struct vg_str k, struct vg_str v)
+{
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_plain(L->jw, k, v);
+	else
+		L->op->plain(L->out, k, v);
 }
 
 static inline void
 lay_u64(struct vg_layout *L, struct vg_str k, uint64_t v)
 {
-	L->op->u64(L->out, lay_key(L, k), v);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_u64(L->jw, k, v);
+	else
+		L->op->u64(L->out, k, v);
 }
 
 static inline void
 lay_i64(struct vg_layout *L, struct vg_str k, int64_t v)
 {
-	L->op->i64(L->out, lay_key(L, k), v);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_i64(L->jw, k, v);
+	else
+		L->op->i64(L->out, k, v);
 }
 
 static inline void
 lay_num(struct vg_layout *L, struct vg_str k, struct vg_str v)
 {
-	L->op->num(L->out, lay_key(L, k), v);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_num(L->jw, k, v);
+	else
+		L->op->num(L->out, k, v);
 }
 
 static inline void
 lay_bool(struct vg_layout *L, struct vg_str k, int v)
 {
-	L->op->boolean(L->out, lay_key(L, k), v);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_bool(L->jw, k, v);
+	else
+		L->op->boolean(L->out, k, v);
 }
 
 static inline void
 lay_null(struct vg_layout *L, struct vg_str k)
 {
-	L->op->null(L->out, lay_key(L, k));
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_null(L->jw, k);
+	else
+		L->op->null(L->out, k);
 }
 
 static inline void
 lay_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
 {
-	L->op->open(L->out, lay_key(L, k), t);
+	k = lay_key(L, k);
+	if (L->jw != NULL)
+		vg_jw_open(L->jw, k, t == VG_N_ARR);
+	else
+		L->op->open(L->out, k, t);
 	L->depth++;
 }
 
 static inline void
 lay_close(struct vg_layout *L)
 {
-	L->op->close(L->out);
+	if (L->jw != NULL)
+		vg_jw_close(L->jw);
+	else
+		L->op->close(L->out);
 	L->depth--;
 }
 

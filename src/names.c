@@ -224,29 +224,42 @@ vg_lay_name(struct vg_layout *L, struct vg_str k, uint32_t h)
 	(void)h;		/* vg_names_file hashes again: the slow path */
 	if ((r = vg_names_file(L->names, L->a, k, &n)) == -1)
 		L->oom = 1;
-	if (L->rec_on == VG_LAY_REC_TAIL) {
+	if (L->rec[VG_LAY_TAIL].on) {
 		/* a rename depends on the names before the part */
 		if (r != 0 || L->rec_nnames == VG_LAY_REC_NAMES)
-			L->rec_bad = 1;
+			L->rec[VG_LAY_TAIL].bad = 1;
 		else
 			L->rec_names[L->rec_nnames++] = n;
 	}
 	return n;
 }
 
+/* Up to this many keys a walk finds one faster than the name set. */
+#define FEW_KEYS	8
+
 void
 vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 {
+	struct vg_lay_rec *rc;
 	struct vg_str *nk, n;
-	size_t cap;
+	size_t cap, i;
 
-	if (L->rec_on) {
-		if (L->rec_nkeys == sizeof(L->rec_keys) / sizeof(L->rec_keys[0]))
-			L->rec_bad = 1;
+	for (rc = L->rec; rc < L->rec + 2; rc++) {
+		if (!rc->on)
+			continue;
+		if (rc->nkeys == sizeof(rc->keys) / sizeof(rc->keys[0]))
+			rc->bad = 1;
 		else
-			L->rec_keys[L->rec_nkeys++] = k;
+			rc->keys[rc->nkeys++] = k;
 	}
-	if (vg_names_has(&L->knames, k))
+	/* usually 0-2 keys an event; a forged record can give thousands:
+	 * filed in the name set from the FEW_KEYS-th on */
+	if (L->nkeys <= FEW_KEYS) {
+		for (i = 0; i < L->nkeys; i++)
+			if (L->keys[i].len == k.len && (k.len == 0 ||
+			    memcmp(L->keys[i].p, k.p, k.len) == 0))
+				return;
+	} else if (vg_names_has(&L->knames, k))
 		return;
 	if (L->nkeys == L->capkeys) {
 		cap = L->capkeys ? L->capkeys * 2 : 16;
@@ -259,9 +272,10 @@ vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 		L->keys = nk;
 		L->capkeys = cap;
 	}
-	if (vg_names_file(&L->knames, L->a, k, &n) == -1) {
-		L->oom = 1;
-		return;
-	}
 	L->keys[L->nkeys++] = k;
+	if (L->nkeys < FEW_KEYS)
+		return;
+	for (i = L->nkeys == FEW_KEYS ? 0 : L->nkeys - 1; i < L->nkeys; i++)
+		if (vg_names_file(&L->knames, L->a, L->keys[i], &n) == -1)
+			L->oom = 1;
 }

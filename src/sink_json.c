@@ -1,10 +1,11 @@
 /*
  * sink_json.c: the JSON sink: what the layout driver (layout.c) writes,
  * as one JSON line, written as it comes, with no document tree in
- * between. It knows JSON, not the layout: separators, quoting, numbers.
- * The records come before the header in the driver's walk, so they are
- * written to a buffer of their own and the line is put together at the
- * end. It keeps the memo of text the driver pastes (json_memo.h).
+ * between. It knows JSON, not the layout: its ops are the streaming
+ * writer of vigil/json.h, which the driver calls inline. The records come
+ * before the header in the driver's walk, so they are written to a
+ * buffer of their own and the line is put together at the end. It keeps
+ * the memo of text the driver pastes (json_memo.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,69 +16,16 @@
 #include "vigil/json.h"
 #include "vigil/sink_json.h"
 
-#define MAXDEPTH	8	/* the layout nests 4 deep at most */
-
 struct vg_jsink {
 	struct vg_sink	 s;		/* first: the ops get a vg_jsink */
+	struct vg_jw	 w;
 	struct vg_layout *lo;
 	struct vg_buf	 body;		/* records, written before the header */
-	struct vg_buf	*b;		/* where members go */
 	struct vg_buf	*out;
-	int		 depth;		/* of the current container; 0 root */
-	uint8_t		 more[MAXDEPTH];	/* a member written there */
-	uint8_t		 arr[MAXDEPTH];		/* container is an array */
 	int		 mark_ok;	/* mark() followed a member */
 };
 
-/* 1 for bytes a name may hold to be written between quotes as it is:
- * printable ASCII but '"' and '\\'. */
-static const uint8_t plain_byte[256] = {
-	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
-};
-
-/*
- * The separator and "key": of a new member of the current container,
- * with room for extra more bytes; 0, or -1 if out of memory.
- */
-static int
-member(struct vg_jsink *j, struct vg_str key, size_t extra)
-{
-	struct vg_buf *b = j->b;
-	unsigned ok = 1;
-	size_t k;
-	char *o;
-
-	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
-		return -1;
-	o = b->data + b->len;
-	if (j->more[j->depth])
-		*o++ = ',';
-	j->more[j->depth] = 1;
-	if (j->arr[j->depth]) {
-		b->len = (size_t)(o - b->data);
-		return 0;
-	}
-	/* copied and checked in one pass: a name nearly always needs no
-	 * escaping (and is short) */
-	*o++ = '"';
-	for (k = 0; k < key.len; k++) {
-		unsigned char c = (unsigned char)key.p[k];
-
-		o[k] = (char)c;
-		ok &= plain_byte[c];
-	}
-	if (ok) {
-		o += key.len;
-		*o++ = '"';
-		*o++ = ':';
-		b->len = (size_t)(o - b->data);
-		return 0;
-	}
-	b->len = (size_t)(o - 1 - b->data);
-	vg_json_string(key.p, key.len, b);
-	vg_buf_addc(b, ':');
-	return vg_buf_reserve(b, extra);
-}
+#define JW(s)	(&((struct vg_jsink *)(s))->w)
 
 static void
 j_begin(struct vg_sink *s, const struct vg_event *ev)
@@ -86,10 +34,11 @@ j_begin(struct vg_sink *s, const struct vg_event *ev)
 
 	(void)ev;
 	vg_buf_reset(&j->body);
-	j->b = &j->body;
-	j->depth = 0;
-	j->more[0] = 1;		/* every record member follows the header */
-	j->arr[0] = 0;
+	j->w.b = &j->body;
+	j->w.depth = 0;
+	j->w.oom = 0;
+	j->w.more[0] = 1;	/* every record member follows the header */
+	j->w.arr[0] = 0;
 }
 
 static void
@@ -98,11 +47,11 @@ j_front(struct vg_sink *s, int on)
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
 	if (on) {
-		j->b = j->out;
-		vg_buf_addc(j->b, '{');
-		j->more[0] = 0;
+		j->w.b = j->out;
+		vg_buf_addc(j->w.b, '{');
+		j->w.more[0] = 0;
 	} else
-		j->b = &j->body;
+		j->w.b = &j->body;
 }
 
 static void
@@ -112,131 +61,62 @@ j_end(struct vg_sink *s)
 
 	vg_buf_add(j->out, j->body.data, j->body.len);
 	vg_buf_add(j->out, "}\n", 2);
-	if (j->out->oom || j->body.oom)
+	if (j->out->oom || j->body.oom || j->w.oom)
 		j->s.oom = 1;
 }
 
 static void
 j_str(struct vg_sink *s, struct vg_str key, struct vg_str v)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
+	vg_jw_str(JW(s), key, v);
+}
 
-	if (member(j, key, 0) == 0)
-		vg_json_string(v.p, v.len, j->b);
+static void
+j_plain(struct vg_sink *s, struct vg_str key, struct vg_str v)
+{
+	vg_jw_plain(JW(s), key, v);
 }
 
 static void
 j_u64(struct vg_sink *s, struct vg_str key, uint64_t v)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (member(j, key, 0) == 0)
-		vg_buf_add_u64(j->b, v);
+	vg_jw_u64(JW(s), key, v);
 }
 
 static void
 j_i64(struct vg_sink *s, struct vg_str key, int64_t v)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (member(j, key, 0) == 0)
-		vg_buf_add_i64(j->b, v);
-}
-
-/* Decimal text that reads back as itself: no sign or '-', no leading
- * zero, few enough digits to fit (u64: 19, i64: 18 after '-'). */
-static int
-canonical(struct vg_str v)
-{
-	const char *p = v.p, *end = v.p + v.len;
-	size_t max = 19;
-
-	if (p < end && *p == '-') {
-		p++;
-		max = 18;
-		if (p < end && *p == '0')
-			return 0;
-	}
-	if (p == end || (size_t)(end - p) > max ||
-	    (*p == '0' && end - p > 1))
-		return 0;
-	for (; p < end; p++)
-		if ((unsigned)(*p - '0') > 9)
-			return 0;
-	return 1;
+	vg_jw_i64(JW(s), key, v);
 }
 
 static void
 j_num(struct vg_sink *s, struct vg_str key, struct vg_str v)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-	uint64_t u;
-	int64_t i;
-
-	if (canonical(v)) {
-		if (member(j, key, v.len) == 0) {
-			memcpy(j->b->data + j->b->len, v.p, v.len);
-			j->b->len += v.len;
-		}
-		return;
-	}
-	switch (vg_num_parse(v, &u, &i)) {
-	case 1:
-		j_u64(s, key, u);
-		break;
-	case 2:
-		j_i64(s, key, i);
-		break;
-	default:
-		j_str(s, key, v);
-		break;
-	}
+	vg_jw_num(JW(s), key, v);
 }
 
 static void
 j_bool(struct vg_sink *s, struct vg_str key, int v)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (member(j, key, 5) == 0)
-		vg_buf_add(j->b, v ? "true" : "false", v ? 4 : 5);
+	vg_jw_bool(JW(s), key, v);
 }
 
 static void
 j_null(struct vg_sink *s, struct vg_str key)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (member(j, key, 4) == 0)
-		vg_buf_add(j->b, "null", 4);
+	vg_jw_null(JW(s), key);
 }
 
 static void
 j_open(struct vg_sink *s, struct vg_str key, enum vg_ntype t)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (j->depth + 1 >= MAXDEPTH) {
-		j->s.oom = 1;
-		return;
-	}
-	if (member(j, key, 1) == -1)
-		return;
-	vg_buf_addc(j->b, t == VG_N_ARR ? '[' : '{');
-	j->depth++;
-	j->more[j->depth] = 0;
-	j->arr[j->depth] = t == VG_N_ARR;
+	vg_jw_open(JW(s), key, t == VG_N_ARR);
 }
 
 static void
 j_close(struct vg_sink *s)
 {
-	struct vg_jsink *j = (struct vg_jsink *)s;
-
-	if (j->depth == 0)
-		return;
-	vg_buf_addc(j->b, j->arr[j->depth] ? ']' : '}');
-	j->depth--;
+	vg_jw_close(JW(s));
 }
 
 /* Pasted text starts with its separator: only text that followed a
@@ -246,8 +126,8 @@ j_mark(struct vg_sink *s)
 {
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
-	j->mark_ok = j->more[j->depth];
-	return j->b->len;
+	j->mark_ok = j->w.more[j->w.depth];
+	return j->w.b->len;
 }
 
 static struct vg_str
@@ -255,9 +135,9 @@ j_since(struct vg_sink *s, size_t mark)
 {
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
-	if (!j->mark_ok || j->b->oom || mark > j->b->len)
+	if (!j->mark_ok || j->w.b->oom || mark > j->w.b->len)
 		return VG_STR_NULL;
-	return vg_str_make(j->b->data + mark, j->b->len - mark);
+	return vg_str_make(j->w.b->data + mark, j->w.b->len - mark);
 }
 
 static void
@@ -265,8 +145,8 @@ j_paste(struct vg_sink *s, struct vg_str text)
 {
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
-	vg_buf_add(j->b, text.p, text.len);
-	j->more[j->depth] = 1;
+	vg_buf_add(j->w.b, text.p, text.len);
+	j->w.more[j->w.depth] = 1;
 }
 
 static const struct vg_sink_ops json_ops = {
@@ -274,6 +154,7 @@ static const struct vg_sink_ops json_ops = {
 	.front = j_front,
 	.end = j_end,
 	.str = j_str,
+	.plain = j_plain,
 	.u64 = j_u64,
 	.i64 = j_i64,
 	.num = j_num,
@@ -294,6 +175,7 @@ vg_jsink_new(void)
 	if (j == NULL)
 		return NULL;
 	j->s.ops = &json_ops;
+	j->s.jw = &j->w;
 	vg_buf_init(&j->body);
 	if ((j->s.memo = vg_memo_new()) == NULL ||
 	    (j->lo = vg_layout_new()) == NULL) {

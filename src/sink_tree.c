@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vigil/decode.h"
+#include "vigil/num.h"
 
 #define MAXDEPTH	8	/* the layout nests 4 deep at most */
 
@@ -168,6 +169,7 @@ static const struct vg_sink_ops tree_ops = {
 	.front = t_front,
 	.end = t_end,
 	.str = t_str,
+	.plain = t_str,
 	.u64 = t_u64,
 	.i64 = t_i64,
 	.num = t_num,

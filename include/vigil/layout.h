@@ -49,10 +49,12 @@ struct vg_sink_ops {
 	void	(*front)(struct vg_sink *, int on);
 	void	(*end)(struct vg_sink *);
 	void	(*str)(struct vg_sink *, struct vg_str key, struct vg_str);
+	/* a string of printable ASCII without '"' or '\\' (no escaping) */
+	void	(*plain)(struct vg_sink *, struct vg_str key, struct vg_str);
 	void	(*u64)(struct vg_sink *, struct vg_str key, uint64_t);
 	void	(*i64)(struct vg_sink *, struct vg_str key, int64_t);
 	/* decimal text: a number if it is one (u64, then i64: see
-	 * vg_num_parse), else the text as a string */
+	 * vg_num_parse in vigil/num.h), else the text as a string */
 	void	(*num)(struct vg_sink *, struct vg_str key, struct vg_str);
 	void	(*boolean)(struct vg_sink *, struct vg_str key, int);
 	void	(*null)(struct vg_sink *, struct vg_str key);
@@ -72,9 +74,13 @@ struct vg_sink_ops {
 };
 
 struct vg_memo;
+struct vg_jw;
 
 struct vg_sink {
 	const struct vg_sink_ops *ops;
+	/* The JSON writer (vigil/json.h) the ops write with, or NULL: the
+	 * driver then calls it inline, with no indirect call per member. */
+	struct vg_jw	*jw;
 	struct vg_memo	*memo;		/* NULL: no pasting */
 	unsigned long	 memo_hits;	/* record parts pasted */
 	unsigned long	 head_hits;	/* SYSCALL starts read in one pass */
@@ -96,8 +102,5 @@ void			 vg_layout_free(struct vg_layout *);
  */
 int	vg_layout_event(struct vg_layout *, struct vg_event *, struct vg_sink *,
 	    struct vg_decode_counts *);
-
-/* Decimal text as a number: 1 (u64 in *u), 2 (i64 in *i), 0 not one. */
-int	vg_num_parse(struct vg_str, uint64_t *u, int64_t *i);
 
 #endif

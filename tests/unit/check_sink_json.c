@@ -350,11 +350,14 @@ START_TEST(syscall_head_shapes)
 	    ARGS " ppid=1 errno=3"), 1);
 	/* a tail naming what this start did not write (errno): the second
 	 * time from the memo, checked against the start's names; the
-	 * third time the start has an errno: not pasted, renamed */
+	 * third time the start has an errno: not pasted, renamed. (The
+	 * same record text again is pasted whole: no start read.) */
 	head(SYS("52", "arch=c000003e syscall=1 success=yes exit=0"
 	    ARGS " ppid=1 errno=3 pid=4"), 1);
 	head(SYS("53", "arch=c000003e syscall=1 success=yes exit=0"
-	    ARGS " ppid=1 errno=3 pid=4"), 1);
+	    ARGS " ppid=1 errno=3 pid=4"), 0);
+	head(SYS("56", "arch=c000003e syscall=1 success=yes exit=0"
+	    " a0=4 a1=7ffd a2=10 a3=0 items=0 ppid=1 errno=3 pid=4"), 1);
 	head(SYS("54", "arch=c000003e syscall=1 success=yes exit=-2"
 	    ARGS " ppid=1 errno=3 pid=4"), 1);
 }
