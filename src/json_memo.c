@@ -2,7 +2,7 @@
  * json_memo.c: a direct-mapped table of record text -> JSON members
  * (json_memo.h). A slot holds one entry in one allocation: the text, the
  * JSON and the rule key bytes. Lookups hash the text and compare it
- * whole, so a hit is exact.
+ * whole, so a hit is exact. Text is kept the second time it is seen.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "json_memo.h"
 
 #define SLOTS		1024
+#define SEEN		4096	/* hashes of texts seen once */
 #define MAX_TEXT	2048
 #define MAX_JSON	(4 * MAX_TEXT)
 
@@ -25,6 +26,7 @@ struct slot {
 
 struct vg_memo {
 	struct slot	s[SLOTS];
+	uint64_t	seen[SEEN];
 };
 
 struct vg_memo *
@@ -52,29 +54,40 @@ mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
-/* Hashes the whole text, eight bytes a step: a sample (the first,
- * middle and last bytes) was cheaper, but texts of one process differ in
- * a few bytes anywhere (a syscall's arguments), and equal samples fight
- * over one slot. */
+/*
+ * Hashes the length, the first 128 and the last 32 bytes, sixteen bytes a
+ * step: texts of one process differ in a few bytes (a syscall's
+ * arguments, its pid), and at their start or end; a sample of the middle
+ * made such texts fight over one slot. Equal hashes of different texts
+ * only cost a miss: a hit compares the whole text.
+ */
 static uint64_t
 hash_text(uint32_t tag, const char *p, size_t n)
 {
 	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w, v;
+	const char *end = p + n;
 
-	for (; n >= 16; p += 16, n -= 16) {
+	if (n > 160) {
+		for (; p < end - n + 128; p += 16) {
+			memcpy(&w, p, 8);
+			memcpy(&v, p + 8, 8);
+			h = mix(h ^ w, v);
+		}
+		p = end - 32;
+	}
+	for (; end - p >= 16; p += 16) {
 		memcpy(&w, p, 8);
 		memcpy(&v, p + 8, 8);
 		h = mix(h ^ w, v);
 	}
-	if (n >= 8) {
+	if (end - p >= 8) {
 		memcpy(&w, p, 8);
 		h = mix(h, w);
 		p += 8;
-		n -= 8;
 	}
-	if (n > 0) {
+	if (end > p) {
 		w = 0;
-		memcpy(&w, p, n);
+		memcpy(&w, p, (size_t)(end - p));
 		h = mix(h, w);
 	}
 	return h;
@@ -82,16 +95,23 @@ hash_text(uint32_t tag, const char *p, size_t n)
 
 const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
-    uint64_t *hash)
+    uint64_t *hash, int *keep)
 {
 	struct slot *s;
+	uint64_t *seen;
 
 	*hash = hash_text(tag, text, len);
 	s = &m->s[*hash % SLOTS];
-	if (s->mem == NULL || s->hash != *hash || s->tag != tag ||
-	    s->tlen != len || memcmp(s->text, text, len) != 0)
-		return NULL;
-	return &s->e;
+	if (s->mem != NULL && s->hash == *hash && s->tag == tag &&
+	    s->tlen == len && memcmp(s->text, text, len) == 0)
+		return &s->e;
+	/* kept from the second time on: text seen once (an accept's
+	 * address with its client port) must not push out text that
+	 * repeats */
+	seen = &m->seen[(*hash >> 32) % SEEN];
+	*keep = *seen == *hash;
+	*seen = *hash;
+	return NULL;
 }
 
 void

@@ -38,10 +38,11 @@ struct vg_memo;
 
 struct vg_memo	*vg_memo_new(void);
 void		 vg_memo_free(struct vg_memo *);
-/* The entry for text under tag, or NULL; *hash is for vg_memo_put(). The
- * entry is valid until the next vg_memo_put(). */
+/* The entry for text under tag, or NULL; *hash is for vg_memo_put(), and
+ * on NULL *keep says whether vg_memo_put() would be worth it (the text
+ * was seen before). The entry is valid until the next vg_memo_put(). */
 const struct vg_memo_ent *vg_memo_get(struct vg_memo *, uint32_t tag,
-		    const char *text, size_t len, uint64_t *hash);
+		    const char *text, size_t len, uint64_t *hash, int *keep);
 /* Keeps a copy of e for text (replacing what was in its slot); silently
  * does nothing for text or JSON too long, or without memory. */
 void		 vg_memo_put(struct vg_memo *, uint32_t tag, uint64_t hash,

@@ -205,8 +205,10 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 	struct vg_lay_rec *rc = &L->rec[which];
 	struct vg_str k;
 	unsigned i;
+	int keep = 0;
 
-	e = vg_memo_get(L->out->memo, tag, text, len, &m->hash);
+	m->which = which;
+	e = vg_memo_get(L->out->memo, tag, text, len, &m->hash, &keep);
 	if (e != NULL && which == TAIL && (nbefore - 1 + e->nfields >
 	    VG_DECODE_MAX_FIELDS || clash(L->names, e)))
 		e = NULL;
@@ -234,7 +236,8 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 		}
 		return 1;
 	}
-	m->which = which;
+	if (!keep || rc->on)
+		return 0;
 	m->tag = tag;
 	m->text = text;
 	m->len = len;

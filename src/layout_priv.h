@@ -217,7 +217,7 @@ lay_key(struct vg_layout *L, struct vg_str k)
 }
 
 /* The sink's JSON writer is called inline; other sinks through ops. */
-static inline void
+static inline __attribute__((always_inline)) void
 lay_str(struct vg_layout *L, struct vg_str k, struct vg_str v)
 {
 	k = lay_key(L, k);
@@ -228,7 +228,7 @@ lay_str(struct vg_layout *L, struct vg_str k, struct vg_str v)
 }
 
 /* v: printable ASCII without '"' or '\\' (table names, hex, numbers). */
-static inline void
+static inline __attribute__((always_inline)) void
 lay_plain(struct vg_layout *L, struct vg_str k, struct vg_str v)
 {
 	k = lay_key(L, k);
@@ -238,7 +238,7 @@ lay_plain(struct vg_layout *L, struct vg_str k, struct vg_str v)
 		L->op->plain(L->out, k, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_u64(struct vg_layout *L, struct vg_str k, uint64_t v)
 {
 	k = lay_key(L, k);
@@ -248,7 +248,7 @@ lay_u64(struct vg_layout *L, struct vg_str k, uint64_t v)
 		L->op->u64(L->out, k, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_i64(struct vg_layout *L, struct vg_str k, int64_t v)
 {
 	k = lay_key(L, k);
@@ -258,7 +258,7 @@ lay_i64(struct vg_layout *L, struct vg_str k, int64_t v)
 		L->op->i64(L->out, k, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_num(struct vg_layout *L, struct vg_str k, struct vg_str v)
 {
 	k = lay_key(L, k);
@@ -268,7 +268,7 @@ lay_num(struct vg_layout *L, struct vg_str k, struct vg_str v)
 		L->op->num(L->out, k, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_bool(struct vg_layout *L, struct vg_str k, int v)
 {
 	k = lay_key(L, k);
@@ -278,7 +278,7 @@ lay_bool(struct vg_layout *L, struct vg_str k, int v)
 		L->op->boolean(L->out, k, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_null(struct vg_layout *L, struct vg_str k)
 {
 	k = lay_key(L, k);
@@ -288,7 +288,7 @@ lay_null(struct vg_layout *L, struct vg_str k)
 		L->op->null(L->out, k);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
 {
 	k = lay_key(L, k);
@@ -299,7 +299,7 @@ lay_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
 	L->depth++;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 lay_close(struct vg_layout *L)
 {
 	if (L->jw != NULL)

@@ -52,7 +52,7 @@ extern const uint8_t vg_json_plain[256];
  * memory. Names are short and nearly never need an escape: copied and
  * checked in one pass.
  */
-static inline int
+static inline __attribute__((always_inline)) int
 vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 {
 	struct vg_buf *b = w->b;
@@ -88,7 +88,7 @@ vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 	return 0;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_str(struct vg_jw *w, struct vg_str key, struct vg_str v)
 {
 	if (vg_jw_member(w, key, 0) == 0)
@@ -96,7 +96,7 @@ vg_jw_str(struct vg_jw *w, struct vg_str key, struct vg_str v)
 }
 
 /* A string value known to need no escape (vg_json_plain bytes only). */
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_plain(struct vg_jw *w, struct vg_str key, struct vg_str v)
 {
 	char *o;
@@ -111,14 +111,14 @@ vg_jw_plain(struct vg_jw *w, struct vg_str key, struct vg_str v)
 	w->b->len += v.len + 2;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_u64(struct vg_jw *w, struct vg_str key, uint64_t v)
 {
 	if (vg_jw_member(w, key, 0) == 0)
 		vg_buf_add_u64(w->b, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_i64(struct vg_jw *w, struct vg_str key, int64_t v)
 {
 	if (vg_jw_member(w, key, 0) == 0)
@@ -130,7 +130,7 @@ vg_jw_i64(struct vg_jw *w, struct vg_str key, int64_t v)
  * no leading zero, no "-0", few enough digits for a u64 or i64), else
  * the number it is (vg_num_parse), else the text as a string.
  */
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_num(struct vg_jw *w, struct vg_str key, struct vg_str v)
 {
 	const char *p = v.p, *end = v.p + v.len;
@@ -157,7 +157,7 @@ slow:
 	vg_jw_num_slow(w, key, v);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_bool(struct vg_jw *w, struct vg_str key, int v)
 {
 	if (vg_jw_member(w, key, 5) == 0) {
@@ -166,7 +166,7 @@ vg_jw_bool(struct vg_jw *w, struct vg_str key, int v)
 	}
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_null(struct vg_jw *w, struct vg_str key)
 {
 	if (vg_jw_member(w, key, 4) == 0) {
@@ -175,7 +175,7 @@ vg_jw_null(struct vg_jw *w, struct vg_str key)
 	}
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_open(struct vg_jw *w, struct vg_str key, int array)
 {
 	if (w->depth + 1 >= VG_JW_DEPTH) {
@@ -190,7 +190,7 @@ vg_jw_open(struct vg_jw *w, struct vg_str key, int array)
 	w->arr[w->depth] = (uint8_t)(array != 0);
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 vg_jw_close(struct vg_jw *w)
 {
 	if (w->depth == 0)

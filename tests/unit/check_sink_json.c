@@ -263,8 +263,8 @@ START_TEST(memo_repeats_and_clashes)
 {
 	unsigned long hits = vg_jsink_memo_hits(jd);
 
-	/* the same process twice: its tail, proctitle and sockaddr come
-	 * from the memo the second time */
+	/* the same process three times: its tail, proctitle and sockaddr
+	 * are seen the first time, kept the second, pasted the third */
 #define SOCK(s, a0) HDR("SYSCALL", s) "arch=c000003e syscall=42 success=yes " \
 	    "exit=0 a0=" a0 " items=0 ppid=1 pid=2 uid=0 comm=\"x\" " \
 	    "exe=2F62696E2F78 key=\"k1\"\n" \
@@ -272,6 +272,8 @@ START_TEST(memo_repeats_and_clashes)
 	    HDR("PROCTITLE", s) "proctitle=78002D61\n" HDR("EOE", s) "\n"
 	expect(SOCK("20", "3"));
 	expect(SOCK("21", "4"));
+	ck_assert_uint_eq(vg_jsink_memo_hits(jd), hits);
+	expect(SOCK("24", "5"));
 	ck_assert_uint_ge(vg_jsink_memo_hits(jd), hits + 3);
 	/* a head naming one of the tail's members: no paste, renamed */
 	expect(HDR("SYSCALL", "22") "arch=c000003e syscall=42 uid=5 "
@@ -351,10 +353,12 @@ START_TEST(syscall_head_shapes)
 	/* a tail naming what this start did not write (errno): the second
 	 * time from the memo, checked against the start's names; the
 	 * third time the start has an errno: not pasted, renamed. (The
-	 * same record text again is pasted whole: no start read.) */
+	 * same record text a third time is pasted whole: no start read.) */
 	head(SYS("52", "arch=c000003e syscall=1 success=yes exit=0"
 	    ARGS " ppid=1 errno=3 pid=4"), 1);
 	head(SYS("53", "arch=c000003e syscall=1 success=yes exit=0"
+	    ARGS " ppid=1 errno=3 pid=4"), 1);
+	head(SYS("57", "arch=c000003e syscall=1 success=yes exit=0"
 	    ARGS " ppid=1 errno=3 pid=4"), 0);
 	head(SYS("56", "arch=c000003e syscall=1 success=yes exit=0"
 	    " a0=4 a1=7ffd a2=10 a3=0 items=0 ppid=1 errno=3 pid=4"), 1);
