@@ -1,7 +1,7 @@
 /*
- * json_memo.c: a direct-mapped table of record text -> JSON members
- * (json_memo.h). A slot holds one entry in one allocation: the text, the
- * JSON and the rule key bytes. Lookups hash the text and compare it
+ * json_memo.c: a two-way set-associative table (LRU) of record text ->
+ * JSON members (json_memo.h). A slot holds one entry in one allocation:
+ * the text, the JSON, the names and the rule key bytes. Lookups hash the text and compare it
  * whole, so a hit is exact. Text is kept the second time it is seen.
  */
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "json_memo.h"
 
-#define SLOTS		1024
+#define SLOTS		2048	/* in sets of two */
 #define SEEN		4096	/* hashes of texts seen once */
 #define MAX_TEXT	2048
 #define MAX_JSON	(4 * MAX_TEXT)
@@ -21,10 +21,12 @@ struct slot {
 	char			*mem;	/* names, text, json, key and name
 					 * bytes; NULL: empty */
 	const char		*text;
+	uint64_t		 used;	/* last get or put, for LRU */
 	struct vg_memo_ent	 e;
 };
 
 struct vg_memo {
+	uint64_t	clock;
 	struct slot	s[SLOTS];
 	uint64_t	seen[SEEN];
 };
@@ -101,10 +103,14 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 	uint64_t *seen;
 
 	*hash = hash_text(tag, text, len);
-	s = &m->s[*hash % SLOTS];
+	s = &m->s[*hash % (SLOTS / 2) * 2];
+	if (s->hash != *hash)
+		s++;
 	if (s->mem != NULL && s->hash == *hash && s->tag == tag &&
-	    s->tlen == len && memcmp(s->text, text, len) == 0)
+	    s->tlen == len && memcmp(s->text, text, len) == 0) {
+		s->used = ++m->clock;
 		return &s->e;
+	}
 	/* kept from the second time on: text seen once (an accept's
 	 * address with its client port) must not push out text that
 	 * repeats */
@@ -118,7 +124,7 @@ void
 vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
     size_t len, const struct vg_memo_ent *e)
 {
-	struct slot *s = &m->s[hash % SLOTS];
+	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
 	size_t need, i;
 	struct vg_str *nm;
 	uint32_t *hs;
@@ -126,6 +132,9 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 
 	if (len > MAX_TEXT || e->jlen > MAX_JSON || e->nkeys > VG_MEMO_KEYS)
 		return;
+	/* the set's other slot if it is empty or was used longer ago */
+	if (s->mem != NULL && (s[1].mem == NULL || s[1].used < s->used))
+		s++;
 	/* the name array first: malloc alignment is the array's; then
 	 * the hashes */
 	need = e->nnames * (sizeof(*nm) + sizeof(uint32_t)) + len + e->jlen;
@@ -138,6 +147,7 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 	free(s->mem);
 	s->mem = mem;
 	s->hash = hash;
+	s->used = ++m->clock;
 	s->tag = tag;
 	s->tlen = len;
 	s->e = *e;
