@@ -1,8 +1,9 @@
 /*
  * json_memo.c: a two-way set-associative table (LRU) of record text ->
  * JSON members (json_memo.h). A slot holds one entry in one allocation:
- * the text, the JSON, the names and the rule key bytes. Lookups hash the text and compare it
- * whole, so a hit is exact. Text is kept the second time it is seen.
+ * the text, the JSON, the names and the rule key bytes. Lookups hash the
+ * text and compare it whole, so a hit is exact. Text is kept the second
+ * time it is seen.
  */
 #include <stdlib.h>
 #include <string.h>
