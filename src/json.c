@@ -1,8 +1,10 @@
 /*
- * json.c: document tree -> one JSON line (RFC 8259). Strings are escaped
- * with a 256-entry class table; safe bytes are copied eight at a time as
- * they are checked. Bytes that are not valid UTF-8 become \udcXX (surrogateescape,
- * docs/events.md). Never allocates except by growing the output buffer.
+ * json.c: document tree -> one JSON line (RFC 8259), and the slow paths
+ * of the streaming writer (json.h) the JSON sink writes with. Strings are
+ * escaped with a 256-entry class table; safe bytes are copied eight at a
+ * time as they are checked. Bytes that are not valid UTF-8 become \udcXX
+ * (surrogateescape, docs/events.md). Never allocates except by growing
+ * the output buffer.
  */
 #include <math.h>
 #include <stdint.h>
