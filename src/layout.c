@@ -934,8 +934,11 @@ struct tslot {
 	size_t		 last;
 };
 
+/* Up to this many records, the survey's arrays are the caller's (stack). */
+#define SURVEY_STACK	16
+
 static int
-survey(struct vg_layout *L, struct survey *S)
+survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 {
 	const struct vg_event *ev = L->ev;
 	size_t last[6], i, size = 16, h;
@@ -943,8 +946,13 @@ survey(struct vg_layout *L, struct survey *S)
 	int k;
 
 	memset(S, 0, sizeof(*S));
-	if ((S->next = vg_arena_alloc(L->a, ev->nrecs * sizeof(*S->next))) ==
-	    NULL || (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
+	if (ev->nrecs <= SURVEY_STACK) {
+		S->next = next;
+		S->ofirst = ofirst;
+		memset(ofirst, 0, ev->nrecs);
+	} else if ((S->next = vg_arena_alloc(L->a, ev->nrecs *
+	    sizeof(*S->next))) == NULL ||
+	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
 		return -1;
 	for (k = 0; k < 6; k++)
 		S->first[k] = last[k] = SIZE_MAX;
@@ -1078,6 +1086,8 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
     struct vg_decode_counts *counts)
 {
 	struct survey S;
+	size_t next[SURVEY_STACK];
+	uint8_t ofirst[SURVEY_STACK];
 
 	L->out = out;
 	L->op = out->ops;
@@ -1099,7 +1109,7 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	vg_names_reset(&L->knames);
 	out->oom = 0;
 	L->op->begin(out, ev);
-	if (survey(L, &S) == -1)
+	if (survey(L, &S, next, ofirst) == -1)
 		L->oom = 1;
 	else
 		write_records(L, &S);

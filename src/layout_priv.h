@@ -95,10 +95,11 @@ vg_name_hash(const char *p, size_t len)
 /*
  * A record part being remembered for the memo (layout.c): a whole record
  * object and, inside it, the last members of a SYSCALL record can be at
- * the same time. What makes it depend on more than its text sets bad.
+ * the same time. What makes a part depend on more than its text sets bad.
  */
 #define VG_LAY_WHOLE		0
 #define VG_LAY_TAIL		1
+#define VG_LAY_LEVELS		2
 #define VG_LAY_REC_NAMES	64	/* member names a tail records */
 
 struct vg_lay_rec {
@@ -124,7 +125,7 @@ struct vg_layout {
 	int		 ndepth;	/* depth whose names are unique, or -1 */
 	struct vg_names	*names;		/* ... its names */
 	/* what the record parts being remembered (layout.c) gave */
-	struct vg_lay_rec rec[2];	/* VG_LAY_WHOLE, VG_LAY_TAIL */
+	struct vg_lay_rec rec[VG_LAY_LEVELS];	/* VG_LAY_WHOLE ... */
 	int		 arch_free;	/* the whole one is the event's first
 					 * SYSCALL: its arch is its own */
 	unsigned	 rec_nnames;	/* the tail's member names */

@@ -244,7 +244,7 @@ vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 	struct vg_str *nk, n;
 	size_t cap, i;
 
-	for (rc = L->rec; rc < L->rec + 2; rc++) {
+	for (rc = L->rec; rc < L->rec + VG_LAY_LEVELS; rc++) {
 		if (!rc->on)
 			continue;
 		if (rc->nkeys == sizeof(rc->keys) / sizeof(rc->keys[0]))
