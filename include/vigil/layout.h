@@ -100,7 +100,7 @@ void			 vg_layout_free(struct vg_layout *);
  * arena or the sink ran out (the sink's output is then garbage). The
  * counts (may be NULL) are added to.
  */
-int	vg_layout_event(struct vg_layout *, struct vg_event *, struct vg_sink *,
-	    struct vg_decode_counts *);
+int	vg_layout_event(struct vg_layout *, struct vg_event *,
+	    struct vg_sink *, struct vg_decode_counts *);
 
 #endif
