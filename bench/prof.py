@@ -26,9 +26,11 @@ sys.path.insert(0, HERE)
 # group is what vg_pipeline_record costs minus the emit it triggers
 STAGES = [
     ("read input (read(2), line split)", ["replay_fd", "vg_replay_files"]),
-    ("parse (record FSM, fields)", ["vg_parse_line"]),
+    ("parse (record FSM, fields)", ["vg_parse_line_memo", "vg_parse_line"]),
     ("group+emit (incl. decode, output)", ["vg_pipeline_record"]),
-    ("decode (document tree)", ["vg_decode_event"]),
+    ("layout (layout.c, either sink)", ["vg_layout_event"]),
+    ("  JSON sink", ["vg_jsink_event"]),
+    ("  tree sink", ["vg_decode_event_with", "vg_decode_event_counts"]),
     ("output (JSON/RAW writer)", ["vg_output_write"]),
     ("write(2)", ["write", "__libc_write", "__GI___libc_write"]),
     ("malloc/free", ["malloc", "free", "calloc", "realloc", "_int_malloc",

@@ -2,13 +2,14 @@
  * decode_execve.c: assembles argv from the EXECVE records of one event:
  * argc=, aN= (quoted or hex), and long arguments split by the kernel into
  * aN_len= plus aN[i]= chunks, possibly across several records. Missing
- * arguments (lost records) become null. Arena memory only.
+ * arguments (lost records) become null. Arena memory only; the members
+ * go out through the lay_*() helpers (layout_priv.h).
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "decode_priv.h"
+#include "layout_priv.h"
 
 /* Beyond this many argv slots no null placeholders are written for a
  * claimed argc (a corrupt argc must not exhaust the arena). */
@@ -30,7 +31,6 @@ struct arg {
 
 struct vg_execve {
 	struct vg_arena	*a;
-	struct vg_node	*obj;
 	struct arg	*args;
 	size_t		 nargs, cap;	/* slots used (max index + 1), size */
 	uint64_t	 argc;
@@ -38,14 +38,12 @@ struct vg_execve {
 };
 
 struct vg_execve *
-vg_execve_new(struct vg_arena *a, struct vg_node *obj)
+vg_execve_new(struct vg_arena *a)
 {
 	struct vg_execve *x = vg_arena_calloc(a, sizeof(*x));
 
-	if (x != NULL) {
+	if (x != NULL)
 		x->a = a;
-		x->obj = obj;
-	}
 	return x;
 }
 
@@ -154,10 +152,9 @@ vg_execve_field(struct vg_execve *x, const struct vg_field *f, int *oom)
 	return 0;
 }
 
-int
-vg_execve_finish(struct vg_execve *x)
+void
+vg_execve_finish(struct vg_execve *x, struct vg_layout *L)
 {
-	struct vg_node *argv;
 	struct chunk *c;
 	struct arg *g;
 	size_t i, n = x->nargs, missing = 0;
@@ -167,47 +164,35 @@ vg_execve_finish(struct vg_execve *x)
 	/* slots the records never filled (lost records) become null */
 	if (x->have_argc && x->argc > n && x->argc <= MAX_PAD)
 		n = (size_t)x->argc;
-	if (vg_node_add_uint(x->a, x->obj, VG_STR_LIT("argc"),
-	    x->have_argc ? x->argc : x->nargs) == NULL)
-		goto oom;
-	if ((argv = vg_node_add(x->a, x->obj, VG_STR_LIT("argv"), VG_N_ARR))
-	    == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
+	lay_u64(L, VG_STR_LIT("argc"), x->have_argc ? x->argc : x->nargs);
+	lay_open(L, VG_STR_LIT("argv"), VG_N_ARR);
+	for (i = 0; i < n && !L->oom; i++) {
 		g = i < x->nargs ? &x->args[i] : NULL;
 		if (g == NULL || !g->present) {
 			missing++;
-			if (vg_node_add(x->a, argv, VG_STR_NULL, VG_N_NULL) ==
-			    NULL)
-				goto oom;
+			lay_null(L, VG_STR_NULL);
 			continue;
 		}
 		if (g->head == g->tail) {
-			if (vg_node_add_str(x->a, argv, VG_STR_NULL,
-			    g->head->s) == NULL)
-				goto oom;
+			lay_str(L, VG_STR_NULL, g->head->s);
 			continue;
 		}
-		if ((buf = vg_arena_alloc(x->a, g->total + 1)) == NULL)
-			goto oom;
+		if ((buf = vg_arena_alloc(x->a, g->total + 1)) == NULL) {
+			L->oom = 1;
+			break;
+		}
 		for (o = buf, c = g->head; c != NULL; c = c->next) {
 			if (c->s.len)
 				memcpy(o, c->s.p, c->s.len);
 			o += c->s.len;
 		}
 		*o = '\0';
-		if (vg_node_add_str(x->a, argv, VG_STR_NULL,
-		    vg_str_make(buf, g->total)) == NULL)
-			goto oom;
+		lay_str(L, VG_STR_NULL, vg_str_make(buf, g->total));
 	}
+	lay_close(L);
 	lost = missing;
 	if (x->have_argc && x->argc > n)
 		lost += x->argc - n;	/* too many to pad: counted only */
-	if (lost > 0 && vg_node_add_uint(x->a, x->obj, VG_STR_LIT("missing"),
-	    lost) == NULL)
-		goto oom;
-	return 0;
-oom:
-	errno = ENOMEM;
-	return -1;
+	if (lost > 0)
+		lay_u64(L, VG_STR_LIT("missing"), lost);
 }

@@ -1,62 +1,17 @@
 /*
  * decode_field.c: one field value -> its member(s) in the event document
  * (docs/events.md): numbers, booleans, decoded text, arch and syscall
- * names, errno names, sockaddr objects. Shared by the tree decoder
- * (decode.c) and the direct JSON writer (json_direct.c) through a sink, so
- * both give the same document by construction.
+ * names, errno names, sockaddr objects, rule keys. Called by the layout
+ * driver (layout.c); writes through the lay_*() helpers, so every sink
+ * gets the same members. Never logs.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "decode_priv.h"
+#include "layout_priv.h"
+#include "vigil/num.h"
 #include "vigil/tables.h"
-
-static int
-parse_u64(struct vg_str s, uint64_t *v)
-{
-	size_t i;
-
-	if (s.len == 0 || s.len > 20)
-		return -1;
-	*v = 0;
-	for (i = 0; i < s.len; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-
-		if (d > 9 || *v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-	}
-	return 0;
-}
-
-static int
-parse_i64(struct vg_str s, int64_t *v)
-{
-	uint64_t u;
-
-	if (s.len > 1 && s.p[0] == '-') {
-		if (parse_u64(vg_str_make(s.p + 1, s.len - 1), &u) == -1 ||
-		    u > (uint64_t)INT64_MAX + 1)
-			return -1;
-		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-		return 0;
-	}
-	if (parse_u64(s, &u) == -1 || u > INT64_MAX)
-		return -1;
-	*v = (int64_t)u;
-	return 0;
-}
-
-int
-vg_num_parse(struct vg_str s, uint64_t *u, int64_t *i)
-{
-	if (parse_u64(s, u) == 0)
-		return 1;
-	if (parse_i64(s, i) == 0)
-		return 2;
-	return 0;
-}
 
 static int
 parse_hex32(struct vg_str s, uint32_t *v)
@@ -102,15 +57,15 @@ vg_decode_text(struct vg_arena *a, const struct vg_field *f, int *oom)
 }
 
 unsigned char *
-vg_hex_bytes(struct vg_sink *s, struct vg_str v, size_t *len)
+vg_hex_bytes(struct vg_layout *L, struct vg_str v, size_t *len)
 {
 	char *out;
 	long n;
 
 	if (v.len == 0 || (v.len & 1))
 		return NULL;
-	if ((out = vg_arena_alloc(s->a, v.len / 2 + 1)) == NULL) {
-		s->oom = 1;
+	if ((out = vg_arena_alloc(L->a, v.len / 2 + 1)) == NULL) {
+		L->oom = 1;
 		return NULL;
 	}
 	if ((n = vg_hex_decode(v, out)) < 0)
@@ -121,7 +76,7 @@ vg_hex_bytes(struct vg_sink *s, struct vg_str v, size_t *len)
 
 /* key= value: the kernel joins several keys with 0x01. */
 static void
-rule_keys(struct vg_sink *s, struct vg_str v)
+rule_keys(struct vg_layout *L, struct vg_str v)
 {
 	const char *p = v.p, *end = v.p + v.len, *q;
 
@@ -129,7 +84,7 @@ rule_keys(struct vg_sink *s, struct vg_str v)
 		if ((q = memchr(p, '\x01', (size_t)(end - p))) == NULL)
 			q = end;
 		if (q > p)
-			s->ops->rule_key(s, vg_str_make(p, (size_t)(q - p)));
+			vg_lay_rule_key(L, vg_str_make(p, (size_t)(q - p)));
 		p = q + 1;
 	}
 }
@@ -141,68 +96,68 @@ cstr(const char *s)
 }
 
 void
-vg_frec_set_arch(struct vg_sink *s, struct vg_frec *r, uint32_t aa)
+vg_frec_set_arch(struct vg_layout *L, struct vg_frec *r, uint32_t aa)
 {
 	r->arch = vg_arch_from_audit(aa);
 	if (r->is_syscall) {
-		s->arch = r->arch;
-		s->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE : VG_END_BIG;
+		L->arch = r->arch;
+		L->endian = aa & AUDIT_ARCH_LE ? VG_END_LITTLE : VG_END_BIG;
 	}
 }
 
 const char *
-vg_frec_syscall_name(const struct vg_sink *s, const struct vg_frec *r,
+vg_frec_syscall_name(const struct vg_layout *L, const struct vg_frec *r,
     int nr)
 {
 	return vg_syscall_name((enum vg_arch)(r->arch != VG_ARCH_UNKNOWN ?
-	    r->arch : s->arch), nr);
+	    r->arch : L->arch), nr);
 }
 
 static void
-arch_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
+arch_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
     struct vg_str v)
 {
 	const char *name;
 	uint32_t aa;
 
 	if (parse_hex32(v, &aa) == -1) {
-		s->ops->str(s, key, v);
+		lay_str(L, key, v);
 		return;
 	}
-	vg_frec_set_arch(s, r, aa);
+	/* hex digits and table names: nothing to escape */
+	vg_frec_set_arch(L, r, aa);
 	name = vg_arch_name((enum vg_arch)r->arch);
-	s->ops->str(s, key, name != NULL ? cstr(name) : v);
-	s->ops->str(s, VG_STR_LIT("arch_id"), v);
+	lay_plain(L, key, name != NULL ? cstr(name) : v);
+	lay_plain(L, VG_STR_LIT("arch_id"), v);
 }
 
 static void
-syscall_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
+syscall_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
     struct vg_str v)
 {
 	const char *name;
 	int64_t i;
 
-	if (parse_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
-		s->ops->str(s, key, v);
+	if (vg_num_i64(v, &i) == -1 || i < 0 || i > INT32_MAX) {
+		lay_str(L, key, v);
 		return;
 	}
-	name = vg_frec_syscall_name(s, r, (int)i);
+	name = vg_frec_syscall_name(L, r, (int)i);
 	if (r->is_syscall) {
 		if (name != NULL)
-			s->ops->str(s, VG_STR_LIT("name"), cstr(name));
-		s->ops->i64(s, VG_STR_LIT("nr"), i);
+			lay_plain(L, VG_STR_LIT("name"), cstr(name));
+		lay_i64(L, VG_STR_LIT("nr"), i);
 		return;
 	}
-	s->ops->i64(s, key, i);
+	lay_i64(L, key, i);
 	if (name != NULL)
-		s->ops->str(s, VG_STR_LIT("syscall_name"), cstr(name));
+		lay_plain(L, VG_STR_LIT("syscall_name"), cstr(name));
 }
 
 void
-vg_field_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
+vg_field_value(struct vg_layout *L, struct vg_frec *r, struct vg_str key,
     int kind, const struct vg_field *f)
 {
-	const struct vg_sink_ops *op = s->ops;
 	struct vg_str v = f->val;
 	const unsigned char *raw;
 	const char *name;
@@ -210,7 +165,7 @@ vg_field_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
 	size_t len;
 
 	if (f->kind == VG_V_NULL) {
-		op->null(s, key);
+		lay_null(L, key);
 		return;
 	}
 	switch (kind) {
@@ -219,74 +174,77 @@ vg_field_value(struct vg_sink *s, struct vg_frec *r, struct vg_str key,
 	case VG_FK_GID:
 	case VG_FK_SES:
 	case VG_FK_SIGNAL:
-		op->num(s, key, v);
+		lay_num(L, key, v);
 		return;
 	case VG_FK_ENCODED:
 	case VG_FK_PROCTITLE:
-		op->str(s, key, vg_decode_text(s->a, f, &s->oom));
+		lay_str(L, key, vg_decode_text(L->a, f, &L->oom));
 		return;
 	case VG_FK_KEY:
-		v = vg_decode_text(s->a, f, &s->oom);
-		rule_keys(s, v);
-		op->str(s, key, v);
+		v = vg_decode_text(L->a, f, &L->oom);
+		rule_keys(L, v);
+		lay_str(L, key, v);
 		return;
 	case VG_FK_ARCH:
-		arch_value(s, r, key, v);
+		arch_value(L, r, key, v);
 		return;
 	case VG_FK_SYSCALL:
-		syscall_value(s, r, key, v);
+		syscall_value(L, r, key, v);
 		return;
 	case VG_FK_EXIT:
-		if (parse_i64(v, &i) == -1) {
-			op->num(s, key, v);
+		if (vg_num_i64(v, &i) == -1) {
+			lay_num(L, key, v);
 			return;
 		}
-		op->i64(s, key, i);
+		lay_i64(L, key, i);
 		if (i < 0 && i >= -4095 && (name = vg_errno_name((int)-i)) !=
 		    NULL)
-			op->str(s, VG_STR_LIT("errno"), cstr(name));
+			lay_plain(L, VG_STR_LIT("errno"), cstr(name));
 		return;
 	case VG_FK_SUCCESS:
 		if (vg_str_eq(v, "yes"))
-			op->boolean(s, key, 1);
+			lay_bool(L, key, 1);
 		else if (vg_str_eq(v, "no"))
-			op->boolean(s, key, 0);
+			lay_bool(L, key, 0);
 		else
-			op->str(s, key, v);
+			lay_str(L, key, v);
 		return;
 	case VG_FK_SOCKADDR:
 		if (f->kind == VG_V_BARE &&
-		    (raw = vg_hex_bytes(s, v, &len)) != NULL) {
-			op->open(s, key, VG_N_OBJ);
-			vg_decode_sockaddr(s, raw, len);
-			op->close(s);
+		    (raw = vg_hex_bytes(L, v, &len)) != NULL) {
+			lay_open(L, key, VG_N_OBJ);
+			vg_decode_sockaddr(L, raw, len);
+			lay_close(L);
 			return;
 		}
-		op->str(s, key, v);
+		lay_str(L, key, v);
 		return;
 	default:
 		/* text, modes, masks, hex numbers: as written */
-		op->str(s, key, v);
+		if (f->flags & VG_FF_PLAIN)
+			lay_plain(L, key, v);
+		else
+			lay_str(L, key, v);
 		return;
 	}
 }
 
 void
-vg_proctitle_args(struct vg_sink *s, const struct vg_field *f)
+vg_proctitle_args(struct vg_layout *L, const struct vg_field *f)
 {
 	struct vg_str v;
 	const char *p, *end, *q;
 
 	if (f->kind == VG_V_NULL || f->kind == VG_V_UNSET)
 		return;
-	v = vg_decode_text(s->a, f, &s->oom);
+	v = vg_decode_text(L->a, f, &L->oom);
 	p = v.p;
 	end = v.p + v.len;
 	/* NUL-separated; a trailing NUL ends the last argument */
 	while (p < end) {
 		if ((q = memchr(p, '\0', (size_t)(end - p))) == NULL)
 			q = end;
-		s->ops->str(s, VG_STR_NULL, vg_str_make(p, (size_t)(q - p)));
+		lay_str(L, VG_STR_NULL, vg_str_make(p, (size_t)(q - p)));
 		p = q + 1;
 	}
 }

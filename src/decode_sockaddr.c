@@ -2,13 +2,14 @@
  * decode_sockaddr.c: struct sockaddr bytes (from saddr=) -> document
  * object: inet, inet6, unix (path or abstract name), netlink; other
  * families keep their number and the raw bytes as hex. Reads only within
- * the given length; members go to a sink (decode_priv.h).
+ * the given length; members go out through the lay_*() helpers
+ * (layout_priv.h).
  */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "decode_priv.h"
+#include "layout_priv.h"
 
 #define FAM_UNIX	1
 #define FAM_INET	2
@@ -34,14 +35,14 @@ rd32(const unsigned char *p, int big)
 }
 
 static void
-add_raw(struct vg_sink *s, const unsigned char *raw, size_t len)
+add_raw(struct vg_layout *L, const unsigned char *raw, size_t len)
 {
 	static const char hx[] = "0123456789ABCDEF";
 	char *h;
 	size_t i;
 
-	if ((h = vg_arena_alloc(s->a, len * 2 + 1)) == NULL) {
-		s->oom = 1;
+	if ((h = vg_arena_alloc(L->a, len * 2 + 1)) == NULL) {
+		L->oom = 1;
 		return;
 	}
 	for (i = 0; i < len; i++) {
@@ -49,7 +50,7 @@ add_raw(struct vg_sink *s, const unsigned char *raw, size_t len)
 		h[2 * i + 1] = hx[raw[i] & 15];
 	}
 	h[2 * len] = '\0';
-	s->ops->str(s, VG_STR_LIT("raw"), vg_str_make(h, len * 2));
+	lay_plain(L, VG_STR_LIT("raw"), vg_str_make(h, len * 2));
 }
 
 /* Dotted quad, as inet_ntop writes it (which costs a vsprintf). */
@@ -74,7 +75,7 @@ ipv4_text(const unsigned char *a, char *out)
 }
 
 static void
-add_ntop(struct vg_sink *s, int af, const unsigned char *addr)
+add_ntop(struct vg_layout *L, int af, const unsigned char *addr)
 {
 	char tmp[INET6_ADDRSTRLEN];
 	struct vg_str v;
@@ -85,20 +86,19 @@ add_ntop(struct vg_sink *s, int af, const unsigned char *addr)
 	else if (inet_ntop(af, addr, tmp, sizeof(tmp)) != NULL)
 		n = strlen(tmp);
 	else {
-		add_raw(s, addr, 16);
+		add_raw(L, addr, 16);
 		return;
 	}
-	if ((v = vg_node_strdup(s->a, tmp, n)).p == NULL) {
-		s->oom = 1;
+	if ((v = vg_node_strdup(L->a, tmp, n)).p == NULL) {
+		L->oom = 1;
 		return;
 	}
-	s->ops->str(s, VG_STR_LIT("addr"), v);
+	lay_plain(L, VG_STR_LIT("addr"), v);
 }
 
 void
-vg_decode_sockaddr(struct vg_sink *s, const unsigned char *raw, size_t len)
+vg_decode_sockaddr(struct vg_layout *L, const unsigned char *raw, size_t len)
 {
-	const struct vg_sink_ops *op = s->ops;
 	const unsigned char *path, *nul;
 	size_t plen;
 	unsigned fam;
@@ -106,76 +106,76 @@ vg_decode_sockaddr(struct vg_sink *s, const unsigned char *raw, size_t len)
 	char *at;
 
 	if (len < 2) {
-		s->errors++;
-		add_raw(s, raw, len);
+		L->errors++;
+		add_raw(L, raw, len);
 		return;
 	}
 	/*
 	 * sa_family is in host order. Without the writer's arch, guess:
 	 * every family number is below 256, so the zero byte tells.
 	 */
-	if (s->endian == VG_END_UNKNOWN)
+	if (L->endian == VG_END_UNKNOWN)
 		big = raw[1] != 0 && raw[0] == 0;
 	else
-		big = s->endian == VG_END_BIG;
+		big = L->endian == VG_END_BIG;
 	fam = rd16(raw, big);
 	switch (fam) {
 	case FAM_INET:
 		if (len < 8)
 			break;
-		op->str(s, VG_STR_LIT("family"), VG_STR_LIT("inet"));
-		add_ntop(s, AF_INET, raw + 4);
-		op->u64(s, VG_STR_LIT("port"), rd16(raw + 2, 1));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("inet"));
+		add_ntop(L, AF_INET, raw + 4);
+		lay_u64(L, VG_STR_LIT("port"), rd16(raw + 2, 1));
 		return;
 	case FAM_INET6:
 		if (len < 24)
 			break;
-		op->str(s, VG_STR_LIT("family"), VG_STR_LIT("inet6"));
-		add_ntop(s, AF_INET6, raw + 8);
-		op->u64(s, VG_STR_LIT("port"), rd16(raw + 2, 1));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("inet6"));
+		add_ntop(L, AF_INET6, raw + 8);
+		lay_u64(L, VG_STR_LIT("port"), rd16(raw + 2, 1));
 		if (rd32(raw + 4, 1) != 0)
-			op->u64(s, VG_STR_LIT("flowinfo"), rd32(raw + 4, 1));
+			lay_u64(L, VG_STR_LIT("flowinfo"), rd32(raw + 4, 1));
 		if (len >= 28 && rd32(raw + 24, big) != 0)
-			op->u64(s, VG_STR_LIT("scope_id"), rd32(raw + 24, big));
+			lay_u64(L, VG_STR_LIT("scope_id"), rd32(raw + 24, big));
 		return;
 	case FAM_UNIX:
-		op->str(s, VG_STR_LIT("family"), VG_STR_LIT("unix"));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("unix"));
 		path = raw + 2;
 		plen = len - 2;
 		if (plen > 0 && path[0] == '\0') {
 			/* abstract: every byte of the name counts, NULs too */
-			if ((at = vg_arena_alloc(s->a, plen + 1)) == NULL) {
-				s->oom = 1;
+			if ((at = vg_arena_alloc(L->a, plen + 1)) == NULL) {
+				L->oom = 1;
 				return;
 			}
 			at[0] = '@';
 			memcpy(at + 1, path + 1, plen - 1);
 			at[plen] = '\0';
-			op->str(s, VG_STR_LIT("path"), vg_str_make(at, plen));
-			op->boolean(s, VG_STR_LIT("abstract"), 1);
+			lay_str(L, VG_STR_LIT("path"), vg_str_make(at, plen));
+			lay_bool(L, VG_STR_LIT("abstract"), 1);
 			return;
 		}
 		if ((nul = memchr(path, '\0', plen)) != NULL)
 			plen = (size_t)(nul - path);
 		/* raw is arena memory that lives as long as the tree */
-		op->str(s, VG_STR_LIT("path"),
+		lay_str(L, VG_STR_LIT("path"),
 		    vg_str_make((const char *)path, plen));
 		return;
 	case FAM_NETLINK:
 		if (len < 12)
 			break;
-		op->str(s, VG_STR_LIT("family"), VG_STR_LIT("netlink"));
-		op->u64(s, VG_STR_LIT("pid"), rd32(raw + 4, big));
-		op->u64(s, VG_STR_LIT("groups"), rd32(raw + 8, big));
+		lay_plain(L, VG_STR_LIT("family"), VG_STR_LIT("netlink"));
+		lay_u64(L, VG_STR_LIT("pid"), rd32(raw + 4, big));
+		lay_u64(L, VG_STR_LIT("groups"), rd32(raw + 8, big));
 		return;
 	default:
-		op->u64(s, VG_STR_LIT("family"), fam);
-		add_raw(s, raw, len);
+		lay_u64(L, VG_STR_LIT("family"), fam);
+		add_raw(L, raw, len);
 		return;
 	}
 	/* too short for its family */
-	s->errors++;
-	op->u64(s, VG_STR_LIT("family"), fam);
-	op->boolean(s, VG_STR_LIT("truncated"), 1);
-	add_raw(s, raw, len);
+	L->errors++;
+	lay_u64(L, VG_STR_LIT("family"), fam);
+	lay_bool(L, VG_STR_LIT("truncated"), 1);
+	add_raw(L, raw, len);
 }

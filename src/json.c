@@ -1,8 +1,10 @@
 /*
- * json.c: document tree -> one JSON line (RFC 8259). Strings are escaped
- * with a 256-entry class table; runs of safe bytes are copied with one
- * memcpy. Bytes that are not valid UTF-8 become \udcXX (surrogateescape,
- * docs/events.md). Never allocates except by growing the output buffer.
+ * json.c: document tree -> one JSON line (RFC 8259), and the slow paths
+ * of the streaming writer (json.h) the JSON sink writes with. Strings are
+ * escaped with a 256-entry class table; safe bytes are copied eight at a
+ * time as they are checked. Bytes that are not valid UTF-8 become \udcXX
+ * (surrogateescape, docs/events.md). Never allocates except by growing
+ * the output buffer.
  */
 #include <math.h>
 #include <stdint.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "vigil/json.h"
+#include "vigil/num.h"
 
 /* Byte classes. */
 #define C_OK	0	/* copied as is */
@@ -104,7 +107,7 @@ void
 vg_json_string(const char *s, size_t len, struct vg_buf *b)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + len, *run;
+	const unsigned char *end = p + len;
 	char *o;
 	size_t n;
 	unsigned c;
@@ -115,25 +118,23 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 	o = b->data + b->len;
 	*o++ = '"';
 	while (p < end) {
-		run = p;
-		/* skip plain ASCII eight bytes at a time; the byte loop and
-		 * the class table decide everything else */
+		/* plain ASCII eight bytes at a time, copied as it is read
+		 * (the reserve above has room for any overrun); the byte
+		 * loop and the class table decide everything else */
 		while (end - p >= 8) {
 			uint64_t w;
 
 			memcpy(&w, p, 8);
 			if (needs_look(w))
 				break;
+			memcpy(o, &w, 8);
+			o += 8;
 			p += 8;
 		}
-		for (; p < end && cls[*p] == C_OK; p++)
-			;
-		if (p > run) {
-			memcpy(o, run, (size_t)(p - run));
-			o += p - run;
-			if (p == end)
-				break;
-		}
+		while (p < end && cls[*p] == C_OK)
+			*o++ = (char)*p++;
+		if (p == end)
+			break;
 		c = cls[*p];
 		switch (c) {
 		case C_ESC:
@@ -173,6 +174,37 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 	}
 	*o++ = '"';
 	b->len = (size_t)(o - b->data);
+}
+
+const uint8_t vg_json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+int
+vg_jw_key_slow(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	vg_json_string(key.p, key.len, w->b);
+	vg_buf_addc(w->b, ':');
+	return vg_buf_reserve(w->b, extra);
+}
+
+void
+vg_jw_num_slow(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	uint64_t u;
+	int64_t i;
+
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		vg_jw_u64(w, key, u);
+		break;
+	case 2:
+		vg_jw_i64(w, key, i);
+		break;
+	default:
+		vg_jw_str(w, key, v);
+		break;
+	}
 }
 
 #define MAX_DEPTH	64	/* deeper (filter-built) trees are cut to null */

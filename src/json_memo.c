@@ -1,15 +1,17 @@
 /*
- * json_memo.c: a direct-mapped table of record text -> JSON members
- * (json_memo.h). A slot holds one entry in one allocation: the text, the
- * JSON and the rule key bytes. Lookups hash a sample of the text and
- * compare it whole, so a hit is exact.
+ * json_memo.c: a two-way set-associative table (LRU) of record text ->
+ * JSON members (json_memo.h). A slot holds one entry in one allocation:
+ * the text, the JSON, the names and the rule key bytes. Lookups hash the
+ * text and compare it whole, so a hit is exact. Text is kept the second
+ * time it is seen.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_memo.h"
 
-#define SLOTS		256
+#define SLOTS		2048	/* in sets of two */
+#define SEEN		4096	/* hashes of texts seen once */
 #define MAX_TEXT	2048
 #define MAX_JSON	(4 * MAX_TEXT)
 
@@ -20,11 +22,14 @@ struct slot {
 	char			*mem;	/* names, text, json, key and name
 					 * bytes; NULL: empty */
 	const char		*text;
+	uint64_t		 used;	/* last get or put, for LRU */
 	struct vg_memo_ent	 e;
 };
 
 struct vg_memo {
+	uint64_t	clock;
 	struct slot	s[SLOTS];
+	uint64_t	seen[SEEN];
 };
 
 struct vg_memo *
@@ -52,61 +57,88 @@ mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
-/* Hashes the length and at most 48 bytes: the first, middle and last 16
- * (what tells one process's text from another's: pid, comm, exe); the
- * lookup compares the whole text anyway. */
+/*
+ * Hashes the length, the first 128 and the last 32 bytes, sixteen bytes a
+ * step: texts of one process differ in a few bytes (a syscall's
+ * arguments, its pid), and at their start or end; a sample of the middle
+ * made such texts fight over one slot. Equal hashes of different texts
+ * only cost a miss: a hit compares the whole text.
+ */
 static uint64_t
 hash_text(uint32_t tag, const char *p, size_t n)
 {
-	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w[2];
-	size_t i;
+	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w, v;
+	const char *end = p + n;
 
-	if (n < 48) {
-		for (; n >= 8; p += 8, n -= 8) {
-			memcpy(w, p, 8);
-			h = mix(h, w[0]);
+	if (n > 160) {
+		for (; p < end - n + 128; p += 16) {
+			memcpy(&w, p, 8);
+			memcpy(&v, p + 8, 8);
+			h = mix(h ^ w, v);
 		}
-		if (n > 0) {
-			w[0] = 0;
-			memcpy(w, p, n);
-			h = mix(h, w[0]);
-		}
-		return h;
+		p = end - 32;
 	}
-	for (i = 0; i < 3; i++) {
-		memcpy(w, p + i * ((n - 16) / 2), 16);
-		h = mix(h, w[0] ^ (w[1] * 0x9e3779b97f4a7c15ull));
+	for (; end - p >= 16; p += 16) {
+		memcpy(&w, p, 8);
+		memcpy(&v, p + 8, 8);
+		h = mix(h ^ w, v);
+	}
+	if (end - p >= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+		p += 8;
+	}
+	if (end > p) {
+		w = 0;
+		memcpy(&w, p, (size_t)(end - p));
+		h = mix(h, w);
 	}
 	return h;
 }
 
 const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
-    uint64_t *hash)
+    uint64_t *hash, int *keep)
 {
 	struct slot *s;
+	uint64_t *seen;
 
 	*hash = hash_text(tag, text, len);
-	s = &m->s[*hash % SLOTS];
-	if (s->mem == NULL || s->hash != *hash || s->tag != tag ||
-	    s->tlen != len || memcmp(s->text, text, len) != 0)
-		return NULL;
-	return &s->e;
+	s = &m->s[*hash % (SLOTS / 2) * 2];
+	if (s->hash != *hash)
+		s++;
+	if (s->mem != NULL && s->hash == *hash && s->tag == tag &&
+	    s->tlen == len && memcmp(s->text, text, len) == 0) {
+		s->used = ++m->clock;
+		return &s->e;
+	}
+	/* kept from the second time on: text seen once (an accept's
+	 * address with its client port) must not push out text that
+	 * repeats */
+	seen = &m->seen[(*hash >> 32) % SEEN];
+	*keep = *seen == *hash;
+	*seen = *hash;
+	return NULL;
 }
 
 void
 vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
     size_t len, const struct vg_memo_ent *e)
 {
-	struct slot *s = &m->s[hash % SLOTS];
+	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
 	size_t need, i;
-	struct vg_memo_name *nm;
+	struct vg_str *nm;
+	uint32_t *hs;
 	char *mem, *p;
 
 	if (len > MAX_TEXT || e->jlen > MAX_JSON || e->nkeys > VG_MEMO_KEYS)
 		return;
-	/* the name array first: malloc alignment is the array's */
-	need = e->nnames * sizeof(*nm) + len + e->jlen;
+	/* the set's other slot if it is empty or was used longer ago */
+	if (s->mem != NULL && (s[1].mem == NULL || s[1].used < s->used))
+		s++;
+	/* the name array first: malloc alignment is the array's; then
+	 * the hashes */
+	need = e->nnames * (sizeof(*nm) + sizeof(uint32_t)) + len + e->jlen;
 	for (i = 0; i < e->nkeys; i++)
 		need += e->keys[i].len;
 	for (i = 0; i < e->nnames; i++)
@@ -116,11 +148,16 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 	free(s->mem);
 	s->mem = mem;
 	s->hash = hash;
+	s->used = ++m->clock;
 	s->tag = tag;
 	s->tlen = len;
 	s->e = *e;
-	nm = (struct vg_memo_name *)(void *)mem;
-	p = mem + e->nnames * sizeof(*nm);
+	nm = (struct vg_str *)(void *)mem;
+	hs = (uint32_t *)(void *)(mem + e->nnames * sizeof(*nm));
+	if (e->nnames > 0)
+		memcpy(hs, e->hashes, e->nnames * sizeof(*hs));
+	s->e.hashes = hs;
+	p = (char *)(hs + e->nnames);
 	s->text = p;
 	memcpy(p, text, len);
 	p += len;
@@ -133,11 +170,10 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 		p += e->keys[i].len;
 	}
 	for (i = 0; i < e->nnames; i++) {
-		nm[i] = e->names[i];
-		if (nm[i].len > 0)
-			memcpy(p, e->names[i].p, nm[i].len);
-		nm[i].p = p;
-		p += nm[i].len;
+		if (e->names[i].len > 0)
+			memcpy(p, e->names[i].p, e->names[i].len);
+		nm[i] = (struct vg_str){ p, e->names[i].len };
+		p += e->names[i].len;
 	}
 	s->e.names = nm;
 }

@@ -148,7 +148,8 @@ num(const char **pp, const char *end, size_t maxdig, uint64_t max,
  * TYPE, then at least one space. Sets type and type_name.
  */
 static int
-parse_type(const char **pp, const char *end, struct vg_record *rec)
+parse_type(const char **pp, const char *end, struct vg_record *rec,
+    struct vg_line_memo *lm)
 {
 	const char *s = *pp, *p = s;
 	uint64_t v;
@@ -173,6 +174,24 @@ parse_type(const char **pp, const char *end, struct vg_record *rec)
 		if (num(&q, p, 5, TYPE_MAX, &v) == -1 || q != p)
 			return -1;
 		rec->type = (uint32_t)v;
+	} else if (lm != NULL) {
+		/* a name seen before: its type without the table */
+		size_t n = (size_t)(p - s);
+		unsigned i = (unsigned)(n + (unsigned char)s[0]) %
+		    VG_LINE_TYPES;
+
+		if (n == lm->types[i].len && memcmp(s, lm->types[i].name, n) ==
+		    0)
+			rec->type = lm->types[i].type;
+		else {
+			t = vg_type_by_name(s, n);
+			rec->type = t < 0 ? 0 : (uint32_t)t;
+			if (n < sizeof(lm->types[i].name)) {
+				memcpy(lm->types[i].name, s, n);
+				lm->types[i].len = (uint8_t)n;
+				lm->types[i].type = rec->type;
+			}
+		}
 	} else {
 		t = vg_type_by_name(s, (size_t)(p - s));
 		rec->type = t < 0 ? 0 : (uint32_t)t;
@@ -285,6 +304,47 @@ einval(void)
 int
 vg_parse_line(const char *line, size_t len, struct vg_record *rec)
 {
+	return vg_parse_line_memo(line, len, rec, NULL);
+}
+
+/* The stamp at p, with the memo: the same bytes parse the same way. The
+ * memo keeps only stamps that end with their space, so nothing after
+ * them could have been taken too. */
+static int
+stamp_memo(const char *p, const char *end, struct vg_record *rec,
+    struct vg_stamp_memo *sm)
+{
+	size_t hl;
+
+	if (sm == NULL)
+		return parse_stamp(p, end, rec);
+	if (sm->len > 0 && (size_t)(end - p) >= sm->len &&
+	    memcmp(p, sm->text, sm->len) == 0) {
+		rec->sec = sm->sec;
+		rec->msec = sm->msec;
+		rec->serial = sm->serial;
+		rec->body = vg_str_make(p + sm->len, (size_t)(end - p) -
+		    sm->len);
+		return 0;
+	}
+	if (parse_stamp(p, end, rec) == -1)
+		return -1;
+	hl = (size_t)(rec->body.p - p);
+	sm->len = 0;
+	if (hl <= sizeof(sm->text) && p[hl - 1] == ' ') {
+		memcpy(sm->text, p, hl);
+		sm->len = hl;
+		sm->sec = rec->sec;
+		sm->msec = rec->msec;
+		sm->serial = rec->serial;
+	}
+	return 0;
+}
+
+int
+vg_parse_line_memo(const char *line, size_t len, struct vg_record *rec,
+    struct vg_line_memo *lm)
+{
 	const char *p, *end, *s, *sep;
 
 	if (line == NULL)
@@ -308,10 +368,10 @@ vg_parse_line(const char *line, size_t len, struct vg_record *rec)
 	} else if (!lit(&p, end, "type=", 5) &&
 	    find_syslog(&p, line, end) == -1)
 		return einval();
-	if (parse_type(&p, end, rec) == -1)
+	if (parse_type(&p, end, rec, lm) == -1)
 		return einval();
 	lit(&p, end, "msg=", 4);
-	if (parse_stamp(p, end, rec) == -1)
+	if (stamp_memo(p, end, rec, lm != NULL ? &lm->stamp : NULL) == -1)
 		return einval();
 	if (rec->body.len > 0 &&
 	    (sep = memchr(rec->body.p, VG_ENRICH_SEP, rec->body.len)) != NULL) {
@@ -339,8 +399,6 @@ int
 vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
     struct vg_record *rec, struct vg_stamp_memo *sm)
 {
-	size_t hl;
-
 	if (payload == NULL)
 		len = 0;
 	while (len > 0 && (payload[len - 1] == '\0' ||
@@ -350,30 +408,8 @@ vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
 	rec->type = type;
 	if (len == 0 || len > VG_MAX_RECORD)
 		return einval();
-	/* the same header bytes parse the same way: the memo keeps only
-	 * headers that end with their space, so nothing after them could
-	 * have been taken too */
-	if (sm != NULL && sm->len > 0 && len >= sm->len &&
-	    memcmp(payload, sm->text, sm->len) == 0) {
-		rec->sec = sm->sec;
-		rec->msec = sm->msec;
-		rec->serial = sm->serial;
-		rec->body = vg_str_make(payload + sm->len, len - sm->len);
-		return 0;
-	}
-	if (parse_stamp(payload, payload + len, rec) == -1)
+	if (stamp_memo(payload, payload + len, rec, sm) == -1)
 		return einval();
-	if (sm != NULL) {
-		hl = (size_t)(rec->body.p - payload);
-		sm->len = 0;
-		if (hl <= sizeof(sm->text) && payload[hl - 1] == ' ') {
-			memcpy(sm->text, payload, hl);
-			sm->len = hl;
-			sm->sec = rec->sec;
-			sm->msec = rec->msec;
-			sm->serial = rec->serial;
-		}
-	}
 	return 0;
 }
 

@@ -5,8 +5,8 @@
  * whole. The document tree is built once per event and only if a
  * filter or an output needs it; outputs never see an event twice. When
  * the outputs only want the JSON line and no filter reads the document,
- * the line is written straight from the records (json_direct.c) and the
- * tree is built only for the events that writer declines.
+ * the layout goes to the JSON sink (sink_json.c) instead of the tree
+ * sink: the line is written straight from the records.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,9 +17,9 @@
 
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
-#include "vigil/json_direct.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/sink_json.h"
 
 #define T_SYSCALL	1300
 #define T_EOE		1320
@@ -40,7 +40,7 @@ struct vg_pipeline {
 	struct vg_filter	*filters;	/* chain, in order */
 	int			 need_doc;	/* some output wants the doc */
 	int			 need_tree;	/* ... more than its JSON line */
-	struct vg_jdirect	*jd;		/* NULL: always the tree */
+	struct vg_jsink		*jd;		/* NULL: always the tree */
 	struct vg_buf		 line;		/* the direct JSON line */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
@@ -67,7 +67,7 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 	vg_buf_init(&pl->line);
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&
-	    (pl->jd = vg_jdirect_new()) == NULL) {
+	    (pl->jd = vg_jsink_new()) == NULL) {
 		vg_group_free(pl->group);
 		free(pl);
 		return NULL;
@@ -97,7 +97,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	if (pl == NULL)
 		return;
 	vg_group_free(pl->group);
-	vg_jdirect_free(pl->jd);
+	vg_jsink_free(pl->jd);
 	vg_buf_free(&pl->line);
 	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
@@ -204,7 +204,7 @@ on_event(struct vg_event *ev, void *arg)
 	struct vg_filter *f;
 	struct vg_output *o;
 	struct vg_decode_counts dc = { 0, 0 };
-	int direct = 1;			/* 0 written, 1 declined, -1 no memory */
+	int direct = 1;			/* 0 written, 1 not tried, -1 no memory */
 
 	pl->c.events++;
 	if (pl->self_len && is_self(pl, ev)) {
@@ -218,8 +218,8 @@ on_event(struct vg_event *ev, void *arg)
 		ev->arena.limit = 0;
 		if (pl->jd != NULL && !pl->need_tree && pl->filters == NULL) {
 			vg_buf_reset(&pl->line);
-			if ((direct = vg_json_direct(pl->jd, ev, &pl->line,
-			    &dc.parse_errors)) == 0) {
+			if ((direct = vg_jsink_event(pl->jd, ev, &pl->line,
+			    &dc)) == 0) {
 				ev->json = vg_str_make(pl->line.data,
 				    pl->line.len);
 				pl->c.json_direct++;

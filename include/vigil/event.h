@@ -40,7 +40,7 @@ struct vg_event {
 	size_t		 nrecs;
 	struct vg_arena	 arena;		/* owns everything above; reset on emit */
 	/* The document as one JSON line ('\n' included) when the pipeline
-	 * wrote it without a tree (json_direct.h); empty otherwise. */
+	 * wrote it with the JSON sink (sink_json.h); empty otherwise. */
 	struct vg_str	 json;
 };
 

@@ -1,8 +1,10 @@
 /*
- * json.h: document -> one line of JSON (RFC 8259), appended to a buffer
- * with a trailing '\n'. Control characters are \u-escaped; bytes that are
- * not valid UTF-8 are written as \udcXX (lone low surrogates, the
- * "surrogateescape" convention): lossless, see docs/events.md.
+ * json.h: JSON text (RFC 8259): a document tree -> one line, appended to
+ * a buffer with a trailing '\n'; one string; and the streaming writer
+ * (vg_jw_*) the JSON sink writes with, inline because the layout driver
+ * calls it for every member. Control characters are \u-escaped; bytes
+ * that are not valid UTF-8 are written as \udcXX (lone low surrogates,
+ * the "surrogateescape" convention): lossless, see docs/events.md.
  */
 #ifndef VIGIL_JSON_H
 #define VIGIL_JSON_H
@@ -18,5 +20,199 @@ void	vg_json_event(const struct vg_event *, const struct vg_node *,
 	    struct vg_buf *);
 /* One string value, quotes included. */
 void	vg_json_string(const char *, size_t, struct vg_buf *);
+
+/*
+ * The streaming writer: members and elements of nested containers, each
+ * after its separator. Start with depth 0 and more[0] saying whether the
+ * outermost container has a member already; the caller writes its own
+ * braces around depth 0. Exhaustion: the buffer's ->oom, or ->oom here
+ * for nesting deeper than VG_JW_DEPTH.
+ */
+#define VG_JW_DEPTH	8
+
+struct vg_jw {
+	struct vg_buf	*b;
+	int		 depth;		/* of the current container */
+	int		 oom;
+	uint8_t		 more[VG_JW_DEPTH];	/* a member written there */
+	uint8_t		 arr[VG_JW_DEPTH];	/* the container is an array */
+};
+
+/* A name needing an escape (slow path of vg_jw_member). */
+int	vg_jw_key_slow(struct vg_jw *, struct vg_str key, size_t extra);
+/* Decimal text that is not written as it is (slow path of vg_jw_num). */
+void	vg_jw_num_slow(struct vg_jw *, struct vg_str key, struct vg_str);
+
+/* 1 for the bytes of plain text: printable ASCII but '"' and '\\'. */
+extern const uint8_t vg_json_plain[256];
+
+/*
+ * The separator and "key": of a new member of the current container (no
+ * key in an array), with room for extra more bytes; 0, or -1 if out of
+ * memory. Names are short and nearly never need an escape: copied and
+ * checked in one pass.
+ */
+static inline __attribute__((always_inline)) int
+vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	struct vg_buf *b = w->b;
+	unsigned ok = 1;
+	size_t k;
+	char *o;
+
+	if (vg_buf_reserve(b, key.len + extra + 8) == -1)
+		return -1;
+	o = b->data + b->len;
+	*o = ',';
+	o += w->more[w->depth];
+	w->more[w->depth] = 1;
+	if (w->arr[w->depth]) {
+		b->len = (size_t)(o - b->data);
+		return 0;
+	}
+	*o++ = '"';
+	for (k = 0; k < key.len; k++) {
+		unsigned char c = (unsigned char)key.p[k];
+
+		o[k] = (char)c;
+		ok &= vg_json_plain[c];
+	}
+	if (__builtin_expect(!ok, 0)) {
+		b->len = (size_t)(o - 1 - b->data);
+		return vg_jw_key_slow(w, key, extra);
+	}
+	o += key.len;
+	o[0] = '"';
+	o[1] = ':';
+	b->len = (size_t)(o + 2 - b->data);
+	return 0;
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_str(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	if (vg_jw_member(w, key, 0) == 0)
+		vg_json_string(v.p, v.len, w->b);
+}
+
+/* A string value known to need no escape (vg_json_plain bytes only). */
+static inline __attribute__((always_inline)) void
+vg_jw_plain(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	char *o;
+
+	if (vg_jw_member(w, key, v.len + 2) == -1)
+		return;
+	o = w->b->data + w->b->len;
+	*o++ = '"';
+	if (v.len > 0)
+		memcpy(o, v.p, v.len);
+	o[v.len] = '"';
+	w->b->len += v.len + 2;
+}
+
+/* The decimal digits of v at o (room for 20); their count. */
+static inline size_t
+vg_jw_digits(char *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		o[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_u64(struct vg_jw *w, struct vg_str key, uint64_t v)
+{
+	if (vg_jw_member(w, key, 20) == 0)
+		w->b->len += vg_jw_digits(w->b->data + w->b->len, v);
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_i64(struct vg_jw *w, struct vg_str key, int64_t v)
+{
+	if (vg_jw_member(w, key, 0) == 0)
+		vg_buf_add_i64(w->b, v);
+}
+
+/*
+ * Decimal text: written as it is when it reads back as itself (no '+',
+ * no leading zero, no "-0", few enough digits for a u64 or i64), else
+ * the number it is (vg_num_parse), else the text as a string.
+ */
+static inline __attribute__((always_inline)) void
+vg_jw_num(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	size_t max = 19;
+	char *o;
+
+	if (p < end && *p == '-') {
+		p++;
+		max = 18;
+	}
+	if (p == end || (size_t)(end - p) > max || (*p == '0' &&
+	    (end - p > 1 || p > v.p)))
+		goto slow;
+	for (; p < end; p++)
+		if ((unsigned)(*p - '0') > 9)
+			goto slow;
+	if (vg_jw_member(w, key, v.len) == -1)
+		return;
+	o = w->b->data + w->b->len;
+	memcpy(o, v.p, v.len);
+	w->b->len += v.len;
+	return;
+slow:
+	vg_jw_num_slow(w, key, v);
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_bool(struct vg_jw *w, struct vg_str key, int v)
+{
+	if (vg_jw_member(w, key, 5) == 0) {
+		memcpy(w->b->data + w->b->len, v ? "true" : "false", 5);
+		w->b->len += v ? 4 : 5;
+	}
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_null(struct vg_jw *w, struct vg_str key)
+{
+	if (vg_jw_member(w, key, 4) == 0) {
+		memcpy(w->b->data + w->b->len, "null", 4);
+		w->b->len += 4;
+	}
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_open(struct vg_jw *w, struct vg_str key, int array)
+{
+	if (w->depth + 1 >= VG_JW_DEPTH) {
+		w->oom = 1;
+		return;
+	}
+	if (vg_jw_member(w, key, 1) == -1)
+		return;
+	w->b->data[w->b->len++] = array ? '[' : '{';
+	w->depth++;
+	w->more[w->depth] = 0;
+	w->arr[w->depth] = (uint8_t)(array != 0);
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_close(struct vg_jw *w)
+{
+	if (w->depth == 0)
+		return;
+	vg_buf_addc(w->b, w->arr[w->depth] ? ']' : '}');
+	w->depth--;
+}
 
 #endif

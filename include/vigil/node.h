@@ -1,8 +1,9 @@
 /*
  * node.h: the event document: a small JSON-shaped tree allocated from an
- * arena. decode.c builds it from an event, json.c writes it, filters (Lua)
- * read and replace it. Strings are byte slices (may hold NUL or invalid
- * UTF-8; the writer applies the documented policy).
+ * arena. The layout driver's tree sink (sink_tree.c) builds it from an
+ * event, json.c writes it, filters (Lua) read and replace it. Strings are
+ * byte slices (may hold NUL or invalid UTF-8; the writer applies the
+ * documented policy).
  */
 #ifndef VIGIL_NODE_H
 #define VIGIL_NODE_H

@@ -60,6 +60,26 @@ struct vg_stamp_memo {
 int	vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
 	    struct vg_record *rec, struct vg_stamp_memo *);
 
+/*
+ * What vg_parse_line_memo remembers between lines: the last stamp (the
+ * records of an event follow each other with the same one) and the type
+ * of a few type names. Zero it before first use.
+ */
+#define VG_LINE_TYPES	8
+
+struct vg_line_memo {
+	struct vg_stamp_memo	 stamp;
+	struct {
+		char		 name[24];
+		uint8_t		 len;	/* 0: empty */
+		uint32_t	 type;
+	}			 types[VG_LINE_TYPES];
+};
+
+/* vg_parse_line, the same result, with the memo (NULL: none). */
+int	vg_parse_line_memo(const char *line, size_t len, struct vg_record *rec,
+	    struct vg_line_memo *);
+
 /* How a value was written. */
 enum vg_vkind {
 	VG_V_BARE = 0,		/* key=value */

@@ -21,6 +21,7 @@ struct replay {
 	struct vg_pipeline	*pl;
 	uint64_t		 clock;		/* latest record time, ms */
 	uint64_t		 deadline;	/* cached vg_pipeline_deadline */
+	struct vg_line_memo	 lm;		/* stamps, type names */
 };
 
 static void
@@ -33,7 +34,7 @@ replay_line(struct replay *rp, const char *p, size_t len)
 		len--;
 	if (len == 0)
 		return;
-	if (vg_parse_line(p, len, &rec) == -1) {
+	if (vg_parse_line_memo(p, len, &rec, &rp->lm) == -1) {
 		/* comments and blank lines are not errors */
 		if (p[0] != '#')
 			vg_pipeline_bad_line(rp->pl, p, len);
@@ -129,7 +130,7 @@ int
 vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
     int nfiles)
 {
-	struct replay rp = { pl, 0, UINT64_MAX };
+	struct replay rp = { .pl = pl, .deadline = UINT64_MAX };
 	int i, rc = 0;
 
 	for (i = 0; i < nfiles; i++) {

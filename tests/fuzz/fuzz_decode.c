@@ -1,36 +1,37 @@
 /*
- * fuzz_decode.c: libFuzzer harness for decode + JSON (src/decode*.c,
- * src/json.c): a record stream is grouped, every event decoded to a
- * document and written as JSON; the line must parse (json-c), hold no raw
- * control byte and end in exactly one newline. Also writes the whole input
- * as one JSON string and checks that the surrogateescape reading of it
- * gives the input bytes back (the lossless promise of json.h). Where the
- * direct writer (json_direct.c) takes an event, its line must be the
- * tree's, byte for byte, with the same parse error count.
+ * fuzz_decode.c: libFuzzer harness for the layout and its sinks
+ * (src/layout.c, src/decode_*.c, src/sink_*.c, src/json.c): a record
+ * stream is grouped, every event laid out to the tree sink and written as
+ * JSON; the line must parse (json-c), hold no raw control byte and end in
+ * exactly one newline. The JSON sink (with its memo, which carries over
+ * between inputs) must give the same line, byte for byte, and the same
+ * counts. Also writes the whole input as one JSON string and checks that
+ * the surrogateescape reading of it gives the input bytes back (the
+ * lossless promise of json.h).
  */
 #include "fuzz_common.h"
 
 #include "vigil/decode.h"
 #include "vigil/json.h"
-#include "vigil/json_direct.h"
+#include "vigil/sink_json.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct vg_buf	 out, dout;
-static struct vg_jdirect *jd;	/* one for the run: its memo carries over */
+static struct vg_jsink	*jd;	/* one for the run: its memo carries over */
 
 static void
 on_event(struct vg_event *ev, void *arg)
 {
 	struct vg_node *doc;
-	unsigned long perr = 0, derr = 0;
+	struct vg_decode_counts tc = { 0, 0 }, dc = { 0, 0 };
 	int r;
 
 	(void)arg;
 	vg_buf_reset(&dout);
-	r = vg_json_direct(jd, ev, &dout, &derr);
-	FZ_ASSERT(r != 1 || dout.len == 0);
-	doc = vg_decode_event(ev, &perr);
+	r = vg_jsink_event(jd, ev, &dout, &dc);
+	FZ_ASSERT(r == 0 || dout.len == 0);
+	doc = vg_decode_event_counts(ev, &tc);
 	if (doc == NULL)
 		return;		/* arena limit: allowed, counted upstream */
 	vg_buf_reset(&out);
@@ -39,7 +40,8 @@ on_event(struct vg_event *ev, void *arg)
 	if (r == 0) {
 		FZ_ASSERT(dout.len == out.len);
 		FZ_ASSERT(memcmp(dout.data, out.data, out.len) == 0);
-		FZ_ASSERT(derr == perr);
+		FZ_ASSERT(dc.parse_errors == tc.parse_errors);
+		FZ_ASSERT(dc.fields_dropped == tc.fields_dropped);
 	}
 }
 
@@ -70,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out.data == NULL) {
 		vg_buf_init(&out);
 		vg_buf_init(&dout);
-		jd = vg_jdirect_new();
+		jd = vg_jsink_new();
 		FZ_ASSERT(jd != NULL);
 	}
 	memset(&f, 0, sizeof(f));

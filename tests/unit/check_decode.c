@@ -330,6 +330,69 @@ START_TEST(paths_sorted_cwd)
 }
 END_TEST
 
+/* The event's JSON line (no '\n') for log lines, for checks that json-c
+ * cannot make: it keeps one of duplicate members. Caller frees. */
+static char *
+line_of(const char *const *lines)
+{
+	struct tev t;
+	struct vg_node *doc;
+	struct vg_buf b;
+	char *s;
+
+	tev_init(&t);
+	for (; *lines != NULL; lines++)
+		tev_add(&t, *lines);
+	ck_assert_ptr_nonnull(doc = vg_decode_event(&t.ev, NULL));
+	vg_buf_init(&b);
+	vg_json_write(doc, &b);
+	ck_assert(!b.oom && b.len > 0);
+	ck_assert_ptr_nonnull(s = strndup(b.data, b.len - 1));
+	vg_buf_free(&b);
+	tev_free(&t);
+	return s;
+}
+
+#define WANT_IN(line, text)	ck_assert_msg(strstr((line), (text)) != NULL, \
+	    "%s: no %s", (line), (text))
+
+/*
+ * Regression (issue 16, one layout): several CWD records of which one has
+ * more than cwd= wrote "cwd" twice (once per kind of record), and EXECVE
+ * fields named argv or missing came out as second argv and missing
+ * members. Every value is kept, under names no other member has.
+ */
+START_TEST(no_duplicate_members)
+{
+	static const char *const cwd[] = {
+		"type=CWD msg=audit(1.000:30): cwd=\"/a\"",
+		"type=CWD msg=audit(1.000:30): cwd=\"/b\" x=1",
+		"type=CWD msg=audit(1.000:30): cwd=\"/c\"", NULL };
+	static const char *const cwd2[] = {
+		"type=CWD msg=audit(1.000:31): cwd=\"/a\" x=1",
+		"type=CWD msg=audit(1.000:31): cwd=\"/b\" y=2", NULL };
+	static const char *const ex[] = {
+		"type=EXECVE msg=audit(1.000:32): argc=1 a0=\"x\" argv=7 "
+		"missing=1 argc=9", NULL };
+	char *l;
+
+	l = line_of(cwd);
+	WANT_IN(l, "\"keys\":[],\"cwd\":[\"/a\",\"/b\",\"/c\"],"
+	    "\"cwd_record\":{\"cwd\":\"/b\",\"x\":\"1\"}}");
+	free(l);
+	l = line_of(cwd2);
+	WANT_IN(l, "\"cwd\":[\"/a\",\"/b\"],\"cwd_record\":[{\"cwd\":\"/a\","
+	    "\"x\":\"1\"},{\"cwd\":\"/b\",\"y\":\"2\"}]}");
+	free(l);
+	l = line_of(ex);
+	/* argc=9 twice: the last one read counts (as before) */
+	WANT_IN(l, "\"execve\":{\"argc\":9,\"argv\":[\"x\",null,null,null,"
+	    "null,null,null,null,null],\"missing\":8,\"argv_2\":\"7\","
+	    "\"missing_2\":\"1\"}");
+	free(l);
+}
+END_TEST
+
 /* ---- sockaddr ---- */
 
 static json_object *
@@ -1162,6 +1225,7 @@ main(void)
 	tcase_add_test(tc, many_rule_keys);
 	tcase_add_test(tc, laurel_goldens);
 	tcase_add_test(tc, golibaudit_goldens);
+	tcase_add_test(tc, no_duplicate_members);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -758,9 +758,35 @@ known_diff(const char *rel, size_t ours, long theirs)
 	return 0;
 }
 
+static int
+same_str(struct vg_str a, struct vg_str b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p ||
+	    memcmp(a.p, b.p, a.len) == 0);
+}
+
+/* vg_parse_line_memo (with the memo of the lines before) must give what
+ * vg_parse_line gives. */
+static void
+same_with_memo(const char *line, size_t len, int rc,
+    const struct vg_record *r, struct vg_line_memo *lm)
+{
+	struct vg_record m;
+
+	ck_assert_int_eq(vg_parse_line_memo(line, len, &m, lm), rc);
+	if (rc == -1)
+		return;
+	ck_assert_msg(m.type == r->type && m.sec == r->sec &&
+	    m.msec == r->msec && m.serial == r->serial &&
+	    same_str(m.type_name, r->type_name) && same_str(m.node, r->node) &&
+	    same_str(m.body, r->body) && same_str(m.enriched, r->enriched) &&
+	    same_str(m.line, r->line), "memo differs: %.*s", (int)len, line);
+}
+
 static void
 scan_file(const char *path, const char *rel, struct tally *t)
 {
+	struct vg_line_memo lm;
 	FILE *fp = fopen(path, "r");
 	char *line = NULL, *copy, *p;
 	size_t cap = 0, len, lineno = 0, rej = 0, ok = 0;
@@ -772,6 +798,7 @@ scan_file(const char *path, const char *rel, struct tally *t)
 	    strstr(rel, "README") == NULL;
 
 	ck_assert_ptr_nonnull(fp);
+	memset(&lm, 0, sizeof(lm));
 	t->files++;
 	while ((n = getline(&line, &cap, fp)) != -1) {
 		lineno++;
@@ -786,12 +813,14 @@ scan_file(const char *path, const char *rel, struct tally *t)
 		copy = dupn(p, len);
 		t->lines++;
 		if (vg_parse_line(copy, len, &r) == 0) {
+			same_with_memo(copy, len, 0, &r, &lm);
 			t->ok++;
 			ok++;
 			check_record(&r, copy, len);
 			ck_assert_uint_gt(r.type_name.len, 0);
 			t->ferr += walk_fields(&r);
 		} else {
+			same_with_memo(copy, len, -1, &r, &lm);
 			t->bad++;
 			ck_assert_int_eq(errno, EINVAL);
 			/* a record-looking line in a good file must parse */
@@ -874,6 +903,40 @@ corpus_line(const char *rel, unsigned n, struct vg_record *r, char **buf)
 	ck_assert_int_eq(parse(line, (size_t)len, r, buf), 0);
 	free(line);
 }
+
+/* Lines sharing a stamp in every form the memo must tell apart. */
+START_TEST(line_memo_forms)
+{
+	static const char *const lines[] = {
+		"type=SYSCALL msg=audit(1700000000.123:7): a=1",
+		"type=PATH msg=audit(1700000000.123:7):  two spaces",
+		"type=PATH msg=audit(1700000000.123:7):no space",
+		"type=EOE msg=audit(1700000000.123:7): ",
+		"type=EOE msg=audit(1700000000.123:7):",
+		"type=UNKNOWN[1329] msg=audit(1700000000.123:7): x=1",
+		"type=1329 msg=audit(1700000000.123:7): x=1",
+		"type=SYSCALL msg=audit(1700000000.123:70): a=2",
+		"type=SYSCALL msg=audit(1700000000.123:7) a=3",
+		"type=NOSUCHTYPE msg=audit(1700000000.123:7): b=1",
+		"type=NOSUCHTYPE msg=audit(1700000000.123:7): b=2",
+		"type=SYSCAL msg=audit(1700000000.123:7): c=1",
+		"node=h type=SYSCALL msg=audit(1700000000.123:7): d=1",
+		"type=SYSCALL audit(1700000000.123:7): e=1",
+		"type=SYSCALL msg=audit(1700000000.123:7",
+		"type=SOCKADDR msg=audit(1700000000.124:7): f=1\x1d" "F=2",
+	};
+	struct vg_line_memo lm;
+	struct vg_record r;
+	size_t i;
+	int rc;
+
+	memset(&lm, 0, sizeof(lm));
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		rc = vg_parse_line(lines[i], strlen(lines[i]), &r);
+		same_with_memo(lines[i], strlen(lines[i]), rc, &r, &lm);
+	}
+}
+END_TEST
 
 START_TEST(corpus_spot_checks)
 {
@@ -1130,6 +1193,7 @@ main(void)
 	tcase_add_test(tc, hex);
 	tcase_add_test(tc, corpus_all_logs);
 	tcase_add_test(tc, corpus_spot_checks);
+	tcase_add_test(tc, line_memo_forms);
 	tcase_add_test(tc, crafted_files);
 	tcase_add_test(tc, every_prefix);
 	tcase_add_test(tc, random_bytes);

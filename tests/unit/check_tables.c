@@ -720,7 +720,8 @@ START_TEST(test_libaudit)
 }
 END_TEST
 
-/* Names written between JSON quotes without escaping (json_syscall.c). */
+/* Names the layout writes as plain text, without escaping (lay_plain in
+ * decode_field.c: arch, syscall and errno names). */
 static void
 assert_plain(const char *what, const char *name)
 {

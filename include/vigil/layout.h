@@ -1,0 +1,106 @@
+/*
+ * layout.h: the event layout, written once (src/layout.c): which records
+ * become which members of the event document, in which order, under
+ * which names, with which decodings and marks (docs/events.md). The
+ * layout driver walks an event and calls a sink; the sinks make what
+ * they make of it: JSON text (src/sink_json.c), the document tree for
+ * Lua and tests (src/sink_tree.c). Equal output by construction.
+ */
+#ifndef VIGIL_LAYOUT_H
+#define VIGIL_LAYOUT_H
+
+#include <stdint.h>
+
+#include "vigil/event.h"
+#include "vigil/node.h"
+#include "vigil/str.h"
+
+/*
+ * Fields of one record made into members; the rest are dropped, counted
+ * and the event marked (docs/events.md). Above what the kernel can write
+ * in one record (8970 bytes, 2 bytes a field at least), so only forged or
+ * replayed text reaches it: it bounds the document a line can make.
+ */
+#define VG_DECODE_MAX_FIELDS	8192
+
+/* What laying out one event found. */
+struct vg_decode_counts {
+	unsigned long	parse_errors;	/* malformed tokens or records */
+	unsigned long	fields_dropped;	/* past VG_DECODE_MAX_FIELDS */
+};
+
+/*
+ * What the driver calls, in document order (expat's handlers, libyaml's
+ * emitter). begin() opens the root object, end() closes it. Members go to
+ * the current container: open() starts a nested object or array as a
+ * member of it, close() ends it. Keys of array elements are VG_STR_NULL.
+ * Keys and string values are borrowed for the event (arena, record text
+ * or static). The members between front(1) and front(0) go before every
+ * member of the root written so far: the header, which is known only
+ * once the records are done (rule keys, parse errors); the driver writes
+ * it last, always with a first member, and writes nothing after it.
+ * Ops never fail: on arena or buffer exhaustion the sink sets ->oom and
+ * the caller throws the result away.
+ */
+struct vg_sink;
+
+struct vg_sink_ops {
+	void	(*begin)(struct vg_sink *, const struct vg_event *);
+	void	(*front)(struct vg_sink *, int on);
+	void	(*end)(struct vg_sink *);
+	void	(*str)(struct vg_sink *, struct vg_str key, struct vg_str);
+	/* a string of printable ASCII without '"' or '\\' (no escaping) */
+	void	(*plain)(struct vg_sink *, struct vg_str key, struct vg_str);
+	void	(*u64)(struct vg_sink *, struct vg_str key, uint64_t);
+	void	(*i64)(struct vg_sink *, struct vg_str key, int64_t);
+	/* decimal text: a number if it is one (u64, then i64: see
+	 * vg_num_parse in vigil/num.h), else the text as a string */
+	void	(*num)(struct vg_sink *, struct vg_str key, struct vg_str);
+	void	(*boolean)(struct vg_sink *, struct vg_str key, int);
+	void	(*null)(struct vg_sink *, struct vg_str key);
+	void	(*open)(struct vg_sink *, struct vg_str key, enum vg_ntype);
+	void	(*close)(struct vg_sink *);
+	/*
+	 * Optional (NULL in a sink without text): what was written since
+	 * mark(), and writing it again elsewhere. The driver keeps the text
+	 * of record parts that depend on their record text alone in ->memo
+	 * and pastes it when the same text comes again. since() gives
+	 * VG_STR_NULL when the text cannot be pasted (it did not follow a
+	 * member of its container).
+	 */
+	size_t		(*mark)(struct vg_sink *);
+	struct vg_str	(*since)(struct vg_sink *, size_t mark);
+	void		(*paste)(struct vg_sink *, struct vg_str);
+};
+
+struct vg_memo;
+struct vg_jw;
+
+struct vg_sink {
+	const struct vg_sink_ops *ops;
+	/* The JSON writer (vigil/json.h) the ops write with, or NULL: the
+	 * driver then calls it inline, with no indirect call per member. */
+	struct vg_jw	*jw;
+	struct vg_memo	*memo;		/* NULL: no pasting */
+	unsigned long	 memo_hits;	/* record parts pasted */
+	unsigned long	 head_hits;	/* SYSCALL starts read in one pass */
+	int		 oom;
+};
+
+/* The driver's state between events (name tables, rule keys): one per
+ * caller, used from one thread. */
+struct vg_layout;
+
+struct vg_layout	*vg_layout_new(void);
+void			 vg_layout_free(struct vg_layout *);
+
+/*
+ * Lays out one event into the sink: begin() ... end(). Decoded text is
+ * allocated from the event's arena. 0, or -1 with errno ENOMEM when the
+ * arena or the sink ran out (the sink's output is then garbage). The
+ * counts (may be NULL) are added to.
+ */
+int	vg_layout_event(struct vg_layout *, struct vg_event *,
+	    struct vg_sink *, struct vg_decode_counts *);
+
+#endif

@@ -1,0 +1,1127 @@
+/*
+ * layout.c: the event layout, once (docs/events.md): which record becomes
+ * which member, in which order (header; syscall, execve, proctitle, cwd,
+ * paths, sockaddr; the other records in arrival order), under which name
+ * (repeated types as arrays, NAME_2 for a repeated field, field_ and msg_
+ * prefixes), with which decodings (decode_field.c, decode_sockaddr.c,
+ * decode_execve.c) and marks. It walks an event and calls a sink
+ * (vigil/layout.h); it never builds a tree or text itself, never logs,
+ * and never fails on bad record text (kept raw and marked, counted).
+ * Record parts that depend on their text alone are pasted from the sink's
+ * memo when the same text comes again (json_memo.h).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_memo.h"
+#include "layout_priv.h"
+#include "vigil/num.h"
+#include "vigil/tables.h"
+
+/* What a record object is, for the fields it takes specially. */
+enum rkind { R_GENERIC, R_SYSCALL, R_SOCKADDR, R_PROCTITLE, R_EXECVE,
+	R_PATH, R_CWD };
+
+/* Item flags beside VG_FF_*: the item is the record's text, kept raw. */
+#define IT_RAW		0x40	/* vigil_raw */
+#define IT_RAW_ENR	0x80	/* vigil_raw_enriched */
+
+/*
+ * One record object being written. Fields go to the sink as they are
+ * read, until one the object cannot have in place yet: a bare word (the
+ * "words" array stands where the first word was and holds every word),
+ * an enriched field (the "enriched" object likewise), or any field of an
+ * object whose first members come from all its fields (PROCTITLE's argv,
+ * EXECVE's argc and argv). From there on the fields are collected as
+ * items and written at the end, each group where its first item was.
+ */
+struct rctx {
+	enum rkind	 kind;
+	struct vg_frec	 f;
+	struct vg_execve *x;		/* R_EXECVE */
+	int		 saddr_done;	/* R_SOCKADDR: saddr= decoded */
+	int		 collect;	/* fields go to items */
+	struct vg_field	*items;		/* arena */
+	size_t		 nitems, capitems;
+	const struct vg_erec *raw;	/* keep this record's text raw */
+};
+
+/* A part of a record being remembered for the memo. */
+struct mpart {
+	int		 which;		/* WHOLE or TAIL */
+	uint32_t	 tag;
+	uint64_t	 hash;
+	const char	*text;
+	size_t		 len;
+	size_t		 mark;
+	unsigned long	 errors0;
+	unsigned long	 dropped0;
+	unsigned	 nfields;	/* pasted: fields and tokenizer errors */
+	unsigned	 tok_errors;	/* of the text */
+};
+
+#define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
+#define WHOLE		VG_LAY_WHOLE
+#define TAIL		VG_LAY_TAIL
+
+/* ---- the driver's state ---- */
+
+struct vg_layout *
+vg_layout_new(void)
+{
+	struct vg_layout *L = calloc(1, sizeof(*L));
+
+	if (L == NULL)
+		return NULL;
+	return L;
+}
+
+void
+vg_layout_free(struct vg_layout *L)
+{
+	free(L);
+}
+
+/* ---- small helpers ---- */
+
+static struct vg_str
+cstr(const char *s)
+{
+	return vg_str_make(s, strlen(s));
+}
+
+static struct vg_str
+prefixed(struct vg_layout *L, const char *pfx, struct vg_str key)
+{
+	size_t pl = strlen(pfx);
+	char *k;
+
+	if ((k = vg_arena_alloc(L->a, pl + key.len + 1)) == NULL) {
+		L->oom = 1;
+		return key;
+	}
+	memcpy(k, pfx, pl);
+	if (key.len > 0)
+		memcpy(k + pl, key.p, key.len);
+	k[pl + key.len] = '\0';
+	return vg_str_make(k, pl + key.len);
+}
+
+/* Member names vigil adds to every record object. */
+static int
+reserved(struct vg_str k)
+{
+	switch (k.len) {
+	case 5:
+		return memcmp(k.p, "words", 5) == 0;
+	case 8:
+		return memcmp(k.p, "enriched", 8) == 0;
+	case 9:
+		return memcmp(k.p, "vigil_raw", 9) == 0;
+	case 18:
+		return memcmp(k.p, "vigil_raw_enriched", 18) == 0;
+	default:
+		return 0;
+	}
+}
+
+/* The members from here on belong to a new record object (the one just
+ * opened), with names of its own. */
+static void
+names_here(struct vg_layout *L)
+{
+	L->ndepth = L->depth;
+	L->names = &L->rnames;
+	vg_names_reset(&L->rnames);
+	vg_names_reset(&L->enames);
+}
+
+static void
+record_open(struct vg_layout *L, struct vg_str key)
+{
+	lay_open(L, key, VG_N_OBJ);
+	names_here(L);
+}
+
+static void
+record_close(struct vg_layout *L)
+{
+	L->ndepth = -1;
+	lay_close(L);
+}
+
+/* ---- the memo ---- */
+
+/* Whether the sink keeps text to paste. */
+static int
+memo_on(const struct vg_layout *L)
+{
+	return L->out->memo != NULL && L->op->paste != NULL;
+}
+
+static uint32_t
+memo_tag(const struct vg_layout *L, uint32_t type, uint32_t tail)
+{
+	/* the byte order decides sockaddr members */
+	return type | (uint32_t)L->endian << 24 | tail;
+}
+
+/* Whether a name of e is taken in t: the filters first, then the names
+ * whose bit both have. */
+static int
+clash(const struct vg_names *t, const struct vg_memo_ent *e)
+{
+	unsigned i, w;
+	uint32_t h;
+
+	if (t->big == NULL && !((t->bloom[0] & e->bloom[0]) |
+	    (t->bloom[1] & e->bloom[1]) | (t->bloom[2] & e->bloom[2]) |
+	    (t->bloom[3] & e->bloom[3])))
+		return 0;
+	for (i = 0; i < e->nnames; i++) {
+		h = e->hashes[i];
+		w = VG_NAMES_WORD(h);
+		if ((t->big != NULL || (t->bloom[w] & VG_NAMES_BIT(h))) &&
+		    vg_names_has_h(t, e->names[i], h))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * For text remembered, pastes its members and applies what else it gave
+ * (rule keys, errors) and returns 1, unless one of its member names is
+ * taken already (names: the part goes into an object that has members).
+ * Else starts remembering what the text gives and returns 0.
+ */
+static int
+memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
+    const char *text, size_t len, unsigned nbefore)
+{
+	const struct vg_memo_ent *e;
+	struct vg_lay_rec *rc = &L->rec[which];
+	struct vg_str k;
+	unsigned i;
+	int keep = 0;
+
+	m->which = which;
+	e = vg_memo_get(L->out->memo, tag, text, len, &m->hash, &keep);
+	if (e != NULL && which == TAIL && (nbefore - 1 + e->nfields >
+	    VG_DECODE_MAX_FIELDS || clash(L->names, e)))
+		e = NULL;
+	if (e != NULL) {
+		/* a tail's names are not filed: nothing the record object
+		 * gets after them (vigil_raw) can take one */
+		L->op->paste(L->out, vg_str_make(e->json, e->jlen));
+		L->out->memo_hits++;
+		L->errors += e->errors;
+		if (e->sets_arch) {
+			L->arch = e->arch;
+			L->endian = e->endian;
+		}
+		m->nfields = e->nfields;
+		m->tok_errors = e->tok_errors;
+		for (i = 0; i < e->nkeys; i++) {
+			/* the slot may be reused before the header is out */
+			k.p = vg_arena_strndup(L->a, e->keys[i].p,
+			    e->keys[i].len);
+			k.len = e->keys[i].len;
+			if (k.p == NULL)
+				L->oom = 1;
+			else
+				vg_lay_rule_key(L, k);
+		}
+		return 1;
+	}
+	if (!keep || rc->on)
+		return 0;
+	m->tag = tag;
+	m->text = text;
+	m->len = len;
+	m->mark = L->op->mark(L->out);
+	m->errors0 = L->errors;
+	m->dropped0 = L->dropped;
+	rc->on = 1;
+	rc->bad = 0;
+	rc->nkeys = 0;
+	if (which == TAIL)
+		L->rec_nnames = 0;
+	return 0;
+}
+
+/* Keeps what the remembered text gave, if it gave it by itself alone. */
+static void
+memo_end(struct vg_layout *L, struct mpart *m, unsigned tok_errors,
+    unsigned nfields)
+{
+	struct vg_lay_rec *rc = &L->rec[m->which];
+	struct vg_memo_ent e;
+	struct vg_str json;
+	uint32_t hashes[VG_LAY_REC_NAMES];
+	unsigned i;
+
+	if (!rc->on)
+		return;
+	rc->on = 0;
+	if (rc->bad || L->oom || L->out->oom || L->dropped != m->dropped0 ||
+	    (json = L->op->since(L->out, m->mark)).p == NULL)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.json = json.p;
+	e.jlen = json.len;
+	if (m->which == TAIL) {
+		e.names = L->rec_names;
+		e.nnames = L->rec_nnames;
+	}
+	e.hashes = hashes;
+	for (i = 0; i < e.nnames; i++) {
+		hashes[i] = vg_name_hash(e.names[i].p, e.names[i].len);
+		e.bloom[VG_NAMES_WORD(hashes[i])] |= VG_NAMES_BIT(hashes[i]);
+	}
+	e.errors = L->errors - m->errors0;
+	e.tok_errors = tok_errors;
+	e.nfields = nfields;
+	if (m->which == WHOLE && L->arch_free) {
+		e.sets_arch = 1;
+		e.arch = L->arch;
+		e.endian = L->endian;
+	}
+	for (i = 0; i < rc->nkeys; i++)
+		e.keys[i] = rc->keys[i];
+	e.nkeys = rc->nkeys;
+	vg_memo_put(L->out->memo, m->tag, m->hash, m->text, m->len, &e);
+}
+
+/* ---- fields ---- */
+
+/* Fields an object takes before anything else: EXECVE arguments into
+ * argv, PROCTITLE's proctitle= into the open argv array. 1 if taken. */
+static int
+pre_take(struct vg_layout *L, struct rctx *R, const struct vg_field *f)
+{
+	switch (R->kind) {
+	case R_EXECVE:
+		return vg_execve_field(R->x, f, &L->oom) == 0;
+	case R_PROCTITLE:
+		if (!vg_str_eq(f->key, "proctitle") ||
+		    (f->flags & VG_FF_ENRICHED))
+			return 0;
+		vg_proctitle_args(L, f);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The member(s) of one field that is neither a word nor enriched. */
+static void
+field(struct vg_layout *L, struct rctx *R, const struct vg_field *f)
+{
+	struct vg_str key = f->key;
+	const unsigned char *raw;
+	size_t len;
+	int kind;
+
+	/* SOCKADDR: the first hex saddr= becomes the object's members; a
+	 * saddr that is not hex is kept as text below */
+	if (R->kind == R_SOCKADDR && !R->saddr_done && f->kind == VG_V_BARE &&
+	    vg_str_eq(key, "saddr") &&
+	    (raw = vg_hex_bytes(L, f->val, &len)) != NULL) {
+		R->saddr_done = 1;
+		vg_decode_sockaddr(L, raw, len);
+		return;
+	}
+	kind = vg_field_kind(key.p, key.len);
+	/* names from the arch= before it: not the text's alone (unless
+	 * the text is the whole of the event's first SYSCALL record) */
+	if (kind == VG_FK_ARCH || kind == VG_FK_SYSCALL) {
+		L->rec[TAIL].bad = 1;
+		if (!L->arch_free)
+			L->rec[WHOLE].bad = 1;
+	}
+	/* a record field must not take the name of a member vigil adds to
+	 * every record object (docs/events.md): it is kept as field_NAME */
+	if (reserved(key))
+		key = prefixed(L, "field_", key);
+	/* a field of msg='...' must not shadow one the object has */
+	if ((f->flags & VG_FF_NESTED) && vg_names_has(L->names, key)) {
+		key = prefixed(L, "msg_", key);
+		L->rec[TAIL].bad = 1;
+	}
+	vg_field_value(L, &R->f, key, kind, f);
+}
+
+static void
+push(struct vg_layout *L, struct rctx *R, const struct vg_field *f)
+{
+	struct vg_field *n;
+	size_t cap;
+
+	if (R->nitems == R->capitems) {
+		cap = R->capitems ? R->capitems * 2 : 16;
+		if ((n = vg_arena_alloc(L->a, cap * sizeof(*n))) == NULL) {
+			L->oom = 1;
+			return;
+		}
+		if (R->nitems > 0)
+			memcpy(n, R->items, R->nitems * sizeof(*n));
+		R->items = n;
+		R->capitems = cap;
+	}
+	R->items[R->nitems++] = *f;
+}
+
+static void
+push_raw(struct vg_layout *L, struct rctx *R, struct vg_str text, int flag)
+{
+	struct vg_field f;
+
+	memset(&f, 0, sizeof(f));
+	f.val = text;
+	f.flags = (uint8_t)flag;
+	push(L, R, &f);
+}
+
+static int
+is_word(const struct vg_field *f)
+{
+	return f->kind == VG_V_NONE &&
+	    !(f->flags & (VG_FF_ENRICHED | IT_RAW | IT_RAW_ENR));
+}
+
+/* Writes the collected items: groups (words, enriched) where their first
+ * item is, with all of theirs. */
+static void
+flush_items(struct vg_layout *L, struct rctx *R)
+{
+	const struct vg_field *f, *g;
+	size_t i, j;
+	int words = 0, enr = 0;
+
+	for (i = 0; i < R->nitems && !L->oom; i++) {
+		f = &R->items[i];
+		if (f->flags & IT_RAW) {
+			lay_str(L, VG_STR_LIT("vigil_raw"), f->val);
+		} else if (f->flags & IT_RAW_ENR) {
+			lay_str(L, VG_STR_LIT("vigil_raw_enriched"), f->val);
+		} else if (f->flags & VG_FF_ENRICHED) {
+			/* interpreted by auditd: kept as written, braces
+			 * too, in an object of unique names of its own */
+			if (enr++)
+				continue;
+			lay_open(L, VG_STR_LIT("enriched"), VG_N_OBJ);
+			L->ndepth = L->depth;
+			L->names = &L->enames;
+			for (j = i; j < R->nitems; j++) {
+				g = &R->items[j];
+				if ((g->flags & (VG_FF_ENRICHED | IT_RAW |
+				    IT_RAW_ENR)) == VG_FF_ENRICHED)
+					lay_str(L, g->key, g->val);
+			}
+			L->names = &L->rnames;
+			L->ndepth = L->depth - 1;
+			lay_close(L);
+		} else if (f->kind == VG_V_NONE) {
+			if (words++)
+				continue;
+			lay_open(L, VG_STR_LIT("words"), VG_N_ARR);
+			for (j = i; j < R->nitems; j++)
+				if (is_word(&R->items[j]))
+					lay_str(L, VG_STR_NULL,
+					    R->items[j].key);
+			lay_close(L);
+		} else
+			field(L, R, f);
+	}
+	R->nitems = 0;
+}
+
+/* The record's text, when the tokenizer stumbled on it. */
+static void
+write_raw(struct vg_layout *L, const struct vg_erec *rec)
+{
+	lay_str(L, VG_STR_LIT("vigil_raw"), rec->body);
+	if (rec->enriched.len > 0)
+		lay_str(L, VG_STR_LIT("vigil_raw_enriched"), rec->enriched);
+}
+
+/* Bytes a value of the SYSCALL start may have to be taken in one pass:
+ * what the tokenizer reads as a bare value, whatever its position. */
+static const uint8_t head_byte[256] = {
+	['-'] = 1, ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+};
+
+/*
+ * The start of a SYSCALL record as the kernel writes it (arch= syscall=
+ * success= exit= a0= a1= a2= a3= items=, plain values, one space apart),
+ * read without the tokenizer or the field table: the same fields, as
+ * vg_fields_next() would give them, go to the same value code. Returns
+ * the bytes read (the rest is for the tokenizer), or 0 for another shape.
+ */
+#define NHEAD	9
+
+static size_t
+syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
+{
+	static const struct {
+		char	 key[8];
+		uint8_t	 len;
+		uint8_t	 kind;
+	} head[NHEAD] = {
+		{ "arch", 4, VG_FK_ARCH }, { "syscall", 7, VG_FK_SYSCALL },
+		{ "success", 7, VG_FK_SUCCESS }, { "exit", 4, VG_FK_EXIT },
+		{ "a0", 2, VG_FK_HEX }, { "a1", 2, VG_FK_HEX },
+		{ "a2", 2, VG_FK_HEX }, { "a3", 2, VG_FK_HEX },
+		{ "items", 5, VG_FK_INT },
+	};
+	const char *p = body.p, *end = body.p + body.len, *v;
+	struct vg_field f[NHEAD];
+	unsigned i;
+
+	for (i = 0; i < NHEAD; i++) {
+		if ((size_t)(end - p) <= head[i].len ||
+		    memcmp(p, head[i].key, head[i].len) != 0 ||
+		    p[head[i].len] != '=')
+			return 0;
+		v = p += head[i].len + 1;
+		while (p < end && head_byte[(unsigned char)*p])
+			p++;
+		if (p == v || (p < end && *p != ' '))
+			return 0;
+		f[i].key = vg_str_make(v - head[i].len - 1, head[i].len);
+		f[i].val = vg_str_make(v, (size_t)(p - v));
+		f[i].kind = VG_V_BARE;
+		f[i].flags = VG_FF_PLAIN;
+		if (p < end)
+			p++;
+	}
+	for (i = 0; i < NHEAD; i++)
+		vg_field_value(L, &R->f, f[i].key, head[i].kind, &f[i]);
+	L->out->head_hits++;
+	return (size_t)(p - body.p);
+}
+
+/*
+ * Reads the fields of rec into the object R, up to VG_DECODE_MAX_FIELDS
+ * (the others are counted in ->dropped). A record the tokenizer stumbled
+ * on (or that has no field at all) keeps its text in vigil_raw: in R->raw
+ * for the caller to write after the items, or as items (EXECVE, whose
+ * object takes several records).
+ */
+static void
+walk(struct vg_layout *L, struct rctx *R, const struct vg_erec *rec)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	struct mpart m;
+	unsigned n = 0, n0 = 0, err0 = 0, extra = 0;
+	size_t skip = 0;
+	int tail = 0;
+
+	if (R->kind == R_SYSCALL && !R->collect &&
+	    (skip = syscall_head(L, R, rec->body)) > 0)
+		n = NHEAD;
+	vg_fields_begin(&it, vg_str_make(rec->body.p + skip,
+	    rec->body.len - skip), rec->enriched);
+	while (vg_fields_next(&it, &f) == 1) {
+		if (++n > VG_DECODE_MAX_FIELDS) {
+			L->dropped++;
+			continue;
+		}
+		if (pre_take(L, R, &f))
+			continue;
+		if (!R->collect && (f.kind == VG_V_NONE ||
+		    (f.flags & VG_FF_ENRICHED))) {
+			R->collect = 1;
+			L->rec[TAIL].bad = 1;
+		}
+		if (R->collect) {
+			push(L, R, &f);
+			continue;
+		}
+		/* from ppid= on, a SYSCALL record is the same for every
+		 * syscall of a process */
+		if (R->kind == R_SYSCALL && !L->rec[TAIL].on && !tail &&
+		    L->names->n > 0 && rec->enriched.len == 0 &&
+		    f.flags == 0 && vg_str_eq(f.key, "ppid") && memo_on(L)) {
+			if (memo_begin(L, &m, TAIL, memo_tag(L, rec->type,
+			    TAG_TAIL), f.key.p, (size_t)(rec->body.p +
+			    rec->body.len - f.key.p), n) == 1) {
+				n += m.nfields - 1;
+				extra = m.tok_errors;
+				break;
+			}
+			tail = 1;
+			n0 = n;
+			err0 = it.errors;
+		}
+		field(L, R, &f);
+	}
+	if (tail)
+		memo_end(L, &m, it.errors - err0, n - n0 + 1);
+	it.errors += extra;
+	if (it.errors == 0 && (n > 0 || rec->body.len == 0))
+		return;
+	L->errors += it.errors ? it.errors : 1;
+	if (R->kind == R_EXECVE) {
+		push_raw(L, R, rec->body, IT_RAW);
+		if (rec->enriched.len > 0)
+			push_raw(L, R, rec->enriched, IT_RAW_ENR);
+	} else
+		R->raw = rec;
+}
+
+/* Ends the object's fields: collected items, then the raw text. */
+static void
+finish(struct vg_layout *L, struct rctx *R)
+{
+	flush_items(L, R);
+	if (R->raw != NULL)
+		write_raw(L, R->raw);
+}
+
+static void
+rctx_init(struct rctx *R, enum rkind kind)
+{
+	memset(R, 0, sizeof(*R));
+	R->kind = kind;
+	R->f.is_syscall = kind == R_SYSCALL;
+	R->f.arch = VG_ARCH_UNKNOWN;
+}
+
+/* ---- records ---- */
+
+/* The member name of a record of another type: its type name in lower
+ * case, or unknown_N (*unknown set). Arena memory. */
+static struct vg_str
+type_member(struct vg_layout *L, uint32_t type, int *unknown)
+{
+	const char *tn = vg_type_name(type);
+	char *s, tmp[32];
+	size_t i, len;
+	int n;
+
+	*unknown = 0;
+	if (tn == NULL) {
+		*unknown = 1;
+		n = snprintf(tmp, sizeof(tmp), "unknown_%u", (unsigned)type);
+		if (n < 0 || (size_t)n >= sizeof(tmp))
+			return VG_STR_LIT("unknown");
+		tn = tmp;
+	}
+	len = strlen(tn);
+	if ((s = vg_arena_alloc(L->a, len + 1)) == NULL) {
+		L->oom = 1;
+		return VG_STR_LIT("unknown");
+	}
+	for (i = 0; i < len; i++)
+		s[i] = tn[i] >= 'A' && tn[i] <= 'Z' ? (char)(tn[i] + 32) :
+		    tn[i];
+	s[len] = '\0';
+	return vg_str_make(s, len);
+}
+
+/* A record with no special member: SYSCALL, PATH, SOCKADDR and the other
+ * types; key is VG_STR_NULL for an array element. */
+static void
+plain_record(struct vg_layout *L, struct vg_str key, enum rkind kind,
+    const struct vg_erec *rec)
+{
+	struct rctx R;
+
+	rctx_init(&R, kind);
+	record_open(L, key);
+	if (kind == R_GENERIC && vg_type_name(rec->type) == NULL) {
+		lay_u64(L, VG_STR_LIT("type"), rec->type);
+		if (rec->type_name.len > 0)
+			lay_str(L, VG_STR_LIT("type_name"), rec->type_name);
+	}
+	walk(L, &R, rec);
+	finish(L, &R);
+	record_close(L);
+}
+
+/* {"argv":[...], ...}: every proctitle= field's arguments first. */
+static void
+proctitle_record(struct vg_layout *L, struct vg_str key,
+    const struct vg_erec *rec)
+{
+	struct rctx R;
+
+	rctx_init(&R, R_PROCTITLE);
+	R.collect = 1;
+	record_open(L, key);
+	lay_open(L, VG_STR_LIT("argv"), VG_N_ARR);
+	walk(L, &R, rec);
+	lay_close(L);
+	finish(L, &R);
+	record_close(L);
+}
+
+/*
+ * A record remembered whole when it is a member of the root: its member,
+ * separator and all, depends on its text alone (and the byte order, in
+ * the tag). A SYSCALL record is the event's first: its arch names are
+ * its own, and the arch and byte order it gives the event are kept with
+ * it. Processes repeat their syscalls, arguments and all.
+ */
+static void
+memo_record(struct vg_layout *L, struct vg_str key, enum rkind kind,
+    const struct vg_erec *rec)
+{
+	struct mpart m;
+	int memo = memo_on(L) && key.p != NULL && rec->enriched.len == 0 &&
+	    !L->rec[WHOLE].on;
+
+	L->arch_free = kind == R_SYSCALL;
+	if (memo && memo_begin(L, &m, WHOLE, memo_tag(L, rec->type, 0),
+	    rec->body.p, rec->body.len, 0) == 1)
+		return;
+	if (kind == R_PROCTITLE)
+		proctitle_record(L, key, rec);
+	else
+		plain_record(L, key, kind, rec);
+	if (memo)
+		memo_end(L, &m, 0, 0);
+	L->arch_free = 0;
+}
+
+/* Every record of one type in ev->recs[from..] (following next[]), as one
+ * member: an object, or an array of them if there are several. */
+static void
+records(struct vg_layout *L, struct vg_str key, enum rkind kind,
+    size_t from, const size_t *next, size_t count)
+{
+	const struct vg_erec *recs = L->ev->recs;
+	struct vg_str k = key;
+	size_t i;
+
+	if (count > 1) {
+		lay_open(L, key, VG_N_ARR);
+		k = VG_STR_NULL;
+	}
+	for (i = from; i != SIZE_MAX && !L->oom; i = next[i]) {
+		if (kind == R_PROCTITLE || kind == R_SOCKADDR ||
+		    kind == R_SYSCALL)
+			memo_record(L, k, kind, &recs[i]);
+		else
+			plain_record(L, k, kind, &recs[i]);
+	}
+	if (count > 1)
+		lay_close(L);
+}
+
+/* "execve": argc, argv (every EXECVE record's arguments put together),
+ * missing, then the other fields of the records. */
+static void
+execve_member(struct vg_layout *L)
+{
+	struct rctx R;
+	size_t i;
+
+	rctx_init(&R, R_EXECVE);
+	R.collect = 1;
+	if ((R.x = vg_execve_new(L->a)) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	for (i = 0; i < L->ev->nrecs; i++)
+		if (L->ev->recs[i].type == T_EXECVE)
+			walk(L, &R, &L->ev->recs[i]);
+	record_open(L, VG_STR_LIT("execve"));
+	vg_execve_finish(R.x, L);
+	finish(L, &R);
+	record_close(L);
+}
+
+/*
+ * A CWD record that is cwd= alone gives its text (1 and *v); any other
+ * gives 0, and *v the text of its first cwd= if that is a string member
+ * (*has set).
+ */
+static int
+cwd_only(struct vg_layout *L, const struct vg_erec *rec, struct vg_str *v,
+    int *has)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	unsigned n = 0;
+	int seen = 0;
+
+	/* the first member named cwd is the first cwd= field's (a later
+	 * one is cwd_2, a nested one after it msg_cwd) */
+	*has = 0;
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	while (vg_fields_next(&it, &f) == 1) {
+		if (++n > VG_DECODE_MAX_FIELDS || seen ||
+		    (f.flags & VG_FF_ENRICHED) || f.kind == VG_V_NONE ||
+		    !vg_str_eq(f.key, "cwd"))
+			continue;
+		seen = 1;
+		*has = f.kind != VG_V_NULL;
+		if (*has)
+			*v = vg_decode_text(L->a, &f, &L->oom);
+	}
+	return n == 1 && it.errors == 0 && *has;
+}
+
+/*
+ * "cwd": the text of every CWD record (a string, an array if several);
+ * "cwd_record": every CWD record that has more than cwd= (an object, an
+ * array if several).
+ */
+static void
+cwd_members(struct vg_layout *L, size_t from, const size_t *next,
+    size_t count)
+{
+	struct vg_str *v;
+	uint8_t *whole;
+	size_t i, k, nv = 0, nwhole = 0, first = SIZE_MAX, prev = 0, *wnext;
+	int has;
+
+	v = vg_arena_alloc(L->a, count * sizeof(*v));
+	whole = vg_arena_calloc(L->a, count);
+	wnext = vg_arena_alloc(L->a, L->ev->nrecs * sizeof(*wnext));
+	if (v == NULL || whole == NULL || wnext == NULL) {
+		L->oom = 1;
+		return;
+	}
+	for (i = from, k = 0; i != SIZE_MAX; i = next[i], k++) {
+		whole[k] = !cwd_only(L, &L->ev->recs[i], &v[nv], &has);
+		nv += has;
+	}
+	if (nv == 1) {
+		lay_str(L, VG_STR_LIT("cwd"), v[0]);
+	} else if (nv > 1) {
+		lay_open(L, VG_STR_LIT("cwd"), VG_N_ARR);
+		for (k = 0; k < nv; k++)
+			lay_str(L, VG_STR_NULL, v[k]);
+		lay_close(L);
+	}
+	/* the records that are more than cwd=, chained */
+	for (i = from, k = 0; i != SIZE_MAX; i = next[i], k++) {
+		if (!whole[k])
+			continue;
+		wnext[i] = SIZE_MAX;
+		if (nwhole++ == 0)
+			first = i;
+		else
+			wnext[prev] = i;
+		prev = i;
+	}
+	if (nwhole > 0)
+		records(L, VG_STR_LIT("cwd_record"), R_CWD, first, wnext,
+		    nwhole);
+}
+
+struct pathent {
+	uint64_t	 item;
+	size_t		 seq;		/* arrival: keeps the sort stable */
+	size_t		 rec;
+};
+
+static int
+pathent_cmp(const void *x, const void *y)
+{
+	const struct pathent *a = x, *b = y;
+
+	if (a->item != b->item)
+		return a->item < b->item ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The item= of a PATH record as its member will be: the first item
+ * field's number (u64), or UINT64_MAX (no number, no field). */
+static uint64_t
+path_item(const struct vg_erec *rec)
+{
+	const char *p = rec->body.p, *end = p + rec->body.len;
+	struct vg_fields it;
+	struct vg_field f;
+	uint64_t u;
+	int64_t i;
+	unsigned n = 0;
+
+	/* the kernel's: item=N first */
+	if (rec->body.len > 5 && memcmp(p, "item=", 5) == 0) {
+		for (p += 5, u = 0; p < end && *p >= '0' && *p <= '9' &&
+		    u < UINT64_MAX / 10 - 1; p++)
+			u = u * 10 + (uint64_t)(*p - '0');
+		if (p > rec->body.p + 5 && p - rec->body.p < 24 &&
+		    (p == end || *p == ' '))
+			return u;
+	}
+	vg_fields_begin(&it, rec->body, rec->enriched);
+	while (vg_fields_next(&it, &f) == 1 && ++n <= VG_DECODE_MAX_FIELDS) {
+		if ((f.flags & VG_FF_ENRICHED) || f.kind == VG_V_NONE ||
+		    !vg_str_eq(f.key, "item"))
+			continue;
+		if (f.kind != VG_V_NULL && vg_num_parse(f.val, &u, &i) == 1)
+			return u;
+		return UINT64_MAX;
+	}
+	return UINT64_MAX;
+}
+
+/* "paths": every PATH record, sorted by item. */
+static void
+paths_member(struct vg_layout *L, size_t npath)
+{
+	const struct vg_event *ev = L->ev;
+	struct pathent *pe;
+	size_t i, n = 0;
+	int sorted = 1;
+
+	if ((pe = vg_arena_alloc(L->a, npath * sizeof(*pe))) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	for (i = 0; i < ev->nrecs && n < npath; i++) {
+		if (ev->recs[i].type != T_PATH)
+			continue;
+		pe[n].item = path_item(&ev->recs[i]);
+		pe[n].seq = n;
+		pe[n].rec = i;
+		if (n > 0 && pe[n - 1].item > pe[n].item)
+			sorted = 0;
+		n++;
+	}
+	/* items nearly always come in order; a forged event's thousands in
+	 * reverse must not cost n^2 */
+	if (!sorted)
+		qsort(pe, n, sizeof(*pe), pathent_cmp);
+	lay_open(L, VG_STR_LIT("paths"), VG_N_ARR);
+	for (i = 0; i < n && !L->oom; i++)
+		plain_record(L, VG_STR_NULL, R_PATH, &ev->recs[pe[i].rec]);
+	lay_close(L);
+}
+
+/* ---- the event ---- */
+
+/* Which records of which type: next[i] is the next record of recs[i]'s
+ * type; first[] and count[] per special type; the other types chained
+ * too (ofirst: whether recs[i] is the first of its type). */
+struct survey {
+	size_t		*next;
+	uint8_t		*ofirst;
+	size_t		 first[6], count[6];
+	size_t		 nother;
+};
+
+enum { S_SYSCALL, S_EXECVE, S_PROCTITLE, S_CWD, S_PATH, S_SOCKADDR };
+
+static int
+special(uint32_t type)
+{
+	switch (type) {
+	case T_SYSCALL: return S_SYSCALL;
+	case T_EXECVE: return S_EXECVE;
+	case T_PROCTITLE: return S_PROCTITLE;
+	case T_CWD: return S_CWD;
+	case T_PATH: return S_PATH;
+	case T_SOCKADDR: return S_SOCKADDR;
+	default: return -1;
+	}
+}
+
+/* Type -> last record index, open addressing; n a power of two. */
+struct tslot {
+	uint32_t	 type;
+	uint32_t	 used;
+	size_t		 last;
+};
+
+/* Up to this many records, the survey's arrays are the caller's (stack). */
+#define SURVEY_STACK	16
+
+static int
+survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
+{
+	const struct vg_event *ev = L->ev;
+	size_t last[6], i, size = 16, h;
+	struct tslot *tab = NULL, *t;
+	int k;
+
+	memset(S, 0, sizeof(*S));
+	if (ev->nrecs <= SURVEY_STACK) {
+		S->next = next;
+		S->ofirst = ofirst;
+		memset(ofirst, 0, ev->nrecs);
+	} else if ((S->next = vg_arena_alloc(L->a, ev->nrecs *
+	    sizeof(*S->next))) == NULL ||
+	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
+		return -1;
+	for (k = 0; k < 6; k++)
+		S->first[k] = last[k] = SIZE_MAX;
+	for (i = 0; i < ev->nrecs; i++) {
+		S->next[i] = SIZE_MAX;
+		if (ev->recs[i].type == T_EOE)
+			continue;
+		if ((k = special(ev->recs[i].type)) >= 0) {
+			if (S->count[k]++ == 0)
+				S->first[k] = i;
+			else
+				S->next[last[k]] = i;
+			last[k] = i;
+			continue;
+		}
+		if (tab == NULL) {
+			while (size < 2 * ev->nrecs)
+				size *= 2;
+			if ((tab = vg_arena_calloc(L->a, size * sizeof(*tab)))
+			    == NULL)
+				return -1;
+		}
+		for (h = ev->recs[i].type * 2654435761u & (size - 1);;
+		    h = (h + 1) & (size - 1)) {
+			t = &tab[h];
+			if (!t->used || t->type == ev->recs[i].type)
+				break;
+		}
+		if (t->used)
+			S->next[t->last] = i;
+		else {
+			t->used = 1;
+			t->type = ev->recs[i].type;
+			S->ofirst[i] = 1;
+		}
+		t->last = i;
+		S->nother++;
+	}
+	return 0;
+}
+
+static size_t
+chain_len(const size_t *next, size_t i)
+{
+	size_t n = 0;
+
+	for (; i != SIZE_MAX; i = next[i])
+		n++;
+	return n;
+}
+
+static void
+write_records(struct vg_layout *L, const struct survey *S)
+{
+	const struct vg_event *ev = L->ev;
+	struct vg_str name;
+	size_t i;
+	int unknown;
+
+	/* fixed member order; SYSCALL first also gives the arch */
+	if (S->count[S_SYSCALL])
+		records(L, VG_STR_LIT("syscall"), R_SYSCALL,
+		    S->first[S_SYSCALL], S->next, S->count[S_SYSCALL]);
+	if (S->count[S_EXECVE])
+		execve_member(L);
+	if (S->count[S_PROCTITLE])
+		records(L, VG_STR_LIT("proctitle"), R_PROCTITLE,
+		    S->first[S_PROCTITLE], S->next, S->count[S_PROCTITLE]);
+	if (S->count[S_CWD])
+		cwd_members(L, S->first[S_CWD], S->next, S->count[S_CWD]);
+	if (S->count[S_PATH])
+		paths_member(L, S->count[S_PATH]);
+	if (S->count[S_SOCKADDR])
+		records(L, VG_STR_LIT("sockaddr"), R_SOCKADDR,
+		    S->first[S_SOCKADDR], S->next, S->count[S_SOCKADDR]);
+	for (i = 0; S->nother > 0 && i < ev->nrecs && !L->oom; i++) {
+		if (!S->ofirst[i])
+			continue;
+		name = type_member(L, ev->recs[i].type, &unknown);
+		records(L, name, R_GENERIC, i, S->next,
+		    chain_len(S->next, i));
+	}
+}
+
+/* serial, time, node, keys and the vigil marks, in front of the records. */
+static void
+write_header(struct vg_layout *L)
+{
+	const struct vg_event *ev = L->ev;
+	const char *by = NULL;
+	char *tm;
+	size_t i;
+
+	L->op->front(L->out, 1);
+	lay_u64(L, VG_STR_LIT("serial"), ev->serial);
+	if ((tm = vg_arena_alloc(L->a, 24)) == NULL) {
+		L->oom = 1;
+		return;
+	}
+	vg_fmt_time(tm, ev->sec, ev->msec);
+	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
+	if (ev->node.len > 0)
+		lay_str(L, VG_STR_LIT("node"), ev->node);
+	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
+	for (i = 0; i < L->nkeys; i++)
+		lay_str(L, VG_STR_NULL, L->keys[i]);
+	lay_close(L);
+	if (!(ev->flags & VG_EV_COMPLETE))
+		by = ev->flags & VG_EV_EVICTED ? "evicted" :
+		    ev->flags & VG_EV_TIMEOUT ? "timeout" : "flush";
+	if (by != NULL || (ev->flags & VG_EV_LATE) || L->errors != 0 ||
+	    L->dropped != 0) {
+		lay_open(L, VG_STR_LIT("vigil"), VG_N_OBJ);
+		if (by != NULL) {
+			lay_bool(L, VG_STR_LIT("incomplete"), 1);
+			lay_plain(L, VG_STR_LIT("closed_by"), cstr(by));
+		}
+		if (ev->flags & VG_EV_LATE)
+			lay_bool(L, VG_STR_LIT("late"), 1);
+		if (L->errors)
+			lay_u64(L, VG_STR_LIT("parse_errors"), L->errors);
+		if (L->dropped)
+			lay_u64(L, VG_STR_LIT("fields_dropped"), L->dropped);
+		lay_close(L);
+	}
+	L->op->front(L->out, 0);
+}
+
+int
+vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
+    struct vg_decode_counts *counts)
+{
+	struct survey S;
+	size_t next[SURVEY_STACK];
+	uint8_t ofirst[SURVEY_STACK];
+
+	L->out = out;
+	L->op = out->ops;
+	L->jw = out->jw;
+	L->ev = ev;
+	L->a = &ev->arena;
+	L->errors = 0;
+	L->dropped = 0;
+	L->oom = 0;
+	L->arch = VG_ARCH_UNKNOWN;
+	L->endian = VG_END_UNKNOWN;
+	L->depth = 0;
+	L->ndepth = -1;
+	L->names = &L->rnames;
+	L->rec[WHOLE].on = L->rec[TAIL].on = 0;
+	L->arch_free = 0;
+	L->keys = NULL;
+	L->nkeys = L->capkeys = 0;
+	vg_names_reset(&L->knames);
+	out->oom = 0;
+	L->op->begin(out, ev);
+	if (survey(L, &S, next, ofirst) == -1)
+		L->oom = 1;
+	else
+		write_records(L, &S);
+	write_header(L);
+	L->op->end(out);
+	if (counts != NULL) {
+		counts->parse_errors += L->errors;
+		counts->fields_dropped += L->dropped;
+	}
+	if (L->oom || out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
