@@ -470,7 +470,7 @@ dec_execve(struct dctx *c)
 		return;
 	}
 	for (i = 0; i < c->ev->nrecs; i++)
-		if (c->ev->recs[i].type == T_EXECVE)
+		if (c->ev->recs[i].type == VG_T_EXECVE)
 			add_fields(c, &r, &c->ev->recs[i], take_execve, x);
 	/* argc and argv go first: detach what the fields added, append it
 	 * again after them */
@@ -598,7 +598,7 @@ dec_paths(struct dctx *c, size_t npath)
 		return;
 	}
 	for (i = 0; i < c->ev->nrecs && n < npath; i++) {
-		if (c->ev->recs[i].type != T_PATH)
+		if (c->ev->recs[i].type != VG_T_PATH)
 			continue;
 		memset(&r, 0, sizeof(r));
 		if ((r.obj = new_obj(c)) == NULL)
@@ -746,31 +746,32 @@ vg_decode_event(struct vg_event *ev, unsigned long *parse_errors)
 	/* fixed member order; SYSCALL first also gives the arch */
 	for (i = 0; i < ev->nrecs; i++) {
 		rec = &ev->recs[i];
-		if (rec->type == T_SYSCALL)
+		if (rec->type == VG_T_SYSCALL)
 			dec_syscall(&c, rec);
-		else if (rec->type == T_EXECVE)
+		else if (rec->type == VG_T_EXECVE)
 			have_execve = 1;
-		else if (rec->type == T_PATH)
+		else if (rec->type == VG_T_PATH)
 			npath++;
 	}
 	if (have_execve)
 		dec_execve(&c);
 	for (i = 0; i < ev->nrecs; i++)
-		if (ev->recs[i].type == T_PROCTITLE)
+		if (ev->recs[i].type == VG_T_PROCTITLE)
 			dec_proctitle(&c, &ev->recs[i]);
 	for (i = 0; i < ev->nrecs; i++)
-		if (ev->recs[i].type == T_CWD)
+		if (ev->recs[i].type == VG_T_CWD)
 			dec_cwd(&c, &ev->recs[i]);
 	if (npath > 0)
 		dec_paths(&c, npath);
 	for (i = 0; i < ev->nrecs; i++)
-		if (ev->recs[i].type == T_SOCKADDR)
+		if (ev->recs[i].type == VG_T_SOCKADDR)
 			dec_sockaddr(&c, &ev->recs[i]);
 	for (i = 0; i < ev->nrecs && !c.s.oom; i++) {
 		rec = &ev->recs[i];
 		switch (rec->type) {
-		case T_SYSCALL: case T_EXECVE: case T_PROCTITLE:
-		case T_CWD: case T_PATH: case T_SOCKADDR: case T_EOE:
+		case VG_T_SYSCALL: case VG_T_EXECVE: case VG_T_PROCTITLE:
+		case VG_T_CWD: case VG_T_PATH: case VG_T_SOCKADDR:
+		case VG_T_EOE:
 			break;
 		default:
 			dec_generic(&c, rec);

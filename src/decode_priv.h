@@ -12,15 +12,7 @@
 #include "vigil/arena.h"
 #include "vigil/node.h"
 #include "vigil/record.h"
-
-/* Record types the decoders place specially. */
-#define T_SYSCALL	1300
-#define T_PATH		1302
-#define T_SOCKADDR	1306
-#define T_CWD		1307
-#define T_EXECVE	1309
-#define T_EOE		1320
-#define T_PROCTITLE	1327
+#include "vigil/rectype.h"
 
 #define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
 

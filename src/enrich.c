@@ -17,6 +17,7 @@
 
 #include "vigil/enrich.h"
 #include "vigil/record.h"
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 #define SEP		'\x1d'
@@ -44,13 +45,6 @@ static const struct ekey {
 	{ "sgid", E_GID }, { "suid", E_UID }, { "syscall", E_SYSCALL },
 	{ "uid", E_UID },
 };
-
-/* Record types where auparse reads a field differently. */
-#define T_ADD_GROUP	1116
-#define T_DEL_GROUP	1117
-#define T_GRP_MGMT	1132
-#define T_NETFILTER_PKT	1324
-#define T_AVC		1400
 
 struct centry {
 	uint32_t	id;
@@ -172,10 +166,11 @@ field_kind(uint32_t type, struct vg_str key)
 	    sizeof(ekeys[0]), ekey_cmp);
 	if (k == NULL)
 		return E_NONE;
-	if (k->kind == E_SADDR && (type == T_AVC || type == T_NETFILTER_PKT))
+	if (k->kind == E_SADDR &&
+	    (type == VG_T_AVC || type == VG_T_NETFILTER_PKT))
 		return E_NONE;
-	if (k->kind == E_UID && key.len == 2 && (type == T_ADD_GROUP ||
-	    type == T_DEL_GROUP || type == T_GRP_MGMT))
+	if (k->kind == E_UID && key.len == 2 && (type == VG_T_ADD_GROUP ||
+	    type == VG_T_DEL_GROUP || type == VG_T_GRP_MGMT))
 		return E_GID;
 	return (enum ekind)k->kind;
 }

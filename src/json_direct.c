@@ -492,7 +492,7 @@ rec_fields(struct vg_jdirect *j, const struct vg_erec *rec, int is_syscall)
 	struct vg_fields it;
 	struct vg_field f;
 	const unsigned char *raw;
-	int saddr_done = rec->type != T_SOCKADDR, kind, tail = 0;
+	int saddr_done = rec->type != VG_T_SOCKADDR, kind, tail = 0;
 	unsigned n = 0;
 	size_t len, head = 0;
 
@@ -548,12 +548,12 @@ whole_begin(struct vg_jdirect *j, const struct vg_erec *rec)
 static void
 dec_record(struct vg_jdirect *j, const char *name, const struct vg_erec *rec)
 {
-	int memo = rec->type == T_SOCKADDR;
+	int memo = rec->type == VG_T_SOCKADDR;
 
 	if (memo && whole_begin(j, rec) == 0)
 		return;
 	begin_record(j, vg_str_make(name, strlen(name)));
-	rec_fields(j, rec, rec->type == T_SYSCALL);
+	rec_fields(j, rec, rec->type == VG_T_SYSCALL);
 	j_close(&j->s);
 	if (memo)
 		memo_end(j);
@@ -620,7 +620,7 @@ dec_paths(struct vg_jdirect *j, const struct vg_event *ev)
 
 	j_open(&j->s, VG_STR_LIT("paths"), VG_N_ARR);
 	for (i = 0; i < ev->nrecs && !j->declined; i++) {
-		if (ev->recs[i].type != T_PATH)
+		if (ev->recs[i].type != VG_T_PATH)
 			continue;
 		j->in_path = 1;
 		j->item = UINT64_MAX;
@@ -671,18 +671,18 @@ survey(const struct vg_event *ev, size_t *npath, int *execve)
 		if (r->enriched.len != 0)
 			return -1;
 		switch (r->type) {
-		case T_EOE:
+		case VG_T_EOE:
 			continue;
-		case T_PATH:
+		case VG_T_PATH:
 			(*npath)++;
 			continue;
-		case T_EXECVE:
+		case VG_T_EXECVE:
 			*execve = 1;
 			continue;
-		case T_SYSCALL: bit = 1; break;
-		case T_PROCTITLE: bit = 2; break;
-		case T_CWD: bit = 4; break;
-		case T_SOCKADDR: bit = 8; break;
+		case VG_T_SYSCALL: bit = 1; break;
+		case VG_T_PROCTITLE: bit = 2; break;
+		case VG_T_CWD: bit = 4; break;
+		case VG_T_SOCKADDR: bit = 8; break;
 		default:
 			if (vg_type_name(r->type) == NULL)
 				return -1;
@@ -720,22 +720,24 @@ static void
 write_records(struct vg_jdirect *j, struct vg_event *ev, size_t npath,
     int execve)
 {
-	static const uint32_t order[] = { T_SYSCALL, T_PROCTITLE, T_CWD };
+	static const uint32_t order[] = {
+		VG_T_SYSCALL, VG_T_PROCTITLE, VG_T_CWD
+	};
 	const struct vg_erec *r;
 	char name[64];
 	const char *gn;
 	size_t i, k;
 
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
-		if (order[k] == T_PROCTITLE && execve && !j->declined)
+		if (order[k] == VG_T_PROCTITLE && execve && !j->declined)
 			dec_execve(j, ev);
 		for (i = 0; i < ev->nrecs && !j->declined; i++) {
 			r = &ev->recs[i];
 			if (r->type != order[k])
 				continue;
-			if (r->type == T_SYSCALL)
+			if (r->type == VG_T_SYSCALL)
 				dec_record(j, "syscall", r);
-			else if (r->type == T_PROCTITLE)
+			else if (r->type == VG_T_PROCTITLE)
 				dec_proctitle(j, r);
 			else
 				dec_cwd(j, r);
@@ -744,13 +746,14 @@ write_records(struct vg_jdirect *j, struct vg_event *ev, size_t npath,
 	if (npath > 0 && !j->declined)
 		dec_paths(j, ev);
 	for (i = 0; i < ev->nrecs && !j->declined; i++)
-		if (ev->recs[i].type == T_SOCKADDR)
+		if (ev->recs[i].type == VG_T_SOCKADDR)
 			dec_record(j, "sockaddr", &ev->recs[i]);
 	for (i = 0; i < ev->nrecs && !j->declined; i++) {
 		r = &ev->recs[i];
 		switch (r->type) {
-		case T_SYSCALL: case T_PROCTITLE: case T_CWD: case T_PATH:
-		case T_SOCKADDR: case T_EOE: case T_EXECVE:
+		case VG_T_SYSCALL: case VG_T_PROCTITLE: case VG_T_CWD:
+		case VG_T_PATH: case VG_T_SOCKADDR: case VG_T_EOE:
+		case VG_T_EXECVE:
 			break;
 		default:
 			if ((gn = generic_name(r->type, name, sizeof(name))) ==

@@ -20,9 +20,8 @@
 #include "vigil/json_direct.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/rectype.h"
 
-#define T_SYSCALL	1300
-#define T_EOE		1320
 #define SELF_KEYS	8	/* vigild's own syscall events being dropped
 				 * from record outputs at once */
 
@@ -190,7 +189,7 @@ is_self(const struct vg_pipeline *pl, const struct vg_event *ev)
 	size_t i;
 
 	for (i = 0; i < ev->nrecs; i++)
-		if (ev->recs[i].type == 1300)	/* AUDIT_SYSCALL */
+		if (ev->recs[i].type == VG_T_SYSCALL)
 			return memmem(ev->recs[i].body.p, ev->recs[i].body.len,
 			    pl->self_pat, pl->self_len) != NULL;
 	return 0;
@@ -277,7 +276,7 @@ self_record(struct vg_pipeline *pl, const struct vg_record *r)
 	struct self_key *k;
 	size_t i;
 
-	if (r->type == T_SYSCALL) {
+	if (r->type == VG_T_SYSCALL) {
 		if (memmem(r->body.p, r->body.len, pl->self_pat,
 		    pl->self_len) == NULL)
 			return 0;
@@ -292,7 +291,7 @@ self_record(struct vg_pipeline *pl, const struct vg_record *r)
 		k = &pl->self_keys[i];
 		if (k->used && k->serial == r->serial && k->sec == r->sec &&
 		    k->msec == r->msec) {
-			if (r->type == T_EOE)
+			if (r->type == VG_T_EOE)
 				k->used = 0;
 			return 1;
 		}

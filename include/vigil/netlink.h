@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vigil/rectype.h"
+
 struct event_base;
 struct vg_pipeline;
 struct vg_input_opts;
@@ -21,9 +23,9 @@ struct vg_input_opts;
 #define VG_NL_SLOT	(16 * 1024)
 /* Audit message types that carry text records: 1100..2999, plus the two
  * records numbered among the commands (USER, deprecated, and LOGIN). */
-#define VG_NL_IS_RECORD(t)	(((t) >= AUDIT_FIRST_USER_MSG && \
-				  (t) <= AUDIT_LAST_USER_MSG2) || \
-				 (t) == AUDIT_USER || (t) == AUDIT_LOGIN)
+#define VG_NL_IS_RECORD(t)	(((t) >= VG_T_FIRST_USER_MSG && \
+				  (t) <= VG_T_LAST_USER_MSG2) || \
+				 (t) == VG_T_USER || (t) == VG_T_LOGIN)
 
 struct vg_nl;
 

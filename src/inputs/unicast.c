@@ -28,6 +28,7 @@
 #include "vigil/netlink.h"
 #include "vigil/pipeline.h"
 #include "vigil/record.h"
+#include "vigil/rectype.h"
 
 #define BATCH		64		/* datagrams per recvmmsg */
 /* Receive slots are VG_NL_SLOT (a power of two) long; starting them a
@@ -162,7 +163,7 @@ handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
 		/* the benchmark floor: records, and EOE records as the
 		 * events the kernel closed (what bench/floor.c counts) */
 		in->c->records++;
-		if (m->type == 1320)		/* AUDIT_EOE */
+		if (m->type == VG_T_EOE)
 			in->c->events++;
 		return;
 	}

@@ -31,6 +31,7 @@
 #include "vigil/output.h"
 #include "vigil/plugins.h"
 #include "vigil/queue.h"
+#include "vigil/rectype.h"
 
 #define POLL_MS		500	/* also how often exits are checked */
 #define DRAIN_MS	3000	/* at close: time plugins get to catch up */
@@ -595,7 +596,7 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 				h.ver = (uint32_t)vg_plugin_format_data(&s->bin,
 				    &s->fmt, ev, r);
 				h.hlen = HDR_LEN;
-				h.type = r ? r->type : 1320;
+				h.type = r ? r->type : VG_T_EOE;
 				/* auditd's buffer holds no more */
 				if (s->bin.len > BIN_LEN)
 					s->bin.len = BIN_LEN;

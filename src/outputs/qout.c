@@ -16,6 +16,7 @@
 #include "vigil/log.h"
 #include "vigil/qout.h"
 #include "vigil/rawfmt.h"
+#include "vigil/rectype.h"
 
 #define DEF_EVENTS	10000
 #define DEF_BYTES	(16u * 1024 * 1024)
@@ -162,7 +163,7 @@ format_raw(struct vg_qout *qo, const struct vg_event *ev)
 		vg_buf_addc(b, '\n');
 	}
 	if (ev->flags & VG_EV_EOE) {
-		vg_raw_header(b, ev, 1320, VG_STR_NULL);
+		vg_raw_header(b, ev, VG_T_EOE, VG_STR_NULL);
 		vg_buf_addc(b, '\n');
 	}
 }

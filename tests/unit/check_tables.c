@@ -3,7 +3,7 @@
  * Round trips over every entry, known values, unknown lookups, and cross
  * checks against the uapi headers, the Linux Audit message dictionary, the
  * corpus logs, the committed ausyscall dumps (data/syscalls/) and (when
- * installed) auditd's own libaudit.so.1.
+ * installed) auditd's own libaudit.so.1; rectype.h against the type table.
  */
 #include <check.h>
 #include <dirent.h>
@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/audit.h>
 
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 #define S(x)	(x), strlen(x)
@@ -111,6 +113,37 @@ START_TEST(test_type_uapi)
 	}
 	fclose(f);
 	ck_assert_int_ge(checked, 90);
+}
+END_TEST
+
+/*
+ * Every number in include/vigil/rectype.h is the type table's number for
+ * its name (VG_T_EOE 1320 = "EOE"), and the user ranges are uapi's (the
+ * daemon range 1200-1299 is libaudit's).
+ */
+START_TEST(test_type_rectype_h)
+{
+	FILE *f = fopen(VG_SRCDIR "/include/vigil/rectype.h", "r");
+	char line[512], name[128];
+	int nr, checked = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "#define VG_T_%127[A-Z0-9_] %d", name,
+		    &nr) != 2)
+			continue;
+		if (strncmp(name, "FIRST_", 6) == 0 ||
+		    strncmp(name, "LAST_", 5) == 0)
+			continue;
+		ck_assert_msg(vg_type_by_name(S(name)) == nr, "%s %d", name, nr);
+		checked++;
+	}
+	fclose(f);
+	ck_assert_int_ge(checked, 38);
+	ck_assert_int_eq(VG_T_FIRST_USER_MSG, AUDIT_FIRST_USER_MSG);
+	ck_assert_int_eq(VG_T_LAST_USER_MSG, AUDIT_LAST_USER_MSG);
+	ck_assert_int_eq(VG_T_FIRST_USER_MSG2, AUDIT_FIRST_USER_MSG2);
+	ck_assert_int_eq(VG_T_LAST_USER_MSG2, AUDIT_LAST_USER_MSG2);
 }
 END_TEST
 
@@ -761,6 +794,7 @@ tables_suite(void)
 	tcase_add_test(tc, test_type_unknown);
 	tcase_add_test(tc, test_type_roundtrip);
 	tcase_add_test(tc, test_type_uapi);
+	tcase_add_test(tc, test_type_rectype_h);
 	tcase_add_test(tc, test_type_dictionary);
 	tcase_add_test(tc, test_type_corpus);
 	tcase_add_test(tc, test_fields);
