@@ -249,36 +249,21 @@ id_text(struct vg_enrich *e, int group, const struct vg_field *f,
 		snprintf(out, len, "unknown(%d)", id);
 }
 
-/* audit arch value -> auditd 3.0.9's machine name and syscall table. */
+/* audit arch value -> auditd 3.0.9's machine name and syscall table
+ * (riscv64 has none: 3.0.9 writes unknown-elf-type(c00000f3) and takes
+ * the host's syscall table, as this does). */
 static const char *
 machine_name(unsigned long elf, enum vg_arch *arch)
 {
-	static const struct {
-		uint32_t	 elf;
-		const char	*name;
-		enum vg_arch	 arch;
-	} m[] = {
-		{ 0xc000003e, "x86_64", VG_ARCH_X86_64 },
-		{ 0x40000003, "i386", VG_ARCH_I386 },
-		{ 0xc00000b7, "aarch64", VG_ARCH_AARCH64 },
-		{ 0x40000028, "armeb", VG_ARCH_ARM },
-		{ 0x80000015, "ppc64", VG_ARCH_PPC64 },
-		{ 0xc0000015, "ppc64le", VG_ARCH_PPC64LE },
-		{ 0x00000014, "ppc", VG_ARCH_PPC },
-		{ 0x80000016, "s390x", VG_ARCH_S390X },
-		{ 0x00000016, "s390", VG_ARCH_S390 },
-		/* riscv64 (0xc00000f3) is not here: auditd 3.0.9 does not
-		 * know it, so it writes unknown-elf-type(c00000f3) and takes
-		 * the host's syscall table, as this does */
-	};
-	size_t i;
+	const char *name;
+	enum vg_arch a;
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (m[i].elf == elf) {
-			*arch = m[i].arch;
-			return m[i].name;
-		}
-	return NULL;
+	if (elf > UINT32_MAX)
+		return NULL;
+	a = vg_arch_from_audit((uint32_t)elf);
+	if ((name = vg_arch_auditd_name(a)) != NULL)
+		*arch = a;
+	return name;
 }
 
 static enum vg_arch
