@@ -59,13 +59,44 @@ typedef void	 vg_nl_stray_fn(void *arg, const void *buf, size_t len,
 		    uint32_t pid);
 void		 vg_nl_set_stray(struct vg_nl *, vg_nl_stray_fn *, void *arg);
 
+struct vg_nl_msg;
+
+/* Largest request, and largest answer datagram read (rule lists). */
+#define VG_NL_REQ_MAX	(64 * 1024)
+
+/* Gets each wanted answer; returns 0, or -1 (errno set) to fail the
+ * request. msg is borrowed until it returns. */
+typedef int	 vg_nl_reply_fn(const struct vg_nl_msg *, void *arg);
+
+/* One request for vg_nl_transact. */
+struct vg_nl_req {
+	uint16_t	 type;		/* AUDIT_GET, AUDIT_ADD_RULE ... */
+	const void	*payload;
+	size_t		 len;
+	uint16_t	 want;		/* answer type wanted; 0: the ack only */
+	int		 until_done;	/* every `want` up to NLMSG_DONE */
+	int		 timeout_ms;
+	vg_nl_reply_fn	*cb;		/* may be NULL */
+	void		*arg;
+};
+
 /*
- * Sends one request (NLM_F_REQUEST|NLM_F_ACK) and waits up to 2 s for the
- * kernel's answer with the same sequence number. If reply is not NULL, a
- * message of type reply_type is copied there (at most reply_len bytes,
- * zero-filled if shorter). Returns 0, or -1 with errno: the kernel's error
- * code from NLMSG_ERROR, ETIMEDOUT, EMSGSIZE (payload too big), EPROTO
- * (malformed answer).
+ * The one request/ack loop: sends rq (NLM_F_REQUEST|NLM_F_ACK, the next
+ * sequence number) and reads until the kernel acked it and, if rq->want,
+ * a message of that type came (all of them up to NLMSG_DONE with
+ * until_done), each handed to rq->cb; the ack may come before or after
+ * them. Other datagrams go to the stray callback. Returns the ack value
+ * (>= 0: 0, or the old value when AUDIT_SET resets a counter), or -1 with
+ * errno: the kernel's error code from NLMSG_ERROR, ETIMEDOUT (nothing for
+ * rq->timeout_ms), EMSGSIZE (payload over VG_NL_REQ_MAX), EPROTO
+ * (malformed answer), ENOMEM, or the callback's.
+ */
+int		 vg_nl_transact(struct vg_nl *, const struct vg_nl_req *rq);
+
+/*
+ * vg_nl_transact for one answer, waiting up to 2 s. If reply is not NULL,
+ * a message of type reply_type is copied there (at most reply_len bytes,
+ * zero-filled if shorter). Returns 0, or -1 with vg_nl_transact's errno.
  */
 int		 vg_nl_request(struct vg_nl *, uint16_t type,
 		    const void *payload, size_t len, uint16_t reply_type,
