@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/netlink.h"
 
 #define REQ_TIMEOUT_MS	2000	/* vg_nl_request's wait for the answer */
@@ -239,15 +240,6 @@ vg_nl_next(struct vg_nl_iter *it, struct vg_nl_msg *m)
 	return VG_NL_UNKNOWN;
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Reads answers to seq until it is acked and the wanted replies came. The
  * kernel sends AUDIT_GET replies and rule lists from a kernel thread, so
@@ -262,7 +254,7 @@ wait_answer(struct vg_nl *nl, const struct vg_nl_req *rq, uint32_t seq)
 	struct vg_nl_msg m;
 	struct pollfd pfd;
 	socklen_t sl;
-	uint64_t end = mono_ms() + (uint64_t)rq->timeout_ms, now;
+	uint64_t end = vg_clock_mono_ms() + (uint64_t)rq->timeout_ms, now;
 	ssize_t n;
 	enum vg_nl_kind k;
 	int acked = 0, got = rq->want == 0, ackval = 0, mine;
@@ -276,7 +268,7 @@ wait_answer(struct vg_nl *nl, const struct vg_nl_req *rq, uint32_t seq)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN) {
-			if ((now = mono_ms()) >= end) {
+			if ((now = vg_clock_mono_ms()) >= end) {
 				errno = ETIMEDOUT;
 				return -1;
 			}

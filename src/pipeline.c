@@ -20,6 +20,7 @@
 #include "vigil/json_direct.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/ratelimit.h"
 #include "vigil/rectype.h"
 
 #define SELF_KEYS	8	/* vigild's own syscall events being dropped
@@ -319,8 +320,9 @@ void
 vg_pipeline_bad_line(struct vg_pipeline *pl, const char *line, size_t len)
 {
 	pl->c.parse_errors++;
-	/* rate limit: the first few verbatim, then every 1000th */
-	if (pl->bad_logged < 10 || pl->c.parse_errors % 1000 == 0) {
+	/* rate limit: the first 10 bad lines verbatim, then at every
+	 * 1000th parse error (of any kind) */
+	if (pl->bad_logged < 10 || vg_rl_count(pl->c.parse_errors, 0)) {
 		pl->bad_logged++;
 		vg_log_warnx("skipped line that is not an audit record "
 		    "(%" PRIu64 " so far): %.*s", pl->c.parse_errors,
@@ -357,7 +359,7 @@ vg_pipeline_flush_outputs(struct vg_pipeline *pl)
 			continue;
 		/* e.g. disk full: never silent; the first, then every
 		 * 1000th (a file output keeps the bytes for the next try) */
-		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+		if (vg_rl_count(++o->stats.failed, 1))
 			vg_log_warn("output %s: write failed (%" PRIu64
 			    " failures so far)", o->spec, o->stats.failed);
 	}

@@ -23,10 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/netlink.h"
 #include "vigil/pipeline.h"
+#include "vigil/ratelimit.h"
 #include "vigil/record.h"
 #include "vigil/rectype.h"
 
@@ -87,25 +89,11 @@ static struct sigaction	 crash_old[32];
 static const int	 crash_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
 			    SIGABRT };
 
-static uint64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Rate limit: true at most once per LOG_EVERY_MS for this slot. */
 static int
 log_due(uint64_t *last)
 {
-	uint64_t now = wall_ms();
-
-	if (*last != 0 && now - *last < LOG_EVERY_MS)
-		return 0;
-	*last = now;
-	return 1;
+	return vg_rl_due(last, vg_clock_mono_ms(), LOG_EVERY_MS);
 }
 
 static void
@@ -131,7 +119,7 @@ static void
 on_expire(evutil_socket_t fd, short what, void *arg)
 {
 	struct vg_input *in = arg;
-	uint64_t now = wall_ms();
+	uint64_t now = vg_clock_wall_ms();
 
 	(void)fd;
 	(void)what;
@@ -235,7 +223,7 @@ on_stray(void *arg, const void *buf, size_t len, uint32_t pid)
 {
 	struct vg_input *in = arg;
 
-	handle_datagram(in, buf, len, pid, wall_ms());
+	handle_datagram(in, buf, len, pid, vg_clock_wall_ms());
 	/* no batch flush follows here: record outputs write now */
 	if (!in->discard)
 		vg_pipeline_flush_outputs(in->pl);
@@ -278,7 +266,7 @@ read_batch(struct vg_input *in)
 		return -1;
 	}
 	in->batches++;
-	now = wall_ms();
+	now = vg_clock_wall_ms();
 	for (i = 0; i < n; i++) {
 		len = in->msgs[i].msg_len;
 		if (in->msgs[i].msg_hdr.msg_flags & MSG_TRUNC ||

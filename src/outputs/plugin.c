@@ -27,6 +27,7 @@
 
 #include "vigil/auditd_conf.h"
 #include "vigil/auditlog.h"
+#include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
@@ -784,15 +785,6 @@ fail:
 	return -1;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Waits for the plugins to read what is queued, then EOF + SIGTERM. */
 static void
 plugins_close(struct vg_output *o)
@@ -811,9 +803,9 @@ plugins_close(struct vg_output *o)
 			break;
 		}
 	pthread_mutex_unlock(&all_mu);
-	end = now_ms() + DRAIN_MS;
+	end = vg_clock_mono_ms() + DRAIN_MS;
 	for (p = s->list; p != NULL; p = p->next) {
-		uint64_t t = now_ms();
+		uint64_t t = vg_clock_mono_ms();
 
 		if (!p->gone && t < end)
 			(void)vg_queue_drain(p->q, (int)(end - t));
@@ -837,7 +829,7 @@ plugins_close(struct vg_output *o)
 		}
 		if (left)
 			usleep(10000);
-	} while (left && now_ms() < end);
+	} while (left && vg_clock_mono_ms() < end);
 	/* SIGTERM forwarded, as auditd does at shutdown; then EOF */
 	for (p = s->list; p != NULL; p = p->next) {
 		pid_t pid = p->pid;
@@ -847,7 +839,7 @@ plugins_close(struct vg_output *o)
 		stop_proc(p, 0);
 		p->pid = pid;
 	}
-	end = now_ms() + TERM_WAIT_MS;
+	end = vg_clock_mono_ms() + TERM_WAIT_MS;
 	do {
 		left = 0;
 		for (p = s->list; p != NULL; p = p->next)
@@ -859,7 +851,7 @@ plugins_close(struct vg_output *o)
 			}
 		if (left)
 			usleep(20000);
-	} while (left && now_ms() < end);
+	} while (left && vg_clock_mono_ms() < end);
 	while ((p = s->list) != NULL) {
 		s->list = p->next;
 		if (p->pid > 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/json.h"
 #include "vigil/log.h"
 #include "vigil/qout.h"
@@ -307,25 +308,16 @@ vg_qout_stopped(struct vg_qout *qo)
 	return vg_queue_stopped(qo->q);
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int
 vg_qout_sleep(struct vg_qout *qo, int ms)
 {
-	uint64_t end = now_ms() + (uint64_t)ms, t;
+	uint64_t end = vg_clock_mono_ms() + (uint64_t)ms, t;
 	struct pollfd pfd;
 
 	pfd.fd = vg_queue_fd(qo->q);
 	pfd.events = POLLIN;
 	/* the eventfd also fires on new messages: sleep on until the end */
-	while (!vg_queue_stopped(qo->q) && (t = now_ms()) < end) {
+	while (!vg_queue_stopped(qo->q) && (t = vg_clock_mono_ms()) < end) {
 		if (poll(&pfd, 1, (int)(end - t)) == 1 &&
 		    vg_queue_stopped(qo->q))
 			break;
