@@ -406,17 +406,6 @@ vg_nl_set_enabled(struct vg_nl *nl, uint32_t enabled)
 }
 
 int
-vg_nl_set_backlog(struct vg_nl *nl, uint32_t limit)
-{
-	struct audit_status st;
-
-	memset(&st, 0, sizeof(st));
-	st.mask = AUDIT_STATUS_BACKLOG_LIMIT;
-	st.backlog_limit = limit;
-	return vg_nl_set_status(nl, &st);
-}
-
-int
 vg_nl_rule(struct vg_nl *nl, uint16_t type, const struct audit_rule_data *r,
     size_t len)
 {

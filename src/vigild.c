@@ -104,7 +104,6 @@ struct run {
 	struct event_base	*base;
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
-	const char		*conf_path;
 	const struct vg_config	*conf;
 	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
 	int			 stopped;
@@ -438,7 +437,6 @@ main(int argc, char *argv[])
 	go.max_pending_bytes = conf.max_pending_bytes;
 	go.count_jumps = nreplay == 0;	/* live: a jump is lost events */
 	memset(&r, 0, sizeof(r));
-	r.conf_path = conf_path;
 	if ((r.pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
 	r.conf = &conf;

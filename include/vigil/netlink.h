@@ -107,7 +107,6 @@ int		 vg_nl_get_status(struct vg_nl *, struct audit_status *);
 int		 vg_nl_set_status(struct vg_nl *, const struct audit_status *);
 int		 vg_nl_set_pid(struct vg_nl *, uint32_t pid);
 int		 vg_nl_set_enabled(struct vg_nl *, uint32_t enabled);
-int		 vg_nl_set_backlog(struct vg_nl *, uint32_t limit);
 /* type AUDIT_ADD_RULE or AUDIT_DEL_RULE; len = sizeof + buflen. */
 int		 vg_nl_rule(struct vg_nl *, uint16_t type,
 		    const struct audit_rule_data *, size_t len);
