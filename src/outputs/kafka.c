@@ -20,6 +20,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 #include "vigil/ratelimit.h"
 

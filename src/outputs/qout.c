@@ -15,6 +15,7 @@
 #include "vigil/clock.h"
 #include "vigil/json.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 #include "vigil/rawfmt.h"
 #include "vigil/rectype.h"
@@ -23,30 +24,6 @@
 #define DEF_BYTES	(16u * 1024 * 1024)
 #define DEF_SPOOL	(256ull * 1024 * 1024)
 #define DEF_DRAIN_MS	5000
-
-int
-vg_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0' || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
 
 static int
 size_opt(struct vg_output *o, const char *key, uint64_t min, uint64_t max,

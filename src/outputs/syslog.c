@@ -27,6 +27,7 @@
 
 #include "vigil/clock.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 #include "vigil/ratelimit.h"
 #include "vigil/syslogfmt.h"

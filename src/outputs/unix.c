@@ -26,6 +26,7 @@
 
 #include "vigil/clock.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 
 #define MAX_CLIENTS	64	/* one bit each in went.want */

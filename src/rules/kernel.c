@@ -14,9 +14,6 @@
 #include "vigil/rules.h"
 #include "rules/rules_priv.h"
 
-/* print.c: the auditctl -l -i line */
-int	vg_rules_format_interp(const struct audit_rule_data *, size_t,
-	    char *, size_t);
 
 #define RK_TIMEOUT_MS	5000
 

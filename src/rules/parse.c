@@ -537,8 +537,7 @@ static const struct {
 	{ AUDIT_SGID, AUDIT_FSGID, AUDIT_COMPARE_SGID_TO_FSGID },
 };
 
-/* For printing: the two field names of a comparison, NULL if unknown. */
-int vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
+/* For printing: the two fields of a comparison (rules_priv.h). */
 int
 vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b)
 {

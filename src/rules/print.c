@@ -14,10 +14,6 @@
 #include "rules/rules_priv.h"
 #include "rules/interp_priv.h"
 
-int		vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
-int		vg_rules_format_interp(const struct audit_rule_data *, size_t,
-		    char *, size_t);
-
 static const struct {
 	uint32_t	 field;
 	const char	*name;

@@ -13,9 +13,6 @@
 
 #include "vigil/rules.h"
 
-int	vg_rules_format_interp(const struct audit_rule_data *, size_t,
-	    char *, size_t);
-
 /* Value of the AUDIT_ARCH field of a compiled rule, 0 if none. */
 static uint32_t
 rule_arch(const struct audit_rule_data *d)
