@@ -2,8 +2,7 @@
  * netlink.h: the kernel audit netlink socket (src/netlink.c, libmnl):
  * open/bind, synchronous requests with sequence numbers and acks (status,
  * set, rules, signal info), and validation of received datagrams. The live
- * input core shared by unicast and multicast (src/inputs/unicast.c) is
- * declared at the end.
+ * input built on it is declared in live.h.
  */
 #ifndef VIGIL_NETLINK_H
 #define VIGIL_NETLINK_H
@@ -14,10 +13,6 @@
 #include <sys/types.h>
 
 #include "vigil/rectype.h"
-
-struct event_base;
-struct vg_pipeline;
-struct vg_input_opts;
 
 /* Largest datagram a receive slot holds (kernel records are < 9 KiB). */
 #define VG_NL_SLOT	(16 * 1024)
@@ -174,14 +169,5 @@ struct vg_nl_iter {
 void		 vg_nl_iter_init(struct vg_nl_iter *, const void *buf,
 		    size_t n, uint32_t pid);
 enum vg_nl_kind	 vg_nl_next(struct vg_nl_iter *, struct vg_nl_msg *);
-
-/*
- * Live input core (src/inputs/unicast.c), shared by multicast.c: takes
- * the socket (owned from then on, also on failure), sets the receive
- * buffer, allocates the batch buffers once and registers the read event.
- */
-struct vg_input	*vg_live_new(struct event_base *, struct vg_pipeline *,
-		    const struct vg_input_opts *, struct vg_nl *,
-		    const char *name);
 
 #endif
