@@ -323,6 +323,10 @@ add_fields(struct dctx *c, struct rctx *r, const struct vg_erec *rec,
 	vg_fields_begin(&it, rec->body, rec->enriched);
 	while (vg_fields_next(&it, &f) == 1) {
 		n++;
+		/* "(seqno=2)": free text, a word; enriched text is auditd's */
+		if ((f.flags & (VG_FF_ODDKEY | VG_FF_ENRICHED)) ==
+		    VG_FF_ODDKEY)
+			vg_field_word(&f);
 		if (take != NULL && take(arg, &f, &c->s.oom) == 0)
 			continue;
 		add_field(c, r, &f);

@@ -451,7 +451,8 @@ memo_end(struct vg_jdirect *j)
 static int
 special(const struct vg_field *f)
 {
-	if (f->flags & (VG_FF_ENRICHED | VG_FF_NESTED) || f->kind == VG_V_NONE)
+	if (f->flags & (VG_FF_ENRICHED | VG_FF_NESTED | VG_FF_ODDKEY) ||
+	    f->kind == VG_V_NONE)
 		return 1;
 	return vg_str_eq(f->key, "enriched") || vg_str_eq(f->key, "words") ||
 	    vg_str_eq(f->key, "vigil_raw") ||
