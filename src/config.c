@@ -349,14 +349,3 @@ vg_config_free(struct vg_config *c)
 	free(c->plugin_dir);
 	memset(c, 0, sizeof(*c));
 }
-
-void
-vg_config_describe(int fd)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		dprintf(fd, "%-22s %-8s %s%s%s\n", keys[i].name,
-		    keys[i].def ? keys[i].def : "-", keys[i].help,
-		    keys[i].type == C_LIST ? " [repeatable]" : "", "");
-}

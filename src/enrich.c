@@ -17,6 +17,7 @@
 
 #include "vigil/enrich.h"
 #include "vigil/record.h"
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 #define SEP		'\x1d'
@@ -44,13 +45,6 @@ static const struct ekey {
 	{ "sgid", E_GID }, { "suid", E_UID }, { "syscall", E_SYSCALL },
 	{ "uid", E_UID },
 };
-
-/* Record types where auparse reads a field differently. */
-#define T_ADD_GROUP	1116
-#define T_DEL_GROUP	1117
-#define T_GRP_MGMT	1132
-#define T_NETFILTER_PKT	1324
-#define T_AVC		1400
 
 struct centry {
 	uint32_t	id;
@@ -172,10 +166,11 @@ field_kind(uint32_t type, struct vg_str key)
 	    sizeof(ekeys[0]), ekey_cmp);
 	if (k == NULL)
 		return E_NONE;
-	if (k->kind == E_SADDR && (type == T_AVC || type == T_NETFILTER_PKT))
+	if (k->kind == E_SADDR &&
+	    (type == VG_T_AVC || type == VG_T_NETFILTER_PKT))
 		return E_NONE;
-	if (k->kind == E_UID && key.len == 2 && (type == T_ADD_GROUP ||
-	    type == T_DEL_GROUP || type == T_GRP_MGMT))
+	if (k->kind == E_UID && key.len == 2 && (type == VG_T_ADD_GROUP ||
+	    type == VG_T_DEL_GROUP || type == VG_T_GRP_MGMT))
 		return E_GID;
 	return (enum ekind)k->kind;
 }
@@ -254,36 +249,21 @@ id_text(struct vg_enrich *e, int group, const struct vg_field *f,
 		snprintf(out, len, "unknown(%d)", id);
 }
 
-/* audit arch value -> auditd 3.0.9's machine name and syscall table. */
+/* audit arch value -> auditd 3.0.9's machine name and syscall table
+ * (riscv64 has none: 3.0.9 writes unknown-elf-type(c00000f3) and takes
+ * the host's syscall table, as this does). */
 static const char *
 machine_name(unsigned long elf, enum vg_arch *arch)
 {
-	static const struct {
-		uint32_t	 elf;
-		const char	*name;
-		enum vg_arch	 arch;
-	} m[] = {
-		{ 0xc000003e, "x86_64", VG_ARCH_X86_64 },
-		{ 0x40000003, "i386", VG_ARCH_I386 },
-		{ 0xc00000b7, "aarch64", VG_ARCH_AARCH64 },
-		{ 0x40000028, "armeb", VG_ARCH_ARM },
-		{ 0x80000015, "ppc64", VG_ARCH_PPC64 },
-		{ 0xc0000015, "ppc64le", VG_ARCH_PPC64LE },
-		{ 0x00000014, "ppc", VG_ARCH_PPC },
-		{ 0x80000016, "s390x", VG_ARCH_S390X },
-		{ 0x00000016, "s390", VG_ARCH_S390 },
-		/* riscv64 (0xc00000f3) is not here: auditd 3.0.9 does not
-		 * know it, so it writes unknown-elf-type(c00000f3) and takes
-		 * the host's syscall table, as this does */
-	};
-	size_t i;
+	const char *name;
+	enum vg_arch a;
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (m[i].elf == elf) {
-			*arch = m[i].arch;
-			return m[i].name;
-		}
-	return NULL;
+	if (elf > UINT32_MAX)
+		return NULL;
+	a = vg_arch_from_audit((uint32_t)elf);
+	if ((name = vg_arch_auditd_name(a)) != NULL)
+		*arch = a;
+	return name;
 }
 
 static enum vg_arch

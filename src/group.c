@@ -57,14 +57,7 @@
 #include <sys/queue.h>
 
 #include "vigil/group.h"
-
-#define T_USER		1005
-#define T_LOGIN		1006
-#define T_EOE		1320
-#define T_NETFILTER_PKT	1324
-#define T_SECCOMP	1326
-#define T_ANOM_ABEND	1701
-#define T_KERNEL	2000
+#include "vigil/rectype.h"
 
 #define DEF_TIMEOUT	2000
 #define DEF_PENDING	4096
@@ -138,12 +131,12 @@ static const char empty[] = "";
 static int
 is_single(uint32_t t)
 {
-	if (t == T_USER || (t > T_LOGIN && t <= 1299))
+	if (t == VG_T_USER || (t > VG_T_LOGIN && t <= VG_T_LAST_DAEMON))
 		return 1;
-	if (t >= 2100 && t <= 2999)
+	if (t >= VG_T_FIRST_USER_MSG2 && t <= VG_T_LAST_USER_MSG2)
 		return 1;
-	return t == T_KERNEL || t == T_NETFILTER_PKT || t == T_SECCOMP ||
-	    t == T_ANOM_ABEND;
+	return t == VG_T_KERNEL || t == VG_T_NETFILTER_PKT ||
+	    t == VG_T_SECCOMP || t == VG_T_ANOM_ABEND;
 }
 
 /* Types the kernel writes only when a syscall (or io_uring op) ends, in
@@ -154,27 +147,27 @@ static int
 is_exit_type(uint32_t t)
 {
 	switch (t) {
-	case 1300:	/* SYSCALL */
-	case 1302:	/* PATH */
-	case 1303:	/* IPC */
-	case 1304:	/* SOCKETCALL */
-	case 1306:	/* SOCKADDR */
-	case 1307:	/* CWD */
-	case 1309:	/* EXECVE */
-	case 1311:	/* IPC_SET_PERM */
-	case 1312:	/* MQ_OPEN */
-	case 1313:	/* MQ_SENDRECV */
-	case 1314:	/* MQ_NOTIFY */
-	case 1315:	/* MQ_GETSETATTR */
-	case 1317:	/* FD_PAIR */
-	case 1318:	/* OBJ_PID */
-	case 1321:	/* BPRM_FCAPS */
-	case 1322:	/* CAPSET */
-	case 1323:	/* MMAP */
-	case 1327:	/* PROCTITLE */
-	case 1330:	/* KERN_MODULE */
-	case 1336:	/* URINGOP */
-	case 1337:	/* OPENAT2 */
+	case VG_T_SYSCALL:
+	case VG_T_PATH:
+	case VG_T_IPC:
+	case VG_T_SOCKETCALL:
+	case VG_T_SOCKADDR:
+	case VG_T_CWD:
+	case VG_T_EXECVE:
+	case VG_T_IPC_SET_PERM:
+	case VG_T_MQ_OPEN:
+	case VG_T_MQ_SENDRECV:
+	case VG_T_MQ_NOTIFY:
+	case VG_T_MQ_GETSETATTR:
+	case VG_T_FD_PAIR:
+	case VG_T_OBJ_PID:
+	case VG_T_BPRM_FCAPS:
+	case VG_T_CAPSET:
+	case VG_T_MMAP:
+	case VG_T_PROCTITLE:
+	case VG_T_KERN_MODULE:
+	case VG_T_URINGOP:
+	case VG_T_OPENAT2:
 		return 1;
 	}
 	return 0;
@@ -327,7 +320,7 @@ gap_track(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	uint32_t s = r->serial, x, step;
 	int fresh;
 
-	if (r->type >= 1200 && r->type <= 1299)
+	if (r->type >= VG_T_FIRST_DAEMON && r->type <= VG_T_LAST_DAEMON)
 		return;		/* DAEMON_*: the daemon's own numbering */
 	n = gap_node(g, nodeh, s, &fresh);
 	if (fresh || s == n->hi)
@@ -731,7 +724,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
-	if (r->type == T_EOE) {
+	if (r->type == VG_T_EOE) {
 		if ((e = hash_find(g, h, r)) != NULL)
 			emit(g, e, VG_EV_EOE);
 		else if (done_find(g, nodeh, h, r))

@@ -531,6 +531,10 @@ walk(struct vg_layout *L, struct rctx *R, const struct vg_erec *rec)
 			L->dropped++;
 			continue;
 		}
+		/* "(seqno=2)": free text, a word; enriched text is auditd's */
+		if ((f.flags & (VG_FF_ODDKEY | VG_FF_ENRICHED)) ==
+		    VG_FF_ODDKEY)
+			vg_field_word(&f);
 		if (pre_take(L, R, &f))
 			continue;
 		if (!R->collect && (f.kind == VG_V_NONE ||
@@ -729,7 +733,7 @@ execve_member(struct vg_layout *L)
 		return;
 	}
 	for (i = 0; i < L->ev->nrecs; i++)
-		if (L->ev->recs[i].type == T_EXECVE)
+		if (L->ev->recs[i].type == VG_T_EXECVE)
 			walk(L, &R, &L->ev->recs[i]);
 	record_open(L, VG_STR_LIT("execve"));
 	vg_execve_finish(R.x, L);
@@ -880,7 +884,7 @@ paths_member(struct vg_layout *L, size_t npath)
 		return;
 	}
 	for (i = 0; i < ev->nrecs && n < npath; i++) {
-		if (ev->recs[i].type != T_PATH)
+		if (ev->recs[i].type != VG_T_PATH)
 			continue;
 		pe[n].item = path_item(&ev->recs[i]);
 		pe[n].seq = n;
@@ -917,12 +921,12 @@ static int
 special(uint32_t type)
 {
 	switch (type) {
-	case T_SYSCALL: return S_SYSCALL;
-	case T_EXECVE: return S_EXECVE;
-	case T_PROCTITLE: return S_PROCTITLE;
-	case T_CWD: return S_CWD;
-	case T_PATH: return S_PATH;
-	case T_SOCKADDR: return S_SOCKADDR;
+	case VG_T_SYSCALL: return S_SYSCALL;
+	case VG_T_EXECVE: return S_EXECVE;
+	case VG_T_PROCTITLE: return S_PROCTITLE;
+	case VG_T_CWD: return S_CWD;
+	case VG_T_PATH: return S_PATH;
+	case VG_T_SOCKADDR: return S_SOCKADDR;
 	default: return -1;
 	}
 }
@@ -958,7 +962,7 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 		S->first[k] = last[k] = SIZE_MAX;
 	for (i = 0; i < ev->nrecs; i++) {
 		S->next[i] = SIZE_MAX;
-		if (ev->recs[i].type == T_EOE)
+		if (ev->recs[i].type == VG_T_EOE)
 			continue;
 		if ((k = special(ev->recs[i].type)) >= 0) {
 			if (S->count[k]++ == 0)

@@ -18,15 +18,9 @@
 #include "vigil/json.h"
 #include "vigil/layout.h"
 #include "vigil/record.h"
+#include "vigil/rectype.h"
 
 /* Record types the layout places specially. */
-#define T_SYSCALL	1300
-#define T_PATH		1302
-#define T_SOCKADDR	1306
-#define T_CWD		1307
-#define T_EXECVE	1309
-#define T_EOE		1320
-#define T_PROCTITLE	1327
 
 #define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
 

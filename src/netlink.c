@@ -14,20 +14,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/netlink.h"
 
-#define REQ_TIMEOUT_MS	2000
-/* The largest request: a user message of MAX_AUDIT_MESSAGE_LENGTH (the
- * kernel's limit, vigilctl -m); a rule with a path fits in it too. */
-#define REQ_MAX		8970
-_Static_assert(REQ_MAX >= sizeof(struct nlmsghdr) +
-    sizeof(struct audit_rule_data) + 4096, "REQ_MAX holds a rule");
+#define REQ_TIMEOUT_MS	2000	/* vg_nl_request's wait for the answer */
+_Static_assert(VG_NL_REQ_MAX >= sizeof(struct nlmsghdr) +
+    sizeof(struct audit_rule_data) + 4096, "VG_NL_REQ_MAX holds a rule");
+_Static_assert(VG_NL_REQ_MAX >= VG_NL_SLOT, "a record fits the buffer");
 
 struct vg_nl {
 	struct mnl_socket	*sock;
 	uint32_t		 seq;
 	vg_nl_stray_fn		*stray;
 	void			*stray_arg;
+	unsigned char		*buf;	/* VG_NL_REQ_MAX, request and answers;
+					 * allocated by the first request */
 };
 
 struct vg_nl *
@@ -62,6 +63,7 @@ vg_nl_close(struct vg_nl *nl)
 	if (nl == NULL)
 		return;
 	mnl_socket_close(nl->sock);
+	free(nl->buf);
 	free(nl);
 }
 
@@ -238,45 +240,35 @@ vg_nl_next(struct vg_nl_iter *it, struct vg_nl_msg *m)
 	return VG_NL_UNKNOWN;
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
- * Reads answers until both the ack and (if wanted) the reply for seq have
- * come. The kernel sends AUDIT_GET replies from a kernel thread, so the
- * ack may come first.
+ * Reads answers to seq until it is acked and the wanted replies came. The
+ * kernel sends AUDIT_GET replies and rule lists from a kernel thread, so
+ * the ack may come first. Datagrams without a message of seq go to the
+ * stray callback.
  */
 static int
-wait_answer(struct vg_nl *nl, uint32_t seq, uint16_t reply_type,
-    void *reply, size_t reply_len)
+wait_answer(struct vg_nl *nl, const struct vg_nl_req *rq, uint32_t seq)
 {
-	static unsigned char buf[VG_NL_SLOT];
 	struct sockaddr_nl sa;
 	struct vg_nl_iter it;
 	struct vg_nl_msg m;
 	struct pollfd pfd;
 	socklen_t sl;
-	uint64_t end = mono_ms() + REQ_TIMEOUT_MS, now;
+	uint64_t end = vg_clock_mono_ms() + (uint64_t)rq->timeout_ms, now;
 	ssize_t n;
 	enum vg_nl_kind k;
-	int acked = 0, got = reply == NULL, err = 0, mine;
+	int acked = 0, got = rq->want == 0, ackval = 0, mine;
 
 	pfd.fd = vg_nl_fd(nl);
 	pfd.events = POLLIN;
 	while (!acked || !got) {
 		sl = sizeof(sa);
-		n = recvfrom(pfd.fd, buf, sizeof(buf), MSG_TRUNC,
+		n = recvfrom(pfd.fd, nl->buf, VG_NL_REQ_MAX, MSG_TRUNC,
 		    (struct sockaddr *)&sa, &sl);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN) {
-			if ((now = mono_ms()) >= end) {
+			if ((now = vg_clock_mono_ms()) >= end) {
 				errno = ETIMEDOUT;
 				return -1;
 			}
@@ -287,36 +279,72 @@ wait_answer(struct vg_nl *nl, uint32_t seq, uint16_t reply_type,
 			continue;	/* records lost, not our answer */
 		if (n == -1)
 			return -1;
-		if ((size_t)n > sizeof(buf))
-			n = sizeof(buf);	/* truncated: validated below */
+		if ((size_t)n > VG_NL_REQ_MAX)
+			n = VG_NL_REQ_MAX;	/* truncated: validated below */
 		mine = 0;
-		vg_nl_iter_init(&it, buf, (size_t)n, sa.nl_pid);
+		vg_nl_iter_init(&it, nl->buf, (size_t)n, sa.nl_pid);
 		while ((k = vg_nl_next(&it, &m)) != VG_NL_END) {
 			if (sa.nl_pid != 0 || m.seq != seq)
 				continue;
-			if (k == VG_NL_ACK) {
-				mine = acked = 1;
-				if (m.error != 0) {
-					err = -m.error;
-					got = 1;	/* no reply will come */
-				}
-			} else if (k == VG_NL_BAD) {
+			if (k == VG_NL_BAD) {
 				errno = EPROTO;
 				return -1;
-			} else if (reply != NULL && m.type == reply_type) {
-				memset(reply, 0, reply_len);
-				memcpy(reply, m.data, m.len < reply_len ?
-				    m.len : reply_len);
+			}
+			if (k == VG_NL_ACK) {
+				if (m.error < 0) {
+					errno = -m.error;
+					return -1;
+				}
+				ackval = m.error;
+				mine = acked = 1;
+			} else if (rq->until_done && m.type == NLMSG_DONE) {
 				mine = got = 1;
+			} else if (rq->want != 0 && m.type == rq->want) {
+				if (rq->cb != NULL && rq->cb(&m, rq->arg) < 0)
+					return -1;
+				mine = 1;
+				if (!rq->until_done)
+					got = 1;
 			}
 		}
 		if (!mine && nl->stray != NULL)
-			nl->stray(nl->stray_arg, buf, (size_t)n, sa.nl_pid);
+			nl->stray(nl->stray_arg, nl->buf, (size_t)n, sa.nl_pid);
 	}
-	if (err) {
-		errno = err;
+	return ackval;
+}
+
+int
+vg_nl_transact(struct vg_nl *nl, const struct vg_nl_req *rq)
+{
+	uint32_t seq = ++nl->seq;
+	size_t n;
+
+	if (nl->buf == NULL && (nl->buf = malloc(VG_NL_REQ_MAX)) == NULL)
+		return -1;
+	n = vg_nl_build(nl->buf, VG_NL_REQ_MAX, rq->type, NLM_F_REQUEST |
+	    NLM_F_ACK, seq, rq->payload, rq->len);
+	if (n == 0) {
+		errno = EMSGSIZE;
 		return -1;
 	}
+	if (mnl_socket_sendto(nl->sock, nl->buf, n) == -1)
+		return -1;
+	return wait_answer(nl, rq, seq);
+}
+
+/* vg_nl_request's reply: the first message of the type, zero-filled. */
+struct reply_buf {
+	void	*p;
+	size_t	 len;
+};
+
+static int
+copy_reply(const struct vg_nl_msg *m, void *arg)
+{
+	struct reply_buf *r = arg;
+
+	memset(r->p, 0, r->len);
+	memcpy(r->p, m->data, m->len < r->len ? m->len : r->len);
 	return 0;
 }
 
@@ -324,19 +352,18 @@ int
 vg_nl_request(struct vg_nl *nl, uint16_t type, const void *payload,
     size_t len, uint16_t reply_type, void *reply, size_t reply_len)
 {
-	unsigned char buf[REQ_MAX];
-	size_t n;
-	uint32_t seq = ++nl->seq;
+	struct reply_buf r = { reply, reply_len };
+	struct vg_nl_req rq = {
+		.type = type,
+		.payload = payload,
+		.len = len,
+		.want = reply != NULL ? reply_type : 0,
+		.timeout_ms = REQ_TIMEOUT_MS,
+		.cb = copy_reply,
+		.arg = &r,
+	};
 
-	n = vg_nl_build(buf, sizeof(buf), type, NLM_F_REQUEST | NLM_F_ACK,
-	    seq, payload, len);
-	if (n == 0) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	if (mnl_socket_sendto(nl->sock, buf, n) == -1)
-		return -1;
-	return wait_answer(nl, seq, reply_type, reply, reply_len);
+	return vg_nl_transact(nl, &rq) < 0 ? -1 : 0;
 }
 
 int
@@ -375,17 +402,6 @@ vg_nl_set_enabled(struct vg_nl *nl, uint32_t enabled)
 	memset(&st, 0, sizeof(st));
 	st.mask = AUDIT_STATUS_ENABLED;
 	st.enabled = enabled;
-	return vg_nl_set_status(nl, &st);
-}
-
-int
-vg_nl_set_backlog(struct vg_nl *nl, uint32_t limit)
-{
-	struct audit_status st;
-
-	memset(&st, 0, sizeof(st));
-	st.mask = AUDIT_STATUS_BACKLOG_LIMIT;
-	st.backlog_limit = limit;
 	return vg_nl_set_status(nl, &st);
 }
 

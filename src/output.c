@@ -13,6 +13,7 @@
 #include "vigil/filter_lua.h"
 #include "vigil/output.h"
 #include "vigil/prefilter.h"
+#include "vigil/ratelimit.h"
 
 extern const struct vg_output_ops vg_output_json;
 extern const struct vg_output_ops vg_output_raw;
@@ -316,7 +317,7 @@ vg_output_write(struct vg_output *o, const struct vg_event *ev,
 		return o->ops->write(o, ev, doc);
 	if (o->ops->write(o, ev, doc) == -1) {
 		/* the first, then every 1000th: never silent */
-		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+		if (vg_rl_count(++o->stats.failed, 1))
 			vg_log_warn("output %s: write failed (%llu failures "
 			    "so far)", o->spec,
 			    (unsigned long long)o->stats.failed);
@@ -332,7 +333,7 @@ vg_output_record(struct vg_output *o, const struct vg_record *rec)
 	int rc = o->ops->record(o, rec);
 
 	if (rc == -1) {
-		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+		if (vg_rl_count(++o->stats.failed, 1))
 			vg_log_warn("output %s: write failed (%llu failures "
 			    "so far)", o->spec,
 			    (unsigned long long)o->stats.failed);

@@ -36,6 +36,8 @@
 #define C_QT	0x04	/* a quote: never part of a key */
 #define C_TN	0x08	/* record type name character [A-Za-z0-9_] */
 #define C_DG	0x10	/* decimal digit */
+#define C_NM	0x20	/* field name [A-Za-z0-9_-], EXECVE's
+			 * brackets (a1[0]) */
 
 #define KEY_STOP	(C_SP | C_EQ | C_QT)
 
@@ -43,10 +45,11 @@ static const uint8_t cls[256] = {
 	[' '] = C_SP,
 	['='] = C_EQ,
 	['"'] = C_QT, ['\''] = C_QT,
-	['_'] = C_TN,
-	['0' ... '9'] = C_TN | C_DG,
-	['A' ... 'Z'] = C_TN,
-	['a' ... 'z'] = C_TN,
+	['_'] = C_TN | C_NM,
+	['-'] = C_NM, ['['] = C_NM, [']'] = C_NM,
+	['0' ... '9'] = C_TN | C_DG | C_NM,
+	['A' ... 'Z'] = C_TN | C_NM,
+	['a' ... 'z'] = C_TN | C_NM,
 };
 
 /* Hex digit values plus one; 0 = not a hex digit. */
@@ -508,6 +511,7 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 {
 	const char *p, *lim, *k, *v, *q;
 	size_t klen;
+	uint8_t fl;
 
 	for (;;) {
 		lim = it->nest_end != NULL ? it->nest_end : it->end;
@@ -545,8 +549,17 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 			it->p = q;
 			return 1;
 		}
-		while (p < lim && !(CLS(*p) & KEY_STOP))
+		fl = it->flags;
+		while (p < lim && (CLS(*p) & C_NM))
 			p++;
+		if (p < lim && !(CLS(*p) & KEY_STOP)) {
+			/* no field name: "(seqno" of "(seqno=2)" is free text,
+			 * said in the flags so that a decoder can keep it as a
+			 * word (vg_field_word) */
+			fl |= VG_FF_ODDKEY;
+			while (p < lim && !(CLS(*p) & KEY_STOP))
+				p++;
+		}
 		klen = (size_t)(p - k);
 		if (p < lim && (CLS(*p) & C_QT))
 			goto bad;		/* stray quote */
@@ -560,7 +573,7 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 			goto bad;
 		v = ++p;
 		if (at_bound(v, lim)) {
-			set_field(f, k, klen, v, 0, VG_V_BARE, it->flags);
+			set_field(f, k, klen, v, 0, VG_V_BARE, fl);
 			it->p = v;
 			return 1;
 		}
@@ -570,7 +583,7 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 			    NULL || !at_bound(q + 1, lim))
 				goto bad;
 			set_field(f, k, klen, v + 1, (size_t)(q - v - 1),
-			    VG_V_QUOTED, it->flags);
+			    VG_V_QUOTED, fl);
 			it->p = q + 1;
 			return 1;
 		case '\'':
@@ -584,14 +597,14 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 				continue;
 			}
 			set_field(f, k, klen, v + 1, (size_t)(q - v - 1),
-			    VG_V_SQUOTED, it->flags);
+			    VG_V_SQUOTED, fl);
 			it->p = q + 1;
 			return 1;
 		case '{':
 			if ((q = close_quote(v + 1, lim, '}')) == NULL)
 				goto bad;
 			set_field(f, k, klen, v, (size_t)(q + 1 - v),
-			    VG_V_BRACED, it->flags);
+			    VG_V_BRACED, fl);
 			it->p = q + 1;
 			return 1;
 		/*
@@ -602,7 +615,7 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 		case '?':
 			if (at_bound(v + 1, lim)) {
 				set_field(f, k, klen, v, 1, VG_V_UNSET,
-				    it->flags);
+				    fl);
 				it->p = v + 1;
 				return 1;
 			}
@@ -611,7 +624,7 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 			if (lim - v >= 6 && memcmp(v, "(null)", 6) == 0 &&
 			    at_bound(v + 6, lim)) {
 				set_field(f, k, klen, v, 6, VG_V_NULL,
-				    it->flags);
+				    fl);
 				it->p = v + 6;
 				return 1;
 			}
@@ -619,13 +632,28 @@ vg_fields_next(struct vg_fields *it, struct vg_field *f)
 		}
 		q = tok_end(v, lim);
 		set_field(f, k, klen, v, (size_t)(q - v), VG_V_BARE,
-		    it->flags);
+		    fl);
 		it->p = q;
 		return 1;
 bad:
 		it->errors++;
 		it->p = tok_end(p, lim);
 	}
+}
+
+void
+vg_field_word(struct vg_field *f)
+{
+	const char *end = f->val.p + f->val.len;
+
+	if (f->kind == VG_V_NONE)
+		return;
+	if (f->kind == VG_V_QUOTED || f->kind == VG_V_SQUOTED)
+		end++;				/* the closing quote */
+	f->key = vg_str_make(f->key.p, (size_t)(end - f->key.p));
+	f->val = vg_str_make(end, 0);
+	f->kind = VG_V_NONE;
+	f->flags &= (uint8_t)~VG_FF_ODDKEY;
 }
 
 /* ---- hex ---------------------------------------------------------- */

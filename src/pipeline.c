@@ -20,9 +20,9 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/sink_json.h"
+#include "vigil/ratelimit.h"
+#include "vigil/rectype.h"
 
-#define T_SYSCALL	1300
-#define T_EOE		1320
 #define SELF_KEYS	8	/* vigild's own syscall events being dropped
 				 * from record outputs at once */
 
@@ -190,7 +190,7 @@ is_self(const struct vg_pipeline *pl, const struct vg_event *ev)
 	size_t i;
 
 	for (i = 0; i < ev->nrecs; i++)
-		if (ev->recs[i].type == 1300)	/* AUDIT_SYSCALL */
+		if (ev->recs[i].type == VG_T_SYSCALL)
 			return memmem(ev->recs[i].body.p, ev->recs[i].body.len,
 			    pl->self_pat, pl->self_len) != NULL;
 	return 0;
@@ -278,7 +278,7 @@ self_record(struct vg_pipeline *pl, const struct vg_record *r)
 	struct self_key *k;
 	size_t i;
 
-	if (r->type == T_SYSCALL) {
+	if (r->type == VG_T_SYSCALL) {
 		if (memmem(r->body.p, r->body.len, pl->self_pat,
 		    pl->self_len) == NULL)
 			return 0;
@@ -293,7 +293,7 @@ self_record(struct vg_pipeline *pl, const struct vg_record *r)
 		k = &pl->self_keys[i];
 		if (k->used && k->serial == r->serial && k->sec == r->sec &&
 		    k->msec == r->msec) {
-			if (r->type == T_EOE)
+			if (r->type == VG_T_EOE)
 				k->used = 0;
 			return 1;
 		}
@@ -321,8 +321,9 @@ void
 vg_pipeline_bad_line(struct vg_pipeline *pl, const char *line, size_t len)
 {
 	pl->c.parse_errors++;
-	/* rate limit: the first few verbatim, then every 1000th */
-	if (pl->bad_logged < 10 || pl->c.parse_errors % 1000 == 0) {
+	/* rate limit: the first 10 bad lines verbatim, then at every
+	 * 1000th parse error (of any kind) */
+	if (pl->bad_logged < 10 || vg_rl_count(pl->c.parse_errors, 0)) {
 		pl->bad_logged++;
 		vg_log_warnx("skipped line that is not an audit record "
 		    "(%" PRIu64 " so far): %.*s", pl->c.parse_errors,
@@ -359,7 +360,7 @@ vg_pipeline_flush_outputs(struct vg_pipeline *pl)
 			continue;
 		/* e.g. disk full: never silent; the first, then every
 		 * 1000th (a file output keeps the bytes for the next try) */
-		if (++o->stats.failed == 1 || o->stats.failed % 1000 == 0)
+		if (vg_rl_count(++o->stats.failed, 1))
 			vg_log_warn("output %s: write failed (%" PRIu64
 			    " failures so far)", o->spec, o->stats.failed);
 	}

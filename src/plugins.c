@@ -20,13 +20,13 @@
 #include "vigil/log.h"
 #include "vigil/plugins.h"
 #include "vigil/rawfmt.h"
+#include "vigil/rectype.h"
 
 #define LINE_MAX_LEN	1024
-#define T_EOE		1320
 /* auditd 3.0.9 maps every "builtin_*" path to this program */
 #define BUILTIN_AF_UNIX	"/sbin/audisp-af_unix"
 
-static const struct vg_erec eoe = { .type = T_EOE };
+static const struct vg_erec eoe = { .type = VG_T_EOE };
 
 struct pctx {
 	const char		*file;

@@ -63,21 +63,31 @@ extern const int vg_sc_riscv64_max;
 #define AA_PPC		0x00000014U
 #define AA_S390		0x00000016U
 
+/*
+ * The one arch table. name: vigil's (the kernel's) name, in JSON "arch".
+ * auditd: what libaudit 3.0.9's audit_machine_to_name() says (ENRICHED
+ * ARCH=, auditctl -l -i); NULL where 3.0.9 does not know the arch.
+ * b32: the 32-bit ABI of this arch as a host (auditctl's b32), UNKNOWN if
+ * it has none.
+ */
 static const struct {
 	uint32_t	 audit;
 	const char	*name;
+	const char	*auditd;
+	enum vg_arch	 b32;
 } arches[] = {
-	[VG_ARCH_UNKNOWN] = { 0, NULL },
-	[VG_ARCH_X86_64] = { AA_X86_64, "x86_64" },
-	[VG_ARCH_I386] = { AA_I386, "i386" },
-	[VG_ARCH_AARCH64] = { AA_AARCH64, "aarch64" },
-	[VG_ARCH_ARM] = { AA_ARM, "arm" },
-	[VG_ARCH_PPC64] = { AA_PPC64, "ppc64" },
-	[VG_ARCH_PPC64LE] = { AA_PPC64LE, "ppc64le" },
-	[VG_ARCH_S390X] = { AA_S390X, "s390x" },
-	[VG_ARCH_RISCV64] = { AA_RISCV64, "riscv64" },
-	[VG_ARCH_PPC] = { AA_PPC, "ppc" },
-	[VG_ARCH_S390] = { AA_S390, "s390" },
+	[VG_ARCH_UNKNOWN] = { 0, NULL, NULL, VG_ARCH_UNKNOWN },
+	[VG_ARCH_X86_64] = { AA_X86_64, "x86_64", "x86_64", VG_ARCH_I386 },
+	[VG_ARCH_I386] = { AA_I386, "i386", "i386", VG_ARCH_I386 },
+	[VG_ARCH_AARCH64] = { AA_AARCH64, "aarch64", "aarch64", VG_ARCH_ARM },
+	[VG_ARCH_ARM] = { AA_ARM, "arm", "armeb", VG_ARCH_ARM },
+	[VG_ARCH_PPC64] = { AA_PPC64, "ppc64", "ppc64", VG_ARCH_PPC },
+	[VG_ARCH_PPC64LE] = { AA_PPC64LE, "ppc64le", "ppc64le",
+	    VG_ARCH_UNKNOWN },
+	[VG_ARCH_S390X] = { AA_S390X, "s390x", "s390x", VG_ARCH_S390 },
+	[VG_ARCH_RISCV64] = { AA_RISCV64, "riscv64", NULL, VG_ARCH_UNKNOWN },
+	[VG_ARCH_PPC] = { AA_PPC, "ppc", "ppc", VG_ARCH_PPC },
+	[VG_ARCH_S390] = { AA_S390, "s390", "s390", VG_ARCH_S390 },
 };
 #define NARCHES	(sizeof(arches) / sizeof(arches[0]))
 
@@ -186,11 +196,41 @@ vg_arch_name(enum vg_arch a)
 }
 
 /*
+ * vg_arch_auditd_name: the machine name auditd 3.0.9 gives an arch
+ * (libaudit's audit_machine_to_name(audit_elf_to_machine())): as
+ * vg_arch_name but "armeb" for little-endian ARM, and NULL for riscv64,
+ * which 3.0.9 does not know (it writes unknown-elf-type(c00000f3)).
+ */
+const char *
+vg_arch_auditd_name(enum vg_arch a)
+{
+	if ((size_t)a >= NARCHES)
+		return NULL;
+	return arches[a].auditd;
+}
+
+/*
+ * vg_arch_b32: the 32-bit ABI of a host arch, what auditctl's arch=b32
+ * means there (i386 on x86_64, arm on aarch64, ppc on ppc64, s390 on
+ * s390x, a 32-bit arch itself); VG_ARCH_UNKNOWN if it has none (ppc64le,
+ * riscv64: auditctl refuses b32 there).
+ */
+enum vg_arch
+vg_arch_b32(enum vg_arch host)
+{
+	if ((size_t)host >= NARCHES)
+		return VG_ARCH_UNKNOWN;
+	return arches[host].b32;
+}
+
+/*
  * vg_arch_by_name: arch from an auditctl arch= spelling: "x86_64",
  * "i386".."i686", "aarch64", "arm", "armeb" (auditd's name for
  * AUDIT_ARCH_ARM), "armv7l", "ppc", "ppc64", "ppc64le", "s390", "s390x",
- * "riscv64", and "b64"/"b32" meaning this machine's 64/32-bit ABI (x86_64
- * and i386: vigil is built for x86_64 hosts). VG_ARCH_UNKNOWN otherwise.
+ * "riscv64", and "b64"/"b32" meaning x86_64/i386 (callers that mean the
+ * host's ABI test for b32/b64 first and use vg_arch_b32()). The spellings
+ * are libaudit's machine table (also "armv5tejl", "armv5tel", "armv6l") and
+ * uname(2)'s machine; case-sensitive. VG_ARCH_UNKNOWN otherwise.
  */
 enum vg_arch
 vg_arch_by_name(const char *s, size_t len)

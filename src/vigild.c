@@ -123,7 +123,6 @@ struct run {
 	struct event		*sev[NSIGS];
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
-	const char		*conf_path;
 	const struct vg_config	*conf;
 	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
 	int			 stopped;
@@ -596,7 +595,6 @@ main(int argc, char *argv[])
 	go.max_pending_bytes = conf.max_pending_bytes;
 	go.count_jumps = nreplay == 0;	/* live: a jump is lost events */
 	memset(&r, 0, sizeof(r));
-	r.conf_path = conf_path;
 	r.conf = &conf;
 	rc = 0;
 	live = nreplay == 0;

@@ -16,6 +16,7 @@
 #include "vigil/auditd_conf.h"
 #include "vigil/buf.h"
 #include "vigil/privsep.h"
+#include "vigil/rectype.h"
 
 /* auditd 3.0.9's format_raw keeps at most this many bytes of a log line,
  * before any enrichment (MAX_AUDIT_MESSAGE_LENGTH 8970 - 32 - NUL; with a
@@ -33,12 +34,12 @@ struct vg_sender {
 };
 
 enum vg_daemon_rec {
-	VG_DAEMON_START = 1200,
-	VG_DAEMON_END = 1201,
-	VG_DAEMON_ABORT = 1202,
-	VG_DAEMON_CONFIG = 1203,
-	VG_DAEMON_ROTATE = 1205,
-	VG_DAEMON_RESUME = 1206,
+	VG_DAEMON_START = VG_T_DAEMON_START,
+	VG_DAEMON_END = VG_T_DAEMON_END,
+	VG_DAEMON_ABORT = VG_T_DAEMON_ABORT,
+	VG_DAEMON_CONFIG = VG_T_DAEMON_CONFIG,
+	VG_DAEMON_ROTATE = VG_T_DAEMON_ROTATE,
+	VG_DAEMON_RESUME = VG_T_DAEMON_RESUME,
 };
 
 /* When, and which serial: one DAEMON_* record has one stamp, the same in

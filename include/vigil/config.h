@@ -50,7 +50,5 @@ int	vg_config_load(struct vg_config *, const char *path, struct vg_err *);
 int	vg_config_set(struct vg_config *, const char *key, const char *val,
 	    char *msg, size_t msglen);
 void	vg_config_free(struct vg_config *);
-/* Prints the key table as documentation (vigild --help-config). */
-void	vg_config_describe(int fd);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * input.h: where records come from. Live inputs (netlink unicast and
- * multicast, src/netlink.c + src/inputs/) run on the libevent loop and feed
- * the pipeline; replay (src/inputs/replay.c) reads log files synchronously.
+ * multicast: src/inputs/receive.c, daemon.c, multicast.c; live.h) run on
+ * the libevent loop and feed the pipeline; replay (src/inputs/replay.c)
+ * reads log files synchronously.
  */
 #ifndef VIGIL_INPUT_H
 #define VIGIL_INPUT_H

@@ -2,8 +2,7 @@
  * netlink.h: the kernel audit netlink socket (src/netlink.c, libmnl):
  * open/bind, synchronous requests with sequence numbers and acks (status,
  * set, rules, signal info), and validation of received datagrams. The live
- * input core shared by unicast and multicast (src/inputs/unicast.c) is
- * declared at the end.
+ * input built on it is declared in live.h.
  */
 #ifndef VIGIL_NETLINK_H
 #define VIGIL_NETLINK_H
@@ -13,17 +12,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct event_base;
-struct vg_pipeline;
-struct vg_input_opts;
+#include "vigil/rectype.h"
 
 /* Largest datagram a receive slot holds (kernel records are < 9 KiB). */
 #define VG_NL_SLOT	(16 * 1024)
 /* Audit message types that carry text records: 1100..2999, plus the two
  * records numbered among the commands (USER, deprecated, and LOGIN). */
-#define VG_NL_IS_RECORD(t)	(((t) >= AUDIT_FIRST_USER_MSG && \
-				  (t) <= AUDIT_LAST_USER_MSG2) || \
-				 (t) == AUDIT_USER || (t) == AUDIT_LOGIN)
+#define VG_NL_IS_RECORD(t)	(((t) >= VG_T_FIRST_USER_MSG && \
+				  (t) <= VG_T_LAST_USER_MSG2) || \
+				 (t) == VG_T_USER || (t) == VG_T_LOGIN)
 
 struct vg_nl;
 
@@ -57,13 +54,44 @@ typedef void	 vg_nl_stray_fn(void *arg, const void *buf, size_t len,
 		    uint32_t pid);
 void		 vg_nl_set_stray(struct vg_nl *, vg_nl_stray_fn *, void *arg);
 
+struct vg_nl_msg;
+
+/* Largest request, and largest answer datagram read (rule lists). */
+#define VG_NL_REQ_MAX	(64 * 1024)
+
+/* Gets each wanted answer; returns 0, or -1 (errno set) to fail the
+ * request. msg is borrowed until it returns. */
+typedef int	 vg_nl_reply_fn(const struct vg_nl_msg *, void *arg);
+
+/* One request for vg_nl_transact. */
+struct vg_nl_req {
+	uint16_t	 type;		/* AUDIT_GET, AUDIT_ADD_RULE ... */
+	const void	*payload;
+	size_t		 len;
+	uint16_t	 want;		/* answer type wanted; 0: the ack only */
+	int		 until_done;	/* every `want` up to NLMSG_DONE */
+	int		 timeout_ms;
+	vg_nl_reply_fn	*cb;		/* may be NULL */
+	void		*arg;
+};
+
 /*
- * Sends one request (NLM_F_REQUEST|NLM_F_ACK) and waits up to 2 s for the
- * kernel's answer with the same sequence number. If reply is not NULL, a
- * message of type reply_type is copied there (at most reply_len bytes,
- * zero-filled if shorter). Returns 0, or -1 with errno: the kernel's error
- * code from NLMSG_ERROR, ETIMEDOUT, EMSGSIZE (payload too big), EPROTO
- * (malformed answer).
+ * The one request/ack loop: sends rq (NLM_F_REQUEST|NLM_F_ACK, the next
+ * sequence number) and reads until the kernel acked it and, if rq->want,
+ * a message of that type came (all of them up to NLMSG_DONE with
+ * until_done), each handed to rq->cb; the ack may come before or after
+ * them. Other datagrams go to the stray callback. Returns the ack value
+ * (>= 0: 0, or the old value when AUDIT_SET resets a counter), or -1 with
+ * errno: the kernel's error code from NLMSG_ERROR, ETIMEDOUT (nothing for
+ * rq->timeout_ms), EMSGSIZE (payload over VG_NL_REQ_MAX), EPROTO
+ * (malformed answer), ENOMEM, or the callback's.
+ */
+int		 vg_nl_transact(struct vg_nl *, const struct vg_nl_req *rq);
+
+/*
+ * vg_nl_transact for one answer, waiting up to 2 s. If reply is not NULL,
+ * a message of type reply_type is copied there (at most reply_len bytes,
+ * zero-filled if shorter). Returns 0, or -1 with vg_nl_transact's errno.
  */
 int		 vg_nl_request(struct vg_nl *, uint16_t type,
 		    const void *payload, size_t len, uint16_t reply_type,
@@ -74,7 +102,6 @@ int		 vg_nl_get_status(struct vg_nl *, struct audit_status *);
 int		 vg_nl_set_status(struct vg_nl *, const struct audit_status *);
 int		 vg_nl_set_pid(struct vg_nl *, uint32_t pid);
 int		 vg_nl_set_enabled(struct vg_nl *, uint32_t enabled);
-int		 vg_nl_set_backlog(struct vg_nl *, uint32_t limit);
 /* type AUDIT_ADD_RULE or AUDIT_DEL_RULE; len = sizeof + buflen. */
 int		 vg_nl_rule(struct vg_nl *, uint16_t type,
 		    const struct audit_rule_data *, size_t len);
@@ -142,14 +169,5 @@ struct vg_nl_iter {
 void		 vg_nl_iter_init(struct vg_nl_iter *, const void *buf,
 		    size_t n, uint32_t pid);
 enum vg_nl_kind	 vg_nl_next(struct vg_nl_iter *, struct vg_nl_msg *);
-
-/*
- * Live input core (src/inputs/unicast.c), shared by multicast.c: takes
- * the socket (owned from then on, also on failure), sets the receive
- * buffer, allocates the batch buffers once and registers the read event.
- */
-struct vg_input	*vg_live_new(struct event_base *, struct vg_pipeline *,
-		    const struct vg_input_opts *, struct vg_nl *,
-		    const char *name);
 
 #endif

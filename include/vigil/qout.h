@@ -73,7 +73,5 @@ void	vg_qout_close(struct vg_qout *);
  */
 int	vg_qout_sleep(struct vg_qout *, int ms);
 int	vg_qout_stopped(struct vg_qout *);
-/* Size option "123", "64k", "16m", "1g". 0 or -1. */
-int	vg_parse_size(const char *, uint64_t *);
 
 #endif

@@ -93,6 +93,9 @@ enum vg_vkind {
 
 #define VG_FF_NESTED	0x01	/* came from inside msg='...' */
 #define VG_FF_ENRICHED	0x02	/* came from after the 0x1D separator */
+#define VG_FF_ODDKEY	0x04	/* key=value whose key is no field name
+				 * ([A-Za-z0-9_-], EXECVE's a1[0]), as
+				 * "(seqno" of "(seqno=2)": free text */
 
 struct vg_field {
 	struct vg_str	key;
@@ -124,6 +127,12 @@ struct vg_fields {
 void	vg_fields_begin(struct vg_fields *, struct vg_str body,
 	    struct vg_str enriched);
 int	vg_fields_next(struct vg_fields *, struct vg_field *);
+/*
+ * Makes f the bare word (VG_V_NONE, key = the whole token as written,
+ * quotes included) that a VG_FF_ODDKEY field is: "(seqno=2)". Decoders
+ * use it so free text never becomes a member name.
+ */
+void	vg_field_word(struct vg_field *);
 
 /*
  * Hex decoding of audit "encoded" values (e.g. proctitle=2F62696E...).

@@ -133,6 +133,9 @@ int	vg_ruleset_push(struct vg_ruleset *, struct vg_rule *r);
  */
 int	vg_rules_format(const struct audit_rule_data *, size_t len,
 	    char *buf, size_t buflen);
+/* The same as auditctl -l -i writes it (arch and a0..a3 by name). */
+int	vg_rules_format_interp(const struct audit_rule_data *, size_t len,
+	    char *buf, size_t buflen);
 /* Does the rule carry key (substring match, as auditctl -l -k)? */
 int	vg_rules_key_match(const struct audit_rule_data *, size_t len,
 	    const char *key);

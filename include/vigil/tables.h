@@ -38,7 +38,10 @@ enum vg_fkind {
 };
 enum vg_fkind	 vg_field_kind(const char *key, size_t len);	/* STR if unknown */
 
-/* Architectures named in audit records (arch= is AUDIT_ARCH_*). */
+/*
+ * Architectures named in audit records (arch= is AUDIT_ARCH_*): one table
+ * in tables.c for the decoder, ENRICHED text and the rules.
+ */
 enum vg_arch {
 	VG_ARCH_UNKNOWN = 0,
 	VG_ARCH_X86_64,
@@ -55,7 +58,11 @@ enum vg_arch {
 enum vg_arch	 vg_arch_from_audit(uint32_t audit_arch);
 uint32_t	 vg_arch_to_audit(enum vg_arch);
 const char	*vg_arch_name(enum vg_arch);	/* "x86_64"; NULL if unknown */
+/* auditd 3.0.9's name ("armeb" for arm); NULL if 3.0.9 lacks the arch. */
+const char	*vg_arch_auditd_name(enum vg_arch);
 enum vg_arch	 vg_arch_by_name(const char *, size_t);	/* also b32/b64 */
+/* The 32-bit ABI of a host arch (auditctl's b32); UNKNOWN if none. */
+enum vg_arch	 vg_arch_b32(enum vg_arch host);
 
 /*
  * Syscall names per arch; every arch above has a table (ppc64 and ppc64le

@@ -1,11 +1,13 @@
 /*
  * multicast.c: read-only subscriber to the kernel's audit multicast group
  * (AUDIT_NLGRP_READLOG, needs CAP_AUDIT_READ), beside whatever daemon holds
- * the audit pid. Never sends a request that changes kernel state.
+ * the audit pid. Never sends a request that changes kernel state; the
+ * receiving is receive.c's.
  */
 #include <errno.h>
 
 #include "vigil/input.h"
+#include "vigil/live.h"
 #include "vigil/log.h"
 #include "vigil/netlink.h"
 

@@ -34,10 +34,10 @@
 #include "vigil/output.h"
 #include "vigil/plugins.h"
 #include "vigil/privsep.h"
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 #define MIB		(1024UL * 1024)
-#define T_EOE		1320
 #define MAX_SENDER_WARN	5	/* disk_error syslog: at most 5 in a row */
 #define BATCH_BYTES	(64 * 1024)	/* written before the flush beyond */
 
@@ -794,7 +794,7 @@ alog_write(struct vg_output *o, const struct vg_event *ev,
 	for (i = 0; i < ev->nrecs; i++) {
 		const struct vg_erec *r = &ev->recs[i];
 
-		if (r->type == T_EOE)	/* auditd 3.0.9 does not log EOE */
+		if (r->type == VG_T_EOE) /* auditd 3.0.9 does not log EOE */
 			continue;
 		add_line(l, ev->node, ev->sec, ev->msec, ev->serial, r->type,
 		    r->type_name, r->body);
@@ -813,7 +813,7 @@ alog_record(struct vg_output *o, const struct vg_record *r)
 {
 	struct alog *l = o->priv;
 
-	if (r->type == T_EOE)		/* auditd 3.0.9 does not log EOE */
+	if (r->type == VG_T_EOE)	/* auditd 3.0.9 does not log EOE */
 		return 1;
 	if (l->suspended) {
 		l->dropped++;

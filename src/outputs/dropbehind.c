@@ -15,7 +15,7 @@
 #include "vigil/dropbehind.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
-#include "vigil/qout.h"		/* vg_parse_size */
+#include "vigil/parse_num.h"
 
 void
 vg_dropbehind_init(struct vg_dropbehind *d, int fd, size_t window)

@@ -20,7 +20,9 @@
 #include <librdkafka/rdkafka.h>
 
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
+#include "vigil/ratelimit.h"
 
 #define DEF_INFLIGHT	10000
 #define META_MS		5000	/* topic check at start */
@@ -99,7 +101,7 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rm, void *opaque)
 		k->back[k->nback++] = m;
 		return;
 	}
-	if (k->fail_logged++ % 1000 == 0)
+	if (vg_rl_count(++k->fail_logged, 1))
 		vg_log_warnx("output %s: message not delivered: %s (%" PRIu64
 		    " so far)", k->qo.o->spec, rd_kafka_err2str(rm->err),
 		    k->fail_logged);

@@ -27,11 +27,13 @@
 
 #include "vigil/auditd_conf.h"
 #include "vigil/auditlog.h"
+#include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
 #include "vigil/plugins.h"
 #include "vigil/privsep.h"
 #include "vigil/queue.h"
+#include "vigil/rectype.h"
 
 #define POLL_MS		500	/* also how often exits are checked */
 #define DRAIN_MS	3000	/* at close: time plugins get to catch up */
@@ -618,7 +620,7 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 				h.ver = (uint32_t)vg_plugin_format_data(&s->bin,
 				    &s->fmt, ev, r);
 				h.hlen = HDR_LEN;
-				h.type = r ? r->type : 1320;
+				h.type = r ? r->type : VG_T_EOE;
 				/* auditd's buffer holds no more */
 				if (s->bin.len > BIN_LEN)
 					s->bin.len = BIN_LEN;
@@ -827,15 +829,6 @@ fail:
 	return -1;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Waits for the plugins to read what is queued, then EOF + SIGTERM. */
 static void
 plugins_close(struct vg_output *o)
@@ -854,9 +847,9 @@ plugins_close(struct vg_output *o)
 			break;
 		}
 	pthread_mutex_unlock(&all_mu);
-	end = now_ms() + DRAIN_MS;
+	end = vg_clock_mono_ms() + DRAIN_MS;
 	for (p = s->list; p != NULL; p = p->next) {
-		uint64_t t = now_ms();
+		uint64_t t = vg_clock_mono_ms();
 
 		if (!p->gone && t < end)
 			(void)vg_queue_drain(p->q, (int)(end - t));
@@ -880,7 +873,7 @@ plugins_close(struct vg_output *o)
 		}
 		if (left)
 			usleep(10000);
-	} while (left && now_ms() < end);
+	} while (left && vg_clock_mono_ms() < end);
 	/* SIGTERM forwarded, as auditd does at shutdown; then EOF */
 	for (p = s->list; p != NULL; p = p->next) {
 		pid_t pid = p->pid;
@@ -890,7 +883,7 @@ plugins_close(struct vg_output *o)
 		stop_proc(p, 0);
 		p->pid = pid;
 	}
-	end = now_ms() + TERM_WAIT_MS;
+	end = vg_clock_mono_ms() + TERM_WAIT_MS;
 	do {
 		left = 0;
 		for (p = s->list; p != NULL; p = p->next)
@@ -902,7 +895,7 @@ plugins_close(struct vg_output *o)
 			}
 		if (left)
 			usleep(20000);
-	} while (left && now_ms() < end);
+	} while (left && vg_clock_mono_ms() < end);
 	while ((p = s->list) != NULL) {
 		s->list = p->next;
 		if (p->pid > 0)

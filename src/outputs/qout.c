@@ -12,39 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/json.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 #include "vigil/rawfmt.h"
+#include "vigil/rectype.h"
 
 #define DEF_EVENTS	10000
 #define DEF_BYTES	(16u * 1024 * 1024)
 #define DEF_SPOOL	(256ull * 1024 * 1024)
 #define DEF_DRAIN_MS	5000
-
-int
-vg_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0' || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
 
 static int
 size_opt(struct vg_output *o, const char *key, uint64_t min, uint64_t max,
@@ -162,7 +141,7 @@ format_raw(struct vg_qout *qo, const struct vg_event *ev)
 		vg_buf_addc(b, '\n');
 	}
 	if (ev->flags & VG_EV_EOE) {
-		vg_raw_header(b, ev, 1320, VG_STR_NULL);
+		vg_raw_header(b, ev, VG_T_EOE, VG_STR_NULL);
 		vg_buf_addc(b, '\n');
 	}
 }
@@ -306,25 +285,16 @@ vg_qout_stopped(struct vg_qout *qo)
 	return vg_queue_stopped(qo->q);
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int
 vg_qout_sleep(struct vg_qout *qo, int ms)
 {
-	uint64_t end = now_ms() + (uint64_t)ms, t;
+	uint64_t end = vg_clock_mono_ms() + (uint64_t)ms, t;
 	struct pollfd pfd;
 
 	pfd.fd = vg_queue_fd(qo->q);
 	pfd.events = POLLIN;
 	/* the eventfd also fires on new messages: sleep on until the end */
-	while (!vg_queue_stopped(qo->q) && (t = now_ms()) < end) {
+	while (!vg_queue_stopped(qo->q) && (t = vg_clock_mono_ms()) < end) {
 		if (poll(&pfd, 1, (int)(end - t)) == 1 &&
 		    vg_queue_stopped(qo->q))
 			break;

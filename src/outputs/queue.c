@@ -18,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/queue.h"
+#include "vigil/ratelimit.h"
 #include "vigil/spool.h"
 
 #define LOG_EVERY_S	10	/* loss log lines at most this often */
@@ -48,7 +50,7 @@ struct vg_queue {
 	int			 stopped;
 	struct vg_qmsg		*cache[CLASSES];	/* free blocks */
 	size_t			 cache_bytes;
-	time_t			 log_at;	/* last loss log line */
+	uint64_t		 log_at;	/* last loss log line, mono ms */
 	uint64_t		 log_dropped;	/* dropped at that time */
 	uint64_t		 lost_seen;	/* spool damage counted */
 };
@@ -194,14 +196,11 @@ spooled_now(const struct vg_queue *q)
 static void
 log_loss(struct vg_queue *q, const char *why)
 {
-	time_t now = time(NULL);
-
-	if (q->log_at != 0 && now - q->log_at < LOG_EVERY_S)
+	if (!vg_rl_due(&q->log_at, vg_clock_mono_ms(), LOG_EVERY_S * 1000))
 		return;
 	vg_log_warnx("output %s: %s, %" PRIu64 " events dropped (%" PRIu64
 	    " since last report)", q->name, why, q->st.dropped,
 	    q->st.dropped - q->log_dropped);
-	q->log_at = now;
 	q->log_dropped = q->st.dropped;
 }
 

@@ -15,6 +15,7 @@
 #include "vigil/outfile.h"
 #include "vigil/output.h"
 #include "vigil/rawfmt.h"
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 static const char hexd[] = "0123456789abcdef";
@@ -148,7 +149,7 @@ vg_raw_event(struct vg_buf *b, const struct vg_event *ev, int flags)
 		vg_buf_addc(b, '\n');
 	}
 	if ((ev->flags & VG_EV_EOE) && !(flags & VG_RAW_NO_EOE)) {
-		vg_raw_header(b, ev, 1320, VG_STR_NULL);
+		vg_raw_header(b, ev, VG_T_EOE, VG_STR_NULL);
 		vg_buf_addc(b, '\n');
 	}
 }
@@ -170,7 +171,7 @@ raw_record(struct vg_output *o, const struct vg_record *r)
 {
 	struct vg_outfile *of = o->priv;
 
-	if (r->type == 1320)	/* EOE: not in auditd's log */
+	if (r->type == VG_T_EOE)	/* not in auditd's log */
 		return 1;
 	vg_raw_record(&of->buf, r, 0);
 	return vg_outfile_maybe_write(of);

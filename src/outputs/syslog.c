@@ -25,8 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
+#include "vigil/ratelimit.h"
 #include "vigil/syslogfmt.h"
 
 #define BACKOFF_MIN_MS	100
@@ -484,15 +487,6 @@ send_stream(struct slout *s, struct vg_qmsg **v, size_t n)
 	return 0;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * rate=: how many messages may go now (at most BATCH), as a generic cell
  * rate algorithm: each message moves tat on by cost, and messages may
@@ -503,7 +497,7 @@ now_ns(void)
 static int
 pace(struct slout *s, size_t *max)
 {
-	uint64_t now = now_ns(), n;
+	uint64_t now = vg_clock_mono_ns(), n;
 
 	if (s->tat < now)
 		s->tat = now;
@@ -511,7 +505,7 @@ pace(struct slout *s, size_t *max)
 		if (vg_qout_sleep(&s->qo, (int)((s->tat - s->tau - now +
 		    999999) / 1000000)) == -1)
 			return -1;
-		now = now_ns();
+		now = vg_clock_mono_ns();
 	}
 	n = (now + s->tau - s->tat) / s->cost + 1;
 	*max = n < BATCH ? (size_t)n : BATCH;
@@ -769,7 +763,7 @@ syslog_write(struct vg_output *o, const struct vg_event *ev,
 		s->qo.fmt_failed++;
 		return -1;
 	}
-	if (r == 1 && s->truncated++ % 1000 == 0)
+	if (r == 1 && vg_rl_count(++s->truncated, 1))
 		vg_log_warnx("output %s: event %u longer than max_size=%zu, "
 		    "truncated (%llu so far)", o->spec, ev->serial,
 		    s->f.max_size, (unsigned long long)s->truncated);

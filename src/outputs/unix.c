@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/log.h"
+#include "vigil/parse_num.h"
 #include "vigil/qout.h"
 
 #define MAX_CLIENTS	64	/* one bit each in went.want */
@@ -68,15 +70,6 @@ struct uout {
 	uint64_t	 unsent;	/* per-client messages lost at exit */
 	uint64_t	 accepted;
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int
 listen_on(struct uout *u, mode_t mode)
@@ -257,7 +250,7 @@ accept_clients(struct uout *u)
 		memset(&u->c[i], 0, sizeof(u->c[i]));
 		u->c[i].fd = fd;
 		u->c[i].cur = wtail(u);
-		u->c[i].progress_ms = now_ms();
+		u->c[i].progress_ms = vg_clock_mono_ms();
 		u->nc++;
 		u->accepted++;
 	}
@@ -304,7 +297,7 @@ flush_client(struct uout *u, size_t i)
 			return -1;
 		n = (size_t)r;
 		c->pending -= n;
-		c->progress_ms = now_ms();
+		c->progress_ms = vg_clock_mono_ms();
 		/* move the cursor past what was written whole */
 		while (n > 0) {
 			w = went_at(u, c->cur);
@@ -449,7 +442,7 @@ take_some(struct uout *u)
 	size_t k = 0, j;
 	int r = 0;
 
-	while (k < BATCH && can_take(u, now = now_ms(), NULL)) {
+	while (k < BATCH && can_take(u, now = vg_clock_mono_ms(), NULL)) {
 		r = vg_queue_take_n(u->qo.q, v, u->pace ? PACE_TAKE :
 		    BATCH - k, 0);
 		if (r <= 0)
@@ -507,7 +500,7 @@ worker(void *arg)
 	int r, more = 0, tmo, take;
 
 	for (;;) {
-		take = can_take(u, now_ms(), &tmo);
+		take = can_take(u, vg_clock_mono_ms(), &tmo);
 		pfd[0].fd = u->lfd;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = vg_queue_fd(u->qo.q);

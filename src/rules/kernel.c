@@ -1,35 +1,24 @@
 /*
- * kernel.c: the rule compiler's NETLINK_AUDIT control socket (libmnl):
- * status get/set, feature get/set, rule list/add/delete, and the atomic
- * replace used by vigild. Prints only where a caller passes a FILE (the
- * auditctl-compatible text of vigilctl). Never receives audit events.
+ * kernel.c: the rule compiler's NETLINK_AUDIT control socket: status
+ * get/set, feature get/set, rule list/add/delete, and the atomic replace
+ * used by vigild. Every request goes through netlink.c's request loop.
+ * Prints only where a caller passes a FILE (the auditctl-compatible text
+ * of vigilctl). Never receives audit events.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/netlink.h>
 
 #include "vigil/netlink.h"
 #include "vigil/rules.h"
 #include "rules/rules_priv.h"
 
-/* print.c: the auditctl -l -i line */
-int	vg_rules_format_interp(const struct audit_rule_data *, size_t,
-	    char *, size_t);
 
-#define RK_BUFSZ	(64 * 1024)
 #define RK_TIMEOUT_MS	5000
 
 struct vg_rk {
 	struct vg_nl	*nl;
-	uint32_t	 seq;
-	unsigned char	*buf;	/* RK_BUFSZ, receive + send */
 };
 
 struct vg_rk *
@@ -40,12 +29,8 @@ vg_rk_open(void)
 
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
-	if ((k->buf = malloc(RK_BUFSZ)) == NULL)
-		goto fail;
 	if ((k->nl = vg_nl_open(0)) == NULL)
 		goto fail;
-	/* own sequence space, far from vg_nl_request's */
-	k->seq = (uint32_t)time(NULL) | 0x80000000U;
 	return k;
 fail:
 	saved = errno;
@@ -61,95 +46,31 @@ vg_rk_close(struct vg_rk *k)
 		return;
 	if (k->nl)
 		vg_nl_close(k->nl);
-	free(k->buf);
 	free(k);
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
- * One request whose answer vg_nl_request cannot take: rule payloads
- * larger than its buffer, rule lists (many messages up to NLMSG_DONE) and
- * counter resets (the ack carries the old value, >= 0). Sends, then reads
- * until the request is acked and, if want != 0, a message of type want
- * arrived (or NLMSG_DONE when until_done). Each such message goes to cb.
- * The ack may come before or after the data (the kernel answers from a
- * worker). Returns the ack value (>= 0) or -1 + errno.
+ * One request through netlink.c's request loop, with the rule compiler's
+ * longer wait: rule lists (many messages up to NLMSG_DONE, each to cb) and
+ * counter resets (the ack carries the old value, >= 0). Returns the ack
+ * value (>= 0) or -1 + errno.
  */
 static int
 rk_request(struct vg_rk *k, uint16_t type, const void *payload, size_t len,
-    uint16_t want, int until_done,
-    int (*cb)(const struct vg_nl_msg *, void *), void *arg)
+    uint16_t want, int until_done, vg_nl_reply_fn *cb, void *arg)
 {
-	struct pollfd pfd = { vg_nl_fd(k->nl), POLLIN, 0 };
-	uint64_t end = now_ms() + RK_TIMEOUT_MS, t;
-	uint32_t seq = ++k->seq;
-	int acked = 0, got = want == 0, ackval = 0;
-	size_t n;
+	struct vg_nl_req rq = {
+		.type = type,
+		.payload = payload,
+		.len = len,
+		.want = want,
+		.until_done = until_done,
+		.timeout_ms = RK_TIMEOUT_MS,
+		.cb = cb,
+		.arg = arg,
+	};
 
-	n = vg_nl_build(k->buf, RK_BUFSZ, type, NLM_F_REQUEST | NLM_F_ACK,
-	    seq, payload, len);
-	if (n == 0) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	if (send(pfd.fd, k->buf, n, 0) < 0)
-		return -1;
-	while (!acked || !got) {
-		struct sockaddr_nl sa;
-		socklen_t sl = sizeof(sa);
-		struct vg_nl_iter it;
-		struct vg_nl_msg m;
-		enum vg_nl_kind kind;
-		ssize_t r;
-
-		r = recvfrom(pfd.fd, k->buf, RK_BUFSZ, 0,
-		    (struct sockaddr *)&sa, &sl);
-		if (r < 0 && (errno == EINTR || errno == ENOBUFS))
-			continue;
-		if (r < 0 && errno == EAGAIN) {
-			if ((t = now_ms()) >= end) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			(void)poll(&pfd, 1, (int)(end - t));
-			continue;
-		}
-		if (r < 0)
-			return -1;
-		vg_nl_iter_init(&it, k->buf, (size_t)r, sa.nl_pid);
-		while ((kind = vg_nl_next(&it, &m)) != VG_NL_END) {
-			if (sa.nl_pid != 0 || m.seq != seq)
-				continue;
-			if (kind == VG_NL_BAD) {
-				errno = EPROTO;
-				return -1;
-			}
-			if (kind == VG_NL_ACK) {
-				if (m.error < 0) {
-					errno = -m.error;
-					return -1;
-				}
-				ackval = m.error;
-				acked = 1;
-			} else if (m.type == NLMSG_DONE) {
-				got = 1;
-			} else if (want && m.type == want) {
-				if (cb && cb(&m, arg) < 0)
-					return -1;
-				if (!until_done)
-					got = 1;
-			}
-		}
-	}
-	return ackval;
+	return vg_nl_transact(k->nl, &rq);
 }
 
 /* ---- status and features ---- */

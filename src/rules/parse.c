@@ -60,105 +60,37 @@ fail(struct rb *b, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * Arch names auditctl accepts for -F arch= (besides b32/b64/hex). As in
- * libaudit, "armeb" is its name for little-endian AUDIT_ARCH_ARM; the
- * big-endian AUDIT_ARCH_ARMEB has no syscall table and is not accepted.
- */
-static const struct {
-	const char	*name;
-	enum vg_arch	 arch;
-	uint32_t	 elf;
-} arches[] = {
-	{ "x86_64",	VG_ARCH_X86_64,	AUDIT_ARCH_X86_64 },
-	{ "i386",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
-	{ "i486",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
-	{ "i586",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
-	{ "i686",	VG_ARCH_I386,	AUDIT_ARCH_I386 },
-	{ "aarch64",	VG_ARCH_AARCH64, AUDIT_ARCH_AARCH64 },
-	{ "armeb",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
-	{ "arm",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
-	{ "armv7l",	VG_ARCH_ARM,	AUDIT_ARCH_ARM },
-	{ "ppc",	VG_ARCH_PPC,	AUDIT_ARCH_PPC },
-	{ "ppc64",	VG_ARCH_PPC64,	AUDIT_ARCH_PPC64 },
-	{ "ppc64le",	VG_ARCH_PPC64LE, AUDIT_ARCH_PPC64LE },
-	{ "s390",	VG_ARCH_S390,	AUDIT_ARCH_S390 },
-	{ "s390x",	VG_ARCH_S390X,	AUDIT_ARCH_S390X },
-	{ "riscv64",	VG_ARCH_RISCV64, AUDIT_ARCH_RISCV64 },
-};
-
 void
 vg_rules_set_machine(enum vg_arch a)
 {
 	machine = a;
 }
 
+/* The host's arch from uname(2), once (tables.c's vg_arch_by_name). */
 enum vg_arch
 vg_rules_machine(void)
 {
 	struct utsname u;
-	size_t i;
 
 	if (machine != VG_ARCH_UNKNOWN)
 		return machine;
-	if (uname(&u) == 0)
-		for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-			if (strcmp(u.machine, arches[i].name) == 0)
-				return machine = arches[i].arch;
-	return VG_ARCH_UNKNOWN;
-}
-
-static uint32_t
-arch_elf(enum vg_arch a)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (arches[i].arch == a)
-			return arches[i].elf;
-	return 0;
-}
-
-/* AUDIT_ARCH_* -> table arch; used for -S names and for printing. */
-enum vg_arch vg_rules_elf_arch(uint32_t elf);
-enum vg_arch
-vg_rules_elf_arch(uint32_t elf)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (arches[i].elf == elf)
-			return arches[i].arch;
-	return VG_ARCH_UNKNOWN;
+	if (uname(&u) == 0 && strcmp(u.machine, "b32") != 0 &&
+	    strcmp(u.machine, "b64") != 0)
+		machine = vg_arch_by_name(u.machine, strlen(u.machine));
+	return machine;
 }
 
 /*
- * The 32-bit flavour of a 64-bit host (b32), 0 if there is none (ppc64le,
- * riscv64: auditctl refuses b32 there too).
+ * The host's AUDIT_ARCH (b64, or no arch at all), or its 32-bit flavour
+ * (b32); 0 if there is none (b32 on ppc64le, riscv64: auditctl refuses
+ * it too).
  */
 static uint32_t
 host_elf(int bits32)
 {
 	enum vg_arch m = vg_rules_machine();
 
-	if (!bits32)
-		return arch_elf(m);
-	switch (m) {
-	case VG_ARCH_X86_64:
-	case VG_ARCH_I386:
-		return AUDIT_ARCH_I386;
-	case VG_ARCH_AARCH64:
-	case VG_ARCH_ARM:
-		return AUDIT_ARCH_ARM;
-	case VG_ARCH_PPC64:
-	case VG_ARCH_PPC:
-		return AUDIT_ARCH_PPC;
-	case VG_ARCH_S390X:
-	case VG_ARCH_S390:
-		return AUDIT_ARCH_S390;
-	default:
-		return 0;
-	}
+	return vg_arch_to_audit(bits32 ? vg_arch_b32(m) : m);
 }
 
 /*
@@ -324,7 +256,7 @@ parse_perm(struct rb *b, const char *v, uint32_t *out)
 static int
 parse_arch(struct rb *b, const char *v, uint32_t *elf)
 {
-	size_t i;
+	enum vg_arch a;
 	char *end;
 	unsigned long x;
 
@@ -336,16 +268,16 @@ parse_arch(struct rb *b, const char *v, uint32_t *elf)
 			    "supported by machine", v);
 		return 0;
 	}
-	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (strcmp(v, arches[i].name) == 0) {
-			*elf = arches[i].elf;
-			return 0;
-		}
+	/* auditctl's names (libaudit's machine table), case-sensitive */
+	if ((a = vg_arch_by_name(v, strlen(v))) != VG_ARCH_UNKNOWN) {
+		*elf = vg_arch_to_audit(a);
+		return 0;
+	}
 	/* A number: "0xc000003e", or bare hex like auditctl ("c000003e"). */
 	errno = 0;
 	x = strtoul(v, &end, isdigit((unsigned char)*v) ? 0 : 16);
 	if (errno || *end || end == v || x > UINT32_MAX ||
-	    vg_rules_elf_arch((uint32_t)x) == VG_ARCH_UNKNOWN)
+	    vg_arch_from_audit((uint32_t)x) == VG_ARCH_UNKNOWN)
 		return fail(b, "arch=%s: machine type not found", v);
 	*elf = (uint32_t)x;
 	return 0;
@@ -605,8 +537,7 @@ static const struct {
 	{ AUDIT_SGID, AUDIT_FSGID, AUDIT_COMPARE_SGID_TO_FSGID },
 };
 
-/* For printing: the two field names of a comparison, NULL if unknown. */
-int vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
+/* For printing: the two fields of a comparison (rules_priv.h). */
 int
 vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b)
 {
@@ -686,7 +617,7 @@ syscalls(struct rb *b, const char *arg)
 	}
 	if (b->elf == 0 && (b->elf = host_elf(0)) == 0)
 		return fail(b, "Error detecting machine type");
-	a = vg_rules_elf_arch(b->elf);
+	a = vg_arch_from_audit(b->elf);
 	while (*p) {
 		char name[64];
 		size_t len;

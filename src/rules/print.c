@@ -14,11 +14,6 @@
 #include "rules/rules_priv.h"
 #include "rules/interp_priv.h"
 
-enum vg_arch	vg_rules_elf_arch(uint32_t elf);
-int		vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
-int		vg_rules_format_interp(const struct audit_rule_data *, size_t,
-		    char *, size_t);
-
 static const struct {
 	uint32_t	 field;
 	const char	*name;
@@ -141,7 +136,7 @@ print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf,
     int *last)
 {
 	uint32_t list = d->flags & AUDIT_FILTER_MASK;
-	enum vg_arch a = elf ? vg_rules_elf_arch(elf) : vg_rules_machine();
+	enum vg_arch a = elf ? vg_arch_from_audit(elf) : vg_rules_machine();
 	int i, first = 1, count = 0;
 
 	if (list == AUDIT_FILTER_USER || list == AUDIT_FILTER_TASK ||
@@ -175,7 +170,7 @@ print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf,
 static void
 print_arch(struct out *o, uint32_t elf, const char *op, int interp)
 {
-	if (vg_rules_elf_arch(elf) == VG_ARCH_UNKNOWN)
+	if (vg_arch_from_audit(elf) == VG_ARCH_UNKNOWN)
 		put(o, " -F arch%s0x%X", op, elf);
 	else if (interp && vg_rules_interp_machine(elf))
 		put(o, " -F arch%s%s", op, vg_rules_interp_machine(elf));

@@ -56,6 +56,9 @@ const struct vg_rulefield *vg_rulefield_lookup(const char *, size_t);
 
 /* Name of a field number as auditctl prints it, NULL if unknown. */
 const char	*vg_rules_field_name(uint32_t field);
+/* parse.c, for printing -C: the two fields of an AUDIT_COMPARE_*
+ * value. 0, or -1 if unknown. */
+int		 vg_rules_cmp_fields(uint32_t cmp, uint32_t *a, uint32_t *b);
 /* "=", "!=", ... for an AUDIT_* operator; NULL if unknown. */
 const char	*vg_rules_op_name(uint32_t op);
 /* fstype names (linux/magic.h) that auditctl knows. */

@@ -556,6 +556,80 @@ START_TEST(user_records_unknown_marks)
 }
 END_TEST
 
+/*
+ * Free text that only looks like key=value ("(seqno=2)" of a dbus
+ * USER_AVC, "(sauid=81," of an old one) is a word as written, never a
+ * member name; real fields around it stay members. EXECVE's a1[0] is a
+ * field name.
+ */
+START_TEST(free_text_is_words)
+{
+	static const char *const l1[] = {
+		"type=USER_AVC msg=audit(1725140575.109:3128): pid=854 uid=81 "
+		"auid=4294967295 ses=4294967295 subj=system_u:system_r:"
+		"system_dbusd_t:s0-s0:c0.c1023 msg='avc:  received policyload "
+		"notice (seqno=2)  exe=\"/usr/bin/dbus-daemon\" sauid=81 "
+		"hostname=? addr=? terminal=?'",
+		NULL,
+	};
+	static const char *const l2[] = {
+		"type=USER_AVC msg=audit(1163772866.369:8084): user pid=6659 "
+		"uid=81 auid=500 msg='avc:  denied  { send_msg } for "
+		"tclass=dbus : exe=\"/bin/dbus-daemon\" (sauid=81, hostname=?, "
+		"a:b=\"q\" c(d=\"e f\" addr=?, terminal=?)'",
+		NULL,
+	};
+	static const char *const l3[] = {
+		"type=AVC msg=audit(1.000:40): x=1 (y=2) z=(null) {w=3} "
+		"(n=(null) (u=? (b={ x } (q=\"r s\" (s='t u' (e=",
+		NULL,
+	};
+	json_object *j = decode_lines(l1, NULL), *o;
+
+	ck_assert_uint_eq(alen(j, "user_avc.words"), 5);
+	WANT_STR(j, "user_avc.words.3", "notice");
+	WANT_STR(j, "user_avc.words.4", "(seqno=2)");
+	ck_assert_ptr_null(jget(j, "user_avc.(seqno"));
+	WANT_STR(j, "user_avc.exe", "/usr/bin/dbus-daemon");
+	want_int(j, "user_avc.sauid", 81);
+	json_object_put(j);
+
+	j = decode_lines(l2, NULL);
+	o = jget(j, "user_avc");
+	ck_assert_ptr_nonnull(o);
+	json_object_object_foreach(o, name, v) {
+		(void)v;
+		ck_assert_msg(strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(name),
+		    "member %s", name);
+	}
+	ck_assert_uint_eq(alen(j, "user_avc.words"), 9);
+	WANT_STR(j, "user_avc.words.6", "(sauid=81,");
+	WANT_STR(j, "user_avc.words.7", "a:b=\"q\"");
+	WANT_STR(j, "user_avc.words.8", "c(d=\"e f\"");
+	WANT_STR(j, "user_avc.hostname", "?,");
+	WANT_STR(j, "user_avc.terminal", "?)");
+	ck_assert_ptr_null(jget(j, "user_avc.vigil_raw"));
+	WANT_STR(j, "user_avc.tclass", "dbus");
+	json_object_put(j);
+
+	j = decode_lines(l3, NULL);
+	/* every value form, kept as written */
+	ck_assert_uint_eq(alen(j, "avc.words"), 8);
+	WANT_STR(j, "avc.words.0", "(y=2)");
+	WANT_STR(j, "avc.words.1", "{w=3}");
+	WANT_STR(j, "avc.words.2", "(n=(null)");
+	WANT_STR(j, "avc.words.3", "(u=?");
+	WANT_STR(j, "avc.words.4", "(b={ x }");
+	WANT_STR(j, "avc.words.5", "(q=\"r s\"");
+	WANT_STR(j, "avc.words.6", "(s='t u'");
+	WANT_STR(j, "avc.words.7", "(e=");
+	WANT_STR(j, "avc.x", "1");
+	want_type(j, "avc.z", json_type_null);
+	json_object_put(j);
+}
+END_TEST
+
 START_TEST(bad_record_kept_raw)
 {
 	struct tev *t = malloc(sizeof(*t));
@@ -1218,6 +1292,7 @@ main(void)
 	tcase_add_test(tc, paths_sorted_cwd);
 	tcase_add_test(tc, sockaddr_families);
 	tcase_add_test(tc, user_records_unknown_marks);
+	tcase_add_test(tc, free_text_is_words);
 	tcase_add_test(tc, bad_record_kept_raw);
 	tcase_add_test(tc, repeated_names_linear);
 	tcase_add_test(tc, field_cap);

@@ -295,6 +295,20 @@ START_TEST(refused_requests)
 	errno = 0;
 	ck_assert_int_eq(vg_nl_set_enabled(nl, 2), -1);	/* never lock */
 	ck_assert_int_eq(errno, EINVAL);
+	/* a payload past the request buffer, through both entry points */
+	{
+		static char big[VG_NL_REQ_MAX];
+		struct vg_nl_req rq = { .type = AUDIT_USER, .payload = big,
+		    .len = sizeof(big), .timeout_ms = 10 };
+
+		errno = 0;
+		ck_assert_int_eq(vg_nl_transact(nl, &rq), -1);
+		ck_assert_int_eq(errno, EMSGSIZE);
+		errno = 0;
+		ck_assert_int_eq(vg_nl_request(nl, AUDIT_USER, big,
+		    sizeof(big), 0, NULL, 0), -1);
+		ck_assert_int_eq(errno, EMSGSIZE);
+	}
 	vg_nl_close(nl);
 }
 END_TEST

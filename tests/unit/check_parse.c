@@ -375,6 +375,7 @@ struct want {
 
 #define N	VG_FF_NESTED
 #define E	VG_FF_ENRICHED
+#define O	VG_FF_ODDKEY
 
 /* Runs the tokenizer over exact-size copies; checks every field. */
 static void
@@ -485,6 +486,58 @@ START_TEST(fields_words_and_braces)
 	CHECK("user pid=1", "", 0,
 	    { "user", "", VG_V_NONE, 0 },
 	    { "pid", "1", VG_V_BARE, 0 });
+}
+END_TEST
+
+/*
+ * A key=value whose key is no field name is flagged (free text such as
+ * "(seqno=2)"); vg_field_word gives it back as the word it was written as.
+ */
+START_TEST(fields_odd_keys)
+{
+	static const char body[] = "(seqno=2) a.b=\"c d\" (n=(null) (u=? "
+	    "(b={ x } (s='t u' (e= x:y=1 ok-1_A[2]=z";
+	static const char *const words[] = { "(seqno=2)", "a.b=\"c d\"",
+	    "(n=(null)", "(u=?", "(b={ x }", "(s='t u'", "(e=", "x:y=1" };
+	struct vg_fields it;
+	struct vg_field f;
+	size_t i = 0;
+
+	CHECK("(seqno=2) a.b=\"c d\" ok=1", "(X=1", 0,
+	    { "(seqno", "2)", VG_V_BARE, O },
+	    { "a.b", "c d", VG_V_QUOTED, O },
+	    { "ok", "1", VG_V_BARE, 0 },
+	    { "(X", "1", VG_V_BARE, E | O });
+	CHECK("msg='avc: notice (seqno=2) exe=x'", "", 0,
+	    { "avc:", "", VG_V_NONE, N },
+	    { "notice", "", VG_V_NONE, N },
+	    { "(seqno", "2)", VG_V_BARE, N | O },
+	    { "exe", "x", VG_V_BARE, N });
+	vg_fields_begin(&it, vg_str_make(body, sizeof(body) - 1),
+	    VG_STR_NULL);
+	while (vg_fields_next(&it, &f) == 1) {
+		if (i == sizeof(words) / sizeof(words[0])) {
+			ck_assert(vg_str_eq(f.key, "ok-1_A[2]"));
+			ck_assert_int_eq(f.flags, 0);
+			i++;
+			continue;
+		}
+		ck_assert_msg(f.flags == O, "%zu: flags %d", i, f.flags);
+		vg_field_word(&f);
+		ck_assert_msg(vg_str_eq(f.key, words[i]), "%zu: '%.*s'", i,
+		    (int)f.key.len, f.key.p);
+		ck_assert_int_eq(f.kind, VG_V_NONE);
+		ck_assert_int_eq(f.flags, 0);
+		ck_assert_uint_eq(f.val.len, 0);
+		i++;
+	}
+	ck_assert_uint_eq(i, sizeof(words) / sizeof(words[0]) + 1);
+	ck_assert_uint_eq(it.errors, 0);
+	/* a bare word stays as it is */
+	vg_fields_begin(&it, VG_STR_LIT("avc:"), VG_STR_NULL);
+	ck_assert_int_eq(vg_fields_next(&it, &f), 1);
+	vg_field_word(&f);
+	ck_assert(vg_str_eq(f.key, "avc:") && f.kind == VG_V_NONE);
 }
 END_TEST
 
@@ -1187,6 +1240,7 @@ main(void)
 	tcase_add_test(tc, netlink_payloads);
 	tcase_add_test(tc, fields_values);
 	tcase_add_test(tc, fields_words_and_braces);
+	tcase_add_test(tc, fields_odd_keys);
 	tcase_add_test(tc, fields_nested_msg);
 	tcase_add_test(tc, fields_malformed);
 	tcase_add_test(tc, fields_nul_bytes);

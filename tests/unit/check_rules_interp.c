@@ -11,9 +11,6 @@
 
 #include "vigil/rules.h"
 
-int	vg_rules_format_interp(const struct audit_rule_data *, size_t,
-	    char *, size_t);
-
 static const struct {
 	const char	*rule, *want;
 } cases[] = {

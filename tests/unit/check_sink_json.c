@@ -256,6 +256,15 @@ START_TEST(shapes_the_tree_had_alone)
 	expect(HDR("SYSCALL", "12") "arch=c000003e comm=\"x pid=1\n");
 	/* cwd record with more than cwd= */
 	expect(HDR("CWD", "13") "cwd=\"/\" x=1\n");
+	/* free text shaped like key=value: the tree makes it a word */
+	expect(HDR("SYSCALL", "15") "arch=c000003e syscall=1 (seqno=2) "
+	    "pid=3\n" HDR("EOE", "15") "\n");
+	ck_assert_ptr_null(memmem(tree.data, tree.len, "\"(seqno\"", 8));
+	ck_assert_ptr_nonnull(memmem(tree.data, tree.len,
+	    "\"words\":[\"(seqno=2)\"]", 21));
+	expect(HDR("PATH", "16") "item=0 name=\"/a\" a.b=1\n"
+	    HDR("EOE", "16") "\n");
+	ck_assert_ptr_null(memmem(tree.data, tree.len, "\"a.b\"", 5));
 }
 END_TEST
 

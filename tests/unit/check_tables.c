@@ -3,7 +3,7 @@
  * Round trips over every entry, known values, unknown lookups, and cross
  * checks against the uapi headers, the Linux Audit message dictionary, the
  * corpus logs, the committed ausyscall dumps (data/syscalls/) and (when
- * installed) auditd's own libaudit.so.1.
+ * installed) auditd's own libaudit.so.1; rectype.h against the type table.
  */
 #include <check.h>
 #include <dirent.h>
@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/audit.h>
 
+#include "vigil/rectype.h"
 #include "vigil/tables.h"
 
 #define S(x)	(x), strlen(x)
@@ -111,6 +113,37 @@ START_TEST(test_type_uapi)
 	}
 	fclose(f);
 	ck_assert_int_ge(checked, 90);
+}
+END_TEST
+
+/*
+ * Every number in include/vigil/rectype.h is the type table's number for
+ * its name (VG_T_EOE 1320 = "EOE"), and the user ranges are uapi's (the
+ * daemon range 1200-1299 is libaudit's).
+ */
+START_TEST(test_type_rectype_h)
+{
+	FILE *f = fopen(VG_SRCDIR "/include/vigil/rectype.h", "r");
+	char line[512], name[128];
+	int nr, checked = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "#define VG_T_%127[A-Z0-9_] %d", name,
+		    &nr) != 2)
+			continue;
+		if (strncmp(name, "FIRST_", 6) == 0 ||
+		    strncmp(name, "LAST_", 5) == 0)
+			continue;
+		ck_assert_msg(vg_type_by_name(S(name)) == nr, "%s %d", name, nr);
+		checked++;
+	}
+	fclose(f);
+	ck_assert_int_ge(checked, 38);
+	ck_assert_int_eq(VG_T_FIRST_USER_MSG, AUDIT_FIRST_USER_MSG);
+	ck_assert_int_eq(VG_T_LAST_USER_MSG, AUDIT_LAST_USER_MSG);
+	ck_assert_int_eq(VG_T_FIRST_USER_MSG2, AUDIT_FIRST_USER_MSG2);
+	ck_assert_int_eq(VG_T_LAST_USER_MSG2, AUDIT_LAST_USER_MSG2);
 }
 END_TEST
 
@@ -338,6 +371,33 @@ START_TEST(test_arch)
 	ck_assert_int_eq(vg_arch_by_name(S("b16")), VG_ARCH_UNKNOWN);
 	ck_assert_int_eq(vg_arch_by_name(S("x86")), VG_ARCH_UNKNOWN);
 	ck_assert_int_eq(vg_arch_by_name(NULL, 0), VG_ARCH_UNKNOWN);
+	/* libaudit's machine table spellings */
+	ck_assert_int_eq(vg_arch_by_name(S("armv5tejl")), VG_ARCH_ARM);
+	ck_assert_int_eq(vg_arch_by_name(S("armv6l")), VG_ARCH_ARM);
+	ck_assert_int_eq(vg_arch_by_name(S("X86_64")), VG_ARCH_UNKNOWN);
+	/* auditd 3.0.9's names: armeb for arm, none for riscv64 */
+	ck_assert_str_eq(vg_arch_auditd_name(VG_ARCH_ARM), "armeb");
+	ck_assert_str_eq(vg_arch_auditd_name(VG_ARCH_PPC), "ppc");
+	ck_assert_str_eq(vg_arch_auditd_name(VG_ARCH_X86_64), "x86_64");
+	ck_assert_ptr_null(vg_arch_auditd_name(VG_ARCH_RISCV64));
+	ck_assert_ptr_null(vg_arch_auditd_name(VG_ARCH_UNKNOWN));
+	ck_assert_ptr_null(vg_arch_auditd_name((enum vg_arch)99));
+	/* b32 of a host */
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_X86_64), VG_ARCH_I386);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_I386), VG_ARCH_I386);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_AARCH64), VG_ARCH_ARM);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_PPC64), VG_ARCH_PPC);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_S390X), VG_ARCH_S390);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_PPC64LE), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_RISCV64), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_b32(VG_ARCH_UNKNOWN), VG_ARCH_UNKNOWN);
+	ck_assert_int_eq(vg_arch_b32((enum vg_arch)99), VG_ARCH_UNKNOWN);
+	for (a = VG_ARCH_X86_64; a <= VG_ARCH_S390; a++) {
+		enum vg_arch b = vg_arch_b32((enum vg_arch)a);
+
+		ck_assert(b == VG_ARCH_UNKNOWN ||
+		    !(vg_arch_to_audit(b) & 0x80000000U));
+	}
 }
 END_TEST
 
@@ -654,6 +714,13 @@ START_TEST(test_libaudit)
 	const char *(*err_name)(int);
 	int (*name_to_mach)(const char *);
 	int (*mach_to_elf)(int);
+	int (*elf_to_mach)(unsigned int);
+	const char *(*mach_to_name)(int);
+	/* every spelling in libaudit 3.0.9's machine table */
+	static const char *const spell[] = { "i386", "i486", "i586", "i686",
+	    "x86_64", "ppc64", "ppc64le", "ppc", "s390x", "s390", "armeb",
+	    "armv5tejl", "armv5tel", "armv6l", "armv7l", "aarch64" };
+	int a;
 	void *h = dlopen("libaudit.so.1", RTLD_NOW | RTLD_LOCAL);
 	/* auditd's machine names; the numbers come from libaudit itself */
 	static const struct {
@@ -674,8 +741,12 @@ START_TEST(test_libaudit)
 	*(void **)&err_name = dlsym(h, "audit_errno_to_name");
 	*(void **)&name_to_mach = dlsym(h, "audit_name_to_machine");
 	*(void **)&mach_to_elf = dlsym(h, "audit_machine_to_elf");
+	*(void **)&elf_to_mach = dlsym(h, "audit_elf_to_machine");
+	*(void **)&mach_to_name = dlsym(h, "audit_machine_to_name");
 	ck_assert_ptr_nonnull(name_to_mach);
 	ck_assert_ptr_nonnull(mach_to_elf);
+	ck_assert_ptr_nonnull(elf_to_mach);
+	ck_assert_ptr_nonnull(mach_to_name);
 	ck_assert_ptr_nonnull(type_name);
 	ck_assert_ptr_nonnull(sc_name);
 	ck_assert_ptr_nonnull(err_name);
@@ -706,6 +777,29 @@ START_TEST(test_libaudit)
 			    m[i].name, n, want, got ? got : "NULL");
 			checked++;
 		}
+	}
+	/* auditd's name for every arch value (ENRICHED ARCH=, auditctl -i) */
+	for (a = VG_ARCH_X86_64; a <= VG_ARCH_S390; a++) {
+		const char *got = vg_arch_auditd_name((enum vg_arch)a);
+
+		mach = elf_to_mach(vg_arch_to_audit((enum vg_arch)a));
+		if (mach < 0)
+			ck_assert_msg(got == NULL, "arch %d: vigil %s", a, got);
+		else
+			ck_assert_msg(got != NULL &&
+			    strcmp(got, mach_to_name(mach)) == 0,
+			    "arch %d: auditd %s, vigil %s", a,
+			    mach_to_name(mach), got ? got : "NULL");
+		checked++;
+	}
+	/* and every auditctl arch= spelling names the same arch */
+	for (i = 0; i < sizeof(spell) / sizeof(spell[0]); i++) {
+		mach = name_to_mach(spell[i]);
+		ck_assert_msg(mach >= 0, "libaudit lacks %s", spell[i]);
+		a = vg_arch_by_name(S(spell[i]));
+		ck_assert_uint_eq(vg_arch_to_audit((enum vg_arch)a),
+		    (uint32_t)mach_to_elf(mach));
+		checked++;
 	}
 	for (n = 0; n < 1000; n++) {
 		const char *want = err_name(n);
@@ -762,6 +856,7 @@ tables_suite(void)
 	tcase_add_test(tc, test_type_unknown);
 	tcase_add_test(tc, test_type_roundtrip);
 	tcase_add_test(tc, test_type_uapi);
+	tcase_add_test(tc, test_type_rectype_h);
 	tcase_add_test(tc, test_type_dictionary);
 	tcase_add_test(tc, test_type_corpus);
 	tcase_add_test(tc, test_fields);

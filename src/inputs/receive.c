@@ -1,8 +1,12 @@
 /*
- * unicast.c: the live netlink input. The receive core (batches with
- * recvmmsg, coalescing delay, grouping deadline timer, counters) serves
- * unicast and multicast; the rest makes vigild the kernel's audit daemon
- * and puts everything it changed back on close, at exit, or on a crash.
+ * receive.c: the live receive core, shared by the unicast input (the audit
+ * daemon, daemon.c) and the multicast one (multicast.c): the socket's
+ * receive buffer, batches of datagrams with recvmmsg, each datagram's
+ * messages checked and handed to the pipeline, the coalescing delay, the
+ * grouping deadline timer, the netlink-level counters and the SIGCONT
+ * dump line. Never sends a request and never changes kernel state; the
+ * kernel state a unicast input changed is daemon.c's (vg_input_close hands
+ * it back there).
  *
  * Batching: after a batch shorter than BATCH the reader sleeps
  * batch_delay_ms so that records coalesce into the next batch. Under load
@@ -12,22 +16,23 @@
  */
 #include <errno.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <linux/netlink.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "vigil/clock.h"
 #include "vigil/input.h"
+#include "vigil/live.h"
 #include "vigil/log.h"
 #include "vigil/netlink.h"
 #include "vigil/pipeline.h"
+#include "vigil/ratelimit.h"
 #include "vigil/record.h"
+#include "vigil/rectype.h"
 
 #define BATCH		64		/* datagrams per recvmmsg */
 /* Receive slots are VG_NL_SLOT (a power of two) long; starting them a
@@ -38,7 +43,6 @@
 #define NAPS_MS		32		/* coalescing sleep per wakeup, at most */
 #define RCVBUF_DEFAULT	(64UL * 1024 * 1024)
 #define LOG_EVERY_MS	10000		/* rate limit of loss warnings */
-#define TAKEOVER_MS	5000		/* --force: wait for the old holder */
 
 struct vg_input {
 	struct event_base	*base;
@@ -46,7 +50,8 @@ struct vg_input {
 	struct vg_counters	*c;
 	const char		*name;
 	struct vg_nl		*nl;		/* data socket */
-	struct vg_nl		*ctl;		/* requests; NULL until needed */
+	struct vg_live_daemon	*daemon;	/* unicast: what it changed in
+						 * the kernel; NULL: multicast */
 	struct event		*rd, *expire;
 	struct mmsghdr		*msgs;
 	struct iovec		*iov;
@@ -63,48 +68,13 @@ struct vg_input {
 	uint64_t		 acks, nacks, control, replace;
 	uint64_t		 enobufs_logged_ms, foreign_logged_ms;
 	uint64_t		 misc_logged_ms;
-
-	/* unicast: what was changed, to be put back */
-	int			 unicast;
-	int			 is_daemon;	/* we hold the audit pid */
-	int			 rule_added;
-	int			 enabled_changed;
-	uint32_t		 prev_enabled;
-	struct vg_input		*next;		/* open unicast inputs */
-	struct audit_rule_data	 rule;		/* last: flexible buf[] */
 };
-
-static struct vg_input	*live_inputs;	/* for atexit and crash restore */
-
-/* Crash restore: one prebuilt datagram (enabled, rule, pid) sent from a
- * signal handler without waiting for acks. */
-static unsigned char	 crash_msg[3 * (NLMSG_HDRLEN +
-			    sizeof(struct audit_rule_data))];
-static size_t		 crash_len;
-static volatile sig_atomic_t crash_fd = -1;
-static struct sigaction	 crash_old[32];
-static const int	 crash_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
-			    SIGABRT };
-
-static uint64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Rate limit: true at most once per LOG_EVERY_MS for this slot. */
 static int
 log_due(uint64_t *last)
 {
-	uint64_t now = wall_ms();
-
-	if (*last != 0 && now - *last < LOG_EVERY_MS)
-		return 0;
-	*last = now;
-	return 1;
+	return vg_rl_due(last, vg_clock_mono_ms(), LOG_EVERY_MS);
 }
 
 static void
@@ -130,7 +100,7 @@ static void
 on_expire(evutil_socket_t fd, short what, void *arg)
 {
 	struct vg_input *in = arg;
-	uint64_t now = wall_ms();
+	uint64_t now = vg_clock_wall_ms();
 
 	(void)fd;
 	(void)what;
@@ -162,7 +132,7 @@ handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
 		/* the benchmark floor: records, and EOE records as the
 		 * events the kernel closed (what bench/floor.c counts) */
 		in->c->records++;
-		if (m->type == 1320)		/* AUDIT_EOE */
+		if (m->type == VG_T_EOE)
 			in->c->events++;
 		return;
 	}
@@ -234,7 +204,7 @@ on_stray(void *arg, const void *buf, size_t len, uint32_t pid)
 {
 	struct vg_input *in = arg;
 
-	handle_datagram(in, buf, len, pid, wall_ms());
+	handle_datagram(in, buf, len, pid, vg_clock_wall_ms());
 	/* no batch flush follows here: record outputs write now */
 	if (!in->discard)
 		vg_pipeline_flush_outputs(in->pl);
@@ -277,7 +247,7 @@ read_batch(struct vg_input *in)
 		return -1;
 	}
 	in->batches++;
-	now = wall_ms();
+	now = vg_clock_wall_ms();
 	for (i = 0; i < n; i++) {
 		len = in->msgs[i].msg_len;
 		if (in->msgs[i].msg_hdr.msg_flags & MSG_TRUNC ||
@@ -395,9 +365,8 @@ fail:
 	return NULL;
 }
 
-/* The data socket is connected to the kernel: no sender addresses. */
-static void
-kernel_only(struct vg_input *in)
+void
+vg_live_kernel_only(struct vg_input *in)
 {
 	int i;
 
@@ -408,134 +377,16 @@ kernel_only(struct vg_input *in)
 	}
 }
 
-/* Best-effort restore from a fatal signal: async-signal-safe only. */
-static void
-on_crash(int sig)
+struct vg_nl *
+vg_live_socket(const struct vg_input *in)
 {
-	struct sockaddr_nl sa;
-	int fd = crash_fd;
-
-	if (fd >= 0 && crash_len > 0) {
-		memset(&sa, 0, sizeof(sa));
-		sa.nl_family = AF_NETLINK;
-		(void)sendto(fd, crash_msg, crash_len, 0,
-		    (struct sockaddr *)&sa, sizeof(sa));
-		crash_fd = -1;
-	}
-	if (sig > 0 && sig < 32)
-		sigaction(sig, &crash_old[sig], NULL);
-	raise(sig);
+	return in->nl;
 }
 
-/* Prebuilds the crash datagram from what this input has changed. */
-static void
-crash_arm(struct vg_input *in)
+void
+vg_live_attach(struct vg_input *in, struct vg_live_daemon *d)
 {
-	struct audit_status st;
-	struct audit_rule_data r;
-	struct sigaction sa;
-	size_t n = 0, cap = sizeof(crash_msg), i;
-
-	crash_fd = -1;
-	if (in->enabled_changed) {
-		memset(&st, 0, sizeof(st));
-		st.mask = AUDIT_STATUS_ENABLED;
-		st.enabled = in->prev_enabled;
-		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_SET,
-		    NLM_F_REQUEST, 1, &st, sizeof(st));
-		n = NLMSG_ALIGN(n);
-	}
-	if (in->rule_added) {
-		r = in->rule;
-		r.flags &= ~AUDIT_FILTER_PREPEND;
-		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_DEL_RULE,
-		    NLM_F_REQUEST, 2, &r, sizeof(r));
-		n = NLMSG_ALIGN(n);
-	}
-	if (in->is_daemon) {
-		memset(&st, 0, sizeof(st));
-		st.mask = AUDIT_STATUS_PID;
-		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_SET,
-		    NLM_F_REQUEST, 3, &st, sizeof(st));
-	}
-	crash_len = n;
-	if (n == 0 || in->ctl == NULL)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_crash;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
-		sigaction(crash_sigs[i], &sa, &crash_old[crash_sigs[i]]);
-	crash_fd = vg_nl_fd(in->ctl);
-}
-
-static void
-crash_disarm(void)
-{
-	size_t i;
-
-	if (crash_fd < 0)
-		return;
-	crash_fd = -1;
-	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
-		sigaction(crash_sigs[i], &crash_old[crash_sigs[i]], NULL);
-}
-
-/* Puts back what this input changed in the kernel. Idempotent. */
-static void
-restore_kernel(struct vg_input *in)
-{
-	struct audit_rule_data r;
-
-	if (in->ctl == NULL)
-		return;
-	if (in->enabled_changed) {
-		if (vg_nl_set_enabled(in->ctl, in->prev_enabled) == -1)
-			vg_log_warn("%s: restore enabled=%" PRIu32, in->name,
-			    in->prev_enabled);
-		in->enabled_changed = 0;
-	}
-	if (in->rule_added) {
-		r = in->rule;
-		r.flags &= ~AUDIT_FILTER_PREPEND;
-		if (vg_nl_rule(in->ctl, AUDIT_DEL_RULE, &r, sizeof(r)) == -1) {
-			if (errno == ENOENT)	/* e.g. auditctl -D */
-				vg_log_info("%s: self-exclusion rule already "
-				    "gone", in->name);
-			else
-				vg_log_warn("%s: delete self-exclusion rule",
-				    in->name);
-		}
-		in->rule_added = 0;
-	}
-	if (in->is_daemon) {
-		if (vg_nl_set_pid(in->ctl, 0) == -1)
-			vg_log_warn("%s: restore audit pid 0", in->name);
-		in->is_daemon = 0;
-	}
-}
-
-static void
-restore_at_exit(void)
-{
-	struct vg_input *in;
-
-	for (in = live_inputs; in != NULL; in = in->next)
-		restore_kernel(in);
-	crash_disarm();
-}
-
-static void
-unlink_live(struct vg_input *in)
-{
-	struct vg_input **pp;
-
-	for (pp = &live_inputs; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == in) {
-			*pp = in->next;
-			break;
-		}
+	in->daemon = d;
 }
 
 void
@@ -543,11 +394,8 @@ vg_input_close(struct vg_input *in)
 {
 	if (in == NULL)
 		return;
-	if (in->unicast) {
-		crash_disarm();
-		restore_kernel(in);
-		unlink_live(in);
-	}
+	/* the kernel state first: pid, rule and enabled put back */
+	vg_live_daemon_stop(in->daemon);
 	if (in->rd != NULL)
 		event_free(in->rd);
 	if (in->expire != NULL)
@@ -557,186 +405,15 @@ vg_input_close(struct vg_input *in)
 	free(in->addr);
 	free(in->bufs);
 	vg_nl_close(in->nl);
-	vg_nl_close(in->ctl);
 	free(in);
-}
-
-/* Name of a process for messages: /proc/PID/comm, or "?". */
-static void
-proc_comm(uint32_t pid, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(buf, len, "?");
-	if (snprintf(path, sizeof(path), "/proc/%" PRIu32 "/comm", pid) >=
-	    (int)sizeof(path))
-		return;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	buf[n] = '\0';
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-}
-
-/* --force: asks the current holder to stop and waits until it let go. */
-static int
-take_over(struct vg_input *in, uint32_t holder)
-{
-	struct audit_status st;
-	struct timespec ts = { 0, 50 * 1000000L };
-	int waited;
-
-	vg_log_warnx("%s: --force: sending SIGTERM to pid %" PRIu32
-	    " which holds the audit pid", in->name, holder);
-	if (kill((pid_t)holder, SIGTERM) == -1 && errno != ESRCH)
-		return -1;
-	for (waited = 0; waited < TAKEOVER_MS; waited += 50) {
-		if (vg_nl_get_status(in->ctl, &st) == 0 && st.pid != holder)
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	errno = ETIMEDOUT;
-	return -1;
-}
-
-/* Becomes the audit daemon: AUDIT_SET pid from the data socket. */
-static int
-become_daemon(struct vg_input *in, int force)
-{
-	struct audit_status st;
-	char comm[64];
-	uint32_t self = (uint32_t)getpid();
-
-	for (;;) {
-		if (vg_nl_set_pid(in->nl, self) == 0)
-			return 0;
-		if (errno != EEXIST)
-			break;
-		if (vg_nl_get_status(in->ctl, &st) == -1)
-			break;
-		if (st.pid == 0 || st.pid == self)
-			continue;	/* released meanwhile: try again */
-		proc_comm(st.pid, comm, sizeof(comm));
-		if (!force) {
-			vg_log_warnx("%s: the audit pid is held by pid %"
-			    PRIu32 " (%s); stop it or use --force", in->name,
-			    st.pid, comm);
-			errno = EEXIST;
-			return -1;
-		}
-		if (take_over(in, st.pid) == -1) {
-			vg_log_warn("%s: pid %" PRIu32 " (%s) did not release "
-			    "the audit pid", in->name, st.pid, comm);
-			return -1;
-		}
-		force = 0;	/* one attempt */
-	}
-	vg_log_warn("%s: set audit pid", in->name);
-	return -1;
-}
-
-struct vg_input *
-vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
-    const struct vg_input_opts *opts)
-{
-	struct vg_input *in;
-	struct vg_nl *nl;
-	struct audit_status st;
-	int locked;
-
-	/* connected to the kernel, no other process can send to the data
-	 * socket: its records are read without asking for their sender
-	 * (cheaper). Whatever came between bind and connect is dropped. */
-	if ((nl = vg_nl_open(0)) == NULL || vg_nl_connect_kernel(nl) == -1 ||
-	    vg_nl_drain(nl) == -1) {
-		vg_log_warn("unicast: netlink audit socket");
-		vg_nl_close(nl);
-		return NULL;
-	}
-	if ((in = vg_live_new(base, pl, opts, nl, "unicast")) == NULL)
-		return NULL;
-	kernel_only(in);
-	in->unicast = 1;
-	in->next = live_inputs;
-	live_inputs = in;
-	if ((in->ctl = vg_nl_open(0)) == NULL ||
-	    vg_nl_connect_kernel(in->ctl) == -1) {
-		vg_log_warn("unicast: netlink audit socket");
-		goto fail;
-	}
-	if (vg_nl_get_status(in->ctl, &st) == -1) {
-		vg_log_warn("unicast: AUDIT_GET");
-		goto fail;
-	}
-	locked = st.enabled == 2;
-	if (locked)
-		vg_log_warnx("unicast: audit configuration is locked "
-		    "(enabled=2): cannot add the self-exclusion rule");
-	{
-		static int registered;
-
-		if (!registered && atexit(restore_at_exit) == 0)
-			registered = 1;
-	}
-	/* exclude ourselves first, so nothing we do is audited once on */
-	if (!locked) {
-		vg_nl_rule_self_exclude(&in->rule, getpid());
-		if (vg_nl_rule(in->ctl, AUDIT_ADD_RULE, &in->rule,
-		    sizeof(in->rule)) == -1) {
-			vg_log_warn("unicast: add self-exclusion rule");
-			goto fail;
-		}
-		in->rule_added = 1;
-	}
-	if (become_daemon(in, opts->force) == -1)
-		goto fail;
-	in->is_daemon = 1;
-	/* read enabled only now: a holder we replaced may have reset it */
-	if (vg_nl_get_status(in->ctl, &st) == -1) {
-		vg_log_warn("unicast: AUDIT_GET");
-		goto fail;
-	}
-	in->prev_enabled = st.enabled;
-	if (!opts->no_enable && st.enabled == 0) {
-		if (vg_nl_set_enabled(in->ctl, 1) == -1) {
-			vg_log_warn("unicast: enable audit");
-			goto fail;
-		}
-		in->enabled_changed = 1;
-	}
-	crash_arm(in);
-	vg_log_info("unicast: audit daemon pid %d (enabled was %" PRIu32
-	    ", backlog_limit %" PRIu32 ", lost %" PRIu32 ")", (int)getpid(),
-	    st.enabled, st.backlog_limit, st.lost);
-	return in;
-fail:
-	vg_input_close(in);
-	return NULL;
 }
 
 void
 vg_input_dump(struct vg_input *in, int fd)
 {
-	struct audit_status st;
 	char ks[160];
 
-	if (in->ctl == NULL)
-		in->ctl = vg_nl_open(0);
-	if (in->ctl != NULL && vg_nl_get_status(in->ctl, &st) == 0)
-		snprintf(ks, sizeof(ks), "enabled=%" PRIu32 " pid=%" PRIu32
-		    " lost=%" PRIu32 " backlog=%" PRIu32 " backlog_limit=%"
-		    PRIu32, st.enabled, st.pid, st.lost, st.backlog,
-		    st.backlog_limit);
-	else
-		snprintf(ks, sizeof(ks), "unavailable (%s)", strerror(errno));
+	vg_live_kernel_status(in->daemon, ks, sizeof(ks));
 	dprintf(fd, "input %s: datagrams=%" PRIu64 " batches=%" PRIu64
 	    " records=%" PRIu64 " enobufs=%" PRIu64 " foreign=%" PRIu64
 	    " truncated=%" PRIu64 " bad=%" PRIu64 " unknown=%" PRIu64
