@@ -976,7 +976,7 @@ START_TEST(line_memo_forms)
 		"node=h type=SYSCALL msg=audit(1700000000.123:7): d=1",
 		"type=SYSCALL audit(1700000000.123:7): e=1",
 		"type=SYSCALL msg=audit(1700000000.123:7",
-		"type=SOCKADDR msg=audit(1700000000.124:7): f=1\x1d" "F=2",
+		("type=SOCKADDR msg=audit(1700000000.124:7): f=1\x1d" "F=2"),
 	};
 	struct vg_line_memo lm;
 	struct vg_record r;
