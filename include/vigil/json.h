@@ -111,27 +111,12 @@ vg_jw_plain(struct vg_jw *w, struct vg_str key, struct vg_str v)
 	w->b->len += v.len + 2;
 }
 
-/* The decimal digits of v at o (room for 20); their count. */
-static inline size_t
-vg_jw_digits(char *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		o[i] = tmp[n - 1 - i];
-	return n;
-}
 
 static inline __attribute__((always_inline)) void
 vg_jw_u64(struct vg_jw *w, struct vg_str key, uint64_t v)
 {
 	if (vg_jw_member(w, key, 20) == 0)
-		w->b->len += vg_jw_digits(w->b->data + w->b->len, v);
+		w->b->len += vg_u64_digits(w->b->data + w->b->len, v);
 }
 
 static inline __attribute__((always_inline)) void

@@ -62,22 +62,6 @@ vg_raw_body(struct vg_buf *b, struct vg_str s)
 	vg_buf_add(b, s.p + run, s.len - run);
 }
 
-/* Decimal digits of v at p (no NUL); returns the count (<= 20). */
-static int
-u64_digits(char *p, uint64_t v)
-{
-	char tmp[20];
-	int n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
 static void
 header(struct vg_buf *b, struct vg_str node, uint64_t sec, uint32_t msec,
     uint32_t serial, uint32_t type, struct vg_str type_name)
@@ -101,13 +85,13 @@ header(struct vg_buf *b, struct vg_str node, uint64_t sec, uint32_t msec,
 	/* " msg=audit(SEC.MSC:SERIAL): " by hand: once per record */
 	memcpy(ts, " msg=audit(", 11);
 	n = 11;
-	n += u64_digits(ts + n, sec);
+	n += vg_u64_digits(ts + n, sec);
 	ts[n++] = '.';
 	ts[n++] = (char)('0' + msec / 100 % 10);
 	ts[n++] = (char)('0' + msec / 10 % 10);
 	ts[n++] = (char)('0' + msec % 10);
 	ts[n++] = ':';
-	n += u64_digits(ts + n, serial);
+	n += vg_u64_digits(ts + n, serial);
 	memcpy(ts + n, "): ", 3);
 	n += 3;
 	vg_buf_add(b, ts, (size_t)n);
