@@ -152,6 +152,27 @@ vg_pipeline_add_filter(struct vg_pipeline *pl, struct vg_filter *f)
 	set_modes(pl);
 }
 
+struct vg_output *
+vg_pipeline_take_outputs(struct vg_pipeline *pl)
+{
+	struct vg_output *o = pl->outputs;
+
+	pl->outputs = NULL;
+	pl->need_doc = pl->need_tree = 0;
+	set_modes(pl);
+	return o;
+}
+
+struct vg_filter *
+vg_pipeline_take_filters(struct vg_pipeline *pl)
+{
+	struct vg_filter *f = pl->filters;
+
+	pl->filters = NULL;
+	set_modes(pl);
+	return f;
+}
+
 struct vg_filter *
 vg_pipeline_filters(struct vg_pipeline *pl)
 {

@@ -12,10 +12,12 @@
 
 #include "vigil/event.h"
 #include "vigil/filter.h"
+#include "vigil/opt.h"
 #include "vigil/node.h"
 #include "vigil/record.h"
 
 struct vg_output;
+struct vg_output_conf;
 
 struct vg_output_stats {
 	uint64_t	sent;		/* events written */
@@ -31,6 +33,18 @@ struct vg_output_ops {
 	int		 needs_doc;	/* write() wants the decoded document */
 	/* arg: text after "NAME:". Returns 0 or -1 with errno (and logs). */
 	int		(*open)(struct vg_output *, const char *arg);
+	/*
+	 * Option tables (opt.h) this kind accepts beside the generic ones
+	 * (drop=, lua=), NULL-ended: the engine parses and checks every
+	 * ?KEY=VALUE against them when the configuration is read, so
+	 * `vigild --check` and a start give the same file:line message.
+	 */
+	const struct vg_opt *const *opts;
+	/* ARG and the options together, without side effects (the check
+	 * a table cannot say: "unix:" without a path, spool= without
+	 * overflow=spool). 0, or -1 with the message in msg. May be NULL. */
+	int		(*check)(const struct vg_output_conf *, char *msg,
+			    size_t len);
 	/* doc is NULL unless needs_doc. Returns 0 or -1 (counted failed). */
 	int		(*write)(struct vg_output *, const struct vg_event *,
 			    const struct vg_node *doc);
@@ -60,19 +74,31 @@ struct vg_output_ops {
 struct vg_output_opt {
 	char		*key;
 	char		*val;		/* "" if written as "KEY" */
-	int		 used;		/* looked up by the output */
+};
+
+/*
+ * One configured output, parsed and checked (vg_output_conf_parse): what
+ * vigild.conf, -o and the auditd.conf drop-in produce, and what
+ * vg_output_open() opens. spec is its name in logs and for the
+ * privileged helper.
+ */
+struct vg_output_conf {
+	const struct vg_output_ops	*ops;
+	char				*spec;	/* "NAME[:ARG][?K=V&...]" */
+	char				*arg;	/* after "NAME:", "" if none */
+	struct vg_output_opt		*opts;
+	size_t				 nopts;
 };
 
 struct vg_output {
 	const struct vg_output_ops	*ops;
 	void				*priv;		/* owned by ops */
-	char				*spec;		/* "NAME:ARG" as given */
+	const char			*spec;		/* conf->spec */
 	struct vg_output_stats		 stats;
 	struct vg_output		*next;
 	struct vg_filter		*filters;	/* this output only:
 							 * ?drop=RULE&lua=FILE */
-	struct vg_output_opt		*opts;		/* from "?K=V&..." */
-	size_t				 nopts;
+	struct vg_output_conf		*conf;		/* owned copy */
 	int				 needs_tree;	/* set by open(): reads
 							 * document members, not
 							 * just its JSON line */
@@ -95,10 +121,28 @@ enum vg_run_mode	 vg_output_run_mode(void);
 /* Finds the ops for a name (length-delimited), or NULL. */
 const struct vg_output_ops *vg_output_lookup(const char *, size_t);
 /*
- * The value of option key of o (marking it used), or NULL if not given.
- * Options no open() looked up are an error ("unknown option").
+ * Parses and checks spec (every option against the tables, ops->check):
+ * *out (caller frees with vg_output_conf_free), or -1 with the message
+ * ("output \"SPEC\": ...") in msg.
  */
-const char		*vg_output_opt(struct vg_output *, const char *key);
+int			 vg_output_conf_parse(const char *spec,
+			    struct vg_output_conf **out, char *msg, size_t len);
+/* The same from parts: the output ops, ARG and NULL-ended key, value
+ * pairs (NULL values skipped). */
+int			 vg_output_conf_make(const struct vg_output_ops *,
+			    const char *arg, const char *const *kv,
+			    struct vg_output_conf **out, char *msg, size_t len);
+void			 vg_output_conf_free(struct vg_output_conf *);
+/* Compiles the lua= filter of c (for --check and open). NULL with
+ * "output \"SPEC\": FILE:LINE: msg" in msg. */
+struct vg_filter	*vg_output_lua_open(const struct vg_output_conf *c,
+			    char *msg, size_t len);
+/* The value of option key of a checked output, or NULL if not given. */
+const char		*vg_output_opt(const struct vg_output *, const char *key);
+/* The value of a numeric option (UINT, SIZE, OCTAL, BOOL, ENUM index) as
+ * its table row parses it, or the row's default, or 0. */
+uint64_t		 vg_output_opt_num(const struct vg_output *,
+			    const char *key);
 /*
  * Splits spec into o (ops, spec, options) and *arg (caller frees) without
  * opening anything: for the privileged helper (privsep.c), which reads an
@@ -108,7 +152,9 @@ const char		*vg_output_opt(struct vg_output *, const char *key);
 int			 vg_output_parse(const char *spec,
 			    struct vg_output *o, char **arg);
 void			 vg_output_unparse(struct vg_output *o);
-/* Parses "NAME:ARG", opens it. NULL with errno/logged message on failure. */
+/* Opens a checked output. NULL with errno/logged message on failure. */
+struct vg_output	*vg_output_open_conf(const struct vg_output_conf *);
+/* vg_output_conf_parse (its error logged), then vg_output_open_conf. */
 struct vg_output	*vg_output_open(const char *spec);
 int			 vg_output_write(struct vg_output *,
 			    const struct vg_event *, const struct vg_node *);

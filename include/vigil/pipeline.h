@@ -56,6 +56,12 @@ void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
 /* Reopens file outputs (rotation by an outside tool, SIGHUP). */
 void			 vg_pipeline_reopen_outputs(struct vg_pipeline *);
 struct vg_filter	*vg_pipeline_filters(struct vg_pipeline *);
+/* SIGHUP: the outputs (linked by ->next) or the filter chain, taken out
+ * of the pipeline (now without any) for the caller to keep or close;
+ * given back with vg_pipeline_add_output/_filter one by one. Between
+ * events only. */
+struct vg_output	*vg_pipeline_take_outputs(struct vg_pipeline *);
+struct vg_filter	*vg_pipeline_take_filters(struct vg_pipeline *);
 /* Multicast: drop events whose SYSCALL record has pid=pid (vigild is not
  * the audit daemon there, so the kernel audits its reads; writing those
  * events would feed the loop). Counted in ->self. */

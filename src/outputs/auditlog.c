@@ -1078,10 +1078,13 @@ vg_auditlog_file_of(const char *spec, char **path, gid_t *group)
 	return 0;
 }
 
+static const struct vg_opt *const alog_opts[] = { vg_dropbehind_opts, NULL };
+
 const struct vg_output_ops vg_output_auditd = {
 	.name = "auditd",
 	.needs_doc = 0,
 	.open = auditd_open,
+	.opts = alog_opts,
 	.write = alog_write,
 	.record = alog_record,
 	.flush = alog_flush,
@@ -1093,6 +1096,7 @@ const struct vg_output_ops vg_output_enriched = {
 	.name = "enriched",
 	.needs_doc = 0,
 	.open = enriched_open,
+	.opts = alog_opts,
 	.write = alog_write,
 	.record = alog_record,
 	.flush = alog_flush,

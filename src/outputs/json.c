@@ -22,6 +22,7 @@ const struct vg_output_ops vg_output_json = {
 	.name = "json",
 	.needs_doc = 1,
 	.open = vg_outfile_op_open,
+	.opts = vg_outfile_opts,
 	.write = json_write,
 	.flush = vg_outfile_op_flush,
 	.reopen = vg_outfile_op_reopen,

@@ -1066,10 +1066,24 @@ vg_plugins_overflow_of(const char *spec, enum vg_adc_action *a)
 	return 0;
 }
 
+/* conf= and the auditd.conf keys above; their values are checked as
+ * auditd.conf checks them, when the set opens (and by --check) */
+static const struct vg_opt plugins_opts[] = {
+	{ .name = "conf", .type = VG_OPT_STR, .help = "auditd.conf to read" },
+	{ .name = "q_depth", .type = VG_OPT_STR },
+	{ .name = "overflow_action", .type = VG_OPT_STR },
+	{ .name = "max_restarts", .type = VG_OPT_STR },
+	{ .name = "log_format", .type = VG_OPT_STR },
+	{ .name = "name_format", .type = VG_OPT_STR },
+	{ .name = "name", .type = VG_OPT_STR },
+	{ .name = NULL },
+};
+
 const struct vg_output_ops vg_output_plugins = {
 	.name = "plugins",
 	.needs_doc = 0,
 	.open = plugins_open,
+	.opts = (const struct vg_opt *const[]){ plugins_opts, NULL },
 	.write = plugins_write,
 	.close = plugins_close,
 };

@@ -165,6 +165,7 @@ const struct vg_output_ops vg_output_raw = {
 	.name = "raw",
 	.needs_doc = 0,
 	.open = vg_outfile_op_open,
+	.opts = vg_outfile_opts,
 	.write = raw_write,
 	.record = raw_record,
 	.flush = vg_outfile_op_flush,
