@@ -6,14 +6,15 @@
  * files and the rules, which a start logs but runs without.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/exitcode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/setup.h"
 
 #include "daemon.h"
@@ -29,42 +30,62 @@ opt_of(const struct vg_output_conf *c, const char *key)
 	return NULL;
 }
 
-/* path read as the auditd output reads it; adc filled on success. */
+/* The auditd.conf files one validation read: auditd and plugins
+ * outputs share one; it is read (and its errors told) once. */
+struct seen {
+	const char	*path[2 * VG_CONF_MAXLIST];
+	char		*plugin_dir[2 * VG_CONF_MAXLIST];
+	size_t		 n;
+};
+
+/* path read as the auditd output reads it. Errors (0 for a file read
+ * before); *plugin_dir: its plugin_dir (borrowed from seen) or NULL. */
 static int
-check_adc(const char *path, struct vg_auditd_conf *adc)
+check_adc(const char *path, struct seen *seen, const char **plugin_dir)
 {
+	struct vg_auditd_conf adc;
 	struct vg_err err;
+	size_t i;
 	int rc;
 
-	vg_auditd_conf_defaults(adc);
-	if ((rc = vg_auditd_conf_load(adc, path, &err)) == -1)
+	*plugin_dir = NULL;
+	for (i = 0; i < seen->n; i++)
+		if (strcmp(seen->path[i], path) == 0) {
+			*plugin_dir = seen->plugin_dir[i];
+			return 0;
+		}
+	vg_auditd_conf_defaults(&adc);
+	if ((rc = vg_auditd_conf_load(&adc, path, &err)) == -1)
 		vg_log_warnx("%s: %s", path, err.msg);
+	if (seen->n < sizeof(seen->path) / sizeof(seen->path[0])) {
+		seen->path[seen->n] = path;
+		seen->plugin_dir[seen->n] = adc.plugin_dir != NULL ?
+		    strdup(adc.plugin_dir) : NULL;
+		*plugin_dir = seen->plugin_dir[seen->n++];
+	}
+	vg_auditd_conf_free(&adc);
 	return rc != 0 ? 1 : 0;
 }
 
 /* plugins.d of a plugins output: every file as the supervisor reads it */
 static int
-check_plugin_dir(const struct vg_output_conf *c)
+check_plugin_dir(const struct vg_output_conf *c, struct seen *seen)
 {
-	struct vg_auditd_conf adc;
 	struct vg_plugin_conf *v = NULL;
-	const char *conf = opt_of(c, "conf"), *dir = c->arg;
+	const char *conf = opt_of(c, "conf"), *dir = c->arg, *pd = NULL;
 	size_t n = 0;
-	int bad = 0;
+	int bad = 0, rc;
 
-	vg_auditd_conf_defaults(&adc);
-	if (conf != NULL && check_adc(conf, &adc) != 0)
-		bad++;
+	if (conf != NULL)
+		bad += check_adc(conf, seen, &pd);
 	if (*dir == '\0')
-		dir = adc.plugin_dir != NULL ? adc.plugin_dir :
-		    VG_PLUGIN_DIR_DEFAULT;
-	if ((bad += vg_plugin_dir_load(dir, &v, &n)) < 0) {
+		dir = pd != NULL ? pd : VG_PLUGIN_DIR_DEFAULT;
+	if ((rc = vg_plugin_dir_load(dir, &v, &n)) < 0) {
 		vg_log_warn("plugins: %s", dir);
-		bad = 1;
-	} else
-		vg_plugin_dir_free(v, n);
-	vg_auditd_conf_free(&adc);
-	return bad;
+		return bad + 1;
+	}
+	vg_plugin_dir_free(v, n);
+	return bad + rc;
 }
 
 static int
@@ -91,19 +112,21 @@ int
 vg_daemon_validate(const struct vg_config *c, int strict)
 {
 	const struct vg_output_conf *o;
-	struct vg_auditd_conf adc;
 	struct vg_filter *f;
+	struct seen seen;
+	const char *pd;
 	char msg[512];
+	size_t k;
 	int i, bad = 0;
 
+	memset(&seen, 0, sizeof(seen));
 	for (i = 0; i < c->noutputs; i++) {
 		o = c->outputs[i];
-		if (strcmp(o->ops->name, "auditd") == 0) {
+		if (strcmp(o->ops->name, "auditd") == 0)
 			bad += check_adc(*o->arg ? o->arg :
-			    VG_AUDITD_CONF_DEFAULT, &adc);
-			vg_auditd_conf_free(&adc);
-		} else if (strict && strcmp(o->ops->name, "plugins") == 0)
-			bad += check_plugin_dir(o);
+			    VG_AUDITD_CONF_DEFAULT, &seen, &pd);
+		else if (strict && strcmp(o->ops->name, "plugins") == 0)
+			bad += check_plugin_dir(o, &seen);
 		if (opt_of(o, "lua") == NULL)
 			continue;
 		if ((f = vg_output_lua_open(o, msg, sizeof(msg))) == NULL) {
@@ -116,6 +139,8 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 		bad += check_lua(c->lua_filters[i]);
 	if (strict && c->rules != NULL && vg_setup_check_rules(c->rules) != 0)
 		bad++;
+	for (k = 0; k < seen.n; k++)
+		free(seen.plugin_dir[k]);
 	return bad;
 }
 

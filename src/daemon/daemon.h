@@ -7,7 +7,7 @@
 #ifndef VIGIL_DAEMON_H
 #define VIGIL_DAEMON_H
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
 #include "vigil/pipeline.h"

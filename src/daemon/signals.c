@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "vigil/log.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/sdnotify.h"
 #include "vigil/setup.h"
@@ -22,14 +22,45 @@
 static const int sigs[VG_DAEMON_NSIGS] = { SIGTERM, SIGINT, SIGHUP,
     SIGUSR1, SIGUSR2, SIGCONT };
 
+/* The outputs that need the helper (auditd, plugins, group=): it
+ * learned their specs at start. */
+static int
+helper_outputs_same(const struct vg_config *a, const struct vg_config *b)
+{
+	struct vg_config one;
+	int i, j = 0;
+
+	memset(&one, 0, sizeof(one));
+	for (i = 0; i < a->noutputs; i++) {
+		one.noutputs = 1;
+		one.outputs[0] = a->outputs[i];
+		if (!vg_daemon_needs_helper(&one, 0))
+			continue;
+		for (; j < b->noutputs; j++) {
+			one.outputs[0] = b->outputs[j];
+			if (vg_daemon_needs_helper(&one, 0))
+				break;
+		}
+		if (j == b->noutputs || strcmp(a->outputs[i]->spec,
+		    b->outputs[j]->spec) != 0)
+			return 0;
+		j++;
+	}
+	for (; j < b->noutputs; j++) {
+		one.noutputs = 1;
+		one.outputs[0] = b->outputs[j];
+		if (vg_daemon_needs_helper(&one, 0))
+			return 0;
+	}
+	return 1;
+}
+
 /* What a running daemon cannot take over from a new vigild.conf: NULL,
  * or the first such change. */
 static const char *
 needs_restart(const struct vg_config *a, const struct vg_config *b,
     int helper)
 {
-	int i;
-
 	if (a->multicast != b->multicast)
 		return "multicast";
 	if (a->rcvbuf != b->rcvbuf)
@@ -49,10 +80,8 @@ needs_restart(const struct vg_config *a, const struct vg_config *b,
 		return "rules";
 	if (vg_daemon_needs_helper(b, 1) && !helper)
 		return "an output that needs the privileged helper";
-	for (i = 0; helper && i < a->noutputs; i++)
-		if (a->noutputs != b->noutputs || strcmp(a->outputs[i]->spec,
-		    b->outputs[i]->spec) != 0)
-			return "outputs (the privileged helper serves them)";
+	if (helper && !helper_outputs_same(a, b))
+		return "an output the privileged helper serves";
 	return NULL;
 }
 
