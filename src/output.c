@@ -463,6 +463,7 @@ vg_output_open_conf(const struct vg_output_conf *c)
 	}
 	o->ops = o->conf->ops;
 	o->spec = o->conf->spec;
+	o->wants = o->ops->wants;
 	if (output_filters(o) == -1 || o->ops->open(o, o->conf->arg) == -1)
 		goto fail;
 	return o;

@@ -118,7 +118,8 @@ set_modes(struct vg_pipeline *pl)
 
 	pl->nrecord = 0;
 	for (o = pl->outputs; o != NULL; o = o->next) {
-		o->by_record = o->ops->record != NULL && o->filters == NULL &&
+		o->by_record = (o->wants & VG_WANT_RECORDS) &&
+		    o->filters == NULL &&
 		    pl->filters == NULL;
 		pl->nrecord += o->by_record;
 	}
@@ -133,9 +134,9 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 		;
 	o->next = NULL;
 	*pp = o;
-	if (o->ops->needs_doc || o->filters != NULL)
+	if ((o->wants & VG_WANT_DOC) || o->filters != NULL)
 		pl->need_doc = 1;
-	if (o->filters != NULL || o->needs_tree)
+	if ((o->wants & VG_WANT_TREE) || o->filters != NULL)
 		pl->need_tree = 1;
 	set_modes(pl);
 }
@@ -269,7 +270,8 @@ on_event(struct vg_event *ev, void *arg)
 
 		if (o->by_record)
 			continue;	/* had the records already */
-		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL &&
+		if (((o->wants & VG_WANT_DOC) || o->filters != NULL) &&
+		    doc == NULL &&
 		    ev->json.len == 0) {
 			o->stats.dropped++;
 			continue;

@@ -28,9 +28,20 @@ struct vg_output_stats {
 	uint64_t	filtered;	/* dropped by this output's filters */
 };
 
+/*
+ * What an output consumes (ops->wants; o->wants, which open() may add
+ * to): the decoded document (its JSON line), the document's members
+ * (a tree, not just the line), the records as they arrive (->record).
+ */
+enum vg_want {
+	VG_WANT_DOC = 1 << 0,
+	VG_WANT_TREE = 1 << 1,
+	VG_WANT_RECORDS = 1 << 2,
+};
+
 struct vg_output_ops {
 	const char	*name;		/* "json", "raw", ... */
-	int		 needs_doc;	/* write() wants the decoded document */
+	unsigned	 wants;		/* enum vg_want */
 	/* arg: text after "NAME:". Returns 0 or -1 with errno (and logs). */
 	int		(*open)(struct vg_output *, const char *arg);
 	/*
@@ -45,11 +56,13 @@ struct vg_output_ops {
 	 * overflow=spool). 0, or -1 with the message in msg. May be NULL. */
 	int		(*check)(const struct vg_output_conf *, char *msg,
 			    size_t len);
-	/* doc is NULL unless needs_doc. Returns 0 or -1 (counted failed). */
+	/* doc is NULL unless VG_WANT_DOC. Returns 0 or -1 (counted
+	 * failed). */
 	int		(*write)(struct vg_output *, const struct vg_event *,
 			    const struct vg_node *doc);
 	/*
-	 * Record outputs (auditd's log, raw lines) write each record as it
+	 * Record outputs (auditd's log, raw lines: VG_WANT_RECORDS) write
+	 * each record as it
 	 * arrives, before grouping, in arrival order, as auditd does: then
 	 * write() is never called and ->stats count records. NULL: events
 	 * only. The pipeline uses it unless a filter must see this output's
@@ -99,9 +112,8 @@ struct vg_output {
 	struct vg_filter		*filters;	/* this output only:
 							 * ?drop=RULE&lua=FILE */
 	struct vg_output_conf		*conf;		/* owned copy */
-	int				 needs_tree;	/* set by open(): reads
-							 * document members, not
-							 * just its JSON line */
+	unsigned			 wants;		/* ops->wants, and what
+							 * open() adds */
 	int				 by_record;	/* set by the pipeline:
 							 * ops->record() in use,
 							 * no events */

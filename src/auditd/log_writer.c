@@ -1082,7 +1082,7 @@ static const struct vg_opt *const alog_opts[] = { vg_dropbehind_opts, NULL };
 
 const struct vg_output_ops vg_output_auditd = {
 	.name = "auditd",
-	.needs_doc = 0,
+	.wants = VG_WANT_RECORDS,
 	.open = auditd_open,
 	.opts = alog_opts,
 	.write = alog_write,
@@ -1094,7 +1094,7 @@ const struct vg_output_ops vg_output_auditd = {
 
 const struct vg_output_ops vg_output_enriched = {
 	.name = "enriched",
-	.needs_doc = 0,
+	.wants = VG_WANT_RECORDS,
 	.open = enriched_open,
 	.opts = alog_opts,
 	.write = alog_write,

@@ -1081,7 +1081,7 @@ static const struct vg_opt plugins_opts[] = {
 
 const struct vg_output_ops vg_output_plugins = {
 	.name = "plugins",
-	.needs_doc = 0,
+	.wants = 0,		/* write() formats the records itself */
 	.open = plugins_open,
 	.opts = (const struct vg_opt *const[]){ plugins_opts, NULL },
 	.write = plugins_write,

@@ -410,7 +410,8 @@ kafka_open(struct vg_output *o, const char *arg)
 		else if ((k->key_path = strdup(v)) == NULL)
 			goto fail;
 		/* the key is read from the document tree */
-		o->needs_tree = k->key_path != NULL;
+		if (k->key_path != NULL)
+			o->wants |= VG_WANT_TREE;
 	}
 	if (vg_output_opt(o, "inflight") != NULL)
 		k->max_inflight = vg_output_opt_num(o, "inflight");
@@ -576,7 +577,7 @@ kafka_close(struct vg_output *o)
 
 const struct vg_output_ops vg_output_kafka = {
 	.name = "kafka",
-	.needs_doc = 1,
+	.wants = VG_WANT_DOC,
 	.self_counts = 1,
 	.open = kafka_open,
 	.opts = (const struct vg_opt *const[]){ kafka_opts, vg_qout_opts,

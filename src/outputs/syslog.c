@@ -838,7 +838,7 @@ static const struct vg_opt *const sl_net_tabs[] = { sl_opts, vg_qout_opts,
 
 #define SYSLOG_OPS(n, openf, tabs) {		\
 	.name = n,				\
-	.needs_doc = 1,				\
+	.wants = VG_WANT_DOC,			\
 	.self_counts = 1,			\
 	.open = openf,				\
 	.opts = tabs,				\

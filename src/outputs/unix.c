@@ -683,7 +683,7 @@ unix_close(struct vg_output *o)
 
 const struct vg_output_ops vg_output_unix = {
 	.name = "unix",
-	.needs_doc = 1,
+	.wants = VG_WANT_DOC,
 	.self_counts = 1,
 	.open = unix_open,
 	.opts = (const struct vg_opt *const[]){ unix_opts, vg_qout_opts,
