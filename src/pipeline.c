@@ -399,6 +399,37 @@ vg_pipeline_reopen_outputs(struct vg_pipeline *pl)
 			vg_log_warn("reopen %s", o->spec);
 }
 
+void
+vg_pipeline_signal(struct vg_pipeline *pl, enum vg_output_op op,
+    struct vg_output_signal *s)
+{
+	void (*fn)(struct vg_output *, struct vg_output_signal *);
+	struct vg_output *o;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (o = pl->outputs; o != NULL; o = o->next) {
+			if (((o->wants & VG_WANT_RECORDS) != 0) != (pass == 0))
+				continue;	/* pass 0: the logs */
+			fn = op == VG_OUTPUT_ROTATE ? o->ops->rotate :
+			    op == VG_OUTPUT_RESUME ? o->ops->resume :
+			    op == VG_OUTPUT_RELOAD ? o->ops->reload :
+			    o->ops->stop;
+			if (fn != NULL)
+				fn(o, s);
+		}
+}
+
+void
+vg_pipeline_dump_outputs(struct vg_pipeline *pl, int fd)
+{
+	struct vg_output *o;
+
+	for (o = pl->outputs; o != NULL; o = o->next)
+		if (o->ops->dump != NULL)
+			o->ops->dump(o, fd);
+}
+
 struct vg_counters *
 vg_pipeline_counters(struct vg_pipeline *pl)
 {

@@ -18,6 +18,24 @@
 
 struct vg_output;
 struct vg_output_conf;
+struct vg_sender;
+struct vg_daemon_stamp;
+
+/*
+ * What a signal asks of every output (vg_pipeline_signal): rotate
+ * (SIGUSR1), resume after a suspend (SIGUSR2), reload its own files
+ * (SIGHUP), stop (before close). Outputs that keep a DAEMON_* record of
+ * it write it with this one stamp (auditd hands one event to its log and
+ * its plugins); failed counts the reloads that failed so far (record
+ * outputs run first).
+ */
+struct vg_output_signal {
+	unsigned			 type;	/* enum vg_daemon_rec */
+	const struct vg_sender		*who;	/* NULL: vigild itself */
+	const char			*reason; /* DAEMON_ABORT, or NULL */
+	const struct vg_daemon_stamp	*stamp;
+	int				 failed;
+};
 
 struct vg_output_stats {
 	uint64_t	sent;		/* events written */
@@ -75,6 +93,15 @@ struct vg_output_ops {
 	int		(*flush)(struct vg_output *);	/* may be NULL */
 	int		(*reopen)(struct vg_output *);	/* may be NULL */
 	void		(*close)(struct vg_output *);
+	/* Signals (struct vg_output_signal); NULL: nothing to do. reload
+	 * keeps the running settings on error and counts it in ->failed.
+	 * stop: the last call before close (DAEMON_END). dump: state for
+	 * SIGCONT, one vg_log_dump line or more. */
+	void		(*rotate)(struct vg_output *, struct vg_output_signal *);
+	void		(*resume)(struct vg_output *, struct vg_output_signal *);
+	void		(*reload)(struct vg_output *, struct vg_output_signal *);
+	void		(*stop)(struct vg_output *, struct vg_output_signal *);
+	void		(*dump)(struct vg_output *, int fd);
 	/* write() and flush() keep ->stats themselves (queued outputs:
 	 * "sent" is known only when the sink acknowledges) */
 	int		 self_counts;

@@ -67,6 +67,15 @@ struct vg_filter	*vg_pipeline_take_filters(struct vg_pipeline *);
  * events would feed the loop). Counted in ->self. */
 void			 vg_pipeline_drop_self(struct vg_pipeline *, pid_t);
 struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
+/* A signal to every output that has the op: record outputs (the logs)
+ * first, then the others, each in order. */
+enum vg_output_op {
+	VG_OUTPUT_ROTATE, VG_OUTPUT_RESUME, VG_OUTPUT_RELOAD, VG_OUTPUT_STOP,
+};
+void			 vg_pipeline_signal(struct vg_pipeline *,
+			    enum vg_output_op, struct vg_output_signal *);
+/* Every output's own state (ops->dump), for SIGCONT. */
+void			 vg_pipeline_dump_outputs(struct vg_pipeline *, int fd);
 void			 vg_pipeline_dump(struct vg_pipeline *, int fd);
 
 #endif

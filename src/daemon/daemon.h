@@ -80,6 +80,10 @@ int	vg_daemon_close(struct vg_daemon *d, int rc);
 void	vg_daemon_signals(struct vg_daemon *d);
 /* The configured rules into the kernel (unicast; multicast: a warning). */
 int	vg_daemon_load_rules(const struct vg_daemon *d);
+/* A signal's op to every output that has it (vg_pipeline_signal), with
+ * one DAEMON_* stamp of type for all. who NULL: vigild itself. */
+void	vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
+	    unsigned type, const struct vg_sender *who, const char *reason);
 /* SIGHUP (signals.c): vigild.conf read again, whole; kept on error. */
 void	vg_daemon_reload(struct vg_daemon *d, const struct vg_sender *who);
 

@@ -143,7 +143,8 @@ vg_daemon_close(struct vg_daemon *d, int rc)
 		if (d->verbose)
 			vg_pipeline_dump(d->pl, STDERR_FILENO);
 		/* DAEMON_END names who sent TERM, else vigild itself */
-		vg_auditlog_stop_all(d->stopped ? &d->stopper : NULL, NULL);
+		vg_daemon_outputs_signal(d, VG_OUTPUT_STOP, VG_DAEMON_END,
+		    d->stopped ? &d->stopper : NULL, NULL);
 		/* drained and closed here: what each output lost is
 		 * logged; a replay that lost any says so in its status */
 		if (vg_pipeline_close_outputs(d->pl) > 0 && !d->live &&

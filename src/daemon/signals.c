@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "vigil/log.h"
-#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/sdnotify.h"
 #include "vigil/setup.h"
@@ -221,6 +220,22 @@ vg_daemon_reload(struct vg_daemon *d, const struct vg_sender *who)
 	    "configuration");
 }
 
+void
+vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
+    unsigned type, const struct vg_sender *who, const char *reason)
+{
+	struct vg_output_signal s;
+	struct vg_daemon_stamp st;
+
+	vg_daemon_stamp(type, &st);
+	memset(&s, 0, sizeof(s));
+	s.type = type;
+	s.who = who;
+	s.reason = reason;
+	s.stamp = &st;
+	vg_pipeline_signal(d->pl, op, &s);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -248,9 +263,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_pipeline_reopen_outputs(d->pl);
 		/* vigild.conf first: the outputs below are the new ones */
 		vg_daemon_reload(d, &sender);
-		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
-		(void)vg_auditlog_reload_all(&sender);
-		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
+		/* the outputs' own files: auditd.conf (old kept on
+		 * error), plugins.d; DAEMON_CONFIG */
+		vg_daemon_outputs_signal(d, VG_OUTPUT_RELOAD, VG_DAEMON_CONFIG,
+		    &sender, NULL);
 		vg_setup_reload_filters(d->pl);
 		if (d->conf.rules != NULL && !d->conf.multicast)
 			(void)vg_daemon_load_rules(d);
@@ -260,17 +276,17 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_log_info("signal %d: rotating logs", (int)sig);
 		vg_pipeline_flush_outputs(d->pl);
 		vg_pipeline_reopen_outputs(d->pl);
-		vg_auditlog_rotate_all(&sender);
+		vg_daemon_outputs_signal(d, VG_OUTPUT_ROTATE, VG_DAEMON_ROTATE,
+		    &sender, NULL);
 		break;
 	case SIGUSR2:
 		vg_log_info("signal %d: resuming logging", (int)sig);
-		vg_auditlog_resume_all(&sender);
-		vg_plugins_resume_all();
+		vg_daemon_outputs_signal(d, VG_OUTPUT_RESUME, VG_DAEMON_RESUME,
+		    &sender, NULL);
 		break;
 	case SIGCONT:
 		vg_pipeline_dump(d->pl, STDERR_FILENO);
-		vg_auditlog_dump_all(STDERR_FILENO);
-		vg_plugins_dump_all(STDERR_FILENO);
+		vg_pipeline_dump_outputs(d->pl, STDERR_FILENO);
 		if (d->in != NULL)
 			vg_input_dump(d->in, STDERR_FILENO);
 		break;
