@@ -334,15 +334,35 @@ vg_output_conf_make(const struct vg_output_ops *ops, const char *arg,
 	return rc;
 }
 
+/* A copy of a checked conf (not checked again: no DNS, no getgrnam). */
 static struct vg_output_conf *
 conf_dup(const struct vg_output_conf *c)
 {
 	struct vg_output_conf *d;
-	char msg[512];
+	size_t i, klen, vlen;
 
-	if (vg_output_conf_parse(c->spec, &d, msg, sizeof(msg)) == -1)
+	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
+	d->ops = c->ops;
+	if ((d->spec = strdup(c->spec)) == NULL ||
+	    (d->arg = strdup(c->arg)) == NULL ||
+	    (d->opts = calloc(c->nopts + 1, sizeof(*d->opts))) == NULL)
+		goto fail;
+	for (i = 0; i < c->nopts; i++) {
+		klen = strlen(c->opts[i].key);
+		vlen = strlen(c->opts[i].val);
+		/* key and value in one block, as parse_opts makes them */
+		if ((d->opts[i].key = malloc(klen + vlen + 2)) == NULL)
+			goto fail;
+		memcpy(d->opts[i].key, c->opts[i].key, klen + 1);
+		d->opts[i].val = d->opts[i].key + klen + 1;
+		memcpy(d->opts[i].val, c->opts[i].val, vlen + 1);
+		d->nopts++;
+	}
 	return d;
+fail:
+	vg_output_conf_free(d);
+	return NULL;
 }
 
 static void
