@@ -117,8 +117,8 @@ setting(struct vg_daemon *d, int ch, const char *arg)
 	return 1;
 }
 
-int
-vg_daemon_args(struct vg_daemon *d, int argc, char *argv[])
+static int
+parse(struct vg_daemon *d, int argc, char *argv[])
 {
 	int ch, i, rc;
 
@@ -183,6 +183,16 @@ vg_daemon_args(struct vg_daemon *d, int argc, char *argv[])
 	if (d->conf_path == NULL && d->live && access(VG_CONF_DEFAULT, R_OK) == 0)
 		d->conf_path = VG_CONF_DEFAULT;
 	return -1;
+}
+
+int
+vg_daemon_args(struct vg_daemon *d, int argc, char *argv[])
+{
+	int rc = parse(d, argc, argv);
+
+	if (rc != -1)		/* not going on: nothing kept */
+		vg_daemon_args_free(d);
+	return rc;
 }
 
 void
