@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/buf.h"
 #include "vigil/log.h"
 #include "vigil/filter_lua.h"
 #include "vigil/output.h"
@@ -71,99 +72,297 @@ vg_output_lookup(const char *name, size_t len)
 	return NULL;
 }
 
-const char *
-vg_output_opt(struct vg_output *o, const char *key)
+/* ---- options: the generic ones, then each kind's tables ---- */
+
+static int
+check_drop(const char *val, char *msg, size_t len)
 {
+	struct vg_filter *pf;
+	char m[200], *rules, *r, *save = NULL;
+	int rc = 0;
+
+	if ((pf = vg_prefilter_new()) == NULL || (rules = strdup(val)) ==
+	    NULL) {
+		if (pf != NULL)
+			pf->ops->close(pf);
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	for (r = strtok_r(rules, ";", &save); r != NULL && rc == 0;
+	    r = strtok_r(NULL, ";", &save))
+		if (vg_prefilter_add(pf, r, m, sizeof(m)) == -1) {
+			snprintf(msg, len, "drop \"%s\": %s", r, m);
+			rc = -1;
+		}
+	free(rules);
+	pf->ops->close(pf);
+	return rc;
+}
+
+/* Every output: its own filters (docs/outputs.md). lua= is compiled
+ * when the output opens (unprivileged); --check compiles it too. */
+static const struct vg_opt generic_opts[] = {
+	{ .name = "drop", .type = VG_OPT_STR, .check = check_drop,
+	  .help = "C prefilter rules for this output, ';' between rules" },
+	{ .name = "lua", .type = VG_OPT_STR,
+	  .help = "Lua filter file for this output" },
+	{ .name = NULL },
+};
+
+static const struct vg_opt *
+find_opt(const struct vg_output_ops *ops, const char *key)
+{
+	const struct vg_opt *o;
 	size_t i;
 
-	for (i = 0; i < o->nopts; i++)
-		if (strcmp(o->opts[i].key, key) == 0) {
-			o->opts[i].used = 1;
-			return o->opts[i].val;
-		}
+	if ((o = vg_opt_find(generic_opts, key)) != NULL)
+		return o;
+	for (i = 0; ops->opts != NULL && ops->opts[i] != NULL; i++)
+		if ((o = vg_opt_find(ops->opts[i], key)) != NULL)
+			return o;
 	return NULL;
 }
 
-static void
-free_opts(struct vg_output *o)
+const char *
+vg_output_opt(const struct vg_output *o, const char *key)
+{
+	const struct vg_output_conf *c = o->conf;
+	size_t i;
+
+	for (i = 0; i < c->nopts; i++)
+		if (strcmp(c->opts[i].key, key) == 0)
+			return c->opts[i].val;
+	return NULL;
+}
+
+uint64_t
+vg_output_opt_num(const struct vg_output *o, const char *key)
+{
+	const struct vg_opt *row = find_opt(o->ops, key);
+	const char *v = vg_output_opt(o, key);
+	char msg[256];
+	uint64_t n = 0;
+
+	if (row == NULL)
+		return 0;
+	if (v == NULL)
+		v = row->def;
+	if (v == NULL || vg_opt_check(row, v, &n, msg, sizeof(msg)) == -1)
+		return 0;
+	return n;
+}
+
+void
+vg_output_conf_free(struct vg_output_conf *c)
 {
 	size_t i;
 
-	for (i = 0; i < o->nopts; i++)
-		free(o->opts[i].key);	/* val shares the block */
-	free(o->opts);
-	o->opts = NULL;
-	o->nopts = 0;
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nopts; i++)
+		free(c->opts[i].key);	/* val shares the block */
+	free(c->opts);
+	free(c->spec);
+	free(c->arg);
+	free(c);
 }
 
-/* "K=V&K=V" (s NUL-terminated) into o->opts. -1 EINVAL on an empty key,
- * a key given twice. */
+static void
+kind_names(char *names, size_t size)
+{
+	size_t i, off = 0;
+	int n;
+
+	names[0] = '\0';
+	for (i = 0; i < NREG; i++) {
+		n = snprintf(names + off, size - off, "%s%s",
+		    i ? ", " : "", registry[i]->name);
+		if (n < 0 || (size_t)n >= size - off)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* One "K=V" (klen, vlen bytes) checked and added to c. */
 static int
-parse_opts(struct vg_output *o, const char *s)
+add_opt(struct vg_output_conf *c, const char *k, size_t klen, const char *v,
+    size_t vlen, char *msg, size_t len)
+{
+	const struct vg_opt *row;
+	char m[300], *kv;
+	size_t i;
+
+	if (klen == 0) {
+		snprintf(msg, len, "output \"%s\": option without a name",
+		    c->spec);
+		return -1;
+	}
+	if ((kv = malloc(klen + vlen + 2)) == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	memcpy(kv, k, klen);
+	kv[klen] = '\0';
+	memcpy(kv + klen + 1, v, vlen);
+	kv[klen + 1 + vlen] = '\0';
+	for (i = 0; i < c->nopts; i++)
+		if (strcmp(c->opts[i].key, kv) == 0) {
+			snprintf(msg, len, "output \"%s\": option %s given "
+			    "twice", c->spec, kv);
+			goto bad;
+		}
+	if ((row = find_opt(c->ops, kv)) == NULL) {
+		snprintf(msg, len, "output \"%s\": unknown option \"%s\"",
+		    c->spec, kv);
+		goto bad;
+	}
+	if (vg_opt_check(row, kv + klen + 1, NULL, m, sizeof(m)) == -1) {
+		snprintf(msg, len, "output \"%s\": %s", c->spec, m);
+		goto bad;
+	}
+	c->opts[c->nopts].key = kv;
+	c->opts[c->nopts].val = kv + klen + 1;
+	c->nopts++;
+	return 0;
+bad:
+	free(kv);
+	return -1;
+}
+
+/* "K=V&K=V" (s NUL-terminated) into c->opts, each checked. */
+static int
+parse_opts(struct vg_output_conf *c, const char *s, char *msg, size_t len)
 {
 	const char *p = s, *amp, *eq;
-	size_t n = 1, klen, vlen, i;
-	char *kv;
+	size_t n = 1;
 
 	for (; *p; p++)
 		n += *p == '&';
-	if ((o->opts = calloc(n, sizeof(*o->opts))) == NULL)
+	if ((c->opts = calloc(n, sizeof(*c->opts))) == NULL) {
+		snprintf(msg, len, "out of memory");
 		return -1;
+	}
 	for (p = s; *p != '\0'; p = *amp ? amp + 1 : amp) {
 		if ((amp = strchr(p, '&')) == NULL)
 			amp = p + strlen(p);
 		if (amp == p)
 			continue;	/* "a=1&&b=2" */
 		eq = memchr(p, '=', (size_t)(amp - p));
-		klen = (size_t)((eq ? eq : amp) - p);
-		vlen = eq ? (size_t)(amp - eq - 1) : 0;
-		if (klen == 0) {
-			vg_log_warnx("output \"%s\": option without a name",
-			    o->spec);
-			goto bad;
-		}
-		if ((kv = malloc(klen + vlen + 2)) == NULL)
+		if (add_opt(c, p, (size_t)((eq ? eq : amp) - p), eq ? eq + 1 :
+		    amp, eq ? (size_t)(amp - eq - 1) : 0, msg, len) == -1)
 			return -1;
-		memcpy(kv, p, klen);
-		kv[klen] = '\0';
-		if (eq)
-			memcpy(kv + klen + 1, eq + 1, vlen);
-		kv[klen + 1 + vlen] = '\0';
-		for (i = 0; i < o->nopts; i++)
-			if (strcmp(o->opts[i].key, kv) == 0) {
-				vg_log_warnx("output \"%s\": option %s given "
-				    "twice", o->spec, kv);
-				free(kv);
-				goto bad;
-			}
-		o->opts[o->nopts].key = kv;
-		o->opts[o->nopts].val = kv + klen + 1;
-		o->nopts++;
 	}
 	return 0;
-bad:
+}
+
+int
+vg_output_conf_parse(const char *spec, struct vg_output_conf **out,
+    char *msg, size_t len)
+{
+	struct vg_output_conf *c;
+	size_t nlen = strcspn(spec, ":?");
+	const char *q;
+	char names[256];
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto oom;
+	if ((c->ops = vg_output_lookup(spec, nlen)) == NULL) {
+		kind_names(names, sizeof(names));
+		snprintf(msg, len, "unknown output \"%.*s\" in \"%s\" "
+		    "(expected NAME[:ARG][?OPTIONS], NAME one of %s)",
+		    (int)nlen, spec, spec, names);
+		goto fail;
+	}
+	if ((c->spec = strdup(spec)) == NULL)
+		goto oom;
+	/* ARG runs to the first '?': options follow it */
+	q = strchr(spec + nlen, '?');
+	if (spec[nlen] == ':')
+		c->arg = strndup(spec + nlen + 1, q ? (size_t)(q - spec -
+		    nlen - 1) : strlen(spec + nlen + 1));
+	else
+		c->arg = strdup("");
+	if (c->arg == NULL)
+		goto oom;
+	if (q != NULL && parse_opts(c, q + 1, msg, len) == -1)
+		goto fail;
+	if (c->ops->check != NULL && c->ops->check(c, msg, len) == -1)
+		goto fail;
+	*out = c;
+	return 0;
+oom:
+	snprintf(msg, len, "out of memory");
+fail:
+	vg_output_conf_free(c);
 	errno = EINVAL;
 	return -1;
 }
 
-static void
-unknown_name(const char *spec, size_t len)
+int
+vg_output_conf_make(const struct vg_output_ops *ops, const char *arg,
+    const char *const *kv, struct vg_output_conf **out, char *msg,
+    size_t len)
 {
-	char names[256];
-	size_t i, off = 0;
-	int n;
+	struct vg_buf b;
+	char sep = '?';
+	int rc;
 
-	names[0] = '\0';
-	for (i = 0; i < NREG; i++) {
-		n = snprintf(names + off, sizeof(names) - off, "%s%s",
-		    i ? ", " : "", registry[i]->name);
-		if (n < 0 || (size_t)n >= sizeof(names) - off)
-			break;
-		off += (size_t)n;
+	vg_buf_init(&b);
+	vg_buf_adds(&b, ops->name);
+	if (arg != NULL) {
+		vg_buf_addc(&b, ':');
+		vg_buf_adds(&b, arg);
 	}
-	vg_log_warnx("unknown output \"%.*s\" in \"%s\" (expected "
-	    "NAME[:ARG][?OPTIONS], NAME one of %s)", (int)len, spec, spec,
-	    names);
+	for (; kv != NULL && kv[0] != NULL; kv += 2) {
+		if (kv[1] == NULL)
+			continue;
+		vg_buf_addc(&b, sep);
+		vg_buf_adds(&b, kv[0]);
+		vg_buf_addc(&b, '=');
+		vg_buf_adds(&b, kv[1]);
+		sep = '&';
+	}
+	vg_buf_addc(&b, '\0');
+	if (b.oom) {
+		vg_buf_free(&b);
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	rc = vg_output_conf_parse(b.data, out, msg, len);
+	vg_buf_free(&b);
+	return rc;
+}
+
+/* A copy of a checked conf (not checked again: no DNS, no getgrnam). */
+static struct vg_output_conf *
+conf_dup(const struct vg_output_conf *c)
+{
+	struct vg_output_conf *d;
+	size_t i, klen, vlen;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->ops = c->ops;
+	if ((d->spec = strdup(c->spec)) == NULL ||
+	    (d->arg = strdup(c->arg)) == NULL ||
+	    (d->opts = calloc(c->nopts + 1, sizeof(*d->opts))) == NULL)
+		goto fail;
+	for (i = 0; i < c->nopts; i++) {
+		klen = strlen(c->opts[i].key);
+		vlen = strlen(c->opts[i].val);
+		/* key and value in one block, as parse_opts makes them */
+		if ((d->opts[i].key = malloc(klen + vlen + 2)) == NULL)
+			goto fail;
+		memcpy(d->opts[i].key, c->opts[i].key, klen + 1);
+		d->opts[i].val = d->opts[i].key + klen + 1;
+		memcpy(d->opts[i].val, c->opts[i].val, vlen + 1);
+		d->nopts++;
+	}
+	return d;
+fail:
+	vg_output_conf_free(d);
+	return NULL;
 }
 
 static void
@@ -181,7 +380,8 @@ free_filters(struct vg_output *o)
 /*
  * Per-output filters from the generic options "drop=RULE" (C prefilter,
  * rules separated by ';') and "lua=FILE": they run after the pipeline's
- * filters and only for this output.
+ * filters and only for this output. Both were checked with the conf;
+ * lua= is compiled here.
  */
 static int
 output_filters(struct vg_output *o)
@@ -189,8 +389,7 @@ output_filters(struct vg_output *o)
 	const char *drop = vg_output_opt(o, "drop");
 	const char *lua = vg_output_opt(o, "lua");
 	struct vg_filter *pf, *lf;
-	struct vg_err err;
-	char msg[256], *rules, *r, *save = NULL;
+	char msg[512], *rules, *r, *save = NULL;
 
 	if (drop != NULL && *drop != '\0') {
 		if ((pf = vg_prefilter_new()) == NULL ||
@@ -198,22 +397,14 @@ output_filters(struct vg_output *o)
 			return -1;
 		o->filters = pf;
 		for (r = strtok_r(rules, ";", &save); r != NULL;
-		    r = strtok_r(NULL, ";", &save)) {
-			if (vg_prefilter_add(pf, r, msg, sizeof(msg)) == -1) {
-				vg_log_warnx("output \"%s\": drop \"%s\": %s",
-				    o->spec, r, msg);
-				free(rules);
-				errno = EINVAL;
-				return -1;
-			}
-		}
+		    r = strtok_r(NULL, ";", &save))
+			(void)vg_prefilter_add(pf, r, msg, sizeof(msg));
 		free(rules);
 	}
 	if (lua != NULL) {
-		memset(&err, 0, sizeof(err));
-		if ((lf = vg_filter_lua_open(lua, NULL, &err)) == NULL) {
-			vg_log_warnx("output \"%s\": %s:%u: %s", o->spec,
-			    err.file[0] ? err.file : lua, err.line, err.msg);
+		if ((lf = vg_output_lua_open(o->conf, msg, sizeof(msg))) ==
+		    NULL) {
+			vg_log_warnx("%s", msg);
 			errno = EINVAL;
 			return -1;
 		}
@@ -225,88 +416,101 @@ output_filters(struct vg_output *o)
 	return 0;
 }
 
+struct vg_filter *
+vg_output_lua_open(const struct vg_output_conf *c, char *msg, size_t len)
+{
+	const char *lua = NULL;
+	struct vg_filter *lf;
+	struct vg_err err;
+	size_t i;
+
+	for (i = 0; i < c->nopts; i++)
+		if (strcmp(c->opts[i].key, "lua") == 0)
+			lua = c->opts[i].val;
+	if (lua == NULL) {
+		snprintf(msg, len, "output \"%s\": no lua=", c->spec);
+		return NULL;
+	}
+	memset(&err, 0, sizeof(err));
+	if ((lf = vg_filter_lua_open(lua, NULL, &err)) == NULL)
+		snprintf(msg, len, "output \"%s\": %s:%u: %s", c->spec,
+		    err.file[0] ? err.file : lua, err.line, err.msg);
+	return lf;
+}
+
 int
 vg_output_parse(const char *spec, struct vg_output *o, char **argp)
 {
-	const struct vg_output_ops *ops;
-	size_t nlen = strcspn(spec, ":?");
-	const char *q;
-	char *arg = NULL;
-	int saved;
+	char msg[512];
 
 	memset(o, 0, sizeof(*o));
 	*argp = NULL;
-	if ((ops = vg_output_lookup(spec, nlen)) == NULL) {
-		unknown_name(spec, nlen);
+	if (vg_output_conf_parse(spec, &o->conf, msg, sizeof(msg)) == -1) {
+		vg_log_warnx("%s", msg);
 		errno = EINVAL;
 		return -1;
 	}
-	o->ops = ops;
-	if ((o->spec = strdup(spec)) == NULL)
-		return -1;
-	/* ARG runs to the first '?': options follow it */
-	q = strchr(spec + nlen, '?');
-	if (spec[nlen] == ':')
-		arg = strndup(spec + nlen + 1, q ? (size_t)(q - spec - nlen - 1) :
-		    strlen(spec + nlen + 1));
-	else
-		arg = strdup("");
-	if (arg == NULL || (q != NULL && parse_opts(o, q + 1) == -1)) {
-		saved = errno;
-		free(arg);
+	o->ops = o->conf->ops;
+	o->spec = o->conf->spec;
+	if ((*argp = strdup(o->conf->arg)) == NULL) {
 		vg_output_unparse(o);
-		errno = saved;
+		errno = ENOMEM;
 		return -1;
 	}
-	*argp = arg;
 	return 0;
 }
 
 void
 vg_output_unparse(struct vg_output *o)
 {
-	free_opts(o);
-	free(o->spec);
+	vg_output_conf_free(o->conf);
+	o->conf = NULL;
 	o->spec = NULL;
+}
+
+struct vg_output *
+vg_output_open_conf(const struct vg_output_conf *c)
+{
+	struct vg_output *o;
+	int saved;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	if ((o->conf = conf_dup(c)) == NULL) {
+		free(o);
+		errno = ENOMEM;
+		return NULL;
+	}
+	o->ops = o->conf->ops;
+	o->spec = o->conf->spec;
+	o->wants = o->ops->wants;
+	if (output_filters(o) == -1 || o->ops->open(o, o->conf->arg) == -1)
+		goto fail;
+	return o;
+fail:
+	saved = errno;
+	free_filters(o);
+	vg_output_conf_free(o->conf);
+	free(o);
+	errno = saved;
+	return NULL;
 }
 
 struct vg_output *
 vg_output_open(const char *spec)
 {
+	struct vg_output_conf *c;
 	struct vg_output *o;
-	char *arg = NULL;
-	size_t i;
-	int saved;
+	char msg[512];
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return NULL;
-	if (vg_output_parse(spec, o, &arg) == -1) {
-		saved = errno;
-		free(o);
-		errno = saved;
+	if (vg_output_conf_parse(spec, &c, msg, sizeof(msg)) == -1) {
+		vg_log_warnx("%s", msg);
+		errno = EINVAL;
 		return NULL;
 	}
-	if (output_filters(o) == -1 || o->ops->open(o, arg) == -1)
-		goto fail;
-	for (i = 0; i < o->nopts; i++)
-		if (!o->opts[i].used) {
-			vg_log_warnx("output \"%s\": unknown option \"%s\"",
-			    spec, o->opts[i].key);
-			o->ops->close(o);
-			errno = EINVAL;
-			goto fail;
-		}
-	free(arg);
+	o = vg_output_open_conf(c);
+	vg_output_conf_free(c);
 	return o;
-fail:
-	saved = errno;
-	free(arg);
-	free_filters(o);
-	free_opts(o);
-	free(o->spec);
-	free(o);
-	errno = saved;
-	return NULL;
 }
 
 int
@@ -359,8 +563,7 @@ vg_output_close(struct vg_output *o)
 		    "dropped, %" PRIu64 " failed (%" PRIu64 " sent)", o->spec,
 		    o->stats.dropped, o->stats.failed, o->stats.sent);
 	free_filters(o);
-	free_opts(o);
-	free(o->spec);
+	vg_output_conf_free(o->conf);
 	free(o);
 	return lost;
 }

@@ -118,7 +118,8 @@ set_modes(struct vg_pipeline *pl)
 
 	pl->nrecord = 0;
 	for (o = pl->outputs; o != NULL; o = o->next) {
-		o->by_record = o->ops->record != NULL && o->filters == NULL &&
+		o->by_record = (o->wants & VG_WANT_RECORDS) &&
+		    o->filters == NULL &&
 		    pl->filters == NULL;
 		pl->nrecord += o->by_record;
 	}
@@ -133,9 +134,9 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 		;
 	o->next = NULL;
 	*pp = o;
-	if (o->ops->needs_doc || o->filters != NULL)
+	if ((o->wants & VG_WANT_DOC) || o->filters != NULL)
 		pl->need_doc = 1;
-	if (o->filters != NULL || o->needs_tree)
+	if ((o->wants & VG_WANT_TREE) || o->filters != NULL)
 		pl->need_tree = 1;
 	set_modes(pl);
 }
@@ -150,6 +151,27 @@ vg_pipeline_add_filter(struct vg_pipeline *pl, struct vg_filter *f)
 	f->next = NULL;
 	*pp = f;
 	set_modes(pl);
+}
+
+struct vg_output *
+vg_pipeline_take_outputs(struct vg_pipeline *pl)
+{
+	struct vg_output *o = pl->outputs;
+
+	pl->outputs = NULL;
+	pl->need_doc = pl->need_tree = 0;
+	set_modes(pl);
+	return o;
+}
+
+struct vg_filter *
+vg_pipeline_take_filters(struct vg_pipeline *pl)
+{
+	struct vg_filter *f = pl->filters;
+
+	pl->filters = NULL;
+	set_modes(pl);
+	return f;
 }
 
 struct vg_filter *
@@ -248,7 +270,8 @@ on_event(struct vg_event *ev, void *arg)
 
 		if (o->by_record)
 			continue;	/* had the records already */
-		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL &&
+		if (((o->wants & VG_WANT_DOC) || o->filters != NULL) &&
+		    doc == NULL &&
 		    ev->json.len == 0) {
 			o->stats.dropped++;
 			continue;
@@ -374,6 +397,37 @@ vg_pipeline_reopen_outputs(struct vg_pipeline *pl)
 	for (o = pl->outputs; o != NULL; o = o->next)
 		if (o->ops->reopen != NULL && o->ops->reopen(o) == -1)
 			vg_log_warn("reopen %s", o->spec);
+}
+
+void
+vg_pipeline_signal(struct vg_pipeline *pl, enum vg_output_op op,
+    struct vg_output_signal *s)
+{
+	void (*fn)(struct vg_output *, struct vg_output_signal *);
+	struct vg_output *o;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (o = pl->outputs; o != NULL; o = o->next) {
+			if (((o->wants & VG_WANT_RECORDS) != 0) != (pass == 0))
+				continue;	/* pass 0: the logs */
+			fn = op == VG_OUTPUT_ROTATE ? o->ops->rotate :
+			    op == VG_OUTPUT_RESUME ? o->ops->resume :
+			    op == VG_OUTPUT_RELOAD ? o->ops->reload :
+			    o->ops->stop;
+			if (fn != NULL)
+				fn(o, s);
+		}
+}
+
+void
+vg_pipeline_dump_outputs(struct vg_pipeline *pl, int fd)
+{
+	struct vg_output *o;
+
+	for (o = pl->outputs; o != NULL; o = o->next)
+		if (o->ops->dump != NULL)
+			o->ops->dump(o, fd);
 }
 
 struct vg_counters *

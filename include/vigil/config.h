@@ -1,8 +1,10 @@
 /*
- * config.h: vigild.conf (docs/vigild.conf.md). "key = value" lines, '#'
- * comments; keys come from one table (type, default, offset, help), so
- * parsing, defaults and the documentation agree. Errors are reported as
- * file:line: message and every line is checked before giving up.
+ * config.h: vigild's configuration (docs/vigild.conf.md): vigild.conf
+ * ("key = value" lines, output blocks, '#' comments), the command line
+ * over it, and the outputs the auditd.conf drop-in adds. Keys come from
+ * one table (opt.h: type, default, bounds, help) so the file, the
+ * command line, --check and the documentation agree. Errors are
+ * struct vg_err (file:line), and every line is checked before giving up.
  */
 #ifndef VIGIL_CONFIG_H
 #define VIGIL_CONFIG_H
@@ -10,19 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vigil/err.h"
+
 #ifndef VG_CONF_DEFAULT		/* CMake: SYSCONFDIR/vigil/vigild.conf */
 #define VG_CONF_DEFAULT	"/etc/vigil/vigild.conf"
 #endif
 #define VG_CONF_MAXLIST	32
 
-struct vg_err {
-	char		file[256];
-	unsigned	line;
-	char		msg[256];
-};
+struct vg_output_conf;
 
 struct vg_config {
-	char		*outputs[VG_CONF_MAXLIST];	/* "NAME:ARG" */
+	struct vg_output_conf *outputs[VG_CONF_MAXLIST];	/* checked */
 	int		 noutputs;
 	char		*lua_filters[VG_CONF_MAXLIST];
 	int		 nlua_filters;
@@ -41,14 +41,43 @@ struct vg_config {
 	int		 enable;		/* bool: set enabled=1 */
 };
 
+/*
+ * The command line's part of the configuration: settings in the order
+ * given, applied over vigild.conf (at start and again on SIGHUP): -o
+ * replaces the file's outputs, --lua adds filters, others replace.
+ */
+struct vg_config_cli {
+	struct {
+		const char	*key;
+		const char	*val;		/* borrowed from argv */
+		const char	*opt;		/* "-o", "--rules" ... */
+	}		 set[2 * VG_CONF_MAXLIST + 16];
+	int		 nset;
+};
+
 void	vg_config_defaults(struct vg_config *);
 /* Parses path into c (on top of what is there). Returns the number of
  * errors (each logged as file:line: msg; the last one in *err), 0 if ok,
- * -1 if the file cannot be read. */
+ * -1 if the file cannot be read or is not a file (logged). */
 int	vg_config_load(struct vg_config *, const char *path, struct vg_err *);
-/* Sets one key (used by the parser and by tests). */
+/* Sets one key (used by the parser, the command line and tests): 0, or
+ * -1 with the message in msg. */
 int	vg_config_set(struct vg_config *, const char *key, const char *val,
 	    char *msg, size_t msglen);
+/* Records one command-line setting (opt: the option as typed) after
+ * checking its value as vg_config_set would: 0, or -1 with *err
+ * ("command line: ..."). */
+int	vg_config_cli_add(struct vg_config_cli *, const char *opt,
+	    const char *key, const char *val, struct vg_err *);
+/*
+ * The whole configuration: defaults, path (if not NULL), the command
+ * line, then what auditd.conf brings (the auditd log output, plugins.d)
+ * and json:- if no output is left. Returns 0, or -1 (every error logged
+ * as file:line, the last in *err). The same at start, --check and
+ * SIGHUP.
+ */
+int	vg_config_build(struct vg_config *, const char *path,
+	    const struct vg_config_cli *, struct vg_err *);
 void	vg_config_free(struct vg_config *);
 
 #endif

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "vigil/opt.h"
+
 #define VG_DROPBEHIND_DEFAULT	(8u * 1024 * 1024)
 
 struct vg_dropbehind {
@@ -35,9 +37,11 @@ void	vg_dropbehind_reopen(struct vg_dropbehind *, int fd);
 void	vg_dropbehind_wrote(struct vg_dropbehind *, int fd, size_t n);
 /* "drop_behind" option value (size, k/m/g suffixes, 0 = off) or -1. */
 int	vg_dropbehind_parse(const char *, size_t *window);
-/* The output's drop_behind option into *window (VG_DROPBEHIND_DEFAULT
- * when absent); -1 EINVAL with the error logged when it is bad. */
+/* The output's drop_behind option (checked by the table below) into
+ * *window (VG_DROPBEHIND_DEFAULT when absent). Returns 0. */
 struct vg_output;
 int	vg_dropbehind_opt(struct vg_output *, size_t *window);
+/* The option row of every file output (opt.h). */
+extern const struct vg_opt vg_dropbehind_opts[];
 
 #endif

@@ -71,6 +71,8 @@ int	vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
  * (octal, default 0600, no group or other write) and group (name or
  * gid, default: left as the file has it). */
 struct vg_output;
+struct vg_opt;
+extern const struct vg_opt *const vg_outfile_opts[];
 int	vg_outfile_op_open(struct vg_output *, const char *arg);
 int	vg_outfile_op_flush(struct vg_output *);
 int	vg_outfile_op_reopen(struct vg_output *);

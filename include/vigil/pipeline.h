@@ -56,11 +56,26 @@ void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
 /* Reopens file outputs (rotation by an outside tool, SIGHUP). */
 void			 vg_pipeline_reopen_outputs(struct vg_pipeline *);
 struct vg_filter	*vg_pipeline_filters(struct vg_pipeline *);
+/* SIGHUP: the outputs (linked by ->next) or the filter chain, taken out
+ * of the pipeline (now without any) for the caller to keep or close;
+ * given back with vg_pipeline_add_output/_filter one by one. Between
+ * events only. */
+struct vg_output	*vg_pipeline_take_outputs(struct vg_pipeline *);
+struct vg_filter	*vg_pipeline_take_filters(struct vg_pipeline *);
 /* Multicast: drop events whose SYSCALL record has pid=pid (vigild is not
  * the audit daemon there, so the kernel audits its reads; writing those
  * events would feed the loop). Counted in ->self. */
 void			 vg_pipeline_drop_self(struct vg_pipeline *, pid_t);
 struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
+/* A signal to every output that has the op: record outputs (the logs)
+ * first, then the others, each in order. */
+enum vg_output_op {
+	VG_OUTPUT_ROTATE, VG_OUTPUT_RESUME, VG_OUTPUT_RELOAD, VG_OUTPUT_STOP,
+};
+void			 vg_pipeline_signal(struct vg_pipeline *,
+			    enum vg_output_op, struct vg_output_signal *);
+/* Every output's own state (ops->dump), for SIGCONT. */
+void			 vg_pipeline_dump_outputs(struct vg_pipeline *, int fd);
 void			 vg_pipeline_dump(struct vg_pipeline *, int fd);
 
 #endif

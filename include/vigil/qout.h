@@ -45,6 +45,10 @@ struct vg_qout {
  * 0, or -1 with errno (bad option values are logged naming the output).
  */
 int	vg_qout_open(struct vg_qout *, struct vg_output *);
+/* The options every queued output takes (opt.h), and the check of the
+ * ones that go together (spool= and overflow=spool): ops->check. */
+extern const struct vg_opt vg_qout_opts[];
+int	vg_qout_check(const struct vg_output_conf *, char *msg, size_t len);
 /* Serializes ev into qo->buf (replacing it). 0, or -1 (counted failed:
  * no document for json, out of memory). The last '\n' is kept. */
 int	vg_qout_format(struct vg_qout *, const struct vg_event *,

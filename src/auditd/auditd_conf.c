@@ -21,6 +21,7 @@
 
 #include "vigil/auditd/auditd_conf.h"
 #include "vigil/log.h"
+#include "vigil/opt.h"
 
 #define LINE_MAX_AUDITD	160	/* auditd skips longer lines */
 
@@ -281,11 +282,8 @@ static int
 set_bool(int *dst, const char *name, const char *val, char *msg,
     size_t msglen)
 {
-	if (strcasecmp(val, "yes") == 0)
-		*dst = 1;
-	else if (strcasecmp(val, "no") == 0)
-		*dst = 0;
-	else {
+	/* the one boolean parser: yes/no, true/false, on/off, 1/0 */
+	if (vg_parse_bool(val, dst) == -1) {
 		snprintf(msg, msglen, "%s: \"%s\" is not yes or no", name, val);
 		return -1;
 	}

@@ -32,7 +32,6 @@
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
-#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
@@ -59,10 +58,8 @@ struct alog {
 	uint64_t		 dropped;	/* records not written */
 	struct vg_dropbehind	 db;	/* window: the drop_behind option */
 	struct vg_output	*out;
-	struct alog		*next;		/* all open auditd outputs */
 };
 
-static struct alog *all;
 
 static void	do_action(struct alog *, enum vg_priv_key, const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
@@ -738,8 +735,6 @@ auditd_open(struct vg_output *o, const char *arg)
 		o->priv = NULL;
 		return -1;
 	}
-	l->next = all;
-	all = l;
 	/* the plugins output sends its own with the same stamp */
 	vg_daemon_stamp(VG_DAEMON_START, &st);
 	daemon_record(l, VG_DAEMON_START, NULL, NULL, &st);
@@ -849,15 +844,10 @@ alog_reopen(struct vg_output *o)
 static void
 alog_close(struct vg_output *o)
 {
-	struct alog *l = o->priv, **pp;
+	struct alog *l = o->priv;
 
 	if (l == NULL)
 		return;
-	for (pp = &all; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == l) {
-			*pp = l->next;
-			break;
-		}
 	if (l->dropped)
 		vg_log_warnx("audit log %s: %llu records not written "
 		    "(suspended or write errors)", l->conf.log_file ?
@@ -867,119 +857,95 @@ alog_close(struct vg_output *o)
 }
 
 /*
- * The signal handlers' records go to every auditd log and, as in auditd
- * (one event, logged and dispatched), to the plugins with the same stamp,
- * also when no log is written.
+ * Signals (ops, vg_pipeline_signal): each auditd log writes its DAEMON_*
+ * record; the plugins output sends the same record with the same stamp
+ * from its own ops (one event, logged and dispatched, as in auditd).
  */
-void
-vg_auditlog_rotate_all(const struct vg_sender *s)
+static void
+alog_rotate(struct vg_output *o, struct vg_output_signal *sig)
 {
-	struct vg_daemon_stamp st;
-	struct alog *l;
+	struct alog *l = o->priv;
 
-	vg_daemon_stamp(VG_DAEMON_ROTATE, &st);
-	for (l = all; l != NULL; l = l->next) {
-		if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
-			rotate(l, (unsigned)-1);
-		else
-			rotate(l, 0);
-		daemon_record(l, VG_DAEMON_ROTATE, s, NULL, &st);
-	}
-	vg_plugins_daemon_all(VG_DAEMON_ROTATE, s, NULL, &st);
+	if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
+		rotate(l, (unsigned)-1);
+	else
+		rotate(l, 0);
+	daemon_record(l, VG_DAEMON_ROTATE, sig->who, NULL, sig->stamp);
 }
 
-void
-vg_auditlog_resume_all(const struct vg_sender *s)
+static void
+alog_resume(struct vg_output *o, struct vg_output_signal *sig)
 {
-	struct vg_daemon_stamp st;
-	struct alog *l;
+	struct alog *l = o->priv;
 
-	vg_daemon_stamp(VG_DAEMON_RESUME, &st);
-	for (l = all; l != NULL; l = l->next) {
-		vg_log_info("audit log %s: resuming logging", l->conf.log_file);
-		l->suspended = 0;
-		l->space_warned = l->admin_warned = l->full = 0;
-		l->disk_errs = 0;
-		close_log(l);
-		if (open_log(l) == -1) {
-			l->suspended = 1;
-			disk_error(l, "resume", errno);
-			continue;
-		}
-		daemon_record(l, VG_DAEMON_RESUME, s, NULL, &st);
-		check_size(l);
+	vg_log_info("audit log %s: resuming logging", l->conf.log_file);
+	l->suspended = 0;
+	l->space_warned = l->admin_warned = l->full = 0;
+	l->disk_errs = 0;
+	close_log(l);
+	if (open_log(l) == -1) {
+		l->suspended = 1;
+		disk_error(l, "resume", errno);
+		return;
 	}
-	vg_plugins_daemon_all(VG_DAEMON_RESUME, s, NULL, &st);
+	daemon_record(l, VG_DAEMON_RESUME, sig->who, NULL, sig->stamp);
+	check_size(l);
 }
 
-int
-vg_auditlog_reload_all(const struct vg_sender *s)
+/* auditd.conf again; the old one kept on error (no record then) */
+static void
+alog_reload(struct vg_output *o, struct vg_output_signal *sig)
 {
+	struct alog *l = o->priv;
 	struct vg_auditd_conf c, old;
-	struct vg_daemon_stamp st;
 	struct vg_err err;
-	struct alog *l;
-	int failed = 0, rc;
+	int rc;
 
-	vg_daemon_stamp(VG_DAEMON_CONFIG, &st);
-	for (l = all; l != NULL; l = l->next) {
-		vg_auditd_conf_defaults(&c);
-		if ((rc = vg_auditd_conf_load(&c, l->conf_path, &err)) != 0) {
-			vg_log_warnx("%s: %s; keeping the running "
-			    "configuration", l->conf_path, rc == -1 ? err.msg :
-			    "errors");
-			vg_auditd_conf_free(&c);
-			failed++;
-			continue;
-		}
-		if (vg_auditd_conf_copy(&old, &l->conf) == -1) {
-			vg_auditd_conf_free(&c);
-			failed++;
-			continue;
-		}
-		if (apply_conf(l, &c) == -1) {
-			vg_log_warnx("%s: cannot apply; keeping the running "
-			    "configuration", l->conf_path);
-			(void)apply_conf(l, &old);
-			failed++;
-			continue;
-		}
-		vg_auditd_conf_free(&old);
-		daemon_record(l, VG_DAEMON_CONFIG, s, NULL, &st);
+	vg_auditd_conf_defaults(&c);
+	if ((rc = vg_auditd_conf_load(&c, l->conf_path, &err)) != 0) {
+		vg_log_warnx("%s: %s; keeping the running configuration",
+		    l->conf_path, rc == -1 ? err.msg : "errors");
+		vg_auditd_conf_free(&c);
+		sig->failed++;
+		return;
 	}
-	/* no log records a failed reload (old one kept): nor do plugins */
-	if (failed == 0)
-		vg_plugins_daemon_all(VG_DAEMON_CONFIG, s, NULL, &st);
-	return failed;
+	if (vg_auditd_conf_copy(&old, &l->conf) == -1) {
+		vg_auditd_conf_free(&c);
+		sig->failed++;
+		return;
+	}
+	if (apply_conf(l, &c) == -1) {
+		vg_log_warnx("%s: cannot apply; keeping the running "
+		    "configuration", l->conf_path);
+		(void)apply_conf(l, &old);
+		sig->failed++;
+		return;
+	}
+	vg_auditd_conf_free(&old);
+	daemon_record(l, VG_DAEMON_CONFIG, sig->who, NULL, sig->stamp);
 }
 
-void
-vg_auditlog_stop_all(const struct vg_sender *s, const char *reason)
+/* DAEMON_END (DAEMON_ABORT with a reason): always recorded if possible */
+static void
+alog_stop(struct vg_output *o, struct vg_output_signal *sig)
 {
-	enum vg_daemon_rec type = reason ? VG_DAEMON_ABORT : VG_DAEMON_END;
-	struct vg_daemon_stamp st;
-	struct alog *l;
+	struct alog *l = o->priv;
 
-	vg_daemon_stamp(type, &st);
-	for (l = all; l != NULL; l = l->next) {
-		l->suspended = 0;	/* the end is always recorded if possible */
-		daemon_record(l, type, s, reason, &st);
-	}
-	vg_plugins_daemon_all(type, s, reason, &st);
+	l->suspended = 0;
+	daemon_record(l, sig->type, sig->who, sig->reason, sig->stamp);
 }
 
-void
-vg_auditlog_dump_all(int fd)
+static void
+alog_dump(struct vg_output *o, int fd)
 {
-	struct alog *l;
+	struct alog *l = o->priv;
 
-	for (l = all; l != NULL; l = l->next)
-		vg_log_dump(fd, "auditd log %s: size=%lld suspended=%d "
-		    "space_left_warned=%d admin_warned=%d disk_full=%d "
-		    "disk_errors=%d dropped=%llu", l->conf.log_file,
-		    (long long)l->size, l->suspended, l->space_warned,
-		    l->admin_warned, l->full, l->disk_errs,
-		    (unsigned long long)l->dropped);
+	vg_log_dump(fd, "auditd log %s: size=%lld suspended=%d "
+	    "space_left_warned=%d admin_warned=%d disk_full=%d "
+	    "disk_errors=%d dropped=%llu", l->conf.log_file,
+	    (long long)l->size, l->suspended, l->space_warned,
+	    l->admin_warned, l->full, l->disk_errs,
+	    (unsigned long long)l->dropped);
 }
 
 /* ---- for the privileged helper ---- */
@@ -1078,10 +1044,18 @@ vg_auditlog_file_of(const char *spec, char **path, gid_t *group)
 	return 0;
 }
 
+static const struct vg_opt *const alog_opts[] = { vg_dropbehind_opts, NULL };
+
 const struct vg_output_ops vg_output_auditd = {
 	.name = "auditd",
-	.needs_doc = 0,
+	.wants = VG_WANT_RECORDS,
 	.open = auditd_open,
+	.opts = alog_opts,
+	.rotate = alog_rotate,
+	.resume = alog_resume,
+	.reload = alog_reload,
+	.stop = alog_stop,
+	.dump = alog_dump,
 	.write = alog_write,
 	.record = alog_record,
 	.flush = alog_flush,
@@ -1091,8 +1065,9 @@ const struct vg_output_ops vg_output_auditd = {
 
 const struct vg_output_ops vg_output_enriched = {
 	.name = "enriched",
-	.needs_doc = 0,
+	.wants = VG_WANT_RECORDS,
 	.open = enriched_open,
+	.opts = alog_opts,
 	.write = alog_write,
 	.record = alog_record,
 	.flush = alog_flush,

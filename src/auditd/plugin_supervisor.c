@@ -78,12 +78,9 @@ struct pset {
 	int			 efd;		/* wakes the worker */
 	int			 req_hup, req_resume, req_stop;
 	struct plug		*list;
-	struct pset		*next;		/* all running sets */
 };
 
-static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
 extern const struct vg_output_ops vg_output_plugins;
-static struct pset *all;
 
 static const char *
 plugin_dir(const struct pset *s)
@@ -808,10 +805,6 @@ plugins_open(struct vg_output *o, const char *arg)
 	push_daemon(s, VG_DAEMON_START, NULL, NULL, &st);
 	pthread_mutex_unlock(&s->mu);
 	wake(s);
-	pthread_mutex_lock(&all_mu);
-	s->next = all;
-	all = s;
-	pthread_mutex_unlock(&all_mu);
 	return 0;
 fail_list:
 	while ((p = s->list) != NULL) {
@@ -833,20 +826,13 @@ fail:
 static void
 plugins_close(struct vg_output *o)
 {
-	struct pset *s = o->priv, **sp;
+	struct pset *s = o->priv;
 	struct plug *p;
 	uint64_t end;
 	int left;
 
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&all_mu);
-	for (sp = &all; *sp != NULL; sp = &(*sp)->next)
-		if (*sp == s) {
-			*sp = s->next;
-			break;
-		}
-	pthread_mutex_unlock(&all_mu);
 	end = vg_clock_mono_ms() + DRAIN_MS;
 	for (p = s->list; p != NULL; p = p->next) {
 		uint64_t t = vg_clock_mono_ms();
@@ -910,83 +896,89 @@ plugins_close(struct vg_output *o)
 
 /* ---- signals from vigild (main thread) ---- */
 
+/* SIGHUP (hup) or SIGUSR2 for the set's worker thread */
 static void
-request_all(int hup)
+request(struct pset *s, int hup)
 {
-	struct pset *s;
-
-	pthread_mutex_lock(&all_mu);
-	for (s = all; s != NULL; s = s->next) {
-		pthread_mutex_lock(&s->mu);
-		if (hup)
-			s->req_hup = 1;
-		else
-			s->req_resume = 1;
-		pthread_mutex_unlock(&s->mu);
-		wake(s);
-	}
-	pthread_mutex_unlock(&all_mu);
+	pthread_mutex_lock(&s->mu);
+	if (hup)
+		s->req_hup = 1;
+	else
+		s->req_resume = 1;
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
 }
 
-void
-vg_plugins_reload_all(void)
+/*
+ * One of vigild's DAEMON_* records to the plugins, as auditd 3.0.9
+ * dispatches its own records (no EOE follows), with the stamp the
+ * auditd log wrote it with. DAEMON_RESUME also ends suspended dispatch.
+ */
+static void
+daemon_rec(struct pset *s, struct vg_output_signal *sig)
 {
-	request_all(1);
-}
-
-void
-vg_plugins_resume_all(void)
-{
-	request_all(0);
-}
-
-void
-vg_plugins_daemon_all(enum vg_daemon_rec type, const struct vg_sender *who,
-    const char *reason, const struct vg_daemon_stamp *st)
-{
-	struct pset *s;
 	struct plug *p;
 
-	pthread_mutex_lock(&all_mu);
-	for (s = all; s != NULL; s = s->next) {
-		pthread_mutex_lock(&s->mu);
-		/* auditd resumes dispatch before it sends DAEMON_RESUME */
-		if (type == VG_DAEMON_RESUME)
-			for (p = s->list; p != NULL; p = p->next)
-				p->suspended = 0;
-		push_daemon(s, type, who, reason, st);
-		pthread_mutex_unlock(&s->mu);
-		wake(s);
-	}
-	pthread_mutex_unlock(&all_mu);
+	pthread_mutex_lock(&s->mu);
+	/* auditd resumes dispatch before it sends DAEMON_RESUME */
+	if (sig->type == VG_DAEMON_RESUME)
+		for (p = s->list; p != NULL; p = p->next)
+			p->suspended = 0;
+	push_daemon(s, sig->type, sig->who, sig->reason, sig->stamp);
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
 }
 
-void
-vg_plugins_dump_all(int fd)
+static void
+plugins_rotate(struct vg_output *o, struct vg_output_signal *sig)
+{
+	daemon_rec(o->priv, sig);
+}
+
+static void
+plugins_resume(struct vg_output *o, struct vg_output_signal *sig)
+{
+	daemon_rec(o->priv, sig);
+	request(o->priv, 0);
+}
+
+/* plugins.d and auditd.conf again: new plugins start, removed ones get
+ * SIGTERM, unchanged ones SIGHUP. DAEMON_CONFIG only if no log failed
+ * to reload (the logs ran first): no log records a failed reload. */
+static void
+plugins_reload(struct vg_output *o, struct vg_output_signal *sig)
+{
+	if (sig->failed == 0)
+		daemon_rec(o->priv, sig);
+	request(o->priv, 1);
+}
+
+static void
+plugins_stop(struct vg_output *o, struct vg_output_signal *sig)
+{
+	daemon_rec(o->priv, sig);
+}
+
+static void
+plugins_dump(struct vg_output *o, int fd)
 {
 	struct vg_queue_stats st;
-	struct pset *s;
+	struct pset *s = o->priv;
 	struct plug *p;
 
-	pthread_mutex_lock(&all_mu);
-	for (s = all; s != NULL; s = s->next) {
-		pthread_mutex_lock(&s->mu);
-		vg_log_dump(fd, "plugins %s: q_depth %u overflow_action %s "
-		    "max_restarts %u", plugin_dir(s), s->adc.q_depth,
-		    vg_adc_action_name(s->adc.overflow_action),
-		    s->adc.max_restarts);
-		for (p = s->list; p != NULL; p = p->next) {
-			vg_queue_stats(p->q, &st);
-			vg_log_dump(fd, "  plugin %s: pid %d %s%s restarts %u "
-			    "sent %" PRIu64 " queued %" PRIu64 " dropped %"
-			    PRIu64, p->c.name, (int)p->pid, p->gone ?
-			    "gone" : "running", p->suspended ?
-			    " suspended" : "", p->restarts, st.sent,
-			    st.queued, st.dropped);
-		}
-		pthread_mutex_unlock(&s->mu);
+	pthread_mutex_lock(&s->mu);
+	vg_log_dump(fd, "plugins %s: q_depth %u overflow_action %s "
+	    "max_restarts %u", plugin_dir(s), s->adc.q_depth,
+	    vg_adc_action_name(s->adc.overflow_action), s->adc.max_restarts);
+	for (p = s->list; p != NULL; p = p->next) {
+		vg_queue_stats(p->q, &st);
+		vg_log_dump(fd, "  plugin %s: pid %d %s%s restarts %u sent %"
+		    PRIu64 " queued %" PRIu64 " dropped %" PRIu64, p->c.name,
+		    (int)p->pid, p->gone ? "gone" : "running", p->suspended ?
+		    " suspended" : "", p->restarts, st.sent, st.queued,
+		    st.dropped);
 	}
-	pthread_mutex_unlock(&all_mu);
+	pthread_mutex_unlock(&s->mu);
 }
 
 /* ---- for the privileged helper ---- */
@@ -1066,10 +1058,29 @@ vg_plugins_overflow_of(const char *spec, enum vg_adc_action *a)
 	return 0;
 }
 
+/* conf= and the auditd.conf keys above; their values are checked as
+ * auditd.conf checks them, when the set opens (and by --check) */
+static const struct vg_opt plugins_opts[] = {
+	{ .name = "conf", .type = VG_OPT_STR, .help = "auditd.conf to read" },
+	{ .name = "q_depth", .type = VG_OPT_STR },
+	{ .name = "overflow_action", .type = VG_OPT_STR },
+	{ .name = "max_restarts", .type = VG_OPT_STR },
+	{ .name = "log_format", .type = VG_OPT_STR },
+	{ .name = "name_format", .type = VG_OPT_STR },
+	{ .name = "name", .type = VG_OPT_STR },
+	{ .name = NULL },
+};
+
 const struct vg_output_ops vg_output_plugins = {
 	.name = "plugins",
-	.needs_doc = 0,
+	.wants = 0,		/* write() formats the records itself */
 	.open = plugins_open,
+	.opts = (const struct vg_opt *const[]){ plugins_opts, NULL },
+	.rotate = plugins_rotate,
+	.resume = plugins_resume,
+	.reload = plugins_reload,
+	.stop = plugins_stop,
+	.dump = plugins_dump,
 	.write = plugins_write,
 	.close = plugins_close,
 };

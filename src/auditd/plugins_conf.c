@@ -18,6 +18,7 @@
 
 #include "vigil/auditd/log_writer.h"
 #include "vigil/log.h"
+#include "vigil/opt.h"
 #include "vigil/auditd/plugins_conf.h"
 #include "vigil/rawfmt.h"
 #include "vigil/rectype.h"
@@ -118,7 +119,6 @@ free_args(struct vg_plugin_conf *c)
 static void
 set_key(struct pctx *x, struct vg_plugin_conf *c, char **tok, size_t n)
 {
-	static const char *const yesno[] = { "no", "yes", NULL };
 	static const char *const dirs[] = { "out", NULL };
 	static const char *const types[] = { "always", "builtin", NULL };
 	static const char *const fmts[] = { "string", "binary", NULL };
@@ -145,8 +145,12 @@ set_key(struct pctx *x, struct vg_plugin_conf *c, char **tok, size_t n)
 		return;
 	}
 	if (strcasecmp(key, "active") == 0) {
-		if (set_enum(x, key, tok[2], yesno, &v) == 0)
+		/* the one boolean parser: yes/no, true/false, on/off, 1/0 */
+		if (vg_parse_bool(tok[2], &v) == 0)
 			c->active = v;
+		else
+			perr(x, "%s: unknown value \"%s\" (expected yes or "
+			    "no)", key, tok[2]);
 	} else if (strcasecmp(key, "direction") == 0) {
 		(void)set_enum(x, key, tok[2], dirs, &v);
 	} else if (strcasecmp(key, "type") == 0) {

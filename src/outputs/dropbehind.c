@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "vigil/dropbehind.h"
@@ -91,16 +92,31 @@ vg_dropbehind_parse(const char *s, size_t *window)
 	return 0;
 }
 
+static int
+check_window(const char *v, char *msg, size_t len)
+{
+	size_t w;
+
+	if (vg_dropbehind_parse(v, &w) == 0)
+		return 0;
+	snprintf(msg, len, "expected 0 (off) or a size 64k..1g (k, m, g "
+	    "suffixes allowed)");
+	return -1;
+}
+
+const struct vg_opt vg_dropbehind_opts[] = {
+	{ .name = "drop_behind", .type = VG_OPT_STR, .check = check_window,
+	  .help = "page cache window dropped behind the writer, 0: off" },
+	{ .name = NULL },
+};
+
 int
 vg_dropbehind_opt(struct vg_output *o, size_t *window)
 {
 	const char *v = vg_output_opt(o, "drop_behind");
 
 	*window = VG_DROPBEHIND_DEFAULT;
-	if (v == NULL || vg_dropbehind_parse(v, window) == 0)
-		return 0;
-	vg_log_warnx("output \"%s\": drop_behind=%s: expected 0 (off) or a "
-	    "size 64k..1g (k, m, g suffixes allowed)", o->spec, v);
-	errno = EINVAL;
-	return -1;
+	if (v != NULL)
+		(void)vg_dropbehind_parse(v, window);	/* checked */
+	return 0;
 }

@@ -20,8 +20,9 @@ json_write(struct vg_output *o, const struct vg_event *ev,
 
 const struct vg_output_ops vg_output_json = {
 	.name = "json",
-	.needs_doc = 1,
+	.wants = VG_WANT_DOC,
 	.open = vg_outfile_op_open,
+	.opts = vg_outfile_opts,
 	.write = json_write,
 	.flush = vg_outfile_op_flush,
 	.reopen = vg_outfile_op_reopen,

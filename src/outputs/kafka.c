@@ -342,13 +342,48 @@ kout_free(struct kout *k)
 }
 
 static int
+check_key(const char *v, char *msg, size_t len)
+{
+	if (*v != '\0')
+		return 0;
+	snprintf(msg, len, "expected none or a document field (syscall.exe)");
+	return -1;
+}
+
+static const struct vg_opt kafka_opts[] = {
+	{ .name = "key", .type = VG_OPT_STR, .check = check_key,
+	  .help = "message key: none or a document field" },
+	{ .name = "inflight", .type = VG_OPT_SIZE, .min = 1, .max = 1000000,
+	  .expect = "1..1000000", .help = "messages in flight at most" },
+	{ .name = "acks", .type = VG_OPT_STR, .help = "librdkafka acks" },
+	{ .name = "rdkafka.*", .type = VG_OPT_STR,
+	  .help = "any librdkafka property, passed through" },
+	{ .name = NULL },
+};
+
+/* The form of ARG; the brokers' names are resolved at open. */
+static int
+kafka_check(const struct vg_output_conf *c, char *msg, size_t len)
+{
+	const char *arg = c->arg, *slash;
+
+	if (strncmp(arg, "//", 2) != 0 || (slash = strchr(arg + 2, '/')) ==
+	    NULL || slash == arg + 2 || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL) {
+		snprintf(msg, len, "output \"%s\": expected "
+		    "kafka://BROKER[,BROKER]/TOPIC", c->spec);
+		return -1;
+	}
+	return vg_qout_check(c, msg, len);
+}
+
+static int
 kafka_open(struct vg_output *o, const char *arg)
 {
 	rd_kafka_conf_t *conf = NULL;
 	struct kout *k;
 	const char *slash, *v;
 	char *brokers = NULL, err[512];
-	uint64_t n;
 	size_t i;
 	int e;
 
@@ -372,24 +407,14 @@ kafka_open(struct vg_output *o, const char *arg)
 	if ((v = vg_output_opt(o, "key")) != NULL) {
 		if (strcmp(v, "none") == 0)
 			k->no_key = 1;
-		else if (*v == '\0' || (k->key_path = strdup(v)) == NULL) {
-			vg_log_warnx("output \"%s\": key=: expected none or a "
-			    "document field (syscall.exe)", o->spec);
-			errno = EINVAL;
+		else if ((k->key_path = strdup(v)) == NULL)
 			goto fail;
-		}
 		/* the key is read from the document tree */
-		o->needs_tree = k->key_path != NULL;
+		if (k->key_path != NULL)
+			o->wants |= VG_WANT_TREE;
 	}
-	if ((v = vg_output_opt(o, "inflight")) != NULL) {
-		if (vg_parse_size(v, &n) == -1 || n < 1 || n > 1000000) {
-			vg_log_warnx("output \"%s\": inflight=%s: expected "
-			    "1..1000000", o->spec, v);
-			errno = EINVAL;
-			goto fail;
-		}
-		k->max_inflight = n;
-	}
+	if (vg_output_opt(o, "inflight") != NULL)
+		k->max_inflight = vg_output_opt_num(o, "inflight");
 	conf = rd_kafka_conf_new();
 	if (conf_set(o, conf, "bootstrap.servers", brokers) == -1 ||
 	    conf_set(o, conf, "acks", "all") == -1 ||
@@ -399,11 +424,11 @@ kafka_open(struct vg_output *o, const char *arg)
 	    conf_set(o, conf, "log.connection.close", "false") == -1)
 		goto fail;
 	/* librdkafka options pass through: rdkafka.NAME=VALUE */
-	for (i = 0; i < o->nopts; i++) {
-		if (strncmp(o->opts[i].key, "rdkafka.", 8) != 0)
+	for (i = 0; i < o->conf->nopts; i++) {
+		if (strncmp(o->conf->opts[i].key, "rdkafka.", 8) != 0)
 			continue;
-		o->opts[i].used = 1;
-		if (conf_set(o, conf, o->opts[i].key + 8, o->opts[i].val) == -1)
+		if (conf_set(o, conf, o->conf->opts[i].key + 8,
+		    o->conf->opts[i].val) == -1)
 			goto fail;
 	}
 	if ((v = vg_output_opt(o, "acks")) != NULL &&
@@ -552,9 +577,12 @@ kafka_close(struct vg_output *o)
 
 const struct vg_output_ops vg_output_kafka = {
 	.name = "kafka",
-	.needs_doc = 1,
+	.wants = VG_WANT_DOC,
 	.self_counts = 1,
 	.open = kafka_open,
+	.opts = (const struct vg_opt *const[]){ kafka_opts, vg_qout_opts,
+	    NULL },
+	.check = kafka_check,
 	.write = kafka_write,
 	.flush = kafka_flush,
 	.close = kafka_close,

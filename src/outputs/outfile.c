@@ -234,47 +234,75 @@ vg_outfile_close(struct vg_outfile *of)
 	of->fd = -1;
 }
 
-/* The options mode=OCTAL and group=NAME|GID. 0, or -1 (logged). */
+/* group=NAME|GID: the gid, or -1 if there is no such group. */
 static int
-file_opts(struct vg_output *o, mode_t *mode, gid_t *group)
+group_of(const char *v, gid_t *gid)
 {
-	const char *v;
 	struct group *gr;
 	unsigned long n;
 	char *end;
 
-	*mode = 0600;
-	*group = (gid_t)-1;
-	if ((v = vg_output_opt(o, "mode")) != NULL) {
-		errno = 0;
-		n = strtoul(v, &end, 8);
-		if (*v < '0' || *v > '7' || errno || *end != '\0' ||
-		    n > 0777 || (n & 022) || !(n & 0200)) {
-			vg_log_warnx("output \"%s\": mode=%s: expected octal "
-			    "permissions writable by the owner only, e.g. 0600 "
-			    "or 0640", o->spec, v);
-			goto bad;
-		}
-		*mode = (mode_t)n;
-	}
-	if ((v = vg_output_opt(o, "group")) != NULL) {
-		errno = 0;
-		n = strtoul(v, &end, 10);
-		if (*v >= '0' && *v <= '9' && !errno && *end == '\0' &&
-		    n < (gid_t)-1)
-			*group = (gid_t)n;
-		else if ((gr = getgrnam(v)) != NULL)
-			*group = gr->gr_gid;
-		else {
-			vg_log_warnx("output \"%s\": group=%s: no such group",
-			    o->spec, v);
-			goto bad;
-		}
-	}
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*v >= '0' && *v <= '9' && !errno && *end == '\0' &&
+	    n < (gid_t)-1)
+		*gid = (gid_t)n;
+	else if ((gr = getgrnam(v)) != NULL)
+		*gid = gr->gr_gid;
+	else
+		return -1;
 	return 0;
-bad:
-	errno = EINVAL;
+}
+
+static int
+check_group(const char *v, char *msg, size_t len)
+{
+	gid_t g;
+
+	if (group_of(v, &g) == 0)
+		return 0;
+	snprintf(msg, len, "no such group");
 	return -1;
+}
+
+/* the events are the owner's: no group or other write, owner writes */
+static int
+check_mode(const char *v, char *msg, size_t len)
+{
+	unsigned long n = strtoul(v, NULL, 8);	/* octal, checked */
+
+	if (!(n & 022) && (n & 0200))
+		return 0;
+	snprintf(msg, len, "expected octal permissions writable by the "
+	    "owner only, e.g. 0600 or 0640");
+	return -1;
+}
+
+static const struct vg_opt file_opts[] = {
+	{ .name = "mode", .type = VG_OPT_OCTAL, .def = "0600", .max = 0777,
+	  .expect = "octal permissions writable by the owner only, e.g. "
+	  "0600 or 0640", .check = check_mode,
+	  .help = "file permissions (octal)" },
+	{ .name = "group", .type = VG_OPT_STR, .check = check_group,
+	  .help = "group of the file (name or gid)" },
+	{ .name = NULL },
+};
+
+const struct vg_opt *const vg_outfile_opts[] = {
+	file_opts, vg_dropbehind_opts, NULL
+};
+
+/* The options mode= and group= (checked by the table). */
+static void
+file_opts_of(const struct vg_output *o, mode_t *mode, gid_t *group)
+{
+	const char *v;
+
+	*mode = (mode_t)vg_output_opt_num(o, "mode");
+	*group = (gid_t)-1;
+	if ((v = vg_output_opt(o, "group")) != NULL &&
+	    group_of(v, group) == -1)
+		*group = (gid_t)-1;
 }
 
 int
@@ -291,7 +319,8 @@ vg_outfile_file_of(const char *spec, char **path, gid_t *group)
 	if (o.ops->open != vg_outfile_op_open || arg[0] == '\0' ||
 	    strcmp(arg, "-") == 0)
 		errno = EINVAL;
-	else if (file_opts(&o, &mode, group) == 0) {
+	else {
+		file_opts_of(&o, &mode, group);
 		*path = arg;
 		arg = NULL;
 		rc = 0;
@@ -309,9 +338,8 @@ vg_outfile_op_open(struct vg_output *o, const char *arg)
 	mode_t mode;
 	gid_t group;
 
-	if (vg_dropbehind_opt(o, &window) == -1 ||
-	    file_opts(o, &mode, &group) == -1)
-		return -1;
+	(void)vg_dropbehind_opt(o, &window);
+	file_opts_of(o, &mode, &group);
 	if ((of = calloc(1, sizeof(*of))) == NULL)
 		return -1;
 	if (vg_outfile_open(of, arg, mode, group) == -1) {

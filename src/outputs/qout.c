@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,24 +21,55 @@
 #include "vigil/rawfmt.h"
 #include "vigil/rectype.h"
 
-#define DEF_EVENTS	10000
-#define DEF_BYTES	(16u * 1024 * 1024)
-#define DEF_SPOOL	(256ull * 1024 * 1024)
-#define DEF_DRAIN_MS	5000
 
-static int
-size_opt(struct vg_output *o, const char *key, uint64_t min, uint64_t max,
-    uint64_t *v)
+static const char *const formats[] = { "json", "raw", "enriched", NULL };
+static const char *const overflows[] = { "block", "drop_oldest",
+    "drop_newest", "spool", NULL };
+
+const struct vg_opt vg_qout_opts[] = {
+	{ .name = "format", .type = VG_OPT_ENUM, .choices = formats,
+	  .help = "what is sent: json, raw or enriched lines" },
+	{ .name = "overflow", .type = VG_OPT_ENUM, .choices = overflows,
+	  .help = "a full queue: block, drop_oldest, drop_newest or spool" },
+	{ .name = "queue", .type = VG_OPT_SIZE, .def = "10000", .min = 1,
+	  .max = 10000000, .help = "events queued at most" },
+	{ .name = "queue_bytes", .type = VG_OPT_SIZE, .def = "16m",
+	  .min = 4096, .max = 1ull << 40, .help = "bytes queued at most" },
+	{ .name = "spool_max", .type = VG_OPT_SIZE, .def = "256m",
+	  .min = 4096, .max = 1ull << 50, .help = "spool file bytes at most" },
+	{ .name = "drain_ms", .type = VG_OPT_SIZE, .def = "5000",
+	  .max = 3600000, .help = "ms to drain the queue at exit" },
+	{ .name = "spool", .type = VG_OPT_STR,
+	  .help = "spool file (overflow=spool)" },
+	{ .name = NULL },
+};
+
+static const char *
+conf_opt(const struct vg_output_conf *c, const char *key)
 {
-	const char *s = vg_output_opt(o, key);
+	size_t i;
 
-	if (s == NULL)
-		return 0;
-	if (vg_parse_size(s, v) == -1 || *v < min || *v > max) {
-		vg_log_warnx("output \"%s\": %s=%s: expected a number %" PRIu64
-		    "..%" PRIu64 " (k, m, g suffixes allowed)", o->spec, key, s,
-		    min, max);
-		errno = EINVAL;
+	for (i = 0; i < c->nopts; i++)
+		if (strcmp(c->opts[i].key, key) == 0)
+			return c->opts[i].val;
+	return NULL;
+}
+
+int
+vg_qout_check(const struct vg_output_conf *c, char *msg, size_t len)
+{
+	const char *ovf = conf_opt(c, "overflow");
+	const char *spool = conf_opt(c, "spool");
+	int is_spool = ovf != NULL && strcmp(ovf, "spool") == 0;
+
+	if (is_spool && (spool == NULL || *spool == '\0')) {
+		snprintf(msg, len, "output \"%s\": overflow=spool needs "
+		    "spool=PATH", c->spec);
+		return -1;
+	}
+	if (!is_spool && spool != NULL) {
+		snprintf(msg, len, "output \"%s\": spool=PATH needs "
+		    "overflow=spool", c->spec);
 		return -1;
 	}
 	return 0;
@@ -47,8 +79,6 @@ int
 vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 {
 	struct vg_queue_opts qopts;
-	uint64_t events = DEF_EVENTS, bytes = DEF_BYTES, smax = DEF_SPOOL;
-	uint64_t drain = DEF_DRAIN_MS;
 	const char *s;
 
 	memset(qo, 0, sizeof(*qo));
@@ -59,48 +89,20 @@ vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 	 * nothing to protect, and a drop there is a silent hole */
 	qopts.overflow = vg_output_run_mode() == VG_RUN_REPLAY ?
 	    VG_OVF_BLOCK : VG_OVF_DROP_OLDEST;
-	if ((s = vg_output_opt(o, "format")) != NULL) {
-		if (strcmp(s, "json") == 0)
-			qo->fmt = VG_QFMT_JSON;
-		else if (strcmp(s, "raw") == 0)
-			qo->fmt = VG_QFMT_RAW;
-		else if (strcmp(s, "enriched") == 0)
-			qo->fmt = VG_QFMT_ENRICHED;
-		else {
-			vg_log_warnx("output \"%s\": format=%s: expected json, "
-			    "raw or enriched", o->spec, s);
-			goto bad;
-		}
-	}
-	if ((s = vg_output_opt(o, "overflow")) != NULL &&
-	    vg_overflow_parse(s, &qopts.overflow) == -1) {
-		vg_log_warnx("output \"%s\": overflow=%s: expected block, "
-		    "drop_oldest, drop_newest or spool", o->spec, s);
-		goto bad;
-	}
-	if (size_opt(o, "queue", 1, 10000000, &events) == -1 ||
-	    size_opt(o, "queue_bytes", 4096, 1ull << 40, &bytes) == -1 ||
-	    size_opt(o, "spool_max", 4096, 1ull << 50, &smax) == -1 ||
-	    size_opt(o, "drain_ms", 0, 3600000, &drain) == -1)
-		return -1;
+	/* checked by the table (vg_qout_opts, vg_qout_check) */
+	if ((s = vg_output_opt(o, "format")) != NULL)
+		qo->fmt = strcmp(s, "raw") == 0 ? VG_QFMT_RAW :
+		    strcmp(s, "enriched") == 0 ? VG_QFMT_ENRICHED :
+		    VG_QFMT_JSON;
+	if ((s = vg_output_opt(o, "overflow")) != NULL)
+		(void)vg_overflow_parse(s, &qopts.overflow);
 	qopts.spool_path = vg_output_opt(o, "spool");
-	if (qopts.overflow == VG_OVF_SPOOL && (qopts.spool_path == NULL ||
-	    *qopts.spool_path == '\0')) {
-		vg_log_warnx("output \"%s\": overflow=spool needs spool=PATH",
-		    o->spec);
-		goto bad;
-	}
-	if (qopts.overflow != VG_OVF_SPOOL && qopts.spool_path != NULL) {
-		vg_log_warnx("output \"%s\": spool=PATH needs overflow=spool",
-		    o->spec);
-		goto bad;
-	}
 	qopts.name = o->spec;
 	qo->overflow = qopts.overflow;
-	qopts.max_events = (size_t)events;
-	qopts.max_bytes = (size_t)bytes;
-	qopts.spool_max = smax;
-	qo->drain_ms = (int)drain;
+	qopts.max_events = (size_t)vg_output_opt_num(o, "queue");
+	qopts.max_bytes = (size_t)vg_output_opt_num(o, "queue_bytes");
+	qopts.spool_max = vg_output_opt_num(o, "spool_max");
+	qo->drain_ms = (int)vg_output_opt_num(o, "drain_ms");
 	if (qo->fmt == VG_QFMT_ENRICHED &&
 	    (qo->enrich = vg_enrich_new(NULL)) == NULL)
 		return -1;
@@ -110,9 +112,6 @@ vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 		return -1;
 	}
 	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
 }
 
 /* RAW lines, with the ENRICHED part when asked (as auditd writes them). */

@@ -163,8 +163,9 @@ raw_record(struct vg_output *o, const struct vg_record *r)
 
 const struct vg_output_ops vg_output_raw = {
 	.name = "raw",
-	.needs_doc = 0,
+	.wants = VG_WANT_RECORDS,
 	.open = vg_outfile_op_open,
+	.opts = vg_outfile_opts,
 	.write = raw_write,
 	.record = raw_record,
 	.flush = vg_outfile_op_flush,

@@ -590,51 +590,78 @@ copy_name(char *dst, size_t size, const char *src)
 }
 
 static int
+check_facility(const char *v, char *msg, size_t len)
+{
+	if (vg_syslog_facility(v) != -1)
+		return 0;
+	snprintf(msg, len, "expected kern, user, daemon, auth, authpriv, "
+	    "local0..local7, ...");
+	return -1;
+}
+
+static int
+check_severity(const char *v, char *msg, size_t len)
+{
+	if (vg_syslog_severity(v) != -1)
+		return 0;
+	snprintf(msg, len, "expected emerg, alert, crit, err, warning, "
+	    "notice, info or debug");
+	return -1;
+}
+
+static int
+check_socket(const char *v, char *msg, size_t len)
+{
+	if (strlen(v) < sizeof(((struct sockaddr_un *)0)->sun_path))
+		return 0;
+	snprintf(msg, len, "socket path too long");
+	return -1;
+}
+
+/* every syslog kind */
+static const struct vg_opt sl_opts[] = {
+	{ .name = "facility", .type = VG_OPT_STR, .def = "user",
+	  .check = check_facility, .help = "syslog facility" },
+	{ .name = "severity", .type = VG_OPT_STR, .def = "info",
+	  .check = check_severity, .help = "syslog severity" },
+	{ .name = "ident", .type = VG_OPT_STR, .def = "vigild",
+	  .help = "APP-NAME / tag" },
+	{ .name = "max_size", .type = VG_OPT_SIZE, .def = "8192",
+	  .min = 256, .max = 1048576, .expect = "256..1m",
+	  .help = "bytes of a message at most (longer: truncated)" },
+	{ .name = "rate", .type = VG_OPT_SIZE, .max = 10000000,
+	  .expect = "messages per second, 0 (no limit) to 10m",
+	  .help = "messages per second at most, 0: no limit" },
+	{ .name = NULL },
+};
+
+/* local syslog only */
+static const struct vg_opt sl_local_opts[] = {
+	{ .name = "socket", .type = VG_OPT_STR, .def = "/dev/log",
+	  .check = check_socket, .help = "the syslog socket" },
+	{ .name = NULL },
+};
+
+/* The options, checked by the tables. */
+static int
 sl_options(struct vg_output *o, struct slout *s)
 {
 	const char *v;
 	uint64_t n;
 
-	s->f.facility = 1;	/* user, as audisp-syslog */
-	s->f.severity = 6;	/* info */
-	s->f.max_size = DEF_MAX_SIZE;
-	copy_name(s->ident, sizeof(s->ident), "vigild");
-	if ((v = vg_output_opt(o, "facility")) != NULL &&
-	    (s->f.facility = vg_syslog_facility(v)) == -1) {
-		vg_log_warnx("output \"%s\": facility=%s: expected kern, user,"
-		    " daemon, auth, authpriv, local0..local7, ...", o->spec, v);
-		return -1;
-	}
-	if ((v = vg_output_opt(o, "severity")) != NULL &&
-	    (s->f.severity = vg_syslog_severity(v)) == -1) {
-		vg_log_warnx("output \"%s\": severity=%s: expected emerg, "
-		    "alert, crit, err, warning, notice, info or debug",
-		    o->spec, v);
-		return -1;
-	}
-	if ((v = vg_output_opt(o, "ident")) != NULL)
-		copy_name(s->ident, sizeof(s->ident), v);
-	if ((v = vg_output_opt(o, "max_size")) != NULL) {
-		if (vg_parse_size(v, &n) == -1 || n < 256 || n > 1048576) {
-			vg_log_warnx("output \"%s\": max_size=%s: expected "
-			    "256..1m", o->spec, v);
-			return -1;
-		}
-		s->f.max_size = (size_t)n;
-	}
+	s->f.facility = vg_syslog_facility((v = vg_output_opt(o,
+	    "facility")) != NULL ? v : "user");	/* as audisp-syslog */
+	s->f.severity = vg_syslog_severity((v = vg_output_opt(o,
+	    "severity")) != NULL ? v : "info");
+	copy_name(s->ident, sizeof(s->ident), (v = vg_output_opt(o,
+	    "ident")) != NULL ? v : "vigild");
+	s->f.max_size = (size_t)vg_output_opt_num(o, "max_size");
 	if (s->kind == SL_UDP && s->f.max_size > 65000)
 		s->f.max_size = 65000;
 	if (s->kind == SL_UDP && vg_output_run_mode() == VG_RUN_REPLAY)
 		s->rate = DEF_UDP_REPLAY_RATE;
-	if ((v = vg_output_opt(o, "rate")) != NULL) {
-		if (vg_parse_size(v, &n) == -1 || n > 10000000) {
-			vg_log_warnx("output \"%s\": rate=%s: expected "
-			    "messages per second, 0 (no limit) to 10m",
-			    o->spec, v);
-			return -1;
-		}
-		s->rate = n;
-	}
+	if (vg_output_opt(o, "rate") != NULL)
+		s->rate = vg_output_opt_num(o, "rate");
 	if (s->rate) {
 		s->cost = NS / s->rate;
 		n = s->rate / 100;
@@ -644,12 +671,6 @@ sl_options(struct vg_output *o, struct slout *s)
 		v = vg_output_opt(o, "socket");
 		if ((s->sock = strdup(v ? v : "/dev/log")) == NULL)
 			return -1;
-		if (strlen(s->sock) >= sizeof(((struct sockaddr_un *)0)->
-		    sun_path)) {
-			vg_log_warnx("output \"%s\": socket path too long",
-			    o->spec);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -667,7 +688,6 @@ sl_free(struct slout *s)
 static int
 sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 {
-	struct addrinfo hints, *res;
 	struct slout *s;
 	char hn[256];
 	int e;
@@ -678,32 +698,10 @@ sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 	s->kind = kind;
 	s->backoff = BACKOFF_MIN_MS;
 	vg_buf_init(&s->msg);
-	if (kind == SL_LOCAL && *arg != '\0') {
-		vg_log_warnx("output \"%s\": local syslog takes no argument "
-		    "(socket=PATH sets the socket)", o->spec);
-		goto bad;
-	}
-	if (kind != SL_LOCAL && parse_hostport(s, arg) == -1) {
-		vg_log_warnx("output \"%s\": expected %s://HOST:PORT with "
-		    "PORT 1..65535", o->spec, o->ops->name);
-		goto bad;
-	}
-	if (sl_options(o, s) == -1)
-		goto bad;
-	if (kind != SL_LOCAL) {
-		/* a name that does not resolve is a config error; a host
-		 * that does not answer is retried in the background */
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_socktype = kind == SL_TCP ? SOCK_STREAM : SOCK_DGRAM;
-		hints.ai_flags = AI_NUMERICSERV;
-		if ((e = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
-			vg_log_warnx("output \"%s\": host %s: %s", o->spec,
-			    s->host, gai_strerror(e));
-			errno = EHOSTUNREACH;
-			goto fail;
-		}
-		freeaddrinfo(res);
-	}
+	/* ARG, options and the host's name were checked (sl_check) */
+	if ((kind != SL_LOCAL && parse_hostport(s, arg) == -1) ||
+	    sl_options(o, s) == -1)
+		goto fail;
 	if (gethostname(hn, sizeof(hn)) == -1)
 		hn[0] = '\0';
 	hn[sizeof(hn) - 1] = '\0';
@@ -718,13 +716,54 @@ sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 	o->priv = s;
 	vg_qout_start(&s->qo, worker, s);
 	return 0;
-bad:
-	errno = EINVAL;
 fail:
 	e = errno;
 	sl_free(s);
 	errno = e;
 	return -1;
+}
+
+/* ARG, and that a network output's host resolves: a name that does not
+ * is a config error; a host that does not answer is retried later. */
+static int
+sl_check(const struct vg_output_conf *c, char *msg, size_t len)
+{
+	enum sl_kind kind = c->ops->name[6] == '\0' ? SL_LOCAL :
+	    c->ops->name[7] == 't' ? SL_TCP : SL_UDP;
+	struct addrinfo hints, *res;
+	struct slout *s;
+	int e, rc = -1;
+
+	if (kind == SL_LOCAL) {
+		if (*c->arg == '\0')
+			return vg_qout_check(c, msg, len);
+		snprintf(msg, len, "output \"%s\": local syslog takes no "
+		    "argument (socket=PATH sets the socket)", c->spec);
+		return -1;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	vg_buf_init(&s->msg);
+	if (parse_hostport(s, c->arg) == -1) {
+		snprintf(msg, len, "output \"%s\": expected %s://HOST:PORT "
+		    "with PORT 1..65535", c->spec, c->ops->name);
+		goto out;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = kind == SL_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((e = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
+		snprintf(msg, len, "output \"%s\": host %s: %s", c->spec,
+		    s->host, gai_strerror(e));
+		goto out;
+	}
+	freeaddrinfo(res);
+	rc = vg_qout_check(c, msg, len);
+out:
+	sl_free(s);
+	return rc;
 }
 
 static int
@@ -792,19 +831,26 @@ syslog_close(struct vg_output *o)
 	o->priv = NULL;
 }
 
-#define SYSLOG_OPS(n, openf) {			\
+static const struct vg_opt *const sl_local_tabs[] = { sl_opts,
+    sl_local_opts, vg_qout_opts, NULL };
+static const struct vg_opt *const sl_net_tabs[] = { sl_opts, vg_qout_opts,
+    NULL };
+
+#define SYSLOG_OPS(n, openf, tabs) {		\
 	.name = n,				\
-	.needs_doc = 1,				\
+	.wants = VG_WANT_DOC,			\
 	.self_counts = 1,			\
 	.open = openf,				\
+	.opts = tabs,				\
+	.check = sl_check,			\
 	.write = syslog_write,			\
 	.flush = syslog_flush,			\
 	.close = syslog_close,			\
 }
 
 const struct vg_output_ops vg_output_syslog = SYSLOG_OPS("syslog",
-    syslog_open);
+    syslog_open, sl_local_tabs);
 const struct vg_output_ops vg_output_syslog_udp = SYSLOG_OPS("syslog+udp",
-    syslog_udp_open);
+    syslog_udp_open, sl_net_tabs);
 const struct vg_output_ops vg_output_syslog_tcp = SYSLOG_OPS("syslog+tcp",
-    syslog_tcp_open);
+    syslog_tcp_open, sl_net_tabs);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,8 +31,6 @@
 #include "vigil/qout.h"
 
 #define MAX_CLIENTS	64	/* one bit each in went.want */
-#define DEF_CLIENT_BUF	(1024 * 1024)
-#define DEF_TIMEOUT_MS	10000
 #define BATCH		256	/* messages per wakeup */
 #define PACE_TAKE	16	/* paced: messages per take, then look again */
 #define IOV		64	/* messages per write */
@@ -555,62 +554,53 @@ worker(void *arg)
 	return NULL;
 }
 
+static const char *const policies[] = { "disconnect", "skip", NULL };
+
+static const struct vg_opt unix_opts[] = {
+	{ .name = "mode", .type = VG_OPT_OCTAL, .def = "0600", .max = 0777,
+	  .expect = "octal permissions", .help = "socket permissions" },
+	{ .name = "client_buffer", .type = VG_OPT_SIZE, .def = "1m",
+	  .min = 4096, .max = 1u << 30, .expect = "4k..1g",
+	  .help = "bytes kept per slow client" },
+	{ .name = "client_policy", .type = VG_OPT_ENUM, .choices = policies,
+	  .help = "a client whose buffer is full: disconnect or skip" },
+	{ .name = "client_timeout", .type = VG_OPT_SIZE, .def = "10000",
+	  .min = 1, .max = 3600000, .expect = "1..3600000 (ms)",
+	  .help = "ms a stalled client is kept" },
+	{ .name = "hold", .type = VG_OPT_BOOL, .def = "no",
+	  .help = "keep events while no client is connected" },
+	{ .name = NULL },
+};
+
+static int
+unix_check(const struct vg_output_conf *c, char *msg, size_t len)
+{
+	if (*c->arg == '\0') {
+		snprintf(msg, len, "output \"%s\": expected unix:PATH",
+		    c->spec);
+		return -1;
+	}
+	return vg_qout_check(c, msg, len);
+}
+
 static int
 unix_open(struct vg_output *o, const char *arg)
 {
 	struct uout *u;
-	const char *s;
-	uint64_t v, mode = 0600;
-	char *end;
+	uint64_t mode;
+	int v;
 
-	if (*arg == '\0') {
-		vg_log_warnx("output \"%s\": expected unix:PATH", o->spec);
-		errno = EINVAL;
-		return -1;
-	}
 	if ((u = calloc(1, sizeof(*u))) == NULL)
 		return -1;
 	u->lfd = -1;
-	u->client_buf = DEF_CLIENT_BUF;
-	u->timeout_ms = DEF_TIMEOUT_MS;
 	for (v = 0; v < MAX_CLIENTS; v++)
 		u->c[v].fd = -1;
-	if ((s = vg_output_opt(o, "mode")) != NULL) {
-		errno = 0;
-		mode = strtoull(s, &end, 8);
-		if (errno || *end != '\0' || end == s || mode > 0777) {
-			vg_log_warnx("output \"%s\": mode=%s: expected octal "
-			    "permissions", o->spec, s);
-			goto bad;
-		}
-	}
-	if ((s = vg_output_opt(o, "client_buffer")) != NULL) {
-		if (vg_parse_size(s, &v) == -1 || v < 4096 || v > (1u << 30)) {
-			vg_log_warnx("output \"%s\": client_buffer=%s: "
-			    "expected 4k..1g", o->spec, s);
-			goto bad;
-		}
-		u->client_buf = (size_t)v;
-	}
-	if ((s = vg_output_opt(o, "client_policy")) != NULL) {
-		if (strcmp(s, "skip") == 0)
-			u->skip = 1;
-		else if (strcmp(s, "disconnect") != 0) {
-			vg_log_warnx("output \"%s\": client_policy=%s: "
-			    "expected disconnect or skip", o->spec, s);
-			goto bad;
-		}
-	}
-	if ((s = vg_output_opt(o, "client_timeout")) != NULL) {
-		if (vg_parse_size(s, &v) == -1 || v < 1 || v > 3600000) {
-			vg_log_warnx("output \"%s\": client_timeout=%s: "
-			    "expected 1..3600000 (ms)", o->spec, s);
-			goto bad;
-		}
-		u->timeout_ms = (int)v;
-	}
-	if ((s = vg_output_opt(o, "hold")) != NULL)
-		u->hold = strcmp(s, "1") == 0 || strcmp(s, "yes") == 0;
+	/* checked by the table */
+	mode = vg_output_opt_num(o, "mode");
+	u->client_buf = (size_t)vg_output_opt_num(o, "client_buffer");
+	u->skip = vg_output_opt_num(o, "client_policy") == 1;
+	u->timeout_ms = (int)vg_output_opt_num(o, "client_timeout");
+	u->hold = (int)vg_output_opt_num(o, "hold");
 	if ((u->path = strdup(arg)) == NULL)
 		goto fail;
 	if (vg_qout_open(&u->qo, o) == -1)
@@ -624,8 +614,6 @@ unix_open(struct vg_output *o, const char *arg)
 	o->priv = u;
 	vg_qout_start(&u->qo, worker, u);
 	return 0;
-bad:
-	errno = EINVAL;
 fail:
 	{
 		int saved = errno;
@@ -695,9 +683,12 @@ unix_close(struct vg_output *o)
 
 const struct vg_output_ops vg_output_unix = {
 	.name = "unix",
-	.needs_doc = 1,
+	.wants = VG_WANT_DOC,
 	.self_counts = 1,
 	.open = unix_open,
+	.opts = (const struct vg_opt *const[]){ unix_opts, vg_qout_opts,
+	    NULL },
+	.check = unix_check,
 	.write = unix_write,
 	.flush = unix_flush,
 	.close = unix_close,

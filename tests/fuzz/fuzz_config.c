@@ -1,6 +1,6 @@
 /*
  * fuzz_config.c: libFuzzer harness for the vigild.conf parser
- * (src/config.c). vg_config_load only reads paths, so the input is handed
+ * (src/config/conf.c). vg_config_load only reads paths, so the input is handed
  * over as a memfd. Checks the return contract and that the lists stay
  * within their bounds.
  */

@@ -4,7 +4,7 @@
 programs. Every option `vigild --help` and `vigilctl --help` print is in
 the tool's man page (docs/vigild.8, docs/vigilctl.8) and in README.md;
 every output kind of the table in docs/outputs.md is in `vigild --help`
-and vigild(8); every key of src/config.c's table is in vigild.conf(5) and
+and vigild(8); every key of src/config/conf.c's table is in vigild.conf(5) and
 docs/vigild.conf.md; `-h` prints the same as `--help`; each man page in
 docs/ is installed by CMakeLists.txt and formats without groff warnings.
 Generic on purpose: an option, output or key added later must be
@@ -99,11 +99,11 @@ def output_kinds():
 
 
 def config_keys():
-    """Key names of the table in src/config.c."""
-    src = read("src/config.c")
+    """Key names of the table in src/config/conf.c."""
+    src = read("src/config/conf.c")
     table = src[src.index("keys[] = {"):]
     table = table[:table.index("\n};")]
-    return re.findall(r'^\s*\{\s*"([a-z_]+)",\s*C_', table, re.M)
+    return re.findall(r"\.name = \"([a-z_]+)\"", table)
 
 
 def main():
@@ -126,7 +126,7 @@ def main():
     keys = config_keys()
     conf5 = man_text("docs/vigild.conf.5")
     confmd = read("docs/vigild.conf.md")
-    check("src/config.c has keys", len(keys) >= 10, str(keys))
+    check("src/config/conf.c has keys", len(keys) >= 10, str(keys))
     check("every vigild.conf key is in vigild.conf(5)",
           all(mentions(conf5, k) for k in keys),
           " ".join(k for k in keys if not mentions(conf5, k)))

@@ -204,6 +204,18 @@ START_TEST(test_set_messages)
 	ck_assert_int_eq(vg_auditd_conf_set(&c, "disk_full_action",
 	    "EXEC /bin/true", msg, sizeof(msg)), 0);
 	ck_assert_str_eq(c.disk_full_exe, "/bin/true");
+	/* booleans: the one parser (yes/no, true/false, on/off, 1/0) */
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "write_logs", "off", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.write_logs, 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "write_logs", "TRUE", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.write_logs, 1);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "write_logs", "0", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.write_logs, 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&c, "write_logs", "maybe", msg,
+	    sizeof(msg)), -1);
 	vg_auditd_conf_free(&c);
 }
 END_TEST

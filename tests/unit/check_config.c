@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "vigil/config.h"
+#include "vigil/opt.h"
+#include "vigil/output.h"
 
 static char *
 write_tmp(const char *text)
@@ -49,8 +51,8 @@ START_TEST(test_values)
 	vg_config_defaults(&c);
 	ck_assert_int_eq(vg_config_load(&c, p, &err), 0);
 	ck_assert_int_eq(c.noutputs, 2);
-	ck_assert_str_eq(c.outputs[0], "json:/tmp/a.json");
-	ck_assert_str_eq(c.outputs[1], "json:-");
+	ck_assert_str_eq(c.outputs[0]->spec, "json:/tmp/a.json");
+	ck_assert_str_eq(c.outputs[1]->spec, "json:-");
 	ck_assert_uint_eq(c.end_of_event_timeout, 5);
 	ck_assert_int_eq(c.multicast, 1);
 	vg_config_free(&c);
@@ -116,16 +118,16 @@ START_TEST(test_output_block)
 	struct vg_err err;
 	char *p = write_tmp("output {\n  spec = unix:/run/v.sock\n"
 	    "  queue = 100   # events\n  overflow = drop_oldest\n}\n"
-	    "output {\n spec = json:/tmp/x?format=raw\n lua = /f.lua\n}\n"
+	    "output {\n spec = json:/tmp/x?mode=0640\n lua = /f.lua\n}\n"
 	    "output {\n spec = json:-\n}\n");
 
 	vg_config_defaults(&c);
 	ck_assert_int_eq(vg_config_load(&c, p, &err), 0);
 	ck_assert_int_eq(c.noutputs, 3);
-	ck_assert_str_eq(c.outputs[0],
+	ck_assert_str_eq(c.outputs[0]->spec,
 	    "unix:/run/v.sock?queue=100&overflow=drop_oldest");
-	ck_assert_str_eq(c.outputs[1], "json:/tmp/x?format=raw&lua=/f.lua");
-	ck_assert_str_eq(c.outputs[2], "json:-");
+	ck_assert_str_eq(c.outputs[1]->spec, "json:/tmp/x?mode=0640&lua=/f.lua");
+	ck_assert_str_eq(c.outputs[2]->spec, "json:-");
 	vg_config_free(&c);
 	unlink(p);
 }
@@ -149,6 +151,117 @@ START_TEST(test_output_block_errors)
 }
 END_TEST
 
+/* one boolean parser: every spelling, any case; nothing else */
+START_TEST(test_bool)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", "YES",
+	    "True", "ON" };
+	static const char *const no[] = { "no", "false", "off", "0", "No",
+	    "FALSE", "Off" };
+	struct vg_config c;
+	char msg[256];
+	size_t i;
+	int b;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		ck_assert_int_eq(vg_parse_bool(yes[i], &b), 0);
+		ck_assert_int_eq(b, 1);
+		ck_assert_int_eq(vg_parse_bool(no[i], &b), 0);
+		ck_assert_int_eq(b, 0);
+	}
+	ck_assert_int_eq(vg_parse_bool("maybe", &b), -1);
+	ck_assert_int_eq(vg_parse_bool("", &b), -1);
+	ck_assert_int_eq(vg_parse_bool("2", &b), -1);
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_set(&c, "multicast", "on", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.multicast, 1);
+	ck_assert_int_eq(vg_config_set(&c, "enable", "off", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(c.enable, 0);
+	vg_config_free(&c);
+}
+END_TEST
+
+/* output options are checked when the line is read, by the tables */
+START_TEST(test_output_options_checked)
+{
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("output = json:-?mode=0640\n"
+	    "output = json:-?bogus=1\n"
+	    "output = unix:/tmp/x.sock?queue=0\n"
+	    "output = unix:/tmp/x.sock?hold=maybe\n"
+	    "output = unix:/tmp/x.sock?overflow=spool\n"
+	    "output = json:-?mode=0666\n"
+	    "output = unix:/tmp/x.sock?hold=on&client_policy=skip\n");
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, p, &err), 5);
+	ck_assert_uint_eq(err.line, 6);
+	ck_assert_ptr_nonnull(strstr(err.msg, "mode=0666"));
+	ck_assert_int_eq(c.noutputs, 2);
+	ck_assert_str_eq(c.outputs[1]->spec,
+	    "unix:/tmp/x.sock?hold=on&client_policy=skip");
+	ck_assert_str_eq(c.outputs[1]->arg, "/tmp/x.sock");
+	ck_assert_uint_eq(c.outputs[1]->nopts, 2);
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
+/* -c DIR: said, not read as an empty file */
+START_TEST(test_directory)
+{
+	struct vg_config c;
+	struct vg_err err;
+
+	vg_config_defaults(&c);
+	ck_assert_int_eq(vg_config_load(&c, "/tmp", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "directory"));
+	vg_config_free(&c);
+}
+END_TEST
+
+/* the command line over the file: -o replaces, --lua adds, a scalar
+ * replaces; auditd.conf brings its outputs; bad values named */
+START_TEST(test_build_cli)
+{
+	struct vg_config_cli cli;
+	struct vg_config c;
+	struct vg_err err;
+	char *p = write_tmp("output = json:/tmp/a.json\n"
+	    "lua_filter = /a.lua\nbatch_delay_ms = 5\n"
+	    "auditd_conf = /etc/audit/auditd.conf\n");
+
+	memset(&cli, 0, sizeof(cli));
+	ck_assert_int_eq(vg_config_cli_add(&cli, "-o", "output", "json:-",
+	    &err), 0);
+	ck_assert_int_eq(vg_config_cli_add(&cli, "--lua", "lua_filter",
+	    "/b.lua", &err), 0);
+	ck_assert_int_eq(vg_config_cli_add(&cli, "--batch-delay",
+	    "batch_delay_ms", "7", &err), 0);
+	ck_assert_int_eq(vg_config_cli_add(&cli, "--batch-delay",
+	    "batch_delay_ms", "70000", &err), -1);
+	ck_assert_str_eq(err.file, "command line");
+	ck_assert_ptr_nonnull(strstr(err.msg, "--batch-delay 70000"));
+	ck_assert_int_eq(vg_config_cli_add(&cli, "-o", "output",
+	    "json:-?nope=1", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "unknown option \"nope\""));
+	ck_assert_int_eq(vg_config_build(&c, p, &cli, &err), 0);
+	ck_assert_int_eq(c.noutputs, 3);
+	ck_assert_str_eq(c.outputs[0]->spec, "json:-");
+	ck_assert_str_eq(c.outputs[1]->spec, "auditd:/etc/audit/auditd.conf");
+	ck_assert_str_eq(c.outputs[2]->spec,
+	    "plugins:?conf=/etc/audit/auditd.conf");
+	ck_assert_int_eq(c.nlua_filters, 2);
+	ck_assert_str_eq(c.lua_filters[1], "/b.lua");
+	ck_assert_uint_eq(c.batch_delay_ms, 7);
+	vg_config_free(&c);
+	unlink(p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -164,6 +277,10 @@ main(void)
 	tcase_add_test(tc, test_list_limit);
 	tcase_add_test(tc, test_output_block);
 	tcase_add_test(tc, test_output_block_errors);
+	tcase_add_test(tc, test_bool);
+	tcase_add_test(tc, test_output_options_checked);
+	tcase_add_test(tc, test_directory);
+	tcase_add_test(tc, test_build_cli);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -177,6 +177,16 @@ START_TEST(test_errors)
 		    "case %zu: \"%s\"", i, err.msg);
 		ck_assert_uint_eq(err.line, cases[i].line);
 	}
+	/* booleans: the one parser */
+	memset(&err, 0, sizeof(err));
+	p = put("x.conf", "active = off\npath = /bin/true\n", 0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), 0);
+	ck_assert_int_eq(c.active, 0);
+	vg_plugin_conf_free(&c);
+	p = put("x.conf", "active = False\npath = /bin/true\n", 0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), 0);
+	ck_assert_int_eq(c.active, 0);
+	vg_plugin_conf_free(&c);
 	/* too many args */
 	{
 		char text[512] = "args =";

@@ -4,8 +4,9 @@
  *	auditd:CONF	log_file, format, rotation, flush and space actions
  *			from an auditd.conf (the drop-in log)
  *	enriched:PATH	ENRICHED lines to PATH ("-" = stdout), no rotation
- * Signals reach every open auditd output through the vg_auditlog_*_all()
- * calls (vigild's SIGUSR1/SIGUSR2/SIGHUP handlers).
+ * Signals reach each auditd output through its ops (rotate, resume,
+ * reload, stop, dump: vg_pipeline_signal), which write the DAEMON_*
+ * records; the plugins output sends its own copy from its ops.
  */
 #ifndef VIGIL_AUDITD_LOG_WRITER_H
 #define VIGIL_AUDITD_LOG_WRITER_H
@@ -68,15 +69,6 @@ void	vg_sender_self(struct vg_sender *);
 void	vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec,
 	    const struct vg_sender *, const char *format, const char *reason);
 
-/* Every open auditd output: rotate now (SIGUSR1), resume after a suspend
- * (SIGUSR2), reload auditd.conf keeping the old one on error (SIGHUP;
- * returns the number of outputs that failed to reload). */
-void	vg_auditlog_rotate_all(const struct vg_sender *);
-void	vg_auditlog_resume_all(const struct vg_sender *);
-int	vg_auditlog_reload_all(const struct vg_sender *);
-/* Writes DAEMON_END (or DAEMON_ABORT if reason != NULL) to every open
- * auditd output; called once before the outputs close. */
-void	vg_auditlog_stop_all(const struct vg_sender *, const char *reason);
 /* auditd's single/halt actions: /sbin/init LEVEL ("1" or "0"); only
  * logged when VIGIL_TEST_NO_LOCK is set (tests share the machine). */
 void	vg_change_runlevel(const char *level);
@@ -96,7 +88,4 @@ int	vg_auditlog_run_exe(const char *exe, int reap);
 int	vg_auditlog_action_of(const char *spec, enum vg_priv_key key,
 	    enum vg_adc_action *a, char **exe);
 int	vg_auditlog_file_of(const char *spec, char **path, gid_t *group);
-/* State of every auditd output to fd (SIGCONT). */
-void	vg_auditlog_dump_all(int fd);
-
 #endif

@@ -1,0 +1,433 @@
+/*
+ * conf.c: vigild's configuration: the key table, the vigild.conf loader
+ * (key = value lines, output blocks), the command line over it and what
+ * auditd.conf adds. Bad lines are reported as file:line and parsing goes
+ * on so one run lists every mistake. Opens nothing but the file.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "vigil/buf.h"
+#include "vigil/config.h"
+#include "vigil/log.h"
+#include "vigil/opt.h"
+#include "vigil/output.h"
+#include "vigil/prefilter.h"
+
+static int
+check_drop(const char *val, char *msg, size_t len)
+{
+	struct vg_filter *f;
+	char m[200];
+	int rc = 0;
+
+	if ((f = vg_prefilter_new()) == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	if (vg_prefilter_add(f, val, m, sizeof(m)) == -1) {
+		snprintf(msg, len, "%s", m);
+		rc = -1;
+	}
+	f->ops->close(f);
+	return rc;
+}
+
+#define F(m)	offsetof(struct vg_config, m)
+
+/*
+ * Every vigild.conf key. "output" is stored by vg_output_conf_parse (its
+ * options have their own tables, output.h); the rest by vg_opt_store.
+ * A new key is one row here, one field in struct vg_config and a line in
+ * docs/vigild.conf.md and vigild.conf(5).
+ */
+static const struct vg_opt keys[] = {
+	{ .name = "output", .type = VG_OPT_LIST, .max = VG_CONF_MAXLIST,
+	  .own = 1,
+	  .help = "output NAME:ARG (repeatable): json:PATH, raw:PATH; - = "
+	  "stdout" },
+	{ .name = "lua_filter", .type = VG_OPT_LIST, .max = VG_CONF_MAXLIST,
+	  .off = F(lua_filters), .cnt_off = F(nlua_filters),
+	  .help = "Lua filter file (repeatable, run in order)" },
+	{ .name = "drop", .type = VG_OPT_LIST, .max = VG_CONF_MAXLIST,
+	  .off = F(drops), .cnt_off = F(ndrops), .check = check_drop,
+	  .help = "C prefilter, before Lua: key=K | syscall.exe=PATH | "
+	  "type=NAME" },
+	{ .name = "rules", .type = VG_OPT_STR, .off = F(rules),
+	  .help = "audit rules file or rules.d directory loaded at start "
+	  "and on HUP" },
+	{ .name = "auditd_conf", .type = VG_OPT_STR, .off = F(auditd_conf),
+	  .help = "auditd.conf to honour (drop-in mode)" },
+	{ .name = "plugin_dir", .type = VG_OPT_STR, .off = F(plugin_dir),
+	  .help = "auditd plugins.d directory to run (docs/plugins.md)" },
+	{ .name = "end_of_event_timeout", .type = VG_OPT_UINT, .def = "2",
+	  .min = 1, .max = 3600, .off = F(end_of_event_timeout),
+	  .help = "seconds after which an event without EOE is written" },
+	{ .name = "batch_delay_ms", .type = VG_OPT_UINT, .def = "2",
+	  .min = 0, .max = 1000, .off = F(batch_delay_ms),
+	  .help = "wait after a short netlink batch so messages coalesce" },
+	{ .name = "rcvbuf", .type = VG_OPT_SIZE, .def = "67108864",
+	  .min = 65536, .max = (uint64_t)1 << 31, .off = F(rcvbuf),
+	  .help = "netlink receive buffer bytes (SO_RCVBUFFORCE as root)" },
+	{ .name = "max_pending_events", .type = VG_OPT_SIZE, .def = "4096",
+	  .min = 16, .max = 1 << 20, .off = F(max_pending_events),
+	  .help = "events open at once before the oldest is written" },
+	{ .name = "max_event_bytes", .type = VG_OPT_SIZE, .def = "8388608",
+	  .min = 65536, .max = (uint64_t)1 << 30, .off = F(max_event_bytes),
+	  .help = "bytes of records kept per event" },
+	{ .name = "max_pending_bytes", .type = VG_OPT_SIZE, .def = "67108864",
+	  .min = 1 << 20, .max = (uint64_t)1 << 40,
+	  .off = F(max_pending_bytes),
+	  .help = "bytes of records kept by all open events; oldest written "
+	  "early" },
+	{ .name = "multicast", .type = VG_OPT_BOOL, .def = "no",
+	  .off = F(multicast),
+	  .help = "read-only multicast subscriber instead of the audit "
+	  "daemon" },
+	{ .name = "enable", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(enable),
+	  .help = "set the kernel's enabled flag to 1 at start (restored at "
+	  "exit)" },
+	{ .name = NULL },
+};
+
+static int
+add_output(struct vg_config *c, const char *spec, char *msg, size_t len)
+{
+	struct vg_output_conf *oc;
+
+	if (c->noutputs >= VG_CONF_MAXLIST) {
+		snprintf(msg, len, "too many \"output\" lines (max %d)",
+		    VG_CONF_MAXLIST);
+		return -1;
+	}
+	if (vg_output_conf_parse(spec, &oc, msg, len) == -1)
+		return -1;
+	c->outputs[c->noutputs++] = oc;
+	return 0;
+}
+
+int
+vg_config_set(struct vg_config *c, const char *name, const char *val,
+    char *msg, size_t msglen)
+{
+	const struct vg_opt *k = vg_opt_find(keys, name);
+
+	if (k == NULL) {
+		snprintf(msg, msglen, "unknown key \"%s\"", name);
+		return -1;
+	}
+	if (strcmp(name, "output") == 0)
+		return add_output(c, val, msg, msglen);
+	return vg_opt_store(k, c, val, msg, msglen);
+}
+
+void
+vg_config_defaults(struct vg_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	vg_opt_defaults(keys, c);
+}
+
+/* Trims in place; returns start. */
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * output blocks:
+ *	output {
+ *		spec = kafka://127.0.0.1:9092/audit
+ *		queue = 10000
+ *		overflow = spool
+ *	}
+ * are the same as "output = SPEC?queue=10000&overflow=spool": every key
+ * but spec is an output option (docs/outputs.md).
+ */
+struct block {
+	int		open;
+	unsigned	line;		/* where it opened */
+	struct vg_buf	spec, opts;
+};
+
+/* 1: line consumed by block handling; 0: not a block line; -1: error. */
+static int
+block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
+    struct vg_err *err)
+{
+	char *eq, *key, *val, *q;
+
+	if (!b->open) {
+		if (strncmp(p, "output", 6) != 0)
+			return 0;
+		q = trim(p + 6);
+		if (strcmp(q, "{") != 0)
+			return 0;
+		b->open = 1;
+		b->line = lineno;
+		vg_buf_reset(&b->spec);
+		vg_buf_reset(&b->opts);
+		return 1;
+	}
+	if (strcmp(p, "}") == 0) {
+		b->open = 0;
+		if (b->spec.len == 0) {
+			snprintf(err->msg, sizeof(err->msg), "output block "
+			    "(line %u) has no \"spec = NAME:ARG\"", b->line);
+			return -1;
+		}
+		if (b->opts.len) {
+			vg_buf_addc(&b->spec, memchr(b->spec.data, '?',
+			    b->spec.len) ? '&' : '?');
+			vg_buf_add(&b->spec, b->opts.data, b->opts.len);
+		}
+		vg_buf_addc(&b->spec, '\0');
+		if (b->spec.oom) {
+			snprintf(err->msg, sizeof(err->msg), "out of memory");
+			return -1;
+		}
+		return vg_config_set(c, "output", b->spec.data, err->msg,
+		    sizeof(err->msg)) == 0 ? 1 : -1;
+	}
+	if ((eq = strchr(p, '=')) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "in output block: "
+		    "expected \"key = value\" or \"}\", got \"%.64s\"", p);
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(p);
+	val = trim(eq + 1);
+	if (*key == '\0' || *val == '\0' || strpbrk(key, "?&") != NULL ||
+	    (strcmp(key, "spec") != 0 && strchr(val, '&') != NULL)) {
+		snprintf(err->msg, sizeof(err->msg), "in output block: bad "
+		    "option \"%s = %s\"", key, val);
+		return -1;
+	}
+	if (strcmp(key, "spec") == 0) {
+		if (b->spec.len) {
+			snprintf(err->msg, sizeof(err->msg), "output block has "
+			    "two specs");
+			return -1;
+		}
+		vg_buf_adds(&b->spec, val);
+		return 1;
+	}
+	if (b->opts.len)
+		vg_buf_addc(&b->opts, '&');
+	vg_buf_adds(&b->opts, key);
+	vg_buf_addc(&b->opts, '=');
+	vg_buf_adds(&b->opts, val);
+	return 1;
+}
+
+int
+vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
+{
+	struct block blk = { 0, 0, { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+	FILE *f;
+	char *line = NULL, *p, *eq, *key, *val;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	int errors = 0;
+	struct stat st;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		vg_err_set(err, path, 0, "%s", strerror(errno));
+		vg_err_log(err);
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		vg_err_set(err, path, 0, "a directory, expected the "
+		    "vigild.conf file");
+		vg_err_log(err);
+		fclose(f);
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if ((size_t)n != strlen(line)) {
+			snprintf(err->msg, sizeof(err->msg), "NUL byte in line");
+			goto bad;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		switch (block_line(&blk, c, p, lineno, err)) {
+		case 1:
+			continue;
+		case -1:
+			goto bad;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err->msg, sizeof(err->msg),
+			    "expected \"key = value\", got \"%.64s\"", p);
+			goto bad;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (*val == '\0') {
+			snprintf(err->msg, sizeof(err->msg),
+			    "%s: missing value", key);
+			goto bad;
+		}
+		if (vg_config_set(c, key, val, err->msg, sizeof(err->msg)) == 0)
+			continue;
+bad:
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = lineno;
+		vg_err_log(err);
+		errors++;
+	}
+	if (blk.open) {
+		snprintf(err->msg, sizeof(err->msg), "output block opened "
+		    "here is not closed");
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		err->line = blk.line;
+		vg_err_log(err);
+		errors++;
+	}
+	vg_buf_free(&blk.spec);
+	vg_buf_free(&blk.opts);
+	free(line);
+	fclose(f);
+	return errors;
+}
+
+void
+vg_config_free(struct vg_config *c)
+{
+	int i;
+
+	for (i = 0; i < c->noutputs; i++)
+		vg_output_conf_free(c->outputs[i]);
+	vg_opt_free(keys, c);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+vg_config_cli_add(struct vg_config_cli *cli, const char *opt,
+    const char *key, const char *val, struct vg_err *err)
+{
+	struct vg_config scratch;
+	char msg[256];
+	int rc;
+
+	if (cli->nset >= (int)(sizeof(cli->set) / sizeof(cli->set[0]))) {
+		vg_err_set(err, "command line", 0, "%s: too many options", opt);
+		return -1;
+	}
+	/* checked as the file's lines are, on a throwaway config */
+	vg_config_defaults(&scratch);
+	rc = vg_config_set(&scratch, key, val, msg, sizeof(msg));
+	vg_config_free(&scratch);
+	if (rc == -1) {
+		vg_err_set(err, "command line", 0, "%s %s: %s", opt, val, msg);
+		return -1;
+	}
+	cli->set[cli->nset].key = key;
+	cli->set[cli->nset].val = val;
+	cli->set[cli->nset].opt = opt;
+	cli->nset++;
+	return 0;
+}
+
+/* The command line over the file: -o replaces the file's outputs. */
+static int
+apply_cli(struct vg_config *c, const struct vg_config_cli *cli,
+    struct vg_err *err)
+{
+	int i, j, outputs = 0, bad = 0;
+
+	for (i = 0; cli != NULL && i < cli->nset; i++) {
+		if (strcmp(cli->set[i].key, "output") == 0 && !outputs++) {
+			for (j = 0; j < c->noutputs; j++)
+				vg_output_conf_free(c->outputs[j]);
+			c->noutputs = 0;
+		}
+		if (vg_config_set(c, cli->set[i].key, cli->set[i].val,
+		    err->msg, sizeof(err->msg)) == -1) {
+			vg_err_set(err, "command line", 0, "%s %s: %.200s",
+			    cli->set[i].opt, cli->set[i].val, err->msg);
+			vg_err_log(err);
+			bad++;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* What auditd.conf brings: its log (drop-in), and plugins.d (plugin_dir
+ * from vigild.conf, else from auditd.conf; q_depth, overflow_action...
+ * from auditd.conf, docs/plugins.md). */
+static int
+add_auditd(struct vg_config *c, struct vg_err *err)
+{
+	extern const struct vg_output_ops vg_output_auditd;
+	extern const struct vg_output_ops vg_output_plugins;
+	struct vg_output_conf *oc;
+	const char *kv[] = { "conf", c->auditd_conf, NULL };
+
+	if (c->auditd_conf != NULL) {
+		if (c->noutputs >= VG_CONF_MAXLIST - 1 ||
+		    vg_output_conf_make(&vg_output_auditd, c->auditd_conf, NULL,
+		    &oc, err->msg, sizeof(err->msg)) == -1)
+			goto bad;
+		c->outputs[c->noutputs++] = oc;
+	}
+	if (c->noutputs == 0 && vg_config_set(c, "output", "json:-",
+	    err->msg, sizeof(err->msg)) == -1)
+		goto bad;
+	if (c->auditd_conf != NULL || c->plugin_dir != NULL) {
+		if (c->noutputs >= VG_CONF_MAXLIST ||
+		    vg_output_conf_make(&vg_output_plugins, c->plugin_dir ?
+		    c->plugin_dir : "", kv,
+		    &oc, err->msg, sizeof(err->msg)) == -1)
+			goto bad;
+		c->outputs[c->noutputs++] = oc;
+	}
+	return 0;
+bad:
+	if (c->noutputs >= VG_CONF_MAXLIST - 1)
+		snprintf(err->msg, sizeof(err->msg), "too many outputs "
+		    "(max %d with the auditd.conf ones)", VG_CONF_MAXLIST);
+	snprintf(err->file, sizeof(err->file), "%s", c->auditd_conf ?
+	    c->auditd_conf : c->plugin_dir);
+	err->line = 0;
+	vg_err_log(err);
+	return -1;
+}
+
+int
+vg_config_build(struct vg_config *c, const char *path,
+    const struct vg_config_cli *cli, struct vg_err *err)
+{
+	int bad = 0;
+
+	vg_config_defaults(c);
+	memset(err, 0, sizeof(*err));
+	if (path != NULL && vg_config_load(c, path, err) != 0)
+		bad++;
+	if (apply_cli(c, cli, err) == -1)
+		bad++;
+	if (!bad && add_auditd(c, err) == -1)
+		bad++;
+	return bad ? -1 : 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * daemon.h: the steps of vigild's main() (src/vigild.c), one file each
+ * under src/daemon/: the command line (args.c), checking a configuration
+ * (check.c), detaching (detach.c), privileges (privs.c) and the live or
+ * replay run with its signals (run.c). Private to vigild.
+ */
+#ifndef VIGIL_DAEMON_H
+#define VIGIL_DAEMON_H
+
+#include "vigil/auditd/log_writer.h"
+#include "vigil/config.h"
+#include "vigil/input.h"
+#include "vigil/pipeline.h"
+
+#define VG_DAEMON_NSIGS	6	/* TERM INT HUP USR1 USR2 CONT */
+
+struct event_base;
+struct event;
+
+struct vg_daemon {
+	/* from the command line */
+	const char		*conf_path;	/* NULL: none */
+	char			**replay;	/* files, nreplay of them */
+	int			 nreplay;
+	int			 fg, verbose, check;
+	struct vg_input_opts	 io;		/* --force, --discard */
+	struct vg_config_cli	 cli;		/* settings over the file */
+	/* the running configuration (replaced whole on SIGHUP) */
+	struct vg_config	 conf;
+	struct vg_pipeline	*pl;
+	/* running */
+	int			 live;		/* not a replay */
+	struct event_base	*base;		/* live */
+	struct event		*sev[VG_DAEMON_NSIGS];
+	struct vg_input		*in;		/* live */
+	int			*replay_fds;	/* replay */
+	struct vg_sender	 stopper;	/* who sent TERM/INT */
+	int			 stopped;
+};
+
+/*
+ * Parses argv into d. Returns -1 to go on, else the exit status (0 after
+ * --help or --version, VG_EXIT_USAGE after a message).
+ */
+int	vg_daemon_args(struct vg_daemon *d, int argc, char *argv[]);
+void	vg_daemon_args_free(struct vg_daemon *d);
+
+/*
+ * What a start would refuse, without opening anything: auditd.conf, Lua
+ * files (compiled); with strict (--check) also plugins.d and the rules,
+ * which a start logs but runs without. Every error logged as file:line.
+ * Returns the number of errors.
+ */
+int	vg_daemon_validate(const struct vg_config *c, int strict);
+/* --check: vg_daemon_validate(strict), "PATH: ok" lines. Exit status. */
+int	vg_daemon_check(const struct vg_daemon *d);
+
+/* daemon(3), but the starting process exits with the daemon's start
+ * status (as auditd): vg_daemon_ready() says it is running. */
+void	vg_daemon_detach(void);
+void	vg_daemon_ready(void);
+
+/* The privileged helper, if this configuration needs one. */
+int	vg_daemon_needs_helper(const struct vg_config *c, int live);
+/* Drops every capability the input does not need; fatal on failure. */
+void	vg_daemon_drop_privileges(const struct vg_config *c, int live);
+
+/* The pipeline, and the input: live, the loop, the signals and the
+ * kernel socket; a replay, its files. -1 if the input failed (logged). */
+int	vg_daemon_open_input(struct vg_daemon *d);
+/* The pipeline's outputs and filters from d->conf. -1 (logged). */
+int	vg_daemon_open_outputs(struct vg_daemon *d);
+/* Live: the rules, then the loop until TERM/INT; a replay: the files.
+ * ok: 0 if all opened, else the input is only closed. Exit status. */
+int	vg_daemon_run(struct vg_daemon *d, int ok);
+/* Closes the pipeline, the outputs (what they lost turns a replay's 0
+ * into VG_EXIT_LOST) and the helper. Returns the exit status. */
+int	vg_daemon_close(struct vg_daemon *d, int rc);
+/* The signals vigild answers (signals.c), on d->base. */
+void	vg_daemon_signals(struct vg_daemon *d);
+/* The configured rules into the kernel (unicast; multicast: a warning). */
+int	vg_daemon_load_rules(const struct vg_daemon *d);
+/* A signal's op to every output that has it (vg_pipeline_signal), with
+ * one DAEMON_* stamp of type for all. who NULL: vigild itself. */
+void	vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
+	    unsigned type, const struct vg_sender *who, const char *reason);
+/* SIGHUP (signals.c): vigild.conf read again, whole; kept on error. */
+void	vg_daemon_reload(struct vg_daemon *d, const struct vg_sender *who);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * run.c: vigild running: the pipeline and its input (live: the libevent
+ * loop and the kernel socket; a replay: the files), the outputs and
+ * filters, the loop, and the orderly close. Signals are in signals.c.
+ */
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/exitcode.h"
+#include "vigil/log.h"
+#include "vigil/privsep.h"
+#include "vigil/sdnotify.h"
+#include "vigil/setup.h"
+
+#include "daemon.h"
+
+int
+vg_daemon_open_input(struct vg_daemon *d)
+{
+	struct vg_group_opts go;
+	const struct vg_config *c = &d->conf;
+
+	memset(&go, 0, sizeof(go));
+	go.timeout_ms = (uint64_t)c->end_of_event_timeout * 1000;
+	go.max_pending = c->max_pending_events;
+	go.max_event_bytes = c->max_event_bytes;
+	go.max_pending_bytes = c->max_pending_bytes;
+	go.count_jumps = d->live;	/* live: a jump is lost events */
+	if ((d->pl = vg_pipeline_new(&go)) == NULL)
+		vg_fatal("pipeline");
+	/* a replay has no kernel to protect: outputs block, not drop */
+	vg_output_set_run_mode(d->live ? VG_RUN_LIVE : VG_RUN_REPLAY);
+	if (!d->live) {
+		if ((d->replay_fds = vg_replay_open(d->replay,
+		    d->nreplay)) == NULL)
+			vg_fatal("replay");
+		return 0;
+	}
+	d->io.rcvbuf = c->rcvbuf;
+	d->io.batch_delay_ms = c->batch_delay_ms;
+	d->io.no_enable = !c->enable;
+	signal(SIGPIPE, SIG_IGN);
+	if ((d->base = event_base_new()) == NULL)
+		vg_fatalx("event_base_new failed");
+	vg_daemon_signals(d);
+	if (c->multicast) {
+		vg_pipeline_drop_self(d->pl, getpid());
+		d->in = vg_input_multicast(d->base, d->pl, &d->io);
+	} else
+		d->in = vg_input_unicast(d->base, d->pl, &d->io);
+	return d->in != NULL ? 0 : -1;
+}
+
+int
+vg_daemon_open_outputs(struct vg_daemon *d)
+{
+	struct vg_output *o;
+	int i;
+
+	for (i = 0; i < d->conf.noutputs; i++) {
+		if ((o = vg_output_open_conf(d->conf.outputs[i])) == NULL) {
+			vg_log_stderr("cannot open output \"%s\"",
+			    d->conf.outputs[i]->spec);
+			return -1;
+		}
+		vg_pipeline_add_output(d->pl, o);
+	}
+	return vg_setup_filters(d->pl, &d->conf);
+}
+
+/* Rules: loaded by the privileged helper when there is one (it may walk
+ * directories the daemon cannot for -w), else here. */
+int
+vg_daemon_load_rules(const struct vg_daemon *d)
+{
+	const char *path = d->conf.rules;
+
+	if (path == NULL)
+		return 0;
+	if (d->conf.multicast) {
+		vg_log_warnx("rules %s not loaded: in multicast mode the audit "
+		    "daemon owns the rules", path);
+		return 0;
+	}
+	if (!vg_privsep_active())
+		return vg_setup_load_rules(path, getpid());
+	if (vg_privsep_rules() == -1) {
+		vg_log_warn("%s: rules not loaded by the privileged helper",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+live_run(struct vg_daemon *d, int ok)
+{
+	size_t i;
+	int rc = VG_EXIT_OK;
+
+	if (ok) {
+		(void)vg_daemon_load_rules(d);
+		/* systemd Type=notify: the audit pid is held, rules are in */
+		(void)vg_sdnotify("READY=1");
+		vg_daemon_ready();
+		if (event_base_dispatch(d->base) == -1) {
+			vg_log_warnx("event loop failed");
+			rc = VG_EXIT_RUNTIME;
+		}
+	}
+	(void)vg_sdnotify("STOPPING=1");
+	/* restore the kernel first: nothing below may stop that */
+	if (d->in != NULL)
+		vg_input_close(d->in);
+	d->in = NULL;
+	vg_pipeline_flush(d->pl);
+	for (i = 0; i < VG_DAEMON_NSIGS; i++)
+		if (d->sev[i] != NULL)
+			event_free(d->sev[i]);
+	event_base_free(d->base);
+	d->base = NULL;
+	return rc;
+}
+
+int
+vg_daemon_run(struct vg_daemon *d, int ok)
+{
+	if (d->live)
+		return live_run(d, ok);
+	if (!ok)
+		return VG_EXIT_OK;
+	return vg_replay_fds(d->pl, d->replay_fds, d->replay, d->nreplay) ==
+	    -1 ? VG_EXIT_RUNTIME : VG_EXIT_OK;
+}
+
+int
+vg_daemon_close(struct vg_daemon *d, int rc)
+{
+	if (rc != VG_EXIT_CONFIG) {
+		if (d->verbose)
+			vg_pipeline_dump(d->pl, STDERR_FILENO);
+		/* DAEMON_END names who sent TERM, else vigild itself */
+		vg_daemon_outputs_signal(d, VG_OUTPUT_STOP, VG_DAEMON_END,
+		    d->stopped ? &d->stopper : NULL, NULL);
+		/* drained and closed here: what each output lost is
+		 * logged; a replay that lost any says so in its status */
+		if (vg_pipeline_close_outputs(d->pl) > 0 && !d->live &&
+		    rc == VG_EXIT_OK)
+			rc = VG_EXIT_LOST;
+	}
+	vg_pipeline_free(d->pl);
+	d->pl = NULL;
+	vg_privsep_stop();
+	if (!d->live)
+		vg_replay_close(d->replay_fds, d->nreplay);
+	d->replay_fds = NULL;
+	return rc;
+}
