@@ -27,7 +27,7 @@
 #include "vigil/auditd/log_writer.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
-#include "vigil/auditd/plugins_conf.h"
+#include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"
 

@@ -25,7 +25,7 @@
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
-#include "vigil/auditd/plugins_conf.h"
+#include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/sdnotify.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"

@@ -12,7 +12,7 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 
-#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/daemon_rec.h"
 
 #define UNSET	4294967295u
 

@@ -26,13 +26,14 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/auditd/log_writer.h"
-#include "vigil/dropbehind.h"
 #include "vigil/auditd/enrich.h"
+#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/logline.h"
+#include "vigil/auditd/plugin_supervisor.h"
+#include "vigil/dropbehind.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
-#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
@@ -71,77 +72,22 @@ static void	daemon_record(struct alog *, enum vg_daemon_rec,
 		    const struct vg_sender *, const char *reason,
 		    const struct vg_daemon_stamp *);
 
-static const char hexl[] = "0123456789abcdef";
-
-/* Record text: '\n' becomes ' ' as auditd does; any other control byte
- * becomes \xHH (auditd writes it raw). */
+/* One log line for one record, as auditd's log writer makes it
+ * (auditd/logline.c): a newline in the text becomes a space (any other
+ * control byte \xHH, where auditd writes it raw), a line too long for
+ * auditd's buffer is cut (only replayed or forged input: the kernel's
+ * fit), one trailing space is trimmed, names resolved for ENRICHED. */
 static void
-add_body(struct vg_buf *b, struct vg_str s)
+add_line(struct alog *l, const struct vg_logrec *rec)
 {
-	size_t i, run = 0;
+	struct vg_logline ll = { VG_LL_NL_SPACE | VG_LL_CUT_LINE |
+	    VG_LL_TRIM | VG_LL_NEWLINE, VG_STR_NULL, l->enrich };
 
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c >= 0x20 && c != 0x7f)
-			continue;
-		vg_buf_add(b, s.p + run, i - run);
-		if (c == '\n')
-			vg_buf_addc(b, ' ');
-		else {
-			vg_buf_add(b, "\\x", 2);
-			vg_buf_addc(b, hexl[c >> 4]);
-			vg_buf_addc(b, hexl[c & 15]);
-		}
-		run = i + 1;
-	}
-	vg_buf_add(b, s.p + run, s.len - run);
-}
-
-/* One log line for one record. */
-static void
-add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
-    uint32_t serial, uint32_t type, struct vg_str type_name, struct vg_str body)
-{
-	struct vg_buf *b = &l->buf;
-	size_t start = b->len, max = VG_AUDITLOG_LINE_MAX, room;
-	const char *name;
-	int cut = 0;
-
-	if (l->node[0] != '\0' || node.len)
-		max = VG_AUDITLOG_LINE_MAX_NODE;
-	if (l->node[0] != '\0') {
-		vg_buf_add(b, "node=", 5);
-		vg_buf_adds(b, l->node);
-		vg_buf_addc(b, ' ');
-	} else if (node.len) {
-		vg_buf_add(b, "node=", 5);
-		add_body(b, node);
-		vg_buf_addc(b, ' ');
-	}
-	vg_buf_add(b, "type=", 5);
-	if (type_name.len)
-		add_body(b, type_name);
-	else if ((name = vg_type_name(type)) != NULL)
-		vg_buf_adds(b, name);
-	else
-		vg_buf_printf(b, "UNKNOWN[%u]", type);
-	vg_buf_printf(b, " msg=audit(%llu.%03u:%u): ", (unsigned long long)sec,
-	    msec, serial);
-	/* as auditd, a record too long for its line buffer is cut (only
-	 * replayed or forged input: the kernel's fit) */
-	room = b->len - start < max ? max - (b->len - start) : 0;
-	if (body.len > room) {
-		body.len = room;
-		cut = 1;
-	}
-	add_body(b, body);
-	/* auditd trims one trailing space (not of a cut line) */
-	if (!cut && b->len > start && !b->oom && b->data[b->len - 1] == ' ')
-		b->len--;
-	if (l->conf.log_format == VG_ADC_ENRICHED && !b->oom)
-		vg_enrich_record(l->enrich, b, type, body, b->len - start);
-	vg_buf_addc(b, '\n');
+	if (l->conf.log_format == VG_ADC_ENRICHED)
+		ll.flags |= VG_LL_ENRICH;
+	if (l->node[0] != '\0')
+		ll.node = vg_str_make(l->node, strlen(l->node));
+	vg_logline(&l->buf, &ll, rec);
 }
 
 static mode_t
@@ -640,10 +586,13 @@ daemon_record(struct alog *l, enum vg_daemon_rec type,
 	vg_buf_init(&body);
 	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
 	    "enriched" : "raw", reason);
-	if (!body.oom)
-		add_line(l, VG_STR_NULL, st->sec, st->msec, st->serial,
-		    (uint32_t)type, VG_STR_NULL,
-		    vg_str_make(body.data, body.len));
+	if (!body.oom) {
+		struct vg_logrec rec = { .sec = st->sec, .msec = st->msec,
+		    .serial = st->serial, .type = (uint32_t)type,
+		    .body = vg_str_make(body.data, body.len) };
+
+		add_line(l, &rec);
+	}
 	vg_buf_free(&body);
 	l->nbuf++;
 	(void)write_out(l);
@@ -794,10 +743,12 @@ alog_write(struct vg_output *o, const struct vg_event *ev,
 	for (i = 0; i < ev->nrecs; i++) {
 		const struct vg_erec *r = &ev->recs[i];
 
+		struct vg_logrec rec;
+
 		if (r->type == VG_T_EOE) /* auditd 3.0.9 does not log EOE */
 			continue;
-		add_line(l, ev->node, ev->sec, ev->msec, ev->serial, r->type,
-		    r->type_name, r->body);
+		rec = vg_logrec_of_event(ev, r);
+		add_line(l, &rec);
 		n++;
 	}
 	if (n == 0)
@@ -812,6 +763,7 @@ static int
 alog_record(struct vg_output *o, const struct vg_record *r)
 {
 	struct alog *l = o->priv;
+	struct vg_logrec rec;
 
 	if (r->type == VG_T_EOE)	/* auditd 3.0.9 does not log EOE */
 		return 1;
@@ -820,8 +772,8 @@ alog_record(struct vg_output *o, const struct vg_record *r)
 		o->stats.dropped++;
 		return 1;
 	}
-	add_line(l, r->node, r->sec, r->msec, r->serial, r->type,
-	    r->type_name, r->body);
+	rec = vg_logrec_of_record(r);
+	add_line(l, &rec);
 	l->nbuf++;
 	return l->buf.len >= BATCH_BYTES ? write_out(l) : 0;
 }

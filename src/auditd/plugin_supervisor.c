@@ -27,10 +27,11 @@
 
 #include "vigil/auditd/auditd_conf.h"
 #include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/logline.h"
+#include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
-#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/queue.h"
 #include "vigil/rectype.h"
@@ -601,7 +602,7 @@ overflow(struct pset *s, struct plug *p)
 }
 
 static void
-push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
+push_rec(struct pset *s, const struct vg_logrec *r)
 {
 	struct vg_plugin_hdr h;
 	struct plug *p;
@@ -618,9 +619,9 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 				vg_buf_reset(&s->bin);
 				vg_buf_add(&s->bin, &h, HDR_LEN);
 				h.ver = (uint32_t)vg_plugin_format_data(&s->bin,
-				    &s->fmt, ev, r);
+				    &s->fmt, r);
 				h.hlen = HDR_LEN;
-				h.type = r ? r->type : VG_T_EOE;
+				h.type = r->type;
 				/* auditd's buffer holds no more */
 				if (s->bin.len > BIN_LEN)
 					s->bin.len = BIN_LEN;
@@ -634,7 +635,7 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 			if (!have_line) {
 				vg_buf_reset(&s->line);
 				(void)vg_plugin_format_line(&s->line, &s->fmt,
-				    ev, r);
+				    r);
 				have_line = 1;
 			}
 			b = &s->line;
@@ -658,8 +659,7 @@ push_daemon(struct pset *s, enum vg_daemon_rec type,
     const struct vg_daemon_stamp *st)
 {
 	struct vg_sender self;
-	struct vg_event ev;
-	struct vg_erec rec;
+	struct vg_logrec rec;
 	struct vg_buf body;
 
 	if (s->list == NULL)
@@ -672,16 +672,13 @@ push_daemon(struct pset *s, enum vg_daemon_rec type,
 	vg_daemon_body(&body, type, who, s->fmt.enriched ? "enriched" : "raw",
 	    reason);
 	if (!body.oom) {
-		memset(&ev, 0, sizeof(ev));
 		memset(&rec, 0, sizeof(rec));
-		ev.sec = st->sec;
-		ev.msec = st->msec;
-		ev.serial = st->serial;
-		ev.recs = &rec;
-		ev.nrecs = 1;
+		rec.sec = st->sec;
+		rec.msec = st->msec;
+		rec.serial = st->serial;
 		rec.type = (uint32_t)type;
 		rec.body = vg_str_make(body.data, body.len);
-		push_rec(s, &ev, &rec);
+		push_rec(s, &rec);
 	}
 	vg_buf_free(&body);
 }
@@ -691,15 +688,25 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
 {
 	struct pset *s = o->priv;
+	struct vg_logrec r;
 	size_t i;
 
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
 	if (s->list != NULL) {
-		for (i = 0; i < ev->nrecs; i++)
-			push_rec(s, ev, &ev->recs[i]);
-		if (ev->flags & VG_EV_EOE)
-			push_rec(s, ev, NULL);
+		for (i = 0; i < ev->nrecs; i++) {
+			r = vg_logrec_of_event(ev, &ev->recs[i]);
+			push_rec(s, &r);
+		}
+		if (ev->flags & VG_EV_EOE) {
+			memset(&r, 0, sizeof(r));
+			r.node = ev->node;
+			r.sec = ev->sec;
+			r.msec = ev->msec;
+			r.serial = ev->serial;
+			r.type = VG_T_EOE;
+			push_rec(s, &r);
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return 0;
