@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/auditd/plugin_supervisor.h"

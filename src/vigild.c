@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/daemon_rec.h"
 #include "vigil/auditd/log_writer.h"
 #include "vigil/caps.h"
 #include "vigil/config.h"
@@ -280,8 +281,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		(void)vg_sdnotify_reloading();
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
-		/* drop-in (auditd/log_writer.h): re-read auditd.conf, old kept on error */
-		(void)vg_auditlog_reload_all(&sender);
+		/* drop-in (auditd/log_writer.h): re-read auditd.conf, old
+		 * kept on error; DAEMON_CONFIG only if none failed (auditd
+		 * logs none for a failed reload) */
+		if (vg_auditlog_reload_all() == 0)
+			vg_daemon_emit(r->pl, VG_DAEMON_CONFIG, &sender, NULL);
 		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
@@ -292,12 +296,14 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_log_info("signal %d: rotating logs", (int)sig);
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
-		vg_auditlog_rotate_all(&sender);
+		vg_auditlog_rotate_all();
+		vg_daemon_emit(r->pl, VG_DAEMON_ROTATE, &sender, NULL);
 		break;
 	case SIGUSR2:
 		vg_log_info("signal %d: resuming logging", (int)sig);
-		vg_auditlog_resume_all(&sender);
+		vg_auditlog_resume_all();
 		vg_plugins_resume_all();
+		vg_daemon_emit(r->pl, VG_DAEMON_RESUME, &sender, NULL);
 		break;
 	case SIGCONT:
 		vg_pipeline_dump(r->pl, STDERR_FILENO);
@@ -621,6 +627,8 @@ main(int argc, char *argv[])
 	if (rc == 0 && (add_outputs(r.pl, &conf) == -1 ||
 	    vg_setup_filters(r.pl, &conf) == -1))
 		rc = EXIT_CONFIG;
+	if (rc == 0)	/* to the auditd log and plugins, as auditd's */
+		vg_daemon_emit(r.pl, VG_DAEMON_START, NULL, NULL);
 	if (live) {
 		i = live_run(&r, &conf, rc == 0);
 		if (rc == 0)
@@ -639,7 +647,9 @@ main(int argc, char *argv[])
 	if (verbose)
 		vg_pipeline_dump(r.pl, STDERR_FILENO);
 	/* DAEMON_END names who sent TERM, else vigild itself */
-	vg_auditlog_stop_all(r.stopped ? &r.stopper : NULL, NULL);
+	vg_auditlog_stop_all();
+	vg_daemon_emit(r.pl, VG_DAEMON_END, r.stopped ? &r.stopper : NULL,
+	    NULL);
 	/* drained and closed here: what each output lost is logged; a
 	 * replay that lost any says so in its status */
 	if (vg_pipeline_close_outputs(r.pl) > 0 && nreplay && rc == 0)

@@ -54,6 +54,9 @@ struct vg_output_ops {
 	/* a failed write is kept and tried again (file outputs): "failed"
 	 * counts attempts, events given up are counted "dropped" */
 	int		 retries;
+	/* takes vigild's own DAEMON_* records (vg_pipeline_daemon), as
+	 * auditd logs and dispatches its own: the auditd log, plugins */
+	int		 wants_daemon;
 };
 
 /* One "KEY=VALUE" option of an output spec. */

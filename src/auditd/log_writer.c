@@ -26,10 +26,10 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/auditd/enrich.h"
 #include "vigil/auditd/log_writer.h"
 #include "vigil/auditd/logline.h"
-#include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/dropbehind.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
@@ -68,9 +68,6 @@ static struct alog *all;
 static void	do_action(struct alog *, enum vg_priv_key, const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
 static int	write_out(struct alog *);
-static void	daemon_record(struct alog *, enum vg_daemon_rec,
-		    const struct vg_sender *, const char *reason,
-		    const struct vg_daemon_stamp *);
 
 /* One log line for one record, as auditd's log writer makes it
  * (auditd/logline.c): a newline in the text becomes a space (any other
@@ -159,66 +156,6 @@ compute_space(struct alog *l)
 	    l->conf.admin_space_left.value;
 }
 
-/*
- * The program is checked again right before it runs (it may have changed
- * since auditd.conf was read) and the resolved path that passed is the
- * one run: every directory on it is root's, so nobody else can swap it
- * between the check and execve(2). (fexecve(3) of a checked descriptor
- * would make a script's $0 "/dev/fd/N" and need /proc.)
- */
-int
-vg_auditlog_run_exe(const char *exe, int reap)
-{
-	char path[PATH_MAX], why[256];
-	pid_t pid;
-
-	if (exe == NULL) {
-		vg_log_warnx("exec action without a program");
-		errno = EINVAL;
-		return -1;
-	}
-	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
-	    -1) {
-		vg_log_warnx("not running it: %s", why);
-		errno = EPERM;
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		vg_log_warn("fork for %s", exe);
-		return -1;
-	}
-	if (pid == 0) {
-		char *argv[2] = { (char *)exe, NULL };
-		char *envp[1] = { NULL };
-		sigset_t all_sigs;
-		int sig;
-
-		(void)close_range(3, ~0U, 0);
-		for (sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		sigfillset(&all_sigs);
-		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	/* not waited for: reaped at a later action (the helper ignores
-	 * SIGCHLD instead); never waitpid(-1): plugins are children too */
-	if (reap) {
-		static pid_t kids[16];
-		size_t i, free_slot = 0;
-
-		for (i = 0; i < 16; i++)
-			if (kids[i] > 0 && waitpid(kids[i], NULL, WNOHANG) != 0)
-				kids[i] = 0;
-		while (free_slot < 16 && kids[free_slot] > 0)
-			free_slot++;
-		if (free_slot < 16)
-			kids[free_slot] = pid;
-	}
-	return 0;
-}
-
 /* The action and program auditd.conf names for key. */
 static void
 conf_action(const struct vg_auditd_conf *c, enum vg_priv_key key,
@@ -249,23 +186,6 @@ conf_action(const struct vg_auditd_conf *c, enum vg_priv_key key,
 		*a = VG_ADC_IGNORE;
 		*exe = NULL;
 		break;
-	}
-}
-
-void
-vg_change_runlevel(const char *level)
-{
-	/* never in tests: the machine is shared */
-	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
-		vg_log_warnx("would run /sbin/init %s (test mode: not done)",
-		    level);
-		return;
-	}
-	if (fork() == 0) {
-		char *argv[3] = { (char *)"/sbin/init", (char *)level, NULL };
-
-		execve("/sbin/init", argv, NULL);
-		_exit(127);
 	}
 }
 
@@ -570,34 +490,6 @@ write_out(struct alog *l)
 	return 0;
 }
 
-/* One DAEMON_* line; st: the record's time and serial (log_writer.h). */
-static void
-daemon_record(struct alog *l, enum vg_daemon_rec type,
-    const struct vg_sender *s, const char *reason,
-    const struct vg_daemon_stamp *st)
-{
-	struct vg_buf body;
-	struct vg_sender self;
-
-	if (s == NULL) {
-		vg_sender_self(&self);
-		s = &self;
-	}
-	vg_buf_init(&body);
-	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
-	    "enriched" : "raw", reason);
-	if (!body.oom) {
-		struct vg_logrec rec = { .sec = st->sec, .msec = st->msec,
-		    .serial = st->serial, .type = (uint32_t)type,
-		    .body = vg_str_make(body.data, body.len) };
-
-		add_line(l, &rec);
-	}
-	vg_buf_free(&body);
-	l->nbuf++;
-	(void)write_out(l);
-}
-
 /* Applies c (already loaded) to l; takes ownership of c. */
 static int
 apply_conf(struct alog *l, struct vg_auditd_conf *c)
@@ -605,6 +497,7 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 	vg_auditd_conf_free(&l->conf);
 	l->conf = *c;
 	memset(c, 0, sizeof(*c));
+	vg_daemon_set_format(l->conf.log_format == VG_ADC_ENRICHED);
 	if (vg_auditd_conf_node_name(&l->conf, l->node, sizeof(l->node)) ==
 	    -1 && l->conf.name_format == VG_ADC_NODE_USER)
 		return -1;
@@ -660,7 +553,6 @@ static int
 auditd_open(struct vg_output *o, const char *arg)
 {
 	struct vg_auditd_conf c;
-	struct vg_daemon_stamp st;
 	struct vg_err err;
 	struct alog *l;
 	int rc;
@@ -689,9 +581,6 @@ auditd_open(struct vg_output *o, const char *arg)
 	}
 	l->next = all;
 	all = l;
-	/* the plugins output sends its own with the same stamp */
-	vg_daemon_stamp(VG_DAEMON_START, &st);
-	daemon_record(l, VG_DAEMON_START, NULL, NULL, &st);
 	return 0;
 }
 
@@ -819,34 +708,29 @@ alog_close(struct vg_output *o)
 }
 
 /*
- * The signal handlers' records go to every auditd log and, as in auditd
- * (one event, logged and dispatched), to the plugins with the same stamp,
- * also when no log is written.
+ * What the signals do to every auditd log. The DAEMON_* record that says
+ * so is not written here: vigild makes it once (vg_daemon_emit) and the
+ * pipeline gives it to this output's record op, and to the plugins, after
+ * these have run (a rotated log gets it in its new file).
  */
 void
-vg_auditlog_rotate_all(const struct vg_sender *s)
+vg_auditlog_rotate_all(void)
 {
-	struct vg_daemon_stamp st;
 	struct alog *l;
 
-	vg_daemon_stamp(VG_DAEMON_ROTATE, &st);
 	for (l = all; l != NULL; l = l->next) {
 		if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
 			rotate(l, (unsigned)-1);
 		else
 			rotate(l, 0);
-		daemon_record(l, VG_DAEMON_ROTATE, s, NULL, &st);
 	}
-	vg_plugins_daemon_all(VG_DAEMON_ROTATE, s, NULL, &st);
 }
 
 void
-vg_auditlog_resume_all(const struct vg_sender *s)
+vg_auditlog_resume_all(void)
 {
-	struct vg_daemon_stamp st;
 	struct alog *l;
 
-	vg_daemon_stamp(VG_DAEMON_RESUME, &st);
 	for (l = all; l != NULL; l = l->next) {
 		vg_log_info("audit log %s: resuming logging", l->conf.log_file);
 		l->suspended = 0;
@@ -858,22 +742,18 @@ vg_auditlog_resume_all(const struct vg_sender *s)
 			disk_error(l, "resume", errno);
 			continue;
 		}
-		daemon_record(l, VG_DAEMON_RESUME, s, NULL, &st);
 		check_size(l);
 	}
-	vg_plugins_daemon_all(VG_DAEMON_RESUME, s, NULL, &st);
 }
 
 int
-vg_auditlog_reload_all(const struct vg_sender *s)
+vg_auditlog_reload_all(void)
 {
 	struct vg_auditd_conf c, old;
-	struct vg_daemon_stamp st;
 	struct vg_err err;
 	struct alog *l;
 	int failed = 0, rc;
 
-	vg_daemon_stamp(VG_DAEMON_CONFIG, &st);
 	for (l = all; l != NULL; l = l->next) {
 		vg_auditd_conf_defaults(&c);
 		if ((rc = vg_auditd_conf_load(&c, l->conf_path, &err)) != 0) {
@@ -897,27 +777,17 @@ vg_auditlog_reload_all(const struct vg_sender *s)
 			continue;
 		}
 		vg_auditd_conf_free(&old);
-		daemon_record(l, VG_DAEMON_CONFIG, s, NULL, &st);
 	}
-	/* no log records a failed reload (old one kept): nor do plugins */
-	if (failed == 0)
-		vg_plugins_daemon_all(VG_DAEMON_CONFIG, s, NULL, &st);
 	return failed;
 }
 
 void
-vg_auditlog_stop_all(const struct vg_sender *s, const char *reason)
+vg_auditlog_stop_all(void)
 {
-	enum vg_daemon_rec type = reason ? VG_DAEMON_ABORT : VG_DAEMON_END;
-	struct vg_daemon_stamp st;
 	struct alog *l;
 
-	vg_daemon_stamp(type, &st);
-	for (l = all; l != NULL; l = l->next) {
+	for (l = all; l != NULL; l = l->next)
 		l->suspended = 0;	/* the end is always recorded if possible */
-		daemon_record(l, type, s, reason, &st);
-	}
-	vg_plugins_daemon_all(type, s, reason, &st);
 }
 
 void
@@ -1039,6 +909,7 @@ const struct vg_output_ops vg_output_auditd = {
 	.flush = alog_flush,
 	.reopen = alog_reopen,
 	.close = alog_close,
+	.wants_daemon = 1,
 };
 
 const struct vg_output_ops vg_output_enriched = {

@@ -26,9 +26,10 @@
 #include <unistd.h>
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/daemon_rec.h"
 #include "vigil/auditd/logline.h"
 #include "vigil/auditd/plugin_supervisor.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
@@ -77,7 +78,7 @@ struct pset {
 	pthread_t		 thr;
 	int			 started;
 	int			 efd;		/* wakes the worker */
-	int			 req_hup, req_resume, req_stop;
+	int			 req_hup, req_stop;
 	struct plug		*list;
 	struct pset		*next;		/* all running sets */
 };
@@ -134,6 +135,7 @@ static void
 set_fmt(struct pset *s)
 {
 	s->fmt.enriched = s->adc.log_format == VG_ADC_ENRICHED;
+	vg_daemon_set_format(s->fmt.enriched);
 	s->node[0] = '\0';
 	if (s->adc.name_format != VG_ADC_NODE_NONE)
 		(void)vg_auditd_conf_node_name(&s->adc, s->node,
@@ -391,11 +393,6 @@ worker(void *arg)
 			s->req_hup = 0;
 			reload(s);
 		}
-		if (s->req_resume) {
-			s->req_resume = 0;
-			for (p = s->list; p != NULL; p = p->next)
-				p->suspended = 0;
-		}
 		/* every plugin: send, and notice exits (also of plugins that
 		 * left a child holding the socket open) */
 		for (p = s->list; p != NULL; p = p->next) {
@@ -648,41 +645,6 @@ push_rec(struct pset *s, const struct vg_logrec *r)
 	}
 }
 
-/*
- * One of vigild's own DAEMON_* records, as auditd's send_audit_event()
- * makes one: a lone record (no EOE) with the daemon's time and serial,
- * worded and formatted like the log's (lock held).
- */
-static void
-push_daemon(struct pset *s, enum vg_daemon_rec type,
-    const struct vg_sender *who, const char *reason,
-    const struct vg_daemon_stamp *st)
-{
-	struct vg_sender self;
-	struct vg_logrec rec;
-	struct vg_buf body;
-
-	if (s->list == NULL)
-		return;
-	if (who == NULL) {
-		vg_sender_self(&self);
-		who = &self;
-	}
-	vg_buf_init(&body);
-	vg_daemon_body(&body, type, who, s->fmt.enriched ? "enriched" : "raw",
-	    reason);
-	if (!body.oom) {
-		memset(&rec, 0, sizeof(rec));
-		rec.sec = st->sec;
-		rec.msec = st->msec;
-		rec.serial = st->serial;
-		rec.type = (uint32_t)type;
-		rec.body = vg_str_make(body.data, body.len);
-		push_rec(s, &rec);
-	}
-	vg_buf_free(&body);
-}
-
 static int
 plugins_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
@@ -708,6 +670,24 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 			push_rec(s, &r);
 		}
 	}
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+/*
+ * Record mode (the default): each record as it arrives, EOE included, as
+ * auditd's dispatcher hands them on; never held for grouping, so a lone
+ * record (auditctl -m, USER_*, DAEMON_*) reaches the plugins at once.
+ */
+static int
+plugins_record(struct vg_output *o, const struct vg_record *rec)
+{
+	struct pset *s = o->priv;
+	struct vg_logrec r = vg_logrec_of_record(rec);
+
+	pthread_mutex_lock(&s->mu);
+	if (s->list != NULL)
+		push_rec(s, &r);
 	pthread_mutex_unlock(&s->mu);
 	return 0;
 }
@@ -776,7 +756,6 @@ static int
 plugins_open(struct vg_output *o, const char *arg)
 {
 	struct vg_plugin_conf *v = NULL;
-	struct vg_daemon_stamp st;
 	struct pset *s;
 	struct plug **pp, *p;
 	size_t n = 0, i;
@@ -808,13 +787,6 @@ plugins_open(struct vg_output *o, const char *arg)
 		goto fail_list;
 	s->started = 1;
 	o->priv = s;
-	/* as auditd: DAEMON_START once the plugins run, same stamp as the
-	 * log's (the worker sends it as soon as a plugin reads) */
-	vg_daemon_stamp(VG_DAEMON_START, &st);
-	pthread_mutex_lock(&s->mu);
-	push_daemon(s, VG_DAEMON_START, NULL, NULL, &st);
-	pthread_mutex_unlock(&s->mu);
-	wake(s);
 	pthread_mutex_lock(&all_mu);
 	s->next = all;
 	all = s;
@@ -917,39 +889,26 @@ plugins_close(struct vg_output *o)
 
 /* ---- signals from vigild (main thread) ---- */
 
-static void
-request_all(int hup)
+/* The worker reloads (it owns the processes). */
+void
+vg_plugins_reload_all(void)
 {
 	struct pset *s;
 
 	pthread_mutex_lock(&all_mu);
 	for (s = all; s != NULL; s = s->next) {
 		pthread_mutex_lock(&s->mu);
-		if (hup)
-			s->req_hup = 1;
-		else
-			s->req_resume = 1;
+		s->req_hup = 1;
 		pthread_mutex_unlock(&s->mu);
 		wake(s);
 	}
 	pthread_mutex_unlock(&all_mu);
 }
 
-void
-vg_plugins_reload_all(void)
-{
-	request_all(1);
-}
-
+/* auditd resumes dispatch before it sends DAEMON_RESUME (which follows
+ * this through the pipeline): at once, not by the worker */
 void
 vg_plugins_resume_all(void)
-{
-	request_all(0);
-}
-
-void
-vg_plugins_daemon_all(enum vg_daemon_rec type, const struct vg_sender *who,
-    const char *reason, const struct vg_daemon_stamp *st)
 {
 	struct pset *s;
 	struct plug *p;
@@ -957,13 +916,9 @@ vg_plugins_daemon_all(enum vg_daemon_rec type, const struct vg_sender *who,
 	pthread_mutex_lock(&all_mu);
 	for (s = all; s != NULL; s = s->next) {
 		pthread_mutex_lock(&s->mu);
-		/* auditd resumes dispatch before it sends DAEMON_RESUME */
-		if (type == VG_DAEMON_RESUME)
-			for (p = s->list; p != NULL; p = p->next)
-				p->suspended = 0;
-		push_daemon(s, type, who, reason, st);
+		for (p = s->list; p != NULL; p = p->next)
+			p->suspended = 0;
 		pthread_mutex_unlock(&s->mu);
-		wake(s);
 	}
 	pthread_mutex_unlock(&all_mu);
 }
@@ -1078,5 +1033,7 @@ const struct vg_output_ops vg_output_plugins = {
 	.needs_doc = 0,
 	.open = plugins_open,
 	.write = plugins_write,
+	.record = plugins_record,
 	.close = plugins_close,
+	.wants_daemon = 1,
 };

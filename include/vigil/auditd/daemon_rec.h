@@ -12,6 +12,8 @@
 #include "vigil/buf.h"
 #include "vigil/rectype.h"
 
+struct vg_pipeline;
+
 /* Who asked (from AUDIT_SIGNAL_INFO, or /proc for a known pid). */
 struct vg_sender {
 	uint32_t	auid;	/* 4294967295 = unset */
@@ -54,5 +56,20 @@ void	vg_sender_self(struct vg_sender *);
  */
 void	vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec,
 	    const struct vg_sender *, const char *format, const char *reason);
+
+/*
+ * The log format DAEMON_START names ("format=raw|enriched"): auditd has
+ * one, its auditd.conf's log_format; vigild takes that of the auditd.conf
+ * its auditd log or plugins read last (at open and on SIGHUP). Raw until
+ * set.
+ */
+void	vg_daemon_set_format(int enriched);
+/*
+ * Makes one DAEMON_* record (stamp now, body as above; sender NULL:
+ * vigild itself; reason: for DAEMON_ABORT) and hands it to every output
+ * that takes such records (vg_pipeline_daemon). Main thread only.
+ */
+void	vg_daemon_emit(struct vg_pipeline *, enum vg_daemon_rec,
+	    const struct vg_sender *, const char *reason);
 
 #endif

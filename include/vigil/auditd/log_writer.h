@@ -19,21 +19,13 @@
 
 /* Every open auditd output: rotate now (SIGUSR1), resume after a suspend
  * (SIGUSR2), reload auditd.conf keeping the old one on error (SIGHUP;
- * returns the number of outputs that failed to reload). */
-void	vg_auditlog_rotate_all(const struct vg_sender *);
-void	vg_auditlog_resume_all(const struct vg_sender *);
-int	vg_auditlog_reload_all(const struct vg_sender *);
-/* Writes DAEMON_END (or DAEMON_ABORT if reason != NULL) to every open
- * auditd output; called once before the outputs close. */
-void	vg_auditlog_stop_all(const struct vg_sender *, const char *reason);
-/* auditd's single/halt actions: /sbin/init LEVEL ("1" or "0"); only
- * logged when VIGIL_TEST_NO_LOCK is set (tests share the machine). */
-void	vg_change_runlevel(const char *level);
-/* auditd's exec action: exe with no arguments and an empty environment,
- * not waited for (reap: collect finished ones with waitpid; else the
- * caller ignores SIGCHLD). The program is checked first
- * (vg_adc_exec_check; refused: logged, -1 EPERM). 0 or -1. */
-int	vg_auditlog_run_exe(const char *exe, int reap);
+ * returns the number of outputs that failed to reload), make sure the
+ * DAEMON_END that follows is written (at the end). The DAEMON_* records
+ * that tell of it are vigild's (vg_daemon_emit), after these. */
+void	vg_auditlog_rotate_all(void);
+void	vg_auditlog_resume_all(void);
+int	vg_auditlog_reload_all(void);
+void	vg_auditlog_stop_all(void);
 /*
  * For the privileged helper (src/privsep.c), which reads what it acts on
  * itself. vg_auditlog_action_of: the action and program (*exe: caller

@@ -8,27 +8,18 @@
 #define VIGIL_AUDITD_PLUGIN_SUPERVISOR_H
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/auditd/daemon_rec.h"
 #include "vigil/auditd/plugins_conf.h"
 
 /*
- * The running "plugins" outputs (src/auditd/plugin_supervisor.c), for vigild's
- * signal handlers: SIGHUP re-reads auditd.conf and plugins.d (new
- * plugins start, removed ones get SIGTERM, unchanged ones get SIGHUP,
- * a changed binary is restarted, given-up plugins get another chance);
- * SIGUSR2 resumes dispatch suspended by overflow_action=suspend; SIGCONT
- * dumps state to fd.
+ * The running "plugins" outputs, for vigild's signal handlers: SIGHUP
+ * re-reads auditd.conf and plugins.d (new plugins start, removed ones
+ * get SIGTERM, unchanged ones get SIGHUP, a changed binary is restarted,
+ * given-up plugins get another chance); SIGUSR2 resumes dispatch
+ * suspended by overflow_action=suspend (before the DAEMON_RESUME record
+ * that follows it, as auditd); SIGCONT dumps state to fd. vigild's own
+ * DAEMON_* records come as any record (the record op, wants_daemon).
  */
 void	vg_plugins_reload_all(void);
-/*
- * One of vigild's DAEMON_* records to every running "plugins" output, as
- * auditd 3.0.9 dispatches its own records (no EOE follows). Called by the
- * auditd log writer's vg_auditlog_*_all() with the stamp it logged; the
- * output sends DAEMON_START itself when it opens. sender NULL: vigild;
- * reason: for DAEMON_ABORT. DAEMON_RESUME also ends suspended dispatch.
- */
-void	vg_plugins_daemon_all(enum vg_daemon_rec, const struct vg_sender *,
-	    const char *reason, const struct vg_daemon_stamp *);
 void	vg_plugins_resume_all(void);
 void	vg_plugins_dump_all(int fd);
 
