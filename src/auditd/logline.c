@@ -63,7 +63,7 @@ vg_logline_text(struct vg_buf *b, struct vg_str s, int nl_space)
 	vg_buf_add(b, s.p + run, s.len - run);
 }
 
-/* "[node=N ]type=NAME msg=" */
+/* "[node=N ]type=NAME" */
 static void
 prefix(struct vg_buf *b, struct vg_str node, const struct vg_logrec *rec,
     int nl_space)
@@ -83,19 +83,23 @@ prefix(struct vg_buf *b, struct vg_str node, const struct vg_logrec *rec,
 		vg_buf_adds(b, name);
 	else
 		vg_buf_printf(b, "UNKNOWN[%u]", rec->type);
-	vg_buf_add(b, " msg=", 5);
 }
 
-/* "audit(SEC.MSC:SERIAL): " by hand: once per record */
-static void
-stamp(struct vg_buf *b, const struct vg_logrec *rec)
+/* "[ msg=]audit(SEC.MSC:SERIAL): " by hand: once per record. Returns
+ * the length of the " msg=" written (where the data begins). */
+static size_t
+stamp(struct vg_buf *b, const struct vg_logrec *rec, int msg)
 {
-	char ts[64];
+	char ts[72];
 	uint32_t msec = rec->msec;
-	int n;
+	int n = 0;
 
-	memcpy(ts, "audit(", 6);
-	n = 6;
+	if (msg) {
+		memcpy(ts, " msg=", 5);
+		n = 5;
+	}
+	memcpy(ts + n, "audit(", 6);
+	n += 6;
 	n += vg_u64_digits(ts + n, rec->sec);
 	ts[n++] = '.';
 	ts[n++] = (char)('0' + msec / 100 % 10);
@@ -106,6 +110,7 @@ stamp(struct vg_buf *b, const struct vg_logrec *rec)
 	memcpy(ts + n, "): ", 3);
 	n += 3;
 	vg_buf_add(b, ts, (size_t)n);
+	return msg ? 5 : 0;
 }
 
 void
@@ -121,7 +126,7 @@ vg_logline(struct vg_buf *b, const struct vg_logline *fmt,
 	if (!(fl & VG_LL_DATA_ONLY))
 		prefix(b, node, rec, nls);
 	from = b->len;
-	stamp(b, rec);
+	from += stamp(b, rec, !(fl & VG_LL_DATA_ONLY));
 	if (fl & (VG_LL_CUT_LINE | VG_LL_CUT_DATA)) {
 		if (fl & VG_LL_CUT_LINE) {
 			max = node.len ? VG_AUDITLOG_LINE_MAX_NODE :
