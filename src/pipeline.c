@@ -341,6 +341,34 @@ vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
 }
 
 void
+vg_pipeline_daemon(struct vg_pipeline *pl, const struct vg_record *rec)
+{
+	struct vg_erec er = { rec->type, rec->type_name, rec->body,
+	    rec->enriched };
+	struct vg_event ev;
+	struct vg_output *o;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.node = rec->node;
+	ev.sec = rec->sec;
+	ev.msec = rec->msec;
+	ev.serial = rec->serial;
+	ev.flags = VG_EV_SINGLE;
+	ev.recs = &er;
+	ev.nrecs = 1;
+	for (o = pl->outputs; o != NULL; o = o->next) {
+		if (!o->ops->wants_daemon)
+			continue;
+		if (o->by_record)
+			(void)o->ops->record(o, rec);
+		else
+			(void)o->ops->write(o, &ev, NULL);
+		if (o->ops->flush != NULL)
+			(void)o->ops->flush(o);
+	}
+}
+
+void
 vg_pipeline_bad_line(struct vg_pipeline *pl, const char *line, size_t len)
 {
 	pl->c.parse_errors++;

@@ -25,9 +25,10 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
-#include "vigil/auditd/plugins_conf.h"
+#include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"
 

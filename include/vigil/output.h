@@ -19,21 +19,20 @@
 struct vg_output;
 struct vg_output_conf;
 struct vg_sender;
-struct vg_daemon_stamp;
 
 /*
  * What a signal asks of every output (vg_pipeline_signal): rotate
  * (SIGUSR1), resume after a suspend (SIGUSR2), reload its own files
- * (SIGHUP), stop (before close). Outputs that keep a DAEMON_* record of
- * it write it with this one stamp (auditd hands one event to its log and
- * its plugins); failed counts the reloads that failed so far (record
- * outputs run first).
+ * (SIGHUP), stop (before close). The ops only act: the DAEMON_* record
+ * that tells of it is made once afterwards (vg_daemon_emit) and reaches
+ * the outputs that take such records through their record op, as auditd
+ * hands one event to its log and its plugins. failed counts the reloads
+ * that failed (no DAEMON_CONFIG then).
  */
 struct vg_output_signal {
 	unsigned			 type;	/* enum vg_daemon_rec */
 	const struct vg_sender		*who;	/* NULL: vigild itself */
 	const char			*reason; /* DAEMON_ABORT, or NULL */
-	const struct vg_daemon_stamp	*stamp;
 	int				 failed;
 };
 
@@ -108,6 +107,9 @@ struct vg_output_ops {
 	/* a failed write is kept and tried again (file outputs): "failed"
 	 * counts attempts, events given up are counted "dropped" */
 	int		 retries;
+	/* takes vigild's own DAEMON_* records (vg_pipeline_daemon), as
+	 * auditd logs and dispatches its own: the auditd log, plugins */
+	int		 wants_daemon;
 };
 
 /* One "KEY=VALUE" option of an output spec. */

@@ -44,6 +44,15 @@ void			 vg_pipeline_add_output(struct vg_pipeline *,
 void			 vg_pipeline_add_filter(struct vg_pipeline *,
 			    struct vg_filter *);
 /* One record (copied). now_ms as for vg_group_add(). */
+/*
+ * One of vigild's own records (DAEMON_*, made by src/auditd/daemon_rec.c)
+ * to every output whose ops take them (wants_daemon), through the same
+ * ops as the kernel's: record() in record mode, else write() with an
+ * event of its own (no EOE). Not grouped, not filtered (filters are for
+ * audit events), not counted; written at once (the output's flush).
+ */
+void			 vg_pipeline_daemon(struct vg_pipeline *,
+			    const struct vg_record *);
 void			 vg_pipeline_record(struct vg_pipeline *,
 			    const struct vg_record *, uint64_t now_ms);
 /* A line that could not be parsed as a record: counted, logged limited. */

@@ -18,7 +18,7 @@
 
 enum vg_qfmt {
 	VG_QFMT_JSON,		/* one JSON line (docs/events.md) */
-	VG_QFMT_RAW,		/* auditd RAW lines (rawfmt.h) */
+	VG_QFMT_RAW,		/* auditd RAW lines (auditd/logline.h) */
 	VG_QFMT_ENRICHED,	/* RAW lines with the ENRICHED part */
 };
 

@@ -1,7 +1,11 @@
 /*
- * daemon_rec.c: the text of vigild's own DAEMON_* records, worded as
- * auditd 3.0.9 words them so ausearch -m DAEMON_START etc. and aureport
- * treat them alike. Never writes anything itself.
+ * daemon_rec.c: vigild's own DAEMON_* records: their stamp, who asked,
+ * and their text, worded as auditd 3.0.9 words them so ausearch -m
+ * DAEMON_START etc. and aureport treat them alike. A record is made once
+ * and handed to the pipeline (vg_daemon_emit), which gives it to the
+ * outputs that take such records (the auditd log, the plugins) through
+ * their ordinary ops, as auditd logs and dispatches one event. Never
+ * writes anything itself.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,9 +16,12 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 
-#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/daemon_rec.h"
+#include "vigil/pipeline.h"
 
 #define UNSET	4294967295u
+
+static int enriched_format;	/* vg_daemon_set_format */
 
 /* First unsigned number in /proc/<pid>/<file> after key (NULL: start). */
 static int
@@ -142,4 +149,40 @@ vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec type,
 		    (int)s->pid);
 		break;
 	}
+}
+
+void
+vg_daemon_set_format(int enriched)
+{
+	enriched_format = enriched != 0;
+}
+
+void
+vg_daemon_emit(struct vg_pipeline *pl, enum vg_daemon_rec type,
+    const struct vg_sender *s, const char *reason)
+{
+	struct vg_daemon_stamp st;
+	struct vg_sender self;
+	struct vg_record rec;
+	struct vg_buf body;
+
+	if (s == NULL) {
+		vg_sender_self(&self);
+		s = &self;
+	}
+	vg_daemon_stamp(type, &st);
+	vg_buf_init(&body);
+	vg_daemon_body(&body, type, s, enriched_format ? "enriched" : "raw",
+	    reason);
+	if (!body.oom) {
+		memset(&rec, 0, sizeof(rec));
+		rec.type = (uint32_t)type;
+		rec.sec = st.sec;
+		rec.msec = st.msec;
+		rec.serial = st.serial;
+		rec.body = vg_str_make(body.data, body.len);
+		rec.line = rec.body;
+		vg_pipeline_daemon(pl, &rec);
+	}
+	vg_buf_free(&body);
 }

@@ -26,9 +26,11 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/auditd/log_writer.h"
-#include "vigil/dropbehind.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/auditd/enrich.h"
+#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/logline.h"
+#include "vigil/dropbehind.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
@@ -64,81 +66,23 @@ struct alog {
 static void	do_action(struct alog *, enum vg_priv_key, const char *what);
 static void	rotate(struct alog *, unsigned num_logs);
 static int	write_out(struct alog *);
-static void	daemon_record(struct alog *, enum vg_daemon_rec,
-		    const struct vg_sender *, const char *reason,
-		    const struct vg_daemon_stamp *);
 
-static const char hexl[] = "0123456789abcdef";
-
-/* Record text: '\n' becomes ' ' as auditd does; any other control byte
- * becomes \xHH (auditd writes it raw). */
+/* One log line for one record, as auditd's log writer makes it
+ * (auditd/logline.c): a newline in the text becomes a space (any other
+ * control byte \xHH, where auditd writes it raw), a line too long for
+ * auditd's buffer is cut (only replayed or forged input: the kernel's
+ * fit), one trailing space is trimmed, names resolved for ENRICHED. */
 static void
-add_body(struct vg_buf *b, struct vg_str s)
+add_line(struct alog *l, const struct vg_logrec *rec)
 {
-	size_t i, run = 0;
+	struct vg_logline ll = { VG_LL_NL_SPACE | VG_LL_CUT_LINE |
+	    VG_LL_TRIM | VG_LL_NEWLINE, VG_STR_NULL, l->enrich };
 
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c >= 0x20 && c != 0x7f)
-			continue;
-		vg_buf_add(b, s.p + run, i - run);
-		if (c == '\n')
-			vg_buf_addc(b, ' ');
-		else {
-			vg_buf_add(b, "\\x", 2);
-			vg_buf_addc(b, hexl[c >> 4]);
-			vg_buf_addc(b, hexl[c & 15]);
-		}
-		run = i + 1;
-	}
-	vg_buf_add(b, s.p + run, s.len - run);
-}
-
-/* One log line for one record. */
-static void
-add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
-    uint32_t serial, uint32_t type, struct vg_str type_name, struct vg_str body)
-{
-	struct vg_buf *b = &l->buf;
-	size_t start = b->len, max = VG_AUDITLOG_LINE_MAX, room;
-	const char *name;
-	int cut = 0;
-
-	if (l->node[0] != '\0' || node.len)
-		max = VG_AUDITLOG_LINE_MAX_NODE;
-	if (l->node[0] != '\0') {
-		vg_buf_add(b, "node=", 5);
-		vg_buf_adds(b, l->node);
-		vg_buf_addc(b, ' ');
-	} else if (node.len) {
-		vg_buf_add(b, "node=", 5);
-		add_body(b, node);
-		vg_buf_addc(b, ' ');
-	}
-	vg_buf_add(b, "type=", 5);
-	if (type_name.len)
-		add_body(b, type_name);
-	else if ((name = vg_type_name(type)) != NULL)
-		vg_buf_adds(b, name);
-	else
-		vg_buf_printf(b, "UNKNOWN[%u]", type);
-	vg_buf_printf(b, " msg=audit(%llu.%03u:%u): ", (unsigned long long)sec,
-	    msec, serial);
-	/* as auditd, a record too long for its line buffer is cut (only
-	 * replayed or forged input: the kernel's fit) */
-	room = b->len - start < max ? max - (b->len - start) : 0;
-	if (body.len > room) {
-		body.len = room;
-		cut = 1;
-	}
-	add_body(b, body);
-	/* auditd trims one trailing space (not of a cut line) */
-	if (!cut && b->len > start && !b->oom && b->data[b->len - 1] == ' ')
-		b->len--;
-	if (l->conf.log_format == VG_ADC_ENRICHED && !b->oom)
-		vg_enrich_record(l->enrich, b, type, body, b->len - start);
-	vg_buf_addc(b, '\n');
+	if (l->conf.log_format == VG_ADC_ENRICHED)
+		ll.flags |= VG_LL_ENRICH;
+	if (l->node[0] != '\0')
+		ll.node = vg_str_make(l->node, strlen(l->node));
+	vg_logline(&l->buf, &ll, rec);
 }
 
 static mode_t
@@ -210,66 +154,6 @@ compute_space(struct alog *l)
 	    l->conf.admin_space_left.value;
 }
 
-/*
- * The program is checked again right before it runs (it may have changed
- * since auditd.conf was read) and the resolved path that passed is the
- * one run: every directory on it is root's, so nobody else can swap it
- * between the check and execve(2). (fexecve(3) of a checked descriptor
- * would make a script's $0 "/dev/fd/N" and need /proc.)
- */
-int
-vg_auditlog_run_exe(const char *exe, int reap)
-{
-	char path[PATH_MAX], why[256];
-	pid_t pid;
-
-	if (exe == NULL) {
-		vg_log_warnx("exec action without a program");
-		errno = EINVAL;
-		return -1;
-	}
-	if (vg_adc_exec_check(exe, path, sizeof(path), why, sizeof(why)) ==
-	    -1) {
-		vg_log_warnx("not running it: %s", why);
-		errno = EPERM;
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		vg_log_warn("fork for %s", exe);
-		return -1;
-	}
-	if (pid == 0) {
-		char *argv[2] = { (char *)exe, NULL };
-		char *envp[1] = { NULL };
-		sigset_t all_sigs;
-		int sig;
-
-		(void)close_range(3, ~0U, 0);
-		for (sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		sigfillset(&all_sigs);
-		sigprocmask(SIG_UNBLOCK, &all_sigs, NULL);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	/* not waited for: reaped at a later action (the helper ignores
-	 * SIGCHLD instead); never waitpid(-1): plugins are children too */
-	if (reap) {
-		static pid_t kids[16];
-		size_t i, free_slot = 0;
-
-		for (i = 0; i < 16; i++)
-			if (kids[i] > 0 && waitpid(kids[i], NULL, WNOHANG) != 0)
-				kids[i] = 0;
-		while (free_slot < 16 && kids[free_slot] > 0)
-			free_slot++;
-		if (free_slot < 16)
-			kids[free_slot] = pid;
-	}
-	return 0;
-}
-
 /* The action and program auditd.conf names for key. */
 static void
 conf_action(const struct vg_auditd_conf *c, enum vg_priv_key key,
@@ -300,23 +184,6 @@ conf_action(const struct vg_auditd_conf *c, enum vg_priv_key key,
 		*a = VG_ADC_IGNORE;
 		*exe = NULL;
 		break;
-	}
-}
-
-void
-vg_change_runlevel(const char *level)
-{
-	/* never in tests: the machine is shared */
-	if (getenv("VIGIL_TEST_NO_LOCK") != NULL) {
-		vg_log_warnx("would run /sbin/init %s (test mode: not done)",
-		    level);
-		return;
-	}
-	if (fork() == 0) {
-		char *argv[3] = { (char *)"/sbin/init", (char *)level, NULL };
-
-		execve("/sbin/init", argv, NULL);
-		_exit(127);
 	}
 }
 
@@ -621,31 +488,6 @@ write_out(struct alog *l)
 	return 0;
 }
 
-/* One DAEMON_* line; st: the record's time and serial (log_writer.h). */
-static void
-daemon_record(struct alog *l, enum vg_daemon_rec type,
-    const struct vg_sender *s, const char *reason,
-    const struct vg_daemon_stamp *st)
-{
-	struct vg_buf body;
-	struct vg_sender self;
-
-	if (s == NULL) {
-		vg_sender_self(&self);
-		s = &self;
-	}
-	vg_buf_init(&body);
-	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
-	    "enriched" : "raw", reason);
-	if (!body.oom)
-		add_line(l, VG_STR_NULL, st->sec, st->msec, st->serial,
-		    (uint32_t)type, VG_STR_NULL,
-		    vg_str_make(body.data, body.len));
-	vg_buf_free(&body);
-	l->nbuf++;
-	(void)write_out(l);
-}
-
 /* Applies c (already loaded) to l; takes ownership of c. */
 static int
 apply_conf(struct alog *l, struct vg_auditd_conf *c)
@@ -653,6 +495,7 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 	vg_auditd_conf_free(&l->conf);
 	l->conf = *c;
 	memset(c, 0, sizeof(*c));
+	vg_daemon_set_format(l->conf.log_format == VG_ADC_ENRICHED);
 	if (vg_auditd_conf_node_name(&l->conf, l->node, sizeof(l->node)) ==
 	    -1 && l->conf.name_format == VG_ADC_NODE_USER)
 		return -1;
@@ -708,7 +551,6 @@ static int
 auditd_open(struct vg_output *o, const char *arg)
 {
 	struct vg_auditd_conf c;
-	struct vg_daemon_stamp st;
 	struct vg_err err;
 	struct alog *l;
 	int rc;
@@ -735,9 +577,6 @@ auditd_open(struct vg_output *o, const char *arg)
 		o->priv = NULL;
 		return -1;
 	}
-	/* the plugins output sends its own with the same stamp */
-	vg_daemon_stamp(VG_DAEMON_START, &st);
-	daemon_record(l, VG_DAEMON_START, NULL, NULL, &st);
 	return 0;
 }
 
@@ -789,10 +628,12 @@ alog_write(struct vg_output *o, const struct vg_event *ev,
 	for (i = 0; i < ev->nrecs; i++) {
 		const struct vg_erec *r = &ev->recs[i];
 
+		struct vg_logrec rec;
+
 		if (r->type == VG_T_EOE) /* auditd 3.0.9 does not log EOE */
 			continue;
-		add_line(l, ev->node, ev->sec, ev->msec, ev->serial, r->type,
-		    r->type_name, r->body);
+		rec = vg_logrec_of_event(ev, r);
+		add_line(l, &rec);
 		n++;
 	}
 	if (n == 0)
@@ -807,6 +648,7 @@ static int
 alog_record(struct vg_output *o, const struct vg_record *r)
 {
 	struct alog *l = o->priv;
+	struct vg_logrec rec;
 
 	if (r->type == VG_T_EOE)	/* auditd 3.0.9 does not log EOE */
 		return 1;
@@ -815,8 +657,8 @@ alog_record(struct vg_output *o, const struct vg_record *r)
 		o->stats.dropped++;
 		return 1;
 	}
-	add_line(l, r->node, r->sec, r->msec, r->serial, r->type,
-	    r->type_name, r->body);
+	rec = vg_logrec_of_record(r);
+	add_line(l, &rec);
 	l->nbuf++;
 	return l->buf.len >= BATCH_BYTES ? write_out(l) : 0;
 }
@@ -857,20 +699,21 @@ alog_close(struct vg_output *o)
 }
 
 /*
- * Signals (ops, vg_pipeline_signal): each auditd log writes its DAEMON_*
- * record; the plugins output sends the same record with the same stamp
- * from its own ops (one event, logged and dispatched, as in auditd).
+ * Signals (ops, vg_pipeline_signal). The DAEMON_* record that says so is
+ * not written here: vigild makes it once (vg_daemon_emit) after the ops
+ * have run, and the pipeline gives it to this output's record op and to
+ * the plugins (a rotated log gets it in its new file).
  */
 static void
 alog_rotate(struct vg_output *o, struct vg_output_signal *sig)
 {
 	struct alog *l = o->priv;
 
+	(void)sig;
 	if (l->conf.max_log_file_action == VG_ADC_KEEP_LOGS)
 		rotate(l, (unsigned)-1);
 	else
 		rotate(l, 0);
-	daemon_record(l, VG_DAEMON_ROTATE, sig->who, NULL, sig->stamp);
 }
 
 static void
@@ -878,6 +721,7 @@ alog_resume(struct vg_output *o, struct vg_output_signal *sig)
 {
 	struct alog *l = o->priv;
 
+	(void)sig;
 	vg_log_info("audit log %s: resuming logging", l->conf.log_file);
 	l->suspended = 0;
 	l->space_warned = l->admin_warned = l->full = 0;
@@ -888,11 +732,11 @@ alog_resume(struct vg_output *o, struct vg_output_signal *sig)
 		disk_error(l, "resume", errno);
 		return;
 	}
-	daemon_record(l, VG_DAEMON_RESUME, sig->who, NULL, sig->stamp);
 	check_size(l);
 }
 
-/* auditd.conf again; the old one kept on error (no record then) */
+/* auditd.conf again; the old one kept on error (counted in sig->failed:
+ * no DAEMON_CONFIG then, as auditd logs none for a failed reload) */
 static void
 alog_reload(struct vg_output *o, struct vg_output_signal *sig)
 {
@@ -922,17 +766,16 @@ alog_reload(struct vg_output *o, struct vg_output_signal *sig)
 		return;
 	}
 	vg_auditd_conf_free(&old);
-	daemon_record(l, VG_DAEMON_CONFIG, sig->who, NULL, sig->stamp);
 }
 
-/* DAEMON_END (DAEMON_ABORT with a reason): always recorded if possible */
+/* the DAEMON_END that follows is always recorded if possible */
 static void
 alog_stop(struct vg_output *o, struct vg_output_signal *sig)
 {
 	struct alog *l = o->priv;
 
+	(void)sig;
 	l->suspended = 0;
-	daemon_record(l, sig->type, sig->who, sig->reason, sig->stamp);
 }
 
 static void
@@ -1061,6 +904,7 @@ const struct vg_output_ops vg_output_auditd = {
 	.flush = alog_flush,
 	.reopen = alog_reopen,
 	.close = alog_close,
+	.wants_daemon = 1,
 };
 
 const struct vg_output_ops vg_output_enriched = {

@@ -26,11 +26,13 @@
 #include <unistd.h>
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/auditd/log_writer.h"
+#include "vigil/auditd/daemon_rec.h"
+#include "vigil/auditd/logline.h"
+#include "vigil/auditd/plugin_supervisor.h"
+#include "vigil/auditd/run_action.h"
 #include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
-#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/queue.h"
 #include "vigil/rectype.h"
@@ -76,7 +78,7 @@ struct pset {
 	pthread_t		 thr;
 	int			 started;
 	int			 efd;		/* wakes the worker */
-	int			 req_hup, req_resume, req_stop;
+	int			 req_hup, req_stop;
 	struct plug		*list;
 };
 
@@ -130,6 +132,7 @@ static void
 set_fmt(struct pset *s)
 {
 	s->fmt.enriched = s->adc.log_format == VG_ADC_ENRICHED;
+	vg_daemon_set_format(s->fmt.enriched);
 	s->node[0] = '\0';
 	if (s->adc.name_format != VG_ADC_NODE_NONE)
 		(void)vg_auditd_conf_node_name(&s->adc, s->node,
@@ -387,11 +390,6 @@ worker(void *arg)
 			s->req_hup = 0;
 			reload(s);
 		}
-		if (s->req_resume) {
-			s->req_resume = 0;
-			for (p = s->list; p != NULL; p = p->next)
-				p->suspended = 0;
-		}
 		/* every plugin: send, and notice exits (also of plugins that
 		 * left a child holding the socket open) */
 		for (p = s->list; p != NULL; p = p->next) {
@@ -598,7 +596,7 @@ overflow(struct pset *s, struct plug *p)
 }
 
 static void
-push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
+push_rec(struct pset *s, const struct vg_logrec *r)
 {
 	struct vg_plugin_hdr h;
 	struct plug *p;
@@ -615,9 +613,9 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 				vg_buf_reset(&s->bin);
 				vg_buf_add(&s->bin, &h, HDR_LEN);
 				h.ver = (uint32_t)vg_plugin_format_data(&s->bin,
-				    &s->fmt, ev, r);
+				    &s->fmt, r);
 				h.hlen = HDR_LEN;
-				h.type = r ? r->type : VG_T_EOE;
+				h.type = r->type;
 				/* auditd's buffer holds no more */
 				if (s->bin.len > BIN_LEN)
 					s->bin.len = BIN_LEN;
@@ -631,7 +629,7 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 			if (!have_line) {
 				vg_buf_reset(&s->line);
 				(void)vg_plugin_format_line(&s->line, &s->fmt,
-				    ev, r);
+				    r);
 				have_line = 1;
 			}
 			b = &s->line;
@@ -644,60 +642,49 @@ push_rec(struct pset *s, const struct vg_event *ev, const struct vg_erec *r)
 	}
 }
 
-/*
- * One of vigild's own DAEMON_* records, as auditd's send_audit_event()
- * makes one: a lone record (no EOE) with the daemon's time and serial,
- * worded and formatted like the log's (lock held).
- */
-static void
-push_daemon(struct pset *s, enum vg_daemon_rec type,
-    const struct vg_sender *who, const char *reason,
-    const struct vg_daemon_stamp *st)
-{
-	struct vg_sender self;
-	struct vg_event ev;
-	struct vg_erec rec;
-	struct vg_buf body;
-
-	if (s->list == NULL)
-		return;
-	if (who == NULL) {
-		vg_sender_self(&self);
-		who = &self;
-	}
-	vg_buf_init(&body);
-	vg_daemon_body(&body, type, who, s->fmt.enriched ? "enriched" : "raw",
-	    reason);
-	if (!body.oom) {
-		memset(&ev, 0, sizeof(ev));
-		memset(&rec, 0, sizeof(rec));
-		ev.sec = st->sec;
-		ev.msec = st->msec;
-		ev.serial = st->serial;
-		ev.recs = &rec;
-		ev.nrecs = 1;
-		rec.type = (uint32_t)type;
-		rec.body = vg_str_make(body.data, body.len);
-		push_rec(s, &ev, &rec);
-	}
-	vg_buf_free(&body);
-}
-
 static int
 plugins_write(struct vg_output *o, const struct vg_event *ev,
     const struct vg_node *doc)
 {
 	struct pset *s = o->priv;
+	struct vg_logrec r;
 	size_t i;
 
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
 	if (s->list != NULL) {
-		for (i = 0; i < ev->nrecs; i++)
-			push_rec(s, ev, &ev->recs[i]);
-		if (ev->flags & VG_EV_EOE)
-			push_rec(s, ev, NULL);
+		for (i = 0; i < ev->nrecs; i++) {
+			r = vg_logrec_of_event(ev, &ev->recs[i]);
+			push_rec(s, &r);
+		}
+		if (ev->flags & VG_EV_EOE) {
+			memset(&r, 0, sizeof(r));
+			r.node = ev->node;
+			r.sec = ev->sec;
+			r.msec = ev->msec;
+			r.serial = ev->serial;
+			r.type = VG_T_EOE;
+			push_rec(s, &r);
+		}
 	}
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+/*
+ * Record mode (the default): each record as it arrives, EOE included, as
+ * auditd's dispatcher hands them on; never held for grouping, so a lone
+ * record (auditctl -m, USER_*, DAEMON_*) reaches the plugins at once.
+ */
+static int
+plugins_record(struct vg_output *o, const struct vg_record *rec)
+{
+	struct pset *s = o->priv;
+	struct vg_logrec r = vg_logrec_of_record(rec);
+
+	pthread_mutex_lock(&s->mu);
+	if (s->list != NULL)
+		push_rec(s, &r);
 	pthread_mutex_unlock(&s->mu);
 	return 0;
 }
@@ -766,7 +753,6 @@ static int
 plugins_open(struct vg_output *o, const char *arg)
 {
 	struct vg_plugin_conf *v = NULL;
-	struct vg_daemon_stamp st;
 	struct pset *s;
 	struct plug **pp, *p;
 	size_t n = 0, i;
@@ -798,13 +784,6 @@ plugins_open(struct vg_output *o, const char *arg)
 		goto fail_list;
 	s->started = 1;
 	o->priv = s;
-	/* as auditd: DAEMON_START once the plugins run, same stamp as the
-	 * log's (the worker sends it as soon as a plugin reads) */
-	vg_daemon_stamp(VG_DAEMON_START, &st);
-	pthread_mutex_lock(&s->mu);
-	push_daemon(s, VG_DAEMON_START, NULL, NULL, &st);
-	pthread_mutex_unlock(&s->mu);
-	wake(s);
 	return 0;
 fail_list:
 	while ((p = s->list) != NULL) {
@@ -896,67 +875,32 @@ plugins_close(struct vg_output *o)
 
 /* ---- signals from vigild (main thread) ---- */
 
-/* SIGHUP (hup) or SIGUSR2 for the set's worker thread */
-static void
-request(struct pset *s, int hup)
-{
-	pthread_mutex_lock(&s->mu);
-	if (hup)
-		s->req_hup = 1;
-	else
-		s->req_resume = 1;
-	pthread_mutex_unlock(&s->mu);
-	wake(s);
-}
-
-/*
- * One of vigild's DAEMON_* records to the plugins, as auditd 3.0.9
- * dispatches its own records (no EOE follows), with the stamp the
- * auditd log wrote it with. DAEMON_RESUME also ends suspended dispatch.
- */
-static void
-daemon_rec(struct pset *s, struct vg_output_signal *sig)
-{
-	struct plug *p;
-
-	pthread_mutex_lock(&s->mu);
-	/* auditd resumes dispatch before it sends DAEMON_RESUME */
-	if (sig->type == VG_DAEMON_RESUME)
-		for (p = s->list; p != NULL; p = p->next)
-			p->suspended = 0;
-	push_daemon(s, sig->type, sig->who, sig->reason, sig->stamp);
-	pthread_mutex_unlock(&s->mu);
-	wake(s);
-}
-
-static void
-plugins_rotate(struct vg_output *o, struct vg_output_signal *sig)
-{
-	daemon_rec(o->priv, sig);
-}
-
-static void
-plugins_resume(struct vg_output *o, struct vg_output_signal *sig)
-{
-	daemon_rec(o->priv, sig);
-	request(o->priv, 0);
-}
-
-/* plugins.d and auditd.conf again: new plugins start, removed ones get
- * SIGTERM, unchanged ones SIGHUP. DAEMON_CONFIG only if no log failed
- * to reload (the logs ran first): no log records a failed reload. */
+/* SIGHUP: the worker reloads (it owns the processes) */
 static void
 plugins_reload(struct vg_output *o, struct vg_output_signal *sig)
 {
-	if (sig->failed == 0)
-		daemon_rec(o->priv, sig);
-	request(o->priv, 1);
+	struct pset *s = o->priv;
+
+	(void)sig;
+	pthread_mutex_lock(&s->mu);
+	s->req_hup = 1;
+	pthread_mutex_unlock(&s->mu);
+	wake(s);
 }
 
+/* auditd resumes dispatch before it sends DAEMON_RESUME (which follows
+ * this through the pipeline): at once, not by the worker */
 static void
-plugins_stop(struct vg_output *o, struct vg_output_signal *sig)
+plugins_resume(struct vg_output *o, struct vg_output_signal *sig)
 {
-	daemon_rec(o->priv, sig);
+	struct pset *s = o->priv;
+	struct plug *p;
+
+	(void)sig;
+	pthread_mutex_lock(&s->mu);
+	for (p = s->list; p != NULL; p = p->next)
+		p->suspended = 0;
+	pthread_mutex_unlock(&s->mu);
 }
 
 static void
@@ -1073,14 +1017,14 @@ static const struct vg_opt plugins_opts[] = {
 
 const struct vg_output_ops vg_output_plugins = {
 	.name = "plugins",
-	.wants = 0,		/* write() formats the records itself */
+	.wants = VG_WANT_RECORDS,	/* write(): in event mode */
 	.open = plugins_open,
 	.opts = (const struct vg_opt *const[]){ plugins_opts, NULL },
-	.rotate = plugins_rotate,
 	.resume = plugins_resume,
 	.reload = plugins_reload,
-	.stop = plugins_stop,
 	.dump = plugins_dump,
 	.write = plugins_write,
+	.record = plugins_record,
 	.close = plugins_close,
+	.wants_daemon = 1,
 };

@@ -1,8 +1,9 @@
 /*
  * plugins_conf.c: auditd plugins.d definitions (one file per plugin, auditd
- * 3.0.9 and master style) and the text auditd's dispatcher gives a plugin
- * for one record. Pure functions: never starts a process (that is
- * plugin_supervisor.c) and never keeps state between calls.
+ * 3.0.9 and master style), read as auditd reads them, with its checks of
+ * owners and modes. Pure functions: never starts a process (that is
+ * plugin_supervisor.c), never formats a record (logline.c) and never
+ * keeps state between calls.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -16,18 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vigil/auditd/log_writer.h"
 #include "vigil/log.h"
 #include "vigil/opt.h"
 #include "vigil/auditd/plugins_conf.h"
-#include "vigil/rawfmt.h"
-#include "vigil/rectype.h"
 
 #define LINE_MAX_LEN	1024
 /* auditd 3.0.9 maps every "builtin_*" path to this program */
 #define BUILTIN_AF_UNIX	"/sbin/audisp-af_unix"
-
-static const struct vg_erec eoe = { .type = VG_T_EOE };
 
 struct pctx {
 	const char		*file;
@@ -456,130 +452,4 @@ oom:
 	vg_plugin_dir_free(v, cnt);
 	errno = saved;
 	return -1;
-}
-
-/* Body text: '\n' as ' ' (auditd's dispatcher), other control bytes as
- * \xHH (vg_raw_body). */
-static void
-add_text(struct vg_buf *b, struct vg_str s)
-{
-	const char *p = s.p, *end = s.p + s.len, *nl;
-
-	if (s.len == 0)
-		return;
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		vg_raw_body(b, (struct vg_str){ p, (size_t)(nl - p) });
-		vg_buf_addc(b, ' ');
-		p = nl + 1;
-	}
-	vg_raw_body(b, (struct vg_str){ p, (size_t)(end - p) });
-}
-
-static int
-proto_of(const struct vg_plugin_fmt *f, const struct vg_event *ev)
-{
-	return f->enriched || (f->node != NULL && f->node[0] != '\0') ||
-	    ev->node.len != 0;
-}
-
-/* Length of "audit(S.MS:N): ", the proto 0 data before the body. */
-static size_t
-stamp_len(const struct vg_event *ev)
-{
-	int n = snprintf(NULL, 0, "audit(%llu.%03u:%u): ",
-	    (unsigned long long)ev->sec, ev->msec, ev->serial);
-
-	return n > 0 ? (size_t)n : 0;
-}
-
-/* rec's body, cut so that used + its length <= max. */
-static struct vg_str
-cut_body(const struct vg_erec *rec, size_t used, size_t max, int *cut)
-{
-	struct vg_str body = rec->body;
-
-	*cut = 0;
-	if (used + body.len > max) {
-		body.len = used < max ? max - used : 0;
-		*cut = 1;
-	}
-	return body;
-}
-
-/* proto 1: the line auditd would log, node from name_format; cut as the
- * log writer cuts it (VG_AUDITLOG_LINE_MAX*). */
-static void
-add_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
-    const struct vg_event *ev, const struct vg_erec *rec)
-{
-	struct vg_event hdr = *ev;
-	size_t start = b->len;
-	int cut;
-
-	if (f->node != NULL && f->node[0] != '\0')
-		hdr.node = (struct vg_str){ f->node, strlen(f->node) };
-	vg_raw_header(b, &hdr, rec->type, rec->type_name);
-	add_text(b, cut_body(rec, b->len - start, hdr.node.len ?
-	    VG_AUDITLOG_LINE_MAX_NODE : VG_AUDITLOG_LINE_MAX, &cut));
-	if (!f->enriched)
-		return;
-	/* auditd's ENRICHED formatter drops one trailing space */
-	if (!cut && b->len > start && !b->oom && b->data[b->len - 1] == ' ')
-		b->len--;
-	/* as the log writer: names resolved here; a replayed ENRICHED
-	 * input's own part only when there is no resolver */
-	if (f->enrich != NULL) {
-		if (!b->oom)
-			vg_enrich_record(f->enrich, b, rec->type, rec->body,
-			    b->len - start);
-	} else if (rec->enriched.len) {
-		vg_buf_addc(b, '\x1d');
-		add_text(b, rec->enriched);
-	}
-}
-
-int
-vg_plugin_format_data(struct vg_buf *b, const struct vg_plugin_fmt *f,
-    const struct vg_event *ev, const struct vg_erec *rec)
-{
-	char ts[64];
-	int n, cut;
-
-	if (rec == NULL)
-		rec = &eoe;
-	if (proto_of(f, ev)) {
-		add_line(b, f, ev, rec);
-		return 1;
-	}
-	/* proto 0: the kernel's text as it came, at most what auditd's
-	 * netlink buffer holds */
-	n = snprintf(ts, sizeof(ts), "audit(%llu.%03u:%u): ",
-	    (unsigned long long)ev->sec, ev->msec, ev->serial);
-	vg_buf_add(b, ts, (size_t)n);
-	add_text(b, cut_body(rec, (size_t)n, VG_PLUGIN_DATA_LEN, &cut));
-	return 0;
-}
-
-int
-vg_plugin_format_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
-    const struct vg_event *ev, const struct vg_erec *rec)
-{
-	struct vg_event hdr;
-	int proto = 1, cut;
-
-	if (rec == NULL)
-		rec = &eoe;
-	if (proto_of(f, ev))
-		add_line(b, f, ev, rec);
-	else {
-		/* "type=NAME msg=" + the proto 0 data, cut as that is */
-		hdr = *ev;
-		hdr.node = VG_STR_NULL;
-		vg_raw_header(b, &hdr, rec->type, rec->type_name);
-		add_text(b, cut_body(rec, stamp_len(ev), VG_PLUGIN_DATA_LEN,
-		    &cut));
-		proto = 0;
-	}
-	vg_buf_addc(b, '\n');
-	return proto;
 }

@@ -68,7 +68,11 @@ vg_daemon_open_outputs(struct vg_daemon *d)
 		}
 		vg_pipeline_add_output(d->pl, o);
 	}
-	return vg_setup_filters(d->pl, &d->conf);
+	if (vg_setup_filters(d->pl, &d->conf) == -1)
+		return -1;
+	/* to the auditd log and plugins, as auditd's */
+	vg_daemon_emit(d->pl, VG_DAEMON_START, NULL, NULL);
+	return 0;
 }
 
 /* Rules: loaded by the privileged helper when there is one (it may walk

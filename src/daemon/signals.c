@@ -220,20 +220,26 @@ vg_daemon_reload(struct vg_daemon *d, const struct vg_sender *who)
 	    "configuration");
 }
 
+/*
+ * The outputs act on a signal (their ops), then vigild makes the one
+ * DAEMON_* record that tells of it, for the outputs that take such
+ * records (the auditd log, plugins). A failed reload of any output's
+ * own configuration writes none, as auditd logs none.
+ */
 void
 vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
     unsigned type, const struct vg_sender *who, const char *reason)
 {
 	struct vg_output_signal s;
-	struct vg_daemon_stamp st;
 
-	vg_daemon_stamp(type, &st);
 	memset(&s, 0, sizeof(s));
 	s.type = type;
 	s.who = who;
 	s.reason = reason;
-	s.stamp = &st;
 	vg_pipeline_signal(d->pl, op, &s);
+	if (op == VG_OUTPUT_RELOAD && s.failed > 0)
+		return;
+	vg_daemon_emit(d->pl, (enum vg_daemon_rec)type, who, reason);
 }
 
 static void

@@ -13,13 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/auditd/logline.h"
 #include "vigil/clock.h"
 #include "vigil/json.h"
 #include "vigil/log.h"
 #include "vigil/parse_num.h"
 #include "vigil/qout.h"
-#include "vigil/rawfmt.h"
-#include "vigil/rectype.h"
 
 
 static const char *const formats[] = { "json", "raw", "enriched", NULL };
@@ -114,35 +113,18 @@ vg_qout_open(struct vg_qout *qo, struct vg_output *o)
 	return 0;
 }
 
-/* RAW lines, with the ENRICHED part when asked (as auditd writes them). */
+/* RAW lines, with the ENRICHED part when asked (as auditd writes them:
+ * the input's own part if it had one, else resolved here), and EOE. */
 static void
 format_raw(struct vg_qout *qo, const struct vg_event *ev)
 {
-	struct vg_buf *b = &qo->buf;
-	size_t i, start;
+	struct vg_logline ll = { VG_LL_NEWLINE, VG_STR_NULL, NULL };
 
-	if (qo->fmt == VG_QFMT_RAW) {
-		vg_raw_event(b, ev, 0);
-		return;
+	if (qo->fmt == VG_QFMT_ENRICHED) {
+		ll.flags |= VG_LL_ENRICH | VG_LL_KEPT_FIRST;
+		ll.enrich = qo->enrich;
 	}
-	for (i = 0; i < ev->nrecs; i++) {
-		const struct vg_erec *r = &ev->recs[i];
-
-		start = b->len;
-		vg_raw_header(b, ev, r->type, r->type_name);
-		vg_raw_body(b, r->body);
-		if (r->enriched.len) {		/* kept from the input */
-			vg_buf_addc(b, '\x1d');
-			vg_raw_body(b, r->enriched);
-		} else if (!b->oom)
-			vg_enrich_record(qo->enrich, b, r->type, r->body,
-			    b->len - start);
-		vg_buf_addc(b, '\n');
-	}
-	if (ev->flags & VG_EV_EOE) {
-		vg_raw_header(b, ev, VG_T_EOE, VG_STR_NULL);
-		vg_buf_addc(b, '\n');
-	}
+	vg_logline_event(&qo->buf, &ll, ev, 1);
 }
 
 int

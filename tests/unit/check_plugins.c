@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vigil/auditd/logline.h"
 #include "vigil/auditd/plugins_conf.h"
+#include "vigil/rectype.h"
 
 #define C309	VG_CORPUS "/conf/audit-userspace-3.0.9"
 #define CMASTER	VG_CORPUS "/conf/audit-userspace-master"
@@ -298,6 +300,17 @@ mkevent(const char *node, const char *body)
 	ev.flags = VG_EV_EOE;
 }
 
+/* Record r of ev as the formatters take it (NULL: the event's EOE). */
+static const struct vg_logrec *
+lr(const struct vg_erec *r)
+{
+	static const struct vg_erec eoe = { .type = VG_T_EOE };
+	static struct vg_logrec l;
+
+	l = vg_logrec_of_event(&ev, r != NULL ? r : &eoe);
+	return &l;
+}
+
 /* The string line (whole = 1) or the binary data of record r of ev. */
 static char *
 fmt(const struct vg_plugin_fmt *f, const struct vg_erec *r, int *proto,
@@ -307,8 +320,8 @@ fmt(const struct vg_plugin_fmt *f, const struct vg_erec *r, int *proto,
 	struct vg_buf b;
 
 	vg_buf_init(&b);
-	*proto = whole ? vg_plugin_format_line(&b, f, &ev, r) :
-	    vg_plugin_format_data(&b, f, &ev, r);
+	*proto = whole ? vg_plugin_format_line(&b, f, lr(r)) :
+	    vg_plugin_format_data(&b, f, lr(r));
 	ck_assert(!b.oom && b.len < sizeof(out));
 	memcpy(out, b.data, b.len);
 	out[b.len] = '\0';
@@ -423,11 +436,11 @@ START_TEST(test_format_too_long)
 	mkevent(NULL, body);
 	recs[0].type = 1123;
 	vg_buf_init(&b);
-	ck_assert_int_eq(vg_plugin_format_data(&b, &f, &ev, &recs[0]), 0);
+	ck_assert_int_eq(vg_plugin_format_data(&b, &f, lr(&recs[0])), 0);
 	ck_assert_uint_eq(b.len, VG_PLUGIN_DATA_LEN);
 	ck_assert(memcmp(b.data, hdr + 18, strlen(hdr) - 18) == 0);
 	vg_buf_reset(&b);
-	ck_assert_int_eq(vg_plugin_format_line(&b, &f, &ev, &recs[0]), 0);
+	ck_assert_int_eq(vg_plugin_format_line(&b, &f, lr(&recs[0])), 0);
 	ck_assert_uint_eq(b.len, 18 + VG_PLUGIN_DATA_LEN + 1);
 	ck_assert(memcmp(b.data, hdr, strlen(hdr)) == 0);
 	ck_assert_int_eq(b.data[b.len - 1], '\n');
@@ -436,7 +449,7 @@ START_TEST(test_format_too_long)
 	f.enrich = vg_enrich_new(NULL);
 	ck_assert_ptr_nonnull(f.enrich);
 	vg_buf_reset(&b);
-	ck_assert_int_eq(vg_plugin_format_data(&b, &f, &ev, &recs[0]), 1);
+	ck_assert_int_eq(vg_plugin_format_data(&b, &f, lr(&recs[0])), 1);
 	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX);
 	ck_assert(memcmp(b.data, hdr, strlen(hdr)) == 0);
 	for (i = strlen(hdr); i < b.len; i++)
@@ -444,7 +457,7 @@ START_TEST(test_format_too_long)
 	f.enriched = 0;
 	f.node = "vm";
 	vg_buf_reset(&b);
-	ck_assert_int_eq(vg_plugin_format_line(&b, &f, &ev, &recs[0]), 1);
+	ck_assert_int_eq(vg_plugin_format_line(&b, &f, lr(&recs[0])), 1);
 	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX_NODE + 1);
 	ck_assert(memcmp(b.data, "node=vm ", 8) == 0);
 	/* one byte short of the limit: whole */
@@ -452,7 +465,7 @@ START_TEST(test_format_too_long)
 	mkevent(NULL, body);
 	recs[0].type = 1123;
 	vg_buf_reset(&b);
-	(void)vg_plugin_format_line(&b, &f, &ev, &recs[0]);
+	(void)vg_plugin_format_line(&b, &f, lr(&recs[0]));
 	ck_assert_uint_eq(b.len, VG_AUDITLOG_LINE_MAX_NODE);
 	vg_buf_free(&b);
 	vg_enrich_free(f.enrich);

@@ -1,12 +1,13 @@
 /*
- * log_writer.h: the auditd-compatible log writer (src/auditd/log_writer.c)
- * and vigild's own DAEMON_* records (src/auditd/daemon_rec.c). Outputs:
+ * log_writer.h: the auditd-compatible log writer (src/auditd/log_writer.c).
+ * Outputs:
  *	auditd:CONF	log_file, format, rotation, flush and space actions
  *			from an auditd.conf (the drop-in log)
  *	enriched:PATH	ENRICHED lines to PATH ("-" = stdout), no rotation
  * Signals reach each auditd output through its ops (rotate, resume,
- * reload, stop, dump: vg_pipeline_signal), which write the DAEMON_*
- * records; the plugins output sends its own copy from its ops.
+ * reload, stop, dump: vg_pipeline_signal), which act; the DAEMON_*
+ * record that tells of it is vigild's (vg_daemon_emit), made once and
+ * handed to this output's record op and to the plugins afterwards.
  */
 #ifndef VIGIL_AUDITD_LOG_WRITER_H
 #define VIGIL_AUDITD_LOG_WRITER_H
@@ -15,59 +16,8 @@
 #include <sys/types.h>
 
 #include "vigil/auditd/auditd_conf.h"
-#include "vigil/buf.h"
+#include "vigil/auditd/daemon_rec.h"
 #include "vigil/privsep.h"
-#include "vigil/rectype.h"
-
-/* auditd 3.0.9's format_raw keeps at most this many bytes of a log line,
- * before any enrichment (MAX_AUDIT_MESSAGE_LENGTH 8970 - 32 - NUL; with a
- * node name its 9225-byte buffer - 32 - NUL); the rest of a longer record
- * is cut off. The plugins' copy of a log line is cut the same way. */
-#define VG_AUDITLOG_LINE_MAX		8937
-#define VG_AUDITLOG_LINE_MAX_NODE	9192
-
-/* Who asked (from AUDIT_SIGNAL_INFO, or /proc for a known pid). */
-struct vg_sender {
-	uint32_t	auid;	/* 4294967295 = unset */
-	uint32_t	uid;
-	uint32_t	ses;
-	int32_t		pid;	/* -1 if unknown */
-};
-
-enum vg_daemon_rec {
-	VG_DAEMON_START = VG_T_DAEMON_START,
-	VG_DAEMON_END = VG_T_DAEMON_END,
-	VG_DAEMON_ABORT = VG_T_DAEMON_ABORT,
-	VG_DAEMON_CONFIG = VG_T_DAEMON_CONFIG,
-	VG_DAEMON_ROTATE = VG_T_DAEMON_ROTATE,
-	VG_DAEMON_RESUME = VG_T_DAEMON_RESUME,
-};
-
-/* When, and which serial: one DAEMON_* record has one stamp, the same in
- * the log and for the plugins (auditd hands one event to both). */
-struct vg_daemon_stamp {
-	uint64_t	sec;
-	uint32_t	msec;
-	uint32_t	serial;
-};
-
-/* Now, and the next serial of vigild's DAEMON_* records (one sequence per
- * process from a random start below 10000, as auditd). VG_DAEMON_START:
- * the same stamp on every call (there is one start). */
-void	vg_daemon_stamp(enum vg_daemon_rec, struct vg_daemon_stamp *);
-
-/* Sender identity of a process from /proc (auid, uid, ses); pid -1 or a
- * vanished process gives unset values. */
-void	vg_sender_from_pid(pid_t, struct vg_sender *);
-/* Sender identity of vigild itself. */
-void	vg_sender_self(struct vg_sender *);
-/*
- * Body text of a DAEMON_* record as auditd 3.0.9 writes it, appended to b
- * (no header, no newline). format: "raw" or "enriched"; reason: for
- * ABORT only (may be NULL).
- */
-void	vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec,
-	    const struct vg_sender *, const char *format, const char *reason);
 
 /* auditd's single/halt actions: /sbin/init LEVEL ("1" or "0"); only
  * logged when VIGIL_TEST_NO_LOCK is set (tests share the machine). */
