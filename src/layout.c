@@ -1077,9 +1077,12 @@ static const struct top {
 };
 #define NTOPS	(sizeof(tops) / sizeof(tops[0]))
 
-/* The members of the header (write_header()). */
-static const struct vg_str header_names[] = {
+/* The members of the header (write_header()): the event's own, then
+ * those the records give. */
+static const struct vg_str event_names[] = {
 	VG_STR_LIT("serial"), VG_STR_LIT("time"), VG_STR_LIT("node"),
+};
+static const struct vg_str header_names[] = {
 	VG_STR_LIT("keys"), VG_STR_LIT("vigil"),
 };
 
@@ -1095,6 +1098,9 @@ vg_layout_part(struct vg_str name)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+		if (str_same(name, event_names[i]))
+			return VG_PART_EVENT;
 	for (i = 0; i < sizeof(header_names) / sizeof(header_names[0]); i++)
 		if (str_same(name, header_names[i]))
 			return VG_PART_HEADER;
@@ -1164,7 +1170,7 @@ write_records(struct vg_layout *L, const struct survey *S)
 
 /* serial, time, node, keys and the vigil marks, in front of the records. */
 static void
-write_header(struct vg_layout *L)
+write_header(struct vg_layout *L, int records)
 {
 	const struct vg_event *ev = L->ev;
 	const char *by = NULL;
@@ -1181,6 +1187,11 @@ write_header(struct vg_layout *L)
 	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
 	if (ev->node.len > 0)
 		lay_str(L, VG_STR_LIT("node"), ev->node);
+	if (!records) {
+		/* the lookup of the event's own members: nothing else */
+		L->op->front(L->out, 0);
+		return;
+	}
 	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
 	for (i = 0; i < L->nkeys; i++)
 		lay_str(L, VG_STR_NULL, L->keys[i]);
@@ -1245,7 +1256,7 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		L->oom = 1;
 	else
 		write_records(L, &S);
-	write_header(L);
+	write_header(L, 1);
 	L->op->end(out);
 	if (counts != NULL) {
 		counts->parse_errors += L->errors;
@@ -1365,8 +1376,9 @@ discard(struct vg_layout *L, const struct survey *S,
 
 /*
  * Lays out the part of the document that holds the root member name,
- * alone: begin(), the members of that part, end(). A part is the header
- * (serial ... vigil), one entry of tops[] (the CWD records' give "cwd"
+ * alone: begin(), the members of that part, end(). A part is the
+ * event's own members (serial, time, node), the header (those, keys and
+ * vigil), one entry of tops[] (the CWD records' give "cwd"
  * and "cwd_record"), or the records of one other type. What a part
  * depends on is walked first with the output thrown away: the SYSCALL
  * records for the parts after them (the event's arch and byte order),
@@ -1388,9 +1400,13 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 		L->oom = 1;
 		goto end;
 	}
+	if (part == VG_PART_EVENT) {
+		write_header(L, 0);
+		goto end;
+	}
 	if (part == VG_PART_HEADER) {
 		discard(L, &S, write_records);
-		write_header(L);
+		write_header(L, 1);
 		goto end;
 	}
 	if (part >= 0)

@@ -36,12 +36,16 @@ child(const struct vg_node *obj, struct vg_str name)
 	return NULL;
 }
 
-/* Parts made of records and the header have a bit: once laid out, a
- * name of theirs that is not kept is not in the document. */
+/* Parts made of records, the event's and the header have a bit: once
+ * laid out, a name of theirs that is not kept is not in the document. */
 static unsigned
 part_bit(int part)
 {
-	return part >= VG_PART_HEADER && part < 30 ? 1u << (part + 1) : 0;
+	if (part == VG_PART_EVENT)
+		return 1;
+	if (part == VG_PART_HEADER)
+		return 2;
+	return part >= 0 && part < 29 ? 1u << (part + 2) : 0;
 }
 
 int
@@ -72,8 +76,12 @@ vg_view_member(struct vg_view *v, struct vg_str name,
 		return -1;
 	}
 	/* keep every member of the part: "cwd" brings "cwd_record", the
-	 * header all five */
+	 * header all five (those of the event's part again: kept once) */
 	for (ch = root->v.c.head; ch != NULL; ch = ch->next) {
+		for (i = 0; i < v->n && !same(v->kept[i].name, ch->key); i++)
+			;
+		if (i < v->n)
+			continue;
 		if (v->n == VG_VIEW_KEEP) {
 			all = 0;
 			break;
@@ -83,7 +91,8 @@ vg_view_member(struct vg_view *v, struct vg_str name,
 		v->n++;
 	}
 	if (all)
-		v->parts |= bit;
+		v->parts |= bit | (part == VG_PART_HEADER ? part_bit(
+		    VG_PART_EVENT) : 0);
 	*np = child(root, name);
 	return *np != NULL;
 }
