@@ -257,7 +257,8 @@ on_event(struct vg_event *ev, void *arg)
 	/* max_event_bytes bounds the records kept; the document is a
 	 * bounded multiple of them and must not fail for it */
 	ev->arena.limit = 0;
-	vg_view_init(&view, pl->lookup, ev);
+	if (pl->filters != NULL || pl->jd == NULL || pl->need_tree)
+		vg_view_init(&view, pl->lookup, ev);
 	if (pl->filters != NULL) {
 		if (run_filters(pl, ev, &view, &doc) == VG_DROP)
 			return;
