@@ -26,7 +26,9 @@
 
 #include "filter_lua_priv.h"
 #include "vigil/filter_lua.h"
+#include "vigil/layout.h"
 #include "vigil/log.h"
+#include "vigil/view.h"
 
 #define ERR_BURST	10	/* error messages per window and filter */
 #define LOG_BURST	100	/* vigil.log() messages per window */
@@ -49,6 +51,7 @@ struct lstate {
 	int		 mem_refused;	/* allocator said no this call */
 	struct vg_lstr_budget steps;	/* of string.find & co. */
 	struct vg_lconv	 conv;
+	struct vg_layout *lo;		/* lookups without a caller's view */
 	struct lfilter	*lf;
 	char		 hostname[256];
 };
@@ -67,7 +70,8 @@ struct lfilter {
 /* What one protected call gets and gives. */
 struct call {
 	struct lstate		*st;
-	const struct vg_node	*doc;
+	const struct vg_node	*doc;		/* NULL: read through view */
+	struct vg_view		*view;
 	struct vg_node		*newdoc;
 	enum vg_verdict		 verdict;
 };
@@ -590,6 +594,7 @@ lstate_close(struct lstate *st)
 	if (st->L != NULL)
 		lua_close(st->L);	/* no finalizers: __gc is refused */
 	vg_lconv_free(&st->conv);
+	vg_layout_free(st->lo);
 	free(st);
 }
 
@@ -599,8 +604,11 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	struct lstate *st;
 	const char *msg;
 
-	if ((st = calloc(1, sizeof(*st))) == NULL) {
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->lo = vg_layout_new()) == NULL) {
+		free(st);
 		set_err(err, lf->path, "out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	st->lf = lf;
@@ -613,6 +621,7 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	if ((st->L = lua_newstate(lalloc, st)) == NULL) {
 		set_err(err, lf->path, "cannot create a Lua state (memory "
 		    "limit too small?)");
+		vg_layout_free(st->lo);
 		free(st);
 		errno = ENOMEM;
 		return NULL;
@@ -642,7 +651,10 @@ prun(lua_State *L)
 	lua_Integer v;
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, st->fn_ref);
-	vg_lconv_push(L, &st->conv, c->doc);
+	if (c->doc != NULL)
+		vg_lconv_push(L, &st->conv, c->doc);
+	else
+		vg_lconv_push_view(L, &st->conv, c->view);
 	lua_call(L, 1, 1);
 	switch (lua_type(L, -1)) {
 	case LUA_TNIL:
@@ -662,6 +674,14 @@ prun(lua_State *L)
 		}
 		break;
 	case LUA_TTABLE:
+		/* the event as it came: passed unchanged (what converting it
+		 * would give), unless it may be over max_event_bytes, which
+		 * the conversion finds, as before */
+		if (c->doc == NULL && vg_lconv_untouched(L, &st->conv, -1) &&
+		    vg_view_json_bound(c->view) <= st->lf->event_limit) {
+			c->verdict = VG_PASS;
+			return 0;
+		}
 		c->newdoc = vg_lconv_to_node(L, &st->conv, -1);
 		c->verdict = VG_PASS;
 		return 0;
@@ -713,15 +733,27 @@ report(struct lfilter *lf, int rc, const char *msg)
 		    lf->f.name, msg != NULL ? msg : "error", lf->f.errors);
 }
 
+/*
+ * *doc NULL: the event is read through ev->view (the pipeline's, members
+ * laid out as the filter reads them), or a view of this call's; it is
+ * passed unchanged unless the filter returns a table that is not the
+ * event as it came.
+ */
 static enum vg_verdict
 lua_filter_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 {
 	struct lfilter *lf = f->priv;
 	struct lstate *st = lf->st;
 	lua_State *L = st->L;
-	struct call c = { .st = st, .doc = *doc, .verdict = VG_PASS };
+	struct call c = { .st = st, .doc = *doc, .view = ev->view,
+	    .verdict = VG_PASS };
+	struct vg_view own;
 	int rc;
 
+	if (c.doc == NULL && c.view == NULL) {
+		vg_view_init(&own, st->lo, ev);
+		c.view = &own;
+	}
 	vg_lconv_begin(&st->conv, &ev->arena);
 	arm(st);
 	lua_pushcfunction(L, prun);

@@ -45,6 +45,8 @@ vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
 	c->active = 1;
 	c->nlazy = 0;
 	c->nmat = 0;
+	c->nfill = 0;
+	c->view = NULL;
 	c->arena = a;
 	c->out_used = 0;
 	c->out_over = 0;
@@ -57,6 +59,7 @@ vg_lconv_end(struct vg_lconv *c)
 	c->active = 0;
 	c->nlazy = 0;
 	c->nmat = 0;
+	c->view = NULL;
 	c->arena = NULL;
 }
 
@@ -160,12 +163,12 @@ push_value(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 }
 
 /*
- * The node a lazy table stands for: 1 and *np if t (absolute index) is
- * lazy and alive, 0 if t is not lazy; raises a Lua error if t is lazy but
- * from a call that has ended.
+ * The lazy[] slot of table t (absolute index): 1 and *slot if t is lazy
+ * and alive, 0 if t is not lazy; raises a Lua error if t is lazy but from
+ * a call that has ended.
  */
 static int
-lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
+lazy_slot(lua_State *L, struct vg_lconv *c, int t, size_t *slot)
 {
 	lua_Integer iv;
 	uint64_t v;
@@ -181,7 +184,28 @@ lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
 	if (!isnum || !c->active || (uint32_t)(v >> 32) != c->gen ||
 	    (v & 0xffffffffu) >= c->nlazy)
 		luaL_error(L, "event data used after its filter call returned");
-	*np = c->lazy[v & 0xffffffffu];
+	*slot = (size_t)(v & 0xffffffffu);
+	return 1;
+}
+
+/*
+ * The node a lazy table stands for: 1 and *np if t (absolute index) is
+ * lazy and alive, 0 if t is not lazy; raises a Lua error if t is lazy but
+ * from a call that has ended. The event of a view becomes the whole tree
+ * here (built once).
+ */
+static int
+lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
+{
+	size_t slot;
+
+	if (!lazy_slot(L, c, t, &slot))
+		return 0;
+	if (c->lazy[slot] == NULL &&
+	    (c->view == NULL || (c->lazy[slot] = vg_view_tree(c->view)) ==
+	    NULL))
+		luaL_error(L, "not enough memory");
+	*np = c->lazy[slot];
 	return 1;
 }
 
@@ -199,6 +223,7 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 
 	if (!lazy_node(L, c, t, &n))
 		return;
+	c->nfill++;
 	luaL_checkstack(L, 8, "event too deep");
 	lua_pushnil(L);
 	lua_rawsetp(L, t, &lazy_key);
@@ -267,6 +292,34 @@ vg_lconv_push(lua_State *L, struct vg_lconv *c, const struct vg_node *doc)
 	lua_remove(L, mt);
 }
 
+void
+vg_lconv_push_view(lua_State *L, struct vg_lconv *c, struct vg_view *v)
+{
+	luaL_checkstack(L, 4, "no stack");
+	c->lazy = grow(L, c->lazy, &c->clazy, c->nlazy, sizeof(*c->lazy));
+	if (c->nlazy >= UINT32_MAX)
+		luaL_error(L, "event too large");
+	c->view = v;
+	c->lazy[c->nlazy] = NULL;
+	lua_createtable(L, 0, 2);
+	lua_pushinteger(L, (lua_Integer)((uint64_t)c->gen << 32 |
+	    (uint64_t)c->nlazy));
+	lua_rawsetp(L, -2, &lazy_key);
+	c->nlazy++;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	lua_setmetatable(L, -2);
+}
+
+int
+vg_lconv_untouched(lua_State *L, struct vg_lconv *c, int idx)
+{
+	size_t slot;
+
+	idx = lua_absindex(L, idx);
+	return c->nfill == 0 && lua_type(L, idx) == LUA_TTABLE &&
+	    lazy_slot(L, c, idx, &slot) && c->lazy[slot] == NULL;
+}
+
 /*
  * Metamethods of lazy tables. Reading a member of an object looks it up in
  * the node (O(members), no table filled): scalars are pushed each time,
@@ -279,18 +332,26 @@ mm_index(lua_State *L)
 	struct vg_lconv *c = CONV(L);
 	const struct vg_node *n, *ch;
 	const char *k;
-	size_t klen;
-	int mt;
+	size_t klen, slot;
+	int mt, r;
 
 	lua_settop(L, 2);
-	if (!lazy_node(L, c, 1, &n) || n->type != VG_N_OBJ ||
-	    lua_type(L, 2) != LUA_TSTRING) {
+	if (lua_type(L, 2) != LUA_TSTRING || !lazy_slot(L, c, 1, &slot) ||
+	    (c->lazy[slot] != NULL && c->lazy[slot]->type != VG_N_OBJ)) {
 		materialize(L, c, 1);
 		lua_rawget(L, 1);
 		return 1;
 	}
+	n = c->lazy[slot];
 	k = lua_tolstring(L, 2, &klen);
-	if ((ch = child_named(n, k, klen)) == NULL) {
+	if (n == NULL) {
+		/* the event of a view: the member laid out alone */
+		r = vg_view_member(c->view, vg_str_make(k, klen), &ch);
+		if (r == -1)
+			luaL_error(L, "not enough memory");
+	} else
+		ch = child_named(n, k, klen);
+	if (ch == NULL) {
 		lua_pushnil(L);
 		return 1;
 	}

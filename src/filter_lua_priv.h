@@ -12,6 +12,7 @@
 
 #include "vigil/arena.h"
 #include "vigil/node.h"
+#include "vigil/view.h"
 
 #define VG_LCONV_MAXDEPTH	64	/* nesting accepted back from Lua */
 
@@ -25,12 +26,16 @@ struct vg_lconv_mat {
  * empty "lazy" tables that remember (generation, index into lazy[]) under a
  * private key and are filled on first use; the generation changes when a
  * call ends, so a lazy table kept past its call can never reach the
- * (reset) arena.
+ * (reset) arena. The event itself can come as a view (vigil/view.h): its
+ * lazy[] entry is NULL until the whole tree is needed, and its members are
+ * looked up in the view, each laid out alone.
  */
 struct vg_lconv {
 	uint32_t		 gen;
 	int			 active;	/* inside a call */
 	const struct vg_node	**lazy;		/* lazy tables of this call */
+	struct vg_view		*view;		/* the event's, or NULL */
+	size_t			 nfill;		/* lazy tables filled */
 	size_t			 nlazy, clazy;
 	struct vg_lconv_mat	*mat;		/* objects filled this call */
 	size_t			 nmat, cmat;
@@ -50,6 +55,14 @@ void		 vg_lconv_end(struct vg_lconv *);
 /* Pushes the document as a (lazy) table; may raise a Lua error. */
 void		 vg_lconv_push(lua_State *, struct vg_lconv *,
 		    const struct vg_node *);
+/* Pushes the event of view v as a lazy table whose members are laid out
+ * as they are read; may raise a Lua error. */
+void		 vg_lconv_push_view(lua_State *, struct vg_lconv *,
+		    struct vg_view *v);
+/* Whether the value at idx is the event pushed by vg_lconv_push_view and
+ * no table of the event has been filled in this call: so none was changed
+ * and the event is as it came. */
+int		 vg_lconv_untouched(lua_State *, struct vg_lconv *, int idx);
 /* Converts the value at idx to a tree in the call's arena; raises a Lua
  * error (with the path of the bad member) if it cannot, or (and sets
  * out_over) as soon as the JSON it stands for is over out_limit bytes. */

@@ -1,7 +1,9 @@
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
- * syscall.exe or record type with hash probes over the decoded document.
- * Never allocates while running; never changes the document.
+ * syscall.exe or record type with hash probes over the decoded document
+ * (or the members it reads, laid out alone: vigil/view.h).
+ * Allocates only from the event's arena (a view's lookups) while
+ * running; never changes the document.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 
 #include "vigil/prefilter.h"
 #include "vigil/tables.h"
+#include "vigil/view.h"
 
 struct sentry {
 	uint64_t	 h;
@@ -162,38 +165,71 @@ keyeq(struct vg_str k, const char *lit, size_t n)
 	return k.len == n && memcmp(k.p, lit, n) == 0;
 }
 
+/* A rule key of the keys array (a member of the document) to drop. */
+static int
+keys_hit(const struct prefilter *pf, const struct vg_node *keys)
+{
+	const struct vg_node *x;
+
+	if (keys == NULL || keys->type != VG_N_ARR)
+		return 0;
+	for (x = keys->v.c.head; x != NULL; x = x->next)
+		if (x->type == VG_N_STR &&
+		    sset_has(&pf->keys, x->v.s.p, x->v.s.len))
+			return 1;
+	return 0;
+}
+
+/* The syscall object's exe (its first member of that name) to drop. */
+static int
+exe_hit(const struct prefilter *pf, const struct vg_node *sc)
+{
+	const struct vg_node *x;
+
+	if (sc == NULL || sc->type != VG_N_OBJ)
+		return 0;
+	for (x = sc->v.c.head; x != NULL; x = x->next)
+		if (keyeq(x->key, "exe", 3))
+			return x->type == VG_N_STR &&
+			    sset_has(&pf->exes, x->v.s.p, x->v.s.len);
+	return 0;
+}
+
+/* *doc NULL: the members are read through ev->view (each laid out
+ * alone), or the event passes. */
 static enum vg_verdict
 pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 {
 	const struct prefilter *pf = f->priv;
-	const struct vg_node *d = *doc, *ch, *x;
+	const struct vg_node *d = *doc, *ch, *m;
 	size_t i;
 
 	if (pf->ntypes != 0)
 		for (i = 0; i < ev->nrecs; i++)
 			if (has_type(pf, ev->recs[i].type))
 				return VG_DROP;
-	if (d == NULL || d->type != VG_N_OBJ ||
-	    (pf->keys.n == 0 && pf->exes.n == 0))
+	if (pf->keys.n == 0 && pf->exes.n == 0)
+		return VG_PASS;
+	if (d == NULL) {
+		if (ev->view == NULL)
+			return VG_PASS;
+		if (pf->exes.n != 0 && vg_view_member(ev->view,
+		    VG_STR_LIT("syscall"), &m) == 1 && exe_hit(pf, m))
+			return VG_DROP;
+		if (pf->keys.n != 0 && vg_view_member(ev->view,
+		    VG_STR_LIT("keys"), &m) == 1 && keys_hit(pf, m))
+			return VG_DROP;
+		return VG_PASS;
+	}
+	if (d->type != VG_N_OBJ)
 		return VG_PASS;
 	for (ch = d->v.c.head; ch != NULL; ch = ch->next) {
-		if (pf->keys.n != 0 && ch->type == VG_N_ARR &&
-		    keyeq(ch->key, "keys", 4)) {
-			for (x = ch->v.c.head; x != NULL; x = x->next)
-				if (x->type == VG_N_STR &&
-				    sset_has(&pf->keys, x->v.s.p, x->v.s.len))
-					return VG_DROP;
-		} else if (pf->exes.n != 0 && ch->type == VG_N_OBJ &&
-		    keyeq(ch->key, "syscall", 7)) {
-			for (x = ch->v.c.head; x != NULL; x = x->next)
-				if (keyeq(x->key, "exe", 3)) {
-					if (x->type == VG_N_STR &&
-					    sset_has(&pf->exes, x->v.s.p,
-					    x->v.s.len))
-						return VG_DROP;
-					break;
-				}
-		}
+		if (pf->keys.n != 0 && keyeq(ch->key, "keys", 4) &&
+		    keys_hit(pf, ch))
+			return VG_DROP;
+		if (pf->exes.n != 0 && keyeq(ch->key, "syscall", 7) &&
+		    exe_hit(pf, ch))
+			return VG_DROP;
 	}
 	return VG_PASS;
 }

@@ -1008,32 +1008,148 @@ chain_len(const size_t *next, size_t i)
 	return n;
 }
 
+/* ---- the members of the root ---- */
+
 static void
-write_records(struct vg_layout *L, const struct survey *S)
+m_syscall(struct vg_layout *L, const struct survey *S)
+{
+	records(L, VG_STR_LIT("syscall"), R_SYSCALL, S->first[S_SYSCALL],
+	    S->next, S->count[S_SYSCALL]);
+}
+
+static void
+m_execve(struct vg_layout *L, const struct survey *S)
+{
+	(void)S;
+	execve_member(L);
+}
+
+static void
+m_proctitle(struct vg_layout *L, const struct survey *S)
+{
+	records(L, VG_STR_LIT("proctitle"), R_PROCTITLE,
+	    S->first[S_PROCTITLE], S->next, S->count[S_PROCTITLE]);
+}
+
+static void
+m_cwd(struct vg_layout *L, const struct survey *S)
+{
+	cwd_members(L, S->first[S_CWD], S->next, S->count[S_CWD]);
+}
+
+static void
+m_paths(struct vg_layout *L, const struct survey *S)
+{
+	paths_member(L, S->count[S_PATH]);
+}
+
+static void
+m_sockaddr(struct vg_layout *L, const struct survey *S)
+{
+	records(L, VG_STR_LIT("sockaddr"), R_SOCKADDR, S->first[S_SOCKADDR],
+	    S->next, S->count[S_SOCKADDR]);
+}
+
+/*
+ * The members of the root made of records, in document order, one entry
+ * each: the full layout writes them all, the lookup (vg_layout_member)
+ * the one entry that has the name asked for. A new member of the root is
+ * one entry here (and its name in docs/events.md). from: the S_* records
+ * it is made of (nothing is written without them), or -1: write() is
+ * always called and decides. An entry writes the members it names (the
+ * CWD records give "cwd" and "cwd_record"). The records of other types
+ * follow the entries, under their type names (others()); the header
+ * (write_header()) goes in front.
+ */
+static const struct top {
+	struct vg_str	 name, name2;
+	int		 from;
+	void		(*write)(struct vg_layout *, const struct survey *);
+} tops[] = {
+	/* first: the arch and byte order of the SYSCALL records are the
+	 * event's, for the members after it */
+	{ VG_STR_LIT("syscall"), VG_STR_NULL, S_SYSCALL, m_syscall },
+	{ VG_STR_LIT("execve"), VG_STR_NULL, S_EXECVE, m_execve },
+	{ VG_STR_LIT("proctitle"), VG_STR_NULL, S_PROCTITLE, m_proctitle },
+	{ VG_STR_LIT("cwd"), VG_STR_LIT("cwd_record"), S_CWD, m_cwd },
+	{ VG_STR_LIT("paths"), VG_STR_NULL, S_PATH, m_paths },
+	{ VG_STR_LIT("sockaddr"), VG_STR_NULL, S_SOCKADDR, m_sockaddr },
+};
+#define NTOPS	(sizeof(tops) / sizeof(tops[0]))
+
+/* The members of the header (write_header()): the event's own, then
+ * those the records give. */
+static const struct vg_str event_names[] = {
+	VG_STR_LIT("serial"), VG_STR_LIT("time"), VG_STR_LIT("node"),
+};
+static const struct vg_str header_names[] = {
+	VG_STR_LIT("keys"), VG_STR_LIT("vigil"),
+};
+
+static int
+str_same(struct vg_str a, struct vg_str b)
+{
+	return a.len == b.len && a.p != NULL && b.p != NULL &&
+	    memcmp(a.p, b.p, a.len) == 0;
+}
+
+int
+vg_layout_part(struct vg_str name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+		if (str_same(name, event_names[i]))
+			return VG_PART_EVENT;
+	for (i = 0; i < sizeof(header_names) / sizeof(header_names[0]); i++)
+		if (str_same(name, header_names[i]))
+			return VG_PART_HEADER;
+	for (i = 0; i < NTOPS; i++)
+		if (str_same(name, tops[i].name) ||
+		    str_same(name, tops[i].name2))
+			return (int)i;
+	return VG_PART_OTHER;
+}
+
+/* Whether name is the member name of records of this type (type_member()
+ * without the copy). */
+static int
+type_is(uint32_t type, struct vg_str name)
+{
+	const char *tn = vg_type_name(type);
+	char tmp[32];
+	size_t i;
+	int n;
+
+	if (tn == NULL) {
+		n = snprintf(tmp, sizeof(tmp), "unknown_%u", (unsigned)type);
+		if (n < 0 || (size_t)n >= sizeof(tmp))
+			return vg_str_eq(name, "unknown");
+		return str_same(name, vg_str_make(tmp, (size_t)n));
+	}
+	if (strlen(tn) != name.len)
+		return 0;
+	for (i = 0; i < name.len; i++)
+		if ((tn[i] >= 'A' && tn[i] <= 'Z' ? tn[i] + 32 : tn[i]) !=
+		    name.p[i])
+			return 0;
+	return 1;
+}
+
+/* The records of the other types, each type as one member in order of
+ * its first record; only the type whose member name is only (if not
+ * VG_STR_NULL). */
+static void
+others(struct vg_layout *L, const struct survey *S, struct vg_str only)
 {
 	const struct vg_event *ev = L->ev;
 	struct vg_str name;
 	size_t i;
 	int unknown;
 
-	/* fixed member order; SYSCALL first also gives the arch */
-	if (S->count[S_SYSCALL])
-		records(L, VG_STR_LIT("syscall"), R_SYSCALL,
-		    S->first[S_SYSCALL], S->next, S->count[S_SYSCALL]);
-	if (S->count[S_EXECVE])
-		execve_member(L);
-	if (S->count[S_PROCTITLE])
-		records(L, VG_STR_LIT("proctitle"), R_PROCTITLE,
-		    S->first[S_PROCTITLE], S->next, S->count[S_PROCTITLE]);
-	if (S->count[S_CWD])
-		cwd_members(L, S->first[S_CWD], S->next, S->count[S_CWD]);
-	if (S->count[S_PATH])
-		paths_member(L, S->count[S_PATH]);
-	if (S->count[S_SOCKADDR])
-		records(L, VG_STR_LIT("sockaddr"), R_SOCKADDR,
-		    S->first[S_SOCKADDR], S->next, S->count[S_SOCKADDR]);
 	for (i = 0; S->nother > 0 && i < ev->nrecs && !L->oom; i++) {
-		if (!S->ofirst[i])
+		if (!S->ofirst[i] || (only.p != NULL &&
+		    !type_is(ev->recs[i].type, only)))
 			continue;
 		name = type_member(L, ev->recs[i].type, &unknown);
 		records(L, name, R_GENERIC, i, S->next,
@@ -1041,9 +1157,20 @@ write_records(struct vg_layout *L, const struct survey *S)
 	}
 }
 
+static void
+write_records(struct vg_layout *L, const struct survey *S)
+{
+	size_t i;
+
+	for (i = 0; i < NTOPS && !L->oom; i++)
+		if (tops[i].from < 0 || S->count[tops[i].from] > 0)
+			tops[i].write(L, S);
+	others(L, S, VG_STR_NULL);
+}
+
 /* serial, time, node, keys and the vigil marks, in front of the records. */
 static void
-write_header(struct vg_layout *L)
+write_header(struct vg_layout *L, int records)
 {
 	const struct vg_event *ev = L->ev;
 	const char *by = NULL;
@@ -1060,6 +1187,11 @@ write_header(struct vg_layout *L)
 	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
 	if (ev->node.len > 0)
 		lay_str(L, VG_STR_LIT("node"), ev->node);
+	if (!records) {
+		/* the lookup of the event's own members: nothing else */
+		L->op->front(L->out, 0);
+		return;
+	}
 	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
 	for (i = 0; i < L->nkeys; i++)
 		lay_str(L, VG_STR_NULL, L->keys[i]);
@@ -1085,14 +1217,10 @@ write_header(struct vg_layout *L)
 	L->op->front(L->out, 0);
 }
 
-int
-vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
-    struct vg_decode_counts *counts)
+/* Starts an event: the driver's per-event state. */
+static void
+start(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out)
 {
-	struct survey S;
-	size_t next[SURVEY_STACK];
-	uint8_t ofirst[SURVEY_STACK];
-
 	L->out = out;
 	L->op = out->ops;
 	L->jw = out->jw;
@@ -1112,12 +1240,23 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	L->nkeys = L->capkeys = 0;
 	vg_names_reset(&L->knames);
 	out->oom = 0;
+}
+
+int
+vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
+    struct vg_decode_counts *counts)
+{
+	struct survey S;
+	size_t next[SURVEY_STACK];
+	uint8_t ofirst[SURVEY_STACK];
+
+	start(L, ev, out);
 	L->op->begin(out, ev);
 	if (survey(L, &S, next, ofirst) == -1)
 		L->oom = 1;
 	else
 		write_records(L, &S);
-	write_header(L);
+	write_header(L, 1);
 	L->op->end(out);
 	if (counts != NULL) {
 		counts->parse_errors += L->errors;
@@ -1128,4 +1267,178 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the lookup: one part of the document ---- */
+
+/* A sink that keeps nothing: the walk a part depends on (the arch of the
+ * SYSCALL records, the rule keys and marks of every record) without its
+ * output. */
+static void
+d_begin(struct vg_sink *s, const struct vg_event *ev)
+{
+	(void)s;
+	(void)ev;
+}
+
+static void
+d_front(struct vg_sink *s, int on)
+{
+	(void)s;
+	(void)on;
+}
+
+static void
+d_end(struct vg_sink *s)
+{
+	(void)s;
+}
+
+static void
+d_str(struct vg_sink *s, struct vg_str k, struct vg_str v)
+{
+	(void)s;
+	(void)k;
+	(void)v;
+}
+
+static void
+d_u64(struct vg_sink *s, struct vg_str k, uint64_t v)
+{
+	(void)s;
+	(void)k;
+	(void)v;
+}
+
+static void
+d_i64(struct vg_sink *s, struct vg_str k, int64_t v)
+{
+	(void)s;
+	(void)k;
+	(void)v;
+}
+
+static void
+d_bool(struct vg_sink *s, struct vg_str k, int v)
+{
+	(void)s;
+	(void)k;
+	(void)v;
+}
+
+static void
+d_null(struct vg_sink *s, struct vg_str k)
+{
+	(void)s;
+	(void)k;
+}
+
+static void
+d_open(struct vg_sink *s, struct vg_str k, enum vg_ntype t)
+{
+	(void)s;
+	(void)k;
+	(void)t;
+}
+
+static const struct vg_sink_ops discard_ops = {
+	.begin = d_begin,
+	.front = d_front,
+	.end = d_end,
+	.str = d_str,
+	.plain = d_str,
+	.u64 = d_u64,
+	.i64 = d_i64,
+	.num = d_str,
+	.boolean = d_bool,
+	.null = d_null,
+	.open = d_open,
+	.close = d_end,
+};
+
+/* Runs fn over the records with the output thrown away. */
+static void
+discard(struct vg_layout *L, const struct survey *S,
+    void (*fn)(struct vg_layout *, const struct survey *))
+{
+	struct vg_sink d, *out = L->out;
+
+	memset(&d, 0, sizeof(d));
+	d.ops = &discard_ops;
+	L->out = &d;
+	L->op = &discard_ops;
+	L->jw = NULL;
+	fn(L, S);
+	L->out = out;
+	L->op = out->ops;
+	L->jw = out->jw;
+}
+
+/*
+ * Lays out the part of the document that holds the root member name,
+ * alone: begin(), the members of that part, end(). A part is the
+ * event's own members (serial, time, node), the header (those, keys and
+ * vigil), one entry of tops[] (the CWD records' give "cwd"
+ * and "cwd_record"), or the records of one other type. What a part
+ * depends on is walked first with the output thrown away: the SYSCALL
+ * records for the parts after them (the event's arch and byte order),
+ * every record for the header (rule keys, marks). So the part is the
+ * same as in vg_layout_event(), member for member. Nothing is counted.
+ */
+int
+vg_layout_member(struct vg_layout *L, struct vg_event *ev,
+    struct vg_sink *out, struct vg_str name)
+{
+	struct survey S;
+	size_t next[SURVEY_STACK], i;
+	uint8_t ofirst[SURVEY_STACK];
+	int part = vg_layout_part(name), has = 0;
+
+	start(L, ev, out);
+	L->op->begin(out, ev);
+	if (survey(L, &S, next, ofirst) == -1) {
+		L->oom = 1;
+		goto end;
+	}
+	if (part == VG_PART_EVENT) {
+		write_header(L, 0);
+		goto end;
+	}
+	if (part == VG_PART_HEADER) {
+		discard(L, &S, write_records);
+		write_header(L, 1);
+		goto end;
+	}
+	if (part >= 0)
+		has = tops[part].from < 0 || S.count[tops[part].from] > 0;
+	else
+		for (i = 0; i < ev->nrecs && !has; i++)
+			has = S.ofirst[i] && type_is(ev->recs[i].type, name);
+	if (!has)
+		goto end;
+	if ((part < 0 || tops[part].write != m_syscall) &&
+	    S.count[S_SYSCALL] > 0)
+		discard(L, &S, m_syscall);
+	if (part >= 0)
+		tops[part].write(L, &S);
+	else
+		others(L, &S, name);
+end:
+	L->op->end(out);
+	if (L->oom || out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vg_layout_count(struct vg_layout *L, struct vg_event *ev,
+    struct vg_decode_counts *counts)
+{
+	struct vg_sink d;
+
+	memset(&d, 0, sizeof(d));
+	d.ops = &discard_ops;
+	return vg_layout_event(L, ev, &d, counts);
 }

@@ -3,10 +3,12 @@
  * and the outputs. Record outputs (auditd's log, raw) get each record as
  * it arrives, before grouping, unless a filter must see their events
  * whole. The document tree is built once per event and only if a
- * filter or an output needs it; outputs never see an event twice. When
- * the outputs only want the JSON line and no filter reads the document,
- * the layout goes to the JSON sink (sink_json.c) instead of the tree
- * sink: the line is written straight from the records.
+ * filter or an output needs it; outputs never see an event twice.
+ * Filters read the event through a view (view.c: the members they read,
+ * laid out alone). When the outputs only want the JSON line and no
+ * filter changed the event, the layout goes to the JSON sink
+ * (sink_json.c) instead of the tree sink: the line is written straight
+ * from the records.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +22,7 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/sink_json.h"
+#include "vigil/view.h"
 #include "vigil/ratelimit.h"
 #include "vigil/rectype.h"
 
@@ -41,6 +44,7 @@ struct vg_pipeline {
 	int			 need_doc;	/* some output wants the doc */
 	int			 need_tree;	/* ... more than its JSON line */
 	struct vg_jsink		*jd;		/* NULL: always the tree */
+	struct vg_layout	*lookup;	/* filters' views of events */
 	struct vg_buf		 line;		/* the direct JSON line */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
@@ -65,9 +69,15 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		return NULL;
 	}
 	vg_buf_init(&pl->line);
+	if ((pl->lookup = vg_layout_new()) == NULL) {
+		vg_group_free(pl->group);
+		free(pl);
+		return NULL;
+	}
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&
 	    (pl->jd = vg_jsink_new()) == NULL) {
+		vg_layout_free(pl->lookup);
 		vg_group_free(pl->group);
 		free(pl);
 		return NULL;
@@ -98,6 +108,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 		return;
 	vg_group_free(pl->group);
 	vg_jsink_free(pl->jd);
+	vg_layout_free(pl->lookup);
 	vg_buf_free(&pl->line);
 	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
@@ -218,14 +229,43 @@ is_self(const struct vg_pipeline *pl, const struct vg_event *ev)
 	return 0;
 }
 
+/*
+ * Runs the pipeline's filters on the event, read through a view (members
+ * laid out as they are read). VG_DROP, or VG_PASS with *doc the document
+ * a filter replaced the event with, or NULL: unchanged.
+ */
+static enum vg_verdict
+run_filters(struct vg_pipeline *pl, struct vg_event *ev, struct vg_view *v,
+    struct vg_node **doc)
+{
+	struct vg_filter *f;
+
+	*doc = NULL;
+	ev->view = v;
+	for (f = pl->filters; f != NULL; f = f->next) {
+		if (f->ops->run(f, ev, doc) == VG_DROP) {
+			f->dropped++;
+			pl->c.dropped++;
+			ev->view = NULL;
+			return VG_DROP;
+		}
+		f->passed++;
+	}
+	ev->view = NULL;
+	/* a filter that built the whole tree and kept it changed nothing */
+	if (*doc == v->tree)
+		*doc = NULL;
+	return VG_PASS;
+}
+
 static void
 on_event(struct vg_event *ev, void *arg)
 {
 	struct vg_pipeline *pl = arg;
 	struct vg_node *doc = NULL;
-	struct vg_filter *f;
 	struct vg_output *o;
 	struct vg_decode_counts dc = { 0, 0 };
+	struct vg_view view;
 	int direct = 1;			/* 0 written, 1 not tried, -1 no memory */
 
 	pl->c.events++;
@@ -234,37 +274,40 @@ on_event(struct vg_event *ev, void *arg)
 		return;
 	}
 	ev->json = VG_STR_NULL;
-	if (pl->need_doc || pl->filters != NULL) {
-		/* max_event_bytes bounds the records kept; the document is a
-		 * bounded multiple of them and must not fail for it */
-		ev->arena.limit = 0;
-		if (pl->jd != NULL && !pl->need_tree && pl->filters == NULL) {
-			vg_buf_reset(&pl->line);
-			if ((direct = vg_jsink_event(pl->jd, ev, &pl->line,
-			    &dc)) == 0) {
-				ev->json = vg_str_make(pl->line.data,
-				    pl->line.len);
-				pl->c.json_direct++;
-			}
-		}
-		if (direct == 1)
-			doc = vg_decode_event_counts(ev, &dc);
-		pl->c.parse_errors += dc.parse_errors;
-		pl->c.fields_dropped += dc.fields_dropped;
-		if (doc == NULL && direct != 0) {
-			/* arena exhausted: outputs that need the document
-			 * cannot have it; count it as a parse error */
-			pl->c.parse_errors++;
-		}
-	}
-	for (f = pl->filters; f != NULL && doc != NULL; f = f->next) {
-		if (f->ops->run(f, ev, &doc) == VG_DROP) {
-			f->dropped++;
-			pl->c.dropped++;
+	if (!pl->need_doc && pl->filters == NULL)
+		goto outputs;
+	/* max_event_bytes bounds the records kept; the document is a
+	 * bounded multiple of them and must not fail for it */
+	ev->arena.limit = 0;
+	if (pl->filters != NULL || pl->jd == NULL || pl->need_tree)
+		vg_view_init(&view, pl->lookup, ev);
+	if (pl->filters != NULL) {
+		if (run_filters(pl, ev, &view, &doc) == VG_DROP)
 			return;
-		}
-		f->passed++;
+		/* changed: what the event's own layout counts */
+		if (doc != NULL)
+			vg_view_count(&view, &dc);
 	}
+	if (doc == NULL && pl->jd != NULL && !pl->need_tree) {
+		/* unchanged: the line straight from the records */
+		vg_buf_reset(&pl->line);
+		if ((direct = vg_jsink_event(pl->jd, ev, &pl->line, &dc)) == 0) {
+			ev->json = vg_str_make(pl->line.data, pl->line.len);
+			pl->c.json_direct++;
+		}
+	}
+	if (doc == NULL && direct == 1) {
+		doc = vg_view_tree(&view);
+		vg_view_count(&view, &dc);
+	}
+	pl->c.parse_errors += dc.parse_errors;
+	pl->c.fields_dropped += dc.fields_dropped;
+	if (doc == NULL && direct != 0) {
+		/* arena exhausted: outputs that need the document cannot
+		 * have it; count it as a parse error */
+		pl->c.parse_errors++;
+	}
+outputs:
 	for (o = pl->outputs; o != NULL; o = o->next) {
 		struct vg_node *odoc = doc;
 

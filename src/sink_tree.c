@@ -194,6 +194,19 @@ vg_decode_event_with(struct vg_layout *L, struct vg_event *ev,
 }
 
 struct vg_node *
+vg_decode_part(struct vg_layout *L, struct vg_event *ev, struct vg_str name)
+{
+	struct tsink t;
+
+	memset(&t, 0, sizeof(t));
+	t.s.ops = &tree_ops;
+	t.a = &ev->arena;
+	if (vg_layout_member(L, ev, &t.s, name) == -1)
+		return NULL;
+	return t.root;
+}
+
+struct vg_node *
 vg_decode_event_counts(struct vg_event *ev, struct vg_decode_counts *counts)
 {
 	static struct vg_layout *L;

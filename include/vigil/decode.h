@@ -23,4 +23,10 @@ struct vg_node	*vg_decode_event(struct vg_event *, unsigned long *parse_errors);
 struct vg_node	*vg_decode_event_with(struct vg_layout *, struct vg_event *,
 		    struct vg_decode_counts *);
 
+/* The root object with only the part of the document that holds member
+ * name (vg_layout_member), with a driver state of the caller's. NULL
+ * only on arena exhaustion (errno ENOMEM). */
+struct vg_node	*vg_decode_part(struct vg_layout *, struct vg_event *,
+		    struct vg_str name);
+
 #endif

@@ -18,6 +18,8 @@ struct vg_erec {
 	struct vg_str	 enriched;	/* arena copy; empty if none */
 };
 
+struct vg_view;
+
 #define VG_EV_EOE	0x01	/* completed by an EOE record */
 #define VG_EV_SINGLE	0x02	/* single-record type, complete at once */
 #define VG_EV_TIMEOUT	0x04	/* flushed by the end-of-event timer */
@@ -42,6 +44,9 @@ struct vg_event {
 	/* The document as one JSON line ('\n' included) when the pipeline
 	 * wrote it with the JSON sink (sink_json.h); empty otherwise. */
 	struct vg_str	 json;
+	/* While the pipeline's filters run: the document, read lazily
+	 * (vigil/view.h); NULL otherwise. */
+	struct vg_view	*view;
 };
 
 #endif

@@ -20,7 +20,12 @@ struct vg_filter;
 
 struct vg_filter_ops {
 	const char	*name;
-	/* *doc may be replaced by a new tree allocated in ev->arena. */
+	/*
+	 * *doc may be replaced by a new tree allocated in ev->arena. *doc
+	 * NULL: the document is not built; read it through ev->view
+	 * (vigil/view.h), which lays out the members read, and leave *doc
+	 * NULL to pass the event unchanged.
+	 */
 	enum vg_verdict	(*run)(struct vg_filter *, struct vg_event *ev,
 			    struct vg_node **doc);
 	int		(*reload)(struct vg_filter *);	/* may be NULL */

@@ -103,4 +103,34 @@ void			 vg_layout_free(struct vg_layout *);
 int	vg_layout_event(struct vg_layout *, struct vg_event *,
 	    struct vg_sink *, struct vg_decode_counts *);
 
+/* The walk of vg_layout_event() with its output thrown away: what it
+ * counts, added to counts. 0, or -1 with errno ENOMEM. */
+int	vg_layout_count(struct vg_layout *, struct vg_event *,
+	    struct vg_decode_counts *counts);
+
+/*
+ * The lookup: the part of the document that holds the root member name,
+ * laid out alone into the sink: begin(), its members, end() (none if the
+ * event has no such member). A part is the event's own members (serial,
+ * time, node: no record is walked), the header (those, keys, vigil),
+ * the member(s) one kind of record makes (syscall, execve,
+ * proctitle, cwd and cwd_record, paths, sockaddr) or the records of one
+ * other type. Its members are those of vg_layout_event(), byte for byte:
+ * what they depend on (the SYSCALL records' arch, every record's rule
+ * keys and marks) is walked without output first. For readers of a
+ * member or two (Lua filters): no tree of the rest. 0, or -1 with errno
+ * ENOMEM. Nothing is counted.
+ */
+int	vg_layout_member(struct vg_layout *, struct vg_event *,
+	    struct vg_sink *, struct vg_str name);
+
+/* Which part holds the root member name: VG_PART_EVENT (serial, time,
+ * node), VG_PART_HEADER (keys, vigil, and the event's again), VG_PART_OTHER
+ * (a record type's name, or no member), or the index of a part made of
+ * records (0 ...). Members of one part are laid out together. */
+#define VG_PART_HEADER	(-1)
+#define VG_PART_OTHER	(-2)
+#define VG_PART_EVENT	(-3)
+int	vg_layout_part(struct vg_str name);
+
 #endif

@@ -8,7 +8,10 @@
  * message or gives a filter; every call returns in bounded time with a
  * document (or a drop), whose JSON is one well-formed line; a failed call
  * leaves the event as it was; the state stays under its memory limit; a
- * reload of the same text behaves the same.
+ * reload of the same text behaves the same. A second state of the same
+ * text gets each event as the pipeline gives it, through the lazy view
+ * (vigil/view.h, members laid out as read): the same oracle, an event
+ * left unchanged being the event as it was.
  */
 #include <stdlib.h>
 
@@ -17,6 +20,7 @@
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/json.h"
+#include "vigil/view.h"
 
 #define MEM_LIMIT	(4u * 1024 * 1024)
 #define INSTR_LIMIT	20000ul
@@ -54,7 +58,39 @@ static struct vg_buf before, after;
 
 struct run {
 	struct vg_filter	*f;
+	struct vg_filter	*fv;		/* through the view */
+	struct vg_layout	*L;
 };
+
+static void
+through_view(struct run *r, struct vg_event *ev)
+{
+	struct vg_node *doc = NULL;
+	struct vg_view view;
+	uint64_t errs = r->fv->errors;
+	enum vg_verdict v;
+
+	vg_view_init(&view, r->L, ev);
+	ev->view = &view;
+	v = r->fv->ops->run(r->fv, ev, &doc);
+	ev->view = NULL;
+	FZ_ASSERT(vg_filter_lua_mem(r->fv) <= MEM_LIMIT);
+	if (v == VG_DROP)
+		return;
+	if (doc == NULL) {	/* unchanged */
+		if (view.tree != NULL) {
+			vg_buf_reset(&after);
+			vg_json_write(view.tree, &after);
+			FZ_ASSERT(after.len == before.len &&
+			    memcmp(after.data, before.data, before.len) == 0);
+		}
+		return;
+	}
+	FZ_ASSERT(r->fv->errors == errs);
+	vg_buf_reset(&after);
+	vg_json_write(doc, &after);
+	fz_check_json_line(&after);
+}
 
 static void
 on_event(struct vg_event *ev, void *arg)
@@ -71,21 +107,23 @@ on_event(struct vg_event *ev, void *arg)
 	vg_json_write(doc, &before);
 	v = r->f->ops->run(r->f, ev, &doc);
 	FZ_ASSERT(vg_filter_lua_mem(r->f) <= MEM_LIMIT);
-	if (v == VG_DROP)
-		return;
-	FZ_ASSERT(doc != NULL);
-	vg_buf_reset(&after);
-	vg_json_write(doc, &after);
-	fz_check_json_line(&after);
-	if (r->f->errors != errs)	/* failed: the event as it was */
-		FZ_ASSERT(after.len == before.len &&
-		    memcmp(after.data, before.data, before.len) == 0);
+	if (v != VG_DROP) {
+		FZ_ASSERT(doc != NULL);
+		vg_buf_reset(&after);
+		vg_json_write(doc, &after);
+		fz_check_json_line(&after);
+		if (r->f->errors != errs)	/* failed: as it was */
+			FZ_ASSERT(after.len == before.len &&
+			    memcmp(after.data, before.data, before.len) == 0);
+	}
+	if (r->fv != NULL)
+		through_view(r, ev);
 }
 
 static void
-run_events(struct vg_filter *f)
+run_events(struct vg_filter *f, struct vg_filter *fv, struct vg_layout *L)
 {
-	struct run r = { f };
+	struct run r = { f, fv, L };
 	struct fz_feed feed;
 
 	memset(&feed, 0, sizeof(feed));
@@ -102,7 +140,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vg_lua_opts o = { .mem_limit = MEM_LIMIT,
 	    .instr_limit = INSTR_LIMIT, .name = "fuzz" };
-	struct vg_filter *f;
+	static struct vg_layout *L;
+	struct vg_filter *f, *fv;
 	struct vg_err err;
 	char path[64];
 	int fd;
@@ -117,14 +156,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		close(fd);
 		return 0;
 	}
-	run_events(f);
+	fv = vg_filter_lua_open(path, &o, &err);
+	FZ_ASSERT(L != NULL || (L = vg_layout_new()) != NULL);
+	run_events(f, fv, L);
 	/* the same text again, through a reload: the same contract */
 	memset(&err, 0, sizeof(err));
 	if (vg_filter_lua_reload(f, &err) == 0)
-		run_events(f);
+		run_events(f, NULL, L);
 	else
 		FZ_ASSERT(err.msg[0] != '\0');
 	f->ops->close(f);
+	if (fv != NULL)
+		fv->ops->close(fv);
 	close(fd);
 	return 0;
 }

@@ -5,7 +5,10 @@
  * every corpus log goes through both: the lines and the counts must be
  * equal, byte for byte. Hand-made events cover the shapes the old direct
  * writer left to the tree (repeated types, words, nested msg, renames,
- * unsorted paths, the field cap) and the memo's corners.
+ * unsorted paths, the field cap) and the memo's corners. The lookup
+ * (vg_layout_member, through a view) goes through the same events: every
+ * member of the root laid out alone, last member first, must be the
+ * tree's member, byte for byte.
  */
 #include <check.h>
 #include <ftw.h>
@@ -18,6 +21,7 @@
 #include "vigil/json.h"
 #include "vigil/record.h"
 #include "vigil/sink_json.h"
+#include "vigil/view.h"
 
 struct tally {
 	unsigned	 events, failed;
@@ -26,8 +30,66 @@ struct tally {
 };
 
 static struct vg_jsink		*jd;
+static struct vg_layout		*lk;
 static struct vg_buf		 direct, tree;
 static struct tally		 tl;
+static unsigned long		 nlooked;
+
+/* The JSON of a root object holding member m alone. */
+static void
+member_json(struct vg_arena *a, const struct vg_node *m, struct vg_buf *b)
+{
+	struct vg_node *root = vg_node_new(a, VG_N_OBJ), *c;
+
+	ck_assert_ptr_nonnull(root);
+	ck_assert_ptr_nonnull(c = vg_arena_alloc(a, sizeof(*c)));
+	*c = *m;
+	c->next = NULL;
+	vg_node_append(root, c);
+	vg_buf_reset(b);
+	vg_json_write(root, b);
+}
+
+/*
+ * Every member of doc looked up in a fresh view of ev, in reverse order
+ * (so parts come before the SYSCALL records they depend on), and a name
+ * no event has: equal to doc's members, byte for byte.
+ */
+static void
+check_lookup(struct vg_event *ev, const struct vg_node *doc)
+{
+	const struct vg_node *ms[256], *ch, *got;
+	struct vg_buf a, b;
+	struct vg_view v;
+	size_t n = 0, i;
+	int r;
+
+	vg_buf_init(&a);
+	vg_buf_init(&b);
+	vg_view_init(&v, lk, ev);
+	for (ch = doc->v.c.head; ch != NULL && n < 256; ch = ch->next)
+		ms[n++] = ch;
+	for (i = n; i > 0; i--) {
+		r = vg_view_member(&v, ms[i - 1]->key, &got);
+		ck_assert_msg(r == 1, "%s: member %.*s not found", tl.where,
+		    (int)ms[i - 1]->key.len, ms[i - 1]->key.p);
+		member_json(&ev->arena, ms[i - 1], &a);
+		member_json(&ev->arena, got, &b);
+		if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
+			tl.failed++;
+			fprintf(stderr, "%s: lookup differs\n tree: %.*s"
+			    " lookup: %.*s", tl.where, (int)a.len, a.data,
+			    (int)b.len, b.data);
+		}
+		nlooked++;
+	}
+	ck_assert_int_eq(vg_view_member(&v, VG_STR_LIT("no_such_member"),
+	    &got), 0);
+	ck_assert_int_eq(vg_view_member(&v, VG_STR_LIT("vigil"), &got),
+	    vg_node_get(doc, "vigil") != NULL);
+	vg_buf_free(&a);
+	vg_buf_free(&b);
+}
 
 static void
 on_event(struct vg_event *ev, void *arg)
@@ -47,6 +109,7 @@ on_event(struct vg_event *ev, void *arg)
 	doc = vg_decode_event_counts(ev, &tc);
 	ck_assert_msg(doc != NULL, "%s: tree decode failed", tl.where);
 	vg_json_write(doc, &tree);
+	check_lookup(ev, doc);
 	if (direct.len != tree.len ||
 	    memcmp(direct.data, tree.data, tree.len) != 0 ||
 	    dc.parse_errors != tc.parse_errors ||
@@ -92,6 +155,8 @@ setup(void)
 {
 	jd = vg_jsink_new();
 	ck_assert_ptr_nonnull(jd);
+	lk = vg_layout_new();
+	ck_assert_ptr_nonnull(lk);
 	vg_buf_init(&direct);
 	vg_buf_init(&tree);
 	memset(&tl, 0, sizeof(tl));
@@ -101,6 +166,7 @@ static void
 teardown(void)
 {
 	vg_jsink_free(jd);
+	vg_layout_free(lk);
 	vg_buf_free(&direct);
 	vg_buf_free(&tree);
 }
@@ -139,6 +205,7 @@ START_TEST(corpus_logs_match_the_tree)
 	    "SYSCALL starts read in one pass\n", tl.events,
 	    vg_jsink_memo_hits(jd), vg_jsink_head_hits(jd));
 	ck_assert_uint_gt(vg_jsink_memo_hits(jd), 1000);
+	ck_assert_uint_gt(nlooked, 50000);
 	ck_assert_uint_eq(tl.failed, 0);
 	ck_assert_uint_gt(tl.events, 5000);
 }
@@ -169,6 +236,22 @@ START_TEST(socket_event_taken)
 	    "exit=4 a0=3 items=0 pid=2 key=(null)\n"
 	    HDR("SOCKADDR", "2") "saddr=0A001F90000000000000000000000000000000010000000000\n"
 	    HDR("EOE", "2") "\n");
+}
+END_TEST
+
+/* A record without arch= (OBJ_PID here) names its syscall by the SYSCALL
+ * record's arch
+ * (aarch64: 63 is read, x86_64's uname): a lookup of that record alone
+ * must walk the SYSCALL record first. */
+START_TEST(lookup_takes_the_syscall_arch)
+{
+	expect(HDR("SYSCALL", "3") "arch=c00000b7 syscall=63 success=yes "
+	    "exit=0 a0=3 a1=2 a2=1 a3=0 items=0 ppid=1 pid=2 auid=0 uid=0 "
+	    "comm=\"cat\" exe=\"/bin/cat\" key=(null)\n"
+	    HDR("OBJ_PID", "3") "auid=0 uid=0 ses=1 pid=2 comm=\"cat\" "
+	    "sig=0 syscall=63 compat=0 ip=0x0 code=0x7ffc0000\n"
+	    HDR("EOE", "3") "\n");
+	ck_assert_uint_gt(nlooked, 4);
 }
 END_TEST
 
@@ -435,6 +518,7 @@ suite(void)
 	tcase_add_test(tc, corpus_logs_match_the_tree);
 	tcase_add_test(tc, socket_event_taken);
 	tcase_add_test(tc, execve_taken);
+	tcase_add_test(tc, lookup_takes_the_syscall_arch);
 	tcase_add_test(tc, numbers_and_marks);
 	tcase_add_test(tc, alone_is_complete);
 	tcase_add_test(tc, shapes_the_tree_had_alone);

@@ -1,0 +1,71 @@
+/*
+ * view.h: an event's document read lazily (src/view.c), for filters. A
+ * member of the root is laid out when it is first asked for (the layout
+ * driver's lookup, vigil/layout.h, into the tree sink) and kept; the
+ * whole document is built only if something needs all of it. A filter
+ * that reads a member or two and passes the event leaves no tree behind:
+ * the pipeline then writes the event with the JSON sink, as with no
+ * filter. Everything lives in the event's arena: a view is valid until
+ * the event is emitted.
+ */
+#ifndef VIGIL_VIEW_H
+#define VIGIL_VIEW_H
+
+#include <stddef.h>
+
+#include "vigil/event.h"
+#include "vigil/layout.h"
+#include "vigil/node.h"
+
+/* Members of the root kept by name (a document has about a dozen). */
+#define VG_VIEW_KEEP	24
+
+struct vg_view {
+	struct vg_layout	*L;	/* the lookups' driver state, borrowed */
+	struct vg_event		*ev;
+	struct vg_node		*tree;	/* the whole document, once built */
+	struct vg_decode_counts	 counts;	/* what building it counted */
+	unsigned		 parts;	/* bit per part laid out whole */
+	unsigned long		 lookups;	/* parts laid out (tests) */
+	unsigned		 n;
+	struct {
+		struct vg_str		 name;
+		const struct vg_node	*node;
+	}			 kept[VG_VIEW_KEEP];
+};
+
+/* A view of ev with driver state L (one the caller keeps for lookups:
+ * vg_layout_new()). Lays out nothing yet. */
+void		 vg_view_init(struct vg_view *, struct vg_layout *L,
+		    struct vg_event *ev);
+
+/*
+ * The member name of the root: 1 and *np (arena, valid for the event),
+ * 0 if the document has no such member, -1 (errno ENOMEM) if the arena
+ * is exhausted. The first call for a member lays out its part of the
+ * document (vg_layout_member); later calls and the other members of the
+ * part cost a lookup in the view. Equal, member for member, to the
+ * member of vg_view_tree().
+ */
+int		 vg_view_member(struct vg_view *, struct vg_str name,
+		    const struct vg_node **np);
+
+/* The whole document, built on first call (vg_decode_event_with), then
+ * kept; NULL (errno ENOMEM) if the arena is exhausted. */
+struct vg_node	*vg_view_tree(struct vg_view *);
+
+/*
+ * Adds what laying out the whole event counts (parse errors, fields
+ * dropped) to counts: those of vg_view_tree() if it was built, else of a
+ * walk that keeps nothing (vg_layout_count).
+ */
+void		 vg_view_count(struct vg_view *, struct vg_decode_counts *);
+
+/*
+ * A bound on the JSON bytes (before escaping) of the event's document,
+ * from its record text alone: no document is laid out. The document is
+ * never longer (see view.c), often much shorter.
+ */
+size_t		 vg_view_json_bound(const struct vg_view *);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * view.c: an event's document read lazily (vigil/view.h): the members of
+ * the root laid out part by part as filters ask for them, kept by name,
+ * and the whole tree only when asked for. It owns no memory: nodes are in
+ * the event's arena, the view on its caller's stack. Never logs.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vigil/decode.h"
+#include "vigil/view.h"
+
+void
+vg_view_init(struct vg_view *v, struct vg_layout *L, struct vg_event *ev)
+{
+	memset(v, 0, sizeof(*v));
+	v->L = L;
+	v->ev = ev;
+}
+
+static int
+same(struct vg_str a, struct vg_str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+static const struct vg_node *
+child(const struct vg_node *obj, struct vg_str name)
+{
+	const struct vg_node *ch;
+
+	for (ch = obj->v.c.head; ch != NULL; ch = ch->next)
+		if (ch->key.p != NULL && same(ch->key, name))
+			return ch;
+	return NULL;
+}
+
+/* Parts made of records, the event's and the header have a bit: once
+ * laid out, a name of theirs that is not kept is not in the document. */
+static unsigned
+part_bit(int part)
+{
+	if (part == VG_PART_EVENT)
+		return 1;
+	if (part == VG_PART_HEADER)
+		return 2;
+	return part >= 0 && part < 29 ? 1u << (part + 2) : 0;
+}
+
+int
+vg_view_member(struct vg_view *v, struct vg_str name,
+    const struct vg_node **np)
+{
+	const struct vg_node *root, *ch;
+	unsigned i, bit, all = 1;
+	int part;
+
+	*np = NULL;
+	for (i = 0; i < v->n; i++)
+		if (same(v->kept[i].name, name)) {
+			*np = v->kept[i].node;
+			return 1;
+		}
+	if (v->tree != NULL) {
+		*np = child(v->tree, name);
+		return *np != NULL;
+	}
+	part = vg_layout_part(name);
+	bit = part_bit(part);
+	if (bit != 0 && (v->parts & bit))
+		return 0;
+	v->lookups++;
+	if ((root = vg_decode_part(v->L, v->ev, name)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* keep every member of the part: "cwd" brings "cwd_record", the
+	 * header all five (those of the event's part again: kept once) */
+	for (ch = root->v.c.head; ch != NULL; ch = ch->next) {
+		for (i = 0; i < v->n && !same(v->kept[i].name, ch->key); i++)
+			;
+		if (i < v->n)
+			continue;
+		if (v->n == VG_VIEW_KEEP) {
+			all = 0;
+			break;
+		}
+		v->kept[v->n].name = ch->key;
+		v->kept[v->n].node = ch;
+		v->n++;
+	}
+	if (all)
+		v->parts |= bit | (part == VG_PART_HEADER ? part_bit(
+		    VG_PART_EVENT) : 0);
+	*np = child(root, name);
+	return *np != NULL;
+}
+
+struct vg_node *
+vg_view_tree(struct vg_view *v)
+{
+	if (v->tree == NULL)
+		v->tree = vg_decode_event_with(v->L, v->ev, &v->counts);
+	return v->tree;
+}
+
+void
+vg_view_count(struct vg_view *v, struct vg_decode_counts *counts)
+{
+	if (v->tree == NULL)
+		(void)vg_layout_count(v->L, v->ev, &v->counts);
+	counts->parse_errors += v->counts.parse_errors;
+	counts->fields_dropped += v->counts.fields_dropped;
+}
+
+/*
+ * The document of an event is its record text, rearranged: every member
+ * comes from a field (at least one byte of text, and its separator) or
+ * from a record (its object, its type's member, "type", "type_name"), and
+ * the header from the event. What a field can add beyond its own bytes is
+ * bounded: a name made unique ("_8192", "field_", "msg_"), quotes, colon
+ * and comma, a decoded name (arch, syscall, errno: under 40 bytes) with
+ * its key, a "words" or "enriched" group, a sockaddr's members (at least
+ * 4 hex digits give family and the members of one address: under 200
+ * bytes, from a field of at least 10 bytes); a rule key is written twice
+ * (in its record and in "keys"). 64 bytes per byte of text, 512 per
+ * record and 4096 for the header are far above any of these.
+ */
+size_t
+vg_view_json_bound(const struct vg_view *v)
+{
+	const struct vg_event *ev = v->ev;
+	size_t i, text = ev->node.len;
+
+	for (i = 0; i < ev->nrecs; i++)
+		text += ev->recs[i].body.len + ev->recs[i].enriched.len +
+		    ev->recs[i].type_name.len;
+	if (text > (SIZE_MAX - 4096) / 128 || ev->nrecs > SIZE_MAX / 1024)
+		return SIZE_MAX;
+	return 64 * text + 512 * ev->nrecs + 4096;
+}
