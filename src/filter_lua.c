@@ -47,6 +47,7 @@ struct lstate {
 	lua_State	*L;
 	size_t		 mem, limit;	/* bytes allocated / allowed */
 	int		 fn_ref;	/* registry ref of filter() */
+	int		 fn_line;	/* where filter() is defined */
 	int		 hook_fired;	/* instruction budget used up */
 	int		 mem_refused;	/* allocator said no this call */
 	struct vg_lstr_budget steps;	/* of string.find & co. */
@@ -63,8 +64,10 @@ struct lfilter {
 	size_t			 event_limit;	/* JSON bytes of a result */
 	int			 instr_limit;
 	uint64_t		 pattern_steps;	/* per call */
+	int			 quiet;		/* vg_lua_opts.quiet */
 	struct lstate		*st;
 	struct ratelim		 err_rl, log_rl;
+	char			 last_err[512];	/* vg_filter_lua_error */
 };
 
 /* What one protected call gets and gives. */
@@ -544,6 +547,7 @@ static int
 pload(lua_State *L)
 {
 	struct lstate *st = lua_touserdata(L, 1);
+	lua_Debug ar;
 
 	open_sandbox(L, st);
 	if (luaL_loadfilex(L, st->lf->path, "t") != LUA_OK)
@@ -553,6 +557,9 @@ pload(lua_State *L)
 	if (lua_getglobal(L, "filter") != LUA_TFUNCTION)
 		return luaL_error(L, "%s: no function filter(event) defined",
 		    st->lf->path);
+	lua_pushvalue(L, -1);
+	if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
+		st->fn_line = ar.linedefined;
 	st->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
@@ -707,7 +714,7 @@ report(struct lfilter *lf, int rc, const char *msg)
 	struct lstate *st = lf->st;
 	uint64_t prev;
 
-	if (!ratelim_ok(&lf->err_rl, ERR_BURST, &prev))
+	if (lf->quiet || !ratelim_ok(&lf->err_rl, ERR_BURST, &prev))
 		return;
 	if (prev)
 		vg_log_warnx("lua %s: %" PRIu64 " more errors not logged",
@@ -731,6 +738,46 @@ report(struct lfilter *lf, int rc, const char *msg)
 	else
 		vg_log_warnx("lua %s: %s; event passed (%" PRIu64 " errors)",
 		    lf->f.name, msg != NULL ? msg : "error", lf->f.errors);
+}
+
+/* 1 if msg starts with a "chunk:LINE:" position. */
+static int
+has_pos(const char *msg)
+{
+	const char *p, *q;
+
+	if ((p = strchr(msg, ':')) == NULL)
+		return 0;
+	for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+		;
+	return q > p + 1 && *q == ':';
+}
+
+/* The failed call's error for vg_filter_lua_error(): "FILE:LINE: text";
+ * errors outside any line of the file (the returned value, memory) get
+ * the line where filter() is defined. */
+static void
+keep_err(struct lfilter *lf, int rc, const char *msg)
+{
+	struct lstate *st = lf->st;
+	char what[256];
+
+	if (msg == NULL)
+		msg = "error";
+	if (st->conv.out_over)
+		snprintf(what, sizeof(what), "returned event larger than "
+		    "%zu bytes (max_event_bytes)", lf->event_limit);
+	else if (rc == LUA_ERRMEM || (st->mem_refused && !st->hook_fired &&
+	    !st->steps.exhausted))
+		snprintf(what, sizeof(what), "memory limit (%zu bytes) "
+		    "reached", st->limit);
+	else
+		what[0] = '\0';
+	if (what[0] == '\0' && has_pos(msg))
+		snprintf(lf->last_err, sizeof(lf->last_err), "%s", msg);
+	else
+		snprintf(lf->last_err, sizeof(lf->last_err), "%s:%d: %s",
+		    lf->path, st->fn_line, what[0] ? what : msg);
 }
 
 /*
@@ -762,6 +809,7 @@ lua_filter_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 	vg_lconv_end(&st->conv);
 	if (rc != LUA_OK) {
 		f->errors++;
+		keep_err(lf, rc, lua_tostring(L, -1));
 		report(lf, rc, lua_tostring(L, -1));
 		lua_settop(L, 0);
 		if (rc == LUA_ERRMEM || st->mem_refused) {
@@ -826,6 +874,14 @@ lua_filter_reload(struct vg_filter *f)
 	return 0;
 }
 
+const char *
+vg_filter_lua_error(const struct vg_filter *f)
+{
+	const struct lfilter *lf = f->priv;
+
+	return f->ops == &lua_ops ? lf->last_err : "";
+}
+
 size_t
 vg_filter_lua_mem(const struct vg_filter *f)
 {
@@ -855,6 +911,7 @@ vg_filter_lua_open(const char *path, const struct vg_lua_opts *opts,
 	instr = opts != NULL && opts->instr_limit ? opts->instr_limit :
 	    VG_LUA_INSTR_DEFAULT;
 	lf->instr_limit = instr > INT_MAX ? INT_MAX : (int)instr;
+	lf->quiet = opts != NULL && opts->quiet;
 	lf->pattern_steps = opts != NULL && opts->pattern_steps ?
 	    opts->pattern_steps :
 	    (uint64_t)lf->instr_limit * VG_LUA_STEPS_PER_INSTR;

@@ -4,7 +4,8 @@
  * without touching the kernel, -t alone trims tree watches as auditctl's.
  * Rule files are compiled completely before the first rule is sent.
  * -q, --signal, -m and a lone -t run through the rule compiler like every
- * other command (src/rules/control.c), in rule files too.
+ * other command (src/rules/control.c), in rule files too. "vigilctl
+ * lua ..." is vigil's own (src/vigilctl_lua.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/luatest.h"
 #include "vigil/rules.h"
 
 static void
@@ -42,6 +44,9 @@ usage(FILE *f)
 	    "                           (or stop reload rotate resume state)\n"
 	    "  -m <text>                send a user message (AUDIT_USER) "
 	    "to the audit log\n"
+	    "  lua test FILTER LOG...   run a Lua filter on audit logs "
+	    "offline\n"
+	    "                           (vigilctl lua --help)\n"
 	    "  -v                       version\n"
 	    "  -h, --help               this help\n", f);
 }
@@ -195,6 +200,9 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 1;
 	}
+	/* vigil's own: Lua filters offline (vigilctl_lua.c) */
+	if (strcmp(argv[1], "lua") == 0)
+		return vg_luatest_main(argc - 1, argv + 1);
 	/* -t alone is auditctl's trim; with anything else, check mode */
 	if (argc == 2 && strcmp(argv[1], "-t") == 0) {
 		if (geteuid() != 0) {

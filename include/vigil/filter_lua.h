@@ -30,6 +30,8 @@ struct vg_lua_opts {
 	 * is an error. 0 = VG_LUA_EVENT_DEFAULT. */
 	size_t		 max_event_bytes;
 	const char	*name;		/* for logs and stats; NULL = path */
+	int		 quiet;		/* do not log failed calls: the caller
+					 * reports vg_filter_lua_error() */
 };
 
 /*
@@ -50,6 +52,15 @@ struct vg_filter	*vg_filter_lua_open(const char *path,
  */
 int			 vg_filter_lua_reload(struct vg_filter *,
 			    struct vg_err *err);
+
+/*
+ * The error of the filter's last failed call (the one that last raised
+ * f->errors) as "FILE:LINE: message", e.g. for "vigilctl lua test";
+ * borrowed until the next call. Errors outside any line of the file (a
+ * bad return value, the memory limit) name the line where filter() is
+ * defined. "" if no call has failed or f is not a Lua filter.
+ */
+const char		*vg_filter_lua_error(const struct vg_filter *);
 
 /* Bytes currently allocated by the filter's Lua state. */
 size_t			 vg_filter_lua_mem(const struct vg_filter *);
