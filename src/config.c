@@ -58,6 +58,8 @@ static const struct ckey keys[] = {
 	  "read-only multicast subscriber instead of the audit daemon" },
 	{ "enable", C_BOOL, F(enable), 0, 0, 1, "yes",
 	  "set the kernel's enabled flag to 1 at start (restored at exit)" },
+	{ "pushdown", C_BOOL, F(pushdown), 0, 0, 1, "no",
+	  "also add the drop lines the kernel can express as kernel rules" },
 };
 
 static const struct ckey *
