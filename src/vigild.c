@@ -37,7 +37,7 @@
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
-	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
+	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_PUSHDOWN,
 };
 
 static const struct option longopts[] = {
@@ -56,6 +56,7 @@ static const struct option longopts[] = {
 	{ "auditd-conf",	required_argument,	NULL, OPT_AUDITD_CONF },
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
+	{ "pushdown",		no_argument,		NULL, OPT_PUSHDOWN },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -86,6 +87,8 @@ usage(FILE *f)
 "                            records, and EOE records as events)\n"
 "      --rules FILE|DIR      audit rules (auditctl syntax, rules.d) to load\n"
 "      --lua FILE            Lua filter (repeatable, run in order)\n"
+"      --pushdown            also add the drop lines the kernel can take\n"
+"                            as kernel rules (pushdown = yes)\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
@@ -141,6 +144,23 @@ load_rules(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* pushdown = yes: the drop lines the kernel can take, ahead of the rules
+ * just loaded (so after every load_rules). */
+static void
+pushdown_rules(struct run *r)
+{
+	if (!r->conf->pushdown || r->in == NULL)
+		return;
+	if (r->conf->multicast) {
+		vg_log_warnx("pushdown: not in multicast mode (the audit "
+		    "daemon owns the kernel rules)");
+		return;
+	}
+	if (vg_input_pushdown(r->in, r->conf->drops, r->conf->ndrops) == -1)
+		vg_log_warnx("pushdown: kernel rules not added; the drop "
+		    "lines work in userspace");
 }
 
 /* ---- daemon(3), but the starting process waits and exits with the
@@ -286,6 +306,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_setup_reload_filters(r->pl);
 		if (r->conf->rules != NULL && !r->conf->multicast)
 			(void)load_rules(r->conf->rules);
+		pushdown_rules(r);
 		(void)vg_sdnotify("READY=1");
 		break;
 	case SIGUSR1:
@@ -362,6 +383,8 @@ live_run(struct run *r, const struct vg_config *c, int run)
 		else
 			(void)load_rules(c->rules);
 	}
+	if (run)
+		pushdown_rules(r);
 	if (run) {
 		/* systemd Type=notify: the audit pid is held, rules are in */
 		(void)vg_sdnotify("READY=1");
@@ -399,7 +422,7 @@ main(int argc, char *argv[])
 	int *replay_fds = NULL;
 	unsigned eoe = 0, delay = 0;
 	int ch, nreplay = 0, fg = 0, verbose = 0, check = 0, i, rc, live;
-	int multicast = 0, have_delay = 0, no_enable = 0;
+	int multicast = 0, have_delay = 0, no_enable = 0, pushdown = 0;
 
 	memset(&io, 0, sizeof(io));
 	memset(&cli, 0, sizeof(cli));
@@ -445,6 +468,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_NO_ENABLE:
 			no_enable = 1;
+			break;
+		case OPT_PUSHDOWN:
+			pushdown = 1;
 			break;
 		case OPT_CHECK:
 			check = 1;
@@ -558,6 +584,8 @@ main(int argc, char *argv[])
 		conf.multicast = 1;
 	if (no_enable)
 		conf.enable = 0;
+	if (pushdown)
+		conf.pushdown = 1;
 	if (check && auditd_conf != NULL) {
 		struct vg_auditd_conf adc;
 

@@ -389,6 +389,16 @@ vg_live_attach(struct vg_input *in, struct vg_live_daemon *d)
 	in->daemon = d;
 }
 
+int
+vg_input_pushdown(struct vg_input *in, char *const drops[], int ndrops)
+{
+	if (in == NULL || in->daemon == NULL) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return vg_live_daemon_pushdown(in->daemon, drops, ndrops);
+}
+
 void
 vg_input_close(struct vg_input *in)
 {
