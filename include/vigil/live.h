@@ -39,6 +39,9 @@ typedef void	 vg_live_status_fn(void *owner, char *buf, size_t len);
  * without an owner the status comes through a socket opened for it. */
 void		 vg_live_attach(struct vg_input *, vg_live_stop_fn *stop,
 		    vg_live_status_fn *status, void *owner);
+/* The owner attached with this stop hook, else NULL (so the owner's
+ * module finds its own state without receive.c knowing it). */
+void		*vg_live_owner(const struct vg_input *, vg_live_stop_fn *stop);
 
 /* ---- daemon.c ---- */
 

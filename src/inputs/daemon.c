@@ -530,3 +530,15 @@ vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
 	vg_live_attach(in, hook_stop, hook_status, d);
 	return in;
 }
+
+int
+vg_input_pushdown(struct vg_input *in, char *const drops[], int ndrops)
+{
+	struct vg_live_daemon *d = vg_live_owner(in, hook_stop);
+
+	if (d == NULL) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return vg_live_daemon_pushdown(d, drops, ndrops);
+}

@@ -396,14 +396,10 @@ vg_live_attach(struct vg_input *in, vg_live_stop_fn *stop,
 	in->owner = owner;
 }
 
-int
-vg_input_pushdown(struct vg_input *in, char *const drops[], int ndrops)
+void *
+vg_live_owner(const struct vg_input *in, vg_live_stop_fn *stop)
 {
-	if (in == NULL || in->daemon == NULL) {
-		errno = ENOTSUP;
-		return -1;
-	}
-	return vg_live_daemon_pushdown(in->daemon, drops, ndrops);
+	return in != NULL && in->stop == stop ? in->owner : NULL;
 }
 
 void
