@@ -52,6 +52,12 @@ MODES = {
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
+    # issue 17: nginx (the noisy program) dropped by a prefilter line
+    # (drop = syscall.exe=NGINX), in userspace or pushed into the kernel
+    "vigild-drop-nginx": {"daemon": "vigild", "out": "json",
+                          "drop_exe": "nginx"},
+    "vigild-pushdown-nginx": {"daemon": "vigild", "out": "json",
+                              "drop_exe": "nginx", "pushdown": True},
     # JSON made and written to /dev/null: vigild's work without the page
     # cache copy of the output (compare with floor; not in the defaults)
     "vigild-json-null": {"daemon": "vigild", "out": "json", "null": True},
@@ -64,7 +70,9 @@ MODES = {
 }
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-tree",
-                                              "vigild-json-null")]
+                                              "vigild-json-null",
+                                              "vigild-drop-nginx",
+                                              "vigild-pushdown-nginx")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
 
 
@@ -436,6 +444,14 @@ class Daemon:
             cmd.append("--discard")
         if s.get("lua"):
             cmd += ["--lua", os.path.join(HERE, "filter.lua")]
+        if s.get("drop_exe"):
+            conf = os.path.join(self.rundir, "vigild.conf")
+            exe = os.path.realpath(shutil.which(s["drop_exe"]) or
+                                   s["drop_exe"])
+            with open(conf, "w") as f:
+                f.write("drop = syscall.exe=%s\npushdown = %s\n" % (
+                    exe, "yes" if s.get("pushdown") else "no"))
+            cmd += ["-c", conf]
         if s.get("out") and s.get("null"):
             cmd += ["-o", "%s:/dev/null" % s["out"]]
         elif s.get("out"):
@@ -786,7 +802,22 @@ def vigild_counters(daemon, res):
         res["events"] = found["events"]
 
 
+def kauditd_pid():
+    """The kauditd kernel thread (it sends every record), or None."""
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/comm" % d) as f:
+                    if f.read().strip() == "kauditd":
+                        return int(d)
+            except OSError:
+                pass
+    return None
+
+
 def measure(cfg, res, daemon, nginx):
+    kpid = kauditd_pid()
+    k0 = proc_cpu(kpid) if kpid else None
     dpid = daemon.p.pid if daemon else None
     out = daemon.out if daemon else None
     st0 = audit_status()
@@ -834,6 +865,9 @@ def measure(cfg, res, daemon, nginx):
     res["nginx_cpu_s"] = round(n1 - n0, 3)
     res["sys_busy_s"] = round(b1 - b0, 3)
     res["lost_delta"] = st1["lost"] - st0["lost"]
+    k1 = proc_cpu(kpid) if kpid else None
+    if k0 and k1:
+        res["kauditd_cpu_s"] = round(sum(k1) - sum(k0), 3)
     res["bwta_delta"] = (st1.get("backlog_wait_time_actual", 0) -
                          st0.get("backlog_wait_time_actual", 0))
     if dpid:

@@ -313,15 +313,13 @@ parse_type(const char *v, size_t len, uint32_t *out)
 }
 
 int
-vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
-    size_t msglen)
+vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
+    char *msg, size_t msglen)
 {
-	struct prefilter *pf = f->priv;
 	const char *p = rule, *eq, *v, *end;
 	size_t flen, vlen;
-	uint32_t type;
-	int rc;
 
+	memset(out, 0, sizeof(*out));
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (strncmp(p, "drop", 4) == 0 && (p[4] == ' ' || p[4] == '\t')) {
@@ -346,17 +344,43 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 	}
 	if (vlen == 0)
 		return fail(msg, msglen, "empty value", rule);
+	out->val = v;
+	out->len = vlen;
 	if (flen == 3 && memcmp(p, "key", 3) == 0)
-		rc = sset_add(&pf->keys, v, vlen);
+		out->field = VG_PF_KEY;
 	else if (flen == 11 && memcmp(p, "syscall.exe", 11) == 0)
-		rc = sset_add(&pf->exes, v, vlen);
+		out->field = VG_PF_EXE;
 	else if (flen == 4 && memcmp(p, "type", 4) == 0) {
-		if (parse_type(v, vlen, &type) == -1)
+		if (parse_type(v, vlen, &out->type) == -1)
 			return fail(msg, msglen, "unknown record type", rule);
-		rc = add_type(pf, type);
+		out->field = VG_PF_TYPE;
 	} else
 		return fail(msg, msglen, "unknown field (want key, "
 		    "syscall.exe or type)", rule);
+	return 0;
+}
+
+int
+vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
+    size_t msglen)
+{
+	struct prefilter *pf = f->priv;
+	struct vg_prefilter_line l;
+	int rc;
+
+	if (vg_prefilter_parse(rule, &l, msg, msglen) == -1)
+		return -1;
+	switch (l.field) {
+	case VG_PF_KEY:
+		rc = sset_add(&pf->keys, l.val, l.len);
+		break;
+	case VG_PF_EXE:
+		rc = sset_add(&pf->exes, l.val, l.len);
+		break;
+	default:
+		rc = add_type(pf, l.type);
+		break;
+	}
 	if (rc == -1) {
 		if (msglen > 0)
 			snprintf(msg, msglen, "out of memory");

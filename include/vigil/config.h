@@ -39,6 +39,7 @@ struct vg_config {
 	uint64_t	 max_pending_bytes;
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
+	int		 pushdown;		/* bool: drops into the kernel */
 };
 
 /*

@@ -33,6 +33,10 @@ struct vg_input	*vg_input_multicast(struct event_base *, struct vg_pipeline *,
 		    const struct vg_input_opts *);
 /* Restores the kernel state the input changed (pid, enabled, own rule). */
 void		 vg_input_close(struct vg_input *);
+/* Unicast: (re)installs the kernel rules of pushdown = yes from the drop
+ * lines (live.h, vg_live_daemon_pushdown). -1 + ENOTSUP otherwise. */
+int		 vg_input_pushdown(struct vg_input *, char *const drops[],
+		    int ndrops);
 /* Writes a state line (counters, kernel status) to fd (SIGCONT dump). */
 void		 vg_input_dump(struct vg_input *, int fd);
 

@@ -39,6 +39,9 @@ typedef void	 vg_live_status_fn(void *owner, char *buf, size_t len);
  * without an owner the status comes through a socket opened for it. */
 void		 vg_live_attach(struct vg_input *, vg_live_stop_fn *stop,
 		    vg_live_status_fn *status, void *owner);
+/* The owner attached with this stop hook, else NULL (so the owner's
+ * module finds its own state without receive.c knowing it). */
+void		*vg_live_owner(const struct vg_input *, vg_live_stop_fn *stop);
 
 /* ---- daemon.c ---- */
 
@@ -53,6 +56,16 @@ struct vg_live_daemon *vg_live_daemon_start(struct vg_nl *data,
 		    const struct vg_input_opts *, const char *name);
 /* Puts back what d changed (enabled, rule, pid) and frees it. NULL: no-op. */
 void		 vg_live_daemon_stop(struct vg_live_daemon *d);
+/*
+ * pushdown = yes: removes the pushdown rules d added before, compiles the
+ * drop lines (pushdown.h) and prepends those the kernel can take, so they
+ * are evaluated before every loaded rule. Each line is logged (info) as a
+ * kernel rule or as staying in userspace, with the reason. The rules are
+ * removed by vg_live_daemon_stop, at exit(3) and on fatal signals, and
+ * named in the state file vigilctl -l reads. 0, or -1 (logged).
+ */
+int		 vg_live_daemon_pushdown(struct vg_live_daemon *d,
+		    char *const drops[], int ndrops);
 /* The kernel's audit status as a dump line's text (d NULL: through a
  * socket opened for the call), or "unavailable (reason)". */
 void		 vg_live_kernel_status(struct vg_live_daemon *d, char *buf,

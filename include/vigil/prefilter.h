@@ -11,6 +11,7 @@
 #define VIGIL_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vigil/filter.h"
 
@@ -25,6 +26,22 @@ struct vg_filter	*vg_prefilter_new(void);
  */
 int			 vg_prefilter_add(struct vg_filter *, const char *rule,
 			    char *msg, size_t msglen);
+
+/* One parsed rule: which field, and its value (val/len point into the
+ * rule text, without quotes; type: the record type number). */
+enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE };
+struct vg_prefilter_line {
+	enum vg_prefilter_field	 field;
+	const char		*val;	/* borrowed from the rule text */
+	size_t			 len;
+	uint32_t		 type;	/* VG_PF_TYPE */
+};
+
+/* Parses one rule as vg_prefilter_add does (also for the kernel pushdown,
+ * pushdown.h). 0, or -1 + EINVAL with the message in msg. */
+int			 vg_prefilter_parse(const char *rule,
+			    struct vg_prefilter_line *, char *msg,
+			    size_t msglen);
 
 /* Number of rules added (duplicates count once). */
 size_t			 vg_prefilter_count(const struct vg_filter *);

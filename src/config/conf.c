@@ -94,6 +94,10 @@ static const struct vg_opt keys[] = {
 	  .off = F(enable),
 	  .help = "set the kernel's enabled flag to 1 at start (restored at "
 	  "exit)" },
+	{ .name = "pushdown", .type = VG_OPT_BOOL, .def = "no",
+	  .off = F(pushdown),
+	  .help = "also add the drop lines the kernel can express as kernel "
+	  "rules" },
 	{ .name = NULL },
 };
 

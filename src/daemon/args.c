@@ -18,7 +18,7 @@
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
-	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
+	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_PUSHDOWN,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	{ "auditd-conf",	required_argument,	NULL, OPT_AUDITD_CONF },
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
+	{ "pushdown",		no_argument,		NULL, OPT_PUSHDOWN },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -57,6 +58,7 @@ static const struct {
 	{ OPT_BATCH_DELAY,	"--batch-delay",	"batch_delay_ms", NULL },
 	{ OPT_MULTICAST,	"--multicast",		"multicast",	"yes" },
 	{ OPT_NO_ENABLE,	"--no-enable",		"enable",	"no" },
+	{ OPT_PUSHDOWN,		"--pushdown",		"pushdown",	"yes" },
 };
 
 static void
@@ -84,6 +86,8 @@ usage(FILE *f)
 "                            records, and EOE records as events)\n"
 "      --rules FILE|DIR      audit rules (auditctl syntax, rules.d) to load\n"
 "      --lua FILE            Lua filter (repeatable, run in order)\n"
+"      --pushdown            also add the drop lines the kernel can take\n"
+"                            as kernel rules (pushdown = yes)\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"

@@ -36,6 +36,7 @@ struct vg_daemon {
 	int			*replay_fds;	/* replay */
 	struct vg_sender	 stopper;	/* who sent TERM/INT */
 	int			 stopped;
+	int			 pushed;	/* pushdown rules added */
 };
 
 /*
@@ -80,8 +81,13 @@ int	vg_daemon_close(struct vg_daemon *d, int rc);
 void	vg_daemon_signals(struct vg_daemon *d);
 /* The configured rules into the kernel (unicast; multicast: a warning). */
 int	vg_daemon_load_rules(const struct vg_daemon *d);
-/* A signal's op to every output that has it (vg_pipeline_signal), with
- * one DAEMON_* stamp of type for all. who NULL: vigild itself. */
+/* pushdown = yes: the drop lines the kernel can take, as kernel rules
+ * ahead of the rules just loaded (so after every load); pushdown = no
+ * after a reload: the ones added before are removed. */
+void	vg_daemon_pushdown(struct vg_daemon *d);
+/* A signal's op to every output that has it (vg_pipeline_signal), then
+ * the one DAEMON_* record of type (vg_daemon_emit). who NULL: vigild
+ * itself. */
 void	vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
 	    unsigned type, const struct vg_sender *who, const char *reason);
 /* SIGHUP (signals.c): vigild.conf read again, whole; kept on error. */

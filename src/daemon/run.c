@@ -75,6 +75,27 @@ vg_daemon_open_outputs(struct vg_daemon *d)
 	return 0;
 }
 
+void
+vg_daemon_pushdown(struct vg_daemon *d)
+{
+	const struct vg_config *c = &d->conf;
+
+	if (d->in == NULL || (!c->pushdown && !d->pushed))
+		return;
+	if (c->multicast) {
+		vg_log_warnx("pushdown: not in multicast mode (the audit "
+		    "daemon owns the kernel rules)");
+		return;
+	}
+	if (vg_input_pushdown(d->in, c->drops, c->pushdown ? c->ndrops : 0) ==
+	    -1) {
+		vg_log_warnx("pushdown: kernel rules not added; the drop "
+		    "lines work in userspace");
+		return;
+	}
+	d->pushed = c->pushdown;
+}
+
 /* Rules: loaded by the privileged helper when there is one (it may walk
  * directories the daemon cannot for -w), else here. */
 int
@@ -107,6 +128,7 @@ live_run(struct vg_daemon *d, int ok)
 
 	if (ok) {
 		(void)vg_daemon_load_rules(d);
+		vg_daemon_pushdown(d);
 		/* systemd Type=notify: the audit pid is held, rules are in */
 		(void)vg_sdnotify("READY=1");
 		vg_daemon_ready();

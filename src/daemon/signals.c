@@ -276,6 +276,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_setup_reload_filters(d->pl);
 		if (d->conf.rules != NULL && !d->conf.multicast)
 			(void)vg_daemon_load_rules(d);
+		vg_daemon_pushdown(d);
 		(void)vg_sdnotify("READY=1");
 		break;
 	case SIGUSR1:

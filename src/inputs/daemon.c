@@ -3,7 +3,9 @@
  * input): the control socket, the self-exclusion rule, the audit pid
  * (taken from a live holder with --force), enabled=1, the kernel status
  * for dumps, and putting every change back on close, at exit(3), or from
- * a fatal signal. The records themselves are read by receive.c; the only
+ * a fatal signal; and the kernel rules of pushdown = yes (pushdown.h),
+ * added ahead of the loaded rules and removed like the self-exclusion
+ * rule. The records themselves are read by receive.c; the only
  * request sent from its socket is AUDIT_SET pid, which must come from the
  * socket the kernel is to send to.
  */
@@ -23,8 +25,11 @@
 #include "vigil/live.h"
 #include "vigil/log.h"
 #include "vigil/netlink.h"
+#include "vigil/pushdown.h"
+#include "vigil/rules.h"
 
 #define TAKEOVER_MS	5000		/* --force: wait for the old holder */
+#define VG_PD_MAX	64		/* pushdown rules at most */
 
 /* What one unicast input changed in the kernel, to be put back. */
 struct vg_live_daemon {
@@ -35,17 +40,18 @@ struct vg_live_daemon {
 	int			 rule_added;
 	int			 enabled_changed;
 	uint32_t		 prev_enabled;
+	struct vg_rule		*pd;		/* pushdown rules we added */
+	size_t			 npd;
 	struct vg_live_daemon	*next;		/* open ones */
 	struct audit_rule_data	 rule;		/* last: flexible buf[] */
 };
 
 static struct vg_live_daemon *live_daemons;	/* atexit, crash restore */
 
-/* Crash restore: one prebuilt datagram (enabled, rule, pid) sent from a
- * signal handler without waiting for acks. */
-static unsigned char	 crash_msg[3 * (NLMSG_HDRLEN +
-			    sizeof(struct audit_rule_data))];
-static size_t		 crash_len;
+/* Crash restore: one prebuilt datagram (enabled, rules, pid) sent from a
+ * signal handler without waiting for acks; grown by crash_arm only. */
+static unsigned char	*crash_msg;
+static size_t		 crash_len, crash_cap;
 static volatile sig_atomic_t crash_fd = -1;
 static struct sigaction	 crash_old[32];
 static const int	 crash_sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
@@ -77,15 +83,33 @@ crash_arm(struct vg_live_daemon *d)
 	struct audit_status st;
 	struct audit_rule_data r;
 	struct sigaction sa;
-	size_t n = 0, cap = sizeof(crash_msg), i;
+	unsigned char *nm;
+	size_t n = 0, cap, i;
 
 	crash_fd = -1;
+	cap = 3 * NLMSG_ALIGN(NLMSG_HDRLEN + sizeof(r));
+	for (i = 0; i < d->npd; i++)
+		cap += NLMSG_ALIGN(NLMSG_HDRLEN + d->pd[i].datalen);
+	if (cap > crash_cap) {
+		if ((nm = realloc(crash_msg, cap)) == NULL) {
+			vg_log_warn("%s: crash restore buffer", d->name);
+			crash_len = 0;
+			return;
+		}
+		crash_msg = nm;
+		crash_cap = cap;
+	}
 	if (d->enabled_changed) {
 		memset(&st, 0, sizeof(st));
 		st.mask = AUDIT_STATUS_ENABLED;
 		st.enabled = d->prev_enabled;
 		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_SET,
 		    NLM_F_REQUEST, 1, &st, sizeof(st));
+		n = NLMSG_ALIGN(n);
+	}
+	for (i = 0; i < d->npd; i++) {
+		n += vg_nl_build(crash_msg + n, cap - n, AUDIT_DEL_RULE,
+		    NLM_F_REQUEST, 4, d->pd[i].data, d->pd[i].datalen);
 		n = NLMSG_ALIGN(n);
 	}
 	if (d->rule_added) {
@@ -111,6 +135,26 @@ crash_arm(struct vg_live_daemon *d)
 	for (i = 0; i < sizeof(crash_sigs) / sizeof(crash_sigs[0]); i++)
 		sigaction(crash_sigs[i], &sa, &crash_old[crash_sigs[i]]);
 	crash_fd = vg_nl_fd(d->ctl);
+}
+
+/* Deletes the pushdown rules d added (a -D may have removed them: ENOENT
+ * is fine) and the state file that marks them. */
+static void
+pushdown_remove(struct vg_live_daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->npd; i++) {
+		if (d->ctl != NULL && vg_nl_rule(d->ctl, AUDIT_DEL_RULE,
+		    d->pd[i].data, d->pd[i].datalen) == -1 && errno != ENOENT)
+			vg_log_warn("%s: delete pushdown rule", d->name);
+		vg_rule_free(&d->pd[i]);
+	}
+	if (d->npd > 0 && vg_pushdown_state_remove() == -1)
+		vg_log_warn("%s: remove the pushdown state file", d->name);
+	free(d->pd);
+	d->pd = NULL;
+	d->npd = 0;
 }
 
 static void
@@ -139,6 +183,7 @@ restore_kernel(struct vg_live_daemon *d)
 			    d->prev_enabled);
 		d->enabled_changed = 0;
 	}
+	pushdown_remove(d);
 	if (d->rule_added) {
 		r = d->rule;
 		r.flags &= ~AUDIT_FILTER_PREPEND;
@@ -352,6 +397,93 @@ fail:
 	return NULL;
 }
 
+/* Rewrites the state file: the pushdown rules, then the self-exclusion
+ * rule, as vigilctl -l prints them. */
+static void
+pushdown_state(struct vg_live_daemon *d)
+{
+	char *lines[VG_PD_MAX + 1], buf[8192];
+	size_t i, n = 0;
+
+	for (i = 0; i < d->npd && n < VG_PD_MAX; i++)
+		if (vg_rules_format(d->pd[i].data, d->pd[i].datalen, buf,
+		    sizeof(buf)) > 0 && (lines[n] = strdup(buf)) != NULL)
+			n++;
+	if (d->rule_added && vg_rules_format(&d->rule, sizeof(d->rule), buf,
+	    sizeof(buf)) > 0 && (lines[n] = strdup(buf)) != NULL)
+		n++;
+	if (vg_pushdown_state_write(getpid(), lines, n) == -1)
+		vg_log_warn("%s: pushdown state file (vigilctl -l will not "
+		    "mark vigild's rules)", d->name);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+}
+
+int
+vg_live_daemon_pushdown(struct vg_live_daemon *d, char *const drops[],
+    int ndrops)
+{
+	struct vg_rule r[VG_PD_MAX];
+	char why[512], text[8192];
+	size_t n = 0, i;
+	int k, rc;
+
+	crash_disarm();
+	pushdown_remove(d);
+	if (ndrops > VG_PD_MAX)
+		ndrops = VG_PD_MAX;
+	for (k = 0; k < ndrops; k++) {
+		rc = vg_pushdown_compile(drops[k], VG_PD_CHECK_FS, &r[n], why,
+		    sizeof(why));
+		if (rc == 1) {
+			n++;
+			continue;
+		}
+		if (rc == 0)
+			vg_log_info("%s: pushdown: \"%s\" stays in userspace: "
+			    "%s", d->name, drops[k], why);
+		else
+			vg_log_warnx("%s: pushdown: \"%s\": %s", d->name,
+			    drops[k], why);
+	}
+	if ((d->pd = calloc(n > 0 ? n : 1, sizeof(*d->pd))) == NULL) {
+		vg_log_warn("%s: pushdown", d->name);
+		for (i = 0; i < n; i++)
+			vg_rule_free(&r[i]);
+		crash_arm(d);
+		return -1;
+	}
+	/* prepended last to first, so the kernel lists them in order */
+	for (i = n; i-- > 0;) {
+		if (vg_rules_format(r[i].data, r[i].datalen, text,
+		    sizeof(text)) <= 0)
+			snprintf(text, sizeof(text), "(unprintable)\n");
+		text[strcspn(text, "\n")] = '\0';
+		r[i].data->flags |= AUDIT_FILTER_PREPEND;
+		rc = vg_nl_rule(d->ctl, AUDIT_ADD_RULE, r[i].data,
+		    r[i].datalen);
+		/* the kernel keeps it without the flag: so must a delete */
+		r[i].data->flags &= ~AUDIT_FILTER_PREPEND;
+		if (rc == -1) {
+			if (errno == EEXIST)	/* not ours: never deleted */
+				vg_log_info("%s: pushdown: %s is already in "
+				    "the kernel; left to its owner", d->name,
+				    text);
+			else
+				vg_log_warn("%s: pushdown: add %s (the drop "
+				    "stays in userspace)", d->name, text);
+			vg_rule_free(&r[i]);
+			continue;
+		}
+		vg_log_info("%s: pushdown: kernel rule %s", d->name, text);
+		d->pd[d->npd++] = r[i];
+	}
+	if (d->npd > 0)
+		pushdown_state(d);
+	crash_arm(d);
+	return 0;
+}
+
 void
 vg_live_kernel_status(struct vg_live_daemon *d, char *buf, size_t len)
 {
@@ -397,4 +529,16 @@ vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
 	}
 	vg_live_attach(in, hook_stop, hook_status, d);
 	return in;
+}
+
+int
+vg_input_pushdown(struct vg_input *in, char *const drops[], int ndrops)
+{
+	struct vg_live_daemon *d = vg_live_owner(in, hook_stop);
+
+	if (d == NULL) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return vg_live_daemon_pushdown(d, drops, ndrops);
 }

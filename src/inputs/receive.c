@@ -396,6 +396,12 @@ vg_live_attach(struct vg_input *in, vg_live_stop_fn *stop,
 	in->owner = owner;
 }
 
+void *
+vg_live_owner(const struct vg_input *in, vg_live_stop_fn *stop)
+{
+	return in != NULL && in->stop == stop ? in->owner : NULL;
+}
+
 void
 vg_input_close(struct vg_input *in)
 {

@@ -6,11 +6,13 @@
  * of vigilctl). Never receives audit events.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vigil/netlink.h"
+#include "vigil/pushdown.h"
 #include "vigil/rules.h"
 #include "rules/rules_priv.h"
 
@@ -220,25 +222,40 @@ vg_rk_free_list(struct vg_rule *v, size_t n)
 static int
 print_list(struct vg_rk *k, FILE *out, const char *key, int interp)
 {
+	struct audit_status st;
 	struct vg_rule *v;
-	size_t n, i;
+	size_t n, i, j, nown = 0;
 	int printed = 0;
-	char line[16384];
+	char line[16384], plain[16384], **own = NULL;
 
 	if (vg_rk_list(k, &v, &n) < 0)
 		return -1;
+	/* vigild's own rules (pushdown.h state file of the audit pid) */
+	if (rk_status(k, &st) == 0 &&
+	    vg_pushdown_owned_load(st.pid, &own, &nown) == -1)
+		nown = 0;
 	for (i = 0; i < n; i++) {
 		if (key && *key && !vg_rules_key_match(v[i].data, v[i].datalen,
 		    key))
 			continue;
 		if ((interp ? vg_rules_format_interp : vg_rules_format)(
-		    v[i].data, v[i].datalen, line, sizeof(line)) > 0) {
-			fputs(line, out);
-			printed++;
-		}
+		    v[i].data, v[i].datalen, line, sizeof(line)) <= 0)
+			continue;
+		if (nown > 0 && vg_rules_format(v[i].data, v[i].datalen,
+		    plain, sizeof(plain)) > 0)
+			for (j = 0; j < nown; j++)
+				if (strcmp(own[j], plain) == 0) {
+					fprintf(out, "# vigild (pid %" PRIu32
+					    "): own rule, removed when it "
+					    "stops\n", st.pid);
+					break;
+				}
+		fputs(line, out);
+		printed++;
 	}
 	if (!printed)
 		fputs("No rules\n", out);
+	vg_pushdown_owned_free(own, nown);
 	vg_rk_free_list(v, n);
 	return 0;
 }
