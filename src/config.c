@@ -58,6 +58,16 @@ static const struct ckey keys[] = {
 	  "read-only multicast subscriber instead of the audit daemon" },
 	{ "enable", C_BOOL, F(enable), 0, 0, 1, "yes",
 	  "set the kernel's enabled flag to 1 at start (restored at exit)" },
+	{ "control", C_STR, F(control), 0, 0, 0, NULL,
+	  "control socket path (default /run/vigild/control; none: off)" },
+	{ "control_group", C_STR, F(control_group), 0, 0, 0, NULL,
+	  "group allowed the read-only control requests (socket 0660)" },
+	{ "state_file", C_STR, F(state_file), 0, 0, 0, NULL,
+	  "state report file (default /run/vigild.state; none: off)" },
+	{ "report_interval", C_UINT, F(report_interval), 0, 0, 86400, "0",
+	  "seconds between state reports to state_file and the log; 0 off" },
+	{ "metrics", C_STR, F(metrics), 0, 0, 0, NULL,
+	  "Prometheus endpoint: http://127.0.0.1:PORT/metrics or unix:PATH" },
 };
 
 static const struct ckey *
@@ -347,5 +357,9 @@ vg_config_free(struct vg_config *c)
 	free(c->rules);
 	free(c->auditd_conf);
 	free(c->plugin_dir);
+	free(c->control);
+	free(c->control_group);
+	free(c->state_file);
+	free(c->metrics);
 	memset(c, 0, sizeof(*c));
 }

@@ -25,6 +25,7 @@
 #include <lualib.h>
 
 #include "filter_lua_priv.h"
+#include "vigil/clock.h"
 #include "vigil/filter_lua.h"
 #include "vigil/log.h"
 
@@ -720,6 +721,7 @@ lua_filter_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 	struct lstate *st = lf->st;
 	lua_State *L = st->L;
 	struct call c = { .st = st, .doc = *doc, .verdict = VG_PASS };
+	uint64_t t0 = vg_clock_mono_ns();
 	int rc;
 
 	vg_lconv_begin(&st->conv, &ev->arena);
@@ -728,6 +730,7 @@ lua_filter_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 	lua_pushlightuserdata(L, &c);
 	rc = lua_pcall(L, 1, 0, 0);
 	vg_lconv_end(&st->conv);
+	f->ns += vg_clock_mono_ns() - t0;	/* ~2 x 20 ns per call */
 	if (rc != LUA_OK) {
 		f->errors++;
 		report(lf, rc, lua_tostring(L, -1));

@@ -20,6 +20,7 @@
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/sink_json.h"
+#include "vigil/topk.h"
 #include "vigil/ratelimit.h"
 #include "vigil/rectype.h"
 
@@ -49,6 +50,7 @@ struct vg_pipeline {
 	struct self_key		 self_keys[SELF_KEYS];
 	unsigned		 self_next;
 	int			 nrecord;	/* outputs in record mode */
+	struct vg_top		*top;		/* vigilctl top; may be NULL */
 };
 
 static void	on_event(struct vg_event *, void *);
@@ -158,6 +160,26 @@ vg_pipeline_filters(struct vg_pipeline *pl)
 	return pl->filters;
 }
 
+void
+vg_pipeline_set_top(struct vg_pipeline *pl, struct vg_top *top)
+{
+	pl->top = top;
+}
+
+struct vg_output *
+vg_pipeline_outputs(struct vg_pipeline *pl)
+{
+	return pl->outputs;
+}
+
+void
+vg_pipeline_pending(const struct vg_pipeline *pl, size_t *events,
+    size_t *bytes)
+{
+	*events = vg_group_pending(pl->group);
+	*bytes = vg_group_pending_bytes(pl->group);
+}
+
 /* Group stats are the grouper's; mirrored into the counters only when
  * someone reads them (vg_pipeline_counters), not per record. */
 static void
@@ -211,6 +233,8 @@ on_event(struct vg_event *ev, void *arg)
 		pl->c.self++;
 		return;
 	}
+	if (pl->top != NULL)
+		vg_top_event(pl->top, ev);
 	ev->json = VG_STR_NULL;
 	if (pl->need_doc || pl->filters != NULL) {
 		/* max_event_bytes bounds the records kept; the document is a

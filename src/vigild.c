@@ -24,6 +24,7 @@
 #include "vigil/config.h"
 #include "vigil/input.h"
 #include "vigil/log.h"
+#include "vigil/observe.h"
 #include "vigil/pipeline.h"
 #include "vigil/plugins.h"
 #include "vigil/sdnotify.h"
@@ -123,6 +124,7 @@ struct run {
 	struct event		*sev[NSIGS];
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
+	struct vg_observe	*obs;		/* control socket, metrics */
 	const struct vg_config	*conf;
 	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
 	int			 stopped;
@@ -255,18 +257,14 @@ drop_privileges(const struct vg_config *c, int live)
 }
 
 
+/* What a signal does; also asked for through the control socket (then
+ * sender is the peer). */
 static void
-on_signal(evutil_socket_t sig, short what, void *arg)
+act(void *arg, int sig, const struct vg_sender *s)
 {
 	struct run *r = arg;
-	struct vg_sender sender;
+	struct vg_sender sender = *s;
 
-	(void)what;
-	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO);
-	 * SIGCONT writes none, so it asks the kernel nothing */
-	if (sig != SIGCONT)
-		vg_setup_signal_sender(r->in != NULL && !r->conf->multicast,
-		    &sender);
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
@@ -300,6 +298,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_plugins_resume_all();
 		break;
 	case SIGCONT:
+		vg_observe_report(r->obs);	/* state file, log line */
 		vg_pipeline_dump(r->pl, STDERR_FILENO);
 		vg_auditlog_dump_all(STDERR_FILENO);
 		vg_plugins_dump_all(STDERR_FILENO);
@@ -307,6 +306,22 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 			vg_input_dump(r->in, STDERR_FILENO);
 		break;
 	}
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct run *r = arg;
+	struct vg_sender sender;
+
+	(void)what;
+	memset(&sender, 0, sizeof(sender));
+	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO);
+	 * SIGCONT writes none, so it asks the kernel nothing */
+	if (sig != SIGCONT)
+		vg_setup_signal_sender(r->in != NULL && !r->conf->multicast,
+		    &sender);
+	act(r, (int)sig, &sender);
 }
 
 static int
@@ -345,6 +360,12 @@ live_open(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		r->in = vg_input_multicast(r->base, r->pl, io);
 	} else
 		r->in = vg_input_unicast(r->base, r->pl, io);
+	if (r->in != NULL) {
+		struct vg_observe_opts oo = { c->control, c->control_group,
+		    c->state_file, c->report_interval, c->metrics };
+
+		r->obs = vg_observe_start(r->base, r->pl, r->in, &oo, act, r);
+	}
 	return r->in != NULL ? 0 : -1;
 }
 
@@ -372,6 +393,8 @@ live_run(struct run *r, const struct vg_config *c, int run)
 		}
 	}
 	(void)vg_sdnotify("STOPPING=1");
+	vg_observe_stop(r->obs);
+	r->obs = NULL;
 	/* restore the kernel first: nothing below may stop that */
 	if (r->in != NULL)
 		vg_input_close(r->in);

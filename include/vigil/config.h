@@ -39,6 +39,12 @@ struct vg_config {
 	uint64_t	 max_pending_bytes;
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
+	/* docs/operating.md */
+	char		*control;		/* socket path, "none" */
+	char		*control_group;
+	char		*state_file;		/* "none": none */
+	unsigned	 report_interval;	/* seconds, 0 off */
+	char		*metrics;		/* URL, unix:PATH */
 };
 
 void	vg_config_defaults(struct vg_config *);

@@ -48,6 +48,12 @@ struct vg_live_daemon *vg_live_daemon_start(struct vg_nl *data,
 		    const struct vg_input_opts *, const char *name);
 /* Puts back what d changed (enabled, rule, pid) and frees it. NULL: no-op. */
 void		 vg_live_daemon_stop(struct vg_live_daemon *d);
+/* The kernel's audit status (AUDIT_GET; fields a kernel does not send
+ * are 0) through d's socket, or one opened for the call if d is NULL.
+ * 0, or -1 with errno. */
+struct audit_status;
+int		 vg_live_kernel_get(struct vg_live_daemon *d,
+		    struct audit_status *);
 /* The kernel's audit status as a dump line's text (d NULL: through a
  * socket opened for the call), or "unavailable (reason)". */
 void		 vg_live_kernel_status(struct vg_live_daemon *d, char *buf,

@@ -47,6 +47,10 @@ struct vg_output_ops {
 	int		(*record)(struct vg_output *, const struct vg_record *);
 	int		(*flush)(struct vg_output *);	/* may be NULL */
 	int		(*reopen)(struct vg_output *);	/* may be NULL */
+	/* Whether the sink is reachable now (a client connected, a TCP
+	 * connection up): 1 or 0. Called on the loop's thread (state
+	 * report, metrics). NULL: the output has no such notion, up. */
+	int		(*up)(struct vg_output *);
 	void		(*close)(struct vg_output *);
 	/* write() and flush() keep ->stats themselves (queued outputs:
 	 * "sent" is known only when the sink acknowledges) */

@@ -352,22 +352,35 @@ fail:
 	return NULL;
 }
 
+int
+vg_live_kernel_get(struct vg_live_daemon *d, struct audit_status *st)
+{
+	struct vg_nl *ctl = d != NULL ? d->ctl : NULL, *own = NULL;
+	int rc = -1, saved;
+
+	memset(st, 0, sizeof(*st));
+	if (ctl == NULL)
+		ctl = own = vg_nl_open(0);	/* multicast: one for now */
+	if (ctl != NULL)
+		rc = vg_nl_get_status(ctl, st);
+	saved = errno;
+	vg_nl_close(own);
+	errno = saved;
+	return rc;
+}
+
 void
 vg_live_kernel_status(struct vg_live_daemon *d, char *buf, size_t len)
 {
-	struct vg_nl *ctl = d != NULL ? d->ctl : NULL, *own = NULL;
 	struct audit_status st;
 
-	if (ctl == NULL)
-		ctl = own = vg_nl_open(0);	/* multicast: one for now */
-	if (ctl != NULL && vg_nl_get_status(ctl, &st) == 0)
+	if (vg_live_kernel_get(d, &st) == 0)
 		snprintf(buf, len, "enabled=%" PRIu32 " pid=%" PRIu32
 		    " lost=%" PRIu32 " backlog=%" PRIu32 " backlog_limit=%"
 		    PRIu32, st.enabled, st.pid, st.lost, st.backlog,
 		    st.backlog_limit);
 	else
 		snprintf(buf, len, "unavailable (%s)", strerror(errno));
-	vg_nl_close(own);
 }
 
 struct vg_input *

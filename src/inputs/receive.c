@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/audit.h>
 
 #include "vigil/clock.h"
 #include "vigil/input.h"
@@ -422,4 +424,19 @@ vg_input_dump(struct vg_input *in, int fd)
 	    in->batches, in->c->records, in->c->enobufs, in->c->foreign,
 	    in->truncated, in->bad, in->unknown, in->control, in->acks,
 	    in->nacks, in->replace, ks);
+}
+
+int
+vg_input_kernel(struct vg_input *in, struct audit_status *st, int *held)
+{
+	int rc = vg_live_kernel_get(in->daemon, st);
+
+	*held = rc == 0 && in->daemon != NULL && st->pid == (uint32_t)getpid();
+	return rc;
+}
+
+const char *
+vg_input_name(const struct vg_input *in)
+{
+	return in->name;
 }
