@@ -35,7 +35,6 @@ struct client {
 	struct bufferevent	*bev;		/* NULL: free slot */
 	struct event		*deadline;
 	struct vg_control_req	 req;
-	int			 may_read;	/* root or the group */
 	int			 after;		/* call done() when written */
 	int			 answered;
 };
@@ -141,9 +140,19 @@ static void
 on_written(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
+	char junk[1024];
+	int i;
 
-	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		client_free(cl);
+	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return;
+	/* what the client sent past its request, read and dropped (a
+	 * little, never blocking): closing on unread bytes would reset
+	 * the connection before the client read the reply */
+	for (i = 0; i < 16; i++)
+		if (recv(bufferevent_getfd(bev), junk, sizeof(junk),
+		    MSG_DONTWAIT) <= 0)
+			break;
+	client_free(cl);
 }
 
 static void
@@ -158,7 +167,7 @@ reply(struct client *cl, int ok, const struct vg_buf *body)
 	else
 		evbuffer_add(out, "error: ", 7);
 	if (body->oom)
-		evbuffer_add_printf(out, "%sout of memory\n", ok ? "" : "");
+		evbuffer_add_printf(out, "out of memory\n");
 	else
 		evbuffer_add(out, body->data, body->len);
 	if (!ok && (body->len == 0 || body->data[body->len - 1] != '\n'))
@@ -314,7 +323,6 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	cl->req.pid = uc.pid;
 	cl->req.uid = uc.uid;
 	cl->req.gid = uc.gid;
-	cl->may_read = 1;
 	cl->bev = bufferevent_socket_new(ctl->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	cl->deadline = evtimer_new(ctl->base, on_deadline, cl);
