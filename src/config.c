@@ -13,6 +13,7 @@
 #include "vigil/buf.h"
 #include "vigil/config.h"
 #include "vigil/log.h"
+#include "vigil/metrics.h"
 
 enum ctype { C_STR, C_LIST, C_UINT, C_U64, C_BOOL };
 
@@ -109,6 +110,15 @@ vg_config_set(struct vg_config *c, const char *name, const char *val,
 	if (k == NULL) {
 		snprintf(msg, msglen, "unknown key \"%s\"", name);
 		return -1;
+	}
+	if (strcmp(name, "metrics") == 0) {
+		struct vg_metrics_addr a;
+		char why[160];
+
+		if (vg_metrics_parse(val, &a, why, sizeof(why)) == -1) {
+			snprintf(msg, msglen, "metrics: \"%s\": %s", val, why);
+			return -1;
+		}
 	}
 	switch (k->type) {
 	case C_STR:

@@ -51,6 +51,7 @@ struct vg_pipeline {
 	unsigned		 self_next;
 	int			 nrecord;	/* outputs in record mode */
 	struct vg_top		*top;		/* vigilctl top; may be NULL */
+	struct vg_top		*own_top;	/* VIGIL_TOP=1 */
 };
 
 static void	on_event(struct vg_event *, void *);
@@ -67,6 +68,10 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		return NULL;
 	}
 	vg_buf_init(&pl->line);
+	/* VIGIL_TOP=1: tally for top in a replay too (cost A/B tests; a
+	 * live vigild's observe.c sets its own) */
+	if (getenv("VIGIL_TOP") != NULL)
+		pl->top = pl->own_top = vg_top_new();
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&
 	    (pl->jd = vg_jsink_new()) == NULL) {
@@ -99,6 +104,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	if (pl == NULL)
 		return;
 	vg_group_free(pl->group);
+	vg_top_free(pl->own_top);
 	vg_jsink_free(pl->jd);
 	vg_buf_free(&pl->line);
 	(void)vg_pipeline_close_outputs(pl);
