@@ -19,15 +19,35 @@ vg_topk_init(struct vg_topk *t)
 	memset(t->bucket, -1, sizeof(t->bucket));
 }
 
+/* Keys are hashed and compared as zero-padded 8-byte words: a key is
+ * copied once into a padded buffer, then nothing works byte by byte. */
+#define KWORDS	(VG_TOPK_KEYLEN / 8)
+
 static uint32_t
-hash(const char *p, size_t len)
+hash(const uint64_t *w, size_t nw, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
+	for (i = 0; i < nw; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static int
+same(const char *a, const uint64_t *w, size_t nw)
+{
+	uint64_t x;
+	size_t i;
+
+	for (i = 0; i < nw; i++) {
+		memcpy(&x, a + 8 * i, 8);
+		if (x != w[i])
+			return 0;
+	}
+	return 1;
 }
 
 static void
@@ -44,18 +64,22 @@ unlink_item(struct vg_topk *t, int i)
 void
 vg_topk_add(struct vg_topk *t, const char *key, size_t len)
 {
-	uint32_t h;
+	uint64_t w[KWORDS] = { 0 };
 	uint64_t min;
+	uint32_t h;
+	size_t nw;
 	int i, b;
 
 	if (len > VG_TOPK_KEYLEN)
 		len = VG_TOPK_KEYLEN;
-	h = hash(key, len);
+	memcpy(w, key, len);
+	nw = (len + 7) / 8;
+	h = hash(w, nw, len);
 	b = (int)(h & (VG_TOPK_BUCKETS - 1));
 	t->total++;
 	for (i = t->bucket[b]; i != -1; i = t->it[i].next)
 		if (t->it[i].hash == h && t->it[i].len == len &&
-		    memcmp(t->it[i].key, key, len) == 0) {
+		    same(t->it[i].key, w, nw)) {
 			t->it[i].count++;
 			return;
 		}
@@ -77,7 +101,7 @@ vg_topk_add(struct vg_topk *t, const char *key, size_t len)
 	t->it[i].err = min;
 	t->it[i].hash = h;
 	t->it[i].len = (uint8_t)len;
-	memcpy(t->it[i].key, key, len);
+	memcpy(t->it[i].key, w, sizeof(w));	/* zero-padded */
 	t->it[i].next = t->bucket[b];
 	t->bucket[b] = (int8_t)i;
 }
@@ -138,6 +162,34 @@ token_len(const char *p, const char *end)
 
 static const char none[] = "(none)";
 
+/* Whether a record type is a user-space message (AUDIT_USER_* and the
+ * like: 1100..1199, 2100..2999), which carries uid= and exe=. */
+static int
+user_type(uint32_t t)
+{
+	return (t >= 1100 && t <= 1199) || (t >= 2100 && t <= 2999);
+}
+
+/* The token after "NAME=" among the first max tokens of [b, end). */
+static const char *
+find_token(const char *b, const char *end, const char *name, size_t nlen,
+    int max, size_t *len)
+{
+	const char *p = b, *sp;
+	int i;
+
+	for (i = 0; i < max && p < end; i++) {
+		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0) {
+			*len = token_len(p + nlen, end);
+			return p + nlen;
+		}
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
+			break;
+		p = sp + 1;
+	}
+	return NULL;
+}
+
 void
 vg_top_event(struct vg_top *top, const struct vg_event *ev)
 {
@@ -145,21 +197,44 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 	size_t klen = sizeof(none) - 1, elen = klen, ulen = klen, i, n;
 	char sc[40];
 	size_t sclen = klen;
-	int tok, sysc = 0;
+	int tok;
 
 	top->events++;
 	memcpy(sc, none, sclen);
-	if (ev->nrecs == 0)
-		goto add;
 	for (i = 0; i < ev->nrecs; i++)
 		if (ev->recs[i].type == VG_T_SYSCALL)
 			break;
-	sysc = i < ev->nrecs;
-	if (!sysc)
-		i = 0;
+	if (i == ev->nrecs) {
+		/* no syscall: a user message names uid and exe; others
+		 * (AVC, CONFIG_CHANGE...) are tallied as (none), unscanned */
+		if (ev->nrecs > 0 && user_type(ev->recs[0].type)) {
+			b = ev->recs[0].body.p;
+			end = b + ev->recs[0].body.len;
+			if ((p = find_token(b, end, "uid=", 4, 4, &n)) != NULL) {
+				uid = p;
+				ulen = n;
+			}
+			/* "... exe=\"/x\" hostname=? addr=? terminal=?
+			 * res=success'": near the end, as in a syscall */
+			p = end;
+			for (tok = 0; tok < 8 && p > b; tok++) {
+				const char *s = memrchr(b, ' ',
+				    (size_t)(p - b));
+
+				s = s != NULL ? s + 1 : b;
+				if (AT(s, p, "exe=")) {
+					exe = s + 4;
+					elen = (size_t)(p - exe);
+					break;
+				}
+				p = s > b ? s - 1 : b;
+			}
+		}
+		goto add;
+	}
 	b = ev->recs[i].body.p;
 	end = b + ev->recs[i].body.len;
-	if (sysc && AT(b, end, "arch=")) {
+	if (AT(b, end, "arch=")) {
 		/* "arch=c000003e syscall=59 ...": kept as "c000003e/59" */
 		p = b + 5;
 		n = token_len(p, end);
@@ -175,34 +250,27 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 			sclen += n;
 		}
 	}
-	if ((p = memmem(b, (size_t)(end - b), " uid=", 5)) != NULL) {
-		uid = p + 5;
-		ulen = token_len(uid, end);
+	/* the kernel writes uid= as the 13th token (after auid=) */
+	if ((p = find_token(b, end, "uid=", 4, 16, &n)) != NULL) {
+		uid = p;
+		ulen = n;
 	}
-	if (sysc) {
-		/* "... exe=\"/bin/x\" subj=... key=\"k\"": the last tokens;
-		 * values with a space in them are hex, never split */
-		p = end;
-		for (tok = 0; tok < 6 && p > b; tok++) {
-			const char *s = p - 1;
+	/* "... exe=\"/bin/x\" subj=... key=\"k\"": the last tokens;
+	 * values with a space in them are hex, never split */
+	p = end;
+	for (tok = 0; tok < 6 && p > b; tok++) {
+		const char *s = memrchr(b, ' ', (size_t)(p - b));
 
-			while (s > b && *s != ' ')
-				s--;
-			if (*s == ' ')
-				s++;
-			if (AT(s, p, "key=")) {
-				key = s + 4;
-				klen = (size_t)(p - key);
-			} else if (AT(s, p, "exe=")) {
-				exe = s + 4;
-				elen = (size_t)(p - exe);
-				break;
-			}
-			p = s > b ? s - 1 : b;
+		s = s != NULL ? s + 1 : b;
+		if (AT(s, p, "key=")) {
+			key = s + 4;
+			klen = (size_t)(p - key);
+		} else if (AT(s, p, "exe=")) {
+			exe = s + 4;
+			elen = (size_t)(p - exe);
+			break;
 		}
-	} else if ((p = memmem(b, (size_t)(end - b), " exe=", 5)) != NULL) {
-		exe = p + 5;
-		elen = token_len(exe, end);
+		p = s > b ? s - 1 : b;
 	}
 add:
 	vg_topk_add(&top->dim[VG_TOP_KEY], key, klen);

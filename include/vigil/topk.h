@@ -26,7 +26,7 @@ struct vg_topk_item {
 	uint32_t	hash;
 	uint8_t		len;
 	int8_t		next;		/* bucket chain, -1 ends */
-	char		key[VG_TOPK_KEYLEN];
+	char		key[VG_TOPK_KEYLEN];	/* zero-padded */
 };
 
 struct vg_topk {
