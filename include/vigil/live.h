@@ -32,8 +32,13 @@ struct vg_input	*vg_live_new(struct event_base *, struct vg_pipeline *,
 void		 vg_live_kernel_only(struct vg_input *);
 /* The input's socket (borrowed). */
 struct vg_nl	*vg_live_socket(const struct vg_input *);
-/* vg_input_close then stops d (puts the kernel back) first. */
-void		 vg_live_attach(struct vg_input *, struct vg_live_daemon *d);
+typedef void	 vg_live_stop_fn(void *owner);
+typedef void	 vg_live_status_fn(void *owner, char *buf, size_t len);
+/* The owner of the kernel state the input changed: vg_input_close calls
+ * stop(owner) first (puts the kernel back), the dump line status(owner);
+ * without an owner the status comes through a socket opened for it. */
+void		 vg_live_attach(struct vg_input *, vg_live_stop_fn *stop,
+		    vg_live_status_fn *status, void *owner);
 
 /* ---- daemon.c ---- */
 
@@ -48,12 +53,6 @@ struct vg_live_daemon *vg_live_daemon_start(struct vg_nl *data,
 		    const struct vg_input_opts *, const char *name);
 /* Puts back what d changed (enabled, rule, pid) and frees it. NULL: no-op. */
 void		 vg_live_daemon_stop(struct vg_live_daemon *d);
-/* The kernel's audit status (AUDIT_GET; fields a kernel does not send
- * are 0) through d's socket, or one opened for the call if d is NULL.
- * 0, or -1 with errno. */
-struct audit_status;
-int		 vg_live_kernel_get(struct vg_live_daemon *d,
-		    struct audit_status *);
 /* The kernel's audit status as a dump line's text (d NULL: through a
  * socket opened for the call), or "unavailable (reason)". */
 void		 vg_live_kernel_status(struct vg_live_daemon *d, char *buf,

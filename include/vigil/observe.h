@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 
 #define VG_STATE_FILE	"/run/vigild.state"
 
