@@ -206,6 +206,16 @@ vg_log_warnx(const char *fmt, ...)
 }
 
 void
+vg_log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_NOTICE, log_fg, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
 vg_log_info(const char *fmt, ...)
 {
 	va_list ap;

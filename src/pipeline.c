@@ -23,6 +23,7 @@
 #include "vigil/pipeline.h"
 #include "vigil/sink_json.h"
 #include "vigil/view.h"
+#include "vigil/topk.h"
 #include "vigil/ratelimit.h"
 #include "vigil/rectype.h"
 
@@ -53,6 +54,8 @@ struct vg_pipeline {
 	struct self_key		 self_keys[SELF_KEYS];
 	unsigned		 self_next;
 	int			 nrecord;	/* outputs in record mode */
+	struct vg_top		*top;		/* vigilctl top; may be NULL */
+	struct vg_top		*own_top;	/* VIGIL_TOP=1 */
 };
 
 static void	on_event(struct vg_event *, void *);
@@ -74,6 +77,10 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		free(pl);
 		return NULL;
 	}
+	/* VIGIL_TOP=1: tally for top in a replay too (cost A/B tests; a
+	 * live vigild's observe.c sets its own) */
+	if (getenv("VIGIL_TOP") != NULL)
+		pl->top = pl->own_top = vg_top_new();
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&
 	    (pl->jd = vg_jsink_new()) == NULL) {
@@ -107,6 +114,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	if (pl == NULL)
 		return;
 	vg_group_free(pl->group);
+	vg_top_free(pl->own_top);
 	vg_jsink_free(pl->jd);
 	vg_layout_free(pl->lookup);
 	vg_buf_free(&pl->line);
@@ -191,6 +199,26 @@ vg_pipeline_filters(struct vg_pipeline *pl)
 	return pl->filters;
 }
 
+void
+vg_pipeline_set_top(struct vg_pipeline *pl, struct vg_top *top)
+{
+	pl->top = top;
+}
+
+struct vg_output *
+vg_pipeline_outputs(struct vg_pipeline *pl)
+{
+	return pl->outputs;
+}
+
+void
+vg_pipeline_pending(const struct vg_pipeline *pl, size_t *events,
+    size_t *bytes)
+{
+	*events = vg_group_pending(pl->group);
+	*bytes = vg_group_pending_bytes(pl->group);
+}
+
 /* Group stats are the grouper's; mirrored into the counters only when
  * someone reads them (vg_pipeline_counters), not per record. */
 static void
@@ -273,6 +301,8 @@ on_event(struct vg_event *ev, void *arg)
 		pl->c.self++;
 		return;
 	}
+	if (pl->top != NULL)
+		vg_top_event(pl->top, ev);
 	ev->json = VG_STR_NULL;
 	if (!pl->need_doc && pl->filters == NULL)
 		goto outputs;

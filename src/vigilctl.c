@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/ctl_client.h"
 #include "vigil/luatest.h"
 #include "vigil/rules.h"
 
@@ -42,6 +43,15 @@ usage(FILE *f)
 	    "  --signal <sig>           signal the audit daemon: TERM HUP "
 	    "USR1 USR2 CONT\n"
 	    "                           (or stop reload rotate resume state)\n"
+	    "                           through vigild's control socket "
+	    "when it answers\n"
+	    "  state [--json]           the running vigild's state "
+	    "(docs/operating.md)\n"
+	    "  metrics                  its Prometheus metrics\n"
+	    "  top [--once] [--json]    events/s per key, exe, syscall, "
+	    "uid\n"
+	    "  --control PATH           control socket (default "
+	    "/run/vigild/control)\n"
 	    "  -m <text>                send a user message (AUDIT_USER) "
 	    "to the audit log\n"
 	    "  lua test FILTER LOG...   run a Lua filter on audit logs "
@@ -194,7 +204,7 @@ main(int argc, char *argv[])
 {
 	const char *file = NULL;
 	char **rest;
-	int i, n = 0, check = 0, cont = 0, ignore = 0, other = 0;
+	int i, n = 0, check = 0, cont = 0, ignore = 0, other = 0, handled;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -203,6 +213,10 @@ main(int argc, char *argv[])
 	/* vigil's own: Lua filters offline (vigilctl_lua.c) */
 	if (strcmp(argv[1], "lua") == 0)
 		return vg_luatest_main(argc - 1, argv + 1);
+	/* state, metrics, top, --signal: the control socket, if it is so */
+	i = vg_ctlc_run(argc, argv, &handled);
+	if (handled)
+		return i;
 	/* -t alone is auditctl's trim; with anything else, check mode */
 	if (argc == 2 && strcmp(argv[1], "-t") == 0) {
 		if (geteuid() != 0) {

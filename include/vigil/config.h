@@ -40,6 +40,12 @@ struct vg_config {
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
 	int		 pushdown;		/* bool: drops into the kernel */
+	/* docs/operating.md */
+	char		*control;		/* socket path, "none" */
+	char		*control_group;
+	char		*state_file;		/* "none": none */
+	unsigned	 report_interval;	/* seconds, 0 off */
+	char		*metrics;		/* URL, unix:PATH */
 };
 
 /*

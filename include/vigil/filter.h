@@ -37,6 +37,8 @@ struct vg_filter {
 	void				*priv;
 	char				*name;
 	uint64_t			 passed, dropped, errors;
+	uint64_t			 ns;	/* time in run(), if the
+						 * filter measures it (Lua) */
 	struct vg_filter		*next;
 };
 

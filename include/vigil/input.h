@@ -39,6 +39,14 @@ int		 vg_input_pushdown(struct vg_input *, char *const drops[],
 		    int ndrops);
 /* Writes a state line (counters, kernel status) to fd (SIGCONT dump). */
 void		 vg_input_dump(struct vg_input *, int fd);
+/* The kernel's audit status as in->daemon sees it (AUDIT_GET, one
+ * request; multicast asks through a socket opened for the call). Sets
+ * *held if this input holds the audit pid. 0, or -1 with errno. */
+struct audit_status;
+int		 vg_input_kernel(struct vg_input *, struct audit_status *,
+		    int *held);
+/* "unicast" or "multicast". */
+const char	*vg_input_name(const struct vg_input *);
 
 /* Replay: reads each file ("-" = stdin) line by line into the pipeline,
  * time from the records; flushes at the end. Returns 0, -1 if a file could

@@ -15,6 +15,9 @@ void	vg_log_stderr(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	vg_log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	vg_log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* Always logged (LOG_NOTICE): reports the admin asked for. */
+void	vg_log_notice(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
 void	vg_log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	vg_log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	vg_fatal(const char *, ...)

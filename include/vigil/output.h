@@ -91,6 +91,10 @@ struct vg_output_ops {
 	int		(*record)(struct vg_output *, const struct vg_record *);
 	int		(*flush)(struct vg_output *);	/* may be NULL */
 	int		(*reopen)(struct vg_output *);	/* may be NULL */
+	/* Whether the sink is reachable now (a client connected, a TCP
+	 * connection up): 1 or 0. Called on the loop's thread (state
+	 * report, metrics). NULL: the output has no such notion, up. */
+	int		(*up)(struct vg_output *);
 	void		(*close)(struct vg_output *);
 	/* Signals (struct vg_output_signal); NULL: nothing to do. reload
 	 * keeps the running settings on error and counts it in ->failed.

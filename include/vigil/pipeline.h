@@ -71,6 +71,15 @@ struct vg_filter	*vg_pipeline_filters(struct vg_pipeline *);
  * events only. */
 struct vg_output	*vg_pipeline_take_outputs(struct vg_pipeline *);
 struct vg_filter	*vg_pipeline_take_filters(struct vg_pipeline *);
+/* Tallies every event emitted into top (topk.h; NULL: stop). Borrowed. */
+struct vg_top;
+void			 vg_pipeline_set_top(struct vg_pipeline *,
+			    struct vg_top *);
+/* The outputs, in order (borrowed; for the state report). */
+struct vg_output	*vg_pipeline_outputs(struct vg_pipeline *);
+/* Events open in the grouper, and the bytes of records they hold. */
+void			 vg_pipeline_pending(const struct vg_pipeline *,
+			    size_t *events, size_t *bytes);
 /* Multicast: drop events whose SYSCALL record has pid=pid (vigild is not
  * the audit daemon there, so the kernel audits its reads; writing those
  * events would feed the loop). Counted in ->self. */

@@ -16,9 +16,18 @@
 #include "vigil/buf.h"
 #include "vigil/config.h"
 #include "vigil/log.h"
+#include "vigil/metrics.h"
 #include "vigil/opt.h"
 #include "vigil/output.h"
 #include "vigil/prefilter.h"
+
+static int
+check_metrics(const char *val, char *msg, size_t len)
+{
+	struct vg_metrics_addr a;
+
+	return vg_metrics_parse(val, &a, msg, len);
+}
 
 static int
 check_drop(const char *val, char *msg, size_t len)
@@ -98,6 +107,23 @@ static const struct vg_opt keys[] = {
 	  .off = F(pushdown),
 	  .help = "also add the drop lines the kernel can express as kernel "
 	  "rules" },
+	{ .name = "control", .type = VG_OPT_STR, .off = F(control),
+	  .help = "control socket path (default /run/vigild/control; none: "
+	  "off)" },
+	{ .name = "control_group", .type = VG_OPT_STR, .off = F(control_group),
+	  .help = "group allowed the read-only control requests (socket "
+	  "0660)" },
+	{ .name = "state_file", .type = VG_OPT_STR, .off = F(state_file),
+	  .help = "state report file (default /run/vigild.state; none: off)" },
+	{ .name = "report_interval", .type = VG_OPT_UINT, .def = "0",
+	  .min = 0, .max = 86400, .off = F(report_interval),
+	  .help = "seconds between state reports to state_file and the log; "
+	  "0 off" },
+	{ .name = "metrics", .type = VG_OPT_STR, .off = F(metrics),
+	  .check = check_metrics, .expect = "http://127.0.0.1:PORT/metrics "
+	  "or unix:PATH",
+	  .help = "Prometheus endpoint: http://127.0.0.1:PORT/metrics or "
+	  "unix:PATH" },
 	{ .name = NULL },
 };
 

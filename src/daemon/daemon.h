@@ -10,6 +10,7 @@
 #include "vigil/auditd/log_writer.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
+#include "vigil/observe.h"
 #include "vigil/pipeline.h"
 
 #define VG_DAEMON_NSIGS	6	/* TERM INT HUP USR1 USR2 CONT */
@@ -33,6 +34,7 @@ struct vg_daemon {
 	struct event_base	*base;		/* live */
 	struct event		*sev[VG_DAEMON_NSIGS];
 	struct vg_input		*in;		/* live */
+	struct vg_observe	*obs;		/* live: control, metrics */
 	int			*replay_fds;	/* replay */
 	struct vg_sender	 stopper;	/* who sent TERM/INT */
 	int			 stopped;
@@ -79,6 +81,9 @@ int	vg_daemon_run(struct vg_daemon *d, int ok);
 int	vg_daemon_close(struct vg_daemon *d, int rc);
 /* The signals vigild answers (signals.c), on d->base. */
 void	vg_daemon_signals(struct vg_daemon *d);
+/* What signal sig does (signals.c); also asked for through the control
+ * socket, then sender is the peer. arg: the struct vg_daemon. */
+void	vg_daemon_act(void *arg, int sig, const struct vg_sender *sender);
 /* The configured rules into the kernel (unicast; multicast: a warning). */
 int	vg_daemon_load_rules(const struct vg_daemon *d);
 /* pushdown = yes: the drop lines the kernel can take, as kernel rules

@@ -51,7 +51,17 @@ vg_daemon_open_input(struct vg_daemon *d)
 		d->in = vg_input_multicast(d->base, d->pl, &d->io);
 	} else
 		d->in = vg_input_unicast(d->base, d->pl, &d->io);
-	return d->in != NULL ? 0 : -1;
+	if (d->in == NULL)
+		return -1;
+	/* still privileged: the control socket is chowned */
+	{
+		struct vg_observe_opts oo = { c->control, c->control_group,
+		    c->state_file, c->report_interval, c->metrics };
+
+		d->obs = vg_observe_start(d->base, d->pl, d->in, &oo,
+		    vg_daemon_act, d);
+	}
+	return 0;
 }
 
 int
@@ -138,6 +148,8 @@ live_run(struct vg_daemon *d, int ok)
 		}
 	}
 	(void)vg_sdnotify("STOPPING=1");
+	vg_observe_stop(d->obs);
+	d->obs = NULL;
 	/* restore the kernel first: nothing below may stop that */
 	if (d->in != NULL)
 		vg_input_close(d->in);

@@ -54,6 +54,14 @@ helper_outputs_same(const struct vg_config *a, const struct vg_config *b)
 	return 1;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 /* What a running daemon cannot take over from a new vigild.conf: NULL,
  * or the first such change. */
 static const char *
@@ -68,6 +76,14 @@ needs_restart(const struct vg_config *a, const struct vg_config *b,
 		return "batch_delay_ms";
 	if (a->enable != b->enable)
 		return "enable";
+	if (!same_str(a->control, b->control) ||
+	    !same_str(a->control_group, b->control_group))
+		return "control or control_group";
+	if (!same_str(a->state_file, b->state_file) ||
+	    a->report_interval != b->report_interval)
+		return "state_file or report_interval";
+	if (!same_str(a->metrics, b->metrics))
+		return "metrics";
 	if (a->end_of_event_timeout != b->end_of_event_timeout ||
 	    a->max_pending_events != b->max_pending_events ||
 	    a->max_event_bytes != b->max_event_bytes ||
@@ -242,18 +258,12 @@ vg_daemon_outputs_signal(struct vg_daemon *d, enum vg_output_op op,
 	vg_daemon_emit(d->pl, (enum vg_daemon_rec)type, who, reason);
 }
 
-static void
-on_signal(evutil_socket_t sig, short what, void *arg)
+void
+vg_daemon_act(void *arg, int sig, const struct vg_sender *who)
 {
 	struct vg_daemon *d = arg;
-	struct vg_sender sender;
+	struct vg_sender sender = *who;
 
-	(void)what;
-	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO);
-	 * SIGCONT writes none, so it asks the kernel nothing */
-	if (sig != SIGCONT)
-		vg_setup_signal_sender(d->in != NULL && !d->conf.multicast,
-		    &sender);
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
@@ -292,12 +302,29 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		    &sender, NULL);
 		break;
 	case SIGCONT:
+		vg_observe_report(d->obs);	/* state file, log line */
 		vg_pipeline_dump(d->pl, STDERR_FILENO);
 		vg_pipeline_dump_outputs(d->pl, STDERR_FILENO);
 		if (d->in != NULL)
 			vg_input_dump(d->in, STDERR_FILENO);
 		break;
 	}
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct vg_daemon *d = arg;
+	struct vg_sender sender;
+
+	(void)what;
+	memset(&sender, 0, sizeof(sender));
+	/* DAEMON_* records name who sent the signal (AUDIT_SIGNAL_INFO);
+	 * SIGCONT writes none, so it asks the kernel nothing */
+	if (sig != SIGCONT)
+		vg_setup_signal_sender(d->in != NULL && !d->conf.multicast,
+		    &sender);
+	vg_daemon_act(d, (int)sig, &sender);
 }
 
 void

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/audit.h>
 
 #include "vigil/clock.h"
 #include "vigil/input.h"
@@ -439,4 +441,29 @@ vg_input_dump(struct vg_input *in, int fd)
 	    in->batches, in->c->records, in->c->enobufs, in->c->foreign,
 	    in->truncated, in->bad, in->unknown, in->control, in->acks,
 	    in->nacks, in->replace, ks);
+}
+
+int
+vg_input_kernel(struct vg_input *in, struct audit_status *st, int *held)
+{
+	/* a socket of its own: answers on the data socket would mix with
+	 * the records, and the daemon's is daemon.c's */
+	struct vg_nl *nl = vg_nl_open(0);
+	int rc = -1, saved;
+
+	memset(st, 0, sizeof(*st));
+	if (nl != NULL)
+		rc = vg_nl_get_status(nl, st);
+	saved = errno;
+	vg_nl_close(nl);
+	errno = saved;
+	*held = rc == 0 && in->owner != NULL &&
+	    st->pid == (uint32_t)getpid();
+	return rc;
+}
+
+const char *
+vg_input_name(const struct vg_input *in)
+{
+	return in->name;
 }

@@ -61,6 +61,7 @@ struct uout {
 	size_t		 client_buf;
 	struct client	 c[MAX_CLIENTS];
 	size_t		 nc;		/* slots in use */
+	int		 nconn;		/* nc for other threads (atomic) */
 	struct went	*win;		/* [wfirst, wlen) live */
 	size_t		 wlen, wfirst, wcap;
 	uint64_t	 wbase;		/* window index of win[0] */
@@ -220,6 +221,7 @@ forget_client(struct uout *u, size_t i, const char *why)
 	close(c->fd);
 	c->fd = -1;
 	u->nc--;
+	__atomic_store_n(&u->nconn, (int)u->nc, __ATOMIC_RELAXED);
 	return lost;
 }
 
@@ -251,6 +253,7 @@ accept_clients(struct uout *u)
 		u->c[i].cur = wtail(u);
 		u->c[i].progress_ms = vg_clock_mono_ms();
 		u->nc++;
+		__atomic_store_n(&u->nconn, (int)u->nc, __ATOMIC_RELAXED);
 		u->accepted++;
 	}
 }
@@ -681,7 +684,17 @@ unix_close(struct vg_output *o)
 	o->priv = NULL;
 }
 
+/* Up while some client is connected: events go nowhere otherwise. */
+static int
+unix_up(struct vg_output *o)
+{
+	struct uout *u = o->priv;
+
+	return u != NULL && __atomic_load_n(&u->nconn, __ATOMIC_RELAXED) > 0;
+}
+
 const struct vg_output_ops vg_output_unix = {
+	.up = unix_up,
 	.name = "unix",
 	.wants = VG_WANT_DOC,
 	.self_counts = 1,
