@@ -9,7 +9,8 @@ PKGS="build-essential cmake pkg-config gperf libmnl-dev libevent-dev
 liblua5.3-dev lua5.3 libjson-c-dev check librdkafka-dev
 auditd libauparse-dev python3 jq clang libclang-rt-14-dev
 nginx-light apache2-utils hyperfine linux-perf valgrind kcat rsyslog
-openjdk-17-jre-headless maven procps iproute2 util-linux dpkg-dev logrotate"
+openjdk-17-jre-headless maven procps iproute2 util-linux dpkg-dev logrotate
+libssl-dev openssl audispd-plugins zstd gzip"
 
 need=""
 for p in $PKGS; do

@@ -35,6 +35,9 @@ static const struct ckey keys[] = {
 	  "Lua filter file (repeatable, run in order)" },
 	{ "drop", C_LIST, F(drops), F(ndrops), 0, 0, NULL,
 	  "C prefilter, before Lua: key=K | syscall.exe=PATH | type=NAME" },
+	{ "listen", C_LIST, F(listens), F(nlistens), 0, 0, NULL,
+	  "receive audisp-remote clients: tcp://ADDR:PORT, tls://ADDR:PORT "
+	  "(repeatable; docs/fleet.md)" },
 	{ "rules", C_STR, F(rules), 0, 0, 0, NULL,
 	  "audit rules file or rules.d directory loaded at start and on HUP" },
 	{ "auditd_conf", C_STR, F(auditd_conf), 0, 0, 0, NULL,
@@ -58,6 +61,8 @@ static const struct ckey keys[] = {
 	  "read-only multicast subscriber instead of the audit daemon" },
 	{ "enable", C_BOOL, F(enable), 0, 0, 1, "yes",
 	  "set the kernel's enabled flag to 1 at start (restored at exit)" },
+	{ "kernel", C_BOOL, F(kernel), 0, 0, 1, "yes",
+	  "read the kernel's records; no: only listen (an aggregator)" },
 };
 
 static const struct ckey *
@@ -344,6 +349,8 @@ vg_config_free(struct vg_config *c)
 		free(c->lua_filters[i]);
 	for (i = 0; i < c->ndrops; i++)
 		free(c->drops[i]);
+	for (i = 0; i < c->nlistens; i++)
+		free(c->listens[i]);
 	free(c->rules);
 	free(c->auditd_conf);
 	free(c->plugin_dir);

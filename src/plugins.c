@@ -512,7 +512,9 @@ add_line(struct vg_buf *b, const struct vg_plugin_fmt *f,
 	size_t start = b->len;
 	int cut;
 
-	if (f->node != NULL && f->node[0] != '\0')
+	/* a network event keeps its sender's node, as auditd sends it */
+	if (f->node != NULL && f->node[0] != '\0' &&
+	    !((ev->flags & VG_EV_REMOTE) && ev->node.len))
 		hdr.node = (struct vg_str){ f->node, strlen(f->node) };
 	vg_raw_header(b, &hdr, rec->type, rec->type_name);
 	add_text(b, cut_body(rec, b->len - start, hdr.node.len ?

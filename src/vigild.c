@@ -23,6 +23,7 @@
 #include "vigil/caps.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
+#include "vigil/listen.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
 #include "vigil/plugins.h"
@@ -37,7 +38,8 @@
 enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
-	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES,
+	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_LISTEN,
+	OPT_NO_KERNEL,
 };
 
 static const struct option longopts[] = {
@@ -56,6 +58,8 @@ static const struct option longopts[] = {
 	{ "auditd-conf",	required_argument,	NULL, OPT_AUDITD_CONF },
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
+	{ "listen",		required_argument,	NULL, OPT_LISTEN },
+	{ "no-kernel",		no_argument,		NULL, OPT_NO_KERNEL },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -86,6 +90,9 @@ usage(FILE *f)
 "                            records, and EOE records as events)\n"
 "      --rules FILE|DIR      audit rules (auditctl syntax, rules.d) to load\n"
 "      --lua FILE            Lua filter (repeatable, run in order)\n"
+"      --listen SPEC         receive audisp-remote clients (repeatable):\n"
+"                            tcp://ADDR:PORT tls://ADDR:PORT?cert=&key=\n"
+"      --no-kernel           leave the kernel alone: only listen\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
@@ -123,6 +130,7 @@ struct run {
 	struct event		*sev[NSIGS];
 	struct vg_pipeline	*pl;
 	struct vg_input		*in;
+	struct vg_listen	*listen;
 	const struct vg_config	*conf;
 	struct vg_sender	 stopper;	/* who sent TERM/INT, if anyone */
 	int			 stopped;
@@ -219,7 +227,7 @@ needs_helper(const struct vg_config *c, int live)
 {
 	int i;
 
-	if (live && !c->multicast && c->rules != NULL)
+	if (live && !c->multicast && c->kernel && c->rules != NULL)
 		return 1;
 	for (i = 0; i < c->noutputs; i++)
 		if (spec_is(c->outputs[i], "auditd") ||
@@ -240,7 +248,8 @@ needs_helper(const struct vg_config *c, int live)
 static void
 drop_privileges(const struct vg_config *c, int live)
 {
-	uint64_t keep = live && !c->multicast ? VG_CAP(CAP_AUDIT_CONTROL) : 0;
+	uint64_t keep = live && !c->multicast && c->kernel ?
+	    VG_CAP(CAP_AUDIT_CONTROL) : 0;
 	uint64_t eff, prm, bnd;
 	char names[128];
 
@@ -283,8 +292,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
 		(void)vg_auditlog_reload_all(&sender);
 		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
+		vg_listen_reload(r->listen);	/* TLS certificates */
 		vg_setup_reload_filters(r->pl);
-		if (r->conf->rules != NULL && !r->conf->multicast)
+		if (r->conf->rules != NULL && !r->conf->multicast &&
+		    r->conf->kernel)
 			(void)load_rules(r->conf->rules);
 		(void)vg_sdnotify("READY=1");
 		break;
@@ -305,6 +316,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		vg_plugins_dump_all(STDERR_FILENO);
 		if (r->in != NULL)
 			vg_input_dump(r->in, STDERR_FILENO);
+		vg_listen_dump(r->listen, STDERR_FILENO);
 		break;
 	}
 }
@@ -325,10 +337,39 @@ add_outputs(struct vg_pipeline *pl, const struct vg_config *c)
 	return 0;
 }
 
+/* The network listeners (docs/fleet.md), bound while privileged (a
+ * port below 1024). -1 (logged) if one cannot be. */
+static int
+listen_open(struct run *r, const struct vg_config *c, const char *auditd)
+{
+	char msg[512];
+	int i;
+
+	if (c->nlistens == 0 && auditd == NULL)
+		return 0;
+	if ((r->listen = vg_listen_new(r->base, r->pl)) == NULL) {
+		vg_log_warnx("listen: out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nlistens; i++)
+		if (vg_listen_add(r->listen, c->listens[i], msg, sizeof(msg)) ==
+		    -1) {
+			vg_log_stderr("listen %s: %s", c->listens[i], msg);
+			return -1;
+		}
+	if (auditd != NULL &&
+	    vg_listen_add(r->listen, auditd, msg, sizeof(msg)) == -1) {
+		vg_log_stderr("auditd.conf tcp_listen_port: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* The privileged part of going live: the loop, signals and the kernel
  * socket (audit pid, rcvbuf, multicast group). -1 if the input failed. */
 static int
-live_open(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
+live_open(struct run *r, const struct vg_config *c, struct vg_input_opts *io,
+    const char *auditd_listen)
 {
 	size_t i;
 
@@ -340,6 +381,10 @@ live_open(struct run *r, const struct vg_config *c, struct vg_input_opts *io)
 		if (r->sev[i] == NULL || evsignal_add(r->sev[i], NULL) == -1)
 			vg_fatalx("cannot watch signal %d", sigs[i]);
 	}
+	if (listen_open(r, c, auditd_listen) == -1)
+		return -1;
+	if (!c->kernel)		/* an aggregator: the kernel is not ours */
+		return 0;
 	if (c->multicast) {
 		vg_pipeline_drop_self(r->pl, getpid());
 		r->in = vg_input_multicast(r->base, r->pl, io);
@@ -356,7 +401,10 @@ live_run(struct run *r, const struct vg_config *c, int run)
 	int rc = 0;
 
 	if (run && c->rules != NULL) {
-		if (c->multicast)
+		if (!c->kernel)
+			vg_log_warnx("rules %s not loaded: --no-kernel",
+			    c->rules);
+		else if (c->multicast)
 			vg_log_warnx("rules %s not loaded: in multicast mode "
 			    "the audit daemon owns the rules", c->rules);
 		else
@@ -376,6 +424,9 @@ live_run(struct run *r, const struct vg_config *c, int run)
 	if (r->in != NULL)
 		vg_input_close(r->in);
 	r->in = NULL;
+	/* clients' last messages written and acknowledged, then ENDING */
+	vg_listen_close(r->listen);
+	r->listen = NULL;
 	vg_pipeline_flush(r->pl);
 	for (i = 0; i < NSIGS; i++)
 		if (r->sev[i] != NULL)
@@ -395,11 +446,12 @@ main(int argc, char *argv[])
 	struct run r;
 	char msg[256];
 	const char *conf_path = NULL, *auditd_conf = NULL;
+	char auditd_listen[512], *alisten = NULL;
 	char **replay = NULL;
 	int *replay_fds = NULL;
 	unsigned eoe = 0, delay = 0;
 	int ch, nreplay = 0, fg = 0, verbose = 0, check = 0, i, rc, live;
-	int multicast = 0, have_delay = 0, no_enable = 0;
+	int multicast = 0, have_delay = 0, no_enable = 0, no_kernel = 0;
 
 	memset(&io, 0, sizeof(io));
 	memset(&cli, 0, sizeof(cli));
@@ -452,10 +504,15 @@ main(int argc, char *argv[])
 		case OPT_AUDITD_CONF:
 			auditd_conf = optarg;
 			break;
+		case OPT_NO_KERNEL:
+			no_kernel = 1;
+			break;
 		case OPT_LUA:
 		case OPT_RULES:
+		case OPT_LISTEN:
 			if (vg_config_set(&cli, ch == OPT_LUA ? "lua_filter" :
-			    "rules", optarg, msg, sizeof(msg)) == -1) {
+			    ch == OPT_RULES ? "rules" : "listen", optarg, msg,
+			    sizeof(msg)) == -1) {
 				vg_log_stderr("%s", msg);
 				return EXIT_USAGE;
 			}
@@ -482,6 +539,11 @@ main(int argc, char *argv[])
 	}
 	if (multicast && nreplay) {
 		vg_log_stderr("--multicast and --replay exclude each other");
+		return EXIT_USAGE;
+	}
+	if ((cli.nlistens || no_kernel) && nreplay) {
+		vg_log_stderr("--listen and --no-kernel are for a live vigild, "
+		    "not --replay");
 		return EXIT_USAGE;
 	}
 	vg_log_init("vigild", fg || nreplay || check, verbose);
@@ -517,6 +579,13 @@ main(int argc, char *argv[])
 		free(conf.rules);
 		conf.rules = cli.rules;
 		cli.rules = NULL;
+	}
+	if (cli.nlistens) {	/* --listen replaces the configured ones */
+		for (i = 0; i < conf.nlistens; i++)
+			free(conf.listens[i]);
+		memcpy(conf.listens, cli.listens, sizeof(cli.listens));
+		conf.nlistens = cli.nlistens;
+		cli.nlistens = 0;
 	}
 	vg_config_free(&cli);
 	/* drop-in: the auditd log, as --auditd-conf or auditd_conf says */
@@ -558,6 +627,31 @@ main(int argc, char *argv[])
 		conf.multicast = 1;
 	if (no_enable)
 		conf.enable = 0;
+	if (no_kernel)
+		conf.kernel = 0;
+	/* auditd.conf's tcp_listen_port and companions (drop-in) */
+	if (auditd_conf != NULL && nreplay == 0) {
+		struct vg_auditd_conf adc;
+
+		vg_auditd_conf_defaults(&adc);
+		rc = vg_auditd_conf_load(&adc, auditd_conf, &err);
+		if (rc == 0) {
+			rc = vg_listen_spec_auditd(&adc, auditd_listen,
+			    sizeof(auditd_listen), msg, sizeof(msg));
+			if (rc == -1)
+				vg_log_stderr("%s: %s", auditd_conf, msg);
+			else if (rc == 1)
+				alisten = auditd_listen;
+			rc = rc == -1 ? 1 : 0;
+		} else if (rc == -1)
+			vg_log_stderr("%s: %s", err.file, err.msg);
+		vg_auditd_conf_free(&adc);
+		if (rc != 0) {
+			vg_config_free(&conf);
+			free(replay);
+			return EXIT_CONFIG;
+		}
+	}
 	if (check && auditd_conf != NULL) {
 		struct vg_auditd_conf adc;
 
@@ -613,7 +707,7 @@ main(int argc, char *argv[])
 		io.rcvbuf = conf.rcvbuf;
 		io.batch_delay_ms = conf.batch_delay_ms;
 		io.no_enable = !conf.enable;
-		rc = live_open(&r, &conf, &io) == -1 ? 1 : 0;
+		rc = live_open(&r, &conf, &io, alisten) == -1 ? 1 : 0;
 	} else if ((replay_fds = vg_replay_open(replay, nreplay)) == NULL)
 		vg_fatal("replay");
 	drop_privileges(&conf, live);

@@ -98,10 +98,12 @@ add_body(struct vg_buf *b, struct vg_str s)
 	vg_buf_add(b, s.p + run, s.len - run);
 }
 
-/* One log line for one record. */
+/* One log line for one record. A record from the network keeps the
+ * sender's node (as auditd logs it); name_format names local ones. */
 static void
-add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
-    uint32_t serial, uint32_t type, struct vg_str type_name, struct vg_str body)
+add_line(struct alog *l, struct vg_str node, int remote, uint64_t sec,
+    uint32_t msec, uint32_t serial, uint32_t type, struct vg_str type_name,
+    struct vg_str body)
 {
 	struct vg_buf *b = &l->buf;
 	size_t start = b->len, max = VG_AUDITLOG_LINE_MAX, room;
@@ -110,7 +112,7 @@ add_line(struct alog *l, struct vg_str node, uint64_t sec, uint32_t msec,
 
 	if (l->node[0] != '\0' || node.len)
 		max = VG_AUDITLOG_LINE_MAX_NODE;
-	if (l->node[0] != '\0') {
+	if (l->node[0] != '\0' && !(remote && node.len)) {
 		vg_buf_add(b, "node=", 5);
 		vg_buf_adds(b, l->node);
 		vg_buf_addc(b, ' ');
@@ -641,7 +643,7 @@ daemon_record(struct alog *l, enum vg_daemon_rec type,
 	vg_daemon_body(&body, type, s, l->conf.log_format == VG_ADC_ENRICHED ?
 	    "enriched" : "raw", reason);
 	if (!body.oom)
-		add_line(l, VG_STR_NULL, st->sec, st->msec, st->serial,
+		add_line(l, VG_STR_NULL, 0, st->sec, st->msec, st->serial,
 		    (uint32_t)type, VG_STR_NULL,
 		    vg_str_make(body.data, body.len));
 	vg_buf_free(&body);
@@ -796,8 +798,8 @@ alog_write(struct vg_output *o, const struct vg_event *ev,
 
 		if (r->type == VG_T_EOE) /* auditd 3.0.9 does not log EOE */
 			continue;
-		add_line(l, ev->node, ev->sec, ev->msec, ev->serial, r->type,
-		    r->type_name, r->body);
+		add_line(l, ev->node, (ev->flags & VG_EV_REMOTE) != 0, ev->sec,
+		    ev->msec, ev->serial, r->type, r->type_name, r->body);
 		n++;
 	}
 	if (n == 0)
@@ -820,7 +822,7 @@ alog_record(struct vg_output *o, const struct vg_record *r)
 		o->stats.dropped++;
 		return 1;
 	}
-	add_line(l, r->node, r->sec, r->msec, r->serial, r->type,
+	add_line(l, r->node, r->remote, r->sec, r->msec, r->serial, r->type,
 	    r->type_name, r->body);
 	l->nbuf++;
 	return l->buf.len >= BATCH_BYTES ? write_out(l) : 0;

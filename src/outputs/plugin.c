@@ -695,6 +695,12 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
+	/* auditd's distribute_network: network events to plugins only if
+	 * asked (default no); counted as sent, as auditd counts them */
+	if ((ev->flags & VG_EV_REMOTE) && !s->adc.distribute_network) {
+		pthread_mutex_unlock(&s->mu);
+		return 0;
+	}
 	if (s->list != NULL) {
 		for (i = 0; i < ev->nrecs; i++)
 			push_rec(s, ev, &ev->recs[i]);
