@@ -24,6 +24,8 @@ extern const struct vg_output_ops vg_output_syslog;
 extern const struct vg_output_ops vg_output_syslog_udp;
 extern const struct vg_output_ops vg_output_syslog_tcp;
 extern const struct vg_output_ops vg_output_plugins;	/* plugin.c */
+extern const struct vg_output_ops vg_output_remote;	/* remote.c */
+extern const struct vg_output_ops vg_output_remote_tls;
 #ifdef VG_HAVE_RDKAFKA
 extern const struct vg_output_ops vg_output_kafka;
 #endif
@@ -38,6 +40,8 @@ static const struct vg_output_ops *const registry[] = {
 	&vg_output_syslog_udp,
 	&vg_output_syslog_tcp,
 	&vg_output_plugins,
+	&vg_output_remote,
+	&vg_output_remote_tls,
 #ifdef VG_HAVE_RDKAFKA
 	&vg_output_kafka,
 #endif
