@@ -26,7 +26,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/buf.h"
 #include "vigil/clock.h"
 #include "vigil/listen.h"

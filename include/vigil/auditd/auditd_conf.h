@@ -1,9 +1,10 @@
 /*
- * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it (src/auditd_conf.c),
- * so vigild can replace auditd without touching /etc/audit. Every key of
- * auditd.conf(5) is known; keys vigil does not implement (Kerberos,
- * e-mail) are accepted with a warning; the network keys feed the
- * listener (listen.h: vg_listen_spec_auditd says what it refuses). Errors are
+ * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it
+ * (src/auditd/auditd_conf.c), so vigild can replace auditd without
+ * touching /etc/audit. Every key of auditd.conf(5) is known; keys vigil
+ * does not implement (Kerberos, e-mail) are accepted with a warning; the
+ * network keys feed the listener (listen.h: vg_listen_spec_auditd says
+ * what it refuses). Errors are
  * file:line: messages naming the key and value; every line is checked.
  */
 #ifndef VIGIL_AUDITD_CONF_H
