@@ -179,8 +179,9 @@ vg_tls_ssl(struct vg_tls *t, int fd)
 			vp = SSL_get0_param(s);
 			X509_VERIFY_PARAM_set_hostflags(vp,
 			    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-			if (X509_VERIFY_PARAM_set1_host(vp, t->name, 0) != 1 &&
-			    X509_VERIFY_PARAM_set1_ip_asc(vp, t->name) != 1)
+			/* an address is checked against the IP names */
+			if (X509_VERIFY_PARAM_set1_ip_asc(vp, t->name) != 1 &&
+			    X509_VERIFY_PARAM_set1_host(vp, t->name, 0) != 1)
 				goto fail;
 		}
 	}

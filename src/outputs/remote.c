@@ -51,6 +51,7 @@ struct rout {
 	uint32_t		 seq;
 	struct vg_buf		 out;		/* framed messages of a window */
 	uint64_t		 truncated, endings, reconnects;
+	uint64_t		 logged_ms;	/* rate limit of failures */
 };
 
 /* ---- connection ---- */
@@ -290,8 +291,19 @@ ensure_connected(struct rout *r)
 	if (r->down_logged)
 		vg_log_info("output %s: connected", r->qo.o->spec);
 	r->down_logged = 0;
-	r->backoff = BACKOFF_MIN_MS;
 	return 0;
+}
+
+/* After a failed window: wait the backoff before connecting again (a
+ * server that takes connections but refuses what is sent must not be
+ * hammered). The backoff is reset once a window is acknowledged. */
+static void
+back_off(struct rout *r)
+{
+	disconnect(r);
+	(void)vg_qout_sleep(&r->qo, r->backoff);
+	r->backoff = r->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
+	    r->backoff * 2;
 }
 
 /* ---- the window ---- */
@@ -389,7 +401,7 @@ send_window(struct rout *r, struct vg_qmsg **v, size_t n)
 {
 	size_t counts[DEF_WINDOW * 4], i, total = 0, acked, done = 0;
 	uint32_t first = r->seq + 1;
-	int ending = 0;
+	int ending = 0, e;
 
 	vg_buf_reset(&r->out);
 	for (i = 0; i < n; i++) {
@@ -412,17 +424,25 @@ send_window(struct rout *r, struct vg_qmsg **v, size_t n)
 	}
 	if (done > 0)
 		vg_queue_done_n(r->qo.q, v, done, VG_Q_SENT);
-	if (done == n)
+	if (done == n) {
+		r->backoff = BACKOFF_MIN_MS;
 		return 0;
+	}
+	e = errno;
 	vg_queue_done_n(r->qo.q, v + done, n - done, VG_Q_RETRY);
-	if (ending) {
+	r->reconnects++;
+	if (ending)
 		r->endings++;
+	if (e == ECANCELED || !vg_rl_due(&r->logged_ms, vg_clock_mono_ms(),
+	    10000))
+		return -1;
+	if (ending)
 		vg_log_warnx("output %s: the server is ending; reconnecting",
 		    r->qo.o->spec);
-	} else if (errno != ECANCELED)
-		vg_log_warn("output %s: connection lost, %zu events to send "
-		    "again", r->qo.o->spec, n - done);
-	r->reconnects++;
+	else
+		vg_log_warnx("output %s: connection lost (%s), %zu events to "
+		    "send again (%llu reconnects so far)", r->qo.o->spec,
+		    strerror(e), n - done, (unsigned long long)r->reconnects);
 	return -1;
 }
 
@@ -476,7 +496,7 @@ worker(void *arg)
 		}
 		last = vg_clock_mono_ms();
 		if (send_window(r, v, (size_t)n) == -1)
-			disconnect(r);
+			back_off(r);
 	}
 	disconnect(r);
 	return NULL;
