@@ -49,7 +49,7 @@ struct rout {
 	int			 down_logged;
 	unsigned		 window, ack_s, heartbeat_s;
 	uint32_t		 seq;
-	struct vg_buf		 out;		/* framed messages of a window */
+	struct vg_buf		 out;		/* a window's messages */
 	uint64_t		 truncated, endings, reconnects;
 	uint64_t		 logged_ms;	/* rate limit of failures */
 };
@@ -90,7 +90,8 @@ wait_io(struct rout *r, short ev, uint64_t deadline)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		ms = deadline - now > SLICE_MS ? SLICE_MS : (int)(deadline - now);
+		ms = deadline - now > SLICE_MS ? SLICE_MS :
+		    (int)(deadline - now);
 		n = poll(&p, 1, ms);
 		if (n == -1 && errno != EINTR)
 			return -1;
@@ -134,7 +135,8 @@ write_all(struct rout *r, const char *p, size_t len, uint64_t deadline)
 			n = send(r->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n == -1 && errno == EINTR)
 				continue;
-			if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK)) {
 				if (wait_io(r, POLLOUT, deadline) == -1)
 					return -1;
 				continue;
@@ -173,7 +175,8 @@ read_full(struct rout *r, unsigned char *p, size_t len, uint64_t deadline)
 			n = recv(r->fd, p, len, MSG_DONTWAIT);
 			if (n == -1 && errno == EINTR)
 				continue;
-			if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (n == -1 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK)) {
 				if (wait_io(r, POLLIN, deadline) == -1)
 					return -1;
 				continue;
@@ -279,8 +282,8 @@ ensure_connected(struct rout *r)
 		if (errno == ECANCELED || vg_qout_stopped(&r->qo))
 			return -1;
 		if (!r->down_logged) {
-			vg_log_warn("output %s: cannot connect, retrying in the "
-			    "background", r->qo.o->spec);
+			vg_log_warn("output %s: cannot connect, retrying in "
+			    "the background", r->qo.o->spec);
 			r->down_logged = 1;
 		}
 		if (vg_qout_sleep(&r->qo, r->backoff) == -1)

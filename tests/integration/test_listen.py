@@ -8,6 +8,7 @@ claims a second node name, floods a line, idles past idle=, or comes
 once too often from one address is disconnected and counted while a
 well-behaved client goes on; SIGTERM sends ENDING. Needs no kernel."""
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -254,6 +255,74 @@ def test_dropin(vigild, d, distribute):
               repr(got[:300]) + err[-300:])
 
 
+def pki(d, name):
+    """CA and server (127.0.0.1) and client (cli) certificates in
+    d/name, made with openssl."""
+    c = os.path.join(d, name)
+    os.makedirs(c)
+
+    def ossl(*a):
+        subprocess.run(["openssl"] + list(a), check=True,
+                       capture_output=True)
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", f"/CN={name} CA", "-keyout", f"{c}/ca.key", "-out",
+         f"{c}/ca.pem")
+    for who, san in (("server", "IP:127.0.0.1"), ("cli", "DNS:cli")):
+        ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={who}",
+             "-keyout", f"{c}/{who}.key", "-out", f"{c}/{who}.csr")
+        write(f"{c}/{who}.ext", f"subjectAltName={san}\n")
+        ossl("x509", "-req", "-in", f"{c}/{who}.csr", "-CA", f"{c}/ca.pem",
+             "-CAkey", f"{c}/ca.key", "-CAcreateserial", "-days", "2",
+             "-extfile", f"{c}/{who}.ext", "-out", f"{c}/{who}.pem")
+    return c
+
+
+def send_tls(vigild, port, c, serial):
+    """One event by a replaying vigild over remote+tls with pki c."""
+    r = subprocess.run(
+        [vigild, "--replay", "-", "-o",
+         f"remote+tls://127.0.0.1:{port}?node=cli&ca={c}/ca.pem&"
+         f"cert={c}/cli.pem&key={c}/cli.key&drain_ms=1500"],
+        input="\n".join(rmw.event_lines(None, serial)) + "\n",
+        capture_output=True, text=True, timeout=30)
+    return r
+
+
+def test_tls_reload(vigild, d):
+    """SIGHUP loads the listener's certificate files again: clients of
+    the new CA get in, those of the old one no longer."""
+    if subprocess.run(["which", "openssl"], capture_output=True).returncode:
+        print("skip TLS reload: no openssl")
+        return
+    old, new = pki(d, "old"), pki(d, "new")
+    live = os.path.join(d, "live")
+    os.makedirs(live)
+    for f in ("server.pem", "server.key", "ca.pem"):
+        shutil.copy(os.path.join(old, f), os.path.join(live, f))
+    port = rmw.free_port()
+    out = os.path.join(d, "reload.json")
+    p = rmw.start_listener(
+        vigild, f"tls://127.0.0.1:{port}?cert={live}/server.pem&"
+        f"key={live}/server.key&ca={live}/ca.pem&max_per_addr=4", out,
+        "-v")
+    send_tls(vigild, port, old, 501)
+    for f in ("server.pem", "server.key", "ca.pem"):
+        shutil.copy(os.path.join(new, f), os.path.join(live, f))
+    p.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    send_tls(vigild, port, new, 502)
+    send_tls(vigild, port, old, 503)
+    time.sleep(0.5)
+    err = stop(p)
+    serials = {e["serial"] for e in rmw.events(out)}
+    check("TLS: old certificates before SIGHUP", 501 in serials,
+          err[-500:])
+    check("TLS: SIGHUP reloads the certificates", 502 in serials and
+          "certificates reloaded" in err, err[-500:])
+    check("TLS: the old CA's clients are refused after", 503 not in
+          serials, str(serials))
+
+
 def main():
     vigild = vtest.vigild_path()
     with tempfile.TemporaryDirectory(prefix="vg_listen_") as d:
@@ -262,6 +331,7 @@ def main():
         test_hostile(vigild, d)
         test_idle(vigild, d)
         test_bad_specs(vigild, d)
+        test_tls_reload(vigild, d)
         test_dropin(vigild, d, "no")
         test_dropin(vigild, d, "yes")
     return check.summary()

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/listen.h"
 
 START_TEST(spec_from_auditd)
