@@ -423,7 +423,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->ev.sec = r->sec;
 	e->ev.msec = r->msec;
 	e->ev.serial = r->serial;
-	e->ev.flags = 0;
+	e->ev.flags = r->remote ? VG_EV_REMOTE : 0;
 	e->ev.recs = NULL;
 	e->ev.nrecs = 0;
 	e->ev.node = vg_str_make(empty, 0);

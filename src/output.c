@@ -25,6 +25,8 @@ extern const struct vg_output_ops vg_output_syslog;
 extern const struct vg_output_ops vg_output_syslog_udp;
 extern const struct vg_output_ops vg_output_syslog_tcp;
 extern const struct vg_output_ops vg_output_plugins;	/* auditd/plugin_supervisor.c */
+extern const struct vg_output_ops vg_output_remote;	/* remote.c */
+extern const struct vg_output_ops vg_output_remote_tls;
 #ifdef VG_HAVE_RDKAFKA
 extern const struct vg_output_ops vg_output_kafka;
 #endif
@@ -39,6 +41,8 @@ static const struct vg_output_ops *const registry[] = {
 	&vg_output_syslog_udp,
 	&vg_output_syslog_tcp,
 	&vg_output_plugins,
+	&vg_output_remote,
+	&vg_output_remote_tls,
 #ifdef VG_HAVE_RDKAFKA
 	&vg_output_kafka,
 #endif

@@ -23,7 +23,7 @@ start_helper(const struct vg_daemon *d)
 	for (i = 0; i < d->conf.noutputs; i++)
 		specs[i] = d->conf.outputs[i]->spec;
 	return vg_privsep_start(specs, d->conf.noutputs, d->live &&
-	    !d->conf.multicast ? d->conf.rules : NULL);
+	    !d->conf.multicast && d->conf.kernel ? d->conf.rules : NULL);
 }
 
 int
@@ -51,8 +51,8 @@ main(int argc, char *argv[])
 		vg_daemon_detach();
 	if (start_helper(&d) == -1)
 		vg_fatal("cannot start the privileged helper");
-	if (vg_daemon_open_input(&d) == -1)
-		rc = VG_EXIT_RUNTIME;
+	if ((run = vg_daemon_open_input(&d)) != 0)
+		rc = run == -2 ? VG_EXIT_CONFIG : VG_EXIT_RUNTIME;
 	vg_daemon_drop_privileges(&d.conf, d.live);
 
 	/* unprivileged from here: what --check checks (Lua, auditd.conf),

@@ -28,6 +28,8 @@ struct vg_config {
 	int		 nlua_filters;
 	char		*drops[VG_CONF_MAXLIST];	/* prefilter rules */
 	int		 ndrops;
+	char		*listens[VG_CONF_MAXLIST];	/* tcp://, tls:// */
+	int		 nlistens;
 	char		*rules;			/* file or rules.d dir */
 	char		*auditd_conf;
 	char		*plugin_dir;		/* auditd plugins.d */
@@ -39,6 +41,7 @@ struct vg_config {
 	uint64_t	 max_pending_bytes;
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
+	int		 kernel;		/* bool: read the kernel */
 	int		 pushdown;		/* bool: drops into the kernel */
 	/* docs/operating.md */
 	char		*control;		/* socket path, "none" */

@@ -29,6 +29,8 @@ struct vg_view;
 #define VG_EV_ALONE	0x40	/* no syscall record within the timeout and
 				 * none of its records written at syscall
 				 * exit: logged outside a syscall, complete */
+#define VG_EV_REMOTE	0x80	/* its records came from the network
+				 * (listen.c), not from this kernel */
 /* Flags of an event no record of which can still be missing. */
 #define VG_EV_COMPLETE	(VG_EV_EOE | VG_EV_SINGLE | VG_EV_ALONE)
 

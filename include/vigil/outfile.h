@@ -15,6 +15,8 @@
 #include "vigil/buf.h"
 #include "vigil/dropbehind.h"
 
+struct vg_rotate;
+
 struct vg_outfile {
 	char		*path;		/* NULL for stdout */
 	int		 fd;
@@ -29,6 +31,7 @@ struct vg_outfile {
 					 * the bound, no memory, or not
 					 * writable at close */
 	uint64_t	 lost_sent;	/* ... of which maybe_write said 0 */
+	struct vg_rotate *rot;		/* own rotation (rotate.h), or NULL */
 };
 
 /*
@@ -69,7 +72,8 @@ int	vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 /* The ops every plain file output shares (json, raw): o->priv is a
  * struct vg_outfile opened on arg; takes the options drop_behind, mode
  * (octal, default 0600, no group or other write) and group (name or
- * gid, default: left as the file has it). */
+ * gid, default: left as the file has it), and the rotation options of
+ * rotate.h (rotate, rotate_every, keep, compress). */
 struct vg_output;
 struct vg_opt;
 extern const struct vg_opt *const vg_outfile_opts[];

@@ -26,6 +26,7 @@ struct vg_record {
 					 * trailing newline/CR stripped */
 	struct vg_str	 enriched;	/* after 0x1D; empty if none */
 	struct vg_str	 line;		/* whole input line / payload */
+	int		 remote;	/* from the network (listen.c) */
 };
 
 /*

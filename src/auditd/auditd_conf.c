@@ -137,8 +137,6 @@ static const struct word w_transport[] = {
 	{ NULL, 0 },
 };
 
-#define NOTNET	"the network listener is not implemented"
-
 static const struct akey keys[] = {
 	{ "local_events", K_BOOL, F(local_events), 0, 0, 0, NULL, 0, NULL },
 	{ "write_logs", K_BOOL, F(write_logs), 0, 0, 0, NULL, 0, NULL },
@@ -180,20 +178,19 @@ static const struct akey keys[] = {
 	  KF_NOTIMPL, "e-mail actions are not implemented (logged instead)" },
 	{ "verify_email", K_BOOL, F(verify_email), 0, 0, 0, NULL, KF_NOTIMPL,
 	  "e-mail actions are not implemented" },
+	/* the network listener (src/inputs/listen.c, docs/fleet.md) */
 	{ "tcp_listen_port", K_UINT, F(tcp_listen_port), 0, 1, 65535, NULL,
-	  KF_NOTIMPL, NOTNET },
-	{ "tcp_listen_queue", K_UINT, F(tcp_listen_queue), 0, 1, INT_MAX,
-	  NULL, KF_NOTIMPL, NOTNET },
+	  0, NULL },
+	{ "tcp_listen_queue", K_UINT, F(tcp_listen_queue), 0, 1, 65535,
+	  NULL, 0, NULL },
 	{ "tcp_max_per_addr", K_UINT, F(tcp_max_per_addr), 0, 1, 1024, NULL,
-	  KF_NOTIMPL, NOTNET },
-	{ "use_libwrap", K_BOOL, F(use_libwrap), 0, 0, 0, NULL, KF_NOTIMPL,
-	  NOTNET },
+	  0, NULL },
+	{ "use_libwrap", K_BOOL, F(use_libwrap), 0, 0, 0, NULL, 0, NULL },
 	{ "tcp_client_ports", K_PORTS, F(tcp_client_ports), 0, 0, 0, NULL,
-	  KF_NOTIMPL, NOTNET },
+	  0, NULL },
 	{ "tcp_client_max_idle", K_UINT, F(tcp_client_max_idle), 0, 0,
-	  INT_MAX, NULL, KF_NOTIMPL, NOTNET },
-	{ "transport", K_WORD, F(transport), 0, 0, 0, w_transport,
-	  KF_NOTIMPL, NOTNET },
+	  86400 * 365, NULL, 0, NULL },
+	{ "transport", K_WORD, F(transport), 0, 0, 0, w_transport, 0, NULL },
 	{ "enable_krb5", K_BOOL, F(enable_krb5), 0, 0, 0, NULL, KF_NOTIMPL,
 	  "Kerberos is not implemented" },
 	{ "krb5_principal", K_STR, F(krb5_principal), 0, 0, 0, NULL,
@@ -201,7 +198,7 @@ static const struct akey keys[] = {
 	{ "krb5_key_file", K_PATH, F(krb5_key_file), 0, 0, 0, NULL,
 	  KF_NOTIMPL, "Kerberos is not implemented" },
 	{ "distribute_network", K_BOOL, F(distribute_network), 0, 0, 0, NULL,
-	  KF_NOTIMPL, NOTNET },
+	  0, NULL },
 	/* obsolete (auditd 2.x) or newer than 3.0.9 */
 	{ "dispatcher", K_IGNORED, 0, 0, 0, 0, NULL, 0,
 	  "obsolete since auditd 3.0 (plugins.d replaces it)" },

@@ -119,7 +119,8 @@ vg_logline(struct vg_buf *b, const struct vg_logline *fmt,
 {
 	unsigned fl = fmt->flags;
 	int nls = (fl & VG_LL_NL_SPACE) != 0, cut = 0;
-	struct vg_str node = fmt->node.len ? fmt->node : rec->node;
+	struct vg_str node = fmt->node.len && !(rec->remote &&
+	    rec->node.len) ? fmt->node : rec->node;
 	struct vg_str body = rec->body;
 	size_t start = b->len, from, max, used;
 
@@ -177,6 +178,7 @@ vg_logline_event(struct vg_buf *b, const struct vg_logline *fmt,
 		l.msec = ev->msec;
 		l.serial = ev->serial;
 		l.type = VG_T_EOE;
+		l.remote = (ev->flags & VG_EV_REMOTE) != 0;
 		vg_logline(b, fmt, &l);
 	}
 }

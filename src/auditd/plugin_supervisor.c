@@ -652,6 +652,12 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
+	/* auditd's distribute_network: network events to plugins only if
+	 * asked (default no); counted as sent, as auditd counts them */
+	if ((ev->flags & VG_EV_REMOTE) && !s->adc.distribute_network) {
+		pthread_mutex_unlock(&s->mu);
+		return 0;
+	}
 	if (s->list != NULL) {
 		for (i = 0; i < ev->nrecs; i++) {
 			r = vg_logrec_of_event(ev, &ev->recs[i]);
@@ -664,6 +670,7 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 			r.msec = ev->msec;
 			r.serial = ev->serial;
 			r.type = VG_T_EOE;
+			r.remote = (ev->flags & VG_EV_REMOTE) != 0;
 			push_rec(s, &r);
 		}
 	}
@@ -683,7 +690,8 @@ plugins_record(struct vg_output *o, const struct vg_record *rec)
 	struct vg_logrec r = vg_logrec_of_record(rec);
 
 	pthread_mutex_lock(&s->mu);
-	if (s->list != NULL)
+	/* distribute_network, as in plugins_write */
+	if (s->list != NULL && (!rec->remote || s->adc.distribute_network))
 		push_rec(s, &r);
 	pthread_mutex_unlock(&s->mu);
 	return 0;

@@ -68,6 +68,10 @@ static const struct vg_opt keys[] = {
 	  .off = F(drops), .cnt_off = F(ndrops), .check = check_drop,
 	  .help = "C prefilter, before Lua: key=K | syscall.exe=PATH | "
 	  "type=NAME" },
+	{ .name = "listen", .type = VG_OPT_LIST, .max = VG_CONF_MAXLIST,
+	  .off = F(listens), .cnt_off = F(nlistens),
+	  .help = "receive audisp-remote clients: tcp://ADDR:PORT, "
+	  "tls://ADDR:PORT (repeatable; docs/fleet.md)" },
 	{ .name = "rules", .type = VG_OPT_STR, .off = F(rules),
 	  .help = "audit rules file or rules.d directory loaded at start "
 	  "and on HUP" },
@@ -103,6 +107,10 @@ static const struct vg_opt keys[] = {
 	  .off = F(enable),
 	  .help = "set the kernel's enabled flag to 1 at start (restored at "
 	  "exit)" },
+	{ .name = "kernel", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(kernel),
+	  .help = "read the kernel's records; no: only listen (an "
+	  "aggregator)" },
 	{ .name = "pushdown", .type = VG_OPT_BOOL, .def = "no",
 	  .off = F(pushdown),
 	  .help = "also add the drop lines the kernel can express as kernel "
@@ -380,18 +388,24 @@ vg_config_cli_add(struct vg_config_cli *cli, const char *opt,
 	return 0;
 }
 
-/* The command line over the file: -o replaces the file's outputs. */
+/* The command line over the file: -o replaces the file's outputs,
+ * --listen the file's listen lines. */
 static int
 apply_cli(struct vg_config *c, const struct vg_config_cli *cli,
     struct vg_err *err)
 {
-	int i, j, outputs = 0, bad = 0;
+	int i, j, outputs = 0, listens = 0, bad = 0;
 
 	for (i = 0; cli != NULL && i < cli->nset; i++) {
 		if (strcmp(cli->set[i].key, "output") == 0 && !outputs++) {
 			for (j = 0; j < c->noutputs; j++)
 				vg_output_conf_free(c->outputs[j]);
 			c->noutputs = 0;
+		}
+		if (strcmp(cli->set[i].key, "listen") == 0 && !listens++) {
+			for (j = 0; j < c->nlistens; j++)
+				free(c->listens[j]);
+			c->nlistens = 0;
 		}
 		if (vg_config_set(c, cli->set[i].key, cli->set[i].val,
 		    err->msg, sizeof(err->msg)) == -1) {

@@ -19,6 +19,7 @@ enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
 	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_PUSHDOWN,
+	OPT_LISTEN, OPT_NO_KERNEL,
 };
 
 static const struct option longopts[] = {
@@ -38,6 +39,8 @@ static const struct option longopts[] = {
 	{ "lua",		required_argument,	NULL, OPT_LUA },
 	{ "rules",		required_argument,	NULL, OPT_RULES },
 	{ "pushdown",		no_argument,		NULL, OPT_PUSHDOWN },
+	{ "listen",		required_argument,	NULL, OPT_LISTEN },
+	{ "no-kernel",		no_argument,		NULL, OPT_NO_KERNEL },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +62,8 @@ static const struct {
 	{ OPT_MULTICAST,	"--multicast",		"multicast",	"yes" },
 	{ OPT_NO_ENABLE,	"--no-enable",		"enable",	"no" },
 	{ OPT_PUSHDOWN,		"--pushdown",		"pushdown",	"yes" },
+	{ OPT_LISTEN,		"--listen",		"listen",	NULL },
+	{ OPT_NO_KERNEL,	"--no-kernel",		"kernel",	"no" },
 };
 
 static void
@@ -73,7 +78,8 @@ usage(FILE *f)
 "  -o, --output SPEC         output (repeatable; replaces config outputs):\n"
 "                            json:PATH raw:PATH enriched:PATH auditd:CONF\n"
 "                            unix:PATH syslog syslog+udp://HOST:PORT\n"
-"                            syslog+tcp://HOST:PORT kafka://BROKERS/TOPIC,\n"
+"                            syslog+tcp://HOST:PORT kafka://BROKERS/TOPIC\n"
+"                            remote://HOST:PORT remote+tls://HOST:PORT,\n"
 "                            each with ?KEY=VALUE&... options; a PATH\n"
 "                            of - is stdout\n"
 "      --multicast           read-only subscriber beside auditd\n"
@@ -88,6 +94,9 @@ usage(FILE *f)
 "      --lua FILE            Lua filter (repeatable, run in order)\n"
 "      --pushdown            also add the drop lines the kernel can take\n"
 "                            as kernel rules (pushdown = yes)\n"
+"      --listen SPEC         receive audisp-remote clients (repeatable):\n"
+"                            tcp://ADDR:PORT tls://ADDR:PORT?cert=&key=\n"
+"      --no-kernel           leave the kernel alone: only listen\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
 "  -v, --verbose             more diagnostics (repeat for debug)\n"
@@ -176,12 +185,19 @@ parse(struct vg_daemon *d, int argc, char *argv[])
 		}
 		d->replay[d->nreplay++] = argv[i];
 	}
-	for (i = 0; i < d->cli.nset; i++)
-		if (d->nreplay && strcmp(d->cli.set[i].key, "multicast") == 0) {
+	for (i = 0; d->nreplay && i < d->cli.nset; i++) {
+		if (strcmp(d->cli.set[i].key, "multicast") == 0) {
 			vg_log_stderr("--multicast and --replay exclude each "
 			    "other");
 			return VG_EXIT_USAGE;
 		}
+		if (strcmp(d->cli.set[i].key, "listen") == 0 ||
+		    strcmp(d->cli.set[i].key, "kernel") == 0) {
+			vg_log_stderr("--listen and --no-kernel are for a live "
+			    "vigild, not --replay");
+			return VG_EXIT_USAGE;
+		}
+	}
 	d->live = d->nreplay == 0;
 	/* no -c: the default file if there is one, live */
 	if (d->conf_path == NULL && d->live && access(VG_CONF_DEFAULT, R_OK) == 0)

@@ -137,6 +137,9 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	}
 	for (i = 0; i < c->nlua_filters; i++)
 		bad += check_lua(c->lua_filters[i]);
+	/* auditd.conf's tcp_listen_port: what vigild cannot be refused */
+	if (vg_daemon_auditd_listen(c, msg, sizeof(msg)) == -1)
+		bad++;
 	if (strict && c->rules != NULL && vg_setup_check_rules(c->rules) != 0)
 		bad++;
 	for (k = 0; k < seen.n; k++)

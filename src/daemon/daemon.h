@@ -10,6 +10,7 @@
 #include "vigil/auditd/log_writer.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
+#include "vigil/listen.h"
 #include "vigil/observe.h"
 #include "vigil/pipeline.h"
 
@@ -35,6 +36,7 @@ struct vg_daemon {
 	struct event		*sev[VG_DAEMON_NSIGS];
 	struct vg_input		*in;		/* live */
 	struct vg_observe	*obs;		/* live: control, metrics */
+	struct vg_listen	*listen;	/* live: network clients */
 	int			*replay_fds;	/* replay */
 	struct vg_sender	 stopper;	/* who sent TERM/INT */
 	int			 stopped;
@@ -68,9 +70,15 @@ int	vg_daemon_needs_helper(const struct vg_config *c, int live);
 /* Drops every capability the input does not need; fatal on failure. */
 void	vg_daemon_drop_privileges(const struct vg_config *c, int live);
 
-/* The pipeline, and the input: live, the loop, the signals and the
- * kernel socket; a replay, its files. -1 if the input failed (logged). */
+/* The pipeline, and the input: live, the loop, the signals, the network
+ * listeners and the kernel socket (unless kernel = no); a replay, its
+ * files. 0; -1 if the input failed, -2 if auditd.conf asks for a listener
+ * vigild cannot be (logged). */
 int	vg_daemon_open_input(struct vg_daemon *d);
+/* The listener auditd.conf's tcp_listen_port asks for (drop-in): 1 and
+ * spec written, 0 if none, -1 (logged as file: message). */
+int	vg_daemon_auditd_listen(const struct vg_config *c, char *spec,
+	    size_t len);
 /* The pipeline's outputs and filters from d->conf. -1 (logged). */
 int	vg_daemon_open_outputs(struct vg_daemon *d);
 /* Live: the rules, then the loop until TERM/INT; a replay: the files.

@@ -42,7 +42,7 @@ vg_daemon_needs_helper(const struct vg_config *c, int live)
 	const struct vg_output_conf *o;
 	int i;
 
-	if (live && !c->multicast && c->rules != NULL)
+	if (live && !c->multicast && c->kernel && c->rules != NULL)
 		return 1;
 	for (i = 0; i < c->noutputs; i++) {
 		o = c->outputs[i];
@@ -62,7 +62,8 @@ vg_daemon_needs_helper(const struct vg_config *c, int live)
 void
 vg_daemon_drop_privileges(const struct vg_config *c, int live)
 {
-	uint64_t keep = live && !c->multicast ? VG_CAP(CAP_AUDIT_CONTROL) : 0;
+	uint64_t keep = live && !c->multicast && c->kernel ?
+	    VG_CAP(CAP_AUDIT_CONTROL) : 0;
 	uint64_t eff, prm, bnd;
 	char names[128];
 

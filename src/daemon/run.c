@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/exitcode.h"
 #include "vigil/log.h"
 #include "vigil/privsep.h"
@@ -18,10 +19,63 @@
 #include "daemon.h"
 
 int
+vg_daemon_auditd_listen(const struct vg_config *c, char *spec, size_t len)
+{
+	struct vg_auditd_conf adc;
+	struct vg_err err;
+	char msg[512];
+	int rc;
+
+	if (c->auditd_conf == NULL)
+		return 0;
+	vg_auditd_conf_defaults(&adc);
+	if ((rc = vg_auditd_conf_load(&adc, c->auditd_conf, &err)) == 0) {
+		rc = vg_listen_spec_auditd(&adc, spec, len, msg, sizeof(msg));
+		if (rc == -1)
+			vg_log_stderr("%s: %s", c->auditd_conf, msg);
+	} else
+		rc = 0;		/* its errors are the auditd output's */
+	vg_auditd_conf_free(&adc);
+	return rc;
+}
+
+/* The network listeners (docs/fleet.md), bound while privileged (a port
+ * below 1024): listen lines, then auditd.conf's tcp_listen_port. */
+static int
+open_listen(struct vg_daemon *d)
+{
+	const struct vg_config *c = &d->conf;
+	char spec[512], msg[512];
+	int i, adc;
+
+	if ((adc = vg_daemon_auditd_listen(c, spec, sizeof(spec))) == -1)
+		return -2;
+	if (c->nlistens == 0 && adc == 0)
+		return 0;
+	if ((d->listen = vg_listen_new(d->base, d->pl)) == NULL) {
+		vg_log_warnx("listen: out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nlistens; i++)
+		if (vg_listen_add(d->listen, c->listens[i], msg,
+		    sizeof(msg)) == -1) {
+			vg_log_stderr("listen %s: %s", c->listens[i], msg);
+			return -1;
+		}
+	if (adc == 1 && vg_listen_add(d->listen, spec, msg, sizeof(msg)) ==
+	    -1) {
+		vg_log_stderr("%s: tcp_listen_port: %s", c->auditd_conf, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
 vg_daemon_open_input(struct vg_daemon *d)
 {
 	struct vg_group_opts go;
 	const struct vg_config *c = &d->conf;
+	int rc;
 
 	memset(&go, 0, sizeof(go));
 	go.timeout_ms = (uint64_t)c->end_of_event_timeout * 1000;
@@ -46,12 +100,16 @@ vg_daemon_open_input(struct vg_daemon *d)
 	if ((d->base = event_base_new()) == NULL)
 		vg_fatalx("event_base_new failed");
 	vg_daemon_signals(d);
-	if (c->multicast) {
+	if ((rc = open_listen(d)) != 0)
+		return rc;
+	if (!c->kernel)		/* an aggregator: the kernel is not ours */
+		;
+	else if (c->multicast) {
 		vg_pipeline_drop_self(d->pl, getpid());
 		d->in = vg_input_multicast(d->base, d->pl, &d->io);
 	} else
 		d->in = vg_input_unicast(d->base, d->pl, &d->io);
-	if (d->in == NULL)
+	if (d->in == NULL && c->kernel)
 		return -1;
 	/* still privileged: the control socket is chowned */
 	{
@@ -115,6 +173,10 @@ vg_daemon_load_rules(const struct vg_daemon *d)
 
 	if (path == NULL)
 		return 0;
+	if (!d->conf.kernel) {
+		vg_log_warnx("rules %s not loaded: kernel = no", path);
+		return 0;
+	}
 	if (d->conf.multicast) {
 		vg_log_warnx("rules %s not loaded: in multicast mode the audit "
 		    "daemon owns the rules", path);
@@ -154,6 +216,9 @@ live_run(struct vg_daemon *d, int ok)
 	if (d->in != NULL)
 		vg_input_close(d->in);
 	d->in = NULL;
+	/* clients' last messages written and acknowledged, then ENDING */
+	vg_listen_close(d->listen);
+	d->listen = NULL;
 	vg_pipeline_flush(d->pl);
 	for (i = 0; i < VG_DAEMON_NSIGS; i++)
 		if (d->sev[i] != NULL)

@@ -68,6 +68,8 @@ static const char *
 needs_restart(const struct vg_config *a, const struct vg_config *b,
     int helper)
 {
+	int i;
+
 	if (a->multicast != b->multicast)
 		return "multicast";
 	if (a->rcvbuf != b->rcvbuf)
@@ -76,6 +78,13 @@ needs_restart(const struct vg_config *a, const struct vg_config *b,
 		return "batch_delay_ms";
 	if (a->enable != b->enable)
 		return "enable";
+	if (a->kernel != b->kernel)
+		return "kernel";
+	if (a->nlistens != b->nlistens)
+		return "listen";
+	for (i = 0; i < a->nlistens; i++)
+		if (strcmp(a->listens[i], b->listens[i]) != 0)
+			return "listen";
 	if (!same_str(a->control, b->control) ||
 	    !same_str(a->control_group, b->control_group))
 		return "control or control_group";
@@ -279,6 +288,7 @@ vg_daemon_act(void *arg, int sig, const struct vg_sender *who)
 		vg_pipeline_reopen_outputs(d->pl);
 		/* vigild.conf first: the outputs below are the new ones */
 		vg_daemon_reload(d, &sender);
+		vg_listen_reload(d->listen);	/* TLS certificates */
 		/* the outputs' own files: auditd.conf (old kept on
 		 * error), plugins.d; DAEMON_CONFIG */
 		vg_daemon_outputs_signal(d, VG_OUTPUT_RELOAD, VG_DAEMON_CONFIG,
@@ -307,6 +317,7 @@ vg_daemon_act(void *arg, int sig, const struct vg_sender *who)
 		vg_pipeline_dump_outputs(d->pl, STDERR_FILENO);
 		if (d->in != NULL)
 			vg_input_dump(d->in, STDERR_FILENO);
+		vg_listen_dump(d->listen, STDERR_FILENO);
 		break;
 	}
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -18,6 +19,8 @@
 #include "vigil/outfile.h"
 #include "vigil/output.h"
 #include "vigil/privsep.h"
+#include "vigil/ratelimit.h"
+#include "vigil/rotate.h"
 
 #define THRESHOLD	(256 * 1024)
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
@@ -147,12 +150,46 @@ discard(struct vg_outfile *of)
 	of->pending = of->pending_ok = 0;
 }
 
+/*
+ * rotate= / rotate_every=: the file is renamed away (rotate.c) and the
+ * path opened again, with the same checks as at start. If the new file
+ * cannot be opened, writing goes on to the renamed one (logged).
+ */
+static void
+rotate_now(struct vg_outfile *of, time_t now)
+{
+	char msg[512];
+	int fd;
+
+	if (vg_rotate_do(of->rot, of->path, now) == -1)
+		return;
+	fd = vg_logfile_open(of->path, 0, of->mode, of->group, msg,
+	    sizeof(msg));
+	if (fd == -1) {
+		if (vg_rl_count(of->rot->failed + 1, 1))
+			vg_log_warnx("%s (writing on to the rotated file)",
+			    msg);
+		of->rot->failed++;
+		return;
+	}
+	close(of->fd);
+	of->fd = fd;
+	vg_dropbehind_reopen(&of->db, fd);
+	vg_rotate_start(of->rot, fd, now);
+}
+
 int
 vg_outfile_flush(struct vg_outfile *of)
 {
 	size_t off = 0;
 	ssize_t n;
+	time_t now;
 
+	if (of->rot != NULL && of->buf.len > 0) {
+		now = time(NULL);
+		if (vg_rotate_due(of->rot, of->buf.len, now))
+			rotate_now(of, now);
+	}
 	while (off < of->buf.len) {
 		n = write(of->fd, of->buf.data + off, of->buf.len - off);
 		if (n == -1 && errno == EINTR)
@@ -174,6 +211,8 @@ vg_outfile_flush(struct vg_outfile *of)
 		off += (size_t)n;
 	}
 	vg_dropbehind_wrote(&of->db, of->fd, off);
+	if (of->rot != NULL)
+		of->rot->size += off;
 	vg_buf_reset(&of->buf);
 	of->pending = of->pending_ok = 0;
 	return 0;
@@ -215,6 +254,8 @@ vg_outfile_reopen(struct vg_outfile *of)
 	close(of->fd);
 	of->fd = fd;
 	vg_dropbehind_reopen(&of->db, fd);
+	if (of->rot != NULL)	/* logrotate may have moved it */
+		vg_rotate_start(of->rot, fd, time(NULL));
 	return 0;
 }
 
@@ -228,6 +269,11 @@ vg_outfile_close(struct vg_outfile *of)
 	if (of->path != NULL) {
 		close(of->fd);
 		free(of->path);
+	}
+	if (of->rot != NULL) {
+		vg_rotate_reap(of->rot);
+		free(of->rot);
+		of->rot = NULL;
 	}
 	vg_buf_free(&of->buf);
 	of->path = NULL;
@@ -289,7 +335,7 @@ static const struct vg_opt file_opts[] = {
 };
 
 const struct vg_opt *const vg_outfile_opts[] = {
-	file_opts, vg_dropbehind_opts, NULL
+	file_opts, vg_dropbehind_opts, vg_rotate_opt_tab, NULL
 };
 
 /* The options mode= and group= (checked by the table). */
@@ -334,18 +380,33 @@ int
 vg_outfile_op_open(struct vg_output *o, const char *arg)
 {
 	struct vg_outfile *of;
+	struct vg_rotate *rot;
 	size_t window;
 	mode_t mode;
 	gid_t group;
 
 	(void)vg_dropbehind_opt(o, &window);
 	file_opts_of(o, &mode, &group);
-	if ((of = calloc(1, sizeof(*of))) == NULL)
+	if (vg_rotate_opts(o, &rot) == -1)
 		return -1;
+	if (rot != NULL && (arg[0] == '\0' || strcmp(arg, "-") == 0)) {
+		vg_log_warnx("output \"%s\": rotate= needs a file, not "
+		    "stdout", o->spec);
+		free(rot);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((of = calloc(1, sizeof(*of))) == NULL) {
+		free(rot);
+		return -1;
+	}
 	if (vg_outfile_open(of, arg, mode, group) == -1) {
+		free(rot);
 		free(of);
 		return -1;
 	}
+	if ((of->rot = rot) != NULL)
+		vg_rotate_start(rot, of->fd, time(NULL));
 	if (window != VG_DROPBEHIND_DEFAULT)	/* open set the default */
 		vg_outfile_set_drop_behind(of, window);
 	o->priv = of;

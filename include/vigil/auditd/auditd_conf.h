@@ -1,8 +1,10 @@
 /*
  * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it
- * (src/auditd/auditd_conf.c), so vigild can replace auditd without touching /etc/audit. Every key of
- * auditd.conf(5) is known; keys vigil does not implement (network
- * listener, Kerberos, e-mail) are accepted with a warning. Errors are
+ * (src/auditd/auditd_conf.c), so vigild can replace auditd without
+ * touching /etc/audit. Every key of auditd.conf(5) is known; keys vigil
+ * does not implement (Kerberos, e-mail) are accepted with a warning; the
+ * network keys feed the listener (listen.h: vg_listen_spec_auditd says
+ * what it refuses). Errors are
  * file:line: messages naming the key and value; every line is checked.
  */
 #ifndef VIGIL_AUDITD_CONF_H
@@ -85,6 +87,7 @@ struct vg_auditd_conf {
 	/* accepted, not implemented (warned about when set) */
 	char			*action_mail_acct;
 	int			 verify_email;
+	/* the network listener (listen.h) */
 	unsigned		 tcp_listen_port;
 	unsigned		 tcp_listen_queue;
 	unsigned		 tcp_max_per_addr;
@@ -95,7 +98,7 @@ struct vg_auditd_conf {
 	int			 enable_krb5;
 	char			*krb5_principal;
 	char			*krb5_key_file;
-	int			 distribute_network;
+	int			 distribute_network;	/* listen.h */
 	unsigned		 warnings;	/* set by load: warnings given */
 };
 

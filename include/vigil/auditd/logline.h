@@ -35,6 +35,8 @@ struct vg_logrec {
 	struct vg_str	 type_name;	/* as written in text input, or empty */
 	struct vg_str	 body;
 	struct vg_str	 enriched;	/* the input's own ENRICHED part */
+	int		 remote;	/* from the network: its node is kept
+					 * over name_format's, as auditd does */
 };
 
 #define VG_LL_NL_SPACE	0x001	/* '\n' in text becomes ' ' (auditd's log
@@ -59,7 +61,8 @@ struct vg_logrec {
 /* Which variant (flags VG_LL_*), with what. */
 struct vg_logline {
 	unsigned		 flags;
-	struct vg_str		 node;	/* name_format's node name; empty:
+	struct vg_str		 node;	/* name_format's node name; empty
+					 * (or a remote record with one):
 					 * the record's own */
 	struct vg_enrich	*enrich;	/* VG_LL_ENRICH; may be NULL */
 };
@@ -87,7 +90,7 @@ static inline struct vg_logrec
 vg_logrec_of_record(const struct vg_record *r)
 {
 	struct vg_logrec l = { r->node, r->sec, r->msec, r->serial, r->type,
-	    r->type_name, r->body, r->enriched };
+	    r->type_name, r->body, r->enriched, r->remote };
 
 	return l;
 }
@@ -96,7 +99,8 @@ static inline struct vg_logrec
 vg_logrec_of_event(const struct vg_event *ev, const struct vg_erec *r)
 {
 	struct vg_logrec l = { ev->node, ev->sec, ev->msec, ev->serial,
-	    r->type, r->type_name, r->body, r->enriched };
+	    r->type, r->type_name, r->body, r->enriched,
+	    (ev->flags & VG_EV_REMOTE) != 0 };
 
 	return l;
 }
