@@ -58,6 +58,21 @@ static const struct ckey keys[] = {
 	  "read-only multicast subscriber instead of the audit daemon" },
 	{ "enable", C_BOOL, F(enable), 0, 0, 1, "yes",
 	  "set the kernel's enabled flag to 1 at start (restored at exit)" },
+	{ "context", C_BOOL, F(context), 0, 0, 1, "yes",
+	  "add \"host\" and \"context\" (process ancestry...) to events" },
+	{ "context_depth", C_UINT, F(context_depth), 0, 0, 16, "4",
+	  "parents written in context.parents" },
+	{ "context_max_processes", C_UINT, F(context_max_processes), 0, 16,
+	  1 << 22, "16384", "process table entries (least recently used "
+	  "go first)" },
+	{ "context_proc", C_BOOL, F(context_proc), 0, 0, 1, "yes",
+	  "read /proc once for processes the events did not show (live)" },
+	{ "context_env", C_STR, F(context_env), 0, 0, 0, NULL,
+	  "environment variables to keep per process, e.g. SSH_CONNECTION" },
+	{ "context_state", C_STR, F(context_state), 0, 0, 0, NULL,
+	  "file the process table is saved to on stop and read on start" },
+	{ "label", C_LIST, F(labels), F(nlabels), 0, 0, NULL,
+	  "label NAME exe=GLOB | argv=GLOB | key=KEY (repeatable)" },
 };
 
 static const struct ckey *
@@ -344,6 +359,10 @@ vg_config_free(struct vg_config *c)
 		free(c->lua_filters[i]);
 	for (i = 0; i < c->ndrops; i++)
 		free(c->drops[i]);
+	for (i = 0; i < c->nlabels; i++)
+		free(c->labels[i]);
+	free(c->context_env);
+	free(c->context_state);
 	free(c->rules);
 	free(c->auditd_conf);
 	free(c->plugin_dir);

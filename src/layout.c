@@ -63,6 +63,8 @@ struct mpart {
 	unsigned	 tok_errors;	/* of the text */
 };
 
+void	vg_ctx_layout(struct vg_layout *);	/* context/ctx_layout.c */
+
 #define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
 #define WHOLE		VG_LAY_WHOLE
 #define TAIL		VG_LAY_TAIL
@@ -1117,6 +1119,15 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		L->oom = 1;
 	else
 		write_records(L, &S);
+	out->ctx_from = out->ctx_to = 0;
+	if (ev->ctx != NULL) {
+		/* "host" and "context" (src/context/), after the records */
+		if (L->jw != NULL)
+			out->ctx_from = L->jw->b->len;
+		vg_ctx_layout(L);
+		if (L->jw != NULL)
+			out->ctx_to = L->jw->b->len;
+	}
 	write_header(L);
 	L->op->end(out);
 	if (counts != NULL) {

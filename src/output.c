@@ -225,6 +225,24 @@ output_filters(struct vg_output *o)
 	return 0;
 }
 
+/* The generic option "context=yes|no" (docs/events.md, Context). */
+static int
+output_context(struct vg_output *o)
+{
+	const char *v = vg_output_opt(o, "context");
+
+	if (v == NULL || strcmp(v, "yes") == 0)
+		return 0;
+	if (strcmp(v, "no") == 0) {
+		o->no_context = 1;
+		return 0;
+	}
+	vg_log_warnx("output \"%s\": context=%s: expected yes or no",
+	    o->spec, v);
+	errno = EINVAL;
+	return -1;
+}
+
 int
 vg_output_parse(const char *spec, struct vg_output *o, char **argp)
 {
@@ -286,7 +304,8 @@ vg_output_open(const char *spec)
 		errno = saved;
 		return NULL;
 	}
-	if (output_filters(o) == -1 || o->ops->open(o, arg) == -1)
+	if (output_filters(o) == -1 || output_context(o) == -1 ||
+	    o->ops->open(o, arg) == -1)
 		goto fail;
 	for (i = 0; i < o->nopts; i++)
 		if (!o->opts[i].used) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/context.h"
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/log.h"
@@ -42,6 +43,9 @@ struct vg_pipeline {
 	int			 need_tree;	/* ... more than its JSON line */
 	struct vg_jsink		*jd;		/* NULL: always the tree */
 	struct vg_buf		 line;		/* the direct JSON line */
+	struct vg_ctx		*ctx;		/* process context, or NULL */
+	int			 no_ctx;	/* outputs with context=no */
+	struct vg_buf		 line_nc;	/* ... their line */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
 	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
@@ -65,6 +69,7 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		return NULL;
 	}
 	vg_buf_init(&pl->line);
+	vg_buf_init(&pl->line_nc);
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&
 	    (pl->jd = vg_jsink_new()) == NULL) {
@@ -99,6 +104,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	vg_group_free(pl->group);
 	vg_jsink_free(pl->jd);
 	vg_buf_free(&pl->line);
+	vg_buf_free(&pl->line_nc);
 	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
 		fnext = f->next;
@@ -137,7 +143,53 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 		pl->need_doc = 1;
 	if (o->filters != NULL || o->needs_tree)
 		pl->need_tree = 1;
+	pl->no_ctx += o->no_context;
 	set_modes(pl);
+}
+
+void
+vg_pipeline_set_context(struct vg_pipeline *pl, struct vg_ctx *ctx)
+{
+	pl->ctx = ctx;
+}
+
+/*
+ * For an output with context=no: the event's line without "host" and
+ * "context" (they are the last members: cut out), or a copy of the
+ * root without them (the tree, after filters). Once per event.
+ */
+static void
+strip_context(struct vg_pipeline *pl, struct vg_event *ev,
+    struct vg_node **doc, struct vg_str *line)
+{
+	const struct vg_node *r = *doc, *n;
+	struct vg_node *copy, *m;
+
+	if (ev->json.len > 0 && ev->ctx_to > ev->ctx_from) {
+		if (line->p == NULL) {
+			vg_buf_reset(&pl->line_nc);
+			vg_buf_add(&pl->line_nc, ev->json.p, ev->ctx_from);
+			vg_buf_add(&pl->line_nc, ev->json.p + ev->ctx_to,
+			    ev->json.len - ev->ctx_to);
+			if (!pl->line_nc.oom)
+				*line = vg_str_make(pl->line_nc.data,
+				    pl->line_nc.len);
+		}
+		return;
+	}
+	if (r == NULL || r->type != VG_N_OBJ ||
+	    (copy = vg_node_new(&ev->arena, VG_N_OBJ)) == NULL)
+		return;
+	for (n = r->v.c.head; n != NULL; n = n->next) {
+		if (vg_str_eq(n->key, "host") || vg_str_eq(n->key, "context"))
+			continue;
+		if ((m = vg_arena_alloc(&ev->arena, sizeof(*m))) == NULL)
+			return;
+		*m = *n;
+		m->next = NULL;
+		vg_node_append(copy, m);
+	}
+	*doc = copy;
 }
 
 void
@@ -204,6 +256,9 @@ on_event(struct vg_event *ev, void *arg)
 	struct vg_filter *f;
 	struct vg_output *o;
 	struct vg_decode_counts dc = { 0, 0 };
+	struct vg_node *nc_doc = NULL;
+	struct vg_str nc_line = VG_STR_NULL;
+	int nc_done = 0;
 	int direct = 1;			/* 0 written, 1 not tried, -1 no memory */
 
 	pl->c.events++;
@@ -212,6 +267,10 @@ on_event(struct vg_event *ev, void *arg)
 		return;
 	}
 	ev->json = VG_STR_NULL;
+	ev->ctx = NULL;
+	ev->ctx_from = ev->ctx_to = 0;
+	if (pl->ctx != NULL && (pl->need_doc || pl->filters != NULL))
+		vg_ctx_event(pl->ctx, ev);
 	if (pl->need_doc || pl->filters != NULL) {
 		/* max_event_bytes bounds the records kept; the document is a
 		 * bounded multiple of them and must not fail for it */
@@ -245,9 +304,20 @@ on_event(struct vg_event *ev, void *arg)
 	}
 	for (o = pl->outputs; o != NULL; o = o->next) {
 		struct vg_node *odoc = doc;
+		struct vg_str full = ev->json;
 
 		if (o->by_record)
 			continue;	/* had the records already */
+		if (o->no_context && ev->ctx != NULL) {
+			if (!nc_done) {
+				nc_doc = doc;
+				strip_context(pl, ev, &nc_doc, &nc_line);
+				nc_done = 1;
+			}
+			odoc = nc_doc;
+			if (nc_line.p != NULL)
+				ev->json = nc_line;
+		}
 		if ((o->ops->needs_doc || o->filters != NULL) && doc == NULL &&
 		    ev->json.len == 0) {
 			o->stats.dropped++;
@@ -261,6 +331,7 @@ on_event(struct vg_event *ev, void *arg)
 			continue;
 		}
 		vg_output_write(o, ev, odoc);
+		ev->json = full;
 	}
 }
 

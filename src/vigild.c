@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "vigil/auditd_conf.h"
+#include "vigil/context.h"
 #include "vigil/auditlog.h"
 #include "vigil/caps.h"
 #include "vigil/config.h"
@@ -393,6 +394,7 @@ main(int argc, char *argv[])
 	struct vg_group_opts go;
 	struct vg_err err;
 	struct run r;
+	struct vg_ctx *ctx = NULL;
 	char msg[256];
 	const char *conf_path = NULL, *auditd_conf = NULL;
 	char **replay = NULL;
@@ -607,6 +609,9 @@ main(int argc, char *argv[])
 		vg_fatal("cannot start the privileged helper");
 	if ((r.pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
+	if ((ctx = vg_ctx_from_config(&conf, live)) == NULL && conf.context)
+		vg_fatalx("context: cannot start (see above)");
+	vg_pipeline_set_context(r.pl, ctx);
 	/* a replay has no kernel to protect: outputs block, not drop */
 	vg_output_set_run_mode(nreplay ? VG_RUN_REPLAY : VG_RUN_LIVE);
 	if (live) {
@@ -630,6 +635,7 @@ main(int argc, char *argv[])
 		    1 : 0;
 	if (rc == EXIT_CONFIG) {
 		vg_pipeline_free(r.pl);
+		vg_ctx_free(ctx);
 		vg_privsep_stop();
 		vg_replay_close(replay_fds, nreplay);
 		vg_config_free(&conf);
@@ -645,6 +651,7 @@ main(int argc, char *argv[])
 	if (vg_pipeline_close_outputs(r.pl) > 0 && nreplay && rc == 0)
 		rc = EXIT_LOST;
 	vg_pipeline_free(r.pl);
+	vg_ctx_stop(ctx);
 	vg_privsep_stop();
 	vg_replay_close(replay_fds, nreplay);
 	vg_config_free(&conf);

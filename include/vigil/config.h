@@ -39,6 +39,15 @@ struct vg_config {
 	uint64_t	 max_pending_bytes;
 	int		 multicast;		/* bool */
 	int		 enable;		/* bool: set enabled=1 */
+	/* process context (docs/events.md, Context) */
+	int		 context;		/* bool */
+	unsigned	 context_depth;
+	unsigned	 context_max_processes;
+	int		 context_proc;		/* bool */
+	char		*context_env;		/* "NAME NAME ..." */
+	char		*context_state;		/* state file */
+	char		*labels[VG_CONF_MAXLIST];	/* "NAME exe=GLOB" */
+	int		 nlabels;
 };
 
 void	vg_config_defaults(struct vg_config *);

@@ -84,6 +84,9 @@ struct vg_sink {
 	struct vg_memo	*memo;		/* NULL: no pasting */
 	unsigned long	 memo_hits;	/* record parts pasted */
 	unsigned long	 head_hits;	/* SYSCALL starts read in one pass */
+	/* where the context members went (jw sinks: offsets in jw->b),
+	 * both 0 if none were written */
+	size_t		 ctx_from, ctx_to;
 	int		 oom;
 };
 
