@@ -1,6 +1,7 @@
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
- * syscall.exe or record type with hash probes over the decoded document.
+ * syscall.exe, record type or process label (context.labels) with hash
+ * probes over the decoded document.
  * Never allocates while running; never changes the document.
  */
 #include <ctype.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/context.h"
 #include "vigil/prefilter.h"
 #include "vigil/tables.h"
 
@@ -27,7 +29,7 @@ struct sset {
 
 struct prefilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
-	struct sset		 keys, exes;
+	struct sset		 keys, exes, labels;
 	uint32_t		*types;	/* sorted, distinct */
 	size_t			 ntypes, ctypes;
 };
@@ -162,6 +164,21 @@ keyeq(struct vg_str k, const char *lit, size_t n)
 	return k.len == n && memcmp(k.p, lit, n) == 0;
 }
 
+/* Whether an array of context.labels has a label to drop. */
+static int
+label_dropped(const struct prefilter *pf, const struct vg_node *arr)
+{
+	const struct vg_node *x;
+
+	if (arr->type != VG_N_ARR)
+		return 0;
+	for (x = arr->v.c.head; x != NULL; x = x->next)
+		if (x->type == VG_N_STR &&
+		    sset_has(&pf->labels, x->v.s.p, x->v.s.len))
+			return 1;
+	return 0;
+}
+
 static enum vg_verdict
 pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 {
@@ -174,7 +191,7 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 			if (has_type(pf, ev->recs[i].type))
 				return VG_DROP;
 	if (d == NULL || d->type != VG_N_OBJ ||
-	    (pf->keys.n == 0 && pf->exes.n == 0))
+	    (pf->keys.n == 0 && pf->exes.n == 0 && pf->labels.n == 0))
 		return VG_PASS;
 	for (ch = d->v.c.head; ch != NULL; ch = ch->next) {
 		if (pf->keys.n != 0 && ch->type == VG_N_ARR &&
@@ -193,6 +210,12 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 						return VG_DROP;
 					break;
 				}
+		} else if (pf->labels.n != 0 && ch->type == VG_N_OBJ &&
+		    keyeq(ch->key, "context", 7)) {
+			for (x = ch->v.c.head; x != NULL; x = x->next)
+				if (keyeq(x->key, "labels", 6) &&
+				    label_dropped(pf, x))
+					return VG_DROP;
 		}
 	}
 	return VG_PASS;
@@ -208,6 +231,7 @@ pre_close(struct vg_filter *f)
 	pf = f->priv;
 	sset_free(&pf->keys);
 	sset_free(&pf->exes);
+	sset_free(&pf->labels);
 	free(pf->types);
 	free(pf->f.name);
 	free(pf);
@@ -234,7 +258,7 @@ vg_prefilter_count(const struct vg_filter *f)
 {
 	const struct prefilter *pf = f->priv;
 
-	return pf->keys.n + pf->exes.n + pf->ntypes;
+	return pf->keys.n + pf->exes.n + pf->labels.n + pf->ntypes;
 }
 
 static int
@@ -318,9 +342,18 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 		if (parse_type(v, vlen, &type) == -1)
 			return fail(msg, msglen, "unknown record type", rule);
 		rc = add_type(pf, type);
+	} else if (flen == 5 && memcmp(p, "label", 5) == 0) {
+		/* a label no "label" line names would never match */
+		if (vg_ctx_global() == NULL)
+			return fail(msg, msglen, "label= needs context = yes",
+			    rule);
+		if (vg_ctx_label_id(vg_ctx_global(), v, vlen) < 0)
+			return fail(msg, msglen, "no \"label\" line names "
+			    "this label", rule);
+		rc = sset_add(&pf->labels, v, vlen);
 	} else
 		return fail(msg, msglen, "unknown field (want key, "
-		    "syscall.exe or type)", rule);
+		    "syscall.exe, type or label)", rule);
 	if (rc == -1) {
 		if (msglen > 0)
 			snprintf(msg, msglen, "out of memory");

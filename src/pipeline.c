@@ -479,6 +479,8 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 		    " filtered=%" PRIu64, o->spec, o->stats.sent,
 		    o->stats.failed, o->stats.dropped, o->stats.queued,
 		    o->stats.spooled, o->stats.filtered);
+	if (pl->ctx != NULL)
+		vg_ctx_dump(pl->ctx, fd);
 	for (f = pl->filters; f != NULL; f = f->next)
 		vg_log_dump(fd, "filter %s passed=%" PRIu64 " dropped=%"
 		    PRIu64 " errors=%" PRIu64, f->name ? f->name : f->ops->name,

@@ -19,8 +19,6 @@
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
 
-void	vg_ctx_set_argv(struct vg_proc *, const char *, size_t);
-
 enum { SC_EXECVE, SC_EXECVEAT, SC_CLONE, SC_CLONE3, SC_FORK, SC_VFORK,
 	SC_EXIT, SC_EXIT_GROUP, SC_N };
 
@@ -469,7 +467,10 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 	p->spawned_by = ev->serial;
 	if (p->start == 0)
 		p->start = ev_ms(ev);
-	/* the environment of the new program (once per exec) */
+	/* a runtime moves a child into its container between fork and
+	 * exec: the cgroup, and the environment of the new program, are
+	 * read again (once per exec) */
+	ctx_proc_cgroup(c, p);
 	if (c->nenv > 0 && c->o.proc) {
 		free(p->env);
 		p->env = NULL;

@@ -145,6 +145,9 @@ int		 ctx_setstr(char **dst, const char *s, size_t len, size_t max);
 struct vg_proc	*ctx_proc_read(struct vg_ctx *, int32_t pid);
 /* The start time of pid from /proc (ms since the epoch), 0 if gone. */
 uint64_t	 ctx_proc_start(struct vg_ctx *, int32_t pid);
+/* Reads the cgroup of p from /proc (a container runtime moves a child
+ * into the container's cgroup between fork and exec). */
+void		 ctx_proc_cgroup(struct vg_ctx *, struct vg_proc *);
 /* Reads the env allow-list of pid from /proc into p. */
 void		 ctx_proc_env(struct vg_ctx *, struct vg_proc *);
 /* The script of an interpreter's argv, into p->script. */
@@ -152,6 +155,8 @@ void		 ctx_set_script(struct vg_proc *);
 /* Copies what a child inherits (exe, argv, env, cgroup, labels). */
 int		 ctx_inherit(struct vg_proc *child, const struct vg_proc *);
 void		 ctx_changed(struct vg_ctx *);
+
+void		 vg_ctx_set_argv(struct vg_proc *, const char *, size_t);
 
 /* ---- cgroup.c ---- */
 /*

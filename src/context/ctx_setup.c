@@ -4,6 +4,7 @@
  * lives as long as the daemon: a reload (SIGHUP) keeps it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "ctx_priv.h"
@@ -35,6 +36,18 @@ vg_ctx_from_config(const struct vg_config *c, int live)
 	}
 	vg_ctx_set_global(ctx);
 	return ctx;
+}
+
+void
+vg_ctx_dump(struct vg_ctx *ctx, int fd)
+{
+	const struct vg_ctx_stats *st = &ctx->st;
+
+	vg_log_dump(fd, "context entries=%" PRIu64 " max=%u inserted=%" PRIu64
+	    " evicted=%" PRIu64 " proc_reads=%" PRIu64 " reused=%" PRIu64
+	    " rendered=%" PRIu64 " cached=%" PRIu64, st->entries,
+	    ctx->o.max_procs, st->inserted, st->evicted, st->proc_reads,
+	    st->reused, st->rendered, st->cached);
 }
 
 void

@@ -450,11 +450,32 @@ vg_ctx_set_argv(struct vg_proc *p, const char *a, size_t len)
 	set_argv(p, a, len);
 }
 
+void
+ctx_proc_cgroup(struct vg_ctx *c, struct vg_proc *p)
+{
+	char path[300], buf[4096];
+	struct ctx_cgroup cg;
+	ssize_t n;
+
+	if (!c->o.proc)
+		return;
+	proc_path(c, path, sizeof(path), p->pid, "cgroup");
+	if ((n = readfile(path, buf, sizeof(buf))) <= 0)
+		return;
+	if (!vg_ctx_cgroup_file(buf, (size_t)n, &cg)) {
+		free(p->cg);
+		p->cg = NULL;
+		return;
+	}
+	if (p->cg == NULL && (p->cg = malloc(sizeof(*p->cg))) == NULL)
+		return;
+	*p->cg = cg;
+}
+
 struct vg_proc *
 ctx_proc_read(struct vg_ctx *c, int32_t pid)
 {
 	char path[300], comm[64], buf[4096];
-	struct ctx_cgroup cg;
 	struct vg_proc *p;
 	int32_t ppid = 0;
 	uint64_t start = 0;
@@ -478,11 +499,7 @@ ctx_proc_read(struct vg_ctx *c, int32_t pid)
 		/* a trailing NUL ends the last argument, no empty one */
 		set_argv(p, buf, (size_t)n);
 	}
-	proc_path(c, path, sizeof(path), pid, "cgroup");
-	if ((n = readfile(path, buf, sizeof(buf))) > 0 &&
-	    vg_ctx_cgroup_file(buf, (size_t)n, &cg) &&
-	    (p->cg = malloc(sizeof(*p->cg))) != NULL)
-		*p->cg = cg;
+	ctx_proc_cgroup(c, p);
 	ctx_proc_env(c, p);
 	ctx_set_script(p);
 	ctx_labels_exec(c, p);
