@@ -35,7 +35,10 @@
  *    was logged outside a syscall (a CONFIG_CHANGE of the audit daemon's
  *    own request, an AVC of a kernel thread): had it a syscall context,
  *    its SYSCALL would have followed as the syscall returned. It is
- *    complete (VG_EV_ALONE); any other is VG_EV_TIMEOUT.
+ *    complete (VG_EV_ALONE); any other is VG_EV_TIMEOUT. Events of
+ *    configuration-change types only (CONFIG_CHANGE, NETFILTER_CFG, ...,
+ *    is_quick()) are decided so after quick_ms instead: their SYSCALL
+ *    would be right behind them.
  *  - max_pending reached: the oldest pending event is emitted VG_EV_EVICTED.
  *  - max_pending_bytes: the record bytes kept by all pending events (their
  *    arenas' used bytes) stay within it; a record that would pass it
@@ -60,6 +63,7 @@
 #include "vigil/rectype.h"
 
 #define DEF_TIMEOUT	2000
+#define DEF_QUICK	100
 #define DEF_PENDING	4096
 #define DEF_EVBYTES	(8u << 20)
 #define DEF_PENDBYTES	(64u << 20)
@@ -84,6 +88,8 @@ struct pev {
 	size_t			 acct;		/* arena bytes counted in
 						 * open_bytes */
 	int			 pending;
+	int			 quick;		/* on quickq */
+	TAILQ_ENTRY(pev)	 qlink;		/* quickq */
 };
 TAILQ_HEAD(pevq, pev);
 
@@ -113,6 +119,8 @@ struct vg_group {
 	struct pev		**bucket;
 	size_t			 nbucket;	/* power of two */
 	struct pevq		 pendq;		/* arrival order, oldest first */
+	struct pevq		 quickq;	/* the pending events of quick
+						 * types only, oldest first */
 	size_t			 npending;
 	size_t			 open_bytes;	/* arena bytes of pending events */
 	struct pevq		 freeq;
@@ -171,6 +179,24 @@ is_exit_type(uint32_t t)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Types logged while the kernel handles a configuration request (audit
+ * or netfilter netlink, settimeofday/adjtimex, a feature switch), in a
+ * path that does not sleep between the record and the syscall's return.
+ * With a syscall context, the SYSCALL and EOE are queued before that
+ * syscall returns and kauditd delivers in queue order, so they arrive
+ * right behind the record; an event of these types alone still without
+ * them after quick_ms had no syscall context. (AVC and the other types
+ * may be logged before a syscall sleeps for long, and keep timeout_ms.)
+ */
+static int
+is_quick(uint32_t t)
+{
+	return t == VG_T_CONFIG_CHANGE || t == VG_T_NETFILTER_CFG ||
+	    t == VG_T_FEATURE_CHANGE || t == VG_T_TIME_INJOFFSET ||
+	    t == VG_T_TIME_ADJNTPVAL;
 }
 
 static uint64_t
@@ -392,6 +418,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->cap = 0;
 	e->acct = 0;
 	e->pending = 0;
+	e->quick = 0;
 	e->hnext = NULL;
 	e->ev.sec = r->sec;
 	e->ev.msec = r->msec;
@@ -546,6 +573,12 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 	e->ev.flags |= flags;
 	if (g->last == e)
 		g->last = NULL;
+	if (e->quick) {
+		TAILQ_REMOVE(&g->quickq, e, qlink);
+		e->quick = 0;
+		if (flags & VG_EV_ALONE)
+			g->st.quick++;
+	}
 	if (e->pending) {
 		hash_unlink(g, e);
 		TAILQ_REMOVE(&g->pendq, e, link);
@@ -665,6 +698,10 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 		g->o = *opts;
 	if (g->o.timeout_ms == 0)
 		g->o.timeout_ms = DEF_TIMEOUT;
+	if (g->o.quick_ms == 0)
+		g->o.quick_ms = DEF_QUICK;
+	if (g->o.quick_ms > g->o.timeout_ms)
+		g->o.quick_ms = g->o.timeout_ms;
 	if (g->o.max_pending == 0)
 		g->o.max_pending = DEF_PENDING;
 	if (g->o.max_pending > MAX_PENDING)
@@ -679,6 +716,7 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 	g->cb = cb;
 	g->arg = arg;
 	TAILQ_INIT(&g->pendq);
+	TAILQ_INIT(&g->quickq);
 	TAILQ_INIT(&g->freeq);
 	for (g->nbucket = 64; g->nbucket < 2 * g->o.max_pending;)
 		g->nbucket *= 2;
@@ -758,10 +796,19 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		e->hnext = g->bucket[h & (g->nbucket - 1)];
 		g->bucket[h & (g->nbucket - 1)] = e;
 		TAILQ_INSERT_TAIL(&g->pendq, e, link);
+		if (is_quick(r->type)) {
+			TAILQ_INSERT_TAIL(&g->quickq, e, qlink);
+			e->quick = 1;
+		}
 		g->npending++;
 		g->st.records++;
 		g->last = e;
 		return 0;
+	}
+	/* a syscall's own record: the event waits for its EOE */
+	if (e->quick && !is_quick(r->type)) {
+		TAILQ_REMOVE(&g->quickq, e, qlink);
+		e->quick = 0;
 	}
 	/* a record the event cannot take (oversize) evicts nothing */
 	need = push_cost(e, r);
@@ -788,6 +835,9 @@ vg_group_expire(struct vg_group *g, uint64_t now)
 	while ((e = TAILQ_FIRST(&g->pendq)) != NULL && now >= e->first_ms &&
 	    now - e->first_ms >= g->o.timeout_ms)
 		emit(g, e, timeout_flag(e));
+	while ((e = TAILQ_FIRST(&g->quickq)) != NULL && now >= e->first_ms &&
+	    now - e->first_ms >= g->o.quick_ms)
+		emit(g, e, VG_EV_ALONE);
 	for (i = 0; i < NODES; i++) {
 		struct nodegap *n = &g->nodes[i];
 
@@ -807,12 +857,19 @@ uint64_t
 vg_group_deadline(const struct vg_group *g)
 {
 	const struct pev *e = TAILQ_FIRST(&g->pendq);
+	const struct pev *q = TAILQ_FIRST(&g->quickq);
+	uint64_t d;
 
 	if (e == NULL)
 		return UINT64_MAX;
 	if (e->first_ms > UINT64_MAX - g->o.timeout_ms)
-		return UINT64_MAX - 1;
-	return e->first_ms + g->o.timeout_ms;
+		d = UINT64_MAX - 1;
+	else
+		d = e->first_ms + g->o.timeout_ms;
+	if (q != NULL && q->first_ms <= UINT64_MAX - g->o.quick_ms &&
+	    q->first_ms + g->o.quick_ms < d)
+		d = q->first_ms + g->o.quick_ms;
+	return d;
 }
 
 size_t

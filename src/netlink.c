@@ -5,9 +5,11 @@
  * record text and never keeps kernel state of its own.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -371,6 +373,24 @@ vg_nl_get_status(struct vg_nl *nl, struct audit_status *st)
 {
 	return vg_nl_request(nl, AUDIT_GET, NULL, 0, AUDIT_GET, st,
 	    sizeof(*st));
+}
+
+void
+vg_nl_status_line(struct vg_nl *nl, char *buf, size_t len)
+{
+	struct vg_nl *own = NULL;
+	struct audit_status st;
+
+	if (nl == NULL)
+		nl = own = vg_nl_open(0);
+	if (nl != NULL && vg_nl_get_status(nl, &st) == 0)
+		snprintf(buf, len, "enabled=%" PRIu32 " pid=%" PRIu32
+		    " lost=%" PRIu32 " backlog=%" PRIu32 " backlog_limit=%"
+		    PRIu32, st.enabled, st.pid, st.lost, st.backlog,
+		    st.backlog_limit);
+	else
+		snprintf(buf, len, "unavailable (%s)", strerror(errno));
+	vg_nl_close(own);
 }
 
 int

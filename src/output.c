@@ -23,7 +23,7 @@ extern const struct vg_output_ops vg_output_unix;
 extern const struct vg_output_ops vg_output_syslog;
 extern const struct vg_output_ops vg_output_syslog_udp;
 extern const struct vg_output_ops vg_output_syslog_tcp;
-extern const struct vg_output_ops vg_output_plugins;	/* plugin.c */
+extern const struct vg_output_ops vg_output_plugins;	/* auditd/plugin_supervisor.c */
 #ifdef VG_HAVE_RDKAFKA
 extern const struct vg_output_ops vg_output_kafka;
 #endif

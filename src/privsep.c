@@ -24,10 +24,10 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"
 
@@ -138,7 +138,7 @@ clone_parent(void)
 /*
  * A plugin for the daemon, with our capabilities. CLONE_PARENT makes it
  * the daemon's child: the daemon waits for it and sees it exit as when it
- * forks the plugin itself (outputs/plugin.c).
+ * forks the plugin itself (auditd/plugin_supervisor.c).
  */
 static int
 h_plugin(const struct vg_priv_req *r, int *fd, pid_t *pid)

@@ -18,15 +18,15 @@
 #include <linux/capability.h>
 #include <sys/wait.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/context.h"
-#include "vigil/auditlog.h"
 #include "vigil/caps.h"
 #include "vigil/config.h"
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/sdnotify.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"
@@ -281,7 +281,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		(void)vg_sdnotify_reloading();
 		vg_pipeline_flush_outputs(r->pl);
 		vg_pipeline_reopen_outputs(r->pl);
-		/* drop-in (auditlog.h): re-read auditd.conf, old kept on error */
+		/* drop-in (auditd/log_writer.h): re-read auditd.conf, old kept on error */
 		(void)vg_auditlog_reload_all(&sender);
 		vg_plugins_reload_all();	/* plugins.d, SIGHUP to plugins */
 		vg_setup_reload_filters(r->pl);

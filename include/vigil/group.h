@@ -18,6 +18,10 @@ typedef void	vg_event_cb(struct vg_event *ev, void *arg);
 
 struct vg_group_opts {
 	uint64_t	timeout_ms;	/* end-of-event timeout, default 2000 */
+	uint64_t	quick_ms;	/* a configuration-change event with no
+					 * syscall record yet is complete after
+					 * this (default 100, at most
+					 * timeout_ms): docs/grouping.md */
 	size_t		max_pending;	/* events open at once; oldest flushed
 					 * beyond it (default 4096) */
 	size_t		max_event_bytes; /* arena limit per event (default
@@ -38,6 +42,7 @@ struct vg_group_stats {
 	uint64_t	timeouts;	/* events flushed by timeout, incomplete */
 	uint64_t	alone;		/* closed by the timer, complete: no
 					 * syscall context (VG_EV_ALONE) */
+	uint64_t	quick;		/* of which closed by quick_ms */
 	uint64_t	evicted;	/* flushed because max_pending */
 	uint64_t	evicted_mem;	/* flushed because max_pending_bytes */
 	uint64_t	late;		/* records after their event was out */

@@ -32,8 +32,13 @@ struct vg_input	*vg_live_new(struct event_base *, struct vg_pipeline *,
 void		 vg_live_kernel_only(struct vg_input *);
 /* The input's socket (borrowed). */
 struct vg_nl	*vg_live_socket(const struct vg_input *);
-/* vg_input_close then stops d (puts the kernel back) first. */
-void		 vg_live_attach(struct vg_input *, struct vg_live_daemon *d);
+typedef void	 vg_live_stop_fn(void *owner);
+typedef void	 vg_live_status_fn(void *owner, char *buf, size_t len);
+/* The owner of the kernel state the input changed: vg_input_close calls
+ * stop(owner) first (puts the kernel back), the dump line status(owner);
+ * without an owner the status comes through a socket opened for it. */
+void		 vg_live_attach(struct vg_input *, vg_live_stop_fn *stop,
+		    vg_live_status_fn *status, void *owner);
 
 /* ---- daemon.c ---- */
 

@@ -98,6 +98,10 @@ int		 vg_nl_request(struct vg_nl *, uint16_t type,
 		    void *reply, size_t reply_len);
 
 int		 vg_nl_get_status(struct vg_nl *, struct audit_status *);
+/* The kernel's audit status as one line of text ("enabled=1 pid=..."),
+ * or "unavailable (reason)"; nl NULL: through a socket opened for the
+ * call. */
+void		 vg_nl_status_line(struct vg_nl *, char *buf, size_t len);
 /* AUDIT_SET of the fields named in mask (AUDIT_STATUS_*). */
 int		 vg_nl_set_status(struct vg_nl *, const struct audit_status *);
 int		 vg_nl_set_pid(struct vg_nl *, uint32_t pid);

@@ -12,7 +12,7 @@
 #include <pthread.h>
 
 #include "vigil/buf.h"
-#include "vigil/enrich.h"
+#include "vigil/auditd/enrich.h"
 #include "vigil/output.h"
 #include "vigil/queue.h"
 

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/config.h"
 #include "vigil/pipeline.h"
 

@@ -355,19 +355,20 @@ fail:
 void
 vg_live_kernel_status(struct vg_live_daemon *d, char *buf, size_t len)
 {
-	struct vg_nl *ctl = d != NULL ? d->ctl : NULL, *own = NULL;
-	struct audit_status st;
+	vg_nl_status_line(d != NULL ? d->ctl : NULL, buf, len);
+}
 
-	if (ctl == NULL)
-		ctl = own = vg_nl_open(0);	/* multicast: one for now */
-	if (ctl != NULL && vg_nl_get_status(ctl, &st) == 0)
-		snprintf(buf, len, "enabled=%" PRIu32 " pid=%" PRIu32
-		    " lost=%" PRIu32 " backlog=%" PRIu32 " backlog_limit=%"
-		    PRIu32, st.enabled, st.pid, st.lost, st.backlog,
-		    st.backlog_limit);
-	else
-		snprintf(buf, len, "unavailable (%s)", strerror(errno));
-	vg_nl_close(own);
+/* The receive core's hooks into d (it does not know daemon.c). */
+static void
+hook_stop(void *d)
+{
+	vg_live_daemon_stop(d);
+}
+
+static void
+hook_status(void *d, char *buf, size_t len)
+{
+	vg_live_kernel_status(d, buf, len);
 }
 
 struct vg_input *
@@ -394,6 +395,6 @@ vg_input_unicast(struct event_base *base, struct vg_pipeline *pl,
 		vg_input_close(in);
 		return NULL;
 	}
-	vg_live_attach(in, d);
+	vg_live_attach(in, hook_stop, hook_status, d);
 	return in;
 }

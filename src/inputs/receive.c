@@ -5,8 +5,9 @@
  * messages checked and handed to the pipeline, the coalescing delay, the
  * grouping deadline timer, the netlink-level counters and the SIGCONT
  * dump line. Never sends a request and never changes kernel state; the
- * kernel state a unicast input changed is daemon.c's (vg_input_close hands
- * it back there).
+ * kernel state a unicast input changed is daemon.c's, which attaches its
+ * stop and status hooks (vg_live_attach): receive.c does not call into
+ * daemon.c.
  *
  * Batching: after a batch shorter than BATCH the reader sleeps
  * batch_delay_ms so that records coalesce into the next batch. Under load
@@ -50,8 +51,11 @@ struct vg_input {
 	struct vg_counters	*c;
 	const char		*name;
 	struct vg_nl		*nl;		/* data socket */
-	struct vg_live_daemon	*daemon;	/* unicast: what it changed in
-						 * the kernel; NULL: multicast */
+	/* the owner of what was changed in the kernel (unicast: daemon.c;
+	 * multicast: none): put back first at close, asked for the status */
+	vg_live_stop_fn		*stop;
+	vg_live_status_fn	*status;
+	void			*owner;
 	struct event		*rd, *expire;
 	struct mmsghdr		*msgs;
 	struct iovec		*iov;
@@ -384,9 +388,12 @@ vg_live_socket(const struct vg_input *in)
 }
 
 void
-vg_live_attach(struct vg_input *in, struct vg_live_daemon *d)
+vg_live_attach(struct vg_input *in, vg_live_stop_fn *stop,
+    vg_live_status_fn *status, void *owner)
 {
-	in->daemon = d;
+	in->stop = stop;
+	in->status = status;
+	in->owner = owner;
 }
 
 void
@@ -395,7 +402,8 @@ vg_input_close(struct vg_input *in)
 	if (in == NULL)
 		return;
 	/* the kernel state first: pid, rule and enabled put back */
-	vg_live_daemon_stop(in->daemon);
+	if (in->stop != NULL)
+		in->stop(in->owner);
 	if (in->rd != NULL)
 		event_free(in->rd);
 	if (in->expire != NULL)
@@ -413,7 +421,10 @@ vg_input_dump(struct vg_input *in, int fd)
 {
 	char ks[160];
 
-	vg_live_kernel_status(in->daemon, ks, sizeof(ks));
+	if (in->status != NULL)
+		in->status(in->owner, ks, sizeof(ks));
+	else
+		vg_nl_status_line(NULL, ks, sizeof(ks));
 	dprintf(fd, "input %s: datagrams=%" PRIu64 " batches=%" PRIu64
 	    " records=%" PRIu64 " enobufs=%" PRIu64 " foreign=%" PRIu64
 	    " truncated=%" PRIu64 " bad=%" PRIu64 " unknown=%" PRIu64

@@ -1,11 +1,11 @@
 /*
  * fuzz_auditd_conf.c: libFuzzer harness for the auditd.conf parser
- * (src/auditd_conf.c), input handed over as a memfd. Also exercises the
+ * (src/auditd/auditd_conf.c), input handed over as a memfd. Also exercises the
  * deep copy and the node name computation on whatever was accepted.
  */
 #include "fuzz_common.h"
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_plugins.c: libFuzzer harness for the plugins.d file parser
- * (src/plugins.c, vg_plugin_conf_load). The loader opens with O_NOFOLLOW
+ * (src/auditd/plugins_conf.c, vg_plugin_conf_load). The loader opens with O_NOFOLLOW
  * (no /proc/self/fd link), so the input goes to a real file of ours,
  * mode 0600 (the ownership checks pass), rewritten per run. Checks the
  * return contract: a skipped file has an error message; a loaded one has
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "vigil/config.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

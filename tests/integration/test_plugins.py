@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""test_plugins.py: auditd plugins.d compatibility (src/plugins.c,
-src/outputs/plugin.c). A test plugin (Python, written below) records what
+"""test_plugins.py: auditd plugins.d compatibility (src/auditd/plugins_conf.c,
+src/auditd/plugin_supervisor.c). A test plugin (Python, written below) records what
 it receives; vigild replays corpus logs with --auditd-conf:
  - a string plugin receives every record, EOE included, as auditd's text
    (the input lines themselves for RAW logs; the log writer's lines for

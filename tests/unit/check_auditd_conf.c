@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 
 static char path[64];
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigil/enrich.h"
+#include "vigil/auditd/enrich.h"
 #include "vigil/record.h"
 
 /* fake accounts: uid 1000 alice, 1001 has no name; gid 100 users, gid 15

@@ -239,6 +239,67 @@ START_TEST(test_timeout_alone)
 }
 END_TEST
 
+/*
+ * Configuration-change events alone are decided after quick_ms, not the
+ * whole timeout: with a syscall context their SYSCALL is queued before
+ * the request's syscall returns, right behind them (issue 20). A SYSCALL
+ * that does come takes the event off the quick list; AVC keeps the full
+ * timeout (it may be logged before a long sleep).
+ */
+START_TEST(test_quick_config_change)
+{
+	struct cap c = { 0 };
+	struct vg_group_opts o = { .timeout_ms = 2000, .quick_ms = 100 };
+	struct vg_group *g = vg_group_new(&o, on_ev, &c);
+
+	add(g, 1305, 1, 1000);		/* vigild's own add_rule: alone */
+	add(g, 1305, 2, 1000);		/* auditctl's, in its sendto() */
+	add(g, 1300, 2, 1001);
+	add(g, 1400, 3, 1010);		/* AVC: waits the whole timeout */
+	add(g, 1325, 4, 1050);		/* NETFILTER_CFG alone */
+	ck_assert_uint_eq(vg_group_deadline(g), 1100);
+	vg_group_expire(g, 1099);
+	ck_assert_int_eq(c.n, 0);
+	vg_group_expire(g, 1100);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_uint_eq(c.ev[0].serial, 1);
+	ck_assert_uint_eq(c.ev[0].flags, VG_EV_ALONE);
+	ck_assert_uint_eq(vg_group_deadline(g), 1150);
+	vg_group_expire(g, 1150);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert_uint_eq(c.ev[1].serial, 4);
+	ck_assert_uint_eq(c.ev[1].flags, VG_EV_ALONE);
+	ck_assert_uint_eq(vg_group_stats(g)->quick, 2);
+	/* the syscall-context one waits for its EOE, the AVC for the timer */
+	ck_assert_uint_eq(vg_group_deadline(g), 3000);
+	add(g, 1320, 2, 1200);
+	ck_assert_int_eq(c.n, 3);
+	ck_assert_uint_eq(c.ev[2].serial, 2);
+	ck_assert_uint_eq(c.ev[2].flags, VG_EV_EOE);
+	ck_assert_uint_eq(c.ev[2].nrecs, 2);
+	vg_group_expire(g, 3010);
+	ck_assert_int_eq(c.n, 4);
+	ck_assert_uint_eq(c.ev[3].flags, VG_EV_ALONE);
+	ck_assert_uint_eq(vg_group_stats(g)->quick, 2);
+	ck_assert_uint_eq(vg_group_stats(g)->alone, 3);
+	/* quick_ms is capped by the timeout; an event leaving by EOE or
+	 * flush leaves the quick list too (no use after recycling) */
+	vg_group_free(g);
+	o.timeout_ms = 50;
+	o.quick_ms = 100;
+	g = vg_group_new(&o, on_ev, &c);
+	add(g, 1305, 9, 5000);
+	ck_assert_uint_eq(vg_group_deadline(g), 5050);
+	add(g, 1320, 9, 5001);
+	add(g, 1305, 10, 5002);
+	vg_group_flush(g);
+	add(g, 1305, 11, 6000);
+	vg_group_expire(g, 6050);
+	ck_assert_uint_eq(vg_group_deadline(g), UINT64_MAX);
+	vg_group_free(g);
+}
+END_TEST
+
 /* Wall clock stepped back by more than the timeout: pending events would
  * otherwise wait until the clock catches up again. */
 START_TEST(test_clock_step_back)
@@ -760,6 +821,7 @@ group_suite(void)
 	tcase_add_test(tc, test_user_then_syscall);
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_timeout_alone);
+	tcase_add_test(tc, test_quick_config_change);
 	tcase_add_test(tc, test_clock_step_back);
 	tcase_add_test(tc, test_interleave);
 	tcase_add_test(tc, test_key);

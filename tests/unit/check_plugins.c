@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 
 #define C309	VG_CORPUS "/conf/audit-userspace-3.0.9"
 #define CMASTER	VG_CORPUS "/conf/audit-userspace-master"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/log.h"
 
 static char	 path[64];

@@ -1,8 +1,8 @@
 /*
- * plugins.c: auditd plugins.d definitions (one file per plugin, auditd
+ * plugins_conf.c: auditd plugins.d definitions (one file per plugin, auditd
  * 3.0.9 and master style) and the text auditd's dispatcher gives a plugin
  * for one record. Pure functions: never starts a process (that is
- * src/outputs/plugin.c) and never keeps state between calls.
+ * plugin_supervisor.c) and never keeps state between calls.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/log.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/rawfmt.h"
 #include "vigil/rectype.h"
 

@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/log.h"
 
 #define LINE_MAX_AUDITD	160	/* auditd skips longer lines */

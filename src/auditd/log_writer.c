@@ -1,8 +1,8 @@
 /*
- * auditlog.c (output): the auditd-compatible log: RAW or ENRICHED lines as
- * auditd 3.0.9 writes them, rotation by size (num_logs, keep_logs), flush
- * modes, file modes with log_group, space_left/admin_space_left/disk_full/
- * disk_error actions, suspend and resume. Like auditd, every record is
+ * log_writer.c (outputs auditd:, enriched:): the auditd-compatible log:
+ * RAW or ENRICHED lines as auditd 3.0.9 writes them, rotation by size
+ * (num_logs, keep_logs), flush modes, file modes with log_group,
+ * space_left/admin_space_left/disk_full/disk_error actions, suspend and resume. Like auditd, every record is
  * written as it arrives, in arrival order, never held for grouping (the
  * record op; events only when a filter works on this output's events).
  * The records of one receive batch are one write(2) (at the pipeline's
@@ -25,14 +25,14 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 
-#include "vigil/auditd_conf.h"
-#include "vigil/auditlog.h"
+#include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/dropbehind.h"
-#include "vigil/enrich.h"
+#include "vigil/auditd/enrich.h"
 #include "vigil/log.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
@@ -624,7 +624,7 @@ write_out(struct alog *l)
 	return 0;
 }
 
-/* One DAEMON_* line; st: the record's time and serial (auditlog.h). */
+/* One DAEMON_* line; st: the record's time and serial (log_writer.h). */
 static void
 daemon_record(struct alog *l, enum vg_daemon_rec type,
     const struct vg_sender *s, const char *reason,

@@ -1,22 +1,23 @@
 /*
- * plugins.h: auditd plugins.d compatibility. src/plugins.c reads plugin
- * definitions (auditd 3.0.9 and master style) and formats records the way
- * auditd 3.0.9's dispatcher hands them to plugins; src/outputs/plugin.c
- * is the "plugins" output that runs them (docs/plugins.md):
+ * plugins_conf.h: auditd plugins.d compatibility. src/auditd/plugins_conf.c
+ * reads plugin definitions (auditd 3.0.9 and master style) and formats
+ * records the way auditd 3.0.9's dispatcher hands them to plugins;
+ * src/auditd/plugin_supervisor.c is the "plugins" output that runs them
+ * (docs/plugins.md):
  *	plugins:DIR?conf=AUDITD_CONF&q_depth=N&overflow_action=A&...
  */
-#ifndef VIGIL_PLUGINS_H
-#define VIGIL_PLUGINS_H
+#ifndef VIGIL_AUDITD_PLUGINS_CONF_H
+#define VIGIL_AUDITD_PLUGINS_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "vigil/auditd_conf.h"
-#include "vigil/auditlog.h"
+#include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/buf.h"
 #include "vigil/config.h"	/* struct vg_err */
-#include "vigil/enrich.h"
+#include "vigil/auditd/enrich.h"
 #include "vigil/event.h"
 
 #define VG_PLUGIN_DIR_DEFAULT	"/etc/audit/plugins.d"
@@ -108,7 +109,7 @@ int	vg_plugin_format_line(struct vg_buf *b, const struct vg_plugin_fmt *,
 	    const struct vg_event *ev, const struct vg_erec *rec);
 
 /*
- * The running "plugins" outputs (src/outputs/plugin.c), for vigild's
+ * The running "plugins" outputs (src/auditd/plugin_supervisor.c), for vigild's
  * signal handlers: SIGHUP re-reads auditd.conf and plugins.d (new
  * plugins start, removed ones get SIGTERM, unchanged ones get SIGHUP,
  * a changed binary is restarted, given-up plugins get another chance);

@@ -12,7 +12,7 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 
-#include "vigil/auditlog.h"
+#include "vigil/auditd/log_writer.h"
 
 #define UNSET	4294967295u
 

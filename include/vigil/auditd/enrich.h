@@ -1,10 +1,11 @@
 /*
  * enrich.h: the ENRICHED part auditd 3.0.9 appends to a log line (after a
  * 0x1D byte): UID/GID fields as user and group names, SYSCALL and ARCH as
- * names, SADDR as a readable socket address (src/enrich.c, docs/dropin.md).
+ * names, SADDR as a readable socket address (src/auditd/enrich.c,
+ * docs/dropin.md).
  */
-#ifndef VIGIL_ENRICH_H
-#define VIGIL_ENRICH_H
+#ifndef VIGIL_AUDITD_ENRICH_H
+#define VIGIL_AUDITD_ENRICH_H
 
 #include <stdint.h>
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 /*
- * plugin.c (output "plugins"): runs the active plugins of an auditd
+ * plugin_supervisor.c (output "plugins"): runs the active plugins of an auditd
  * plugins.d directory as auditd 3.0.9 does: fork/exec with a unix stream
  * socket as stdin, one record per message (EOE included), string or
  * binary format. Each plugin has its own bounded queue (q_depth records,
@@ -25,12 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vigil/auditd_conf.h"
-#include "vigil/auditlog.h"
+#include "vigil/auditd/auditd_conf.h"
+#include "vigil/auditd/log_writer.h"
 #include "vigil/clock.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
-#include "vigil/plugins.h"
+#include "vigil/auditd/plugins_conf.h"
 #include "vigil/privsep.h"
 #include "vigil/queue.h"
 #include "vigil/rectype.h"

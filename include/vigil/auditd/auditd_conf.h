@@ -1,6 +1,6 @@
 /*
- * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it (src/auditd_conf.c),
- * so vigild can replace auditd without touching /etc/audit. Every key of
+ * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it
+ * (src/auditd/auditd_conf.c), so vigild can replace auditd without touching /etc/audit. Every key of
  * auditd.conf(5) is known; keys vigil does not implement (network
  * listener, Kerberos, e-mail) are accepted with a warning. Errors are
  * file:line: messages naming the key and value; every line is checked.

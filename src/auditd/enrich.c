@@ -15,7 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "vigil/enrich.h"
+#include "vigil/auditd/enrich.h"
 #include "vigil/record.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"

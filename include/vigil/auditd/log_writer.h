@@ -1,19 +1,19 @@
 /*
- * auditlog.h: the auditd-compatible log writer (src/outputs/auditlog.c) and
- * vigild's own DAEMON_* records (src/daemon_rec.c). Outputs:
+ * log_writer.h: the auditd-compatible log writer (src/auditd/log_writer.c)
+ * and vigild's own DAEMON_* records (src/auditd/daemon_rec.c). Outputs:
  *	auditd:CONF	log_file, format, rotation, flush and space actions
  *			from an auditd.conf (the drop-in log)
  *	enriched:PATH	ENRICHED lines to PATH ("-" = stdout), no rotation
  * Signals reach every open auditd output through the vg_auditlog_*_all()
  * calls (vigild's SIGUSR1/SIGUSR2/SIGHUP handlers).
  */
-#ifndef VIGIL_AUDITLOG_H
-#define VIGIL_AUDITLOG_H
+#ifndef VIGIL_AUDITD_LOG_WRITER_H
+#define VIGIL_AUDITD_LOG_WRITER_H
 
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "vigil/auditd_conf.h"
+#include "vigil/auditd/auditd_conf.h"
 #include "vigil/buf.h"
 #include "vigil/privsep.h"
 #include "vigil/rectype.h"
