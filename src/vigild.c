@@ -242,6 +242,11 @@ static void
 drop_privileges(const struct vg_config *c, int live)
 {
 	uint64_t keep = live && !c->multicast ? VG_CAP(CAP_AUDIT_CONTROL) : 0;
+
+	/* context_env reads /proc/PID/environ: a ptrace access check
+	 * (docs/security.md); kept only when asked for, as laurel does */
+	if (live && c->context && c->context_proc && c->context_env != NULL)
+		keep |= VG_CAP(CAP_SYS_PTRACE);
 	uint64_t eff, prm, bnd;
 	char names[128];
 

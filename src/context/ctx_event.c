@@ -498,8 +498,9 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 	 * entry of it that says this parent is kept */
 	if ((ch = ctx_find(c, cpid)) != NULL && ch->ppid == s->pid &&
 	    (ch->flags & (P_EXEC | P_PROC)) && (ch->start == 0 ||
-	    ch->start + 1000 >= ev_ms(ev))) {
+	    ch->start + CTX_START_SLACK >= ev_ms(ev))) {
 		ch->pstart = p->start;
+		ch->labels |= p->labels;
 		if (ch->spawned_by == 0)
 			ch->spawned_by = ev->serial;
 		return;
@@ -555,7 +556,8 @@ parents(struct vg_ctx *c, struct vg_proc *p)
 		    (pa = ctx_proc_read(c, p->ppid)) == NULL)
 			return;
 		if (p->pstart == 0 && pa->start != 0 &&
-		    (p->start == 0 || pa->start <= p->start))
+		    (p->start == 0 ||
+		    pa->start <= p->start + CTX_START_SLACK))
 			p->pstart = pa->start;
 		if (p->pstart != 0 && pa->start != 0 && pa->start != p->pstart)
 			return;		/* a stranger has the parent's pid */

@@ -86,7 +86,8 @@ parent_of(struct vg_ctx *c, const struct vg_proc *p)
 		return NULL;
 	if (p->pstart != 0 && pa->start != 0 && pa->start != p->pstart)
 		return NULL;		/* pid reused: a stranger */
-	if (p->start != 0 && pa->start != 0 && pa->start > p->start)
+	if (p->start != 0 && pa->start != 0 && 
+	    pa->start > p->start + CTX_START_SLACK)
 		return NULL;		/* younger than its child */
 	return pa;
 }

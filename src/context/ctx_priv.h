@@ -16,6 +16,14 @@
 #include "vigil/context.h"
 #include "vigil/str.h"
 
+/*
+ * Start times come from event times (the audit clock at syscall entry)
+ * and from /proc (boot time + ticks): a child is younger than its parent
+ * only by more than this, and a child's own events may precede its
+ * fork's by this much (ms).
+ */
+#define CTX_START_SLACK	1000
+
 /* Bounds of what an entry keeps (bytes). */
 #define CTX_EXE_MAX	1024
 #define CTX_COMM_MAX	16

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctx_priv.h"
@@ -308,13 +309,25 @@ proc_path(const struct vg_ctx *c, char *out, size_t len, int32_t pid,
 		out[0] = '\0';
 }
 
-/* The boot time (btime of /proc/stat) in ms since the epoch. */
+/*
+ * The boot time in ms since the epoch: from the clocks for the real
+ * /proc (btime of /proc/stat is whole seconds, start times would be off
+ * by up to one), else btime (a test's /proc).
+ */
 static uint64_t
 boot_ms(const struct vg_ctx *c)
 {
 	char path[300], buf[8192], *p, *end;
 	unsigned long long v;
+	struct timespec rt, bt;
 	int n = snprintf(path, sizeof(path), "%s/stat", c->proc_root);
+
+	if (strcmp(c->proc_root, "/proc") == 0 &&
+	    clock_gettime(CLOCK_REALTIME, &rt) == 0 &&
+	    clock_gettime(CLOCK_BOOTTIME, &bt) == 0)
+		return (uint64_t)rt.tv_sec * 1000 + (uint64_t)rt.tv_nsec /
+		    1000000 - ((uint64_t)bt.tv_sec * 1000 +
+		    (uint64_t)bt.tv_nsec / 1000000);
 
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    readfile(path, buf, sizeof(buf)) == -1 ||
@@ -476,7 +489,7 @@ struct vg_proc *
 ctx_proc_read(struct vg_ctx *c, int32_t pid)
 {
 	char path[300], comm[64], buf[4096];
-	struct vg_proc *p;
+	struct vg_proc *p, *pa;
 	int32_t ppid = 0;
 	uint64_t start = 0;
 	ssize_t n;
@@ -502,6 +515,11 @@ ctx_proc_read(struct vg_ctx *c, int32_t pid)
 	ctx_proc_cgroup(c, p);
 	ctx_proc_env(c, p);
 	ctx_set_script(p);
+	/* its parent's labels, if the table has the parent (its exec may
+	 * come before the fork that made it) */
+	if ((pa = ctx_find(c, ppid)) != NULL && pa != p && (pa->start == 0 ||
+	    pa->start <= start + CTX_START_SLACK))
+		p->labels |= pa->labels;
 	ctx_labels_exec(c, p);
 	return p;
 }
