@@ -45,6 +45,10 @@ MODES = {
     "auditd-raw":      {"daemon": "auditd", "format": "RAW"},
     "auditd-enriched": {"daemon": "auditd", "format": "ENRICHED"},
     "vigild-json":     {"daemon": "vigild", "out": "json"},
+    # the same without the process context (context = no): what the
+    # "host" and "context" members cost (issue 21)
+    "vigild-json-noctx": {"daemon": "vigild", "out": "json",
+                          "conf": "context = no\n"},
     # the same through the document tree (VIGIL_JSON_TREE=1): what the
     # direct JSON writer saves
     "vigild-json-tree": {"daemon": "vigild", "out": "json",
@@ -64,6 +68,7 @@ MODES = {
 }
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-tree",
+                                              "vigild-json-noctx",
                                               "vigild-json-null")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
 
@@ -432,6 +437,11 @@ class Daemon:
             return [build_c("floor", []), "-d", str(s["delay"]), "-o",
                     self.out] + (["-w"] if s.get("write") else [])
         cmd = [self.cfg.vigild, "-f"] + self.cfg.vigild_args
+        if s.get("conf"):
+            conf = os.path.join(self.rundir, "vigild.conf")
+            with open(conf, "w") as f:
+                f.write(s["conf"])
+            cmd += ["-c", conf]
         if s.get("discard"):
             cmd.append("--discard")
         if s.get("lua"):

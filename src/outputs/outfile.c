@@ -277,6 +277,8 @@ bad:
 	return -1;
 }
 
+extern const struct vg_output_ops vg_output_json;
+
 int
 vg_outfile_file_of(const char *spec, char **path, gid_t *group)
 {
@@ -288,7 +290,9 @@ vg_outfile_file_of(const char *spec, char **path, gid_t *group)
 	*path = NULL;
 	if (vg_output_parse(spec, &o, &arg) == -1)
 		return -1;
-	if (o.ops->open != vg_outfile_op_open || arg[0] == '\0' ||
+	/* json's open takes format= and then opens the file here */
+	if ((o.ops->open != vg_outfile_op_open &&
+	    o.ops != &vg_output_json) || arg[0] == '\0' ||
 	    strcmp(arg, "-") == 0)
 		errno = EINVAL;
 	else if (file_opts(&o, &mode, group) == 0) {

@@ -202,6 +202,57 @@ def test_laurel_fields(ref):
           par.get("spawned_by") == 29239, par.get("spawned_by"))
 
 
+def test_ecs(vigild, tmp, ref):
+    """format=ecs: the mapping of docs/outputs.md (ECS) on the same
+    events; the JSON output beside it is unchanged."""
+    out = os.path.join(tmp, "ecs.json")
+    js = os.path.join(tmp, "ecs-beside.json")
+    r = replay(vigild, tmp, ["label = script key=test-script"],
+               [f"json:{out}?format=ecs", f"json:{js}"])
+    check("ecs ok", r.returncode == 0, r.stderr)
+    evs = {int(e["event"]["id"]): e for e in lines(out)}
+    check("ecs: one document per event", len(evs) == len(ref))
+    sed = evs.get(29245, {})
+    p = sed.get("process", {})
+    check("ecs: @timestamp", sed.get("@timestamp") ==
+          "2023-04-27T15:24:05.534Z", sed.get("@timestamp"))
+    check("ecs: event.action, outcome, category",
+          sed.get("event", {}).get("action") == "execve" and
+          sed["event"].get("outcome") == "success" and
+          sed["event"].get("category") == ["process"], repr(sed.get("event")))
+    check("ecs: process", p.get("pid") == 71509 and
+          p.get("executable") == "/usr/bin/sed" and
+          p.get("args") == ["/bin/sed", "-e", "s/foo/bar/"] and
+          p.get("command_line") == "/bin/sed -e s/foo/bar/" and
+          p.get("working_directory") == "/home/user/src/laurel", repr(p))
+    check("ecs: process.parent from context",
+          p.get("parent", {}).get("pid") == 71506 and
+          p["parent"].get("executable") == "/usr/bin/dash", repr(p))
+    check("ecs: user.id is a keyword", sed.get("user", {}).get("id") ==
+          "1000", repr(sed.get("user")))
+    check("ecs: file.path", sed.get("file", {}).get("path") == "/bin/sed",
+          repr(sed.get("file")))
+    check("ecs: host.name", sed.get("host", {}).get("name") ==
+          ref[0]["host"])
+    check("ecs: tags from keys and labels",
+          evs.get(29238, {}).get("tags") == ["test-script", "script"] and
+          sed.get("tags") == ["script"],
+          repr(evs.get(29238, {}).get("tags")))
+    check("ecs: the JSON output beside it is plain",
+          all("serial" in e for e in lines(js)))
+    log = os.path.join(CORPUS, "logs", "laurel", "record-connect.txt")
+    out = os.path.join(tmp, "ecs-connect.json")
+    r = replay(vigild, tmp, [], [f"json:{out}?format=ecs"], log=log)
+    d = lines(out)
+    check("ecs: connect -> destination",
+          d and d[0].get("destination") == {"ip": "127.0.0.1", "address":
+                                            "127.0.0.1", "port": 11211} and
+          d[0].get("network") == {"type": "ipv4"}, repr(d[:1])[:300])
+    r = replay(vigild, tmp, [], [f"json:{out}?format=xml"])
+    check("format=xml is refused", r.returncode != 0 and "format" in
+          r.stderr, r.stderr)
+
+
 def test_bad_label(vigild, tmp):
     out = os.path.join(tmp, "x.json")
     r = replay(vigild, tmp, ["label = x nothing=1"], [f"json:{out}"])
@@ -219,6 +270,7 @@ def main():
         test_off(vigild, tmp)
         test_filters(vigild, tmp)
         test_laurel_fields(ref)
+        test_ecs(vigild, tmp, ref)
         test_bad_label(vigild, tmp)
     return check.summary()
 
