@@ -49,6 +49,9 @@ MODES = {
     # "host" and "context" members cost (issue 21)
     "vigild-json-noctx": {"daemon": "vigild", "out": "json",
                           "conf": "context = no\n"},
+    # context with one parent instead of four (context_depth = 1)
+    "vigild-json-ctx1": {"daemon": "vigild", "out": "json",
+                         "conf": "context_depth = 1\n"},
     # the same through the document tree (VIGIL_JSON_TREE=1): what the
     # direct JSON writer saves
     "vigild-json-tree": {"daemon": "vigild", "out": "json",
@@ -69,6 +72,7 @@ MODES = {
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-tree",
                                               "vigild-json-noctx",
+                                              "vigild-json-ctx1",
                                               "vigild-json-null")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
 
@@ -626,7 +630,7 @@ def count_output(path, off0, off1, kind):
 
 
 # members of the event document that are not records (docs/events.md)
-JSON_META = {"serial", "time", "node", "keys", "vigil"}
+JSON_META = {"serial", "time", "node", "keys", "vigil", "host", "context"}
 
 
 def json_records(ev):

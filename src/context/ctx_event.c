@@ -177,7 +177,7 @@ labels_key(struct vg_ctx *c, struct vg_proc *p, struct vg_str key)
 		    memcmp(c->labels[i].pat, key.p, key.len) == 0)
 			p->labels |= label_bit(c, i);
 	if (p->labels != before)
-		ctx_changed(c);
+		ctx_changed(c, p);
 }
 
 /* ---- the SYSCALL record ---- */
@@ -252,15 +252,34 @@ text(const struct vg_field *f, char *buf, size_t cap)
 	return VG_STR_NULL;
 }
 
+/* The index in vg_ctx_id_names of an id field name, or -1: called for
+ * every field of a SYSCALL record, so by length and letters. */
 static int
 id_index(struct vg_str k)
 {
-	int i;
+	const char *p = k.p;
 
-	for (i = 0; i < CTX_NIDS; i++)
-		if (vg_str_eq(k, vg_ctx_id_names[i]))
-			return i;
-	return -1;
+	switch (k.len) {
+	case 3:
+		if (p[1] == 'i' && p[2] == 'd')
+			return p[0] == 'u' ? 0 : p[0] == 'g' ? 5 : -1;
+		return -1;
+	case 4:
+		if (p[2] != 'i' || p[3] != 'd')
+			return -1;
+		if (p[1] == 'u')
+			return p[0] == 'a' ? 1 : p[0] == 'e' ? 2 :
+			    p[0] == 's' ? 3 : -1;
+		if (p[1] == 'g')
+			return p[0] == 'e' ? 6 : p[0] == 's' ? 7 : -1;
+		return -1;
+	case 5:
+		if (p[0] != 'f' || p[1] != 's' || p[3] != 'i' || p[4] != 'd')
+			return -1;
+		return p[2] == 'u' ? 4 : p[2] == 'g' ? 8 : -1;
+	default:
+		return -1;
+	}
 }
 
 static void
@@ -417,7 +436,7 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct sysrec *s,
 		p->argc = 0;
 		ctx_set_script(p);
 	}
-	ctx_changed(c);
+	ctx_changed(c, p);
 	return 1;
 }
 
@@ -444,11 +463,15 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 		}
 		(void)ev;
 	}
-	if (p->exe == NULL && s->exe.p != NULL)
+	if (p->exe == NULL && s->exe.p != NULL) {
 		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
-	if (p->comm == NULL && s->comm.p != NULL)
+		ctx_changed(c, p);
+	}
+	if (p->comm == NULL && s->comm.p != NULL) {
 		(void)ctx_setstr(&p->comm, s->comm.p, s->comm.len,
 		    CTX_COMM_MAX);
+		ctx_changed(c, p);
+	}
 	return p;
 }
 
@@ -479,7 +502,7 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 	}
 	ctx_set_script(p);
 	ctx_labels_exec(c, p);
-	ctx_changed(c);
+	ctx_changed(c, p);
 }
 
 static void
@@ -503,6 +526,7 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 		ch->labels |= p->labels;
 		if (ch->spawned_by == 0)
 			ch->spawned_by = ev->serial;
+		ctx_changed(c, ch);
 		return;
 	}
 	if ((ch = ctx_insert(c, cpid)) == NULL)
@@ -557,8 +581,10 @@ parents(struct vg_ctx *c, struct vg_proc *p)
 			return;
 		if (p->pstart == 0 && pa->start != 0 &&
 		    (p->start == 0 ||
-		    pa->start <= p->start + CTX_START_SLACK))
+		    pa->start <= p->start + CTX_START_SLACK)) {
 			p->pstart = pa->start;
+			ctx_changed(c, p);
+		}
 		if (p->pstart != 0 && pa->start != 0 && pa->start != p->pstart)
 			return;		/* a stranger has the parent's pid */
 		ctx_touch(c, pa);
@@ -621,7 +647,6 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	}
 	if (kind == SC_EXIT_GROUP || (kind == SC_EXIT && s.success != 1)) {
 		p->flags |= P_EXITED;
-		ctx_changed(c);
 	}
 	if (c->key_labels && s.key.len > 0)
 		labels_key(c, p, s.key);

@@ -6,6 +6,7 @@
  * of an entry pasted when nothing it depends on changed (the table's
  * generation, the names, the ids the event gives).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,25 @@ ids_key(const struct vg_ctx *c)
 	return h;
 }
 
+/* What the text of p shows of the table: its chain's entries (hashed)
+ * and their newest version. A change of any of them, or another entry in
+ * the chain, gives another stamp. */
+static void
+chain_stamp(struct vg_ctx *c, const struct vg_proc *p, uint64_t *hash,
+    uint64_t *ver)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull, v = p->ver;
+	unsigned d;
+
+	for (d = 0; d < c->o.depth && (p = parent_of(c, p)) != NULL; d++) {
+		h = (h ^ (uint64_t)(uintptr_t)p) * 0x100000001b3ull;
+		if (p->ver > v)
+			v = p->ver;
+	}
+	*hash = h;
+	*ver = v;
+}
+
 /* The JSON sink: the entry's text if still good, else written and kept. */
 static void
 context_json(struct vg_layout *L, struct vg_ctx *c)
@@ -201,11 +221,13 @@ context_json(struct vg_layout *L, struct vg_ctx *c)
 	struct vg_proc *p = c->cur.proc;
 	struct vg_jw *w = L->jw;
 	struct vg_buf *b = w->b;
-	uint64_t key = ids_key(c);
+	uint64_t key = ids_key(c), hash, ver;
 	size_t from;
 	char *n;
 
-	if (p->ctext != NULL && p->cgen == c->gen && p->ckey == key) {
+	chain_stamp(c, p, &hash, &ver);
+	if (p->ctext != NULL && p->cver == ver && p->chash == hash &&
+	    p->ckey == key) {
 		if (w->more[w->depth])
 			vg_buf_addc(b, ',');
 		vg_buf_add(b, p->ctext, p->clen);
@@ -228,7 +250,8 @@ context_json(struct vg_layout *L, struct vg_ctx *c)
 	}
 	memcpy(p->ctext, b->data + from, b->len - from);
 	p->clen = b->len - from;
-	p->cgen = c->gen;
+	p->cver = ver;
+	p->chash = hash;
 	p->ckey = key;
 }
 

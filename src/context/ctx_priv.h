@@ -74,7 +74,9 @@ struct vg_proc {
 	/* the context text last written for it (ctx_layout.c) */
 	char		*ctext;
 	size_t		 clen, ccap;
-	uint64_t	 cgen;		/* table generation it was made in */
+	uint64_t	 ver;		/* table generation of its last change */
+	uint64_t	 cver;		/* newest ver of the chain it shows */
+	uint64_t	 chash;		/* the chain's entries (hash) */
 	uint64_t	 ckey;		/* ids it names (hash) */
 };
 
@@ -162,7 +164,8 @@ void		 ctx_proc_env(struct vg_ctx *, struct vg_proc *);
 void		 ctx_set_script(struct vg_proc *);
 /* Copies what a child inherits (exe, argv, env, cgroup, labels). */
 int		 ctx_inherit(struct vg_proc *child, const struct vg_proc *);
-void		 ctx_changed(struct vg_ctx *);
+/* Something p shows changed (p may be NULL): its version is new. */
+void		 ctx_changed(struct vg_ctx *, struct vg_proc *);
 
 void		 vg_ctx_set_argv(struct vg_proc *, const char *, size_t);
 

@@ -77,9 +77,11 @@ proc_free(struct vg_proc *p)
 }
 
 void
-ctx_changed(struct vg_ctx *c)
+ctx_changed(struct vg_ctx *c, struct vg_proc *p)
 {
 	c->gen++;
+	if (p != NULL)
+		p->ver = c->gen;
 }
 
 static size_t
@@ -150,7 +152,7 @@ remove_entry(struct vg_ctx *c, struct vg_proc *p)
 		c->cur.proc = NULL;
 	proc_free(p);
 	c->st.entries--;
-	ctx_changed(c);
+	ctx_changed(c, NULL);
 }
 
 struct vg_proc *
@@ -173,7 +175,7 @@ ctx_insert(struct vg_ctx *c, int32_t pid)
 	lru_push(c, p);
 	c->st.entries++;
 	c->st.inserted++;
-	ctx_changed(c);
+	ctx_changed(c, p);
 	return p;
 }
 
