@@ -588,6 +588,11 @@ main(int argc, char *argv[])
 		}
 		printf("%s: ok\n", conf.rules);
 	}
+	if (check && vg_ctx_check(&conf) == -1) {
+		vg_config_free(&conf);
+		free(replay);
+		return EXIT_CONFIG;
+	}
 	if (check) {
 		printf("%s: ok\n", conf_path ? conf_path : "(defaults)");
 		vg_config_free(&conf);

@@ -79,6 +79,9 @@ struct vg_config;
  * errno EINVAL). live: /proc and the state file are used. Sets the
  * global context. */
 struct vg_ctx	*vg_ctx_from_config(const struct vg_config *, int live);
+/* The context keys of vigild.conf checked (vigild --check): 0, or -1
+ * (logged). */
+int		 vg_ctx_check(const struct vg_config *);
 /* "context entries=... evicted=..." (SIGCONT, -v). */
 void		 vg_ctx_dump(struct vg_ctx *, int fd);
 /* Saves the state file (logged on failure) and frees. */

@@ -38,6 +38,29 @@ vg_ctx_from_config(const struct vg_config *c, int live)
 	return ctx;
 }
 
+int
+vg_ctx_check(const struct vg_config *c)
+{
+	struct vg_ctx_opts o;
+	struct vg_ctx *ctx;
+	char msg[256];
+
+	if (!c->context)
+		return 0;
+	vg_ctx_opts_init(&o);
+	o.proc = 0;
+	o.env = c->context_env;
+	o.labels = (const char *const *)c->labels;
+	o.nlabels = (size_t)c->nlabels;
+	msg[0] = '\0';
+	if ((ctx = vg_ctx_new(&o, msg, sizeof(msg))) == NULL) {
+		vg_log_warnx("context: %s", msg[0] ? msg : strerror(errno));
+		return -1;
+	}
+	vg_ctx_free(ctx);
+	return 0;
+}
+
 void
 vg_ctx_dump(struct vg_ctx *ctx, int fd)
 {

@@ -275,7 +275,8 @@ def main():
         with open(conf, "w") as f:
             f.write(f"context_max_processes = {MAXPROCS}\n"
                     "context_env = VGCTX_MARK\n"
-                    "label = vgshell exe=/usr/bin/bash\n")
+                    "label = vgshell exe=/usr/bin/bash\n"
+                    f"context_state = {tmp}/proctab\n")
         for rule in (["-S", "execve,clone,fork,vfork", "-k", "vgctx-proc"],
                      ["-S", "connect", "-F", "a0!=-1", "-k", "vgctx-net"]):
             kernel_guard.auditctl("-a", "always,exit", "-F", "arch=b64",
@@ -292,6 +293,23 @@ def main():
             with open(errf, "rb") as f:
                 err = f.read().decode(errors="replace")
             check("vigild exits cleanly", d.returncode == 0, err[-400:])
+            try:
+                with open(os.path.join(tmp, "proctab")) as f:
+                    st = f.read().splitlines()
+            except OSError:
+                st = []
+            check("process table saved at stop", st[:1] ==
+                  ["vigil-proctab 1"] and 100 < len(st) <= MAXPROCS + 1,
+                  f"{len(st)} lines")
+            # read at the next start: its entries are there at once
+            with open(errf, "ab") as ef:
+                d, up = g.spawn_daemon([vigild, "-f", "-v", "-c", conf,
+                                        "-o", f"json:{out}"], stderr=ef)
+            st2 = dump(d, errf) if up else None
+            check("process table read at start", st2 is not None and
+                  int(st2.get("inserted", 0)) >= len(st) - 1 and
+                  int(st2.get("entries", 0)) > 100, repr(st2))
+            g.stop(d)
     return check.summary()
 
 

@@ -258,6 +258,11 @@ def test_bad_label(vigild, tmp):
     r = replay(vigild, tmp, ["label = x nothing=1"], [f"json:{out}"])
     check("a bad label line stops vigild, naming it",
           r.returncode != 0 and "label" in r.stderr, r.stderr)
+    conf = os.path.join(tmp, "vigild.conf")
+    r = subprocess.run([vigild, "--check", "-c", conf], capture_output=True,
+                       text=True)
+    check("vigild --check finds the bad label",
+          r.returncode != 0 and "label" in r.stderr, r.stderr + r.stdout)
 
 
 def main():
