@@ -45,6 +45,13 @@ MODES = {
     "auditd-raw":      {"daemon": "auditd", "format": "RAW"},
     "auditd-enriched": {"daemon": "auditd", "format": "ENRICHED"},
     "vigild-json":     {"daemon": "vigild", "out": "json"},
+    # the same without the process context (context = no): what the
+    # "host" and "context" members cost (issue 21)
+    "vigild-json-noctx": {"daemon": "vigild", "out": "json",
+                          "conf": "context = no\n"},
+    # context with one parent instead of four (context_depth = 1)
+    "vigild-json-ctx1": {"daemon": "vigild", "out": "json",
+                         "conf": "context_depth = 1\n"},
     # the same through the document tree (VIGIL_JSON_TREE=1): what the
     # direct JSON writer saves
     "vigild-json-tree": {"daemon": "vigild", "out": "json",
@@ -71,6 +78,8 @@ MODES = {
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-tree",
                                               "vigild-json-null",
+                                              "vigild-json-noctx",
+                                              "vigild-json-ctx1",
                                               "vigild-drop-nginx",
                                               "vigild-pushdown-nginx")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
@@ -440,6 +449,11 @@ class Daemon:
             return [build_c("floor", []), "-d", str(s["delay"]), "-o",
                     self.out] + (["-w"] if s.get("write") else [])
         cmd = [self.cfg.vigild, "-f"] + self.cfg.vigild_args
+        if s.get("conf"):
+            conf = os.path.join(self.rundir, "vigild.conf")
+            with open(conf, "w") as f:
+                f.write(s["conf"])
+            cmd += ["-c", conf]
         if s.get("discard"):
             cmd.append("--discard")
         if s.get("lua"):
@@ -632,7 +646,7 @@ def count_output(path, off0, off1, kind):
 
 
 # members of the event document that are not records (docs/events.md)
-JSON_META = {"serial", "time", "node", "keys", "vigil"}
+JSON_META = {"serial", "time", "node", "keys", "vigil", "host", "context"}
 
 
 def json_records(ev):

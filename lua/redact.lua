@@ -1,7 +1,8 @@
 -- redact.lua: blank out secrets in command lines before they are stored:
 -- "--password=x", "--password x", "-p<x>" of mysql-like tools, "token=",
 -- "api_key=", "secret=", "Authorization: Bearer x", URLs with user:pass@.
--- Rewrites execve.argv and proctitle.argv; the event is only returned
+-- Rewrites execve.argv, proctitle.argv and the argv of the process and
+-- its parents in context (docs/events.md, Context); the event is only returned
 -- (re-serialized) when something was redacted.
 
 local MARK = "[REDACTED]"
@@ -110,6 +111,19 @@ function filter(event)
 	local pt = event.proctitle
 	if pt ~= nil and redact_argv(pt.argv) then
 		changed = true
+	end
+	local ctx = event.context
+	if ctx ~= nil then
+		if ctx.process ~= nil and redact_argv(ctx.process.argv) then
+			changed = true
+		end
+		if type(ctx.parents) == "table" then
+			for _, p in ipairs(ctx.parents) do
+				if type(p) == "table" and redact_argv(p.argv) then
+					changed = true
+				end
+			end
+		end
 	end
 	if changed then
 		return event

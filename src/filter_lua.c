@@ -31,6 +31,8 @@
 #include "vigil/log.h"
 #include "vigil/view.h"
 
+void	vg_ctx_lua_setup(lua_State *);	/* context/ctx_lua.c */
+
 #define ERR_BURST	10	/* error messages per window and filter */
 #define LOG_BURST	100	/* vigil.log() messages per window */
 #define RL_WINDOW	60	/* seconds */
@@ -540,6 +542,7 @@ open_sandbox(lua_State *L, struct lstate *st)
 	lua_pushcclosure(L, l_log, 1);
 	lua_setglobal(L, "print");
 	vg_lconv_setup(L, &st->conv);
+	vg_ctx_lua_setup(L);		/* vigil.process(): context/ctx_lua.c */
 	lua_setglobal(L, "vigil");
 }
 

@@ -1,9 +1,9 @@
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
- * syscall.exe or record type with hash probes over the decoded document
- * (or the members it reads, laid out alone: vigil/view.h).
- * Allocates only from the event's arena (a view's lookups) while
- * running; never changes the document.
+ * syscall.exe, record type or process label (context.labels) with hash
+ * probes over the decoded document (or the members it reads, laid out
+ * alone: vigil/view.h). Allocates only from the event's arena (a view's
+ * lookups) while running; never changes the document.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/context.h"
 #include "vigil/prefilter.h"
 #include "vigil/tables.h"
 #include "vigil/view.h"
@@ -30,7 +31,7 @@ struct sset {
 
 struct prefilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
-	struct sset		 keys, exes;
+	struct sset		 keys, exes, labels;
 	uint32_t		*types;	/* sorted, distinct */
 	size_t			 ntypes, ctypes;
 };
@@ -180,6 +181,21 @@ keys_hit(const struct prefilter *pf, const struct vg_node *keys)
 	return 0;
 }
 
+/* Whether an array of context.labels has a label to drop. */
+static int
+label_dropped(const struct prefilter *pf, const struct vg_node *arr)
+{
+	const struct vg_node *x;
+
+	if (arr->type != VG_N_ARR)
+		return 0;
+	for (x = arr->v.c.head; x != NULL; x = x->next)
+		if (x->type == VG_N_STR &&
+		    sset_has(&pf->labels, x->v.s.p, x->v.s.len))
+			return 1;
+	return 0;
+}
+
 /* The syscall object's exe (its first member of that name) to drop. */
 static int
 exe_hit(const struct prefilter *pf, const struct vg_node *sc)
@@ -192,6 +208,20 @@ exe_hit(const struct prefilter *pf, const struct vg_node *sc)
 		if (keyeq(x->key, "exe", 3))
 			return x->type == VG_N_STR &&
 			    sset_has(&pf->exes, x->v.s.p, x->v.s.len);
+	return 0;
+}
+
+/* The context object's labels to drop. */
+static int
+labels_hit(const struct prefilter *pf, const struct vg_node *ctx)
+{
+	const struct vg_node *x;
+
+	if (ctx == NULL || ctx->type != VG_N_OBJ)
+		return 0;
+	for (x = ctx->v.c.head; x != NULL; x = x->next)
+		if (keyeq(x->key, "labels", 6))
+			return label_dropped(pf, x);
 	return 0;
 }
 
@@ -208,7 +238,7 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 		for (i = 0; i < ev->nrecs; i++)
 			if (has_type(pf, ev->recs[i].type))
 				return VG_DROP;
-	if (pf->keys.n == 0 && pf->exes.n == 0)
+	if (pf->keys.n == 0 && pf->exes.n == 0 && pf->labels.n == 0)
 		return VG_PASS;
 	if (d == NULL) {
 		if (ev->view == NULL)
@@ -218,6 +248,9 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 			return VG_DROP;
 		if (pf->keys.n != 0 && vg_view_member(ev->view,
 		    VG_STR_LIT("keys"), &m) == 1 && keys_hit(pf, m))
+			return VG_DROP;
+		if (pf->labels.n != 0 && vg_view_member(ev->view,
+		    VG_STR_LIT("context"), &m) == 1 && labels_hit(pf, m))
 			return VG_DROP;
 		return VG_PASS;
 	}
@@ -229,6 +262,9 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 			return VG_DROP;
 		if (pf->exes.n != 0 && keyeq(ch->key, "syscall", 7) &&
 		    exe_hit(pf, ch))
+			return VG_DROP;
+		if (pf->labels.n != 0 && keyeq(ch->key, "context", 7) &&
+		    labels_hit(pf, ch))
 			return VG_DROP;
 	}
 	return VG_PASS;
@@ -244,6 +280,7 @@ pre_close(struct vg_filter *f)
 	pf = f->priv;
 	sset_free(&pf->keys);
 	sset_free(&pf->exes);
+	sset_free(&pf->labels);
 	free(pf->types);
 	free(pf->f.name);
 	free(pf);
@@ -270,7 +307,7 @@ vg_prefilter_count(const struct vg_filter *f)
 {
 	const struct prefilter *pf = f->priv;
 
-	return pf->keys.n + pf->exes.n + pf->ntypes;
+	return pf->keys.n + pf->exes.n + pf->labels.n + pf->ntypes;
 }
 
 static int
@@ -354,9 +391,11 @@ vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
 		if (parse_type(v, vlen, &out->type) == -1)
 			return fail(msg, msglen, "unknown record type", rule);
 		out->field = VG_PF_TYPE;
-	} else
+	} else if (flen == 5 && memcmp(p, "label", 5) == 0)
+		out->field = VG_PF_LABEL;	/* its name: vg_prefilter_add */
+	else
 		return fail(msg, msglen, "unknown field (want key, "
-		    "syscall.exe or type)", rule);
+		    "syscall.exe, type or label)", rule);
 	return 0;
 }
 
@@ -376,6 +415,16 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 		break;
 	case VG_PF_EXE:
 		rc = sset_add(&pf->exes, l.val, l.len);
+		break;
+	case VG_PF_LABEL:
+		/* a label no "label" line names would never match */
+		if (vg_ctx_global() == NULL)
+			return fail(msg, msglen, "label= needs context = yes",
+			    rule);
+		if (vg_ctx_label_id(vg_ctx_global(), l.val, l.len) < 0)
+			return fail(msg, msglen, "no \"label\" line names "
+			    "this label", rule);
+		rc = sset_add(&pf->labels, l.val, l.len);
 		break;
 	default:
 		rc = add_type(pf, l.type);

@@ -63,6 +63,8 @@ struct mpart {
 	unsigned	 tok_errors;	/* of the text */
 };
 
+void	vg_ctx_layout(struct vg_layout *);	/* context/ctx_layout.c */
+
 #define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
 #define WHOLE		VG_LAY_WHOLE
 #define TAIL		VG_LAY_TAIL
@@ -1085,6 +1087,10 @@ static const struct vg_str event_names[] = {
 static const struct vg_str header_names[] = {
 	VG_STR_LIT("keys"), VG_STR_LIT("vigil"),
 };
+/* The process context's (src/context/ctx_layout.c), after the records. */
+static const struct vg_str context_names[] = {
+	VG_STR_LIT("host"), VG_STR_LIT("context"),
+};
 
 static int
 str_same(struct vg_str a, struct vg_str b)
@@ -1104,6 +1110,9 @@ vg_layout_part(struct vg_str name)
 	for (i = 0; i < sizeof(header_names) / sizeof(header_names[0]); i++)
 		if (str_same(name, header_names[i]))
 			return VG_PART_HEADER;
+	for (i = 0; i < sizeof(context_names) / sizeof(context_names[0]); i++)
+		if (str_same(name, context_names[i]))
+			return VG_PART_CONTEXT;
 	for (i = 0; i < NTOPS; i++)
 		if (str_same(name, tops[i].name) ||
 		    str_same(name, tops[i].name2))
@@ -1256,6 +1265,15 @@ vg_layout_event(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		L->oom = 1;
 	else
 		write_records(L, &S);
+	out->ctx_from = out->ctx_to = 0;
+	if (ev->ctx != NULL) {
+		/* "host" and "context" (src/context/), after the records */
+		if (L->jw != NULL)
+			out->ctx_from = L->jw->b->len;
+		vg_ctx_layout(L);
+		if (L->jw != NULL)
+			out->ctx_to = L->jw->b->len;
+	}
 	write_header(L, 1);
 	L->op->end(out);
 	if (counts != NULL) {
@@ -1378,7 +1396,7 @@ discard(struct vg_layout *L, const struct survey *S,
  * Lays out the part of the document that holds the root member name,
  * alone: begin(), the members of that part, end(). A part is the
  * event's own members (serial, time, node), the header (those, keys and
- * vigil), one entry of tops[] (the CWD records' give "cwd"
+ * vigil), the process context (host, context), one entry of tops[] (the CWD records' give "cwd"
  * and "cwd_record"), or the records of one other type. What a part
  * depends on is walked first with the output thrown away: the SYSCALL
  * records for the parts after them (the event's arch and byte order),
@@ -1407,6 +1425,11 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 	if (part == VG_PART_HEADER) {
 		discard(L, &S, write_records);
 		write_header(L, 1);
+		goto end;
+	}
+	if (part == VG_PART_CONTEXT) {	/* from the table, not the records */
+		if (ev->ctx != NULL)
+			vg_ctx_layout(L);
 		goto end;
 	}
 	if (part >= 0)

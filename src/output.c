@@ -81,35 +81,36 @@ vg_output_lookup(const char *name, size_t len)
 static int
 check_drop(const char *val, char *msg, size_t len)
 {
-	struct vg_filter *pf;
+	struct vg_prefilter_line l;
 	char m[200], *rules, *r, *save = NULL;
 	int rc = 0;
 
-	if ((pf = vg_prefilter_new()) == NULL || (rules = strdup(val)) ==
-	    NULL) {
-		if (pf != NULL)
-			pf->ops->close(pf);
+	if ((rules = strdup(val)) == NULL) {
 		snprintf(msg, len, "out of memory");
 		return -1;
 	}
 	for (r = strtok_r(rules, ";", &save); r != NULL && rc == 0;
 	    r = strtok_r(NULL, ";", &save))
-		if (vg_prefilter_add(pf, r, m, sizeof(m)) == -1) {
+		if (vg_prefilter_parse(r, &l, m, sizeof(m)) == -1) {
 			snprintf(msg, len, "drop \"%s\": %s", r, m);
 			rc = -1;
 		}
 	free(rules);
-	pf->ops->close(pf);
 	return rc;
 }
 
 /* Every output: its own filters (docs/outputs.md). lua= is compiled
  * when the output opens (unprivileged); --check compiles it too. */
+static const char *const yes_no[] = { "yes", "no", NULL };
+
 static const struct vg_opt generic_opts[] = {
 	{ .name = "drop", .type = VG_OPT_STR, .check = check_drop,
 	  .help = "C prefilter rules for this output, ';' between rules" },
 	{ .name = "lua", .type = VG_OPT_STR,
 	  .help = "Lua filter file for this output" },
+	{ .name = "context", .type = VG_OPT_ENUM, .choices = yes_no,
+	  .def = "yes", .help = "no: events without \"host\" and "
+	  "\"context\"" },
 	{ .name = NULL },
 };
 
@@ -442,6 +443,16 @@ vg_output_lua_open(const struct vg_output_conf *c, char *msg, size_t len)
 	return lf;
 }
 
+/* The generic option context=yes|no (docs/events.md, Context), checked
+ * by its row. */
+static void
+output_context(struct vg_output *o)
+{
+	const char *v = vg_output_opt(o, "context");
+
+	o->no_context = v != NULL && strcmp(v, "no") == 0;
+}
+
 int
 vg_output_parse(const char *spec, struct vg_output *o, char **argp)
 {
@@ -488,6 +499,7 @@ vg_output_open_conf(const struct vg_output_conf *c)
 	o->ops = o->conf->ops;
 	o->spec = o->conf->spec;
 	o->wants = o->ops->wants;
+	output_context(o);
 	if (output_filters(o) == -1 || o->ops->open(o, o->conf->arg) == -1)
 		goto fail;
 	return o;

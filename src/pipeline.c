@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigil/context.h"
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/log.h"
@@ -47,6 +48,8 @@ struct vg_pipeline {
 	struct vg_jsink		*jd;		/* NULL: always the tree */
 	struct vg_layout	*lookup;	/* filters' views of events */
 	struct vg_buf		 line;		/* the direct JSON line */
+	struct vg_ctx		*ctx;		/* process context, or NULL */
+	struct vg_buf		 line_nc;	/* the line without context */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
 	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
@@ -72,6 +75,7 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 		return NULL;
 	}
 	vg_buf_init(&pl->line);
+	vg_buf_init(&pl->line_nc);
 	if ((pl->lookup = vg_layout_new()) == NULL) {
 		vg_group_free(pl->group);
 		free(pl);
@@ -118,6 +122,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	vg_jsink_free(pl->jd);
 	vg_layout_free(pl->lookup);
 	vg_buf_free(&pl->line);
+	vg_buf_free(&pl->line_nc);
 	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
 		fnext = f->next;
@@ -158,6 +163,51 @@ vg_pipeline_add_output(struct vg_pipeline *pl, struct vg_output *o)
 	if ((o->wants & VG_WANT_TREE) || o->filters != NULL)
 		pl->need_tree = 1;
 	set_modes(pl);
+}
+
+void
+vg_pipeline_set_context(struct vg_pipeline *pl, struct vg_ctx *ctx)
+{
+	pl->ctx = ctx;
+}
+
+/*
+ * For an output with context=no: the event's line without "host" and
+ * "context" (they are the last members: cut out), or a copy of the
+ * root without them (the tree, after filters). Once per event.
+ */
+static void
+strip_context(struct vg_pipeline *pl, struct vg_event *ev,
+    struct vg_node **doc, struct vg_str *line)
+{
+	const struct vg_node *r = *doc, *n;
+	struct vg_node *copy, *m;
+
+	if (ev->json.len > 0 && ev->ctx_to > ev->ctx_from) {
+		if (line->p == NULL) {
+			vg_buf_reset(&pl->line_nc);
+			vg_buf_add(&pl->line_nc, ev->json.p, ev->ctx_from);
+			vg_buf_add(&pl->line_nc, ev->json.p + ev->ctx_to,
+			    ev->json.len - ev->ctx_to);
+			if (!pl->line_nc.oom)
+				*line = vg_str_make(pl->line_nc.data,
+				    pl->line_nc.len);
+		}
+		return;
+	}
+	if (r == NULL || r->type != VG_N_OBJ ||
+	    (copy = vg_node_new(&ev->arena, VG_N_OBJ)) == NULL)
+		return;
+	for (n = r->v.c.head; n != NULL; n = n->next) {
+		if (vg_str_eq(n->key, "host") || vg_str_eq(n->key, "context"))
+			continue;
+		if ((m = vg_arena_alloc(&ev->arena, sizeof(*m))) == NULL)
+			return;
+		*m = *n;
+		m->next = NULL;
+		vg_node_append(copy, m);
+	}
+	*doc = copy;
 }
 
 void
@@ -294,6 +344,9 @@ on_event(struct vg_event *ev, void *arg)
 	struct vg_output *o;
 	struct vg_decode_counts dc = { 0, 0 };
 	struct vg_view view;
+	struct vg_node *nc_doc = NULL;
+	struct vg_str nc_line = VG_STR_NULL;
+	int nc_done = 0;
 	int direct = 1;			/* 0 written, 1 not tried, -1 no memory */
 
 	pl->c.events++;
@@ -304,8 +357,13 @@ on_event(struct vg_event *ev, void *arg)
 	if (pl->top != NULL)
 		vg_top_event(pl->top, ev);
 	ev->json = VG_STR_NULL;
+	ev->ctx = NULL;
+	ev->ctx_from = ev->ctx_to = 0;
 	if (!pl->need_doc && pl->filters == NULL)
 		goto outputs;
+	/* the process context first: filters and the layout read it */
+	if (pl->ctx != NULL)
+		vg_ctx_event(pl->ctx, ev);
 	/* max_event_bytes bounds the records kept; the document is a
 	 * bounded multiple of them and must not fail for it */
 	ev->arena.limit = 0;
@@ -340,9 +398,20 @@ on_event(struct vg_event *ev, void *arg)
 outputs:
 	for (o = pl->outputs; o != NULL; o = o->next) {
 		struct vg_node *odoc = doc;
+		struct vg_str full = ev->json;
 
 		if (o->by_record)
 			continue;	/* had the records already */
+		if (o->no_context && ev->ctx != NULL) {
+			if (!nc_done) {
+				nc_doc = doc;
+				strip_context(pl, ev, &nc_doc, &nc_line);
+				nc_done = 1;
+			}
+			odoc = nc_doc;
+			if (nc_line.p != NULL)
+				ev->json = nc_line;
+		}
 		if (((o->wants & VG_WANT_DOC) || o->filters != NULL) &&
 		    doc == NULL &&
 		    ev->json.len == 0) {
@@ -357,6 +426,7 @@ outputs:
 			continue;
 		}
 		vg_output_write(o, ev, odoc);
+		ev->json = full;
 	}
 }
 
@@ -563,6 +633,8 @@ vg_pipeline_dump(struct vg_pipeline *pl, int fd)
 		    " filtered=%" PRIu64, o->spec, o->stats.sent,
 		    o->stats.failed, o->stats.dropped, o->stats.queued,
 		    o->stats.spooled, o->stats.filtered);
+	if (pl->ctx != NULL)
+		vg_ctx_dump(pl->ctx, fd);
 	for (f = pl->filters; f != NULL; f = f->next)
 		vg_log_dump(fd, "filter %s passed=%" PRIu64 " dropped=%"
 		    PRIu64 " errors=%" PRIu64, f->name ? f->name : f->ops->name,

@@ -155,6 +155,9 @@ vg_pushdown_compile(const char *drop, unsigned flags, struct vg_rule *r,
 		argv[3] = (char *)"-F";
 		argv[4] = arg;
 		return build(r, argv, 5, why, whylen);
+	case VG_PF_LABEL:
+		return refuse(why, whylen, "a process label is vigil's own "
+		    "(context.labels): the kernel has no such field", "", "");
 	case VG_PF_EXE:
 		if ((bad = path_not_canonical(l.val, l.len)) != NULL)
 			return refuse(why, whylen, "the path ", bad, " (the "

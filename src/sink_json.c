@@ -23,6 +23,7 @@ struct vg_jsink {
 	struct vg_buf	 body;		/* records, written before the header */
 	struct vg_buf	*out;
 	int		 mark_ok;	/* mark() followed a member */
+	size_t		 body_at;	/* where the records went in out */
 };
 
 #define JW(s)	(&((struct vg_jsink *)(s))->w)
@@ -59,6 +60,7 @@ j_end(struct vg_sink *s)
 {
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
+	j->body_at = j->out->len;
 	vg_buf_add(j->out, j->body.data, j->body.len);
 	vg_buf_add(j->out, "}\n", 2);
 	if (j->out->oom || j->body.oom || j->w.oom)
@@ -220,6 +222,11 @@ vg_jsink_event(struct vg_jsink *j, struct vg_event *ev, struct vg_buf *out,
 		out->len = start;
 		errno = ENOMEM;
 		return -1;
+	}
+	ev->ctx_from = ev->ctx_to = 0;
+	if (j->s.ctx_to > j->s.ctx_from) {
+		ev->ctx_from = j->body_at - start + j->s.ctx_from;
+		ev->ctx_to = j->body_at - start + j->s.ctx_to;
 	}
 	return 0;
 }

@@ -45,6 +45,8 @@ part_bit(int part)
 		return 1;
 	if (part == VG_PART_HEADER)
 		return 2;
+	if (part == VG_PART_CONTEXT)
+		return 1u << 31;
 	return part >= 0 && part < 29 ? 1u << (part + 2) : 0;
 }
 

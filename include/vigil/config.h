@@ -43,6 +43,15 @@ struct vg_config {
 	int		 enable;		/* bool: set enabled=1 */
 	int		 kernel;		/* bool: read the kernel */
 	int		 pushdown;		/* bool: drops into the kernel */
+	/* process context (docs/events.md, Context) */
+	int		 context;		/* bool */
+	unsigned	 context_depth;
+	unsigned	 context_max_processes;
+	int		 context_proc;		/* bool */
+	char		*context_env;		/* "NAME NAME ..." */
+	char		*context_state;		/* state file */
+	char		*labels[VG_CONF_MAXLIST];	/* "NAME exe=GLOB" */
+	int		 nlabels;
 	/* docs/operating.md */
 	char		*control;		/* socket path, "none" */
 	char		*control_group;

@@ -11,6 +11,8 @@
 #include "vigil/arena.h"
 #include "vigil/str.h"
 
+struct vg_ctx;
+
 struct vg_erec {
 	uint32_t	 type;
 	struct vg_str	 type_name;	/* as written in text input, else empty */
@@ -49,6 +51,13 @@ struct vg_event {
 	/* While the pipeline's filters run: the document, read lazily
 	 * (vigil/view.h); NULL otherwise. */
 	struct vg_view	*view;
+	/* The JSON sink's line: bytes [ctx_from, ctx_to) are ',"host":...,
+	 * "context":{...}' (both 0 if none): an output with context=no
+	 * writes the line without them. */
+	size_t		 ctx_from, ctx_to;
+	/* The process context (context.h) the layout writes "host" and
+	 * "context" from, set by vg_ctx_event(); NULL: none. */
+	struct vg_ctx	*ctx;
 };
 
 #endif

@@ -84,6 +84,9 @@ struct vg_sink {
 	struct vg_memo	*memo;		/* NULL: no pasting */
 	unsigned long	 memo_hits;	/* record parts pasted */
 	unsigned long	 head_hits;	/* SYSCALL starts read in one pass */
+	/* where the context members went (jw sinks: offsets in jw->b),
+	 * both 0 if none were written */
+	size_t		 ctx_from, ctx_to;
 	int		 oom;
 };
 
@@ -125,12 +128,14 @@ int	vg_layout_member(struct vg_layout *, struct vg_event *,
 	    struct vg_sink *, struct vg_str name);
 
 /* Which part holds the root member name: VG_PART_EVENT (serial, time,
- * node), VG_PART_HEADER (keys, vigil, and the event's again), VG_PART_OTHER
+ * node), VG_PART_HEADER (keys, vigil, and the event's again),
+ * VG_PART_CONTEXT (host, context), VG_PART_OTHER
  * (a record type's name, or no member), or the index of a part made of
  * records (0 ...). Members of one part are laid out together. */
 #define VG_PART_HEADER	(-1)
 #define VG_PART_OTHER	(-2)
 #define VG_PART_EVENT	(-3)
+#define VG_PART_CONTEXT	(-4)	/* host, context (context.h) */
 int	vg_layout_part(struct vg_str name);
 
 #endif

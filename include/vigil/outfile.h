@@ -77,6 +77,8 @@ int	vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 struct vg_output;
 struct vg_opt;
 extern const struct vg_opt *const vg_outfile_opts[];
+/* mode= and group= alone (the json output adds format=) */
+extern const struct vg_opt vg_outfile_file_opts[];
 int	vg_outfile_op_open(struct vg_output *, const char *arg);
 int	vg_outfile_op_flush(struct vg_output *);
 int	vg_outfile_op_reopen(struct vg_output *);

@@ -150,6 +150,8 @@ struct vg_output {
 	int				 by_record;	/* set by the pipeline:
 							 * ops->record() in use,
 							 * no events */
+	int				 no_context;	/* ?context=no: without
+							 * "host", "context" */
 };
 
 /*

@@ -33,6 +33,7 @@ struct vg_counters {
 };
 
 struct vg_pipeline;
+struct vg_ctx;
 
 struct vg_pipeline	*vg_pipeline_new(const struct vg_group_opts *);
 /* Closes the outputs (draining them); returns the events they lost
@@ -84,6 +85,10 @@ void			 vg_pipeline_pending(const struct vg_pipeline *,
  * the audit daemon there, so the kernel audits its reads; writing those
  * events would feed the loop). Counted in ->self. */
 void			 vg_pipeline_drop_self(struct vg_pipeline *, pid_t);
+/* The process context (context.h) events get "host" and "context" from;
+ * NULL: none. Borrowed: the caller frees it after the pipeline. */
+void			 vg_pipeline_set_context(struct vg_pipeline *,
+			    struct vg_ctx *);
 struct vg_counters	*vg_pipeline_counters(struct vg_pipeline *);
 /* A signal to every output that has the op: record outputs (the logs)
  * first, then the others, each in order. */

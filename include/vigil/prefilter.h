@@ -29,7 +29,7 @@ int			 vg_prefilter_add(struct vg_filter *, const char *rule,
 
 /* One parsed rule: which field, and its value (val/len point into the
  * rule text, without quotes; type: the record type number). */
-enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE };
+enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE, VG_PF_LABEL };
 struct vg_prefilter_line {
 	enum vg_prefilter_field	 field;
 	const char		*val;	/* borrowed from the rule text */
@@ -38,7 +38,10 @@ struct vg_prefilter_line {
 };
 
 /* Parses one rule as vg_prefilter_add does (also for the kernel pushdown,
- * pushdown.h). 0, or -1 + EINVAL with the message in msg. */
+ * pushdown.h, and the configuration's checks): the syntax, the field and
+ * a type's name; a label's name is checked when the rule is added (the
+ * labels are the process context's, context.h). 0, or -1 + EINVAL with
+ * the message in msg. */
 int			 vg_prefilter_parse(const char *rule,
 			    struct vg_prefilter_line *, char *msg,
 			    size_t msglen);

@@ -32,20 +32,9 @@ check_metrics(const char *val, char *msg, size_t len)
 static int
 check_drop(const char *val, char *msg, size_t len)
 {
-	struct vg_filter *f;
-	char m[200];
-	int rc = 0;
+	struct vg_prefilter_line l;
 
-	if ((f = vg_prefilter_new()) == NULL) {
-		snprintf(msg, len, "out of memory");
-		return -1;
-	}
-	if (vg_prefilter_add(f, val, m, sizeof(m)) == -1) {
-		snprintf(msg, len, "%s", m);
-		rc = -1;
-	}
-	f->ops->close(f);
-	return rc;
+	return vg_prefilter_parse(val, &l, msg, len);
 }
 
 #define F(m)	offsetof(struct vg_config, m)
@@ -107,6 +96,30 @@ static const struct vg_opt keys[] = {
 	  .off = F(enable),
 	  .help = "set the kernel's enabled flag to 1 at start (restored at "
 	  "exit)" },
+	{ .name = "context", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(context),
+	  .help = "add \"host\" and \"context\" (process ancestry...) to "
+	  "events" },
+	{ .name = "context_depth", .type = VG_OPT_UINT, .def = "4",
+	  .min = 0, .max = 16, .off = F(context_depth),
+	  .help = "parents written in context.parents" },
+	{ .name = "context_max_processes", .type = VG_OPT_UINT,
+	  .def = "16384", .min = 16, .max = 1 << 22,
+	  .off = F(context_max_processes),
+	  .help = "process table entries (least recently used go first)" },
+	{ .name = "context_proc", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(context_proc),
+	  .help = "read /proc once for processes the events did not show "
+	  "(live)" },
+	{ .name = "context_env", .type = VG_OPT_STR, .off = F(context_env),
+	  .help = "environment variables to keep per process, e.g. "
+	  "SSH_CONNECTION" },
+	{ .name = "context_state", .type = VG_OPT_STR, .off = F(context_state),
+	  .help = "file the process table is saved to on stop and read on "
+	  "start" },
+	{ .name = "label", .type = VG_OPT_LIST, .max = VG_CONF_MAXLIST,
+	  .off = F(labels), .cnt_off = F(nlabels),
+	  .help = "label NAME exe=GLOB | argv=GLOB | key=KEY (repeatable)" },
 	{ .name = "kernel", .type = VG_OPT_BOOL, .def = "yes",
 	  .off = F(kernel),
 	  .help = "read the kernel's records; no: only listen (an "

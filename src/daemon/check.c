@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vigil/auditd/auditd_conf.h"
+#include "vigil/context.h"
 #include "vigil/exitcode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/log.h"
@@ -137,6 +138,9 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	}
 	for (i = 0; i < c->nlua_filters; i++)
 		bad += check_lua(c->lua_filters[i]);
+	/* context keys, label lines, drop rules' label= */
+	if (vg_ctx_check(c) == -1)
+		bad++;
 	/* auditd.conf's tcp_listen_port: what vigild cannot be refused */
 	if (vg_daemon_auditd_listen(c, msg, sizeof(msg)) == -1)
 		bad++;

@@ -37,6 +37,7 @@ struct vg_daemon {
 	struct vg_input		*in;		/* live */
 	struct vg_observe	*obs;		/* live: control, metrics */
 	struct vg_listen	*listen;	/* live: network clients */
+	struct vg_ctx		*ctx;		/* process context, or NULL */
 	int			*replay_fds;	/* replay */
 	struct vg_sender	 stopper;	/* who sent TERM/INT */
 	int			 stopped;

@@ -67,6 +67,11 @@ vg_daemon_drop_privileges(const struct vg_config *c, int live)
 	uint64_t eff, prm, bnd;
 	char names[128];
 
+	/* context_env reads /proc/PID/environ: a ptrace access check
+	 * (docs/security.md); kept only when asked for, as laurel does */
+	if (live && c->context && c->context_proc && c->context_env != NULL)
+		keep |= VG_CAP(CAP_SYS_PTRACE);
+
 	if (vg_caps_drop(keep) == -1)
 		vg_fatal("cannot drop capabilities");
 	if (vg_caps_get(&eff, &prm, &bnd) == 0) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vigil/auditd/auditd_conf.h"
+#include "vigil/context.h"
 #include "vigil/exitcode.h"
 #include "vigil/log.h"
 #include "vigil/privsep.h"
@@ -85,6 +86,10 @@ vg_daemon_open_input(struct vg_daemon *d)
 	go.count_jumps = d->live;	/* live: a jump is lost events */
 	if ((d->pl = vg_pipeline_new(&go)) == NULL)
 		vg_fatal("pipeline");
+	/* the process context: its state file is read while privileged */
+	if ((d->ctx = vg_ctx_from_config(c, d->live)) == NULL && c->context)
+		vg_fatalx("context: cannot start (see above)");
+	vg_pipeline_set_context(d->pl, d->ctx);
 	/* a replay has no kernel to protect: outputs block, not drop */
 	vg_output_set_run_mode(d->live ? VG_RUN_LIVE : VG_RUN_REPLAY);
 	if (!d->live) {
@@ -256,6 +261,8 @@ vg_daemon_close(struct vg_daemon *d, int rc)
 	}
 	vg_pipeline_free(d->pl);
 	d->pl = NULL;
+	vg_ctx_stop(d->ctx);		/* saved to context_state */
+	d->ctx = NULL;
 	vg_privsep_stop();
 	if (!d->live)
 		vg_replay_close(d->replay_fds, d->nreplay);

@@ -80,6 +80,18 @@ needs_restart(const struct vg_config *a, const struct vg_config *b,
 		return "enable";
 	if (a->kernel != b->kernel)
 		return "kernel";
+	/* the process table lives as long as the daemon */
+	if (a->context != b->context || a->context_depth != b->context_depth ||
+	    a->context_max_processes != b->context_max_processes ||
+	    a->context_proc != b->context_proc ||
+	    !same_str(a->context_env, b->context_env) ||
+	    !same_str(a->context_state, b->context_state))
+		return "context or context_*";
+	if (a->nlabels != b->nlabels)
+		return "label";
+	for (i = 0; i < a->nlabels; i++)
+		if (strcmp(a->labels[i], b->labels[i]) != 0)
+			return "label";
 	if (a->nlistens != b->nlistens)
 		return "listen";
 	for (i = 0; i < a->nlistens; i++)

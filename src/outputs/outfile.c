@@ -324,7 +324,7 @@ check_mode(const char *v, char *msg, size_t len)
 	return -1;
 }
 
-static const struct vg_opt file_opts[] = {
+const struct vg_opt vg_outfile_file_opts[] = {
 	{ .name = "mode", .type = VG_OPT_OCTAL, .def = "0600", .max = 0777,
 	  .expect = "octal permissions writable by the owner only, e.g. "
 	  "0600 or 0640", .check = check_mode,
@@ -335,7 +335,7 @@ static const struct vg_opt file_opts[] = {
 };
 
 const struct vg_opt *const vg_outfile_opts[] = {
-	file_opts, vg_dropbehind_opts, vg_rotate_opt_tab, NULL
+	vg_outfile_file_opts, vg_dropbehind_opts, vg_rotate_opt_tab, NULL
 };
 
 /* The options mode= and group= (checked by the table). */
@@ -351,6 +351,8 @@ file_opts_of(const struct vg_output *o, mode_t *mode, gid_t *group)
 		*group = (gid_t)-1;
 }
 
+extern const struct vg_output_ops vg_output_json;
+
 int
 vg_outfile_file_of(const char *spec, char **path, gid_t *group)
 {
@@ -362,7 +364,9 @@ vg_outfile_file_of(const char *spec, char **path, gid_t *group)
 	*path = NULL;
 	if (vg_output_parse(spec, &o, &arg) == -1)
 		return -1;
-	if (o.ops->open != vg_outfile_op_open || arg[0] == '\0' ||
+	/* json's open takes format= and then opens the file here */
+	if ((o.ops->open != vg_outfile_op_open &&
+	    o.ops != &vg_output_json) || arg[0] == '\0' ||
 	    strcmp(arg, "-") == 0)
 		errno = EINVAL;
 	else {

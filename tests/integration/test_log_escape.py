@@ -25,7 +25,7 @@ check = vtest.Checks("colon")
 EVIL = (b"\x1b[31mRED\x1b[0m\rCR\x0bVT\x0cFF\x7fDEL\xc2\x85NEL\x9b2J"
         b"\xff\nvigild: forged line")
 DUMP_PREFIXES = (b"records=", b"output ", b"filter ", b"input ",
-                 b"plugins ", b"  plugin ", b"auditd log ")
+                 b"plugins ", b"  plugin ", b"auditd log ", b"context ")
 
 
 def clean(err, what):

@@ -35,6 +35,9 @@ def copy_tree(d):
         if f.startswith("filter_lua") and f.endswith(".c"):
             shutil.copy(os.path.join(SRC, "src", f),
                         os.path.join(d, "src", f))
+    os.makedirs(os.path.join(d, "src", "context"), exist_ok=True)
+    shutil.copy(os.path.join(SRC, "src", "context", "ctx_lua.c"),
+                os.path.join(d, "src", "context", "ctx_lua.c"))
 
 
 def edit(path, old, new):

@@ -1,0 +1,655 @@
+/*
+ * ctx_event.c: the process table fed by the event stream. The SYSCALL
+ * record of an event says who acted (pid, ppid, ids, exe, comm) and, for
+ * execve, clone/fork and exit, how the table changes; EXECVE records give
+ * argv. Also the labels (label NAME exe=GLOB | argv=GLOB | key=KEY),
+ * inherited by children. Reads /proc only for a pid it has no entry for,
+ * or to check a start time when an entry and the record disagree.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctx_priv.h"
+#include "vigil/num.h"
+#include "vigil/record.h"
+#include "vigil/rectype.h"
+#include "vigil/tables.h"
+
+enum { SC_EXECVE, SC_EXECVEAT, SC_CLONE, SC_CLONE3, SC_FORK, SC_VFORK,
+	SC_EXIT, SC_EXIT_GROUP, SC_N };
+
+#define CLONE_THREAD	0x00010000u
+
+void
+ctx_syscalls_init(struct vg_ctx *c)
+{
+	static const char *const names[SC_N] = { "execve", "execveat",
+	    "clone", "clone3", "fork", "vfork", "exit", "exit_group" };
+	int a, i;
+
+	for (a = 0; a < 16; a++)
+		for (i = 0; i < SC_N; i++)
+			c->sc[a][i] = (int16_t)(a == 0 ? -1 :
+			    vg_syscall_number((enum vg_arch)a, names[i],
+			    strlen(names[i])));
+}
+
+static int
+sc_kind(const struct vg_ctx *c, int arch, long nr)
+{
+	int i;
+
+	if (arch <= 0 || arch >= 16)
+		return -1;
+	for (i = 0; i < SC_N; i++)
+		if (c->sc[arch][i] == nr)
+			return i;
+	return -1;
+}
+
+/* ---- labels ---- */
+
+int
+ctx_labels_init(struct vg_ctx *c, char *msg, size_t msglen)
+{
+	const char *s, *sp, *eq;
+	struct ctx_label *l;
+	size_t i, n;
+
+	for (i = 0; i < c->o.nlabels; i++) {
+		s = c->o.labels[i];
+		s += strspn(s, " \t");
+		n = strcspn(s, " \t");
+		sp = s + n;
+		sp += strspn(sp, " \t");
+		if (n == 0 || n >= sizeof(l->name) || *sp == '\0' ||
+		    (eq = strchr(sp, '=')) == NULL || eq[1] == '\0') {
+			snprintf(msg, msglen, "label \"%s\": expected \"NAME "
+			    "exe=GLOB\", \"NAME argv=GLOB\" or \"NAME "
+			    "key=KEY\"", c->o.labels[i]);
+			return -1;
+		}
+		if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+		    "VWXYZ0123456789_-.") != n) {
+			snprintf(msg, msglen, "label \"%s\": a name is letters, "
+			    "digits, '_', '-' and '.'", c->o.labels[i]);
+			return -1;
+		}
+		if (c->nlabels == VG_CTX_LABELS_MAX &&
+		    vg_ctx_label_id(c, s, n) < 0) {
+			snprintf(msg, msglen, "label \"%s\": more than %d label "
+			    "names", c->o.labels[i], VG_CTX_LABELS_MAX);
+			return -1;
+		}
+		/* a name may have several rules: one slot per rule, the
+		 * label number is the first slot of that name */
+		if (c->nlabels == VG_CTX_LABELS_MAX) {
+			snprintf(msg, msglen, "label \"%s\": more than %d label "
+			    "rules", c->o.labels[i], VG_CTX_LABELS_MAX);
+			return -1;
+		}
+		l = &c->labels[c->nlabels];
+		memcpy(l->name, s, n);
+		l->name[n] = '\0';
+		if (strncmp(sp, "exe=", 4) == 0)
+			l->what = L_EXE;
+		else if (strncmp(sp, "argv=", 5) == 0)
+			l->what = L_ARGV;
+		else if (strncmp(sp, "key=", 4) == 0) {
+			l->what = L_KEY;
+			c->key_labels = 1;
+		} else {
+			snprintf(msg, msglen, "label \"%s\": unknown match "
+			    "\"%.*s\" (exe=, argv= or key=)", c->o.labels[i],
+			    (int)(eq - sp), sp);
+			return -1;
+		}
+		if ((l->pat = strdup(eq + 1)) == NULL) {
+			snprintf(msg, msglen, "out of memory");
+			return -1;
+		}
+		c->nlabels++;
+	}
+	return 0;
+}
+
+int
+vg_ctx_label_id(const struct vg_ctx *c, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlabels; i++)
+		if (strlen(c->labels[i].name) == len &&
+		    memcmp(c->labels[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static uint32_t
+label_bit(const struct vg_ctx *c, size_t i)
+{
+	return 1u << vg_ctx_label_id(c, c->labels[i].name,
+	    strlen(c->labels[i].name));
+}
+
+/* Labels an exec gives: exe= and argv= rules (argv joined by spaces). */
+void
+ctx_labels_exec(struct vg_ctx *c, struct vg_proc *p)
+{
+	char argv[CTX_ARGV_MAX + 1];
+	size_t i;
+	int joined = 0;
+
+	for (i = 0; i < c->nlabels; i++) {
+		const struct ctx_label *l = &c->labels[i];
+
+		if (l->what == L_EXE && p->exe != NULL &&
+		    fnmatch(l->pat, p->exe, 0) == 0)
+			p->labels |= label_bit(c, i);
+		else if (l->what == L_ARGV && p->argv != NULL) {
+			if (!joined) {
+				memcpy(argv, p->argv, p->argv_len);
+				argv[p->argv_len] = '\0';
+				for (size_t k = 0; k + 1 < p->argv_len; k++)
+					if (argv[k] == '\0')
+						argv[k] = ' ';
+				joined = 1;
+			}
+			if (fnmatch(l->pat, argv, 0) == 0)
+				p->labels |= label_bit(c, i);
+		}
+	}
+}
+
+static void
+labels_key(struct vg_ctx *c, struct vg_proc *p, struct vg_str key)
+{
+	uint32_t before = p->labels;
+	size_t i;
+
+	for (i = 0; i < c->nlabels; i++)
+		if (c->labels[i].what == L_KEY &&
+		    strlen(c->labels[i].pat) == key.len &&
+		    memcmp(c->labels[i].pat, key.p, key.len) == 0)
+			p->labels |= label_bit(c, i);
+	if (p->labels != before)
+		ctx_changed(c, p);
+}
+
+/* ---- the SYSCALL record ---- */
+
+struct sysrec {
+	int		 arch;		/* enum vg_arch */
+	long		 nr;
+	int		 success;	/* 1 yes, 0 no, -1 not given */
+	int64_t		 exit;
+	uint64_t	 a0;
+	int32_t		 pid, ppid;	/* -1 not given */
+	struct vg_str	 comm, exe, key;
+	char		 combuf[CTX_COMM_MAX * 2 + 2];
+	char		 exebuf[CTX_EXE_MAX + 1];
+	char		 keybuf[256];
+};
+
+static int
+num(struct vg_str v, int64_t *out)
+{
+	uint64_t u;
+	int64_t i;
+
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		if (u > INT64_MAX)
+			return -1;
+		*out = (int64_t)u;
+		return 0;
+	case 2:
+		*out = i;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static uint64_t
+hexnum(struct vg_str v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < v.len && i < 16; i++) {
+		char ch = v.p[i];
+
+		x <<= 4;
+		if (ch >= '0' && ch <= '9')
+			x |= (uint64_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			x |= (uint64_t)(ch - 'a' + 10);
+		else if (ch >= 'A' && ch <= 'F')
+			x |= (uint64_t)(ch - 'A' + 10);
+		else
+			return 0;
+	}
+	return x;
+}
+
+/* A text value: quoted as is, bare hex decoded into buf. */
+static struct vg_str
+text(const struct vg_field *f, char *buf, size_t cap)
+{
+	long n;
+
+	if (f->kind == VG_V_BARE && vg_is_hex(f->val) && f->val.len / 2 < cap) {
+		if ((n = vg_hex_decode(f->val, buf)) >= 0)
+			return vg_str_make(buf, (size_t)n);
+	}
+	if (f->kind == VG_V_QUOTED || f->kind == VG_V_BARE)
+		return f->val;
+	return VG_STR_NULL;
+}
+
+/* The index in vg_ctx_id_names of an id field name, or -1: called for
+ * every field of a SYSCALL record, so by length and letters. */
+static int
+id_index(struct vg_str k)
+{
+	const char *p = k.p;
+
+	switch (k.len) {
+	case 3:
+		if (p[1] == 'i' && p[2] == 'd')
+			return p[0] == 'u' ? 0 : p[0] == 'g' ? 5 : -1;
+		return -1;
+	case 4:
+		if (p[2] != 'i' || p[3] != 'd')
+			return -1;
+		if (p[1] == 'u')
+			return p[0] == 'a' ? 1 : p[0] == 'e' ? 2 :
+			    p[0] == 's' ? 3 : -1;
+		if (p[1] == 'g')
+			return p[0] == 'e' ? 6 : p[0] == 's' ? 7 : -1;
+		return -1;
+	case 5:
+		if (p[0] != 'f' || p[1] != 's' || p[3] != 'i' || p[4] != 'd')
+			return -1;
+		return p[2] == 'u' ? 4 : p[2] == 'g' ? 8 : -1;
+	default:
+		return -1;
+	}
+}
+
+static void
+read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	int64_t v;
+	int i;
+
+	memset(s, 0, offsetof(struct sysrec, combuf));
+	s->success = -1;
+	s->pid = s->ppid = -1;
+	s->nr = -1;
+	vg_fields_begin(&it, r->body, VG_STR_NULL);
+	while (vg_fields_next(&it, &f) == 1) {
+		if (f.flags & VG_FF_NESTED)
+			continue;
+		switch (f.key.len) {
+		case 2:
+			if (f.key.p[0] == 'a' && f.key.p[1] == '0')
+				s->a0 = hexnum(f.val);
+			break;
+		case 3:
+			if (vg_str_eq(f.key, "pid") && num(f.val, &v) == 0 &&
+			    v > 0 && v <= INT32_MAX)
+				s->pid = (int32_t)v;
+			else if (vg_str_eq(f.key, "exe"))
+				s->exe = text(&f, s->exebuf,
+				    sizeof(s->exebuf));
+			else if (vg_str_eq(f.key, "key"))
+				s->key = text(&f, s->keybuf,
+				    sizeof(s->keybuf));
+			break;
+		case 4:
+			if (vg_str_eq(f.key, "arch"))
+				s->arch = vg_arch_from_audit(
+				    (uint32_t)hexnum(f.val));
+			else if (vg_str_eq(f.key, "ppid") &&
+			    num(f.val, &v) == 0 && v >= 0 && v <= INT32_MAX)
+				s->ppid = (int32_t)v;
+			else if (vg_str_eq(f.key, "exit") &&
+			    num(f.val, &v) == 0)
+				s->exit = v;
+			else if (vg_str_eq(f.key, "comm"))
+				s->comm = text(&f, s->combuf,
+				    sizeof(s->combuf));
+			break;
+		case 7:
+			if (vg_str_eq(f.key, "syscall") && num(f.val, &v) == 0)
+				s->nr = (long)v;
+			else if (vg_str_eq(f.key, "success"))
+				s->success = vg_str_eq(f.val, "yes");
+			break;
+		}
+		if (f.key.len <= 5 && (i = id_index(f.key)) >= 0 &&
+		    num(f.val, &v) == 0 && v >= 0 && v <= UINT32_MAX) {
+			c->cur.ids[i] = (uint32_t)v;
+			c->cur.idmask |= (uint16_t)(1u << i);
+		}
+	}
+}
+
+/* argv of the EXECVE records of ev, NUL-separated, bounded. */
+static void
+exec_argv(const struct vg_event *ev, struct vg_proc *p)
+{
+	char out[CTX_ARGV_MAX], tmp[CTX_ARGV_MAX];
+	struct vg_fields it;
+	struct vg_field f;
+	struct vg_str t;
+	size_t i, o = 0, l;
+	int have = 0, cut = 0;
+	const char *br;
+
+	for (i = 0; i < ev->nrecs; i++) {
+		if (ev->recs[i].type != VG_T_EXECVE)
+			continue;
+		have = 1;
+		vg_fields_begin(&it, ev->recs[i].body, VG_STR_NULL);
+		while (vg_fields_next(&it, &f) == 1) {
+			if (f.key.len < 2 || f.key.p[0] != 'a' ||
+			    f.key.p[1] < '0' || f.key.p[1] > '9' ||
+			    memchr(f.key.p, '_', f.key.len) != NULL)
+				continue;
+			br = memchr(f.key.p, '[', f.key.len);
+			/* a chunk of a long argument continues it */
+			if (br != NULL && !(br[1] == '0' && br[2] == ']') &&
+			    o > 0)
+				o--;
+			t = text(&f, tmp, sizeof(tmp));
+			l = t.len;
+			if (o + l + 1 > sizeof(out)) {
+				cut = 1;
+				l = o + 1 < sizeof(out) ? sizeof(out) - o - 1 :
+				    0;
+			}
+			if (l > 0)
+				memcpy(out + o, t.p, l);
+			o += l;
+			if (o < sizeof(out))
+				out[o++] = '\0';
+		}
+	}
+	if (!have)
+		return;
+	vg_ctx_set_argv(p, out, o);
+	if (cut)
+		p->argv_cut = 1;
+}
+
+static uint64_t
+ev_ms(const struct vg_event *ev)
+{
+	return ev->sec * 1000 + ev->msec;
+}
+
+/* Whether p is still the process that the record of pid shows; if it
+ * is not, the pid was reused (counted). */
+static int
+same_process(struct vg_ctx *c, struct vg_proc *p, const struct sysrec *s,
+    int kind)
+{
+	uint64_t start;
+
+	if ((s->ppid < 0 || p->ppid == s->ppid) && (kind == SC_EXECVE ||
+	    kind == SC_EXECVEAT || s->exe.p == NULL || p->exe == NULL ||
+	    (strlen(p->exe) == s->exe.len && memcmp(p->exe, s->exe.p,
+	    s->exe.len) == 0)))
+		return 1;
+	/* a doubt: reparented (the parent died), an exec not seen, or
+	 * another process now has the pid. The start time decides. */
+	if ((start = ctx_proc_start(c, p->pid)) != 0 && p->start != 0 &&
+	    start != p->start) {
+		c->st.reused++;
+		return 0;
+	}
+	if (start == 0 && !(p->flags & P_STREAM) && (p->flags & P_EXITED)) {
+		c->st.reused++;
+		return 0;
+	}
+	/* the same process: reparented, or it ran another program */
+	if (s->ppid >= 0 && p->ppid != s->ppid) {
+		p->ppid = s->ppid;
+		p->pstart = 0;
+	}
+	if (s->exe.p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT &&
+	    (p->exe == NULL || strlen(p->exe) != s->exe.len ||
+	    memcmp(p->exe, s->exe.p, s->exe.len) != 0)) {
+		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+		free(p->argv);
+		p->argv = NULL;
+		p->argv_len = 0;
+		p->argc = 0;
+		ctx_set_script(p);
+	}
+	ctx_changed(c, p);
+	return 1;
+}
+
+/* The entry of the acting process, made from the record (and its parent)
+ * if /proc has none. */
+static struct vg_proc *
+acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+    int kind)
+{
+	struct vg_proc *p, *pa;
+
+	if ((p = ctx_find(c, s->pid)) != NULL && !same_process(c, p, s, kind))
+		p = NULL;
+	if (p == NULL && (p = ctx_proc_read(c, s->pid)) == NULL) {
+		if ((p = ctx_insert(c, s->pid)) == NULL)
+			return NULL;
+		p->flags = P_STREAM;
+		p->ppid = s->ppid >= 0 ? s->ppid : 0;
+		if ((pa = ctx_find(c, p->ppid)) != NULL) {
+			p->labels = pa->labels;
+			if (pa->cg != NULL &&
+			    (p->cg = malloc(sizeof(*p->cg))) != NULL)
+				*p->cg = *pa->cg;
+		}
+		(void)ev;
+	}
+	if (p->exe == NULL && s->exe.p != NULL) {
+		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+		ctx_changed(c, p);
+	}
+	if (p->comm == NULL && s->comm.p != NULL) {
+		(void)ctx_setstr(&p->comm, s->comm.p, s->comm.len,
+		    CTX_COMM_MAX);
+		ctx_changed(c, p);
+	}
+	return p;
+}
+
+static void
+on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+    struct vg_proc *p)
+{
+	if (s->exe.p != NULL)
+		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+	if (s->comm.p != NULL)
+		(void)ctx_setstr(&p->comm, s->comm.p, s->comm.len,
+		    CTX_COMM_MAX);
+	exec_argv(ev, p);
+	p->flags |= P_EXEC;
+	p->flags &= ~P_EXITED;
+	p->spawned_by = ev->serial;
+	if (p->start == 0)
+		p->start = ev_ms(ev);
+	/* a runtime moves a child into its container between fork and
+	 * exec: the cgroup, and the environment of the new program, are
+	 * read again (once per exec) */
+	ctx_proc_cgroup(c, p);
+	if (c->nenv > 0 && c->o.proc) {
+		free(p->env);
+		p->env = NULL;
+		p->env_len = 0;
+		ctx_proc_env(c, p);
+	}
+	ctx_set_script(p);
+	ctx_labels_exec(c, p);
+	ctx_changed(c, p);
+}
+
+static void
+on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+    struct vg_proc *p)
+{
+	struct vg_proc *ch;
+	int32_t cpid = (int32_t)s->exit;
+
+	/* a thread is not a process */
+	if (s->exit <= 0 || s->exit > INT32_MAX ||
+	    (sc_kind(c, s->arch, s->nr) == SC_CLONE &&
+	    (s->a0 & CLONE_THREAD)))
+		return;
+	/* the child's own events may have come first (its execve): an
+	 * entry of it that says this parent is kept */
+	if ((ch = ctx_find(c, cpid)) != NULL && ch->ppid == s->pid &&
+	    (ch->flags & (P_EXEC | P_PROC)) && (ch->start == 0 ||
+	    ch->start + CTX_START_SLACK >= ev_ms(ev))) {
+		ch->pstart = p->start;
+		ch->labels |= p->labels;
+		if (ch->spawned_by == 0)
+			ch->spawned_by = ev->serial;
+		ctx_changed(c, ch);
+		return;
+	}
+	if ((ch = ctx_insert(c, cpid)) == NULL)
+		return;
+	(void)ctx_inherit(ch, p);
+	ch->flags = P_STREAM;
+	ch->ppid = s->pid;
+	ch->pstart = p->start;
+	ch->start = ev_ms(ev);
+	ch->spawned_by = ev->serial;
+	/* the parent stays the most recent: its child is newer still */
+	ctx_touch(c, p);
+	ctx_touch(c, ch);
+}
+
+/* pid= of a record without SYSCALL (USER_* records of a process). */
+static int32_t
+record_pid(struct vg_ctx *c, const struct vg_erec *r)
+{
+	struct vg_fields it;
+	struct vg_field f;
+	int64_t v;
+	int32_t pid = -1;
+	int i;
+
+	vg_fields_begin(&it, r->body, VG_STR_NULL);
+	while (vg_fields_next(&it, &f) == 1) {
+		if (vg_str_eq(f.key, "pid") && pid < 0 && num(f.val, &v) == 0 &&
+		    v > 0 && v <= INT32_MAX)
+			pid = (int32_t)v;
+		else if ((i = id_index(f.key)) >= 0 && num(f.val, &v) == 0 &&
+		    v >= 0 && v <= UINT32_MAX &&
+		    !(c->cur.idmask & (1u << i))) {
+			c->cur.ids[i] = (uint32_t)v;
+			c->cur.idmask |= (uint16_t)(1u << i);
+		}
+	}
+	return pid;
+}
+
+/* Makes sure the parents of p up to the depth have entries (/proc once);
+ * notes their start in each child for the pid reuse check. */
+static void
+parents(struct vg_ctx *c, struct vg_proc *p)
+{
+	struct vg_proc *pa;
+	unsigned d;
+
+	for (d = 0; d < c->o.depth && p->ppid > 0; d++, p = pa) {
+		if ((pa = ctx_find(c, p->ppid)) == NULL &&
+		    (pa = ctx_proc_read(c, p->ppid)) == NULL)
+			return;
+		if (p->pstart == 0 && pa->start != 0 &&
+		    (p->start == 0 ||
+		    pa->start <= p->start + CTX_START_SLACK)) {
+			p->pstart = pa->start;
+			ctx_changed(c, p);
+		}
+		if (p->pstart != 0 && pa->start != 0 && pa->start != p->pstart)
+			return;		/* a stranger has the parent's pid */
+		ctx_touch(c, pa);
+	}
+}
+
+void
+vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
+{
+	const struct vg_erec *sys = NULL;
+	struct sysrec s;
+	struct vg_proc *p;
+	size_t i;
+	int kind;
+
+	ev->ctx = c;
+	memset(&c->cur, 0, sizeof(c->cur));
+	if (ev->nrecs == 0)
+		return;
+	for (i = 0; i < ev->nrecs; i++)
+		if (ev->recs[i].type == VG_T_SYSCALL) {
+			sys = &ev->recs[i];
+			break;
+		}
+	ctx_names_check(&c->names, (time_t)ev->sec);
+	if (sys == NULL) {
+		int32_t pid = record_pid(c, &ev->recs[0]);
+
+		if (pid <= 0)
+			return;
+		if ((p = ctx_find(c, pid)) == NULL)
+			p = ctx_proc_read(c, pid);
+		if (p == NULL)
+			return;
+		ctx_touch(c, p);
+		parents(c, p);
+		c->cur.proc = p;
+		return;
+	}
+	read_sysrec(c, sys, &s);
+	if (s.pid <= 0)
+		return;
+	kind = sc_kind(c, s.arch, s.nr);
+	if ((p = acting(c, ev, &s, kind)) == NULL)
+		return;
+	ctx_touch(c, p);
+	if (s.success == 1) {
+		switch (kind) {
+		case SC_EXECVE:
+		case SC_EXECVEAT:
+			on_exec(c, ev, &s, p);
+			break;
+		case SC_CLONE:
+		case SC_CLONE3:
+		case SC_FORK:
+		case SC_VFORK:
+			on_fork(c, ev, &s, p);
+			break;
+		}
+	}
+	if (kind == SC_EXIT_GROUP || (kind == SC_EXIT && s.success != 1)) {
+		p->flags |= P_EXITED;
+	}
+	if (c->key_labels && s.key.len > 0)
+		labels_key(c, p, s.key);
+	parents(c, p);
+	c->cur.proc = ctx_find(c, s.pid);
+}

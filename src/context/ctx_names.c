@@ -1,0 +1,101 @@
+/*
+ * ctx_names.c: user and group names of ids for the context's "names"
+ * (NSS: getpwuid_r, getgrgid_r), cached direct-mapped; the caches are
+ * dropped when /etc/passwd or /etc/group change (their mtime, looked at
+ * once a second at most). Never called per field on the hot path for an
+ * id it has seen.
+ */
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctx_priv.h"
+
+const char *const vg_ctx_id_names[CTX_NIDS] = {
+	"uid", "auid", "euid", "suid", "fsuid", "gid", "egid", "sgid",
+	"fsgid",
+};
+
+static void
+mtime(const char *path, struct timespec *ts)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		memset(ts, 0, sizeof(*ts));
+	else
+		*ts = st.st_mtim;
+}
+
+void
+ctx_names_init(struct ctx_names *n, const char *passwd, const char *group)
+{
+	memset(n, 0, sizeof(*n));
+	n->passwd = passwd != NULL ? passwd : "/etc/passwd";
+	n->group = group != NULL ? group : "/etc/group";
+	mtime(n->passwd, &n->pw_mtime);
+	mtime(n->group, &n->gr_mtime);
+}
+
+void
+ctx_names_check(struct ctx_names *n, time_t now)
+{
+	struct timespec pw, gr;
+
+	if (now == n->checked)
+		return;
+	n->checked = now;
+	mtime(n->passwd, &pw);
+	mtime(n->group, &gr);
+	if (pw.tv_sec != n->pw_mtime.tv_sec ||
+	    pw.tv_nsec != n->pw_mtime.tv_nsec) {
+		memset(n->users, 0, sizeof(n->users));
+		n->pw_mtime = pw;
+		n->gen++;
+	}
+	if (gr.tv_sec != n->gr_mtime.tv_sec ||
+	    gr.tv_nsec != n->gr_mtime.tv_nsec) {
+		memset(n->groups, 0, sizeof(n->groups));
+		n->gr_mtime = gr;
+		n->gen++;
+	}
+}
+
+static int
+lookup(uint32_t id, int group, char *out, size_t len)
+{
+	char tmp[4096];
+	const char *name = NULL;
+	struct passwd pw, *pr = NULL;
+	struct group gr, *gres = NULL;
+
+	if (group) {
+		if (getgrgid_r((gid_t)id, &gr, tmp, sizeof(tmp), &gres) == 0 &&
+		    gres != NULL)
+			name = gr.gr_name;
+	} else if (getpwuid_r((uid_t)id, &pw, tmp, sizeof(tmp), &pr) == 0 &&
+	    pr != NULL)
+		name = pw.pw_name;
+	if (name == NULL || name[0] == '\0' ||
+	    (size_t)snprintf(out, len, "%s", name) >= len)
+		return -1;
+	return 0;
+}
+
+const char *
+ctx_name(struct ctx_names *n, uint32_t id, int group)
+{
+	struct ctx_name *e = &(group ? n->groups : n->users)[id %
+	    NAME_SLOTS];
+
+	if (id == UINT32_MAX)		/* unset (auid before login) */
+		return NULL;
+	if (e->state == 0 || e->id != id) {
+		e->id = id;
+		e->state = lookup(id, group, e->name, sizeof(e->name)) == 0 ?
+		    1 : 2;
+	}
+	return e->state == 1 ? e->name : NULL;
+}

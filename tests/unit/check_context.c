@@ -1,0 +1,646 @@
+/*
+ * check_context.c: the process table and the context members
+ * (src/context/): ancestry from the event stream, pid reuse against a
+ * fake /proc, the LRU bound, the state file, labels, scripts, cgroup
+ * paths of the container runtimes, and both sinks writing the same.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "context/ctx_priv.h"
+#include "vigil/decode.h"
+#include "vigil/json.h"
+#include "vigil/record.h"
+#include "vigil/sink_json.h"
+
+#define MAXREC	16
+
+struct tev {
+	struct vg_event	ev;
+	struct vg_erec	recs[MAXREC];
+};
+
+static void
+tev_init(struct tev *t)
+{
+	memset(t, 0, sizeof(*t));
+	vg_arena_init(&t->ev.arena, 0);
+	t->ev.recs = t->recs;
+	t->ev.flags = VG_EV_EOE;
+}
+
+static struct vg_str
+sdup(struct vg_arena *a, struct vg_str s)
+{
+	return vg_node_strdup(a, s.p != NULL ? s.p : "", s.len);
+}
+
+static void
+tev_add(struct tev *t, const char *line)
+{
+	struct vg_record r;
+	struct vg_erec *e;
+
+	ck_assert_msg(vg_parse_line(line, strlen(line), &r) == 0,
+	    "not a record: %s", line);
+	ck_assert(t->ev.nrecs < MAXREC);
+	e = &t->recs[t->ev.nrecs++];
+	e->type = r.type;
+	e->type_name = sdup(&t->ev.arena, r.type_name);
+	e->body = sdup(&t->ev.arena, r.body);
+	e->enriched = sdup(&t->ev.arena, r.enriched);
+	t->ev.sec = r.sec;
+	t->ev.msec = r.msec;
+	t->ev.serial = r.serial;
+}
+
+static void
+tev_free(struct tev *t)
+{
+	vg_arena_free(&t->ev.arena);
+}
+
+#define SYS(serial, nr, exit, a0, ppid, pid, comm, exe, key)		\
+	"type=SYSCALL msg=audit(1700000000.100:" serial "): arch=c000003e " \
+	"syscall=" nr " success=yes exit=" exit " a0=" a0 " a1=0 a2=0 "	\
+	"a3=0 items=0 ppid=" ppid " pid=" pid " auid=0 uid=0 gid=0 euid=0 " \
+	"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\""	\
+	comm "\" exe=\"" exe "\" key=" key
+
+static struct vg_ctx *
+new_ctx(const char *proc_root, unsigned max, const char *const *labels,
+    size_t nlabels)
+{
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	char msg[256] = "";
+
+	vg_ctx_opts_init(&o);
+	o.proc = proc_root != NULL;
+	o.proc_root = proc_root;
+	o.max_procs = max;
+	o.host = "testhost";
+	o.labels = labels;
+	o.nlabels = nlabels;
+	c = vg_ctx_new(&o, msg, sizeof(msg));
+	ck_assert_msg(c != NULL, "%s", msg);
+	return c;
+}
+
+/* Feeds one event of the given lines; returns its JSON (JSON sink), after
+ * checking the tree sink writes the same bytes. */
+static json_object *
+feed(struct vg_ctx *c, const char *const *lines, size_t n)
+{
+	static struct vg_jsink *js;
+	struct tev t;
+	struct vg_buf b, tb;
+	struct vg_node *doc;
+	json_object *j;
+	size_t i;
+
+	if (js == NULL)
+		js = vg_jsink_new();
+	tev_init(&t);
+	for (i = 0; i < n; i++)
+		tev_add(&t, lines[i]);
+	vg_ctx_event(c, &t.ev);
+	vg_buf_init(&b);
+	vg_buf_init(&tb);
+	ck_assert_int_eq(vg_jsink_event(js, &t.ev, &b, NULL), 0);
+	doc = vg_decode_event(&t.ev, NULL);
+	ck_assert_ptr_nonnull(doc);
+	vg_json_write(doc, &tb);
+	vg_buf_addc(&b, '\0');
+	vg_buf_addc(&tb, '\0');
+	ck_assert_str_eq(b.data, tb.data);
+	/* the context members are where the line says */
+	if (t.ev.ctx_to > t.ev.ctx_from)
+		ck_assert(strncmp(b.data + t.ev.ctx_from, ",\"host\":", 8) == 0 &&
+		    strcmp(b.data + t.ev.ctx_to, "}\n") == 0);
+	j = json_tokener_parse(b.data);
+	ck_assert_msg(j != NULL, "%s", b.data);
+	vg_buf_free(&b);
+	vg_buf_free(&tb);
+	tev_free(&t);
+	return j;
+}
+
+static json_object *
+feed1(struct vg_ctx *c, const char *line)
+{
+	return feed(c, &line, 1);
+}
+
+static json_object *
+get(json_object *j, const char *path)
+{
+	char buf[256], *p, *save = NULL;
+	json_object *v = j;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strtok_r(buf, ".", &save); p != NULL && v != NULL;
+	    p = strtok_r(NULL, ".", &save)) {
+		if (p[0] >= '0' && p[0] <= '9')
+			v = json_object_array_get_idx(v, (size_t)atoi(p));
+		else if (!json_object_object_get_ex(v, p, &v))
+			v = NULL;
+	}
+	return v;
+}
+
+static int64_t
+geti(json_object *j, const char *path)
+{
+	json_object *v = get(j, path);
+
+	ck_assert_msg(v != NULL, "no %s", path);
+	return json_object_get_int64(v);
+}
+
+static const char *
+gets_(json_object *j, const char *path)
+{
+	json_object *v = get(j, path);
+
+	ck_assert_msg(v != NULL, "no %s in %s", path,
+	    json_object_to_json_string(j));
+	return json_object_get_string(v);
+}
+
+/* bash (100) -> fork 101 -> exec sh -> fork 102 -> exec curl -> connect */
+static void
+tree(struct vg_ctx *c)
+{
+	const char *ex1[] = {
+	    SYS("1", "59", "0", "1", "1", "100", "bash", "/usr/bin/bash",
+	    "(null)"),
+	    "type=EXECVE msg=audit(1700000000.100:1): argc=2 a0=\"bash\" "
+	    "a1=\"-l\"" };
+	const char *ex2[] = {
+	    SYS("3", "59", "0", "1", "100", "101", "sh", "/usr/bin/dash",
+	    "(null)"),
+	    "type=EXECVE msg=audit(1700000000.100:3): argc=3 a0=\"sh\" "
+	    "a1=\"-e\" a2=\"/opt/run.sh\"" };
+	const char *ex3[] = {
+	    SYS("5", "59", "0", "1", "101", "102", "curl", "/usr/bin/curl",
+	    "(null)"),
+	    "type=EXECVE msg=audit(1700000000.100:5): argc=2 a0=\"curl\" "
+	    "a1=68747470733A2F2F6578616D706C652E636F6D" };
+
+	json_object_put(feed(c, ex1, 2));
+	json_object_put(feed1(c, SYS("2", "56", "101", "1200011", "1", "100",
+	    "bash", "/usr/bin/bash", "(null)")));
+	json_object_put(feed(c, ex2, 2));
+	json_object_put(feed1(c, SYS("4", "57", "102", "0", "100", "101",
+	    "sh", "/usr/bin/dash", "(null)")));
+	json_object_put(feed(c, ex3, 2));
+}
+
+START_TEST(test_ancestry)
+{
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	json_object *j, *par;
+
+	tree(c);
+	j = feed1(c, SYS("6", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "\"net\""));
+	ck_assert_str_eq(gets_(j, "host"), "testhost");
+	ck_assert_int_eq(geti(j, "context.process.pid"), 102);
+	ck_assert_str_eq(gets_(j, "context.process.exe"), "/usr/bin/curl");
+	ck_assert_str_eq(gets_(j, "context.process.argv.1"),
+	    "https://example.com");
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 5);
+	par = get(j, "context.parents");
+	ck_assert_int_eq((int)json_object_array_length(par), 2);
+	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 101);
+	ck_assert_str_eq(gets_(j, "context.parents.0.exe"), "/usr/bin/dash");
+	ck_assert_str_eq(gets_(j, "context.parents.0.argv.2"), "/opt/run.sh");
+	ck_assert_int_eq(geti(j, "context.parents.0.spawned_by"), 3);
+	ck_assert_int_eq(geti(j, "context.parents.1.pid"), 100);
+	ck_assert_str_eq(gets_(j, "context.parents.1.exe"), "/usr/bin/bash");
+	ck_assert_int_eq(geti(j, "context.parents.1.spawned_by"), 1);
+	/* sh's script; curl is no interpreter; no empty members */
+	ck_assert_ptr_null(get(j, "context.script"));
+	ck_assert_str_eq(gets_(j, "context.names.uid"), "root");
+	ck_assert_ptr_null(get(j, "context.container"));
+	ck_assert_ptr_null(get(j, "context.labels"));
+	json_object_put(j);
+	/* the same again: pasted from the entry's text */
+	j = feed1(c, SYS("7", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "\"net\""));
+	ck_assert_int_eq(geti(j, "context.parents.1.pid"), 100);
+	ck_assert_uint_ge(vg_ctx_stats(c)->cached, 1);
+	json_object_put(j);
+	/* the shell's own event names its script */
+	j = feed1(c, SYS("8", "0", "0", "3", "100", "101", "sh",
+	    "/usr/bin/dash", "(null)"));
+	ck_assert_str_eq(gets_(j, "context.script"), "/opt/run.sh");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
+START_TEST(test_depth)
+{
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	json_object *j;
+	char msg[256];
+
+	vg_ctx_opts_init(&o);
+	o.proc = 0;
+	o.depth = 1;
+	o.host = "h";
+	ck_assert_ptr_nonnull(c = vg_ctx_new(&o, msg, sizeof(msg)));
+	tree(c);
+	j = feed1(c, SYS("6", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "(null)"));
+	ck_assert_int_eq((int)json_object_array_length(get(j,
+	    "context.parents")), 1);
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
+/* A fake /proc: <root>/stat (btime) and <root>/PID/{stat,cmdline,cgroup}. */
+static void
+fake_write(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+static void
+fake_proc(const char *root, int pid, int ppid, unsigned long long ticks,
+    const char *comm, const char *cmdline, size_t cmdlen, const char *cg)
+{
+	char dir[512], stat[512];
+
+	snprintf(dir, sizeof(dir), "%s/%d", root, pid);
+	mkdir(dir, 0755);
+	snprintf(stat, sizeof(stat), "%d (%s) S %d %d %d 0 -1 4194560 100 0 "
+	    "0 0 0 0 0 0 20 0 1 0 %llu 1000 100\n", pid, comm, ppid, pid,
+	    pid, ticks);
+	fake_write(dir, "stat", stat, strlen(stat));
+	fake_write(dir, "cmdline", cmdline, cmdlen);
+	fake_write(dir, "cgroup", cg, strlen(cg));
+}
+
+static char *
+fake_root(void)
+{
+	char tmpl[] = "/tmp/vg-ctx-XXXXXX", *d;
+	static const char st[] = "cpu 1 2 3\nbtime 1700000000\n";
+
+	ck_assert_ptr_nonnull(d = mkdtemp(tmpl));
+	d = strdup(d);
+	fake_write(d, "stat", st, sizeof(st) - 1);
+	return d;
+}
+
+static void
+rm_rf(const char *d)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_pid_reuse)
+{
+	char *root = fake_root();
+	struct vg_ctx *c;
+	json_object *j;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	fake_proc(root, 500, 1, 10 * (unsigned long long)hz, "sshd",
+	    "sshd: alice\0", 12, "0::/system.slice/ssh.service\n");
+	fake_proc(root, 600, 500, 20 * (unsigned long long)hz, "bash",
+	    "-bash\0", 6, "0::/user.slice/user-1000.slice/session-3.scope\n");
+	c = new_ctx(root, 64, NULL, 0);
+	j = feed1(c, SYS("10", "42", "0", "3", "500", "600", "bash",
+	    "/usr/bin/bash", "(null)"));
+	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 500);
+	ck_assert_str_eq(gets_(j, "context.parents.0.argv.0"), "sshd: alice");
+	ck_assert_str_eq(gets_(j, "context.parents.0.start"),
+	    "2023-11-14T22:13:30.000Z");
+	ck_assert_str_eq(gets_(j, "context.unit"), "session-3.scope");
+	ck_assert_str_eq(gets_(j, "context.slice"), "user-1000.slice");
+	json_object_put(j);
+	ck_assert_uint_eq(vg_ctx_stats(c)->proc_reads, 2);
+	/* the same events again: no /proc read */
+	json_object_put(feed1(c, SYS("11", "42", "0", "3", "500", "600",
+	    "bash", "/usr/bin/bash", "(null)")));
+	ck_assert_uint_eq(vg_ctx_stats(c)->proc_reads, 2);
+	/* pid 600 is now another process (no exit or fork seen): another
+	 * parent, another start time. Its history must not stick. */
+	fake_proc(root, 600, 1, 90 * (unsigned long long)hz, "cron",
+	    "/usr/sbin/cron\0-f\0", 18, "0::/system.slice/cron.service\n");
+	j = feed1(c, SYS("12", "42", "0", "3", "1", "600", "cron",
+	    "/usr/sbin/cron", "(null)"));
+	ck_assert_uint_eq(vg_ctx_stats(c)->reused, 1);
+	ck_assert_str_eq(gets_(j, "context.process.argv.0"),
+	    "/usr/sbin/cron");
+	ck_assert_str_eq(gets_(j, "context.unit"), "cron.service");
+	ck_assert_ptr_null(get(j, "context.parents"));	/* no pid 1 here */
+	json_object_put(j);
+	/* reparented (the parent died), same start: the same process */
+	j = feed1(c, SYS("13", "42", "0", "3", "500", "600", "cron",
+	    "/usr/sbin/cron", "(null)"));
+	ck_assert_uint_eq(vg_ctx_stats(c)->reused, 1);
+	ck_assert_str_eq(gets_(j, "context.process.argv.1"), "-f");
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
+/* A child whose parent's pid went to a younger process: not its parent. */
+START_TEST(test_stranger_parent)
+{
+	char *root = fake_root();
+	struct vg_ctx *c;
+	json_object *j;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	fake_proc(root, 700, 800, 50 * (unsigned long long)hz, "worker",
+	    "worker\0", 7, "0::/\n");
+	/* 800 started after its "child": a stranger with the old pid */
+	fake_proc(root, 800, 1, 60 * (unsigned long long)hz, "other",
+	    "other\0", 6, "0::/\n");
+	c = new_ctx(root, 64, NULL, 0);
+	j = feed1(c, SYS("1", "42", "0", "3", "800", "700", "worker",
+	    "/usr/bin/worker", "(null)"));
+	ck_assert_ptr_null(get(j, "context.parents"));
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
+START_TEST(test_lru_bound)
+{
+	struct vg_ctx *c = new_ctx(NULL, 16, NULL, 0);
+	char line[600];
+	int i;
+
+	json_object_put(feed1(c, SYS("1", "59", "0", "1", "1", "100", "bash",
+	    "/usr/bin/bash", "(null)")));
+	for (i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "type=SYSCALL msg=audit("
+		    "1700000000.100:%d): arch=c000003e syscall=57 success=yes "
+		    "exit=%d a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=100 auid=0 "
+		    "uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+		    "tty=pts0 ses=1 comm=\"bash\" exe=\"/usr/bin/bash\" "
+		    "key=(null)", i + 2, 1000 + i);
+		json_object_put(feed1(c, line));
+		ck_assert_uint_le(vg_ctx_stats(c)->entries, 16);
+	}
+	ck_assert_uint_ge(vg_ctx_stats(c)->evicted, 2001 - 16);
+	/* the busy parent stays (most recently used), the last child too */
+	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 100));
+	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 2999));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 1000));
+	vg_ctx_free(c);
+}
+END_TEST
+
+START_TEST(test_state_file)
+{
+	char path[] = "/tmp/vg-ctx-state-XXXXXX";
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	const struct vg_proc *p;
+	char msg[256];
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	vg_ctx_opts_init(&o);
+	o.proc = 0;
+	o.state_file = path;
+	ck_assert_ptr_nonnull(c = new_ctx(NULL, 64, NULL, 0));
+	tree(c);
+	c->state_file = strdup(path);
+	ck_assert_int_eq(vg_ctx_save(c), 0);
+	vg_ctx_free(c);
+	ck_assert_ptr_nonnull(c = vg_ctx_new(&o, msg, sizeof(msg)));
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 3);
+	ck_assert_ptr_nonnull(p = vg_ctx_lookup(c, 101));
+	ck_assert_str_eq(p->exe, "/usr/bin/dash");
+	ck_assert_int_eq(p->argc, 3);
+	ck_assert_str_eq(p->argv + 6, "/opt/run.sh");
+	ck_assert_str_eq(p->script, "/opt/run.sh");
+	ck_assert_int_eq(p->ppid, 100);
+	ck_assert_uint_eq(p->spawned_by, 3);
+	/* a damaged file: what can be read is, no crash */
+	vg_ctx_free(c);
+	fd = open(path, O_WRONLY | O_APPEND);
+	ck_assert(write(fd, "12 x zz\n77 1 0 0 0 0 0 zz\n", 26) == 26);
+	close(fd);
+	ck_assert_ptr_nonnull(c = vg_ctx_new(&o, msg, sizeof(msg)));
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 3);
+	vg_ctx_free(c);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_labels)
+{
+	static const char *const labels[] = { "shell exe=/usr/bin/*sh",
+	    "net key=net", "fetch argv=curl https://*" };
+	struct vg_ctx *c = new_ctx(NULL, 64, labels, 3);
+	struct vg_ctx_opts o;
+	static const char *const bad[] = { "x nope=1" };
+	char msg[256];
+	json_object *j;
+
+	tree(c);
+	j = feed1(c, SYS("6", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "\"net\""));
+	/* shell: inherited from sh (dash) by curl; net from the key */
+	ck_assert_str_eq(gets_(j, "context.labels.0"), "shell");
+	ck_assert_str_eq(gets_(j, "context.labels.1"), "net");
+	ck_assert_str_eq(gets_(j, "context.labels.2"), "fetch");
+	json_object_put(j);
+	ck_assert_int_eq(vg_ctx_label_id(c, "net", 3), 1);
+	vg_ctx_free(c);
+	vg_ctx_opts_init(&o);
+	o.labels = bad;
+	o.nlabels = 1;
+	ck_assert_ptr_null(vg_ctx_new(&o, msg, sizeof(msg)));
+	ck_assert_ptr_nonnull(strstr(msg, "unknown match"));
+}
+END_TEST
+
+START_TEST(test_script)
+{
+	struct vg_proc p;
+	static const struct { const char *exe, *argv; size_t len;
+	    const char *script; } t[] = {
+		{ "/usr/bin/python3.11", "python3\0-u\0/opt/x.py\0a", 23,
+		  "/opt/x.py" },
+		{ "/usr/bin/python3", "python3\0-c\0print(1)", 19, NULL },
+		{ "/usr/bin/perl", "perl\0/usr/bin/cpan", 18,
+		  "/usr/bin/cpan" },
+		{ "/usr/bin/curl", "curl\0/x", 7, NULL },
+		{ "/bin/bash", "bash", 4, NULL },
+		{ "/usr/bin/bashful", "bashful\0/x", 10, NULL },
+	};
+	size_t i;
+	const char *a;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		p.exe = strdup(t[i].exe);
+		p.argv = malloc(t[i].len + 1);
+		memcpy(p.argv, t[i].argv, t[i].len);
+		p.argv[t[i].len] = '\0';
+		p.argv_len = (uint16_t)t[i].len;
+		for (a = p.argv, p.argc = 0; a < p.argv + p.argv_len;
+		    a += strlen(a) + 1)
+			p.argc++;
+		ctx_set_script(&p);
+		if (t[i].script == NULL)
+			ck_assert_msg(p.script == NULL, "%s", t[i].exe);
+		else
+			ck_assert_str_eq(p.script, t[i].script);
+		free(p.exe);
+		free(p.argv);
+		free(p.script);
+	}
+}
+END_TEST
+
+START_TEST(test_cgroup)
+{
+	static const struct { const char *path; int rt; const char *id,
+	    *pod, *unit, *slice; } t[] = {
+		{ "/system.slice/docker-3f2a5c0e1b9d8a7f6e5d4c3b2a1f0e9d8c7b"
+		  "6a5f4e3d2c1b0a9f8e7d6c5b4a.scope", RT_DOCKER,
+		  "3f2a5c0e1b9d8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c"
+		  "5b4a", "", "", "system.slice" },
+		{ "/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123"
+		  "456789abcdef", RT_DOCKER, "0123456789abcdef0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef", "", "", "" },
+		{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-"
+		  "besteffort-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/"
+		  "cri-containerd-aaaabbbbccccddddeeeeffff00001111222233334444"
+		  "5555666677778888.scope", RT_CONTAINERD,
+		  "aaaabbbbccccddddeeeeffff000011112222333344445555666677778888",
+		  "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "",
+		  "kubepods-besteffort-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d"
+		  ".slice" },
+		{ "/kubepods.slice/kubepods-pod11112222_3333_4444_5555_6666777"
+		  "78888.slice/crio-abcdefabcdefabcdefabcdefabcdefabcdefabcdefa"
+		  "bcdefabcdefabcdefabcd.scope", RT_CRIO, "abcdefabcdefabcdefab"
+		  "cdefabcdefabcdefabcdefabcdefabcdefabcdefabcd",
+		  "11112222-3333-4444-5555-666677778888", "", "kubepods-pod111"
+		  "12222_3333_4444_5555_666677778888.slice" },
+		{ "/kubepods/burstable/pod01234567-89ab-cdef-0123-456789abcdef/"
+		  "fedcba9876543210fedcba9876543210fedcba9876543210fedcba98765"
+		  "43210", RT_KUBEPODS, "fedcba9876543210fedcba9876543210fedcba"
+		  "9876543210fedcba9876543210", "01234567-89ab-cdef-0123-"
+		  "456789abcdef", "", "" },
+		{ "/machine.slice/libpod-0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d4e5f0a"
+		  "1b2c3d4e5f0a1b2c3d4e5f0a1b.scope/container", RT_PODMAN,
+		  "0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d4e5f"
+		  "0a1b", "", "", "machine.slice" },
+		{ "/user.slice/user-1000.slice/user@1000.service/user.slice/"
+		  "libpod-99990000aaaabbbb99990000aaaabbbb99990000aaaabbbb999900"
+		  "00aaaabbbb.scope", RT_PODMAN, "99990000aaaabbbb99990000aaaab"
+		  "bbb99990000aaaabbbb99990000aaaabbbb", "", "user@1000.service",
+		  "user.slice" },
+		{ "/system.slice/nginx.service", RT_NONE, "", "",
+		  "nginx.service", "system.slice" },
+		{ "/lxc.payload.web1", RT_LXC, "web1", "", "", "" },
+		{ "/", RT_NONE, "", "", "", "" },
+	};
+	struct ctx_cgroup cg;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		(void)vg_ctx_cgroup_parse(t[i].path, strlen(t[i].path), &cg);
+		ck_assert_msg(cg.runtime == t[i].rt, "%s: runtime %d",
+		    t[i].path, cg.runtime);
+		ck_assert_str_eq(cg.id, t[i].id);
+		ck_assert_str_eq(cg.pod, t[i].pod);
+		ck_assert_str_eq(cg.unit, t[i].unit);
+		ck_assert_str_eq(cg.slice, t[i].slice);
+	}
+	/* a v1 file: the line naming a container wins over name=systemd */
+	{
+		static const char f[] = "12:pids:/docker/0123456789ab\n"
+		    "1:name=systemd:/system.slice/docker.service\n";
+
+		ck_assert(vg_ctx_cgroup_file(f, sizeof(f) - 1, &cg));
+		ck_assert_str_eq(cg.id, "0123456789ab");
+	}
+}
+END_TEST
+
+/* Events without SYSCALL (USER_*) name their process by pid=. */
+START_TEST(test_user_record)
+{
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	json_object *j;
+
+	tree(c);
+	j = feed1(c, "type=USER_ACCT msg=audit(1700000001.000:20): pid=102 "
+	    "uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting "
+	    "acct=\"root\" exe=\"/usr/bin/curl\" hostname=? addr=? "
+	    "terminal=? res=success'");
+	ck_assert_int_eq(geti(j, "context.process.pid"), 102);
+	ck_assert_str_eq(gets_(j, "context.names.uid"), "root");
+	ck_assert_ptr_null(get(j, "context.names.auid"));	/* unset */
+	json_object_put(j);
+	/* no pid, no ids: no context member, still the host */
+	j = feed1(c, "type=DAEMON_START msg=audit(1700000001.000:21): "
+	    "op=start ver=3.0.9 format=enriched res=success");
+	ck_assert_ptr_null(get(j, "context"));
+	ck_assert_str_eq(gets_(j, "host"), "testhost");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("context");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, test_ancestry);
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_pid_reuse);
+	tcase_add_test(tc, test_stranger_parent);
+	tcase_add_test(tc, test_lru_bound);
+	tcase_add_test(tc, test_state_file);
+	tcase_add_test(tc, test_labels);
+	tcase_add_test(tc, test_script);
+	tcase_add_test(tc, test_cgroup);
+	tcase_add_test(tc, test_user_record);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? 1 : 0;
+}
