@@ -13,6 +13,7 @@
 #include "vigil/context.h"
 #include "vigil/exitcode.h"
 #include "vigil/filter_lua.h"
+#include "vigil/listen.h"
 #include "vigil/log.h"
 #include "vigil/output.h"
 #include "vigil/auditd/plugins_conf.h"
@@ -107,6 +108,27 @@ check_lua(const char *path)
 		vg_log_warnx("%s: %s", path, err.msg[0] ? err.msg :
 		    "cannot load");
 	return 1;
+}
+
+int
+vg_daemon_auditd_listen(const struct vg_config *c, char *spec, size_t len)
+{
+	struct vg_auditd_conf adc;
+	struct vg_err err;
+	char msg[512];
+	int rc;
+
+	if (c->auditd_conf == NULL)
+		return 0;
+	vg_auditd_conf_defaults(&adc);
+	if ((rc = vg_auditd_conf_load(&adc, c->auditd_conf, &err)) == 0) {
+		rc = vg_listen_spec_auditd(&adc, spec, len, msg, sizeof(msg));
+		if (rc == -1)
+			vg_log_stderr("%s: %s", c->auditd_conf, msg);
+	} else
+		rc = 0;		/* its errors are the auditd output's */
+	vg_auditd_conf_free(&adc);
+	return rc;
 }
 
 int

@@ -1,8 +1,11 @@
 /*
  * daemon.h: the steps of vigild's main() (src/vigild.c), one file each
  * under src/daemon/: the command line (args.c), checking a configuration
- * (check.c), detaching (detach.c), privileges (privs.c) and the live or
- * replay run with its signals (run.c). Private to vigild.
+ * (check.c), detaching (detach.c), privileges (privs.c), the kernel rules
+ * (rules.c), the live or replay run (run.c) and the signals (signals.c).
+ * Private to vigild. Calls go down that list's dependencies only: run.c
+ * and signals.c use rules.c and check.c, run.c installs signals.c's
+ * handlers; none of them calls back.
  */
 #ifndef VIGIL_DAEMON_H
 #define VIGIL_DAEMON_H
@@ -76,8 +79,8 @@ void	vg_daemon_drop_privileges(const struct vg_config *c, int live);
  * files. 0; -1 if the input failed, -2 if auditd.conf asks for a listener
  * vigild cannot be (logged). */
 int	vg_daemon_open_input(struct vg_daemon *d);
-/* The listener auditd.conf's tcp_listen_port asks for (drop-in): 1 and
- * spec written, 0 if none, -1 (logged as file: message). */
+/* The listener auditd.conf's tcp_listen_port asks for (drop-in; check.c):
+ * 1 and spec written, 0 if none, -1 (logged as file: message). */
 int	vg_daemon_auditd_listen(const struct vg_config *c, char *spec,
 	    size_t len);
 /* The pipeline's outputs and filters from d->conf. -1 (logged). */
@@ -93,7 +96,8 @@ void	vg_daemon_signals(struct vg_daemon *d);
 /* What signal sig does (signals.c); also asked for through the control
  * socket, then sender is the peer. arg: the struct vg_daemon. */
 void	vg_daemon_act(void *arg, int sig, const struct vg_sender *sender);
-/* The configured rules into the kernel (unicast; multicast: a warning). */
+/* The configured rules into the kernel (rules.c; unicast; multicast: a
+ * warning). */
 int	vg_daemon_load_rules(const struct vg_daemon *d);
 /* pushdown = yes: the drop lines the kernel can take, as kernel rules
  * ahead of the rules just loaded (so after every load); pushdown = no

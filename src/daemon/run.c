@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vigil/auditd/auditd_conf.h"
 #include "vigil/context.h"
 #include "vigil/exitcode.h"
 #include "vigil/log.h"
@@ -18,27 +17,6 @@
 #include "vigil/setup.h"
 
 #include "daemon.h"
-
-int
-vg_daemon_auditd_listen(const struct vg_config *c, char *spec, size_t len)
-{
-	struct vg_auditd_conf adc;
-	struct vg_err err;
-	char msg[512];
-	int rc;
-
-	if (c->auditd_conf == NULL)
-		return 0;
-	vg_auditd_conf_defaults(&adc);
-	if ((rc = vg_auditd_conf_load(&adc, c->auditd_conf, &err)) == 0) {
-		rc = vg_listen_spec_auditd(&adc, spec, len, msg, sizeof(msg));
-		if (rc == -1)
-			vg_log_stderr("%s: %s", c->auditd_conf, msg);
-	} else
-		rc = 0;		/* its errors are the auditd output's */
-	vg_auditd_conf_free(&adc);
-	return rc;
-}
 
 /* The network listeners (docs/fleet.md), bound while privileged (a port
  * below 1024): listen lines, then auditd.conf's tcp_listen_port. */
@@ -145,55 +123,6 @@ vg_daemon_open_outputs(struct vg_daemon *d)
 		return -1;
 	/* to the auditd log and plugins, as auditd's */
 	vg_daemon_emit(d->pl, VG_DAEMON_START, NULL, NULL);
-	return 0;
-}
-
-void
-vg_daemon_pushdown(struct vg_daemon *d)
-{
-	const struct vg_config *c = &d->conf;
-
-	if (d->in == NULL || (!c->pushdown && !d->pushed))
-		return;
-	if (c->multicast) {
-		vg_log_warnx("pushdown: not in multicast mode (the audit "
-		    "daemon owns the kernel rules)");
-		return;
-	}
-	if (vg_input_pushdown(d->in, c->drops, c->pushdown ? c->ndrops : 0) ==
-	    -1) {
-		vg_log_warnx("pushdown: kernel rules not added; the drop "
-		    "lines work in userspace");
-		return;
-	}
-	d->pushed = c->pushdown;
-}
-
-/* Rules: loaded by the privileged helper when there is one (it may walk
- * directories the daemon cannot for -w), else here. */
-int
-vg_daemon_load_rules(const struct vg_daemon *d)
-{
-	const char *path = d->conf.rules;
-
-	if (path == NULL)
-		return 0;
-	if (!d->conf.kernel) {
-		vg_log_warnx("rules %s not loaded: kernel = no", path);
-		return 0;
-	}
-	if (d->conf.multicast) {
-		vg_log_warnx("rules %s not loaded: in multicast mode the audit "
-		    "daemon owns the rules", path);
-		return 0;
-	}
-	if (!vg_privsep_active())
-		return vg_setup_load_rules(path, getpid());
-	if (vg_privsep_rules() == -1) {
-		vg_log_warn("%s: rules not loaded by the privileged helper",
-		    path);
-		return -1;
-	}
 	return 0;
 }
 
