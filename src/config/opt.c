@@ -131,7 +131,7 @@ vg_opt_check(const struct vg_opt *o, const char *val, uint64_t *num,
 	char exp[200];
 	uint64_t v = 0;
 	size_t i;
-	int b, bad = 0;
+	int b = 0, bad = 0;
 
 	switch (o->type) {
 	case VG_OPT_STR:

@@ -169,8 +169,8 @@ static const char *const passing[] = {
 	"  for k, v in pairs(e) do n = n + 1 end\n"
 	"  if n == 0 then return 1 end end",
 	/* changed in place but not returned: the event is as it came */
-	"function filter(e) e.site = 'x'; if e.syscall then\n"
-	"  e.syscall.exe = 'y' end end",
+	("function filter(e) e.site = 'x'; if e.syscall then\n"
+	"  e.syscall.exe = 'y' end end"),
 };
 
 START_TEST(unchanged_is_written_direct)
