@@ -2,12 +2,11 @@
  * ctx_event.c: the process table fed by the event stream. The SYSCALL
  * record of an event says who acted (pid, ppid, ids, exe, comm) and, for
  * execve, clone/fork and exit, how the table changes; EXECVE records give
- * argv. Also the labels (label NAME exe=GLOB | argv=GLOB | key=KEY),
+ * argv; labels (labels.c) are given on exec and by an event's key, and
  * inherited by children. Reads /proc only for a pid it has no entry for,
  * or to check a start time when an entry and the record disagree.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,166 +18,7 @@
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
 
-enum { SC_EXECVE, SC_EXECVEAT, SC_CLONE, SC_CLONE3, SC_FORK, SC_VFORK,
-	SC_EXIT, SC_EXIT_GROUP, SC_N };
-
 #define CLONE_THREAD	0x00010000u
-
-void
-ctx_syscalls_init(struct vg_ctx *c)
-{
-	static const char *const names[SC_N] = { "execve", "execveat",
-	    "clone", "clone3", "fork", "vfork", "exit", "exit_group" };
-	int a, i;
-
-	for (a = 0; a < 16; a++)
-		for (i = 0; i < SC_N; i++)
-			c->sc[a][i] = (int16_t)(a == 0 ? -1 :
-			    vg_syscall_number((enum vg_arch)a, names[i],
-			    strlen(names[i])));
-}
-
-static int
-sc_kind(const struct vg_ctx *c, int arch, long nr)
-{
-	int i;
-
-	if (arch <= 0 || arch >= 16)
-		return -1;
-	for (i = 0; i < SC_N; i++)
-		if (c->sc[arch][i] == nr)
-			return i;
-	return -1;
-}
-
-/* ---- labels ---- */
-
-int
-ctx_labels_init(struct vg_ctx *c, char *msg, size_t msglen)
-{
-	const char *s, *sp, *eq;
-	struct ctx_label *l;
-	size_t i, n;
-
-	for (i = 0; i < c->o.nlabels; i++) {
-		s = c->o.labels[i];
-		s += strspn(s, " \t");
-		n = strcspn(s, " \t");
-		sp = s + n;
-		sp += strspn(sp, " \t");
-		if (n == 0 || n >= sizeof(l->name) || *sp == '\0' ||
-		    (eq = strchr(sp, '=')) == NULL || eq[1] == '\0') {
-			snprintf(msg, msglen, "label \"%s\": expected \"NAME "
-			    "exe=GLOB\", \"NAME argv=GLOB\" or \"NAME "
-			    "key=KEY\"", c->o.labels[i]);
-			return -1;
-		}
-		if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-		    "VWXYZ0123456789_-.") != n) {
-			snprintf(msg, msglen, "label \"%s\": a name is letters, "
-			    "digits, '_', '-' and '.'", c->o.labels[i]);
-			return -1;
-		}
-		if (c->nlabels == VG_CTX_LABELS_MAX &&
-		    vg_ctx_label_id(c, s, n) < 0) {
-			snprintf(msg, msglen, "label \"%s\": more than %d label "
-			    "names", c->o.labels[i], VG_CTX_LABELS_MAX);
-			return -1;
-		}
-		/* a name may have several rules: one slot per rule, the
-		 * label number is the first slot of that name */
-		if (c->nlabels == VG_CTX_LABELS_MAX) {
-			snprintf(msg, msglen, "label \"%s\": more than %d label "
-			    "rules", c->o.labels[i], VG_CTX_LABELS_MAX);
-			return -1;
-		}
-		l = &c->labels[c->nlabels];
-		memcpy(l->name, s, n);
-		l->name[n] = '\0';
-		if (strncmp(sp, "exe=", 4) == 0)
-			l->what = L_EXE;
-		else if (strncmp(sp, "argv=", 5) == 0)
-			l->what = L_ARGV;
-		else if (strncmp(sp, "key=", 4) == 0) {
-			l->what = L_KEY;
-			c->key_labels = 1;
-		} else {
-			snprintf(msg, msglen, "label \"%s\": unknown match "
-			    "\"%.*s\" (exe=, argv= or key=)", c->o.labels[i],
-			    (int)(eq - sp), sp);
-			return -1;
-		}
-		if ((l->pat = strdup(eq + 1)) == NULL) {
-			snprintf(msg, msglen, "out of memory");
-			return -1;
-		}
-		c->nlabels++;
-	}
-	return 0;
-}
-
-int
-vg_ctx_label_id(const struct vg_ctx *c, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < c->nlabels; i++)
-		if (strlen(c->labels[i].name) == len &&
-		    memcmp(c->labels[i].name, name, len) == 0)
-			return (int)i;
-	return -1;
-}
-
-static uint32_t
-label_bit(const struct vg_ctx *c, size_t i)
-{
-	return 1u << vg_ctx_label_id(c, c->labels[i].name,
-	    strlen(c->labels[i].name));
-}
-
-/* Labels an exec gives: exe= and argv= rules (argv joined by spaces). */
-void
-ctx_labels_exec(struct vg_ctx *c, struct vg_proc *p)
-{
-	char argv[CTX_ARGV_MAX + 1];
-	size_t i;
-	int joined = 0;
-
-	for (i = 0; i < c->nlabels; i++) {
-		const struct ctx_label *l = &c->labels[i];
-
-		if (l->what == L_EXE && p->exe != NULL &&
-		    fnmatch(l->pat, p->exe, 0) == 0)
-			p->labels |= label_bit(c, i);
-		else if (l->what == L_ARGV && p->argv != NULL) {
-			if (!joined) {
-				memcpy(argv, p->argv, p->argv_len);
-				argv[p->argv_len] = '\0';
-				for (size_t k = 0; k + 1 < p->argv_len; k++)
-					if (argv[k] == '\0')
-						argv[k] = ' ';
-				joined = 1;
-			}
-			if (fnmatch(l->pat, argv, 0) == 0)
-				p->labels |= label_bit(c, i);
-		}
-	}
-}
-
-static void
-labels_key(struct vg_ctx *c, struct vg_proc *p, struct vg_str key)
-{
-	uint32_t before = p->labels;
-	size_t i;
-
-	for (i = 0; i < c->nlabels; i++)
-		if (c->labels[i].what == L_KEY &&
-		    strlen(c->labels[i].pat) == key.len &&
-		    memcmp(c->labels[i].pat, key.p, key.len) == 0)
-			p->labels |= label_bit(c, i);
-	if (p->labels != before)
-		ctx_changed(c, p);
-}
 
 /* ---- the SYSCALL record ---- */
 
@@ -514,7 +354,7 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 
 	/* a thread is not a process */
 	if (s->exit <= 0 || s->exit > INT32_MAX ||
-	    (sc_kind(c, s->arch, s->nr) == SC_CLONE &&
+	    (ctx_syscall_kind(c, s->arch, s->nr) == SC_CLONE &&
 	    (s->a0 & CLONE_THREAD)))
 		return;
 	/* the child's own events may have come first (its execve): an
@@ -598,6 +438,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	struct sysrec s;
 	struct vg_proc *p;
 	size_t i;
+	uint32_t bits;
 	int kind;
 
 	ev->ctx = c;
@@ -627,7 +468,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	read_sysrec(c, sys, &s);
 	if (s.pid <= 0)
 		return;
-	kind = sc_kind(c, s.arch, s.nr);
+	kind = ctx_syscall_kind(c, s.arch, s.nr);
 	if ((p = acting(c, ev, &s, kind)) == NULL)
 		return;
 	ctx_touch(c, p);
@@ -648,8 +489,11 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	if (kind == SC_EXIT_GROUP || (kind == SC_EXIT && s.success != 1)) {
 		p->flags |= P_EXITED;
 	}
-	if (c->key_labels && s.key.len > 0)
-		labels_key(c, p, s.key);
+	if (c->key_labels && s.key.len > 0 &&
+	    (bits = ctx_labels_key(c, s.key) & ~p->labels) != 0) {
+		p->labels |= bits;
+		ctx_changed(c, p);
+	}
 	parents(c, p);
 	c->cur.proc = ctx_find(c, s.pid);
 }

@@ -1,8 +1,9 @@
 /*
  * ctx_priv.h: the process table's state (src/context/), shared by its
  * files: proctab.c (table, LRU, /proc, state file), cgroup.c (container
- * and unit from a cgroup path), ctx_event.c (the event stream, labels),
- * ctx_names.c (uid/gid names), ctx_layout.c (the members written).
+ * and unit from a cgroup path), ctx_event.c (the event stream), labels.c
+ * (label rules and matching), syscalls.c (the syscalls that change the
+ * table), ctx_names.c (uid/gid names), ctx_layout.c (the members written).
  * Not a module interface.
  */
 #ifndef VIGIL_CTX_PRIV_H
@@ -106,6 +107,10 @@ struct ctx_names {
 	uint64_t	 gen;		/* bumped when they change */
 };
 
+/* The syscalls that change the table (syscalls.c). */
+enum ctx_sc { SC_EXECVE, SC_EXECVEAT, SC_CLONE, SC_CLONE3, SC_FORK,
+	SC_VFORK, SC_EXIT, SC_EXIT_GROUP, SC_N };
+
 /* The ids of the acting process an event names. */
 #define CTX_NIDS	9
 extern const char *const vg_ctx_id_names[CTX_NIDS];	/* uid auid ... */
@@ -136,8 +141,8 @@ struct vg_ctx {
 	int		 key_labels;	/* some label is key= */
 	char		 env_names[VG_CTX_ENV_MAX][64];
 	size_t		 nenv;
-	/* syscall numbers per arch (enum vg_arch): see ctx_event.c */
-	int16_t		 sc[16][8];
+	/* syscall numbers per arch (enum vg_arch), by SC_*: syscalls.c */
+	int16_t		 sc[16][SC_N];
 	struct ctx_names names;
 	uint64_t	 boot_ms;	/* boot time, ms since the epoch */
 	long		 hz;
@@ -183,10 +188,20 @@ int		 vg_ctx_cgroup_file(const char *text, size_t len,
 		    struct ctx_cgroup *);
 const char	*vg_ctx_runtime_name(int);
 
-/* ---- ctx_event.c ---- */
+/* ---- labels.c ---- */
+/* Parses c->o.labels into c->labels; -1 with msg filled on an error. */
 int		 ctx_labels_init(struct vg_ctx *, char *msg, size_t msglen);
+/* Adds to p->labels what its exe and argv match (does not note a
+ * change: the caller does). */
 void		 ctx_labels_exec(struct vg_ctx *, struct vg_proc *);
+/* The label bits of the key= rules that key matches. */
+uint32_t	 ctx_labels_key(const struct vg_ctx *, struct vg_str key);
+
+/* ---- syscalls.c ---- */
+/* Looks up the numbers of the SC_* syscalls on every arch. */
 void		 ctx_syscalls_init(struct vg_ctx *);
+/* The SC_* kind of syscall nr on arch (enum vg_arch), or -1. */
+int		 ctx_syscall_kind(const struct vg_ctx *, int arch, long nr);
 
 /* ---- ctx_names.c ---- */
 void		 ctx_names_init(struct ctx_names *, const char *passwd,
