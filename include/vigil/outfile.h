@@ -62,9 +62,9 @@ void	vg_outfile_close(struct vg_outfile *);
  * the descriptor, or -1 with errno and why in msg ("PATH: owned by uid
  * 1000, not by vigild (uid 0): refused").
  */
-/* For the privileged helper (privsep.c): the file (*path, caller frees)
- * and group ((gid_t)-1: left) of a json: or raw: spec. 0, or -1 (EINVAL:
- * another output, stdout, bad options). */
+/* For the privileged helper (privsep_helper.c): the file (*path, caller
+ * frees) and group ((gid_t)-1: left) of a json: or raw: spec. 0, or -1
+ * (EINVAL: another output, stdout, bad options). */
 int	vg_outfile_file_of(const char *spec, char **path, gid_t *group);
 int	vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 	    char *msg, size_t msglen);

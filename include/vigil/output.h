@@ -192,9 +192,10 @@ uint64_t		 vg_output_opt_num(const struct vg_output *,
 			    const char *key);
 /*
  * Splits spec into o (ops, spec, options) and *arg (caller frees) without
- * opening anything: for the privileged helper (privsep.c), which reads an
- * output's configuration files itself. vg_output_unparse frees o's parts.
- * Returns 0, or -1 with errno (EINVAL: unknown output or bad options).
+ * opening anything: for the privileged helper (privsep_helper.c), which
+ * reads an output's configuration files itself. vg_output_unparse frees
+ * o's parts. Returns 0, or -1 with errno (EINVAL: unknown output or bad
+ * options).
  */
 int			 vg_output_parse(const char *spec,
 			    struct vg_output *o, char **arg);

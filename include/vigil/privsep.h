@@ -1,9 +1,11 @@
 /*
- * privsep.h: vigild's privileged helper (src/privsep.c). vigild forks it
- * at start, before it gives up its own capabilities (caps.h); the helper
- * keeps what auditd has and does a few named things for the daemon:
- * start a plugin, run an auditd.conf action, give a log file its group,
- * load the audit rules. docs/security.md has the design and its cost.
+ * privsep.h: vigild's privileged helper (src/privsep_helper.c; the
+ * daemon's side: src/privsep_client.c; the datagrams:
+ * src/privsep_wire.c). vigild forks it at start, before it gives up its
+ * own capabilities (caps.h); the helper keeps what auditd has and does a
+ * few named things for the daemon: start a plugin, run an auditd.conf
+ * action, give a log file its group, load the audit rules.
+ * docs/security.md has the design and its cost.
  */
 #ifndef VIGIL_PRIVSEP_H
 #define VIGIL_PRIVSEP_H

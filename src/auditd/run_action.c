@@ -2,8 +2,8 @@
  * run_action.c: the auditd.conf actions that start a program: exec (a
  * program named in auditd.conf), single and halt (/sbin/init 1 or 0).
  * Used by the log writer and the plugin supervisor when there is no
- * privileged helper, and by the helper (privsep.c). Never waits for
- * what it started, except to reap.
+ * privileged helper, and by the helper (privsep_helper.c). Never waits
+ * for what it started, except to reap.
  */
 #include <errno.h>
 #include <limits.h>

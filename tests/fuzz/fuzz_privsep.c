@@ -1,10 +1,10 @@
 /*
  * fuzz_privsep.c: libFuzzer harness for the privileged helper's request
- * parser (vg_privsep_parse, src/privsep.c): the one place where bytes from
- * the unprivileged daemon reach the process that keeps every capability.
- * Oracle: an accepted datagram has a known type, the fields that type
- * has and no other, strings within their bounds and free of NUL, and
- * encodes back to exactly the input; a refused one sets EINVAL.
+ * parser (vg_privsep_parse, src/privsep_wire.c): the one place where
+ * bytes from the unprivileged daemon reach the process that keeps every
+ * capability. Oracle: an accepted datagram has a known type, the fields
+ * that type has and no other, strings within their bounds and free of
+ * NUL, and encodes back to exactly the input; a refused one sets EINVAL.
  */
 #include <errno.h>
 

@@ -28,8 +28,8 @@ void	vg_change_runlevel(const char *level);
  * (vg_adc_exec_check; refused: logged, -1 EPERM). 0 or -1. */
 int	vg_auditlog_run_exe(const char *exe, int reap);
 /*
- * For the privileged helper (src/privsep.c), which reads what it acts on
- * itself. vg_auditlog_action_of: the action and program (*exe: caller
+ * For the privileged helper (src/privsep_helper.c), which reads what it
+ * acts on itself. vg_auditlog_action_of: the action and program (*exe: caller
  * frees, NULL if none) the auditd.conf of an "auditd" spec names for key,
  * read now. vg_auditlog_file_of: the log file (*path: caller frees) and
  * log_group ((gid_t)-1 for 0: left as it is) of an "auditd" spec. 0, or

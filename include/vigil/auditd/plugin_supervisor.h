@@ -21,8 +21,8 @@
  */
 
 /*
- * For the privileged helper (src/privsep.c), which starts plugins for the
- * daemon from what it reads itself. vg_plugins_lookup: plugin file name
+ * For the privileged helper (src/privsep_helper.c), which starts plugins
+ * for the daemon from what it reads itself. vg_plugins_lookup: plugin file name
  * of the "plugins" output spec, read from disk now as the output reads it
  * (its plugin_dir: the spec's, else auditd.conf's, else the default).
  * 0 with *c filled (an active plugin with a path; caller frees), or -1

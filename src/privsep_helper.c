@@ -1,28 +1,25 @@
 /*
- * privsep.c: the privileged helper and the daemon's side of it. vigild
- * forks the helper before it drops its own capabilities (caps.c); the
- * helper keeps what auditd has and answers four named requests over a
- * SOCK_SEQPACKET pair, one at a time. It takes no path, program or rule
- * from the daemon: a request names an output it knew at fork time (and a
- * plugins.d file name), and the helper reads those files itself, as
- * syslogd's privsep parent does. Never parses an audit record; never runs
- * Lua; never creates a thread.
+ * privsep_helper.c: vigild's privileged helper. vigild forks it before it
+ * drops its own capabilities (caps.c); the helper keeps what auditd has
+ * and answers four named requests over a SOCK_SEQPACKET pair, one at a
+ * time. It takes no path, program or rule from the daemon: a request
+ * names an output it knew at fork time (and a plugins.d file name), and
+ * the helper reads those files itself, as syslogd's privsep parent does.
+ * The daemon's side is privsep_client.c. Never parses an audit record;
+ * never runs Lua; never creates a thread.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 
 #include "vigil/auditd/log_writer.h"
 #include "vigil/auditd/run_action.h"
@@ -31,74 +28,15 @@
 #include "vigil/auditd/plugin_supervisor.h"
 #include "vigil/privsep.h"
 #include "vigil/setup.h"
+#include "privsep_priv.h"
 
 #define HELPER_FD	3	/* the helper's end once the rest is closed */
-#define STOP_WAIT_MS	1000
 
-/* The daemon's side. */
-static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
-static int		 sock = -1;
-static pid_t		 helper;
-
-/* The helper's side: what it learned at fork time, then frozen. */
+/* What the helper learned at fork time, then frozen. */
 static char *const	*h_specs;
 static int		 h_nspecs;
 static const char	*h_rules_path;
 static pid_t		 h_daemon;
-
-int
-vg_privsep_parse(const void *buf, size_t len, struct vg_priv_req *r)
-{
-	struct vg_priv_hdr h;
-	const char *p = buf;
-	int need_spec, need_name;
-
-	if (len < sizeof(h))
-		goto bad;
-	memcpy(&h, buf, sizeof(h));
-	switch (h.type) {
-	case VG_PRIV_PLUGIN:
-		need_spec = need_name = 1;
-		break;
-	case VG_PRIV_ACTION:
-	case VG_PRIV_CHOWN:
-		need_spec = 1;
-		need_name = 0;
-		break;
-	case VG_PRIV_RULES:
-		need_spec = need_name = 0;
-		break;
-	default:
-		goto bad;
-	}
-	if (h.type == VG_PRIV_ACTION ? h.key >= VG_PRIV_NKEYS : h.key != 0)
-		goto bad;
-	if (need_spec ? h.speclen == 0 || h.speclen > VG_PRIV_SPEC_MAX :
-	    h.speclen != 0)
-		goto bad;
-	if (need_name ? h.namelen == 0 || h.namelen > VG_PRIV_NAME_MAX :
-	    h.namelen != 0)
-		goto bad;
-	/* both bounded above: the sum cannot wrap */
-	if ((size_t)h.speclen + h.namelen != len - sizeof(h))
-		goto bad;
-	p += sizeof(h);
-	if (memchr(p, '\0', h.speclen) != NULL ||
-	    memchr(p + h.speclen, '\0', h.namelen) != NULL)
-		goto bad;
-	r->type = (enum vg_priv_type)h.type;
-	r->key = (enum vg_priv_key)h.key;
-	memcpy(r->spec, p, h.speclen);
-	r->spec[h.speclen] = '\0';
-	memcpy(r->name, p + h.speclen, h.namelen);
-	r->name[h.namelen] = '\0';
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-/* ---- the helper ---- */
 
 static int
 known_spec(const char *spec)
@@ -300,30 +238,6 @@ h_reply(int s, const struct vg_priv_rep *rep, int fd)
 		;
 }
 
-/* Every descriptor passed with m; the first kept in *fd, others closed. */
-static void
-take_fds(struct msghdr *m, int *fd)
-{
-	struct cmsghdr *c;
-	size_t i, n;
-	int v;
-
-	*fd = -1;
-	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len < CMSG_LEN(0))
-			continue;
-		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < n; i++) {
-			memcpy(&v, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*fd == -1)
-				*fd = v;
-			else
-				close(v);
-		}
-	}
-}
-
 static void __attribute__((noreturn))
 h_serve(int s)
 {
@@ -358,7 +272,7 @@ h_serve(int s)
 			vg_log_warn("privsep: recvmsg");
 			_exit(1);
 		}
-		take_fds(&m, &fd);
+		vg_privsep_take_fds(&m, &fd);
 		memset(&rep, 0, sizeof(rep));
 		pfd = -1;
 		pid = 0;
@@ -451,208 +365,6 @@ vg_privsep_start(char *const *specs, int nspecs, const char *rules)
 		h_main(sv[1]);
 	}
 	close(sv[1]);
-	sock = sv[0];
-	helper = pid;
+	vg_privsep_attach(sv[0], pid);
 	return 0;
-}
-
-/* ---- the daemon's side ---- */
-
-int
-vg_privsep_active(void)
-{
-	int on;
-
-	pthread_mutex_lock(&mu);
-	on = sock != -1;
-	pthread_mutex_unlock(&mu);
-	return on;
-}
-
-pid_t
-vg_privsep_pid(void)
-{
-	return helper;
-}
-
-/* The helper is gone (lock held): never asked again. */
-static void
-lost(void)
-{
-	vg_log_warnx("privsep: the privileged helper (pid %d) is gone: "
-	    "plugins, exec actions and rule reloads fail from now on",
-	    (int)helper);
-	close(sock);
-	sock = -1;
-	(void)waitpid(helper, NULL, WNOHANG);
-}
-
-/* One request and its answer. sendfd: passed along (CHOWN); *recvfd:
- * the descriptor that came back, if any. */
-static int
-request(const struct vg_priv_hdr *h, const char *spec, const char *name,
-    int sendfd, int *recvfd, pid_t *pid)
-{
-	union {
-		struct cmsghdr	h;
-		char		b[CMSG_SPACE(4 * sizeof(int))];
-	} cm;
-	struct vg_priv_rep rep;
-	struct iovec iov[3];
-	struct msghdr m;
-	struct cmsghdr *c;
-	ssize_t n;
-	int fd = -1, err;
-
-	pthread_mutex_lock(&mu);
-	if (sock == -1) {
-		pthread_mutex_unlock(&mu);
-		errno = EPIPE;
-		return -1;
-	}
-	iov[0] = (struct iovec){ (void *)h, sizeof(*h) };
-	iov[1] = (struct iovec){ (void *)spec, h->speclen };
-	iov[2] = (struct iovec){ (void *)name, h->namelen };
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = iov;
-	m.msg_iovlen = 3;
-	if (sendfd >= 0) {
-		memset(&cm, 0, sizeof(cm));
-		m.msg_control = cm.b;
-		m.msg_controllen = CMSG_SPACE(sizeof(int));
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &sendfd, sizeof(int));
-	}
-	while ((n = sendmsg(sock, &m, MSG_NOSIGNAL)) == -1 && errno == EINTR)
-		;
-	if (n == -1)
-		goto gone;
-	memset(&m, 0, sizeof(m));
-	iov[0] = (struct iovec){ &rep, sizeof(rep) };
-	m.msg_iov = iov;
-	m.msg_iovlen = 1;
-	m.msg_control = cm.b;
-	m.msg_controllen = sizeof(cm.b);
-	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) == -1 &&
-	    errno == EINTR)
-		;
-	if (n <= 0)
-		goto gone;
-	take_fds(&m, &fd);
-	pthread_mutex_unlock(&mu);
-	if (n != (ssize_t)sizeof(rep) || (m.msg_flags & MSG_TRUNC)) {
-		if (fd >= 0)
-			close(fd);
-		errno = EPROTO;
-		return -1;
-	}
-	if (rep.rc != 0) {
-		if (fd >= 0)
-			close(fd);
-		errno = rep.err > 0 ? rep.err : EIO;
-		return -1;
-	}
-	if (recvfd != NULL)
-		*recvfd = fd;
-	else if (fd >= 0)
-		close(fd);
-	if (pid != NULL)
-		*pid = (pid_t)rep.pid;
-	return 0;
-gone:
-	err = errno;
-	lost();
-	pthread_mutex_unlock(&mu);
-	errno = err == 0 || n == 0 ? EPIPE : err;
-	return -1;
-}
-
-static int
-spec_hdr(struct vg_priv_hdr *h, enum vg_priv_type type, const char *spec,
-    const char *name)
-{
-	size_t sl = strlen(spec), nl = name ? strlen(name) : 0;
-
-	if (sl == 0 || sl > VG_PRIV_SPEC_MAX || nl > VG_PRIV_NAME_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memset(h, 0, sizeof(*h));
-	h->type = type;
-	h->speclen = (uint32_t)sl;
-	h->namelen = (uint32_t)nl;
-	return 0;
-}
-
-int
-vg_privsep_plugin(const char *spec, const char *name, int *fd, pid_t *pid)
-{
-	struct vg_priv_hdr h;
-
-	*fd = -1;
-	if (spec_hdr(&h, VG_PRIV_PLUGIN, spec, name) == -1)
-		return -1;
-	if (request(&h, spec, name, -1, fd, pid) == -1)
-		return -1;
-	if (*fd < 0 || *pid <= 0) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-		errno = EPROTO;
-		return -1;
-	}
-	return 0;
-}
-
-int
-vg_privsep_action(const char *spec, enum vg_priv_key key)
-{
-	struct vg_priv_hdr h;
-
-	if (spec_hdr(&h, VG_PRIV_ACTION, spec, NULL) == -1)
-		return -1;
-	h.key = (uint32_t)key;
-	return request(&h, spec, "", -1, NULL, NULL);
-}
-
-int
-vg_privsep_chown(const char *spec, int fd)
-{
-	struct vg_priv_hdr h;
-
-	if (spec_hdr(&h, VG_PRIV_CHOWN, spec, NULL) == -1)
-		return -1;
-	return request(&h, spec, "", fd, NULL, NULL);
-}
-
-int
-vg_privsep_rules(void)
-{
-	struct vg_priv_hdr h;
-
-	memset(&h, 0, sizeof(h));
-	h.type = VG_PRIV_RULES;
-	return request(&h, "", "", -1, NULL, NULL);
-}
-
-void
-vg_privsep_stop(void)
-{
-	struct timespec ts = { 0, 10 * 1000000L };
-	int waited;
-
-	pthread_mutex_lock(&mu);
-	if (sock != -1) {
-		close(sock);
-		sock = -1;
-		for (waited = 0; waited < STOP_WAIT_MS; waited += 10) {
-			if (waitpid(helper, NULL, WNOHANG) != 0)
-				break;
-			nanosleep(&ts, NULL);
-		}
-	}
-	pthread_mutex_unlock(&mu);
 }
