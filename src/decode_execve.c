@@ -3,13 +3,14 @@
  * argc=, aN= (quoted or hex), and long arguments split by the kernel into
  * aN_len= plus aN[i]= chunks, possibly across several records. Missing
  * arguments (lost records) become null. Arena memory only; the members
- * go out through the lay_*() helpers (layout_priv.h).
+ * go out through the lay_*() helpers (layout_emit.h).
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "layout_priv.h"
+#include "decode_execve.h"
+#include "decode_field.h"
 
 /* Beyond this many argv slots no null placeholders are written for a
  * claimed argc (a corrupt argc must not exhaust the arena). */

@@ -9,9 +9,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "layout_priv.h"
+#include "decode_field.h"
+#include "decode_sockaddr.h"
 #include "vigil/num.h"
 #include "vigil/tables.h"
+
+#define AUDIT_ARCH_LE	0x40000000u	/* __AUDIT_ARCH_LE */
 
 static int
 parse_hex32(struct vg_str s, uint32_t *v)

@@ -3,13 +3,13 @@
  * object: inet, inet6, unix (path or abstract name), netlink; other
  * families keep their number and the raw bytes as hex. Reads only within
  * the given length; members go out through the lay_*() helpers
- * (layout_priv.h).
+ * (layout_emit.h).
  */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "layout_priv.h"
+#include "decode_sockaddr.h"
 
 #define FAM_UNIX	1
 #define FAM_INET	2

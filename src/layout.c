@@ -16,8 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode_execve.h"
+#include "decode_field.h"
+#include "decode_sockaddr.h"
 #include "json_memo.h"
-#include "layout_priv.h"
+#include "layout_emit.h"
+#include "vigil/rectype.h"
 #include "vigil/num.h"
 #include "vigil/tables.h"
 

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "ctx_priv.h"
-#include "layout_priv.h"
+#include "decode_field.h"
+#include "layout_emit.h"
 
 void	vg_ctx_layout(struct vg_layout *);
 

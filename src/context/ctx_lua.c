@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ctx_priv.h"
-#include "layout_priv.h"
+#include "decode_field.h"
 
 void	vg_ctx_lua_setup(lua_State *);
 
