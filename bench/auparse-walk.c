@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * auparse-walk.c: the reference cost for bench/replay.sh. Walks every
  * event, record and field of an audit log with libauparse and interprets

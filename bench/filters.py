@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """filters.py: what Lua filters and the C prefilter cost vigild (issue 6).
 
 `vigild --replay LOG -o json:/dev/null` over the generated log of

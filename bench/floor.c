@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * floor.c: the smallest useful audit daemon, the floor vigild is measured
  * against in bench/ab.sh (mode "floor"): becomes the audit pid, 64 MiB

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen-log.py: writes a large, deterministic audit log for the replay benchmark.
 
 The events follow what a Linux 6.x kernel and auditd 3.x write on a busy

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """outputs.py: what each vigild output costs (issue 7).
 
 `vigild --replay LOG -v -o SPEC [-o SPEC]` over the generated log of

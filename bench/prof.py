@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """prof.py: where vigild's time goes, for bench/README.md.
 
 replay: callgrind over `vigild --replay LOG -o json:/dev/null` (a 50k-record

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """replaybench.py: the driver shared by the `vigild --replay` benchmarks
 (bench/filters.py, bench/outputs.py).
 

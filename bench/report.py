@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """report.py: bench/results/*.jsonl -> the tables in bench/README.md.
 
 Medians per (rule set, backlog_wait_time, mode) of every ab session,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/smoke.sh BUILD_DIR: the benchmarks' smoke run for scripts/test.sh.
 # Proves both scripts work end to end (small n, one round, well under two
 # minutes); asserts nothing about timing. Writes bench/work/quick.jsonl.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """vbench.py: the vigil benchmark driver (bench/ab.sh and bench/replay.sh).
 
 ab:     Apache bench against a private nginx on 127.0.0.1 while the kernel

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen-lua-defs.py: writes lua/vigil.d.lua, the Lua language server
 definitions (---@meta) for vigil filters: one ---@class per object of
 docs/event.schema.json (the event, its records, syscall, execve, ...) and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh [DIR [cmake args...]]: configure and build vigil (default ./build).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-syscalls.sh: refreshes data/syscalls/*.tsv (syscall number -> name for
 # the arches whose numbering is not in the build host's uapi headers: arm,
 # ppc, s390, s390x) from auditd's `ausyscall ARCH --dump`. The .tsv files are

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen-tables.py: writes gperf/*.gperf (record types, field kinds, syscalls per
 arch, errno names, arch names) from the Linux uapi headers, the syscall lists
 in data/syscalls/ (made by scripts/gen-syscalls.sh from auditd's ausyscall)

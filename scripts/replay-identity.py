@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """replay-identity.py BASE_BUILD NEW_BUILD [LOG...]: replays every log of
 tests/data/corpus/logs (or the LOGs given) with both builds' vigild to the
 auditd formats (raw:, enriched:, auditd: RAW and ENRICHED, syslog+tcp

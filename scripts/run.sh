@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh: the first README command. Installs dependencies, builds, and runs
 # vigild in the foreground on the demo configuration (conf/demo.conf):
 # events as JSON lines to /var/log/vigil/events.json and to stdout. (The

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # setup.sh: installs what vigil needs to build, run and test on Debian 12
 # (as root). Safe to run again. The auditd package is the reference
 # implementation for tests; its service is kept from starting on install

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.sh: the second README command (and .ci/run). Installs dependencies,
 # builds, runs every test: check unit tests and integration tests through
 # ctest (gcc), the unit tests again built by clang and under ASan+UBSan,

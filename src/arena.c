@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arena.c: per-event bump allocator. Chunks are reused after a reset, so
  * in steady state an event costs no malloc. Never frees one allocation.

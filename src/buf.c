@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * buf.c: growable output buffer. Allocation failure is sticky (->oom) so
  * writers check once; the buffer never overflows.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * caps.c: gives up the daemon's capabilities once it no longer needs
  * them (Linux capabilities, securebits, no_new_privs), with raw capget/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * control.c: the control socket (control.h, docs/operating.md): the
  * listening socket, its clients on the libevent loop, SO_PEERCRED checks,

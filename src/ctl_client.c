@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctl_client.c: vigilctl's requests to a running vigild over its control
  * socket (docs/operating.md): state, metrics, top, and --signal through

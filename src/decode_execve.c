@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_execve.c: assembles argv from the EXECVE records of one event:
  * argc=, aN= (quoted or hex), and long arguments split by the kernel into

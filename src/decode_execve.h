@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_execve.h: argv across the EXECVE records of an event
  * (decode_execve.c). Writes through layout_emit.h only.

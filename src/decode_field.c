@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_field.c: one field value -> its member(s) in the event document
  * (docs/events.md): numbers, booleans, decoded text, arch and syscall

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_field.h: one field value -> its member(s) (decode_field.c), for
  * the layout driver; the text and time helpers other writers of members

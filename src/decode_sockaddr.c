@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_sockaddr.c: struct sockaddr bytes (from saddr=) -> document
  * object: inet, inet6, unix (path or abstract name), netlink; other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode_sockaddr.h: a struct sockaddr -> members of the current object
  * (decode_sockaddr.c). Writes through layout_emit.h only.

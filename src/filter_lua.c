@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_lua.c: Lua 5.3 filters. One sandboxed lua_State per filter with a
  * memory cap (allocator), an instruction budget per call (count hook), a

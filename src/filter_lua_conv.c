@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_lua_conv.c: the event document as Lua tables and back. Tables are
  * filled lazily (a container costs one empty table until a filter touches

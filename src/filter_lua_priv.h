@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_lua_priv.h: between filter_lua.c (states, sandbox, calls) and
  * filter_lua_conv.c (document tree <-> Lua tables). Not a public header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_lua_str.c: string.find, string.match, string.gmatch and
  * string.gsub of the filter sandbox, with Lua 5.3's semantics (arguments,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
  * syscall.exe, record type or process label (context.labels) with hash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * group.c: joins records into events by (node, sec, msec, serial) and
  * decides when an event is complete. Owns the pending events (hash table +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.c: document tree -> one JSON line (RFC 8259), and the slow paths
  * of the streaming writer (json.h) the JSON sink writes with. Strings are

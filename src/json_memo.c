@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json_memo.c: a two-way set-associative table (LRU) of record text ->
  * JSON members (json_memo.h). A slot holds one entry in one allocation:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json_memo.h: remembered sink text for record text seen before
  * (json_memo.c), kept by a sink that can paste (sink_json.c) and filled

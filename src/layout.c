@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * layout.c: the event layout, once (docs/events.md): which record becomes
  * which member, in which order (header; syscall, execve, proctitle, cwd,

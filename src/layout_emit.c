@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * layout_emit.c: the slow paths of the member primitives (layout_emit.h):
  * the name of a member whose name may be taken, and the event's rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * layout_emit.h: the members' way out of the layout (layout_emit.c): the
  * driver's state (struct vg_layout) and the lay_*() primitives that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log.c: vigil's own diagnostics: stderr in the foreground, syslog when
  * daemonized. Every other file calls these; none prints on its own. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lua_pattern.c: a Lua 5.3 pattern matcher (reference manual 6.4.1),
  * written for vigil from the manual, with a step budget so that a

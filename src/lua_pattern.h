@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lua_pattern.h: a matcher for Lua 5.3 patterns (reference manual 6.4.1)
  * that counts its steps and stops when a budget is used up. Knows nothing

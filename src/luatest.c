@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * luatest.c: runs one Lua filter offline and tells what it did to each
  * event. Events come as vigild --replay makes them (replay input, grouper,

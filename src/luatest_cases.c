@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * luatest_cases.c: "vigilctl lua test FILTER --cases FILE": test cases
  * for a filter, one JSON object a line (docs/lua.md, "Test cases"): an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * metrics.c: the Prometheus text exposition of a state snapshot and the
  * evhttp server for it (metrics.h; the names are a contract listed in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * names.c: the member names of one object, filed as the members are
  * written (struct vg_names in names.h, whose inline fast path files a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * names.h: sets of names (names.c): the member names of one object and
  * the rule keys of an event. Knows nothing of the layout that files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * netlink.c: the NETLINK_AUDIT socket through libmnl: open/bind, receive
  * buffer sizing, synchronous requests matched to their ack by sequence

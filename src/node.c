@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * node.c: the event document tree, allocated from an arena. Children are
  * kept in a singly linked list with a tail pointer: appends are O(1),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * num.c: decimal text as a number (vigil/num.h). No locale, no errno, no
  * strtoull: a record's text decides nothing but the digits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * observe.c: ties the control socket, the state report, the report timer
  * and the metrics endpoint to the running daemon (observe.h). Owns their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * output.c: the output registry (one line per output kind), the spec
  * parser ("NAME[:ARG][?KEY=VALUE&...]", docs/outputs.md) and the generic

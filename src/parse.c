@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * parse.c: record parser. Splits one text log line or netlink payload into
  * header (type, node, time, serial) and body, and tokenises a body into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * parse_num.c: numbers in option values that are not plain integers
  * (sizes with a k/m/g suffix). Strict: the whole text or nothing, no sign,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pipeline.c: records in, events out. Owns the grouper, the filter chain
  * and the outputs. Record outputs (auditd's log, raw) get each record as

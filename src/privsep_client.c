@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privsep_client.c: the daemon's side of the privileged helper
  * (privsep_helper.c forks it): the socket, one request at a time from any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privsep_helper.c: vigild's privileged helper. vigild forks it before it
  * drops its own capabilities (caps.c); the helper keeps what auditd has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privsep_priv.h: what the privsep_*.c files share and nobody else sees:
  * the helper (privsep_helper.c) hands the daemon's side (privsep_client.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privsep_wire.c: the datagrams the daemon and its privileged helper exchange
  * (vigil/privsep.h has the format): the helper's check of a request and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pushdown.c: compiles prefilter drop lines into kernel never/exclude
  * rules when that is sound (the kernel drops a subset of what the line

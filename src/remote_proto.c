@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * remote_proto.c: audisp-remote's header and the framing of a byte stream
  * into its messages (remote_proto.h). Pure functions over the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * setup.c: start-up and reload steps between the config and the modules
  * (filters, kernel rules, signal sender). Logs its own errors; never exits.

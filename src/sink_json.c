@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sink_json.c: the JSON sink: what the layout driver (layout.c) writes,
  * as one JSON line, written as it comes, with no document tree in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sink_tree.c: the tree sink: what the layout driver (layout.c) writes,
  * as the document tree (vigil/node.h) in the event's arena, for Lua

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * state_report.c: the daemon's state report (docs/operating.md). Collects
  * one snapshot (struct vg_state) from the counters others keep and

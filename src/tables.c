@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tables.c: the public face of the gperf keyword tables (gperf/NAME.gperf, made
  * by scripts/gen-tables.py; arm, ppc and s390 syscalls come from auditd's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls.c: OpenSSL contexts for the listener and the remote output
  * (tls.h). Owns the SSL_CTX and its reload; never does I/O itself (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * topk.c: space-saving top-K tallies (topk.h) and the per-event tally of
  * rule key, executable, syscall and uid for "vigilctl top". On the event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * view.c: an event's document read lazily (vigil/view.h): the members of
  * the root laid out part by part as filters ask for them, kept by name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vigilctl.c: auditctl-compatible control tool. Same command line, same
  * -s/-l text (and -s -i / -l -i); -t/--check with a rule or -R compiles

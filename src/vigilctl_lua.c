@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vigilctl_lua.c: the "vigilctl lua" commands (vigilctl.8): "lua test"
  * runs a filter on audit logs and prints what it did (a summary, --diff,

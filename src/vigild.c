@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vigild.c: the story of the daemon, one step per line; each step lives
  * in src/daemon/ (daemon.h). Startup order is the privilege story

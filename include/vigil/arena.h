@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arena.h: per-event bump allocator. Memory is handed out from chunks and
  * released all at once by vg_arena_reset(); chunks are kept for reuse so a

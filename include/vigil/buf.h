@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * buf.h: growable output byte buffer (data is start..len). Appends take
  * explicit lengths. On allocation failure the buffer sets ->oom and further

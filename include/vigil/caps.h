@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * caps.h: the daemon's own privileges (src/caps.c): what it keeps once
  * its sockets are set up, and a way to read them back. docs/security.md

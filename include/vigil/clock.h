@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * clock.h: the clocks vigil reads, in one place: monotonic milliseconds
  * and nanoseconds for timeouts, waits and rate limits; wall milliseconds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * config.h: vigild's configuration (docs/vigild.conf.md): vigild.conf
  * ("key = value" lines, output blocks, '#' comments), the command line

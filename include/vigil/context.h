@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * context.h: who ran it, from where, in which container (src/context/).
  * A bounded process table fed by the event stream (execve, clone/fork,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * control.h: vigild's control socket (docs/operating.md, "Control
  * protocol"). A local stream socket; a client sends one request line, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctl_client.h: vigilctl's side of the control socket (src/ctl_client.c):
  * "vigilctl state|metrics|top" and "--signal" through the socket.

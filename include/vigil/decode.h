@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * decode.h: event -> document tree (src/sink_tree.c): the layout driver
  * (vigil/layout.h, docs/events.md) with the tree sink, for Lua filters,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dropbehind.h: keep an append-only log file from filling the page cache.
  * Every `window` bytes the file outputs start write-back of what they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ecs.h: an event document as Elastic Common Schema (src/context/ecs.c),
  * for json outputs with format=ecs (docs/outputs.md, ECS).

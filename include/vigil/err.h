@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * err.h: the one error type of configuration and rules: where (file and
  * line, or a place such as "command line") and what. Parsers fill it and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * event.h: an audit event (all records sharing node, time and serial) as
  * handed out by the grouper (src/group.c). Every pointer in it lives in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * exitcode.h: vigild's exit statuses, the one table behind main(),
  * `vigild --help`, vigild(8) and the README. 6 for configuration errors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter.h: the hook point between grouping and the outputs. A filter sees
  * the event and its document and passes, drops or replaces the document.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_lua.h: Lua 5.3 filters (docs/lua.md). One sandboxed lua_State per
  * filter; the file defines filter(event) and returns pass, drop or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * group.h: joins records into events by (node, time, serial); completes
  * them at EOE, at once for single-record types, or after a timeout (then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * input.h: where records come from. Live inputs (netlink unicast and
  * multicast: src/inputs/receive.c, daemon.c, multicast.c; live.h) run on

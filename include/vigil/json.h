@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.h: JSON text (RFC 8259): a document tree -> one line, appended to
  * a buffer with a trailing '\n'; one string; and the streaming writer

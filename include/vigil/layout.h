@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * layout.h: the event layout, written once (src/layout.c): which records
  * become which members of the event document, in which order, under

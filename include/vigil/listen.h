@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * listen.h: the network input (src/inputs/listen.c): audisp-remote's
  * protocol (remote_proto.h) over TCP or TLS, as auditd's listener, into

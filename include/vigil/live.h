@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * live.h: the two halves of the live netlink input (src/inputs/), behind
  * input.h's vg_input_unicast/vg_input_multicast/vg_input_close/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log.h: vigil's own diagnostics. stderr while in the foreground, syslog
  * once daemonized. log_warn appends strerror(errno). Messages are escaped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * luatest.h: "vigilctl lua test" (docs/lua.md, vigilctl.8): a Lua filter
  * run offline on audit logs or on test cases. The events come from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * metrics.h: the Prometheus endpoint (docs/operating.md, "Metrics"): the
  * text exposition of a state snapshot, served by libevent's evhttp on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * netlink.h: the kernel audit netlink socket (src/netlink.c, libmnl):
  * open/bind, synchronous requests with sequence numbers and acks (status,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * node.h: the event document: a small JSON-shaped tree allocated from an
  * arena. The layout driver's tree sink (sink_tree.c) builds it from an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * num.h: decimal text as a number (src/num.c), the one reading the
  * layout, its sinks and the JSON writer share: audit values are text,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * observe.h: what an admin sees of a running vigild (docs/operating.md):
  * the control socket (control.c) and its answers, the state file written

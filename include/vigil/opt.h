@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * opt.h: the configuration engine's option tables. One row describes one
  * key (name, type, bounds, default, extra check, help): vigild.conf keys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * outfile.h: buffered append-only file sink shared by the file outputs
  * (json, raw, enriched). "-" is stdout. Data is written when the buffer

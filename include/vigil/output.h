@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * output.h: the output interface. One .c per output under src/outputs/,
  * each exporting one const struct vg_output_ops, listed in src/output.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * parse_num.h: numbers in option values (src/parse_num.c), shared by the
  * outputs' option tables.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pipeline.h: records in, events out. Inputs call vg_pipeline_record();
  * the pipeline groups, decodes (once, only if someone needs the document),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * prefilter.h: pure-C drop rules that run before any Lua filter, so the
  * common noise never reaches the interpreter (docs/lua.md, "Prefilter"):

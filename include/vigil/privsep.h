@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privsep.h: vigild's privileged helper (src/privsep_helper.c; the
  * daemon's side: src/privsep_client.c; the datagrams:

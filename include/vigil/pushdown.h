@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pushdown.h: prefilter drop lines compiled into kernel rules (vigild.conf
  * "pushdown = yes", docs/lua.md "Pushdown into the kernel"). A line is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * qout.h: the part shared by the queued outputs (unix, syslog, kafka;
  * src/outputs/queue.c): options for format and queue, serializing an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * queue.h: the bounded queue between the pipeline (one producer thread)
  * and one output's worker thread (one consumer), src/outputs/queue.c.

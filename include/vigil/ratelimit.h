@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ratelimit.h: the two rate limits of vigil's own log lines about losses
  * and failures, so a flood of them never floods the log and none is

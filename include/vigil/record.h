@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * record.h: one audit record and the record/field parser (src/parse.c).
  * Parsing never allocates: every slice points into the caller's line or

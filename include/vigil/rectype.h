@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rectype.h: the audit record type numbers vigil's code tests by name, and
  * the type ranges; the one place they are written. The numbers are kernel

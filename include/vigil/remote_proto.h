@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * remote_proto.h: audisp-remote's wire format (src/remote_proto.c), as
  * auditd's network listener and the audisp-remote plugin speak it (the

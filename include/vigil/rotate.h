@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rotate.h: the file outputs' own rotation (src/outputs/rotate.c): by
  * size (rotate=SIZE) and by time (rotate_every=hourly|daily), keeping

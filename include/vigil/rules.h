@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules.h: auditctl-compatible rule compiler (docs/rules.md). Rule text ->
  * struct audit_rule_data bytes as auditctl would send them; rule files and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * setup.h: vigild's start-up and reload steps that sit between the config
  * and the modules: filters (C prefilter, Lua), kernel rules, the sender of

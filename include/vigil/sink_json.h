@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sink_json.h: the JSON sink (src/sink_json.c): the layout driver
  * (vigil/layout.h) writing an event's JSON line straight from the

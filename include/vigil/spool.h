@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spool.h: bounded append-only on-disk spool of messages for one output
  * (src/outputs/spool.c). Used by the queue (queue.h) when its overflow

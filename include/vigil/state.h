@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * state.h: one snapshot of the daemon's state (docs/operating.md), taken
  * from the counters the pipeline, the input, the filters and the outputs

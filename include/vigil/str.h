@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * str.h: borrowed byte slices. A vg_str never owns its bytes; who owns them
  * is said where the slice is produced (receive buffer, arena, static table).

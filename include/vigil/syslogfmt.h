@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syslogfmt.h: one event as one syslog message (src/outputs/syslog.c):
  * RFC 5424 for the network outputs, the traditional (RFC 3164, glibc

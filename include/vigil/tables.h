@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tables.h: lookups over the gperf-generated keyword tables (the .gperf files in gperf/):
  * record types, field interpretation, syscalls per arch, errno names.

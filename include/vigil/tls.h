@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tls.h: TLS for the network listener and the remote output (OpenSSL,
  * src/tls.c; docs/fleet.md). A context holds the certificate, key and

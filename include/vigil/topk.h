@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * topk.h: bounded tallies of what is audited, for "vigilctl top" and the
  * per-key metrics (docs/operating.md, "vigilctl top"). Each dimension

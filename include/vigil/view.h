@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * view.h: an event's document read lazily (src/view.c), for filters. A
  * member of the root is laid out when it is first asked for (the layout

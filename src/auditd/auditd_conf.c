@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * auditd_conf.c: auditd.conf(5) reader. One table holds every key (kind,
  * field, range or allowed words, implemented or not); a bad line is

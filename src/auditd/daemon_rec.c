@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * daemon_rec.c: vigild's own DAEMON_* records: their stamp, who asked,
  * and their text, worded as auditd 3.0.9 words them so ausearch -m

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * enrich.c: the ENRICHED part of an auditd log line, as auditd 3.0.9 makes
  * it with libauparse: uid/gid fields as names, syscall and arch as names,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log_writer.c (outputs auditd:, enriched:): the auditd-compatible log:
  * RAW or ENRICHED lines as auditd 3.0.9 writes them, rotation by size

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logline.c: the auditd log line, once (vigil/auditd/logline.h):
  *	[node=N ]type=NAME msg=audit(SEC.MSC:SERIAL): BODY[\x1dENRICHED]

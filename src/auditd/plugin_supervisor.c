@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugin_supervisor.c (output "plugins"): runs the active plugins of an auditd
  * plugins.d directory as auditd 3.0.9 does: fork/exec with a unix stream

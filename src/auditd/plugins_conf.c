@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugins_conf.c: auditd plugins.d definitions (one file per plugin, auditd
  * 3.0.9 and master style), read as auditd reads them, with its checks of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * run_action.c: the auditd.conf actions that start a program: exec (a
  * program named in auditd.conf), single and halt (/sbin/init 1 or 0).

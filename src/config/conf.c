@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * conf.c: vigild's configuration: the key table, the vigild.conf loader
  * (key = value lines, output blocks), the command line over it and what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * err.c: struct vg_err (err.h), the one error of configuration and rules:
  * filled where the mistake is found, printed as "file:line: msg".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * opt.c: the option-table engine (opt.h): one parser and checker for
  * every key of vigild.conf, the command line and the outputs' options,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cgroup.c: the container (runtime, id, Kubernetes pod) and the systemd
  * unit and slice that a cgroup path names, as the runtimes name their

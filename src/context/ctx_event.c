@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_event.c: the process table fed by the event stream. The SYSCALL
  * record of an event says who acted (pid, ppid, ids, exe, comm) and, for

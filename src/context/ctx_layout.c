@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_layout.c: the "host" and "context" members of an event (docs/
  * events.md, Context), written by the layout driver through its sink, so

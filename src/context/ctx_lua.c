@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_lua.c: vigil.process(pid) for Lua filters: the process table's
  * entry of pid as a fresh table (pid, ppid, exe, comm, argv, start,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_names.c: user and group names of ids for the context's "names"
  * (NSS: getpwuid_r, getgrgid_r), cached direct-mapped; the caches are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_priv.h: the process table's state (src/context/), shared by its
  * files: proctab.c (table, LRU, /proc, state file), cgroup.c (container

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctx_setup.c: the process context from vigild.conf (context, context_*,
  * label lines): made at start, saved to its state file at stop. The table

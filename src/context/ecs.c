@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ecs.c: an event document (the tree, context included) as an Elastic
  * Common Schema document, for json outputs with format=ecs. The mapping

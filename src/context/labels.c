@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * labels.c: the labels (label NAME exe=GLOB | argv=GLOB | key=KEY): the
  * configured rules parsed into the context, and the label bits an exec

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * proctab.c: the process table: entries by pid in a hash, bounded by an
  * LRU list (evictions counted), filled from the event stream (ctx_event.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syscalls.c: the syscalls that change the process table (execve, clone,
  * fork, exit and their kin), by number per arch, looked up once at start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * args.c: vigild's command line. Run flags (foreground, check, replay
  * files, --force...) go into struct vg_daemon; settings (-o, --rules,

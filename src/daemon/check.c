@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check.c: what a start would refuse, checked without opening anything
  * (vigild --check, and a start before its outputs open, so that both

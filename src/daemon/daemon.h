@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * daemon.h: the steps of vigild's main() (src/vigild.c), one file each
  * under src/daemon/: the command line (args.c), checking a configuration

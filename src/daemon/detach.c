@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * detach.c: daemon(3), but the starting process waits and exits with the
  * daemon's start status, as auditd's: init scripts see failures.

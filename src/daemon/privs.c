@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * privs.c: which privileges vigild keeps (docs/security.md): whether the
  * privileged helper is needed, and the capabilities dropped once the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules.c: vigild's kernel rules: the configured rules file or rules.d
  * directory (through the privileged helper when there is one), and the

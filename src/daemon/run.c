@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * run.c: vigild running: the pipeline and its input (live: the libevent
  * loop and the kernel socket; a replay: the files), the outputs and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * signals.c: what vigild does on each signal (docs/vigild.8), and the
  * SIGHUP re-read of vigild.conf: the new configuration is built and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * daemon.c: what makes vigild the kernel's audit daemon (the unicast
  * input): the control socket, the self-exclusion rule, the audit pid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * listen.c: the network input (listen.h). Accepts audisp-remote clients
  * (and vigild's remote output) over TCP or TLS on the libevent loop,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * multicast.c: read-only subscriber to the kernel's audit multicast group
  * (AUDIT_NLGRP_READLOG, needs CAP_AUDIT_READ), beside whatever daemon holds

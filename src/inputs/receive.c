@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * receive.c: the live receive core, shared by the unicast input (the audit
  * daemon, daemon.c) and the multicast one (multicast.c): the socket's

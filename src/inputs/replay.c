@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * replay.c: reads audit logs (auditd RAW or ENRICHED, "-" = stdin) into
  * the pipeline. Time comes from the records, so output is deterministic.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dropbehind.c: page-cache drop-behind for the append-only log files
  * (dropbehind.h). Why: a log is read again rarely and late; left to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json.c (output): events as JSON lines (docs/events.md) to a file or
  * stdout ("json:-"). The document comes from the pipeline; with

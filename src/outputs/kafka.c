@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kafka.c (output): "kafka://BROKER[,BROKER]/TOPIC" through librdkafka.
  * One message per event; key NODE:SERIAL (or a document field, key=PATH,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * outfile.c: buffered append-only file sink for the file outputs. Owns the
  * descriptor and the pending bytes; never drops bytes silently: a failed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * qout.c: what the queued outputs (unix, syslog, kafka) share: their
  * common options, serializing an event in the pipeline thread (the event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * queue.c: bounded message queue between the pipeline thread and one
  * output worker, with the overflow policies of queue.h and the spool.

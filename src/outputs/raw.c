@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * raw.c (output): auditd's RAW log format, one line per record (no EOE
  * line, as in auditd's log), so ausearch/aureport read the file:

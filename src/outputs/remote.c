@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * remote.c (output): "remote://HOST:PORT", "remote+tls://HOST:PORT": what
  * audisp-remote does, as an output with the queue, overflow and spool of

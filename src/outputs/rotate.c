@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rotate.c: size and time rotation of the json and raw file outputs
  * (rotate.h). In the event path it only renames the file and removes

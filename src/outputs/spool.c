@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spool.c: bounded append-only spool file for one output's overflow. Owns
  * the file; never grows it past its bound except to keep messages already

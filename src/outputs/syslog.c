@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syslog.c (output): one event per syslog message.
  *	syslog[:]			local socket (/dev/log, socket=PATH),

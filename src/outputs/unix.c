@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * unix.c (output): "unix:PATH", a local stream socket server. Every client
  * connected gets every event as a line (JSON by default). The worker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * control.c: the auditctl commands that are not rules: -t (trim tree
  * watches), -q (make mounts equivalent), --signal (to the audit daemon)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * interp.c: the words auditctl -l -i prints instead of numbers (auditctl
  * 3.0.9 with libauparse's interpretation): the machine name of -F arch and

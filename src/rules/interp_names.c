@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * interp_names.c: the name tables auditctl -l -i uses for syscall
  * arguments other than sockets' (see interp_priv.h). Names from the kernel's uapi headers;

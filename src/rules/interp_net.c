@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * interp_net.c: the socket name tables auditctl -l -i uses for syscall
  * arguments: types, send/recv flags, option levels and the options of

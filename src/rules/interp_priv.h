@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * interp_priv.h: the name tables behind auditctl -l -i (interp_names.c)
  * and how interp.c reads them. Names are the kernel's (uapi headers);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kernel.c: the rule compiler's NETLINK_AUDIT control socket: status
  * get/set, feature get/set, rule list/add/delete, and the atomic replace

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * load.c: rule files and rules.d directories -> struct vg_ruleset, in the
  * order auditctl -R / augenrules would load them, plus the offline model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * parse.c: one auditctl command line (or one rule-file line) -> struct
  * vg_rule holding the struct audit_rule_data bytes auditctl would send.

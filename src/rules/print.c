@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * print.c: one struct audit_rule_data -> the line auditctl -l prints for it
  * (auditctl 3.0.9 text: watches as -w/-p/-k, exit codes as errno names,

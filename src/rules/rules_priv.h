@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rules_priv.h: shared between the rule compiler's files (parse, print,
  * load, kernel) and the generated field table; not a module contract.

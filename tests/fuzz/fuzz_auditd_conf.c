@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_auditd_conf.c: libFuzzer harness for the auditd.conf parser
  * (src/auditd/auditd_conf.c), input handed over as a memfd. Also exercises the

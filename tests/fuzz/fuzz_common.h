@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_common.h: helpers shared by the libFuzzer harnesses (header-only,
  * every function static): line splitting into exact-size heap copies (so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_config.c: libFuzzer harness for the vigild.conf parser
  * (src/config/conf.c). vg_config_load only reads paths, so the input is handed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_control.c: libFuzzer harness for the control protocol
  * (src/control.c). Each input is one client's bytes, sent to a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_decode.c: libFuzzer harness for the layout and its sinks
  * (src/layout.c, src/decode_*.c, src/sink_*.c, src/json.c): a record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_group.c: libFuzzer harness for the grouper (src/group.c) fed a
  * record stream (one text record per line, replay clock). The first input

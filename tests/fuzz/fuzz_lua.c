@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_lua.c: libFuzzer harness for the Lua event conversion
  * (src/filter_lua_conv.c): a record stream is grouped and decoded, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_lua_filter.c: libFuzzer harness for the Lua sandbox (src/filter_lua.c)
  * with the filter itself as input: the text is loaded as a filter file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_lua_pattern.c: libFuzzer harness for vigil's string.find, match,
  * gmatch and gsub (src/filter_lua_str.c over src/lua_pattern.c), against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_plugins.c: libFuzzer harness for the plugins.d file parser
  * (src/auditd/plugins_conf.c, vg_plugin_conf_load). The loader opens with O_NOFOLLOW

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_privsep.c: libFuzzer harness for the privileged helper's request
  * parser (vg_privsep_parse, src/privsep_wire.c): the one place where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_record.c: libFuzzer harness for the record parser (src/parse.c):
  * vg_parse_line on each input line, vg_parse_netlink on the whole input

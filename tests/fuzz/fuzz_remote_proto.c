@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_remote_proto.c: libFuzzer harness for the receive-side framing of
  * the network input (src/remote_proto.c, vg_rmw_next) and the record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_rules.c: libFuzzer harness for the rule compiler (src/rules/):
  * every input line goes through vg_rules_parse_line the way auditctl -R

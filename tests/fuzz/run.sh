@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh SECONDS [HARNESS...]: builds the libFuzzer harnesses (clang,
 # ASan+UBSan, -DVG_FUZZ=ON) in build-fuzz (or $VG_FUZZ_BUILD), builds the
 # seed corpora there (seeds.sh) and runs each harness (all fuzz_*.c, or the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # seeds.sh OUTDIR: builds the libFuzzer seed corpora, one directory per
 # harness under OUTDIR (a build dir, never the repo). From the repository:
 # tests/fuzz/seeds/HARNESS/ (kept whole), the review's hostile inputs

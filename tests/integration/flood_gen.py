@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """flood_gen.py: synthetic audit log (auditd RAW lines) for the fault and
 flood tests, written as fast as Python can to stdout or a file.
 

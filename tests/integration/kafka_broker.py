@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """kafka_broker.py: fetch, start and stop a real single-node Apache Kafka
 broker (KRaft) for the output tests. The jars come from Maven Central with
 `mvn dependency:copy-dependencies` into a cache dir (default

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """kernel_guard.py: shared helper for tests that use the real kernel audit
 subsystem. Checks preconditions (root, NETLINK_AUDIT, audit pid free,
 configuration not locked), takes /tmp/vigil-kernel.lock unless the caller

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """kernel_reset.py: backstop used by scripts/test.sh at exit. Prints the
 kernel audit status and, if the audit pid is held by a process that no
 longer exists, clears it (AUDIT_SET pid 0). Never touches enabled=2."""

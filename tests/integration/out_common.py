@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """out_common.py: helpers for the output tests (test_out_*.py): synthetic
 audit logs, a vigild reading stdin that the test feeds, counters parsed
 from its -v report."""

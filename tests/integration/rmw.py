@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """rmw.py: audisp-remote's wire format for the tests (docs/fleet.md): a
 16-byte header, least significant byte first (magic 0xff0000fe, header
 and message versions, type, length, sequence), then the text. A tiny

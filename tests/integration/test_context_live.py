@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_context_live.py BUILD_DIR: the process context (docs/events.md,
 Context) with real processes under the kernel's audit. A known tree,
 this test -> bash -> sh -> python3 prog.py, is audited (execve, clone,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_context_replay.py BUILD_DIR: the "host" and "context" members
 (docs/events.md, Context) on laurel's own process-tracking samples,
 offline. laurel's shell-proc-trace.txt is a known tree (bash 71432 ->

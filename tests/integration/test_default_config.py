@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_default_config.py: what scripts/run.sh runs — vigild on
 conf/demo.conf with conf/audit.rules — works on the real kernel: the
 rules load (and vigild's self-exclusion rule is put back in front), an

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_drop_behind.py: the file outputs' page-cache drop-behind
 (docs/outputs.md, `drop_behind=SIZE`) loses and reorders nothing: a
 generated 12 MB RAW log replayed to json, raw and enriched outputs with a

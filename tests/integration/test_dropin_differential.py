@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_dropin_differential.py: auditd 3.0.9 (the audit daemon, RAW then
 ENRICHED) and vigild (--multicast, same auditd.conf format) record the same
 workload; the kernel records' lines must be identical and in the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_dropin_latency.py: how long `auditctl -m MARKER` takes to reach the
 auditd log, with auditd 3.0.9 and then with vigild as a drop-in
 (`vigild -f --auditd-conf CONF -o json:PATH`), and vigild's JSON output

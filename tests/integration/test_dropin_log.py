@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_dropin_log.py: the auditd-compatible log writer (auditd:CONF output).
 
 Replay: RAW and ENRICHED lines equal the input's kernel records (EOE left

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_dropin_sender.py: as the audit daemon, vigild names the sender of
 a signal in its DAEMON_* records the way auditd does (AUDIT_SIGNAL_INFO):
 SIGUSR1 -> DAEMON_ROTATE and SIGTERM -> DAEMON_END carry the pid of the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_faults_disk.py BUILD_DIR: file outputs on a full disk and in a
 read-only directory (issue 8, Faults). Needs root for tmpfs (77 if not).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_faults_flood.py BUILD_DIR: replay floods at full speed (issue 8,
 Faults). No kernel state is touched.
 

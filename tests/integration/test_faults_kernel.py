@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_faults_kernel.py BUILD_DIR: vigild as the kernel's audit daemon
 under faults (issue 8, Faults). Needs root and kernel audit (77 if not);
 kernel_guard takes /tmp/vigil-kernel.lock and restores no rules,

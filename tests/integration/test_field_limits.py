@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_field_limits.py BUILD_DIR: records with thousands of fields, the
 same name repeated, through `vigild --replay`.
 

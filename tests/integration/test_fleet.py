@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_fleet.py BUILD_DIR: two vigild on this machine, as a fleet
 (docs/fleet.md). The first is the live audit daemon (unicast, through
 kernel_guard) and sends; the second is an aggregator (--no-kernel

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_hostile.py BUILD_DIR: hostile record content through every output
 format (json, raw, enriched).
 

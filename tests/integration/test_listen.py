@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_listen.py BUILD_DIR: vigild --no-kernel --listen tcp://... as an
 aggregator of audisp-remote clients (docs/fleet.md), with a client that
 speaks the protocol byte by byte: acknowledgements carry the message's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_live_multicast.py BUILD_DIR: vigild --multicast changes no kernel
 state, and beside a unicast vigild (the audit daemon) it sees the same
 events with the same content. Needs root and kernel audit (exit 77

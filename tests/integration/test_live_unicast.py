@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_live_unicast.py BUILD_DIR: vigild as the kernel's audit daemon.
 Hostile execve arguments and socket addresses must come out of the JSON
 output byte for byte; the kernel state must be put back on SIGTERM; a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_log_escape.py BUILD_DIR: vigild's own diagnostics never carry a
 raw control byte from what it read.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_lua_defs.py: lua/vigil.d.lua (the Lua language server definitions)
 is in step with docs/event.schema.json and the vigil.* helpers: it is what
 contrib/gen-lua-defs.py makes now, it is valid Lua, and the check does

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_lua_examples.py: every lua/ example through the daemon.
 
 Runs `vigild --replay LOG --lua lua/X.lua -o json:-` on corpus logs and on

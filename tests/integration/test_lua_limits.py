@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_lua_limits.py: a hostile Lua filter cannot make vigild allocate or
 write more than max_event_bytes per returned event (issue 14).
 

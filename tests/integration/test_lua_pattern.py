@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_lua_pattern.py: a backtracking Lua pattern on event data cannot
 stall vigild (docs/lua.md, "Limits and errors").
 

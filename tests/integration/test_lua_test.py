@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_lua_test.py: `vigilctl lua test` (docs/lua.md, vigilctl.8).
 
 - Log mode agrees with the daemon: on corpus logs and logs written here,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_metrics_prometheus.py BUILD_DIR: vigild's metrics endpoint
 (issue 18) scraped by a real Prometheus (Debian's package) on 127.0.0.1
 every second. Through Prometheus's HTTP API: vigil_events_total grows by

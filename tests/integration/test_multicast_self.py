@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_multicast_self.py: a multicast vigild is not the audit daemon, so
 the kernel audits its own reads when a rule matches them; it must not
 write those events (that would feed an endless loop of its own events)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_observe.py BUILD_DIR: issue 18's control socket, state report and
 top tallies against a live vigild (kernel_guard). The socket is 0600
 root, or 0660 with control_group, whose members may read but not act; a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_out_kafka.py: the kafka:// output against a real Apache Kafka
 broker (KRaft, single node on 127.0.0.1, jars from Maven Central, see
 kafka_broker.py), consumed with kcat. Checks delivery, order, keys and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_out_syslog.py: the syslog outputs against a real rsyslogd started
 here with a private config (UDP and TCP on 127.0.0.1 high ports, a private
 /dev/log-like socket, one output file). Checks delivery and order, the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_out_unix.py: the unix:PATH output. Several clients get every event
 as the file output writes it; a client that never reads is disconnected
 and stalls neither the other client nor the file output; events without

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_output_filters.py: filters attached to one output only
 (`?drop=RULE;RULE&lua=FILE`) act on that output and leave the others and
 the shared document alone; the global --lua chain runs before them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_plugin_latency.py: a record reaches the auditd plugins as it
 arrives, never held for grouping (issue 20), offline: vigild --replay -
 --auditd-conf with a plugins.d, fed one record at a time on stdin that

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_plugins.py: auditd plugins.d compatibility (src/auditd/plugins_conf.c,
 src/auditd/plugin_supervisor.c). A test plugin (Python, written below) records what
 it receives; vigild replays corpus logs with --auditd-conf:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_privsep.py BUILD_DIR: least privilege (docs/security.md).
 
 Replay (root, no kernel): every thread of vigild holds no capability and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_pushdown.py BUILD_DIR: pushdown = yes on the live kernel. The drop
 lines the kernel can take become vigild's own rules ahead of the loaded
 ones (auditctl -l order; vigilctl -l marks them), the kernel never sends

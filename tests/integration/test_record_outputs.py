@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_record_outputs.py: the auditd log (auditd:, enriched:) and raw:
 write every record as it arrives, in arrival order, before grouping, as
 auditd does (issue 20); JSON still gets grouped events. With a filter on

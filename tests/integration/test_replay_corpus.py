@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_replay_corpus.py: replays every log under $VG_CORPUS/logs through
 `vigild --replay` (JSON and RAW outputs at once) and checks: exit 0, no
 crash, every JSON line valid with serial/time/keys, and grouping against

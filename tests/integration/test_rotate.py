@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_rotate.py BUILD_DIR: the json and raw outputs' own rotation
 (docs/outputs.md): rotate=SIZE splits the log into files that together
 hold every line, in order; compress=gzip|zstd compresses the rotated

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_rules_cli.py BUILD: vigilctl's command line without the kernel.
 
 Bad input exits 1 with "file:line: msg" naming the token; -c goes on and

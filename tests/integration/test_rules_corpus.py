@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_rules_corpus.py BUILD: every corpus rule file through vigilctl.
 
 Offline (always): `vigilctl -t -R FILE` for every file under corpus/rules:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test_self_contained.sh: a clone must pass alone. No file of the project
 # may read the team's shared folder beside the clone (a user's clone does
 # not have it), and no script may stop a process by name (that would stop

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_vigilctl_extra.py BUILD: the auditctl options vigilctl added
 later, against the real kernel and the real auditctl 3.0.9:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_vigilctl_filectl.py BUILD: -q, -t, --signal and -m as lines of a
 rules file (vigilctl -R), against auditctl 3.0.9 -R on the real kernel:
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """test_vigilctl_interp.py BUILD: vigilctl -l -i against auditctl 3.0.9's
 -l -i for the syscall arguments a0..a3, on the real kernel:
 

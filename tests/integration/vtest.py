@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """vtest.py: small helpers shared by the integration tests, none of them
 about the kernel (kernel_guard.py has those): a pass/fail counter that
 prints one line a check and the summary, a poll with a deadline, the

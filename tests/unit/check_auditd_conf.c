@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_auditd_conf.c: auditd.conf reader: every key, defaults, warnings for
  * unimplemented keys, file:line errors, the corpus files, copy/free, the
  * checks on exec action programs (run as root). */

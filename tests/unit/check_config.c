@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_config.c: vigild.conf loader: values, defaults, file:line errors. */
 #include <check.h>
 #include <stdio.h>

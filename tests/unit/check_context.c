@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_context.c: the process table and the context members
  * (src/context/): ancestry from the event stream, pid reuse against a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_decode.c: event -> document (docs/events.md). Per decoder tests
  * on hand-made records, then field-by-field comparison with other

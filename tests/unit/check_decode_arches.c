@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_decode_arches.c: syscall names in decoded events for every arch
  * vigil has a table for (docs/events.md "name", "syscall_name"), from the

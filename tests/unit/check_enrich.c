@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_enrich.c: the ENRICHED part against what auditd 3.0.9 (libauparse
  * 3.0.9 on Debian 12) writes for the same records, and against every
  * enriched line of the corpus. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_group.c: event grouping: EOE, single-record types, timeout,
  * interleaving, late records, gaps, rollover, bounds, flush, and the

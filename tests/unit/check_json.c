@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_json.c: the JSON writer. Escaping of every byte, invalid UTF-8 as
  * \udcXX with a lossless round trip (decoded here by an independent

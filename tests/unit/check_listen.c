@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_listen.c: the listen spec the network keys of auditd.conf make
  * (vg_listen_spec_auditd): tcp_listen_port and its companions carried

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_log.c: vigild's own diagnostics (src/log.c): vg_log_escape byte
  * by byte, and that what the log functions write (stderr, a dump fd) is

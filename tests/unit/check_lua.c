@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_lua.c: Lua filters: tree <-> table conversion, verdicts, chaining,
  * errors and limits, reload, the sandbox, the helpers and the lua/ examples

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_lua_pattern.c: vigil's string.find, match, gmatch and gsub
  * (src/filter_lua_str.c, src/lua_pattern.c) against Lua 5.3's own string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_lua_view.c: Lua filters on the lazy view of an event (view.c,
  * vg_layout_member): what a filter sees through the view is what it saw

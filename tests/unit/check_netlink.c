@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_netlink.c: netlink message building and validation on crafted
  * buffers (no kernel state is read or changed): self-exclusion rule,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_outfile.c: the buffered file sink and its page-cache drop-behind:
  * every byte written in order, old windows given up (mincore), a file
  * truncated under it, pipes left alone, the option's values; how a log is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_parse.c: record header parser (text lines, netlink payloads), the
  * field tokenizer, hex helpers; the whole $VG_CORPUS/logs tree; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_parse_num.c: option value numbers (parse_num.c): sizes with and
  * without k/m/g, and every way a size is refused.

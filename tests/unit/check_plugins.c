@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_plugins.c: plugins.d files (corpus 3.0.9 and master style, the
  * plugins' own configs rejected, errors with file:line, ownership and
  * mode checks, directory scan) and the record text plugins get, checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_prefilter.c: the C drop rules before Lua: rule syntax, matching by
  * key, syscall.exe and record type, and what must pass.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_privsep.c: the privileged helper's request parser (every length
  * and field checked), the helper itself (requests for outputs it was not
  * told about refused, a plugin started as our child, log_group only for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_pushdown.c: drop lines -> kernel rules (pushdown = yes): what is
  * pushed down and as which rule, what stays in userspace and why, the

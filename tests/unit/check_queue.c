@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_queue.c: bounded output queue: order, the four overflow policies,
  * counters, retry, spool order and restart, stop, the wakeup fd. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_ratelimit.c: the log rate limits (ratelimit.h) and the clocks
  * (clock.h): which occurrences are logged by count, the time window per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_regress.c: one test per bug found by the fuzzers (tests/fuzz/,
  * docs/fuzzing.md) or by the hostile-input tests, each with its reproducer

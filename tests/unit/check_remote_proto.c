@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_remote_proto.c: audisp-remote's header (byte order and layout as
  * audit-userspace's lib/private.h defines them) and the framing of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_rotate.c: the file outputs' own rotation (rotate.h): when a
  * rotation is due (size, hour and day boundaries, never for an empty

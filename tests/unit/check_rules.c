@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_rules.c: rule compiler: go-libaudit byte goldens, equivalent
  * spellings, order, the auditctl -l text, bad input with file:line, the

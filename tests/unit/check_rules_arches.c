@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_rules_arches.c: -F arch= and -S names on the arches other than
  * x86: arch values as libaudit gives them (audit_machine_to_elf), syscall

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_rules_control.c: -t, -q, -m and --signal as rule-file lines (and
  * command lines): what they compile to, what auditctl 3.0.9 refuses with

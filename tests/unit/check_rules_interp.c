@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_rules_interp.c: the -l -i text of syscall arguments, from rule
  * text through the compiler to vg_rules_format_interp: one rule per kind

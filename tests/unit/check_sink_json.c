@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_sink_json.c: the layout driver's two sinks against each other:
  * the JSON sink (src/sink_json.c, with its memo) and the tree sink

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_spool.c: on-disk spool: order, restart, bound, compaction,
  * prepend, torn and damaged records. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_syslog_fmt.c: syslog messages: RFC 5424 and traditional headers,
  * octet counting, truncation with the marker at a UTF-8 boundary, names. */
 #include <check.h>

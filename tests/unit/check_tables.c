@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_tables.c: record types, field kinds, arches, syscalls, errno names.
  * Round trips over every entry, known values, unknown lookups, and cross

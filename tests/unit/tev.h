@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tev.h: test events for the decoder tests (check_decode*.c): log lines
  * become the records of one event, which is decoded, written as JSON and

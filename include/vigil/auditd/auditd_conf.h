@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it
  * (src/auditd/auditd_conf.c), so vigild can replace auditd without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * daemon_rec.h: vigild's own DAEMON_* records (src/auditd/daemon_rec.c):
  * their stamp (time and serial), who asked, and their text as auditd

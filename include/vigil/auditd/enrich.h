@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * enrich.h: the ENRICHED part auditd 3.0.9 appends to a log line (after a
  * 0x1D byte): UID/GID fields as user and group names, SYSCALL and ARCH as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * log_writer.h: the auditd-compatible log writer (src/auditd/log_writer.c).
  * Outputs:

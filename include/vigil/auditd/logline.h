@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * logline.h: the auditd log line, written once (src/auditd/logline.c):
  *	[node=N ]type=NAME msg=audit(SEC.MSC:SERIAL): BODY[\x1dENRICHED]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugin_supervisor.h: the "plugins" output (src/auditd/plugin_supervisor.c)
  * runs the active plugins of a plugins.d directory as auditd 3.0.9 does

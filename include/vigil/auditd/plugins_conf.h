@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugins_conf.h: auditd plugins.d files (src/auditd/plugins_conf.c): one
  * file per plugin, auditd 3.0.9 and master style (docs/plugins.md). The

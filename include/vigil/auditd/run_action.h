@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * run_action.h: auditd.conf actions that start a program
  * (src/auditd/run_action.c).
