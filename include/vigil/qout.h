@@ -78,5 +78,11 @@ void	vg_qout_close(struct vg_qout *);
  */
 int	vg_qout_sleep(struct vg_qout *, int ms);
 int	vg_qout_stopped(struct vg_qout *);
+/*
+ * A network output's "//HOST:PORT" or "//[V6]:PORT" (PORT 1..65535) into
+ * *host and *port (strdup'd; the caller frees them, also after an
+ * error). 0, or -1.
+ */
+int	vg_qout_hostport(const char *arg, char **host, char **port);
 
 #endif

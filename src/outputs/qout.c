@@ -291,3 +291,32 @@ vg_qout_sleep(struct vg_qout *qo, int ms)
 	}
 	return vg_queue_stopped(qo->q) ? -1 : 0;
 }
+
+int
+vg_qout_hostport(const char *arg, char **host, char **port)
+{
+	const char *h, *colon, *end;
+	char *ep;
+	unsigned long n;
+
+	if (strncmp(arg, "//", 2) != 0)
+		return -1;
+	h = arg + 2;
+	if (*h == '[') {
+		if ((end = strchr(h, ']')) == NULL || end[1] != ':')
+			return -1;
+		*host = strndup(h + 1, (size_t)(end - h - 1));
+		colon = end + 1;
+	} else {
+		if ((colon = strrchr(h, ':')) == NULL)
+			return -1;
+		*host = strndup(h, (size_t)(colon - h));
+	}
+	if (*host == NULL || **host == '\0')
+		return -1;
+	errno = 0;
+	n = strtoul(colon + 1, &ep, 10);
+	if (errno || ep == colon + 1 || *ep != '\0' || n == 0 || n > 65535)
+		return -1;
+	return (*port = strdup(colon + 1)) == NULL ? -1 : 0;
+}

@@ -510,36 +510,6 @@ worker(void *arg)
 /* ---- options ---- */
 
 static int
-parse_hostport(struct rout *r, const char *arg)
-{
-	const char *h, *colon, *end;
-	char *ep;
-	unsigned long port;
-
-	if (strncmp(arg, "//", 2) != 0)
-		return -1;
-	h = arg + 2;
-	if (*h == '[') {
-		if ((end = strchr(h, ']')) == NULL || end[1] != ':')
-			return -1;
-		r->host = strndup(h + 1, (size_t)(end - h - 1));
-		colon = end + 1;
-	} else {
-		if ((colon = strrchr(h, ':')) == NULL)
-			return -1;
-		r->host = strndup(h, (size_t)(colon - h));
-	}
-	if (r->host == NULL || *r->host == '\0')
-		return -1;
-	errno = 0;
-	port = strtoul(colon + 1, &ep, 10);
-	if (errno || ep == colon + 1 || *ep != '\0' || port == 0 ||
-	    port > 65535)
-		return -1;
-	return (r->port = strdup(colon + 1)) == NULL ? -1 : 0;
-}
-
-static int
 uint_opt(struct vg_output *o, const char *key, uint64_t min, uint64_t max,
     unsigned *out)
 {
@@ -632,7 +602,7 @@ r_open(struct vg_output *o, const char *arg, int tls)
 	r->fd = -1;
 	r->backoff = BACKOFF_MIN_MS;
 	vg_buf_init(&r->out);
-	if (parse_hostport(r, arg) == -1) {
+	if (vg_qout_hostport(arg, &r->host, &r->port) == -1) {
 		vg_log_warnx("output \"%s\": expected %s://HOST:PORT with PORT "
 		    "1..65535", o->spec, o->ops->name);
 		goto bad;

@@ -544,37 +544,6 @@ worker(void *arg)
 	return NULL;
 }
 
-/* "//HOST:PORT" or "//[V6]:PORT" into s->host and s->port. */
-static int
-parse_hostport(struct slout *s, const char *arg)
-{
-	const char *h, *colon, *end;
-	char *ep;
-	unsigned long port;
-
-	if (strncmp(arg, "//", 2) != 0)
-		return -1;
-	h = arg + 2;
-	if (*h == '[') {
-		if ((end = strchr(h, ']')) == NULL || end[1] != ':')
-			return -1;
-		s->host = strndup(h + 1, (size_t)(end - h - 1));
-		colon = end + 1;
-	} else {
-		if ((colon = strrchr(h, ':')) == NULL)
-			return -1;
-		s->host = strndup(h, (size_t)(colon - h));
-	}
-	if (s->host == NULL || *s->host == '\0')
-		return -1;
-	errno = 0;
-	port = strtoul(colon + 1, &ep, 10);
-	if (errno || ep == colon + 1 || *ep != '\0' || port == 0 ||
-	    port > 65535)
-		return -1;
-	return (s->port = strdup(colon + 1)) == NULL ? -1 : 0;
-}
-
 /* RFC 5424 names: printable US-ASCII, no space. */
 static void
 copy_name(char *dst, size_t size, const char *src)
@@ -700,7 +669,7 @@ sl_open(struct vg_output *o, const char *arg, enum sl_kind kind)
 	s->backoff = BACKOFF_MIN_MS;
 	vg_buf_init(&s->msg);
 	/* ARG, options and the host's name were checked (sl_check) */
-	if ((kind != SL_LOCAL && parse_hostport(s, arg) == -1) ||
+	if ((kind != SL_LOCAL && vg_qout_hostport(arg, &s->host, &s->port) == -1) ||
 	    sl_options(o, s) == -1)
 		goto fail;
 	if (gethostname(hn, sizeof(hn)) == -1)
@@ -747,7 +716,7 @@ sl_check(const struct vg_output_conf *c, char *msg, size_t len)
 		return -1;
 	}
 	vg_buf_init(&s->msg);
-	if (parse_hostport(s, c->arg) == -1) {
+	if (vg_qout_hostport(c->arg, &s->host, &s->port) == -1) {
 		snprintf(msg, len, "output \"%s\": expected %s://HOST:PORT "
 		    "with PORT 1..65535", c->spec, c->ops->name);
 		goto out;
