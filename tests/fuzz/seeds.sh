@@ -83,9 +83,11 @@ for d in (req(1, 0, b'plugins:/etc/audit/plugins.d', b'syslog.conf'),
     put('fuzz_privsep', d)
 
 # Lua filters: the examples and every filter of tests
-for n in sorted(os.listdir(os.path.join(top, 'lua'))):
-    with open(os.path.join(top, 'lua', n), 'rb') as f:
-        put('fuzz_lua_filter', f.read())
+for d, _, names in sorted(os.walk(os.path.join(top, 'lua'))):
+    for n in sorted(names):
+        if n.endswith('.lua'):  # filters, the tutorial's steps
+            with open(os.path.join(d, n), 'rb') as f:
+                put('fuzz_lua_filter', f.read())
 with open(os.path.join(top, 'conf/vigild.conf'), 'rb') as f:
     put('fuzz_config', f.read())
 PY
