@@ -13,6 +13,7 @@
 
 #include "vigil/exitcode.h"
 #include "vigil/log.h"
+#include "vigil/progress.h"
 
 #include "daemon.h"
 
@@ -20,7 +21,7 @@ enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
 	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_PUSHDOWN,
-	OPT_LISTEN, OPT_NO_KERNEL,
+	OPT_LISTEN, OPT_NO_KERNEL, OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +43,8 @@ static const struct option longopts[] = {
 	{ "pushdown",		no_argument,		NULL, OPT_PUSHDOWN },
 	{ "listen",		required_argument,	NULL, OPT_LISTEN },
 	{ "no-kernel",		no_argument,		NULL, OPT_NO_KERNEL },
+	{ "progress",		no_argument,		NULL, OPT_PROGRESS },
+	{ "no-progress",	no_argument,		NULL, OPT_NO_PROGRESS },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -85,6 +88,8 @@ usage(FILE *f)
 "                            of - is stdout\n"
 "      --multicast           read-only subscriber beside auditd\n"
 "      --replay FILE...      read audit logs (- = stdin) and exit\n"
+"      --progress, --no-progress  a replay's progress on stderr (default:\n"
+"                            if stderr is a terminal)\n"
 "      --end-of-event-timeout SEC  write events without EOE after SEC\n"
 "      --force               take the audit pid from a live daemon\n"
 "      --no-enable           do not set the kernel's enabled flag\n"
@@ -134,6 +139,7 @@ setting(struct vg_daemon *d, int ch, const char *arg)
 static int
 parse(struct vg_daemon *d, int argc, char *argv[])
 {
+	enum vg_progress_mode progress = VG_PROGRESS_AUTO;
 	int ch, i, rc;
 
 	memset(d, 0, sizeof(*d));
@@ -156,6 +162,12 @@ parse(struct vg_daemon *d, int argc, char *argv[])
 			break;
 		case OPT_REPLAY:
 			d->replay[d->nreplay++] = optarg;
+			break;
+		case OPT_PROGRESS:
+			progress = VG_PROGRESS_ON;
+			break;
+		case OPT_NO_PROGRESS:
+			progress = VG_PROGRESS_OFF;
 			break;
 		case OPT_FORCE:
 			d->io.force = 1;
@@ -200,6 +212,7 @@ parse(struct vg_daemon *d, int argc, char *argv[])
 		}
 	}
 	d->live = d->nreplay == 0;
+	vg_progress_mode(progress);
 	/* no -c: the default file if there is one, live */
 	if (d->conf_path == NULL && d->live && access(VG_CONF_DEFAULT, R_OK) == 0)
 		d->conf_path = VG_CONF_DEFAULT;

@@ -3,6 +3,7 @@
  * replay.c: reads audit logs (auditd RAW or ENRICHED, "-" = stdin) into
  * the pipeline. Time comes from the records, so output is deterministic.
  * Lines longer than VG_MAX_RECORD are skipped and counted, never cut.
+ * Progress on stderr: progress.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "vigil/input.h"
 #include "vigil/log.h"
 #include "vigil/pipeline.h"
+#include "vigil/progress.h"
 #include "vigil/record.h"
 
 #define RBUF	(1024 * 1024)
@@ -23,6 +25,7 @@ struct replay {
 	uint64_t		 clock;		/* latest record time, ms */
 	uint64_t		 deadline;	/* cached vg_pipeline_deadline */
 	struct vg_line_memo	 lm;		/* stamps, type names */
+	struct vg_progress	 pg;		/* on stderr (progress.h) */
 };
 
 static void
@@ -72,6 +75,7 @@ replay_fd(struct replay *rp, int fd)
 		}
 		if (n == 0)
 			break;
+		vg_progress_read(&rp->pg, (uint64_t)n);
 		have += (size_t)n;
 		start = 0;
 		i = have - (size_t)n;
@@ -134,6 +138,7 @@ vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
 	struct replay rp = { .pl = pl, .deadline = UINT64_MAX };
 	int i, rc = 0;
 
+	vg_progress_start(&rp.pg, pl, files, nfiles);
 	for (i = 0; i < nfiles; i++) {
 		if (fds[i] == LATER &&
 		    (fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
@@ -153,6 +158,7 @@ vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
 		}
 	}
 	vg_pipeline_flush(pl);
+	vg_progress_end(&rp.pg);
 	return rc;
 }
 
