@@ -123,6 +123,7 @@
 ---@field slice? string
 ---@field env? table<string, string>
 ---@field names? table<string, string>
+---@field groups? string[]
 ---@field script? string
 
 ---One line of vigil's JSON output. Reference: docs/events.md. Members not

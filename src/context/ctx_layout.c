@@ -111,6 +111,7 @@ static void
 context_members(struct vg_layout *L, struct vg_ctx *c)
 {
 	const struct vg_proc *p = c->cur.proc, *pa;
+	const struct ctx_ugroups *g;
 	const char *e, *end, *v;
 	unsigned d, i;
 	size_t nl;
@@ -176,6 +177,15 @@ context_members(struct vg_layout *L, struct vg_ctx *c)
 				lay_str(L, vg_str_make(vg_ctx_id_names[i],
 				    strlen(vg_ctx_id_names[i])), keep(L, v,
 				    strlen(v)));
+		lay_close(L);
+	}
+	if ((c->cur.idmask & 1u) &&	/* uid: vg_ctx_id_names[0] */
+	    (g = ctx_user_groups(&c->names, c->cur.ids[0])) != NULL) {
+		lay_open(L, VG_STR_LIT("groups"), VG_N_ARR);
+		for (e = g->names, i = 0; i < g->n; i++, e += nl + 1) {
+			nl = strlen(e);
+			lay_str(L, VG_STR_NULL, keep(L, e, nl));
+		}
 		lay_close(L);
 	}
 	if (p != NULL)

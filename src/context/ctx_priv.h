@@ -100,8 +100,21 @@ struct ctx_name {
 	char		 name[48];
 };
 
+/* The groups of a user (laurel's UID_GROUPS): its primary group first,
+ * then the others NSS gives, names NUL-separated; looked up at the first
+ * event that asks, like its name. */
+#define CTX_GROUPS_MAX	16
+struct ctx_ugroups {
+	uint32_t	 uid;
+	uint8_t		 state;		/* 0 empty, 1 found, 2 none */
+	uint8_t		 n;
+	uint16_t	 len;
+	char		 names[256];
+};
+
 struct ctx_names {
 	struct ctx_name	 users[NAME_SLOTS], groups[NAME_SLOTS];
+	struct ctx_ugroups ugroups[NAME_SLOTS];
 	const char	*passwd, *group;
 	struct timespec	 pw_mtime, gr_mtime;
 	time_t		 checked;	/* last stat of the files */
@@ -212,5 +225,6 @@ void		 ctx_names_init(struct ctx_names *, const char *passwd,
 void		 ctx_names_check(struct ctx_names *, time_t now);
 /* The name of a uid (group: gid), or NULL. */
 const char	*ctx_name(struct ctx_names *, uint32_t id, int group);
+const struct ctx_ugroups *ctx_user_groups(struct ctx_names *, uint32_t uid);
 
 #endif

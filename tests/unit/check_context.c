@@ -230,6 +230,8 @@ START_TEST(test_ancestry)
 	/* sh's script; curl is no interpreter; no empty members */
 	ck_assert_ptr_null(get(j, "context.script"));
 	ck_assert_str_eq(gets_(j, "context.names.uid"), "root");
+	/* uid 0's groups (laurel's UID_GROUPS): its primary group first */
+	ck_assert_str_eq(gets_(j, "context.groups.0"), "root");
 	ck_assert_ptr_null(get(j, "context.container"));
 	ck_assert_ptr_null(get(j, "context.labels"));
 	json_object_put(j);
