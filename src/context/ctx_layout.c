@@ -77,6 +77,15 @@ proc_members(struct vg_layout *L, const struct vg_proc *p)
 	}
 	if (p->spawned_by != 0)
 		lay_u64(L, VG_STR_LIT("spawned_by"), p->spawned_by);
+	if (p->prev_exe != NULL) {
+		lay_open(L, VG_STR_LIT("previous"), VG_N_OBJ);
+		cstr_member(L, "exe", p->prev_exe);
+		cstr_member(L, "comm", p->prev_comm);
+		if (p->prev_spawned_by != 0)
+			lay_u64(L, VG_STR_LIT("spawned_by"),
+			    p->prev_spawned_by);
+		lay_close(L);
+	}
 }
 
 /* The parent of p, if the table's entry of its pid is that process. */

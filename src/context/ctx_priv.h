@@ -51,6 +51,7 @@ struct ctx_cgroup {
 #define P_EXITED	0x02	/* exit seen: kept for its children */
 #define P_EXEC		0x04	/* an execve of it was seen */
 #define P_STREAM	0x08	/* made from the event stream only */
+#define P_FORKED	0x10	/* runs the program its fork inherited */
 
 /* One process. Strings are NUL-terminated heap copies or NULL (unknown). */
 struct vg_proc {
@@ -67,6 +68,10 @@ struct vg_proc {
 	uint8_t		 argc;
 	uint8_t		 argv_cut;	/* arguments were left out */
 	char		*script;
+	/* the program the pid ran before its last execve, if that one was
+	 * its own (laurel's SPAWNED_BY of a re-exec) */
+	char		*prev_exe, *prev_comm;
+	uint32_t	 prev_spawned_by;
 	char		*env;		/* NAME\0value\0 ... */
 	uint16_t	 env_len;
 	struct ctx_cgroup *cg;		/* NULL: not known */

@@ -71,6 +71,8 @@ proc_free(struct vg_proc *p)
 	free(p->comm);
 	free(p->argv);
 	free(p->script);
+	free(p->prev_exe);
+	free(p->prev_comm);
 	free(p->env);
 	free(p->cg);
 	free(p->ctext);

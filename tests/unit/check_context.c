@@ -250,6 +250,32 @@ START_TEST(test_ancestry)
 }
 END_TEST
 
+/* A program the pid ran of its own before an execve is its "previous";
+ * a fork child's first program has none (its parent tells). */
+START_TEST(test_previous)
+{
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	json_object *j;
+
+	tree(c);
+	j = feed1(c, SYS("6", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "\"net\""));
+	ck_assert_ptr_null(get(j, "context.process.previous"));
+	ck_assert_ptr_null(get(j, "context.parents.0.previous"));
+	json_object_put(j);
+	j = feed1(c, SYS("7", "59", "0", "1", "101", "102", "wget",
+	    "/usr/bin/wget", "(null)"));
+	ck_assert_str_eq(gets_(j, "context.process.exe"), "/usr/bin/wget");
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 7);
+	ck_assert_str_eq(gets_(j, "context.process.previous.exe"),
+	    "/usr/bin/curl");
+	ck_assert_str_eq(gets_(j, "context.process.previous.comm"), "curl");
+	ck_assert_int_eq(geti(j, "context.process.previous.spawned_by"), 5);
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
 START_TEST(test_depth)
 {
 	struct vg_ctx_opts o;
@@ -631,6 +657,7 @@ main(void)
 	int nf;
 
 	tcase_add_test(tc, test_ancestry);
+	tcase_add_test(tc, test_previous);
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_pid_reuse);
 	tcase_add_test(tc, test_stranger_parent);
