@@ -355,8 +355,9 @@ START_TEST(test_pid_reuse)
 	json_object *j;
 	long hz = sysconf(_SC_CLK_TCK);
 
+	/* retitled: the title, then NULs over its old arguments */
 	fake_proc(root, 500, 1, 10 * (unsigned long long)hz, "sshd",
-	    "sshd: alice\0", 12, "0::/system.slice/ssh.service\n");
+	    "sshd: alice\0\0\0\0\0\0", 17, "0::/system.slice/ssh.service\n");
 	fake_proc(root, 600, 500, 20 * (unsigned long long)hz, "bash",
 	    "-bash\0", 6, "0::/user.slice/user-1000.slice/session-3.scope\n");
 	c = new_ctx(root, 64, NULL, 0);
@@ -364,6 +365,9 @@ START_TEST(test_pid_reuse)
 	    "/usr/bin/bash", "(null)"));
 	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 500);
 	ck_assert_str_eq(gets_(j, "context.parents.0.argv.0"), "sshd: alice");
+	ck_assert_int_eq((int)json_object_array_length(get(j,
+	    "context.parents.0.argv")), 1);
+	ck_assert_ptr_null(get(j, "context.parents.0.argv_truncated"));
 	ck_assert_str_eq(gets_(j, "context.parents.0.start"),
 	    "2023-11-14T22:13:30.000Z");
 	ck_assert_str_eq(gets_(j, "context.unit"), "session-3.scope");
