@@ -65,6 +65,9 @@ MODES = {
                          "env": {"VIGIL_JSON_TREE": "1"}},
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
+    # issue 17: a Lua filter that drops nginx's events by exe
+    "vigild-lua-drop": {"daemon": "vigild", "out": "json",
+                        "lua": "filter-drop-nginx.lua"},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
     # issue 17: nginx (the noisy program) dropped by a prefilter line
     # (drop = syscall.exe=NGINX), in userspace or pushed into the kernel
@@ -84,6 +87,7 @@ MODES = {
 }
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
+                                              "vigild-lua-drop",
                                               "vigild-json-tree",
                                               "vigild-json-null",
                                               "vigild-json-noctx",
@@ -511,7 +515,8 @@ class Daemon:
         if s.get("discard"):
             cmd.append("--discard")
         if s.get("lua"):
-            cmd += ["--lua", os.path.join(HERE, "filter.lua")]
+            cmd += ["--lua", os.path.join(HERE, s["lua"] if isinstance(
+                s["lua"], str) else "filter.lua")]
         if s.get("drop_exe"):
             conf = os.path.join(self.rundir, "vigild.conf")
             exe = os.path.realpath(shutil.which(s["drop_exe"]) or
