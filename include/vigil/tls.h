@@ -7,6 +7,13 @@
  * the peer is on by default at both ends: the server asks every client
  * for a certificate signed by ca=, the client checks the server's
  * against ca= and the host name it connected to (or name=).
+ *
+ * With psk= (or, at a server, allowed_clients=) a context speaks auditd
+ * 4.2's TLS instead: TLS 1.3 with an external pre-shared key and no
+ * certificates (tls_auth = psk); the client sends psk_identity=, the
+ * server accepts the one psk_identity= or the enabled identities of
+ * allowed_clients= (files as auditd reads them, tls_psk.h). A PSK
+ * client's name is its identity (vg_tls_peer_names).
  */
 #ifndef VIGIL_TLS_H
 #define VIGIL_TLS_H
@@ -19,6 +26,9 @@ struct vg_tls_opts {
 	const char	*ca;		/* PEM CA file to verify the peer */
 	const char	*name;		/* client: the server's expected name */
 	int		 verify;	/* 1 (default): verify the peer */
+	const char	*psk;		/* auditd's tls_psk_file: PSK mode */
+	const char	*psk_identity;	/* client: sent; server: accepted */
+	const char	*allowed;	/* server: tls_allowed_clients file */
 };
 
 struct vg_tls;
@@ -36,10 +46,17 @@ void		 vg_tls_free(struct vg_tls *);
 /*
  * The names of the verified peer certificate: its DNS subject alternative
  * names, or the common name when it has none, into names[0..max) (each
- * NUL-terminated, at most len bytes; longer ones are skipped). Returns
- * how many; 0 when no certificate was verified.
+ * NUL-terminated, at most len bytes; longer ones are skipped). A PSK
+ * peer (server side): its accepted identity. Returns how many; 0 when
+ * the peer was not authenticated.
  */
 int		 vg_tls_peer_names(SSL *, char (*names)[256], int max);
+/* Server: why a PSK handshake was refused before the key was tried
+ * (an unknown, disabled or invalid identity), or NULL. Borrowed until
+ * SSL_free. */
+const char	*vg_tls_psk_refused(SSL *);
+/* 1 if the context authenticates with pre-shared keys. */
+int		 vg_tls_is_psk(const struct vg_tls *);
 /* The last OpenSSL error as text (for log lines); clears the queue. */
 const char	*vg_tls_error(char *buf, size_t len);
 

@@ -237,11 +237,16 @@ split_hostport(const char *s, size_t n, char *host, size_t hlen, char *port,
 	return 0;
 }
 
+/* tls:// options with a text value (docs/fleet.md) */
+static const char *const tls_str[] = { "cert", "key", "ca", "psk",
+    "psk_identity", "allowed_clients" };
+#define NTLS_STR	(sizeof(tls_str) / sizeof(tls_str[0]))
+
 struct lopts {
 	char			 host[256], port[8];
 	int			 tls;
 	struct vg_tls_opts	 t;
-	char			*cert, *key, *ca;
+	char			*str[NTLS_STR];	/* tls_str[i]'s value */
 };
 
 static int
@@ -298,14 +303,11 @@ set_opt(struct lsock *s, struct lopts *o, const char *k, const char *v,
 		free(list);
 		return 0;
 	}
-	if (o->tls && (strcmp(k, "cert") == 0 || strcmp(k, "key") == 0 ||
-	    strcmp(k, "ca") == 0)) {
-		char **dst = k[0] == 'c' && k[1] == 'e' ? &o->cert :
-		    k[0] == 'k' ? &o->key : &o->ca;
-
-		free(*dst);
-		return (*dst = strdup(v)) == NULL ? -1 : 0;
-	}
+	for (size_t i = 0; o->tls && i < NTLS_STR; i++)
+		if (strcmp(k, tls_str[i]) == 0) {
+			free(o->str[i]);
+			return (o->str[i] = strdup(v)) == NULL ? -1 : 0;
+		}
 	if (o->tls && strcmp(k, "verify") == 0) {
 		if (strcmp(v, "yes") == 0)
 			o->t.verify = 1;
@@ -453,7 +455,7 @@ is_trusted(const struct lsock *s, const unsigned char a[16])
 
 /*
  * May c speak for node n? Trusted clients: any name. A TLS client: the
- * names of its certificate. Otherwise the first name a connection uses
+ * names of its certificate, or its PSK identity. Otherwise the first name a connection uses
  * is its own for the rest of it, and a name belongs to the first address
  * that used it for as long as vigild runs (docs/fleet.md).
  */
@@ -660,10 +662,11 @@ handshake(struct conn *c)
 	if (r == 1) {
 		c->handshaking = 0;
 		c->nnames = vg_tls_peer_names(c->ssl, c->names, MAX_NAMES);
-		vg_log_info("listen %s: client %s port %u: TLS %s%s%s",
+		vg_log_info("listen %s: client %s port %u: %s %s%s%s",
 		    c->ls->spec, c->addr, c->port, SSL_get_version(c->ssl),
-		    c->nnames ? ", certificate for " : "",
-		    c->nnames ? c->names[0] : "");
+		    SSL_get_cipher(c->ssl), c->nnames == 0 ? "" :
+		    vg_tls_is_psk(c->ls->tls) ? ", PSK identity " :
+		    ", certificate for ", c->nnames ? c->names[0] : "");
 		return 1;
 	}
 	e = SSL_get_error(c->ssl, r);
@@ -677,7 +680,10 @@ handshake(struct conn *c)
 	if (log_due(c->ls->l))
 		vg_log_warnx("listen %s: client %s port %u: TLS handshake: "
 		    "%s", c->ls->spec, c->addr, c->port,
-		    vg_tls_error(err, sizeof(err)));
+		    vg_tls_psk_refused(c->ssl) != NULL ?
+		    vg_tls_psk_refused(c->ssl) : vg_tls_error(err,
+		    sizeof(err)));
+	ERR_clear_error();
 	c->dead = 1;
 	return -1;
 }
@@ -1064,9 +1070,12 @@ vg_listen_add(struct vg_listen *l, const char *spec, char *msg,
 	if (parse_spec(s, &o, spec, msg, msglen) == -1)
 		goto out;
 	if (o.tls) {
-		o.t.cert = o.cert;
-		o.t.key = o.key;
-		o.t.ca = o.ca;
+		o.t.cert = o.str[0];
+		o.t.key = o.str[1];
+		o.t.ca = o.str[2];
+		o.t.psk = o.str[3];
+		o.t.psk_identity = o.str[4];
+		o.t.allowed = o.str[5];
 		if ((s->tls = vg_tls_new(&o.t, 1, msg, msglen)) == NULL)
 			goto out;
 	}
@@ -1083,9 +1092,8 @@ vg_listen_add(struct vg_listen *l, const char *spec, char *msg,
 	    s->spec, s->max_per_addr, s->idle_s, s->tls ? ", TLS" : "");
 	rc = 0;
 out:
-	free(o.cert);
-	free(o.key);
-	free(o.ca);
+	for (size_t i = 0; i < NTLS_STR; i++)
+		free(o.str[i]);
 	if (rc == -1)
 		lsock_free(s);
 	return rc;

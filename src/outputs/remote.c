@@ -561,6 +561,8 @@ r_options(struct vg_output *o, struct rout *r, int tls)
 	t.key = vg_output_opt(o, "key");
 	t.ca = vg_output_opt(o, "ca");
 	t.name = vg_output_opt(o, "name");
+	t.psk = vg_output_opt(o, "psk");
+	t.psk_identity = vg_output_opt(o, "psk_identity");
 	if (t.name == NULL)
 		t.name = r->host;
 	t.verify = 1;
@@ -727,6 +729,11 @@ static const struct vg_opt remote_tls_opts[] = {
 	  .help = "name the server certificate must have (default HOST)" },
 	{ .name = "verify", .type = VG_OPT_ENUM, .choices = yes_no,
 	  .help = "check the server certificate (default yes)" },
+	{ .name = "psk", .type = VG_OPT_STR,
+	  .help = "pre-shared key file as auditd's tls_psk_file: TLS 1.3 "
+	  "PSK instead of certificates" },
+	{ .name = "psk_identity", .type = VG_OPT_STR,
+	  .help = "PSK identity sent (auditd's tls_psk_identity)" },
 	{ .name = NULL },
 };
 
