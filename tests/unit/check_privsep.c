@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/caps.h"
 #include "vigil/privsep.h"
 
@@ -104,31 +105,13 @@ END_TEST
 
 /* ---- the helper ---- */
 
-static char dir[64];
-
-static void
-setup(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/vg_priv_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 static void
 put(const char *name, const char *text, mode_t mode)
 {
 	char path[128];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", ck_dir, name);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs(text, f);
 	fclose(f);
@@ -139,7 +122,7 @@ START_TEST(test_helper_refuses)
 {
 	char spec[128], *specs[1];
 
-	snprintf(spec, sizeof(spec), "enriched:%s/log", dir);
+	snprintf(spec, sizeof(spec), "enriched:%s/log", ck_dir);
 	specs[0] = spec;
 	ck_assert_int_eq(vg_privsep_start(specs, 1, NULL), 0);
 	ck_assert_int_eq(vg_privsep_active(), 1);
@@ -175,9 +158,9 @@ START_TEST(test_helper_chown)
 
 	if (geteuid() != 0)	/* giving a file another group needs root */
 		return;
-	snprintf(path, sizeof(path), "%s/log", dir);
+	snprintf(path, sizeof(path), "%s/log", ck_dir);
 	snprintf(spec, sizeof(spec), "json:%s?mode=0640&group=1", path);
-	snprintf(other, sizeof(other), "%s/other", dir);
+	snprintf(other, sizeof(other), "%s/other", ck_dir);
 	put("log", "", 0600);
 	put("other", "", 0600);
 	specs[0] = spec;
@@ -212,7 +195,7 @@ START_TEST(test_helper_plugin)
 
 	if (geteuid() != 0)	/* plugins.d files must be root's */
 		return;
-	snprintf(spec, sizeof(spec), "plugins:%s", dir);
+	snprintf(spec, sizeof(spec), "plugins:%s", ck_dir);
 	/* sed -n q: exits 0 once it read our line */
 	snprintf(conf, sizeof(conf), "active = yes\ndirection = out\n"
 	    "path = /bin/sed\ntype = always\nargs = -n q\n"
@@ -303,7 +286,7 @@ main(void)
 
 	tcase_add_test(tp, test_parse_good);
 	tcase_add_test(tp, test_parse_bad);
-	tcase_add_checked_fixture(th, setup, teardown);
+	tcase_add_checked_fixture(th, ck_dir_setup, ck_dir_teardown);
 	tcase_add_test(th, test_helper_refuses);
 	tcase_add_test(th, test_helper_chown);
 	tcase_add_test(th, test_helper_plugin);
