@@ -676,6 +676,15 @@ handshake(struct conn *c)
 		event_add(c->wev, NULL);
 		return 0;
 	}
+	if (BIO_number_read(SSL_get_rbio(c->ssl)) == 0) {
+		/* closed before saying anything (a port probe): no TLS
+		 * failure, and no use of the rate-limited warnings */
+		vg_log_debug("listen %s: client %s port %u: closed before a "
+		    "TLS handshake", c->ls->spec, c->addr, c->port);
+		ERR_clear_error();
+		c->dead = 1;
+		return -1;
+	}
 	c->ls->tls_failed++;
 	if (log_due(c->ls->l))
 		vg_log_warnx("listen %s: client %s port %u: TLS handshake: "
