@@ -102,6 +102,7 @@ usage(FILE *f)
 "                            as kernel rules (pushdown = yes)\n"
 "      --listen SPEC         receive audisp-remote clients (repeatable):\n"
 "                            tcp://ADDR:PORT tls://ADDR:PORT?cert=&key=\n"
+"                            (or ?psk=&psk_identity=, auditd 4.2)\n"
 "      --no-kernel           leave the kernel alone: only listen\n"
 "      --check               check the configuration and exit\n"
 "      --auditd-conf FILE    drop-in: write the auditd log as FILE says\n"
