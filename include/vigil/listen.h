@@ -29,9 +29,10 @@ int			 vg_listen_add(struct vg_listen *, const char *spec,
 			    char *msg, size_t msglen);
 /*
  * The listen spec auditd.conf asks for (drop-in): tcp_listen_port and
- * its companions. 1 and spec written, 0 if tcp_listen_port is not set,
- * -1 with why in msg for what vigild cannot honour (use_libwrap with
- * rules in hosts.allow/hosts.deny, transport krb5 or tls).
+ * its companions, transport = tls with auditd 4.2's tls_* keys. 1 and
+ * spec written, 0 if tcp_listen_port is not set, -1 with why in msg for
+ * what vigild cannot honour (use_libwrap with rules in hosts.allow/
+ * hosts.deny, transport krb5, a post-quantum-only TLS profile).
  */
 int			 vg_listen_spec_auditd(const struct vg_auditd_conf *,
 			    char *spec, size_t speclen, char *msg,

@@ -364,6 +364,10 @@ static const char *const c_node[] = {
 };
 static const char *const c_format[] = { "raw", "enriched", NULL };
 const char *const vg_adc_transports[] = { "tcp", "krb5", "tls", NULL };
+/* by enum vg_adc_tls_profile */
+static const char *const c_tls_profile[] = { "compatible", "system", "pqc",
+    NULL };
+static const char *const c_tls_auth[] = { "psk", NULL };
 
 /* each *_action key's words, and their enum vg_adc_action */
 static const char *const c_size[] = {
@@ -508,6 +512,24 @@ static const struct vg_opt keys[] = {
 	  .warn = "obsolete since auditd 3.0" },
 	{ .name = "report_interval", .type = VG_OPT_IGNORED, .flags = ADC,
 	  .warn = "auditd 4.x key, not implemented" },
+	/* auditd 4.2's TLS (tls_auth = psk): the listener's (listen.h) */
+	{ .name = "tls_auth", .type = VG_OPT_ENUM, .def = "psk",
+	  .choices = c_tls_auth, .off = F(tls_auth), .flags = ADC },
+	{ .name = "tls_crypto_profile", .type = VG_OPT_ENUM,
+	  .def = "compatible", .choices = c_tls_profile,
+	  .off = F(tls_crypto_profile), .flags = ADC },
+	{ .name = "tls_require_pqc", .type = VG_OPT_BOOL,
+	  .off = F(tls_require_pqc), .flags = ADC },
+	{ .name = "tls_psk_file", .type = VG_OPT_STR, .check = check_path,
+	  .off = F(tls_psk_file), .flags = ADC },
+	{ .name = "tls_psk_identity", .type = VG_OPT_STR,
+	  .off = F(tls_psk_identity), .flags = ADC },
+	{ .name = "tls_allowed_clients", .type = VG_OPT_STR,
+	  .check = check_path, .off = F(tls_allowed_clients), .flags = ADC },
+	{ .name = "tls_cipher_suites", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "vigild offers the compatible profile's suites" },
+	{ .name = "tls_key_exchange", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "vigild offers the compatible profile's groups" },
 	{ .name = "tls_*", .type = VG_OPT_IGNORED, .flags = ADC,
 	  .warn = "auditd 4.x TLS key, not implemented" },
 	{ .name = NULL },

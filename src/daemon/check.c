@@ -6,6 +6,7 @@
  * plugins output, Lua files compiled, and for --check the plugins.d
  * files and the rules, which a start logs but runs without.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,7 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	struct vg_filter *f;
 	struct seen seen;
 	const char *pd;
-	char msg[512];
+	char msg[512], spec[4 * PATH_MAX];
 	size_t k;
 	int i, bad = 0;
 
@@ -165,7 +166,7 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	if (vg_ctx_check(c) == -1)
 		bad++;
 	/* auditd.conf's tcp_listen_port: what vigild cannot be refused */
-	if (vg_daemon_auditd_listen(c, msg, sizeof(msg)) == -1)
+	if (vg_daemon_auditd_listen(c, spec, sizeof(spec)) == -1)
 		bad++;
 	if (strict && c->rules != NULL && vg_setup_check_rules(c->rules) != 0)
 		bad++;

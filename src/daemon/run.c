@@ -5,6 +5,7 @@
  * filters, the loop, and the orderly close. Signals are in signals.c.
  */
 #include <event2/event.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static int
 open_listen(struct vg_daemon *d)
 {
 	const struct vg_config *c = &d->conf;
-	char spec[512], msg[512];
+	char spec[4 * PATH_MAX], msg[512];
 	int i, adc;
 
 	if ((adc = vg_daemon_auditd_listen(c, spec, sizeof(spec))) == -1)

@@ -18,6 +18,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1128,22 +1129,72 @@ has_rules(const char *path)
 	return found;
 }
 
+/*
+ * transport = tls: auditd 4.2's keys as listener options (tls.c checks
+ * which go together, as auditd does). Values may not hold the spec's
+ * separators.
+ */
+static int
+tls_spec(const struct vg_auditd_conf *c, char *out, size_t outlen, char *msg,
+    size_t msglen)
+{
+	const char *v[3] = { c->tls_psk_file, c->tls_psk_identity,
+	    c->tls_allowed_clients };
+	static const char *const k[3] = { "psk", "psk_identity",
+	    "allowed_clients" };
+	static const char *const key[3] = { "tls_psk_file",
+	    "tls_psk_identity", "tls_allowed_clients" };
+	size_t off = 0;
+	int i, n;
+
+	if (c->tls_crypto_profile == VG_ADC_TLS_PQC || c->tls_require_pqc) {
+		snprintf(msg, msglen, "%s: vigild offers no post-quantum-only "
+		    "key exchange (the compatible profile: X25519MLKEM768 "
+		    "with OpenSSL 3.5, else X25519)", c->tls_require_pqc ?
+		    "tls_require_pqc = yes" : "tls_crypto_profile = pqc");
+		return -1;
+	}
+	if (c->tls_psk_file == NULL && c->tls_allowed_clients == NULL) {
+		snprintf(msg, msglen, "transport = tls needs tls_psk_file or "
+		    "tls_allowed_clients");
+		return -1;
+	}
+	out[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (v[i] == NULL)
+			continue;
+		if (strpbrk(v[i], "&?") != NULL) {
+			snprintf(msg, msglen, "%s: \"%s\": no & or ? here",
+			    key[i], v[i]);
+			return -1;
+		}
+		n = snprintf(out + off, outlen - off, "&%s=%s", k[i], v[i]);
+		if (n < 0 || (size_t)n >= outlen - off) {
+			snprintf(msg, msglen, "listen spec too long");
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int
 vg_listen_spec_auditd(const struct vg_auditd_conf *c, char *spec,
     size_t speclen, char *msg, size_t msglen)
 {
-	char ports[32] = "";
+	char ports[32] = "", tls[3 * PATH_MAX];
 	int n;
 
 	if (c->tcp_listen_port == 0)
 		return 0;
-	if (c->transport != VG_ADC_TCP) {
-		snprintf(msg, msglen, "transport = %s is not supported: use "
-		    "tcp, or vigild.conf's listen = tls://... with "
-		    "certificates (docs/fleet.md)",
-		    vg_adc_transports[c->transport]);
+	if (c->transport == VG_ADC_KRB5) {
+		snprintf(msg, msglen, "transport = krb5 is not supported: use "
+		    "tcp or tls (docs/fleet.md)");
 		return -1;
 	}
+	if (c->transport == VG_ADC_TLS && tls_spec(c, tls, sizeof(tls), msg,
+	    msglen) == -1)
+		return -1;
 	if (c->use_libwrap && (has_rules("/etc/hosts.allow") ||
 	    has_rules("/etc/hosts.deny"))) {
 		snprintf(msg, msglen, "use_libwrap = yes and /etc/hosts.allow "
@@ -1155,9 +1206,11 @@ vg_listen_spec_auditd(const struct vg_auditd_conf *c, char *spec,
 	if (c->tcp_client_ports != NULL)
 		snprintf(ports, sizeof(ports), "&client_ports=%s",
 		    c->tcp_client_ports);
-	n = snprintf(spec, speclen, "tcp://[::]:%u?queue=%u&max_per_addr=%u"
-	    "&idle=%u%s", c->tcp_listen_port, c->tcp_listen_queue,
-	    c->tcp_max_per_addr, c->tcp_client_max_idle, ports);
+	n = snprintf(spec, speclen, "%s://[::]:%u?queue=%u&max_per_addr=%u"
+	    "&idle=%u%s%s", c->transport == VG_ADC_TLS ? "tls" : "tcp",
+	    c->tcp_listen_port, c->tcp_listen_queue, c->tcp_max_per_addr,
+	    c->tcp_client_max_idle, ports,
+	    c->transport == VG_ADC_TLS ? tls : "");
 	if (n < 0 || (size_t)n >= speclen) {
 		snprintf(msg, msglen, "listen spec too long");
 		return -1;

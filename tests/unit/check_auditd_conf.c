@@ -126,7 +126,7 @@ START_TEST(test_unimplemented_warn)
 	    "action_mail_acct = root\n"
 	    "dispatcher = /sbin/audispd\n"
 	    "report_interval = 0\n"
-	    "tls_auth = psk\n"
+	    "tls_key_exchange = X25519\n"
 	    "log_format = NOLOG\n");
 
 	vg_auditd_conf_defaults(&c);

@@ -33,6 +33,9 @@ enum vg_adc_flush {
 enum vg_adc_transport { VG_ADC_TCP = 0, VG_ADC_KRB5, VG_ADC_TLS };
 /* transport's words, by enum vg_adc_transport; NULL-ended */
 extern const char *const vg_adc_transports[];
+/* tls_crypto_profile, auditd 4.2's */
+enum vg_adc_tls_profile { VG_ADC_TLS_COMPATIBLE = 0, VG_ADC_TLS_SYSTEM,
+	VG_ADC_TLS_PQC };
 
 enum vg_adc_node {
 	VG_ADC_NODE_NONE = 0,
@@ -106,6 +109,13 @@ struct vg_auditd_conf {
 	char			*krb5_principal;
 	char			*krb5_key_file;
 	int			 distribute_network;	/* listen.h */
+	/* auditd 4.2's transport = tls: pre-shared keys (tls.h) */
+	int			 tls_auth;		/* psk, its only one */
+	enum vg_adc_tls_profile	 tls_crypto_profile;
+	int			 tls_require_pqc;
+	char			*tls_psk_file;
+	char			*tls_psk_identity;
+	char			*tls_allowed_clients;
 	unsigned		 warnings;	/* set by load: warnings given */
 };
 
