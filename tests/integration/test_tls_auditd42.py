@@ -10,7 +10,9 @@ through sid's ld.so; nothing is installed.
     --listen tls://127.0.0.1:PORT?psk=...&psk_identity=...: every event
     arrives, in order, with its node= (or the identity when it has
     none); a wrong key and an unknown identity are refused and counted
-    (tls_failed), a PSK client naming another node is kicked.
+    (tls_failed), a PSK client naming another node is kicked; with
+    allowed_clients= (a key per identity) it gets in with its own key
+    and a disabled identity does not.
   - vigild remote+tls://...?psk=...&psk_identity=... -> auditd 4.2.1 as
     an aggregator (local_events = no: it neither takes the audit pid
     nor sets the enabled flag: its pid is checked) with transport = tls: its log
@@ -167,6 +169,31 @@ def test_audisp_remote_to_vigild(vigild, bin_dir, d, key, bad):
               int(st.get("tls_failed", 0)) >= 1, f"{st} {err[-600:]}")
 
 
+def test_allowed_clients(vigild, bin_dir, d, key, bad):
+    """allowed_clients= with a key per identity (auditd's
+    tls_allowed_clients format): audisp-remote 4.2.1 gets in with its
+    own key, a disabled identity does not."""
+    acl = os.path.join(d, "allowed_clients")
+    write(acl, f"# identity status\n{ID} enabled key={key}\n"
+          f"retired disabled key={bad}\n", 0o600)
+    port = rmw.free_port()
+    out = os.path.join(d, "acl.json")
+    p = rmw.start_listener(
+        vigild, f"tls://127.0.0.1:{port}?allowed_clients={acl}&"
+        "max_per_addr=4", out, "-v")
+    audisp_remote(bin_dir, d, "ar-acl", port, key, ID,
+                  rmw.event_lines(ID, 1000))
+    audisp_remote(bin_dir, d, "ar-retired", port, bad, "retired",
+                  rmw.event_lines("retired", 1001), timeout=20)
+    wait_for(lambda: serials(out, ID))
+    err = stop(p)
+    check("allowed_clients, key per identity: audisp-remote 4.2.1 in",
+          serials(out, ID) == [1000], err[-600:])
+    check("allowed_clients: a disabled identity is refused",
+          serials(out, "retired") == [] and
+          'disabled PSK identity "retired"' in err, err[-600:])
+
+
 def audit_pid():
     """The kernel's audit daemon pid (netlink status), None if unknown."""
     try:
@@ -314,6 +341,7 @@ def main():
         write(key, os.urandom(32).hex() + "\n", 0o400)
         write(bad, os.urandom(32).hex() + "\n", 0o400)
         test_audisp_remote_to_vigild(vigild, bin_dir, d, key, bad)
+        test_allowed_clients(vigild, bin_dir, d, key, bad)
         test_vigild_to_auditd(vigild, bin_dir, d, key, bad)
         test_dropin(vigild, bin_dir, d, key)
     return check.summary()

@@ -367,6 +367,36 @@ START_TEST(handshake_acl)
 }
 END_TEST
 
+/* SIGHUP: the key file read again; a file that no longer loads keeps
+ * the old key. */
+START_TEST(reload_psk)
+{
+	const char *k = file("k", HEX32 "\n", 0600);
+	struct vg_tls *srv, *old, *cli;
+	SSL *s;
+
+	ck_assert_ptr_nonnull(srv = ctx(k, "h1", NULL, 1));
+	ck_assert_ptr_nonnull(old = ctx(k, "h1", NULL, 0));
+	file("k", HEX32B "\n", 0600);
+	ck_assert_ptr_nonnull(cli = ctx(k, "h1", NULL, 0));
+	ck_assert_int_eq(handshake(srv, cli, &s), 0);
+	SSL_free(s);
+	ck_assert_int_eq(vg_tls_reload(srv, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(handshake(srv, cli, &s), 1);
+	SSL_free(s);
+	ck_assert_int_eq(handshake(srv, old, &s), 0);
+	SSL_free(s);
+	file("k", "abcd\n", 0600);
+	ck_assert_int_eq(vg_tls_reload(srv, msg, sizeof(msg)), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "key too short"));
+	ck_assert_int_eq(handshake(srv, cli, &s), 1);
+	SSL_free(s);
+	vg_tls_free(cli);
+	vg_tls_free(old);
+	vg_tls_free(srv);
+}
+END_TEST
+
 START_TEST(options)
 {
 	struct vg_tls_opts o = { .psk = "/nonexistent", .cert = "c.pem",
@@ -406,6 +436,7 @@ main(void)
 	tcase_add_test(tc, acl_file_mode);
 	tcase_add_test(tc, handshake_psk);
 	tcase_add_test(tc, handshake_acl);
+	tcase_add_test(tc, reload_psk);
 	tcase_add_test(tc, options);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
