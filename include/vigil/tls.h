@@ -57,6 +57,9 @@ int		 vg_tls_peer_names(SSL *, char (*names)[256], int max);
 const char	*vg_tls_psk_refused(SSL *);
 /* 1 if the context authenticates with pre-shared keys. */
 int		 vg_tls_is_psk(const struct vg_tls *);
+/* What a context's files are, for log lines. */
+#define VG_TLS_FILES(t) \
+	(vg_tls_is_psk(t) ? "pre-shared keys" : "certificates")
 /* The last OpenSSL error as text (for log lines); clears the queue. */
 const char	*vg_tls_error(char *buf, size_t len);
 

@@ -1228,11 +1228,11 @@ vg_listen_reload(struct vg_listen *l)
 		if (s->tls == NULL)
 			continue;
 		if (vg_tls_reload(s->tls, msg, sizeof(msg)) == -1)
-			vg_log_warnx("listen %s: certificates not reloaded, "
-			    "old ones kept: %s", s->spec, msg);
+			vg_log_warnx("listen %s: %s not reloaded, old ones "
+			    "kept: %s", s->spec, VG_TLS_FILES(s->tls), msg);
 		else
-			vg_log_info("listen %s: certificates reloaded",
-			    s->spec);
+			vg_log_info("listen %s: %s reloaded", s->spec,
+			    VG_TLS_FILES(s->tls));
 	}
 }
 

@@ -677,11 +677,11 @@ remote_reopen(struct vg_output *o)
 	if (r->tls == NULL)
 		return 0;
 	if (vg_tls_reload(r->tls, msg, sizeof(msg)) == -1) {
-		vg_log_warnx("output %s: certificates not reloaded, old ones "
-		    "kept: %s", o->spec, msg);
+		vg_log_warnx("output %s: %s not reloaded, old ones kept: %s",
+		    o->spec, VG_TLS_FILES(r->tls), msg);
 		return -1;
 	}
-	vg_log_info("output %s: certificates reloaded", o->spec);
+	vg_log_info("output %s: %s reloaded", o->spec, VG_TLS_FILES(r->tls));
 	return 0;
 }
 

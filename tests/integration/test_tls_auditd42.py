@@ -186,9 +186,13 @@ def test_allowed_clients(vigild, bin_dir, d, key, bad):
     audisp_remote(bin_dir, d, "ar-retired", port, bad, "retired",
                   rmw.event_lines("retired", 1001), timeout=20)
     wait_for(lambda: serials(out, ID))
+    p.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
     err = stop(p)
     check("allowed_clients, key per identity: audisp-remote 4.2.1 in",
           serials(out, ID) == [1000], err[-600:])
+    check("SIGHUP reads the key files again",
+          "pre-shared keys reloaded" in err, err[-600:])
     check("allowed_clients: a disabled identity is refused",
           serials(out, "retired") == [] and
           'disabled PSK identity "retired"' in err, err[-600:])
