@@ -456,9 +456,10 @@ is_trusted(const struct lsock *s, const unsigned char a[16])
 
 /*
  * May c speak for node n? Trusted clients: any name. A TLS client: the
- * names of its certificate, or its PSK identity. Otherwise the first name a connection uses
- * is its own for the rest of it, and a name belongs to the first address
- * that used it for as long as vigild runs (docs/fleet.md).
+ * names of its certificate, or its PSK identity. Otherwise the first
+ * name a connection uses is its own for the rest of it, and a name
+ * belongs to the first address that used it for as long as vigild runs
+ * (docs/fleet.md).
  */
 static int
 node_ok(struct conn *c, struct vg_str n)
