@@ -63,11 +63,13 @@ vg_psk_parse(const char *text, size_t len, struct vg_psk_key *k, char *msg,
 	b = OPENSSL_hexstr2buf(line, &blen);
 	OPENSSL_cleanse(line, sizeof(line));
 	if (b == NULL || blen < VG_PSK_MIN || blen > VG_PSK_MAX) {
-		snprintf(msg, msglen, b == NULL ? "not hex digits" :
-		    "key too short (%ld bytes, at least %d)", blen,
-		    VG_PSK_MIN);
-		if (b != NULL)
+		if (b == NULL)
+			snprintf(msg, msglen, "not hex digits");
+		else {
+			snprintf(msg, msglen, "key too short (%ld bytes, at "
+			    "least %d)", blen, VG_PSK_MIN);
 			OPENSSL_clear_free(b, (size_t)blen);
+		}
 		ERR_clear_error();
 		return -1;
 	}
