@@ -63,6 +63,7 @@ START_TEST(key_text)
 {
 	struct vg_psk_key k;
 	char line[600];
+	int i;
 
 	ck_assert_int_eq(vg_psk_parse(HEX32 "\n", 65, &k, msg, sizeof(msg)),
 	    0);
@@ -89,6 +90,18 @@ START_TEST(key_text)
 	ck_assert_int_eq(vg_psk_parse("\n", 1, &k, msg, sizeof(msg)), -1);
 	ck_assert_int_eq(vg_psk_parse(" " HEX32 " ", 66, &k, msg,
 	    sizeof(msg)), -1);
+	/* colons between bytes: OpenSSL's decoder takes them, after
+	 * auditd's even-length check (so 32 bytes so written are refused,
+	 * 33 taken) */
+	for (i = 0; i < 33; i++)
+		snprintf(line + 3 * i, 4, "%02x:", (unsigned)i);
+	ck_assert_int_eq(vg_psk_parse(line, 3 * 32 - 1, &k, msg,
+	    sizeof(msg)), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "odd"));
+	ck_assert_int_eq(vg_psk_parse(line, 3 * 33 - 1, &k, msg,
+	    sizeof(msg)), 0);
+	ck_assert_uint_eq(k.len, 33);
+	ck_assert_uint_eq(k.b[32], 32);
 	/* 510 hex digits (255 bytes) fit auditd's line; 512 do not */
 	memset(line, 'a', sizeof(line));
 	ck_assert_int_eq(vg_psk_parse(line, 510, &k, msg, sizeof(msg)), 0);
