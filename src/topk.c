@@ -72,35 +72,35 @@ unlink_item(struct vg_topk *t, int i)
 		*pp = t->it[i].next;
 }
 
-void
-vg_topk_add(struct vg_topk *t, const char *key, size_t len)
+/* Counts key (len <= VG_TOPK_KEYLEN) if it is the item of the previous
+ * add (the usual case: compared, not hashed); 0 if it is not. */
+static inline int
+add_last(struct vg_topk *t, const unsigned char *k, size_t len)
 {
-	const unsigned char *k = (const unsigned char *)key;
+	struct vg_topk_item *e;
+	size_t i;
+
+	if (t->last < 0 || (e = &t->it[t->last])->len != len)
+		return 0;
+	for (i = 0; i + 8 <= len; i += 8)
+		if (load8((const unsigned char *)e->key + i) != load8(k + i))
+			return 0;
+	if (i < len && load8((const unsigned char *)e->key + i) !=
+	    tail_word(k + i, len - i))
+		return 0;
+	e->count++;
+	return 1;
+}
+
+/* The rest of an add: the hash table, or the smallest counter. */
+static void
+add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
+{
 	uint64_t w[KWORDS], h, x, min;
 	uint32_t hv;
-	size_t nw, i;
+	size_t nw = (len + 7) / 8, i;
 	int j, b;
 
-	if (len > VG_TOPK_KEYLEN)
-		len = VG_TOPK_KEYLEN;
-	nw = (len + 7) / 8;
-	t->total++;
-	/* the item of the previous add again (the usual case): compared,
-	 * not hashed */
-	if (t->last >= 0 && t->it[t->last].len == len) {
-		struct vg_topk_item *e = &t->it[t->last];
-
-		for (i = 0; i < nw; i++) {
-			memcpy(&x, e->key + 8 * i, 8);
-			if (x != (8 * i + 8 <= len ? load8(k + 8 * i) :
-			    tail_word(k + 8 * i, len - 8 * i)))
-				break;
-		}
-		if (i == nw) {
-			e->count++;
-			return;
-		}
-	}
 	h = 0x9e3779b97f4a7c15ULL ^ len;
 	for (i = 0; i < nw; i++) {
 		x = 8 * i + 8 <= len ? load8(k + 8 * i) :
@@ -150,6 +150,22 @@ vg_topk_add(struct vg_topk *t, const char *key, size_t len)
 	t->it[j].next = t->bucket[b];
 	t->bucket[b] = (int8_t)j;
 	t->last = (int8_t)j;
+}
+
+static inline void
+topk_add(struct vg_topk *t, const char *key, size_t len)
+{
+	if (len > VG_TOPK_KEYLEN)
+		len = VG_TOPK_KEYLEN;
+	t->total++;
+	if (!add_last(t, (const unsigned char *)key, len))
+		add_slow(t, (const unsigned char *)key, len);
+}
+
+void
+vg_topk_add(struct vg_topk *t, const char *key, size_t len)
+{
+	topk_add(t, key, len);
 }
 
 static int
@@ -210,7 +226,7 @@ user_type(uint32_t t)
 /* The value after " uid=" in [p, end) starting before lim, up to a
  * space: found by its 'u' (memchr), of which a SYSCALL record has
  * three or four before it (success, auid), not by walking every token. */
-static struct vg_str
+static inline struct vg_str
 find_uid(const char *b, const char *p, const char *lim, const char *end)
 {
 	const char *v;
@@ -229,7 +245,7 @@ find_uid(const char *b, const char *p, const char *lim, const char *end)
 /* The exe= value in [b, end), the last one: found from the end by its
  * 'x' (memrchr), which few values have, not token by token; unchanged
  * if absent. Values with a space in them are hex, never split. */
-static void
+static inline void
 find_exe(const char *b, const char *end, struct vg_str *exe)
 {
 	const char *p = end, *v;
@@ -288,14 +304,16 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 	uid = find_uid(b, p, end, end);
 	/* "... exe=\"/bin/x\" subj=... key=\"k\"": key= last */
 	if ((q = memrchr(p, ' ', (size_t)(end - p))) != NULL &&
-	    AT(q, end, " key="))
+	    AT(q, end, " key=")) {
 		key = vg_str_make(q + 5, (size_t)(end - q - 5));
+		end = q;
+	}
 	find_exe(p, end, &exe);
 add:
-	vg_topk_add(&top->dim[VG_TOP_KEY], key.p, key.len);
-	vg_topk_add(&top->dim[VG_TOP_EXE], exe.p, exe.len);
-	vg_topk_add(&top->dim[VG_TOP_SYSCALL], sc.p, sc.len);
-	vg_topk_add(&top->dim[VG_TOP_UID], uid.p, uid.len);
+	topk_add(&top->dim[VG_TOP_KEY], key.p, key.len);
+	topk_add(&top->dim[VG_TOP_EXE], exe.p, exe.len);
+	topk_add(&top->dim[VG_TOP_SYSCALL], sc.p, sc.len);
+	topk_add(&top->dim[VG_TOP_UID], uid.p, uid.len);
 }
 
 const char *
