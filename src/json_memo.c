@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json_memo.h"
+#include "vigil/texthash.h"
 
 #define SLOTS		2048	/* in sets of two */
 #define SEEN		4096	/* hashes of texts seen once */
@@ -51,52 +52,6 @@ vg_memo_free(struct vg_memo *m)
 	free(m);
 }
 
-static uint64_t
-mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	return h ^ h >> 32;
-}
-
-/*
- * Hashes the length, the first 128 and the last 32 bytes, sixteen bytes a
- * step: texts of one process differ in a few bytes (a syscall's
- * arguments, its pid), and at their start or end; a sample of the middle
- * made such texts fight over one slot. Equal hashes of different texts
- * only cost a miss: a hit compares the whole text.
- */
-static uint64_t
-hash_text(uint32_t tag, const char *p, size_t n)
-{
-	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w, v;
-	const char *end = p + n;
-
-	if (n > 160) {
-		for (; p < end - n + 128; p += 16) {
-			memcpy(&w, p, 8);
-			memcpy(&v, p + 8, 8);
-			h = mix(h ^ w, v);
-		}
-		p = end - 32;
-	}
-	for (; end - p >= 16; p += 16) {
-		memcpy(&w, p, 8);
-		memcpy(&v, p + 8, 8);
-		h = mix(h ^ w, v);
-	}
-	if (end - p >= 8) {
-		memcpy(&w, p, 8);
-		h = mix(h, w);
-		p += 8;
-	}
-	if (end > p) {
-		w = 0;
-		memcpy(&w, p, (size_t)(end - p));
-		h = mix(h, w);
-	}
-	return h;
-}
-
 const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
     uint64_t *hash, int *keep)
@@ -104,7 +59,7 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 	struct slot *s;
 	uint64_t *seen;
 
-	*hash = hash_text(tag, text, len);
+	*hash = vg_text_hash(tag, text, len);
 	s = &m->s[*hash % (SLOTS / 2) * 2];
 	if (s->hash != *hash)
 		s++;
