@@ -194,7 +194,7 @@ read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
  * bytes) per event, a compare on a hit; a hit saves the tokenizer's walk
  * over the record's 25 or so fields.
  */
-#define SM_SLOTS	1024		/* direct-mapped */
+#define SM_SLOTS	2048		/* in sets of two (LRU) */
 #define SM_SEEN		4096		/* hashes of texts seen once */
 #define SM_MAX_TEXT	2048
 #define SM_NSTR		3		/* comm, exe, key */
@@ -204,6 +204,7 @@ struct sm_slot {
 	char		*mem;		/* the text, then the decoded
 					 * strings; NULL: empty */
 	size_t		 tlen;
+	uint64_t	 used;		/* last get or put, for LRU */
 	unsigned char	 head[offsetof(struct sysrec, combuf)];
 	uint8_t		 in_text[SM_NSTR];	/* string in the text, or
 						 * after it in mem */
@@ -213,6 +214,7 @@ struct sm_slot {
 };
 
 struct ctx_sysmemo {
+	uint64_t	 clock;
 	struct sm_slot	 s[SM_SLOTS];
 	uint64_t	 seen[SM_SEEN];
 };
@@ -230,7 +232,8 @@ ctx_sysmemo_free(struct vg_ctx *c)
 	c->sysmemo = NULL;
 }
 
-/* Keeps what read_sysrec() gave for the text in sl. */
+/* Keeps what read_sysrec() gave for the text in its set (sl: the set's
+ * first slot), in the slot empty or used longer ago. */
 static void
 sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, struct vg_str text,
     struct sysrec *s, struct vg_str *const str[SM_NSTR])
@@ -238,6 +241,8 @@ sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, struct vg_str text,
 	size_t need = text.len, i;
 	char *mem, *q;
 
+	if (sl->mem != NULL && (sl[1].mem == NULL || sl[1].used < sl->used))
+		sl++;
 	for (i = 0; i < SM_NSTR; i++)
 		if (str[i]->p != NULL && (str[i]->p < text.p ||
 		    str[i]->p >= text.p + text.len))
@@ -248,6 +253,7 @@ sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, struct vg_str text,
 	sl->mem = mem;
 	sl->hash = h;
 	sl->tlen = text.len;
+	sl->used = ++c->sysmemo->clock;
 	memcpy(mem, text.p, text.len);
 	q = mem + text.len;
 	for (i = 0; i < SM_NSTR; i++) {
@@ -289,9 +295,12 @@ read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
 		return;
 	}
 	h = vg_text_hash(0, r->body.p, r->body.len);
-	sl = &m->s[h % SM_SLOTS];
+	sl = &m->s[h % (SM_SLOTS / 2) * 2];
+	if (sl->hash != h)
+		sl++;
 	if (sl->mem != NULL && sl->hash == h && sl->tlen == r->body.len &&
 	    memcmp(sl->mem, r->body.p, r->body.len) == 0) {
+		sl->used = ++m->clock;
 		memcpy(s, sl->head, sizeof(sl->head));
 		for (i = 0; i < SM_NSTR; i++)
 			if (str[i]->p != NULL)
@@ -306,7 +315,7 @@ read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
 	 * push out one that repeats */
 	seen = &m->seen[(h >> 32) % SM_SEEN];
 	if (*seen == h)
-		sm_put(c, sl, h, r->body, s, str);
+		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, r->body, s, str);
 	*seen = h;
 }
 
