@@ -233,6 +233,41 @@ START_TEST(decimal_numbers)
 }
 END_TEST
 
+/* vg_u64_digits(v) is what printf writes */
+static void
+check_u64(uint64_t v)
+{
+	char a[24], b[24];
+	size_t n = vg_u64_digits(a, v);
+
+	snprintf(b, sizeof(b), "%" PRIu64, v);
+	ck_assert_uint_eq(n, strlen(b));
+	ck_assert_msg(memcmp(a, b, n) == 0, "%s", b);
+}
+
+/* every power of ten and its neighbours, a spread up to UINT64_MAX */
+START_TEST(u64_digits)
+{
+	uint64_t p = 1, x = 88172645463325252ULL;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		check_u64(p - 1);
+		check_u64(p);
+		check_u64(p + 1);
+		if (i < 19)
+			p *= 10;
+	}
+	for (i = 0; i < 2000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_u64(x >> (x % 64));
+	}
+	check_u64(UINT64_MAX);
+}
+END_TEST
+
 START_TEST(every_single_byte)
 {
 	unsigned char c;
@@ -433,6 +468,7 @@ main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, decimal_numbers);
+	tcase_add_test(tc, u64_digits);
 	tcase_add_test(tc, every_single_byte);
 	tcase_add_test(tc, every_byte_pair);
 	tcase_add_test(tc, valid_utf8_kept);
