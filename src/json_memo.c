@@ -28,8 +28,11 @@ struct slot {
 	struct vg_memo_ent	 e;
 };
 
+#define LAST		64	/* the last slot hit, by tag */
+
 struct vg_memo {
 	uint64_t	clock;
+	struct slot	*last[LAST];
 	struct slot	s[SLOTS];
 	uint64_t	seen[SEEN];
 };
@@ -56,9 +59,16 @@ const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
     uint64_t *hash, int *keep)
 {
-	struct slot *s;
+	struct slot *s, **last = &m->last[(tag * 0x9e3779b1u) >> 26];
 	uint64_t *seen;
 
+	/* the text of the last hit under this tag again (a process's
+	 * PROCTITLE, its repeated call): compared, not hashed */
+	if ((s = *last) != NULL && s->mem != NULL && s->tag == tag &&
+	    s->tlen == len && memcmp(s->text, text, len) == 0) {
+		s->used = ++m->clock;
+		return &s->e;
+	}
 	*hash = vg_text_hash(tag, text, len);
 	s = &m->s[*hash % (SLOTS / 2) * 2];
 	if (s->hash != *hash)
@@ -66,6 +76,7 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 	if (s->mem != NULL && s->hash == *hash && s->tag == tag &&
 	    s->tlen == len && memcmp(s->text, text, len) == 0) {
 		s->used = ++m->clock;
+		*last = s;
 		return &s->e;
 	}
 	/* kept from the second time on: text seen once (an accept's
