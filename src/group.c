@@ -501,17 +501,17 @@ push_cost(const struct pev *e, const struct vg_record *r)
 	return need;
 }
 
-/* Appends a copy of r. -1 (ENOMEM) if it does not fit: counted oversize
- * when the arena limit is the reason. */
+/* Appends a copy of r; need is push_cost(e, r). -1 (ENOMEM) if it does
+ * not fit: counted oversize when the arena limit is the reason. */
 static int
-pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r)
+pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
+    size_t need)
 {
 	struct vg_arena *a = &e->ev.arena;
 	struct vg_erec *recs, *er;
-	size_t need, ncap = e->cap;
+	size_t ncap = e->cap;
 	int err = 0;
 
-	need = push_cost(e, r);
 	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
 	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
@@ -649,7 +649,7 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 
 	if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 		return -1;
-	if (pev_push(g, e, r) == -1) {
+	if (pev_push(g, e, r, push_cost(e, r)) == -1) {
 		pev_put(g, e);
 		errno = ENOMEM;
 		return -1;
@@ -800,7 +800,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		make_room(g, push_cost(NULL, r), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
-		if (pev_push(g, e, r) == -1) {
+		if (pev_push(g, e, r, push_cost(e, r)) == -1) {
 			pev_put(g, e);
 			errno = ENOMEM;
 			return -1;
@@ -829,7 +829,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	if (need <= e->ev.arena.limit &&
 	    e->ev.arena.used <= e->ev.arena.limit - need)
 		make_room(g, need, e);
-	if (pev_push(g, e, r) == -1)
+	if (pev_push(g, e, r, need) == -1)
 		return -1;
 	account(g, e);
 	g->st.records++;
