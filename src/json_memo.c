@@ -32,6 +32,8 @@ struct slot {
 
 struct vg_memo {
 	uint64_t	clock;
+	char		**retired;	/* replaced this event, freed at */
+	size_t		 nretired, capretired;	/* the next one */
 	struct slot	*last[LAST];
 	struct slot	s[SLOTS];
 	uint64_t	seen[SEEN];
@@ -50,6 +52,8 @@ vg_memo_free(struct vg_memo *m)
 
 	if (m == NULL)
 		return;
+	vg_memo_event(m);
+	free(m->retired);
 	for (i = 0; i < SLOTS; i++)
 		free(m->s[i].mem);
 	free(m);
@@ -88,6 +92,34 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 	return NULL;
 }
 
+/* Keeps old for vg_memo_event() to free; -1 without memory. */
+static int
+retire(struct vg_memo *m, char *old)
+{
+	char **r;
+	size_t cap;
+
+	if (m->nretired == m->capretired) {
+		cap = m->capretired ? m->capretired * 2 : 16;
+		if ((r = realloc(m->retired, cap * sizeof(*r))) == NULL)
+			return -1;
+		m->retired = r;
+		m->capretired = cap;
+	}
+	m->retired[m->nretired++] = old;
+	return 0;
+}
+
+void
+vg_memo_event(struct vg_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nretired; i++)
+		free(m->retired[i]);
+	m->nretired = 0;
+}
+
 void
 vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
     size_t len, const struct vg_memo_ent *e)
@@ -112,7 +144,10 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 		need += e->names[i].len;
 	if ((mem = malloc(need > 0 ? need : 1)) == NULL)
 		return;
-	free(s->mem);
+	if (s->mem != NULL && retire(m, s->mem) == -1) {
+		free(mem);
+		return;
+	}
 	s->mem = mem;
 	s->hash = hash;
 	s->used = ++m->clock;
