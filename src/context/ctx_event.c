@@ -192,7 +192,8 @@ read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
  * from the text's second sighting and given again for the same text,
  * compared whole. Costs a hash of the text (its first 128 and last 32
  * bytes) per event, a compare on a hit; a hit saves the tokenizer's walk
- * over the record's 25 or so fields.
+ * over the record's 25 or so fields. Memory: the slots (430 KiB)
+ * and at most SM_SLOTS texts of SM_MAX_TEXT bytes.
  */
 #define SM_SLOTS	2048		/* in sets of two (LRU) */
 #define SM_SEEN		4096		/* hashes of texts seen once */
