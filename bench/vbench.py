@@ -16,6 +16,7 @@ bench/work/quick.jsonl (--quick); bench/report.py makes the README table.
 """
 import argparse
 import fcntl
+import glob
 import json
 import os
 import random
@@ -45,6 +46,11 @@ MODES = {
     "rules":           {"daemon": None, "rules": True},
     "auditd-raw":      {"daemon": "auditd", "format": "RAW"},
     "auditd-enriched": {"daemon": "auditd", "format": "ENRICHED"},
+    # issue 21: the peer people put behind auditd for context, laurel
+    # 0.8.x (crates.io) as auditd's plugin with its shipped config; the
+    # daemon CPU is auditd's and laurel's (find_laurel says where from)
+    "auditd-laurel":   {"daemon": "auditd", "format": "RAW",
+                        "plugin": "laurel"},
     "vigild-json":     {"daemon": "vigild", "out": "json"},
     # the same without the process context (context = no): what the
     # "host" and "context" members cost (issue 21)
@@ -59,6 +65,9 @@ MODES = {
                          "env": {"VIGIL_JSON_TREE": "1"}},
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
+    # issue 17: a Lua filter that drops nginx's events by exe
+    "vigild-lua-drop": {"daemon": "vigild", "out": "json",
+                        "lua": "filter-drop-nginx.lua"},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
     # issue 17: nginx (the noisy program) dropped by a prefilter line
     # (drop = syscall.exe=NGINX), in userspace or pushed into the kernel
@@ -77,6 +86,8 @@ MODES = {
     "floor-write":     {"daemon": "floor", "delay": 2, "write": True},
 }
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
+                                              "auditd-laurel",
+                                              "vigild-lua-drop",
                                               "vigild-json-tree",
                                               "vigild-json-null",
                                               "vigild-json-noctx",
@@ -421,6 +432,49 @@ end_of_event_timeout = 2
 """
 
 
+def find_laurel():
+    """(laurel binary, its shipped config.toml) or None. The binary: PATH,
+    /usr/local/sbin, ~/.cargo/bin, $LAUREL; the config: $LAUREL_CONFIG or
+    the crate's etc/laurel/config.toml in cargo's registry (`cargo
+    install laurel` leaves it there)."""
+    exe = os.environ.get("LAUREL") or shutil.which("laurel")
+    home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    for c in ("/usr/local/sbin/laurel", os.path.join(home, "bin", "laurel")):
+        if exe is None and os.access(c, os.X_OK):
+            exe = c
+    conf = os.environ.get("LAUREL_CONFIG")
+    if conf is None:
+        found = sorted(glob.glob(os.path.join(
+            home, "registry", "src", "*", "laurel-0.8.*", "etc", "laurel",
+            "config.toml")))
+        conf = found[-1] if found else None
+    if exe is None or conf is None or not os.path.exists(conf):
+        return None
+    return exe, conf
+
+
+def laurel_plugin(d, rundir):
+    """plugins.d/laurel.conf and laurel's shipped config with its log
+    directory moved into the run directory and run as root: the same
+    work as installed, nothing written outside the run. Returns laurel's
+    output file."""
+    exe, shipped = find_laurel()
+    out = os.path.join(rundir, "laurel")
+    os.makedirs(out, exist_ok=True)
+    conf = os.path.join(d, "laurel.toml")
+    with open(shipped) as f:
+        text = f.read()
+    text = re.sub(r'(?m)^directory = .*$', 'directory = "%s"' % out, text)
+    text = re.sub(r'(?m)^user = .*$', '', text)
+    with open(conf, "w") as f:
+        f.write(text)
+    with open(os.path.join(d, "plugins.d", "laurel.conf"), "w") as f:
+        f.write("active = yes\ndirection = out\ntype = always\n"
+                "format = string\npath = %s\nargs = --config %s\n" %
+                (exe, conf))
+    return os.path.join(out, "audit.log")
+
+
 class Daemon:
     """auditd or vigild as the audit daemon for one run."""
 
@@ -431,6 +485,7 @@ class Daemon:
         self.rundir = rundir
         self.p = None
         self.out = None          # file the events go to (None: discard)
+        self.plugin_out = None   # a plugin's output (auditd-laurel)
         self.errpath = os.path.join(rundir, "daemon.err")
 
     def command(self):
@@ -444,6 +499,8 @@ class Daemon:
                 f.write(AUDITD_CONF.format(dir=d, log=self.out,
                                            fmt=s["format"]))
             os.chmod(conf, 0o640)
+            if s.get("plugin") == "laurel":
+                self.plugin_out = laurel_plugin(d, self.rundir)
             return ["auditd", "-n", "-c", d]
         if s["daemon"] == "floor":
             self.out = os.path.join(self.rundir, "floor.out")
@@ -458,7 +515,8 @@ class Daemon:
         if s.get("discard"):
             cmd.append("--discard")
         if s.get("lua"):
-            cmd += ["--lua", os.path.join(HERE, "filter.lua")]
+            cmd += ["--lua", os.path.join(HERE, s["lua"] if isinstance(
+                s["lua"], str) else "filter.lua")]
         if s.get("drop_exe"):
             conf = os.path.join(self.rundir, "vigild.conf")
             exe = os.path.realpath(shutil.which(s["drop_exe"]) or
@@ -695,15 +753,25 @@ def run_ab(cfg, port):
     return parse_ab(out.decode())
 
 
-def drain(daemon_pid, out, quiet=1.0, timeout=90):
-    """After the load: wait until the daemon has written everything, i.e.
-    its output size and CPU time did not change for `quiet` seconds."""
+def cpu_of(pids):
+    """(utime, stime) summed over pids (those gone count 0), or None."""
+    got = [proc_cpu(p) for p in pids]
+    if not any(got):
+        return None
+    return tuple(sum(c[i] for c in got if c) for i in (0, 1))
+
+
+def drain(pids, outs, quiet=1.0, timeout=90):
+    """After the load: wait until the daemon (and its plugin) has written
+    everything, i.e. the outputs' sizes and their CPU time did not change
+    for `quiet` seconds."""
     end = time.time() + timeout
     last = None
     since = time.time()
     while time.time() < end:
-        size = os.path.getsize(out) if out and os.path.exists(out) else 0
-        cur = (size, proc_cpu(daemon_pid))
+        size = [os.path.getsize(o) if o and os.path.exists(o) else 0
+                for o in outs]
+        cur = (size, cpu_of(pids))
         if cur != last:
             last = cur
             since = time.time()
@@ -835,8 +903,14 @@ def measure(cfg, res, daemon, nginx):
     k0 = proc_cpu(kpid) if kpid else None
     dpid = daemon.p.pid if daemon else None
     out = daemon.out if daemon else None
+    # a plugin's CPU counts with its daemon's (auditd-laurel)
+    pids = [dpid] if dpid else []
+    if daemon and daemon.spec.get("plugin"):
+        pids += proc_children(dpid)
+        res["plugin_pids"] = pids[1:]
+        p0 = cpu_of(pids[1:])
     st0 = audit_status()
-    c0 = proc_cpu(dpid) if dpid else None
+    c0 = cpu_of(pids) if dpid else None
     ngx = nginx.pids()
     n0 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
     b0 = sys_busy()
@@ -864,7 +938,7 @@ def measure(cfg, res, daemon, nginx):
     b1 = sys_busy()
     n1 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
     if dpid:
-        res["drained"] = drain(dpid, out)
+        res["drained"] = drain(pids, [out, daemon.plugin_out])
     t2 = time.time()
     if perf:
         stop_process(perf, signal.SIGINT, 60)
@@ -886,7 +960,12 @@ def measure(cfg, res, daemon, nginx):
     res["bwta_delta"] = (st1.get("backlog_wait_time_actual", 0) -
                          st0.get("backlog_wait_time_actual", 0))
     if dpid:
-        c1 = proc_cpu(dpid)
+        c1 = cpu_of(pids)
+        if res.get("plugin_pids") and p0:
+            p1 = cpu_of(pids[1:])
+            res["plugin_cpu_s"] = round(sum(p1) - sum(p0), 3)
+            res["plugin_bytes"] = os.path.getsize(daemon.plugin_out) if \
+                os.path.exists(daemon.plugin_out) else 0
         if c0 and c1:
             res["daemon_user_s"] = round(c1[0] - c0[0], 3)
             res["daemon_sys_s"] = round(c1[1] - c0[1], 3)
@@ -918,6 +997,10 @@ def preflight(cfg, modes):
         if MODES[m]["daemon"] == "vigild" and not os.access(cfg.vigild,
                                                              os.X_OK):
             log("skipping %s: no vigild at %s" % (m, cfg.vigild))
+            continue
+        if MODES[m].get("plugin") == "laurel" and find_laurel() is None:
+            log("skipping %s: no laurel (apt-get install libacl1-dev; "
+                "cargo install laurel --version 0.8.2)" % m)
             continue
         usable.append(m)
     return usable

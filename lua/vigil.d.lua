@@ -97,6 +97,11 @@
 
 ---@class vigil.Sockaddr: vigil.SockaddrFields, vigil.Record
 
+---@class vigil.CtxProcessPrevious
+---@field exe string
+---@field comm? string
+---@field spawned_by? integer
+
 ---@class vigil.CtxProcess
 ---@field pid integer
 ---@field ppid? integer
@@ -106,6 +111,7 @@
 ---@field argv_truncated? true
 ---@field start? string
 ---@field spawned_by? integer
+---@field previous? vigil.CtxProcessPrevious
 
 ---@class vigil.ContextContainer
 ---@field id? string
@@ -123,6 +129,7 @@
 ---@field slice? string
 ---@field env? table<string, string>
 ---@field names? table<string, string>
+---@field groups? string[]
 ---@field script? string
 
 ---One line of vigil's JSON output. Reference: docs/events.md. Members not

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * auditd_conf.c: auditd.conf(5) reader. One table holds every key (kind,
- * field, range or allowed words, implemented or not); a bad line is
+ * auditd_conf.c: auditd.conf(5): its keys as rows of the configuration
+ * engine (opt.h: type, bounds or words, default, implemented or not) and
+ * its syntax for the one file reader (conf_read.h); a bad line is
  * reported as file:line and reading goes on, so one run lists every
- * mistake. Never touches the log or the kernel.
+ * mistake. Also the checks on exec action programs and the node name.
+ * Never touches the log or the kernel.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,204 +23,13 @@
 #include <sys/stat.h>
 
 #include "vigil/auditd/auditd_conf.h"
+#include "vigil/conf_read.h"
 #include "vigil/log.h"
 #include "vigil/opt.h"
 
 #define LINE_MAX_AUDITD	160	/* auditd skips longer lines */
-
-enum kkind {
-	K_BOOL,		/* yes/no */
-	K_STR,		/* any text */
-	K_PATH,		/* absolute path */
-	K_UINT,		/* decimal in min..max (unsigned) */
-	K_ULONG,	/* decimal in min..max (unsigned long) */
-	K_WORD,		/* one of words[] -> enum */
-	K_ACTION,	/* one of words[]; "exec /path" sets exe_off */
-	K_SPACE,	/* MiB, or N% (1..99) */
-	K_GROUP,	/* group name or gid */
-	K_FORMAT,	/* raw | enriched | nolog (deprecated) */
-	K_PORTS,	/* N or N-M, 1..65535 */
-	K_IGNORED,	/* known but obsolete or from a newer auditd */
-};
-
-struct word {
-	const char	*name;
-	int		 value;
-};
-
-#define KF_NOTIMPL	0x01	/* parsed, not implemented: warn when set */
-
-struct akey {
-	const char		*name;
-	enum kkind		 kind;
-	size_t			 off;
-	size_t			 exe_off;	/* K_ACTION: char * for exec */
-	unsigned long		 min, max;
-	const struct word	*words;
-	unsigned		 flags;
-	const char		*why;		/* K_IGNORED / KF_NOTIMPL */
-};
-
 #define F(m)	offsetof(struct vg_auditd_conf, m)
-
-static const struct word w_flush[] = {
-	{ "none", VG_ADC_FLUSH_NONE },
-	{ "incremental", VG_ADC_FLUSH_INCREMENTAL },
-	{ "incremental_async", VG_ADC_FLUSH_INCREMENTAL_ASYNC },
-	{ "data", VG_ADC_FLUSH_DATA },
-	{ "sync", VG_ADC_FLUSH_SYNC },
-	{ NULL, 0 },
-};
-
-static const struct word w_node[] = {
-	{ "none", VG_ADC_NODE_NONE },
-	{ "hostname", VG_ADC_NODE_HOSTNAME },
-	{ "fqd", VG_ADC_NODE_FQD },
-	{ "numeric", VG_ADC_NODE_NUMERIC },
-	{ "user", VG_ADC_NODE_USER },
-	{ NULL, 0 },
-};
-
-static const struct word w_size[] = {
-	{ "ignore", VG_ADC_IGNORE },
-	{ "syslog", VG_ADC_SYSLOG },
-	{ "suspend", VG_ADC_SUSPEND },
-	{ "rotate", VG_ADC_ROTATE },
-	{ "keep_logs", VG_ADC_KEEP_LOGS },
-	{ "exec", VG_ADC_EXEC },
-	{ NULL, 0 },
-};
-
-static const struct word w_space[] = {
-	{ "ignore", VG_ADC_IGNORE },
-	{ "syslog", VG_ADC_SYSLOG },
-	{ "rotate", VG_ADC_ROTATE },
-	{ "email", VG_ADC_EMAIL },
-	{ "exec", VG_ADC_EXEC },
-	{ "suspend", VG_ADC_SUSPEND },
-	{ "single", VG_ADC_SINGLE },
-	{ "halt", VG_ADC_HALT },
-	{ NULL, 0 },
-};
-
-static const struct word w_full[] = {
-	{ "ignore", VG_ADC_IGNORE },
-	{ "syslog", VG_ADC_SYSLOG },
-	{ "rotate", VG_ADC_ROTATE },
-	{ "exec", VG_ADC_EXEC },
-	{ "suspend", VG_ADC_SUSPEND },
-	{ "single", VG_ADC_SINGLE },
-	{ "halt", VG_ADC_HALT },
-	{ NULL, 0 },
-};
-
-static const struct word w_error[] = {
-	{ "ignore", VG_ADC_IGNORE },
-	{ "syslog", VG_ADC_SYSLOG },
-	{ "exec", VG_ADC_EXEC },
-	{ "suspend", VG_ADC_SUSPEND },
-	{ "single", VG_ADC_SINGLE },
-	{ "halt", VG_ADC_HALT },
-	{ NULL, 0 },
-};
-
-static const struct word w_overflow[] = {
-	{ "ignore", VG_ADC_IGNORE },
-	{ "syslog", VG_ADC_SYSLOG },
-	{ "suspend", VG_ADC_SUSPEND },
-	{ "single", VG_ADC_SINGLE },
-	{ "halt", VG_ADC_HALT },
-	{ NULL, 0 },
-};
-
-static const struct word w_transport[] = {
-	{ "tcp", 0 },
-	{ "krb5", 1 },
-	{ "tls", 2 },		/* auditd 4.x */
-	{ NULL, 0 },
-};
-
-static const struct akey keys[] = {
-	{ "local_events", K_BOOL, F(local_events), 0, 0, 0, NULL, 0, NULL },
-	{ "write_logs", K_BOOL, F(write_logs), 0, 0, 0, NULL, 0, NULL },
-	{ "log_file", K_PATH, F(log_file), 0, 0, 0, NULL, 0, NULL },
-	{ "log_format", K_FORMAT, F(log_format), 0, 0, 0, NULL, 0, NULL },
-	{ "log_group", K_GROUP, F(log_group), 0, 0, 0, NULL, 0, NULL },
-	{ "flush", K_WORD, F(flush), 0, 0, 0, w_flush, 0, NULL },
-	{ "freq", K_UINT, F(freq), 0, 0, INT_MAX, NULL, 0, NULL },
-	{ "num_logs", K_UINT, F(num_logs), 0, 0, 999, NULL, 0, NULL },
-	{ "name_format", K_WORD, F(name_format), 0, 0, 0, w_node, 0, NULL },
-	{ "name", K_STR, F(name), 0, 0, 0, NULL, 0, NULL },
-	{ "max_log_file", K_ULONG, F(max_log_file), 0, 0, ULONG_MAX / 2,
-	  NULL, 0, NULL },
-	{ "max_log_file_action", K_ACTION, F(max_log_file_action),
-	  F(max_log_file_exe), 0, 0, w_size, 0, NULL },
-	{ "space_left", K_SPACE, F(space_left), 0, 0, 0, NULL, 0, NULL },
-	{ "space_left_action", K_ACTION, F(space_left_action),
-	  F(space_left_exe), 0, 0, w_space, 0, NULL },
-	{ "admin_space_left", K_SPACE, F(admin_space_left), 0, 0, 0, NULL, 0,
-	  NULL },
-	{ "admin_space_left_action", K_ACTION, F(admin_space_left_action),
-	  F(admin_space_left_exe), 0, 0, w_space, 0, NULL },
-	{ "disk_full_action", K_ACTION, F(disk_full_action), F(disk_full_exe),
-	  0, 0, w_full, 0, NULL },
-	{ "disk_error_action", K_ACTION, F(disk_error_action),
-	  F(disk_error_exe), 0, 0, w_error, 0, NULL },
-	{ "priority_boost", K_UINT, F(priority_boost), 0, 0, INT_MAX, NULL, 0,
-	  NULL },
-	{ "q_depth", K_UINT, F(q_depth), 0, 0, 99999, NULL, 0, NULL },
-	{ "overflow_action", K_ACTION, F(overflow_action), 0, 0, 0,
-	  w_overflow, 0, NULL },
-	{ "max_restarts", K_UINT, F(max_restarts), 0, 0, INT_MAX, NULL, 0,
-	  NULL },
-	{ "plugin_dir", K_PATH, F(plugin_dir), 0, 0, 0, NULL, 0, NULL },
-	{ "end_of_event_timeout", K_UINT, F(end_of_event_timeout), 0, 0,
-	  INT_MAX, NULL, 0, NULL },
-	/* accepted, not implemented */
-	{ "action_mail_acct", K_STR, F(action_mail_acct), 0, 0, 0, NULL,
-	  KF_NOTIMPL, "e-mail actions are not implemented (logged instead)" },
-	{ "verify_email", K_BOOL, F(verify_email), 0, 0, 0, NULL, KF_NOTIMPL,
-	  "e-mail actions are not implemented" },
-	/* the network listener (src/inputs/listen.c, docs/fleet.md) */
-	{ "tcp_listen_port", K_UINT, F(tcp_listen_port), 0, 1, 65535, NULL,
-	  0, NULL },
-	{ "tcp_listen_queue", K_UINT, F(tcp_listen_queue), 0, 1, 65535,
-	  NULL, 0, NULL },
-	{ "tcp_max_per_addr", K_UINT, F(tcp_max_per_addr), 0, 1, 1024, NULL,
-	  0, NULL },
-	{ "use_libwrap", K_BOOL, F(use_libwrap), 0, 0, 0, NULL, 0, NULL },
-	{ "tcp_client_ports", K_PORTS, F(tcp_client_ports), 0, 0, 0, NULL,
-	  0, NULL },
-	{ "tcp_client_max_idle", K_UINT, F(tcp_client_max_idle), 0, 0,
-	  86400 * 365, NULL, 0, NULL },
-	{ "transport", K_WORD, F(transport), 0, 0, 0, w_transport, 0, NULL },
-	{ "enable_krb5", K_BOOL, F(enable_krb5), 0, 0, 0, NULL, KF_NOTIMPL,
-	  "Kerberos is not implemented" },
-	{ "krb5_principal", K_STR, F(krb5_principal), 0, 0, 0, NULL,
-	  KF_NOTIMPL, "Kerberos is not implemented" },
-	{ "krb5_key_file", K_PATH, F(krb5_key_file), 0, 0, 0, NULL,
-	  KF_NOTIMPL, "Kerberos is not implemented" },
-	{ "distribute_network", K_BOOL, F(distribute_network), 0, 0, 0, NULL,
-	  0, NULL },
-	/* obsolete (auditd 2.x) or newer than 3.0.9 */
-	{ "dispatcher", K_IGNORED, 0, 0, 0, 0, NULL, 0,
-	  "obsolete since auditd 3.0 (plugins.d replaces it)" },
-	{ "disp_qos", K_IGNORED, 0, 0, 0, 0, NULL, 0,
-	  "obsolete since auditd 3.0" },
-	{ "report_interval", K_IGNORED, 0, 0, 0, 0, NULL, 0,
-	  "auditd 4.x key, not implemented" },
-};
-
-static const struct akey *
-find_key(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcasecmp(keys[i].name, name) == 0)
-			return &keys[i];
-	return NULL;
-}
+#define ADC	VG_OPT_AUDITD
 
 static int
 parse_ulong(const char *s, unsigned long min, unsigned long max,
@@ -234,57 +45,6 @@ parse_ulong(const char *s, unsigned long min, unsigned long max,
 	if (errno || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = v;
-	return 0;
-}
-
-static const struct word *
-find_word(const struct word *w, const char *s, size_t len)
-{
-	for (; w->name != NULL; w++)
-		if (strlen(w->name) == len && strncasecmp(w->name, s, len) == 0)
-			return w;
-	return NULL;
-}
-
-static void
-list_words(const struct word *w, char *out, size_t len)
-{
-	size_t n = 0;
-	int r;
-
-	out[0] = '\0';
-	for (; w->name != NULL && n < len; w++) {
-		r = snprintf(out + n, len - n, "%s%s", n ? ", " : "",
-		    w->name);
-		if (r < 0)
-			break;
-		n += (size_t)r;
-	}
-}
-
-static int
-set_str(char **dst, const char *val, size_t len, char *msg, size_t msglen)
-{
-	char *dup;
-
-	if ((dup = strndup(val, len)) == NULL) {
-		snprintf(msg, msglen, "out of memory");
-		return -1;
-	}
-	free(*dst);
-	*dst = dup;
-	return 0;
-}
-
-static int
-set_bool(int *dst, const char *name, const char *val, char *msg,
-    size_t msglen)
-{
-	/* the one boolean parser: yes/no, true/false, on/off, 1/0 */
-	if (vg_parse_bool(val, dst) == -1) {
-		snprintf(msg, msglen, "%s: \"%s\" is not yes or no", name, val);
-		return -1;
-	}
 	return 0;
 }
 
@@ -446,56 +206,54 @@ vg_adc_exec_check(const char *path, char *resolved, size_t rlen, char *msg,
 	return 0;
 }
 
-/* "exec /path" or a plain word; returns 0/-1. */
+/* "exec /path" or a plain word (set hook of the *_action rows). */
 static int
-set_action(struct vg_auditd_conf *c, const struct akey *k, const char *val,
-    char *msg, size_t msglen)
+set_action(const struct vg_opt *o, void *base, const char *val, char *msg,
+    size_t msglen)
 {
-	char *base = (char *)c, words[160], why[256];
-	const struct word *w;
+	char *b = base, words[160], why[256], *exe = NULL;
 	const char *sp = val + strcspn(val, " \t"), *arg;
+	int w;
 
-	w = find_word(k->words, val, (size_t)(sp - val));
-	if (w == NULL) {
-		list_words(k->words, words, sizeof(words));
-		snprintf(msg, msglen, "%s: \"%s\" is not one of %s", k->name,
-		    val, words);
+	if ((w = vg_opt_choice(o, val, (size_t)(sp - val))) == -1) {
+		vg_opt_expected(o, words, sizeof(words));
+		snprintf(msg, msglen, "\"%s\" is not %s", val, words);
 		return -1;
 	}
 	arg = sp + strspn(sp, " \t");
-	if (w->value == VG_ADC_EXEC) {
-		if (k->exe_off == 0) {
-			snprintf(msg, msglen, "%s: exec is not allowed here",
-			    k->name);
-			return -1;
-		}
+	if (w == VG_ADC_EXEC) {
 		if (*arg != '/' || arg[strcspn(arg, " \t")] != '\0') {
-			snprintf(msg, msglen, "%s: \"%s\": exec needs one "
-			    "absolute path to a program (no arguments)",
-			    k->name, val);
+			snprintf(msg, msglen, "\"%s\": exec needs one absolute "
+			    "path to a program (no arguments)", val);
 			return -1;
 		}
-		if (vg_adc_exec_check(arg, NULL, 0, why,
-		    sizeof(why)) == -1) {
-			snprintf(msg, msglen, "%s: %s", k->name, why);
+		if (vg_adc_exec_check(arg, NULL, 0, why, sizeof(why)) == -1) {
+			snprintf(msg, msglen, "%s", why);
 			return -1;
 		}
-		if (set_str((char **)(base + k->exe_off), arg, strlen(arg),
-		    msg, msglen) == -1)
+		if ((exe = strdup(arg)) == NULL) {
+			snprintf(msg, msglen, "out of memory");
 			return -1;
+		}
 	} else if (*arg != '\0') {
-		snprintf(msg, msglen, "%s: \"%s\": unexpected text after "
-		    "\"%.*s\"", k->name, val, (int)(sp - val), val);
+		snprintf(msg, msglen, "\"%s\": unexpected text after \"%.*s\"",
+		    val, (int)(sp - val), val);
 		return -1;
 	}
-	*(enum vg_adc_action *)(base + k->off) = (enum vg_adc_action)w->value;
+	if (exe != NULL) {
+		free(*(char **)(b + o->aux_off));
+		*(char **)(b + o->aux_off) = exe;
+	}
+	*(enum vg_adc_action *)(b + o->off) = (enum vg_adc_action)w;
 	return 0;
 }
 
+/* MiB, or N% (1..99) */
 static int
-set_space(struct vg_adc_space *sp, const char *name, const char *val,
-    char *msg, size_t msglen)
+set_space(const struct vg_opt *o, void *base, const char *val, char *msg,
+    size_t msglen)
 {
+	struct vg_adc_space *sp = (void *)((char *)base + o->off);
 	char num[32];
 	size_t len = strlen(val);
 	unsigned long v;
@@ -504,8 +262,8 @@ set_space(struct vg_adc_space *sp, const char *name, const char *val,
 		memcpy(num, val, len - 1);
 		num[len - 1] = '\0';
 		if (parse_ulong(num, 1, 99, &v) == -1) {
-			snprintf(msg, msglen, "%s: \"%s\": a percentage must "
-			    "be 1%%..99%%", name, val);
+			snprintf(msg, msglen, "\"%s\": a percentage must be "
+			    "1%%..99%%", val);
 			return -1;
 		}
 		sp->value = v;
@@ -513,8 +271,8 @@ set_space(struct vg_adc_space *sp, const char *name, const char *val,
 		return 0;
 	}
 	if (parse_ulong(val, 0, ULONG_MAX / 2, &v) == -1) {
-		snprintf(msg, msglen, "%s: \"%s\" is not a size in MiB or a "
-		    "percentage", name, val);
+		snprintf(msg, msglen, "\"%s\" is not a size in MiB or a "
+		    "percentage", val);
 		return -1;
 	}
 	sp->value = v;
@@ -522,10 +280,12 @@ set_space(struct vg_adc_space *sp, const char *name, const char *val,
 	return 0;
 }
 
+/* a group name or gid */
 static int
-set_group(gid_t *dst, const char *name, const char *val, char *msg,
+set_group(const struct vg_opt *o, void *base, const char *val, char *msg,
     size_t msglen)
 {
+	gid_t *dst = (void *)((char *)base + o->off);
 	struct group *gr;
 	unsigned long v;
 
@@ -535,188 +295,236 @@ set_group(gid_t *dst, const char *name, const char *val, char *msg,
 	}
 	errno = 0;
 	if ((gr = getgrnam(val)) == NULL) {
-		snprintf(msg, msglen, "%s: group \"%s\" does not exist", name,
-		    val);
+		snprintf(msg, msglen, "group \"%s\" does not exist", val);
 		return -1;
 	}
 	*dst = gr->gr_gid;
 	return 0;
 }
 
+/* raw | enriched; nolog (deprecated) is write_logs = no */
 static int
-set_ports(char **dst, const char *name, const char *val, char *msg,
+set_format(const struct vg_opt *o, void *base, const char *val, char *msg,
     size_t msglen)
+{
+	struct vg_auditd_conf *c = base;
+	char words[64];
+	int v;
+
+	if (strcasecmp(val, "nolog") == 0) {
+		c->write_logs = 0;
+		snprintf(msg, msglen, "NOLOG is deprecated, use write_logs = "
+		    "no (logs are not written)");
+		return 1;
+	}
+	if ((v = vg_opt_choice(o, val, strlen(val))) == -1) {
+		vg_opt_expected(o, words, sizeof(words));
+		snprintf(msg, msglen, "\"%s\" is not %s", val, words);
+		return -1;
+	}
+	c->log_format = (enum vg_adc_format)v;
+	return 0;
+}
+
+static int
+check_path(const char *val, char *msg, size_t msglen)
+{
+	if (*val == '/')
+		return 0;
+	snprintf(msg, msglen, "\"%s\" is not an absolute path", val);
+	return -1;
+}
+
+/* N or N-M, 1..65535 */
+static int
+check_ports(const char *val, char *msg, size_t msglen)
 {
 	char lo[16];
 	const char *dash = strchr(val, '-');
 	unsigned long a, b;
 	size_t n = dash ? (size_t)(dash - val) : strlen(val);
 
-	if (n == 0 || n >= sizeof(lo))
-		goto bad;
-	memcpy(lo, val, n);
-	lo[n] = '\0';
-	if (parse_ulong(lo, 1, 65535, &a) == -1)
-		goto bad;
-	if (dash != NULL && (parse_ulong(dash + 1, 1, 65535, &b) == -1 ||
-	    b < a))
-		goto bad;
-	return set_str(dst, val, strlen(val), msg, msglen);
-bad:
-	snprintf(msg, msglen, "%s: \"%s\" is not a port or a port range "
-	    "N-M in 1..65535", name, val);
+	if (n > 0 && n < sizeof(lo)) {
+		memcpy(lo, val, n);
+		lo[n] = '\0';
+		if (parse_ulong(lo, 1, 65535, &a) == 0 && (dash == NULL ||
+		    (parse_ulong(dash + 1, 1, 65535, &b) == 0 && b >= a)))
+			return 0;
+	}
+	snprintf(msg, msglen, "\"%s\" is not a port or a port range N-M in "
+	    "1..65535", val);
 	return -1;
 }
+
+static const char *const c_flush[] = {
+	"none", "incremental", "incremental_async", "data", "sync", NULL,
+};
+static const char *const c_node[] = {
+	"none", "hostname", "fqd", "numeric", "user", NULL,
+};
+static const char *const c_format[] = { "raw", "enriched", NULL };
+const char *const vg_adc_transports[] = { "tcp", "krb5", "tls", NULL };
+
+/* each *_action key's words, and their enum vg_adc_action */
+static const char *const c_size[] = {
+	"ignore", "syslog", "suspend", "rotate", "keep_logs", "exec", NULL,
+};
+static const int v_size[] = {
+	VG_ADC_IGNORE, VG_ADC_SYSLOG, VG_ADC_SUSPEND, VG_ADC_ROTATE,
+	VG_ADC_KEEP_LOGS, VG_ADC_EXEC,
+};
+static const char *const c_space[] = {
+	"ignore", "syslog", "rotate", "email", "exec", "suspend", "single",
+	"halt", NULL,
+};
+static const int v_space[] = {
+	VG_ADC_IGNORE, VG_ADC_SYSLOG, VG_ADC_ROTATE, VG_ADC_EMAIL,
+	VG_ADC_EXEC, VG_ADC_SUSPEND, VG_ADC_SINGLE, VG_ADC_HALT,
+};
+static const char *const c_full[] = {
+	"ignore", "syslog", "rotate", "exec", "suspend", "single", "halt",
+	NULL,
+};
+static const int v_full[] = {
+	VG_ADC_IGNORE, VG_ADC_SYSLOG, VG_ADC_ROTATE, VG_ADC_EXEC,
+	VG_ADC_SUSPEND, VG_ADC_SINGLE, VG_ADC_HALT,
+};
+static const char *const c_error[] = {
+	"ignore", "syslog", "exec", "suspend", "single", "halt", NULL,
+};
+static const int v_error[] = {
+	VG_ADC_IGNORE, VG_ADC_SYSLOG, VG_ADC_EXEC, VG_ADC_SUSPEND,
+	VG_ADC_SINGLE, VG_ADC_HALT,
+};
+static const char *const c_overflow[] = {
+	"ignore", "syslog", "suspend", "single", "halt", NULL,
+};
+static const int v_overflow[] = {
+	VG_ADC_IGNORE, VG_ADC_SYSLOG, VG_ADC_SUSPEND, VG_ADC_SINGLE,
+	VG_ADC_HALT,
+};
+
+/* An action key: its words, and where "exec /path" puts the path. */
+#define ACTION(n, c, v, m, exe, d)					\
+	{ .name = n, .type = VG_OPT_SET, .set = set_action, .def = d,	\
+	  .choices = c, .values = v, .off = F(m), .aux_off = F(exe),	\
+	  .flags = ADC | VG_OPT_WORDS | VG_OPT_AUX }
+#define NOKRB5	"Kerberos is not implemented"
+
+/*
+ * Every auditd.conf(5) key, in the engine's rows (opt.h): the type and
+ * bounds check it, .def is auditd's default, .warn says what is accepted
+ * but not implemented (a warning), VG_OPT_IGNORED what is known and
+ * ignored (a warning). What a key does is its field's reader's
+ * (log_writer.c, plugin_supervisor.c, listen.c).
+ */
+static const struct vg_opt keys[] = {
+	{ .name = "local_events", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(local_events), .flags = ADC },
+	{ .name = "write_logs", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(write_logs), .flags = ADC },
+	{ .name = "log_file", .type = VG_OPT_STR,
+	  .def = "/var/log/audit/audit.log", .check = check_path,
+	  .off = F(log_file), .flags = ADC },
+	{ .name = "log_format", .type = VG_OPT_SET, .set = set_format,
+	  .def = "raw", .choices = c_format, .off = F(log_format),
+	  .flags = ADC },
+	{ .name = "log_group", .type = VG_OPT_SET, .set = set_group,
+	  .off = F(log_group), .flags = ADC },
+	{ .name = "flush", .type = VG_OPT_ENUM, .def = "none",
+	  .choices = c_flush, .off = F(flush), .flags = ADC },
+	{ .name = "freq", .type = VG_OPT_UINT, .max = INT_MAX,
+	  .off = F(freq), .flags = ADC },
+	{ .name = "num_logs", .type = VG_OPT_UINT, .max = 999,
+	  .off = F(num_logs), .flags = ADC },
+	{ .name = "name_format", .type = VG_OPT_ENUM, .def = "none",
+	  .choices = c_node, .off = F(name_format), .flags = ADC },
+	{ .name = "name", .type = VG_OPT_STR, .off = F(name), .flags = ADC },
+	{ .name = "max_log_file", .type = VG_OPT_U64, .max = ULONG_MAX / 2,
+	  .off = F(max_log_file), .flags = ADC },
+	ACTION("max_log_file_action", c_size, v_size, max_log_file_action,
+	    max_log_file_exe, NULL),
+	{ .name = "space_left", .type = VG_OPT_SET, .set = set_space,
+	  .off = F(space_left), .flags = ADC },
+	ACTION("space_left_action", c_space, v_space, space_left_action,
+	    space_left_exe, NULL),
+	{ .name = "admin_space_left", .type = VG_OPT_SET, .set = set_space,
+	  .off = F(admin_space_left), .flags = ADC },
+	ACTION("admin_space_left_action", c_space, v_space,
+	    admin_space_left_action, admin_space_left_exe, NULL),
+	ACTION("disk_full_action", c_full, v_full, disk_full_action,
+	    disk_full_exe, NULL),
+	ACTION("disk_error_action", c_error, v_error, disk_error_action,
+	    disk_error_exe, "syslog"),
+	{ .name = "priority_boost", .type = VG_OPT_UINT, .def = "4",
+	  .max = INT_MAX, .off = F(priority_boost), .flags = ADC },
+	{ .name = "q_depth", .type = VG_OPT_UINT, .def = "2000",
+	  .max = 99999, .off = F(q_depth), .flags = ADC },
+	{ .name = "overflow_action", .type = VG_OPT_SET, .set = set_action,
+	  .def = "syslog", .choices = c_overflow, .values = v_overflow,
+	  .off = F(overflow_action), .flags = ADC | VG_OPT_WORDS },
+	{ .name = "max_restarts", .type = VG_OPT_UINT, .def = "10",
+	  .max = INT_MAX, .off = F(max_restarts), .flags = ADC },
+	{ .name = "plugin_dir", .type = VG_OPT_STR,
+	  .def = "/etc/audit/plugins.d", .check = check_path,
+	  .off = F(plugin_dir), .flags = ADC },
+	{ .name = "end_of_event_timeout", .type = VG_OPT_UINT, .def = "2",
+	  .max = INT_MAX, .off = F(end_of_event_timeout), .flags = ADC },
+	/* accepted, not implemented */
+	{ .name = "action_mail_acct", .type = VG_OPT_STR, .def = "root",
+	  .off = F(action_mail_acct), .flags = ADC,
+	  .warn = "e-mail actions are not implemented (logged instead)" },
+	{ .name = "verify_email", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(verify_email), .flags = ADC,
+	  .warn = "e-mail actions are not implemented" },
+	/* the network listener (src/inputs/listen.c, docs/fleet.md) */
+	{ .name = "tcp_listen_port", .type = VG_OPT_UINT, .min = 1,
+	  .max = 65535, .off = F(tcp_listen_port), .flags = ADC },
+	{ .name = "tcp_listen_queue", .type = VG_OPT_UINT, .def = "5",
+	  .min = 1, .max = 65535, .off = F(tcp_listen_queue), .flags = ADC },
+	{ .name = "tcp_max_per_addr", .type = VG_OPT_UINT, .def = "1",
+	  .min = 1, .max = 1024, .off = F(tcp_max_per_addr), .flags = ADC },
+	{ .name = "use_libwrap", .type = VG_OPT_BOOL, .def = "yes",
+	  .off = F(use_libwrap), .flags = ADC },
+	{ .name = "tcp_client_ports", .type = VG_OPT_STR,
+	  .check = check_ports, .off = F(tcp_client_ports), .flags = ADC },
+	{ .name = "tcp_client_max_idle", .type = VG_OPT_UINT,
+	  .max = 86400 * 365, .off = F(tcp_client_max_idle), .flags = ADC },
+	/* krb5 and tls are refused by the listener (listen.h) */
+	{ .name = "transport", .type = VG_OPT_ENUM, .def = "tcp",
+	  .choices = vg_adc_transports, .off = F(transport), .flags = ADC },
+	{ .name = "enable_krb5", .type = VG_OPT_BOOL, .off = F(enable_krb5),
+	  .flags = ADC, .warn = NOKRB5 },
+	{ .name = "krb5_principal", .type = VG_OPT_STR, .def = "auditd",
+	  .off = F(krb5_principal), .flags = ADC, .warn = NOKRB5 },
+	{ .name = "krb5_key_file", .type = VG_OPT_STR, .check = check_path,
+	  .off = F(krb5_key_file), .flags = ADC, .warn = NOKRB5 },
+	{ .name = "distribute_network", .type = VG_OPT_BOOL,
+	  .off = F(distribute_network), .flags = ADC },
+	/* obsolete (auditd 2.x) or newer than 3.0.9 */
+	{ .name = "dispatcher", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "obsolete since auditd 3.0 (plugins.d replaces it)" },
+	{ .name = "disp_qos", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "obsolete since auditd 3.0" },
+	{ .name = "report_interval", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "auditd 4.x key, not implemented" },
+	{ .name = "tls_*", .type = VG_OPT_IGNORED, .flags = ADC,
+	  .warn = "auditd 4.x TLS key, not implemented" },
+	{ .name = NULL },
+};
 
 int
 vg_auditd_conf_set(struct vg_auditd_conf *c, const char *name,
     const char *val, char *msg, size_t msglen)
 {
-	const struct akey *k = find_key(name);
-	char *base = (char *)c, words[160];
-	const struct word *w;
-	unsigned long v;
-	int rc = 0;
-
-	if (k == NULL) {
-		if (strncasecmp(name, "tls_", 4) == 0) {
-			snprintf(msg, msglen, "%s: auditd 4.x TLS key, not "
-			    "implemented; ignored", name);
-			return 1;
-		}
-		snprintf(msg, msglen, "unknown keyword \"%s\"", name);
-		return -1;
-	}
-	/* every kind but an action takes exactly one word */
-	if (k->kind != K_ACTION && k->kind != K_IGNORED &&
-	    val[strcspn(val, " \t")] != '\0') {
-		snprintf(msg, msglen, "%s: \"%s\": expected one value", k->name,
-		    val);
-		return -1;
-	}
-	switch (k->kind) {
-	case K_BOOL:
-		rc = set_bool((int *)(base + k->off), k->name, val, msg,
-		    msglen);
-		break;
-	case K_STR:
-		rc = set_str((char **)(base + k->off), val, strlen(val), msg,
-		    msglen);
-		break;
-	case K_PATH:
-		if (*val != '/') {
-			snprintf(msg, msglen, "%s: \"%s\" is not an absolute "
-			    "path", k->name, val);
-			return -1;
-		}
-		rc = set_str((char **)(base + k->off), val, strlen(val), msg,
-		    msglen);
-		break;
-	case K_UINT:
-	case K_ULONG:
-		if (parse_ulong(val, k->min, k->max, &v) == -1) {
-			snprintf(msg, msglen, "%s: \"%s\" is not a number in "
-			    "%lu..%lu", k->name, val, k->min, k->max);
-			return -1;
-		}
-		if (k->kind == K_UINT)
-			*(unsigned *)(base + k->off) = (unsigned)v;
-		else
-			*(unsigned long *)(base + k->off) = v;
-		break;
-	case K_WORD:
-		if ((w = find_word(k->words, val, strlen(val))) == NULL) {
-			list_words(k->words, words, sizeof(words));
-			snprintf(msg, msglen, "%s: \"%s\" is not one of %s",
-			    k->name, val, words);
-			return -1;
-		}
-		if (k->off == F(transport))
-			rc = set_str(&c->transport, w->name, strlen(w->name),
-			    msg, msglen);
-		else
-			*(int *)(base + k->off) = w->value;
-		break;
-	case K_ACTION:
-		rc = set_action(c, k, val, msg, msglen);
-		break;
-	case K_SPACE:
-		rc = set_space((struct vg_adc_space *)(base + k->off), k->name,
-		    val, msg, msglen);
-		break;
-	case K_GROUP:
-		rc = set_group(&c->log_group, k->name, val, msg, msglen);
-		break;
-	case K_FORMAT:
-		if (strcasecmp(val, "raw") == 0)
-			c->log_format = VG_ADC_RAW;
-		else if (strcasecmp(val, "enriched") == 0)
-			c->log_format = VG_ADC_ENRICHED;
-		else if (strcasecmp(val, "nolog") == 0) {
-			c->write_logs = 0;
-			snprintf(msg, msglen, "log_format: NOLOG is deprecated, "
-			    "use write_logs = no (logs are not written)");
-			return 1;
-		} else {
-			snprintf(msg, msglen, "log_format: \"%s\" is not one "
-			    "of raw, enriched", val);
-			return -1;
-		}
-		break;
-	case K_PORTS:
-		rc = set_ports((char **)(base + k->off), k->name, val, msg,
-		    msglen);
-		break;
-	case K_IGNORED:
-		snprintf(msg, msglen, "%s: %s; ignored", k->name, k->why);
-		return 1;
-	}
-	if (rc == 0 && (k->flags & KF_NOTIMPL)) {
-		snprintf(msg, msglen, "%s = %s: accepted but %s", k->name, val,
-		    k->why);
-		return 1;
-	}
-	return rc;
+	return vg_opt_set(keys, c, name, val, msg, msglen);
 }
 
 void
 vg_auditd_conf_defaults(struct vg_auditd_conf *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->local_events = 1;
-	c->write_logs = 1;
-	c->log_file = strdup("/var/log/audit/audit.log");
-	c->log_format = VG_ADC_RAW;
-	c->log_group = 0;
-	c->flush = VG_ADC_FLUSH_NONE;
-	c->priority_boost = 4;
-	c->disk_error_action = VG_ADC_SYSLOG;
-	c->q_depth = 2000;
-	c->overflow_action = VG_ADC_SYSLOG;
-	c->max_restarts = 10;
-	c->plugin_dir = strdup("/etc/audit/plugins.d");
-	c->end_of_event_timeout = 2;
-	c->action_mail_acct = strdup("root");
-	c->verify_email = 1;
-	c->tcp_listen_queue = 5;
-	c->tcp_max_per_addr = 1;
-	c->use_libwrap = 1;
-	c->transport = strdup("tcp");
-	c->krb5_principal = strdup("auditd");
-}
-
-/* Trims in place; returns start. */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
+	vg_opt_defaults(keys, c);
 }
 
 /* Checks across keys, as auditd does once the file is read. */
@@ -746,100 +554,42 @@ check_all(const struct vg_auditd_conf *c, char *msg, size_t msglen)
 	return 0;
 }
 
+static int
+set_line(void *ctx, const char *key, const char *val, char *msg, size_t len)
+{
+	return vg_auditd_conf_set(ctx, key, val, msg, len);
+}
+
+/* auditd.conf's rules: '#' starts a comment line only, a keyword is one
+ * word, longer lines are skipped (auditd's buffer) */
+static const struct vg_conf_syntax syntax = {
+	.file = "auditd.conf",
+	.key = "keyword",
+	.one_word_key = 1,
+	.max_line = LINE_MAX_AUDITD,
+	.set = set_line,
+};
+
 int
 vg_auditd_conf_load(struct vg_auditd_conf *c, const char *path,
     struct vg_err *err)
 {
-	FILE *f;
-	char *line = NULL, *p, *eq, *key, *val;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned lineno = 0;
-	int errors = 0, rc;
 	char msg[sizeof(err->msg)];
+	int errors;
 
-	snprintf(err->file, sizeof(err->file), "%s", path);
-	err->line = 0;
-	err->msg[0] = '\0';
-	if ((f = fopen(path, "re")) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "%s", strerror(errno));
-		return -1;
-	}
-	while ((n = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		if ((size_t)n != strlen(line)) {
-			snprintf(err->msg, sizeof(err->msg), "NUL byte in line");
-			goto bad;
-		}
-		p = trim(line);
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (n > LINE_MAX_AUDITD) {
-			/* auditd skips such a line; say so */
-			vg_log_warnx("%s:%u: line longer than %d characters "
-			    "skipped (as auditd does)", path, lineno,
-			    LINE_MAX_AUDITD);
-			c->warnings++;
-			continue;
-		}
-		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err->msg, sizeof(err->msg),
-			    "expected \"keyword = value\", got \"%.64s\"", p);
-			goto bad;
-		}
-		*eq = '\0';
-		key = trim(p);
-		val = trim(eq + 1);
-		if (*key == '\0' || key[strcspn(key, " \t")] != '\0') {
-			snprintf(err->msg, sizeof(err->msg),
-			    "bad keyword \"%.64s\"", key);
-			goto bad;
-		}
-		if (*val == '\0') {
-			snprintf(err->msg, sizeof(err->msg),
-			    "%s: missing value", key);
-			goto bad;
-		}
-		/* a warning must not overwrite the last error in err */
-		rc = vg_auditd_conf_set(c, key, val, msg, sizeof(msg));
-		if (rc == 0)
-			continue;
-		if (rc == 1) {
-			vg_log_warnx("%s:%u: warning: %s", path, lineno, msg);
-			c->warnings++;
-			continue;
-		}
-		snprintf(err->msg, sizeof(err->msg), "%s", msg);
-bad:
-		err->line = lineno;
-		vg_log_warnx("%s:%u: %s", path, lineno, err->msg);
-		errors++;
-	}
-	free(line);
-	fclose(f);
-	if (errors == 0 && check_all(c, err->msg, sizeof(err->msg)) == -1) {
-		err->line = lineno;
-		vg_log_warnx("%s: %s", path, err->msg);
+	errors = vg_conf_read(path, &syntax, c, err, &c->warnings);
+	if (errors == 0 && check_all(c, msg, sizeof(msg)) == -1) {
+		vg_err_set(err, path, 0, "%s", msg);
+		vg_err_log(err);
 		errors++;
 	}
 	return errors;
 }
 
-#define NSTR	14
-static const size_t str_fields[NSTR] = {
-	F(log_file), F(name), F(max_log_file_exe), F(space_left_exe),
-	F(admin_space_left_exe), F(disk_full_exe), F(disk_error_exe),
-	F(plugin_dir), F(action_mail_acct), F(tcp_client_ports),
-	F(transport), F(krb5_principal), F(krb5_key_file), 0,
-};
-
 void
 vg_auditd_conf_free(struct vg_auditd_conf *c)
 {
-	size_t i;
-
-	for (i = 0; i < NSTR && str_fields[i]; i++)
-		free(*(char **)((char *)c + str_fields[i]));
+	vg_opt_free(keys, c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -847,26 +597,7 @@ int
 vg_auditd_conf_copy(struct vg_auditd_conf *dst,
     const struct vg_auditd_conf *src)
 {
-	size_t i;
-	char **d;
-
-	memcpy(dst, src, sizeof(*dst));
-	for (i = 0; i < NSTR && str_fields[i]; i++)
-		*(char **)((char *)dst + str_fields[i]) = NULL;
-	for (i = 0; i < NSTR && str_fields[i]; i++) {
-		const char *s = *(char *const *)((const char *)src +
-		    str_fields[i]);
-
-		if (s == NULL)
-			continue;
-		d = (char **)((char *)dst + str_fields[i]);
-		if ((*d = strdup(s)) == NULL) {
-			vg_auditd_conf_free(dst);
-			errno = ENOMEM;
-			return -1;
-		}
-	}
-	return 0;
+	return vg_opt_copy(keys, dst, src, sizeof(*dst));
 }
 
 static int

@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * conf.c: vigild's configuration: the key table, the vigild.conf loader
- * (key = value lines, output blocks), the command line over it and what
- * auditd.conf adds. Bad lines are reported as file:line and parsing goes
- * on so one run lists every mistake. Opens nothing but the file.
+ * conf.c: vigild's configuration: the key table, the vigild.conf syntax
+ * (key = value lines read by read.c, output blocks), the command line
+ * over it and what auditd.conf adds. Bad lines are reported as file:line
+ * and parsing goes on so one run lists every mistake. Opens nothing but
+ * the file.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include "vigil/buf.h"
+#include "vigil/conf_read.h"
 #include "vigil/config.h"
 #include "vigil/log.h"
 #include "vigil/metrics.h"
@@ -169,15 +167,9 @@ int
 vg_config_set(struct vg_config *c, const char *name, const char *val,
     char *msg, size_t msglen)
 {
-	const struct vg_opt *k = vg_opt_find(keys, name);
-
-	if (k == NULL) {
-		snprintf(msg, msglen, "unknown key \"%s\"", name);
-		return -1;
-	}
 	if (strcmp(name, "output") == 0)
 		return add_output(c, val, msg, msglen);
-	return vg_opt_store(k, c, val, msg, msglen);
+	return vg_opt_set(keys, c, name, val, msg, msglen);
 }
 
 void
@@ -185,20 +177,6 @@ vg_config_defaults(struct vg_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	vg_opt_defaults(keys, c);
-}
-
-/* Trims in place; returns start. */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
 }
 
 /*
@@ -212,6 +190,7 @@ trim(char *s)
  * but spec is an output option (docs/outputs.md).
  */
 struct block {
+	struct vg_config *c;
 	int		open;
 	unsigned	line;		/* where it opened */
 	struct vg_buf	spec, opts;
@@ -219,15 +198,15 @@ struct block {
 
 /* 1: line consumed by block handling; 0: not a block line; -1: error. */
 static int
-block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
-    struct vg_err *err)
+block_line(void *ctx, char *p, unsigned lineno, struct vg_err *err)
 {
+	struct block *b = ctx;
 	char *eq, *key, *val, *q;
 
 	if (!b->open) {
 		if (strncmp(p, "output", 6) != 0)
 			return 0;
-		q = trim(p + 6);
+		q = vg_conf_trim(p + 6);
 		if (strcmp(q, "{") != 0)
 			return 0;
 		b->open = 1;
@@ -253,7 +232,7 @@ block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
 			snprintf(err->msg, sizeof(err->msg), "out of memory");
 			return -1;
 		}
-		return vg_config_set(c, "output", b->spec.data, err->msg,
+		return vg_config_set(b->c, "output", b->spec.data, err->msg,
 		    sizeof(err->msg)) == 0 ? 1 : -1;
 	}
 	if ((eq = strchr(p, '=')) == NULL) {
@@ -262,8 +241,8 @@ block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
 		return -1;
 	}
 	*eq = '\0';
-	key = trim(p);
-	val = trim(eq + 1);
+	key = vg_conf_trim(p);
+	val = vg_conf_trim(eq + 1);
 	if (*key == '\0' || *val == '\0' || strpbrk(key, "?&") != NULL ||
 	    (strcmp(key, "spec") != 0 && strchr(val, '&') != NULL)) {
 		snprintf(err->msg, sizeof(err->msg), "in output block: bad "
@@ -287,80 +266,39 @@ block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
 	return 1;
 }
 
+static int
+set_line(void *ctx, const char *key, const char *val, char *msg, size_t len)
+{
+	struct block *b = ctx;
+
+	return vg_config_set(b->c, key, val, msg, len);
+}
+
+static const struct vg_conf_syntax syntax = {
+	.file = "vigild.conf",
+	.key = "key",
+	.comment_anywhere = 1,
+	.line = block_line,
+	.set = set_line,
+};
+
 int
 vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 {
-	struct block blk = { 0, 0, { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
-	FILE *f;
-	char *line = NULL, *p, *eq, *key, *val;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned lineno = 0;
-	int errors = 0;
-	struct stat st;
+	struct block blk = { c, 0, 0, { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+	unsigned warnings = 0;
+	int errors;
 
-	if ((f = fopen(path, "re")) == NULL) {
-		vg_err_set(err, path, 0, "%s", strerror(errno));
+	if ((errors = vg_conf_read(path, &syntax, &blk, err, &warnings)) == -1)
 		vg_err_log(err);
-		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		vg_err_set(err, path, 0, "a directory, expected the "
-		    "vigild.conf file");
-		vg_err_log(err);
-		fclose(f);
-		return -1;
-	}
-	while ((n = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		if ((size_t)n != strlen(line)) {
-			snprintf(err->msg, sizeof(err->msg), "NUL byte in line");
-			goto bad;
-		}
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		p = trim(line);
-		if (*p == '\0')
-			continue;
-		switch (block_line(&blk, c, p, lineno, err)) {
-		case 1:
-			continue;
-		case -1:
-			goto bad;
-		}
-		if ((eq = strchr(p, '=')) == NULL) {
-			snprintf(err->msg, sizeof(err->msg),
-			    "expected \"key = value\", got \"%.64s\"", p);
-			goto bad;
-		}
-		*eq = '\0';
-		key = trim(p);
-		val = trim(eq + 1);
-		if (*val == '\0') {
-			snprintf(err->msg, sizeof(err->msg),
-			    "%s: missing value", key);
-			goto bad;
-		}
-		if (vg_config_set(c, key, val, err->msg, sizeof(err->msg)) == 0)
-			continue;
-bad:
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		err->line = lineno;
-		vg_err_log(err);
-		errors++;
-	}
-	if (blk.open) {
-		snprintf(err->msg, sizeof(err->msg), "output block opened "
-		    "here is not closed");
-		snprintf(err->file, sizeof(err->file), "%s", path);
-		err->line = blk.line;
+	else if (blk.open) {
+		vg_err_set(err, path, blk.line, "output block opened here is "
+		    "not closed");
 		vg_err_log(err);
 		errors++;
 	}
 	vg_buf_free(&blk.spec);
 	vg_buf_free(&blk.opts);
-	free(line);
-	fclose(f);
 	return errors;
 }
 

@@ -79,14 +79,18 @@ hexnum(struct vg_str v)
 	return x;
 }
 
-/* A text value: quoted as is, bare hex decoded into buf. */
+/* A text value: quoted as is, bare hex decoded into buf (as much of it as
+ * fits: a long argument's chunks are hex of kilobytes). */
 static struct vg_str
 text(const struct vg_field *f, char *buf, size_t cap)
 {
+	struct vg_str h = f->val;
 	long n;
 
-	if (f->kind == VG_V_BARE && vg_is_hex(f->val) && f->val.len / 2 < cap) {
-		if ((n = vg_hex_decode(f->val, buf)) >= 0)
+	if (f->kind == VG_V_BARE && vg_is_hex(f->val)) {
+		if (h.len / 2 >= cap)
+			h.len = (cap - 1) * 2;
+		if ((n = vg_hex_decode(h, buf)) >= 0)
 			return vg_str_make(buf, (size_t)n);
 	}
 	if (f->kind == VG_V_QUOTED || f->kind == VG_V_BARE)
@@ -424,9 +428,13 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
     int kind)
 {
 	struct vg_proc *p, *pa;
+	int fresh;
 
 	if ((p = ctx_find(c, s->pid)) != NULL && !same_process(c, p, s, kind))
 		p = NULL;
+	if (p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT)
+		p->flags &= ~P_FORKED;	/* seen running it: its own now */
+	fresh = p == NULL;
 	if (p == NULL && (p = ctx_proc_read(c, s->pid)) == NULL) {
 		if ((p = ctx_insert(c, s->pid)) == NULL)
 			return NULL;
@@ -440,6 +448,10 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 		}
 		(void)ev;
 	}
+	/* first seen at its execve: what ran before is not known (/proc
+	 * and the record show the new program) */
+	if (fresh && (kind == SC_EXECVE || kind == SC_EXECVEAT))
+		p->flags |= P_FORKED;
 	if (p->exe == NULL && s->exe.p != NULL) {
 		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
 		ctx_changed(c, p);
@@ -452,10 +464,31 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 	return p;
 }
 
+/* Before an execve replaces the program: a program the pid ran of its own
+ * (its execve seen, its own records, or /proc) becomes its "previous"; a
+ * child that only inherited its parent's program has none (its parent
+ * says). */
+static void
+keep_previous(struct vg_proc *p)
+{
+	free(p->prev_exe);
+	free(p->prev_comm);
+	p->prev_exe = p->prev_comm = NULL;
+	p->prev_spawned_by = 0;
+	if ((p->flags & P_FORKED) || p->exe == NULL)
+		return;
+	p->prev_exe = p->exe;
+	p->exe = NULL;
+	if (p->comm != NULL)
+		p->prev_comm = strdup(p->comm);
+	p->prev_spawned_by = p->spawned_by;
+}
+
 static void
 on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
     struct vg_proc *p)
 {
+	keep_previous(p);
 	if (s->exe.p != NULL)
 		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
 	if (s->comm.p != NULL)
@@ -463,7 +496,7 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 		    CTX_COMM_MAX);
 	exec_argv(ev, p);
 	p->flags |= P_EXEC;
-	p->flags &= ~P_EXITED;
+	p->flags &= ~(P_EXITED | P_FORKED);
 	p->spawned_by = ev->serial;
 	if (p->start == 0)
 		p->start = ev_ms(ev);
@@ -509,7 +542,7 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 	if ((ch = ctx_insert(c, cpid)) == NULL)
 		return;
 	(void)ctx_inherit(ch, p);
-	ch->flags = P_STREAM;
+	ch->flags = P_STREAM | P_FORKED;
 	ch->ppid = s->pid;
 	ch->pstart = p->start;
 	ch->start = ev_ms(ev);

@@ -77,6 +77,15 @@ proc_members(struct vg_layout *L, const struct vg_proc *p)
 	}
 	if (p->spawned_by != 0)
 		lay_u64(L, VG_STR_LIT("spawned_by"), p->spawned_by);
+	if (p->prev_exe != NULL) {
+		lay_open(L, VG_STR_LIT("previous"), VG_N_OBJ);
+		cstr_member(L, "exe", p->prev_exe);
+		cstr_member(L, "comm", p->prev_comm);
+		if (p->prev_spawned_by != 0)
+			lay_u64(L, VG_STR_LIT("spawned_by"),
+			    p->prev_spawned_by);
+		lay_close(L);
+	}
 }
 
 /* The parent of p, if the table's entry of its pid is that process. */
@@ -111,6 +120,7 @@ static void
 context_members(struct vg_layout *L, struct vg_ctx *c)
 {
 	const struct vg_proc *p = c->cur.proc, *pa;
+	const struct ctx_ugroups *g;
 	const char *e, *end, *v;
 	unsigned d, i;
 	size_t nl;
@@ -176,6 +186,15 @@ context_members(struct vg_layout *L, struct vg_ctx *c)
 				lay_str(L, vg_str_make(vg_ctx_id_names[i],
 				    strlen(vg_ctx_id_names[i])), keep(L, v,
 				    strlen(v)));
+		lay_close(L);
+	}
+	if ((c->cur.idmask & 1u) &&	/* uid: vg_ctx_id_names[0] */
+	    (g = ctx_user_groups(&c->names, c->cur.ids[0])) != NULL) {
+		lay_open(L, VG_STR_LIT("groups"), VG_N_ARR);
+		for (e = g->names, i = 0; i < g->n; i++, e += nl + 1) {
+			nl = strlen(e);
+			lay_str(L, VG_STR_NULL, keep(L, e, nl));
+		}
 		lay_close(L);
 	}
 	if (p != NULL)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ctx_names.c: user and group names of ids for the context's "names"
- * (NSS: getpwuid_r, getgrgid_r), cached direct-mapped; the caches are
+ * ctx_names.c: user and group names of ids for the context's "names",
+ * and the groups of the acting uid for its "groups" (NSS: getpwuid_r,
+ * getgrgid_r, getgrouplist), cached direct-mapped; the caches are
  * dropped when /etc/passwd or /etc/group change (their mtime, looked at
  * once a second at most). Never called per field on the hot path for an
  * id it has seen.
@@ -53,12 +54,14 @@ ctx_names_check(struct ctx_names *n, time_t now)
 	if (pw.tv_sec != n->pw_mtime.tv_sec ||
 	    pw.tv_nsec != n->pw_mtime.tv_nsec) {
 		memset(n->users, 0, sizeof(n->users));
+		memset(n->ugroups, 0, sizeof(n->ugroups));
 		n->pw_mtime = pw;
 		n->gen++;
 	}
 	if (gr.tv_sec != n->gr_mtime.tv_sec ||
 	    gr.tv_nsec != n->gr_mtime.tv_nsec) {
 		memset(n->groups, 0, sizeof(n->groups));
+		memset(n->ugroups, 0, sizeof(n->ugroups));
 		n->gr_mtime = gr;
 		n->gen++;
 	}
@@ -99,4 +102,55 @@ ctx_name(struct ctx_names *n, uint32_t id, int group)
 		    1 : 2;
 	}
 	return e->state == 1 ? e->name : NULL;
+}
+
+/* The user's groups: its passwd entry's gid, then getgrouplist's others
+ * (at most CTX_GROUPS_MAX, as many names as fit); those without a name
+ * are left out. */
+static void
+groups_lookup(struct ctx_names *n, struct ctx_ugroups *g)
+{
+	char tmp[4096];
+	struct passwd pw, *pr = NULL;
+	gid_t gids[CTX_GROUPS_MAX];
+	int ng = CTX_GROUPS_MAX, i;
+	const char *name;
+	size_t nl;
+
+	g->n = 0;
+	g->len = 0;
+	g->state = 2;
+	if (getpwuid_r((uid_t)g->uid, &pw, tmp, sizeof(tmp), &pr) != 0 ||
+	    pr == NULL)
+		return;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &ng) == -1)
+		ng = CTX_GROUPS_MAX;	/* more than fit: the first ones */
+	for (i = 0; i < ng; i++) {
+		if (i > 0 && gids[i] == pw.pw_gid)
+			continue;	/* listed first already */
+		if ((name = ctx_name(n, (uint32_t)gids[i], 1)) == NULL)
+			continue;
+		nl = strlen(name) + 1;
+		if (g->len + nl > sizeof(g->names))
+			break;
+		memcpy(g->names + g->len, name, nl);
+		g->len += (uint16_t)nl;
+		g->n++;
+	}
+	if (g->n > 0)
+		g->state = 1;
+}
+
+const struct ctx_ugroups *
+ctx_user_groups(struct ctx_names *n, uint32_t uid)
+{
+	struct ctx_ugroups *g = &n->ugroups[uid % NAME_SLOTS];
+
+	if (uid == UINT32_MAX)
+		return NULL;
+	if (g->state == 0 || g->uid != uid) {
+		g->uid = uid;
+		groups_lookup(n, g);
+	}
+	return g->state == 1 ? g : NULL;
 }

@@ -51,6 +51,7 @@ struct ctx_cgroup {
 #define P_EXITED	0x02	/* exit seen: kept for its children */
 #define P_EXEC		0x04	/* an execve of it was seen */
 #define P_STREAM	0x08	/* made from the event stream only */
+#define P_FORKED	0x10	/* runs the program its fork inherited */
 
 /* One process. Strings are NUL-terminated heap copies or NULL (unknown). */
 struct vg_proc {
@@ -67,6 +68,10 @@ struct vg_proc {
 	uint8_t		 argc;
 	uint8_t		 argv_cut;	/* arguments were left out */
 	char		*script;
+	/* the program the pid ran before its last execve, if that one was
+	 * its own (laurel's SPAWNED_BY of a re-exec) */
+	char		*prev_exe, *prev_comm;
+	uint32_t	 prev_spawned_by;
 	char		*env;		/* NAME\0value\0 ... */
 	uint16_t	 env_len;
 	struct ctx_cgroup *cg;		/* NULL: not known */
@@ -100,8 +105,21 @@ struct ctx_name {
 	char		 name[48];
 };
 
+/* The groups of a user (laurel's UID_GROUPS): its primary group first,
+ * then the others NSS gives, names NUL-separated; looked up at the first
+ * event that asks, like its name. */
+#define CTX_GROUPS_MAX	16
+struct ctx_ugroups {
+	uint32_t	 uid;
+	uint8_t		 state;		/* 0 empty, 1 found, 2 none */
+	uint8_t		 n;
+	uint16_t	 len;
+	char		 names[256];
+};
+
 struct ctx_names {
 	struct ctx_name	 users[NAME_SLOTS], groups[NAME_SLOTS];
+	struct ctx_ugroups ugroups[NAME_SLOTS];
 	const char	*passwd, *group;
 	struct timespec	 pw_mtime, gr_mtime;
 	time_t		 checked;	/* last stat of the files */
@@ -216,5 +234,6 @@ void		 ctx_names_init(struct ctx_names *, const char *passwd,
 void		 ctx_names_check(struct ctx_names *, time_t now);
 /* The name of a uid (group: gid), or NULL. */
 const char	*ctx_name(struct ctx_names *, uint32_t id, int group);
+const struct ctx_ugroups *ctx_user_groups(struct ctx_names *, uint32_t uid);
 
 #endif

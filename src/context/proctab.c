@@ -71,6 +71,8 @@ proc_free(struct vg_proc *p)
 	free(p->comm);
 	free(p->argv);
 	free(p->script);
+	free(p->prev_exe);
+	free(p->prev_comm);
 	free(p->env);
 	free(p->cg);
 	free(p->ctext);
@@ -517,7 +519,12 @@ ctx_proc_read(struct vg_ctx *c, int32_t pid)
 		(void)ctx_setstr(&p->exe, buf, (size_t)n, CTX_EXE_MAX);
 	proc_path(c, path, sizeof(path), pid, "cmdline");
 	if ((n = readfile(path, buf, sizeof(buf))) > 0) {
-		/* a trailing NUL ends the last argument, no empty one */
+		/* a trailing NUL ends the last argument, no empty one; a
+		 * program that retitled itself (nginx, sshd, postgres: the
+		 * title then NULs over the old arguments) ends in a run of
+		 * NULs that are no arguments either */
+		while (n > 1 && buf[n - 1] == '\0' && buf[n - 2] == '\0')
+			n--;
 		set_argv(p, buf, (size_t)n);
 	}
 	ctx_proc_cgroup(c, p);

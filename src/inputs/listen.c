@@ -1120,10 +1120,11 @@ vg_listen_spec_auditd(const struct vg_auditd_conf *c, char *spec,
 
 	if (c->tcp_listen_port == 0)
 		return 0;
-	if (c->transport != NULL && strcasecmp(c->transport, "tcp") != 0) {
+	if (c->transport != VG_ADC_TCP) {
 		snprintf(msg, msglen, "transport = %s is not supported: use "
 		    "tcp, or vigild.conf's listen = tls://... with "
-		    "certificates (docs/fleet.md)", c->transport);
+		    "certificates (docs/fleet.md)",
+		    vg_adc_transports[c->transport]);
 		return -1;
 	}
 	if (c->use_libwrap && (has_rules("/etc/hosts.allow") ||

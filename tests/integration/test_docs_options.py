@@ -5,7 +5,8 @@ programs. Every option `vigild --help` and `vigilctl --help` print is in
 the tool's man page (docs/vigild.8, docs/vigilctl.8) and in README.md;
 every output kind of the table in docs/outputs.md is in `vigild --help`
 and vigild(8); every key of src/config/conf.c's table is in vigild.conf(5) and
-docs/vigild.conf.md; `-h` prints the same as `--help`; each man page in
+docs/vigild.conf.md, every row of src/auditd/auditd_conf.c's in
+docs/dropin.md; `-h` prints the same as `--help`; each man page in
 docs/ is installed by CMakeLists.txt and formats without groff warnings.
 Generic on purpose: an option, output or key added later must be
 documented to pass. Offline; no root needed."""
@@ -98,12 +99,12 @@ def output_kinds():
     return kinds
 
 
-def config_keys():
-    """Key names of the table in src/config/conf.c."""
-    src = read("src/config/conf.c")
+def config_keys(path="src/config/conf.c"):
+    """Key names of the keys[] table in path (ACTION(...) rows too)."""
+    src = read(path)
     table = src[src.index("keys[] = {"):]
     table = table[:table.index("\n};")]
-    return re.findall(r"\.name = \"([a-z_]+)\"", table)
+    return re.findall(r"(?:\.name = |ACTION\()\"([a-z0-9_]+\*?)\"", table)
 
 
 def main():
@@ -133,6 +134,14 @@ def main():
     check("every vigild.conf key is in docs/vigild.conf.md",
           all(mentions(confmd, "`" + k + "`") for k in keys),
           " ".join(k for k in keys if "`" + k + "`" not in confmd))
+
+    adc = config_keys("src/auditd/auditd_conf.c")
+    dropin = read("docs/dropin.md")
+    check("src/auditd/auditd_conf.c has keys", len(adc) >= 40, str(adc))
+    missing = [k for k in adc if not re.search(
+        r"(?<![a-z0-9_])" + re.escape(k) + r"(?![a-z0-9_])", dropin)]
+    check("every auditd.conf key is in docs/dropin.md", not missing,
+          " ".join(missing))
 
     cmake = read("CMakeLists.txt")
     pages = sorted(f for f in os.listdir(os.path.join(SRC, "docs"))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* check_auditd_conf.c: auditd.conf reader: every key, defaults, warnings for
- * unimplemented keys, file:line errors, the corpus files, copy/free, the
- * checks on exec action programs (run as root). */
+/* check_auditd_conf.c: auditd.conf's rows of the option engine and its
+ * syntax: every key, every kind of row, defaults, warnings for
+ * unimplemented keys, file:line errors, booleans, the corpus files,
+ * copy/free, the checks on exec action programs (run as root). */
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
@@ -133,7 +134,7 @@ START_TEST(test_unimplemented_warn)
 	/* the network keys are the listener's now (listen.h): no warning */
 	ck_assert_uint_eq(c.warnings, 6);
 	ck_assert_uint_eq(c.tcp_listen_port, 60);
-	ck_assert_str_eq(c.transport, "krb5");
+	ck_assert_int_eq(c.transport, VG_ADC_KRB5);
 	ck_assert_int_eq(c.write_logs, 0);
 	unlink(p);
 	vg_auditd_conf_free(&c);
@@ -351,6 +352,184 @@ START_TEST(test_node_name)
 END_TEST
 
 /*
+ * Every kind of auditd.conf row (opt.h types and the wing's set and
+ * check hooks) through the one reader: a bad value on line 2 is an error
+ * at file:2 naming the key and the value, and keeps the default.
+ */
+START_TEST(test_rows_bad_value)
+{
+	static const struct {
+		const char	*line;
+		const char	*msg;
+	} bad[] = {
+		{ "write_logs = sometimes",
+		  "write_logs: \"sometimes\" is not yes or no" },
+		{ "num_logs = -3", "num_logs: \"-3\" is not a number in 0..999" },
+		{ "max_log_file = 1x",
+		  "max_log_file: \"1x\" is not a number in "
+		  "0..9223372036854775807" },
+		{ "Name_Format = dns", "name_format: \"dns\" is not one of "
+		  "none, hostname, fqd, numeric, user" },
+		{ "transport = udp",
+		  "transport: \"udp\" is not one of tcp, krb5, tls" },
+		{ "log_format = json",
+		  "log_format: \"json\" is not one of raw, enriched" },
+		{ "disk_full_action = email", "disk_full_action: \"email\" is "
+		  "not one of ignore, syslog, rotate, exec, suspend, single, "
+		  "halt" },
+		{ "admin_space_left = 100%", "admin_space_left: \"100%\": a "
+		  "percentage must be 1%..99%" },
+		{ "log_group = no-such-group-vigil", "log_group: group "
+		  "\"no-such-group-vigil\" does not exist" },
+		{ "plugin_dir = etc/plugins.d",
+		  "plugin_dir: \"etc/plugins.d\" is not an absolute path" },
+		{ "tcp_client_ports = 70000", "tcp_client_ports: \"70000\" is "
+		  "not a port or a port range N-M in 1..65535" },
+		{ "tcp_max_per_addr = 1 2",
+		  "tcp_max_per_addr: \"1 2\": expected one value" },
+		{ "nosuchkey = 1", "unknown keyword \"nosuchkey\"" },
+	};
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "num_logs = 4\n%s\n", bad[i].line);
+		vg_auditd_conf_defaults(&c);
+		ck_assert_int_eq(vg_auditd_conf_load(&c, write_tmp(text), &err),
+		    1);
+		ck_assert_str_eq(err.file, path);
+		ck_assert_uint_eq(err.line, 2);
+		ck_assert_str_eq(err.msg, bad[i].msg);
+		ck_assert_uint_eq(c.num_logs, 4);
+		ck_assert_int_eq(c.write_logs, 1);
+		ck_assert_int_eq(c.transport, VG_ADC_TCP);
+		ck_assert_int_eq(c.log_format, VG_ADC_RAW);
+		ck_assert_int_eq(c.disk_full_action, VG_ADC_IGNORE);
+		ck_assert_str_eq(c.plugin_dir, "/etc/audit/plugins.d");
+		ck_assert_ptr_null(c.tcp_client_ports);
+		unlink(path);
+		vg_auditd_conf_free(&c);
+	}
+}
+END_TEST
+
+/* Booleans take every spelling the engine knows, in any case, in every
+ * boolean row; keywords and words are case-insensitive (auditd). */
+START_TEST(test_rows_bool_spellings)
+{
+	static const char *const bools[] = {
+		"local_events", "write_logs", "use_libwrap",
+		"distribute_network",
+	};
+	static const struct {
+		const char	*word;
+		int		 value;
+	} sp[] = {
+		{ "yes", 1 }, { "NO", 0 }, { "True", 1 }, { "false", 0 },
+		{ "on", 1 }, { "OFF", 0 }, { "1", 1 }, { "0", 0 },
+	};
+	struct vg_auditd_conf c;
+	struct vg_err err;
+	char text[512];
+	size_t i, j;
+	int n;
+
+	for (j = 0; j < sizeof(sp) / sizeof(sp[0]); j++) {
+		n = 0;
+		for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+			n += snprintf(text + n, sizeof(text) - (size_t)n,
+			    "%s = %s\n", bools[i], sp[j].word);
+		vg_auditd_conf_defaults(&c);
+		c.local_events = c.write_logs = c.use_libwrap =
+		    c.distribute_network = !sp[j].value;
+		ck_assert_int_eq(vg_auditd_conf_load(&c, write_tmp(text), &err),
+		    0);
+		ck_assert_int_eq(c.local_events, sp[j].value);
+		ck_assert_int_eq(c.write_logs, sp[j].value);
+		ck_assert_int_eq(c.use_libwrap, sp[j].value);
+		ck_assert_int_eq(c.distribute_network, sp[j].value);
+		unlink(path);
+		vg_auditd_conf_free(&c);
+	}
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, write_tmp("FLUSH = Data\n"
+	    "Transport = TLS\nDisk_Full_Action = Single\n"), &err), 0);
+	ck_assert_int_eq(c.flush, VG_ADC_FLUSH_DATA);
+	ck_assert_int_eq(c.transport, VG_ADC_TLS);
+	ck_assert_int_eq(c.disk_full_action, VG_ADC_SINGLE);
+	unlink(path);
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+/* Defaults come from the rows, set hooks included; a copy owns every
+ * string (the rows' and the exec programs'). */
+START_TEST(test_rows_defaults_copy)
+{
+	struct vg_auditd_conf a, b;
+	char msg[256];
+
+	vg_auditd_conf_defaults(&a);
+	ck_assert_int_eq(a.overflow_action, VG_ADC_SYSLOG);
+	ck_assert_int_eq(a.transport, VG_ADC_TCP);
+	ck_assert_uint_eq(a.tcp_listen_queue, 5);
+	ck_assert_uint_eq(a.tcp_max_per_addr, 1);
+	ck_assert_int_eq(a.use_libwrap, 1);
+	ck_assert_int_eq(a.verify_email, 1);
+	ck_assert_str_eq(a.action_mail_acct, "root");
+	ck_assert_str_eq(a.krb5_principal, "auditd");
+	ck_assert_uint_eq(a.priority_boost, 4);
+	ck_assert_uint_eq(a.warnings, 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "name", "n1", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "tcp_client_ports", "5-9",
+	    msg, sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "disk_error_action",
+	    "exec /bin/true", msg, sizeof(msg)), 0);
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "max_log_file_action",
+	    "exec /bin/true", msg, sizeof(msg)), 0);
+	/* a warning: stored, and said */
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "krb5_key_file", "/k", msg,
+	    sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "krb5_key_file = /k: accepted but Kerberos is "
+	    "not implemented");
+	ck_assert_int_eq(vg_auditd_conf_set(&a, "tls_ca_file", "x", msg,
+	    sizeof(msg)), 1);
+	ck_assert_str_eq(msg, "tls_ca_file: auditd 4.x TLS key, not "
+	    "implemented; ignored");
+	ck_assert_int_eq(vg_auditd_conf_copy(&b, &a), 0);
+	ck_assert_ptr_ne(b.name, a.name);
+	ck_assert_ptr_ne(b.disk_error_exe, a.disk_error_exe);
+	vg_auditd_conf_free(&a);
+	ck_assert_str_eq(b.name, "n1");
+	ck_assert_str_eq(b.tcp_client_ports, "5-9");
+	ck_assert_str_eq(b.disk_error_exe, "/bin/true");
+	ck_assert_str_eq(b.max_log_file_exe, "/bin/true");
+	ck_assert_str_eq(b.krb5_key_file, "/k");
+	ck_assert_str_eq(b.plugin_dir, "/etc/audit/plugins.d");
+	ck_assert_int_eq(b.disk_error_action, VG_ADC_EXEC);
+	vg_auditd_conf_free(&b);
+}
+END_TEST
+
+/* A directory is not an auditd.conf (it used to read as an empty one). */
+START_TEST(test_directory)
+{
+	struct vg_auditd_conf c;
+	struct vg_err err;
+
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, "/tmp", &err), -1);
+	ck_assert_str_eq(err.file, "/tmp");
+	ck_assert_str_eq(err.msg, "a directory, expected the auditd.conf "
+	    "file");
+	vg_auditd_conf_free(&c);
+}
+END_TEST
+
+/*
  * Issue 14: a 0777 script owned by nobody in "space_left_action = exec"
  * was run as root. Now the program and every directory above it must be
  * root's and writable by root only, checked where auditd.conf is read.
@@ -531,6 +710,10 @@ main(void)
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_node_name);
 	tcase_add_test(tc, test_exec_program_checks);
+	tcase_add_test(tc, test_rows_bad_value);
+	tcase_add_test(tc, test_rows_bool_spellings);
+	tcase_add_test(tc, test_rows_defaults_copy);
+	tcase_add_test(tc, test_directory);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* check_config.c: vigild.conf loader: values, defaults, file:line errors. */
+/* check_config.c: vigild.conf loader: values, defaults, file:line errors;
+ * the option engine's two dialects (vigild.conf, auditd.conf). */
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +265,106 @@ START_TEST(test_build_cli)
 }
 END_TEST
 
+/*
+ * The engine's two dialects: the same rows, as vigild.conf says them
+ * (exact names, "KEY=VAL: expected ...") and as auditd.conf does (any
+ * case, one word, "KEY: "VAL" is not ..."); copies own their strings;
+ * a table with lists is not copied.
+ */
+struct two {
+	int		 b;
+	unsigned	 n;
+	int		 e;
+	char		*s;
+	char		*l[2];
+	int		 nl;
+};
+
+static const char *const words[] = { "low", "high", NULL };
+static const int word_values[] = { 10, 20 };
+
+#define TWO_ROWS(fl)							\
+	{ .name = "b", .type = VG_OPT_BOOL, .def = "yes",		\
+	  .off = offsetof(struct two, b), .flags = fl },		\
+	{ .name = "n", .type = VG_OPT_UINT, .min = 1, .max = 9,		\
+	  .def = "3", .off = offsetof(struct two, n), .flags = fl },	\
+	{ .name = "e", .type = VG_OPT_ENUM, .choices = words,		\
+	  .values = word_values, .def = "high",				\
+	  .off = offsetof(struct two, e), .flags = fl },		\
+	{ .name = "s", .type = VG_OPT_STR, .def = "x",			\
+	  .off = offsetof(struct two, s), .flags = fl }
+
+static const struct vg_opt conf_rows[] = { TWO_ROWS(0), { .name = NULL } };
+static const struct vg_opt adc_rows[] = {
+	TWO_ROWS(VG_OPT_AUDITD), { .name = NULL },
+};
+static const struct vg_opt list_rows[] = {
+	{ .name = "l", .type = VG_OPT_LIST, .max = 2,
+	  .off = offsetof(struct two, l), .cnt_off = offsetof(struct two, nl) },
+	{ .name = NULL },
+};
+
+/* Sets name = val by rows: 0, or -1 with the message want. */
+static void
+dialect_set(const struct vg_opt *rows, struct two *t, const char *name,
+    const char *val, const char *want)
+{
+	char msg[256];
+
+	ck_assert_int_eq(vg_opt_set(rows, t, name, val, msg, sizeof(msg)),
+	    want == NULL ? 0 : -1);
+	if (want != NULL)
+		ck_assert_str_eq(msg, want);
+}
+
+START_TEST(test_opt_dialects)
+{
+	static const struct {
+		int		 adc;
+		const char	*name, *val, *msg;
+	} bad[] = {
+		{ 0, "n", "10", "n=10: expected a number 1..9" },
+		{ 0, "e", "HIGH", "e=HIGH: expected low or high" },
+		{ 0, "B", "no", "unknown key \"B\"" },
+		{ 1, "n", "10", "n: \"10\" is not a number in 1..9" },
+		{ 1, "e", "mid", "e: \"mid\" is not one of low, high" },
+		{ 1, "b", "maybe", "b: \"maybe\" is not yes or no" },
+		{ 1, "s", "two words", "s: \"two words\": expected one value" },
+		{ 1, "q", "1", "unknown keyword \"q\"" },
+	};
+	struct two a, b;
+	char msg[256];
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	vg_opt_defaults(conf_rows, &a);
+	ck_assert_int_eq(a.b, 1);
+	ck_assert_uint_eq(a.n, 3);
+	ck_assert_int_eq(a.e, 20);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		dialect_set(bad[i].adc ? adc_rows : conf_rows, &a, bad[i].name,
+		    bad[i].val, bad[i].msg);
+	dialect_set(adc_rows, &a, "B", "No", NULL);
+	ck_assert_int_eq(a.b, 0);
+	dialect_set(adc_rows, &a, "E", "LOW", NULL);
+	ck_assert_int_eq(a.e, 10);
+	ck_assert_uint_eq(a.n, 3);
+	ck_assert_int_eq(vg_opt_copy(conf_rows, &b, &a, sizeof(a)), 0);
+	ck_assert_ptr_ne(b.s, a.s);
+	vg_opt_free(conf_rows, &a);
+	ck_assert_str_eq(b.s, "x");
+	ck_assert_int_eq(b.e, 10);
+	vg_opt_free(conf_rows, &b);
+
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(vg_opt_set(list_rows, &a, "l", "v", msg,
+	    sizeof(msg)), 0);
+	ck_assert_int_eq(vg_opt_copy(list_rows, &b, &a, sizeof(a)), -1);
+	ck_assert_ptr_null(b.l[0]);
+	vg_opt_free(list_rows, &a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -282,6 +384,7 @@ main(void)
 	tcase_add_test(tc, test_output_options_checked);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_build_cli);
+	tcase_add_test(tc, test_opt_dialects);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

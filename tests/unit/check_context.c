@@ -230,6 +230,8 @@ START_TEST(test_ancestry)
 	/* sh's script; curl is no interpreter; no empty members */
 	ck_assert_ptr_null(get(j, "context.script"));
 	ck_assert_str_eq(gets_(j, "context.names.uid"), "root");
+	/* uid 0's groups (laurel's UID_GROUPS): its primary group first */
+	ck_assert_str_eq(gets_(j, "context.groups.0"), "root");
 	ck_assert_ptr_null(get(j, "context.container"));
 	ck_assert_ptr_null(get(j, "context.labels"));
 	json_object_put(j);
@@ -243,6 +245,32 @@ START_TEST(test_ancestry)
 	j = feed1(c, SYS("8", "0", "0", "3", "100", "101", "sh",
 	    "/usr/bin/dash", "(null)"));
 	ck_assert_str_eq(gets_(j, "context.script"), "/opt/run.sh");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
+/* A program the pid ran of its own before an execve is its "previous";
+ * a fork child's first program has none (its parent tells). */
+START_TEST(test_previous)
+{
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	json_object *j;
+
+	tree(c);
+	j = feed1(c, SYS("6", "42", "0", "3", "101", "102", "curl",
+	    "/usr/bin/curl", "\"net\""));
+	ck_assert_ptr_null(get(j, "context.process.previous"));
+	ck_assert_ptr_null(get(j, "context.parents.0.previous"));
+	json_object_put(j);
+	j = feed1(c, SYS("7", "59", "0", "1", "101", "102", "wget",
+	    "/usr/bin/wget", "(null)"));
+	ck_assert_str_eq(gets_(j, "context.process.exe"), "/usr/bin/wget");
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 7);
+	ck_assert_str_eq(gets_(j, "context.process.previous.exe"),
+	    "/usr/bin/curl");
+	ck_assert_str_eq(gets_(j, "context.process.previous.comm"), "curl");
+	ck_assert_int_eq(geti(j, "context.process.previous.spawned_by"), 5);
 	json_object_put(j);
 	vg_ctx_free(c);
 }
@@ -327,8 +355,9 @@ START_TEST(test_pid_reuse)
 	json_object *j;
 	long hz = sysconf(_SC_CLK_TCK);
 
+	/* retitled: the title, then NULs over its old arguments */
 	fake_proc(root, 500, 1, 10 * (unsigned long long)hz, "sshd",
-	    "sshd: alice\0", 12, "0::/system.slice/ssh.service\n");
+	    "sshd: alice\0\0\0\0\0\0", 17, "0::/system.slice/ssh.service\n");
 	fake_proc(root, 600, 500, 20 * (unsigned long long)hz, "bash",
 	    "-bash\0", 6, "0::/user.slice/user-1000.slice/session-3.scope\n");
 	c = new_ctx(root, 64, NULL, 0);
@@ -336,6 +365,9 @@ START_TEST(test_pid_reuse)
 	    "/usr/bin/bash", "(null)"));
 	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 500);
 	ck_assert_str_eq(gets_(j, "context.parents.0.argv.0"), "sshd: alice");
+	ck_assert_int_eq((int)json_object_array_length(get(j,
+	    "context.parents.0.argv")), 1);
+	ck_assert_ptr_null(get(j, "context.parents.0.argv_truncated"));
 	ck_assert_str_eq(gets_(j, "context.parents.0.start"),
 	    "2023-11-14T22:13:30.000Z");
 	ck_assert_str_eq(gets_(j, "context.unit"), "session-3.scope");
@@ -673,6 +705,7 @@ main(void)
 	int nf;
 
 	tcase_add_test(tc, test_ancestry);
+	tcase_add_test(tc, test_previous);
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_pid_reuse);
 	tcase_add_test(tc, test_stranger_parent);

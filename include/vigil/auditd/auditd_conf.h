@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * auditd_conf.h: auditd.conf(5) as auditd 3.0.9 reads it
- * (src/auditd/auditd_conf.c), so vigild can replace auditd without
- * touching /etc/audit. Every key of auditd.conf(5) is known; keys vigil
+ * (src/auditd/auditd_conf.c: rows of the configuration engine, opt.h),
+ * so vigild can replace auditd without touching /etc/audit. Every key
+ * of auditd.conf(5) is known; keys vigil
  * does not implement (Kerberos, e-mail) are accepted with a warning; the
  * network keys feed the listener (listen.h: vg_listen_spec_auditd says
  * what it refuses). Errors are
@@ -12,6 +13,7 @@
 #define VIGIL_AUDITD_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "vigil/config.h"	/* struct vg_err */
@@ -27,6 +29,10 @@ enum vg_adc_flush {
 	VG_ADC_FLUSH_DATA,
 	VG_ADC_FLUSH_SYNC,
 };
+
+enum vg_adc_transport { VG_ADC_TCP = 0, VG_ADC_KRB5, VG_ADC_TLS };
+/* transport's words, by enum vg_adc_transport; NULL-ended */
+extern const char *const vg_adc_transports[];
 
 enum vg_adc_node {
 	VG_ADC_NODE_NONE = 0,
@@ -66,7 +72,7 @@ struct vg_auditd_conf {
 	unsigned		 num_logs;		/* 0..999 */
 	enum vg_adc_node	 name_format;
 	char			*name;
-	unsigned long		 max_log_file;		/* MiB */
+	uint64_t		 max_log_file;		/* MiB */
 	enum vg_adc_action	 max_log_file_action;
 	char			*max_log_file_exe;
 	struct vg_adc_space	 space_left;
@@ -95,7 +101,7 @@ struct vg_auditd_conf {
 	int			 use_libwrap;
 	char			*tcp_client_ports;
 	unsigned		 tcp_client_max_idle;
-	char			*transport;
+	enum vg_adc_transport	 transport;
 	int			 enable_krb5;
 	char			*krb5_principal;
 	char			*krb5_key_file;
