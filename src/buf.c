@@ -62,8 +62,8 @@ vg_buf_adds(struct vg_buf *b, const char *s)
 	vg_buf_add(b, s, strlen(s));
 }
 
-void
-vg_buf_add_u64(struct vg_buf *b, uint64_t v)
+size_t
+vg_u64_digits(char *o, uint64_t v)
 {
 	static const char pairs[] =
 	    "00010203040506070809101112131415161718192021222324252627282930"
@@ -71,18 +71,14 @@ vg_buf_add_u64(struct vg_buf *b, uint64_t v)
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
 	uint64_t t = v;
-	unsigned n = 1;
-	char *o;
+	size_t n = 1;
 
 	while (t >= 10000) {
 		t /= 10000;
 		n += 4;
 	}
 	n += (t >= 10) + (t >= 100) + (t >= 1000);
-	if (vg_buf_reserve(b, n) == -1)
-		return;
-	o = b->data + b->len + n;
-	b->len += n;
+	o += n;
 	/* backwards, two digits per division */
 	while (v >= 100) {
 		o -= 2;
@@ -93,6 +89,15 @@ vg_buf_add_u64(struct vg_buf *b, uint64_t v)
 		memcpy(o - 2, pairs + v * 2, 2);
 	else
 		o[-1] = (char)('0' + v);
+	return n;
+}
+
+void
+vg_buf_add_u64(struct vg_buf *b, uint64_t v)
+{
+	if (vg_buf_reserve(b, 20) == -1)
+		return;
+	b->len += vg_u64_digits(b->data + b->len, v);
 }
 
 void

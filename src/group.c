@@ -501,17 +501,17 @@ push_cost(const struct pev *e, const struct vg_record *r)
 	return need;
 }
 
-/* Appends a copy of r. -1 (ENOMEM) if it does not fit: counted oversize
- * when the arena limit is the reason. */
+/* Appends a copy of r; need is push_cost(e, r). -1 (ENOMEM) if it does
+ * not fit: counted oversize when the arena limit is the reason. */
 static int
-pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r)
+pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
+    size_t need)
 {
 	struct vg_arena *a = &e->ev.arena;
 	struct vg_erec *recs, *er;
-	size_t need, ncap = e->cap;
+	size_t ncap = e->cap;
 	int err = 0;
 
-	need = push_cost(e, r);
 	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
 	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
@@ -553,14 +553,26 @@ hash_unlink(struct vg_group *g, struct pev *e)
 }
 
 /* The records of an event mostly arrive one after the other: the event
- * the last record went to is tried before the hash table. */
+ * the last record went to is tried first, by its fields (equal fields
+ * make equal hashes), before the key is hashed. */
+static struct pev *
+last_find(const struct vg_group *g, const struct vg_record *r)
+{
+	struct pev *e = g->last;
+
+	if (e != NULL && e->ev.serial == r->serial && e->ev.sec == r->sec &&
+	    e->ev.msec == r->msec && e->ev.node.len == r->node.len &&
+	    (r->node.len == 0 ||
+	    memcmp(e->ev.node.p, r->node.p, r->node.len) == 0))
+		return e;
+	return NULL;
+}
+
 static struct pev *
 hash_find(const struct vg_group *g, uint64_t h, const struct vg_record *r)
 {
 	struct pev *e;
 
-	if (g->last != NULL && key_eq(g->last, h, r))
-		return g->last;
 	for (e = g->bucket[h & (g->nbucket - 1)]; e != NULL; e = e->hnext)
 		if (key_eq(e, h, r))
 			return e;
@@ -637,7 +649,7 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 
 	if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 		return -1;
-	if (pev_push(g, e, r) == -1) {
+	if (pev_push(g, e, r, push_cost(e, r)) == -1) {
 		pev_put(g, e);
 		errno = ENOMEM;
 		return -1;
@@ -756,15 +768,16 @@ vg_group_free(struct vg_group *g)
 int
 vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 {
-	uint64_t nodeh = node_hash(r->node);
-	uint64_t h = key_hash(nodeh, r->sec, r->msec, r->serial);
+	uint64_t nodeh = node_hash(r->node), h;
 	struct pev *e;
 	size_t need;
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
+	e = is_single(r->type) ? NULL : last_find(g, r);
+	h = e != NULL ? e->hash : key_hash(nodeh, r->sec, r->msec, r->serial);
 	if (r->type == VG_T_EOE) {
-		if ((e = hash_find(g, h, r)) != NULL)
+		if (e != NULL || (e = hash_find(g, h, r)) != NULL)
 			emit(g, e, VG_EV_EOE);
 		else if (done_find(g, nodeh, h, r))
 			g->st.late++;
@@ -773,7 +786,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	}
 	if (is_single(r->type))
 		return emit_alone(g, r, nodeh, h, now, VG_EV_SINGLE);
-	if ((e = hash_find(g, h, r)) == NULL) {
+	if (e == NULL && (e = hash_find(g, h, r)) == NULL) {
 		/* a serial above every emitted one is new: the usual case
 		 * live, where serials grow; no lookup in the done ring */
 		if (r->serial <= g->done_hi && done_find(g, nodeh, h, r)) {
@@ -787,7 +800,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		make_room(g, push_cost(NULL, r), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
-		if (pev_push(g, e, r) == -1) {
+		if (pev_push(g, e, r, push_cost(e, r)) == -1) {
 			pev_put(g, e);
 			errno = ENOMEM;
 			return -1;
@@ -816,7 +829,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	if (need <= e->ev.arena.limit &&
 	    e->ev.arena.used <= e->ev.arena.limit - need)
 		make_room(g, need, e);
-	if (pev_push(g, e, r) == -1)
+	if (pev_push(g, e, r, need) == -1)
 		return -1;
 	account(g, e);
 	g->st.records++;

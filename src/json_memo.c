@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json_memo.h"
+#include "vigil/texthash.h"
 
 #define SLOTS		2048	/* in sets of two */
 #define SEEN		4096	/* hashes of texts seen once */
@@ -27,8 +28,13 @@ struct slot {
 	struct vg_memo_ent	 e;
 };
 
+#define LAST		64	/* the last slot hit, by tag */
+
 struct vg_memo {
 	uint64_t	clock;
+	char		**retired;	/* replaced this event, freed at */
+	size_t		 nretired, capretired;	/* the next one */
+	struct slot	*last[LAST];
 	struct slot	s[SLOTS];
 	uint64_t	seen[SEEN];
 };
@@ -46,71 +52,35 @@ vg_memo_free(struct vg_memo *m)
 
 	if (m == NULL)
 		return;
+	vg_memo_event(m);
+	free(m->retired);
 	for (i = 0; i < SLOTS; i++)
 		free(m->s[i].mem);
 	free(m);
-}
-
-static uint64_t
-mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	return h ^ h >> 32;
-}
-
-/*
- * Hashes the length, the first 128 and the last 32 bytes, sixteen bytes a
- * step: texts of one process differ in a few bytes (a syscall's
- * arguments, its pid), and at their start or end; a sample of the middle
- * made such texts fight over one slot. Equal hashes of different texts
- * only cost a miss: a hit compares the whole text.
- */
-static uint64_t
-hash_text(uint32_t tag, const char *p, size_t n)
-{
-	uint64_t h = mix(0x9e3779b97f4a7c15ull ^ tag, n), w, v;
-	const char *end = p + n;
-
-	if (n > 160) {
-		for (; p < end - n + 128; p += 16) {
-			memcpy(&w, p, 8);
-			memcpy(&v, p + 8, 8);
-			h = mix(h ^ w, v);
-		}
-		p = end - 32;
-	}
-	for (; end - p >= 16; p += 16) {
-		memcpy(&w, p, 8);
-		memcpy(&v, p + 8, 8);
-		h = mix(h ^ w, v);
-	}
-	if (end - p >= 8) {
-		memcpy(&w, p, 8);
-		h = mix(h, w);
-		p += 8;
-	}
-	if (end > p) {
-		w = 0;
-		memcpy(&w, p, (size_t)(end - p));
-		h = mix(h, w);
-	}
-	return h;
 }
 
 const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
     uint64_t *hash, int *keep)
 {
-	struct slot *s;
+	struct slot *s, **last = &m->last[(tag * 0x9e3779b1u) >> 26];
 	uint64_t *seen;
 
-	*hash = hash_text(tag, text, len);
+	/* the text of the last hit under this tag again (a process's
+	 * PROCTITLE, its repeated call): compared, not hashed */
+	if ((s = *last) != NULL && s->mem != NULL && s->tag == tag &&
+	    s->tlen == len && memcmp(s->text, text, len) == 0) {
+		s->used = ++m->clock;
+		return &s->e;
+	}
+	*hash = vg_text_hash(tag, text, len);
 	s = &m->s[*hash % (SLOTS / 2) * 2];
 	if (s->hash != *hash)
 		s++;
 	if (s->mem != NULL && s->hash == *hash && s->tag == tag &&
 	    s->tlen == len && memcmp(s->text, text, len) == 0) {
 		s->used = ++m->clock;
+		*last = s;
 		return &s->e;
 	}
 	/* kept from the second time on: text seen once (an accept's
@@ -120,6 +90,34 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 	*keep = *seen == *hash;
 	*seen = *hash;
 	return NULL;
+}
+
+/* Keeps old for vg_memo_event() to free; -1 without memory. */
+static int
+retire(struct vg_memo *m, char *old)
+{
+	char **r;
+	size_t cap;
+
+	if (m->nretired == m->capretired) {
+		cap = m->capretired ? m->capretired * 2 : 16;
+		if ((r = realloc(m->retired, cap * sizeof(*r))) == NULL)
+			return -1;
+		m->retired = r;
+		m->capretired = cap;
+	}
+	m->retired[m->nretired++] = old;
+	return 0;
+}
+
+void
+vg_memo_event(struct vg_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nretired; i++)
+		free(m->retired[i]);
+	m->nretired = 0;
 }
 
 void
@@ -146,7 +144,10 @@ vg_memo_put(struct vg_memo *m, uint32_t tag, uint64_t hash, const char *text,
 		need += e->names[i].len;
 	if ((mem = malloc(need > 0 ? need : 1)) == NULL)
 		return;
-	free(s->mem);
+	if (s->mem != NULL && retire(m, s->mem) == -1) {
+		free(mem);
+		return;
+	}
 	s->mem = mem;
 	s->hash = hash;
 	s->used = ++m->clock;

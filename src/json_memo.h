@@ -41,12 +41,18 @@ struct vg_memo	*vg_memo_new(void);
 void		 vg_memo_free(struct vg_memo *);
 /* The entry for text under tag, or NULL; *hash is for vg_memo_put(), and
  * on NULL *keep says whether vg_memo_put() would be worth it (the text
- * was seen before). The entry is valid until the next vg_memo_put(). */
+ * was seen before). The entry is valid until the next vg_memo_put(); the
+ * bytes it points to (json, keys, names) until the next
+ * vg_memo_event(). */
 const struct vg_memo_ent *vg_memo_get(struct vg_memo *, uint32_t tag,
 		    const char *text, size_t len, uint64_t *hash, int *keep);
-/* Keeps a copy of e for text (replacing what was in its slot); silently
+/* Keeps a copy of e for text (replacing what was in its slot; the bytes
+ * of what it replaces are freed at the next vg_memo_event()); silently
  * does nothing for text or JSON too long, or without memory. */
 void		 vg_memo_put(struct vg_memo *, uint32_t tag, uint64_t hash,
 		    const char *text, size_t len, const struct vg_memo_ent *);
+
+/* A new event: frees what vg_memo_put() replaced during the last one. */
+void		 vg_memo_event(struct vg_memo *);
 
 #endif

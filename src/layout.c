@@ -210,7 +210,6 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 {
 	const struct vg_memo_ent *e;
 	struct vg_lay_rec *rc = &L->rec[which];
-	struct vg_str k;
 	unsigned i;
 	int keep = 0;
 
@@ -231,16 +230,10 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 		}
 		m->nfields = e->nfields;
 		m->tok_errors = e->tok_errors;
-		for (i = 0; i < e->nkeys; i++) {
-			/* the slot may be reused before the header is out */
-			k.p = vg_arena_strndup(L->a, e->keys[i].p,
-			    e->keys[i].len);
-			k.len = e->keys[i].len;
-			if (k.p == NULL)
-				L->oom = 1;
-			else
-				vg_lay_rule_key(L, k);
-		}
+		/* the slot may be reused before the header is out, its
+		 * bytes are kept until the next event (vg_memo_event) */
+		for (i = 0; i < e->nkeys; i++)
+			vg_lay_rule_key(L, e->keys[i]);
 		return 1;
 	}
 	if (!keep || rc->on)

@@ -74,6 +74,58 @@ lit(const char **pp, const char *end, const char *s, size_t n)
 	return 1;
 }
 
+/* Whether the n bytes at a and b are equal: word loads (the last word
+ * overlapping), no memcmp call, for the short texts the memo compares. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/* The index of the first space in the 16 bytes at p, or 16. */
+static inline size_t
+space16(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, sp = 0x2020202020202020ull;
+	uint64_t w, t;
+	size_t i;
+
+	for (i = 0; i < 16; i += 8) {
+		memcpy(&w, p + i, 8);
+		w ^= sp;
+		if ((t = (w - ones) & ~w & (ones << 7)) != 0)
+			return i + (size_t)__builtin_ctzll(t) / 8;
+	}
+	return 16;
+}
+
 /* How many of the eight bytes of w (first byte lowest) lead with a
  * decimal digit: bytes 0x30..0x39 have high nibble 3, and stay below
  * 0x40 when 6 is added (a carry only reaches bytes after a non-digit). */
@@ -157,8 +209,21 @@ parse_type(const char **pp, const char *end, struct vg_record *rec,
 {
 	const char *s = *pp, *p = s;
 	uint64_t v;
+	size_t n;
+	unsigned i;
 	int t;
 
+	/* a name the memo has, followed by a space: its type at once (the
+	 * memo only has names of type-name characters) */
+	if (lm != NULL && end - s >= 16 && (n = space16(s)) > 0 && n < 16) {
+		i = (unsigned)(n + (unsigned char)s[0]) % VG_LINE_TYPES;
+		if (n == lm->types[i].len &&
+		    same_bytes(s, lm->types[i].name, n)) {
+			rec->type = lm->types[i].type;
+			p = s + n;
+			goto named;
+		}
+	}
 	while (p < end && (CLS(*p) & C_TN))
 		p++;
 	if (p == s)
@@ -180,12 +245,10 @@ parse_type(const char **pp, const char *end, struct vg_record *rec,
 		rec->type = (uint32_t)v;
 	} else if (lm != NULL) {
 		/* a name seen before: its type without the table */
-		size_t n = (size_t)(p - s);
-		unsigned i = (unsigned)(n + (unsigned char)s[0]) %
-		    VG_LINE_TYPES;
-
-		if (n == lm->types[i].len && memcmp(s, lm->types[i].name, n) ==
-		    0)
+		n = (size_t)(p - s);
+		i = (unsigned)(n + (unsigned char)s[0]) % VG_LINE_TYPES;
+		if (n == lm->types[i].len &&
+		    same_bytes(s, lm->types[i].name, n))
 			rec->type = lm->types[i].type;
 		else {
 			t = vg_type_by_name(s, n);
@@ -200,6 +263,7 @@ parse_type(const char **pp, const char *end, struct vg_record *rec,
 		t = vg_type_by_name(s, (size_t)(p - s));
 		rec->type = t < 0 ? 0 : (uint32_t)t;
 	}
+named:
 	if (p >= end || *p != ' ')
 		return -1;
 	rec->type_name = vg_str_make(s, (size_t)(p - s));
@@ -323,7 +387,7 @@ stamp_memo(const char *p, const char *end, struct vg_record *rec,
 	if (sm == NULL)
 		return parse_stamp(p, end, rec);
 	if (sm->len > 0 && (size_t)(end - p) >= sm->len &&
-	    memcmp(p, sm->text, sm->len) == 0) {
+	    same_bytes(p, sm->text, sm->len)) {
 		rec->sec = sm->sec;
 		rec->msec = sm->msec;
 		rec->serial = sm->serial;

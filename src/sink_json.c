@@ -35,6 +35,7 @@ j_begin(struct vg_sink *s, const struct vg_event *ev)
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
 	(void)ev;
+	vg_memo_event(j->s.memo);
 	vg_buf_reset(&j->body);
 	j->w.b = &j->body;
 	j->w.depth = 0;

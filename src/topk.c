@@ -6,6 +6,7 @@
  * a miss costs a scan of VG_TOPK_K counters for the smallest. Decoding
  * (hex, syscall names) is left to vg_top_label, off the event path.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,37 +19,46 @@ vg_topk_init(struct vg_topk *t)
 {
 	memset(t, 0, sizeof(*t));
 	memset(t->bucket, -1, sizeof(t->bucket));
+	t->last = -1;
 }
 
-/* Keys are hashed and compared as zero-padded 8-byte words: a key is
- * copied once into a padded buffer, then nothing works byte by byte. */
+/* Keys are hashed and compared as zero-padded 8-byte words, loaded
+ * straight from the key (its last word byte by byte): no copy, no call. */
 #define KWORDS	(VG_TOPK_KEYLEN / 8)
 
-static uint32_t
-hash(const uint64_t *w, size_t nw, size_t len)
+/* The n < 8 bytes at p as a word that has them at its start in memory,
+ * as memcpy into a zeroed word would: on little-endian hosts with two
+ * overlapping loads (n >= 4) or three single bytes, never a loop. */
+static inline uint64_t
+tail_word(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
-	size_t i;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t lo, hi;
 
-	for (i = 0; i < nw; i++) {
-		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+	if (n >= 4) {
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + n - 4, 4);
+		return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
 	}
-	return (uint32_t)(h ^ (h >> 29));
+	if (n == 0)
+		return 0;
+	return (uint64_t)p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) |
+	    (uint64_t)p[n - 1] << (8 * (n - 1));
+#else
+	uint64_t x = 0;
+
+	memcpy(&x, p, n);
+	return x;
+#endif
 }
 
-static int
-same(const char *a, const uint64_t *w, size_t nw)
+static inline uint64_t
+load8(const unsigned char *p)
 {
 	uint64_t x;
-	size_t i;
 
-	for (i = 0; i < nw; i++) {
-		memcpy(&x, a + 8 * i, 8);
-		if (x != w[i])
-			return 0;
-	}
-	return 1;
+	memcpy(&x, p, 8);
+	return x;
 }
 
 static void
@@ -62,49 +72,100 @@ unlink_item(struct vg_topk *t, int i)
 		*pp = t->it[i].next;
 }
 
-void
-vg_topk_add(struct vg_topk *t, const char *key, size_t len)
+/* Counts key (len <= VG_TOPK_KEYLEN) if it is the item of the previous
+ * add (the usual case: compared, not hashed); 0 if it is not. */
+static inline int
+add_last(struct vg_topk *t, const unsigned char *k, size_t len)
 {
-	uint64_t w[KWORDS] = { 0 };
-	uint64_t min;
-	uint32_t h;
-	size_t nw;
-	int i, b;
+	struct vg_topk_item *e;
+	size_t i;
 
-	if (len > VG_TOPK_KEYLEN)
-		len = VG_TOPK_KEYLEN;
-	memcpy(w, key, len);
-	nw = (len + 7) / 8;
-	h = hash(w, nw, len);
-	b = (int)(h & (VG_TOPK_BUCKETS - 1));
-	t->total++;
-	for (i = t->bucket[b]; i != -1; i = t->it[i].next)
-		if (t->it[i].hash == h && t->it[i].len == len &&
-		    same(t->it[i].key, w, nw)) {
-			t->it[i].count++;
+	if (t->last < 0 || (e = &t->it[t->last])->len != len)
+		return 0;
+	for (i = 0; i + 8 <= len; i += 8)
+		if (load8((const unsigned char *)e->key + i) != load8(k + i))
+			return 0;
+	if (i < len && load8((const unsigned char *)e->key + i) !=
+	    tail_word(k + i, len - i))
+		return 0;
+	e->count++;
+	return 1;
+}
+
+/* The rest of an add: the hash table, or the smallest counter. */
+static void
+add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
+{
+	uint64_t w[KWORDS], h, x, min;
+	uint32_t hv;
+	size_t nw = (len + 7) / 8, i;
+	int j, b;
+
+	h = 0x9e3779b97f4a7c15ULL ^ len;
+	for (i = 0; i < nw; i++) {
+		x = 8 * i + 8 <= len ? load8(k + 8 * i) :
+		    tail_word(k + 8 * i, len - 8 * i);
+		w[i] = x;
+		h = (h ^ x) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	hv = (uint32_t)(h ^ (h >> 29));
+	b = (int)(hv & (VG_TOPK_BUCKETS - 1));
+	for (j = t->bucket[b]; j != -1; j = t->it[j].next) {
+		struct vg_topk_item *e = &t->it[j];
+
+		if (e->hash != hv || e->len != len)
+			continue;
+		for (i = 0; i < nw; i++) {
+			memcpy(&x, e->key + 8 * i, 8);
+			if (x != w[i])
+				break;
+		}
+		if (i == nw) {
+			e->count++;
+			t->last = (int8_t)j;
 			return;
 		}
+	}
 	if (t->n < VG_TOPK_K) {
-		i = t->n++;
+		j = t->n++;
 		min = 0;
 	} else {
 		/* the smallest counter gives its place and its count */
-		int j;
+		int m;
 
-		i = 0;
-		for (j = 1; j < VG_TOPK_K; j++)
-			if (t->it[j].count < t->it[i].count)
-				i = j;
-		min = t->it[i].count;
-		unlink_item(t, i);
+		j = 0;
+		for (m = 1; m < VG_TOPK_K; m++)
+			if (t->it[m].count < t->it[j].count)
+				j = m;
+		min = t->it[j].count;
+		unlink_item(t, j);
 	}
-	t->it[i].count = min + 1;
-	t->it[i].err = min;
-	t->it[i].hash = h;
-	t->it[i].len = (uint8_t)len;
-	memcpy(t->it[i].key, w, sizeof(w));	/* zero-padded */
-	t->it[i].next = t->bucket[b];
-	t->bucket[b] = (int8_t)i;
+	t->it[j].count = min + 1;
+	t->it[j].err = min;
+	t->it[j].hash = hv;
+	t->it[j].len = (uint8_t)len;
+	memset(t->it[j].key, 0, sizeof(t->it[j].key));
+	memcpy(t->it[j].key, w, nw * 8);	/* zero-padded */
+	t->it[j].next = t->bucket[b];
+	t->bucket[b] = (int8_t)j;
+	t->last = (int8_t)j;
+}
+
+static inline void
+topk_add(struct vg_topk *t, const char *key, size_t len)
+{
+	if (len > VG_TOPK_KEYLEN)
+		len = VG_TOPK_KEYLEN;
+	t->total++;
+	if (!add_last(t, (const unsigned char *)key, len))
+		add_slow(t, (const unsigned char *)key, len);
+}
+
+void
+vg_topk_add(struct vg_topk *t, const char *key, size_t len)
+{
+	topk_add(t, key, len);
 }
 
 static int
@@ -148,15 +209,6 @@ vg_top_free(struct vg_top *top)
 	free(top);
 }
 
-/* The value of the token at p (up to a space or end). */
-static size_t
-token_len(const char *p, const char *end)
-{
-	const char *sp = memchr(p, ' ', (size_t)(end - p));
-
-	return (size_t)((sp != NULL ? sp : end) - p);
-}
-
 /* "NAME=" at p? */
 #define AT(p, end, lit)	((size_t)((end) - (p)) >= sizeof(lit) - 1 && \
 	    memcmp((p), (lit), sizeof(lit) - 1) == 0)
@@ -171,37 +223,54 @@ user_type(uint32_t t)
 	return (t >= 1100 && t <= 1199) || (t >= 2100 && t <= 2999);
 }
 
-/* The token after "NAME=" among the first max tokens of [b, end). */
-static const char *
-find_token(const char *b, const char *end, const char *name, size_t nlen,
-    int max, size_t *len)
+/* The value after " uid=" in [p, end) starting before lim, up to a
+ * space: found by its 'u' (memchr), of which a SYSCALL record has
+ * three or four before it (success, auid), not by walking every token. */
+static inline struct vg_str
+find_uid(const char *b, const char *p, const char *lim, const char *end)
 {
-	const char *p = b, *sp;
-	int i;
+	const char *v;
 
-	for (i = 0; i < max && p < end; i++) {
-		if ((size_t)(end - p) > nlen && memcmp(p, name, nlen) == 0) {
-			*len = token_len(p + nlen, end);
-			return p + nlen;
+	while (p < lim && (p = memchr(p, 'u', (size_t)(lim - p))) != NULL) {
+		if ((p == b || p[-1] == ' ') && AT(p, end, "uid=")) {
+			for (v = p + 4; v < end && *v != ' '; v++)
+				;
+			return vg_str_make(p + 4, (size_t)(v - p - 4));
 		}
-		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
-			break;
-		p = sp + 1;
+		p++;
 	}
-	return NULL;
+	return vg_str_make(none, sizeof(none) - 1);
+}
+
+/* The exe= value in [b, end), the last one: found from the end by its
+ * 'x' (memrchr), which few values have, not token by token; unchanged
+ * if absent. Values with a space in them are hex, never split. */
+static inline void
+find_exe(const char *b, const char *end, struct vg_str *exe)
+{
+	const char *p = end, *v;
+
+	while (p - b > 2 && (p = memrchr(b + 1, 'x', (size_t)(p - b - 1))) !=
+	    NULL) {
+		if (p[-1] == 'e' && (p - 1 == b || p[-2] == ' ') &&
+		    AT(p + 1, end, "e=")) {
+			v = memchr(p + 3, ' ', (size_t)(end - p - 3));
+			v = v != NULL ? v : end;
+			*exe = vg_str_make(p + 3, (size_t)(v - p - 3));
+			return;
+		}
+	}
 }
 
 void
 vg_top_event(struct vg_top *top, const struct vg_event *ev)
 {
-	const char *b, *end, *p, *key = none, *exe = none, *uid = none;
-	size_t klen = sizeof(none) - 1, elen = klen, ulen = klen, i, n;
-	char sc[40];
-	size_t sclen = klen;
-	int tok;
+	struct vg_str key = vg_str_make(none, sizeof(none) - 1), exe = key;
+	struct vg_str sc = key, uid = key;
+	const char *b, *end, *p, *q;
+	size_t i;
 
 	top->events++;
-	memcpy(sc, none, sclen);
 	for (i = 0; i < ev->nrecs; i++)
 		if (ev->recs[i].type == VG_T_SYSCALL)
 			break;
@@ -211,73 +280,40 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 		if (ev->nrecs > 0 && user_type(ev->recs[0].type)) {
 			b = ev->recs[0].body.p;
 			end = b + ev->recs[0].body.len;
-			if ((p = find_token(b, end, "uid=", 4, 4, &n)) != NULL) {
-				uid = p;
-				ulen = n;
-			}
+			/* "pid=N uid=N auid=N ...": near the start */
+			uid = find_uid(b, b, end - b > 48 ? b + 48 : end, end);
 			/* "... exe=\"/x\" hostname=? addr=? terminal=?
 			 * res=success'": near the end, as in a syscall */
-			p = end;
-			for (tok = 0; tok < 8 && p > b; tok++) {
-				const char *s = memrchr(b, ' ',
-				    (size_t)(p - b));
-
-				s = s != NULL ? s + 1 : b;
-				if (AT(s, p, "exe=")) {
-					exe = s + 4;
-					elen = (size_t)(p - exe);
-					break;
-				}
-				p = s > b ? s - 1 : b;
-			}
+			find_exe(b, end, &exe);
 		}
 		goto add;
 	}
 	b = ev->recs[i].body.p;
 	end = b + ev->recs[i].body.len;
-	if (AT(b, end, "arch=")) {
-		/* "arch=c000003e syscall=59 ...": kept as "c000003e/59" */
-		p = b + 5;
-		n = token_len(p, end);
-		if (n < 16 && p + n + 9 < end && AT(p + n, end, " syscall=")) {
-			memcpy(sc, p, n);
-			sc[n] = '/';
-			sclen = n + 1;
-			p += n + 9;
-			n = token_len(p, end);
-			if (n > sizeof(sc) - sclen)
-				n = sizeof(sc) - sclen;
-			memcpy(sc + sclen, p, n);
-			sclen += n;
-		}
+	p = b;
+	/* "arch=c000003e syscall=59 ...": "c000003e syscall=59" is kept,
+	 * as written (vg_top_label names it) */
+	if (AT(p, end, "arch=") &&
+	    (q = memchr(p + 5, ' ', (size_t)(end - p - 5))) != NULL &&
+	    AT(q, end, " syscall=")) {
+		p = memchr(q + 9, ' ', (size_t)(end - q - 9));
+		p = p != NULL ? p : end;
+		sc = vg_str_make(b + 5, (size_t)(p - b - 5));
 	}
-	/* the kernel writes uid= as the 13th token (after auid=) */
-	if ((p = find_token(b, end, "uid=", 4, 16, &n)) != NULL) {
-		uid = p;
-		ulen = n;
+	/* uid= is the kernel's 13th token, after auid= */
+	uid = find_uid(b, p, end, end);
+	/* "... exe=\"/bin/x\" subj=... key=\"k\"": key= last */
+	if ((q = memrchr(p, ' ', (size_t)(end - p))) != NULL &&
+	    AT(q, end, " key=")) {
+		key = vg_str_make(q + 5, (size_t)(end - q - 5));
+		end = q;
 	}
-	/* "... exe=\"/bin/x\" subj=... key=\"k\"": the last tokens;
-	 * values with a space in them are hex, never split */
-	p = end;
-	for (tok = 0; tok < 6 && p > b; tok++) {
-		const char *s = memrchr(b, ' ', (size_t)(p - b));
-
-		s = s != NULL ? s + 1 : b;
-		if (AT(s, p, "key=")) {
-			key = s + 4;
-			klen = (size_t)(p - key);
-		} else if (AT(s, p, "exe=")) {
-			exe = s + 4;
-			elen = (size_t)(p - exe);
-			break;
-		}
-		p = s > b ? s - 1 : b;
-	}
+	find_exe(p, end, &exe);
 add:
-	vg_topk_add(&top->dim[VG_TOP_KEY], key, klen);
-	vg_topk_add(&top->dim[VG_TOP_EXE], exe, elen);
-	vg_topk_add(&top->dim[VG_TOP_SYSCALL], sc, sclen);
-	vg_topk_add(&top->dim[VG_TOP_UID], uid, ulen);
+	topk_add(&top->dim[VG_TOP_KEY], key.p, key.len);
+	topk_add(&top->dim[VG_TOP_EXE], exe.p, exe.len);
+	topk_add(&top->dim[VG_TOP_SYSCALL], sc.p, sc.len);
+	topk_add(&top->dim[VG_TOP_UID], uid.p, uid.len);
 }
 
 const char *
@@ -339,25 +375,38 @@ void
 vg_top_label(enum vg_top_dim d, const struct vg_topk_item *it, char *out,
     size_t size)
 {
-	const char *slash, *name;
-	char tmp[VG_TOPK_KEYLEN + 1];
+	char tmp[VG_TOPK_KEYLEN + 1], *e;
+	const char *name;
 	unsigned long arch;
 	long nr;
-	char *e;
 
-	if (d == VG_TOP_SYSCALL && (slash = memchr(it->key, '/', it->len)) !=
-	    NULL) {
-		memcpy(tmp, it->key, it->len);
-		tmp[it->len] = '\0';
-		tmp[slash - it->key] = '\0';
+	if (size == 0)
+		return;
+	memcpy(tmp, it->key, it->len);
+	tmp[it->len] = '\0';
+	if (d == VG_TOP_SYSCALL) {
+		/* "c000003e syscall=59" */
 		arch = strtoul(tmp, &e, 16);
-		nr = strtol(tmp + (slash - it->key) + 1, NULL, 10);
-		name = *e == '\0' ? vg_syscall_name(vg_arch_from_audit(
-		    (uint32_t)arch), (int)nr) : NULL;
-		if (name != NULL) {
-			value(name, strlen(name), out, size);
-			return;
+		name = NULL;
+		if (e > tmp && strncmp(e, " syscall=", 9) == 0) {
+			nr = strtol(e + 9, &e, 10);
+			if (*e == '\0' && arch <= UINT32_MAX && nr >= 0 &&
+			    nr <= INT32_MAX)
+				name = vg_syscall_name(vg_arch_from_audit(
+				    (uint32_t)arch), (int)nr);
 		}
-	}
-	value(it->key, it->len, out, size);
+		if (name != NULL)
+			value(name, strlen(name), out, size);
+		else if ((e = strchr(tmp, ' ')) != NULL) {
+			/* unknown: "arch/nr" */
+			*e = '/';
+			memmove(e + 1, e + 9, strlen(e + 9) + 1);
+			value(tmp, strlen(tmp), out, size);
+		} else
+			value(tmp, strlen(tmp), out, size);
+	} else if (d == VG_TOP_UID) {
+		/* a number: never hex-decoded ("1000" is not 0x10 0x00) */
+		(void)snprintf(out, size, "%s", tmp);
+	} else
+		value(it->key, it->len, out, size);
 }

@@ -21,21 +21,9 @@ struct vg_buf {
 #include <string.h>
 
 /* The decimal digits of v at o (room for 20, no NUL); their count. For
- * writers that place numbers inside text they reserved themselves. */
-static inline size_t
-vg_u64_digits(char *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		o[i] = tmp[n - 1 - i];
-	return n;
-}
+ * writers that place numbers inside text they reserved themselves. Two
+ * digits per division, written from the end. */
+size_t	vg_u64_digits(char *o, uint64_t v);
 
 void	vg_buf_init(struct vg_buf *);
 void	vg_buf_free(struct vg_buf *);

@@ -89,11 +89,37 @@ vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 	return 0;
 }
 
+/* A string value: up to 8 bytes (a rule key, a name, a flag) copied
+ * and checked in one pass like a member name, if all plain; longer ones
+ * and ones needing an escape by vg_json_string. */
 static inline __attribute__((always_inline)) void
 vg_jw_str(struct vg_jw *w, struct vg_str key, struct vg_str v)
 {
-	if (vg_jw_member(w, key, 0) == 0)
+	unsigned ok = 1;
+	size_t k;
+	char *o;
+
+	if (v.len > 8) {
+		if (vg_jw_member(w, key, 0) == 0)
+			vg_json_string(v.p, v.len, w->b);
+		return;
+	}
+	if (vg_jw_member(w, key, v.len + 2) == -1)
+		return;
+	o = w->b->data + w->b->len;
+	*o++ = '"';
+	for (k = 0; k < v.len; k++) {
+		unsigned char c = (unsigned char)v.p[k];
+
+		o[k] = (char)c;
+		ok &= vg_json_plain[c];
+	}
+	if (__builtin_expect(!ok, 0)) {
 		vg_json_string(v.p, v.len, w->b);
+		return;
+	}
+	o[v.len] = '"';
+	w->b->len += v.len + 2;
 }
 
 /* A string value known to need no escape (vg_json_plain bytes only). */

@@ -33,6 +33,7 @@ struct vg_topk_item {
 struct vg_topk {
 	struct vg_topk_item	it[VG_TOPK_K];
 	int8_t			bucket[VG_TOPK_BUCKETS];	/* -1 empty */
+	int8_t			last;		/* item of the last add, -1 */
 	int			n;
 	uint64_t		total;		/* items tallied */
 };

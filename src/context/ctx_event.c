@@ -18,6 +18,7 @@
 #include "vigil/record.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
+#include "vigil/texthash.h"
 
 #define CLONE_THREAD	0x00010000u
 
@@ -186,6 +187,141 @@ read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
 			c->cur.idmask |= (uint16_t)(1u << i);
 		}
 	}
+}
+
+/*
+ * The SYSCALL records read before. A process repeats its SYSCALL records
+ * (the same call with the same arguments, ids and names): what
+ * read_sysrec() gave for a text, a function of the text alone, is kept
+ * from the text's second sighting and given again for the same text,
+ * compared whole. Costs a hash of the text (its first 128 and last 32
+ * bytes) per event, a compare on a hit; a hit saves the tokenizer's walk
+ * over the record's 25 or so fields. Memory: the slots (430 KiB)
+ * and at most SM_SLOTS texts of SM_MAX_TEXT bytes.
+ */
+#define SM_SLOTS	2048		/* in sets of two (LRU) */
+#define SM_SEEN		4096		/* hashes of texts seen once */
+#define SM_MAX_TEXT	2048
+#define SM_NSTR		3		/* comm, exe, key */
+
+struct sm_slot {
+	uint64_t	 hash;
+	char		*mem;		/* the text, then the decoded
+					 * strings; NULL: empty */
+	size_t		 tlen;
+	uint64_t	 used;		/* last get or put, for LRU */
+	unsigned char	 head[offsetof(struct sysrec, combuf)];
+	uint8_t		 in_text[SM_NSTR];	/* string in the text, or
+						 * after it in mem */
+	size_t		 off[SM_NSTR];
+	uint32_t	 ids[CTX_NIDS];
+	uint16_t	 idmask;
+};
+
+struct ctx_sysmemo {
+	uint64_t	 clock;
+	struct sm_slot	 s[SM_SLOTS];
+	uint64_t	 seen[SM_SEEN];
+};
+
+void
+ctx_sysmemo_free(struct vg_ctx *c)
+{
+	size_t i;
+
+	if (c->sysmemo == NULL)
+		return;
+	for (i = 0; i < SM_SLOTS; i++)
+		free(c->sysmemo->s[i].mem);
+	free(c->sysmemo);
+	c->sysmemo = NULL;
+}
+
+/* Keeps what read_sysrec() gave for the text in its set (sl: the set's
+ * first slot), in the slot empty or used longer ago. */
+static void
+sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, struct vg_str text,
+    struct sysrec *s, struct vg_str *const str[SM_NSTR])
+{
+	size_t need = text.len, i;
+	char *mem, *q;
+
+	if (sl->mem != NULL && (sl[1].mem == NULL || sl[1].used < sl->used))
+		sl++;
+	for (i = 0; i < SM_NSTR; i++)
+		if (str[i]->p != NULL && (str[i]->p < text.p ||
+		    str[i]->p >= text.p + text.len))
+			need += str[i]->len;
+	if ((mem = malloc(need > 0 ? need : 1)) == NULL)
+		return;
+	free(sl->mem);
+	sl->mem = mem;
+	sl->hash = h;
+	sl->tlen = text.len;
+	sl->used = ++c->sysmemo->clock;
+	memcpy(mem, text.p, text.len);
+	q = mem + text.len;
+	for (i = 0; i < SM_NSTR; i++) {
+		sl->in_text[i] = str[i]->p >= text.p &&
+		    str[i]->p < text.p + text.len;
+		if (str[i]->p == NULL)
+			sl->off[i] = 0;
+		else if (sl->in_text[i])
+			sl->off[i] = (size_t)(str[i]->p - text.p);
+		else {
+			if (str[i]->len > 0)
+				memcpy(q, str[i]->p, str[i]->len);
+			sl->off[i] = (size_t)(q - mem);
+			q += str[i]->len;
+		}
+	}
+	memcpy(sl->head, s, sizeof(sl->head));
+	memcpy(sl->ids, c->cur.ids, sizeof(sl->ids));
+	sl->idmask = c->cur.idmask;
+}
+
+/* read_sysrec() through the memo. */
+static void
+read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
+{
+	struct vg_str *const str[SM_NSTR] = { &s->comm, &s->exe, &s->key };
+	struct ctx_sysmemo *m = c->sysmemo;
+	struct sm_slot *sl;
+	uint64_t h, *seen;
+	size_t i;
+
+	if (m == NULL && r->body.len <= SM_MAX_TEXT &&
+	    (m = c->sysmemo = calloc(1, sizeof(*m))) == NULL) {
+		read_sysrec(c, r, s);
+		return;
+	}
+	if (r->body.len > SM_MAX_TEXT) {
+		read_sysrec(c, r, s);
+		return;
+	}
+	h = vg_text_hash(0, r->body.p, r->body.len);
+	sl = &m->s[h % (SM_SLOTS / 2) * 2];
+	if (sl->hash != h)
+		sl++;
+	if (sl->mem != NULL && sl->hash == h && sl->tlen == r->body.len &&
+	    memcmp(sl->mem, r->body.p, r->body.len) == 0) {
+		sl->used = ++m->clock;
+		memcpy(s, sl->head, sizeof(sl->head));
+		for (i = 0; i < SM_NSTR; i++)
+			if (str[i]->p != NULL)
+				str[i]->p = (sl->in_text[i] ? r->body.p :
+				    sl->mem) + sl->off[i];
+		memcpy(c->cur.ids, sl->ids, sizeof(sl->ids));
+		c->cur.idmask = sl->idmask;
+		return;
+	}
+	read_sysrec(c, r, s);
+	/* kept from the second sighting on: a text seen once must not
+	 * push out one that repeats */
+	seen = &m->seen[(h >> 32) % SM_SEEN];
+	if (*seen == h)
+		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, r->body, s, str);
+	*seen = h;
 }
 
 /* argv of the EXECVE records of ev, NUL-separated, bounded. */
@@ -499,7 +635,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 		c->cur.proc = p;
 		return;
 	}
-	read_sysrec(c, sys, &s);
+	read_sysrec_memo(c, sys, &s);
 	if (s.pid <= 0)
 		return;
 	kind = ctx_syscall_kind(c, s.arch, s.nr);

@@ -166,7 +166,11 @@ struct vg_ctx {
 	uint64_t	 boot_ms;	/* boot time, ms since the epoch */
 	long		 hz;
 	struct ctx_cur	 cur;
+	struct ctx_sysmemo *sysmemo;	/* SYSCALL texts read (ctx_event.c) */
 };
+
+/* ---- ctx_event.c ---- */
+void		 ctx_sysmemo_free(struct vg_ctx *);
 
 /* ---- proctab.c ---- */
 struct vg_proc	*ctx_find(struct vg_ctx *, int32_t pid);

@@ -829,6 +829,7 @@ vg_ctx_free(struct vg_ctx *c)
 	}
 	for (i = 0; i < c->nlabels; i++)
 		free(c->labels[i].pat);
+	ctx_sysmemo_free(c);
 	free(c->hash);
 	free(c->state_file);
 	free(c);

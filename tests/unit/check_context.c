@@ -652,6 +652,50 @@ START_TEST(test_user_record)
 }
 END_TEST
 
+/* The same SYSCALL text again and again (read from the second time on
+ * out of the memo of texts read): the same context each time, strings
+ * decoded (hex exe) and in the text (comm, key) alike; a text that
+ * differs in one id is read as itself. */
+#define REPEAT(pid, uid) "type=SYSCALL msg=audit(1700000002.000:30): "	\
+	"arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=0 a2=0 a3=0 " \
+	"items=0 ppid=1 pid=" pid " auid=0 uid=" uid " gid=0 euid=0 "	\
+	"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 "		\
+	"comm=\"curl\" exe=2F7573722F62696E2F6375726C key=\"net\""
+
+START_TEST(test_repeated_text)
+{
+	static const char *const labels[] = { "net key=net" };
+	struct vg_ctx *c = new_ctx(NULL, 64, labels, 1);
+	char first[1024] = "";
+	json_object *j;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		j = feed1(c, REPEAT("300", "0"));
+		ck_assert_str_eq(gets_(j, "context.process.exe"),
+		    "/usr/bin/curl");
+		ck_assert_str_eq(gets_(j, "context.process.comm"), "curl");
+		ck_assert_str_eq(gets_(j, "context.labels.0"), "net");
+		ck_assert_str_eq(gets_(j, "context.names.euid"), "root");
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s",
+			    json_object_to_json_string(get(j, "context")));
+		else
+			ck_assert_str_eq(json_object_to_json_string(get(j,
+			    "context")), first);
+		json_object_put(j);
+	}
+	for (i = 0; i < 3; i++) {
+		j = feed1(c, REPEAT("301", "4242"));
+		ck_assert_int_eq(geti(j, "context.process.pid"), 301);
+		ck_assert_ptr_null(get(j, "context.names.uid"));
+		ck_assert_str_eq(gets_(j, "context.names.euid"), "root");
+		json_object_put(j);
+	}
+	vg_ctx_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -671,6 +715,7 @@ main(void)
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_cgroup);
 	tcase_add_test(tc, test_user_record);
+	tcase_add_test(tc, test_repeated_text);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

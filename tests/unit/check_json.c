@@ -233,6 +233,75 @@ START_TEST(decimal_numbers)
 }
 END_TEST
 
+/* vg_u64_digits(v) is what printf writes */
+static void
+check_u64(uint64_t v)
+{
+	char a[24], b[24];
+	size_t n = vg_u64_digits(a, v);
+
+	snprintf(b, sizeof(b), "%" PRIu64, v);
+	ck_assert_uint_eq(n, strlen(b));
+	ck_assert_msg(memcmp(a, b, n) == 0, "%s", b);
+}
+
+/* every power of ten and its neighbours, a spread up to UINT64_MAX */
+START_TEST(u64_digits)
+{
+	uint64_t p = 1, x = 88172645463325252ULL;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		check_u64(p - 1);
+		check_u64(p);
+		check_u64(p + 1);
+		if (i < 19)
+			p *= 10;
+	}
+	for (i = 0; i < 2000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_u64(x >> (x % 64));
+	}
+	check_u64(UINT64_MAX);
+}
+END_TEST
+
+/* the streaming writer's string member writes what vg_json_string does:
+ * every byte value at each place of strings of 1..9 bytes (the short
+ * path and the long) */
+START_TEST(jw_str_bytes)
+{
+	struct vg_buf a, b;
+	struct vg_jw w;
+	char s[9];
+	size_t len, at;
+	int c;
+
+	vg_buf_init(&a);
+	vg_buf_init(&b);
+	for (len = 1; len <= sizeof(s); len++)
+		for (at = 0; at < len; at++)
+			for (c = 0; c < 256; c++) {
+				memset(s, 'k', sizeof(s));
+				s[at] = (char)c;
+				vg_buf_reset(&a);
+				vg_buf_reset(&b);
+				memset(&w, 0, sizeof(w));
+				w.b = &a;
+				vg_jw_str(&w, VG_STR_LIT("n"),
+				    vg_str_make(s, len));
+				vg_buf_add(&b, "\"n\":", 4);
+				vg_json_string(s, len, &b);
+				ck_assert_uint_eq(a.len, b.len);
+				ck_assert(memcmp(a.data, b.data, a.len) == 0);
+			}
+	vg_buf_free(&a);
+	vg_buf_free(&b);
+}
+END_TEST
+
 START_TEST(every_single_byte)
 {
 	unsigned char c;
@@ -433,6 +502,8 @@ main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, decimal_numbers);
+	tcase_add_test(tc, u64_digits);
+	tcase_add_test(tc, jw_str_bytes);
 	tcase_add_test(tc, every_single_byte);
 	tcase_add_test(tc, every_byte_pair);
 	tcase_add_test(tc, valid_utf8_kept);

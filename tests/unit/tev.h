@@ -66,8 +66,9 @@ tev_free(struct tev *t)
 	vg_arena_free(&t->ev.arena);
 }
 
-/* Decodes, writes JSON, checks it is one line, parses it back. */
-static json_object *
+/* Decodes, writes JSON, checks it is one line, parses it back (unused
+ * by the checks that only need the event). */
+static __attribute__((unused)) json_object *
 tev_json(struct tev *t, unsigned long *perr)
 {
 	struct vg_node *doc;

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * texthash.h: the hash of a record's text for the memos that remember
+ * what a text gave (src/json_memo.c: its JSON; src/context/ctx_event.c:
+ * its SYSCALL fields). A hit always compares the whole text: equal hashes
+ * of different texts only cost a miss.
+ */
+#ifndef VIGIL_TEXTHASH_H
+#define VIGIL_TEXTHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t
+vg_text_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+/*
+ * Hashes seed, the length, the first 128 and the last 32 bytes, sixteen
+ * bytes a step: texts of one process differ in a few bytes (a syscall's
+ * arguments, its pid), and at their start or end; a sample of the middle
+ * made such texts fight over one slot.
+ */
+static inline uint64_t
+vg_text_hash(uint64_t seed, const char *p, size_t n)
+{
+	uint64_t h = vg_text_mix(0x9e3779b97f4a7c15ull ^ seed, n), w, v;
+	const char *end = p + n;
+
+	if (n > 160) {
+		for (; p < end - n + 128; p += 16) {
+			memcpy(&w, p, 8);
+			memcpy(&v, p + 8, 8);
+			h = vg_text_mix(h ^ w, v);
+		}
+		p = end - 32;
+	}
+	for (; end - p >= 16; p += 16) {
+		memcpy(&w, p, 8);
+		memcpy(&v, p + 8, 8);
+		h = vg_text_mix(h ^ w, v);
+	}
+	if (end - p >= 8) {
+		memcpy(&w, p, 8);
+		h = vg_text_mix(h, w);
+		p += 8;
+	}
+	if (end > p) {
+		w = 0;
+		memcpy(&w, p, (size_t)(end - p));
+		h = vg_text_mix(h, w);
+	}
+	return h;
+}
+
+#endif
