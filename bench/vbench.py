@@ -63,6 +63,9 @@ MODES = {
     # direct JSON writer saves
     "vigild-json-tree": {"daemon": "vigild", "out": "json",
                          "env": {"VIGIL_JSON_TREE": "1"}},
+    # issue 18: without the tallies of vigilctl top (VIGIL_TOP=0)
+    "vigild-json-notop": {"daemon": "vigild", "out": "json",
+                          "env": {"VIGIL_TOP": "0"}},
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
     # issue 17: a Lua filter that drops nginx's events by exe
@@ -88,6 +91,7 @@ MODES = {
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
                                               "vigild-lua-drop",
+                                              "vigild-json-notop",
                                               "vigild-json-tree",
                                               "vigild-json-null",
                                               "vigild-json-noctx",

@@ -282,8 +282,9 @@ vg_observe_start(struct event_base *base, struct vg_pipeline *pl,
 		free(ob);
 		return NULL;
 	}
-	/* without memory for the tallies, top is off, the rest is not */
-	if ((ob->top = vg_top_new()) != NULL)
+	/* without memory for the tallies, top is off, the rest is not;
+	 * VIGIL_TOP=0 turns them off (the benchmark's A/B of their cost) */
+	if (vg_top_wanted(1) && (ob->top = vg_top_new()) != NULL)
 		vg_pipeline_set_top(pl, ob->top);
 	start_control(ob, o);
 	if (o->metrics != NULL)

@@ -84,7 +84,7 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 	}
 	/* VIGIL_TOP=1: tally for top in a replay too (cost A/B tests; a
 	 * live vigild's observe.c sets its own) */
-	if (getenv("VIGIL_TOP") != NULL)
+	if (vg_top_wanted(0))
 		pl->top = pl->own_top = vg_top_new();
 	/* VIGIL_JSON_TREE=1: every event through the tree (A/B tests) */
 	if (getenv("VIGIL_JSON_TREE") == NULL &&

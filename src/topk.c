@@ -190,6 +190,16 @@ vg_topk_sorted(const struct vg_topk *t, struct vg_topk_item *out, int max)
 	return n;
 }
 
+int
+vg_top_wanted(int live)
+{
+	const char *v = getenv("VIGIL_TOP");
+
+	if (v == NULL)
+		return live;
+	return strcmp(v, "0") != 0;
+}
+
 struct vg_top *
 vg_top_new(void)
 {

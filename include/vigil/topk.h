@@ -54,6 +54,9 @@ struct vg_top {
 	uint64_t	events;
 };
 
+/* Whether to keep the tallies: a live vigild does unless VIGIL_TOP=0, a
+ * replay only with VIGIL_TOP set to something else (cost A/B tests). */
+int		 vg_top_wanted(int live);
 struct vg_top	*vg_top_new(void);
 void		 vg_top_free(struct vg_top *);
 /* Tallies one event: key=, exe=, uid= and arch/syscall of its SYSCALL

@@ -62,6 +62,23 @@ check_event(const char *const *lines, int n, const char *key,
 	"egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm=\"true\" " \
 	"exe=\"/usr/bin/true\" "
 
+/* VIGIL_TOP: a live daemon tallies unless it is 0, a replay only if it
+ * is set to something else. */
+START_TEST(wanted)
+{
+	unsetenv("VIGIL_TOP");
+	ck_assert_int_eq(vg_top_wanted(1), 1);
+	ck_assert_int_eq(vg_top_wanted(0), 0);
+	setenv("VIGIL_TOP", "0", 1);
+	ck_assert_int_eq(vg_top_wanted(1), 0);
+	ck_assert_int_eq(vg_top_wanted(0), 0);
+	setenv("VIGIL_TOP", "1", 1);
+	ck_assert_int_eq(vg_top_wanted(1), 1);
+	ck_assert_int_eq(vg_top_wanted(0), 1);
+	unsetenv("VIGIL_TOP");
+}
+END_TEST
+
 START_TEST(syscall_event)
 {
 	const char *ev[] = { SYSCALL_HEAD "subj=unconfined key=\"k1\"",
@@ -231,6 +248,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
+	tcase_add_test(tc, wanted);
 	tcase_add_test(tc, syscall_event);
 	tcase_add_test(tc, syscall_variants);
 	tcase_add_test(tc, other_events);
