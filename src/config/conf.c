@@ -287,6 +287,21 @@ block_line(struct block *b, struct vg_config *c, char *p, unsigned lineno,
 	return 1;
 }
 
+/* Where the drop line just added is, for vigild --replay --explain;
+ * without memory it has none (said "command line"). */
+static void
+drop_at(struct vg_config *c, const char *path, unsigned lineno)
+{
+	size_t len = strlen(path) + 12;
+	char *at;
+
+	if ((at = malloc(len)) == NULL)
+		return;
+	snprintf(at, len, "%s:%u", path, lineno);
+	free(c->drop_at[c->ndrops - 1]);
+	c->drop_at[c->ndrops - 1] = at;
+}
+
 int
 vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 {
@@ -341,8 +356,11 @@ vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 			    "%s: missing value", key);
 			goto bad;
 		}
-		if (vg_config_set(c, key, val, err->msg, sizeof(err->msg)) == 0)
+		if (vg_config_set(c, key, val, err->msg, sizeof(err->msg)) == 0) {
+			if (strcmp(key, "drop") == 0)
+				drop_at(c, path, lineno);
 			continue;
+		}
 bad:
 		snprintf(err->file, sizeof(err->file), "%s", path);
 		err->line = lineno;
@@ -371,6 +389,8 @@ vg_config_free(struct vg_config *c)
 
 	for (i = 0; i < c->noutputs; i++)
 		vg_output_conf_free(c->outputs[i]);
+	for (i = 0; i < c->ndrops; i++)
+		free(c->drop_at[i]);
 	vg_opt_free(keys, c);
 	memset(c, 0, sizeof(*c));
 }
