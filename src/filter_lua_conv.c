@@ -23,6 +23,7 @@ static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
 static const char	lazy_arr_mt_key; /* the same for arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
+static const char	evcache_key;	/* registry: the event's cache */
 
 #define CONV(L)	((struct vg_lconv *)lua_touserdata((L), lua_upvalueindex(1)))
 
@@ -381,16 +382,46 @@ cached(lua_State *L)
 	return 0;
 }
 
+/*
+ * Pushes an empty cache for the event of the view: one table, emptied
+ * and used again by every call. No Lua code can reach it (its key is a
+ * C address; pairs and next fill the event first, which takes the cache
+ * out), and an event kept past its call fails on any use before its
+ * cache is read, so an older event never sees a newer one's members.
+ */
+static void
+push_evcache(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &evcache_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 4);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &evcache_key);
+		return;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, -4);
+	}
+}
+
 /* Keeps the table on top in the cache of the object (index 1) under key
- * (index 2) and returns it (1 value). */
+ * (index 2) and returns it (1 value); ev: the object is the view's
+ * event. */
 static int
-cache_top(lua_State *L)
+cache_top(lua_State *L, int ev)
 {
 	int t = lua_gettop(L);
 
 	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
 		lua_pop(L, 1);
-		lua_createtable(L, 0, 2);
+		if (ev)
+			push_evcache(L);
+		else
+			lua_createtable(L, 0, 2);
 		lua_pushvalue(L, -1);
 		lua_rawsetp(L, 1, &cache_key);
 	}
@@ -429,7 +460,7 @@ mm_index(lua_State *L)
 		if (vg_view_is_record(c->view, key)) {
 			lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
 			push_stub(L, c, key, lua_gettop(L));
-			return cache_top(L);
+			return cache_top(L, 1);
 		}
 		r = vg_view_member(c->view, key, &ch);
 	} else if (is_stub(n))
@@ -450,7 +481,7 @@ mm_index(lua_State *L)
 		return 1;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
 	push_value(L, c, ch, lua_gettop(L));
-	return cache_top(L);
+	return cache_top(L, n == NULL);
 }
 
 static int

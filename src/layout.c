@@ -1588,6 +1588,16 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		}
 		n = NHEAD;
 	}
+	/* the record's own fields as the kernel writes them: a quick scan */
+	switch (vg_fields_find(vg_str_make(rec->body.p + skip,
+	    rec->body.len - skip), name, VG_DECODE_MAX_FIELDS - n, &f)) {
+	case 1:
+		vg_field_value(L, &R.f, name, vg_field_kind(name.p, name.len),
+		    &f);
+		goto end;
+	case 0:
+		goto end;
+	}
 	vg_fields_begin(&it, vg_str_make(rec->body.p + skip,
 	    rec->body.len - skip), rec->enriched);
 	while (vg_fields_next(&it, &f) == 1 && ++n <= VG_DECODE_MAX_FIELDS) {
