@@ -23,6 +23,7 @@ static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
 static const char	lazy_arr_mt_key; /* the same for arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
+static const char	evcache_key;	/* registry: the event's cache */
 
 #define CONV(L)	((struct vg_lconv *)lua_touserdata((L), lua_upvalueindex(1)))
 
@@ -164,6 +165,35 @@ push_value(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 }
 
 /*
+ * A stub: the lazy table of a root member of the view that is one record
+ * object (vg_view_is_record), not laid out. Its members are read one by
+ * one (vg_view_field); anything else lays it out (lazy_node). It is an
+ * object node with the member's name and no children, its count STUB.
+ */
+#define STUB	SIZE_MAX
+
+static int
+is_stub(const struct vg_node *n)
+{
+	return n != NULL && n->type == VG_N_OBJ && n->v.c.n == STUB;
+}
+
+static void
+push_stub(lua_State *L, struct vg_lconv *c, struct vg_str member, int mt)
+{
+	struct vg_arena *a = &c->view->ev->arena;
+	struct vg_node *n;
+	char *p;
+
+	if ((n = vg_node_new(a, VG_N_OBJ)) == NULL ||
+	    (p = vg_arena_strndup(a, member.p, member.len)) == NULL)
+		luaL_error(L, "not enough memory");
+	n->key = vg_str_make(p, member.len);
+	n->v.c.n = STUB;
+	push_lazy(L, c, n, mt);
+}
+
+/*
  * The lazy[] slot of table t (absolute index): 1 and *slot if t is lazy
  * and alive, 0 if t is not lazy; raises a Lua error if t is lazy but from
  * a call that has ended.
@@ -198,6 +228,7 @@ lazy_slot(lua_State *L, struct vg_lconv *c, int t, size_t *slot)
 static int
 lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
 {
+	const struct vg_node *n;
 	size_t slot;
 
 	if (!lazy_slot(L, c, t, &slot))
@@ -206,6 +237,13 @@ lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
 	    (c->view == NULL || (c->lazy[slot] = vg_view_tree(c->view)) ==
 	    NULL))
 		luaL_error(L, "not enough memory");
+	/* a record object read member by member so far: laid out now */
+	if (is_stub(c->lazy[slot])) {
+		if (vg_view_member(c->view, c->lazy[slot]->key, &n) != 1 ||
+		    n->type != VG_N_OBJ)
+			luaL_error(L, "not enough memory");
+		c->lazy[slot] = n;
+	}
 	*np = c->lazy[slot];
 	return 1;
 }
@@ -327,14 +365,82 @@ vg_lconv_untouched(lua_State *L, struct vg_lconv *c, int idx)
  * tables are made once and kept in the object's cache. Anything else
  * (arrays, writes, pairs, #) fills the table and acts on the plain table.
  */
+/* The member tables an object made (its cache, in the object under
+ * cache_key): pushes the one for key (index 2) and returns 1 if made,
+ * else leaves the stack as it was and returns 0. */
+static int
+cached(lua_State *L)
+{
+	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 2);
+	return 0;
+}
+
+/*
+ * Pushes an empty cache for the event of the view: one table, emptied
+ * and used again by every call. No Lua code can reach it (its key is a
+ * C address; pairs and next fill the event first, which takes the cache
+ * out), and an event kept past its call fails on any use before its
+ * cache is read, so an older event never sees a newer one's members.
+ */
+static void
+push_evcache(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &evcache_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 4);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &evcache_key);
+		return;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, -4);
+	}
+}
+
+/* Keeps the table on top in the cache of the object (index 1) under key
+ * (index 2) and returns it (1 value); ev: the object is the view's
+ * event. */
+static int
+cache_top(lua_State *L, int ev)
+{
+	int t = lua_gettop(L);
+
+	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		if (ev)
+			push_evcache(L);
+		else
+			lua_createtable(L, 0, 2);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, 1, &cache_key);
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, t);
+	lua_rawset(L, -3);
+	lua_settop(L, t);
+	return 1;
+}
+
 static int
 mm_index(lua_State *L)
 {
 	struct vg_lconv *c = CONV(L);
-	const struct vg_node *n, *ch;
+	const struct vg_node *n, *ch = NULL;
+	struct vg_str key;
 	const char *k;
 	size_t klen, slot;
-	int mt, r;
+	int r = 0;
 
 	lua_settop(L, 2);
 	if (lua_type(L, 2) != LUA_TSTRING || !lazy_slot(L, c, 1, &slot) ||
@@ -345,13 +451,24 @@ mm_index(lua_State *L)
 	}
 	n = c->lazy[slot];
 	k = lua_tolstring(L, 2, &klen);
+	key = vg_str_make(k, klen);
 	if (n == NULL) {
-		/* the event of a view: the member laid out alone */
-		r = vg_view_member(c->view, vg_str_make(k, klen), &ch);
-		if (r == -1)
-			luaL_error(L, "not enough memory");
-	} else
+		/* the event of a view: a table made already, a record
+		 * object as a stub, or the member laid out alone */
+		if (cached(L))
+			return 1;
+		if (vg_view_is_record(c->view, key)) {
+			lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+			push_stub(L, c, key, lua_gettop(L));
+			return cache_top(L, 1);
+		}
+		r = vg_view_member(c->view, key, &ch);
+	} else if (is_stub(n))
+		r = vg_view_field(c->view, n->key, key, &ch);
+	else
 		ch = child_named(n, k, klen);
+	if (r == -1)
+		luaL_error(L, "not enough memory");
 	if (ch == NULL) {
 		lua_pushnil(L);
 		return 1;
@@ -360,23 +477,11 @@ mm_index(lua_State *L)
 		push_value(L, c, ch, 0);
 		return 1;
 	}
-	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 2);
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, 1, &cache_key);
-	}
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, 3) != LUA_TNIL)
+	if (n != NULL && cached(L))
 		return 1;
-	lua_pop(L, 1);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
-	mt = lua_gettop(L);
-	push_value(L, c, ch, mt);
-	lua_pushvalue(L, 2);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, 3);
-	return 1;
+	push_value(L, c, ch, lua_gettop(L));
+	return cache_top(L, n == NULL);
 }
 
 static int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
- * syscall.exe, record type or process label (context.labels) with hash
+ * syscall.exe, a SYSCALL id (auid, uid, euid, gid), record type or
+ * process label (context.labels) with hash
  * probes over the decoded document (or the members it reads, laid out
  * alone: vigil/view.h). Allocates only from the event's arena (a view's
  * lookups) while running; never changes the document.
@@ -30,11 +31,28 @@ struct sset {
 	size_t		 cap, n;	/* cap is 0 or a power of two */
 };
 
+/* Sorted, distinct numbers: record types, ids. */
+struct u32set {
+	uint32_t	*v;
+	size_t		 n, cap;
+};
+
+/* The ids of the SYSCALL record a line can name (syscall.auid= ...). */
+static const struct {
+	enum vg_prefilter_field	 field;
+	struct vg_str		 name;	/* the member */
+} ids[] = {
+	{ VG_PF_AUID, VG_STR_LIT("auid") }, { VG_PF_UID, VG_STR_LIT("uid") },
+	{ VG_PF_EUID, VG_STR_LIT("euid") }, { VG_PF_GID, VG_STR_LIT("gid") },
+};
+#define NIDS	(sizeof(ids) / sizeof(ids[0]))
+
 struct prefilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
 	struct sset		 keys, exes, labels;
-	uint32_t		*types;	/* sorted, distinct */
-	size_t			 ntypes, ctypes;
+	struct u32set		 types;
+	struct u32set		 id[NIDS];	/* as ids[] */
+	size_t			 nids;		/* in all of id[] */
 };
 
 static const struct vg_filter_ops prefilter_ops;
@@ -123,15 +141,15 @@ sset_free(struct sset *s)
 }
 
 static int
-has_type(const struct prefilter *pf, uint32_t t)
+u32_has(const struct u32set *s, uint32_t t)
 {
-	size_t lo = 0, hi = pf->ntypes, mid;
+	size_t lo = 0, hi = s->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (pf->types[mid] == t)
+		if (s->v[mid] == t)
 			return 1;
-		if (pf->types[mid] < t)
+		if (s->v[mid] < t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -139,26 +157,27 @@ has_type(const struct prefilter *pf, uint32_t t)
 	return 0;
 }
 
+/* Adds t; 1 if added, 0 if there already, -1 on ENOMEM. */
 static int
-add_type(struct prefilter *pf, uint32_t t)
+u32_add(struct u32set *s, uint32_t t)
 {
 	uint32_t *nt;
 	size_t i, ncap;
 
-	if (has_type(pf, t))
+	if (u32_has(s, t))
 		return 0;
-	if (pf->ntypes == pf->ctypes) {
-		ncap = pf->ctypes ? pf->ctypes * 2 : 8;
-		if ((nt = realloc(pf->types, ncap * sizeof(*nt))) == NULL)
+	if (s->n == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 8;
+		if ((nt = realloc(s->v, ncap * sizeof(*nt))) == NULL)
 			return -1;
-		pf->types = nt;
-		pf->ctypes = ncap;
+		s->v = nt;
+		s->cap = ncap;
 	}
-	for (i = pf->ntypes; i > 0 && pf->types[i - 1] > t; i--)
-		pf->types[i] = pf->types[i - 1];
-	pf->types[i] = t;
-	pf->ntypes++;
-	return 0;
+	for (i = s->n; i > 0 && s->v[i - 1] > t; i--)
+		s->v[i] = s->v[i - 1];
+	s->v[i] = t;
+	s->n++;
+	return 1;
 }
 
 static int
@@ -197,18 +216,51 @@ label_dropped(const struct prefilter *pf, const struct vg_node *arr)
 	return 0;
 }
 
-/* The syscall object's exe (its first member of that name) to drop. */
-static int
-exe_hit(const struct prefilter *pf, const struct vg_node *sc)
+/* The first member of the syscall object named name: from the document
+ * d if there is one, else read alone through the view; NULL if none. */
+static const struct vg_node *
+syscall_member(const struct vg_node *d, struct vg_event *ev, struct vg_str
+    name)
 {
-	const struct vg_node *x;
+	const struct vg_node *x, *m;
 
-	if (sc == NULL || sc->type != VG_N_OBJ)
-		return 0;
-	for (x = sc->v.c.head; x != NULL; x = x->next)
-		if (keyeq(x->key, "exe", 3))
-			return x->type == VG_N_STR &&
-			    sset_has(&pf->exes, x->v.s.p, x->v.s.len);
+	if (d == NULL)
+		return ev->view != NULL && vg_view_field(ev->view,
+		    VG_STR_LIT("syscall"), name, &m) == 1 ? m : NULL;
+	if (d->type != VG_N_OBJ)
+		return NULL;
+	for (x = d->v.c.head; x != NULL; x = x->next)
+		if (keyeq(x->key, "syscall", 7))
+			break;
+	if (x == NULL || x->type != VG_N_OBJ)
+		return NULL;
+	for (m = x->v.c.head; m != NULL; m = m->next)
+		if (m->key.len == name.len && memcmp(m->key.p, name.p,
+		    name.len) == 0)
+			return m;
+	return NULL;
+}
+
+/* The syscall object's exe and ids (their first members) to drop. */
+static int
+syscall_hit(const struct prefilter *pf, const struct vg_node *d,
+    struct vg_event *ev)
+{
+	const struct vg_node *m;
+	size_t i;
+
+	if (pf->exes.n != 0 && (m = syscall_member(d, ev,
+	    VG_STR_LIT("exe"))) != NULL && m->type == VG_N_STR &&
+	    sset_has(&pf->exes, m->v.s.p, m->v.s.len))
+		return 1;
+	for (i = 0; pf->nids != 0 && i < NIDS; i++)
+		if (pf->id[i].n != 0 && (m = syscall_member(d, ev,
+		    ids[i].name)) != NULL && ((m->type == VG_N_UINT &&
+		    m->v.u <= UINT32_MAX && u32_has(&pf->id[i],
+		    (uint32_t)m->v.u)) || (m->type == VG_N_INT && m->v.i >= 0 &&
+		    m->v.i <= UINT32_MAX && u32_has(&pf->id[i],
+		    (uint32_t)m->v.i))))
+			return 1;
 	return 0;
 }
 
@@ -235,18 +287,17 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 	const struct vg_node *d = *doc, *ch, *m;
 	size_t i;
 
-	if (pf->ntypes != 0)
+	if (pf->types.n != 0)
 		for (i = 0; i < ev->nrecs; i++)
-			if (has_type(pf, ev->recs[i].type))
+			if (u32_has(&pf->types, ev->recs[i].type))
 				return VG_DROP;
-	if (pf->keys.n == 0 && pf->exes.n == 0 && pf->labels.n == 0)
+	if ((pf->exes.n != 0 || pf->nids != 0) && syscall_hit(pf, d, ev))
+		return VG_DROP;
+	if (pf->keys.n == 0 && pf->labels.n == 0)
 		return VG_PASS;
 	if (d == NULL) {
 		if (ev->view == NULL)
 			return VG_PASS;
-		if (pf->exes.n != 0 && vg_view_member(ev->view,
-		    VG_STR_LIT("syscall"), &m) == 1 && exe_hit(pf, m))
-			return VG_DROP;
 		if (pf->keys.n != 0 && vg_view_member(ev->view,
 		    VG_STR_LIT("keys"), &m) == 1 && keys_hit(pf, m))
 			return VG_DROP;
@@ -261,9 +312,6 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 		if (pf->keys.n != 0 && keyeq(ch->key, "keys", 4) &&
 		    keys_hit(pf, ch))
 			return VG_DROP;
-		if (pf->exes.n != 0 && keyeq(ch->key, "syscall", 7) &&
-		    exe_hit(pf, ch))
-			return VG_DROP;
 		if (pf->labels.n != 0 && keyeq(ch->key, "context", 7) &&
 		    labels_hit(pf, ch))
 			return VG_DROP;
@@ -275,6 +323,7 @@ static void
 pre_close(struct vg_filter *f)
 {
 	struct prefilter *pf;
+	size_t i;
 
 	if (f == NULL)
 		return;
@@ -282,7 +331,9 @@ pre_close(struct vg_filter *f)
 	sset_free(&pf->keys);
 	sset_free(&pf->exes);
 	sset_free(&pf->labels);
-	free(pf->types);
+	free(pf->types.v);
+	for (i = 0; i < NIDS; i++)
+		free(pf->id[i].v);
 	free(pf->f.name);
 	free(pf);
 }
@@ -308,7 +359,8 @@ vg_prefilter_count(const struct vg_filter *f)
 {
 	const struct prefilter *pf = f->priv;
 
-	return pf->keys.n + pf->exes.n + pf->labels.n + pf->ntypes;
+	return pf->keys.n + pf->exes.n + pf->labels.n + pf->types.n +
+	    pf->nids;
 }
 
 static int
@@ -350,12 +402,32 @@ parse_type(const char *v, size_t len, uint32_t *out)
 	return 0;
 }
 
+/* A decimal id as the SYSCALL record writes it (4294967295: unset). */
+static int
+parse_id(const char *v, size_t len, uint32_t *out)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (len == 0 || len > 10)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (n > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)n;
+	return 0;
+}
+
 int
 vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
     char *msg, size_t msglen)
 {
 	const char *p = rule, *eq, *v, *end;
-	size_t flen, vlen;
+	size_t flen, vlen, i;
 
 	memset(out, 0, sizeof(*out));
 	while (*p == ' ' || *p == '\t')
@@ -394,9 +466,23 @@ vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
 		out->field = VG_PF_TYPE;
 	} else if (flen == 5 && memcmp(p, "label", 5) == 0)
 		out->field = VG_PF_LABEL;	/* its name: vg_prefilter_add */
-	else
+	else if (flen > 8 && memcmp(p, "syscall.", 8) == 0) {
+		for (i = 0; i < NIDS; i++)
+			if (flen - 8 == ids[i].name.len && memcmp(p + 8,
+			    ids[i].name.p, flen - 8) == 0)
+				break;
+		if (i == NIDS)
+			return fail(msg, msglen, "unknown field (want key, "
+			    "syscall.exe, syscall.auid, syscall.uid, "
+			    "syscall.euid, syscall.gid, type or label)", rule);
+		if (parse_id(v, vlen, &out->id) == -1)
+			return fail(msg, msglen, "expected a decimal id "
+			    "(0-4294967295)", rule);
+		out->field = ids[i].field;
+	} else
 		return fail(msg, msglen, "unknown field (want key, "
-		    "syscall.exe, type or label)", rule);
+		    "syscall.exe, syscall.auid, syscall.uid, syscall.euid, "
+		    "syscall.gid, type or label)", rule);
 	return 0;
 }
 
@@ -406,6 +492,7 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 {
 	struct prefilter *pf = f->priv;
 	struct vg_prefilter_line l;
+	size_t i;
 	int rc;
 
 	if (vg_prefilter_parse(rule, &l, msg, msglen) == -1)
@@ -427,8 +514,18 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 			    "this label", rule);
 		rc = sset_add(&pf->labels, l.val, l.len);
 		break;
+	case VG_PF_TYPE:
+		rc = u32_add(&pf->types, l.type) == -1 ? -1 : 0;
+		break;
 	default:
-		rc = add_type(pf, l.type);
+		for (i = 0; i < NIDS && ids[i].field != l.field; i++)
+			;
+		if (i == NIDS)
+			return fail(msg, msglen, "unknown field", rule);
+		if ((rc = u32_add(&pf->id[i], l.id)) == 1) {
+			pf->nids++;
+			rc = 0;
+		}
 		break;
 	}
 	if (rc == -1) {

@@ -118,7 +118,7 @@ prefixed(struct vg_layout *L, const char *pfx, struct vg_str key)
 }
 
 /* Member names vigil adds to every record object. */
-static int
+static inline __attribute__((always_inline)) int
 reserved(struct vg_str k)
 {
 	switch (k.len) {
@@ -463,22 +463,23 @@ static const uint8_t head_byte[256] = {
  */
 #define NHEAD	9
 
-static size_t
-syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
+static const struct {
+	char	 key[8];
+	uint8_t	 len;
+	uint8_t	 kind;
+} head[NHEAD] = {
+	{ "arch", 4, VG_FK_ARCH }, { "syscall", 7, VG_FK_SYSCALL },
+	{ "success", 7, VG_FK_SUCCESS }, { "exit", 4, VG_FK_EXIT },
+	{ "a0", 2, VG_FK_HEX }, { "a1", 2, VG_FK_HEX },
+	{ "a2", 2, VG_FK_HEX }, { "a3", 2, VG_FK_HEX },
+	{ "items", 5, VG_FK_INT },
+};
+
+/* The head fields into f[]: the bytes read, or 0 for another shape. */
+static inline __attribute__((always_inline)) size_t
+head_scan(struct vg_str body, struct vg_field f[NHEAD])
 {
-	static const struct {
-		char	 key[8];
-		uint8_t	 len;
-		uint8_t	 kind;
-	} head[NHEAD] = {
-		{ "arch", 4, VG_FK_ARCH }, { "syscall", 7, VG_FK_SYSCALL },
-		{ "success", 7, VG_FK_SUCCESS }, { "exit", 4, VG_FK_EXIT },
-		{ "a0", 2, VG_FK_HEX }, { "a1", 2, VG_FK_HEX },
-		{ "a2", 2, VG_FK_HEX }, { "a3", 2, VG_FK_HEX },
-		{ "items", 5, VG_FK_INT },
-	};
 	const char *p = body.p, *end = body.p + body.len, *v;
-	struct vg_field f[NHEAD];
 	unsigned i;
 
 	for (i = 0; i < NHEAD; i++) {
@@ -498,10 +499,22 @@ syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
 		if (p < end)
 			p++;
 	}
+	return (size_t)(p - body.p);
+}
+
+static size_t
+syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
+{
+	struct vg_field f[NHEAD];
+	unsigned i;
+	size_t n;
+
+	if ((n = head_scan(body, f)) == 0)
+		return 0;
 	for (i = 0; i < NHEAD; i++)
 		vg_field_value(L, &R->f, f[i].key, head[i].kind, &f[i]);
 	L->out->head_hits++;
-	return (size_t)(p - body.p);
+	return n;
 }
 
 /*
@@ -1390,6 +1403,18 @@ discard(struct vg_layout *L, const struct survey *S,
 	L->jw = out->jw;
 }
 
+/* Ends a lookup's output: 1, or -1 (errno ENOMEM) if memory ran out. */
+static int
+lookup_end(struct vg_layout *L, struct vg_sink *out)
+{
+	L->op->end(out);
+	if (L->oom || out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 1;
+}
+
 /*
  * Lays out the part of the document that holds the root member name,
  * alone: begin(), the members of that part, end(). A part is the
@@ -1445,12 +1470,141 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 	else
 		others(L, &S, name);
 end:
-	L->op->end(out);
-	if (L->oom || out->oom) {
-		errno = ENOMEM;
-		return -1;
+	return lookup_end(L, out) == -1 ? -1 : 0;
+}
+
+/* ---- the lookup of one member of a record object ---- */
+
+/*
+ * Whether member name of a record object is, when the object has it, the
+ * first field of the record with that key, decoded alone: names a
+ * decoder adds beside a field (errno, arch_id, name, nr, syscall_name),
+ * the object's own (type, type_name, words, enriched, vigil_raw*), names
+ * a rename makes (field_*, msg_*, *_N) are not; nor the fields whose value
+ * depends on others (arch, syscall: the arch; saddr: the byte order).
+ */
+static int
+lone_name(struct vg_str n)
+{
+	static const struct vg_str extra[] = {
+		VG_STR_LIT("errno"), VG_STR_LIT("arch_id"), VG_STR_LIT("name"),
+		VG_STR_LIT("nr"), VG_STR_LIT("syscall_name"),
+		VG_STR_LIT("type"), VG_STR_LIT("type_name"),
+	};
+	size_t i;
+	int kind;
+
+	if (n.len == 0 || reserved(n) || (n.len >= 6 &&
+	    memcmp(n.p, "field_", 6) == 0) || (n.len >= 4 &&
+	    memcmp(n.p, "msg_", 4) == 0))
+		return 0;
+	for (i = n.len; i > 0 && n.p[i - 1] >= '0' && n.p[i - 1] <= '9'; i--)
+		;
+	if (i < n.len && i > 0 && n.p[i - 1] == '_')
+		return 0;
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (str_same(n, extra[i]))
+			return 0;
+	kind = vg_field_kind(n.p, n.len);
+	return kind != VG_FK_ARCH && kind != VG_FK_SYSCALL &&
+	    kind != VG_FK_SOCKADDR;
+}
+
+/* The record that root member `member` is when that is one record object
+ * of the plain kinds (SYSCALL, or one record of a known other type): its
+ * index and *kind; SIZE_MAX otherwise. */
+static size_t
+one_record(const struct vg_event *ev, struct vg_str member, enum rkind *kind)
+{
+	int part = vg_layout_part(member);
+	size_t i, at = SIZE_MAX, n = 0;
+	uint32_t t;
+
+	if (part >= 0 && tops[part].write != m_syscall)
+		return SIZE_MAX;
+	if (part < 0 && part != VG_PART_OTHER)
+		return SIZE_MAX;
+	for (i = 0; i < ev->nrecs; i++) {
+		t = ev->recs[i].type;
+		if (part >= 0 ? t != VG_T_SYSCALL : (t == VG_T_EOE ||
+		    special(t) >= 0 || vg_type_name(t) == NULL ||
+		    !type_is(t, member)))
+			continue;
+		if (n++ > 0)
+			return SIZE_MAX;
+		at = i;
 	}
-	return 0;
+	*kind = part >= 0 ? R_SYSCALL : R_GENERIC;
+	return at;
+}
+
+int
+vg_layout_is_record(const struct vg_event *ev, struct vg_str member)
+{
+	enum rkind kind;
+
+	return one_record(ev, member, &kind) != SIZE_MAX;
+}
+
+/*
+ * The fields of the record are read up to the first with key name; that
+ * one alone is decoded, as the whole layout decodes it: nothing before it
+ * in the object can take its name (lone_name), so it keeps it.
+ */
+int
+vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
+    struct vg_str member, struct vg_str name)
+{
+	const struct vg_erec *rec;
+	struct vg_fields it;
+	struct vg_field f, hf[NHEAD];
+	struct rctx R;
+	enum rkind kind;
+	unsigned n = 0;
+	size_t i, skip = 0;
+
+	if (!lone_name(name) || (i = one_record(ev, member, &kind)) ==
+	    SIZE_MAX)
+		return 0;
+	rec = &ev->recs[i];
+	start(L, ev, out);
+	L->op->begin(out, ev);
+	rctx_init(&R, kind);
+	/* the start of a SYSCALL record as the kernel writes it: the same
+	 * fields as the tokenizer's (syscall_head) */
+	if (kind == R_SYSCALL && (skip = head_scan(rec->body, hf)) > 0) {
+		for (i = 0; i < NHEAD && !str_same(hf[i].key, name); i++)
+			;
+		if (i < NHEAD) {
+			vg_field_value(L, &R.f, name, head[i].kind, &hf[i]);
+			goto end;
+		}
+		n = NHEAD;
+	}
+	/* the record's own fields as the kernel writes them: a quick scan */
+	switch (vg_fields_find(vg_str_make(rec->body.p + skip,
+	    rec->body.len - skip), name, VG_DECODE_MAX_FIELDS - n, &f)) {
+	case 1:
+		vg_field_value(L, &R.f, name, vg_field_kind(name.p, name.len),
+		    &f);
+		goto end;
+	case 0:
+		goto end;
+	}
+	vg_fields_begin(&it, vg_str_make(rec->body.p + skip,
+	    rec->body.len - skip), rec->enriched);
+	while (vg_fields_next(&it, &f) == 1 && ++n <= VG_DECODE_MAX_FIELDS) {
+		/* words and auditd's enriched text are not members */
+		if (f.kind == VG_V_NONE ||
+		    (f.flags & (VG_FF_ODDKEY | VG_FF_ENRICHED)) ||
+		    !str_same(f.key, name))
+			continue;
+		vg_field_value(L, &R.f, name, vg_field_kind(name.p, name.len),
+		    &f);
+		break;
+	}
+end:
+	return lookup_end(L, out);
 }
 
 int

@@ -706,6 +706,65 @@ bad:
 	}
 }
 
+int
+vg_fields_find(struct vg_str body, struct vg_str key, unsigned max,
+    struct vg_field *f)
+{
+	const char *p = body.p, *lim = body.p + body.len, *k, *v, *q;
+	unsigned n = 0;
+	enum vg_vkind kind;
+	size_t klen;
+
+	for (;;) {
+		while (p < lim && *p == ' ')
+			p++;
+		if (p >= lim)
+			return 0;
+		k = p;
+		while (p < lim && (CLS(*p) & C_NM))
+			p++;
+		if (p < lim && !(CLS(*p) & KEY_STOP))
+			return -1;	/* an odd key, or "{" */
+		if (p < lim && (CLS(*p) & C_QT))
+			return -1;	/* stray quote */
+		klen = (size_t)(p - k);
+		if (++n > max)
+			return -1;
+		if (p >= lim || *p == ' ') {
+			if (klen == 0)
+				return -1;
+			continue;	/* a bare word */
+		}
+		if (klen == 0)
+			return -1;
+		v = ++p;
+		kind = VG_V_BARE;
+		if (at_bound(v, lim)) {
+			q = v;
+		} else if (*v == '"') {
+			if ((q = memchr(v + 1, '"', (size_t)(lim - v - 1))) ==
+			    NULL || !at_bound(q + 1, lim))
+				return -1;
+			kind = VG_V_QUOTED;
+			v++;
+			p = q + 1;
+		} else if (*v == '\'' || *v == '{' || *v == '?' || *v == '(') {
+			return -1;
+		} else {
+			/* values are short: a loop beats a memchr call */
+			for (q = v; q < lim && *q != ' '; q++)
+				;
+		}
+		if (kind == VG_V_BARE)
+			p = q;
+		if (klen == key.len && k[0] == key.p[0] &&
+		    memcmp(k, key.p, klen) == 0) {
+			set_field(f, k, klen, v, (size_t)(q - v), kind, 0);
+			return 1;
+		}
+	}
+}
+
 void
 vg_field_word(struct vg_field *f)
 {

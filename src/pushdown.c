@@ -120,6 +120,33 @@ build(struct vg_rule *r, char *const argv[], int argc, char *why,
 	return 1;
 }
 
+/* "-a never,exit -S all -F FIELD": the whole syscall event. */
+static int
+never_exit(struct vg_rule *r, char *field, char *why, size_t whylen)
+{
+	char *argv[] = { (char *)"vigild", (char *)"-A",
+	    (char *)"never,exit", (char *)"-S", (char *)"all", (char *)"-F",
+	    field };
+
+	return build(r, argv, 7, why, whylen);
+}
+
+/* The auditctl -F name of an id field of the SYSCALL record. */
+static const char *
+id_field(enum vg_prefilter_field f)
+{
+	switch (f) {
+	case VG_PF_AUID:
+		return "auid";
+	case VG_PF_UID:
+		return "uid";
+	case VG_PF_EUID:
+		return "euid";
+	default:
+		return "gid";
+	}
+}
+
 int
 vg_pushdown_compile(const char *drop, unsigned flags, struct vg_rule *r,
     char *why, size_t whylen)
@@ -127,7 +154,7 @@ vg_pushdown_compile(const char *drop, unsigned flags, struct vg_rule *r,
 	struct vg_prefilter_line l;
 	char arg[PATH_MAX + 16], tmp[PATH_MAX];
 	const char *bad, *name;
-	char *argv[8];
+	char *argv[5];
 
 	memset(r, 0, sizeof(*r));
 	if (whylen > 0)
@@ -170,14 +197,16 @@ vg_pushdown_compile(const char *drop, unsigned flags, struct vg_rule *r,
 		    arg, sizeof(arg))) != NULL)
 			return refuse(why, whylen, "the file ", bad, "");
 		snprintf(arg, sizeof(arg), "exe=%s", tmp);
-		argv[0] = (char *)"vigild";
-		argv[1] = (char *)"-A";
-		argv[2] = (char *)"never,exit";
-		argv[3] = (char *)"-S";
-		argv[4] = (char *)"all";
-		argv[5] = (char *)"-F";
-		argv[6] = arg;
-		return build(r, argv, 7, why, whylen);
+		return never_exit(r, arg, why, whylen);
+	case VG_PF_AUID:
+	case VG_PF_UID:
+	case VG_PF_EUID:
+	case VG_PF_GID:
+		/* the kernel compares the task's id at syscall exit, the
+		 * SYSCALL record prints that id of the same task then */
+		snprintf(arg, sizeof(arg), "%s=%" PRIu32, id_field(l.field),
+		    l.id);
+		return never_exit(r, arg, why, whylen);
 	}
 	errno = EINVAL;
 	return -1;

@@ -207,6 +207,22 @@ vg_decode_part(struct vg_layout *L, struct vg_event *ev, struct vg_str name)
 	return t.root;
 }
 
+int
+vg_decode_field(struct vg_layout *L, struct vg_event *ev, struct vg_str member,
+    struct vg_str name, struct vg_node **root)
+{
+	struct tsink t;
+	int r;
+
+	memset(&t, 0, sizeof(t));
+	t.s.ops = &tree_ops;
+	t.a = &ev->arena;
+	*root = NULL;
+	if ((r = vg_layout_field(L, ev, &t.s, member, name)) == 1)
+		*root = t.root;
+	return r;
+}
+
 struct vg_node *
 vg_decode_event_counts(struct vg_event *ev, struct vg_decode_counts *counts)
 {

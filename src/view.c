@@ -37,6 +37,20 @@ child(const struct vg_node *obj, struct vg_str name)
 	return NULL;
 }
 
+/* The member kept (laid out) by that name: 1 and *np, else 0. */
+static int
+kept(const struct vg_view *v, struct vg_str name, const struct vg_node **np)
+{
+	unsigned i;
+
+	for (i = 0; i < v->n; i++)
+		if (same(v->kept[i].name, name)) {
+			*np = v->kept[i].node;
+			return 1;
+		}
+	return 0;
+}
+
 /* Parts made of records, the event's and the header have a bit: once
  * laid out, a name of theirs that is not kept is not in the document. */
 static unsigned
@@ -60,11 +74,8 @@ vg_view_member(struct vg_view *v, struct vg_str name,
 	int part;
 
 	*np = NULL;
-	for (i = 0; i < v->n; i++)
-		if (same(v->kept[i].name, name)) {
-			*np = v->kept[i].node;
-			return 1;
-		}
+	if (kept(v, name, np))
+		return 1;
 	if (v->tree != NULL) {
 		*np = child(v->tree, name);
 		return *np != NULL;
@@ -97,6 +108,43 @@ vg_view_member(struct vg_view *v, struct vg_str name,
 		v->parts |= bit | (part == VG_PART_HEADER ? part_bit(
 		    VG_PART_EVENT) : 0);
 	*np = child(root, name);
+	return *np != NULL;
+}
+
+int
+vg_view_is_record(const struct vg_view *v, struct vg_str member)
+{
+	const struct vg_node *n;
+
+	return v->tree == NULL && !kept(v, member, &n) &&
+	    vg_layout_is_record(v->ev, member);
+}
+
+int
+vg_view_field(struct vg_view *v, struct vg_str member, struct vg_str name,
+    const struct vg_node **np)
+{
+	const struct vg_node *obj;
+	struct vg_node *root;
+	int r;
+
+	*np = NULL;
+	if (v->tree == NULL && !kept(v, member, &obj) &&
+	    v->fields < VG_VIEW_FIELDS) {
+		if ((r = vg_decode_field(v->L, v->ev, member, name, &root)) ==
+		    -1)
+			return -1;
+		if (r == 1) {
+			v->fields++;
+			*np = child(root, name);
+			return *np != NULL;
+		}
+	}
+	if ((r = vg_view_member(v, member, &obj)) != 1)
+		return r;
+	if (obj->type != VG_N_OBJ)
+		return 0;
+	*np = child(obj, name);
 	return *np != NULL;
 }
 

@@ -51,18 +51,11 @@ on_event(void *arg, const struct vg_event *ev, enum vg_lt_verdict v,
 		    (int)after->len, after->data);
 }
 
-static uint64_t
-per_event(const struct vg_lt_stats *s)
-{
-	return s->events ? (s->ns + s->events / 2) / s->events : 0;
-}
-
 static int
 run_logs(const char *filter, char *const logs[], int nlogs,
     const struct report *r)
 {
 	struct vg_luatest *t;
-	const struct vg_lt_stats *s;
 	char msg[1024];
 	int rc;
 
@@ -72,20 +65,7 @@ run_logs(const char *filter, char *const logs[], int nlogs,
 		return 1;
 	}
 	rc = vg_luatest_logs(t, logs, nlogs) == -1 ? 1 : 0;
-	s = vg_luatest_stats(t);
-	if (r->json)
-		printf("{\"events\": %" PRIu64 ", \"passed\": %" PRIu64
-		    ", \"dropped\": %" PRIu64 ", \"modified\": %" PRIu64
-		    ", \"errors\": %" PRIu64 ", \"ns_per_event\": %" PRIu64
-		    "}\n", s->events, s->passed, s->dropped, s->modified,
-		    s->errors, per_event(s));
-	else
-		printf("events    %" PRIu64 "\npassed    %" PRIu64
-		    "\ndropped   %" PRIu64 "\nmodified  %" PRIu64
-		    "\nerrors    %" PRIu64 "\nns/event  %" PRIu64 "\n",
-		    s->events, s->passed, s->dropped, s->modified,
-		    s->errors, per_event(s));
-	fflush(stdout);
+	vg_lt_summary(stdout, vg_luatest_stats(t), r->json);
 	vg_luatest_free(t);
 	return rc;
 }

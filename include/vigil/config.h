@@ -28,6 +28,7 @@ struct vg_config {
 	char		*lua_filters[VG_CONF_MAXLIST];
 	int		 nlua_filters;
 	char		*drops[VG_CONF_MAXLIST];	/* prefilter rules */
+	char		*drop_at[VG_CONF_MAXLIST];	/* their "FILE:LINE" */
 	int		 ndrops;
 	char		*listens[VG_CONF_MAXLIST];	/* tcp://, tls:// */
 	int		 nlistens;

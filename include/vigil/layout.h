@@ -128,6 +128,26 @@ int	vg_layout_count(struct vg_layout *, struct vg_event *,
 int	vg_layout_member(struct vg_layout *, struct vg_event *,
 	    struct vg_sink *, struct vg_str name);
 
+/*
+ * Whether root member `member` is one record object (the SYSCALL record,
+ * or the one record of another known type): what vg_layout_field() can
+ * read a member of.
+ */
+int	vg_layout_is_record(const struct vg_event *, struct vg_str member);
+
+/*
+ * Member name of the record object that is root member `member`, alone:
+ * begin(), that member if the object has it (with what its field adds
+ * beside it, such as "errno"), end(). The record is read up to the field
+ * and no other field is decoded. 1 if done, 0 if the lookup cannot be made
+ * this way (member is not one record object, or name is one that the
+ * record object's other fields or the object itself could give: lay the
+ * member out whole), -1 (errno ENOMEM). Equal to the member of
+ * vg_layout_member(). Nothing is counted.
+ */
+int	vg_layout_field(struct vg_layout *, struct vg_event *,
+	    struct vg_sink *, struct vg_str member, struct vg_str name);
+
 /* Which part holds the root member name: VG_PART_EVENT (serial, time,
  * node), VG_PART_HEADER (keys, vigil, and the event's again),
  * VG_PART_CONTEXT (host, context), VG_PART_OTHER

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * luatest.h: "vigilctl lua test" (docs/lua.md, vigilctl.8): a Lua filter
- * run offline on audit logs or on test cases. The events come from the
+ * run offline on audit logs or on test cases, and "vigild --replay
+ * --explain" (vigild's whole filter chain). The events come from the
  * replay input and the grouper through a pipeline; the filter is the
  * daemon's own (filter_lua.h), wrapped to see each verdict.
  */
@@ -67,6 +68,26 @@ int			 vg_luatest_text(struct vg_luatest *, const char *,
 void			 vg_luatest_doc(struct vg_luatest *, struct vg_event *,
 			    struct vg_node *doc);
 const struct vg_lt_stats *vg_luatest_stats(const struct vg_luatest *);
+/* The counts of s on f: the "events passed ..." lines, or with json the
+ * one object of "vigilctl lua test --json" (a contract). */
+void			 vg_lt_summary(FILE *f, const struct vg_lt_stats *s,
+			    int json);
+
+struct vg_pipeline;
+/*
+ * vigild --replay --explain: takes pl's filter chain (drop lines, Lua
+ * filters) and puts a wrapper in its place that runs it and writes, for
+ * every event, one line on out: its serial, what the chain did (passed,
+ * dropped, modified, error) and which filter decided: "by drop AT:
+ * RULE" (the first of the drop lines drops[i], from at[i], "FILE:LINE" or
+ * NULL for the command line, that drops the event alone) or "by lua
+ * FILE", and a failed call's "FILE:LINE: message". The pipeline closes
+ * the wrapper, which frees all of it; until then vg_luatest_stats() has
+ * the counts. NULL on ENOMEM.
+ */
+struct vg_luatest	*vg_explain_start(struct vg_pipeline *pl,
+			    char *const drops[], char *const at[], int ndrops,
+			    FILE *out);
 /* The name of a verdict: "pass", "drop", "modify", "error". */
 const char		*vg_lt_verdict_name(enum vg_lt_verdict);
 

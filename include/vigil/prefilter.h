@@ -4,6 +4,7 @@
  * common noise never reaches the interpreter (docs/lua.md, "Prefilter"):
  *	drop key=VALUE		the event has rule key VALUE (in "keys")
  *	drop syscall.exe=PATH	syscall.exe is exactly PATH
+ *	drop syscall.auid=N	syscall.auid is N (likewise uid, euid, gid)
  *	drop type=NAME|NUMBER	the event has a record of that type
  * Values are exact bytes, optionally in double quotes. Lookups are O(1)
  * hash probes (types: binary search), whatever the number of rules.
@@ -30,12 +31,14 @@ int			 vg_prefilter_add(struct vg_filter *, const char *rule,
 
 /* One parsed rule: which field, and its value (val/len point into the
  * rule text, without quotes; type: the record type number). */
-enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE, VG_PF_LABEL };
+enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE, VG_PF_LABEL,
+	VG_PF_AUID, VG_PF_UID, VG_PF_EUID, VG_PF_GID };
 struct vg_prefilter_line {
 	enum vg_prefilter_field	 field;
 	const char		*val;	/* borrowed from the rule text */
 	size_t			 len;
 	uint32_t		 type;	/* VG_PF_TYPE */
+	uint32_t		 id;	/* VG_PF_AUID ... VG_PF_GID */
 };
 
 /* Parses one rule as vg_prefilter_add does (also for the kernel pushdown,

@@ -129,6 +129,17 @@ struct vg_fields {
 void	vg_fields_begin(struct vg_fields *, struct vg_str body,
 	    struct vg_str enriched);
 int	vg_fields_next(struct vg_fields *, struct vg_field *);
+
+/*
+ * The first field of body whose key is key, among its first max fields,
+ * as vg_fields_next() gives it, found without classifying the others:
+ * 1 and *f, 0 if there is none, -1 if body has a shape this quick scan
+ * does not follow (single quotes, braces, "(null)", "?", a key with other
+ * characters, a bad quote, more than max fields before it): then ask
+ * vg_fields_next(). Reads body only (no enriched part).
+ */
+int	vg_fields_find(struct vg_str body, struct vg_str key, unsigned max,
+	    struct vg_field *f);
 /*
  * Makes f the bare word (VG_V_NONE, key = the whole token as written,
  * quotes included) that a VG_FF_ODDKEY field is: "(seqno=2)". Decoders

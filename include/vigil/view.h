@@ -20,6 +20,9 @@
 
 /* Members of the root kept by name (a document has about a dozen). */
 #define VG_VIEW_KEEP	24
+/* Members of record objects read alone per event (vg_view_field); past
+ * these, the record object is laid out whole. */
+#define VG_VIEW_FIELDS	8
 
 struct vg_view {
 	struct vg_layout	*L;	/* the lookups' driver state, borrowed */
@@ -28,6 +31,7 @@ struct vg_view {
 	struct vg_decode_counts	 counts;	/* what building it counted */
 	unsigned		 parts;	/* bit per part laid out whole */
 	unsigned long		 lookups;	/* parts laid out (tests) */
+	unsigned		 fields;	/* fields read alone */
 	unsigned		 n;
 	struct {
 		struct vg_str		 name;
@@ -50,6 +54,23 @@ void		 vg_view_init(struct vg_view *, struct vg_layout *L,
  */
 int		 vg_view_member(struct vg_view *, struct vg_str name,
 		    const struct vg_node **np);
+
+/*
+ * Whether root member `member` is one record object not laid out yet
+ * (vg_layout_is_record): one whose members vg_view_field() reads alone.
+ */
+int		 vg_view_is_record(const struct vg_view *, struct vg_str member);
+
+/*
+ * Member name of the object that is root member `member`: 1 and *np
+ * (arena, valid for the event), 0 if there is none, -1 (errno ENOMEM).
+ * Up to VG_VIEW_FIELDS such reads an event, each reads the record up to
+ * the field and decodes that field alone (vg_decode_field), when that
+ * gives the member of the whole layout; otherwise, and once the member
+ * is laid out, it is a lookup in vg_view_member()'s.
+ */
+int		 vg_view_field(struct vg_view *, struct vg_str member,
+		    struct vg_str name, const struct vg_node **np);
 
 /* The whole document, built on first call (vg_decode_event_with), then
  * kept; NULL (errno ENOMEM) if the arena is exhausted. */

@@ -191,6 +191,8 @@ vg_config_defaults(struct vg_config *c)
  */
 struct block {
 	struct vg_config *c;
+	const char	*path;		/* the file, for drop_at */
+	unsigned	cur;		/* the line being read */
 	int		open;
 	unsigned	line;		/* where it opened */
 	struct vg_buf	spec, opts;
@@ -203,6 +205,7 @@ block_line(void *ctx, char *p, unsigned lineno, struct vg_err *err)
 	struct block *b = ctx;
 	char *eq, *key, *val, *q;
 
+	b->cur = lineno;
 	if (!b->open) {
 		if (strncmp(p, "output", 6) != 0)
 			return 0;
@@ -266,12 +269,30 @@ block_line(void *ctx, char *p, unsigned lineno, struct vg_err *err)
 	return 1;
 }
 
+/* Where the drop line just added is, for vigild --replay --explain;
+ * without memory it has none (said "command line"). */
+static void
+drop_at(struct vg_config *c, const char *path, unsigned lineno)
+{
+	size_t len = strlen(path) + 12;
+	char *at;
+
+	if ((at = malloc(len)) == NULL)
+		return;
+	snprintf(at, len, "%s:%u", path, lineno);
+	free(c->drop_at[c->ndrops - 1]);
+	c->drop_at[c->ndrops - 1] = at;
+}
+
 static int
 set_line(void *ctx, const char *key, const char *val, char *msg, size_t len)
 {
 	struct block *b = ctx;
+	int rc = vg_config_set(b->c, key, val, msg, len);
 
-	return vg_config_set(b->c, key, val, msg, len);
+	if (rc != -1 && strcmp(key, "drop") == 0)
+		drop_at(b->c, b->path, b->cur);
+	return rc;
 }
 
 static const struct vg_conf_syntax syntax = {
@@ -285,7 +306,8 @@ static const struct vg_conf_syntax syntax = {
 int
 vg_config_load(struct vg_config *c, const char *path, struct vg_err *err)
 {
-	struct block blk = { c, 0, 0, { NULL, 0, 0, 0 }, { NULL, 0, 0, 0 } };
+	struct block blk = { c, path, 0, 0, 0, { NULL, 0, 0, 0 },
+	    { NULL, 0, 0, 0 } };
 	unsigned warnings = 0;
 	int errors;
 
@@ -309,6 +331,8 @@ vg_config_free(struct vg_config *c)
 
 	for (i = 0; i < c->noutputs; i++)
 		vg_output_conf_free(c->outputs[i]);
+	for (i = 0; i < c->ndrops; i++)
+		free(c->drop_at[i]);
 	vg_opt_free(keys, c);
 	memset(c, 0, sizeof(*c));
 }

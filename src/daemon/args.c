@@ -21,7 +21,7 @@ enum {
 	OPT_MULTICAST = 256, OPT_REPLAY, OPT_EOE_TIMEOUT, OPT_FORCE,
 	OPT_DISCARD, OPT_BATCH_DELAY, OPT_NO_ENABLE, OPT_VERSION,
 	OPT_CHECK, OPT_AUDITD_CONF, OPT_LUA, OPT_RULES, OPT_PUSHDOWN,
-	OPT_LISTEN, OPT_NO_KERNEL, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_LISTEN, OPT_NO_KERNEL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_EXPLAIN,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +45,7 @@ static const struct option longopts[] = {
 	{ "no-kernel",		no_argument,		NULL, OPT_NO_KERNEL },
 	{ "progress",		no_argument,		NULL, OPT_PROGRESS },
 	{ "no-progress",	no_argument,		NULL, OPT_NO_PROGRESS },
+	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -90,6 +91,9 @@ usage(FILE *f)
 "      --replay FILE...      read audit logs (- = stdin) and exit\n"
 "      --progress, --no-progress  a replay's progress on stderr (default:\n"
 "                            if stderr is a terminal)\n"
+"      --explain             with --replay: each event's verdict and the\n"
+"                            drop line or Lua filter that decided it, then\n"
+"                            counts, on stderr (no progress)\n"
 "      --end-of-event-timeout SEC  write events without EOE after SEC\n"
 "      --force               take the audit pid from a live daemon\n"
 "      --no-enable           do not set the kernel's enabled flag\n"
@@ -170,6 +174,9 @@ parse(struct vg_daemon *d, int argc, char *argv[])
 		case OPT_NO_PROGRESS:
 			progress = VG_PROGRESS_OFF;
 			break;
+		case OPT_EXPLAIN:
+			d->explain = 1;
+			break;
 		case OPT_FORCE:
 			d->io.force = 1;
 			break;
@@ -213,6 +220,13 @@ parse(struct vg_daemon *d, int argc, char *argv[])
 		}
 	}
 	d->live = d->nreplay == 0;
+	if (d->explain && d->live) {
+		vg_log_stderr("--explain is for --replay");
+		return VG_EXIT_USAGE;
+	}
+	/* the explain lines go to stderr: no progress line between them */
+	if (d->explain && progress == VG_PROGRESS_AUTO)
+		progress = VG_PROGRESS_OFF;
 	vg_progress_mode(progress);
 	/* no -c: the default file if there is one, live */
 	if (d->conf_path == NULL && d->live && access(VG_CONF_DEFAULT, R_OK) == 0)

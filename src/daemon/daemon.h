@@ -18,6 +18,8 @@
 #include "vigil/observe.h"
 #include "vigil/pipeline.h"
 
+struct vg_luatest;
+
 #define VG_DAEMON_NSIGS	6	/* TERM INT HUP USR1 USR2 CONT */
 
 struct event_base;
@@ -29,6 +31,7 @@ struct vg_daemon {
 	char			**replay;	/* files, nreplay of them */
 	int			 nreplay;
 	int			 fg, verbose, check;
+	int			 explain;	/* --replay --explain */
 	struct vg_input_opts	 io;		/* --force, --discard */
 	struct vg_config_cli	 cli;		/* settings over the file */
 	/* the running configuration (replaced whole on SIGHUP) */
@@ -46,6 +49,7 @@ struct vg_daemon {
 	struct vg_sender	 stopper;	/* who sent TERM/INT */
 	int			 stopped;
 	int			 pushed;	/* pushdown rules added */
+	struct vg_luatest	*ex;		/* --explain: the pipeline's */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "vigil/context.h"
 #include "vigil/exitcode.h"
 #include "vigil/log.h"
+#include "vigil/luatest.h"
 #include "vigil/privsep.h"
 #include "vigil/sdnotify.h"
 #include "vigil/setup.h"
@@ -123,6 +124,11 @@ vg_daemon_open_outputs(struct vg_daemon *d)
 	}
 	if (vg_setup_filters(d->pl, &d->conf) == -1)
 		return -1;
+	if (d->explain && (d->ex = vg_explain_start(d->pl, d->conf.drops,
+	    d->conf.drop_at, d->conf.ndrops, stderr)) == NULL) {
+		vg_log_warn("explain");
+		return -1;
+	}
 	/* to the auditd log and plugins, as auditd's */
 	vg_daemon_emit(d->pl, VG_DAEMON_START, NULL, NULL);
 	return 0;
@@ -171,8 +177,11 @@ vg_daemon_run(struct vg_daemon *d, int ok)
 		return live_run(d, ok);
 	if (!ok)
 		return VG_EXIT_OK;
-	return vg_replay_fds(d->pl, d->replay_fds, d->replay, d->nreplay) ==
-	    -1 ? VG_EXIT_RUNTIME : VG_EXIT_OK;
+	if (vg_replay_fds(d->pl, d->replay_fds, d->replay, d->nreplay) == -1)
+		return VG_EXIT_RUNTIME;
+	if (d->ex != NULL)
+		vg_lt_summary(stderr, vg_luatest_stats(d->ex), 0);
+	return VG_EXIT_OK;
 }
 
 int

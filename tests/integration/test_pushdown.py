@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """test_pushdown.py BUILD_DIR: pushdown = yes on the live kernel. The drop
-lines the kernel can take become vigild's own rules ahead of the loaded
+lines the kernel can take (syscall.exe=, syscall.uid=, user message
+types) become vigild's own rules ahead of the loaded
 ones (auditctl -l order; vigilctl -l marks them), the kernel never sends
 the dropped events (the prefilter drops none, while the same run without
 pushdown drops them), other events still come out, the refused line is
@@ -27,6 +28,7 @@ from vtest import wait_for  # noqa: E402
 
 check = vtest.Checks("live")
 RUNS = 5
+OTHER_UID = 65534       # the other program runs as nobody: syscall.uid=
 
 
 def events(path):
@@ -78,13 +80,17 @@ def setup(tmp):
     each) and the rules file: every execve of this test's children."""
     true = shutil.which("true")
     noisy, quiet = os.path.join(tmp, "noisy"), os.path.join(tmp, "quiet")
+    other = os.path.join(tmp, "other")
     shutil.copy(true, noisy)
     shutil.copy(true, quiet)
+    shutil.copy(true, other)
+    os.chmod(tmp, 0o755)        # nobody runs other from here
+    os.chmod(other, 0o755)
     rpath = os.path.join(tmp, "audit.rules")
     with open(rpath, "w") as f:
         f.write(f"-D\n-a always,exit -F arch=b64 -S execve "
                 f"-F ppid={os.getpid()} -k vgpd\n")
-    return noisy, quiet, rpath
+    return noisy, quiet, other, rpath
 
 
 def write_conf(tmp, name, out, rpath, noisy, pushdown):
@@ -92,24 +98,37 @@ def write_conf(tmp, name, out, rpath, noisy, pushdown):
     with open(conf, "w") as f:
         f.write(f"output = json:{out}\nrules = {rpath}\n"
                 f"drop = syscall.exe={noisy}\n"
+                f"drop = syscall.uid={OTHER_UID}\n"
                 "drop = type=USER\n"
                 "drop = key=vg-never-seen\n"
                 f"pushdown = {'yes' if pushdown else 'no'}\n")
     return conf
 
 
-def workload(noisy, quiet, marker):
+def as_other():
+    os.setgroups([])
+    os.setgid(OTHER_UID)
+    os.setuid(OTHER_UID)
+
+
+def workload(noisy, quiet, other, marker):
     for _ in range(RUNS):
         subprocess.run([noisy], check=True)
+        subprocess.run([other], check=True, preexec_fn=as_other)
         subprocess.run([quiet], check=True)
     kernel_guard.auditctl("-m", marker)
+
+
+def uid_events(path):
+    return [e for e in events(path)
+            if (e.get("syscall") or {}).get("uid") == OTHER_UID]
 
 
 def exit_rules(text):
     return [ln for ln in text.splitlines() if ",exit" in ln]
 
 
-def run_one(g, vigild, tmp, noisy, quiet, rpath, pushdown):
+def run_one(g, vigild, tmp, noisy, quiet, other, rpath, pushdown):
     tag = "pd" if pushdown else "us"
     out = os.path.join(tmp, f"{tag}.json")
     errpath = os.path.join(tmp, f"{tag}.err")
@@ -125,44 +144,47 @@ def run_one(g, vigild, tmp, noisy, quiet, rpath, pushdown):
     if pushdown:
         wait_for(lambda: f"exe={noisy}" in rules())
     marker = f"vg-pushdown-{tag}-{os.getpid()}"
-    workload(noisy, quiet, marker)
+    workload(noisy, quiet, other, marker)
     got = wait_for(lambda: len(exe_events(out, quiet)) >= RUNS or None)
     check(f"{tag}: the quiet program's events come out", got,
           f"{len(exe_events(out, quiet))} of {RUNS}")
     time.sleep(0.5)  # what the kernel sent after them is in too
     check(f"{tag}: no event of the dropped program",
           not exe_events(out, noisy))
+    check(f"{tag}: no event of the dropped uid",
+          not exe_events(out, other) and not uid_events(out))
     check(f"{tag}: no dropped user message", not user_msgs(out, marker))
     return p, out, errpath, marker
 
 
-def test_userspace(g, vigild, tmp, noisy, quiet, rpath):
-    r = run_one(g, vigild, tmp, noisy, quiet, rpath, False)
+def test_userspace(g, vigild, tmp, noisy, quiet, other, rpath):
+    r = run_one(g, vigild, tmp, noisy, quiet, other, rpath, False)
     if r is None:
         return
     p, _, errpath, _ = r
     check("userspace: no kernel rule for the drop lines",
-          f"exe={noisy}" not in rules() and "msgtype" not in rules(),
-          rules())
+          f"exe={noisy}" not in rules() and "msgtype" not in rules()
+          and f"uid={OTHER_UID}" not in rules(), rules())
     n = prefilter_dropped(p, errpath)
     check("userspace: the prefilter dropped them",
-          n is not None and n >= RUNS + 1, f"dropped={n}")
+          n is not None and n >= 2 * RUNS + 1, f"dropped={n}")
     g.stop(p)
 
 
-def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath):
-    r = run_one(g, vigild, tmp, noisy, quiet, rpath, True)
+def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
+    r = run_one(g, vigild, tmp, noisy, quiet, other, rpath, True)
     if r is None:
         return
     p, out, errpath, _ = r
     lst = rules()
     ex = exit_rules(lst)
     want = f"-a never,exit -S all -F exe={noisy}"
-    check("kernel: the pushdown rule is the first exit rule",
-          ex and ex[0] == want, lst)
+    want_uid = f"-a never,exit -S all -F uid={OTHER_UID}"
+    check("kernel: the pushdown rules are the first exit rules, in order",
+          ex[:2] == [want, want_uid], lst)
     check("kernel: then the self-exclusion rule, then the loaded rules",
-          len(ex) == 3 and ex[1] == f"-a never,exit -S all -F pid={p.pid}"
-          and "key=vgpd" in ex[2], lst)
+          len(ex) == 4 and ex[2] == f"-a never,exit -S all -F pid={p.pid}"
+          and "key=vgpd" in ex[3], lst)
     check("kernel: user messages excluded ahead",
           [ln for ln in lst.splitlines() if ",exclude" in ln][:1] ==
           ["-a always,exclude -F msgtype=USER"], lst)
@@ -171,11 +193,12 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath):
     lines = ctl.stdout.splitlines()
     marked = [lines[i + 1] for i, ln in enumerate(lines[:-1]) if ln == mark]
     check("vigilctl -l marks vigild's rules",
-          sorted(marked) == sorted([want, f"-a never,exit -S all -F "
+          sorted(marked) == sorted([want, want_uid,
+                                    f"-a never,exit -S all -F "
                                     f"pid={p.pid}", "-a always,exclude -F "
                                     "msgtype=USER"]), ctl.stdout)
     check("vigilctl -l marks nothing else",
-          lines.count(mark) == 3 and not any(
+          lines.count(mark) == 4 and not any(
               "vgpd" in lines[i + 1] for i, ln in enumerate(lines[:-1])
               if ln == mark), ctl.stdout)
     n = prefilter_dropped(p, errpath)
@@ -184,6 +207,8 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath):
     err = read(errpath)
     check("-v: the exe line is a kernel rule",
           f"kernel rule {want}" in err, err[-2000:])
+    check("-v: the uid line is a kernel rule",
+          f"kernel rule {want_uid}" in err, err[-2000:])
     check("-v: the key line stays in userspace, with the reason",
           re.search(r'"key=vg-never-seen" stays in userspace: '
                     r"the kernel cannot match an event's key", err)
@@ -195,17 +220,19 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath):
     wait_for(lambda: f"exe={noisy}" in rules())
     lst = rules()
     ex = exit_rules(lst)
-    check("reload: the pushdown rule is first again, once",
-          ex[:1] == [want] and lst.count(want) == 1, lst)
+    check("reload: the pushdown rules are first again, once",
+          ex[:2] == [want, want_uid] and lst.count(want) == 1 and
+          lst.count(want_uid) == 1, lst)
     check("reload: the loaded rules are back", "key=vgpd" in lst, lst)
     marker = f"vg-pushdown-hup-{os.getpid()}"
     before = len(exe_events(out, quiet))
-    workload(noisy, quiet, marker)
+    workload(noisy, quiet, other, marker)
     check("reload: events still come out", wait_for(
         lambda: len(exe_events(out, quiet)) >= before + RUNS or None))
     time.sleep(0.5)
     check("reload: still nothing of the dropped program",
-          not exe_events(out, noisy) and not user_msgs(out, marker),
+          not exe_events(out, noisy) and not user_msgs(out, marker) and
+          not exe_events(out, other),
           repr(exe_events(out, noisy)[:1] + user_msgs(out, marker)[:1]))
     n = prefilter_dropped(p, errpath)
     check("reload: still dropped in the kernel", n == 0, f"dropped={n}")
@@ -215,7 +242,8 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath):
     g.stop(p)
     lst = rules()
     check("stop: no pushdown rule left",
-          f"exe={noisy}" not in lst and "msgtype=USER" not in lst, lst)
+          f"exe={noisy}" not in lst and "msgtype=USER" not in lst and
+          f"uid={OTHER_UID}" not in lst, lst)
     check("stop: no self-exclusion rule left", "-F pid=" not in lst, lst)
     check("stop: the state file is gone", not os.path.exists(state))
 
@@ -244,9 +272,9 @@ def main():
             tempfile.TemporaryDirectory(prefix="vg-pushdown-") as t:
         tmp = os.path.realpath(t)
         os.environ["VIGIL_RUNDIR"] = os.path.join(tmp, "run")
-        noisy, quiet, rpath = setup(tmp)
-        test_userspace(g, vigild, tmp, noisy, quiet, rpath)
-        test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, rpath)
+        noisy, quiet, other, rpath = setup(tmp)
+        test_userspace(g, vigild, tmp, noisy, quiet, other, rpath)
+        test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath)
         test_crash(g, vigild, tmp, noisy, rpath)
     return check.summary()
 

@@ -1224,6 +1224,78 @@ START_TEST(mutated_samples)
 }
 END_TEST
 
+/* The first field named key as vg_fields_next() gives it (1), none (0),
+ * among the first max fields of body. */
+static int
+slow_find(const char *body, const char *key, unsigned max,
+    struct vg_field *f)
+{
+	struct vg_fields it;
+	unsigned n = 0;
+
+	vg_fields_begin(&it, vg_str_make(body, strlen(body)), VG_STR_NULL);
+	while (vg_fields_next(&it, f) == 1 && ++n <= max)
+		if (f->key.len == strlen(key) &&
+		    memcmp(f->key.p, key, f->key.len) == 0)
+			return 1;
+	return 0;
+}
+
+/* vg_fields_find agrees with the tokenizer wherever it answers, and
+ * answers on the shapes the kernel writes. */
+START_TEST(find_agrees)
+{
+	static const struct {
+		const char	*body, *key;
+		int		 answers;
+	} c[] = {
+		{ "ppid=1 pid=2 comm=\"a b\" exe=\"/bin/x\" key=(null)",
+		  "exe", 1 },
+		{ "ppid=1 pid=2 comm=\"a b\" exe=\"/bin/x\" key=k", "key", 1 },
+		{ "ppid=1 pid=2 comm=\"a exe=b\" exe=/bin/y", "exe", 1 },
+		{ "a=1 word exe= b=2", "exe", 1 },
+		{ "a=1 b=2", "exe", 1 },
+		{ "subj==unconfined exe=x", "subj", 1 },
+		{ "exe=1 exe=2", "exe", 1 },
+		{ "a=1  exe=\"x y\"z exe=2", "exe", 0 },
+		{ "msg='op=x exe=/a' exe=/b", "exe", 0 },
+		{ "a=? exe=1", "exe", 0 },
+		{ "(seqno=2) exe=1", "exe", 0 },
+		{ "denied { read } exe=1", "exe", 0 },
+		{ "a=(null) exe=1", "exe", 0 },
+		{ "a=\"open exe=1", "exe", 0 },
+	};
+	struct vg_field f, g;
+	size_t i;
+	int r, want;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		r = vg_fields_find(vg_str_make(c[i].body, strlen(c[i].body)),
+		    vg_str_make(c[i].key, strlen(c[i].key)), 1000, &f);
+		want = slow_find(c[i].body, c[i].key, 1000, &g);
+		if (!c[i].answers) {
+			ck_assert_msg(r == -1 || r == want, "%s", c[i].body);
+			if (r != 1)
+				continue;
+		} else {
+			ck_assert_msg(r != -1, "no answer: %s", c[i].body);
+			ck_assert_int_eq(r, want);
+			if (r == 0)
+				continue;
+		}
+		ck_assert_ptr_eq(f.key.p, g.key.p);
+		ck_assert_uint_eq(f.key.len, g.key.len);
+		ck_assert_ptr_eq(f.val.p, g.val.p);
+		ck_assert_uint_eq(f.val.len, g.val.len);
+		ck_assert_int_eq(f.kind, g.kind);
+		ck_assert_int_eq(f.flags, g.flags);
+	}
+	/* past max fields it does not answer */
+	ck_assert_int_eq(vg_fields_find(vg_str_make("a=1 b=2 exe=3", 13),
+	    vg_str_make("exe", 3), 2, &f), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1253,6 +1325,7 @@ main(void)
 	tcase_add_test(tc, every_prefix);
 	tcase_add_test(tc, random_bytes);
 	tcase_add_test(tc, mutated_samples);
+	tcase_add_test(tc, find_agrees);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -149,6 +149,58 @@ START_TEST(by_exe)
 }
 END_TEST
 
+/* syscall.auid=N etc.: the first member of that name of syscall, a
+ * number equal to N */
+START_TEST(by_id)
+{
+	static const char *const rules[] = { "drop syscall.auid=4294967295",
+	    "drop syscall.uid=33", "drop syscall.euid=0",
+	    "drop syscall.gid=\"7\"", NULL };
+	static const char *const bad[] = { "drop syscall.auid=-1",
+	    "drop syscall.uid=4294967296", "drop syscall.gid=x",
+	    "drop syscall.suid=0", "drop syscall.uid=" };
+	struct vg_filter *f = with(rules);
+	struct vg_node *d, *sc;
+	char msg[256];
+	size_t i;
+
+	ck_assert_uint_eq(vg_prefilter_count(f), 4);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(vg_prefilter_add(f, bad[i], msg,
+		    sizeof(msg)) == -1, "accepted: %s", bad[i]);
+	d = doc("exec", NULL, "/bin/ls");
+	sc = d->v.c.tail;
+	vg_node_add_uint(&ev.arena, sc, S("auid"), 1000);
+	vg_node_add_uint(&ev.arena, sc, S("uid"), 34);
+	vg_node_add_uint(&ev.arena, sc, S("euid"), 1);
+	vg_node_add_uint(&ev.arena, sc, S("gid"), 8);
+	ck_assert_int_eq(run(f, d), VG_PASS);
+	vg_node_add_uint(&ev.arena, sc, S("uid"), 33);	/* uid_2 in real
+							 * documents */
+	ck_assert_int_eq(run(f, d), VG_PASS);
+	d = doc("exec", NULL, "/bin/ls");
+	sc = d->v.c.tail;
+	vg_node_add_uint(&ev.arena, sc, S("auid"), 4294967295u);
+	ck_assert_int_eq(run(f, d), VG_DROP);
+	d = doc("exec", NULL, "/bin/ls");
+	sc = d->v.c.tail;
+	vg_node_add_int(&ev.arena, sc, S("euid"), 0);
+	ck_assert_int_eq(run(f, d), VG_DROP);
+	d = doc("exec", NULL, "/bin/ls");
+	vg_node_add_str(&ev.arena, d->v.c.tail, S("gid"), S("7"));
+	ck_assert_int_eq(run(f, d), VG_PASS);	/* text, not a number */
+	d = doc("exec", NULL, "/bin/ls");
+	vg_node_add_uint(&ev.arena, d->v.c.tail, S("gid"), 7);
+	ck_assert_int_eq(run(f, d), VG_DROP);
+	/* an id outside syscall does not count */
+	d = doc(NULL, NULL, NULL);
+	sc = vg_node_add(&ev.arena, d, S("other"), VG_N_OBJ);
+	vg_node_add_uint(&ev.arena, sc, S("uid"), 33);
+	ck_assert_int_eq(run(f, d), VG_PASS);
+	f->ops->close(f);
+}
+END_TEST
+
 START_TEST(by_type)
 {
 	static const char *const rules[] = { "drop type=CRED_REFR",
@@ -226,6 +278,7 @@ main(void)
 	tcase_add_test(tc, by_key);
 	tcase_add_test(tc, by_exe);
 	tcase_add_test(tc, by_type);
+	tcase_add_test(tc, by_id);
 	tcase_add_test(tc, many_rules);
 	tcase_add_test(tc, empty_passes);
 	suite_add_tcase(s, tc);

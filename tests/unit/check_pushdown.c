@@ -97,6 +97,18 @@ START_TEST(exe_rule_bytes)
 }
 END_TEST
 
+START_TEST(id_lines)
+{
+	pushed("drop syscall.auid=4294967295",
+	    "-a never,exit -S all -F auid=-1\n");
+	pushed("drop syscall.auid=1000", "-a never,exit -S all -F auid=1000\n");
+	pushed("drop syscall.uid=33", "-a never,exit -S all -F uid=33\n");
+	pushed("drop syscall.euid=0", "-a never,exit -S all -F euid=0\n");
+	pushed("syscall.gid=\"65534\"",
+	    "-a never,exit -S all -F gid=65534\n");
+}
+END_TEST
+
 START_TEST(type_lines)
 {
 	pushed("drop type=USER_AVC", "-a always,exclude -F msgtype=USER_AVC\n");
@@ -283,6 +295,7 @@ main(void)
 	tcase_add_test(tc, exe_lines);
 	tcase_add_test(tc, exe_rule_bytes);
 	tcase_add_test(tc, type_lines);
+	tcase_add_test(tc, id_lines);
 	tcase_add_test(tc, type_alone);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, malformed);
