@@ -56,6 +56,15 @@ MODES = {
     # "host" and "context" members cost (issue 21)
     "vigild-json-noctx": {"daemon": "vigild", "out": "json",
                           "conf": "context = no\n"},
+    # context configured like laurel's shipped config (auditd-laurel): its
+    # execve-env variables and its [label-process] rules as label lines
+    "vigild-json-laurelcfg": {
+        "daemon": "vigild", "out": "json",
+        "conf": "context_env = LD_PRELOAD LD_LIBRARY_PATH\n"
+                "label = software_mgmt key=software_mgmt\n"
+                "label = java exe=/opt/*/bin/java\n"
+                "label = java exe=/usr/lib/jvm/*/bin/java\n"
+                "label = weblogic argv=*java * -Dweblogic*\n"},
     # context with one parent instead of four (context_depth = 1)
     "vigild-json-ctx1": {"daemon": "vigild", "out": "json",
                          "conf": "context_depth = 1\n"},
@@ -92,6 +101,7 @@ DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
                                               "vigild-lua-drop",
                                               "vigild-json-notop",
+                                              "vigild-json-laurelcfg",
                                               "vigild-json-tree",
                                               "vigild-json-null",
                                               "vigild-json-noctx",
