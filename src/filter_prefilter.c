@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * filter_prefilter.c: the C fast path before Lua: drop events by rule key,
- * syscall.exe, a SYSCALL id (auid, uid, euid, gid), record type or
+ * syscall.exe, syscall.name, a SYSCALL id (auid, uid, euid, gid), record
+ * type or
  * process label (context.labels) with hash
  * probes over the decoded document (or the members it reads, laid out
  * alone: vigil/view.h). Allocates only from the event's arena (a view's
@@ -49,7 +50,7 @@ static const struct {
 
 struct prefilter {
 	struct vg_filter	 f;	/* first: f.priv points back here */
-	struct sset		 keys, exes, labels;
+	struct sset		 keys, exes, labels, scnames;
 	struct u32set		 types;
 	struct u32set		 id[NIDS];	/* as ids[] */
 	size_t			 nids;		/* in all of id[] */
@@ -253,6 +254,10 @@ syscall_hit(const struct prefilter *pf, const struct vg_node *d,
 	    VG_STR_LIT("exe"))) != NULL && m->type == VG_N_STR &&
 	    sset_has(&pf->exes, m->v.s.p, m->v.s.len))
 		return 1;
+	if (pf->scnames.n != 0 && (m = syscall_member(d, ev,
+	    VG_STR_LIT("name"))) != NULL && m->type == VG_N_STR &&
+	    sset_has(&pf->scnames, m->v.s.p, m->v.s.len))
+		return 1;
 	for (i = 0; pf->nids != 0 && i < NIDS; i++)
 		if (pf->id[i].n != 0 && (m = syscall_member(d, ev,
 		    ids[i].name)) != NULL && ((m->type == VG_N_UINT &&
@@ -291,7 +296,8 @@ pre_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 		for (i = 0; i < ev->nrecs; i++)
 			if (u32_has(&pf->types, ev->recs[i].type))
 				return VG_DROP;
-	if ((pf->exes.n != 0 || pf->nids != 0) && syscall_hit(pf, d, ev))
+	if ((pf->exes.n != 0 || pf->scnames.n != 0 || pf->nids != 0) &&
+	    syscall_hit(pf, d, ev))
 		return VG_DROP;
 	if (pf->keys.n == 0 && pf->labels.n == 0)
 		return VG_PASS;
@@ -331,6 +337,7 @@ pre_close(struct vg_filter *f)
 	sset_free(&pf->keys);
 	sset_free(&pf->exes);
 	sset_free(&pf->labels);
+	sset_free(&pf->scnames);
 	free(pf->types.v);
 	for (i = 0; i < NIDS; i++)
 		free(pf->id[i].v);
@@ -359,8 +366,8 @@ vg_prefilter_count(const struct vg_filter *f)
 {
 	const struct prefilter *pf = f->priv;
 
-	return pf->keys.n + pf->exes.n + pf->labels.n + pf->types.n +
-	    pf->nids;
+	return pf->keys.n + pf->exes.n + pf->labels.n + pf->scnames.n +
+	    pf->types.n + pf->nids;
 }
 
 static int
@@ -399,6 +406,19 @@ parse_type(const char *v, size_t len, uint32_t *out)
 	if ((t = vg_type_by_name(name, len)) < 0)
 		return -1;
 	*out = (uint32_t)t;
+	return 0;
+}
+
+/* Whether some architecture's table names a syscall so (the name vigil
+ * writes as syscall.name). */
+static int
+known_syscall(const char *v, size_t len)
+{
+	enum vg_arch a;
+
+	for (a = VG_ARCH_X86_64; a <= VG_ARCH_S390; a++)
+		if (vg_syscall_number(a, v, len) >= 0)
+			return 1;
 	return 0;
 }
 
@@ -460,6 +480,12 @@ vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
 		out->field = VG_PF_KEY;
 	else if (flen == 11 && memcmp(p, "syscall.exe", 11) == 0)
 		out->field = VG_PF_EXE;
+	else if (flen == 12 && memcmp(p, "syscall.name", 12) == 0) {
+		if (!known_syscall(v, vlen))
+			return fail(msg, msglen, "no architecture has a "
+			    "syscall of this name", rule);
+		out->field = VG_PF_SYSCALL;
+	}
 	else if (flen == 4 && memcmp(p, "type", 4) == 0) {
 		if (parse_type(v, vlen, &out->type) == -1)
 			return fail(msg, msglen, "unknown record type", rule);
@@ -473,16 +499,17 @@ vg_prefilter_parse(const char *rule, struct vg_prefilter_line *out,
 				break;
 		if (i == NIDS)
 			return fail(msg, msglen, "unknown field (want key, "
-			    "syscall.exe, syscall.auid, syscall.uid, "
-			    "syscall.euid, syscall.gid, type or label)", rule);
+			    "syscall.exe, syscall.name, syscall.auid, "
+			    "syscall.uid, syscall.euid, syscall.gid, type or "
+			    "label)", rule);
 		if (parse_id(v, vlen, &out->id) == -1)
 			return fail(msg, msglen, "expected a decimal id "
 			    "(0-4294967295)", rule);
 		out->field = ids[i].field;
 	} else
 		return fail(msg, msglen, "unknown field (want key, "
-		    "syscall.exe, syscall.auid, syscall.uid, syscall.euid, "
-		    "syscall.gid, type or label)", rule);
+		    "syscall.exe, syscall.name, syscall.auid, syscall.uid, "
+		    "syscall.euid, syscall.gid, type or label)", rule);
 	return 0;
 }
 
@@ -503,6 +530,9 @@ vg_prefilter_add(struct vg_filter *f, const char *rule, char *msg,
 		break;
 	case VG_PF_EXE:
 		rc = sset_add(&pf->exes, l.val, l.len);
+		break;
+	case VG_PF_SYSCALL:
+		rc = sset_add(&pf->scnames, l.val, l.len);
 		break;
 	case VG_PF_LABEL:
 		/* a label no "label" line names would never match */

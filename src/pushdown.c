@@ -131,6 +131,21 @@ never_exit(struct vg_rule *r, char *field, char *why, size_t whylen)
 	return build(r, argv, 7, why, whylen);
 }
 
+/* "-a never,exit -F arch=MACHINE -S NAME": with the arch, as a syscall
+ * mask alone would match that number of every arch (i386's 42 is not
+ * connect). */
+static int
+never_syscall(struct vg_rule *r, char *name, char *why, size_t whylen)
+{
+	char arch[32];
+	char *argv[] = { (char *)"vigild", (char *)"-A",
+	    (char *)"never,exit", (char *)"-F", arch, (char *)"-S", name };
+
+	snprintf(arch, sizeof(arch), "arch=%s",
+	    vg_arch_name(vg_rules_machine()));
+	return build(r, argv, 7, why, whylen);
+}
+
 /* The auditctl -F name of an id field of the SYSCALL record. */
 static const char *
 id_field(enum vg_prefilter_field f)
@@ -198,6 +213,19 @@ vg_pushdown_compile(const char *drop, unsigned flags, struct vg_rule *r,
 			return refuse(why, whylen, "the file ", bad, "");
 		snprintf(arg, sizeof(arg), "exe=%s", tmp);
 		return never_exit(r, arg, why, whylen);
+	case VG_PF_SYSCALL:
+		/* the machine's own arch only: a subset of the line (a
+		 * 32-bit process's syscall of that name stays in userspace) */
+		if (l.len >= 64)
+			return refuse(why, whylen, "syscall name too long", "",
+			    "");
+		memcpy(tmp, l.val, l.len);
+		tmp[l.len] = '\0';
+		if (vg_syscall_number(vg_rules_machine(), tmp,
+		    l.len) < 0)
+			return refuse(why, whylen, "this machine's "
+			    "architecture has no syscall ", tmp, "");
+		return never_syscall(r, tmp, why, whylen);
 	case VG_PF_AUID:
 	case VG_PF_UID:
 	case VG_PF_EUID:

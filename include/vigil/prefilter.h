@@ -5,6 +5,7 @@
  *	drop key=VALUE		the event has rule key VALUE (in "keys")
  *	drop syscall.exe=PATH	syscall.exe is exactly PATH
  *	drop syscall.auid=N	syscall.auid is N (likewise uid, euid, gid)
+ *	drop syscall.name=NAME	syscall.name (the syscall's name) is NAME
  *	drop type=NAME|NUMBER	the event has a record of that type
  * Values are exact bytes, optionally in double quotes. Lookups are O(1)
  * hash probes (types: binary search), whatever the number of rules.
@@ -32,7 +33,7 @@ int			 vg_prefilter_add(struct vg_filter *, const char *rule,
 /* One parsed rule: which field, and its value (val/len point into the
  * rule text, without quotes; type: the record type number). */
 enum vg_prefilter_field { VG_PF_KEY = 1, VG_PF_EXE, VG_PF_TYPE, VG_PF_LABEL,
-	VG_PF_AUID, VG_PF_UID, VG_PF_EUID, VG_PF_GID };
+	VG_PF_AUID, VG_PF_UID, VG_PF_EUID, VG_PF_GID, VG_PF_SYSCALL };
 struct vg_prefilter_line {
 	enum vg_prefilter_field	 field;
 	const char		*val;	/* borrowed from the rule text */

@@ -28,6 +28,7 @@ from vtest import wait_for  # noqa: E402
 
 check = vtest.Checks("live")
 RUNS = 5
+SYNC = shutil.which("sync") or "/bin/sync"  # syscall.name=sync
 OTHER_UID = 65534       # the other program runs as nobody: syscall.uid=
 
 
@@ -89,6 +90,8 @@ def setup(tmp):
     rpath = os.path.join(tmp, "audit.rules")
     with open(rpath, "w") as f:
         f.write(f"-D\n-a always,exit -F arch=b64 -S execve "
+                f"-F ppid={os.getpid()} -k vgpd\n"
+                f"-a always,exit -F arch=b64 -S sync "
                 f"-F ppid={os.getpid()} -k vgpd\n")
     return noisy, quiet, other, rpath
 
@@ -101,6 +104,7 @@ def write_conf(tmp, name, out, rpath, noisy, pushdown):
                 f"drop = syscall.uid={OTHER_UID}\n"
                 "drop = type=USER\n"
                 "drop = key=vg-never-seen\n"
+                "drop = syscall.name=sync\n"
                 f"pushdown = {'yes' if pushdown else 'no'}\n")
     return conf
 
@@ -116,7 +120,13 @@ def workload(noisy, quiet, other, marker):
         subprocess.run([noisy], check=True)
         subprocess.run([other], check=True, preexec_fn=as_other)
         subprocess.run([quiet], check=True)
+        subprocess.run([SYNC], check=True)
     kernel_guard.auditctl("-m", marker)
+
+
+def sync_events(path):
+    return [e for e in events(path)
+            if (e.get("syscall") or {}).get("name") == "sync"]
 
 
 def uid_events(path):
@@ -154,6 +164,7 @@ def run_one(g, vigild, tmp, noisy, quiet, other, rpath, pushdown):
     check(f"{tag}: no event of the dropped uid",
           not exe_events(out, other) and not uid_events(out))
     check(f"{tag}: no dropped user message", not user_msgs(out, marker))
+    check(f"{tag}: no event of the dropped syscall", not sync_events(out))
     return p, out, errpath, marker
 
 
@@ -164,10 +175,11 @@ def test_userspace(g, vigild, tmp, noisy, quiet, other, rpath):
     p, _, errpath, _ = r
     check("userspace: no kernel rule for the drop lines",
           f"exe={noisy}" not in rules() and "msgtype" not in rules()
-          and f"uid={OTHER_UID}" not in rules(), rules())
+          and f"uid={OTHER_UID}" not in rules() and "never,exit -F arch"
+          not in rules(), rules())
     n = prefilter_dropped(p, errpath)
     check("userspace: the prefilter dropped them",
-          n is not None and n >= 2 * RUNS + 1, f"dropped={n}")
+          n is not None and n >= 3 * RUNS + 1, f"dropped={n}")
     g.stop(p)
 
 
@@ -180,11 +192,12 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
     ex = exit_rules(lst)
     want = f"-a never,exit -S all -F exe={noisy}"
     want_uid = f"-a never,exit -S all -F uid={OTHER_UID}"
+    want_sc = "-a never,exit -F arch=b64 -S sync"
     check("kernel: the pushdown rules are the first exit rules, in order",
-          ex[:2] == [want, want_uid], lst)
+          ex[:3] == [want, want_uid, want_sc], lst)
     check("kernel: then the self-exclusion rule, then the loaded rules",
-          len(ex) == 4 and ex[2] == f"-a never,exit -S all -F pid={p.pid}"
-          and "key=vgpd" in ex[3], lst)
+          len(ex) == 6 and ex[3] == f"-a never,exit -S all -F pid={p.pid}"
+          and "key=vgpd" in ex[4] and "key=vgpd" in ex[5], lst)
     check("kernel: user messages excluded ahead",
           [ln for ln in lst.splitlines() if ",exclude" in ln][:1] ==
           ["-a always,exclude -F msgtype=USER"], lst)
@@ -193,12 +206,12 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
     lines = ctl.stdout.splitlines()
     marked = [lines[i + 1] for i, ln in enumerate(lines[:-1]) if ln == mark]
     check("vigilctl -l marks vigild's rules",
-          sorted(marked) == sorted([want, want_uid,
+          sorted(marked) == sorted([want, want_uid, want_sc,
                                     f"-a never,exit -S all -F "
                                     f"pid={p.pid}", "-a always,exclude -F "
                                     "msgtype=USER"]), ctl.stdout)
     check("vigilctl -l marks nothing else",
-          lines.count(mark) == 4 and not any(
+          lines.count(mark) == 5 and not any(
               "vgpd" in lines[i + 1] for i, ln in enumerate(lines[:-1])
               if ln == mark), ctl.stdout)
     n = prefilter_dropped(p, errpath)
@@ -209,6 +222,8 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
           f"kernel rule {want}" in err, err[-2000:])
     check("-v: the uid line is a kernel rule",
           f"kernel rule {want_uid}" in err, err[-2000:])
+    check("-v: the syscall line is a kernel rule",
+          f"kernel rule {want_sc}" in err, err[-2000:])
     check("-v: the key line stays in userspace, with the reason",
           re.search(r'"key=vg-never-seen" stays in userspace: '
                     r"the kernel cannot match an event's key", err)
@@ -221,8 +236,8 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
     lst = rules()
     ex = exit_rules(lst)
     check("reload: the pushdown rules are first again, once",
-          ex[:2] == [want, want_uid] and lst.count(want) == 1 and
-          lst.count(want_uid) == 1, lst)
+          ex[:3] == [want, want_uid, want_sc] and lst.count(want) == 1 and
+          lst.count(want_uid) == 1 and lst.count(want_sc) == 1, lst)
     check("reload: the loaded rules are back", "key=vgpd" in lst, lst)
     marker = f"vg-pushdown-hup-{os.getpid()}"
     before = len(exe_events(out, quiet))
@@ -232,7 +247,7 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
     time.sleep(0.5)
     check("reload: still nothing of the dropped program",
           not exe_events(out, noisy) and not user_msgs(out, marker) and
-          not exe_events(out, other),
+          not exe_events(out, other) and not sync_events(out),
           repr(exe_events(out, noisy)[:1] + user_msgs(out, marker)[:1]))
     n = prefilter_dropped(p, errpath)
     check("reload: still dropped in the kernel", n == 0, f"dropped={n}")
@@ -243,7 +258,7 @@ def test_pushdown(g, vigild, vigilctl, tmp, noisy, quiet, other, rpath):
     lst = rules()
     check("stop: no pushdown rule left",
           f"exe={noisy}" not in lst and "msgtype=USER" not in lst and
-          f"uid={OTHER_UID}" not in lst, lst)
+          f"uid={OTHER_UID}" not in lst and want_sc not in lst, lst)
     check("stop: no self-exclusion rule left", "-F pid=" not in lst, lst)
     check("stop: the state file is gone", not os.path.exists(state))
 

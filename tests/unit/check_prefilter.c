@@ -201,6 +201,33 @@ START_TEST(by_id)
 }
 END_TEST
 
+/* syscall.name=NAME: the syscall's name as the document writes it */
+START_TEST(by_syscall_name)
+{
+	static const char *const rules[] = { "drop syscall.name=connect",
+	    NULL };
+	struct vg_filter *f = with(rules);
+	struct vg_node *d;
+	char msg[256];
+
+	ck_assert_int_eq(vg_prefilter_add(f, "drop syscall.name=no_such_call",
+	    msg, sizeof(msg)), -1);
+	ck_assert_ptr_nonnull(strstr(msg, "no architecture"));
+	d = doc("exec", NULL, "/bin/ls");
+	vg_node_add_str(&ev.arena, d->v.c.tail, S("name"), S("connect"));
+	ck_assert_int_eq(run(f, d), VG_DROP);
+	d = doc("exec", NULL, "/bin/ls");
+	vg_node_add_str(&ev.arena, d->v.c.tail, S("name"), S("accept4"));
+	ck_assert_int_eq(run(f, d), VG_PASS);
+	/* a name outside syscall does not count */
+	d = doc(NULL, NULL, NULL);
+	vg_node_add_str(&ev.arena, vg_node_add(&ev.arena, d, S("other"),
+	    VG_N_OBJ), S("name"), S("connect"));
+	ck_assert_int_eq(run(f, d), VG_PASS);
+	f->ops->close(f);
+}
+END_TEST
+
 START_TEST(by_type)
 {
 	static const char *const rules[] = { "drop type=CRED_REFR",
@@ -277,6 +304,7 @@ main(void)
 	tcase_add_test(tc, syntax);
 	tcase_add_test(tc, by_key);
 	tcase_add_test(tc, by_exe);
+	tcase_add_test(tc, by_syscall_name);
 	tcase_add_test(tc, by_type);
 	tcase_add_test(tc, by_id);
 	tcase_add_test(tc, many_rules);

@@ -109,6 +109,18 @@ START_TEST(id_lines)
 }
 END_TEST
 
+/* syscall.name: the machine's own arch (x86_64 here: b64) */
+START_TEST(syscall_lines)
+{
+	if (vg_rules_machine() != VG_ARCH_X86_64)
+		return;
+	pushed("drop syscall.name=connect",
+	    "-a never,exit -F arch=b64 -S connect\n");
+	pushed("syscall.name=\"openat\"",
+	    "-a never,exit -F arch=b64 -S openat\n");
+}
+END_TEST
+
 START_TEST(type_lines)
 {
 	pushed("drop type=USER_AVC", "-a always,exclude -F msgtype=USER_AVC\n");
@@ -294,6 +306,7 @@ main(void)
 
 	tcase_add_test(tc, exe_lines);
 	tcase_add_test(tc, exe_rule_bytes);
+	tcase_add_test(tc, syscall_lines);
 	tcase_add_test(tc, type_lines);
 	tcase_add_test(tc, id_lines);
 	tcase_add_test(tc, type_alone);
