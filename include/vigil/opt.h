@@ -2,10 +2,10 @@
 /*
  * opt.h: the configuration engine's option tables. One row describes one
  * key (name, type, bounds, default, extra check, help): vigild.conf keys,
- * the command line's settings, every output's ?KEY=VALUE options and
- * auditd.conf's keys are parsed and checked by the same code, so `vigild
- * --check` and a start agree by construction (fluent-bit's config_map is
- * the model).
+ * the command line's settings, every output's ?KEY=VALUE options,
+ * auditd.conf's keys and plugins.d's are parsed and checked by the same
+ * code, so `vigild --check` and a start agree by construction
+ * (fluent-bit's config_map is the model).
  */
 #ifndef VIGIL_OPT_H
 #define VIGIL_OPT_H
@@ -35,6 +35,13 @@ enum vg_opt_type {
 #define VG_OPT_AUDITD	0x01
 #define VG_OPT_WORDS	0x02	/* the value may be several words */
 #define VG_OPT_AUX	0x04	/* the char * at aux_off is the row's too */
+/*
+ * VG_OPT_PLUGINS (with VG_OPT_AUDITD): a plugins.d file's dialect,
+ * auditd.conf's but worded as vigil always told plugins.d mistakes: a
+ * wrong value reads `KEY: unknown value "VAL" (expected ...)`, more than
+ * one word `KEY takes one value, not N`.
+ */
+#define VG_OPT_PLUGINS	0x08
 
 struct vg_opt {
 	const char		*name;	/* "rdkafka.*": any key with the prefix */
@@ -105,6 +112,13 @@ int	vg_opt_set(const struct vg_opt *tab, void *base, const char *name,
  */
 int	vg_opt_choice(const struct vg_opt *o, const char *s, size_t len);
 void	vg_opt_expected(const struct vg_opt *o, char *buf, size_t len);
+/*
+ * What a wrong val of row o is told after the row's prefix, in its
+ * dialect: "expected ...", auditd.conf `"VAL" is not ...`, plugins.d
+ * `unknown value "VAL" (expected ...)`; o->expect or vg_opt_expected's.
+ */
+void	vg_opt_bad(const struct vg_opt *o, const char *val, char *msg,
+	    size_t len);
 /* Stores every row's default. */
 void	vg_opt_defaults(const struct vg_opt *tab, void *base);
 /* Frees what vg_opt_store allocated (STR, LIST, AUX) and zeroes those. */

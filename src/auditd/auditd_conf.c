@@ -211,13 +211,12 @@ static int
 set_action(const struct vg_opt *o, void *base, const char *val, char *msg,
     size_t msglen)
 {
-	char *b = base, words[160], why[256], *exe = NULL;
+	char *b = base, why[256], *exe = NULL;
 	const char *sp = val + strcspn(val, " \t"), *arg;
 	int w;
 
 	if ((w = vg_opt_choice(o, val, (size_t)(sp - val))) == -1) {
-		vg_opt_expected(o, words, sizeof(words));
-		snprintf(msg, msglen, "\"%s\" is not %s", val, words);
+		vg_opt_bad(o, val, msg, msglen);
 		return -1;
 	}
 	arg = sp + strspn(sp, " \t");
@@ -308,7 +307,6 @@ set_format(const struct vg_opt *o, void *base, const char *val, char *msg,
     size_t msglen)
 {
 	struct vg_auditd_conf *c = base;
-	char words[64];
 	int v;
 
 	if (strcasecmp(val, "nolog") == 0) {
@@ -318,8 +316,7 @@ set_format(const struct vg_opt *o, void *base, const char *val, char *msg,
 		return 1;
 	}
 	if ((v = vg_opt_choice(o, val, strlen(val))) == -1) {
-		vg_opt_expected(o, words, sizeof(words));
-		snprintf(msg, msglen, "\"%s\" is not %s", val, words);
+		vg_opt_bad(o, val, msg, msglen);
 		return -1;
 	}
 	c->log_format = (enum vg_adc_format)v;

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * plugins_conf.c: auditd plugins.d definitions (one file per plugin, auditd
- * 3.0.9 and master style), read as auditd reads them, with its checks of
- * owners and modes. Pure functions: never starts a process (that is
- * plugin_supervisor.c), never formats a record (logline.c) and never
- * keeps state between calls.
+ * 3.0.9 and master style): their keys as rows of the configuration
+ * engine (opt.h), read by the one file reader (conf_read.h) with auditd's
+ * syntax and its checks of owners and modes. Pure functions: never starts
+ * a process (that is plugin_supervisor.c), never formats a record
+ * (logline.c) and never keeps state between calls.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,87 +18,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vigil/conf_read.h"
 #include "vigil/log.h"
 #include "vigil/opt.h"
 #include "vigil/auditd/plugins_conf.h"
 
+/* longer lines are skipped, as auditd does (its buffer is 160 bytes;
+ * master's args lines are longer) */
 #define LINE_MAX_LEN	1024
 /* auditd 3.0.9 maps every "builtin_*" path to this program */
 #define BUILTIN_AF_UNIX	"/sbin/audisp-af_unix"
-
-struct pctx {
-	const char		*file;
-	unsigned		 line;
-	struct vg_err		*err;
-	int			 errors;
-	int			 foreign;	/* not a plugins.d file */
-};
-
-static void __attribute__((format(printf, 2, 3)))
-perr(struct pctx *x, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (x->line)
-		vg_log_warnx("%s:%u: %s", x->file, x->line, msg);
-	else
-		vg_log_warnx("%s: %s", x->file, msg);
-	if (x->err != NULL) {
-		snprintf(x->err->file, sizeof(x->err->file), "%s", x->file);
-		x->err->line = x->line;
-		snprintf(x->err->msg, sizeof(x->err->msg), "%s", msg);
-	}
-	x->errors++;
-}
-
-/* Owned by root or by us (tests, replay as a user), not world writable,
- * a regular file. 0 or -1 (logged). */
-static int
-check_owner(struct pctx *x, const struct stat *st, const char *what)
-{
-	if (!S_ISREG(st->st_mode)) {
-		perr(x, "%s is not a regular file", what);
-		return -1;
-	}
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		perr(x, "%s is not owned by root", what);
-		return -1;
-	}
-	if (st->st_mode & S_IWOTH) {
-		perr(x, "%s is world writable", what);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_enum(struct pctx *x, const char *key, const char *val,
-    const char *const *names, int *out)
-{
-	int i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(val, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	perr(x, "%s: unknown value \"%s\"", key, val);
-	return -1;
-}
-
-static char *
-xstrdup(struct pctx *x, const char *s)
-{
-	char *d;
-
-	if ((d = strdup(s)) == NULL)
-		perr(x, "out of memory");
-	return d;
-}
+#define F(m)		offsetof(struct vg_plugin_conf, m)
+#define PLUG		(VG_OPT_AUDITD | VG_OPT_PLUGINS)
 
 static void
 free_args(struct vg_plugin_conf *c)
@@ -112,219 +43,248 @@ free_args(struct vg_plugin_conf *c)
 	c->nargs = 0;
 }
 
-/* One "key = v1 v2 ..." line already split into tok[0..n). */
-static void
-set_key(struct pctx *x, struct vg_plugin_conf *c, char **tok, size_t n)
+/* An absolute path; "builtin_*" (3.0.9) is obsolete: auditd 3.0 runs
+ * its af_unix program instead, and says so. */
+static int
+set_path(const struct vg_opt *o, void *base, const char *val, char *msg,
+    size_t len)
 {
-	static const char *const dirs[] = { "out", NULL };
-	static const char *const types[] = { "always", "builtin", NULL };
-	static const char *const fmts[] = { "string", "binary", NULL };
-	const char *key = tok[0];
-	size_t i;
-	int v;
+	char **dst = (char **)(void *)((char *)base + o->off), *dup;
+	int builtin = strncasecmp(val, "builtin_", 8) == 0;
 
-	if (strcasecmp(key, "args") == 0) {
-		free_args(c);
-		if (n - 2 > VG_PLUGIN_MAX_ARGS) {
-			perr(x, "args: more than %d arguments",
+	if (!builtin && *val != '/') {
+		snprintf(msg, len, "\"%s\" is not an absolute path", val);
+		return -1;
+	}
+	if ((dup = strdup(builtin ? BUILTIN_AF_UNIX : val)) == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = dup;
+	if (!builtin)
+		return 0;
+	snprintf(msg, len, "%s is obsolete (auditd 3.0); using %s", val,
+	    BUILTIN_AF_UNIX);
+	return 1;
+}
+
+/* always; builtin (3.0.9) is obsolete: run as always, as auditd 3.0
+ * does. Nothing to store: every plugin runs as always. */
+static int
+set_type(const struct vg_opt *o, void *base, const char *val, char *msg,
+    size_t len)
+{
+	(void)base;
+	switch (vg_opt_choice(o, val, strlen(val))) {
+	case 0:
+		return 0;
+	case 1:
+		snprintf(msg, len, "%s is obsolete (auditd 3.0); run as "
+		    "always", val);
+		return 1;
+	default:
+		vg_opt_bad(o, val, msg, len);
+		return -1;
+	}
+}
+
+/* The words of val (split on blanks, no quoting, as auditd) become
+ * argv[1..]; on error the old ones stay. */
+static int
+set_args(const struct vg_opt *o, void *base, const char *val, char *msg,
+    size_t len)
+{
+	struct vg_plugin_conf *c = base;
+	char *argv[VG_PLUGIN_MAX_ARGS];
+	const char *p = val;
+	size_t n = 0, w;
+
+	(void)o;
+	for (p += strspn(p, " \t"); *p != '\0'; p += strspn(p, " \t")) {
+		w = strcspn(p, " \t");
+		if (n == VG_PLUGIN_MAX_ARGS)
+			snprintf(msg, len, "more than %d arguments",
 			    VG_PLUGIN_MAX_ARGS);
-			return;
-		}
-		for (i = 2; i < n; i++) {
-			if ((c->argv[i - 1] = xstrdup(x, tok[i])) == NULL)
-				return;
-			c->nargs++;
-		}
-		return;
-	}
-	if (n != 3) {
-		perr(x, "%s takes one value, not %zu", key, n - 2);
-		return;
-	}
-	if (strcasecmp(key, "active") == 0) {
-		/* the one boolean parser: yes/no, true/false, on/off, 1/0 */
-		if (vg_parse_bool(tok[2], &v) == 0)
-			c->active = v;
-		else
-			perr(x, "%s: unknown value \"%s\" (expected yes or "
-			    "no)", key, tok[2]);
-	} else if (strcasecmp(key, "direction") == 0) {
-		(void)set_enum(x, key, tok[2], dirs, &v);
-	} else if (strcasecmp(key, "type") == 0) {
-		if (set_enum(x, key, tok[2], types, &v) == 0 && v == 1)
-			vg_log_warnx("%s:%u: type = builtin is obsolete "
-			    "(auditd 3.0); run as type = always", x->file,
-			    x->line);
-	} else if (strcasecmp(key, "format") == 0) {
-		if (set_enum(x, key, tok[2], fmts, &v) == 0)
-			c->format = (enum vg_plugin_format)v;
-	} else if (strcasecmp(key, "path") == 0) {
-		free(c->path);
-		c->path = NULL;
-		if (strncasecmp(tok[2], "builtin_", 8) == 0) {
-			vg_log_warnx("%s:%u: path = %s is obsolete (auditd "
-			    "3.0); using %s", x->file, x->line, tok[2],
-			    BUILTIN_AF_UNIX);
-			c->path = xstrdup(x, BUILTIN_AF_UNIX);
-		} else if (tok[2][0] != '/')
-			perr(x, "path: \"%s\" is not an absolute path",
-			    tok[2]);
-		else
-			c->path = xstrdup(x, tok[2]);
-	} else {
-		perr(x, "unknown keyword \"%s\": not a plugins.d file (a "
-		    "plugin's own config?); plugins.d files hold active, "
-		    "direction, path, type, args, format", key);
-		x->foreign = 1;
-	}
-}
-
-/* Splits s in place on blanks; at most max tokens. Returns the count, or
- * max + 1 if there were more. */
-static size_t
-split(char *s, char **tok, size_t max)
-{
-	size_t n = 0;
-
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0')
-			return n;
-		if (n == max)
-			return max + 1;
-		tok[n++] = s;
-		while (*s != '\0' && *s != ' ' && *s != '\t')
-			s++;
-		if (*s != '\0')
-			*s++ = '\0';
-	}
-}
-
-static void
-parse_line(struct pctx *x, struct vg_plugin_conf *c, char *s)
-{
-	char *tok[VG_PLUGIN_MAX_ARGS + 3];
-	size_t n;
-
-	n = split(s, tok, sizeof(tok) / sizeof(tok[0]));
-	if (n == 0 || tok[0][0] == '#')
-		return;
-	if (n > sizeof(tok) / sizeof(tok[0])) {
-		perr(x, "too many words");
-		return;
-	}
-	if (n < 2 || strcmp(tok[1], "=") != 0) {
-		perr(x, "expected \"%s = value\" (spaces around '=')", tok[0]);
-		return;
-	}
-	if (n < 3) {
-		perr(x, "%s: no value", tok[0]);
-		return;
-	}
-	set_key(x, c, tok, n);
-}
-
-static void
-read_lines(struct pctx *x, struct vg_plugin_conf *c, FILE *f)
-{
-	char line[LINE_MAX_LEN + 2];
-	size_t len;
-	int too_long = 0;
-
-	while (!x->foreign && fgets(line, sizeof(line), f) != NULL) {
-		len = strlen(line);
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(f)) {	/* longer than the buffer */
-			if (!too_long) {
-				x->line++;
-				perr(x, "line longer than %d bytes",
-				    LINE_MAX_LEN);
-			}
-			too_long = 1;
+		else if ((argv[n] = strndup(p, w)) == NULL)
+			snprintf(msg, len, "out of memory");
+		else {
+			n++;
+			p += w;
 			continue;
 		}
-		if (too_long) {		/* the rest of the long line */
-			too_long = 0;
-			continue;
-		}
-		x->line++;
-		if (len && line[len - 1] == '\r')
-			line[--len] = '\0';
-		parse_line(x, c, line);
+		while (n > 0)
+			free(argv[--n]);
+		return -1;
 	}
-	if (ferror(f))
-		perr(x, "read error: %s", strerror(errno));
+	free_args(c);
+	memcpy(&c->argv[1], argv, n * sizeof(argv[0]));
+	c->nargs = n;
+	return 0;
+}
+
+static const char *const c_direction[] = { "out", NULL };
+static const char *const c_type[] = { "always", "builtin", NULL };
+/* by enum vg_plugin_format */
+static const char *const c_format[] = { "string", "binary", NULL };
+
+/*
+ * Every plugins.d key auditd 3.0.9 reads, in the engine's rows (opt.h):
+ * names and words in any case, one word each but args; .def is auditd's
+ * default. "in" plugins are not run by auditd (it refuses the word).
+ */
+static const struct vg_opt keys[] = {
+	{ .name = "active", .type = VG_OPT_BOOL, .def = "no",
+	  .off = F(active), .flags = PLUG },
+	{ .name = "direction", .type = VG_OPT_ENUM, .def = "out",
+	  .choices = c_direction, .expect = "out", .off = F(direction),
+	  .flags = PLUG },
+	{ .name = "path", .type = VG_OPT_SET, .set = set_path,
+	  .off = F(path), .flags = PLUG },
+	{ .name = "type", .type = VG_OPT_SET, .set = set_type,
+	  .def = "always", .choices = c_type, .expect = "always",
+	  .flags = PLUG },
+	{ .name = "args", .type = VG_OPT_SET, .set = set_args,
+	  .flags = PLUG | VG_OPT_WORDS },
+	{ .name = "format", .type = VG_OPT_ENUM, .def = "string",
+	  .choices = c_format, .off = F(format), .flags = PLUG },
+	{ .name = NULL },
+};
+
+/* A name no row has: the file is no plugins.d file (a plugin's own
+ * configuration put there by mistake), read no further. */
+static int
+set_line(void *ctx, const char *key, const char *val, char *msg, size_t len)
+{
+	const struct vg_opt *o;
+	int n, off;
+
+	if (vg_opt_find(keys, key) != NULL)
+		return vg_opt_set(keys, ctx, key, val, msg, len);
+	off = snprintf(msg, len, "unknown keyword \"%.64s\": not a plugins.d "
+	    "file (a plugin's own config?); plugins.d files hold", key);
+	for (o = keys; o->name != NULL && off > 0 && (size_t)off < len; o++) {
+		n = snprintf(msg + off, len - (size_t)off, "%s %s",
+		    o == keys ? "" : ",", o->name);
+		off = n < 0 ? -1 : off + n;
+	}
+	return -2;
+}
+
+/* auditd's plugins.d rules: '#' starts a comment line only, '=' is a
+ * word of its own, a keyword one word */
+static const struct vg_conf_syntax syntax = {
+	.file = "plugins.d",
+	.key = "keyword",
+	.one_word_key = 1,
+	.eq_word = 1,
+	.max_line = LINE_MAX_LEN,
+	.set = set_line,
+};
+
+/* A whole-file problem (line 0) into err, logged. Returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+file_err(struct vg_err *err, const char *file, const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vg_err_set(err, file, 0, "%s", msg);
+	vg_err_log(err);
+	return -1;
+}
+
+/* Owned by root or by us (tests, replay as a user), not world writable,
+ * a regular file. 0 or -1 (logged). */
+static int
+check_owner(struct vg_err *err, const char *file, const struct stat *st,
+    const char *what)
+{
+	if (!S_ISREG(st->st_mode))
+		return file_err(err, file, "%s is not a regular file", what);
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return file_err(err, file, "%s is not owned by root", what);
+	if (st->st_mode & S_IWOTH)
+		return file_err(err, file, "%s is world writable", what);
+	return 0;
 }
 
 /* After the whole file: what auditd's sanity_check does. */
-static void
-check_conf(struct pctx *x, struct vg_plugin_conf *c)
+static int
+check_conf(struct vg_err *err, const char *file, struct vg_plugin_conf *c)
 {
 	struct stat st;
 
-	x->line = 0;
 	if (!c->active)
-		return;
-	if (c->path == NULL) {
-		perr(x, "plugin is active but has no path");
-		return;
-	}
-	if (stat(c->path, &st) == -1) {
-		perr(x, "plugin %s: %s", c->path, strerror(errno));
-		return;
-	}
-	if (check_owner(x, &st, c->path) == -1)
-		return;
-	if ((st.st_mode & 0750) != 0750) {
-		perr(x, "plugin %s: mode %04o, needs at least 0750", c->path,
-		    (unsigned)(st.st_mode & 0777));
-		return;
-	}
+		return 0;
+	if (c->path == NULL)
+		return file_err(err, file, "plugin is active but has no path");
+	if (stat(c->path, &st) == -1)
+		return file_err(err, file, "plugin %s: %s", c->path,
+		    strerror(errno));
+	if (check_owner(err, file, &st, c->path) == -1)
+		return -1;
+	if ((st.st_mode & 0750) != 0750)
+		return file_err(err, file, "plugin %s: mode %04o, needs at "
+		    "least 0750", c->path, (unsigned)(st.st_mode & 0777));
 	c->dev = st.st_dev;
 	c->ino = st.st_ino;
+	return 0;
+}
+
+/* Opened without following a link, its owner checked on the descriptor,
+ * then read by the one reader: the number of errors. */
+static int
+read_file(struct vg_plugin_conf *c, const char *file, struct vg_err *err)
+{
+	unsigned warnings = 0;
+	struct stat st;
+	FILE *f = NULL;
+	int fd, errors;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		file_err(err, file, "cannot open: %s", strerror(errno));
+		return 1;
+	}
+	if (fstat(fd, &st) == -1)
+		file_err(err, file, "fstat: %s", strerror(errno));
+	else if (check_owner(err, file, &st, "the file") == 0 &&
+	    (f = fdopen(fd, "r")) == NULL)
+		file_err(err, file, "fdopen: %s", strerror(errno));
+	if (f == NULL) {
+		close(fd);
+		return 1;
+	}
+	errors = vg_conf_read_file(f, file, &syntax, c, err, &warnings);
+	fclose(f);
+	return errors;
 }
 
 int
 vg_plugin_conf_load(struct vg_plugin_conf *c, const char *file,
     struct vg_err *err)
 {
-	struct pctx x = { .file = file, .err = err };
-	const char *base;
-	struct stat st;
-	FILE *f;
-	int fd;
+	struct vg_err own;
+	const char *base = strrchr(file, '/');
 
+	if (err == NULL)
+		err = &own;
 	memset(c, 0, sizeof(*c));
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		perr(&x, "cannot open: %s", strerror(errno));
-		return -1;
+	vg_opt_defaults(keys, c);
+	if (read_file(c, file, err) != 0 || check_conf(err, file, c) == -1)
+		goto fail;
+	if ((c->name = strdup(base ? base + 1 : file)) == NULL) {
+		file_err(err, file, "out of memory");
+		goto fail;
 	}
-	if (fstat(fd, &st) == -1 || check_owner(&x, &st, "the file") == -1) {
-		if (x.errors == 0)
-			perr(&x, "fstat: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		perr(&x, "fdopen: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	read_lines(&x, c, f);
-	fclose(f);
-	base = strrchr(file, '/');
-	c->name = xstrdup(&x, base ? base + 1 : file);
-	if (x.errors == 0)
-		check_conf(&x, c);
-	if (c->path != NULL)
-		c->argv[0] = c->path;
-	if (x.errors) {
-		vg_plugin_conf_free(c);
-		return -1;
-	}
+	c->argv[0] = c->path;
 	return 0;
+fail:
+	vg_plugin_conf_free(c);
+	return -1;
 }
 
 void

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * opt.c: the option-table engine (opt.h): one parser and checker for
- * every key of vigild.conf, the command line and the outputs' options,
- * and the one boolean parser. Never logs: errors go back as text.
+ * every key of vigild.conf, the command line, the outputs' options,
+ * auditd.conf and plugins.d, and the one boolean parser. Never logs:
+ * errors go back as text.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -155,6 +156,25 @@ vg_opt_choice(const struct vg_opt *o, const char *s, size_t len)
 	return -1;
 }
 
+void
+vg_opt_bad(const struct vg_opt *o, const char *val, char *msg, size_t len)
+{
+	char exp[200];
+	const char *e = o->expect;
+
+	if (e == NULL) {
+		vg_opt_expected(o, exp, sizeof(exp));
+		e = exp;
+	}
+	if (o->flags & VG_OPT_PLUGINS)
+		snprintf(msg, len, "unknown value \"%s\" (expected %s)", val,
+		    e);
+	else if (o->flags & VG_OPT_AUDITD)
+		snprintf(msg, len, "\"%s\" is not %s", val, e);
+	else
+		snprintf(msg, len, "expected %s", e);
+}
+
 /* What a check or set hook said (text) after row o's prefix: "KEY=VAL: "
  * (auditd.conf: "KEY: "). */
 static void
@@ -171,9 +191,9 @@ static int
 check(const struct vg_opt *o, const char *name, const char *val,
     uint64_t *num, char *msg, size_t len)
 {
-	char exp[200];
+	char exp[256];
 	uint64_t v = 0;
-	int b = 0, c, bad = 0, adc = o->flags & VG_OPT_AUDITD;
+	int b = 0, c, bad = 0;
 
 	switch (o->type) {
 	case VG_OPT_STR:
@@ -210,14 +230,8 @@ check(const struct vg_opt *o, const char *name, const char *val,
 		return -1;
 	}
 	if (bad) {
-		if (o->expect == NULL)
-			vg_opt_expected(o, exp, sizeof(exp));
-		if (adc)
-			snprintf(msg, len, "%s: \"%s\" is not %s", name, val,
-			    o->expect != NULL ? o->expect : exp);
-		else
-			snprintf(msg, len, "%s=%s: expected %s", name, val,
-			    o->expect != NULL ? o->expect : exp);
+		vg_opt_bad(o, val, exp, sizeof(exp));
+		say(o, name, val, exp, msg, len);
 		return -1;
 	}
 	if (num != NULL)
@@ -283,6 +297,19 @@ oom:
 	return -1;
 }
 
+/* How many blank-separated words s has. */
+static size_t
+words(const char *s)
+{
+	size_t n = 0;
+
+	for (s += strspn(s, " \t"); *s != '\0'; s += strspn(s, " \t")) {
+		s += strcspn(s, " \t");
+		n++;
+	}
+	return n;
+}
+
 static int
 store(const struct vg_opt *o, const char *name, void *base, const char *val,
     char *msg, size_t len)
@@ -300,7 +327,12 @@ store(const struct vg_opt *o, const char *name, void *base, const char *val,
 	}
 	if ((o->flags & (VG_OPT_AUDITD | VG_OPT_WORDS)) == VG_OPT_AUDITD &&
 	    val[strcspn(val, " \t")] != '\0') {
-		snprintf(msg, len, "%s: \"%s\": expected one value", name, val);
+		if (o->flags & VG_OPT_PLUGINS)
+			snprintf(msg, len, "%s takes one value, not %zu", name,
+			    words(val));
+		else
+			snprintf(msg, len, "%s: \"%s\": expected one value",
+			    name, val);
 		return -1;
 	}
 	if (o->type == VG_OPT_SET) {

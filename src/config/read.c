@@ -29,7 +29,7 @@ vg_conf_trim(char *s)
 }
 
 /* One line that is not blank or a comment: 0, 1 warning in msg, -1 error
- * in err->msg. */
+ * in err->msg (-2: and stop reading, set's). */
 static int
 one_line(const struct vg_conf_syntax *sx, void *ctx, char *p,
     unsigned lineno, struct vg_err *err, char *msg, size_t len)
@@ -40,9 +40,14 @@ one_line(const struct vg_conf_syntax *sx, void *ctx, char *p,
 	if (sx->line != NULL &&
 	    (rc = sx->line(ctx, p, lineno, err)) != 0)
 		return rc == 1 ? 0 : -1;
-	if ((eq = strchr(p, '=')) == NULL) {
+	eq = strchr(p, '=');
+	if (eq != NULL && sx->eq_word && (eq == p || !isblank((unsigned char)
+	    eq[-1]) || (eq[1] != '\0' && !isblank((unsigned char)eq[1]))))
+		eq = NULL;
+	if (eq == NULL) {
 		snprintf(err->msg, sizeof(err->msg),
-		    "expected \"%s = value\", got \"%.64s\"", sx->key, p);
+		    "expected \"%s = value\"%s, got \"%.64s\"", sx->key,
+		    sx->eq_word ? " (spaces around '=')" : "", p);
 		return -1;
 	}
 	*eq = '\0';
@@ -55,12 +60,12 @@ one_line(const struct vg_conf_syntax *sx, void *ctx, char *p,
 		return -1;
 	}
 	if (*val == '\0') {
-		snprintf(err->msg, sizeof(err->msg), "%s: missing value", key);
+		snprintf(err->msg, sizeof(err->msg), "%s: no value", key);
 		return -1;
 	}
 	/* a warning must not overwrite the last error in err */
 	rc = sx->set(ctx, key, val, msg, len);
-	if (rc == -1)
+	if (rc < 0)
 		snprintf(err->msg, sizeof(err->msg), "%s", msg);
 	return rc;
 }
@@ -70,14 +75,9 @@ vg_conf_read(const char *path, const struct vg_conf_syntax *sx, void *ctx,
     struct vg_err *err, unsigned *warnings)
 {
 	FILE *f;
-	char *line = NULL, *p, msg[sizeof(err->msg)];
-	size_t cap = 0;
-	ssize_t n;
-	unsigned lineno = 0;
-	int errors = 0, rc;
 	struct stat st;
+	int errors;
 
-	vg_err_set(err, path, 0, "%s", "");
 	if ((f = fopen(path, "re")) == NULL) {
 		vg_err_set(err, path, 0, "%s", strerror(errno));
 		return -1;
@@ -88,7 +88,23 @@ vg_conf_read(const char *path, const struct vg_conf_syntax *sx, void *ctx,
 		fclose(f);
 		return -1;
 	}
-	while ((n = getline(&line, &cap, f)) != -1) {
+	errors = vg_conf_read_file(f, path, sx, ctx, err, warnings);
+	fclose(f);
+	return errors;
+}
+
+int
+vg_conf_read_file(FILE *f, const char *path, const struct vg_conf_syntax *sx,
+    void *ctx, struct vg_err *err, unsigned *warnings)
+{
+	char *line = NULL, *p, msg[sizeof(err->msg)];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	int errors = 0, rc = 0;
+
+	vg_err_set(err, path, 0, "%s", "");
+	while (rc != -2 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		if ((size_t)n != strlen(line)) {
 			snprintf(err->msg, sizeof(err->msg), "NUL byte in line");
@@ -113,14 +129,18 @@ vg_conf_read(const char *path, const struct vg_conf_syntax *sx, void *ctx,
 		if (rc == 1) {
 			vg_log_warnx("%s:%u: warning: %s", path, lineno, msg);
 			(*warnings)++;
-		} else if (rc == -1) {
+		} else if (rc < 0) {
 			snprintf(err->file, sizeof(err->file), "%s", path);
 			err->line = lineno;
 			vg_err_log(err);
 			errors++;
 		}
 	}
+	if (rc != -2 && ferror(f)) {
+		vg_err_set(err, path, 0, "read error: %s", strerror(errno));
+		vg_err_log(err);
+		errors++;
+	}
 	free(line);
-	fclose(f);
 	return errors;
 }

@@ -6,7 +6,8 @@ the tool's man page (docs/vigild.8, docs/vigilctl.8) and in README.md;
 every output kind of the table in docs/outputs.md is in `vigild --help`
 and vigild(8); every key of src/config/conf.c's table is in vigild.conf(5) and
 docs/vigild.conf.md, every row of src/auditd/auditd_conf.c's in
-docs/dropin.md; `-h` prints the same as `--help`; each man page in
+docs/dropin.md, every row of src/auditd/plugins_conf.c's in the key
+table of docs/plugins.md; `-h` prints the same as `--help`; each man page in
 docs/ is installed by CMakeLists.txt and formats without groff warnings.
 Generic on purpose: an option, output or key added later must be
 documented to pass. Offline; no root needed."""
@@ -142,6 +143,14 @@ def main():
         r"(?<![a-z0-9_])" + re.escape(k) + r"(?![a-z0-9_])", dropin)]
     check("every auditd.conf key is in docs/dropin.md", not missing,
           " ".join(missing))
+
+    plug = config_keys("src/auditd/plugins_conf.c")
+    rows = [l.split("|")[1].strip() for l in
+            read("docs/plugins.md").splitlines() if l.startswith("| ")]
+    check("src/auditd/plugins_conf.c has keys", len(plug) >= 6, str(plug))
+    missing = [k for k in plug if k not in rows]
+    check("every plugins.d key is a row of docs/plugins.md's key table",
+          not missing, " ".join(missing))
 
     cmake = read("CMakeLists.txt")
     pages = sorted(f for f in os.listdir(os.path.join(SRC, "docs"))

@@ -298,6 +298,9 @@ static const struct vg_opt conf_rows[] = { TWO_ROWS(0), { .name = NULL } };
 static const struct vg_opt adc_rows[] = {
 	TWO_ROWS(VG_OPT_AUDITD), { .name = NULL },
 };
+static const struct vg_opt plug_rows[] = {
+	TWO_ROWS(VG_OPT_AUDITD | VG_OPT_PLUGINS), { .name = NULL },
+};
 static const struct vg_opt list_rows[] = {
 	{ .name = "l", .type = VG_OPT_LIST, .max = 2,
 	  .off = offsetof(struct two, l), .cnt_off = offsetof(struct two, nl) },
@@ -331,7 +334,16 @@ START_TEST(test_opt_dialects)
 		{ 1, "b", "maybe", "b: \"maybe\" is not yes or no" },
 		{ 1, "s", "two words", "s: \"two words\": expected one value" },
 		{ 1, "q", "1", "unknown keyword \"q\"" },
+		/* plugins.d: auditd.conf's, worded as plugins.d always was */
+		{ 2, "N", "0", "n: unknown value \"0\" (expected a number in "
+		  "1..9)" },
+		{ 2, "e", "mid", "e: unknown value \"mid\" (expected one of "
+		  "low, high)" },
+		{ 2, "b", "maybe", "b: unknown value \"maybe\" (expected yes "
+		  "or no)" },
+		{ 2, "s", " a  b\tc", "s takes one value, not 3" },
 	};
+	const struct vg_opt *rows[] = { conf_rows, adc_rows, plug_rows };
 	struct two a, b;
 	char msg[256];
 	size_t i;
@@ -342,12 +354,15 @@ START_TEST(test_opt_dialects)
 	ck_assert_uint_eq(a.n, 3);
 	ck_assert_int_eq(a.e, 20);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		dialect_set(bad[i].adc ? adc_rows : conf_rows, &a, bad[i].name,
-		    bad[i].val, bad[i].msg);
+		dialect_set(rows[bad[i].adc], &a, bad[i].name, bad[i].val,
+		    bad[i].msg);
 	dialect_set(adc_rows, &a, "B", "No", NULL);
 	ck_assert_int_eq(a.b, 0);
 	dialect_set(adc_rows, &a, "E", "LOW", NULL);
 	ck_assert_int_eq(a.e, 10);
+	dialect_set(plug_rows, &a, "E", "High", NULL);
+	ck_assert_int_eq(a.e, 20);
+	dialect_set(plug_rows, &a, "e", "low", NULL);
 	ck_assert_uint_eq(a.n, 3);
 	ck_assert_int_eq(vg_opt_copy(conf_rows, &b, &a, sizeof(a)), 0);
 	ck_assert_ptr_ne(b.s, a.s);

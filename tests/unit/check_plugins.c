@@ -274,6 +274,107 @@ START_TEST(test_dir_scan)
 }
 END_TEST
 
+/* A bad value of each plugins.d key: the file, its line, the key named
+ * (the engine's plugins.d dialect); reading goes on past it. */
+START_TEST(test_key_errors)
+{
+	static const struct {
+		const char	*line, *msg;
+	} cases[] = {
+		{ "active = perhaps",
+		  "active: unknown value \"perhaps\" (expected yes or no)" },
+		{ "Active = yes no", "active takes one value, not 2" },
+		{ "direction = in", "direction: unknown value \"in\" (expected "
+		  "out)" },
+		{ "direction = out in", "direction takes one value, not 2" },
+		{ "path = sbin/x", "path: \"sbin/x\" is not an absolute path" },
+		{ "PATH = /sbin/x /sbin/y", "path takes one value, not 2" },
+		{ "type = builtin_x", "type: unknown value \"builtin_x\" "
+		  "(expected always)" },
+		{ "type = always builtin", "type takes one value, not 2" },
+		{ "args = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 "
+		  "21 22 23 24 25 26 27 28 29 30 31 32 33",
+		  "args: more than 32 arguments" },
+		{ "args =", "args: no value" },
+		{ "format = json", "format: unknown value \"json\" (expected "
+		  "one of string, binary)" },
+		{ "format = binary\tstring", "format takes one value, not 2" },
+		{ "format= string", "expected \"keyword = value\" (spaces "
+		  "around '='), got \"format= string\"" },
+	};
+	struct vg_plugin_conf c;
+	struct vg_err err;
+	char text[512];
+	const char *p;
+	size_t i;
+
+	mkdir_tmp();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* the bad line is line 3 */
+		snprintf(text, sizeof(text), "# a plugin\nactive = no\n%s\n"
+		    "format = binary\n", cases[i].line);
+		p = put("k.conf", text, 0640);
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(vg_plugin_conf_load(&c, p, &err) == -1,
+		    "\"%s\" accepted", cases[i].line);
+		ck_assert_str_eq(err.file, p);
+		ck_assert_uint_eq(err.line, 3);
+		ck_assert_str_eq(err.msg, cases[i].msg);
+		ck_assert_ptr_null(c.path);
+	}
+	/* one run lists every mistake: the last is in err */
+	p = put("k.conf", "format = json\nactive = maybe\n", 0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), -1);
+	ck_assert_uint_eq(err.line, 2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "\"maybe\""));
+	rm_tmp();
+}
+END_TEST
+
+/* Names and words in any case (auditd's strcasecmp); builtin words
+ * warned, not refused; a line longer than the reader's limit is
+ * skipped, as auditd skips it, and the next line still read. */
+START_TEST(test_key_values)
+{
+	struct vg_plugin_conf c;
+	struct vg_err err;
+	char text[2048];
+	const char *p;
+	size_t off;
+
+	mkdir_tmp();
+	p = put("k.conf", "ACTIVE = No\nDirection = OUT\nPath = "
+	    "Builtin_syslog\nTYPE = BuiltIn\nArgs = A  b\nFormat = Binary\n",
+	    0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), 0);
+	ck_assert_int_eq(c.active, 0);
+	ck_assert_str_eq(c.path, "/sbin/audisp-af_unix");
+	ck_assert_uint_eq(c.nargs, 2);
+	ck_assert_str_eq(c.argv[1], "A");
+	ck_assert_str_eq(c.argv[2], "b");
+	ck_assert_int_eq(c.format, VG_PLUGIN_BINARY);
+	vg_plugin_conf_free(&c);
+	/* the last args line wins */
+	p = put("k.conf", "args = a b c\nargs = d\n", 0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), 0);
+	ck_assert_uint_eq(c.nargs, 1);
+	ck_assert_str_eq(c.argv[1], "d");
+	ck_assert_ptr_null(c.argv[2]);
+	vg_plugin_conf_free(&c);
+
+	off = (size_t)snprintf(text, sizeof(text), "args =");
+	while (off < 1100)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, " x");
+	snprintf(text + off, sizeof(text) - off, "\nformat = binary\n");
+	p = put("k.conf", text, 0640);
+	ck_assert_int_eq(vg_plugin_conf_load(&c, p, &err), 0);
+	ck_assert_uint_eq(c.nargs, 0);
+	ck_assert_int_eq(c.format, VG_PLUGIN_BINARY);
+	vg_plugin_conf_free(&c);
+	rm_tmp();
+}
+END_TEST
+
 /* ---- formatting ---- */
 
 #define SYSCALL_BODY "arch=c000003e syscall=44 success=yes exit=1084 " \
@@ -488,6 +589,8 @@ main(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_permissions);
 	tcase_add_test(tc, test_dir_scan);
+	tcase_add_test(tc, test_key_errors);
+	tcase_add_test(tc, test_key_values);
 	tcase_add_test(tc, test_format_raw);
 	tcase_add_test(tc, test_format_node);
 	tcase_add_test(tc, test_format_enriched);

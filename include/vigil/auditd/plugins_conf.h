@@ -22,6 +22,8 @@ enum vg_plugin_format { VG_PLUGIN_STRING = 0, VG_PLUGIN_BINARY };
 struct vg_plugin_conf {
 	char			*name;		/* file name: identity on HUP */
 	int			 active;
+	int			 direction;	/* 0: out (auditd runs no
+						 * other) */
 	char			*path;
 	char			*argv[VG_PLUGIN_MAX_ARGS + 2];	/* path, args,
 								 * NULL */
@@ -33,14 +35,16 @@ struct vg_plugin_conf {
 
 /*
  * Reads one plugins.d file into c (defaults: inactive, type always,
- * format string). As auditd: "key = value" lines, keys active, direction
- * (out), path, type (always; builtin is obsolete: warned, run as always),
- * args (split on spaces, no quoting), format (string|binary); the file
- * must be a regular file owned by root (or by our euid), not world
- * writable; an active plugin's path must be a regular file owned the same
- * way with mode bits 0750 set. Every problem is logged as "file:line:
- * message" (the last one also in *err). Returns 0, or -1 if the plugin
- * must be skipped (c is freed then).
+ * format string). As auditd: "key = value" lines ('=' a word of its
+ * own), keys active, direction (out), path, type (always; builtin is
+ * obsolete: warned, run as always), args (split on blanks, no quoting),
+ * format (string|binary), in any case: rows of the configuration engine
+ * (opt.h) read by the one file reader (conf_read.h). The file must be a
+ * regular file owned by root (or by our euid), not world writable; an
+ * active plugin's path must be a regular file owned the same way with
+ * mode bits 0750 set. Every problem is logged as "file:line: message"
+ * (the last one also in *err; err may be NULL). Returns 0, or -1 if the
+ * plugin must be skipped (c is freed then).
  */
 int	vg_plugin_conf_load(struct vg_plugin_conf *c, const char *file,
 	    struct vg_err *err);
