@@ -171,6 +171,7 @@ struct vg_ctx {
 
 /* ---- ctx_event.c ---- */
 void		 ctx_sysmemo_free(struct vg_ctx *);
+void		 ctx_table_free(struct vg_ctx *);	/* proctab.c */
 
 /* ---- proctab.c ---- */
 struct vg_proc	*ctx_find(struct vg_ctx *, int32_t pid);

@@ -138,3 +138,12 @@ vg_ctx_stop(struct vg_ctx *ctx)
 		    ctx->state_file);
 	vg_ctx_free(ctx);
 }
+
+void
+vg_ctx_free(struct vg_ctx *c)
+{
+	if (c == NULL)
+		return;
+	ctx_sysmemo_free(c);
+	ctx_table_free(c);
+}

@@ -808,19 +808,19 @@ vg_ctx_new(const struct vg_ctx_opts *o, char *msg, size_t msglen)
 oom:
 	snprintf(msg, msglen, "out of memory");
 einval:
-	vg_ctx_free(c);
+	ctx_table_free(c);	/* no SYSCALL memo yet */
 	errno = EINVAL;
 	return NULL;
 }
 
+/* The table and what vg_ctx_new made; vg_ctx_free (ctx_setup.c) frees
+ * the rest of the context with it. */
 void
-vg_ctx_free(struct vg_ctx *c)
+ctx_table_free(struct vg_ctx *c)
 {
 	struct vg_proc *p, *n;
 	size_t i;
 
-	if (c == NULL)
-		return;
 	if (global_ctx == c)
 		global_ctx = NULL;
 	for (p = c->lru_head; p != NULL; p = n) {
@@ -829,7 +829,6 @@ vg_ctx_free(struct vg_ctx *c)
 	}
 	for (i = 0; i < c->nlabels; i++)
 		free(c->labels[i].pat);
-	ctx_sysmemo_free(c);
 	free(c->hash);
 	free(c->state_file);
 	free(c);
