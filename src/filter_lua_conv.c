@@ -17,7 +17,7 @@
 #include "filter_lua_priv.h"
 
 /* Addresses used as unique registry keys. */
-static const char	lazy_arr_mt_key; /* the same for arrays */
+static const char	lazy_arr_mt_key; /* registry: metatable of lazy arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
 
