@@ -16,14 +16,10 @@
 
 #include "filter_lua_priv.h"
 
-/* Addresses used as unique registry / private keys. */
-static const char	lazy_key;	/* in a lazy table: its (gen, index) */
-static const char	cache_key;	/* in a lazy object: member tables made */
-static const char	lazy_mt_key;	/* registry: metatable of lazy tables */
-static const char	lazy_arr_mt_key; /* the same for arrays */
+/* Addresses used as unique registry keys. */
+static const char	lazy_arr_mt_key; /* registry: metatable of lazy arrays */
 static const char	array_mt_key;	/* registry: marks a table as array */
 static const char	null_tag;	/* vigil.null is &null_tag */
-static const char	evcache_key;	/* registry: the event's cache */
 
 #define CONV(L)	((struct vg_lconv *)lua_touserdata((L), lua_upvalueindex(1)))
 
@@ -40,10 +36,21 @@ is_null(lua_State *L, int idx)
 	    lua_islightuserdata(L, idx);
 }
 
+/* A new generation: every map entry of the one before is empty. */
+static void
+next_gen(struct vg_lconv *c)
+{
+	if (++c->gen == 0) {
+		if (c->map != NULL)
+			memset(c->map, 0, c->cmap * sizeof(*c->map));
+		c->gen = 1;
+	}
+}
+
 void
 vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
 {
-	c->gen++;
+	next_gen(c);
 	c->active = 1;
 	c->nlazy = 0;
 	c->nmat = 0;
@@ -57,7 +64,7 @@ vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
 void
 vg_lconv_end(struct vg_lconv *c)
 {
-	c->gen++;		/* every lazy table of the call is now dead */
+	next_gen(c);		/* every lazy table of the call is now dead */
 	c->active = 0;
 	c->nlazy = 0;
 	c->nmat = 0;
@@ -69,6 +76,7 @@ void
 vg_lconv_free(struct vg_lconv *c)
 {
 	free(c->lazy);
+	free(c->map);
 	free(c->mat);
 	memset(c, 0, sizeof(*c));
 }
@@ -92,16 +100,118 @@ grow(lua_State *L, void *p, size_t *cap, size_t n, size_t elem)
 }
 
 /*
+ * The address map: open addressing, at most half full with this call's
+ * entries (an entry stays when its table is filled: its t is NULL then).
+ * A lookup costs a multiply and a compare or two, where a hidden key in
+ * the table cost a hash part per table and a lookup in it per access.
+ */
+static size_t
+map_hash(const void *p)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull) >>
+	    32);
+}
+
+/* The slot of lazy table p of this call, or SIZE_MAX. */
+static size_t
+map_find(const struct vg_lconv *c, const void *p)
+{
+	const struct vg_lconv_map *e;
+	size_t mask = c->cmap - 1, i;
+
+	if (c->cmap == 0)
+		return SIZE_MAX;
+	for (i = map_hash(p) & mask; (e = &c->map[i])->gen == c->gen;
+	    i = (i + 1) & mask)
+		if (e->slot < c->nlazy && c->lazy[e->slot].t == p)
+			return e->slot;
+	return SIZE_MAX;
+}
+
+/* The free entry for p, or the entry of a table of this call that was at
+ * p (collected: its slot is dead now, only one table lives at p). */
+static struct vg_lconv_map *
+map_entry(struct vg_lconv *c, const void *p)
+{
+	struct vg_lconv_map *e;
+	size_t mask = c->cmap - 1, i;
+
+	for (i = map_hash(p) & mask; (e = &c->map[i])->gen == c->gen;
+	    i = (i + 1) & mask)
+		if (e->slot < c->nlazy && c->lazy[e->slot].t == p) {
+			c->lazy[e->slot].t = NULL;
+			break;
+		}
+	return e;
+}
+
+static void
+map_put(lua_State *L, struct vg_lconv *c, const void *p, size_t slot)
+{
+	struct vg_lconv_map *m, *e;
+	size_t ncap, s;
+
+	if ((slot + 1) * 2 > c->cmap) {
+		ncap = c->cmap ? c->cmap * 2 : 64;
+		if (ncap > SIZE_MAX / sizeof(*m) ||
+		    (m = calloc(ncap, sizeof(*m))) == NULL)
+			luaL_error(L, "not enough memory");
+		free(c->map);
+		c->map = m;
+		c->cmap = ncap;
+		for (s = 0; s < c->nlazy; s++)
+			if (c->lazy[s].t != NULL) {
+				e = map_entry(c, c->lazy[s].t);
+				e->gen = c->gen;
+				e->slot = (uint32_t)s;
+			}
+	}
+	e = map_entry(c, p);
+	e->gen = c->gen;
+	e->slot = (uint32_t)slot;
+}
+
+/* A new slot for container n (NULL: the event of the view) and the table
+ * at p (NULL: a table that is not lazy, kept only as a member). */
+static size_t
+slot_new(lua_State *L, struct vg_lconv *c, const struct vg_node *n,
+    const void *p)
+{
+	struct vg_lconv_lazy *z;
+	size_t slot = c->nlazy;
+
+	c->lazy = grow(L, c->lazy, &c->clazy, c->nlazy, sizeof(*c->lazy));
+	if (c->nlazy >= UINT32_MAX - 1)
+		luaL_error(L, "event too large");
+	if (p != NULL)
+		map_put(L, c, p, slot);
+	z = &c->lazy[slot];
+	z->n = n;
+	z->t = p;
+	z->kids = z->sib = z->tix = 0;
+	c->nlazy++;
+	return slot;
+}
+
+/* Makes the table on top lazy for n with the metatable on top of it
+ * (popped). */
+static void
+lazy_new(lua_State *L, struct vg_lconv *c, const struct vg_node *n)
+{
+	lua_setmetatable(L, -2);
+	slot_new(L, c, n, lua_topointer(L, -1));
+}
+
+/*
  * Pushes an empty lazy table for container n; the lazy metatable is at
  * index mt. Arrays are sized for their elements (they are filled whole on
  * first use); objects are read member by member until something needs the
- * whole table, so they start small.
+ * whole table, so they start empty.
  */
 static void
 push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 {
 	int len = n->v.c.n > INT32_MAX - 1 ? INT32_MAX - 1 : (int)n->v.c.n;
-	uint64_t v;
 
 	if (n->v.c.n == 0) {
 		lua_createtable(L, 0, 0);
@@ -111,23 +221,14 @@ push_lazy(lua_State *L, struct vg_lconv *c, const struct vg_node *n, int mt)
 		}
 		return;
 	}
-	c->lazy = grow(L, c->lazy, &c->clazy, c->nlazy, sizeof(*c->lazy));
-	if (c->nlazy >= UINT32_MAX)
-		luaL_error(L, "event too large");
-	c->lazy[c->nlazy] = n;
-	v = (uint64_t)c->gen << 32 | (uint64_t)c->nlazy;
-	c->nlazy++;
-	if (n->type == VG_N_ARR)
-		lua_createtable(L, len, 1);
-	else
-		lua_createtable(L, 0, 2);
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_rawsetp(L, -2, &lazy_key);
-	if (n->type == VG_N_ARR)
+	if (n->type == VG_N_ARR) {
+		lua_createtable(L, len, 0);
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
-	else
+	} else {
+		lua_createtable(L, 0, 0);
 		lua_pushvalue(L, mt);
-	lua_setmetatable(L, -2);
+	}
+	lazy_new(L, c, n);
 }
 
 static void
@@ -193,59 +294,132 @@ push_stub(lua_State *L, struct vg_lconv *c, struct vg_str member, int mt)
 	push_lazy(L, c, n, mt);
 }
 
+/* Whether the value at t has a lazy metatable: is lazy, or was lazy in
+ * a call that has ended (a filled table has another metatable). */
+static int
+has_lazy_mt(lua_State *L, const struct vg_lconv *c, int t)
+{
+	const void *mt;
+
+	if (!lua_getmetatable(L, t))
+		return 0;
+	mt = lua_topointer(L, -1);
+	lua_pop(L, 1);
+	return mt == c->mt_obj || mt == c->mt_arr;
+}
+
+/* The slot of the table at t, which has a lazy metatable; raises a Lua
+ * error if it is from a call that has ended. */
+static size_t
+live_slot(lua_State *L, struct vg_lconv *c, int t)
+{
+	size_t slot;
+
+	if (!c->active || (slot = map_find(c, lua_topointer(L, t))) ==
+	    SIZE_MAX)
+		luaL_error(L, "event data used after its filter call returned");
+	return slot;
+}
+
 /*
- * The lazy[] slot of table t (absolute index): 1 and *slot if t is lazy
+ * The lazy[] slot of value t (absolute index): 1 and *slot if t is lazy
  * and alive, 0 if t is not lazy; raises a Lua error if t is lazy but from
  * a call that has ended.
  */
 static int
 lazy_slot(lua_State *L, struct vg_lconv *c, int t, size_t *slot)
 {
-	lua_Integer iv;
-	uint64_t v;
-	int isnum;
-
-	if (lua_rawgetp(L, t, &lazy_key) == LUA_TNIL) {
-		lua_pop(L, 1);
+	if (!has_lazy_mt(L, c, t))
 		return 0;
-	}
-	iv = lua_tointegerx(L, -1, &isnum);
-	lua_pop(L, 1);
-	v = (uint64_t)iv;
-	if (!isnum || !c->active || (uint32_t)(v >> 32) != c->gen ||
-	    (v & 0xffffffffu) >= c->nlazy)
-		luaL_error(L, "event data used after its filter call returned");
-	*slot = (size_t)(v & 0xffffffffu);
+	*slot = live_slot(L, c, t);
 	return 1;
 }
 
 /*
- * The node a lazy table stands for: 1 and *np if t (absolute index) is
- * lazy and alive, 0 if t is not lazy; raises a Lua error if t is lazy but
- * from a call that has ended. The event of a view becomes the whole tree
- * here (built once).
+ * The slot of a lazy table and so the node it stands for: 1 and *slotp
+ * if t (absolute index) is lazy and alive, 0 if t is not lazy; raises a
+ * Lua error if t is lazy but from a call that has ended. The event of a
+ * view becomes the whole tree here (built once).
  */
 static int
-lazy_node(lua_State *L, struct vg_lconv *c, int t, const struct vg_node **np)
+lazy_node(lua_State *L, struct vg_lconv *c, int t, size_t *slotp)
 {
 	const struct vg_node *n;
 	size_t slot;
 
 	if (!lazy_slot(L, c, t, &slot))
 		return 0;
-	if (c->lazy[slot] == NULL &&
-	    (c->view == NULL || (c->lazy[slot] = vg_view_tree(c->view)) ==
+	if (c->lazy[slot].n == NULL &&
+	    (c->view == NULL || (c->lazy[slot].n = vg_view_tree(c->view)) ==
 	    NULL))
 		luaL_error(L, "not enough memory");
 	/* a record object read member by member so far: laid out now */
-	if (is_stub(c->lazy[slot])) {
-		if (vg_view_member(c->view, c->lazy[slot]->key, &n) != 1 ||
+	if (is_stub(c->lazy[slot].n)) {
+		if (vg_view_member(c->view, c->lazy[slot].n->key, &n) != 1 ||
 		    n->type != VG_N_OBJ)
 			luaL_error(L, "not enough memory");
-		c->lazy[slot] = n;
+		c->lazy[slot].n = n;
 	}
-	*np = c->lazy[slot];
+	*slotp = slot;
 	return 1;
+}
+
+/* Pushes the member table named k that slot handed out and returns 1;
+ * 0 if it handed out none by that name. */
+static int
+kid_push(lua_State *L, struct vg_lconv *c, size_t slot, const char *k,
+    size_t klen)
+{
+	const struct vg_lconv_lazy *z;
+	uint32_t i;
+
+	for (i = c->lazy[slot].kids; i != 0; i = z->sib) {
+		z = &c->lazy[i - 1];
+		if (z->n->key.len == klen && (klen == 0 ||
+		    memcmp(z->n->key.p, k, klen) == 0)) {
+			lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
+			lua_rawgeti(L, -1, z->tix);
+			lua_remove(L, -2);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Keeps the table on top, made for member n of parent (slot), in the
+ * call's tabs and the parent's kids, and returns it (1 value). */
+static int
+kid_keep(lua_State *L, struct vg_lconv *c, size_t parent,
+    const struct vg_node *n)
+{
+	const void *p = lua_topointer(L, -1);
+	size_t kid = c->nlazy - 1;
+
+	if (c->nlazy == 0 || c->lazy[kid].t != p || c->lazy[kid].n != n)
+		kid = slot_new(L, c, n, NULL);	/* an empty container */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)c->ntabs + 1);
+	lua_pop(L, 1);
+	c->lazy[kid].tix = ++c->ntabs;
+	c->lazy[kid].sib = c->lazy[parent].kids;
+	c->lazy[parent].kids = (uint32_t)kid + 1;
+	return 1;
+}
+
+/* Lets the member tables of the call before go (they were kept in tabs
+ * for its lookups); at the start of a call, before any lazy table. */
+static void
+tabs_clear(lua_State *L, struct vg_lconv *c)
+{
+	if (c->ntabs == 0 || c->nlazy != 0)
+		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
+	for (; c->ntabs > 0; c->ntabs--) {
+		lua_pushnil(L);
+		lua_rawseti(L, -2, c->ntabs);
+	}
+	lua_pop(L, 1);
 }
 
 /*
@@ -258,21 +432,15 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 {
 	const struct vg_node *n, *ch;
 	lua_Integer i = 1;
-	int mt, cache = 0;
+	size_t slot;
+	int mt;
 
-	if (!lazy_node(L, c, t, &n))
+	if (!lazy_node(L, c, t, &slot))
 		return;
+	n = c->lazy[slot].n;
 	c->nfill++;
 	luaL_checkstack(L, 8, "event too deep");
-	lua_pushnil(L);
-	lua_rawsetp(L, t, &lazy_key);
-	if (lua_rawgetp(L, t, &cache_key) == LUA_TTABLE) {
-		cache = lua_gettop(L);
-		lua_pushnil(L);
-		lua_rawsetp(L, t, &cache_key);
-	} else
-		lua_pop(L, 1);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->mt_ref);
 	mt = lua_gettop(L);
 	for (ch = n->v.c.head; ch != NULL; ch = ch->next) {
 		if (n->type == VG_N_ARR) {
@@ -283,18 +451,12 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 		if (ch->key.p == NULL)
 			continue;	/* member without a name: not reachable */
 		lua_pushlstring(L, ch->key.p, ch->key.len);
-		if (cache != 0 && (ch->type == VG_N_OBJ ||
-		    ch->type == VG_N_ARR)) {
-			lua_pushvalue(L, -1);
-			if (lua_rawget(L, cache) == LUA_TNIL) {
-				lua_pop(L, 1);
-				push_value(L, c, ch, mt);
-			}
-		} else
+		if ((ch->type != VG_N_OBJ && ch->type != VG_N_ARR) ||
+		    !kid_push(L, c, slot, ch->key.p, ch->key.len))
 			push_value(L, c, ch, mt);
 		lua_rawset(L, t);
 	}
-	lua_settop(L, mt - 1 - (cache != 0));
+	lua_settop(L, mt - 1);
 	if (n->type == VG_N_ARR) {
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
 	} else {
@@ -304,6 +466,7 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 		c->mat[c->nmat].n = n;
 		c->nmat++;
 	}
+	c->lazy[slot].t = NULL;		/* a plain table from now on */
 	lua_setmetatable(L, t);
 }
 
@@ -325,7 +488,8 @@ vg_lconv_push(lua_State *L, struct vg_lconv *c, const struct vg_node *doc)
 	int mt;
 
 	luaL_checkstack(L, 4, "no stack");
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	tabs_clear(L, c);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->mt_ref);
 	mt = lua_gettop(L);
 	push_value(L, c, doc, mt);
 	lua_remove(L, mt);
@@ -335,18 +499,11 @@ void
 vg_lconv_push_view(lua_State *L, struct vg_lconv *c, struct vg_view *v)
 {
 	luaL_checkstack(L, 4, "no stack");
-	c->lazy = grow(L, c->lazy, &c->clazy, c->nlazy, sizeof(*c->lazy));
-	if (c->nlazy >= UINT32_MAX)
-		luaL_error(L, "event too large");
+	tabs_clear(L, c);
 	c->view = v;
-	c->lazy[c->nlazy] = NULL;
-	lua_createtable(L, 0, 2);
-	lua_pushinteger(L, (lua_Integer)((uint64_t)c->gen << 32 |
-	    (uint64_t)c->nlazy));
-	lua_rawsetp(L, -2, &lazy_key);
-	c->nlazy++;
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
-	lua_setmetatable(L, -2);
+	lua_createtable(L, 0, 0);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->mt_ref);
+	lazy_new(L, c, NULL);
 }
 
 int
@@ -356,82 +513,17 @@ vg_lconv_untouched(lua_State *L, struct vg_lconv *c, int idx)
 
 	idx = lua_absindex(L, idx);
 	return c->nfill == 0 && lua_type(L, idx) == LUA_TTABLE &&
-	    lazy_slot(L, c, idx, &slot) && c->lazy[slot] == NULL;
+	    lazy_slot(L, c, idx, &slot) && c->lazy[slot].n == NULL;
 }
 
 /*
  * Metamethods of lazy tables. Reading a member of an object looks it up in
  * the node (O(members), no table filled): scalars are pushed each time,
- * tables are made once and kept in the object's cache. Anything else
- * (arrays, writes, pairs, #) fills the table and acts on the plain table.
+ * tables are made once and kept (kid_keep), so a member table keeps its
+ * identity. Anything else (arrays, writes, pairs, #) fills the table and
+ * acts on the plain table. The member tables of the event of a view are
+ * found by name: the event's node changes when the whole tree is built.
  */
-/* The member tables an object made (its cache, in the object under
- * cache_key): pushes the one for key (index 2) and returns 1 if made,
- * else leaves the stack as it was and returns 0. */
-static int
-cached(lua_State *L)
-{
-	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return 0;
-	}
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, -2) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 2);
-	return 0;
-}
-
-/*
- * Pushes an empty cache for the event of the view: one table, emptied
- * and used again by every call. No Lua code can reach it (its key is a
- * C address; pairs and next fill the event first, which takes the cache
- * out), and an event kept past its call fails on any use before its
- * cache is read, so an older event never sees a newer one's members.
- */
-static void
-push_evcache(lua_State *L)
-{
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &evcache_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 4);
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &evcache_key);
-		return;
-	}
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		lua_pop(L, 1);
-		lua_pushvalue(L, -1);
-		lua_pushnil(L);
-		lua_rawset(L, -4);
-	}
-}
-
-/* Keeps the table on top in the cache of the object (index 1) under key
- * (index 2) and returns it (1 value); ev: the object is the view's
- * event. */
-static int
-cache_top(lua_State *L, int ev)
-{
-	int t = lua_gettop(L);
-
-	if (lua_rawgetp(L, 1, &cache_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		if (ev)
-			push_evcache(L);
-		else
-			lua_createtable(L, 0, 2);
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, 1, &cache_key);
-	}
-	lua_pushvalue(L, 2);
-	lua_pushvalue(L, t);
-	lua_rawset(L, -3);
-	lua_settop(L, t);
-	return 1;
-}
-
 static int
 mm_index(lua_State *L)
 {
@@ -443,24 +535,25 @@ mm_index(lua_State *L)
 	int r = 0;
 
 	lua_settop(L, 2);
-	if (lua_type(L, 2) != LUA_TSTRING || !lazy_slot(L, c, 1, &slot) ||
-	    (c->lazy[slot] != NULL && c->lazy[slot]->type != VG_N_OBJ)) {
+	slot = live_slot(L, c, 1);	/* only lazy tables have __index */
+	n = c->lazy[slot].n;
+	if (lua_type(L, 2) != LUA_TSTRING || (n != NULL &&
+	    n->type != VG_N_OBJ)) {
 		materialize(L, c, 1);
 		lua_rawget(L, 1);
 		return 1;
 	}
-	n = c->lazy[slot];
 	k = lua_tolstring(L, 2, &klen);
 	key = vg_str_make(k, klen);
 	if (n == NULL) {
 		/* the event of a view: a table made already, a record
 		 * object as a stub, or the member laid out alone */
-		if (cached(L))
+		if (kid_push(L, c, slot, k, klen))
 			return 1;
 		if (vg_view_is_record(c->view, key)) {
-			lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+			lua_getmetatable(L, 1);	/* the lazy metatable */
 			push_stub(L, c, key, lua_gettop(L));
-			return cache_top(L, 1);
+			return kid_keep(L, c, slot, c->lazy[c->nlazy - 1].n);
 		}
 		r = vg_view_member(c->view, key, &ch);
 	} else if (is_stub(n))
@@ -477,11 +570,11 @@ mm_index(lua_State *L)
 		push_value(L, c, ch, 0);
 		return 1;
 	}
-	if (n != NULL && cached(L))
+	if (n != NULL && kid_push(L, c, slot, k, klen))
 		return 1;
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	lua_getmetatable(L, 1);		/* the lazy metatable */
 	push_value(L, c, ch, lua_gettop(L));
-	return cache_top(L, n == NULL);
+	return kid_keep(L, c, slot, ch);
 }
 
 static int
@@ -602,14 +695,19 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 	luaL_setfuncs(L, mms, 1);
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_mt_key);
+	c->mt_obj = lua_topointer(L, -1);
+	c->mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	lua_createtable(L, 0, 5);
 	lua_pushlightuserdata(L, c);
 	luaL_setfuncs(L, mms, 1);
 	lua_pushliteral(L, "vigil.array");
 	lua_setfield(L, -2, "__metatable");
+	c->mt_arr = lua_topointer(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &lazy_arr_mt_key);
+
+	lua_createtable(L, 8, 0);
+	c->tabs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	/* shared by every array of the state: a __gc added here would make
 	 * every array a finalized object */
@@ -931,7 +1029,7 @@ share(lua_State *L, struct vg_lconv *c, const struct vg_node *orig,
 /* A lazy object some of whose member tables were handed out (the cache at
  * index cache): those are converted, the other members shared. */
 static struct vg_node *
-conv_cached(lua_State *L, struct vg_lconv *c, int cache,
+conv_cached(lua_State *L, struct vg_lconv *c, size_t slot,
     const struct vg_node *orig, struct vg_str key, int depth)
 {
 	const struct vg_node *ch;
@@ -944,14 +1042,10 @@ conv_cached(lua_State *L, struct vg_lconv *c, int cache,
 	n = new_node(L, c, VG_N_OBJ, key);
 	for (ch = orig->v.c.head; ch != NULL; ch = ch->next) {
 		charge_member(L, c, ch->key, 1);
-		if (ch->type == VG_N_OBJ || ch->type == VG_N_ARR) {
-			lua_pushlstring(L, ch->key.p != NULL ? ch->key.p : "",
-			    ch->key.len);
-			if (lua_rawget(L, cache) != LUA_TNIL) {
-				conv_append(L, c, n, ch->key, ch, depth + 1);
-				continue;
-			}
-			lua_pop(L, 1);
+		if ((ch->type == VG_N_OBJ || ch->type == VG_N_ARR) &&
+		    kid_push(L, c, slot, ch->key.p, ch->key.len)) {
+			conv_append(L, c, n, ch->key, ch, depth + 1);
+			continue;
 		}
 		vg_node_append(n, share(L, c, ch, ch->key));
 	}
@@ -1016,19 +1110,12 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 	const struct vg_node *orig;
 	struct vg_node *n;
 	lua_Integer len, i;
+	size_t slot;
 
-	if (lazy_node(L, c, t, &orig)) {
-		if (orig->type == VG_N_OBJ) {
-			/* the stack stays balanced: a result with many
-			 * lazy members must not grow it */
-			if (lua_rawgetp(L, t, &cache_key) == LUA_TTABLE) {
-				n = conv_cached(L, c, lua_gettop(L), orig,
-				    key, depth);
-				lua_pop(L, 1);
-				return n;
-			}
-			lua_pop(L, 1);
-		}
+	if (lazy_node(L, c, t, &slot)) {
+		orig = c->lazy[slot].n;
+		if (orig->type == VG_N_OBJ && c->lazy[slot].kids != 0)
+			return conv_cached(L, c, slot, orig, key, depth);
 		/* untouched: share the original subtree */
 		return share(L, c, orig, key);
 	}

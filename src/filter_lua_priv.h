@@ -23,21 +23,48 @@ struct vg_lconv_mat {
 };
 
 /*
+ * A lazy table of this call: the container it stands for and where Lua
+ * has it. Member tables handed out by __index are kept in the call's
+ * table list (tabs, a registry array) so they keep their identity; the
+ * parent finds them by name through its kids list.
+ */
+struct vg_lconv_lazy {
+	const struct vg_node	*n;	/* NULL: the event of the view */
+	const void		*t;	/* lua_topointer(); NULL once filled */
+	uint32_t		 kids;	/* first member table handed out + 1 */
+	uint32_t		 sib;	/* the parent's next one + 1 */
+	uint32_t		 tix;	/* its index in tabs, 0: not there */
+};
+
+/* An entry of the address map: slot of lazy[] if gen is this call's. */
+struct vg_lconv_map {
+	uint32_t		 gen;
+	uint32_t		 slot;
+};
+
+/*
  * Conversion state of one lua_State. Containers of the event reach Lua as
- * empty "lazy" tables that remember (generation, index into lazy[]) under a
- * private key and are filled on first use; the generation changes when a
- * call ends, so a lazy table kept past its call can never reach the
+ * empty "lazy" tables with a lazy metatable and no key of their own; a
+ * table's slot in lazy[] is found by its address in map, whose entries
+ * are only valid for this call's generation. A lazy table kept past its
+ * call is in no map entry and so fails on use: it can never reach the
  * (reset) arena. The event itself can come as a view (vigil/view.h): its
- * lazy[] entry is NULL until the whole tree is needed, and its members are
- * looked up in the view, each laid out alone.
+ * lazy[] entry has n NULL until the whole tree is needed, and its members
+ * are looked up in the view, each laid out alone.
  */
 struct vg_lconv {
 	uint32_t		 gen;
 	int			 active;	/* inside a call */
-	const struct vg_node	**lazy;		/* lazy tables of this call */
+	struct vg_lconv_lazy	*lazy;		/* lazy tables of this call */
 	struct vg_view		*view;		/* the event's, or NULL */
 	size_t			 nfill;		/* lazy tables filled */
 	size_t			 nlazy, clazy;
+	struct vg_lconv_map	*map;		/* table address -> slot */
+	size_t			 cmap;		/* a power of two, or 0 */
+	int			 tabs_ref;	/* registry: member tables */
+	int			 mt_ref;	/* registry: the lazy metatable */
+	uint32_t		 ntabs;		/* in tabs since cleared */
+	const void		*mt_obj, *mt_arr; /* the lazy metatables */
 	struct vg_lconv_mat	*mat;		/* objects filled this call */
 	size_t			 nmat, cmat;
 	struct vg_arena		*arena;		/* where results are built */
