@@ -86,8 +86,12 @@ struct pev {
 	uint64_t		 nodeh;
 	uint64_t		 first_ms;
 	size_t			 cap;		/* ev.recs capacity */
+	size_t			 owned;		/* recs[owned..] are lent
+						 * (vg_record.lent) */
+	size_t			 lent_bytes;	/* arena bytes they will
+						 * take when copied */
 	size_t			 acct;		/* arena bytes counted in
-						 * open_bytes */
+						 * open_bytes, lent included */
 	int			 pending;
 	int			 quick;		/* on quickq */
 	TAILQ_ENTRY(pev)	 qlink;		/* quickq */
@@ -417,6 +421,8 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->nodeh = nodeh;
 	e->first_ms = now;
 	e->cap = 0;
+	e->owned = 0;
+	e->lent_bytes = 0;
 	e->acct = 0;
 	e->pending = 0;
 	e->quick = 0;
@@ -471,6 +477,13 @@ str_cost(struct vg_str s)
 	return s.len ? round8(s.len + 1) : 0;
 }
 
+/* s as it is (lent), the empty string for an empty one */
+static struct vg_str
+lend_str(struct vg_str s)
+{
+	return s.len ? s : vg_str_make(empty, 0);
+}
+
 static struct vg_str
 copy_str(struct vg_arena *a, struct vg_str s, int *err)
 {
@@ -501,20 +514,54 @@ push_cost(const struct pev *e, const struct vg_record *r)
 	return need;
 }
 
-/* Appends a copy of r; need is push_cost(e, r). -1 (ENOMEM) if it does
- * not fit: counted oversize when the arena limit is the reason. */
+/* Arena bytes e holds, its lent records counted as if copied. */
+static size_t
+held(const struct pev *e)
+{
+	return e->ev.arena.used + e->lent_bytes;
+}
+
+/* Copies the text of e's lent records into its arena; -1 (ENOMEM) if
+ * the memory is not there (the records are left as they were). */
+static int
+own_event(struct pev *e)
+{
+	struct vg_erec *er, c;
+	int err = 0;
+
+	for (; e->owned < e->ev.nrecs; e->owned++) {
+		er = &e->ev.recs[e->owned];
+		c = *er;
+		c.body = copy_str(&e->ev.arena, er->body, &err);
+		c.type_name = copy_str(&e->ev.arena, er->type_name, &err);
+		c.enriched = copy_str(&e->ev.arena, er->enriched, &err);
+		if (err) {
+			errno = ENOMEM;
+			return -1;
+		}
+		e->lent_bytes -= str_cost(er->body) + str_cost(er->type_name) +
+		    str_cost(er->enriched);
+		*er = c;
+	}
+	return 0;
+}
+
+/* Appends r, a copy unless it is lent; need is push_cost(e, r). -1
+ * (ENOMEM) if it does not fit: counted oversize when the arena limit
+ * is the reason. A record that is not lent makes the event own the
+ * records before it. */
 static int
 pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
     size_t need)
 {
 	struct vg_arena *a = &e->ev.arena;
 	struct vg_erec *recs, *er;
-	size_t ncap = e->cap;
+	size_t ncap = e->cap, used = held(e);
 	int err = 0;
 
 	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
-	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
+	if (a->limit && (need > a->limit || used > a->limit - need)) {
 		g->st.oversize++;
 		errno = ENOMEM;
 		return -1;
@@ -529,6 +576,17 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 	}
 	er = &e->ev.recs[e->ev.nrecs];
 	er->type = r->type;
+	if (r->lent) {
+		er->body = lend_str(r->body);
+		er->type_name = lend_str(r->type_name);
+		er->enriched = lend_str(r->enriched);
+		e->lent_bytes += str_cost(r->body) + str_cost(r->type_name) +
+		    str_cost(r->enriched);
+		e->ev.nrecs++;
+		return 0;
+	}
+	if (own_event(e) == -1)
+		return -1;
 	er->body = copy_str(a, r->body, &err);
 	er->type_name = copy_str(a, r->type_name, &err);
 	er->enriched = copy_str(a, r->enriched, &err);
@@ -537,6 +595,7 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 		return -1;
 	}
 	e->ev.nrecs++;
+	e->owned = e->ev.nrecs;
 	return 0;
 }
 
@@ -615,8 +674,8 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 static void
 account(struct vg_group *g, struct pev *e)
 {
-	g->open_bytes += e->ev.arena.used - e->acct;
-	e->acct = e->ev.arena.used;
+	g->open_bytes += held(e) - e->acct;
+	e->acct = held(e);
 }
 
 /*
@@ -826,8 +885,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	}
 	/* a record the event cannot take (oversize) evicts nothing */
 	need = push_cost(e, r);
-	if (need <= e->ev.arena.limit &&
-	    e->ev.arena.used <= e->ev.arena.limit - need)
+	if (need <= e->ev.arena.limit && held(e) <= e->ev.arena.limit - need)
 		make_room(g, need, e);
 	if (pev_push(g, e, r, need) == -1)
 		return -1;
@@ -835,6 +893,22 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 	g->st.records++;
 	g->last = e;
 	return 0;
+}
+
+void
+vg_group_own(struct vg_group *g)
+{
+	struct pev *e, *next;
+
+	/* an event that cannot keep its records goes out as it is, while
+	 * they are still there */
+	for (e = TAILQ_FIRST(&g->pendq); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, link);
+		if (own_event(e) == -1) {
+			g->st.evicted_mem++;
+			emit(g, e, VG_EV_EVICTED);
+		}
+	}
 }
 
 void

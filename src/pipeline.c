@@ -532,6 +532,12 @@ vg_pipeline_expire(struct vg_pipeline *pl, uint64_t now_ms)
 	vg_group_expire(pl->group, now_ms);
 }
 
+void
+vg_pipeline_own(struct vg_pipeline *pl)
+{
+	vg_group_own(pl->group);
+}
+
 uint64_t
 vg_pipeline_deadline(const struct vg_pipeline *pl)
 {

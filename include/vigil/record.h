@@ -28,6 +28,11 @@ struct vg_record {
 	struct vg_str	 enriched;	/* after 0x1D; empty if none */
 	struct vg_str	 line;		/* whole input line / payload */
 	int		 remote;	/* from the network (listen.c) */
+	int		 lent;		/* its text stays where it is until
+					 * the caller's vg_group_own() (or
+					 * vg_pipeline_own()): the grouper
+					 * keeps the slices, copies nothing
+					 * until then; 0: copied at once */
 };
 
 /*

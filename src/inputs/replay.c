@@ -3,6 +3,9 @@
  * replay.c: reads audit logs (auditd RAW or ENRICHED, "-" = stdin) into
  * the pipeline. Time comes from the records, so output is deterministic.
  * Lines longer than VG_MAX_RECORD are skipped and counted, never cut.
+ * Records are lent to the grouper (vg_record.lent): the read buffer
+ * keeps their text until it is moved or refilled, then the pending
+ * events copy theirs (vg_pipeline_own).
  * Progress on stderr: progress.c.
  */
 #include <errno.h>
@@ -44,6 +47,7 @@ replay_line(struct replay *rp, const char *p, size_t len)
 			vg_pipeline_bad_line(rp->pl, p, len);
 		return;
 	}
+	rec.lent = 1;
 	t = rec.sec * 1000 + rec.msec;
 	if (t > rp->clock)
 		rp->clock = t;
@@ -70,6 +74,7 @@ replay_fd(struct replay *rp, int fd)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
+			vg_pipeline_own(rp->pl);
 			free(buf);
 			return -1;
 		}
@@ -86,6 +91,8 @@ replay_fd(struct replay *rp, int fd)
 			skipping = 0;
 			start = ++i;
 		}
+		/* the lines read are about to move or be overwritten */
+		vg_pipeline_own(rp->pl);
 		if (start > 0) {
 			memmove(buf, buf + start, have - start);
 			have -= start;
@@ -101,6 +108,7 @@ replay_fd(struct replay *rp, int fd)
 	}
 	if (have > 0 && !skipping)		/* no trailing newline */
 		replay_line(rp, buf, have);
+	vg_pipeline_own(rp->pl);
 	free(buf);
 	return 0;
 }
