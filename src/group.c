@@ -134,6 +134,7 @@ struct vg_group {
 	uint32_t		 done_hi;	/* highest serial ever added */
 	struct pev		*last;		/* where the last record went */
 	struct nodegap		 nodes[NODES];
+	struct nodegap		*lastnode;	/* the last one used */
 	uint64_t		 tick;
 	uint64_t		 last_now;
 	struct vg_group_stats	 st;
@@ -144,6 +145,9 @@ static const char empty[] = "";
 static int
 is_single(uint32_t t)
 {
+	/* the syscall records (1300-1399) first: three of them */
+	if (t >= VG_T_SYSCALL && t < VG_T_SYSCALL + 100)
+		return t == VG_T_NETFILTER_PKT || t == VG_T_SECCOMP;
 	if (t == VG_T_USER || (t > VG_T_LOGIN && t <= VG_T_LAST_DAEMON))
 		return 1;
 	if (t >= VG_T_FIRST_USER_MSG2 && t <= VG_T_LAST_USER_MSG2)
@@ -323,10 +327,16 @@ gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
 
 	g->tick++;
 	*fresh = 0;
+	/* the node of the record before, nearly always */
+	if ((n = g->lastnode) != NULL && n->used && n->nodeh == nodeh) {
+		n->last_use = g->tick;
+		return n;
+	}
 	for (i = 0; i < NODES; i++) {
 		n = &g->nodes[i];
 		if (n->used && n->nodeh == nodeh) {
 			n->last_use = g->tick;
+			g->lastnode = n;
 			return n;
 		}
 		/* the first unused slot, else the least recently used */
@@ -340,6 +350,7 @@ gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
 	lru->last_use = g->tick;
 	gap_reset(lru, serial);
 	*fresh = 1;
+	g->lastnode = lru;
 	return lru;
 }
 
@@ -498,15 +509,21 @@ copy_str(struct vg_arena *a, struct vg_str s, int *err)
 	return vg_str_make(p, s.len);
 }
 
-/* Arena bytes pev_push() takes to add r to e (e NULL: a new event, its
- * node included). */
+/* Arena bytes the text of r takes. */
 static size_t
-push_cost(const struct pev *e, const struct vg_record *r)
+text_cost(const struct vg_record *r)
 {
-	size_t need, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
-
-	need = str_cost(r->body) + str_cost(r->type_name) +
+	return str_cost(r->body) + str_cost(r->type_name) +
 	    str_cost(r->enriched);
+}
+
+/* Arena bytes pev_push() takes to add r, whose text takes tc, to e (e
+ * NULL: a new event, its node included). */
+static size_t
+push_cost(const struct pev *e, const struct vg_record *r, size_t tc)
+{
+	size_t need = tc, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
+
 	if (nrecs == cap)
 		need += round8((cap ? cap * 2 : 8) * sizeof(struct vg_erec));
 	if (e == NULL)
@@ -546,13 +563,13 @@ own_event(struct pev *e)
 	return 0;
 }
 
-/* Appends r, a copy unless it is lent; need is push_cost(e, r). -1
+/* Appends r, a copy unless it is lent; need is push_cost(e, r, tc). -1
  * (ENOMEM) if it does not fit: counted oversize when the arena limit
  * is the reason. A record that is not lent makes the event own the
  * records before it. */
 static int
 pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
-    size_t need)
+    size_t need, size_t tc)
 {
 	struct vg_arena *a = &e->ev.arena;
 	struct vg_erec *recs, *er;
@@ -580,8 +597,7 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 		er->body = lend_str(r->body);
 		er->type_name = lend_str(r->type_name);
 		er->enriched = lend_str(r->enriched);
-		e->lent_bytes += str_cost(r->body) + str_cost(r->type_name) +
-		    str_cost(r->enriched);
+		e->lent_bytes += tc;
 		e->ev.nrecs++;
 		return 0;
 	}
@@ -705,10 +721,12 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
     uint64_t h, uint64_t now, uint32_t flags)
 {
 	struct pev *e;
+	size_t tc;
 
 	if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 		return -1;
-	if (pev_push(g, e, r, push_cost(e, r)) == -1) {
+	tc = text_cost(r);
+	if (pev_push(g, e, r, push_cost(e, r, tc), tc) == -1) {
 		pev_put(g, e);
 		errno = ENOMEM;
 		return -1;
@@ -829,11 +847,12 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 {
 	uint64_t nodeh = node_hash(r->node), h;
 	struct pev *e;
-	size_t need;
+	size_t need, tc;
+	int single = is_single(r->type);
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
-	e = is_single(r->type) ? NULL : last_find(g, r);
+	e = single ? NULL : last_find(g, r);
 	h = e != NULL ? e->hash : key_hash(nodeh, r->sec, r->msec, r->serial);
 	if (r->type == VG_T_EOE) {
 		if (e != NULL || (e = hash_find(g, h, r)) != NULL)
@@ -843,7 +862,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		g->st.records++;
 		return 0;
 	}
-	if (is_single(r->type))
+	if (single)
 		return emit_alone(g, r, nodeh, h, now, VG_EV_SINGLE);
 	if (e == NULL && (e = hash_find(g, h, r)) == NULL) {
 		/* a serial above every emitted one is new: the usual case
@@ -856,10 +875,11 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			g->st.evicted++;
 			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
 		}
-		make_room(g, push_cost(NULL, r), NULL);
+		tc = text_cost(r);
+		make_room(g, push_cost(NULL, r, tc), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
-		if (pev_push(g, e, r, push_cost(e, r)) == -1) {
+		if (pev_push(g, e, r, push_cost(e, r, tc), tc) == -1) {
 			pev_put(g, e);
 			errno = ENOMEM;
 			return -1;
@@ -884,10 +904,11 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		e->quick = 0;
 	}
 	/* a record the event cannot take (oversize) evicts nothing */
-	need = push_cost(e, r);
+	tc = text_cost(r);
+	need = push_cost(e, r, tc);
 	if (need <= e->ev.arena.limit && held(e) <= e->ev.arena.limit - need)
 		make_room(g, need, e);
-	if (pev_push(g, e, r, need) == -1)
+	if (pev_push(g, e, r, need, tc) == -1)
 		return -1;
 	account(g, e);
 	g->st.records++;
