@@ -223,6 +223,24 @@ expect(const char *text)
 	ck_assert_uint_eq(tl.failed, 0);
 }
 
+/* A header longer than the room the JSON sink leaves for it in front of
+ * the records (a long node name, many rule keys): the records move. */
+START_TEST(long_header_moves_records)
+{
+	char text[2048], node[301];
+
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	snprintf(text, sizeof(text), "node=%s " HDR("SYSCALL", "8")
+	    "arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=7ffd a2=10 "
+	    "a3=0 items=0 ppid=1 pid=2 key=\"a\"\nnode=%s "
+	    HDR("SOCKADDR", "8") "saddr=020000507F0000010000000000000000\n"
+	    "node=%s " HDR("EOE", "8") "\n", node, node, node);
+	expect(text);
+	ck_assert_uint_gt(direct.len, 300);
+}
+END_TEST
+
 START_TEST(socket_event_taken)
 {
 	expect(HDR("SYSCALL", "1") "arch=c000003e syscall=42 success=no "
@@ -518,6 +536,7 @@ suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, corpus_logs_match_the_tree);
 	tcase_add_test(tc, socket_event_taken);
+	tcase_add_test(tc, long_header_moves_records);
 	tcase_add_test(tc, execve_taken);
 	tcase_add_test(tc, lookup_takes_the_syscall_arch);
 	tcase_add_test(tc, numbers_and_marks);
