@@ -2,7 +2,7 @@
 /*
  * check_group.c: event grouping: EOE, single-record types, timeout,
  * interleaving, late records, gaps, rollover, bounds, flush, and the
- * go-libaudit reassembler corpus.
+ * go-libaudit reassembler corpus; the events' arena.
  */
 #include <check.h>
 #include <stdint.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/arena.h"
 #include "vigil/group.h"
 #include "vigil/record.h"
 
@@ -855,6 +856,47 @@ START_TEST(test_corpus_reassembler_clock)
 }
 END_TEST
 
+/* ---- the events' arena ---- */
+
+START_TEST(reset_keeps_a_chunk_ready)
+{
+	struct vg_arena a;
+	char *p, *q, *s;
+	int i;
+
+	vg_arena_init(&a, 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(p = vg_arena_alloc(&a, 5));
+		ck_assert_uint_eq((uintptr_t)p % 8, 0);
+		ck_assert_ptr_nonnull(q = vg_arena_alloc(&a, 40000));
+		ck_assert_ptr_nonnull(s = vg_arena_strndup(&a, "abc", 3));
+		ck_assert_str_eq(s, "abc");
+		ck_assert_uint_eq(a.used, 8 + 40000 + 8);
+		vg_arena_reset(&a);
+		ck_assert_uint_eq(a.used, 0);
+		/* after a reset, room at once: no chunk to find */
+		ck_assert_ptr_nonnull(a.cur);
+		ck_assert_uint_gt((size_t)(a.lim - a.cur), 1000);
+	}
+	vg_arena_free(&a);
+	ck_assert_ptr_null(a.cur);
+}
+END_TEST
+
+START_TEST(limit_holds_after_reset)
+{
+	struct vg_arena a;
+
+	vg_arena_init(&a, 64);
+	ck_assert_ptr_nonnull(vg_arena_alloc(&a, 64));
+	ck_assert_ptr_null(vg_arena_alloc(&a, 1));
+	vg_arena_reset(&a);
+	ck_assert_ptr_nonnull(vg_arena_alloc(&a, 60));
+	ck_assert_ptr_null(vg_arena_alloc(&a, 8));
+	vg_arena_free(&a);
+}
+END_TEST
+
 static Suite *
 group_suite(void)
 {
@@ -879,6 +921,8 @@ group_suite(void)
 	tcase_add_test(tc, test_max_pending_bytes);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_lent);
+	tcase_add_test(tc, reset_keeps_a_chunk_ready);
+	tcase_add_test(tc, limit_holds_after_reset);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_churn);
 	tcase_add_test(tc, test_corpus_reassembler);
