@@ -241,6 +241,41 @@ START_TEST(long_header_moves_records)
 }
 END_TEST
 
+/* SOCKADDR records that differ in their port only (an accept()'s peers)
+ * are pasted with the port's digits put in; other families whose bytes
+ * there differ (a unix path) are not taken for them. */
+START_TEST(memo_port_hole)
+{
+	static const char *saddr[] = {
+	    "0200D5A27F0000010000000000000000",
+	    "020000507F0000010000000000000000",
+	    "02000A0B7F0000010000000000000000",
+	    "02FFFF0B7F0000010000000000000000",
+	    "0A0001BB000000000000000000000000000000000000000100000000",
+	    "0A00CAFE000000000000000000000000000000000000000100000000",
+	    "0A00CAFE000000010000000000000000000000000000000100000000",
+	    "01002F746D702F6100",
+	    "01002F786D702F6100",
+	    "01002F796D702F6100",
+	};
+	char text[512];
+	unsigned i, k;
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(saddr) / sizeof(saddr[0]); i++) {
+			snprintf(text, sizeof(text), HDR("SYSCALL", "%u")
+			    "arch=c000003e syscall=43 success=yes exit=4 a0=3 "
+			    "a1=0 a2=0 a3=0 items=0 pid=2 key=(null)\n"
+			    HDR("SOCKADDR", "%u") "saddr=%s\n"
+			    HDR("EOE", "%u") "\n", 100 + k * 20 + i,
+			    100 + k * 20 + i, saddr[i], 100 + k * 20 + i);
+			expect(text);
+		}
+	/* exact texts alone: 38 (28 SYSCALL, 10 SOCKADDR) */
+	ck_assert_uint_ge(vg_jsink_memo_hits(jd), 43);
+}
+END_TEST
+
 START_TEST(socket_event_taken)
 {
 	expect(HDR("SYSCALL", "1") "arch=c000003e syscall=42 success=no "
@@ -537,6 +572,7 @@ suite(void)
 	tcase_add_test(tc, corpus_logs_match_the_tree);
 	tcase_add_test(tc, socket_event_taken);
 	tcase_add_test(tc, long_header_moves_records);
+	tcase_add_test(tc, memo_port_hole);
 	tcase_add_test(tc, execve_taken);
 	tcase_add_test(tc, lookup_takes_the_syscall_arch);
 	tcase_add_test(tc, numbers_and_marks);
