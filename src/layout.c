@@ -1008,7 +1008,8 @@ paths_member(struct vg_layout *L, size_t npath)
 
 /* Which records of which type: next[i] is the next record of recs[i]'s
  * type; first[] and count[] per special type; the other types chained
- * too (ofirst: whether recs[i] is the first of its type). */
+ * too (ofirst: whether recs[i] is the first of its type; set only if
+ * nother > 0). */
 struct survey {
 	size_t		*next;
 	uint8_t		*ofirst;
@@ -1054,7 +1055,6 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	if (ev->nrecs <= SURVEY_STACK) {
 		S->next = next;
 		S->ofirst = ofirst;
-		memset(ofirst, 0, ev->nrecs);
 	} else if ((S->next = vg_arena_alloc(L->a, ev->nrecs *
 	    sizeof(*S->next))) == NULL ||
 	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
@@ -1074,6 +1074,8 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 			continue;
 		}
 		if (tab == NULL) {
+			if (ev->nrecs <= SURVEY_STACK)
+				memset(ofirst, 0, ev->nrecs);
 			while (size < 2 * ev->nrecs)
 				size *= 2;
 			if ((tab = vg_arena_calloc(L->a, size * sizeof(*tab)))
@@ -1273,7 +1275,8 @@ write_records(struct vg_layout *L, const struct survey *S)
 	for (i = 0; i < NTOPS && !L->oom; i++)
 		if (tops[i].from < 0 || S->count[tops[i].from] > 0)
 			tops[i].write(L, S);
-	others(L, S, VG_STR_NULL);
+	if (S->nother > 0)
+		others(L, S, VG_STR_NULL);
 }
 
 /* serial, time, node, keys and the vigil marks, in front of the records. */
@@ -1534,7 +1537,7 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 	if (part >= 0)
 		has = tops[part].from < 0 || S.count[tops[part].from] > 0;
 	else
-		for (i = 0; i < ev->nrecs && !has; i++)
+		for (i = 0; S.nother > 0 && i < ev->nrecs && !has; i++)
 			has = S.ofirst[i] && type_is(ev->recs[i].type, name);
 	if (!has)
 		goto end;
