@@ -121,6 +121,15 @@ vg_arena_reset(struct vg_arena *a)
 	a->head = NULL;
 	a->used = 0;
 	a->cur = a->lim = NULL;
+	/* the next event's first allocation takes the inline path */
+	if ((c = a->spare) != NULL) {
+		a->spare = c->next;
+		c->next = NULL;
+		c->off = 0;
+		a->head = c;
+		a->cur = (char *)c->data;
+		a->lim = (char *)c->data + c->size;
+	}
 }
 
 void
@@ -129,6 +138,9 @@ vg_arena_free(struct vg_arena *a)
 	struct vg_arena_chunk *c, *next;
 
 	vg_arena_reset(a);
+	free(a->head);
+	a->head = NULL;
+	a->cur = a->lim = NULL;
 	for (c = a->spare; c != NULL; c = next) {
 		next = c->next;
 		free(c);

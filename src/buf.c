@@ -73,11 +73,17 @@ vg_u64_digits(char *o, uint64_t v)
 	uint64_t t = v;
 	size_t n = 1;
 
-	while (t >= 10000) {
-		t /= 10000;
-		n += 4;
+	if (v < 10000)		/* the length by compares when short */
+		n = 1 + (v >= 10) + (v >= 100) + (v >= 1000);
+	else if (v < 100000000)
+		n = 5 + (v >= 100000) + (v >= 1000000) + (v >= 10000000);
+	else {
+		while (t >= 10000) {
+			t /= 10000;
+			n += 4;
+		}
+		n += (t >= 10) + (t >= 100) + (t >= 1000);
 	}
-	n += (t >= 10) + (t >= 100) + (t >= 1000);
 	o += n;
 	/* backwards, two digits per division */
 	while (v >= 100) {

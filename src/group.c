@@ -86,8 +86,12 @@ struct pev {
 	uint64_t		 nodeh;
 	uint64_t		 first_ms;
 	size_t			 cap;		/* ev.recs capacity */
+	size_t			 owned;		/* recs[owned..] are lent
+						 * (vg_record.lent) */
+	size_t			 lent_bytes;	/* arena bytes they will
+						 * take when copied */
 	size_t			 acct;		/* arena bytes counted in
-						 * open_bytes */
+						 * open_bytes, lent included */
 	int			 pending;
 	int			 quick;		/* on quickq */
 	TAILQ_ENTRY(pev)	 qlink;		/* quickq */
@@ -130,6 +134,7 @@ struct vg_group {
 	uint32_t		 done_hi;	/* highest serial ever added */
 	struct pev		*last;		/* where the last record went */
 	struct nodegap		 nodes[NODES];
+	struct nodegap		*lastnode;	/* the last one used */
 	uint64_t		 tick;
 	uint64_t		 last_now;
 	struct vg_group_stats	 st;
@@ -140,6 +145,9 @@ static const char empty[] = "";
 static int
 is_single(uint32_t t)
 {
+	/* the syscall records (1300-1399) first: three of them */
+	if (t >= VG_T_SYSCALL && t < VG_T_SYSCALL + 100)
+		return t == VG_T_NETFILTER_PKT || t == VG_T_SECCOMP;
 	if (t == VG_T_USER || (t > VG_T_LOGIN && t <= VG_T_LAST_DAEMON))
 		return 1;
 	if (t >= VG_T_FIRST_USER_MSG2 && t <= VG_T_LAST_USER_MSG2)
@@ -319,10 +327,16 @@ gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
 
 	g->tick++;
 	*fresh = 0;
+	/* the node of the record before, nearly always */
+	if ((n = g->lastnode) != NULL && n->used && n->nodeh == nodeh) {
+		n->last_use = g->tick;
+		return n;
+	}
 	for (i = 0; i < NODES; i++) {
 		n = &g->nodes[i];
 		if (n->used && n->nodeh == nodeh) {
 			n->last_use = g->tick;
+			g->lastnode = n;
 			return n;
 		}
 		/* the first unused slot, else the least recently used */
@@ -336,6 +350,7 @@ gap_node(struct vg_group *g, uint64_t nodeh, uint32_t serial, int *fresh)
 	lru->last_use = g->tick;
 	gap_reset(lru, serial);
 	*fresh = 1;
+	g->lastnode = lru;
 	return lru;
 }
 
@@ -417,6 +432,8 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->nodeh = nodeh;
 	e->first_ms = now;
 	e->cap = 0;
+	e->owned = 0;
+	e->lent_bytes = 0;
 	e->acct = 0;
 	e->pending = 0;
 	e->quick = 0;
@@ -471,6 +488,13 @@ str_cost(struct vg_str s)
 	return s.len ? round8(s.len + 1) : 0;
 }
 
+/* s as it is (lent), the empty string for an empty one */
+static struct vg_str
+lend_str(struct vg_str s)
+{
+	return s.len ? s : vg_str_make(empty, 0);
+}
+
 static struct vg_str
 copy_str(struct vg_arena *a, struct vg_str s, int *err)
 {
@@ -485,15 +509,21 @@ copy_str(struct vg_arena *a, struct vg_str s, int *err)
 	return vg_str_make(p, s.len);
 }
 
-/* Arena bytes pev_push() takes to add r to e (e NULL: a new event, its
- * node included). */
+/* Arena bytes the text of r takes. */
 static size_t
-push_cost(const struct pev *e, const struct vg_record *r)
+text_cost(const struct vg_record *r)
 {
-	size_t need, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
-
-	need = str_cost(r->body) + str_cost(r->type_name) +
+	return str_cost(r->body) + str_cost(r->type_name) +
 	    str_cost(r->enriched);
+}
+
+/* Arena bytes pev_push() takes to add r, whose text takes tc, to e (e
+ * NULL: a new event, its node included). */
+static size_t
+push_cost(const struct pev *e, const struct vg_record *r, size_t tc)
+{
+	size_t need = tc, cap = e ? e->cap : 0, nrecs = e ? e->ev.nrecs : 0;
+
 	if (nrecs == cap)
 		need += round8((cap ? cap * 2 : 8) * sizeof(struct vg_erec));
 	if (e == NULL)
@@ -501,20 +531,54 @@ push_cost(const struct pev *e, const struct vg_record *r)
 	return need;
 }
 
-/* Appends a copy of r; need is push_cost(e, r). -1 (ENOMEM) if it does
- * not fit: counted oversize when the arena limit is the reason. */
+/* Arena bytes e holds, its lent records counted as if copied. */
+static size_t
+held(const struct pev *e)
+{
+	return e->ev.arena.used + e->lent_bytes;
+}
+
+/* Copies the text of e's lent records into its arena; -1 (ENOMEM) if
+ * the memory is not there (the records are left as they were). */
+static int
+own_event(struct pev *e)
+{
+	struct vg_erec *er, c;
+	int err = 0;
+
+	for (; e->owned < e->ev.nrecs; e->owned++) {
+		er = &e->ev.recs[e->owned];
+		c = *er;
+		c.body = copy_str(&e->ev.arena, er->body, &err);
+		c.type_name = copy_str(&e->ev.arena, er->type_name, &err);
+		c.enriched = copy_str(&e->ev.arena, er->enriched, &err);
+		if (err) {
+			errno = ENOMEM;
+			return -1;
+		}
+		e->lent_bytes -= str_cost(er->body) + str_cost(er->type_name) +
+		    str_cost(er->enriched);
+		*er = c;
+	}
+	return 0;
+}
+
+/* Appends r, a copy unless it is lent; need is push_cost(e, r, tc). -1
+ * (ENOMEM) if it does not fit: counted oversize when the arena limit
+ * is the reason. A record that is not lent makes the event own the
+ * records before it. */
 static int
 pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
-    size_t need)
+    size_t need, size_t tc)
 {
 	struct vg_arena *a = &e->ev.arena;
 	struct vg_erec *recs, *er;
-	size_t ncap = e->cap;
+	size_t ncap = e->cap, used = held(e);
 	int err = 0;
 
 	if (e->ev.nrecs == e->cap)
 		ncap = e->cap ? e->cap * 2 : 8;
-	if (a->limit && (need > a->limit || a->used > a->limit - need)) {
+	if (a->limit && (need > a->limit || used > a->limit - need)) {
 		g->st.oversize++;
 		errno = ENOMEM;
 		return -1;
@@ -529,6 +593,16 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 	}
 	er = &e->ev.recs[e->ev.nrecs];
 	er->type = r->type;
+	if (r->lent) {
+		er->body = lend_str(r->body);
+		er->type_name = lend_str(r->type_name);
+		er->enriched = lend_str(r->enriched);
+		e->lent_bytes += tc;
+		e->ev.nrecs++;
+		return 0;
+	}
+	if (own_event(e) == -1)
+		return -1;
 	er->body = copy_str(a, r->body, &err);
 	er->type_name = copy_str(a, r->type_name, &err);
 	er->enriched = copy_str(a, r->enriched, &err);
@@ -537,6 +611,7 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 		return -1;
 	}
 	e->ev.nrecs++;
+	e->owned = e->ev.nrecs;
 	return 0;
 }
 
@@ -615,8 +690,8 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 static void
 account(struct vg_group *g, struct pev *e)
 {
-	g->open_bytes += e->ev.arena.used - e->acct;
-	e->acct = e->ev.arena.used;
+	g->open_bytes += held(e) - e->acct;
+	e->acct = held(e);
 }
 
 /*
@@ -646,10 +721,12 @@ emit_alone(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
     uint64_t h, uint64_t now, uint32_t flags)
 {
 	struct pev *e;
+	size_t tc;
 
 	if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 		return -1;
-	if (pev_push(g, e, r, push_cost(e, r)) == -1) {
+	tc = text_cost(r);
+	if (pev_push(g, e, r, push_cost(e, r, tc), tc) == -1) {
 		pev_put(g, e);
 		errno = ENOMEM;
 		return -1;
@@ -770,11 +847,12 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 {
 	uint64_t nodeh = node_hash(r->node), h;
 	struct pev *e;
-	size_t need;
+	size_t need, tc;
+	int single = is_single(r->type);
 
 	clock_check(g, now);
 	gap_track(g, r, nodeh, now);
-	e = is_single(r->type) ? NULL : last_find(g, r);
+	e = single ? NULL : last_find(g, r);
 	h = e != NULL ? e->hash : key_hash(nodeh, r->sec, r->msec, r->serial);
 	if (r->type == VG_T_EOE) {
 		if (e != NULL || (e = hash_find(g, h, r)) != NULL)
@@ -784,7 +862,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		g->st.records++;
 		return 0;
 	}
-	if (is_single(r->type))
+	if (single)
 		return emit_alone(g, r, nodeh, h, now, VG_EV_SINGLE);
 	if (e == NULL && (e = hash_find(g, h, r)) == NULL) {
 		/* a serial above every emitted one is new: the usual case
@@ -797,10 +875,11 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 			g->st.evicted++;
 			emit(g, TAILQ_FIRST(&g->pendq), VG_EV_EVICTED);
 		}
-		make_room(g, push_cost(NULL, r), NULL);
+		tc = text_cost(r);
+		make_room(g, push_cost(NULL, r, tc), NULL);
 		if ((e = pev_get(g, r, nodeh, h, now)) == NULL)
 			return -1;
-		if (pev_push(g, e, r, push_cost(e, r)) == -1) {
+		if (pev_push(g, e, r, push_cost(e, r, tc), tc) == -1) {
 			pev_put(g, e);
 			errno = ENOMEM;
 			return -1;
@@ -825,16 +904,32 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		e->quick = 0;
 	}
 	/* a record the event cannot take (oversize) evicts nothing */
-	need = push_cost(e, r);
-	if (need <= e->ev.arena.limit &&
-	    e->ev.arena.used <= e->ev.arena.limit - need)
+	tc = text_cost(r);
+	need = push_cost(e, r, tc);
+	if (need <= e->ev.arena.limit && held(e) <= e->ev.arena.limit - need)
 		make_room(g, need, e);
-	if (pev_push(g, e, r, need) == -1)
+	if (pev_push(g, e, r, need, tc) == -1)
 		return -1;
 	account(g, e);
 	g->st.records++;
 	g->last = e;
 	return 0;
+}
+
+void
+vg_group_own(struct vg_group *g)
+{
+	struct pev *e, *next;
+
+	/* an event that cannot keep its records goes out as it is, while
+	 * they are still there */
+	for (e = TAILQ_FIRST(&g->pendq); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, link);
+		if (own_event(e) == -1) {
+			g->st.evicted_mem++;
+			emit(g, e, VG_EV_EVICTED);
+		}
+	}
 }
 
 void

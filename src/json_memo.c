@@ -28,7 +28,7 @@ struct slot {
 	struct vg_memo_ent	 e;
 };
 
-#define LAST		64	/* the last slot hit, by tag */
+#define LAST		256	/* the last slot hit, by tag and length */
 
 struct vg_memo {
 	uint64_t	clock;
@@ -63,11 +63,13 @@ const struct vg_memo_ent *
 vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
     uint64_t *hash, int *keep)
 {
-	struct slot *s, **last = &m->last[(tag * 0x9e3779b1u) >> 26];
+	struct slot *s, **last = &m->last[((tag + (uint32_t)len * 0x10001u) *
+	    0x9e3779b1u) >> 24];
 	uint64_t *seen;
 
-	/* the text of the last hit under this tag again (a process's
-	 * PROCTITLE, its repeated call): compared, not hashed */
+	/* the text of the last hit under this tag and length again (a
+	 * process's PROCTITLE, its repeated call: the calls of a process
+	 * differ in length more often than not): compared, not hashed */
 	if ((s = *last) != NULL && s->mem != NULL && s->tag == tag &&
 	    s->tlen == len && memcmp(s->text, text, len) == 0) {
 		s->used = ++m->clock;

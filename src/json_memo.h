@@ -33,6 +33,9 @@ struct vg_memo_ent {
 	unsigned	 nfields;	/* fields the text has */
 	struct vg_str	 keys[VG_MEMO_KEYS];	/* rule keys it adds */
 	unsigned	 nkeys;
+	size_t		 hole_at;	/* json[hole_at, +hole_len): the */
+	size_t		 hole_len;	/* digits of a port the text's key
+					 * leaves out (layout.c); 0: none */
 };
 
 struct vg_memo;

@@ -66,11 +66,15 @@ struct mpart {
 	unsigned long	 dropped0;
 	unsigned	 nfields;	/* pasted: fields and tokenizer errors */
 	unsigned	 tok_errors;	/* of the text */
+	int		 holed;		/* text is the key with its port left */
+	unsigned	 port;		/* out (port_key()): this port's digits
+					 * go in the entry's hole */
 };
 
 void	vg_ctx_layout(struct vg_layout *);	/* context/ctx_layout.c */
 
 #define TAG_TAIL	0x40000000u	/* a SYSCALL record from ppid= on */
+#define TAG_PORT	0x20000000u	/* a SOCKADDR record, port left out */
 #define WHOLE		VG_LAY_WHOLE
 #define TAIL		VG_LAY_TAIL
 
@@ -198,6 +202,88 @@ clash(const struct vg_names *t, const struct vg_memo_ent *e)
 	return 0;
 }
 
+/* The entry's JSON with this port's digits in its hole. */
+static void
+paste_port(struct vg_layout *L, const struct vg_memo_ent *e, unsigned port)
+{
+	char d[24];
+	size_t n = vg_u64_digits(d, port);
+
+	L->op->paste(L->out, vg_str_make(e->json, e->hole_at));
+	L->op->paste(L->out, vg_str_make(d, n));
+	L->op->paste(L->out, vg_str_make(e->json + e->hole_at + e->hole_len,
+	    e->jlen - e->hole_at - e->hole_len));
+}
+
+/*
+ * A SOCKADDR record that is saddr= alone, of an inet or inet6 address:
+ * an accept()'s or a recvfrom()'s peer differs from the last one in its
+ * port only. Its text with the
+ * port's four hex digits left out (key, cap bytes) is the memo's key; the
+ * JSON is the same but for the port's digits, which memo_end() finds at
+ * the end (an inet or inet6 address) or the entry is not kept. Returns
+ * the key's length (*port the port), 0 for another text.
+ */
+#define PORT_HEX	(sizeof("saddr=") - 1 + 4)	/* after the family */
+
+/* AF_INET or AF_INET6 in either byte order: the families with a port
+ * (other texts are remembered whole). */
+static int
+inet_family(const char *h)
+{
+	char f[4];
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		f[i] = (char)(h[i] == 'a' ? 'A' : h[i]);
+	return memcmp(f, "0200", 4) == 0 || memcmp(f, "0002", 4) == 0 ||
+	    memcmp(f, "0A00", 4) == 0 || memcmp(f, "000A", 4) == 0;
+}
+
+static size_t
+port_key(const struct vg_erec *rec, char *key, size_t cap, unsigned *port)
+{
+	const char *p = rec->body.p;
+	size_t n = rec->body.len, i;
+	unsigned v = 0, d;
+
+	if (n < PORT_HEX + 4 || n - 4 > cap || memcmp(p, "saddr=", 6) != 0 ||
+	    !inet_family(p + 6) || memchr(p, ' ', n) != NULL)
+		return 0;
+	for (i = PORT_HEX; i < PORT_HEX + 4; i++) {
+		d = (unsigned char)p[i];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if ((d | 0x20) >= 'a' && (d | 0x20) <= 'f')
+			d = (d | 0x20) - 'a' + 10;
+		else
+			return 0;
+		v = v << 4 | d;
+	}
+	memcpy(key, p, PORT_HEX);
+	memcpy(key + PORT_HEX, p + PORT_HEX + 4, n - PORT_HEX - 4);
+	*port = v;
+	return n - 4;
+}
+
+/* Whether json ends with the member "port": port and the object's end:
+ * where the digits are, for the hole. */
+static int
+port_hole(struct vg_memo_ent *e, unsigned port)
+{
+	static const char mem[] = "\"port\":";
+	char d[24];
+	size_t n = vg_u64_digits(d, port), m = sizeof(mem) - 1;
+
+	if (e->jlen < m + n + 1 || e->json[e->jlen - 1] != '}' ||
+	    memcmp(e->json + e->jlen - 1 - n, d, n) != 0 ||
+	    memcmp(e->json + e->jlen - 1 - n - m, mem, m) != 0)
+		return 0;
+	e->hole_at = e->jlen - 1 - n;
+	e->hole_len = n;
+	return 1;
+}
+
 /*
  * For text remembered, pastes its members and applies what else it gave
  * (rule keys, errors) and returns 1, unless one of its member names is
@@ -221,7 +307,10 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 	if (e != NULL) {
 		/* a tail's names are not filed: nothing the record object
 		 * gets after them (vigil_raw) can take one */
-		L->op->paste(L->out, vg_str_make(e->json, e->jlen));
+		if (m->holed && e->hole_len > 0)
+			paste_port(L, e, m->port);
+		else
+			L->op->paste(L->out, vg_str_make(e->json, e->jlen));
 		L->out->memo_hits++;
 		L->errors += e->errors;
 		if (e->sets_arch) {
@@ -292,6 +381,8 @@ memo_end(struct vg_layout *L, struct mpart *m, unsigned tok_errors,
 	for (i = 0; i < rc->nkeys; i++)
 		e.keys[i] = rc->keys[i];
 	e.nkeys = rc->nkeys;
+	if (m->holed && !port_hole(&e, m->port))
+		return;
 	vg_memo_put(L->out->memo, m->tag, m->hash, m->text, m->len, &e);
 }
 
@@ -529,7 +620,7 @@ walk(struct vg_layout *L, struct rctx *R, const struct vg_erec *rec)
 {
 	struct vg_fields it;
 	struct vg_field f;
-	struct mpart m;
+	struct mpart m = { .holed = 0 };
 	unsigned n = 0, n0 = 0, err0 = 0, extra = 0;
 	size_t skip = 0;
 	int tail = 0;
@@ -689,13 +780,23 @@ static void
 memo_record(struct vg_layout *L, struct vg_str key, enum rkind kind,
     const struct vg_erec *rec)
 {
-	struct mpart m;
+	struct mpart m = { .holed = 0 };
 	int memo = memo_on(L) && key.p != NULL && rec->enriched.len == 0 &&
 	    !L->rec[WHOLE].on;
+	const char *text = rec->body.p;
+	size_t len = rec->body.len;
+	uint32_t tag = memo_tag(L, rec->type, 0);
+	char pk[128];
 
 	L->arch_free = kind == R_SYSCALL;
-	if (memo && memo_begin(L, &m, WHOLE, memo_tag(L, rec->type, 0),
-	    rec->body.p, rec->body.len, 0) == 1)
+	if (memo && kind == R_SOCKADDR &&
+	    (len = port_key(rec, pk, sizeof(pk), &m.port)) > 0) {
+		m.holed = 1;
+		text = pk;
+		tag |= TAG_PORT;
+	} else
+		len = rec->body.len;
+	if (memo && memo_begin(L, &m, WHOLE, tag, text, len, 0) == 1)
 		return;
 	if (kind == R_PROCTITLE)
 		proctitle_record(L, key, rec);
@@ -920,7 +1021,8 @@ paths_member(struct vg_layout *L, size_t npath)
 
 /* Which records of which type: next[i] is the next record of recs[i]'s
  * type; first[] and count[] per special type; the other types chained
- * too (ofirst: whether recs[i] is the first of its type). */
+ * too (ofirst: whether recs[i] is the first of its type; set only if
+ * nother > 0). */
 struct survey {
 	size_t		*next;
 	uint8_t		*ofirst;
@@ -966,7 +1068,6 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	if (ev->nrecs <= SURVEY_STACK) {
 		S->next = next;
 		S->ofirst = ofirst;
-		memset(ofirst, 0, ev->nrecs);
 	} else if ((S->next = vg_arena_alloc(L->a, ev->nrecs *
 	    sizeof(*S->next))) == NULL ||
 	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
@@ -986,6 +1087,8 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 			continue;
 		}
 		if (tab == NULL) {
+			if (ev->nrecs <= SURVEY_STACK)
+				memset(ofirst, 0, ev->nrecs);
 			while (size < 2 * ev->nrecs)
 				size *= 2;
 			if ((tab = vg_arena_calloc(L->a, size * sizeof(*tab)))
@@ -1185,7 +1288,8 @@ write_records(struct vg_layout *L, const struct survey *S)
 	for (i = 0; i < NTOPS && !L->oom; i++)
 		if (tops[i].from < 0 || S->count[tops[i].from] > 0)
 			tops[i].write(L, S);
-	others(L, S, VG_STR_NULL);
+	if (S->nother > 0)
+		others(L, S, VG_STR_NULL);
 }
 
 /* serial, time, node, keys and the vigil marks, in front of the records. */
@@ -1458,7 +1562,7 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 	if (part >= 0)
 		has = tops[part].from < 0 || S.count[tops[part].from] > 0;
 	else
-		for (i = 0; i < ev->nrecs && !has; i++)
+		for (i = 0; S.nother > 0 && i < ev->nrecs && !has; i++)
 			has = S.ofirst[i] && type_is(ev->recs[i].type, name);
 	if (!has)
 		goto end;

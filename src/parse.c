@@ -441,8 +441,15 @@ vg_parse_line_memo(const char *line, size_t len, struct vg_record *rec,
 	lit(&p, end, "msg=", 4);
 	if (stamp_memo(p, end, rec, lm != NULL ? &lm->stamp : NULL) == -1)
 		return einval();
-	if (rec->body.len > 0 &&
-	    (sep = memchr(rec->body.p, VG_ENRICH_SEP, rec->body.len)) != NULL) {
+	if (rec->body.len == 0)
+		return 0;
+	/* the caller's search, if it found none or one in the body */
+	if (lm != NULL && lm->sep_known &&
+	    (lm->sep == NULL || lm->sep >= rec->body.p))
+		sep = lm->sep != NULL && lm->sep < end ? lm->sep : NULL;
+	else
+		sep = memchr(rec->body.p, VG_ENRICH_SEP, rec->body.len);
+	if (sep != NULL) {
 		rec->enriched = vg_str_make(sep + 1,
 		    (size_t)(end - sep - 1));
 		rec->body.len = (size_t)(sep - rec->body.p);

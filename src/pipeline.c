@@ -380,10 +380,9 @@ on_event(struct vg_event *ev, void *arg)
 	if (doc == NULL && pl->jd != NULL && !pl->need_tree) {
 		/* unchanged: the line straight from the records */
 		vg_buf_reset(&pl->line);
-		if ((direct = vg_jsink_event(pl->jd, ev, &pl->line, &dc)) == 0) {
-			ev->json = vg_str_make(pl->line.data, pl->line.len);
+		if ((direct = vg_jsink_line(pl->jd, ev, &pl->line, &ev->json,
+		    &dc)) == 0)
 			pl->c.json_direct++;
-		}
 	}
 	if (doc == NULL && direct == 1) {
 		doc = vg_view_tree(&view);
@@ -530,6 +529,12 @@ void
 vg_pipeline_expire(struct vg_pipeline *pl, uint64_t now_ms)
 {
 	vg_group_expire(pl->group, now_ms);
+}
+
+void
+vg_pipeline_own(struct vg_pipeline *pl)
+{
+	vg_group_own(pl->group);
 }
 
 uint64_t

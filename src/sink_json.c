@@ -4,9 +4,10 @@
  * as one JSON line, written as it comes, with no document tree in
  * between. It knows JSON, not the layout: its ops are the streaming
  * writer of vigil/json.h, which the driver calls inline. The records come
- * before the header in the driver's walk, so they are written to a
- * buffer of their own and the line is put together at the end. It keeps
- * the memo of text the driver pastes (json_memo.h).
+ * before the header in the driver's walk, so they are written to the
+ * output after a gap, the header to a buffer of its own, and the header
+ * is put at the end of the gap, right before the records: the line is
+ * not copied. It keeps the memo of text the driver pastes (json_memo.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,11 +22,17 @@ struct vg_jsink {
 	struct vg_sink	 s;		/* first: the ops get a vg_jsink */
 	struct vg_jw	 w;
 	struct vg_layout *lo;
-	struct vg_buf	 body;		/* records, written before the header */
+	struct vg_buf	 head;		/* the header, written after the
+					 * records */
 	struct vg_buf	*out;
 	int		 mark_ok;	/* mark() followed a member */
-	size_t		 body_at;	/* where the records went in out */
+	size_t		 body_at;	/* where the records go in out */
+	size_t		 line_at;	/* where the line starts in out */
 };
+
+/* Room left in front of the records for the header: it holds serial,
+ * time and a few rule keys; a longer header moves the records. */
+#define GAP	256
 
 #define JW(s)	(&((struct vg_jsink *)(s))->w)
 
@@ -36,8 +43,11 @@ j_begin(struct vg_sink *s, const struct vg_event *ev)
 
 	(void)ev;
 	vg_memo_event(j->s.memo);
-	vg_buf_reset(&j->body);
-	j->w.b = &j->body;
+	j->line_at = j->out->len;
+	if (vg_buf_reserve(j->out, GAP) == 0)
+		j->out->len += GAP;
+	j->body_at = j->out->len;
+	j->w.b = j->out;
 	j->w.depth = 0;
 	j->w.oom = 0;
 	j->w.more[0] = 1;	/* every record member follows the header */
@@ -50,11 +60,12 @@ j_front(struct vg_sink *s, int on)
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
 	if (on) {
-		j->w.b = j->out;
+		vg_buf_reset(&j->head);
+		j->w.b = &j->head;
 		vg_buf_addc(j->w.b, '{');
 		j->w.more[0] = 0;
 	} else
-		j->w.b = &j->body;
+		j->w.b = j->out;
 }
 
 static void
@@ -62,11 +73,32 @@ j_end(struct vg_sink *s)
 {
 	struct vg_jsink *j = (struct vg_jsink *)s;
 
-	j->body_at = j->out->len;
-	vg_buf_add(j->out, j->body.data, j->body.len);
-	vg_buf_add(j->out, "}\n", 2);
-	if (j->out->oom || j->body.oom || j->w.oom)
+	struct vg_buf *o = j->out, *h = &j->head;
+	size_t n;
+
+	vg_buf_add(o, "}\n", 2);
+	if (o->oom || h->oom || j->w.oom) {
 		j->s.oom = 1;
+		return;
+	}
+	if (h->len > j->body_at - j->line_at) {
+		/* no room in the gap: the records move */
+		n = o->len - j->body_at;
+		if (vg_buf_reserve(o, h->len) == -1) {
+			j->s.oom = 1;
+			return;
+		}
+		memmove(o->data + j->line_at + h->len, o->data + j->body_at,
+		    n);
+		o->len = j->line_at + h->len + n;
+		if (j->s.ctx_to > j->s.ctx_from) {
+			j->s.ctx_from += j->line_at + h->len - j->body_at;
+			j->s.ctx_to += j->line_at + h->len - j->body_at;
+		}
+		j->body_at = j->line_at + h->len;
+	}
+	j->line_at = j->body_at - h->len;
+	memcpy(o->data + j->line_at, h->data, h->len);
 }
 
 static void
@@ -180,7 +212,7 @@ vg_jsink_new(void)
 		return NULL;
 	j->s.ops = &json_ops;
 	j->s.jw = &j->w;
-	vg_buf_init(&j->body);
+	vg_buf_init(&j->head);
 	if ((j->s.memo = vg_memo_new()) == NULL ||
 	    (j->lo = vg_layout_new()) == NULL) {
 		vg_memo_free(j->s.memo);
@@ -195,7 +227,7 @@ vg_jsink_free(struct vg_jsink *j)
 {
 	if (j == NULL)
 		return;
-	vg_buf_free(&j->body);
+	vg_buf_free(&j->head);
 	vg_memo_free(j->s.memo);
 	vg_layout_free(j->lo);
 	free(j);
@@ -214,8 +246,8 @@ vg_jsink_head_hits(const struct vg_jsink *j)
 }
 
 int
-vg_jsink_event(struct vg_jsink *j, struct vg_event *ev, struct vg_buf *out,
-    struct vg_decode_counts *counts)
+vg_jsink_line(struct vg_jsink *j, struct vg_event *ev, struct vg_buf *out,
+    struct vg_str *line, struct vg_decode_counts *counts)
 {
 	size_t start = out->len;
 
@@ -225,10 +257,25 @@ vg_jsink_event(struct vg_jsink *j, struct vg_event *ev, struct vg_buf *out,
 		errno = ENOMEM;
 		return -1;
 	}
+	*line = vg_str_make(out->data + j->line_at, out->len - j->line_at);
 	ev->ctx_from = ev->ctx_to = 0;
 	if (j->s.ctx_to > j->s.ctx_from) {
-		ev->ctx_from = j->body_at - start + j->s.ctx_from;
-		ev->ctx_to = j->body_at - start + j->s.ctx_to;
+		ev->ctx_from = j->s.ctx_from - j->line_at;
+		ev->ctx_to = j->s.ctx_to - j->line_at;
 	}
+	return 0;
+}
+
+int
+vg_jsink_event(struct vg_jsink *j, struct vg_event *ev, struct vg_buf *out,
+    struct vg_decode_counts *counts)
+{
+	size_t start = out->len;
+	struct vg_str line;
+
+	if (vg_jsink_line(j, ev, out, &line, counts) == -1)
+		return -1;
+	memmove(out->data + start, line.p, line.len);
+	out->len = start + line.len;
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * event.h: an audit event (all records sharing node, time and serial) as
  * handed out by the grouper (src/group.c). Every pointer in it lives in the
- * event's arena and is valid only during the event callback.
+ * event's arena (or the input's buffer, for records lent) and is valid
+ * only during the event callback.
  */
 #ifndef VIGIL_EVENT_H
 #define VIGIL_EVENT_H
@@ -17,8 +18,10 @@ struct vg_ctx;
 struct vg_erec {
 	uint32_t	 type;
 	struct vg_str	 type_name;	/* as written in text input, else empty */
-	struct vg_str	 body;		/* arena copy, NUL-terminated */
-	struct vg_str	 enriched;	/* arena copy; empty if none */
+	struct vg_str	 body;		/* arena copy, NUL-terminated; the
+					 * input's own text, not terminated,
+					 * if it was lent (vg_record.lent) */
+	struct vg_str	 enriched;	/* the same; empty if none */
 };
 
 struct vg_view;

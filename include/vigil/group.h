@@ -57,13 +57,20 @@ struct vg_group	*vg_group_new(const struct vg_group_opts *, vg_event_cb *,
 void		 vg_group_free(struct vg_group *);
 
 /*
- * Adds one record (copied; rec may be reused after the call). now_ms is
+ * Adds one record (copied; rec may be reused after the call; a record
+ * rec->lent is kept as its slices until vg_group_own()). now_ms is
  * the clock used for timeouts: wall clock for live input, the records' own
  * time for replay. May emit events through the callback. Returns 0, or -1
  * with errno (ENOMEM) if the record could not be kept (counted).
  */
 int		 vg_group_add(struct vg_group *, const struct vg_record *,
 		    uint64_t now_ms);
+/*
+ * Copies the text of the lent records of the pending events into their
+ * arenas: call it before the memory of records added with ->lent set
+ * changes. Costs a copy of each lent record still pending, once.
+ */
+void		 vg_group_own(struct vg_group *);
 /* Emits every event whose first record is older than now_ms - timeout. */
 void		 vg_group_expire(struct vg_group *, uint64_t now_ms);
 /* Emits all pending events (end of input, shutdown). */

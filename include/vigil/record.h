@@ -28,6 +28,11 @@ struct vg_record {
 	struct vg_str	 enriched;	/* after 0x1D; empty if none */
 	struct vg_str	 line;		/* whole input line / payload */
 	int		 remote;	/* from the network (listen.c) */
+	int		 lent;		/* its text stays where it is until
+					 * the caller's vg_group_own() (or
+					 * vg_pipeline_own()): the grouper
+					 * keeps the slices, copies nothing
+					 * until then; 0: copied at once */
 };
 
 /*
@@ -71,6 +76,10 @@ int	vg_parse_netlink_memo(uint16_t type, const char *payload, size_t len,
 
 struct vg_line_memo {
 	struct vg_stamp_memo	 stamp;
+	/* set by a caller that searched the line already, for one
+	 * parse: its first 0x1D (NULL: none), not searched for again */
+	int			 sep_known;
+	const char		*sep;
 	struct {
 		char		 name[24];
 		uint8_t		 len;	/* 0: empty */

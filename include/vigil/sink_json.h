@@ -30,5 +30,12 @@ unsigned long	 vg_jsink_head_hits(const struct vg_jsink *);
  */
 int	vg_jsink_event(struct vg_jsink *, struct vg_event *, struct vg_buf *out,
 	    struct vg_decode_counts *counts);
+/*
+ * The same line, left where it was written: at *line, in out after
+ * out's old length and some bytes of no meaning (the room left for the
+ * header), up to out's new length. Saves vg_jsink_event()'s move.
+ */
+int	vg_jsink_line(struct vg_jsink *, struct vg_event *, struct vg_buf *out,
+	    struct vg_str *line, struct vg_decode_counts *counts);
 
 #endif

@@ -3,6 +3,9 @@
  * replay.c: reads audit logs (auditd RAW or ENRICHED, "-" = stdin) into
  * the pipeline. Time comes from the records, so output is deterministic.
  * Lines longer than VG_MAX_RECORD are skipped and counted, never cut.
+ * Records are lent to the grouper (vg_record.lent): the read buffer
+ * keeps their text until it is moved or refilled, then the pending
+ * events copy theirs (vg_pipeline_own).
  * Progress on stderr: progress.c.
  */
 #include <errno.h>
@@ -28,22 +31,29 @@ struct replay {
 	struct vg_progress	 pg;		/* on stderr (progress.h) */
 };
 
+/* sep: the first 0x1D at or after p in the buffer, NULL if none */
 static void
-replay_line(struct replay *rp, const char *p, size_t len)
+replay_line(struct replay *rp, const char *p, size_t len, const char *sep)
 {
 	struct vg_record rec;
 	uint64_t t;
+	int rc;
 
 	if (len && p[len - 1] == '\r')
 		len--;
 	if (len == 0)
 		return;
-	if (vg_parse_line_memo(p, len, &rec, &rp->lm) == -1) {
+	rp->lm.sep_known = 1;
+	rp->lm.sep = sep != NULL && sep < p + len ? sep : NULL;
+	rc = vg_parse_line_memo(p, len, &rec, &rp->lm);
+	rp->lm.sep_known = 0;
+	if (rc == -1) {
 		/* comments and blank lines are not errors */
 		if (p[0] != '#')
 			vg_pipeline_bad_line(rp->pl, p, len);
 		return;
 	}
+	rec.lent = 1;
 	t = rec.sec * 1000 + rec.msec;
 	if (t > rp->clock)
 		rp->clock = t;
@@ -58,7 +68,7 @@ replay_line(struct replay *rp, const char *p, size_t len)
 static int
 replay_fd(struct replay *rp, int fd)
 {
-	char *buf, *nl;
+	char *buf, *nl, *sep;
 	size_t have = 0, start, i;
 	ssize_t n;
 	int skipping = 0;
@@ -70,6 +80,7 @@ replay_fd(struct replay *rp, int fd)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
+			vg_pipeline_own(rp->pl);
 			free(buf);
 			return -1;
 		}
@@ -79,13 +90,21 @@ replay_fd(struct replay *rp, int fd)
 		have += (size_t)n;
 		start = 0;
 		i = have - (size_t)n;
+		/* ENRICHED separators: one search for the lines that have
+		 * none, not one per line */
+		sep = memchr(buf, VG_ENRICH_SEP, have);
 		while ((nl = memchr(buf + i, '\n', have - i)) != NULL) {
 			i = (size_t)(nl - buf);
+			if (sep != NULL && sep < buf + start)
+				sep = memchr(buf + start, VG_ENRICH_SEP,
+				    have - start);
 			if (!skipping)
-				replay_line(rp, buf + start, i - start);
+				replay_line(rp, buf + start, i - start, sep);
 			skipping = 0;
 			start = ++i;
 		}
+		/* the lines read are about to move or be overwritten */
+		vg_pipeline_own(rp->pl);
 		if (start > 0) {
 			memmove(buf, buf + start, have - start);
 			have -= start;
@@ -100,7 +119,8 @@ replay_fd(struct replay *rp, int fd)
 			have = 0;
 	}
 	if (have > 0 && !skipping)		/* no trailing newline */
-		replay_line(rp, buf, have);
+		replay_line(rp, buf, have, memchr(buf, VG_ENRICH_SEP, have));
+	vg_pipeline_own(rp->pl);
 	free(buf);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * check_group.c: event grouping: EOE, single-record types, timeout,
  * interleaving, late records, gaps, rollover, bounds, flush, and the
- * go-libaudit reassembler corpus.
+ * go-libaudit reassembler corpus; the events' arena.
  */
 #include <check.h>
 #include <stdint.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vigil/arena.h"
 #include "vigil/group.h"
 #include "vigil/record.h"
 
@@ -599,6 +600,51 @@ START_TEST(test_max_pending_bytes)
 }
 END_TEST
 
+/*
+ * A lent record is kept as its slices until vg_group_own(), then copied:
+ * the caller may then change the memory. It counts the same bytes as a
+ * copied one, and a record that is not lent makes its event own the
+ * lent ones before it.
+ */
+START_TEST(test_lent)
+{
+	struct cap c = { 0 };
+	struct vg_group *g = vg_group_new(NULL, on_ev, &c);
+	struct vg_group *h = vg_group_new(NULL, on_ev, &c);
+	char text[] = "a=1 b=2";
+	struct vg_record r;
+
+	r = mk(1300, 1700000000, 1, 7, text);
+	ck_assert_int_eq(vg_group_add(h, &r, 1000), 0);
+	r.lent = 1;
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	ck_assert_uint_eq(vg_group_pending_bytes(g),
+	    vg_group_pending_bytes(h));
+	vg_group_own(g);
+	ck_assert_uint_eq(vg_group_pending_bytes(g),
+	    vg_group_pending_bytes(h));
+	memset(text, 'z', sizeof(text) - 1);
+	add(g, 1320, 7, 1000);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.ev[0].body0, "a=1 b=2");
+	/* lent, then one that is not: both are the event's */
+	memcpy(text, "c=3 d=4", sizeof(text));
+	r = mk(1300, 1700000000, 1, 8, text);
+	r.lent = 1;
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	r = mk(1302, 1700000000, 1, 8, "e=5");
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	memset(text, 'z', sizeof(text) - 1);
+	add(g, 1320, 8, 1000);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert_str_eq(c.ev[1].body0, "c=3 d=4");
+	ck_assert_uint_eq(c.ev[1].nrecs, 2);
+	ck_assert_uint_eq(vg_group_pending_bytes(g), 0);
+	vg_group_free(g);
+	vg_group_free(h);
+}
+END_TEST
+
 START_TEST(test_oversize)
 {
 	struct cap c = { 0 };
@@ -810,6 +856,47 @@ START_TEST(test_corpus_reassembler_clock)
 }
 END_TEST
 
+/* ---- the events' arena ---- */
+
+START_TEST(reset_keeps_a_chunk_ready)
+{
+	struct vg_arena a;
+	char *p, *q, *s;
+	int i;
+
+	vg_arena_init(&a, 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(p = vg_arena_alloc(&a, 5));
+		ck_assert_uint_eq((uintptr_t)p % 8, 0);
+		ck_assert_ptr_nonnull(q = vg_arena_alloc(&a, 40000));
+		ck_assert_ptr_nonnull(s = vg_arena_strndup(&a, "abc", 3));
+		ck_assert_str_eq(s, "abc");
+		ck_assert_uint_eq(a.used, 8 + 40000 + 8);
+		vg_arena_reset(&a);
+		ck_assert_uint_eq(a.used, 0);
+		/* after a reset, room at once: no chunk to find */
+		ck_assert_ptr_nonnull(a.cur);
+		ck_assert_uint_gt((size_t)(a.lim - a.cur), 1000);
+	}
+	vg_arena_free(&a);
+	ck_assert_ptr_null(a.cur);
+}
+END_TEST
+
+START_TEST(limit_holds_after_reset)
+{
+	struct vg_arena a;
+
+	vg_arena_init(&a, 64);
+	ck_assert_ptr_nonnull(vg_arena_alloc(&a, 64));
+	ck_assert_ptr_null(vg_arena_alloc(&a, 1));
+	vg_arena_reset(&a);
+	ck_assert_ptr_nonnull(vg_arena_alloc(&a, 60));
+	ck_assert_ptr_null(vg_arena_alloc(&a, 8));
+	vg_arena_free(&a);
+}
+END_TEST
+
 static Suite *
 group_suite(void)
 {
@@ -833,6 +920,9 @@ group_suite(void)
 	tcase_add_test(tc, test_max_pending);
 	tcase_add_test(tc, test_max_pending_bytes);
 	tcase_add_test(tc, test_oversize);
+	tcase_add_test(tc, test_lent);
+	tcase_add_test(tc, reset_keeps_a_chunk_ready);
+	tcase_add_test(tc, limit_holds_after_reset);
 	tcase_add_test(tc, test_flush);
 	tcase_add_test(tc, test_churn);
 	tcase_add_test(tc, test_corpus_reassembler);

@@ -978,6 +978,9 @@ START_TEST(line_memo_forms)
 		"type=SYSCALL audit(1700000000.123:7): e=1",
 		"type=SYSCALL msg=audit(1700000000.123:7",
 		("type=SOCKADDR msg=audit(1700000000.124:7): f=1\x1d" "F=2"),
+		/* a separator before the body: the caller's is not it */
+		("node=a\x1d" "b type=SOCKADDR msg=audit(1700000000.124:7): "
+		    "g=1\x1d" "G=2"),
 	};
 	struct vg_line_memo lm;
 	struct vg_record r;
@@ -988,6 +991,11 @@ START_TEST(line_memo_forms)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		rc = vg_parse_line(lines[i], strlen(lines[i]), &r);
 		same_with_memo(lines[i], strlen(lines[i]), rc, &r, &lm);
+		/* with the separator the caller found (the replay's) */
+		lm.sep_known = 1;
+		lm.sep = memchr(lines[i], '\x1d', strlen(lines[i]));
+		same_with_memo(lines[i], strlen(lines[i]), rc, &r, &lm);
+		lm.sep_known = 0;
 	}
 }
 END_TEST

@@ -223,6 +223,59 @@ expect(const char *text)
 	ck_assert_uint_eq(tl.failed, 0);
 }
 
+/* A header longer than the room the JSON sink leaves for it in front of
+ * the records (a long node name, many rule keys): the records move. */
+START_TEST(long_header_moves_records)
+{
+	char text[2048], node[301];
+
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	snprintf(text, sizeof(text), "node=%s " HDR("SYSCALL", "8")
+	    "arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=7ffd a2=10 "
+	    "a3=0 items=0 ppid=1 pid=2 key=\"a\"\nnode=%s "
+	    HDR("SOCKADDR", "8") "saddr=020000507F0000010000000000000000\n"
+	    "node=%s " HDR("EOE", "8") "\n", node, node, node);
+	expect(text);
+	ck_assert_uint_gt(direct.len, 300);
+}
+END_TEST
+
+/* SOCKADDR records that differ in their port only (an accept()'s peers)
+ * are pasted with the port's digits put in; other families whose bytes
+ * there differ (a unix path) are not taken for them. */
+START_TEST(memo_port_hole)
+{
+	static const char *saddr[] = {
+	    "0200D5A27F0000010000000000000000",
+	    "020000507F0000010000000000000000",
+	    "02000A0B7F0000010000000000000000",
+	    "02FFFF0B7F0000010000000000000000",
+	    "0A0001BB000000000000000000000000000000000000000100000000",
+	    "0A00CAFE000000000000000000000000000000000000000100000000",
+	    "0A00CAFE000000010000000000000000000000000000000100000000",
+	    "01002F746D702F6100",
+	    "01002F786D702F6100",
+	    "01002F796D702F6100",
+	};
+	char text[512];
+	unsigned i, k;
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(saddr) / sizeof(saddr[0]); i++) {
+			snprintf(text, sizeof(text), HDR("SYSCALL", "%u")
+			    "arch=c000003e syscall=43 success=yes exit=4 a0=3 "
+			    "a1=0 a2=0 a3=0 items=0 pid=2 key=(null)\n"
+			    HDR("SOCKADDR", "%u") "saddr=%s\n"
+			    HDR("EOE", "%u") "\n", 100 + k * 20 + i,
+			    100 + k * 20 + i, saddr[i], 100 + k * 20 + i);
+			expect(text);
+		}
+	/* exact texts alone: 38 (28 SYSCALL, 10 SOCKADDR) */
+	ck_assert_uint_ge(vg_jsink_memo_hits(jd), 43);
+}
+END_TEST
+
 START_TEST(socket_event_taken)
 {
 	expect(HDR("SYSCALL", "1") "arch=c000003e syscall=42 success=no "
@@ -518,6 +571,8 @@ suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, corpus_logs_match_the_tree);
 	tcase_add_test(tc, socket_event_taken);
+	tcase_add_test(tc, long_header_moves_records);
+	tcase_add_test(tc, memo_port_hole);
 	tcase_add_test(tc, execve_taken);
 	tcase_add_test(tc, lookup_takes_the_syscall_arch);
 	tcase_add_test(tc, numbers_and_marks);
