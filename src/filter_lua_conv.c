@@ -148,7 +148,7 @@ map_entry(struct vg_lconv *c, const void *p)
 static void
 map_put(lua_State *L, struct vg_lconv *c, const void *p, size_t slot)
 {
-	struct vg_lconv_map *m, *e;
+	struct vg_lconv_map *m = NULL, *e;	/* luaL_error does not return */
 	size_t ncap, s;
 
 	if ((slot + 1) * 2 > c->cmap) {
@@ -313,7 +313,7 @@ has_lazy_mt(lua_State *L, const struct vg_lconv *c, int t)
 static size_t
 live_slot(lua_State *L, struct vg_lconv *c, int t)
 {
-	size_t slot;
+	size_t slot = SIZE_MAX;	/* luaL_error does not return */
 
 	if (!c->active || (slot = map_find(c, lua_topointer(L, t))) ==
 	    SIZE_MAX)
