@@ -220,8 +220,9 @@ acl_dup(const struct vg_psk_acl *a, const struct vg_psk_client *c,
 		if (c->has_key && a->c[i].has_key &&
 		    a->c[i].key.len == c->key.len &&
 		    CRYPTO_memcmp(a->c[i].key.b, c->key.b, c->key.len) == 0) {
-			snprintf(msg, msglen, "identities \"%s\" and \"%s\" "
-			    "have the same key", a->c[i].identity,
+			/* (identities shortened: the message is bounded) */
+			snprintf(msg, msglen, "identities \"%.100s\" and "
+			    "\"%.100s\" have the same key", a->c[i].identity,
 			    c->identity);
 			return 1;
 		}
