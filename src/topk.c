@@ -3,7 +3,9 @@
  * topk.c: space-saving top-K tallies (topk.h) and the per-event tally of
  * rule key, executable, syscall and uid for "vigilctl top". On the event
  * path: one pass over a few tokens of the SYSCALL record, no allocation;
- * a miss costs a scan of VG_TOPK_K counters for the smallest. Decoding
+ * a miss costs a scan of VG_TOPK_K counters for the smallest; a SYSCALL
+ * record that ends as one of the last few (vg_top_tail) is not searched.
+ * Decoding
  * (hex, syscall names) is left to vg_top_label, off the event path.
  */
 #include <stdio.h>
@@ -19,7 +21,7 @@ vg_topk_init(struct vg_topk *t)
 {
 	memset(t, 0, sizeof(*t));
 	memset(t->bucket, -1, sizeof(t->bucket));
-	t->last = -1;
+	t->last = t->last2 = -1;
 }
 
 /* Keys are hashed and compared as zero-padded 8-byte words, loaded
@@ -72,28 +74,26 @@ unlink_item(struct vg_topk *t, int i)
 		*pp = t->it[i].next;
 }
 
-/* Counts key (len <= VG_TOPK_KEYLEN) if it is the item of the previous
- * add (the usual case: compared, not hashed); 0 if it is not. */
+/* Whether item j (>= 0) is key (len <= VG_TOPK_KEYLEN): compared, not
+ * hashed. */
 static inline int
-add_last(struct vg_topk *t, const unsigned char *k, size_t len)
+item_is(const struct vg_topk *t, int j, const unsigned char *k, size_t len)
 {
-	struct vg_topk_item *e;
+	const struct vg_topk_item *e = &t->it[j];
 	size_t i;
 
-	if (t->last < 0 || (e = &t->it[t->last])->len != len)
+	if (e->len != len)
 		return 0;
 	for (i = 0; i + 8 <= len; i += 8)
 		if (load8((const unsigned char *)e->key + i) != load8(k + i))
 			return 0;
-	if (i < len && load8((const unsigned char *)e->key + i) !=
-	    tail_word(k + i, len - i))
-		return 0;
-	e->count++;
-	return 1;
+	return i == len || load8((const unsigned char *)e->key + i) ==
+	    tail_word(k + i, len - i);
 }
 
-/* The rest of an add: the hash table, or the smallest counter. */
-static void
+/* The rest of an add: the hash table, or the smallest counter. Returns
+ * the item counted. */
+static int
 add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
 {
 	uint64_t w[KWORDS], h, x, min;
@@ -123,8 +123,7 @@ add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
 		}
 		if (i == nw) {
 			e->count++;
-			t->last = (int8_t)j;
-			return;
+			return j;
 		}
 	}
 	if (t->n < VG_TOPK_K) {
@@ -140,6 +139,7 @@ add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
 				j = m;
 		min = t->it[j].count;
 		unlink_item(t, j);
+		t->gen[j]++;
 	}
 	t->it[j].count = min + 1;
 	t->it[j].err = min;
@@ -149,23 +149,41 @@ add_slow(struct vg_topk *t, const unsigned char *k, size_t len)
 	memcpy(t->it[j].key, w, nw * 8);	/* zero-padded */
 	t->it[j].next = t->bucket[b];
 	t->bucket[b] = (int8_t)j;
-	t->last = (int8_t)j;
+	return j;
 }
 
-static inline void
-topk_add(struct vg_topk *t, const char *key, size_t len)
+/* Counts key: the item hint (a guess, -1 none), the last two counted,
+ * else the table. Returns the item counted. */
+static inline int
+topk_add(struct vg_topk *t, const char *key, size_t len, int hint)
 {
+	const unsigned char *k = (const unsigned char *)key;
+	int j;
+
 	if (len > VG_TOPK_KEYLEN)
 		len = VG_TOPK_KEYLEN;
 	t->total++;
-	if (!add_last(t, (const unsigned char *)key, len))
-		add_slow(t, (const unsigned char *)key, len);
+	if (hint >= 0 && item_is(t, hint, k, len))
+		j = hint;
+	else if (t->last >= 0 && item_is(t, t->last, k, len))
+		j = t->last;
+	else if (t->last2 >= 0 && item_is(t, t->last2, k, len))
+		j = t->last2;
+	else
+		return t->last2 = t->last, t->last = (int8_t)add_slow(t, k,
+		    len);
+	t->it[j].count++;
+	if (j != t->last) {
+		t->last2 = t->last;
+		t->last = (int8_t)j;
+	}
+	return j;
 }
 
 void
 vg_topk_add(struct vg_topk *t, const char *key, size_t len)
 {
-	topk_add(t, key, len);
+	(void)topk_add(t, key, len, -1);
 }
 
 static int
@@ -272,13 +290,74 @@ find_exe(const char *b, const char *end, struct vg_str *exe)
 	}
 }
 
+/* The uid, exe and key of a record body whose end [p, end) is a kept
+ * tail after a space: the values where the search would find them (the
+ * kernel writes nothing like " uid=" between syscall= and uid=, and the
+ * last exe= and key= are in the tail). */
+static struct vg_top_tail *
+tail_hit(struct vg_top *top, const char *p, const char *end,
+    struct vg_str *uid, struct vg_str *exe, struct vg_str *key)
+{
+	struct vg_top_tail *e;
+	const char *t;
+	unsigned i, x;
+
+	for (i = 0; i < VG_TOP_TAILS; i++) {
+		x = (top->tail_last + i) % VG_TOP_TAILS;
+		e = &top->tail[x];
+		if (e->len == 0 || (size_t)(end - p) <= e->len)
+			continue;
+		t = end - e->len;
+		if (t[-1] != ' ' || memcmp(t, e->text, e->len) != 0)
+			continue;
+		*uid = vg_str_make(t + 4, e->uid_len);
+		*exe = vg_str_make(t + e->exe_off, e->exe_len);
+		*key = vg_str_make(t + e->key_off, e->key_len);
+		top->tail_last = x;
+		return e;
+	}
+	return NULL;
+}
+
+/* Keeps the tail of a body from "uid=" (at uid.p - 4) to end when the
+ * exe and key found are in it. */
+static struct vg_top_tail *
+tail_keep(struct vg_top *top, const char *p, const char *end,
+    struct vg_str uid, struct vg_str exe, struct vg_str key)
+{
+	struct vg_top_tail *e;
+	const char *t;
+
+	if (uid.p == none || exe.p == none || key.p == none)
+		return NULL;
+	t = uid.p - 4;
+	if (t <= p || (size_t)(end - t) > VG_TOP_TAILLEN || exe.p < t ||
+	    key.p < t || t[-1] != ' ')
+		return NULL;
+	top->tail_last = top->tail_next++ % VG_TOP_TAILS;
+	e = &top->tail[top->tail_last];
+	e->len = (uint16_t)(end - t);
+	memcpy(e->text, t, e->len);
+	e->uid_len = (uint16_t)uid.len;
+	e->exe_off = (uint16_t)(exe.p - t);
+	e->exe_len = (uint16_t)exe.len;
+	e->key_off = (uint16_t)(key.p - t);
+	e->key_len = (uint16_t)key.len;
+	memset(e->item, -1, sizeof(e->item));
+	return e;
+}
+
 void
 vg_top_event(struct vg_top *top, const struct vg_event *ev)
 {
 	struct vg_str key = vg_str_make(none, sizeof(none) - 1), exe = key;
 	struct vg_str sc = key, uid = key;
-	const char *b, *end, *p, *q;
+	struct vg_str v[VG_TOP_NDIM];
+	struct vg_top_tail *te = NULL;
+	struct vg_topk *t;
+	const char *b, *end, *p, *q, *q0;
 	size_t i;
+	int d, j, hit = 0;
 
 	top->events++;
 	for (i = 0; i < ev->nrecs; i++)
@@ -303,13 +382,22 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 	p = b;
 	/* "arch=c000003e syscall=59 ...": "c000003e syscall=59" is kept,
 	 * as written (vg_top_label names it) */
-	if (AT(p, end, "arch=") &&
-	    (q = memchr(p + 5, ' ', (size_t)(end - p - 5))) != NULL &&
-	    AT(q, end, " syscall=")) {
-		p = memchr(q + 9, ' ', (size_t)(end - q - 9));
-		p = p != NULL ? p : end;
-		sc = vg_str_make(b + 5, (size_t)(p - b - 5));
+	if (AT(p, end, "arch=")) {
+		/* the kernel's 8 hex digits and a short number: walked
+		 * inline; else searched */
+		q = end - p > 13 && p[13] == ' ' ? p + 13 :
+		    memchr(p + 5, ' ', (size_t)(end - p - 5));
+		if (q != NULL && AT(q, end, " syscall=")) {
+			for (p = q + 9; p < end && *p != ' '; p++)
+				;
+			sc = vg_str_make(b + 5, (size_t)(p - b - 5));
+		}
 	}
+	if ((te = tail_hit(top, p, end, &uid, &exe, &key)) != NULL) {
+		hit = 1;
+		goto add;
+	}
+	q0 = end;
 	/* uid= is the kernel's 13th token, after auid= */
 	uid = find_uid(b, p, end, end);
 	/* "... exe=\"/bin/x\" subj=... key=\"k\"": key= last */
@@ -319,11 +407,29 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 		end = q;
 	}
 	find_exe(p, end, &exe);
+	te = tail_keep(top, p, q0, uid, exe, key);
 add:
-	topk_add(&top->dim[VG_TOP_KEY], key.p, key.len);
-	topk_add(&top->dim[VG_TOP_EXE], exe.p, exe.len);
-	topk_add(&top->dim[VG_TOP_SYSCALL], sc.p, sc.len);
-	topk_add(&top->dim[VG_TOP_UID], uid.p, uid.len);
+	v[VG_TOP_KEY] = key;
+	v[VG_TOP_EXE] = exe;
+	v[VG_TOP_SYSCALL] = sc;
+	v[VG_TOP_UID] = uid;
+	for (d = 0; d < VG_TOP_NDIM; d++) {
+		t = &top->dim[d];
+		if (hit && d != VG_TOP_SYSCALL && (j = te->item[d]) >= 0 &&
+		    t->gen[j] == te->gen[d]) {
+			/* the same text as when item j counted it, and j
+			 * not replaced since */
+			t->total++;
+			t->it[j].count++;
+			continue;
+		}
+		j = topk_add(t, v[d].p, v[d].len, te != NULL ? te->item[d] :
+		    -1);
+		if (te != NULL) {
+			te->item[d] = (int8_t)j;
+			te->gen[d] = t->gen[j];
+		}
+	}
 }
 
 const char *

@@ -34,6 +34,8 @@ struct vg_topk {
 	struct vg_topk_item	it[VG_TOPK_K];
 	int8_t			bucket[VG_TOPK_BUCKETS];	/* -1 empty */
 	int8_t			last;		/* item of the last add, -1 */
+	int8_t			last2;		/* and of the one before */
+	uint32_t		gen[VG_TOPK_K];	/* times an item was replaced */
 	int			n;
 	uint64_t		total;		/* items tallied */
 };
@@ -48,10 +50,27 @@ int	vg_topk_sorted(const struct vg_topk *, struct vg_topk_item *out,
 enum vg_top_dim { VG_TOP_KEY, VG_TOP_EXE, VG_TOP_SYSCALL, VG_TOP_UID,
 	VG_TOP_NDIM };
 
+/* The end of a SYSCALL record from "uid=" on (uid, gid..., comm, exe,
+ * key: the same for every event of one process and rule), with where the
+ * three values are in it: an event whose record ends the same way takes
+ * them from there, without a search. */
+#define VG_TOP_TAILS	4
+#define VG_TOP_TAILLEN	256
+struct vg_top_tail {
+	uint16_t	len;		/* 0: empty */
+	uint16_t	uid_len, exe_off, exe_len, key_off, key_len;
+	int8_t		item[VG_TOP_NDIM];	/* counted last: tried first */
+	uint32_t	gen[VG_TOP_NDIM];	/* its topk gen[] then */
+	char		text[VG_TOP_TAILLEN];
+};
+
 /* The four tallies of the events a pipeline emitted. */
 struct vg_top {
-	struct vg_topk	dim[VG_TOP_NDIM];
-	uint64_t	events;
+	struct vg_topk		dim[VG_TOP_NDIM];
+	uint64_t		events;
+	struct vg_top_tail	tail[VG_TOP_TAILS];
+	unsigned		tail_next;	/* replaced next */
+	unsigned		tail_last;	/* hit last: tried first */
 };
 
 /* Whether to keep the tallies: a live vigild does unless VIGIL_TOP=0, a

@@ -240,6 +240,98 @@ START_TEST(exact_when_few)
 }
 END_TEST
 
+/* Same item, count and err in both tables (sorted). */
+static void
+same_tables(const struct vg_topk *a, const struct vg_topk *b)
+{
+	struct vg_topk_item x[VG_TOPK_K], y[VG_TOPK_K];
+	int n = vg_topk_sorted(a, x, VG_TOPK_K), i;
+
+	ck_assert_int_eq(vg_topk_sorted(b, y, VG_TOPK_K), n);
+	ck_assert_uint_eq(a->total, b->total);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(x[i].len, y[i].len);
+		ck_assert(memcmp(x[i].key, y[i].key, x[i].len) == 0);
+		ck_assert_uint_eq(x[i].count, y[i].count);
+		ck_assert_uint_eq(x[i].err, y[i].err);
+	}
+}
+
+/* Tallies one SYSCALL event of program j (x varies the head) in top and
+ * adds its four keys one by one to ref. */
+static void
+tally_prog(struct vg_top *top, struct vg_topk *ref, int j, uint32_t x,
+    int serial)
+{
+	char line[512], exe[64], key[16], sc[32], uid[16];
+	struct tev t;
+	int n;
+
+	(void)snprintf(exe, sizeof(exe), "\"/usr/bin/prog%d\"", j);
+	(void)snprintf(key, sizeof(key), "\"k%d\"", j % 7);
+	(void)snprintf(uid, sizeof(uid), "%d", j % 5 ? 0 : 1000 + j);
+	(void)snprintf(sc, sizeof(sc), "c000003e syscall=%u",
+	    (x >> 3) % 9 + 40);
+	n = snprintf(line, sizeof(line), "type=SYSCALL "
+	    "msg=audit(1700000000.123:%d): arch=c000003e "
+	    "syscall=%u success=yes exit=%u a0=%x a1=0 a2=0 a3=0 "
+	    "items=0 ppid=1 pid=%d auid=%u uid=%s gid=0 euid=0 "
+	    "suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) "
+	    "ses=4294967295 comm=\"prog%d\" exe=%s key=%s",
+	    serial, (x >> 3) % 9 + 40, x % 7, x, 100 + j, x % 3,
+	    uid, j, exe, key);
+	ck_assert(n > 0 && (size_t)n < sizeof(line));
+	tev_init(&t);
+	tev_add(&t, line);
+	vg_top_event(top, &t.ev);
+	tev_free(&t);
+	vg_topk_add(&ref[VG_TOP_KEY], key, strlen(key));
+	vg_topk_add(&ref[VG_TOP_EXE], exe, strlen(exe));
+	vg_topk_add(&ref[VG_TOP_SYSCALL], sc, strlen(sc));
+	vg_topk_add(&ref[VG_TOP_UID], uid, strlen(uid));
+}
+
+/* SYSCALL records of 150 programs (more than VG_TOPK_K) in a skewed,
+ * interleaved order with varying heads; then 64 programs counted 3, 6,
+ * ... 192 times and two more in turn, each replacing the other's item
+ * while both tails are kept: the event tallies (their tails and item
+ * hints) count exactly what the same keys added one by one count. */
+START_TEST(tails_count_as_searched)
+{
+	struct vg_top *top = vg_top_new();
+	struct vg_topk ref[VG_TOP_NDIM];
+	uint32_t x = 777;
+	double u;
+	int i, j, d, serial = 0;
+
+	ck_assert_ptr_nonnull(top);
+	for (d = 0; d < VG_TOP_NDIM; d++)
+		vg_topk_init(&ref[d]);
+	for (i = 0; i < 40000; i++) {
+		x = x * 1103515245u + 12345u;
+		u = (double)(x >> 8) / (1u << 24);
+		j = (int)(u * u * 150);
+		tally_prog(top, ref, j, x, ++serial);
+	}
+	for (d = 0; d < VG_TOP_NDIM; d++)
+		same_tables(&top->dim[d], &ref[d]);
+	vg_top_free(top);
+
+	top = vg_top_new();
+	ck_assert_ptr_nonnull(top);
+	for (d = 0; d < VG_TOP_NDIM; d++)
+		vg_topk_init(&ref[d]);
+	for (j = 0; j < VG_TOPK_K; j++)
+		for (i = 0; i < 3 * (j + 1); i++)
+			tally_prog(top, ref, 500 + j, 8, ++serial);
+	for (i = 0; i < 100; i++)
+		tally_prog(top, ref, 700 + i % 2, 8, ++serial);
+	for (d = 0; d < VG_TOP_NDIM; d++)
+		same_tables(&top->dim[d], &ref[d]);
+	vg_top_free(top);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -255,6 +347,7 @@ main(void)
 	tcase_add_test(tc, long_keys);
 	tcase_add_test(tc, space_saving_bounds);
 	tcase_add_test(tc, exact_when_few);
+	tcase_add_test(tc, tails_count_as_searched);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
