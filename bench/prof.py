@@ -10,9 +10,11 @@ perf:   summarizes a perf.data from `bench/ab.sh --perf` (live daemon):
         shares of user/kernel time, top symbols by self and children cost.
 
 usage: prof.py replay [--vigild PATH] [--records N] [--output json|raw]
+                      [--log FILE] [--config FILE] [--env NAME=VALUE]
        prof.py perf FILE.data
 """
 import argparse
+import lzma
 import os
 import re
 import subprocess
@@ -62,12 +64,32 @@ def callgrind_functions(outfile, inclusive):
 
 def cmd_replay(a):
     import vbench
-    path, info = vbench.gen_log(a.records, a.format)
+    if a.log:
+        path = a.log
+        opener = lzma.open if path.endswith(".xz") else open
+        with opener(path, "rb") as f:
+            nrec = sum(1 for _ in f)
+        if path.endswith(".xz"):
+            os.makedirs(WORK, exist_ok=True)
+            plain = os.path.join(WORK, os.path.basename(path)[:-3])
+            with lzma.open(path, "rb") as f, open(plain, "wb") as o:
+                o.write(f.read())
+            path = plain
+        info = {"records": nrec}
+        a.format = os.path.basename(path)
+    else:
+        path, info = vbench.gen_log(a.records, a.format)
     out = os.path.join(WORK, "callgrind.replay.out")
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
            a.vigild, "--replay", path, "-o", "%s:/dev/null" % a.output]
+    if a.config:
+        cmd[4:4] = ["-c", a.config]
+    env = dict(os.environ)
+    for kv in a.env:
+        k, _, v = kv.partition("=")
+        env[k] = v
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+                   stderr=subprocess.DEVNULL, env=env)
     total, incl = callgrind_functions(out, True)
     _, self_ = callgrind_functions(out, False)
     print("callgrind: vigild --replay %d records (%s) -o %s:/dev/null: "
@@ -127,6 +149,12 @@ def main():
     r.add_argument("--format", default="raw", choices=("raw", "enriched"))
     r.add_argument("--output", default="json", choices=("json", "raw"))
     r.add_argument("--top", type=int, default=20)
+    r.add_argument("--log", help="replay this log (.xz too) instead of a "
+                   "generated one, e.g. bench/data/ab60k.log.xz")
+    r.add_argument("--config", help="vigild.conf for the replay (-c), e.g. "
+                   "bench/noctx.conf")
+    r.add_argument("--env", action="append", default=[],
+                   help="NAME=VALUE for vigild (VIGIL_TOP=1)")
     p = sub.add_parser("perf")
     p.add_argument("data")
     p.add_argument("--top", type=int, default=30)
