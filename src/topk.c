@@ -308,7 +308,9 @@ tail_hit(struct vg_top *top, const char *p, const char *end,
 		if (e->len == 0 || (size_t)(end - p) <= e->len)
 			continue;
 		t = end - e->len;
-		if (t[-1] != ' ' || memcmp(t, e->text, e->len) != 0)
+		/* "uid=" and a space before it, then the rest */
+		if (t[-1] != ' ' || t[0] != 'u' || t[3] != '=' ||
+		    memcmp(t, e->text, e->len) != 0)
 			continue;
 		*uid = vg_str_make(t + 4, e->uid_len);
 		*exe = vg_str_make(t + e->exe_off, e->exe_len);
@@ -409,6 +411,14 @@ vg_top_event(struct vg_top *top, const struct vg_event *ev)
 	find_exe(p, end, &exe);
 	te = tail_keep(top, p, q0, uid, exe, key);
 add:
+	if (te == NULL) {
+		/* no tail kept: nothing to hint or note */
+		(void)topk_add(&top->dim[VG_TOP_KEY], key.p, key.len, -1);
+		(void)topk_add(&top->dim[VG_TOP_EXE], exe.p, exe.len, -1);
+		(void)topk_add(&top->dim[VG_TOP_SYSCALL], sc.p, sc.len, -1);
+		(void)topk_add(&top->dim[VG_TOP_UID], uid.p, uid.len, -1);
+		return;
+	}
 	v[VG_TOP_KEY] = key;
 	v[VG_TOP_EXE] = exe;
 	v[VG_TOP_SYSCALL] = sc;
@@ -423,12 +433,9 @@ add:
 			t->it[j].count++;
 			continue;
 		}
-		j = topk_add(t, v[d].p, v[d].len, te != NULL ? te->item[d] :
-		    -1);
-		if (te != NULL) {
-			te->item[d] = (int8_t)j;
-			te->gen[d] = t->gen[j];
-		}
+		j = topk_add(t, v[d].p, v[d].len, te->item[d]);
+		te->item[d] = (int8_t)j;
+		te->gen[d] = t->gen[j];
 	}
 }
 
