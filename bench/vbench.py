@@ -80,6 +80,9 @@ MODES = {
     # issue 17: a Lua filter that drops nginx's events by exe
     "vigild-lua-drop": {"daemon": "vigild", "out": "json",
                         "lua": "filter-drop-nginx.lua"},
+    # issue 17: a Lua filter that drops 90% of the events by exe
+    "vigild-lua-drop90": {"daemon": "vigild", "out": "json",
+                          "lua": "filter-drop90-ab.lua"},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
     # issue 17: nginx (the noisy program) dropped by a prefilter line
     # (drop = syscall.exe=NGINX), in userspace or pushed into the kernel
@@ -100,6 +103,7 @@ MODES = {
 DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
                                               "vigild-lua-drop",
+                                              "vigild-lua-drop90",
                                               "vigild-json-notop",
                                               "vigild-json-laurelcfg",
                                               "vigild-json-tree",
