@@ -4,7 +4,6 @@
 state, and beside a unicast vigild (the audit daemon) it sees the same
 events with the same content. Needs root and kernel audit (exit 77
 otherwise); kernel_guard restores the kernel whatever happens."""
-import json
 import os
 import subprocess
 import sys
@@ -23,18 +22,11 @@ NRUNS = 20
 def marked(path):
     """serial -> event for the test's execve events."""
     out = {}
-    try:
-        with open(path, "rb") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                e = json.loads(line)
-                argv = (e.get("execve") or {}).get("argv") or []
-                if "vgmc" in e.get("keys", []) and len(argv) > 1 and \
-                        argv[1].startswith("vg-mc-"):
-                    out[e["serial"]] = e
-    except FileNotFoundError:
-        pass
+    for e in vtest.json_events(path):
+        argv = (e.get("execve") or {}).get("argv") or []
+        if "vgmc" in e.get("keys", []) and len(argv) > 1 and \
+                argv[1].startswith("vg-mc-"):
+            out[e["serial"]] = e
     return out
 
 

@@ -6,7 +6,6 @@ output byte for byte; the kernel state must be put back on SIGTERM; a
 second instance must be refused (naming the holder) unless --force.
 Needs root and kernel audit (exit 77 otherwise); kernel_guard restores
 the kernel whatever happens."""
-import json
 import os
 import signal
 import socket
@@ -26,15 +25,7 @@ check = vtest.Checks("live")
 
 
 def events(path):
-    out = []
-    try:
-        with open(path, "rb") as f:
-            for line in f:
-                if line.strip():
-                    out.append(json.loads(line))
-    except FileNotFoundError:
-        pass
-    return out
+    return vtest.json_events(path)
 
 
 def start_vigild(g, vigild, out, *extra):

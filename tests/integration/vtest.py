@@ -4,6 +4,7 @@ about the kernel (kernel_guard.py has those): a pass/fail counter that
 prints one line a check and the summary, a poll with a deadline, the
 vigild under test, skip (exit 77). Output layouts are the ones the tests
 printed before they shared this, so their logs read the same."""
+import json
 import os
 import sys
 import time
@@ -44,6 +45,23 @@ def wait_for(pred, timeout=5.0, step=0.05):
             return v
         time.sleep(step)
     return pred()
+
+
+def json_events(path):
+    """The events of a JSON-lines file a live daemon may be writing:
+    complete lines only (a line without its newline is still being
+    written); [] if the file is not there yet."""
+    out = []
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break
+                if line.strip():
+                    out.append(json.loads(line))
+    except FileNotFoundError:
+        pass
+    return out
 
 
 def as_bytes(s):
