@@ -1292,23 +1292,64 @@ write_records(struct vg_layout *L, const struct survey *S)
 		others(L, S, VG_STR_NULL);
 }
 
+/*
+ * The header's own members: names that are plain text and unique at the
+ * root (nothing to file), so the JSON writer copies them without its
+ * byte check, and the time is written in place.
+ */
+static inline __attribute__((always_inline)) void
+head_u64(struct vg_layout *L, struct vg_str k, uint64_t v)
+{
+	if (L->jw == NULL)
+		L->op->u64(L->out, k, v);
+	else
+		jw_u64(L->jw, k, v, 1);
+}
+
+static inline __attribute__((always_inline)) int
+head_time(struct vg_layout *L, struct vg_str k, uint64_t sec, uint32_t msec)
+{
+	char *o;
+
+	if (L->jw == NULL) {
+		if ((o = vg_arena_alloc(L->a, 24)) == NULL)
+			return -1;
+		vg_fmt_time(o, sec, msec);
+		L->op->plain(L->out, k, vg_str_make(o, 24));
+	} else if (vg_jw_known(L->jw, k, 26) == 0) {
+		o = L->jw->b->data + L->jw->b->len;
+		o[0] = '"';
+		vg_fmt_time(o + 1, sec, msec);
+		o[25] = '"';
+		L->jw->b->len += 26;
+	}
+	return 0;
+}
+
+static inline __attribute__((always_inline)) void
+head_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
+{
+	if (L->jw == NULL)
+		L->op->open(L->out, k, t);
+	else
+		jw_open(L->jw, k, t == VG_N_ARR, 1);
+	L->depth++;
+}
+
 /* serial, time, node, keys and the vigil marks, in front of the records. */
 static void
 write_header(struct vg_layout *L, int records)
 {
 	const struct vg_event *ev = L->ev;
 	const char *by = NULL;
-	char *tm;
 	size_t i;
 
 	L->op->front(L->out, 1);
-	lay_u64(L, VG_STR_LIT("serial"), ev->serial);
-	if ((tm = vg_arena_alloc(L->a, 24)) == NULL) {
+	head_u64(L, VG_STR_LIT("serial"), ev->serial);
+	if (head_time(L, VG_STR_LIT("time"), ev->sec, ev->msec) == -1) {
 		L->oom = 1;
 		return;
 	}
-	vg_fmt_time(tm, ev->sec, ev->msec);
-	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
 	if (ev->node.len > 0)
 		lay_str(L, VG_STR_LIT("node"), ev->node);
 	if (!records) {
@@ -1316,7 +1357,7 @@ write_header(struct vg_layout *L, int records)
 		L->op->front(L->out, 0);
 		return;
 	}
-	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
+	head_open(L, VG_STR_LIT("keys"), VG_N_ARR);
 	for (i = 0; i < L->nkeys; i++)
 		lay_str(L, VG_STR_NULL, L->keys[i]);
 	lay_close(L);
