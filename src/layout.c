@@ -322,7 +322,7 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 		/* the slot may be reused before the header is out, its
 		 * bytes are kept until the next event (vg_memo_event) */
 		for (i = 0; i < e->nkeys; i++)
-			vg_lay_rule_key(L, e->keys[i]);
+			lay_rule_key(L, e->keys[i]);
 		return 1;
 	}
 	if (!keep || rc->on)
@@ -1064,7 +1064,8 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	struct tslot *tab = NULL, *t;
 	int k;
 
-	memset(S, 0, sizeof(*S));
+	/* no memset: its "rep stos" costs more than the stores below */
+	S->nother = 0;
 	if (ev->nrecs <= SURVEY_STACK) {
 		S->next = next;
 		S->ofirst = ofirst;
@@ -1072,8 +1073,10 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	    sizeof(*S->next))) == NULL ||
 	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
 		return -1;
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < 6; k++) {
 		S->first[k] = last[k] = SIZE_MAX;
+		S->count[k] = 0;
+	}
 	for (i = 0; i < ev->nrecs; i++) {
 		S->next[i] = SIZE_MAX;
 		if (ev->recs[i].type == VG_T_EOE)
@@ -1401,8 +1404,9 @@ start(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out)
 	L->names = &L->rnames;
 	L->rec[WHOLE].on = L->rec[TAIL].on = 0;
 	L->arch_free = 0;
-	L->keys = NULL;
-	L->nkeys = L->capkeys = 0;
+	L->keys = L->key_room;
+	L->nkeys = 0;
+	L->capkeys = VG_LAY_FEW_KEYS;
 	vg_names_reset(&L->knames);
 	out->oom = 0;
 }
