@@ -274,13 +274,50 @@ named:
 }
 
 /*
- * "audit(SEC.MSEC:SERIAL):" and an optional space; the rest is the body.
+ * "SERIAL):" and an optional space (the end of a stamp); the rest is the
+ * body.
  */
 static int
-parse_stamp(const char *p, const char *end, struct vg_record *rec)
+parse_serial(const char *p, const char *end, struct vg_record *rec)
 {
 	uint64_t v, w;
 	unsigned k;
+
+	/* up to seven digits and ')' in the next eight bytes (the first ten
+	 * million events), else the general way */
+	k = 0;
+	if (end - p >= 8) {
+		memcpy(&w, p, 8);
+		k = lead_digits(w);
+	}
+	if (k >= 1 && k <= 7 && p[k] == ')') {
+		v = eight(w, k);
+		p += k + 1;
+	} else if (num(&p, end, 10, UINT32_MAX, &v) == -1 ||
+	    !lit(&p, end, ")", 1))
+		return -1;
+	/* "): body"; 2006-era auditd wrote "audit(...) body" for DAEMON_* */
+	if (p >= end || (*p != ':' && *p != ' '))
+		return -1;
+	if (*p == ':')
+		p++;
+	rec->serial = (uint32_t)v;
+	if (p < end && *p == ' ')
+		p++;
+	rec->body = vg_str_make(p, (size_t)(end - p));
+	return 0;
+}
+
+/*
+ * "audit(SEC.MSEC:SERIAL):" and an optional space; the rest is the body.
+ * *tl: the length of "audit(SEC.MSEC:", the serial's offset.
+ */
+static int
+parse_stamp(const char *p, const char *end, struct vg_record *rec,
+    size_t *tl)
+{
+	const char *s = p;
+	uint64_t v, w;
 
 	if (!lit(&p, end, "audit(", 6))
 		return -1;
@@ -304,29 +341,8 @@ parse_stamp(const char *p, const char *end, struct vg_record *rec)
 	}
 	if (!lit(&p, end, ":", 1))
 		return -1;
-	/* the serial: up to seven digits and ')' in the next eight bytes
-	 * (the first ten million events), else the general way */
-	k = 0;
-	if (end - p >= 8) {
-		memcpy(&w, p, 8);
-		k = lead_digits(w);
-	}
-	if (k >= 1 && k <= 7 && p[k] == ')') {
-		v = eight(w, k);
-		p += k + 1;
-	} else if (num(&p, end, 10, UINT32_MAX, &v) == -1 ||
-	    !lit(&p, end, ")", 1))
-		return -1;
-	/* "): body"; 2006-era auditd wrote "audit(...) body" for DAEMON_* */
-	if (p >= end || (*p != ':' && *p != ' '))
-		return -1;
-	if (*p == ':')
-		p++;
-	rec->serial = (uint32_t)v;
-	if (p < end && *p == ' ')
-		p++;
-	rec->body = vg_str_make(p, (size_t)(end - p));
-	return 0;
+	*tl = (size_t)(p - s);
+	return parse_serial(p, end, rec);
 }
 
 /*
@@ -388,15 +404,16 @@ vg_parse_line(const char *line, size_t len, struct vg_record *rec)
 
 /* The stamp at p, with the memo: the same bytes parse the same way. The
  * memo keeps only stamps that end with their space, so nothing after
- * them could have been taken too. */
+ * them could have been taken too. A stamp with the memo's time (the next
+ * event of the same millisecond) has only its serial read. */
 static int
 stamp_memo(const char *p, const char *end, struct vg_record *rec,
     struct vg_stamp_memo *sm)
 {
-	size_t hl;
+	size_t hl, tl;
 
 	if (sm == NULL)
-		return parse_stamp(p, end, rec);
+		return parse_stamp(p, end, rec, &tl);
 	if (sm->len > 0 && (size_t)(end - p) >= sm->len &&
 	    same_bytes(p, sm->text, sm->len)) {
 		rec->sec = sm->sec;
@@ -406,13 +423,21 @@ stamp_memo(const char *p, const char *end, struct vg_record *rec,
 		    sm->len);
 		return 0;
 	}
-	if (parse_stamp(p, end, rec) == -1)
+	if (sm->len > 0 && (size_t)(end - p) > sm->tlen &&
+	    same_bytes(p, sm->text, sm->tlen)) {
+		if (parse_serial(p + sm->tlen, end, rec) == -1)
+			return -1;
+		rec->sec = sm->sec;
+		rec->msec = sm->msec;
+		tl = sm->tlen;
+	} else if (parse_stamp(p, end, rec, &tl) == -1)
 		return -1;
 	hl = (size_t)(rec->body.p - p);
 	sm->len = 0;
 	if (hl <= sizeof(sm->text) && p[hl - 1] == ' ') {
 		memcpy(sm->text, p, hl);
 		sm->len = hl;
+		sm->tlen = tl;
 		sm->sec = rec->sec;
 		sm->msec = rec->msec;
 		sm->serial = rec->serial;
