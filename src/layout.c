@@ -1298,15 +1298,20 @@ write_records(struct vg_layout *L, const struct survey *S)
 /*
  * The header's own members: names that are plain text and unique at the
  * root (nothing to file), so the JSON writer copies them without its
- * byte check, and the time is written in place.
+ * byte check; the time is written in place, the serial from the last
+ * one's digits.
  */
 static inline __attribute__((always_inline)) void
-head_u64(struct vg_layout *L, struct vg_str k, uint64_t v)
+head_serial(struct vg_layout *L, struct vg_str k, uint64_t v)
 {
+	struct vg_buf *b;
+
 	if (L->jw == NULL)
 		L->op->u64(L->out, k, v);
-	else
-		jw_u64(L->jw, k, v, 1);
+	else if (vg_jw_known(L->jw, k, 20) == 0) {
+		b = L->jw->b;
+		b->len += vg_u64_digits_memo(&L->serial, b->data + b->len, v);
+	}
 }
 
 static inline __attribute__((always_inline)) int
@@ -1348,7 +1353,7 @@ write_header(struct vg_layout *L, int records)
 	size_t i;
 
 	L->op->front(L->out, 1);
-	head_u64(L, VG_STR_LIT("serial"), ev->serial);
+	head_serial(L, VG_STR_LIT("serial"), ev->serial);
 	if (head_time(L, VG_STR_LIT("time"), ev->sec, ev->msec) == -1) {
 		L->oom = 1;
 		return;

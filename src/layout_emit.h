@@ -67,6 +67,7 @@ struct vg_layout {
 					 * or the arena past its size */
 	size_t		 nkeys, capkeys;
 	struct vg_str	 key_room[VG_LAY_FEW_KEYS];
+	struct vg_u64_memo serial;	/* the last event's serial's digits */
 	/* tables kept between events (reset, not freed) */
 	struct vg_names	 rnames;	/* of the record object */
 	struct vg_names	 enames;	/* of its "enriched" object */

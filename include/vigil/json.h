@@ -100,7 +100,7 @@ vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 }
 
 /* A member whose name is known to be plain text (vg_json_plain bytes);
- * jw_u64() and jw_open() take the same plain flag. */
+ * jw_open() takes the same plain flag. */
 static inline __attribute__((always_inline)) int
 vg_jw_known(struct vg_jw *w, struct vg_str key, size_t extra)
 {
@@ -158,16 +158,10 @@ vg_jw_plain(struct vg_jw *w, struct vg_str key, struct vg_str v)
 
 
 static inline __attribute__((always_inline)) void
-jw_u64(struct vg_jw *w, struct vg_str key, uint64_t v, int plain)
-{
-	if (jw_member(w, key, 20, plain) == 0)
-		w->b->len += vg_u64_digits(w->b->data + w->b->len, v);
-}
-
-static inline __attribute__((always_inline)) void
 vg_jw_u64(struct vg_jw *w, struct vg_str key, uint64_t v)
 {
-	jw_u64(w, key, v, 0);
+	if (vg_jw_member(w, key, 20) == 0)
+		w->b->len += vg_u64_digits(w->b->data + w->b->len, v);
 }
 
 static inline __attribute__((always_inline)) void
