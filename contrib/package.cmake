@@ -40,6 +40,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+if(RDKAFKA_FOUND)
+	# opened with dlopen() by the kafka output: dpkg-shlibdeps cannot see it
+	set(CPACK_DEBIAN_PACKAGE_DEPENDS "librdkafka1")
+endif()
 # auditd: auditd.conf, rules.d and plugins.d that the installed vigild.conf
 # reads (drop-in), and ausearch/aureport/augenrules for the log it writes
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "auditd")

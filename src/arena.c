@@ -106,6 +106,16 @@ vg_arena_reset(struct vg_arena *a)
 	struct vg_arena_chunk *c, *next;
 	int kept = 0;
 
+	/* one small chunk, the usual event: it stays in place for the next
+	 * (what the loops below would keep too, but for a full spare list) */
+	if ((c = a->head) != NULL && c->next == NULL &&
+	    c->size <= 4 * CHUNK_MIN) {
+		c->off = 0;
+		a->used = 0;
+		a->cur = (char *)c->data;
+		a->lim = (char *)c->data + c->size;
+		return;
+	}
 	/* keep a few chunks for the next event, free the rest */
 	for (c = a->spare; c != NULL; c = c->next)
 		kept++;

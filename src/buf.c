@@ -98,6 +98,32 @@ vg_u64_digits(char *o, uint64_t v)
 	return n;
 }
 
+size_t
+vg_u64_digits_memo(struct vg_u64_memo *m, char *o, uint64_t v)
+{
+	size_t i;
+
+	if (m->len > 0 && v == m->v + 1 && m->v != UINT64_MAX) {
+		/* trailing nines become zeros; all nines: one digit more
+		 * (20 nines are above UINT64_MAX: room for it) */
+		for (i = m->len; i > 0 && m->d[i - 1] == '9'; i--)
+			m->d[i - 1] = '0';
+		if (i > 0)
+			m->d[i - 1]++;
+		else {
+			memmove(m->d + 1, m->d, m->len);
+			m->d[0] = '1';
+			m->len++;
+		}
+		m->v = v;
+	} else if (m->len == 0 || v != m->v) {
+		m->len = (uint8_t)vg_u64_digits(m->d, v);
+		m->v = v;
+	}
+	memcpy(o, m->d, sizeof(m->d));	/* the caller has room for 20 */
+	return m->len;
+}
+
 void
 vg_buf_add_u64(struct vg_buf *b, uint64_t v)
 {

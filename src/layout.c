@@ -322,7 +322,7 @@ memo_begin(struct vg_layout *L, struct mpart *m, int which, uint32_t tag,
 		/* the slot may be reused before the header is out, its
 		 * bytes are kept until the next event (vg_memo_event) */
 		for (i = 0; i < e->nkeys; i++)
-			vg_lay_rule_key(L, e->keys[i]);
+			lay_rule_key(L, e->keys[i]);
 		return 1;
 	}
 	if (!keep || rc->on)
@@ -1064,7 +1064,8 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	struct tslot *tab = NULL, *t;
 	int k;
 
-	memset(S, 0, sizeof(*S));
+	/* no memset: its "rep stos" costs more than the stores below */
+	S->nother = 0;
 	if (ev->nrecs <= SURVEY_STACK) {
 		S->next = next;
 		S->ofirst = ofirst;
@@ -1072,8 +1073,10 @@ survey(struct vg_layout *L, struct survey *S, size_t *next, uint8_t *ofirst)
 	    sizeof(*S->next))) == NULL ||
 	    (S->ofirst = vg_arena_calloc(L->a, ev->nrecs)) == NULL)
 		return -1;
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < 6; k++) {
 		S->first[k] = last[k] = SIZE_MAX;
+		S->count[k] = 0;
+	}
 	for (i = 0; i < ev->nrecs; i++) {
 		S->next[i] = SIZE_MAX;
 		if (ev->recs[i].type == VG_T_EOE)
@@ -1292,23 +1295,69 @@ write_records(struct vg_layout *L, const struct survey *S)
 		others(L, S, VG_STR_NULL);
 }
 
+/*
+ * The header's own members: names that are plain text and unique at the
+ * root (nothing to file), so the JSON writer copies them without its
+ * byte check; the time is written in place, the serial from the last
+ * one's digits.
+ */
+static inline __attribute__((always_inline)) void
+head_serial(struct vg_layout *L, struct vg_str k, uint64_t v)
+{
+	struct vg_buf *b;
+
+	if (L->jw == NULL)
+		L->op->u64(L->out, k, v);
+	else if (vg_jw_known(L->jw, k, 20) == 0) {
+		b = L->jw->b;
+		b->len += vg_u64_digits_memo(&L->serial, b->data + b->len, v);
+	}
+}
+
+static inline __attribute__((always_inline)) int
+head_time(struct vg_layout *L, struct vg_str k, uint64_t sec, uint32_t msec)
+{
+	char *o;
+
+	if (L->jw == NULL) {
+		if ((o = vg_arena_alloc(L->a, 24)) == NULL)
+			return -1;
+		vg_fmt_time(o, sec, msec);
+		L->op->plain(L->out, k, vg_str_make(o, 24));
+	} else if (vg_jw_known(L->jw, k, 26) == 0) {
+		o = L->jw->b->data + L->jw->b->len;
+		o[0] = '"';
+		vg_fmt_time(o + 1, sec, msec);
+		o[25] = '"';
+		L->jw->b->len += 26;
+	}
+	return 0;
+}
+
+static inline __attribute__((always_inline)) void
+head_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
+{
+	if (L->jw == NULL)
+		L->op->open(L->out, k, t);
+	else
+		jw_open(L->jw, k, t == VG_N_ARR, 1);
+	L->depth++;
+}
+
 /* serial, time, node, keys and the vigil marks, in front of the records. */
 static void
 write_header(struct vg_layout *L, int records)
 {
 	const struct vg_event *ev = L->ev;
 	const char *by = NULL;
-	char *tm;
 	size_t i;
 
 	L->op->front(L->out, 1);
-	lay_u64(L, VG_STR_LIT("serial"), ev->serial);
-	if ((tm = vg_arena_alloc(L->a, 24)) == NULL) {
+	head_serial(L, VG_STR_LIT("serial"), ev->serial);
+	if (head_time(L, VG_STR_LIT("time"), ev->sec, ev->msec) == -1) {
 		L->oom = 1;
 		return;
 	}
-	vg_fmt_time(tm, ev->sec, ev->msec);
-	lay_plain(L, VG_STR_LIT("time"), vg_str_make(tm, 24));
 	if (ev->node.len > 0)
 		lay_str(L, VG_STR_LIT("node"), ev->node);
 	if (!records) {
@@ -1316,7 +1365,7 @@ write_header(struct vg_layout *L, int records)
 		L->op->front(L->out, 0);
 		return;
 	}
-	lay_open(L, VG_STR_LIT("keys"), VG_N_ARR);
+	head_open(L, VG_STR_LIT("keys"), VG_N_ARR);
 	for (i = 0; i < L->nkeys; i++)
 		lay_str(L, VG_STR_NULL, L->keys[i]);
 	lay_close(L);
@@ -1360,8 +1409,9 @@ start(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out)
 	L->names = &L->rnames;
 	L->rec[WHOLE].on = L->rec[TAIL].on = 0;
 	L->arch_free = 0;
-	L->keys = NULL;
-	L->nkeys = L->capkeys = 0;
+	L->keys = L->key_room;
+	L->nkeys = 0;
+	L->capkeys = VG_LAY_FEW_KEYS;
 	vg_names_reset(&L->knames);
 	out->oom = 0;
 }

@@ -29,9 +29,6 @@ vg_lay_name(struct vg_layout *L, struct vg_str k, uint32_t h)
 	return n;
 }
 
-/* Up to this many keys a walk finds one faster than the name set. */
-#define FEW_KEYS	8
-
 void
 vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 {
@@ -48,8 +45,8 @@ vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 			rc->keys[rc->nkeys++] = k;
 	}
 	/* usually 0-2 keys an event; a forged record can give thousands:
-	 * filed in the name set from the FEW_KEYS-th on */
-	if (L->nkeys <= FEW_KEYS) {
+	 * filed in the name set from the VG_LAY_FEW_KEYS-th on */
+	if (L->nkeys <= VG_LAY_FEW_KEYS) {
 		for (i = 0; i < L->nkeys; i++)
 			if (L->keys[i].len == k.len && (k.len == 0 ||
 			    memcmp(L->keys[i].p, k.p, k.len) == 0))
@@ -57,7 +54,7 @@ vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 	} else if (vg_names_has(&L->knames, k))
 		return;
 	if (L->nkeys == L->capkeys) {
-		cap = L->capkeys ? L->capkeys * 2 : 16;
+		cap = L->capkeys * 2;
 		if ((nk = vg_arena_alloc(L->a, cap * sizeof(*nk))) == NULL) {
 			L->oom = 1;
 			return;
@@ -68,9 +65,10 @@ vg_lay_rule_key(struct vg_layout *L, struct vg_str k)
 		L->capkeys = cap;
 	}
 	L->keys[L->nkeys++] = k;
-	if (L->nkeys < FEW_KEYS)
+	if (L->nkeys < VG_LAY_FEW_KEYS)
 		return;
-	for (i = L->nkeys == FEW_KEYS ? 0 : L->nkeys - 1; i < L->nkeys; i++)
+	for (i = L->nkeys == VG_LAY_FEW_KEYS ? 0 : L->nkeys - 1; i < L->nkeys;
+	    i++)
 		if (vg_names_file(&L->knames, L->a, L->keys[i], &n) == -1)
 			L->oom = 1;
 }

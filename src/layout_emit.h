@@ -32,6 +32,8 @@
 #define VG_LAY_TAIL		1
 #define VG_LAY_LEVELS		2
 #define VG_LAY_REC_NAMES	64	/* member names a tail records */
+/* Up to this many rule keys a walk finds one faster than the name set. */
+#define VG_LAY_FEW_KEYS		8
 
 struct vg_lay_rec {
 	int		 on;
@@ -61,8 +63,11 @@ struct vg_layout {
 					 * SYSCALL: its arch is its own */
 	unsigned	 rec_nnames;	/* the tail's member names */
 	struct vg_str	 rec_names[VG_LAY_REC_NAMES];
-	struct vg_str	*keys;		/* rule keys, in order (arena) */
+	struct vg_str	*keys;		/* rule keys, in order: key_room,
+					 * or the arena past its size */
 	size_t		 nkeys, capkeys;
+	struct vg_str	 key_room[VG_LAY_FEW_KEYS];
+	struct vg_u64_memo serial;	/* the last event's serial's digits */
 	/* tables kept between events (reset, not freed) */
 	struct vg_names	 rnames;	/* of the record object */
 	struct vg_names	 enames;	/* of its "enriched" object */
@@ -75,6 +80,19 @@ struct vg_layout {
 struct vg_str	vg_lay_name(struct vg_layout *, struct vg_str, uint32_t h);
 /* One rule key for the event's "keys" (deduplicated). */
 void		vg_lay_rule_key(struct vg_layout *, struct vg_str);
+
+/* vg_lay_rule_key, the event's first key inline when no record part is
+ * being remembered (the usual event: one key, from a pasted record). */
+static inline void
+lay_rule_key(struct vg_layout *L, struct vg_str k)
+{
+	if (L->nkeys == 0 && !L->rec[VG_LAY_WHOLE].on &&
+	    !L->rec[VG_LAY_TAIL].on) {
+		L->keys[0] = k;
+		L->nkeys = 1;
+	} else
+		vg_lay_rule_key(L, k);
+}
 
 /* ---- the primitives: what every member goes out through ---- */
 

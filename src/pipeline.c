@@ -467,18 +467,27 @@ self_record(struct vg_pipeline *pl, const struct vg_record *r)
 	return 0;
 }
 
+/* Out of line: without record outputs (the usual case) the record goes
+ * to the grouper with no registers to save (a tail call). */
+static __attribute__((noinline)) void
+record_outputs(struct vg_pipeline *pl, const struct vg_record *rec)
+{
+	struct vg_output *o;
+
+	if (!(pl->self_len && self_record(pl, rec)))
+		for (o = pl->outputs; o != NULL; o = o->next)
+			if (o->by_record)
+				(void)vg_output_record(o, rec);
+}
+
 void
 vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
     uint64_t now_ms)
 {
-	struct vg_output *o;
-
 	pl->c.records++;
 	/* record outputs first: what they write never waits for grouping */
-	if (pl->nrecord && !(pl->self_len && self_record(pl, rec)))
-		for (o = pl->outputs; o != NULL; o = o->next)
-			if (o->by_record)
-				(void)vg_output_record(o, rec);
+	if (pl->nrecord)
+		record_outputs(pl, rec);
 	/* -1 is an oversize record: counted by the grouper (oversize) */
 	(void)vg_group_add(pl->group, rec, now_ms);
 }

@@ -25,6 +25,17 @@ struct vg_buf {
  * digits per division, written from the end. */
 size_t	vg_u64_digits(char *o, uint64_t v);
 
+/* vg_u64_digits for numbers that mostly count up by one (the events'
+ * serials): the last number's digits are kept and the next one's made
+ * by adding one to them. Zero it before first use. */
+struct vg_u64_memo {
+	uint64_t	 v;
+	uint8_t		 len;		/* 0: empty */
+	char		 d[20];
+};
+
+size_t	vg_u64_digits_memo(struct vg_u64_memo *, char *o, uint64_t v);
+
 void	vg_buf_init(struct vg_buf *);
 void	vg_buf_free(struct vg_buf *);
 void	vg_buf_reset(struct vg_buf *);	/* len = 0, keeps memory */

@@ -51,10 +51,11 @@ extern const uint8_t vg_json_plain[256];
  * The separator and "key": of a new member of the current container (no
  * key in an array), with room for extra more bytes; 0, or -1 if out of
  * memory. Names are short and nearly never need an escape: copied and
- * checked in one pass.
+ * checked in one pass; a name the caller knows to be plain text (plain
+ * set, a constant: the header's) is copied without the check.
  */
 static inline __attribute__((always_inline)) int
-vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
+jw_member(struct vg_jw *w, struct vg_str key, size_t extra, int plain)
 {
 	struct vg_buf *b = w->b;
 	unsigned ok = 1;
@@ -72,12 +73,15 @@ vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 		return 0;
 	}
 	*o++ = '"';
-	for (k = 0; k < key.len; k++) {
-		unsigned char c = (unsigned char)key.p[k];
+	if (plain)
+		memcpy(o, key.p, key.len);
+	else
+		for (k = 0; k < key.len; k++) {
+			unsigned char c = (unsigned char)key.p[k];
 
-		o[k] = (char)c;
-		ok &= vg_json_plain[c];
-	}
+			o[k] = (char)c;
+			ok &= vg_json_plain[c];
+		}
 	if (__builtin_expect(!ok, 0)) {
 		b->len = (size_t)(o - 1 - b->data);
 		return vg_jw_key_slow(w, key, extra);
@@ -87,6 +91,20 @@ vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
 	o[1] = ':';
 	b->len = (size_t)(o + 2 - b->data);
 	return 0;
+}
+
+static inline __attribute__((always_inline)) int
+vg_jw_member(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	return jw_member(w, key, extra, 0);
+}
+
+/* A member whose name is known to be plain text (vg_json_plain bytes);
+ * jw_open() takes the same plain flag. */
+static inline __attribute__((always_inline)) int
+vg_jw_known(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	return jw_member(w, key, extra, 1);
 }
 
 /* A string value: up to 8 bytes (a rule key, a name, a flag) copied
@@ -204,18 +222,24 @@ vg_jw_null(struct vg_jw *w, struct vg_str key)
 }
 
 static inline __attribute__((always_inline)) void
-vg_jw_open(struct vg_jw *w, struct vg_str key, int array)
+jw_open(struct vg_jw *w, struct vg_str key, int array, int plain)
 {
 	if (w->depth + 1 >= VG_JW_DEPTH) {
 		w->oom = 1;
 		return;
 	}
-	if (vg_jw_member(w, key, 1) == -1)
+	if (jw_member(w, key, 1, plain) == -1)
 		return;
 	w->b->data[w->b->len++] = array ? '[' : '{';
 	w->depth++;
 	w->more[w->depth] = 0;
 	w->arr[w->depth] = (uint8_t)(array != 0);
+}
+
+static inline __attribute__((always_inline)) void
+vg_jw_open(struct vg_jw *w, struct vg_str key, int array)
+{
+	jw_open(w, key, array, 0);
 }
 
 static inline __attribute__((always_inline)) void

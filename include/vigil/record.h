@@ -59,6 +59,7 @@ int	vg_parse_netlink(uint16_t type, const char *payload, size_t len,
 struct vg_stamp_memo {
 	char		 text[40];
 	size_t		 len;		/* 0: empty */
+	size_t		 tlen;		/* of "audit(SEC.MSEC:" in text */
 	uint64_t	 sec;
 	uint32_t	 msec, serial;
 };

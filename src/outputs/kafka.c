@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * kafka.c (output): "kafka://BROKER[,BROKER]/TOPIC" through librdkafka.
+ * kafka.c (output): "kafka://BROKER[,BROKER]/TOPIC" through librdkafka
+ * (opened at the first open: kafka_lib.c).
  * One message per event; key NODE:SERIAL (or a document field, key=PATH,
  * or none); acks=all and the idempotent producer by default, so a broker
  * that goes away and comes back gets every message once, in order per
@@ -18,8 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <librdkafka/rdkafka.h>
-
+#include "kafka_lib.h"
 #include "vigil/log.h"
 #include "vigil/parse_num.h"
 #include "vigil/qout.h"
@@ -104,7 +104,7 @@ on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *rm, void *opaque)
 	}
 	if (vg_rl_count(++k->fail_logged, 1))
 		vg_log_warnx("output %s: message not delivered: %s (%" PRIu64
-		    " so far)", k->qo.o->spec, rd_kafka_err2str(rm->err),
+		    " so far)", k->qo.o->spec, vg_rdk.err2str(rm->err),
 		    k->fail_logged);
 	vg_queue_done(k->qo.q, m, VG_Q_FAILED);
 }
@@ -135,7 +135,7 @@ give_back(struct kout *k)
 static void
 on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-	struct kout *k = rd_kafka_opaque(rk);
+	struct kout *k = vg_rdk.opaque(rk);
 
 	if (level <= 4)
 		vg_log_warnx("output %s: kafka %s: %s", k->qo.o->spec, fac, buf);
@@ -153,7 +153,7 @@ produce(struct kout *k, struct vg_qmsg *m)
 
 	split(m, &key, &klen, &val, &vlen);
 	/* no copy: the message lives until its delivery report */
-	err = rd_kafka_producev(k->rk, RD_KAFKA_V_RKT(k->rkt),
+	err = vg_rdk.producev(k->rk, RD_KAFKA_V_RKT(k->rkt),
 	    RD_KAFKA_V_KEY(klen ? key : NULL, klen),
 	    RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_OPAQUE(m),
 	    RD_KAFKA_V_END);
@@ -162,7 +162,7 @@ produce(struct kout *k, struct vg_qmsg *m)
 	if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
 		return 1;
 	vg_log_warnx("output %s: produce: %s", k->qo.o->spec,
-	    rd_kafka_err2str(err));
+	    vg_rdk.err2str(err));
 	return -1;
 }
 
@@ -175,15 +175,15 @@ make_handle(struct kout *k)
 {
 	char err[512];
 
-	if ((k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, k->conf, err,
+	if ((k->rk = vg_rdk.new(RD_KAFKA_PRODUCER, k->conf, err,
 	    sizeof(err))) == NULL) {
 		vg_log_warnx("output %s: %s", k->qo.o->spec, err);
 		return -1;
 	}
 	k->conf = NULL;		/* owned by rk */
-	if ((k->rkt = rd_kafka_topic_new(k->rk, k->topic, NULL)) == NULL) {
+	if ((k->rkt = vg_rdk.topic_new(k->rk, k->topic, NULL)) == NULL) {
 		vg_log_warnx("output %s: topic %s: %s", k->qo.o->spec,
-		    k->topic, rd_kafka_err2str(rd_kafka_last_error()));
+		    k->topic, vg_rdk.err2str(vg_rdk.last_error()));
 		return -1;
 	}
 	return 0;
@@ -199,7 +199,7 @@ worker(void *arg)
 	if (make_handle(k) == -1)
 		return NULL;	/* events stay queued (and spooled at exit) */
 	for (;;) {
-		rd_kafka_poll(k->rk, k->inflight >= k->max_inflight ? 100 : 0);
+		vg_rdk.poll(k->rk, k->inflight >= k->max_inflight ? 100 : 0);
 		give_back(k);
 		if (vg_qout_stopped(&k->qo))
 			break;
@@ -216,17 +216,17 @@ worker(void *arg)
 			break;
 		case 1:
 			vg_queue_done(k->qo.q, m, VG_Q_RETRY);
-			rd_kafka_poll(k->rk, 100);
+			vg_rdk.poll(k->rk, 100);
 			break;
 		default:
 			vg_queue_done(k->qo.q, m, VG_Q_FAILED);
 		}
 	}
 	/* what librdkafka holds goes back to the queue (and the spool) */
-	rd_kafka_purge(k->rk, RD_KAFKA_PURGE_F_QUEUE |
+	vg_rdk.purge(k->rk, RD_KAFKA_PURGE_F_QUEUE |
 	    RD_KAFKA_PURGE_F_INFLIGHT);
 	for (r = 0; k->inflight > 0 && r < 100; r++)
-		rd_kafka_poll(k->rk, 50);
+		vg_rdk.poll(k->rk, 50);
 	give_back(k);
 	if (k->inflight)
 		vg_log_warnx("output %s: %" PRIu64 " messages without a "
@@ -284,7 +284,7 @@ conf_set(struct vg_output *o, rd_kafka_conf_t *conf, const char *name,
 {
 	char err[512];
 
-	if (rd_kafka_conf_set(conf, name, val, err, sizeof(err)) !=
+	if (vg_rdk.conf_set(conf, name, val, err, sizeof(err)) !=
 	    RD_KAFKA_CONF_OK) {
 		vg_log_warnx("output \"%s\": %s=%s: %s", o->spec, name, val,
 		    err);
@@ -306,11 +306,11 @@ check_topic(struct vg_output *o, struct kout *k)
 	rd_kafka_resp_err_t err;
 	int rc = 0;
 
-	err = rd_kafka_metadata(k->rk, 0, k->rkt, &md, META_MS);
+	err = vg_rdk.metadata(k->rk, 0, k->rkt, &md, META_MS);
 	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		vg_log_warnx("output \"%s\": brokers not reachable (%s), "
 		    "retrying in the background", o->spec,
-		    rd_kafka_err2str(err));
+		    vg_rdk.err2str(err));
 		return 0;
 	}
 	if (md->topic_cnt == 1 && md->topics[0].err ==
@@ -321,8 +321,8 @@ check_topic(struct vg_output *o, struct kout *k)
 		rc = -1;
 	} else if (md->topic_cnt == 1 && md->topics[0].err)
 		vg_log_warnx("output \"%s\": topic %s: %s", o->spec, k->topic,
-		    rd_kafka_err2str(md->topics[0].err));
-	rd_kafka_metadata_destroy(md);
+		    vg_rdk.err2str(md->topics[0].err));
+	vg_rdk.metadata_destroy(md);
 	return rc;
 }
 
@@ -330,11 +330,11 @@ static void
 kout_free(struct kout *k)
 {
 	if (k->rkt)
-		rd_kafka_topic_destroy(k->rkt);
+		vg_rdk.topic_destroy(k->rkt);
 	if (k->rk)
-		rd_kafka_destroy(k->rk);
+		vg_rdk.destroy(k->rk);
 	if (k->conf)
-		rd_kafka_conf_destroy(k->conf);
+		vg_rdk.conf_destroy(k->conf);
 	free(k->topic);
 	free(k->key_path);
 	free(k->back);
@@ -396,6 +396,11 @@ kafka_open(struct vg_output *o, const char *arg)
 		errno = EINVAL;
 		return -1;
 	}
+	if (vg_rdk_load(err, sizeof(err)) == -1) {
+		vg_log_warnx("output \"%s\": %s", o->spec, err);
+		errno = ENOENT;
+		return -1;
+	}
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return -1;
 	vg_buf_init(&k->msg);
@@ -416,7 +421,7 @@ kafka_open(struct vg_output *o, const char *arg)
 	}
 	if (vg_output_opt(o, "inflight") != NULL)
 		k->max_inflight = vg_output_opt_num(o, "inflight");
-	conf = rd_kafka_conf_new();
+	conf = vg_rdk.conf_new();
 	if (conf_set(o, conf, "bootstrap.servers", brokers) == -1 ||
 	    conf_set(o, conf, "acks", "all") == -1 ||
 	    conf_set(o, conf, "enable.idempotence", "true") == -1 ||
@@ -435,25 +440,25 @@ kafka_open(struct vg_output *o, const char *arg)
 	if ((v = vg_output_opt(o, "acks")) != NULL &&
 	    conf_set(o, conf, "acks", v) == -1)
 		goto fail;
-	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-	rd_kafka_conf_set_log_cb(conf, on_log);
-	rd_kafka_conf_set_opaque(conf, k);
+	vg_rdk.conf_set_dr_msg_cb(conf, on_delivery);
+	vg_rdk.conf_set_log_cb(conf, on_log);
+	vg_rdk.conf_set_opaque(conf, k);
 	k->qo.o = o;	/* for on_log before vg_qout_open */
-	if ((k->conf = rd_kafka_conf_dup(conf)) == NULL)
+	if ((k->conf = vg_rdk.conf_dup(conf)) == NULL)
 		goto fail;
 	/* a probe handle now: options and topic are checked at start */
-	if ((k->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err,
+	if ((k->rk = vg_rdk.new(RD_KAFKA_PRODUCER, conf, err,
 	    sizeof(err))) == NULL) {
 		vg_log_warnx("output \"%s\": %s", o->spec, err);
 		errno = EINVAL;
 		goto fail;
 	}
 	conf = NULL;	/* owned by rk */
-	if ((k->rkt = rd_kafka_topic_new(k->rk, k->topic, NULL)) == NULL ||
+	if ((k->rkt = vg_rdk.topic_new(k->rk, k->topic, NULL)) == NULL ||
 	    check_topic(o, k) == -1)
 		goto fail;
-	rd_kafka_topic_destroy(k->rkt);
-	rd_kafka_destroy(k->rk);
+	vg_rdk.topic_destroy(k->rkt);
+	vg_rdk.destroy(k->rk);
 	k->rkt = NULL;
 	k->rk = NULL;
 	if (vg_qout_open(&k->qo, o) == -1)
@@ -465,7 +470,7 @@ kafka_open(struct vg_output *o, const char *arg)
 fail:
 	e = errno;
 	if (conf)
-		rd_kafka_conf_destroy(conf);
+		vg_rdk.conf_destroy(conf);
 	free(brokers);
 	kout_free(k);
 	errno = e;

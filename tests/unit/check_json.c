@@ -268,6 +268,46 @@ START_TEST(u64_digits)
 }
 END_TEST
 
+/* vg_u64_digits_memo gives what printf writes, counting up by one across
+ * every carry (9 -> 10, 999 -> 1000, ...), repeating, and jumping */
+static void
+check_memo(struct vg_u64_memo *m, uint64_t v)
+{
+	char a[24], b[24];
+	size_t n = vg_u64_digits_memo(m, a, v);
+
+	snprintf(b, sizeof(b), "%" PRIu64, v);
+	ck_assert_uint_eq(n, strlen(b));
+	ck_assert_msg(memcmp(a, b, n) == 0, "%s", b);
+}
+
+START_TEST(u64_digits_memo)
+{
+	struct vg_u64_memo m;
+	uint64_t p = 1, v;
+	int i;
+
+	memset(&m, 0, sizeof(m));
+	for (v = 0; v < 2100; v++)
+		check_memo(&m, v);
+	check_memo(&m, 2099);
+	check_memo(&m, 2099);
+	check_memo(&m, 5);
+	for (i = 0; i < 20; i++) {
+		check_memo(&m, p - 2);
+		check_memo(&m, p - 1);
+		check_memo(&m, p);
+		check_memo(&m, p + 1);
+		if (i < 19)
+			p *= 10;
+	}
+	check_memo(&m, UINT64_MAX - 1);
+	check_memo(&m, UINT64_MAX);
+	check_memo(&m, 0);
+	check_memo(&m, 1);
+}
+END_TEST
+
 /* the streaming writer's string member writes what vg_json_string does:
  * every byte value at each place of strings of 1..9 bytes (the short
  * path and the long) */
@@ -503,6 +543,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, decimal_numbers);
 	tcase_add_test(tc, u64_digits);
+	tcase_add_test(tc, u64_digits_memo);
 	tcase_add_test(tc, jw_str_bytes);
 	tcase_add_test(tc, every_single_byte);
 	tcase_add_test(tc, every_byte_pair);

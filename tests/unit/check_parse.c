@@ -338,7 +338,11 @@ START_TEST(netlink_payloads)
 		    "audit(1.2:3):d", "audit(1.2:3):e", "audit(1.2:3) f",
 		    "audit(1.2:3)  g", "audit(1.2:3): ", "audit(1.2:3)",
 		    "audit(9.2:3): h", "audit(1.2:3): a=1",
-		    "audit(1.002:3): i" };
+		    "audit(1.002:3): i",
+		    /* the memo's time, another serial: the serial alone */
+		    "audit(1.002:4): j", "audit(1.002:4x): k",
+		    "audit(1.002:5)", "audit(1.002:", "audit(1.002:99999999): l",
+		    "audit(1.002:6):m", "audit(1.0021:6): n" };
 		struct vg_stamp_memo sm;
 		struct vg_record m;
 		size_t i, n;
@@ -977,6 +981,13 @@ START_TEST(line_memo_forms)
 		"node=h type=SYSCALL msg=audit(1700000000.123:7): d=1",
 		"type=SYSCALL audit(1700000000.123:7): e=1",
 		"type=SYSCALL msg=audit(1700000000.123:7",
+		/* the time of the stamp before, another serial */
+		"type=SYSCALL msg=audit(1700000000.123:8): a=4",
+		"type=SYSCALL msg=audit(1700000000.123:8x): a=5",
+		"type=SYSCALL msg=audit(1700000000.123:9",
+		"type=SYSCALL msg=audit(1700000000.123:",
+		"type=SYSCALL msg=audit(1700000000.123:123456789): a=6",
+		"type=SYSCALL msg=audit(1700000000.1234:9): a=7",
 		("type=SOCKADDR msg=audit(1700000000.124:7): f=1\x1d" "F=2"),
 		/* a separator before the body: the caller's is not it */
 		("node=a\x1d" "b type=SOCKADDR msg=audit(1700000000.124:7): "
