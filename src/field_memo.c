@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * field_memo.c: a two-way set-associative table (LRU) of (record text,
+ * kind, field name) -> where the field is in the text (field_memo.h).
+ * A slot holds a copy of the text; lookups compare text, kind and name
+ * whole, so a hit is exact. An entry is kept the second time its text
+ * is seen. Never logs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "field_memo.h"
+#include "vigil/texthash.h"
+
+#define SLOTS		1024	/* in sets of two */
+#define SEEN		2048	/* hashes of texts seen once */
+#define MAX_TEXT	2048
+
+struct slot {
+	uint64_t	 hash;
+	char		*text;		/* NULL: empty */
+	uint32_t	 tlen;
+	uint16_t	 tag;
+	uint8_t		 nlen;
+	uint8_t		 found;
+	char		 name[VG_FMEMO_NAME];
+	uint32_t	 koff, klen, voff, vlen;	/* in text */
+	uint8_t		 vkind, flags;
+	int		 dkind;
+	uint64_t	 used;		/* last get or put, for LRU */
+};
+
+struct vg_fmemo {
+	uint64_t	 clock;
+	struct slot	 s[SLOTS];
+	uint64_t	 seen[SEEN];
+};
+
+struct vg_fmemo *
+vg_fmemo_new(void)
+{
+	return calloc(1, sizeof(struct vg_fmemo));
+}
+
+void
+vg_fmemo_free(struct vg_fmemo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < SLOTS; i++)
+		free(m->s[i].text);
+	free(m);
+}
+
+uint64_t
+vg_fmemo_hash(struct vg_str text, unsigned tag, struct vg_str name)
+{
+	uint64_t w = 0;
+
+	/* names are short: their first 8 bytes and length pick apart the
+	 * entries of one text; the compare does the rest */
+	if (name.len > 0)
+		memcpy(&w, name.p, name.len < 8 ? name.len : 8);
+	return vg_text_mix(vg_text_hash(tag, text.p, text.len) ^ name.len,
+	    w);
+}
+
+static int
+same(const struct slot *s, uint64_t hash, struct vg_str text, unsigned tag,
+    struct vg_str name)
+{
+	return s->text != NULL && s->hash == hash && s->tlen == text.len &&
+	    s->tag == tag && s->nlen == name.len && (name.len == 0 ||
+	    memcmp(s->name, name.p, name.len) == 0) && (text.len == 0 ||
+	    memcmp(s->text, text.p, text.len) == 0);
+}
+
+int
+vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
+    unsigned tag, struct vg_str name, struct vg_field *f, int *dkind,
+    int *keep)
+{
+	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
+	uint64_t *seen;
+
+	if (!same(s, hash, text, tag, name))
+		s++;
+	if (same(s, hash, text, tag, name)) {
+		s->used = ++m->clock;
+		if (!s->found)
+			return 0;
+		f->key = vg_str_make(text.p + s->koff, s->klen);
+		f->val = vg_str_make(text.p + s->voff, s->vlen);
+		f->kind = s->vkind;
+		f->flags = s->flags;
+		*dkind = s->dkind;
+		return 1;
+	}
+	seen = &m->seen[(hash >> 32) % SEEN];
+	*keep = *seen == hash;
+	*seen = hash;
+	return -1;
+}
+
+/* Whether s lies in text (an empty s at its end too). */
+static int
+inside(struct vg_str s, struct vg_str text)
+{
+	return s.p >= text.p && s.len <= text.len &&
+	    (size_t)(s.p - text.p) <= text.len - s.len;
+}
+
+void
+vg_fmemo_put(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
+    unsigned tag, struct vg_str name, int found, const struct vg_field *f,
+    int dkind)
+{
+	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
+	char *t;
+
+	if (text.len > MAX_TEXT || name.len > VG_FMEMO_NAME ||
+	    tag > UINT16_MAX || (found && (!inside(f->key, text) ||
+	    !inside(f->val, text))))
+		return;
+	if (s->text != NULL && (s[1].text == NULL || s[1].used < s->used))
+		s++;
+	if ((t = malloc(text.len > 0 ? text.len : 1)) == NULL)
+		return;
+	free(s->text);
+	memset(s, 0, sizeof(*s));
+	if (text.len > 0)
+		memcpy(t, text.p, text.len);
+	s->text = t;
+	s->hash = hash;
+	s->tlen = (uint32_t)text.len;
+	s->tag = (uint16_t)tag;
+	s->nlen = (uint8_t)name.len;
+	if (name.len > 0)
+		memcpy(s->name, name.p, name.len);
+	s->used = ++m->clock;
+	s->found = found != 0;
+	s->dkind = dkind;
+	if (!found)
+		return;
+	s->koff = (uint32_t)(f->key.p - text.p);
+	s->klen = (uint32_t)f->key.len;
+	s->voff = (uint32_t)(f->val.p - text.p);
+	s->vlen = (uint32_t)f->val.len;
+	s->vkind = f->kind;
+	s->flags = f->flags;
+}
