@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * field_memo.c: a two-way set-associative table (LRU) of (record text,
+ * field_memo.c: a four-way set-associative table (LRU) of (record text,
  * kind, field name) -> where the field is in the text (field_memo.h).
  * A slot holds a copy of the text; lookups compare text, kind and name
  * whole, so a hit is exact. An entry is kept the second time its text
@@ -12,8 +12,9 @@
 #include "field_memo.h"
 #include "vigil/texthash.h"
 
-#define SLOTS		1024	/* in sets of two */
-#define SEEN		2048	/* hashes of texts seen once */
+#define WAYS		4
+#define SLOTS		2048	/* in sets of WAYS */
+#define SEEN		8192	/* hashes of texts seen once, in pairs */
 #define MAX_TEXT	2048
 
 struct slot {
@@ -77,17 +78,25 @@ same(const struct slot *s, uint64_t hash, struct vg_str text, unsigned tag,
 	    memcmp(s->text, text.p, text.len) == 0);
 }
 
+/* The first slot of hash's set. */
+static struct slot *
+set_of(struct vg_fmemo *m, uint64_t hash)
+{
+	return &m->s[hash % (SLOTS / WAYS) * WAYS];
+}
+
 int
 vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
     unsigned tag, struct vg_str name, struct vg_field *f, int *dkind,
     int *keep)
 {
-	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
+	struct slot *s = set_of(m, hash);
 	uint64_t *seen;
+	unsigned i;
 
-	if (!same(s, hash, text, tag, name))
-		s++;
-	if (same(s, hash, text, tag, name)) {
+	for (i = 0; i < WAYS; i++, s++) {
+		if (!same(s, hash, text, tag, name))
+			continue;
 		s->used = ++m->clock;
 		if (!s->found)
 			return 0;
@@ -98,9 +107,14 @@ vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
 		*dkind = s->dkind;
 		return 1;
 	}
-	seen = &m->seen[(hash >> 32) % SEEN];
-	*keep = *seen == hash;
-	*seen = hash;
+	/* the last two texts of this pair seen: two texts that take turns
+	 * must not keep each other out */
+	seen = &m->seen[(hash >> 32) % (SEEN / 2) * 2];
+	*keep = seen[0] == hash || seen[1] == hash;
+	if (seen[0] != hash) {
+		seen[1] = seen[0];
+		seen[0] = hash;
+	}
 	return -1;
 }
 
@@ -117,15 +131,18 @@ vg_fmemo_put(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
     unsigned tag, struct vg_str name, int found, const struct vg_field *f,
     int dkind)
 {
-	struct slot *s = &m->s[hash % (SLOTS / 2) * 2];
+	struct slot *set = set_of(m, hash), *s = set;
 	char *t;
+	unsigned i;
 
 	if (text.len > MAX_TEXT || name.len > VG_FMEMO_NAME ||
 	    tag > UINT16_MAX || (found && (!inside(f->key, text) ||
 	    !inside(f->val, text))))
 		return;
-	if (s->text != NULL && (s[1].text == NULL || s[1].used < s->used))
-		s++;
+	/* an empty slot, else the one used longest ago */
+	for (i = 1; i < WAYS && s->text != NULL; i++)
+		if (set[i].text == NULL || set[i].used < s->used)
+			s = &set[i];
 	if ((t = malloc(text.len > 0 ? text.len : 1)) == NULL)
 		return;
 	free(s->text);

@@ -22,7 +22,8 @@
 
 struct vg_fmemo;
 
-/* An empty memo (calloc'd, about 90 KiB), or NULL (ENOMEM). */
+/* An empty memo (calloc'd, 240 KiB: 2048 slots of 88 bytes, their
+ * texts apart), or NULL (ENOMEM). */
 struct vg_fmemo	*vg_fmemo_new(void);
 void		 vg_fmemo_free(struct vg_fmemo *);
 

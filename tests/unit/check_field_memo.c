@@ -126,35 +126,60 @@ START_TEST(absent_and_refused)
 }
 END_TEST
 
-/* Three entries in one set of two: the one used longest ago goes. */
+/* Five entries in one set of four: the one used longest ago goes. */
 START_TEST(lru_in_a_set)
 {
 	struct vg_fmemo *m = vg_fmemo_new();
 	struct vg_field f;
-	const char *t[3] = { "a=1", "a=2", "a=3" };
+	const char *t[5] = { "a=0", "a=1", "a=2", "a=3", "a=4" };
 	uint64_t h = 42;
 	int dkind = 0, keep = 0, i;
 
 	ck_assert_ptr_nonnull(m);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		f.key = vg_str_make(t[i], 1);
 		f.val = vg_str_make(t[i] + 2, 1);
 		f.kind = VG_V_BARE;
 		f.flags = 0;
 		vg_fmemo_put(m, h, s(t[i]), 0, s("a"), 1, &f, i);
-		if (i == 1)	/* t[0] used after t[1] was put */
+		if (i == 3)	/* t[0] used after t[1] was put */
 			ck_assert_int_eq(vg_fmemo_get(m, h, s(t[0]), 0,
 			    s("a"), &f, &dkind, &keep), 1);
 	}
-	ck_assert_int_eq(vg_fmemo_get(m, h, s(t[0]), 0, s("a"), &f, &dkind,
-	    &keep), 1);
-	ck_assert_int_eq(dkind, 0);
-	ck_assert_int_eq(vg_fmemo_get(m, h, s(t[1]), 0, s("a"), &f, &dkind,
-	    &keep), -1);
-	ck_assert_int_eq(vg_fmemo_get(m, h, s(t[2]), 0, s("a"), &f, &dkind,
-	    &keep), 1);
-	ck_assert_int_eq(dkind, 2);
-	ck_assert_int_eq(f.val.p[0], '3');
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(vg_fmemo_get(m, h, s(t[i]), 0, s("a"), &f,
+		    &dkind, &keep), i == 1 ? -1 : 1);
+		if (i != 1) {
+			ck_assert_int_eq(dkind, i);
+			ck_assert_int_eq(f.val.p[0], '0' + i);
+		}
+	}
+	vg_fmemo_free(m);
+}
+END_TEST
+
+/* Two texts that take turns under one entry of the seen table are both
+ * kept from their second sighting. */
+START_TEST(texts_taking_turns_are_kept)
+{
+	struct vg_fmemo *m = vg_fmemo_new();
+	struct vg_field f;
+	uint64_t ha = 1ull << 32 | 1, hb = 1ull << 32 | 2;
+	int dkind = 0, keep = -1;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(vg_fmemo_get(m, ha, s(text_a), 1, s("exe"), &f,
+	    &dkind, &keep), -1);
+	ck_assert_int_eq(keep, 0);
+	ck_assert_int_eq(vg_fmemo_get(m, hb, s(text_b), 1, s("exe"), &f,
+	    &dkind, &keep), -1);
+	ck_assert_int_eq(keep, 0);
+	ck_assert_int_eq(vg_fmemo_get(m, ha, s(text_a), 1, s("exe"), &f,
+	    &dkind, &keep), -1);
+	ck_assert_int_eq(keep, 1);
+	ck_assert_int_eq(vg_fmemo_get(m, hb, s(text_b), 1, s("exe"), &f,
+	    &dkind, &keep), -1);
+	ck_assert_int_eq(keep, 1);
 	vg_fmemo_free(m);
 }
 END_TEST
@@ -168,6 +193,7 @@ suite(void)
 	tcase_add_test(tc, hit_needs_the_same_text);
 	tcase_add_test(tc, absent_and_refused);
 	tcase_add_test(tc, lru_in_a_set);
+	tcase_add_test(tc, texts_taking_turns_are_kept);
 	suite_add_tcase(su, tc);
 	return su;
 }
