@@ -1646,11 +1646,19 @@ one_record(const struct vg_event *ev, struct vg_str member, enum rkind *kind)
 }
 
 int
-vg_layout_is_record(const struct vg_event *ev, struct vg_str member)
+vg_layout_is_record(const struct vg_event *ev, struct vg_str member,
+    struct vg_layout_rec *rec)
 {
 	enum rkind kind;
+	size_t at;
 
-	return one_record(ev, member, &kind) != SIZE_MAX;
+	if ((at = one_record(ev, member, &kind)) == SIZE_MAX)
+		return 0;
+	if (rec != NULL) {
+		rec->at = at;
+		rec->syscall = kind == R_SYSCALL;
+	}
+	return 1;
 }
 
 /*
@@ -1711,7 +1719,7 @@ find_field(const struct vg_erec *rec, enum rkind kind, struct vg_str name,
  */
 int
 vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
-    struct vg_str member, struct vg_str name)
+    struct vg_str member, const struct vg_layout_rec *rec0, struct vg_str name)
 {
 	const struct vg_erec *rec;
 	struct vg_field f;
@@ -1721,8 +1729,12 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	size_t i;
 	int found, dkind = 0, keep = 0;
 
-	if (!lone_name(name) || (i = one_record(ev, member, &kind)) ==
-	    SIZE_MAX)
+	if (!lone_name(name))
+		return 0;
+	if (rec0 != NULL && rec0->at < ev->nrecs) {
+		i = rec0->at;
+		kind = rec0->syscall ? R_SYSCALL : R_GENERIC;
+	} else if ((i = one_record(ev, member, &kind)) == SIZE_MAX)
 		return 0;
 	rec = &ev->recs[i];
 	start(L, ev, out);

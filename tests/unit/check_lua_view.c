@@ -536,9 +536,11 @@ memo_event(char *buf, size_t size, unsigned n, int b)
 	    "fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 "
 	    "comm=\"%s\" exe=\"%s\" pad=%s key=\"sock\" "
 	    "tail=0123456789012345678901234567890123456789\n"
+	    "type=SOCKETCALL msg=audit(1700000000.100:%u): nargs=3 "
+	    "a0=2 a1=1 a2=0\n"
 	    "type=EOE msg=audit(1700000000.100:%u): \n", n,
 	    b ? "nginxaa" : "nginx", b ? "/usr/sbin/nginy" : "/usr/sbin/nginx",
-	    b ? "aa" : "aaaa", n);
+	    b ? "aa" : "aaaa", n, n);
 }
 
 struct mrun {
@@ -576,7 +578,9 @@ START_TEST(a_repeated_text_reads_its_own_value)
 	memset(&m, 0, sizeof(m));
 	m.f = open_src("function filter(e)\n"
 	    "  local s, b = e.syscall, e.serial >= 3 and e.serial < 6\n"
+	    "  local k = e.socketcall\n"	/* the view's record: this one */
 	    "  local x, c = s.exe, s.comm\n"
+	    "  if k.nargs ~= 3 or k.exe ~= nil then error('nargs') end\n"
 	    "  if x ~= (b and '/usr/sbin/nginy' or '/usr/sbin/nginx') or\n"
 	    "    c ~= (b and 'nginxaa' or 'nginx') then\n"
 	    "    error(tostring(x) .. ' ' .. tostring(c)) end\n"
@@ -595,7 +599,7 @@ START_TEST(a_repeated_text_reads_its_own_value)
 	ck_assert_str_eq(vg_filter_lua_error(m.f) != NULL ?
 	    vg_filter_lua_error(m.f) : "", "");
 	ck_assert_uint_eq(m.f->errors, 0);
-	ck_assert_uint_eq(m.alone, 7 * 5);	/* all read alone */
+	ck_assert_uint_eq(m.alone, 7 * 7);	/* all read alone */
 	m.f->ops->close(m.f);
 	vg_layout_free(m.L);
 }
