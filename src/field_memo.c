@@ -4,7 +4,8 @@
  * kind, field name) -> where the field is in the text (field_memo.h).
  * A slot holds a copy of the text; lookups compare text, kind and name
  * whole, so a hit is exact. An entry is kept the second time its text
- * is seen. Never logs.
+ * is seen. Memory: the slots and seen hashes (240 KiB, allocated on the
+ * first lookup) and at most SLOTS texts of MAX_TEXT bytes. Never logs.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -23,7 +23,7 @@
 struct vg_fmemo;
 
 /* An empty memo (calloc'd, 240 KiB: 2048 slots of 88 bytes, their
- * texts apart), or NULL (ENOMEM). */
+ * texts apart: at most 2048 of 2048 bytes), or NULL (ENOMEM). */
 struct vg_fmemo	*vg_fmemo_new(void);
 void		 vg_fmemo_free(struct vg_fmemo *);
 
