@@ -1729,17 +1729,12 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	size_t i;
 	int found, dkind = 0, keep = 0;
 
-	if (!lone_name(name))
-		return 0;
 	if (rec0 != NULL && rec0->at < ev->nrecs) {
 		i = rec0->at;
 		kind = rec0->syscall ? R_SYSCALL : R_GENERIC;
 	} else if ((i = one_record(ev, member, &kind)) == SIZE_MAX)
 		return 0;
 	rec = &ev->recs[i];
-	start(L, ev, out);
-	L->op->begin(out, ev);
-	rctx_init(&R, kind);
 	if (L->fmemo == NULL)
 		L->fmemo = vg_fmemo_new();	/* without: no memo */
 	found = -1;
@@ -1748,12 +1743,18 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		found = vg_fmemo_get(L->fmemo, h, rec->body, kind, name, &f,
 		    &dkind, &keep);
 	}
+	/* the memo has names that passed lone_name() only */
 	if (found == -1) {
+		if (!lone_name(name))
+			return 0;
 		found = find_field(rec, kind, name, &f, &dkind);
 		if (keep)
 			vg_fmemo_put(L->fmemo, h, rec->body, kind, name, found,
 			    &f, dkind);
 	}
+	start(L, ev, out);
+	L->op->begin(out, ev);
+	rctx_init(&R, kind);
 	if (found == 1)
 		vg_field_value(L, &R.f, name, dkind, &f);
 	return lookup_end(L, out);
