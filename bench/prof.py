@@ -11,6 +11,7 @@ perf:   summarizes a perf.data from `bench/ab.sh --perf` (live daemon):
 
 usage: prof.py replay [--vigild PATH] [--records N] [--output json|raw]
                       [--log FILE] [--config FILE] [--env NAME=VALUE]
+                      [--lua FILE]
        prof.py perf FILE.data
 """
 import argparse
@@ -84,6 +85,8 @@ def cmd_replay(a):
            a.vigild, "--replay", path, "-o", "%s:/dev/null" % a.output]
     if a.config:
         cmd[4:4] = ["-c", a.config]
+    for f in a.lua:
+        cmd[-2:-2] = ["--lua", f]
     env = dict(os.environ)
     for kv in a.env:
         k, _, v = kv.partition("=")
@@ -92,10 +95,11 @@ def cmd_replay(a):
                    stderr=subprocess.DEVNULL, env=env)
     total, incl = callgrind_functions(out, True)
     _, self_ = callgrind_functions(out, False)
-    print("callgrind: vigild --replay %d records (%s) -o %s:/dev/null: "
+    print("callgrind: vigild --replay %d records (%s)%s -o %s:/dev/null: "
           "%.1f M instructions, %.0f instructions per record" % (
-              info["records"], a.format, a.output, total / 1e6,
-              total / info["records"]))
+              info["records"], a.format,
+              "".join(" --lua " + f for f in a.lua), a.output,
+              total / 1e6, total / info["records"]))
     print()
     print("| stage | entry point | share of instructions |")
     print("|---|---|---|")
@@ -155,6 +159,9 @@ def main():
                    "bench/noctx.conf")
     r.add_argument("--env", action="append", default=[],
                    help="NAME=VALUE for vigild (VIGIL_TOP=1)")
+    r.add_argument("--lua", action="append", default=[], metavar="FILE",
+                   help="run vigild with --lua FILE (repeatable), e.g. "
+                   "bench/filter.lua")
     p = sub.add_parser("perf")
     p.add_argument("data")
     p.add_argument("--top", type=int, default=30)

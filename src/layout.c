@@ -20,6 +20,7 @@
 #include "decode_execve.h"
 #include "decode_field.h"
 #include "decode_sockaddr.h"
+#include "field_memo.h"
 #include "json_memo.h"
 #include "layout_emit.h"
 #include "vigil/rectype.h"
@@ -93,6 +94,8 @@ vg_layout_new(void)
 void
 vg_layout_free(struct vg_layout *L)
 {
+	if (L != NULL)
+		vg_fmemo_free(L->fmemo);
 	free(L);
 }
 
@@ -1693,71 +1696,117 @@ one_record(const struct vg_event *ev, struct vg_str member, enum rkind *kind)
 }
 
 int
-vg_layout_is_record(const struct vg_event *ev, struct vg_str member)
+vg_layout_is_record(const struct vg_event *ev, struct vg_str member,
+    struct vg_layout_rec *rec)
 {
 	enum rkind kind;
+	size_t at;
 
-	return one_record(ev, member, &kind) != SIZE_MAX;
+	if ((at = one_record(ev, member, &kind)) == SIZE_MAX)
+		return 0;
+	if (rec != NULL) {
+		rec->at = at;
+		rec->syscall = kind == R_SYSCALL;
+	}
+	return 1;
 }
 
 /*
- * The fields of the record are read up to the first with key name; that
- * one alone is decoded, as the whole layout decodes it: nothing before it
- * in the object can take its name (lone_name), so it keeps it.
+ * The first field of rec with key name, as the whole layout reads it: 1,
+ * *f and *dkind (the decoder's kind for it), or 0. A function of the
+ * record's body, kind and name alone (fields of the enriched part are
+ * never taken), which is what lets the memo keep its answer by text.
  */
-int
-vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
-    struct vg_str member, struct vg_str name)
+static int
+find_field(const struct vg_erec *rec, enum rkind kind, struct vg_str name,
+    struct vg_field *f, int *dkind)
 {
-	const struct vg_erec *rec;
 	struct vg_fields it;
-	struct vg_field f, hf[NHEAD];
-	struct rctx R;
-	enum rkind kind;
+	struct vg_field hf[NHEAD];
 	unsigned n = 0;
 	size_t i, skip = 0;
 
-	if (!lone_name(name) || (i = one_record(ev, member, &kind)) ==
-	    SIZE_MAX)
-		return 0;
-	rec = &ev->recs[i];
-	start(L, ev, out);
-	L->op->begin(out, ev);
-	rctx_init(&R, kind);
 	/* the start of a SYSCALL record as the kernel writes it: the same
 	 * fields as the tokenizer's (syscall_head) */
 	if (kind == R_SYSCALL && (skip = head_scan(rec->body, hf)) > 0) {
 		for (i = 0; i < NHEAD && !str_same(hf[i].key, name); i++)
 			;
 		if (i < NHEAD) {
-			vg_field_value(L, &R.f, name, head[i].kind, &hf[i]);
-			goto end;
+			*f = hf[i];
+			*dkind = head[i].kind;
+			return 1;
 		}
 		n = NHEAD;
 	}
+	*dkind = vg_field_kind(name.p, name.len);
 	/* the record's own fields as the kernel writes them: a quick scan */
 	switch (vg_fields_find(vg_str_make(rec->body.p + skip,
-	    rec->body.len - skip), name, VG_DECODE_MAX_FIELDS - n, &f)) {
+	    rec->body.len - skip), name, VG_DECODE_MAX_FIELDS - n, f)) {
 	case 1:
-		vg_field_value(L, &R.f, name, vg_field_kind(name.p, name.len),
-		    &f);
-		goto end;
+		return 1;
 	case 0:
-		goto end;
+		return 0;
 	}
 	vg_fields_begin(&it, vg_str_make(rec->body.p + skip,
 	    rec->body.len - skip), rec->enriched);
-	while (vg_fields_next(&it, &f) == 1 && ++n <= VG_DECODE_MAX_FIELDS) {
+	while (vg_fields_next(&it, f) == 1 && ++n <= VG_DECODE_MAX_FIELDS) {
 		/* words and auditd's enriched text are not members */
-		if (f.kind == VG_V_NONE ||
-		    (f.flags & (VG_FF_ODDKEY | VG_FF_ENRICHED)) ||
-		    !str_same(f.key, name))
+		if (f->kind == VG_V_NONE ||
+		    (f->flags & (VG_FF_ODDKEY | VG_FF_ENRICHED)) ||
+		    !str_same(f->key, name))
 			continue;
-		vg_field_value(L, &R.f, name, vg_field_kind(name.p, name.len),
-		    &f);
-		break;
+		return 1;
 	}
-end:
+	return 0;
+}
+
+/*
+ * The fields of the record are read up to the first with key name; that
+ * one alone is decoded, as the whole layout decodes it: nothing before it
+ * in the object can take its name (lone_name), so it keeps it. Where the
+ * field is in a text seen before comes from the memo (field_memo.h): the
+ * processes of a busy host repeat their SYSCALL records byte for byte.
+ */
+int
+vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
+    struct vg_str member, const struct vg_layout_rec *rec0, struct vg_str name)
+{
+	const struct vg_erec *rec;
+	struct vg_field f;
+	struct rctx R;
+	enum rkind kind;
+	uint64_t h = 0;
+	size_t i;
+	int found, dkind = 0, keep = 0;
+
+	if (rec0 != NULL && rec0->at < ev->nrecs) {
+		i = rec0->at;
+		kind = rec0->syscall ? R_SYSCALL : R_GENERIC;
+	} else if ((i = one_record(ev, member, &kind)) == SIZE_MAX)
+		return 0;
+	rec = &ev->recs[i];
+	if (L->fmemo == NULL)
+		L->fmemo = vg_fmemo_new();	/* without: no memo */
+	found = -1;
+	if (L->fmemo != NULL) {
+		h = vg_fmemo_hash(rec->body, kind, name);
+		found = vg_fmemo_get(L->fmemo, h, rec->body, kind, name, &f,
+		    &dkind, &keep);
+	}
+	/* the memo has names that passed lone_name() only */
+	if (found == -1) {
+		if (!lone_name(name))
+			return 0;
+		found = find_field(rec, kind, name, &f, &dkind);
+		if (keep)
+			vg_fmemo_put(L->fmemo, h, rec->body, kind, name, found,
+			    &f, dkind);
+	}
+	start(L, ev, out);
+	L->op->begin(out, ev);
+	rctx_init(&R, kind);
+	if (found == 1)
+		vg_field_value(L, &R.f, name, dkind, &f);
 	return lookup_end(L, out);
 }
 

@@ -18,6 +18,8 @@
 #include "vigil/json.h"
 #include "vigil/layout.h"
 
+struct vg_fmemo;
+
 /* Byte order of binary structures in records (sockaddr). */
 #define VG_END_UNKNOWN	0
 #define VG_END_LITTLE	1
@@ -72,6 +74,7 @@ struct vg_layout {
 	struct vg_names	 rnames;	/* of the record object */
 	struct vg_names	 enames;	/* of its "enriched" object */
 	struct vg_names	 knames;	/* rule keys seen */
+	struct vg_fmemo	*fmemo;		/* vg_layout_field's, or NULL */
 };
 
 /* The name of a new member of the record object (vg_names_file on

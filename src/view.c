@@ -112,12 +112,31 @@ vg_view_member(struct vg_view *v, struct vg_str name,
 }
 
 int
-vg_view_is_record(const struct vg_view *v, struct vg_str member)
+vg_view_is_record(struct vg_view *v, struct vg_str member)
 {
 	const struct vg_node *n;
 
-	return v->tree == NULL && !kept(v, member, &n) &&
-	    vg_layout_is_record(v->ev, member);
+	if (v->tree != NULL || kept(v, member, &n) ||
+	    !vg_layout_is_record(v->ev, member, &v->rec)) {
+		v->rec_nlen = 0;
+		return 0;
+	}
+	v->rec_nlen = 0;
+	if (member.len > 0 && member.len <= sizeof(v->rec_name)) {
+		memcpy(v->rec_name, member.p, member.len);
+		v->rec_nlen = member.len;
+	}
+	return 1;
+}
+
+/* The record vg_view_is_record() found for member, or NULL. */
+static const struct vg_layout_rec *
+rec_of(const struct vg_view *v, struct vg_str member)
+{
+	if (v->rec_nlen == 0 || v->rec_nlen != member.len ||
+	    memcmp(v->rec_name, member.p, member.len) != 0)
+		return NULL;
+	return &v->rec;
 }
 
 int
@@ -131,8 +150,9 @@ vg_view_field(struct vg_view *v, struct vg_str member, struct vg_str name,
 	*np = NULL;
 	if (v->tree == NULL && !kept(v, member, &obj) &&
 	    v->fields < VG_VIEW_FIELDS) {
-		if ((r = vg_decode_field(v->L, v->ev, member, name, &root)) ==
-		    -1)
+		r = vg_decode_field(v->L, v->ev, member, rec_of(v, member),
+		    name, &root);
+		if (r == -1)
 			return -1;
 		if (r == 1) {
 			v->fields++;

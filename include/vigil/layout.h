@@ -128,12 +128,19 @@ int	vg_layout_count(struct vg_layout *, struct vg_event *,
 int	vg_layout_member(struct vg_layout *, struct vg_event *,
 	    struct vg_sink *, struct vg_str name);
 
+/* A record object of one event found by vg_layout_is_record(). */
+struct vg_layout_rec {
+	size_t	at;		/* index in the event's records */
+	int	syscall;	/* read as the SYSCALL record */
+};
+
 /*
  * Whether root member `member` is one record object (the SYSCALL record,
  * or the one record of another known type): what vg_layout_field() can
- * read a member of.
+ * read a member of. If so and rec is not NULL, *rec says which.
  */
-int	vg_layout_is_record(const struct vg_event *, struct vg_str member);
+int	vg_layout_is_record(const struct vg_event *, struct vg_str member,
+	    struct vg_layout_rec *rec);
 
 /*
  * Member name of the record object that is root member `member`, alone:
@@ -143,10 +150,13 @@ int	vg_layout_is_record(const struct vg_event *, struct vg_str member);
  * this way (member is not one record object, or name is one that the
  * record object's other fields or the object itself could give: lay the
  * member out whole), -1 (errno ENOMEM). Equal to the member of
- * vg_layout_member(). Nothing is counted.
+ * vg_layout_member(). Nothing is counted. rec, if not NULL, is what
+ * vg_layout_is_record() gave for member and this event (saves finding
+ * the record again).
  */
 int	vg_layout_field(struct vg_layout *, struct vg_event *,
-	    struct vg_sink *, struct vg_str member, struct vg_str name);
+	    struct vg_sink *, struct vg_str member,
+	    const struct vg_layout_rec *rec, struct vg_str name);
 
 /* Which part holds the root member name: VG_PART_EVENT (serial, time,
  * node), VG_PART_HEADER (keys, vigil, and the event's again),

@@ -32,6 +32,10 @@ struct vg_view {
 	unsigned		 parts;	/* bit per part laid out whole */
 	unsigned long		 lookups;	/* parts laid out (tests) */
 	unsigned		 fields;	/* fields read alone */
+	/* the record object vg_view_is_record() found last, by name */
+	char			 rec_name[32];
+	size_t			 rec_nlen;	/* 0: none */
+	struct vg_layout_rec	 rec;
 	unsigned		 n;
 	struct {
 		struct vg_str		 name;
@@ -58,8 +62,9 @@ int		 vg_view_member(struct vg_view *, struct vg_str name,
 /*
  * Whether root member `member` is one record object not laid out yet
  * (vg_layout_is_record): one whose members vg_view_field() reads alone.
+ * The view remembers which record it is, for vg_view_field().
  */
-int		 vg_view_is_record(const struct vg_view *, struct vg_str member);
+int		 vg_view_is_record(struct vg_view *, struct vg_str member);
 
 /*
  * Member name of the object that is root member `member`: 1 and *np

@@ -518,6 +518,93 @@ START_TEST(a_read_lays_out_its_part)
 }
 END_TEST
 
+/* ---- a field read alone from a text seen before (field_memo.h) ---- */
+
+/*
+ * SYSCALL text of serial n: text A, or B (b set). B has A's length, its
+ * first 128 and its last 32 bytes (what the text hash reads) but exe= 2
+ * bytes further on, with another value; tty=(none) takes the lookup past
+ * the quick scan.
+ */
+static void
+memo_event(char *buf, size_t size, unsigned n, int b)
+{
+	snprintf(buf, size,
+	    "type=SYSCALL msg=audit(1700000000.100:%u): arch=c000003e "
+	    "syscall=41 success=yes exit=5 a0=2 a1=1 a2=0 a3=0 items=0 "
+	    "ppid=1 pid=99 auid=4294967295 uid=33 gid=33 euid=33 suid=33 "
+	    "fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 "
+	    "comm=\"%s\" exe=\"%s\" pad=%s key=\"sock\" "
+	    "tail=0123456789012345678901234567890123456789\n"
+	    "type=SOCKETCALL msg=audit(1700000000.100:%u): nargs=3 "
+	    "a0=2 a1=1 a2=0\n"
+	    "type=EOE msg=audit(1700000000.100:%u): \n", n,
+	    b ? "nginxaa" : "nginx", b ? "/usr/sbin/nginy" : "/usr/sbin/nginx",
+	    b ? "aa" : "aaaa", n, n);
+}
+
+struct mrun {
+	struct vg_filter	*f;
+	struct vg_layout	*L;
+	unsigned		 events, alone;
+};
+
+static void
+memo_ev(struct vg_event *ev, void *arg)
+{
+	struct mrun *m = arg;
+	struct vg_node *doc = NULL;
+	struct vg_view v;
+
+	vg_view_init(&v, m->L, ev);
+	ev->view = &v;
+	ck_assert_int_eq(m->f->ops->run(m->f, ev, &doc), VG_PASS);
+	ev->view = NULL;
+	ck_assert_int_eq(v.tree != NULL, 0);
+	m->events++;
+	m->alone += v.fields;
+}
+
+START_TEST(a_repeated_text_reads_its_own_value)
+{
+	/* A three times (kept from the second sighting, found on the
+	 * third), B three times (under A's hash), A again */
+	static const int b[] = { 0, 0, 0, 1, 1, 1, 0 };
+	struct mrun m;
+	struct vg_group *g;
+	char line[1024];
+	unsigned i;
+
+	memset(&m, 0, sizeof(m));
+	m.f = open_src("function filter(e)\n"
+	    "  local s, b = e.syscall, e.serial >= 3 and e.serial < 6\n"
+	    "  local k = e.socketcall\n"	/* the view's record: this one */
+	    "  local x, c = s.exe, s.comm\n"
+	    "  if k.nargs ~= 3 or k.exe ~= nil then error('nargs') end\n"
+	    "  if x ~= (b and '/usr/sbin/nginy' or '/usr/sbin/nginx') or\n"
+	    "    c ~= (b and 'nginxaa' or 'nginx') then\n"
+	    "    error(tostring(x) .. ' ' .. tostring(c)) end\n"
+	    "  if s.uid ~= 33 or s.ses ~= 4294967295 or s.tty ~= '(none)'\n"
+	    "  then error('ids') end\n"
+	    "  return 0 end");
+	ck_assert_ptr_nonnull(m.L = vg_layout_new());
+	ck_assert_ptr_nonnull(g = vg_group_new(NULL, memo_ev, &m));
+	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
+		memo_event(line, sizeof(line), i, b[i]);
+		lines(line, strlen(line), to_group, g);
+	}
+	vg_group_flush(g);
+	vg_group_free(g);
+	ck_assert_uint_eq(m.events, 7);
+	ck_assert_str_eq(vg_filter_lua_error(m.f) != NULL ?
+	    vg_filter_lua_error(m.f) : "", "");
+	ck_assert_uint_eq(m.f->errors, 0);
+	ck_assert_uint_eq(m.alone, 7 * 7);	/* all read alone */
+	m.f->ops->close(m.f);
+	vg_layout_free(m.L);
+}
+END_TEST
+
 static void
 setup(void)
 {
@@ -552,6 +639,7 @@ suite(void)
 	tcase_add_test(tc, drops_and_passes_by_exe);
 	tcase_add_test(tc, view_sees_the_tree);
 	tcase_add_test(tc, a_read_lays_out_its_part);
+	tcase_add_test(tc, a_repeated_text_reads_its_own_value);
 	suite_add_tcase(s, tc);
 	return s;
 }
