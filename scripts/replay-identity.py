@@ -61,6 +61,14 @@ class TcpSink:
         return out
 
     def close(self):
+        """Waits until every connection ended (vigild has exited: they
+        are at their end) and what they sent is in data."""
+        try:
+            # wakes the accept() that a close() would leave blocked
+            self.s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.t.join(timeout=60)
         self.s.close()
 
 
