@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ck.h"
 #include "vigil/auditd/auditd_conf.h"
 
 static char path[64];
@@ -695,8 +696,6 @@ main(void)
 {
 	Suite *s = suite_create("auditd_conf");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_all_keys);
@@ -715,9 +714,5 @@ main(void)
 	tcase_add_test(tc, test_rows_defaults_copy);
 	tcase_add_test(tc, test_directory);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

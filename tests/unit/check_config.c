@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/config.h"
 #include "vigil/opt.h"
 #include "vigil/output.h"
@@ -385,8 +386,6 @@ main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values);
@@ -401,9 +400,5 @@ main(void)
 	tcase_add_test(tc, test_build_cli);
 	tcase_add_test(tc, test_opt_dialects);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

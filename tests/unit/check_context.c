@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "context/ctx_priv.h"
 #include "vigil/decode.h"
 #include "vigil/json.h"
@@ -701,8 +702,6 @@ main(void)
 {
 	Suite *s = suite_create("context");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_ancestry);
 	tcase_add_test(tc, test_previous);
@@ -717,9 +716,5 @@ main(void)
 	tcase_add_test(tc, test_user_record);
 	tcase_add_test(tc, test_repeated_text);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? 1 : 0;
+	return ck_run(s);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/decode.h"
 #include "vigil/json.h"
 #include "vigil/record.h"
@@ -1281,8 +1282,6 @@ main(void)
 {
 	Suite *s = suite_create("decode");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, header_and_syscall);
@@ -1303,9 +1302,5 @@ main(void)
 	tcase_add_test(tc, golibaudit_goldens);
 	tcase_add_test(tc, no_duplicate_members);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

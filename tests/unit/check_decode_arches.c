@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/decode.h"
 #include "vigil/json.h"
 #include "vigil/record.h"
@@ -143,11 +144,5 @@ arches_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(arches_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(arches_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/auditd/enrich.h"
 #include "vigil/record.h"
 
@@ -364,17 +365,11 @@ main(void)
 {
 	Suite *s = suite_create("enrich");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_corpus);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/arena.h"
 #include "vigil/group.h"
 #include "vigil/record.h"
@@ -934,11 +935,5 @@ group_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(group_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(group_suite());
 }

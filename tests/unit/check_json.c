@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/buf.h"
 #include "vigil/json.h"
 
@@ -537,8 +538,6 @@ main(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, decimal_numbers);
@@ -554,9 +553,5 @@ main(void)
 	tcase_add_test(tc, document);
 	tcase_add_test(tc, depth_limit_and_null_doc);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

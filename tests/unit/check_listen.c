@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/auditd/auditd_conf.h"
 #include "vigil/listen.h"
 
@@ -119,16 +120,10 @@ main(void)
 {
 	Suite *s = suite_create("listen");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, spec_from_auditd);
 	tcase_add_test(tc, transport_refused);
 	tcase_add_test(tc, transport_tls);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/log.h"
 
 /* Escapes in (len bytes) and compares with want. */
@@ -183,17 +184,11 @@ main(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, escape_bytes);
 	tcase_add_test(tc, escape_bounds);
 	tcase_add_test(tc, messages_escaped_whole);
 	tcase_add_test(tc, stderr_when_daemonized);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

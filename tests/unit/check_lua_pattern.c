@@ -19,6 +19,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "ck.h"
 #include "filter_lua_priv.h"
 #include "lua_pattern.h"
 
@@ -739,11 +740,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(suite());
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/decode.h"
 #include "vigil/filter_lua.h"
 #include "vigil/group.h"
@@ -647,11 +648,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(suite());
 }

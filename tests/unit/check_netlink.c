@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/netlink.h"
 
 /* 4-aligned scratch datagram */
@@ -362,8 +363,6 @@ main(void)
 {
 	Suite *s = suite_create("netlink");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, self_exclude_rule);
 	tcase_add_test(tc, build_request);
@@ -378,9 +377,5 @@ main(void)
 	tcase_add_test(tc, refused_requests);
 	tcase_add_test(tc, foreign_over_socket);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/dropbehind.h"
 #include "vigil/outfile.h"
 #include "vigil/output.h"
@@ -528,8 +529,6 @@ main(void)
 {
 	Suite *s = suite_create("outfile");
 	TCase *tc = tcase_create("outfile");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -548,9 +547,5 @@ main(void)
 	tcase_add_test(tc, test_device_mode_left);
 	tcase_add_test(tc, test_lost_counted);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ck.h"
 #include "vigil/record.h"
 
 #define DATA	VG_SRCDIR "/tests/data/parse"
@@ -1320,8 +1321,6 @@ main(void)
 {
 	Suite *s = suite_create("parse");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, header_plain);
@@ -1346,9 +1345,5 @@ main(void)
 	tcase_add_test(tc, mutated_samples);
 	tcase_add_test(tc, find_agrees);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

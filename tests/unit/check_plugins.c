@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/auditd/logline.h"
 #include "vigil/auditd/plugins_conf.h"
 #include "vigil/rectype.h"
@@ -579,8 +580,6 @@ main(void)
 {
 	Suite *s = suite_create("plugins");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_corpus_309);
 	tcase_add_test(tc, test_corpus_master);
@@ -597,9 +596,5 @@ main(void)
 	tcase_add_test(tc, test_format_control_bytes);
 	tcase_add_test(tc, test_format_too_long);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

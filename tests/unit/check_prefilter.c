@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/prefilter.h"
 
 static struct vg_event	 ev;
@@ -297,8 +298,6 @@ main(void)
 {
 	Suite *s = suite_create("prefilter");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, syntax);
@@ -310,9 +309,5 @@ main(void)
 	tcase_add_test(tc, many_rules);
 	tcase_add_test(tc, empty_passes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

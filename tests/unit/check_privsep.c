@@ -281,8 +281,6 @@ main(void)
 	TCase *tp = tcase_create("parse");
 	TCase *th = tcase_create("helper");
 	TCase *tc = tcase_create("caps");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tp, test_parse_good);
 	tcase_add_test(tp, test_parse_bad);
@@ -295,9 +293,5 @@ main(void)
 	suite_add_tcase(s, tp);
 	suite_add_tcase(s, th);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/pushdown.h"
 
 #ifndef AUDIT_FILTER_MASK
@@ -301,8 +302,6 @@ main(void)
 {
 	Suite *s = suite_create("pushdown");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, exe_lines);
 	tcase_add_test(tc, exe_rule_bytes);
@@ -315,9 +314,5 @@ main(void)
 	tcase_add_test(tc, exe_file_checks);
 	tcase_add_test(tc, state_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(s);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/queue.h"
 
 static char dir[64];
@@ -345,8 +346,6 @@ main(void)
 {
 	Suite *s = suite_create("queue");
 	TCase *tc = tcase_create("queue");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fifo_counters);
@@ -361,9 +360,5 @@ main(void)
 	tcase_add_test(tc, test_wake_fd);
 	tcase_add_test(tc, test_policy_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

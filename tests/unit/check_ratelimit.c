@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "ck.h"
 #include "vigil/clock.h"
 #include "vigil/ratelimit.h"
 
@@ -91,17 +92,11 @@ main(void)
 {
 	Suite *s = suite_create("ratelimit");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, count_first_then_every);
 	tcase_add_test(tc, count_first_few);
 	tcase_add_test(tc, due_window);
 	tcase_add_test(tc, clocks);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

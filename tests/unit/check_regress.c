@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/auditd/auditd_conf.h"
 #include "vigil/log.h"
 
@@ -62,15 +63,9 @@ main(void)
 {
 	Suite *s = suite_create("regress");
 	TCase *tc = tcase_create("fuzz");
-	SRunner *sr;
-	int nf;
 
 	vg_log_init("check_regress", 1, 0);
 	tcase_add_test(tc, auditd_conf_warning_keeps_error);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/remote_proto.h"
 
 /* The bytes audisp-remote puts on the wire for a message of 5 bytes,
@@ -126,8 +127,6 @@ main(void)
 {
 	Suite *s = suite_create("remote_proto");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, pack_layout);
 	tcase_add_test(tc, managed_partial);
@@ -135,9 +134,5 @@ main(void)
 	tcase_add_test(tc, managed_bad);
 	tcase_add_test(tc, ascii_lines);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

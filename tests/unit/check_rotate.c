@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/rotate.h"
 
 START_TEST(due_size_and_time)
@@ -128,15 +129,9 @@ main(void)
 {
 	Suite *s = suite_create("rotate");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, due_size_and_time);
 	tcase_add_test(tc, rename_and_keep);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

@@ -17,6 +17,7 @@
 
 #include <linux/audit.h>
 
+#include "ck.h"
 #include "vigil/rules.h"
 
 #define GOLDEN	VG_CORPUS "/expected/go-libaudit/rule"
@@ -846,8 +847,6 @@ main(void)
 {
 	Suite *s = suite_create("rules");
 	TCase *tc = tcase_create("rules");
-	SRunner *sr;
-	int nf;
 
 	setenv("VIGIL_TEST_NO_LOCK", "1", 1);
 	tcase_set_timeout(tc, 60);
@@ -862,9 +861,5 @@ main(void)
 	tcase_add_test(tc, test_rules_d);
 	tcase_add_test(tc, test_apply_atomic);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

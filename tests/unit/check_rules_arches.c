@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/rules.h"
 
 /* Value of the AUDIT_ARCH field of a compiled rule, 0 if none. */
@@ -221,11 +222,5 @@ arches_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(arches_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(arches_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/rules.h"
 
 /* Compiles one line; returns vg_rules_parse_line's value. */
@@ -191,17 +192,11 @@ main(void)
 {
 	Suite *s = suite_create("rules_control");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_compiled);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_argv);
 	tcase_add_test(tc, test_simulate);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/rules.h"
 
 static const struct {
@@ -133,15 +134,9 @@ main(void)
 {
 	Suite *s = suite_create("rules_interp");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_kinds);
 	tcase_add_test(tc, test_raw);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run(s);
 }

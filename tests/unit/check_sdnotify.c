@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/sdnotify.h"
 
 /* A datagram socket bound to name ("@x": abstract); sets NOTIFY_SOCKET. */
@@ -153,8 +154,6 @@ main(void)
 {
 	Suite *s = suite_create("sdnotify");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, path_socket);
 	tcase_add_test(tc, abstract_socket);
@@ -162,9 +161,5 @@ main(void)
 	tcase_add_test(tc, not_under_systemd);
 	tcase_add_test(tc, bad_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }

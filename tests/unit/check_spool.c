@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "vigil/spool.h"
 
 static char dir[64];
@@ -214,8 +215,6 @@ main(void)
 {
 	Suite *s = suite_create("spool");
 	TCase *tc = tcase_create("spool");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_order_and_restart);
@@ -225,9 +224,5 @@ main(void)
 	tcase_add_test(tc, test_damaged);
 	tcase_add_test(tc, test_not_a_spool);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/syslogfmt.h"
 
 static struct vg_syslog_fmt
@@ -171,8 +172,6 @@ main(void)
 {
 	Suite *s = suite_create("syslog_fmt");
 	TCase *tc = tcase_create("syslog_fmt");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_rfc5424);
 	tcase_add_test(tc, test_octet_counting);
@@ -182,9 +181,5 @@ main(void)
 	tcase_add_test(tc, test_octet_truncated_length);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return ck_run(s);
 }

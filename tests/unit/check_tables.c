@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <linux/audit.h>
 
+#include "ck.h"
 #include "vigil/rectype.h"
 #include "vigil/tables.h"
 
@@ -879,11 +880,5 @@ tables_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tables_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ck_run(tables_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck.h"
 #include "vigil/topk.h"
 #include "tev.h"
 
@@ -337,8 +338,6 @@ main(void)
 {
 	Suite *s = suite_create("topk");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, wanted);
 	tcase_add_test(tc, syscall_event);
@@ -349,9 +348,5 @@ main(void)
 	tcase_add_test(tc, exact_when_few);
 	tcase_add_test(tc, tails_count_as_searched);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run(s);
 }
