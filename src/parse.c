@@ -367,7 +367,11 @@ find_syslog(const char **pp, const char *start, const char *end)
 }
 
 /* Member by member: a memset of the whole struct is a "rep stos" of 14
- * words, twice the stores (once a line, it shows). */
+ * words, twice the stores (once a line, it shows). A member added to
+ * struct vg_record must be reset here too: */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct vg_record) == 112,
+    "struct vg_record changed: reset its new member in rec_reset()");
+
 static void
 rec_reset(struct vg_record *rec, const char *p, size_t len)
 {
