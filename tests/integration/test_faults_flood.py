@@ -4,7 +4,8 @@
 Faults). No kernel state is touched.
 
 - 400k complete events pushed through a fifo: every event out, no gap,
-  at least 200k events per CPU second, peak RSS (VmHWM) small.
+  peak RSS (VmHWM) small. The rate is printed, never asserted: speed is
+  measured in bench/, not in tests.
 - Events that never complete (no EOE, one timestamp): memory is bounded
   by max_pending_events, not by the input: VmHWM for 200k events equals
   VmHWM for 50k within a small margin, early emits are flagged evicted.
@@ -139,8 +140,6 @@ def test_eoe_flood(vigild, d):
           o.get("sent") == n, f"events={c.get('events')} out={o}")
     check("eoe flood: no gap, no parse error", c.get("gaps") == 0 and
           c.get("parse_errors") == 0, repr(c))
-    check("eoe flood: >= 200k events per CPU second",
-          n / max(cpu, 1e-3) >= 200000, f"{n / max(cpu, 1e-3):,.0f}")
     check("eoe flood: VmHWM < 32 MB", 0 < hwm < 32 * 1024, f"{hwm} kB")
 
 
