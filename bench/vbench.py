@@ -77,6 +77,10 @@ MODES = {
                           "env": {"VIGIL_TOP": "0"}},
     "vigild-raw":      {"daemon": "vigild", "out": "raw"},
     "vigild-lua":      {"daemon": "vigild", "out": "json", "lua": True},
+    # issue 17: a Lua filter that reads nothing (return 0): the cost of
+    # the call itself, the floor under any filter
+    "vigild-lua-ret0": {"daemon": "vigild", "out": "json",
+                        "lua": "filter-return0.lua"},
     # issue 17: a Lua filter that drops nginx's events by exe
     "vigild-lua-drop": {"daemon": "vigild", "out": "json",
                         "lua": "filter-drop-nginx.lua"},
@@ -104,6 +108,7 @@ DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
                                               "vigild-lua-drop",
                                               "vigild-lua-drop90",
+                                              "vigild-lua-ret0",
                                               "vigild-json-notop",
                                               "vigild-json-laurelcfg",
                                               "vigild-json-tree",

@@ -95,6 +95,8 @@ struct pev {
 	int			 pending;
 	int			 quick;		/* on quickq */
 	TAILQ_ENTRY(pev)	 qlink;		/* quickq */
+	int			 on_lentq;	/* has lent records */
+	TAILQ_ENTRY(pev)	 llink;		/* lentq */
 };
 TAILQ_HEAD(pevq, pev);
 
@@ -129,6 +131,8 @@ struct vg_group {
 	size_t			 npending;
 	size_t			 open_bytes;	/* arena bytes of pending events */
 	struct pevq		 freeq;
+	struct pevq		 lentq;		/* events with lent records:
+						 * what vg_group_own() copies */
 	size_t			 nfree;
 	struct done		*done;
 	uint32_t		 done_hi;	/* highest serial ever added */
@@ -437,6 +441,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->acct = 0;
 	e->pending = 0;
 	e->quick = 0;
+	e->on_lentq = 0;
 	e->hnext = NULL;
 	e->ev.sec = r->sec;
 	e->ev.msec = r->msec;
@@ -538,10 +543,20 @@ held(const struct pev *e)
 	return e->ev.arena.used + e->lent_bytes;
 }
 
+/* Takes e off the list of events with lent records. */
+static void
+lent_unlink(struct vg_group *g, struct pev *e)
+{
+	if (e->on_lentq) {
+		TAILQ_REMOVE(&g->lentq, e, llink);
+		e->on_lentq = 0;
+	}
+}
+
 /* Copies the text of e's lent records into its arena; -1 (ENOMEM) if
  * the memory is not there (the records are left as they were). */
 static int
-own_event(struct pev *e)
+own_event(struct vg_group *g, struct pev *e)
 {
 	struct vg_erec *er, c;
 	int err = 0;
@@ -560,6 +575,7 @@ own_event(struct pev *e)
 		    str_cost(er->enriched);
 		*er = c;
 	}
+	lent_unlink(g, e);
 	return 0;
 }
 
@@ -599,9 +615,13 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 		er->enriched = lend_str(r->enriched);
 		e->lent_bytes += tc;
 		e->ev.nrecs++;
+		if (!e->on_lentq) {
+			TAILQ_INSERT_TAIL(&g->lentq, e, llink);
+			e->on_lentq = 1;
+		}
 		return 0;
 	}
-	if (own_event(e) == -1)
+	if (own_event(g, e) == -1)
 		return -1;
 	er->body = copy_str(a, r->body, &err);
 	er->type_name = copy_str(a, r->type_name, &err);
@@ -661,6 +681,7 @@ emit(struct vg_group *g, struct pev *e, uint32_t flags)
 	e->ev.flags |= flags;
 	if (g->last == e)
 		g->last = NULL;
+	lent_unlink(g, e);
 	if (e->quick) {
 		TAILQ_REMOVE(&g->quickq, e, qlink);
 		e->quick = 0;
@@ -808,6 +829,7 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 	TAILQ_INIT(&g->pendq);
 	TAILQ_INIT(&g->quickq);
 	TAILQ_INIT(&g->freeq);
+	TAILQ_INIT(&g->lentq);
 	for (g->nbucket = 64; g->nbucket < 2 * g->o.max_pending;)
 		g->nbucket *= 2;
 	g->bucket = calloc(g->nbucket, sizeof(*g->bucket));
@@ -922,10 +944,10 @@ vg_group_own(struct vg_group *g)
 	struct pev *e, *next;
 
 	/* an event that cannot keep its records goes out as it is, while
-	 * they are still there */
-	for (e = TAILQ_FIRST(&g->pendq); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, link);
-		if (own_event(e) == -1) {
+	 * they are still there; only events given lent records are walked */
+	for (e = TAILQ_FIRST(&g->lentq); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, llink);
+		if (own_event(g, e) == -1) {
 			g->st.evicted_mem++;
 			emit(g, e, VG_EV_EVICTED);
 		}

@@ -15,6 +15,11 @@
  * batches are full and there is no delay; when quiet, a record waits at
  * most batch_delay_ms (2 ms by default) longer before it is read.
  * That latency buys far fewer wakeups per record, which dominated the cost.
+ *
+ * Records are lent to the grouper (vg_record.lent) from the receive slots:
+ * before the next recvmmsg overwrites them, read_batch has the events still
+ * pending copy theirs (vg_pipeline_own); an event that ends within its
+ * batch, most of them under load, is never copied.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -118,7 +123,8 @@ on_expire(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
+handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now,
+    int lend)
 {
 	struct vg_record rec;
 	uint32_t pid;
@@ -148,14 +154,16 @@ handle_record(struct vg_input *in, const struct vg_nl_msg *m, uint64_t now)
 		vg_pipeline_bad_line(in->pl, m->data, m->len);
 		return;
 	}
+	rec.lent = lend;
 	vg_pipeline_record(in->pl, &rec, now);
 }
 
 /* One datagram of n bytes from pid. Every message is length-checked by
- * vg_nl_next before its payload is looked at. */
+ * vg_nl_next before its payload is looked at. lend: its records are lent
+ * to the grouper (buf stays until read_batch's vg_pipeline_own). */
 static void
 handle_datagram(struct vg_input *in, const void *buf, size_t n, uint32_t pid,
-    uint64_t now)
+    uint64_t now, int lend)
 {
 	struct vg_nl_iter it;
 	struct vg_nl_msg m;
@@ -166,7 +174,7 @@ handle_datagram(struct vg_input *in, const void *buf, size_t n, uint32_t pid,
 	while ((k = vg_nl_next(&it, &m)) != VG_NL_END) {
 		switch (k) {
 		case VG_NL_RECORD:
-			handle_record(in, &m, now);
+			handle_record(in, &m, now, lend);
 			break;
 		case VG_NL_ACK:
 			if (m.error == 0) {
@@ -211,7 +219,7 @@ on_stray(void *arg, const void *buf, size_t len, uint32_t pid)
 {
 	struct vg_input *in = arg;
 
-	handle_datagram(in, buf, len, pid, vg_clock_wall_ms());
+	handle_datagram(in, buf, len, pid, vg_clock_wall_ms(), 0);
 	/* no batch flush follows here: record outputs write now */
 	if (!in->discard)
 		vg_pipeline_flush_outputs(in->pl);
@@ -266,8 +274,12 @@ read_batch(struct vg_input *in)
 			continue;
 		}
 		handle_datagram(in, in->bufs + (size_t)i * SLOT_STRIDE, len,
-		    in->kernel_only ? 0 : in->addr[i].nl_pid, now);
+		    in->kernel_only ? 0 : in->addr[i].nl_pid, now, 1);
 	}
+	/* the next recvmmsg reuses the slots: what is still pending
+	 * copies its records now, the rest never copied them */
+	if (n > 0)
+		vg_pipeline_own(in->pl);
 	if (n > 0)
 		arm_deadline(in, now);
 	return n;

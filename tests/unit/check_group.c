@@ -23,6 +23,7 @@ struct seen {
 	size_t		nrecs;
 	uint32_t	types[8];
 	char		body0[128];
+	char		body1[128];	/* "" with one record */
 	char		node[32];
 };
 
@@ -54,6 +55,9 @@ on_ev(struct vg_event *ev, void *arg)
 		    ev->recs[i].enriched.p[ev->recs[i].enriched.len], 0);
 	}
 	snprintf(s->body0, sizeof(s->body0), "%s", ev->recs[0].body.p);
+	snprintf(s->body1, sizeof(s->body1), "%.*s",
+	    ev->nrecs > 1 ? (int)ev->recs[1].body.len : 0,
+	    ev->nrecs > 1 ? ev->recs[1].body.p : "");
 	snprintf(s->node, sizeof(s->node), "%.*s", (int)ev->node.len,
 	    ev->node.p);
 }
@@ -646,6 +650,50 @@ START_TEST(test_lent)
 }
 END_TEST
 
+/*
+ * The live input lends every record of a receive batch and calls
+ * vg_group_own() before the next batch overwrites them: events that ended
+ * within the batch are gone and never copied, the pending ones copy theirs,
+ * and an event that gets lent records again in a later batch copies those
+ * at that batch's vg_group_own().
+ */
+START_TEST(test_lent_batches)
+{
+	struct cap c = { 0 };
+	struct vg_group *g = vg_group_new(NULL, on_ev, &c);
+	char b1[] = "a=1", b2[] = "b=2", b3[] = "c=3";
+	struct vg_record r;
+
+	/* batch 1: event 10 ends, event 11 stays pending */
+	r = mk(1300, 1700000000, 1, 10, b1);
+	r.lent = 1;
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	add(g, 1320, 10, 1000);
+	r = mk(1300, 1700000000, 1, 11, b2);
+	r.lent = 1;
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.ev[0].body0, "a=1");
+	vg_group_own(g);
+	memset(b1, 'z', 3);
+	memset(b2, 'z', 3);
+	/* batch 2: one more lent record for event 11, owned again */
+	r = mk(1302, 1700000000, 1, 11, b3);
+	r.lent = 1;
+	ck_assert_int_eq(vg_group_add(g, &r, 1000), 0);
+	vg_group_own(g);
+	memset(b3, 'z', 3);
+	vg_group_own(g);		/* nothing lent: nothing to do */
+	add(g, 1320, 11, 1000);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert_str_eq(c.ev[1].body0, "b=2");
+	ck_assert_str_eq(c.ev[1].body1, "c=3");
+	ck_assert_uint_eq(c.ev[1].nrecs, 2);
+	ck_assert_uint_eq(vg_group_pending_bytes(g), 0);
+	vg_group_free(g);
+}
+END_TEST
+
 START_TEST(test_oversize)
 {
 	struct cap c = { 0 };
@@ -922,6 +970,7 @@ group_suite(void)
 	tcase_add_test(tc, test_max_pending_bytes);
 	tcase_add_test(tc, test_oversize);
 	tcase_add_test(tc, test_lent);
+	tcase_add_test(tc, test_lent_batches);
 	tcase_add_test(tc, reset_keeps_a_chunk_ready);
 	tcase_add_test(tc, limit_holds_after_reset);
 	tcase_add_test(tc, test_flush);
