@@ -95,8 +95,8 @@ struct pev {
 	int			 pending;
 	int			 quick;		/* on quickq */
 	TAILQ_ENTRY(pev)	 qlink;		/* quickq */
-	int			 on_lentq;	/* has lent records */
-	TAILQ_ENTRY(pev)	 llink;		/* lentq */
+	size_t			 lent_ix;	/* has lent records: its
+						 * index in lentv + 1 */
 };
 TAILQ_HEAD(pevq, pev);
 
@@ -131,8 +131,10 @@ struct vg_group {
 	size_t			 npending;
 	size_t			 open_bytes;	/* arena bytes of pending events */
 	struct pevq		 freeq;
-	struct pevq		 lentq;		/* events with lent records:
-						 * what vg_group_own() copies */
+	struct pev		**lentv;	/* events given lent records
+						 * since vg_group_own(), NULL
+						 * once emitted or owned */
+	size_t			 nlent, clent;
 	size_t			 nfree;
 	struct done		*done;
 	uint32_t		 done_hi;	/* highest serial ever added */
@@ -441,7 +443,7 @@ pev_get(struct vg_group *g, const struct vg_record *r, uint64_t nodeh,
 	e->acct = 0;
 	e->pending = 0;
 	e->quick = 0;
-	e->on_lentq = 0;
+	e->lent_ix = 0;
 	e->hnext = NULL;
 	e->ev.sec = r->sec;
 	e->ev.msec = r->msec;
@@ -547,10 +549,31 @@ held(const struct pev *e)
 static void
 lent_unlink(struct vg_group *g, struct pev *e)
 {
-	if (e->on_lentq) {
-		TAILQ_REMOVE(&g->lentq, e, llink);
-		e->on_lentq = 0;
+	if (e->lent_ix) {
+		g->lentv[e->lent_ix - 1] = NULL;
+		e->lent_ix = 0;
 	}
+}
+
+/* Puts e on the list of events with lent records; -1 (ENOMEM). */
+static int
+lent_link(struct vg_group *g, struct pev *e)
+{
+	struct pev **v;
+	size_t ncap;
+
+	if (e->lent_ix)
+		return 0;
+	if (g->nlent == g->clent) {
+		ncap = g->clent ? g->clent * 2 : 64;
+		if ((v = realloc(g->lentv, ncap * sizeof(*v))) == NULL)
+			return -1;
+		g->lentv = v;
+		g->clent = ncap;
+	}
+	g->lentv[g->nlent++] = e;
+	e->lent_ix = g->nlent;
+	return 0;
 }
 
 /* Copies the text of e's lent records into its arena; -1 (ENOMEM) if
@@ -609,16 +632,14 @@ pev_push(struct vg_group *g, struct pev *e, const struct vg_record *r,
 	}
 	er = &e->ev.recs[e->ev.nrecs];
 	er->type = r->type;
-	if (r->lent) {
+	/* a lent record stays lent only if its event can be found at the
+	 * next vg_group_own(); else it is copied now, as any other */
+	if (r->lent && lent_link(g, e) == 0) {
 		er->body = lend_str(r->body);
 		er->type_name = lend_str(r->type_name);
 		er->enriched = lend_str(r->enriched);
 		e->lent_bytes += tc;
 		e->ev.nrecs++;
-		if (!e->on_lentq) {
-			TAILQ_INSERT_TAIL(&g->lentq, e, llink);
-			e->on_lentq = 1;
-		}
 		return 0;
 	}
 	if (own_event(g, e) == -1)
@@ -829,7 +850,6 @@ vg_group_new(const struct vg_group_opts *opts, vg_event_cb *cb, void *arg)
 	TAILQ_INIT(&g->pendq);
 	TAILQ_INIT(&g->quickq);
 	TAILQ_INIT(&g->freeq);
-	TAILQ_INIT(&g->lentq);
 	for (g->nbucket = 64; g->nbucket < 2 * g->o.max_pending;)
 		g->nbucket *= 2;
 	g->bucket = calloc(g->nbucket, sizeof(*g->bucket));
@@ -861,6 +881,7 @@ vg_group_free(struct vg_group *g)
 	}
 	free(g->bucket);
 	free(g->done);
+	free(g->lentv);
 	free(g);
 }
 
@@ -941,17 +962,20 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 void
 vg_group_own(struct vg_group *g)
 {
-	struct pev *e, *next;
+	struct pev *e;
+	size_t i;
 
 	/* an event that cannot keep its records goes out as it is, while
 	 * they are still there; only events given lent records are walked */
-	for (e = TAILQ_FIRST(&g->lentq); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, llink);
+	for (i = 0; i < g->nlent; i++) {
+		if ((e = g->lentv[i]) == NULL)
+			continue;
 		if (own_event(g, e) == -1) {
 			g->st.evicted_mem++;
 			emit(g, e, VG_EV_EVICTED);
 		}
 	}
+	g->nlent = 0;
 }
 
 void

@@ -283,14 +283,15 @@ parse_serial(const char *p, const char *end, struct vg_record *rec)
 	uint64_t v, w;
 	unsigned k;
 
-	/* up to seven digits and ')' in the next eight bytes (the first ten
-	 * million events), else the general way */
+	/* up to eight digits and ')' from the next eight bytes and the one
+	 * after (the first hundred million events: a busy host's serials
+	 * have eight digits within weeks), else the general way */
 	k = 0;
 	if (end - p >= 8) {
 		memcpy(&w, p, 8);
 		k = lead_digits(w);
 	}
-	if (k >= 1 && k <= 7 && p[k] == ')') {
+	if (k >= 1 && (k < 8 || end - p > 8) && p[k] == ')') {
 		v = eight(w, k);
 		p += k + 1;
 	} else if (num(&p, end, 10, UINT32_MAX, &v) == -1 ||
