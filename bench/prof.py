@@ -8,11 +8,15 @@ replay: callgrind over `vigild --replay LOG -o json:/dev/null` (a 50k-record
         functions by self cost.
 perf:   summarizes a perf.data from `bench/ab.sh --perf` (live daemon):
         shares of user/kernel time, top symbols by self and children cost.
+live:   callgrind of the live daemon under bench/ab.sh (prof_live.py):
+        instructions per record and per event of the live receive path,
+        per mode, on real kernel records.
 
 usage: prof.py replay [--vigild PATH] [--records N] [--output json|raw]
                       [--log FILE] [--config FILE] [--env NAME=VALUE]
                       [--lua FILE]
        prof.py perf FILE.data
+       prof.py live [--vigild PATH] [-n N] [--modes M1,M2]
 """
 import argparse
 import lzma
@@ -25,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
 sys.path.insert(0, HERE)
+import prof_live  # noqa: E402
 
 # stage -> entry points (first found wins); shares are inclusive costs,
 # group is what vg_pipeline_record costs minus the emit it triggers
@@ -165,7 +170,10 @@ def main():
     p = sub.add_parser("perf")
     p.add_argument("data")
     p.add_argument("--top", type=int, default=30)
+    prof_live.add_parser(sub, os.path.join(REPO, "build", "vigild"))
     a = ap.parse_args()
+    if a.cmd == "live":
+        return prof_live.cmd_live(a, callgrind_functions)
     return cmd_replay(a) if a.cmd == "replay" else cmd_perf(a)
 
 
