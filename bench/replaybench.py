@@ -83,6 +83,21 @@ def proc_cpu(pid):
     return (int(fields[11]) / CLK, int(fields[12]) / CLK)
 
 
+def proc_counts(pid):
+    """(minor faults, voluntary, involuntary context switches) of a
+    process, or None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+        with open("/proc/%d/status" % pid) as f:
+            status = dict(ln.split(":", 1) for ln in f if ":" in ln)
+    except OSError:
+        return None
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[7]), int(status["voluntary_ctxt_switches"]),
+            int(status["nonvoluntary_ctxt_switches"]))
+
+
 def wait_no_ab(log, poll=1.0):
     """Blocks while a process named exactly `ab` exists (pgrep -x ab):
     bench/ab.sh must not be disturbed, and would disturb us. Returns the

@@ -36,7 +36,8 @@ WORK = os.path.join(HERE, "work")
 RESULTS = os.path.join(HERE, "results")
 LOCK = "/tmp/vigil-kernel.lock"
 sys.path.insert(0, HERE)
-from replaybench import gen_log, git_head, proc_cpu, run_timed  # noqa: E402
+from replaybench import (gen_log, git_head, proc_counts,  # noqa: E402
+                         proc_cpu, run_timed)
 CLK = os.sysconf("SC_CLK_TCK")
 SKIP = 77
 
@@ -594,6 +595,13 @@ class Daemon:
         if self.p is None:
             return
         stop_process(self.p, signal.SIGTERM, 20)
+        # whatever it left in the session it was started in (a wrapper's
+        # child, a plugin): that session is ours alone
+        try:
+            os.killpg(self.p.pid, signal.SIGTERM)
+            time.sleep(0.5)
+        except OSError:
+            pass
         self.rc = self.p.returncode
         self.p = None
         self.err.close()
@@ -934,6 +942,7 @@ def measure(cfg, res, daemon, nginx):
         p0 = cpu_of(pids[1:])
     st0 = audit_status()
     c0 = cpu_of(pids) if dpid else None
+    f0 = proc_counts(dpid) if dpid else None
     ngx = nginx.pids()
     n0 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
     b0 = sys_busy()
@@ -994,6 +1003,13 @@ def measure(cfg, res, daemon, nginx):
             res["daemon_sys_s"] = round(c1[1] - c0[1], 3)
             res["daemon_cpu_s"] = round(sum(c1) - sum(c0), 3)
         res["daemon_pid"] = dpid
+        f1 = proc_counts(dpid)
+        if f0 and f1:
+            # page faults and wakeups: where sys time comes from besides
+            # the records themselves
+            res["daemon_minflt"] = f1[0] - f0[0]
+            res["daemon_nvcsw"] = f1[1] - f0[1]
+            res["daemon_nivcsw"] = f1[2] - f0[2]
     if out:
         off1 = os.path.getsize(out) if os.path.exists(out) else 0
         res["output_bytes"] = off1 - off0
