@@ -92,7 +92,6 @@ vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
     int *keep)
 {
 	struct slot *s = set_of(m, hash);
-	uint64_t *seen;
 	unsigned i;
 
 	for (i = 0; i < WAYS; i++, s++) {
@@ -108,14 +107,7 @@ vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
 		*dkind = s->dkind;
 		return 1;
 	}
-	/* the last two texts of this pair seen: two texts that take turns
-	 * must not keep each other out */
-	seen = &m->seen[(hash >> 32) % (SEEN / 2) * 2];
-	*keep = seen[0] == hash || seen[1] == hash;
-	if (seen[0] != hash) {
-		seen[1] = seen[0];
-		seen[0] = hash;
-	}
+	*keep = vg_text_seen(m->seen, SEEN / 2, hash);
 	return -1;
 }
 

@@ -13,7 +13,7 @@
 #include "vigil/texthash.h"
 
 #define SLOTS		2048	/* in sets of two */
-#define SEEN		4096	/* hashes of texts seen once */
+#define SEEN		4096	/* hashes of texts seen once, in pairs */
 #define MAX_TEXT	2048
 #define MAX_JSON	(4 * MAX_TEXT)
 
@@ -65,7 +65,6 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 {
 	struct slot *s, **last = &m->last[((tag + (uint32_t)len * 0x10001u) *
 	    0x9e3779b1u) >> 24];
-	uint64_t *seen;
 
 	/* the text of the last hit under this tag and length again (a
 	 * process's PROCTITLE, its repeated call: the calls of a process
@@ -85,12 +84,7 @@ vg_memo_get(struct vg_memo *m, uint32_t tag, const char *text, size_t len,
 		*last = s;
 		return &s->e;
 	}
-	/* kept from the second time on: text seen once (an accept's
-	 * address with its client port) must not push out text that
-	 * repeats */
-	seen = &m->seen[(*hash >> 32) % SEEN];
-	*keep = *seen == *hash;
-	*seen = *hash;
+	*keep = vg_text_seen(m->seen, SEEN / 2, *hash);
 	return NULL;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * texthash.h: the hash of a record's text for the memos that remember
- * what a text gave (src/json_memo.c: its JSON; src/context/ctx_event.c:
- * its SYSCALL fields). A hit always compares the whole text: equal hashes
- * of different texts only cost a miss.
+ * what a text gave (src/json_memo.c: its JSON; src/field_memo.c: where a
+ * field is; src/context/ctx_event.c: its SYSCALL fields), and their one
+ * rule for what to keep (vg_text_seen). A hit always compares the whole
+ * text: equal hashes of different texts only cost a miss.
  */
 #ifndef VIGIL_TEXTHASH_H
 #define VIGIL_TEXTHASH_H
@@ -55,6 +56,25 @@ vg_text_hash(uint64_t seed, const char *p, size_t n)
 		h = vg_text_mix(h, w);
 	}
 	return h;
+}
+
+/*
+ * The memos keep a text from its second sighting on: a text seen once (an
+ * accept's address with its client port) must not push out one that
+ * repeats. seen holds npairs pairs of the last two hashes missed in each;
+ * two texts that take turns in one pair do not keep each other out.
+ * Returns 1 if hash is one of its pair's (keep it now); notes it else.
+ */
+static inline int
+vg_text_seen(uint64_t *seen, size_t npairs, uint64_t hash)
+{
+	uint64_t *pair = &seen[(hash >> 32) % npairs * 2];
+
+	if (pair[0] == hash || pair[1] == hash)
+		return 1;
+	pair[1] = pair[0];
+	pair[0] = hash;
+	return 0;
 }
 
 #endif

@@ -200,7 +200,8 @@ read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
  * and at most SM_SLOTS texts of SM_MAX_TEXT bytes.
  */
 #define SM_SLOTS	2048		/* in sets of two (LRU) */
-#define SM_SEEN		4096		/* hashes of texts seen once */
+#define SM_SEEN		4096		/* hashes of texts seen once, in
+					 * pairs */
 #define SM_MAX_TEXT	2048
 #define SM_NSTR		3		/* comm, exe, key */
 
@@ -287,7 +288,7 @@ read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
 	struct vg_str *const str[SM_NSTR] = { &s->comm, &s->exe, &s->key };
 	struct ctx_sysmemo *m = c->sysmemo;
 	struct sm_slot *sl;
-	uint64_t h, *seen;
+	uint64_t h;
 	size_t i;
 
 	if (m == NULL && r->body.len <= SM_MAX_TEXT &&
@@ -316,12 +317,8 @@ read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
 		return;
 	}
 	read_sysrec(c, r, s);
-	/* kept from the second sighting on: a text seen once must not
-	 * push out one that repeats */
-	seen = &m->seen[(h >> 32) % SM_SEEN];
-	if (*seen == h)
+	if (vg_text_seen(m->seen, SM_SEEN / 2, h))
 		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, r->body, s, str);
-	*seen = h;
 }
 
 /* argv of the EXECVE records of ev, NUL-separated, bounded. */

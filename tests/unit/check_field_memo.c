@@ -11,6 +11,7 @@
 
 #include "ck.h"
 #include "field_memo.h"
+#include "vigil/texthash.h"
 
 static const char text_a[] = "arch=c000003e syscall=41 tty=(none) "
     "comm=\"nginx\" exe=\"/usr/sbin/nginx\" key=\"sock\"";
@@ -161,6 +162,30 @@ END_TEST
 
 /* Two texts that take turns under one entry of the seen table are both
  * kept from their second sighting. */
+/*
+ * The one keep rule of the memos (json_memo.c, field_memo.c, the
+ * context's SYSCALL memo): from the second sighting on, two texts taking
+ * turns in one pair both kept, a third one pushing out the oldest.
+ */
+START_TEST(seen_rule_in_pairs)
+{
+	uint64_t seen[8] = { 0 };
+	const uint64_t a = 5ull << 32 | 1, b = 5ull << 32 | 2,
+	    c = 9ull << 32 | 3;	/* 9 % 4 == 5 % 4: the same pair */
+
+	ck_assert_int_eq(vg_text_seen(seen, 4, a), 0);
+	ck_assert_int_eq(vg_text_seen(seen, 4, b), 0);
+	ck_assert_int_eq(vg_text_seen(seen, 4, a), 1);
+	ck_assert_int_eq(vg_text_seen(seen, 4, b), 1);
+	ck_assert_int_eq(vg_text_seen(seen, 4, c), 0);	/* a goes */
+	ck_assert_int_eq(vg_text_seen(seen, 4, a), 0);
+	ck_assert_int_eq(vg_text_seen(seen, 4, c), 1);
+	/* another pair is untouched */
+	ck_assert_int_eq(vg_text_seen(seen, 4, 6ull << 32), 0);
+	ck_assert_int_eq(vg_text_seen(seen, 4, 6ull << 32), 1);
+}
+END_TEST
+
 START_TEST(texts_taking_turns_are_kept)
 {
 	struct vg_fmemo *m = vg_fmemo_new();
@@ -195,6 +220,7 @@ suite(void)
 	tcase_add_test(tc, absent_and_refused);
 	tcase_add_test(tc, lru_in_a_set);
 	tcase_add_test(tc, texts_taking_turns_are_kept);
+	tcase_add_test(tc, seen_rule_in_pairs);
 	suite_add_tcase(su, tc);
 	return su;
 }
