@@ -116,12 +116,10 @@ vg_view_is_record(struct vg_view *v, struct vg_str member)
 {
 	const struct vg_node *n;
 
-	if (v->tree != NULL || kept(v, member, &n) ||
-	    !vg_layout_is_record(v->ev, member, &v->rec)) {
-		v->rec_nlen = 0;
-		return 0;
-	}
 	v->rec_nlen = 0;
+	if (v->tree != NULL || kept(v, member, &n) ||
+	    !vg_layout_is_record(v->ev, member, &v->rec))
+		return 0;
 	if (member.len > 0 && member.len <= sizeof(v->rec_name)) {
 		memcpy(v->rec_name, member.p, member.len);
 		v->rec_nlen = member.len;

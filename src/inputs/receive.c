@@ -276,12 +276,12 @@ read_batch(struct vg_input *in)
 		handle_datagram(in, in->bufs + (size_t)i * SLOT_STRIDE, len,
 		    in->kernel_only ? 0 : in->addr[i].nl_pid, now, 1);
 	}
-	/* the next recvmmsg reuses the slots: what is still pending
-	 * copies its records now, the rest never copied them */
-	if (n > 0)
+	if (n > 0) {
+		/* the next recvmmsg reuses the slots: what is still pending
+		 * copies its records now, the rest never copied them */
 		vg_pipeline_own(in->pl);
-	if (n > 0)
 		arm_deadline(in, now);
+	}
 	return n;
 }
 
