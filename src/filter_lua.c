@@ -26,6 +26,7 @@
 #include <lualib.h>
 
 #include "filter_lua_priv.h"
+#include "lua_pool.h"
 #include "vigil/clock.h"
 #include "vigil/filter_lua.h"
 #include "vigil/layout.h"
@@ -57,6 +58,7 @@ struct lstate {
 	struct vg_lstr_budget steps;	/* of string.find & co. */
 	struct vg_lconv	 conv;
 	struct vg_layout *lo;		/* lookups without a caller's view */
+	struct vg_lpool	 pool;		/* the state's small blocks */
 	struct lfilter	*lf;
 	char		 hostname[256];
 };
@@ -97,7 +99,12 @@ lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	void *p;
 
 	if (nsize == 0) {
-		free(ptr);
+		if (ptr == NULL)	/* an empty part of a table */
+			return NULL;
+		if (vg_lpool_small(old))
+			vg_lpool_put(&st->pool, ptr, old);
+		else
+			free(ptr);
 		st->mem -= old;
 		return NULL;
 	}
@@ -106,7 +113,11 @@ lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		st->mem_refused = 1;
 		return NULL;
 	}
-	if ((p = realloc(ptr, nsize)) == NULL)
+	if (ptr == NULL && vg_lpool_small(nsize))
+		p = vg_lpool_get(&st->pool, nsize);
+	else
+		p = vg_lpool_realloc(&st->pool, ptr, old, nsize);
+	if (p == NULL)
 		return NULL;
 	st->mem = st->mem - old + nsize;
 	return p;
@@ -605,6 +616,7 @@ lstate_close(struct lstate *st)
 		return;
 	if (st->L != NULL)
 		lua_close(st->L);	/* no finalizers: __gc is refused */
+	vg_lpool_release(&st->pool);
 	vg_lconv_free(&st->conv);
 	vg_layout_free(st->lo);
 	free(st);
@@ -633,6 +645,7 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 	if ((st->L = lua_newstate(lalloc, st)) == NULL) {
 		set_err(err, lf->path, "cannot create a Lua state (memory "
 		    "limit too small?)");
+		vg_lpool_release(&st->pool);
 		vg_layout_free(st->lo);
 		free(st);
 		errno = ENOMEM;
