@@ -407,17 +407,33 @@ kid_keep(lua_State *L, struct vg_lconv *c, size_t parent,
 	return 1;
 }
 
+/* Old member tables left in tabs: overwritten by the next calls' (each
+ * index is this call's once written), cleared only past this many. */
+#define TABS_STALE	16
+
 /* Lets the member tables of the call before go (they were kept in tabs
- * for its lookups); at the start of a call, before any lazy table. */
+ * for its lookups); at the start of a call, before any lazy table. A
+ * call that made few leaves them to be overwritten: no two Lua calls
+ * per call to clear them; at most TABS_STALE stay alive a little longer
+ * (no filter can reach them: they are only in the registry). */
 static void
 tabs_clear(lua_State *L, struct vg_lconv *c)
 {
-	if (c->ntabs == 0 || c->nlazy != 0)
+	uint32_t n;
+
+	if (c->nlazy != 0)
 		return;
+	n = c->ntabs > c->tabs_stale ? c->ntabs : c->tabs_stale;
+	c->ntabs = 0;
+	if (n <= TABS_STALE) {
+		c->tabs_stale = n;
+		return;
+	}
+	c->tabs_stale = 0;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
-	for (; c->ntabs > 0; c->ntabs--) {
+	for (; n > 0; n--) {
 		lua_pushnil(L);
-		lua_rawseti(L, -2, c->ntabs);
+		lua_rawseti(L, -2, n);
 	}
 	lua_pop(L, 1);
 }

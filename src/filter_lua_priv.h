@@ -63,7 +63,8 @@ struct vg_lconv {
 	size_t			 cmap;		/* a power of two, or 0 */
 	int			 tabs_ref;	/* registry: member tables */
 	int			 mt_ref;	/* registry: the lazy metatable */
-	uint32_t		 ntabs;		/* in tabs since cleared */
+	uint32_t		 ntabs;		/* this call's, in tabs */
+	uint32_t		 tabs_stale;	/* tabs of calls before, kept */
 	const void		*mt_obj, *mt_arr; /* the lazy metatables */
 	struct vg_lconv_mat	*mat;		/* objects filled this call */
 	size_t			 nmat, cmat;
