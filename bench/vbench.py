@@ -95,6 +95,14 @@ MODES = {
                           "drop_exe": "nginx"},
     "vigild-pushdown-nginx": {"daemon": "vigild", "out": "json",
                               "drop_exe": "nginx", "pushdown": True},
+    # the page-cache drop-behind window of the output (default 8m), to
+    # find the window that costs least (not in the defaults)
+    "vigild-json-db2m": {"daemon": "vigild", "out": "json",
+                         "outopts": "drop_behind=2m"},
+    "vigild-json-db32m": {"daemon": "vigild", "out": "json",
+                          "outopts": "drop_behind=32m"},
+    "vigild-json-db0": {"daemon": "vigild", "out": "json",
+                        "outopts": "drop_behind=0"},
     # JSON made and written to /dev/null: vigild's work without the page
     # cache copy of the output (compare with floor; not in the defaults)
     "vigild-json-null": {"daemon": "vigild", "out": "json", "null": True},
@@ -116,6 +124,9 @@ DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "vigild-json-null",
                                               "vigild-json-noctx",
                                               "vigild-json-ctx1",
+                                              "vigild-json-db2m",
+                                              "vigild-json-db32m",
+                                              "vigild-json-db0",
                                               "vigild-drop-nginx",
                                               "vigild-pushdown-nginx")]
 DAEMON_MODES = [m for m, d in MODES.items() if d["daemon"]]
@@ -553,7 +564,9 @@ class Daemon:
             cmd += ["-o", "%s:/dev/null" % s["out"]]
         elif s.get("out"):
             self.out = os.path.join(self.rundir, "vigild.%s" % s["out"])
-            cmd += ["-o", "%s:%s" % (s["out"], self.out)]
+            cmd += ["-o", "%s:%s%s" % (s["out"], self.out,
+                                         "?" + s["outopts"] if
+                                         s.get("outopts") else "")]
         return cmd
 
     def start(self):
