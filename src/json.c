@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * json.c: document tree -> one JSON line (RFC 8259), and the slow paths
- * of the streaming writer (json.h) the JSON sink writes with. Strings are
- * escaped with a 256-entry class table; safe bytes are copied eight at a
- * time as they are checked. Bytes that are not valid UTF-8 become \udcXX
+ * json.c: document tree -> one JSON line (RFC 8259), and the string
+ * escaper the streaming writer (json.h) calls for text that is not plain.
+ * Strings are escaped with a 256-entry class table; safe bytes are copied
+ * eight at a time as they are checked. Bytes that are not valid UTF-8 become \udcXX
  * (surrogateescape, docs/events.md). Never allocates except by growing
  * the output buffer.
  */
@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "vigil/json.h"
-#include "vigil/num.h"
 
 /* Byte classes. */
 #define C_OK	0	/* copied as is */
@@ -180,33 +179,6 @@ vg_json_string(const char *s, size_t len, struct vg_buf *b)
 const uint8_t vg_json_plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
-
-int
-vg_jw_key_slow(struct vg_jw *w, struct vg_str key, size_t extra)
-{
-	vg_json_string(key.p, key.len, w->b);
-	vg_buf_addc(w->b, ':');
-	return vg_buf_reserve(w->b, extra);
-}
-
-void
-vg_jw_num_slow(struct vg_jw *w, struct vg_str key, struct vg_str v)
-{
-	uint64_t u;
-	int64_t i;
-
-	switch (vg_num_parse(v, &u, &i)) {
-	case 1:
-		vg_jw_u64(w, key, u);
-		break;
-	case 2:
-		vg_jw_i64(w, key, i);
-		break;
-	default:
-		vg_jw_str(w, key, v);
-		break;
-	}
-}
 
 #define MAX_DEPTH	64	/* deeper (filter-built) trees are cut to null */
 

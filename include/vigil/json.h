@@ -13,6 +13,7 @@
 #include "vigil/buf.h"
 #include "vigil/event.h"
 #include "vigil/node.h"
+#include "vigil/num.h"
 
 void	vg_json_write(const struct vg_node *, struct vg_buf *);
 /* The event's line: ev->json if the pipeline wrote it directly, else the
@@ -39,13 +40,22 @@ struct vg_jw {
 	uint8_t		 arr[VG_JW_DEPTH];	/* the container is an array */
 };
 
-/* A name needing an escape (slow path of vg_jw_member). */
-int	vg_jw_key_slow(struct vg_jw *, struct vg_str key, size_t extra);
-/* Decimal text that is not written as it is (slow path of vg_jw_num). */
-void	vg_jw_num_slow(struct vg_jw *, struct vg_str key, struct vg_str);
-
 /* 1 for the bytes of plain text: printable ASCII but '"' and '\\'. */
 extern const uint8_t vg_json_plain[256];
+
+/* The slow paths are here too, out of line in each unit that uses them:
+ * json.c, which the inline paths call, never calls back into the writer
+ * (no include loop between the writer and the string escaper). */
+#define VG_JW_SLOW	static __attribute__((noinline, cold, unused))
+
+/* A name needing an escape (slow path of vg_jw_member). */
+VG_JW_SLOW int
+vg_jw_key_slow(struct vg_jw *w, struct vg_str key, size_t extra)
+{
+	vg_json_string(key.p, key.len, w->b);
+	vg_buf_addc(w->b, ':');
+	return vg_buf_reserve(w->b, extra);
+}
 
 /*
  * The separator and "key": of a new member of the current container (no
@@ -176,6 +186,26 @@ vg_jw_i64(struct vg_jw *w, struct vg_str key, int64_t v)
  * no leading zero, no "-0", few enough digits for a u64 or i64), else
  * the number it is (vg_num_parse), else the text as a string.
  */
+/* Decimal text that is not written as it is (slow path of vg_jw_num). */
+VG_JW_SLOW void
+vg_jw_num_slow(struct vg_jw *w, struct vg_str key, struct vg_str v)
+{
+	uint64_t u;
+	int64_t i;
+
+	switch (vg_num_parse(v, &u, &i)) {
+	case 1:
+		vg_jw_u64(w, key, u);
+		break;
+	case 2:
+		vg_jw_i64(w, key, i);
+		break;
+	default:
+		vg_jw_str(w, key, v);
+		break;
+	}
+}
+
 static inline __attribute__((always_inline)) void
 vg_jw_num(struct vg_jw *w, struct vg_str key, struct vg_str v)
 {
