@@ -1594,12 +1594,12 @@ vg_layout_member(struct vg_layout *L, struct vg_event *ev,
 
 	start(L, ev, out);
 	L->op->begin(out, ev);
-	if (survey(L, &S, next, ofirst) == -1) {
-		L->oom = 1;
+	if (part == VG_PART_EVENT) {	/* the event's own: no record read */
+		write_header(L, 0);
 		goto end;
 	}
-	if (part == VG_PART_EVENT) {
-		write_header(L, 0);
+	if (survey(L, &S, next, ofirst) == -1) {
+		L->oom = 1;
 		goto end;
 	}
 	if (part == VG_PART_HEADER) {
