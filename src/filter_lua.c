@@ -99,25 +99,15 @@ lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	void *p;
 
 	if (nsize == 0) {
-		if (ptr == NULL)	/* an empty part of a table */
-			return NULL;
-		if (vg_lpool_small(old))
-			vg_lpool_put(&st->pool, ptr, old);
-		else
-			free(ptr);
 		st->mem -= old;
-		return NULL;
+		return vg_lpool_realloc(&st->pool, ptr, old, 0);
 	}
 	if (nsize > old && (nsize - old > st->limit ||
 	    st->mem + (nsize - old) > st->limit)) {
 		st->mem_refused = 1;
 		return NULL;
 	}
-	if (ptr == NULL && vg_lpool_small(nsize))
-		p = vg_lpool_get(&st->pool, nsize);
-	else
-		p = vg_lpool_realloc(&st->pool, ptr, old, nsize);
-	if (p == NULL)
+	if ((p = vg_lpool_realloc(&st->pool, ptr, old, nsize)) == NULL)
 		return NULL;
 	st->mem = st->mem - old + nsize;
 	return p;

@@ -62,22 +62,15 @@ vg_lpool_release(struct vg_lpool *p)
 }
 
 void *
-vg_lpool_realloc(struct vg_lpool *p, void *ptr, size_t osize, size_t nsize)
+vg_lpool_resize(struct vg_lpool *p, void *ptr, size_t osize, size_t nsize)
 {
 	int os = ptr != NULL && vg_lpool_small(osize);
 	void *b;
 
-	if (nsize == 0) {
-		if (os)
-			vg_lpool_put(p, ptr, osize);
-		else
-			free(ptr);
-		return NULL;
-	}
 	if (ptr == NULL)
-		return vg_lpool_small(nsize) ? vg_lpool_get(p, nsize) :
-		    malloc(nsize);
-	if (os && vg_lpool_small(nsize) && vg_lpool_class(osize) == vg_lpool_class(nsize))
+		return malloc(nsize);		/* large: small ones are inline */
+	if (os && vg_lpool_small(nsize) &&
+	    vg_lpool_class(osize) == vg_lpool_class(nsize))
 		return ptr;
 	if (!os && !vg_lpool_small(nsize))
 		return realloc(ptr, nsize);

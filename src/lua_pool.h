@@ -14,6 +14,7 @@
 #define VIGIL_LUA_POOL_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VG_LPOOL_MAX		256	/* bytes: larger blocks are malloc'd */
@@ -83,12 +84,29 @@ vg_lpool_put(struct vg_lpool *p, void *b, size_t n)
 /* Frees every slab: every block of the pool is invalid afterwards. */
 void	vg_lpool_release(struct vg_lpool *);
 
+/* The rare cases of vg_lpool_realloc: a large new block, a resize. */
+void	*vg_lpool_resize(struct vg_lpool *, void *ptr, size_t osize,
+	    size_t nsize);
+
 /*
  * The lua_Alloc contract on a pool: block ptr of osize bytes (ptr NULL:
- * a new one) to nsize bytes (0: freed, returns NULL). NULL when no memory,
- * never when shrinking a block (Lua relies on that).
+ * a new one, osize 0) to nsize bytes (0: freed, returns NULL). NULL when
+ * no memory, never when shrinking a block (Lua relies on that). Freeing
+ * and new small blocks, nearly every call, are inline.
  */
-void	*vg_lpool_realloc(struct vg_lpool *, void *ptr, size_t osize,
-	    size_t nsize);
+static inline void *
+vg_lpool_realloc(struct vg_lpool *p, void *ptr, size_t osize, size_t nsize)
+{
+	if (nsize == 0) {
+		if (ptr != NULL && vg_lpool_small(osize))
+			vg_lpool_put(p, ptr, osize);
+		else
+			free(ptr);	/* NULL: an empty part of a table */
+		return NULL;
+	}
+	if (ptr == NULL && vg_lpool_small(nsize))
+		return vg_lpool_get(p, nsize);
+	return vg_lpool_resize(p, ptr, osize, nsize);
+}
 
 #endif
