@@ -41,6 +41,8 @@ struct vg_ctx_stats {
 	uint64_t	 reused;	/* pid reuse detected (start time) */
 	uint64_t	 rendered;	/* context texts written afresh */
 	uint64_t	 cached;	/* ... pasted from an entry's cache */
+	uint64_t	 sysrec_reads;	/* SYSCALL texts read field by field
+					 * (not from the memo) */
 };
 
 struct vg_ctx;

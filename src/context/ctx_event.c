@@ -7,319 +7,14 @@
  * inherited by children. Reads /proc only for a pid it has no entry for,
  * or to check a start time when an entry and the record disagree.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ctx_priv.h"
-#include "vigil/num.h"
 #include "vigil/record.h"
 #include "vigil/rectype.h"
-#include "vigil/tables.h"
-#include "vigil/texthash.h"
 
 #define CLONE_THREAD	0x00010000u
-
-/* ---- the SYSCALL record ---- */
-
-struct sysrec {
-	int		 arch;		/* enum vg_arch */
-	long		 nr;
-	int		 success;	/* 1 yes, 0 no, -1 not given */
-	int64_t		 exit;
-	uint64_t	 a0;
-	int32_t		 pid, ppid;	/* -1 not given */
-	struct vg_str	 comm, exe, key;
-	char		 combuf[CTX_COMM_MAX * 2 + 2];
-	char		 exebuf[CTX_EXE_MAX + 1];
-	char		 keybuf[256];
-};
-
-static int
-num(struct vg_str v, int64_t *out)
-{
-	uint64_t u;
-	int64_t i;
-
-	switch (vg_num_parse(v, &u, &i)) {
-	case 1:
-		if (u > INT64_MAX)
-			return -1;
-		*out = (int64_t)u;
-		return 0;
-	case 2:
-		*out = i;
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static uint64_t
-hexnum(struct vg_str v)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	for (i = 0; i < v.len && i < 16; i++) {
-		char ch = v.p[i];
-
-		x <<= 4;
-		if (ch >= '0' && ch <= '9')
-			x |= (uint64_t)(ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			x |= (uint64_t)(ch - 'a' + 10);
-		else if (ch >= 'A' && ch <= 'F')
-			x |= (uint64_t)(ch - 'A' + 10);
-		else
-			return 0;
-	}
-	return x;
-}
-
-/* A text value: quoted as is, bare hex decoded into buf (as much of it as
- * fits: a long argument's chunks are hex of kilobytes). */
-static struct vg_str
-text(const struct vg_field *f, char *buf, size_t cap)
-{
-	struct vg_str h = f->val;
-	long n;
-
-	if (f->kind == VG_V_BARE && vg_is_hex(f->val)) {
-		if (h.len / 2 >= cap)
-			h.len = (cap - 1) * 2;
-		if ((n = vg_hex_decode(h, buf)) >= 0)
-			return vg_str_make(buf, (size_t)n);
-	}
-	if (f->kind == VG_V_QUOTED || f->kind == VG_V_BARE)
-		return f->val;
-	return VG_STR_NULL;
-}
-
-/* The index in vg_ctx_id_names of an id field name, or -1: called for
- * every field of a SYSCALL record, so by length and letters. */
-static int
-id_index(struct vg_str k)
-{
-	const char *p = k.p;
-
-	switch (k.len) {
-	case 3:
-		if (p[1] == 'i' && p[2] == 'd')
-			return p[0] == 'u' ? 0 : p[0] == 'g' ? 5 : -1;
-		return -1;
-	case 4:
-		if (p[2] != 'i' || p[3] != 'd')
-			return -1;
-		if (p[1] == 'u')
-			return p[0] == 'a' ? 1 : p[0] == 'e' ? 2 :
-			    p[0] == 's' ? 3 : -1;
-		if (p[1] == 'g')
-			return p[0] == 'e' ? 6 : p[0] == 's' ? 7 : -1;
-		return -1;
-	case 5:
-		if (p[0] != 'f' || p[1] != 's' || p[3] != 'i' || p[4] != 'd')
-			return -1;
-		return p[2] == 'u' ? 4 : p[2] == 'g' ? 8 : -1;
-	default:
-		return -1;
-	}
-}
-
-static void
-read_sysrec(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
-{
-	struct vg_fields it;
-	struct vg_field f;
-	int64_t v;
-	int i;
-
-	memset(s, 0, offsetof(struct sysrec, combuf));
-	s->success = -1;
-	s->pid = s->ppid = -1;
-	s->nr = -1;
-	vg_fields_begin(&it, r->body, VG_STR_NULL);
-	while (vg_fields_next(&it, &f) == 1) {
-		if (f.flags & VG_FF_NESTED)
-			continue;
-		switch (f.key.len) {
-		case 2:
-			if (f.key.p[0] == 'a' && f.key.p[1] == '0')
-				s->a0 = hexnum(f.val);
-			break;
-		case 3:
-			if (vg_str_eq(f.key, "pid") && num(f.val, &v) == 0 &&
-			    v > 0 && v <= INT32_MAX)
-				s->pid = (int32_t)v;
-			else if (vg_str_eq(f.key, "exe"))
-				s->exe = text(&f, s->exebuf,
-				    sizeof(s->exebuf));
-			else if (vg_str_eq(f.key, "key"))
-				s->key = text(&f, s->keybuf,
-				    sizeof(s->keybuf));
-			break;
-		case 4:
-			if (vg_str_eq(f.key, "arch"))
-				s->arch = vg_arch_from_audit(
-				    (uint32_t)hexnum(f.val));
-			else if (vg_str_eq(f.key, "ppid") &&
-			    num(f.val, &v) == 0 && v >= 0 && v <= INT32_MAX)
-				s->ppid = (int32_t)v;
-			else if (vg_str_eq(f.key, "exit") &&
-			    num(f.val, &v) == 0)
-				s->exit = v;
-			else if (vg_str_eq(f.key, "comm"))
-				s->comm = text(&f, s->combuf,
-				    sizeof(s->combuf));
-			break;
-		case 7:
-			if (vg_str_eq(f.key, "syscall") && num(f.val, &v) == 0)
-				s->nr = (long)v;
-			else if (vg_str_eq(f.key, "success"))
-				s->success = vg_str_eq(f.val, "yes");
-			break;
-		}
-		if (f.key.len <= 5 && (i = id_index(f.key)) >= 0 &&
-		    num(f.val, &v) == 0 && v >= 0 && v <= UINT32_MAX) {
-			c->cur.ids[i] = (uint32_t)v;
-			c->cur.idmask |= (uint16_t)(1u << i);
-		}
-	}
-}
-
-/*
- * The SYSCALL records read before. A process repeats its SYSCALL records
- * (the same call with the same arguments, ids and names): what
- * read_sysrec() gave for a text, a function of the text alone, is kept
- * from the text's second sighting and given again for the same text,
- * compared whole. Costs a hash of the text (its first 128 and last 32
- * bytes) per event, a compare on a hit; a hit saves the tokenizer's walk
- * over the record's 25 or so fields. Memory: the slots (430 KiB)
- * and at most SM_SLOTS texts of SM_MAX_TEXT bytes.
- */
-#define SM_SLOTS	2048		/* in sets of two (LRU) */
-#define SM_SEEN		4096		/* hashes of texts seen once, in
-					 * pairs */
-#define SM_MAX_TEXT	2048
-#define SM_NSTR		3		/* comm, exe, key */
-
-struct sm_slot {
-	uint64_t	 hash;
-	char		*mem;		/* the text, then the decoded
-					 * strings; NULL: empty */
-	size_t		 tlen;
-	uint64_t	 used;		/* last get or put, for LRU */
-	unsigned char	 head[offsetof(struct sysrec, combuf)];
-	uint8_t		 in_text[SM_NSTR];	/* string in the text, or
-						 * after it in mem */
-	size_t		 off[SM_NSTR];
-	uint32_t	 ids[CTX_NIDS];
-	uint16_t	 idmask;
-};
-
-struct ctx_sysmemo {
-	uint64_t	 clock;
-	struct sm_slot	 s[SM_SLOTS];
-	uint64_t	 seen[SM_SEEN];
-};
-
-void
-ctx_sysmemo_free(struct vg_ctx *c)
-{
-	size_t i;
-
-	if (c->sysmemo == NULL)
-		return;
-	for (i = 0; i < SM_SLOTS; i++)
-		free(c->sysmemo->s[i].mem);
-	free(c->sysmemo);
-	c->sysmemo = NULL;
-}
-
-/* Keeps what read_sysrec() gave for the text in its set (sl: the set's
- * first slot), in the slot empty or used longer ago. */
-static void
-sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, struct vg_str text,
-    struct sysrec *s, struct vg_str *const str[SM_NSTR])
-{
-	size_t need = text.len, i;
-	char *mem, *q;
-
-	if (sl->mem != NULL && (sl[1].mem == NULL || sl[1].used < sl->used))
-		sl++;
-	for (i = 0; i < SM_NSTR; i++)
-		if (str[i]->p != NULL && (str[i]->p < text.p ||
-		    str[i]->p >= text.p + text.len))
-			need += str[i]->len;
-	if ((mem = malloc(need > 0 ? need : 1)) == NULL)
-		return;
-	free(sl->mem);
-	sl->mem = mem;
-	sl->hash = h;
-	sl->tlen = text.len;
-	sl->used = ++c->sysmemo->clock;
-	memcpy(mem, text.p, text.len);
-	q = mem + text.len;
-	for (i = 0; i < SM_NSTR; i++) {
-		sl->in_text[i] = str[i]->p >= text.p &&
-		    str[i]->p < text.p + text.len;
-		if (str[i]->p == NULL)
-			sl->off[i] = 0;
-		else if (sl->in_text[i])
-			sl->off[i] = (size_t)(str[i]->p - text.p);
-		else {
-			if (str[i]->len > 0)
-				memcpy(q, str[i]->p, str[i]->len);
-			sl->off[i] = (size_t)(q - mem);
-			q += str[i]->len;
-		}
-	}
-	memcpy(sl->head, s, sizeof(sl->head));
-	memcpy(sl->ids, c->cur.ids, sizeof(sl->ids));
-	sl->idmask = c->cur.idmask;
-}
-
-/* read_sysrec() through the memo. */
-static void
-read_sysrec_memo(struct vg_ctx *c, const struct vg_erec *r, struct sysrec *s)
-{
-	struct vg_str *const str[SM_NSTR] = { &s->comm, &s->exe, &s->key };
-	struct ctx_sysmemo *m = c->sysmemo;
-	struct sm_slot *sl;
-	uint64_t h;
-	size_t i;
-
-	if (m == NULL && r->body.len <= SM_MAX_TEXT &&
-	    (m = c->sysmemo = calloc(1, sizeof(*m))) == NULL) {
-		read_sysrec(c, r, s);
-		return;
-	}
-	if (r->body.len > SM_MAX_TEXT) {
-		read_sysrec(c, r, s);
-		return;
-	}
-	h = vg_text_hash(0, r->body.p, r->body.len);
-	sl = &m->s[h % (SM_SLOTS / 2) * 2];
-	if (sl->hash != h)
-		sl++;
-	if (sl->mem != NULL && sl->hash == h && sl->tlen == r->body.len &&
-	    memcmp(sl->mem, r->body.p, r->body.len) == 0) {
-		sl->used = ++m->clock;
-		memcpy(s, sl->head, sizeof(sl->head));
-		for (i = 0; i < SM_NSTR; i++)
-			if (str[i]->p != NULL)
-				str[i]->p = (sl->in_text[i] ? r->body.p :
-				    sl->mem) + sl->off[i];
-		memcpy(c->cur.ids, sl->ids, sizeof(sl->ids));
-		c->cur.idmask = sl->idmask;
-		return;
-	}
-	read_sysrec(c, r, s);
-	if (vg_text_seen(m->seen, SM_SEEN / 2, h))
-		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, r->body, s, str);
-}
 
 /* argv of the EXECVE records of ev, NUL-separated, bounded. */
 static void
@@ -348,7 +43,7 @@ exec_argv(const struct vg_event *ev, struct vg_proc *p)
 			if (br != NULL && !(br[1] == '0' && br[2] == ']') &&
 			    o > 0)
 				o--;
-			t = text(&f, tmp, sizeof(tmp));
+			t = ctx_text(&f, tmp, sizeof(tmp));
 			l = t.len;
 			if (o + l + 1 > sizeof(out)) {
 				cut = 1;
@@ -378,7 +73,7 @@ ev_ms(const struct vg_event *ev)
 /* Whether p is still the process that the record of pid shows; if it
  * is not, the pid was reused (counted). */
 static int
-same_process(struct vg_ctx *c, struct vg_proc *p, const struct sysrec *s,
+same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
     int kind)
 {
 	uint64_t start;
@@ -421,7 +116,7 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct sysrec *s,
 /* The entry of the acting process, made from the record (and its parent)
  * if /proc has none. */
 static struct vg_proc *
-acting(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+acting(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
     int kind)
 {
 	struct vg_proc *p, *pa;
@@ -482,7 +177,7 @@ keep_previous(struct vg_proc *p)
 }
 
 static void
-on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
     struct vg_proc *p)
 {
 	keep_previous(p);
@@ -513,7 +208,7 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
 }
 
 static void
-on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct sysrec *s,
+on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
     struct vg_proc *p)
 {
 	struct vg_proc *ch;
@@ -561,10 +256,10 @@ record_pid(struct vg_ctx *c, const struct vg_erec *r)
 
 	vg_fields_begin(&it, r->body, VG_STR_NULL);
 	while (vg_fields_next(&it, &f) == 1) {
-		if (vg_str_eq(f.key, "pid") && pid < 0 && num(f.val, &v) == 0 &&
+		if (vg_str_eq(f.key, "pid") && pid < 0 && ctx_num(f.val, &v) == 0 &&
 		    v > 0 && v <= INT32_MAX)
 			pid = (int32_t)v;
-		else if ((i = id_index(f.key)) >= 0 && num(f.val, &v) == 0 &&
+		else if ((i = ctx_id_index(f.key)) >= 0 && ctx_num(f.val, &v) == 0 &&
 		    v >= 0 && v <= UINT32_MAX &&
 		    !(c->cur.idmask & (1u << i))) {
 			c->cur.ids[i] = (uint32_t)v;
@@ -602,7 +297,7 @@ void
 vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 {
 	const struct vg_erec *sys = NULL;
-	struct sysrec s;
+	struct ctx_sysrec s;
 	struct vg_proc *p;
 	size_t i;
 	uint32_t bits;
@@ -632,7 +327,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 		c->cur.proc = p;
 		return;
 	}
-	read_sysrec_memo(c, sys, &s);
+	ctx_read_sysrec(c, sys, &s);
 	if (s.pid <= 0)
 		return;
 	kind = ctx_syscall_kind(c, s.arch, s.nr);

@@ -85,6 +85,7 @@ struct vg_proc {
 	uint64_t	 cver;		/* newest ver of the chain it shows */
 	uint64_t	 chash;		/* the chain's entries (hash) */
 	uint64_t	 ckey;		/* ids it names (hash) */
+	uint64_t	 cgen;		/* the table's gen when checked */
 };
 
 struct ctx_label {
@@ -162,18 +163,46 @@ struct vg_ctx {
 	size_t		 nenv;
 	/* syscall numbers per arch (enum vg_arch), by SC_*: syscalls.c */
 	int16_t		 sc[16][SC_N];
+	uint64_t	 scmask[16];	/* bit nr % 64 of each of them */
 	struct ctx_names names;
 	uint64_t	 boot_ms;	/* boot time, ms since the epoch */
 	long		 hz;
 	struct ctx_cur	 cur;
-	struct ctx_sysmemo *sysmemo;	/* SYSCALL texts read (ctx_event.c) */
+	struct ctx_sysmemo *sysmemo;	/* SYSCALL texts read (ctx_sysrec.c) */
 };
 
-/* ---- ctx_event.c ---- */
+/* ---- ctx_sysrec.c ---- */
+/* What the context takes from a SYSCALL record. */
+struct vg_erec;
+struct vg_field;
+struct ctx_sysrec {
+	int		 arch;		/* enum vg_arch */
+	long		 nr;
+	int		 success;	/* 1 yes, 0 no, -1 not given */
+	int64_t		 exit;
+	uint64_t	 a0;
+	int32_t		 pid, ppid;	/* -1 not given */
+	struct vg_str	 comm, exe, key;
+	char		 combuf[CTX_COMM_MAX * 2 + 2];
+	char		 exebuf[CTX_EXE_MAX + 1];
+	char		 keybuf[256];
+};
+
+/* Reads the SYSCALL record r into s and its ids into c->cur (the memo
+ * first). */
+void		 ctx_read_sysrec(struct vg_ctx *, const struct vg_erec *r,
+		    struct ctx_sysrec *s);
 void		 ctx_sysmemo_free(struct vg_ctx *);
-void		 ctx_table_free(struct vg_ctx *);	/* proctab.c */
+/* A decimal (signed or not) as int64: 0, or -1 if it is not one. */
+int		 ctx_num(struct vg_str, int64_t *);
+/* A text value: quoted as is, bare hex decoded into buf (as much as
+ * fits). */
+struct vg_str	 ctx_text(const struct vg_field *, char *buf, size_t cap);
+/* The index in vg_ctx_id_names of an id field name, or -1. */
+int		 ctx_id_index(struct vg_str);
 
 /* ---- proctab.c ---- */
+void		 ctx_table_free(struct vg_ctx *);
 struct vg_proc	*ctx_find(struct vg_ctx *, int32_t pid);
 /* A new entry for pid (an old one of that pid is freed), most recent. */
 struct vg_proc	*ctx_insert(struct vg_ctx *, int32_t pid);

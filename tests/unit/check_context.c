@@ -697,6 +697,111 @@ START_TEST(test_repeated_text)
 }
 END_TEST
 
+/* A clone by bash 400, then an event of the child it made. */
+#define CLONE(serial, exit, key)					\
+	SYS(serial, "56", exit, "1200011", "1", "400", "bash", "/bin/bash", key)
+#define CHILD(serial, pid)						\
+	SYS(serial, "42", "0", "3", "400", pid, "bash", "/bin/bash", "(null)")
+
+static void
+child_spawned_by(struct vg_ctx *c, const char *line, int64_t serial)
+{
+	json_object *j = feed1(c, line);
+
+	if (serial == 0)
+		ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	else
+		ck_assert_int_eq(geti(j, "context.process.spawned_by"),
+		    serial);
+	json_object_put(j);
+}
+
+/* Records of one process share their tail (ids, names, key) while the
+ * head (exit, pointers) changes: read once from the memo of tails, the
+ * head in place, each call's own values (the child a clone made). */
+START_TEST(test_head_and_tail)
+{
+	static const char *const clones[] = {
+		CLONE("50", "401", "(null)"), CLONE("51", "402", "(null)"),
+		CLONE("52", "403", "(null)"), CLONE("53", "404", "(null)"),
+		CLONE("54", "405", "(null)"), CLONE("55", "406", "(null)"),
+	};
+	static const char *const children[] = {
+		CHILD("60", "401"), CHILD("61", "402"), CHILD("62", "403"),
+		CHILD("63", "404"), CHILD("64", "405"), CHILD("65", "406"),
+	};
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		json_object_put(feed1(c, clones[i]));
+	/* the tail read at its first two sightings (kept at the second),
+	 * then given by the memo */
+	ck_assert_uint_eq(vg_ctx_stats(c)->sysrec_reads, 2);
+	for (i = 0; i < 6; i++)
+		child_spawned_by(c, children[i], 50 + (int64_t)i);
+	vg_ctx_free(c);
+}
+END_TEST
+
+/* What is not a kernel's head is read whole, as the tokenizer reads it:
+ * a tail that names exit again (the last exit counts), a head with two
+ * spaces. */
+START_TEST(test_odd_heads)
+{
+	static const char *const again =
+	    CLONE("70", "501", "(null) exit=777");
+	static const char *const spaces =
+	    "type=SYSCALL msg=audit(1700000000.100:71): arch=c000003e  "
+	    "syscall=56 success=yes exit=502 a0=1200011 a1=0 a2=0 a3=0 "
+	    "items=0 ppid=1 pid=400 auid=0 uid=0 gid=0 euid=0 suid=0 "
+	    "fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"bash\" "
+	    "exe=\"/bin/bash\" key=(null)";
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		json_object_put(feed1(c, again));
+		json_object_put(feed1(c, spaces));
+	}
+	child_spawned_by(c, CHILD("80", "777"), 70);
+	child_spawned_by(c, CHILD("81", "501"), 0);
+	child_spawned_by(c, CHILD("82", "502"), 71);
+	vg_ctx_free(c);
+}
+END_TEST
+
+/* The context text of an entry is pasted while nothing in the table
+ * changed; a change of a parent (an execve) shows in the next event. */
+START_TEST(test_cached_text_follows_table)
+{
+	static const char *const exec[] = {
+		SYS("91", "59", "0", "0", "1", "400", "python3",
+		    "/usr/bin/python3", "(null)"),
+		"type=EXECVE msg=audit(1700000000.100:91): argc=1 "
+		"a0=\"python3\"",
+	};
+	struct vg_ctx *c = new_ctx(NULL, 64, NULL, 0);
+	json_object *j;
+	int i;
+
+	json_object_put(feed1(c, CLONE("90", "401", "(null)")));
+	for (i = 0; i < 3; i++) {
+		j = feed1(c, CHILD("92", "401"));
+		ck_assert_str_eq(gets_(j, "context.parents.0.exe"),
+		    "/bin/bash");
+		json_object_put(j);
+	}
+	ck_assert_uint_ge(vg_ctx_stats(c)->cached, 2);
+	json_object_put(feed(c, exec, 2));
+	j = feed1(c, CHILD("93", "401"));
+	ck_assert_str_eq(gets_(j, "context.parents.0.exe"),
+	    "/usr/bin/python3");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -715,6 +820,9 @@ main(void)
 	tcase_add_test(tc, test_cgroup);
 	tcase_add_test(tc, test_user_record);
 	tcase_add_test(tc, test_repeated_text);
+	tcase_add_test(tc, test_head_and_tail);
+	tcase_add_test(tc, test_odd_heads);
+	tcase_add_test(tc, test_cached_text_follows_table);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
