@@ -192,6 +192,10 @@ struct ctx_sysrec {
  * first). */
 void		 ctx_read_sysrec(struct vg_ctx *, const struct vg_erec *r,
 		    struct ctx_sysrec *s);
+/* The same, tokenized whole without the memo: what the memo must give
+ * (tests/fuzz/fuzz_context.c). */
+void		 ctx_read_sysrec_whole(struct vg_ctx *, const struct vg_erec *r,
+		    struct ctx_sysrec *s);
 void		 ctx_sysmemo_free(struct vg_ctx *);
 /* A decimal (signed or not) as int64: 0, or -1 if it is not one. */
 int		 ctx_num(struct vg_str, int64_t *);

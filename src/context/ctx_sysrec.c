@@ -427,6 +427,13 @@ read_whole(struct vg_ctx *c, const struct vg_erec *r, uint64_t h,
 }
 
 void
+ctx_read_sysrec_whole(struct vg_ctx *c, const struct vg_erec *r,
+    struct ctx_sysrec *s)
+{
+	read_sysrec(c, r->body, s, NULL);
+}
+
+void
 ctx_read_sysrec(struct vg_ctx *c, const struct vg_erec *r,
     struct ctx_sysrec *s)
 {

@@ -96,6 +96,22 @@ fz_feed_line(const char *p, size_t len, void *arg)
 		vg_group_expire(f->g, f->clock);
 }
 
+/* Groups the record lines of data into events for fn, as a replay does:
+ * a grouper with the default limits, flushed at the end. */
+static __attribute__((unused)) void
+fz_feed_events(const uint8_t *data, size_t size,
+    void (*fn)(struct vg_event *, void *), void *arg)
+{
+	struct fz_feed f;
+
+	memset(&f, 0, sizeof(f));
+	f.g = vg_group_new(NULL, fn, arg);
+	FZ_ASSERT(f.g != NULL);
+	fz_lines(data, size, fz_feed_line, &f);
+	vg_group_flush(f.g);
+	vg_group_free(f.g);
+}
+
 /* Writes data to an anonymous memory file; returns its /proc path in path
  * and the fd (caller closes), or -1. */
 static __attribute__((unused)) int

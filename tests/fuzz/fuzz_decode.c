@@ -67,8 +67,6 @@ string_roundtrip(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz_feed f;
-
 	fz_quiet();
 	if (out.data == NULL) {
 		vg_buf_init(&out);
@@ -76,12 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		jd = vg_jsink_new();
 		FZ_ASSERT(jd != NULL);
 	}
-	memset(&f, 0, sizeof(f));
-	f.g = vg_group_new(NULL, on_event, NULL);
-	FZ_ASSERT(f.g != NULL);
-	fz_lines(data, size, fz_feed_line, &f);
-	vg_group_flush(f.g);
-	vg_group_free(f.g);
+	fz_feed_events(data, size, on_event, NULL);
 	string_roundtrip(data, size);
 	return 0;
 }

@@ -127,15 +127,8 @@ on_event(struct vg_event *ev, void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz_feed f;
-
 	if (flt == NULL)
 		setup();
-	memset(&f, 0, sizeof(f));
-	f.g = vg_group_new(NULL, on_event, NULL);
-	FZ_ASSERT(f.g != NULL);
-	fz_lines(data, size, fz_feed_line, &f);
-	vg_group_flush(f.g);
-	vg_group_free(f.g);
+	fz_feed_events(data, size, on_event, NULL);
 	return 0;
 }

@@ -25,7 +25,8 @@ def put(target, data):
     with open(os.path.join(d, hashlib.sha1(data).hexdigest()), 'wb') as f:
         f.write(data)
 
-RECORDS = ('fuzz_record', 'fuzz_group', 'fuzz_decode', 'fuzz_lua')
+RECORDS = ('fuzz_record', 'fuzz_group', 'fuzz_decode', 'fuzz_lua',
+           'fuzz_context')
 
 def records(data):
     for t in RECORDS:
@@ -135,7 +136,8 @@ logs = sorted(files(os.path.join(corpus, 'logs')))
 logs += sorted(files(os.path.join(top, 'tests/data/parse')))
 # Spread the cap over all files: a few chunks from each log first.
 for target, n, cap in (('fuzz_record', 4, 3000), ('fuzz_group', 30, 800),
-                       ('fuzz_decode', 30, 800), ('fuzz_lua', 30, 400)):
+                       ('fuzz_decode', 30, 800), ('fuzz_lua', 30, 400),
+                       ('fuzz_context', 30, 400)):
     per = max(1, cap // len(logs))
     for p in logs:
         for i, c in enumerate(chunks(p, n)):
