@@ -23,6 +23,7 @@
 #include "field_memo.h"
 #include "json_memo.h"
 #include "layout_emit.h"
+#include "syscall_head.h"
 #include "vigil/rectype.h"
 #include "vigil/num.h"
 #include "vigil/tables.h"
@@ -542,59 +543,9 @@ write_raw(struct vg_layout *L, const struct vg_erec *rec)
 		lay_str(L, VG_STR_LIT("vigil_raw_enriched"), rec->enriched);
 }
 
-/* Bytes a value of the SYSCALL start may have to be taken in one pass:
- * what the tokenizer reads as a bare value, whatever its position. */
-static const uint8_t head_byte[256] = {
-	['-'] = 1, ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
-};
-
-/*
- * The start of a SYSCALL record as the kernel writes it (arch= syscall=
- * success= exit= a0= a1= a2= a3= items=, plain values, one space apart),
- * read without the tokenizer or the field table: the same fields, as
- * vg_fields_next() would give them, go to the same value code. Returns
- * the bytes read (the rest is for the tokenizer), or 0 for another shape.
- */
-#define NHEAD	9
-
-static const struct {
-	char	 key[8];
-	uint8_t	 len;
-	uint8_t	 kind;
-} head[NHEAD] = {
-	{ "arch", 4, VG_FK_ARCH }, { "syscall", 7, VG_FK_SYSCALL },
-	{ "success", 7, VG_FK_SUCCESS }, { "exit", 4, VG_FK_EXIT },
-	{ "a0", 2, VG_FK_HEX }, { "a1", 2, VG_FK_HEX },
-	{ "a2", 2, VG_FK_HEX }, { "a3", 2, VG_FK_HEX },
-	{ "items", 5, VG_FK_INT },
-};
-
-/* The head fields into f[]: the bytes read, or 0 for another shape. */
-static inline __attribute__((always_inline)) size_t
-head_scan(struct vg_str body, struct vg_field f[NHEAD])
-{
-	const char *p = body.p, *end = body.p + body.len, *v;
-	unsigned i;
-
-	for (i = 0; i < NHEAD; i++) {
-		if ((size_t)(end - p) <= head[i].len ||
-		    memcmp(p, head[i].key, head[i].len) != 0 ||
-		    p[head[i].len] != '=')
-			return 0;
-		v = p += head[i].len + 1;
-		while (p < end && head_byte[(unsigned char)*p])
-			p++;
-		if (p == v || (p < end && *p != ' '))
-			return 0;
-		f[i].key = vg_str_make(v - head[i].len - 1, head[i].len);
-		f[i].val = vg_str_make(v, (size_t)(p - v));
-		f[i].kind = VG_V_BARE;
-		f[i].flags = VG_FF_PLAIN;
-		if (p < end)
-			p++;
-	}
-	return (size_t)(p - body.p);
-}
+/* The start of a SYSCALL record as the kernel writes it (syscall_head.h)
+ * goes to the same value code as the tokenizer's fields would. */
+#define NHEAD	VG_SYSHEAD_N
 
 static size_t
 syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
@@ -603,10 +554,10 @@ syscall_head(struct vg_layout *L, struct rctx *R, struct vg_str body)
 	unsigned i;
 	size_t n;
 
-	if ((n = head_scan(body, f)) == 0)
+	if ((n = vg_syshead_scan(body, f)) == 0)
 		return 0;
 	for (i = 0; i < NHEAD; i++)
-		vg_field_value(L, &R->f, f[i].key, head[i].kind, &f[i]);
+		vg_field_value(L, &R->f, f[i].key, vg_syshead[i].kind, &f[i]);
 	L->out->head_hits++;
 	return n;
 }
@@ -1728,12 +1679,12 @@ find_field(const struct vg_erec *rec, enum rkind kind, struct vg_str name,
 
 	/* the start of a SYSCALL record as the kernel writes it: the same
 	 * fields as the tokenizer's (syscall_head) */
-	if (kind == R_SYSCALL && (skip = head_scan(rec->body, hf)) > 0) {
+	if (kind == R_SYSCALL && (skip = vg_syshead_scan(rec->body, hf)) > 0) {
 		for (i = 0; i < NHEAD && !str_same(hf[i].key, name); i++)
 			;
 		if (i < NHEAD) {
 			*f = hf[i];
-			*dkind = head[i].kind;
+			*dkind = vg_syshead[i].kind;
 			return 1;
 		}
 		n = NHEAD;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctx_priv.h"
+#include "syscall_head.h"
 #include "vigil/num.h"
 #include "vigil/record.h"
 #include "vigil/tables.h"
@@ -185,13 +186,11 @@ read_sysrec(struct vg_ctx *c, struct vg_str body, struct ctx_sysrec *s,
 }
 
 /*
- * The head of a kernel SYSCALL record: "arch=H syscall=N success=W
- * exit=N a0=H a1=H a2=H a3=H items=N " (success and exit may be absent),
- * then the tail from "ppid=". The head changes from call to call (return
- * values, pointers), the tail (ids, comm, exe, key) stays with the
- * process. A head of that shape (one space apart, each value starting
- * with a letter, a digit or '-') is read in place, as the tokenizer reads
- * it; anything else is not a head, and the record is read whole.
+ * The head of a kernel SYSCALL record (syscall_head.h: arch= .. items=)
+ * changes from call to call (return values, pointers); the tail from
+ * "ppid=" (ids, comm, exe, key) stays with the process. A head of the
+ * kernel's shape is read in place, as the tokenizer reads it; anything
+ * else is not a head, and the record is read whole.
  */
 struct syshead {
 	int		 arch;
@@ -201,73 +200,25 @@ struct syshead {
 	uint64_t	 a0;
 };
 
-/* The value of field key (klen bytes, a literal) at p, and where the
- * next field starts; NULL if p is not that field of a head, or nothing
- * follows it. The tokenizer takes a value that starts with a letter, a
- * digit or '-' to the next space, whatever it holds: so does this. */
-static inline __attribute__((always_inline)) const char *
-head_field(const char *p, const char *end, const char *key, size_t klen,
-    struct vg_str *v)
-{
-	const char *q;
-	char ch;
-
-	if ((size_t)(end - p) <= klen + 1 || memcmp(p, key, klen) != 0)
-		return NULL;
-	p += klen;
-	ch = *p;
-	if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-	    (ch >= 'A' && ch <= 'Z') || ch == '-'))
-		return NULL;
-	for (q = p + 1; q < end && *q != ' '; q++)
-		;
-	if (end - q < 2)
-		return NULL;
-	*v = vg_str_make(p, (size_t)(q - p));
-	return q + 1;
-}
-
 /* Reads the head of body into h as read_sysrec() would; returns the
- * tail, or a NULL string if body does not start with a head. */
+ * tail, or a NULL string if body does not start with a head and a tail
+ * from "ppid=". */
 static struct vg_str
 read_head(struct vg_str body, struct syshead *h)
 {
-	const char *p = body.p, *end = body.p + body.len;
-	struct vg_str v;
+	struct vg_field f[VG_SYSHEAD_N];
 	int64_t x;
+	size_t n;
 
-	h->nr = -1;
-	h->success = -1;
-	h->exit = 0;
-	if ((p = head_field(p, end, "arch=", 5, &v)) == NULL)
+	if ((n = vg_syshead_scan(body, f)) == 0 || body.len - n < 5 ||
+	    memcmp(body.p + n, "ppid=", 5) != 0)
 		return VG_STR_NULL;
-	h->arch = vg_arch_from_audit((uint32_t)hexnum(v));
-	if ((p = head_field(p, end, "syscall=", 8, &v)) == NULL)
-		return VG_STR_NULL;
-	if (ctx_num(v, &x) == 0)
-		h->nr = (long)x;
-	if (*p == 's') {
-		if ((p = head_field(p, end, "success=", 8, &v)) == NULL)
-			return VG_STR_NULL;
-		h->success = vg_str_eq(v, "yes");
-	}
-	if (*p == 'e') {
-		if ((p = head_field(p, end, "exit=", 5, &v)) == NULL)
-			return VG_STR_NULL;
-		if (ctx_num(v, &x) == 0)
-			h->exit = x;
-	}
-	if ((p = head_field(p, end, "a0=", 3, &v)) == NULL)
-		return VG_STR_NULL;
-	h->a0 = hexnum(v);
-	if ((p = head_field(p, end, "a1=", 3, &v)) == NULL ||
-	    (p = head_field(p, end, "a2=", 3, &v)) == NULL ||
-	    (p = head_field(p, end, "a3=", 3, &v)) == NULL ||
-	    (p = head_field(p, end, "items=", 6, &v)) == NULL)
-		return VG_STR_NULL;
-	if ((size_t)(end - p) < 5 || memcmp(p, "ppid=", 5) != 0)
-		return VG_STR_NULL;
-	return vg_str_make(p, (size_t)(end - p));
+	h->arch = vg_arch_from_audit((uint32_t)hexnum(f[VG_SH_ARCH].val));
+	h->nr = ctx_num(f[VG_SH_SYSCALL].val, &x) == 0 ? (long)x : -1;
+	h->success = vg_str_eq(f[VG_SH_SUCCESS].val, "yes");
+	h->exit = ctx_num(f[VG_SH_EXIT].val, &x) == 0 ? x : 0;
+	h->a0 = hexnum(f[VG_SH_A0].val);
+	return vg_str_make(body.p + n, body.len - n);
 }
 
 static void
