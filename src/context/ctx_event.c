@@ -214,8 +214,10 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	struct vg_proc *ch;
 	int32_t cpid = (int32_t)s->exit;
 
-	/* a thread is not a process */
-	if (s->exit <= 0 || s->exit > INT32_MAX ||
+	/* a thread is not a process; nor is a process its own child (a
+	 * record that says so is not the kernel's: the new entry would
+	 * replace, and free, the parent's) */
+	if (s->exit <= 0 || s->exit > INT32_MAX || cpid == s->pid ||
 	    (ctx_syscall_kind(c, s->arch, s->nr) == SC_CLONE &&
 	    (s->a0 & CLONE_THREAD)))
 		return;

@@ -771,6 +771,26 @@ START_TEST(test_odd_heads)
 }
 END_TEST
 
+/* A clone that says it made its own pid (no kernel writes that; a
+ * replayed or forwarded log may): nothing changes, the parent's entry
+ * stays (it was freed and used: fuzz_context found it under ASan). */
+START_TEST(test_own_child)
+{
+	static const char *const labels[] = { "forky key=fork" };
+	struct vg_ctx *c = new_ctx(NULL, 64, labels, 1);
+	json_object *j;
+
+	json_object_put(feed1(c, CHILD("94", "400")));
+	j = feed1(c, CLONE("95", "400", "\"fork\""));
+	ck_assert_int_eq(geti(j, "context.process.pid"), 400);
+	ck_assert_str_eq(gets_(j, "context.process.exe"), "/bin/bash");
+	ck_assert_str_eq(gets_(j, "context.labels.0"), "forky");
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
 /* The context text of an entry is pasted while nothing in the table
  * changed; a change of a parent (an execve) shows in the next event. */
 START_TEST(test_cached_text_follows_table)
@@ -823,6 +843,7 @@ main(void)
 	tcase_add_test(tc, test_head_and_tail);
 	tcase_add_test(tc, test_odd_heads);
 	tcase_add_test(tc, test_cached_text_follows_table);
+	tcase_add_test(tc, test_own_child);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
