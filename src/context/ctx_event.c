@@ -326,7 +326,9 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 			return;
 		ctx_touch(c, p);
 		parents(c, p);
-		c->cur.proc = p;
+		/* found again: the parents read may have pushed it out of a
+		 * full table (a chain as long as the table) */
+		c->cur.proc = ctx_find(c, pid);
 		return;
 	}
 	ctx_read_sysrec(c, sys, &s);

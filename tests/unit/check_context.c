@@ -403,6 +403,44 @@ START_TEST(test_pid_reuse)
 }
 END_TEST
 
+/* A user message of a process whose chain is as long as the table
+ * (16 entries, 16 parents, all read from /proc): reading the parents
+ * pushes the process itself out. Its context is then without it, never
+ * an entry already freed (ASan said so before). */
+START_TEST(test_chain_fills_table)
+{
+	char *root = fake_root();
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	json_object *j;
+	char comm[16], msg[256];
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		snprintf(comm, sizeof(comm), "p%d", i);
+		fake_proc(root, 1000 + i, i == 0 ? 1 : 999 + i,
+		    (unsigned long long)(10 + i), comm, "x\0", 2,
+		    "0::/system.slice/x.service\n");
+	}
+	vg_ctx_opts_init(&o);
+	o.proc_root = root;
+	o.max_procs = 16;
+	o.depth = VG_CTX_DEPTH_MAX;
+	o.host = "h";
+	ck_assert_ptr_nonnull(c = vg_ctx_new(&o, msg, sizeof(msg)));
+	j = feed1(c, "type=USER_ACCT msg=audit(1700000001.000:20): pid=1019 "
+	    "uid=0 auid=0 ses=1 msg='op=PAM:accounting acct=\"root\" "
+	    "exe=\"/usr/bin/x\" hostname=? addr=? terminal=? res=success'");
+	ck_assert_ptr_null(get(j, "context.process"));
+	json_object_put(j);
+	ck_assert_uint_le(vg_ctx_stats(c)->entries, 16);
+	ck_assert_uint_ge(vg_ctx_stats(c)->evicted, 1);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
 /* A child whose parent's pid went to a younger process: not its parent. */
 START_TEST(test_stranger_parent)
 {
@@ -844,6 +882,7 @@ main(void)
 	tcase_add_test(tc, test_odd_heads);
 	tcase_add_test(tc, test_cached_text_follows_table);
 	tcase_add_test(tc, test_own_child);
+	tcase_add_test(tc, test_chain_fills_table);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
