@@ -286,15 +286,19 @@ ctx_sysmemo_free(struct vg_ctx *c)
 	c->sysmemo = NULL;
 }
 
-/* Keeps what read_sysrec() gave for the text in its set (sl: the set's
- * first slot), in the slot empty or used longer ago. */
+/* Keeps what read_sysrec() gave for the text (hash h) from its second
+ * sighting on, in its set's slot that is empty or used longer ago. */
 static void
-sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, int tail,
-    struct vg_str text, struct ctx_sysrec *s, struct vg_str *const str[SM_NSTR])
+sm_put(struct vg_ctx *c, uint64_t h, int tail, struct vg_str text,
+    struct ctx_sysrec *s, struct vg_str *const str[SM_NSTR])
 {
+	struct ctx_sysmemo *m = c->sysmemo;
+	struct sm_slot *sl = &m->s[h % (SM_SLOTS / 2) * 2];
 	size_t need = text.len, i;
 	char *mem, *q;
 
+	if (!vg_text_seen(m->seen, SM_SEEN / 2, h))
+		return;
 	if (sl->mem != NULL && (sl[1].mem == NULL || sl[1].used < sl->used))
 		sl++;
 	for (i = 0; i < SM_NSTR; i++)
@@ -308,7 +312,7 @@ sm_put(struct vg_ctx *c, struct sm_slot *sl, uint64_t h, int tail,
 	sl->hash = h;
 	sl->tail = (uint8_t)tail;
 	sl->tlen = text.len;
-	sl->used = ++c->sysmemo->clock;
+	sl->used = ++m->clock;
 	memcpy(mem, text.p, text.len);
 	q = mem + text.len;
 	for (i = 0; i < SM_NSTR; i++) {
@@ -366,15 +370,11 @@ static void
 read_whole(struct vg_ctx *c, const struct vg_erec *r, uint64_t h,
     struct ctx_sysrec *s, struct vg_str *const str[SM_NSTR])
 {
-	struct ctx_sysmemo *m = c->sysmemo;
-
 	c->st.sysrec_reads++;
 	c->cur.idmask = 0;
 	memset(c->cur.ids, 0, sizeof(c->cur.ids));
 	read_sysrec(c, r->body, s, NULL);
-	if (vg_text_seen(m->seen, SM_SEEN / 2, h))
-		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, 0, r->body, s,
-		    str);
+	sm_put(c, h, 0, r->body, s, str);
 }
 
 void
@@ -421,13 +421,9 @@ ctx_read_sysrec(struct vg_ctx *c, const struct vg_erec *r,
 			read_whole(c, r, h, s, str);
 			return;
 		}
-		if (vg_text_seen(m->seen, SM_SEEN / 2, ht))
-			sm_put(c, &m->s[ht % (SM_SLOTS / 2) * 2], ht, 1, tail,
-			    s, str);
+		sm_put(c, ht, 1, tail, s, str);
 	}
 	head_apply(s, &hd);
 	/* the whole text too, when it comes again */
-	if (vg_text_seen(m->seen, SM_SEEN / 2, h))
-		sm_put(c, &m->s[h % (SM_SLOTS / 2) * 2], h, 0, r->body, s,
-		    str);
+	sm_put(c, h, 0, r->body, s, str);
 }
