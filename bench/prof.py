@@ -68,6 +68,20 @@ def callgrind_functions(outfile, inclusive):
     return total, funcs
 
 
+def startup_cost(cmd, path, env):
+    """Instructions of cmd with path replaced by an empty log: what every
+    run spends once (dynamic linking, configuration, Lua state)."""
+    empty = os.path.join(WORK, "empty.log")
+    out = os.path.join(WORK, "callgrind.empty.out")
+    open(empty, "w").close()
+    cmd = [empty if c == path else c for c in cmd]
+    cmd = ["--callgrind-out-file=" + out if c.startswith(
+        "--callgrind-out-file=") else c for c in cmd]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env)
+    return callgrind_functions(out, True)[0]
+
+
 def cmd_replay(a):
     import vbench
     if a.log:
@@ -100,11 +114,15 @@ def cmd_replay(a):
                    stderr=subprocess.DEVNULL, env=env)
     total, incl = callgrind_functions(out, True)
     _, self_ = callgrind_functions(out, False)
+    start = startup_cost(cmd, path, env)
     print("callgrind: vigild --replay %d records (%s)%s -o %s:/dev/null: "
           "%.1f M instructions, %.0f instructions per record" % (
               info["records"], a.format,
               "".join(" --lua " + f for f in a.lua), a.output,
               total / 1e6, total / info["records"]))
+    print("start-up (the same command on an empty log): %.1f M; "
+          "%.0f instructions per record without it" % (
+              start / 1e6, (total - start) / info["records"]))
     print()
     print("| stage | entry point | share of instructions |")
     print("|---|---|---|")
