@@ -70,6 +70,19 @@ ev_ms(const struct vg_event *ev)
 	return ev->sec * 1000 + ev->msec;
 }
 
+/* Whether start (from /proc) is the start of p: exactly for a start read
+ * from /proc too, within the slack for one taken from an event's time (a
+ * fork's event is stamped at the call's entry, /proc counts clock ticks
+ * from the child's creation). */
+static int
+same_start(const struct vg_proc *p, uint64_t start)
+{
+	if ((p->flags & P_PROC) && !(p->flags & P_STREAM))
+		return start == p->start;
+	return start + CTX_START_SLACK >= p->start &&
+	    start <= p->start + CTX_START_SLACK;
+}
+
 /* Whether p is still the process that the record of pid shows; if it
  * is not, the pid was reused (counted). */
 static int
@@ -86,7 +99,7 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	/* a doubt: reparented (the parent died), an exec not seen, or
 	 * another process now has the pid. The start time decides. */
 	if ((start = ctx_proc_start(c, p->pid)) != 0 && p->start != 0 &&
-	    start != p->start) {
+	    !same_start(p, start)) {
 		c->st.reused++;
 		return 0;
 	}
@@ -338,6 +351,12 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	if ((p = acting(c, ev, &s, kind)) == NULL)
 		return;
 	ctx_touch(c, p);
+	/* before a fork: the child inherits what its own clone's key gives */
+	if (c->key_labels && s.key.len > 0 &&
+	    (bits = ctx_labels_key(c, s.key) & ~p->labels) != 0) {
+		p->labels |= bits;
+		ctx_changed(c, p);
+	}
 	if (s.success == 1) {
 		switch (kind) {
 		case SC_EXECVE:
@@ -354,11 +373,6 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 	}
 	if (kind == SC_EXIT_GROUP || (kind == SC_EXIT && s.success != 1)) {
 		p->flags |= P_EXITED;
-	}
-	if (c->key_labels && s.key.len > 0 &&
-	    (bits = ctx_labels_key(c, s.key) & ~p->labels) != 0) {
-		p->labels |= bits;
-		ctx_changed(c, p);
 	}
 	parents(c, p);
 	c->cur.proc = ctx_find(c, s.pid);

@@ -370,7 +370,9 @@ read_stat(struct vg_ctx *c, int32_t pid, char *comm, size_t commlen,
 		return -1;
 	if (comm != NULL)
 		snprintf(comm, commlen, "%.*s", (int)(r - l - 1), l + 1);
-	/* fields from 3 on: state ppid ... */
+	/* fields from 3 on: state ppid ... (none: a cut file) */
+	if (r[1] == '\0')
+		return -1;
 	p = r + 2;
 	for (field = 3; field < 22 && *p != '\0'; field++) {
 		if (field == 4) {

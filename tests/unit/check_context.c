@@ -441,6 +441,70 @@ START_TEST(test_chain_fills_table)
 }
 END_TEST
 
+/* A child known from its fork event is read again from /proc when it is
+ * reparented: /proc's start (clock ticks) is not the event's millisecond,
+ * and that is not a reused pid. Its clone's key label is its own too. */
+START_TEST(test_forked_child_reparented)
+{
+	static const char *const labels[] = { "tainted key=x" };
+	char *root = fake_root();
+	struct vg_ctx *c;
+	json_object *j;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	c = new_ctx(root, 64, labels, 1);
+	json_object_put(feed1(c, SYS("1", "57", "601", "0", "1", "600",
+	    "bash", "/usr/bin/bash", "\"x\"")));
+	/* started 120 ms after boot, the fork event says 100 ms */
+	fake_proc(root, 601, 1, (unsigned long long)hz * 120 / 1000 + 1,
+	    "bash", "bash\0", 5, "0::/\n");
+	j = feed1(c, SYS("2", "42", "0", "3", "1", "601", "bash",
+	    "/usr/bin/bash", "(null)"));
+	ck_assert_uint_eq(vg_ctx_stats(c)->reused, 0);
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 1);
+	ck_assert_str_eq(gets_(j, "context.labels.0"), "tainted");
+	json_object_put(j);
+	/* 5 s later is another process */
+	fake_proc(root, 601, 1, (unsigned long long)hz * 5, "cron", "cron\0",
+	    5, "0::/\n");
+	j = feed1(c, SYS("3", "42", "0", "3", "1", "601", "cron",
+	    "/usr/sbin/cron", "(null)"));
+	ck_assert_uint_eq(vg_ctx_stats(c)->reused, 1);
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	ck_assert_ptr_null(get(j, "context.labels"));
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
+/* A stat file that ends at its comm's ')', as long as the buffer: not
+ * read past (ASan said so before). */
+START_TEST(test_cut_stat)
+{
+	char *root = fake_root(), dir[512], stat[1024];
+	struct vg_ctx *c;
+	json_object *j;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/702", root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	n = snprintf(stat, sizeof(stat), "702 (");
+	memset(stat + n, 'a', sizeof(stat) - 2 - (size_t)n);
+	stat[sizeof(stat) - 2] = ')';
+	fake_write(dir, "stat", stat, sizeof(stat) - 1);
+	c = new_ctx(root, 64, NULL, 0);
+	j = feed1(c, SYS("1", "42", "0", "3", "1", "702", "a", "/usr/bin/a",
+	    "(null)"));
+	ck_assert_ptr_null(get(j, "context.process.start"));
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
 /* A child whose parent's pid went to a younger process: not its parent. */
 START_TEST(test_stranger_parent)
 {
@@ -883,6 +947,8 @@ main(void)
 	tcase_add_test(tc, test_cached_text_follows_table);
 	tcase_add_test(tc, test_own_child);
 	tcase_add_test(tc, test_chain_fills_table);
+	tcase_add_test(tc, test_forked_child_reparented);
+	tcase_add_test(tc, test_cut_stat);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
