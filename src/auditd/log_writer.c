@@ -229,9 +229,14 @@ do_action(struct alog *l, enum vg_priv_key key, const char *what)
 		rotate(l, (unsigned)-1);
 		break;
 	case VG_ADC_EXEC:
+		/* as auditd: the log is closed (the program may move or
+		 * compress it) and logging suspended until SIGUSR2 */
+		close_log(l);
+		l->suspended = 1;
 		if (privileged(l, key, a, exe) == 0)
-			vg_log_warnx("audit log %s: %s: running %s",
-			    l->conf.log_file, what, exe ? exe : "?");
+			vg_log_warnx("audit log %s: %s: running %s, logging "
+			    "suspended (SIGUSR2 resumes)", l->conf.log_file,
+			    what, exe ? exe : "?");
 		else
 			vg_log_warn("audit log %s: %s: not running %s",
 			    l->conf.log_file, what, exe ? exe : "?");
@@ -420,13 +425,42 @@ rotate(struct alog *l, unsigned num_logs)
 
 /* Writes and clears l->buf (l->nbuf records); returns 0 or -1 (the
  * records lost, counted). */
+/*
+ * After a write that failed part way: the last whole line written is
+ * where the file ends (a cut line taken back, so the next batch does not
+ * glue onto it); returns the bytes of buf kept and leaves in *nrecs the
+ * records of buf not written.
+ */
+static size_t
+cut_torn(struct alog *l, size_t off, unsigned *nrecs)
+{
+	struct stat st;
+	size_t keep = off, i;
+	unsigned lines = 0;
+
+	while (keep > 0 && l->buf.data[keep - 1] != '\n')
+		keep--;
+	if (keep < off && (l->to_stdout || fstat(l->fd, &st) == -1 ||
+	    st.st_size < (off_t)(off - keep) ||
+	    ftruncate(l->fd, st.st_size - (off_t)(off - keep)) == -1)) {
+		vg_log_warn("audit log %s: a cut line stays at its end",
+		    l->to_stdout ? "(stdout)" : l->conf.log_file);
+		return off;
+	}
+	for (i = 0; i < keep; i++)
+		if (l->buf.data[i] == '\n')
+			lines++;
+	*nrecs = lines < *nrecs ? *nrecs - lines : 0;
+	return keep;
+}
+
 static int
 write_out(struct alog *l)
 {
 	unsigned nrecs = l->nbuf;
 	size_t off = 0;
 	ssize_t n;
-	int rc = 0;
+	int rc = 0, err = 0;
 
 	l->nbuf = 0;
 	if (l->buf.oom) {
@@ -449,23 +483,26 @@ write_out(struct alog *l)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			int err = errno;
-
-			if (err == ENOSPC)
-				disk_full(l);
-			else
-				disk_error(l, "write", err);
-			errno = err;
+			err = errno;
 			rc = -1;
 			break;
 		}
 		off += (size_t)n;
 	}
+	if (rc == -1)
+		off = cut_torn(l, off, &nrecs);
 	l->size += (off_t)off;
 	vg_dropbehind_wrote(&l->db, l->fd, off);	/* off for stdout */
 	vg_buf_reset(&l->buf);
 	if (rc == -1) {
+		/* the batch is accounted for before an action runs: a
+		 * rotate writes what is buffered, and nothing is now */
 		l->dropped += nrecs;
+		if (err == ENOSPC)
+			disk_full(l);
+		else
+			disk_error(l, "write", err);
+		errno = err;
 		return -1;
 	}
 	l->disk_errs = 0;

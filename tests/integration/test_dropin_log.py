@@ -14,6 +14,7 @@ Usage: test_dropin_log.py BUILD_DIR"""
 import collections
 import glob
 import os
+import resource
 import signal
 import stat
 import subprocess
@@ -228,6 +229,7 @@ def test_exec_program(d):
     src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
     with open(src, "rb") as f:
         data = f.read()
+    big = b"".join(open(x, "rb").read() for x in big_inputs())
     for changed in (False, True):
         make_prog(prog, marker)
         r = subprocess.run([VIGILD, "--check", "--auditd-conf", conf],
@@ -246,12 +248,23 @@ def test_exec_program(d):
         if changed:     # given away after the start-up check
             os.chown(prog, 65534, 0)
             os.chmod(prog, 0o777)
-        _, err = p.communicate(data, timeout=60)
+        # unchanged: 4 MB more, written in many batches after the one
+        # that crosses max_log_file
+        _, err = p.communicate(data if changed else data + big, timeout=60)
         err = err.decode(errors="replace")
         if not changed:
             check("good program run by the action",
-                  p.returncode == 0 and wait_for(
+                  p.returncode in (0, 3) and wait_for(
                       lambda: os.path.exists(marker), timeout=10), err)
+            with open(marker) as f:
+                runs = f.read().count("ran")
+            check(f"run once, not per write ({runs} runs)", runs == 1)
+            # as auditd: the log closed for the program, logging
+            # suspended until SIGUSR2 (the records after it are lost)
+            size = os.path.getsize(log)
+            check(f"logging suspended after it ({size} bytes)",
+                  size < 1024 * 1024 + 256 * 1024 and "suspended" in err
+                  and p.returncode == 3)
             os.unlink(marker)
         else:
             time.sleep(0.5)
@@ -265,6 +278,37 @@ def test_exec_program(d):
     os.unlink(prog)
     for x in glob.glob(log + "*"):
         os.unlink(x)
+
+
+def test_torn_write(d):
+    """A write that fails part way (here the file size limit, as a full
+    disk would) takes back the cut line: the log holds whole records
+    only, and the records not written are counted lost (exit 3)."""
+    log = os.path.join(d, "torn-audit.log")
+    conf = write_conf(d, "torn.conf", log_file=log, max_log_file="0",
+                      max_log_file_action="ignore",
+                      disk_error_action="syslog")
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+    src = os.path.join(CORPUS, "logs/laurel/shell-proc-trace.txt")
+    r = subprocess.run([VIGILD, "--replay", src, "--auditd-conf", conf,
+                        "-o", "json:/dev/null"], capture_output=True,
+                       text=True, timeout=60, preexec_fn=limit)
+    with open(log, "rb") as f:
+        data = f.read()
+    want = set(corpus_lines(src))
+    lines = data.split(b"\n")
+    check("size limit hit: lost records said (exit 3)",
+          r.returncode == 3 and 0 < len(data) <= 4000, r.stderr)
+    check("the log ends with a whole line", data.endswith(b"\n"),
+          data[-200:])
+    check("every line is a whole record",
+          all(l.startswith(b"type=DAEMON_") or l in want
+              for l in lines[:-1]), data[-400:])
+    os.unlink(log)
 
 
 def test_log_owner(d):
@@ -405,6 +449,7 @@ def main():
         os.mkdir(os.path.join(d, "plugins.d"))
         test_check(d)
         test_exec_program(d)
+        test_torn_write(d)
         test_log_owner(d)
         test_formats(d)
         test_rotation(d)
