@@ -116,10 +116,12 @@ vg_conf_read_file(FILE *f, const char *path, const struct vg_conf_syntax *sx,
 			p = vg_conf_trim(line);
 			if (*p == '\0' || *p == '#')
 				continue;
-			if (sx->max_line && (size_t)n > sx->max_line) {
+			/* as fgets() into max_line bytes: the newline and
+			 * the NUL must fit too */
+			if (sx->max_line && (size_t)n >= sx->max_line) {
 				vg_log_warnx("%s:%u: line longer than %zu "
 				    "characters skipped (as auditd does)", path,
-				    lineno, sx->max_line);
+				    lineno, sx->max_line - 2);
 				(*warnings)++;
 				continue;
 			}

@@ -39,8 +39,21 @@ opt_of(const struct vg_output_conf *c, const char *key)
 struct seen {
 	const char	*path[2 * VG_CONF_MAXLIST];
 	char		*plugin_dir[2 * VG_CONF_MAXLIST];
+	int		 bad[2 * VG_CONF_MAXLIST];	/* its errors said */
 	size_t		 n;
 };
+
+/* Whether path was read and found bad (its errors are said once). */
+static int
+seen_bad(const struct seen *seen, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < seen->n; i++)
+		if (strcmp(seen->path[i], path) == 0)
+			return seen->bad[i];
+	return 0;
+}
 
 /* path read as the auditd output reads it. Errors (0 for a file read
  * before); *plugin_dir: its plugin_dir (borrowed from seen) or NULL. */
@@ -63,6 +76,7 @@ check_adc(const char *path, struct seen *seen, const char **plugin_dir)
 		vg_log_warnx("%s: %s", path, err.msg);
 	if (seen->n < sizeof(seen->path) / sizeof(seen->path[0])) {
 		seen->path[seen->n] = path;
+		seen->bad[seen->n] = rc != 0;
 		seen->plugin_dir[seen->n] = adc.plugin_dir != NULL ?
 		    strdup(adc.plugin_dir) : NULL;
 		*plugin_dir = seen->plugin_dir[seen->n++];
@@ -165,8 +179,10 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	/* context keys, label lines, drop rules' label= */
 	if (vg_ctx_check(c) == -1)
 		bad++;
-	/* auditd.conf's tcp_listen_port: what vigild cannot be refused */
-	if (vg_daemon_auditd_listen(c, spec, sizeof(spec)) == -1)
+	/* auditd.conf's tcp_listen_port: what vigild cannot be refused
+	 * (a file found bad above has said its errors) */
+	if ((c->auditd_conf == NULL || !seen_bad(&seen, c->auditd_conf)) &&
+	    vg_daemon_auditd_listen(c, spec, sizeof(spec)) == -1)
 		bad++;
 	if (strict && c->rules != NULL && vg_setup_check_rules(c->rules) != 0)
 		bad++;

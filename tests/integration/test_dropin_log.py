@@ -185,6 +185,8 @@ def test_check(d):
                        capture_output=True, text=True)
     check("bad auditd.conf: exit 6 with file:line",
           r.returncode == 6 and f"{bad}:4: num_logs" in r.stderr)
+    check("its error said once",
+          r.stderr.count(f"{bad}:4: num_logs") == 1, r.stderr)
 
 
 def make_prog(path, marker, uid=0, mode=0o755):

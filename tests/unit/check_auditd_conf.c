@@ -265,6 +265,16 @@ START_TEST(test_long_line_skipped)
 	ck_assert_uint_eq(c.num_logs, 3);
 	unlink(path);
 	vg_auditd_conf_free(&c);
+	/* auditd reads lines into 160 bytes: 158 characters and the
+	 * newline fit, 159 do not */
+	snprintf(text, sizeof(text), "name = %0151d\nname = %0152d\n", 7, 8);
+	vg_auditd_conf_defaults(&c);
+	ck_assert_int_eq(vg_auditd_conf_load(&c, write_tmp(text), &err), 0);
+	ck_assert_uint_eq(c.warnings, 1);
+	ck_assert_ptr_nonnull(c.name);
+	ck_assert_uint_eq(strlen(c.name), 151);
+	unlink(path);
+	vg_auditd_conf_free(&c);
 }
 END_TEST
 
