@@ -138,6 +138,31 @@ arm(struct lstate *st)
 	lua_sethook(st->L, count_hook, LUA_MASKCOUNT, st->lf->instr_limit);
 }
 
+/*
+ * The error object at the top as text, outside protection: a string as
+ * it is, anything else by its type. lua_tostring() would convert a number
+ * in place, which allocates, and a memory error here has no handler.
+ */
+static const char *
+err_text(lua_State *L)
+{
+	if (lua_type(L, -1) == LUA_TSTRING)
+		return lua_tostring(L, -1);
+	return lua_type(L, -1) == LUA_TNUMBER ? "error object is a number" :
+	    "error object is not a string";
+}
+
+/* Message handler of every call: a number as error object becomes its
+ * text while the call is still protected (a memory error in it is the
+ * handler's error, not a panic). */
+static int
+err_msgh(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TNUMBER)
+		(void)lua_tostring(L, 1);
+	return 1;
+}
+
 static int
 panic(lua_State *L)
 {
@@ -366,14 +391,19 @@ glob_class(const char *p, size_t pl, size_t *pi, unsigned char c)
 
 /* Shell-style match over byte strings: '*' any run (also '/'), '?' one
  * byte, [a-z] [!x] classes, '\' escapes. Linear backtracking on the last
- * '*' only, so O(len(p) * len(s)) at worst. */
+ * '*' only, so O(len(p) * len(s)) at worst: each byte compared is a step
+ * taken from *steps; -1 when they run out. */
 static int
-glob_match(const char *p, size_t pl, const char *s, size_t sl)
+glob_match(const char *p, size_t pl, const char *s, size_t sl,
+    uint64_t *steps)
 {
 	size_t pi = 0, si = 0, star = SIZE_MAX, star_si = 0, npi;
 	int r;
 
 	while (si < sl) {
+		if (*steps == 0)
+			return -1;
+		(*steps)--;
 		if (pi < pl) {
 			switch (p[pi]) {
 			case '*':
@@ -435,7 +465,10 @@ glob_match(const char *p, size_t pl, const char *s, size_t sl)
 static int
 l_glob_match(lua_State *L)
 {
+	struct vg_lstr_budget *b;
+	uint64_t left;
 	size_t pl, sl;
+	int r;
 	const char *p = luaL_checklstring(L, 1, &pl), *s;
 
 	if (lua_type(L, 2) != LUA_TSTRING) {
@@ -443,7 +476,13 @@ l_glob_match(lua_State *L)
 		return 1;
 	}
 	s = lua_tolstring(L, 2, &sl);
-	lua_pushboolean(L, glob_match(p, pl, s, sl));
+	b = &LSTATE(L)->steps;
+	left = b->left;
+	r = glob_match(p, pl, s, sl, &left);
+	/* what it took, or all there was and the budget's error */
+	vg_lstr_charge(L, b, r == -1 ? UINT64_MAX : b->left - left,
+	    "vigil.glob_match");
+	lua_pushboolean(L, r);
 	return 1;
 }
 
@@ -515,6 +554,9 @@ open_sandbox(lua_State *L, struct lstate *st)
 	lua_setfield(L, -2, "dump");
 	vg_lstr_setup(L, &st->steps);
 	lua_pop(L, 1);
+	/* rep, move, insert, remove: loops in C whose count the filter
+	 * picks, with no memory to bound them */
+	vg_lbulk_setup(L, &st->steps);
 	lua_pushcfunction(L, l_load);
 	lua_setglobal(L, "load");
 	/* the strings' metatable (s:upper() goes through it) is shared by
@@ -642,10 +684,11 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 		return NULL;
 	}
 	lua_atpanic(st->L, panic);
+	lua_pushcfunction(st->L, err_msgh);
 	lua_pushcfunction(st->L, pload);
 	lua_pushlightuserdata(st->L, st);
-	if (lua_pcall(st->L, 1, 0, 0) != LUA_OK) {
-		msg = lua_tostring(st->L, -1);
+	if (lua_pcall(st->L, 1, 0, 1) != LUA_OK) {
+		msg = err_text(st->L);
 		set_err(err, lf->path, msg != NULL ? msg : "not enough memory");
 		lstate_close(st);
 		errno = EINVAL;
@@ -812,15 +855,16 @@ lua_filter_run(struct vg_filter *f, struct vg_event *ev, struct vg_node **doc)
 	}
 	vg_lconv_begin(&st->conv, &ev->arena);
 	arm(st);
+	lua_pushcfunction(L, err_msgh);
 	lua_pushcfunction(L, prun);
 	lua_pushlightuserdata(L, &c);
-	rc = lua_pcall(L, 1, 0, 0);
+	rc = lua_pcall(L, 1, 0, 1);
 	vg_lconv_end(&st->conv);
 	f->ns += vg_clock_mono_ns() - t0;	/* ~2 x 20 ns per call */
 	if (rc != LUA_OK) {
 		f->errors++;
-		keep_err(lf, rc, lua_tostring(L, -1));
-		report(lf, rc, lua_tostring(L, -1));
+		keep_err(lf, rc, err_text(L));
+		report(lf, rc, err_text(L));
 		lua_settop(L, 0);
 		if (rc == LUA_ERRMEM || st->mem_refused) {
 			/* give the memory back now, under protection */

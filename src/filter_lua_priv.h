@@ -116,5 +116,19 @@ struct vg_lstr_budget {
 void		 vg_lstr_setup(lua_State *, struct vg_lstr_budget *b);
 /* Gives b its whole limit again (at the start of each call). */
 void		 vg_lstr_arm(struct vg_lstr_budget *b);
+/* Takes n steps of bulk work done by the library function what from b;
+ * raises the budget's error (and marks it exhausted) if they are not
+ * there. */
+void		 vg_lstr_charge(lua_State *, struct vg_lstr_budget *b,
+		    uint64_t n, const char *what);
+
+/*
+ * string.rep, table.move, table.insert and table.remove of the sandbox
+ * (filter_lua_bulk.c): Lua's own, after their work (bytes made, elements
+ * moved) is charged to b; string.rep of an empty string is "" at once.
+ * The string and table libraries must be in the globals. Call once,
+ * protected.
+ */
+void		 vg_lbulk_setup(lua_State *, struct vg_lstr_budget *b);
 
 #endif

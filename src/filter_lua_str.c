@@ -57,6 +57,21 @@ raise_err(struct lstr *c, enum vg_lpat_err err, int index)
 	return luaL_error(c->L, "%s", msg);
 }
 
+void
+vg_lstr_charge(lua_State *L, struct vg_lstr_budget *b, uint64_t n,
+    const char *what)
+{
+	if (b->left >= n) {
+		b->left -= n;
+		return;
+	}
+	b->left = 0;
+	b->exhausted = 1;
+	luaL_error(L, "%s: too much work for vigil's step budget (%I steps "
+	    "per filter call)", what, (lua_Integer)(b->limit >
+	    (uint64_t)LUA_MAXINTEGER ? LUA_MAXINTEGER : b->limit));
+}
+
 /* Charges n steps of bulk work; raises if they are not there. */
 static void
 charge(struct lstr *c, size_t n)
