@@ -736,6 +736,8 @@ status_value(const char *key)
 struct kernel_saved {
 	char	*rules;		/* the -l listing ("No rules"), for -R */
 	long	 enabled;
+	long	 failure;	/* 0 or 1 (2 is refused before the test) */
+	long	 backlog;
 };
 
 static void
@@ -755,7 +757,10 @@ kernel_restore(const struct kernel_saved *ks)
 		ck_assert_int_eq(system(cmd), 0);
 		unlink(path);
 	}
-	/* never 2: a locked configuration is refused before the test */
+	/* never 2: a locked or panicking kernel is refused before the test */
+	snprintf(cmd, sizeof(cmd), "auditctl -f %ld -b %ld >/dev/null",
+	    ks->failure == 0 ? 0L : 1L, ks->backlog);
+	ck_assert_int_eq(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "auditctl -e %ld >/dev/null",
 	    ks->enabled == 1 ? 1L : 0L);
 	ck_assert_int_eq(system(cmd), 0);
@@ -767,7 +772,7 @@ START_TEST(test_apply_atomic)
 	struct kernel_saved ks;
 	struct vg_err err;
 	char *before, *after;
-	char *p1, *p2;
+	char *p1, *p2, text[512];
 	long pid;
 	int lock;
 
@@ -782,10 +787,14 @@ START_TEST(test_apply_atomic)
 	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
 	pid = status_value("pid");
 	ks.enabled = status_value("enabled");
-	if (pid > 0 || ks.enabled == 2) {
+	ks.failure = status_value("failure");
+	ks.backlog = status_value("backlog_limit");
+	if (pid > 0 || ks.enabled == 2 || ks.failure < 0 || ks.failure > 1 ||
+	    ks.backlog < 0) {
 		/* a running audit daemon owns the rules: leave them alone */
 		fprintf(stderr, "test_apply_atomic: skipped: audit pid %ld "
-		    "holds the kernel (enabled %ld)\n", pid, ks.enabled);
+		    "holds the kernel (enabled %ld failure %ld)\n", pid,
+		    ks.enabled, ks.failure);
 		flock(lock, LOCK_UN);
 		close(lock);
 		return;
@@ -795,10 +804,14 @@ START_TEST(test_apply_atomic)
 	p1 = strdup(write_tmp("-D\n-w /etc/passwd -p wa -k vg-apply\n"
 	    "-t\n-m vg-apply\n--signal HUP\n"
 	    "-a always,exit -F arch=b64 -S openat -k vg-apply\n"));
-	/* compiles, but the kernel refuses line 3 (missing parent dir) */
-	p2 = strdup(write_tmp("-w /etc/group -k vg-apply2\n"
+	/* compiles, but the kernel refuses line 5 (missing parent dir)
+	 * after -b and -f (never 2) changed the status */
+	snprintf(text, sizeof(text), "-b %ld\n-f %ld\n"
+	    "-w /etc/group -k vg-apply2\n"
 	    "-a always,exit -F arch=b64 -S close -k vg-apply2\n"
-	    "-w /nonexistent-vigil/dir/file -k vg-apply2\n"));
+	    "-w /nonexistent-vigil/dir/file -k vg-apply2\n",
+	    ks.backlog + 7, 1 - ks.failure);
+	p2 = strdup(write_tmp(text));
 	ck_assert_int_eq(vg_rules_load_path(p1, &good, &err), 0);
 	ck_assert_int_eq(vg_rules_load_path(p2, &bad, &err), 0);
 	if (vg_rules_apply(good, &err) != 0) {
@@ -811,9 +824,11 @@ START_TEST(test_apply_atomic)
 	    "-a always,exit -F arch=b64 -S openat -F key=vg-apply\n");
 	ck_assert_int_eq(vg_rules_apply(bad, &err), -1);
 	ck_assert(strstr(err.file, p2 + 5) != NULL);
-	ck_assert_uint_eq(err.line, 3);
+	ck_assert_uint_eq(err.line, 5);
 	after = kernel_listing();
 	ck_assert_str_eq(after, before);	/* the old set is back */
+	ck_assert_int_eq(status_value("backlog_limit"), ks.backlog);
+	ck_assert_int_eq(status_value("failure"), ks.failure);
 	free(before);
 	free(after);
 	/* and a ruleset with compile errors is refused up front */
