@@ -595,7 +595,32 @@ field_compare(struct rb *b, char *pair)
 	return 0;
 }
 
-/* -S name|number|all[,more]: sets bits for the rule's arch. */
+/*
+ * One -S word: a syscall of arch a or its number; on the io_uring list an
+ * io_uring op or its number (the kernel matches that list's mask against
+ * the op, never a syscall). The number, or -1 (error set).
+ */
+static int
+syscall_word(struct rb *b, enum vg_arch a, const char *name, size_t len)
+{
+	int uring = b->list == AUDIT_FILTER_URING_EXIT;
+	int nr = uring ? vg_uringop_number(name, len) :
+	    vg_syscall_number(a, name, len);
+	uint32_t v;
+
+	if (nr < 0 && isdigit((unsigned char)*name)) {
+		if (num32(name, 0, &v) == 0 && v <= INT_MAX)
+			nr = (int)v;
+	}
+	if (nr < 0)
+		return fail(b, uring ? "io_uring op unknown: %s" :
+		    "Syscall name unknown: %s", name);
+	if (nr >= AUDIT_BITMASK_SIZE * 32)
+		return fail(b, "Syscall number out of range: %s", name);
+	return nr;
+}
+
+/* -S name|number|all[,more]: sets bits for the rule's arch (or ops). */
 static int
 syscalls(struct rb *b, const char *arg)
 {
@@ -616,7 +641,8 @@ syscalls(struct rb *b, const char *arg)
 		return fail(b, "syscall auditing cannot be put on exclude "
 		    "list");
 	}
-	if (b->elf == 0 && (b->elf = host_elf(0)) == 0)
+	if (b->list != AUDIT_FILTER_URING_EXIT && b->elf == 0 &&
+	    (b->elf = host_elf(0)) == 0)
 		return fail(b, "Error detecting machine type");
 	a = vg_arch_from_audit(b->elf);
 	while (*p) {
@@ -634,21 +660,8 @@ syscalls(struct rb *b, const char *arg)
 			for (i = 0; i < AUDIT_BITMASK_SIZE; i++)
 				d->mask[i] = ~0U;
 		} else {
-			nr = vg_syscall_number(a, name, len);
-			if (nr < 0 && isdigit((unsigned char)*name)) {
-				uint32_t v;
-
-				if (num32(name, 0, &v) < 0 || v > INT_MAX)
-					return fail(b, "Syscall name unknown: "
-					    "%s", name);
-				nr = (int)v;
-			}
-			if (nr < 0)
-				return fail(b, "Syscall name unknown: %s",
-				    name);
-			if (nr >= AUDIT_BITMASK_SIZE * 32)
-				return fail(b, "Syscall number out of range: "
-				    "%s", name);
+			if ((nr = syscall_word(b, a, name, len)) < 0)
+				return -1;
 			d->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
 		}
 		p += len;

@@ -16,9 +16,11 @@
 #include <unistd.h>
 
 #include <linux/audit.h>
+#include <linux/io_uring.h>
 
 #include "ck.h"
 #include "vigil/rules.h"
+#include "vigil/tables.h"
 
 #define GOLDEN	VG_CORPUS "/expected/go-libaudit/rule"
 #define RULES	VG_CORPUS "/rules"
@@ -303,6 +305,51 @@ same(const char *a, const char *b)
 	vg_rule_free(&rb);
 }
 
+/*
+ * The io_uring list's -S takes io_uring ops (enum io_uring_op), not
+ * syscalls: the kernel matches that mask against the op of the request.
+ */
+START_TEST(test_io_uring)
+{
+	struct vg_rule r;
+	uint32_t want[AUDIT_BITMASK_SIZE];
+	int i;
+
+	vg_rules_set_machine(VG_ARCH_X86_64);
+	/* the table is the uapi header's enum */
+	for (i = 0; i <= IORING_OP_SENDMSG_ZC; i++) {
+		ck_assert_ptr_nonnull(vg_uringop_name(i));
+		ck_assert_int_eq(vg_uringop_number(vg_uringop_name(i),
+		    strlen(vg_uringop_name(i))), i);
+	}
+	ck_assert_int_eq(vg_uringop_number("openat", 6), IORING_OP_OPENAT);
+	ck_assert_int_eq(vg_uringop_number("uring_cmd", 9),
+	    IORING_OP_URING_CMD);
+	ck_assert_int_eq(vg_uringop_number("open", 4), -1);
+	/* by name and by number: the op's bit, nothing else */
+	memset(want, 0, sizeof(want));
+	want[AUDIT_WORD(IORING_OP_OPENAT)] |= AUDIT_BIT(IORING_OP_OPENAT);
+	want[AUDIT_WORD(IORING_OP_UNLINKAT)] |= AUDIT_BIT(IORING_OP_UNLINKAT);
+	ck_assert_int_eq(compile("-a always,io_uring -S openat,unlinkat", &r),
+	    0);
+	ck_assert_mem_eq(r.data->mask, want, sizeof(want));
+	vg_rule_free(&r);
+	ck_assert_int_eq(compile("-a always,io_uring -S 18 -S 36", &r), 0);
+	ck_assert_mem_eq(r.data->mask, want, sizeof(want));
+	vg_rule_free(&r);
+	/* listed back by op name; an op past the table by number */
+	listed("-a always,io_uring -S openat,unlinkat -F uid=0 -k u",
+	    "-a always,io_uring -S openat,unlinkat -F uid=0 -F key=u\n");
+	listed("-A io_uring,never -S 19,60", "-a never,io_uring -S close,60\n");
+	listed("-a always,io_uring -S all", "-a always,io_uring -S all\n");
+	/* the exit list keeps the syscall table */
+	listed("-a always,exit -S openat", "-a always,exit -S openat\n");
+	ck_assert_int_eq(compile("-a always,exit -S 18", &r), 0);
+	ck_assert_uint_eq(r.data->mask[0], AUDIT_BIT(18));
+	vg_rule_free(&r);
+}
+END_TEST
+
 START_TEST(test_equivalent)
 {
 	vg_rules_set_machine(VG_ARCH_X86_64);
@@ -520,6 +567,8 @@ START_TEST(test_bad_input)
 		{ "-e 3", "3" },
 		{ "-a always,task -S open", "task" },
 		{ "-a always,exit -F arch=b64 -S open -F arch=b32", "arch" },
+		/* a syscall that is no io_uring op */
+		{ "-a always,io_uring -S open", "io_uring op unknown: open" },
 	};
 	char text[8192] = "", *path, key[300];
 	struct vg_ruleset rs;
@@ -867,6 +916,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_goldens);
 	tcase_add_test(tc, test_listing);
+	tcase_add_test(tc, test_io_uring);
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_fixture_spellings);
 	tcase_add_test(tc, test_order);
