@@ -289,6 +289,44 @@ START_TEST(test_listing)
 }
 END_TEST
 
+/*
+ * A watch's perm field sits right after the path, where libaudit puts it,
+ * and -p changes it there: the kernel compares rules field by field (-W
+ * of a watch auditctl loaded, duplicates) and -l lists them in order.
+ */
+START_TEST(test_watch_fields)
+{
+	static const uint32_t order[] = { AUDIT_WATCH, AUDIT_PERM,
+	    AUDIT_LOGINUID, AUDIT_FILTERKEY };
+	struct vg_rule r;
+	size_t i;
+
+	vg_rules_set_machine(VG_ARCH_X86_64);
+	ck_assert_int_eq(compile("-w /etc/shadow -F auid>=1000 -k x", &r), 0);
+	ck_assert_uint_eq(r.data->field_count, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(r.data->fields[i], order[i]);
+	ck_assert_uint_eq(r.data->values[1], AUDIT_PERM_READ |
+	    AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR);
+	vg_rule_free(&r);
+	listed("-w /etc/shadow -F auid>=1000 -k x", "-a always,exit -S all "
+	    "-F path=/etc/shadow -F perm=rwxa -F auid>=1000 -F key=x\n");
+	listed("-w /etc/shadow -F auid>=1000 -p wa -k x", "-a always,exit "
+	    "-S all -F path=/etc/shadow -F perm=wa -F auid>=1000 -F key=x\n");
+	listed("-W /etc/shadow -F auid>=1000", "-a always,exit -S all "
+	    "-F path=/etc/shadow -F perm=rwxa -F auid>=1000\n");
+	listed("-w /etc/shadow -p wa -k x", "-w /etc/shadow -p wa -k x\n");
+	/* -p sets every perm field, as audit_update_watch_perms does */
+	ck_assert_int_eq(compile("-w /etc/shadow -F perm=r -p wa", &r), 0);
+	ck_assert_uint_eq(r.data->field_count, 3);
+	ck_assert_uint_eq(r.data->values[1], AUDIT_PERM_WRITE |
+	    AUDIT_PERM_ATTR);
+	ck_assert_uint_eq(r.data->values[2], AUDIT_PERM_WRITE |
+	    AUDIT_PERM_ATTR);
+	vg_rule_free(&r);
+}
+END_TEST
+
 /* ---- equivalent spellings ---- */
 
 static void
@@ -917,6 +955,7 @@ main(void)
 	tcase_add_test(tc, test_goldens);
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_io_uring);
+	tcase_add_test(tc, test_watch_fields);
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_fixture_spellings);
 	tcase_add_test(tc, test_order);
