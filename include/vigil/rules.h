@@ -114,9 +114,9 @@ int	vg_rules_load_file(struct vg_ruleset *rs, const char *path,
 
 /*
  * Loads path: a rule file, or a directory read like augenrules(8): its
- * *.rules files in natural ("ls -v") order, the last -D moved first, then
- * the last -b, --backlog_wait_time and -f, then all rules in order, and the
- * last -e at the end. *out is allocated (free with vg_ruleset_free).
+ * *.rules files in natural ("ls -v") order, the last -D without -k moved
+ * first (-D -k KEY stays in place), then the last -b, --backlog_wait_time
+ * and -f, then all rules in order, and the last -e at the end. *out is allocated (free with vg_ruleset_free).
  * Returns the number of bad lines (the last one in err), or -1 if the path
  * cannot be read (err filled). Lines carry their own file:line.
  */

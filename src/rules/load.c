@@ -172,35 +172,50 @@ log_report(const struct vg_err *e, void *arg)
 	vg_log_warnx("%s:%u: %s", e->file, e->line, e->msg);
 }
 
+/*
+ * Which of augenrules' moved lines r is: 0..3 for -D, -b,
+ * --backlog_wait_time, -f (moved first), 4 for -e (moved last), -1 for a
+ * line left in place. Only a -D alone moves (augenrules matches
+ * ^\s*-D\s*$); -D -k KEY stays where it is.
+ */
+static int
+moved(const struct vg_rule *r)
+{
+	switch (r->cmd) {
+	case VG_RC_DELETE_ALL:
+		return r->key[0] == '\0' ? 0 : -1;
+	case VG_RC_BACKLOG:
+		return 1;
+	case VG_RC_BACKLOG_WAIT:
+		return 2;
+	case VG_RC_FAILURE:
+		return 3;
+	case VG_RC_ENABLE:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
 /* The last -D, -b, --backlog_wait_time, -f first, the last -e at the end. */
 static int
 augen_order(struct vg_ruleset *rs)
 {
-	static const enum vg_rcmd early[] = { VG_RC_DELETE_ALL, VG_RC_BACKLOG,
-	    VG_RC_BACKLOG_WAIT, VG_RC_FAILURE };
 	struct vg_rule *v;
-	size_t i, j, n = 0;
+	size_t i, n = 0;
 	long last[5] = { -1, -1, -1, -1, -1 };
+	int j;
 
-	for (i = 0; i < rs->n; i++) {
-		for (j = 0; j < 4; j++)
-			if (rs->v[i].cmd == early[j])
-				last[j] = (long)i;
-		if (rs->v[i].cmd == VG_RC_ENABLE)
-			last[4] = (long)i;
-	}
+	for (i = 0; i < rs->n; i++)
+		if ((j = moved(&rs->v[i])) >= 0)
+			last[j] = (long)i;
 	if ((v = calloc(rs->n ? rs->n : 1, sizeof(*v))) == NULL)
 		return -1;
 	for (j = 0; j < 4; j++)
 		if (last[j] >= 0)
 			v[n++] = rs->v[last[j]];
 	for (i = 0; i < rs->n; i++) {
-		int ctl = 0;
-
-		for (j = 0; j < 4; j++)
-			ctl |= rs->v[i].cmd == early[j];
-		ctl |= rs->v[i].cmd == VG_RC_ENABLE;
-		if (ctl) {
+		if (moved(&rs->v[i]) >= 0) {
 			/* dropped duplicates of control lines: nothing owned */
 			if (rs->v[i].data)
 				vg_rule_free(&rs->v[i]);

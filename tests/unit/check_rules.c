@@ -778,6 +778,65 @@ START_TEST(test_rules_d)
 }
 END_TEST
 
+/* Writes dir/name (a rules.d entry). */
+static void
+put_rules(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* What vigilctl -t prints for the rules.d dir (loads without errors). */
+static char *
+simulated(const char *dir)
+{
+	struct vg_ruleset *rs;
+	struct vg_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(vg_rules_load_path(dir, &rs, &err) == 0, "%s:%u: %s",
+	    err.file, err.line, err.msg);
+	ck_assert_ptr_nonnull(out = open_memstream(&buf, &len));
+	ck_assert_int_eq(vg_rules_simulate(rs, out, NULL, NULL), 0);
+	fclose(out);
+	vg_ruleset_free(rs);
+	free(rs);
+	return buf;
+}
+
+/*
+ * augenrules moves only a -D alone (^\s*-D\s*$) to the front; -D -k KEY
+ * stays where it is and deletes what came before it.
+ */
+START_TEST(test_rules_d_keyed_delete)
+{
+	char dir[] = "/tmp/vg_rulesd_XXXXXX", cmd[64], *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_rules(dir, "10-a.rules", "-w /etc/passwd -k a\n-D -k a\n"
+	    "-w /etc/group -k b\n");
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/group -p rwxa -k b\n");
+	free(out);
+	/* with a plain -D later on: that one goes first, -D -k a stays */
+	put_rules(dir, "20-b.rules", "-D\n-w /etc/hosts -k c\n");
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/group -p rwxa -k b\n"
+	    "-w /etc/hosts -p rwxa -k c\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* ---- vg_rules_apply on the live kernel (root; serialized) ---- */
 
 static char *
@@ -963,6 +1022,7 @@ main(void)
 	tcase_add_test(tc, test_comment_only);
 	tcase_add_test(tc, test_no_lock);
 	tcase_add_test(tc, test_rules_d);
+	tcase_add_test(tc, test_rules_d_keyed_delete);
 	tcase_add_test(tc, test_apply_atomic);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
