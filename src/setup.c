@@ -122,6 +122,9 @@ vg_setup_load_rules(const char *path, pid_t exclude)
 	bad = vg_rules_load_path(path, &rs, &err);
 	if (bad < 0)
 		vg_log_warnx("%s: %s", err.file[0] ? err.file : path, err.msg);
+	else if (bad > 0 && err.line == 0)	/* an unreadable rules.d file */
+		vg_log_warnx("%s: %s; kernel rules left unchanged", err.file,
+		    err.msg);
 	else if (bad > 0)
 		vg_log_warnx("%s:%u: %s; kernel rules left unchanged",
 		    err.file, err.line, err.msg);

@@ -837,6 +837,61 @@ START_TEST(test_rules_d_keyed_delete)
 }
 END_TEST
 
+/* The one bad entry of rules.d dir: its message; file is dir/name. */
+static void
+rules_d_refused(const char *dir, const char *name, const char *msg)
+{
+	struct vg_ruleset *rs;
+	struct vg_err err;
+	char p[512];
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(vg_rules_load_path(dir, &rs, &err), 1);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert_uint_eq(rs->errors, 1);	/* vg_rules_apply refuses it */
+	vg_ruleset_free(rs);
+	free(rs);
+	ck_assert_int_eq(unlink(p) == 0 || rmdir(p) == 0, 1);
+}
+
+/*
+ * rules.d entries as augenrules takes them (ls -1v | grep): dot-files are
+ * not read, so a disabled .30-x.rules or an editor's lock link
+ * .#50-x.rules (dangling) changes nothing. A *.rules that cannot be read
+ * fails the load with its path (augenrules would drop it silently).
+ */
+START_TEST(test_rules_d_entries)
+{
+	char dir[] = "/tmp/vg_rulesd_XXXXXX", p[512], *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_rules(dir, "10-a.rules", "-w /etc/passwd -k a\n");
+	put_rules(dir, ".30-disabled.rules", "-w /etc/group -k off\n");
+	snprintf(p, sizeof(p), "%s/.#50-x.rules", dir);
+	ck_assert_int_eq(symlink("root@host.1234:1700000000", p), 0);
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/passwd -p rwxa -k a\n");
+	free(out);
+	snprintf(p, sizeof(p), "%s/60-y.rules", dir);
+	ck_assert_int_eq(symlink("/nonexistent-vigil/60-y.rules", p), 0);
+	rules_d_refused(dir, "60-y.rules", "cannot read rules file: dangling "
+	    "symbolic link");
+	snprintf(p, sizeof(p), "%s/70-z.rules", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	rules_d_refused(dir, "70-z.rules", "cannot read rules file: Is a "
+	    "directory");
+	snprintf(p, sizeof(p), "%s/80-f.rules", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);	/* must not block */
+	rules_d_refused(dir, "80-f.rules", "cannot read rules file: not a "
+	    "regular file");
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 /* ---- vg_rules_apply on the live kernel (root; serialized) ---- */
 
 static char *
@@ -1023,6 +1078,7 @@ main(void)
 	tcase_add_test(tc, test_no_lock);
 	tcase_add_test(tc, test_rules_d);
 	tcase_add_test(tc, test_rules_d_keyed_delete);
+	tcase_add_test(tc, test_rules_d_entries);
 	tcase_add_test(tc, test_apply_atomic);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
