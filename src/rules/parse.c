@@ -982,6 +982,9 @@ apply_opt(struct rb *b, struct vg_rule *r, int c, char *arg)
 		if (c == 'w' && b->list != LIST_UNSET)
 			return fail(b, "watch option can't be given with a "
 			    "syscall");
+		/* one path per rule: libaudit's audit_add_watch_dir */
+		if (b->d->field_count != 0)
+			return fail(b, "Rule is not empty: -%c %s", c, arg);
 		b->list = AUDIT_FILTER_EXIT;
 		b->action = AUDIT_ALWAYS;
 		b->cmd = c == 'w' ? VG_RC_ADD : VG_RC_DEL;

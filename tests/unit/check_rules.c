@@ -605,6 +605,12 @@ START_TEST(test_bad_input)
 		{ "-e 3", "3" },
 		{ "-a always,task -S open", "task" },
 		{ "-a always,exit -F arch=b64 -S open -F arch=b32", "arch" },
+		/* one watch per rule, nothing before it (auditctl: "Rule is
+		 * not empty") */
+		{ "-W /etc/passwd -W /etc/group", "Rule is not empty: -W "
+		    "/etc/group" },
+		{ "-d exit,always -F uid=0 -W /etc/passwd", "Rule is not "
+		    "empty: -W /etc/passwd" },
 		/* a syscall that is no io_uring op */
 		{ "-a always,io_uring -S open", "io_uring op unknown: open" },
 	};
