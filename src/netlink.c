@@ -32,6 +32,8 @@ struct vg_nl {
 	void			*stray_arg;
 	unsigned char		*buf;	/* VG_NL_REQ_MAX, request and answers;
 					 * allocated by the first request */
+	vg_nl_model_fn		*model;	/* answers instead of the kernel */
+	void			*model_arg;
 };
 
 struct vg_nl *
@@ -60,12 +62,25 @@ fail:
 	return NULL;
 }
 
+struct vg_nl *
+vg_nl_open_model(vg_nl_model_fn *fn, void *arg)
+{
+	struct vg_nl *nl;
+
+	if ((nl = calloc(1, sizeof(*nl))) == NULL)
+		return NULL;
+	nl->model = fn;
+	nl->model_arg = arg;
+	return nl;
+}
+
 void
 vg_nl_close(struct vg_nl *nl)
 {
 	if (nl == NULL)
 		return;
-	mnl_socket_close(nl->sock);
+	if (nl->sock != NULL)
+		mnl_socket_close(nl->sock);
 	free(nl->buf);
 	free(nl);
 }
@@ -322,6 +337,8 @@ vg_nl_transact(struct vg_nl *nl, const struct vg_nl_req *rq)
 	uint32_t seq = ++nl->seq;
 	size_t n;
 
+	if (nl->model != NULL)
+		return nl->model(nl->model_arg, rq);
 	if (nl->buf == NULL && (nl->buf = malloc(VG_NL_REQ_MAX)) == NULL)
 		return -1;
 	n = vg_nl_build(nl->buf, VG_NL_REQ_MAX, rq->type, NLM_F_REQUEST |

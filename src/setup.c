@@ -122,13 +122,19 @@ vg_setup_load_rules(const char *path, pid_t exclude)
 	bad = vg_rules_load_path(path, &rs, &err);
 	if (bad < 0)
 		vg_log_warnx("%s: %s", err.file[0] ? err.file : path, err.msg);
+	else if (bad > 0 && err.line == 0)	/* an unreadable rules.d file */
+		vg_log_warnx("%s: %s; kernel rules left unchanged", err.file,
+		    err.msg);
 	else if (bad > 0)
 		vg_log_warnx("%s:%u: %s; kernel rules left unchanged",
 		    err.file, err.line, err.msg);
-	else if (vg_rules_apply(rs, &err) < 0)
-		vg_log_warnx("%s:%u: %s; previous rules restored", err.file,
-		    err.line, err.msg);
-	else {
+	else if (vg_rules_apply(rs, &err) < 0) {
+		/* err.msg says whether the old rules were put back */
+		if (err.file[0])
+			vg_log_warnx("%s:%u: %s", err.file, err.line, err.msg);
+		else
+			vg_log_warnx("%s: %s", path, err.msg);
+	} else {
 		vg_log_info("%s: %zu rules loaded", path, rs->n);
 		rc = 0;
 	}

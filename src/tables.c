@@ -3,11 +3,13 @@
  * tables.c: the public face of the gperf keyword tables (gperf/NAME.gperf, made
  * by scripts/gen-tables.py; arm, ppc and s390 syscalls come from auditd's
  * tables in data/syscalls/): record types, field kinds, arches, syscalls per
- * arch, errno names. Name -> number is one perfect-hash probe; number -> name
- * is one array index. Never allocates, never logs; all strings are static.
+ * arch, errno names; and a plain table of io_uring ops. Name -> number is
+ * one perfect-hash probe (io_uring ops: a short scan); number -> name is
+ * one array index. Never allocates, never logs; all strings are static.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vigil/tables.h"
 
@@ -282,6 +284,46 @@ vg_syscall_max(enum vg_arch arch)
 	if ((size_t)arch >= NARCHES || syscalls[arch].max == NULL)
 		return 0;
 	return *syscalls[arch].max;
+}
+
+/*
+ * enum io_uring_op, linux/io_uring.h (IORING_OP_NOP .. IORING_OP_SENDMSG_ZC,
+ * IORING_OP_LAST 49 in the 6.x uapi header); later ops go by number. Which
+ * of them the kernel audits is its business (audit_skip in io_uring/
+ * opdef.c, changed between versions): every op has its name here.
+ */
+static const char *const uringops[] = {
+	"nop", "readv", "writev", "fsync", "read_fixed", "write_fixed",
+	"poll_add", "poll_remove", "sync_file_range", "sendmsg", "recvmsg",
+	"timeout", "timeout_remove", "accept", "async_cancel", "link_timeout",
+	"connect", "fallocate", "openat", "close", "files_update", "statx",
+	"read", "write", "fadvise", "madvise", "send", "recv", "openat2",
+	"epoll_ctl", "splice", "provide_buffers", "remove_buffers", "tee",
+	"shutdown", "renameat", "unlinkat", "mkdirat", "symlinkat", "linkat",
+	"msg_ring", "fsetxattr", "setxattr", "fgetxattr", "getxattr", "socket",
+	"uring_cmd", "send_zc", "sendmsg_zc",
+};
+
+const char *
+vg_uringop_name(int op)
+{
+	if (op < 0 || (size_t)op >= sizeof(uringops) / sizeof(uringops[0]))
+		return NULL;
+	return uringops[op];
+}
+
+/* A linear search: 49 names, read only when a rule is compiled. */
+int
+vg_uringop_number(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(uringops) / sizeof(uringops[0]);
+	    i++)
+		if (strlen(uringops[i]) == len &&
+		    memcmp(uringops[i], s, len) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* "ENOENT" for 2; aliases (EWOULDBLOCK) are never returned. NULL: unknown. */

@@ -90,6 +90,16 @@ struct vg_nl_req {
 int		 vg_nl_transact(struct vg_nl *, const struct vg_nl_req *rq);
 
 /*
+ * A vg_nl without a socket whose requests (vg_nl_transact and everything
+ * built on it) are answered by fn instead of the kernel: a model of the
+ * kernel for unit tests of the code above this file (check_rules_apply.c).
+ * fn returns what vg_nl_transact returns and hands each answer to rq->cb.
+ * Only the request functions may be used on it. NULL + errno.
+ */
+typedef int	 vg_nl_model_fn(void *arg, const struct vg_nl_req *rq);
+struct vg_nl	*vg_nl_open_model(vg_nl_model_fn *, void *arg);
+
+/*
  * vg_nl_transact for one answer, waiting up to 2 s. If reply is not NULL,
  * a message of type reply_type is copied there (at most reply_len bytes,
  * zero-filled if shorter). Returns 0, or -1 with vg_nl_transact's errno.

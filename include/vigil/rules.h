@@ -114,9 +114,9 @@ int	vg_rules_load_file(struct vg_ruleset *rs, const char *path,
 
 /*
  * Loads path: a rule file, or a directory read like augenrules(8): its
- * *.rules files in natural ("ls -v") order, the last -D moved first, then
- * the last -b, --backlog_wait_time and -f, then all rules in order, and the
- * last -e at the end. *out is allocated (free with vg_ruleset_free).
+ * *.rules files in natural ("ls -v") order, the last -D without -k moved
+ * first (-D -k KEY stays in place), then the last -b, --backlog_wait_time
+ * and -f, then all rules in order, and the last -e at the end. *out is allocated (free with vg_ruleset_free).
  * Returns the number of bad lines (the last one in err), or -1 if the path
  * cannot be read (err filled). Lines carry their own file:line.
  */
@@ -157,6 +157,11 @@ struct vg_rk;		/* opaque: one NETLINK_AUDIT control socket */
 
 struct vg_rk	*vg_rk_open(void);		/* NULL + errno */
 void		 vg_rk_close(struct vg_rk *);
+/* A vg_rk on nl, which vg_rk_close then closes (tests pass a model of
+ * the kernel, netlink.h vg_nl_open_model). NULL + errno: nl is still the
+ * caller's. */
+struct vg_nl;
+struct vg_rk	*vg_rk_adopt(struct vg_nl *nl);
 
 /* Fetches the kernel's rules in list order. *out: malloc'ed array of
  * malloc'ed rules (cmd VG_RC_ADD); free with vg_rk_free_list. */
@@ -182,12 +187,19 @@ int	vg_rk_exec(struct vg_rk *, const struct vg_rule *, FILE *out,
 /*
  * Replaces the kernel rule set with rs, atomically for vigild: rs must have
  * compiled without errors and the kernel must not be immutable; the current
- * rules are saved, deleted, and rs is executed in order (-D deletes again,
- * control lines -b -f -e ... are applied). If any line fails (and rs has no
- * -c/-i), the kernel is flushed and the saved rules are re-added; err names
- * the failing file:line. Opens its own control socket. Returns 0 or -1.
+ * rules and status are saved, the rules deleted, and rs is executed in order
+ * (-D deletes again, control lines -b -f -r --backlog_wait_time -e are
+ * applied). If any line fails (and rs has no -c/-i), the kernel is flushed,
+ * the saved rules are re-added and each status field a control line set is
+ * put back to its saved value (enabled never to 2); err names the failing
+ * file:line and its msg ends with "; previous rules and settings restored"
+ * (or says the restore failed). Opens its own control socket. Returns 0 or
+ * -1.
  */
 int	vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err);
+/* The same on an open control socket. */
+int	vg_rk_apply(struct vg_rk *, const struct vg_ruleset *rs,
+	    struct vg_err *err);
 
 /* Is VIGIL_TEST_NO_LOCK=1 set (refuse -e 2 / -f 2)? */
 int	vg_rules_no_lock(void);

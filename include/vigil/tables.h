@@ -74,6 +74,14 @@ int		 vg_syscall_number(enum vg_arch, const char *, size_t); /* -1 */
 /* Number of syscall slots for an arch (for -S all), 0 if no table. */
 int		 vg_syscall_max(enum vg_arch);
 
+/*
+ * io_uring operations (enum io_uring_op of linux/io_uring.h, lowercased
+ * without IORING_OP_: 18 <-> "openat"): what -S names on the io_uring
+ * filter list and what uring_op= of a URINGOP record holds.
+ */
+const char	*vg_uringop_name(int op);	/* NULL if unknown */
+int		 vg_uringop_number(const char *, size_t);	/* -1 */
+
 /* errno names: 2 <-> "ENOENT". */
 const char	*vg_errno_name(int);		/* NULL if unknown */
 int		 vg_errno_number(const char *, size_t);	/* -1 if unknown */

@@ -25,21 +25,31 @@ struct vg_rk {
 };
 
 struct vg_rk *
-vg_rk_open(void)
+vg_rk_adopt(struct vg_nl *nl)
 {
 	struct vg_rk *k;
-	int saved;
 
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
-	if ((k->nl = vg_nl_open(0)) == NULL)
-		goto fail;
+	k->nl = nl;
 	return k;
-fail:
-	saved = errno;
-	vg_rk_close(k);
-	errno = saved;
-	return NULL;
+}
+
+struct vg_rk *
+vg_rk_open(void)
+{
+	struct vg_nl *nl;
+	struct vg_rk *k;
+	int saved;
+
+	if ((nl = vg_nl_open(0)) == NULL)
+		return NULL;
+	if ((k = vg_rk_adopt(nl)) == NULL) {
+		saved = errno;
+		vg_nl_close(nl);
+		errno = saved;
+	}
+	return k;
 }
 
 void
@@ -82,6 +92,22 @@ static int
 rk_status(struct vg_rk *k, struct audit_status *s)
 {
 	return vg_nl_get_status(k->nl, s);
+}
+
+/* The status field each control command sets (0: none). */
+static const uint32_t status_mask[] = {
+	[VG_RC_ENABLE] = AUDIT_STATUS_ENABLED,
+	[VG_RC_FAILURE] = AUDIT_STATUS_FAILURE,
+	[VG_RC_BACKLOG] = AUDIT_STATUS_BACKLOG_LIMIT,
+	[VG_RC_RATE] = AUDIT_STATUS_RATE_LIMIT,
+	[VG_RC_BACKLOG_WAIT] = AUDIT_STATUS_BACKLOG_WAIT_TIME,
+};
+
+static uint32_t
+sets_status(enum vg_rcmd c)
+{
+	return (size_t)c < sizeof(status_mask) / sizeof(status_mask[0]) ?
+	    status_mask[c] : 0;
 }
 
 /* AUDIT_SET of one field; returns the ack value (reset counters). */
@@ -307,13 +333,6 @@ int
 vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
     struct vg_err *err)
 {
-	static const uint32_t masks[] = {
-		[VG_RC_ENABLE] = AUDIT_STATUS_ENABLED,
-		[VG_RC_FAILURE] = AUDIT_STATUS_FAILURE,
-		[VG_RC_BACKLOG] = AUDIT_STATUS_BACKLOG_LIMIT,
-		[VG_RC_RATE] = AUDIT_STATUS_RATE_LIMIT,
-		[VG_RC_BACKLOG_WAIT] = AUDIT_STATUS_BACKLOG_WAIT_TIME,
-	};
 	struct audit_features f;
 	int v;
 
@@ -354,7 +373,7 @@ vg_rk_exec(struct vg_rk *k, const struct vg_rule *r, FILE *out,
 	case VG_RC_BACKLOG:
 	case VG_RC_RATE:
 	case VG_RC_BACKLOG_WAIT:
-		if (rk_set(k, masks[r->cmd], r->value) < 0)
+		if (rk_set(k, sets_status(r->cmd), r->value) < 0)
 			return rk_fail(err, "Error setting audit status",
 			    errno);
 		if (out && vg_rk_print_status(k, out, 0) < 0)
@@ -407,28 +426,68 @@ applies(enum vg_rcmd c)
 	    c == VG_RC_TRIM || c == VG_RC_MAKE_EQUIV || c == VG_RC_USER_MSG;
 }
 
-int
-vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
+static int
+uncompiled(const struct vg_ruleset *rs, struct vg_err *err)
 {
-	struct vg_rk *k;
+	if (rs->errors == 0)
+		return 0;
+	snprintf(err->msg, sizeof(err->msg), "%u rule line(s) did not "
+	    "compile; kernel rules left unchanged", rs->errors);
+	errno = EINVAL;
+	return 1;
+}
+
+/*
+ * Puts back what a failed vg_rk_apply changed: the saved rules (accepted
+ * before, so they fit) and every status field a control line of the set
+ * touched (-b -f -r --backlog_wait_time -e), to its value before the load.
+ * enabled was 0 or 1 then (a locked kernel is refused up front), so this
+ * never locks the configuration; after a -e 2 of the set the kernel
+ * refuses it all (EPERM). --loginuid-immutable cannot be undone. Every
+ * step is tried; returns 0, or -1 with the errno of the first refusal.
+ */
+static int
+restore(struct vg_rk *k, const struct vg_rule *old, size_t nold,
+    const struct audit_status *s, uint32_t touched)
+{
+	static const enum vg_rcmd order[] = { VG_RC_FAILURE, VG_RC_BACKLOG,
+	    VG_RC_BACKLOG_WAIT, VG_RC_RATE, VG_RC_ENABLE };
+	const uint32_t was[] = { s->failure, s->backlog_limit,
+	    s->backlog_wait_time, s->rate_limit, s->enabled };
+	size_t i;
+	int e = 0;
+
+	if (rk_delete_all(k, NULL) < 0)
+		e = errno;
+	for (i = 0; i < nold; i++)
+		if (rk_rule(k, AUDIT_ADD_RULE, old[i].data,
+		    old[i].datalen) < 0 && e == 0)
+			e = errno;
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		uint32_t m = sets_status(order[i]);
+
+		if (!(touched & m) || (m == AUDIT_STATUS_ENABLED && was[i] > 1))
+			continue;
+		if (rk_set(k, m, was[i]) < 0 && e == 0)
+			e = errno;
+	}
+	errno = e;
+	return e ? -1 : 0;
+}
+
+int
+vg_rk_apply(struct vg_rk *k, const struct vg_ruleset *rs, struct vg_err *err)
+{
 	struct vg_rule *old = NULL;
 	struct audit_status s;
-	size_t nold = 0, i;
+	size_t nold = 0, i, n;
+	uint32_t touched = 0;
 	struct vg_err e;
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));
-	if (rs->errors) {
-		snprintf(err->msg, sizeof(err->msg), "%u rule line(s) did not "
-		    "compile; kernel rules left unchanged", rs->errors);
-		errno = EINVAL;
+	if (uncompiled(rs, err))
 		return -1;
-	}
-	if ((k = vg_rk_open()) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "cannot open audit "
-		    "netlink socket: %s", strerror(errno));
-		return -1;
-	}
 	if (rk_status(k, &s) < 0 || vg_rk_list(k, &old, &nold) < 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot read kernel "
 		    "audit state: %s", strerror(errno));
@@ -450,6 +509,7 @@ vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
 
 		if (r->bad || !applies(r->cmd))
 			continue;
+		touched |= sets_status(r->cmd);
 		memset(&e, 0, sizeof(e));
 		if (vg_rk_exec(k, r, NULL, &e) >= 0)
 			continue;
@@ -464,12 +524,34 @@ vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
 	rc = 0;
 	goto out;
 restore:
-	/* Put the saved set back; they were accepted before, so they fit. */
-	(void)rk_delete_all(k, NULL);
-	for (i = 0; i < nold; i++)
-		(void)rk_rule(k, AUDIT_ADD_RULE, old[i].data, old[i].datalen);
+	n = strlen(err->msg);
+	if (restore(k, old, nold, &s, touched) == 0)
+		snprintf(err->msg + n, sizeof(err->msg) - n, "; previous rules "
+		    "and settings restored");
+	else
+		snprintf(err->msg + n, sizeof(err->msg) - n, "; restoring the "
+		    "previous rules and settings failed (%s)",
+		    strerror(errno));
 out:
 	vg_rk_free_list(old, nold);
+	return rc;
+}
+
+int
+vg_rules_apply(const struct vg_ruleset *rs, struct vg_err *err)
+{
+	struct vg_rk *k;
+	int rc;
+
+	memset(err, 0, sizeof(*err));
+	if (uncompiled(rs, err))
+		return -1;
+	if ((k = vg_rk_open()) == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "cannot open audit "
+		    "netlink socket: %s", strerror(errno));
+		return -1;
+	}
+	rc = vg_rk_apply(k, rs, err);
 	vg_rk_close(k);
 	return rc;
 }

@@ -88,29 +88,64 @@ set_err(struct vg_err *err, const char *file, unsigned line, const char *msg)
 		snprintf(err->msg, sizeof(err->msg), "%s", msg);
 }
 
+/*
+ * Opens a rules file: a regular file, read without blocking on a FIFO
+ * named like one. NULL with errno and *why (the words for it).
+ */
+static FILE *
+open_rules(const char *path, const char **why)
+{
+	struct stat st;
+	FILE *f;
+	int fd, e;
+
+	*why = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		e = errno;
+		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			*why = "dangling symbolic link";
+		goto fail;
+	}
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		if (e == EINVAL)
+			*why = "not a regular file";
+		goto fail;
+	}
+	if ((f = fdopen(fd, "r")) != NULL)
+		return f;
+	e = errno;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (*why == NULL)
+		*why = strerror(e);
+	errno = e;
+	return NULL;
+}
+
 int
 vg_rules_load_file(struct vg_ruleset *rs, const char *path,
     vg_rules_report_fn report, void *arg, struct vg_err *err)
 {
 	struct vg_err e;
 	struct vg_rule r;
-	struct stat st;
-	const char *name;
+	const char *name, *why;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned lineno = 0;
-	int fd, bad = 0, rc;
+	int bad = 0, rc;
 	FILE *f;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (f = fdopen(fd, "r")) == NULL) {
-		int saved = S_ISREG(st.st_mode) || fd < 0 ? errno : EINVAL;
+	if ((f = open_rules(path, &why)) == NULL) {
+		int saved = errno;
 
-		if (fd >= 0)
-			close(fd);
 		snprintf(e.msg, sizeof(e.msg), "cannot read rules file: %s",
-		    strerror(saved));
+		    why);
 		set_err(err, path, 0, e.msg);
 		errno = saved;
 		return -1;
@@ -169,38 +204,56 @@ static void
 log_report(const struct vg_err *e, void *arg)
 {
 	(void)arg;
-	vg_log_warnx("%s:%u: %s", e->file, e->line, e->msg);
+	if (e->line)
+		vg_log_warnx("%s:%u: %s", e->file, e->line, e->msg);
+	else
+		vg_log_warnx("%s: %s", e->file, e->msg);
+}
+
+/*
+ * Which of augenrules' moved lines r is: 0..3 for -D, -b,
+ * --backlog_wait_time, -f (moved first), 4 for -e (moved last), -1 for a
+ * line left in place. Only a -D alone moves (augenrules matches
+ * ^\s*-D\s*$); -D -k KEY stays where it is.
+ */
+static int
+moved(const struct vg_rule *r)
+{
+	switch (r->cmd) {
+	case VG_RC_DELETE_ALL:
+		return r->key[0] == '\0' ? 0 : -1;
+	case VG_RC_BACKLOG:
+		return 1;
+	case VG_RC_BACKLOG_WAIT:
+		return 2;
+	case VG_RC_FAILURE:
+		return 3;
+	case VG_RC_ENABLE:
+		return 4;
+	default:
+		return -1;
+	}
 }
 
 /* The last -D, -b, --backlog_wait_time, -f first, the last -e at the end. */
 static int
 augen_order(struct vg_ruleset *rs)
 {
-	static const enum vg_rcmd early[] = { VG_RC_DELETE_ALL, VG_RC_BACKLOG,
-	    VG_RC_BACKLOG_WAIT, VG_RC_FAILURE };
 	struct vg_rule *v;
-	size_t i, j, n = 0;
+	size_t i, n = 0;
 	long last[5] = { -1, -1, -1, -1, -1 };
+	int j;
 
-	for (i = 0; i < rs->n; i++) {
-		for (j = 0; j < 4; j++)
-			if (rs->v[i].cmd == early[j])
-				last[j] = (long)i;
-		if (rs->v[i].cmd == VG_RC_ENABLE)
-			last[4] = (long)i;
-	}
+	for (i = 0; i < rs->n; i++)
+		if ((j = moved(&rs->v[i])) >= 0)
+			last[j] = (long)i;
 	if ((v = calloc(rs->n ? rs->n : 1, sizeof(*v))) == NULL)
 		return -1;
 	for (j = 0; j < 4; j++)
 		if (last[j] >= 0)
 			v[n++] = rs->v[last[j]];
 	for (i = 0; i < rs->n; i++) {
-		int ctl = 0;
-
-		for (j = 0; j < 4; j++)
-			ctl |= rs->v[i].cmd == early[j];
-		ctl |= rs->v[i].cmd == VG_RC_ENABLE;
-		if (ctl) {
+		if (moved(&rs->v[i]) >= 0) {
 			/* dropped duplicates of control lines: nothing owned */
 			if (rs->v[i].data)
 				vg_rule_free(&rs->v[i]);
@@ -260,7 +313,15 @@ vg_rules_load_path(const char *path, struct vg_ruleset **out,
 		size_t len = strlen(de->d_name);
 		char **nv;
 
-		if (len < 7 || strcmp(de->d_name + len - 6, ".rules") != 0)
+		/*
+		 * augenrules takes `ls -1v | grep '\.rules$'`: no dot-files
+		 * (.30-off.rules, an editor's .#50-x.rules lock link). Any
+		 * other *.rules must be a readable file: one that is not (a
+		 * dangling link, a directory) fails the load with its path,
+		 * where augenrules would load the set without it.
+		 */
+		if (de->d_name[0] == '.' || len < 7 ||
+		    strcmp(de->d_name + len - 6, ".rules") != 0)
 			continue;
 		if ((nv = realloc(names, (nn + 1) * sizeof(*nv))) == NULL ||
 		    (nv[nn] = strdup(de->d_name)) == NULL) {
@@ -283,8 +344,9 @@ vg_rules_load_path(const char *path, struct vg_ruleset **out,
 			continue;
 		memset(&e, 0, sizeof(e));
 		rc = vg_rules_load_file(rs, full, log_report, NULL, &e);
-		if (rc < 0) {
+		if (rc < 0) {	/* the set is incomplete: never applied */
 			log_report(&e, NULL);
+			rs->errors++;
 			rc = 1;
 		}
 		if (rc > 0)

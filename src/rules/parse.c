@@ -35,7 +35,7 @@ struct rb {
 	int			 prepend;
 	int			 multiple;
 	int			 syscall_added, perm_added, exe_added;
-	int			 fs_added, watch;
+	int			 fs_added;
 	uint32_t		 elf;	/* arch chosen for -S (0: host) */
 	int			 argc;	/* words on the line, with argv[0] */
 	int			 stop;	/* -t -q -m --signal seen: the rest of
@@ -150,6 +150,21 @@ room(struct rb *b)
 	if (b->d->field_count >= AUDIT_MAX_FIELDS - 1)
 		return fail(b, "too many fields in rule (max %d)",
 		    AUDIT_MAX_FIELDS - 1);
+	return 0;
+}
+
+/* Appends one numeric field. */
+static int
+add_field(struct rb *b, uint32_t field, uint32_t op, uint32_t val)
+{
+	struct audit_rule_data *d = b->d;
+
+	if (room(b) < 0)
+		return -1;
+	d->fields[d->field_count] = field;
+	d->fieldflags[d->field_count] = op;
+	d->values[d->field_count] = val;
+	d->field_count++;
 	return 0;
 }
 
@@ -595,7 +610,32 @@ field_compare(struct rb *b, char *pair)
 	return 0;
 }
 
-/* -S name|number|all[,more]: sets bits for the rule's arch. */
+/*
+ * One -S word: a syscall of arch a or its number; on the io_uring list an
+ * io_uring op or its number (the kernel matches that list's mask against
+ * the op, never a syscall). The number, or -1 (error set).
+ */
+static int
+syscall_word(struct rb *b, enum vg_arch a, const char *name, size_t len)
+{
+	int uring = b->list == AUDIT_FILTER_URING_EXIT;
+	int nr = uring ? vg_uringop_number(name, len) :
+	    vg_syscall_number(a, name, len);
+	uint32_t v;
+
+	if (nr < 0 && isdigit((unsigned char)*name)) {
+		if (num32(name, 0, &v) == 0 && v <= INT_MAX)
+			nr = (int)v;
+	}
+	if (nr < 0)
+		return fail(b, uring ? "io_uring op unknown: %s" :
+		    "Syscall name unknown: %s", name);
+	if (nr >= AUDIT_BITMASK_SIZE * 32)
+		return fail(b, "Syscall number out of range: %s", name);
+	return nr;
+}
+
+/* -S name|number|all[,more]: sets bits for the rule's arch (or ops). */
 static int
 syscalls(struct rb *b, const char *arg)
 {
@@ -616,7 +656,8 @@ syscalls(struct rb *b, const char *arg)
 		return fail(b, "syscall auditing cannot be put on exclude "
 		    "list");
 	}
-	if (b->elf == 0 && (b->elf = host_elf(0)) == 0)
+	if (b->list != AUDIT_FILTER_URING_EXIT && b->elf == 0 &&
+	    (b->elf = host_elf(0)) == 0)
 		return fail(b, "Error detecting machine type");
 	a = vg_arch_from_audit(b->elf);
 	while (*p) {
@@ -634,21 +675,8 @@ syscalls(struct rb *b, const char *arg)
 			for (i = 0; i < AUDIT_BITMASK_SIZE; i++)
 				d->mask[i] = ~0U;
 		} else {
-			nr = vg_syscall_number(a, name, len);
-			if (nr < 0 && isdigit((unsigned char)*name)) {
-				uint32_t v;
-
-				if (num32(name, 0, &v) < 0 || v > INT_MAX)
-					return fail(b, "Syscall name unknown: "
-					    "%s", name);
-				nr = (int)v;
-			}
-			if (nr < 0)
-				return fail(b, "Syscall name unknown: %s",
-				    name);
-			if (nr >= AUDIT_BITMASK_SIZE * 32)
-				return fail(b, "Syscall number out of range: "
-				    "%s", name);
+			if ((nr = syscall_word(b, a, name, len)) < 0)
+				return -1;
 			d->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
 		}
 		p += len;
@@ -771,15 +799,27 @@ watch(struct rb *b, const char *arg)
 	if (room(b) < 0)
 		return -1;
 	memset(b->d->mask, 0xff, sizeof(b->d->mask));	/* all syscalls */
-	return add_string(b, type, AUDIT_EQUAL, path, len);
+	if (add_string(b, type, AUDIT_EQUAL, path, len) < 0)
+		return -1;
+	/*
+	 * Every permission until -p says otherwise, right after the path
+	 * where libaudit's audit_add_watch_dir puts it: the kernel compares
+	 * fields in order (-W and -d of a rule auditctl loaded, duplicates),
+	 * and -l prints them in order.
+	 */
+	b->perm_added = 1;
+	return add_field(b, AUDIT_PERM, AUDIT_EQUAL, AUDIT_PERM_READ |
+	    AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR);
 }
 
-/* -p: update the perm field or add one (audit_update_watch_perms). */
+/* -p: update the perm fields in place or add one at the end
+ * (audit_update_watch_perms). */
 static int
 perms(struct rb *b, const char *arg)
 {
 	struct audit_rule_data *d = b->d;
 	uint32_t val, i;
+	int found = 0;
 
 	if (b->list == LIST_UNSET)
 		return fail(b, "permission option needs a watch given prior "
@@ -793,15 +833,9 @@ perms(struct rb *b, const char *arg)
 	for (i = 0; i < d->field_count; i++)
 		if (d->fields[i] == AUDIT_PERM) {
 			d->values[i] = val;
-			return 0;
+			found = 1;
 		}
-	if (room(b) < 0)
-		return -1;
-	d->fields[d->field_count] = AUDIT_PERM;
-	d->fieldflags[d->field_count] = AUDIT_EQUAL;
-	d->values[d->field_count] = val;
-	d->field_count++;
-	return 0;
+	return found ? 0 : add_field(b, AUDIT_PERM, AUDIT_EQUAL, val);
 }
 
 static int
@@ -948,11 +982,13 @@ apply_opt(struct rb *b, struct vg_rule *r, int c, char *arg)
 		if (c == 'w' && b->list != LIST_UNSET)
 			return fail(b, "watch option can't be given with a "
 			    "syscall");
+		/* one path per rule: libaudit's audit_add_watch_dir */
+		if (b->d->field_count != 0)
+			return fail(b, "Rule is not empty: -%c %s", c, arg);
 		b->list = AUDIT_FILTER_EXIT;
 		b->action = AUDIT_ALWAYS;
 		b->cmd = c == 'w' ? VG_RC_ADD : VG_RC_DEL;
 		b->syscall_added = 1;
-		b->watch = 1;
 		return watch(b, arg);
 	case 'p':
 		return perms(b, arg);
@@ -1042,16 +1078,6 @@ finish(struct rb *b, struct vg_rule *r)
 	if (b->list == AUDIT_FILTER_ENTRY)
 		return fail(b, "entry list is deprecated (the kernel refuses "
 		    "it)");
-	/* A watch without -p watches everything (auditctl 3.x). */
-	if (b->watch && !b->perm_added) {
-		if (room(b) < 0)
-			return -1;
-		d->fields[d->field_count] = AUDIT_PERM;
-		d->fieldflags[d->field_count] = AUDIT_EQUAL;
-		d->values[d->field_count] = AUDIT_PERM_READ | AUDIT_PERM_WRITE |
-		    AUDIT_PERM_EXEC | AUDIT_PERM_ATTR;
-		d->field_count++;
-	}
 	if (b->keylen) {
 		if (!(b->syscall_added || b->perm_added || b->exe_added ||
 		    b->fs_added))

@@ -129,8 +129,9 @@ is_watch(const struct audit_rule_data *d)
 }
 
 /*
- * Prints -S; returns how many syscalls auditctl counted (-S all counts as
- * many) and the last one in *last: -i interprets a0..a3 only for one.
+ * Prints -S (on the io_uring list: io_uring ops); returns how many
+ * syscalls auditctl counted (-S all counts as many) and the last one in
+ * *last: -i interprets a0..a3 only for one.
  */
 static int
 print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf,
@@ -155,7 +156,11 @@ print_syscalls(struct out *o, const struct audit_rule_data *d, uint32_t elf,
 
 		if (!(d->mask[AUDIT_WORD(i)] & AUDIT_BIT(i)))
 			continue;
-		name = a != VG_ARCH_UNKNOWN ? vg_syscall_name(a, i) : NULL;
+		if (list == AUDIT_FILTER_URING_EXIT)
+			name = vg_uringop_name(i);
+		else
+			name = a != VG_ARCH_UNKNOWN ? vg_syscall_name(a, i) :
+			    NULL;
 		if (name)
 			put(o, first ? " -S %s" : ",%s", name);
 		else
@@ -212,8 +217,10 @@ format_rule(const struct audit_rule_data *d, size_t len, char *buf,
 				elf = d->values[i];
 				print_arch(&o, elf, op ? op : "?", interp);
 			}
-		/* auditctl names arguments only with an explicit arch */
-		mach = elf;
+		/* auditctl names arguments only with an explicit arch, and
+		 * an io_uring op is no syscall to name them by */
+		mach = (d->flags & AUDIT_FILTER_MASK) ==
+		    AUDIT_FILTER_URING_EXIT ? 0 : elf;
 		count = print_syscalls(&o, d, elf, &sc);
 	}
 	for (i = 0; i < d->field_count; i++) {

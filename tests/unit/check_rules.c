@@ -16,9 +16,11 @@
 #include <unistd.h>
 
 #include <linux/audit.h>
+#include <linux/io_uring.h>
 
 #include "ck.h"
 #include "vigil/rules.h"
+#include "vigil/tables.h"
 
 #define GOLDEN	VG_CORPUS "/expected/go-libaudit/rule"
 #define RULES	VG_CORPUS "/rules"
@@ -287,6 +289,44 @@ START_TEST(test_listing)
 }
 END_TEST
 
+/*
+ * A watch's perm field sits right after the path, where libaudit puts it,
+ * and -p changes it there: the kernel compares rules field by field (-W
+ * of a watch auditctl loaded, duplicates) and -l lists them in order.
+ */
+START_TEST(test_watch_fields)
+{
+	static const uint32_t order[] = { AUDIT_WATCH, AUDIT_PERM,
+	    AUDIT_LOGINUID, AUDIT_FILTERKEY };
+	struct vg_rule r;
+	size_t i;
+
+	vg_rules_set_machine(VG_ARCH_X86_64);
+	ck_assert_int_eq(compile("-w /etc/shadow -F auid>=1000 -k x", &r), 0);
+	ck_assert_uint_eq(r.data->field_count, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(r.data->fields[i], order[i]);
+	ck_assert_uint_eq(r.data->values[1], AUDIT_PERM_READ |
+	    AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR);
+	vg_rule_free(&r);
+	listed("-w /etc/shadow -F auid>=1000 -k x", "-a always,exit -S all "
+	    "-F path=/etc/shadow -F perm=rwxa -F auid>=1000 -F key=x\n");
+	listed("-w /etc/shadow -F auid>=1000 -p wa -k x", "-a always,exit "
+	    "-S all -F path=/etc/shadow -F perm=wa -F auid>=1000 -F key=x\n");
+	listed("-W /etc/shadow -F auid>=1000", "-a always,exit -S all "
+	    "-F path=/etc/shadow -F perm=rwxa -F auid>=1000\n");
+	listed("-w /etc/shadow -p wa -k x", "-w /etc/shadow -p wa -k x\n");
+	/* -p sets every perm field, as audit_update_watch_perms does */
+	ck_assert_int_eq(compile("-w /etc/shadow -F perm=r -p wa", &r), 0);
+	ck_assert_uint_eq(r.data->field_count, 3);
+	ck_assert_uint_eq(r.data->values[1], AUDIT_PERM_WRITE |
+	    AUDIT_PERM_ATTR);
+	ck_assert_uint_eq(r.data->values[2], AUDIT_PERM_WRITE |
+	    AUDIT_PERM_ATTR);
+	vg_rule_free(&r);
+}
+END_TEST
+
 /* ---- equivalent spellings ---- */
 
 static void
@@ -302,6 +342,51 @@ same(const char *a, const char *b)
 	vg_rule_free(&ra);
 	vg_rule_free(&rb);
 }
+
+/*
+ * The io_uring list's -S takes io_uring ops (enum io_uring_op), not
+ * syscalls: the kernel matches that mask against the op of the request.
+ */
+START_TEST(test_io_uring)
+{
+	struct vg_rule r;
+	uint32_t want[AUDIT_BITMASK_SIZE];
+	int i;
+
+	vg_rules_set_machine(VG_ARCH_X86_64);
+	/* the table is the uapi header's enum */
+	for (i = 0; i <= IORING_OP_SENDMSG_ZC; i++) {
+		ck_assert_ptr_nonnull(vg_uringop_name(i));
+		ck_assert_int_eq(vg_uringop_number(vg_uringop_name(i),
+		    strlen(vg_uringop_name(i))), i);
+	}
+	ck_assert_int_eq(vg_uringop_number("openat", 6), IORING_OP_OPENAT);
+	ck_assert_int_eq(vg_uringop_number("uring_cmd", 9),
+	    IORING_OP_URING_CMD);
+	ck_assert_int_eq(vg_uringop_number("open", 4), -1);
+	/* by name and by number: the op's bit, nothing else */
+	memset(want, 0, sizeof(want));
+	want[AUDIT_WORD(IORING_OP_OPENAT)] |= AUDIT_BIT(IORING_OP_OPENAT);
+	want[AUDIT_WORD(IORING_OP_UNLINKAT)] |= AUDIT_BIT(IORING_OP_UNLINKAT);
+	ck_assert_int_eq(compile("-a always,io_uring -S openat,unlinkat", &r),
+	    0);
+	ck_assert_mem_eq(r.data->mask, want, sizeof(want));
+	vg_rule_free(&r);
+	ck_assert_int_eq(compile("-a always,io_uring -S 18 -S 36", &r), 0);
+	ck_assert_mem_eq(r.data->mask, want, sizeof(want));
+	vg_rule_free(&r);
+	/* listed back by op name; an op past the table by number */
+	listed("-a always,io_uring -S openat,unlinkat -F uid=0 -k u",
+	    "-a always,io_uring -S openat,unlinkat -F uid=0 -F key=u\n");
+	listed("-A io_uring,never -S 19,60", "-a never,io_uring -S close,60\n");
+	listed("-a always,io_uring -S all", "-a always,io_uring -S all\n");
+	/* the exit list keeps the syscall table */
+	listed("-a always,exit -S openat", "-a always,exit -S openat\n");
+	ck_assert_int_eq(compile("-a always,exit -S 18", &r), 0);
+	ck_assert_uint_eq(r.data->mask[0], AUDIT_BIT(18));
+	vg_rule_free(&r);
+}
+END_TEST
 
 START_TEST(test_equivalent)
 {
@@ -520,6 +605,14 @@ START_TEST(test_bad_input)
 		{ "-e 3", "3" },
 		{ "-a always,task -S open", "task" },
 		{ "-a always,exit -F arch=b64 -S open -F arch=b32", "arch" },
+		/* one watch per rule, nothing before it (auditctl: "Rule is
+		 * not empty") */
+		{ "-W /etc/passwd -W /etc/group", "Rule is not empty: -W "
+		    "/etc/group" },
+		{ "-d exit,always -F uid=0 -W /etc/passwd", "Rule is not "
+		    "empty: -W /etc/passwd" },
+		/* a syscall that is no io_uring op */
+		{ "-a always,io_uring -S open", "io_uring op unknown: open" },
 	};
 	char text[8192] = "", *path, key[300];
 	struct vg_ruleset rs;
@@ -691,6 +784,120 @@ START_TEST(test_rules_d)
 }
 END_TEST
 
+/* Writes dir/name (a rules.d entry). */
+static void
+put_rules(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* What vigilctl -t prints for the rules.d dir (loads without errors). */
+static char *
+simulated(const char *dir)
+{
+	struct vg_ruleset *rs;
+	struct vg_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(vg_rules_load_path(dir, &rs, &err) == 0, "%s:%u: %s",
+	    err.file, err.line, err.msg);
+	ck_assert_ptr_nonnull(out = open_memstream(&buf, &len));
+	ck_assert_int_eq(vg_rules_simulate(rs, out, NULL, NULL), 0);
+	fclose(out);
+	vg_ruleset_free(rs);
+	free(rs);
+	return buf;
+}
+
+/*
+ * augenrules moves only a -D alone (^\s*-D\s*$) to the front; -D -k KEY
+ * stays where it is and deletes what came before it.
+ */
+START_TEST(test_rules_d_keyed_delete)
+{
+	char dir[] = "/tmp/vg_rulesd_XXXXXX", cmd[64], *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_rules(dir, "10-a.rules", "-w /etc/passwd -k a\n-D -k a\n"
+	    "-w /etc/group -k b\n");
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/group -p rwxa -k b\n");
+	free(out);
+	/* with a plain -D later on: that one goes first, -D -k a stays */
+	put_rules(dir, "20-b.rules", "-D\n-w /etc/hosts -k c\n");
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/group -p rwxa -k b\n"
+	    "-w /etc/hosts -p rwxa -k c\n");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The one bad entry of rules.d dir: its message; file is dir/name. */
+static void
+rules_d_refused(const char *dir, const char *name, const char *msg)
+{
+	struct vg_ruleset *rs;
+	struct vg_err err;
+	char p[512];
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(vg_rules_load_path(dir, &rs, &err), 1);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_str_eq(err.file, p);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_str_eq(err.msg, msg);
+	ck_assert_uint_eq(rs->errors, 1);	/* vg_rules_apply refuses it */
+	vg_ruleset_free(rs);
+	free(rs);
+	ck_assert_int_eq(unlink(p) == 0 || rmdir(p) == 0, 1);
+}
+
+/*
+ * rules.d entries as augenrules takes them (ls -1v | grep): dot-files are
+ * not read, so a disabled .30-x.rules or an editor's lock link
+ * .#50-x.rules (dangling) changes nothing. A *.rules that cannot be read
+ * fails the load with its path (augenrules would drop it silently).
+ */
+START_TEST(test_rules_d_entries)
+{
+	char dir[] = "/tmp/vg_rulesd_XXXXXX", p[512], *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_rules(dir, "10-a.rules", "-w /etc/passwd -k a\n");
+	put_rules(dir, ".30-disabled.rules", "-w /etc/group -k off\n");
+	snprintf(p, sizeof(p), "%s/.#50-x.rules", dir);
+	ck_assert_int_eq(symlink("root@host.1234:1700000000", p), 0);
+	out = simulated(dir);
+	ck_assert_str_eq(out, "-w /etc/passwd -p rwxa -k a\n");
+	free(out);
+	snprintf(p, sizeof(p), "%s/60-y.rules", dir);
+	ck_assert_int_eq(symlink("/nonexistent-vigil/60-y.rules", p), 0);
+	rules_d_refused(dir, "60-y.rules", "cannot read rules file: dangling "
+	    "symbolic link");
+	snprintf(p, sizeof(p), "%s/70-z.rules", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	rules_d_refused(dir, "70-z.rules", "cannot read rules file: Is a "
+	    "directory");
+	snprintf(p, sizeof(p), "%s/80-f.rules", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);	/* must not block */
+	rules_d_refused(dir, "80-f.rules", "cannot read rules file: not a "
+	    "regular file");
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 /* ---- vg_rules_apply on the live kernel (root; serialized) ---- */
 
 static char *
@@ -736,6 +943,8 @@ status_value(const char *key)
 struct kernel_saved {
 	char	*rules;		/* the -l listing ("No rules"), for -R */
 	long	 enabled;
+	long	 failure;	/* 0 or 1 (2 is refused before the test) */
+	long	 backlog;
 };
 
 static void
@@ -755,7 +964,10 @@ kernel_restore(const struct kernel_saved *ks)
 		ck_assert_int_eq(system(cmd), 0);
 		unlink(path);
 	}
-	/* never 2: a locked configuration is refused before the test */
+	/* never 2: a locked or panicking kernel is refused before the test */
+	snprintf(cmd, sizeof(cmd), "auditctl -f %ld -b %ld >/dev/null",
+	    ks->failure == 0 ? 0L : 1L, ks->backlog);
+	ck_assert_int_eq(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "auditctl -e %ld >/dev/null",
 	    ks->enabled == 1 ? 1L : 0L);
 	ck_assert_int_eq(system(cmd), 0);
@@ -767,7 +979,7 @@ START_TEST(test_apply_atomic)
 	struct kernel_saved ks;
 	struct vg_err err;
 	char *before, *after;
-	char *p1, *p2;
+	char *p1, *p2, text[512];
 	long pid;
 	int lock;
 
@@ -782,10 +994,14 @@ START_TEST(test_apply_atomic)
 	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
 	pid = status_value("pid");
 	ks.enabled = status_value("enabled");
-	if (pid > 0 || ks.enabled == 2) {
+	ks.failure = status_value("failure");
+	ks.backlog = status_value("backlog_limit");
+	if (pid > 0 || ks.enabled == 2 || ks.failure < 0 || ks.failure > 1 ||
+	    ks.backlog < 0) {
 		/* a running audit daemon owns the rules: leave them alone */
 		fprintf(stderr, "test_apply_atomic: skipped: audit pid %ld "
-		    "holds the kernel (enabled %ld)\n", pid, ks.enabled);
+		    "holds the kernel (enabled %ld failure %ld)\n", pid,
+		    ks.enabled, ks.failure);
 		flock(lock, LOCK_UN);
 		close(lock);
 		return;
@@ -795,10 +1011,14 @@ START_TEST(test_apply_atomic)
 	p1 = strdup(write_tmp("-D\n-w /etc/passwd -p wa -k vg-apply\n"
 	    "-t\n-m vg-apply\n--signal HUP\n"
 	    "-a always,exit -F arch=b64 -S openat -k vg-apply\n"));
-	/* compiles, but the kernel refuses line 3 (missing parent dir) */
-	p2 = strdup(write_tmp("-w /etc/group -k vg-apply2\n"
+	/* compiles, but the kernel refuses line 5 (missing parent dir)
+	 * after -b and -f (never 2) changed the status */
+	snprintf(text, sizeof(text), "-b %ld\n-f %ld\n"
+	    "-w /etc/group -k vg-apply2\n"
 	    "-a always,exit -F arch=b64 -S close -k vg-apply2\n"
-	    "-w /nonexistent-vigil/dir/file -k vg-apply2\n"));
+	    "-w /nonexistent-vigil/dir/file -k vg-apply2\n",
+	    ks.backlog + 7, 1 - ks.failure);
+	p2 = strdup(write_tmp(text));
 	ck_assert_int_eq(vg_rules_load_path(p1, &good, &err), 0);
 	ck_assert_int_eq(vg_rules_load_path(p2, &bad, &err), 0);
 	if (vg_rules_apply(good, &err) != 0) {
@@ -811,9 +1031,11 @@ START_TEST(test_apply_atomic)
 	    "-a always,exit -F arch=b64 -S openat -F key=vg-apply\n");
 	ck_assert_int_eq(vg_rules_apply(bad, &err), -1);
 	ck_assert(strstr(err.file, p2 + 5) != NULL);
-	ck_assert_uint_eq(err.line, 3);
+	ck_assert_uint_eq(err.line, 5);
 	after = kernel_listing();
 	ck_assert_str_eq(after, before);	/* the old set is back */
+	ck_assert_int_eq(status_value("backlog_limit"), ks.backlog);
+	ck_assert_int_eq(status_value("failure"), ks.failure);
 	free(before);
 	free(after);
 	/* and a ruleset with compile errors is refused up front */
@@ -852,6 +1074,8 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_goldens);
 	tcase_add_test(tc, test_listing);
+	tcase_add_test(tc, test_io_uring);
+	tcase_add_test(tc, test_watch_fields);
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_fixture_spellings);
 	tcase_add_test(tc, test_order);
@@ -859,6 +1083,8 @@ main(void)
 	tcase_add_test(tc, test_comment_only);
 	tcase_add_test(tc, test_no_lock);
 	tcase_add_test(tc, test_rules_d);
+	tcase_add_test(tc, test_rules_d_keyed_delete);
+	tcase_add_test(tc, test_rules_d_entries);
 	tcase_add_test(tc, test_apply_atomic);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
