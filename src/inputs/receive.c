@@ -50,6 +50,7 @@
 #define SLOT_STRIDE	(VG_NL_SLOT + 64)
 #define MAX_BATCHES	16		/* per wakeup, then let timers run */
 #define NAPS_MS		32		/* coalescing sleep per wakeup, at most */
+#define DRAIN_MS	2000		/* reading what is left, at stop */
 #define RCVBUF_DEFAULT	(64UL * 1024 * 1024)
 #define LOG_EVERY_MS	10000		/* rate limit of loss warnings */
 
@@ -417,6 +418,28 @@ vg_live_owner(const struct vg_input *in, vg_live_stop_fn *stop)
 	return in != NULL && in->stop == stop ? in->owner : NULL;
 }
 
+/*
+ * At stop, once the kernel sends no more: what it sent before is still in
+ * the socket's receive buffer (up to its size, 64 MiB), and the kernel does
+ * not send it again. Read until the buffer is empty (a multicast socket,
+ * still fed, until DRAIN_MS have passed) so that it is written, not lost
+ * uncounted.
+ */
+static void
+drain(struct vg_input *in)
+{
+	uint64_t until = vg_clock_mono_ms() + DRAIN_MS;
+	int got = 0;
+
+	while (read_batch(in) > 0) {
+		got = 1;
+		if (vg_clock_mono_ms() > until)
+			break;
+	}
+	if (got && !in->discard)
+		vg_pipeline_flush_outputs(in->pl);
+}
+
 void
 vg_input_close(struct vg_input *in)
 {
@@ -425,6 +448,7 @@ vg_input_close(struct vg_input *in)
 	/* the kernel state first: pid, rule and enabled put back */
 	if (in->stop != NULL)
 		in->stop(in->owner);
+	drain(in);
 	if (in->rd != NULL)
 		event_free(in->rd);
 	if (in->expire != NULL)
