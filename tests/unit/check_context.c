@@ -596,6 +596,137 @@ START_TEST(test_state_file)
 }
 END_TEST
 
+/* vg_ctx_new of a state file, proc off, with stderr (the log) going to a
+ * file: the context, and what was logged in *log (caller frees). */
+static struct vg_ctx *
+load_logged(const char *path, unsigned max, const char *const *labels,
+    size_t nlabels, char **log)
+{
+	char lpath[] = "/tmp/vg-ctx-log-XXXXXX", msg[256];
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	int fd = mkstemp(lpath), saved = dup(2);
+	off_t n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(saved, 0);
+	vg_ctx_opts_init(&o);
+	o.proc = 0;
+	o.max_procs = max;
+	o.state_file = path;
+	o.labels = labels;
+	o.nlabels = nlabels;
+	fflush(stderr);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	c = vg_ctx_new(&o, msg, sizeof(msg));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_ge(n = lseek(fd, 0, SEEK_END), 0);
+	ck_assert_ptr_nonnull(*log = calloc(1, (size_t)n + 1));
+	ck_assert_int_eq(pread(fd, *log, (size_t)n, 0), n);
+	close(fd);
+	unlink(lpath);
+	return c;
+}
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+/* Lines that are not entries are left out, each said with its file:line
+ * (a line cut short, a NUL byte, one longer than any entry, a last one
+ * without its newline: none of them is what vg_ctx_save writes). */
+START_TEST(test_state_bad_lines)
+{
+	static const char good[] = "vigil-proctab 1\n"
+	    "400 1 1700000000000 0 0 0 8 2f62696e2f7368 7368 - -\n"
+	    "502 1 0 0 0 0 0\n"
+	    "503 1 0 0 0 0 0 - - - -\0x\n";
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *text, *log, want[128];
+	struct vg_ctx *c;
+	size_t n = sizeof(good) - 1, pad = 8000;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	ck_assert_ptr_nonnull(text = malloc(n + pad + 64));
+	memcpy(text, good, n);
+	n += (size_t)sprintf(text + n, "504 1 0 0 0 0 0 - - - -");
+	memset(text + n, ' ', pad);
+	n += pad;
+	n += (size_t)sprintf(text + n, "\n505 1 0 0 0 0 0 - - - -");
+	write_file(path, text, n);
+	free(text);
+	c = load_logged(path, 64, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 1);
+	ck_assert_str_eq(vg_ctx_lookup(c, 400)->exe, "/bin/sh");
+	snprintf(want, sizeof(want), "%s:3: not 11 or 16 fields", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:4: a NUL byte", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:5: longer than any entry", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:6: cut short", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	ck_assert_ptr_nonnull(strstr(log, "4 lines left out, 1 entries read"));
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
+/* A file that is not a process table is not read, and said so: another
+ * head, a fifo (opening it would wait for a writer), one larger than a
+ * full table's. */
+START_TEST(test_state_not_table)
+{
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *log, *big;
+	static const char other[] = "vigil-proctab 9\n"
+	    "400 1 1700000000000 0 0 0 8 - - - -\n";
+	struct vg_ctx *c;
+	size_t n = 200000;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	write_file(path, other, sizeof(other) - 1);
+	c = load_logged(path, 16, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
+	ck_assert_msg(strstr(log, ":1: not a process table") != NULL, "%s",
+	    log);
+	vg_ctx_free(c);
+	free(log);
+	/* larger than 16 entries can be: a valid head and entry first */
+	ck_assert_ptr_nonnull(big = malloc(n));
+	memset(big, '\n', n);
+	memcpy(big, other, sizeof(other) - 1);
+	big[14] = '1';
+	write_file(path, big, n);
+	free(big);
+	c = load_logged(path, 16, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
+	ck_assert_msg(strstr(log, "not a regular file of at most 16 entries")
+	    != NULL, "%s", log);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	c = load_logged(path, 16, NULL, 0, &log);
+	ck_assert_msg(strstr(log, "not a regular file") != NULL, "%s", log);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_labels)
 {
 	static const char *const labels[] = { "shell exe=/usr/bin/*sh",
@@ -937,6 +1068,8 @@ main(void)
 	tcase_add_test(tc, test_stranger_parent);
 	tcase_add_test(tc, test_lru_bound);
 	tcase_add_test(tc, test_state_file);
+	tcase_add_test(tc, test_state_bad_lines);
+	tcase_add_test(tc, test_state_not_table);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_cgroup);
