@@ -570,6 +570,7 @@ vg_ctx_save(struct vg_ctx *c)
 	char tmp[4096];
 	struct vg_proc *p;
 	FILE *f;
+	size_t i;
 	int n, fd;
 
 	if (c->state_file == NULL)
@@ -586,7 +587,14 @@ vg_ctx_save(struct vg_ctx *c)
 		close(fd);
 		return -1;
 	}
-	fprintf(f, "vigil-proctab 1\n");
+	/* labels by name: the bits are the positions of label lines, which
+	 * may be others at the next start */
+	fprintf(f, "vigil-proctab 2\nlabels");
+	for (i = 0; i < c->nlabels; i++)
+		if (vg_ctx_label_id(c, c->labels[i].name,
+		    strlen(c->labels[i].name)) == (int)i)
+			fprintf(f, " %zu=%s", i, c->labels[i].name);
+	fputc('\n', f);
 	/* oldest first: read back in order, the LRU order is kept */
 	for (p = c->lru_tail; p != NULL; p = p->lprev) {
 		fprintf(f, "%d %d %" PRIu64 " %" PRIu64 " %u %u %u", p->pid,
@@ -756,11 +764,13 @@ badhex:
 	return why;
 }
 
-/* An entry of what e says; -1 ENOMEM. */
+/* An entry of what e says, its label bits those of map; -1 ENOMEM. */
 static int
-state_insert(struct vg_ctx *c, const struct state_entry *e)
+state_insert(struct vg_ctx *c, const struct state_entry *e,
+    const uint32_t *map)
 {
 	struct vg_proc *p;
+	unsigned i;
 
 	if ((p = ctx_insert(c, (int32_t)e->num[0])) == NULL)
 		return -1;
@@ -768,7 +778,9 @@ state_insert(struct vg_ctx *c, const struct state_entry *e)
 	p->start = e->num[2];
 	p->pstart = e->num[3];
 	p->spawned_by = (uint32_t)e->num[4];
-	p->labels = (uint32_t)e->num[5];
+	for (i = 0; i < VG_CTX_LABELS_MAX; i++)
+		if (e->num[5] & (1u << i))
+			p->labels |= map[i];
 	p->flags = (uint32_t)e->num[6] & (P_PROC | P_EXEC | P_STREAM |
 	    P_FORKED);
 	if ((e->len[0] >= 0 && ctx_setstr(&p->exe, e->exe,
@@ -854,6 +866,64 @@ state_open(const struct vg_ctx *c)
 	return f;
 }
 
+/* The label names of the head's "labels" line ("BIT=NAME ...", after
+ * the word): into map, the bit of each name in this configuration, none
+ * for a name no label line has now. 0, or -1 (logged). */
+static int
+state_labels(struct vg_ctx *c, char *line, uint32_t *map)
+{
+	char *tok, *eq, *save = NULL;
+	uint64_t bit;
+	int id;
+
+	for (tok = strtok_r(line, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL || eq[1] == '\0' ||
+		    vg_num_u64(vg_str_make(tok, (size_t)(eq - tok)), &bit) ==
+		    -1 || bit >= VG_CTX_LABELS_MAX) {
+			vg_log_warnx("context: %s:2: \"%s\" is not BIT=NAME: "
+			    "not read", c->state_file, tok);
+			return -1;
+		}
+		if ((id = vg_ctx_label_id(c, eq + 1, strlen(eq + 1))) >= 0)
+			map[bit] = 1u << id;
+	}
+	return 0;
+}
+
+/* The head of the state file: "vigil-proctab 2" and its "labels" line
+ * into map; format 1 numbered labels by their line in the configuration
+ * of its day, its entries are read without labels (map empty). The
+ * number of the first entry line, or 0 (logged). */
+static unsigned long
+state_head(struct vg_ctx *c, FILE *f, char *line, uint32_t *map)
+{
+	const char *bad;
+
+	memset(map, 0, VG_CTX_LABELS_MAX * sizeof(*map));
+	if (state_line(f, line, &bad) == -1 || bad != NULL)
+		line[0] = '\0';	/* no head either */
+	if (strcmp(line, "vigil-proctab 1") == 0) {
+		vg_log_warnx("context: %s: format 1 numbers labels: read "
+		    "without them", c->state_file);
+		return 2;
+	}
+	if (strcmp(line, "vigil-proctab 2") != 0) {
+		vg_log_warnx("context: %s:1: not a process table of vigil "
+		    "(\"vigil-proctab 2\" expected): not read",
+		    c->state_file);
+		return 0;
+	}
+	if (state_line(f, line, &bad) == -1 || bad != NULL ||
+	    strncmp(line, "labels", 6) != 0 || (line[6] != '\0' &&
+	    line[6] != ' ')) {
+		vg_log_warnx("context: %s:2: \"labels\" expected: not read",
+		    c->state_file);
+		return 0;
+	}
+	return state_labels(c, line + 6, map) == -1 ? 0 : 3;
+}
+
 /* Reads the state file: a line that is not an entry is left out and
  * logged ("file:line: why", the first few); entries whose process is
  * gone or whose pid now names another process (start time) are checked
@@ -864,7 +934,8 @@ load_state(struct vg_ctx *c)
 	char *line, why[128];
 	const char *bad;
 	struct state_entry *e;
-	unsigned long n = 0, nbad = 0, read = 0;
+	uint32_t map[VG_CTX_LABELS_MAX];
+	unsigned long n, nbad = 0, read = 0;
 	ssize_t len;
 	FILE *f;
 
@@ -876,18 +947,13 @@ load_state(struct vg_ctx *c)
 		vg_log_warnx("context: %s: out of memory", c->state_file);
 		goto done;
 	}
-	if ((len = state_line(f, line, &bad)) == -1 || bad != NULL ||
-	    strcmp(line, "vigil-proctab 1") != 0) {
-		vg_log_warnx("context: %s:1: not a process table of vigil "
-		    "(\"vigil-proctab 1\" expected): not read",
-		    c->state_file);
+	if ((n = state_head(c, f, line, map)) == 0)
 		goto done;
-	}
-	for (n = 2; (len = state_line(f, line, &bad)) != -1; n++) {
+	for (; (len = state_line(f, line, &bad)) != -1; n++) {
 		if (bad == NULL)
 			bad = state_decode(line, (size_t)len, e, why,
 			    sizeof(why));
-		if (bad == NULL && state_insert(c, e) == -1)
+		if (bad == NULL && state_insert(c, e, map) == -1)
 			bad = "out of memory";
 		if (bad == NULL) {
 			read++;

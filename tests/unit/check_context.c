@@ -646,7 +646,7 @@ write_file(const char *path, const char *text, size_t len)
  * without its newline: none of them is what vg_ctx_save writes). */
 START_TEST(test_state_bad_lines)
 {
-	static const char good[] = "vigil-proctab 1\n"
+	static const char good[] = "vigil-proctab 2\nlabels\n"
 	    "400 1 1700000000000 0 0 0 8 2f62696e2f7368 7368 - -\n"
 	    "502 1 0 0 0 0 0\n"
 	    "503 1 0 0 0 0 0 - - - -\0x\n";
@@ -668,15 +668,57 @@ START_TEST(test_state_bad_lines)
 	c = load_logged(path, 64, NULL, 0, &log);
 	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 1);
 	ck_assert_str_eq(vg_ctx_lookup(c, 400)->exe, "/bin/sh");
-	snprintf(want, sizeof(want), "%s:3: not 11 or 16 fields", path);
+	snprintf(want, sizeof(want), "%s:4: not 11 or 16 fields", path);
 	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
-	snprintf(want, sizeof(want), "%s:4: a NUL byte", path);
+	snprintf(want, sizeof(want), "%s:5: a NUL byte", path);
 	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
-	snprintf(want, sizeof(want), "%s:5: longer than any entry", path);
+	snprintf(want, sizeof(want), "%s:6: longer than any entry", path);
 	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
-	snprintf(want, sizeof(want), "%s:6: cut short", path);
+	snprintf(want, sizeof(want), "%s:7: cut short", path);
 	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
 	ck_assert_ptr_nonnull(strstr(log, "4 lines left out, 1 entries read"));
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
+/* Labels are saved by name: read back under another configuration (its
+ * label lines reordered, one gone, one new), a process has the labels of
+ * its names, whatever their places; a file of format 1 (labels by
+ * number) is read without labels. */
+START_TEST(test_state_label_names)
+{
+	static const char *const before[] = { "shell exe=/usr/bin/*sh",
+	    "net key=net", "fetch argv=curl https://*" };
+	static const char *const after[] = { "fetch argv=curl https://*",
+	    "new exe=/nowhere", "shell exe=/usr/bin/*sh" };
+	static const char old[] = "vigil-proctab 1\n"
+	    "400 1 1700000000000 0 0 1 8 - - - -\n";
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *log;
+	struct vg_ctx *c = new_ctx(NULL, 64, before, 3);
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	tree(c);
+	json_object_put(feed1(c, SYS("6", "42", "0", "3", "101", "102",
+	    "curl", "/usr/bin/curl", "\"net\"")));
+	ck_assert_uint_eq(vg_ctx_lookup(c, 102)->labels, 7);
+	c->state_file = strdup(path);
+	ck_assert_int_eq(vg_ctx_save(c), 0);
+	vg_ctx_free(c);
+	c = load_logged(path, 64, after, 3, &log);
+	ck_assert_str_eq(log, "");
+	/* fetch is now bit 0, shell bit 2; net is no more */
+	ck_assert_uint_eq(vg_ctx_lookup(c, 102)->labels, 1u << 0 | 1u << 2);
+	ck_assert_uint_eq(vg_ctx_lookup(c, 101)->labels, 1u << 2);
+	vg_ctx_free(c);
+	free(log);
+	write_file(path, old, sizeof(old) - 1);
+	c = load_logged(path, 64, after, 3, &log);
+	ck_assert_uint_eq(vg_ctx_lookup(c, 400)->labels, 0);
+	ck_assert_ptr_nonnull(strstr(log, "format 1 numbers labels"));
 	vg_ctx_free(c);
 	free(log);
 	unlink(path);
@@ -1070,6 +1112,7 @@ main(void)
 	tcase_add_test(tc, test_state_file);
 	tcase_add_test(tc, test_state_bad_lines);
 	tcase_add_test(tc, test_state_not_table);
+	tcase_add_test(tc, test_state_label_names);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_cgroup);
