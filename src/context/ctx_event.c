@@ -83,6 +83,16 @@ same_start(const struct vg_proc *p, uint64_t start)
 	    start <= p->start + CTX_START_SLACK;
 }
 
+/* The program a record shows for p when no execve of it was seen (the
+ * table's first sight of it, or a program changed unseen): its exe=
+ * labels come with it, as an execve's do. The caller notes the change. */
+static void
+record_exe(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s)
+{
+	(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+	ctx_labels_exec(c, p);
+}
+
 /* Whether p is still the process that the record of pid shows; if it
  * is not, the pid was reused (counted). */
 static int
@@ -115,11 +125,11 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	if (s->exe.p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT &&
 	    (p->exe == NULL || strlen(p->exe) != s->exe.len ||
 	    memcmp(p->exe, s->exe.p, s->exe.len) != 0)) {
-		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
 		free(p->argv);
 		p->argv = NULL;
 		p->argv_len = 0;
 		p->argc = 0;
+		record_exe(c, p, s);
 		ctx_set_script(p);
 	}
 	ctx_changed(c, p);
@@ -158,7 +168,7 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	if (fresh && (kind == SC_EXECVE || kind == SC_EXECVEAT))
 		p->flags |= P_FORKED;
 	if (p->exe == NULL && s->exe.p != NULL) {
-		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+		record_exe(c, p, s);
 		ctx_changed(c, p);
 	}
 	if (p->comm == NULL && s->comm.p != NULL) {

@@ -797,6 +797,37 @@ START_TEST(test_labels)
 }
 END_TEST
 
+/* Whether the event of line gives its process the label want as its
+ * first (want NULL: no labels). */
+static int
+first_label(struct vg_ctx *c, const char *line, const char *want)
+{
+	json_object *j = feed1(c, line), *l = get(j, "context.labels.0");
+	int ok = want == NULL ? l == NULL : l != NULL &&
+	    strcmp(json_object_get_string(l), want) == 0;
+
+	json_object_put(j);
+	return ok;
+}
+
+/* A process known from its records alone (a replay, or one gone before
+ * /proc was read) gets the exe= labels of the exe its record gives, and
+ * so does one whose program changed without an execve seen. */
+START_TEST(test_labels_stream)
+{
+	static const char *const labels[] = { "fetch exe=/usr/bin/curl" };
+	struct vg_ctx *c = new_ctx(NULL, 64, labels, 1);
+
+	ck_assert(first_label(c, SYS("1", "42", "0", "3", "1", "300", "curl",
+	    "/usr/bin/curl", "(null)"), "fetch"));
+	ck_assert(first_label(c, SYS("2", "42", "0", "3", "1", "301", "sh",
+	    "/bin/sh", "(null)"), NULL));
+	ck_assert(first_label(c, SYS("3", "42", "0", "3", "1", "301", "curl",
+	    "/usr/bin/curl", "(null)"), "fetch"));
+	vg_ctx_free(c);
+}
+END_TEST
+
 START_TEST(test_script)
 {
 	struct vg_proc p;
@@ -1114,6 +1145,7 @@ main(void)
 	tcase_add_test(tc, test_state_not_table);
 	tcase_add_test(tc, test_state_label_names);
 	tcase_add_test(tc, test_labels);
+	tcase_add_test(tc, test_labels_stream);
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_cgroup);
 	tcase_add_test(tc, test_user_record);
