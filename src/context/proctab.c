@@ -449,7 +449,10 @@ ctx_proc_env(struct vg_ctx *c, struct vg_proc *p)
 		p->env_len = (uint16_t)o;
 }
 
-/* argv from NUL-separated text, bounded. */
+/* argv from NUL-separated text, bounded: the argument that does not fit
+ * is kept cut to what is left, as exec_argv (ctx_event.c) keeps one of
+ * an EXECVE record (a retitled process's title may be one long
+ * argument, and then the only one). */
 static void
 set_argv(struct vg_proc *p, const char *a, size_t len)
 {
@@ -459,8 +462,13 @@ set_argv(struct vg_proc *p, const char *a, size_t len)
 	p->argv_cut = 0;
 	while (o < len && n < CTX_ARGC_MAX) {
 		l = strnlen(a + o, len - o);
-		if (o + l + 1 > CTX_ARGV_MAX)
+		if (o + l + 1 > CTX_ARGV_MAX) {
+			if (o + 1 < CTX_ARGV_MAX) {
+				o = CTX_ARGV_MAX - 1;	/* ctx_setstr ends it */
+				n++;
+			}
 			break;
+		}
 		o += l + 1;
 		n++;
 	}

@@ -479,6 +479,33 @@ START_TEST(test_forked_child_reparented)
 }
 END_TEST
 
+/* A first argument longer than the bound (a retitled process whose title
+ * has no NUL) is kept cut, as an EXECVE record's is, and says so. */
+START_TEST(test_long_proc_argv)
+{
+	char *root = fake_root(), title[600], want[CTX_ARGV_MAX];
+	struct vg_ctx *c;
+	json_object *j;
+
+	memset(title, 't', sizeof(title));
+	fake_proc(root, 710, 1, 50, "title", title, sizeof(title), "0::/\n");
+	c = new_ctx(root, 64, NULL, 0);
+	j = feed1(c, SYS("1", "42", "0", "3", "1", "710", "title",
+	    "/usr/bin/title", "(null)"));
+	memset(want, 't', sizeof(want) - 1);
+	want[sizeof(want) - 1] = '\0';
+	ck_assert_str_eq(gets_(j, "context.process.argv.0"), want);
+	ck_assert_int_eq((int)json_object_array_length(get(j,
+	    "context.process.argv")), 1);
+	ck_assert(json_object_get_boolean(get(j,
+	    "context.process.argv_truncated")));
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
 /* A stat file that ends at its comm's ')', as long as the buffer: not
  * read past (ASan said so before). */
 START_TEST(test_cut_stat)
@@ -1157,6 +1184,7 @@ main(void)
 	tcase_add_test(tc, test_chain_fills_table);
 	tcase_add_test(tc, test_forked_child_reparented);
 	tcase_add_test(tc, test_cut_stat);
+	tcase_add_test(tc, test_long_proc_argv);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
