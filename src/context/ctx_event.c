@@ -232,7 +232,7 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 
 static void
 on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
-    struct vg_proc *p)
+    struct vg_proc *p, int kind)
 {
 	struct vg_proc *ch;
 	int32_t cpid = (int32_t)s->exit;
@@ -241,8 +241,7 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	 * record that says so is not the kernel's: the new entry would
 	 * replace, and free, the parent's) */
 	if (s->exit <= 0 || s->exit > INT32_MAX || cpid == s->pid ||
-	    (ctx_syscall_kind(c, s->arch, s->nr) == SC_CLONE &&
-	    (s->a0 & CLONE_THREAD)))
+	    (kind == SC_CLONE && (s->a0 & CLONE_THREAD)))
 		return;
 	/* the child's own events may have come first (its execve): an
 	 * entry of it that says this parent is kept */
@@ -256,6 +255,13 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 		ctx_changed(c, ch);
 		return;
 	}
+	/* clone3's flags are in memory its record does not show (glibc
+	 * makes threads with it): /proc tells a thread by its Tgid. If it
+	 * cannot (a replay, the child gone), no entry now: a process's own
+	 * first event makes one (acting), a thread has none (its records
+	 * give its process's pid), and no thread pushes a process out. */
+	if (kind == SC_CLONE3 && ctx_proc_is_process(c, cpid) != 1)
+		return;
 	if ((ch = ctx_insert(c, cpid)) == NULL)
 		return;
 	(void)ctx_inherit(ch, p);
@@ -377,7 +383,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 		case SC_CLONE3:
 		case SC_FORK:
 		case SC_VFORK:
-			on_fork(c, ev, &s, p);
+			on_fork(c, ev, &s, p, kind);
 			break;
 		}
 	}

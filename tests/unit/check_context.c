@@ -1155,6 +1155,50 @@ START_TEST(test_cached_text_follows_table)
 }
 END_TEST
 
+/* clone3's flags are not in its record: a thread it made (glibc's
+ * pthread_create) is no entry. Live, /proc says (Tgid); without /proc (a
+ * replay) the child's entry waits for its own first event, which a
+ * thread never has (its records name its process). */
+START_TEST(test_clone3_thread)
+{
+	static const char *const labels[] = { "forky key=fork" };
+	char *root = fake_root(), dir[512], st[64];
+	struct vg_ctx *c;
+	json_object *j;
+	int i;
+
+	fake_proc(root, 800, 1, 50, "app", "app\0", 4, "0::/\n");
+	for (i = 801; i <= 802; i++) {
+		fake_proc(root, i, 800, 60, "app", "app\0", 4, "0::/\n");
+		snprintf(dir, sizeof(dir), "%s/%d", root, i);
+		snprintf(st, sizeof(st), "Name:\tapp\nTgid:\t%d\nPid:\t%d\n",
+		    i == 801 ? 800 : i, i);
+		fake_write(dir, "status", st, strlen(st));
+	}
+	c = new_ctx(root, 64, NULL, 0);
+	json_object_put(feed1(c, SYS("1", "435", "801", "0", "1", "800", "app",
+	    "/usr/bin/app", "(null)")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
+	json_object_put(feed1(c, SYS("2", "435", "802", "0", "1", "800", "app",
+	    "/usr/bin/app", "(null)")));
+	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 802));
+	ck_assert_uint_eq(vg_ctx_lookup(c, 802)->spawned_by, 2);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+	/* no /proc: the child's own event makes it, with what it inherits */
+	c = new_ctx(NULL, 64, labels, 1);
+	json_object_put(feed1(c, SYS("3", "435", "803", "0", "1", "400",
+	    "bash", "/bin/bash", "\"fork\"")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 803));
+	j = feed1(c, CHILD("4", "803"));
+	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 400);
+	ck_assert_str_eq(gets_(j, "context.labels.0"), "forky");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1184,6 +1228,7 @@ main(void)
 	tcase_add_test(tc, test_chain_fills_table);
 	tcase_add_test(tc, test_forked_child_reparented);
 	tcase_add_test(tc, test_cut_stat);
+	tcase_add_test(tc, test_clone3_thread);
 	tcase_add_test(tc, test_long_proc_argv);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
