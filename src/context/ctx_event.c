@@ -70,19 +70,6 @@ ev_ms(const struct vg_event *ev)
 	return ev->sec * 1000 + ev->msec;
 }
 
-/* Whether start (from /proc) is the start of p: exactly for a start read
- * from /proc too, within the slack for one taken from an event's time (a
- * fork's event is stamped at the call's entry, /proc counts clock ticks
- * from the child's creation). */
-static int
-same_start(const struct vg_proc *p, uint64_t start)
-{
-	if ((p->flags & P_PROC) && !(p->flags & P_STREAM))
-		return start == p->start;
-	return start + CTX_START_SLACK >= p->start &&
-	    start <= p->start + CTX_START_SLACK;
-}
-
 /* The program a record shows for p when no execve of it was seen (the
  * table's first sight of it, or a program changed unseen): its exe=
  * labels come with it, as an execve's do. The caller notes the change. */
@@ -109,7 +96,7 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	/* a doubt: reparented (the parent died), an exec not seen, or
 	 * another process now has the pid. The start time decides. */
 	if ((start = ctx_proc_start(c, p->pid)) != 0 && p->start != 0 &&
-	    !same_start(p, start)) {
+	    !ctx_same_start(p, start)) {
 		c->st.reused++;
 		return 0;
 	}

@@ -215,6 +215,8 @@ void		 ctx_touch(struct vg_ctx *, struct vg_proc *);
 int		 ctx_setstr(char **dst, const char *s, size_t len, size_t max);
 /* Reads pid from /proc into a new entry; NULL if not there. */
 struct vg_proc	*ctx_proc_read(struct vg_ctx *, int32_t pid);
+/* Whether start (from /proc) is the start of p (a reused pid's is not). */
+int		 ctx_same_start(const struct vg_proc *, uint64_t start);
 /* The start time of pid from /proc (ms since the epoch), 0 if gone. */
 uint64_t	 ctx_proc_start(struct vg_ctx *, int32_t pid);
 /* Whether pid is a process (1: the leader of its thread group) or a

@@ -399,6 +399,18 @@ read_stat(struct vg_ctx *c, int32_t pid, char *comm, size_t commlen,
 	return 0;
 }
 
+/* Exactly for a start read from /proc too, within the slack for one taken
+ * from an event's time (a fork's event is stamped at the call's entry,
+ * /proc counts clock ticks from the child's creation). */
+int
+ctx_same_start(const struct vg_proc *p, uint64_t start)
+{
+	if ((p->flags & P_PROC) && !(p->flags & P_STREAM))
+		return start == p->start;
+	return start + CTX_START_SLACK >= p->start &&
+	    start <= p->start + CTX_START_SLACK;
+}
+
 uint64_t
 ctx_proc_start(struct vg_ctx *c, int32_t pid)
 {
@@ -951,10 +963,38 @@ state_head(struct vg_ctx *c, FILE *f, char *line, uint32_t *map)
 	return state_labels(c, line + 6, map) == -1 ? 0 : 3;
 }
 
+/*
+ * With /proc (live), drops the entries read whose process is no more:
+ * gone, or its pid another process's now (the start, as same_process()
+ * checks it: one of an earlier boot, or none, never matches). The forks
+ * and execs while vigild was down were not seen: a later process with
+ * such a pid, and the same parent and program, would take the old one's
+ * argv, labels and start. A gone process's children were reparented
+ * (their records say so): none needs its entry. The count dropped.
+ */
+static unsigned long
+state_drop_gone(struct vg_ctx *c)
+{
+	struct vg_proc *p, *next;
+	unsigned long n = 0;
+	uint64_t start;
+
+	if (!c->o.proc)
+		return 0;
+	for (p = c->lru_head; p != NULL; p = next) {
+		next = p->lnext;
+		if ((start = ctx_proc_start(c, p->pid)) != 0 &&
+		    ctx_same_start(p, start))
+			continue;
+		remove_entry(c, p);
+		n++;
+	}
+	return n;
+}
+
 /* Reads the state file: a line that is not an entry is left out and
- * logged ("file:line: why", the first few); entries whose process is
- * gone or whose pid now names another process (start time) are checked
- * when used. */
+ * logged ("file:line: why", the first few); so are, live, the entries of
+ * processes that are no more. */
 static void
 load_state(struct vg_ctx *c)
 {
@@ -962,7 +1002,7 @@ load_state(struct vg_ctx *c)
 	const char *bad;
 	struct state_entry *e;
 	uint32_t map[VG_CTX_LABELS_MAX];
-	unsigned long n, nbad = 0, read = 0;
+	unsigned long n, nbad = 0, read = 0, gone;
 	ssize_t len;
 	FILE *f;
 
@@ -993,6 +1033,9 @@ load_state(struct vg_ctx *c)
 	if (nbad > 0)
 		vg_log_warnx("context: %s: %lu lines left out, %lu entries "
 		    "read", c->state_file, nbad, read);
+	if ((gone = state_drop_gone(c)) > 0)
+		vg_log_info("context: %s: %lu of %lu entries left out: their "
+		    "processes are gone", c->state_file, gone, read);
 done:
 	free(e);
 	free(line);

@@ -623,11 +623,12 @@ START_TEST(test_state_file)
 }
 END_TEST
 
-/* vg_ctx_new of a state file, proc off, with stderr (the log) going to a
- * file: the context, and what was logged in *log (caller frees). */
+/* vg_ctx_new of a state file (/proc at proc_root, or off), with stderr
+ * (the log) going to a file: the context, and what was logged in *log
+ * (caller frees). */
 static struct vg_ctx *
-load_logged(const char *path, unsigned max, const char *const *labels,
-    size_t nlabels, char **log)
+load_logged(const char *path, const char *proc_root, unsigned max,
+    const char *const *labels, size_t nlabels, char **log)
 {
 	char lpath[] = "/tmp/vg-ctx-log-XXXXXX", msg[256];
 	struct vg_ctx_opts o;
@@ -638,7 +639,8 @@ load_logged(const char *path, unsigned max, const char *const *labels,
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_ge(saved, 0);
 	vg_ctx_opts_init(&o);
-	o.proc = 0;
+	o.proc = proc_root != NULL;
+	o.proc_root = proc_root;
 	o.max_procs = max;
 	o.state_file = path;
 	o.labels = labels;
@@ -692,7 +694,7 @@ START_TEST(test_state_bad_lines)
 	n += (size_t)sprintf(text + n, "\n505 1 0 0 0 0 0 - - - -");
 	write_file(path, text, n);
 	free(text);
-	c = load_logged(path, 64, NULL, 0, &log);
+	c = load_logged(path, NULL, 64, NULL, 0, &log);
 	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 1);
 	ck_assert_str_eq(vg_ctx_lookup(c, 400)->exe, "/bin/sh");
 	snprintf(want, sizeof(want), "%s:4: not 11 or 16 fields", path);
@@ -735,7 +737,7 @@ START_TEST(test_state_label_names)
 	c->state_file = strdup(path);
 	ck_assert_int_eq(vg_ctx_save(c), 0);
 	vg_ctx_free(c);
-	c = load_logged(path, 64, after, 3, &log);
+	c = load_logged(path, NULL, 64, after, 3, &log);
 	ck_assert_str_eq(log, "");
 	/* fetch is now bit 0, shell bit 2; net is no more */
 	ck_assert_uint_eq(vg_ctx_lookup(c, 102)->labels, 1u << 0 | 1u << 2);
@@ -743,12 +745,64 @@ START_TEST(test_state_label_names)
 	vg_ctx_free(c);
 	free(log);
 	write_file(path, old, sizeof(old) - 1);
-	c = load_logged(path, 64, after, 3, &log);
+	c = load_logged(path, NULL, 64, after, 3, &log);
 	ck_assert_uint_eq(vg_ctx_lookup(c, 400)->labels, 0);
 	ck_assert_ptr_nonnull(strstr(log, "format 1 numbers labels"));
 	vg_ctx_free(c);
 	free(log);
 	unlink(path);
+}
+END_TEST
+
+/* Live (/proc on), the entries read are checked: only those whose pid
+ * /proc has with the same start stay (exactly for a start read from
+ * /proc, within a second for one of an event); those of gone processes,
+ * of a pid another process has now, from before this boot, or without a
+ * start are left out. */
+START_TEST(test_state_gone)
+{
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *root = fake_root(), *log;
+	char text[1024];
+	struct vg_ctx *c;
+	long hz = sysconf(_SC_CLK_TCK);
+	static const struct { int pid, ticks_s; const char *start; int flags;
+	    int kept; } e[] = {
+		{ 900, 10, "1700000010000", P_PROC, 1 },
+		{ 901, 20, "1700000010000", P_PROC, 0 },	/* reused */
+		{ 902, 0, "1700000010000", P_PROC, 0 },		/* gone */
+		{ 903, 10, "1600000010000", P_STREAM, 0 },	/* old boot */
+		{ 904, 10, "1700000010500", P_STREAM, 1 },	/* its fork */
+		{ 905, 10, "0", P_STREAM, 0 },			/* unknown */
+	};
+	size_t i, n;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	n = (size_t)snprintf(text, sizeof(text), "vigil-proctab 2\nlabels\n");
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		if (e[i].ticks_s > 0)
+			fake_proc(root, e[i].pid, 1, (unsigned long long)
+			    (e[i].ticks_s * hz), "x", "x\0", 2, "0::/\n");
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 %s 0 0 0 %d - - - -\n", e[i].pid, e[i].start,
+		    e[i].flags);
+	}
+	write_file(path, text, n);
+	c = load_logged(path, root, 64, NULL, 0, &log);
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++)
+		ck_assert_msg((vg_ctx_lookup(c, e[i].pid) != NULL) == e[i].kept,
+		    "pid %d", e[i].pid);
+	vg_ctx_free(c);
+	free(log);
+	/* /proc off: nothing to check them against, all are read */
+	c = load_logged(path, NULL, 64, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 6);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+	rm_rf(root);
+	free(root);
 }
 END_TEST
 
@@ -767,7 +821,7 @@ START_TEST(test_state_not_table)
 	ck_assert_int_ge(fd = mkstemp(path), 0);
 	close(fd);
 	write_file(path, other, sizeof(other) - 1);
-	c = load_logged(path, 16, NULL, 0, &log);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
 	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
 	ck_assert_msg(strstr(log, ":1: not a process table") != NULL, "%s",
 	    log);
@@ -780,7 +834,7 @@ START_TEST(test_state_not_table)
 	big[14] = '1';
 	write_file(path, big, n);
 	free(big);
-	c = load_logged(path, 16, NULL, 0, &log);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
 	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
 	ck_assert_msg(strstr(log, "not a regular file of at most 16 entries")
 	    != NULL, "%s", log);
@@ -788,7 +842,7 @@ START_TEST(test_state_not_table)
 	free(log);
 	unlink(path);
 	ck_assert_int_eq(mkfifo(path, 0600), 0);
-	c = load_logged(path, 16, NULL, 0, &log);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
 	ck_assert_msg(strstr(log, "not a regular file") != NULL, "%s", log);
 	vg_ctx_free(c);
 	free(log);
@@ -1215,6 +1269,7 @@ main(void)
 	tcase_add_test(tc, test_state_bad_lines);
 	tcase_add_test(tc, test_state_not_table);
 	tcase_add_test(tc, test_state_label_names);
+	tcase_add_test(tc, test_state_gone);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_labels_stream);
 	tcase_add_test(tc, test_script);
