@@ -3,10 +3,14 @@
  * check_context.c: the process table and the context members
  * (src/context/): ancestry from the event stream, pid reuse against a
  * fake /proc, the LRU bound, the state file, labels, scripts, cgroup
- * paths of the container runtimes, and both sinks writing the same.
+ * paths of the container runtimes, names of large groups (a getgrgid_r
+ * of its own), and both sinks writing the same.
  */
 #include <check.h>
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1253,6 +1257,63 @@ START_TEST(test_clone3_thread)
 }
 END_TEST
 
+/*
+ * NSS as on a host with very large groups, for ctx_names.c: this
+ * getgrgid_r, defined in the test program, is the one its calls bind to.
+ * BIG_GID needs a buffer of 64 KB (thousands of members), HUGE_GID more
+ * than any (ERANGE always, calls counted); other gids go to the C
+ * library's.
+ */
+#define BIG_GID		4200001
+#define HUGE_GID	4200002
+static unsigned huge_calls;
+
+int
+getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len,
+    struct group **res)
+{
+	static int (*libc)(gid_t, struct group *, char *, size_t,
+	    struct group **);
+
+	if (gid != BIG_GID && gid != HUGE_GID) {
+		if (libc == NULL)
+			*(void **)&libc = dlsym(RTLD_NEXT, "getgrgid_r");
+		return libc(gid, gr, buf, len, res);
+	}
+	*res = NULL;
+	if (gid == HUGE_GID)
+		huge_calls++;
+	if (gid == HUGE_GID || len < 65536)
+		return ERANGE;
+	memset(gr, 0, sizeof(*gr));
+	gr->gr_gid = gid;
+	gr->gr_mem = (char **)(void *)buf;	/* no members: NULL */
+	gr->gr_mem[0] = NULL;
+	gr->gr_name = buf + sizeof(char *);
+	snprintf(gr->gr_name, 16, "biggroup");
+	gr->gr_passwd = gr->gr_name + 8;
+	*res = gr;
+	return 0;
+}
+
+/* A group whose entry does not fit 4 KB has its name (NSS asked again
+ * with a larger buffer); one that fits no buffer up to 1 MiB has none,
+ * and NSS was asked a bounded number of times. */
+START_TEST(test_big_group)
+{
+	struct ctx_names *n = calloc(1, sizeof(*n));
+
+	ck_assert_ptr_nonnull(n);
+	ctx_names_init(n, NULL, NULL);
+	ck_assert_ptr_nonnull(ctx_name(n, BIG_GID, 1));
+	ck_assert_str_eq(ctx_name(n, BIG_GID, 1), "biggroup");
+	ck_assert_ptr_null(ctx_name(n, HUGE_GID, 1));
+	ck_assert_uint_ge(huge_calls, 2);
+	ck_assert_uint_le(huge_calls, 12);
+	free(n);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1283,6 +1344,7 @@ main(void)
 	tcase_add_test(tc, test_chain_fills_table);
 	tcase_add_test(tc, test_forked_child_reparented);
 	tcase_add_test(tc, test_cut_stat);
+	tcase_add_test(tc, test_big_group);
 	tcase_add_test(tc, test_clone3_thread);
 	tcase_add_test(tc, test_long_proc_argv);
 	suite_add_tcase(s, tc);
