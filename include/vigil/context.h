@@ -53,7 +53,8 @@ void		 vg_ctx_opts_init(struct vg_ctx_opts *);
 /*
  * A new context; labels are checked (msg gets "label \"...\": why" for
  * the first bad one; NULL with EINVAL). With a state file, the table is
- * read from it (a missing file is no error).
+ * read from it (a missing file is no error; what is wrong with one is
+ * logged, "file:line: why", and left out).
  */
 struct vg_ctx	*vg_ctx_new(const struct vg_ctx_opts *, char *msg,
 		    size_t msglen);

@@ -70,17 +70,14 @@ ev_ms(const struct vg_event *ev)
 	return ev->sec * 1000 + ev->msec;
 }
 
-/* Whether start (from /proc) is the start of p: exactly for a start read
- * from /proc too, within the slack for one taken from an event's time (a
- * fork's event is stamped at the call's entry, /proc counts clock ticks
- * from the child's creation). */
-static int
-same_start(const struct vg_proc *p, uint64_t start)
+/* The program a record shows for p when no execve of it was seen (the
+ * table's first sight of it, or a program changed unseen): its exe=
+ * labels come with it, as an execve's do. The caller notes the change. */
+static void
+record_exe(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s)
 {
-	if ((p->flags & P_PROC) && !(p->flags & P_STREAM))
-		return start == p->start;
-	return start + CTX_START_SLACK >= p->start &&
-	    start <= p->start + CTX_START_SLACK;
+	(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+	ctx_labels_exec(c, p);
 }
 
 /* Whether p is still the process that the record of pid shows; if it
@@ -99,7 +96,7 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	/* a doubt: reparented (the parent died), an exec not seen, or
 	 * another process now has the pid. The start time decides. */
 	if ((start = ctx_proc_start(c, p->pid)) != 0 && p->start != 0 &&
-	    !same_start(p, start)) {
+	    !ctx_same_start(p, start)) {
 		c->st.reused++;
 		return 0;
 	}
@@ -115,11 +112,11 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	if (s->exe.p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT &&
 	    (p->exe == NULL || strlen(p->exe) != s->exe.len ||
 	    memcmp(p->exe, s->exe.p, s->exe.len) != 0)) {
-		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
 		free(p->argv);
 		p->argv = NULL;
 		p->argv_len = 0;
 		p->argc = 0;
+		record_exe(c, p, s);
 		ctx_set_script(p);
 	}
 	ctx_changed(c, p);
@@ -158,7 +155,7 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	if (fresh && (kind == SC_EXECVE || kind == SC_EXECVEAT))
 		p->flags |= P_FORKED;
 	if (p->exe == NULL && s->exe.p != NULL) {
-		(void)ctx_setstr(&p->exe, s->exe.p, s->exe.len, CTX_EXE_MAX);
+		record_exe(c, p, s);
 		ctx_changed(c, p);
 	}
 	if (p->comm == NULL && s->comm.p != NULL) {
@@ -222,7 +219,7 @@ on_exec(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 
 static void
 on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
-    struct vg_proc *p)
+    struct vg_proc *p, int kind)
 {
 	struct vg_proc *ch;
 	int32_t cpid = (int32_t)s->exit;
@@ -231,8 +228,7 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	 * record that says so is not the kernel's: the new entry would
 	 * replace, and free, the parent's) */
 	if (s->exit <= 0 || s->exit > INT32_MAX || cpid == s->pid ||
-	    (ctx_syscall_kind(c, s->arch, s->nr) == SC_CLONE &&
-	    (s->a0 & CLONE_THREAD)))
+	    (kind == SC_CLONE && (s->a0 & CLONE_THREAD)))
 		return;
 	/* the child's own events may have come first (its execve): an
 	 * entry of it that says this parent is kept */
@@ -246,6 +242,13 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 		ctx_changed(c, ch);
 		return;
 	}
+	/* clone3's flags are in memory its record does not show (glibc
+	 * makes threads with it): /proc tells a thread by its Tgid. If it
+	 * cannot (a replay, the child gone), no entry now: a process's own
+	 * first event makes one (acting), a thread has none (its records
+	 * give its process's pid), and no thread pushes a process out. */
+	if (kind == SC_CLONE3 && ctx_proc_is_process(c, cpid) != 1)
+		return;
 	if ((ch = ctx_insert(c, cpid)) == NULL)
 		return;
 	(void)ctx_inherit(ch, p);
@@ -367,7 +370,7 @@ vg_ctx_event(struct vg_ctx *c, struct vg_event *ev)
 		case SC_CLONE3:
 		case SC_FORK:
 		case SC_VFORK:
-			on_fork(c, ev, &s, p);
+			on_fork(c, ev, &s, p, kind);
 			break;
 		}
 	}

@@ -7,9 +7,11 @@
  * once a second at most). Never called per field on the hot path for an
  * id it has seen.
  */
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -67,25 +69,64 @@ ctx_names_check(struct ctx_names *n, time_t now)
 	}
 }
 
+/*
+ * NSS fills a buffer of the caller's and says ERANGE when it is too
+ * small: a group's entry holds its members' names, hundreds of KB for a
+ * group of thousands. Asked again with twice the buffer, up to
+ * NSS_BUF_MAX; once per id (the caches), so the heap is no cost.
+ */
+#define NSS_BUF_MIN	4096
+#define NSS_BUF_MAX	(1024 * 1024)
+
+struct nss_ent {
+	union {
+		struct passwd	 pw;
+		struct group	 gr;
+	} u;
+	char		*buf;		/* what u points into; caller frees */
+};
+
+/* The passwd entry of uid (group: the group entry of gid) into e: 0, or
+ * -1 (none, or larger than NSS_BUF_MAX; nothing to free). */
+static int
+nss_get(uint32_t id, int group, struct nss_ent *e)
+{
+	struct passwd *pr = NULL;
+	struct group *gres = NULL;
+	size_t len;
+	char *nb;
+	int err = ERANGE;
+
+	e->buf = NULL;
+	for (len = NSS_BUF_MIN; err == ERANGE && len <= NSS_BUF_MAX;
+	    len *= 2) {
+		if ((nb = realloc(e->buf, len)) == NULL)
+			break;
+		e->buf = nb;
+		err = group ? getgrgid_r((gid_t)id, &e->u.gr, e->buf, len,
+		    &gres) : getpwuid_r((uid_t)id, &e->u.pw, e->buf, len, &pr);
+	}
+	if (err == 0 && (group ? (void *)gres : (void *)pr) != NULL)
+		return 0;
+	free(e->buf);
+	e->buf = NULL;
+	return -1;
+}
+
 static int
 lookup(uint32_t id, int group, char *out, size_t len)
 {
-	char tmp[4096];
-	const char *name = NULL;
-	struct passwd pw, *pr = NULL;
-	struct group gr, *gres = NULL;
+	struct nss_ent e;
+	const char *name;
+	int r = -1;
 
-	if (group) {
-		if (getgrgid_r((gid_t)id, &gr, tmp, sizeof(tmp), &gres) == 0 &&
-		    gres != NULL)
-			name = gr.gr_name;
-	} else if (getpwuid_r((uid_t)id, &pw, tmp, sizeof(tmp), &pr) == 0 &&
-	    pr != NULL)
-		name = pw.pw_name;
-	if (name == NULL || name[0] == '\0' ||
-	    (size_t)snprintf(out, len, "%s", name) >= len)
+	if (nss_get(id, group, &e) == -1)
 		return -1;
-	return 0;
+	name = group ? e.u.gr.gr_name : e.u.pw.pw_name;
+	if (name[0] != '\0' && (size_t)snprintf(out, len, "%s", name) < len)
+		r = 0;
+	free(e.buf);
+	return r;
 }
 
 const char *
@@ -110,8 +151,7 @@ ctx_name(struct ctx_names *n, uint32_t id, int group)
 static void
 groups_lookup(struct ctx_names *n, struct ctx_ugroups *g)
 {
-	char tmp[4096];
-	struct passwd pw, *pr = NULL;
+	struct nss_ent e;
 	gid_t gids[CTX_GROUPS_MAX];
 	int ng = CTX_GROUPS_MAX, i;
 	const char *name;
@@ -120,13 +160,12 @@ groups_lookup(struct ctx_names *n, struct ctx_ugroups *g)
 	g->n = 0;
 	g->len = 0;
 	g->state = 2;
-	if (getpwuid_r((uid_t)g->uid, &pw, tmp, sizeof(tmp), &pr) != 0 ||
-	    pr == NULL)
+	if (nss_get(g->uid, 0, &e) == -1)
 		return;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &ng) == -1)
+	if (getgrouplist(e.u.pw.pw_name, e.u.pw.pw_gid, gids, &ng) == -1)
 		ng = CTX_GROUPS_MAX;	/* more than fit: the first ones */
 	for (i = 0; i < ng; i++) {
-		if (i > 0 && gids[i] == pw.pw_gid)
+		if (i > 0 && gids[i] == e.u.pw.pw_gid)
 			continue;	/* listed first already */
 		if ((name = ctx_name(n, (uint32_t)gids[i], 1)) == NULL)
 			continue;
@@ -137,6 +176,7 @@ groups_lookup(struct ctx_names *n, struct ctx_ugroups *g)
 		g->len += (uint16_t)nl;
 		g->n++;
 	}
+	free(e.buf);
 	if (g->n > 0)
 		g->state = 1;
 }

@@ -215,8 +215,14 @@ void		 ctx_touch(struct vg_ctx *, struct vg_proc *);
 int		 ctx_setstr(char **dst, const char *s, size_t len, size_t max);
 /* Reads pid from /proc into a new entry; NULL if not there. */
 struct vg_proc	*ctx_proc_read(struct vg_ctx *, int32_t pid);
+/* Whether start (from /proc) is the start of p (a reused pid's is not). */
+int		 ctx_same_start(const struct vg_proc *, uint64_t start);
 /* The start time of pid from /proc (ms since the epoch), 0 if gone. */
 uint64_t	 ctx_proc_start(struct vg_ctx *, int32_t pid);
+/* Whether pid is a process (1: the leader of its thread group) or a
+ * thread of another (0), by its Tgid in /proc; -1 if /proc cannot say
+ * (off, or gone). */
+int		 ctx_proc_is_process(struct vg_ctx *, int32_t pid);
 /* Reads the cgroup of p from /proc (a container runtime moves a child
  * into the container's cgroup between fork and exec). */
 void		 ctx_proc_cgroup(struct vg_ctx *, struct vg_proc *);

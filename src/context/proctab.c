@@ -3,8 +3,9 @@
  * proctab.c: the process table: entries by pid in a hash, bounded by an
  * LRU list (evictions counted), filled from the event stream (ctx_event.c)
  * or, for a process the stream did not show, from /proc once. Owns the
- * state file (saved on stop, read on start). Never reads /proc for a pid
- * it has an entry for, except to check a start time on a doubt.
+ * state file (saved on stop, read on start: bounded, what is not an
+ * entry logged as file:line). Never reads /proc for a pid it has an
+ * entry for, except to check a start time on a doubt.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,9 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ctx_priv.h"
+#include "vigil/log.h"
+#include "vigil/num.h"
+#include "vigil/ratelimit.h"
 
 static struct vg_ctx *global_ctx;
 
@@ -394,6 +399,18 @@ read_stat(struct vg_ctx *c, int32_t pid, char *comm, size_t commlen,
 	return 0;
 }
 
+/* Exactly for a start read from /proc too, within the slack for one taken
+ * from an event's time (a fork's event is stamped at the call's entry,
+ * /proc counts clock ticks from the child's creation). */
+int
+ctx_same_start(const struct vg_proc *p, uint64_t start)
+{
+	if ((p->flags & P_PROC) && !(p->flags & P_STREAM))
+		return start == p->start;
+	return start + CTX_START_SLACK >= p->start &&
+	    start <= p->start + CTX_START_SLACK;
+}
+
 uint64_t
 ctx_proc_start(struct vg_ctx *c, int32_t pid)
 {
@@ -403,6 +420,25 @@ ctx_proc_start(struct vg_ctx *c, int32_t pid)
 	if (!c->o.proc || read_stat(c, pid, NULL, 0, &ppid, &start) == -1)
 		return 0;
 	return start;
+}
+
+int
+ctx_proc_is_process(struct vg_ctx *c, int32_t pid)
+{
+	char path[300], buf[1024], *t, *end;
+	long tgid;
+
+	if (!c->o.proc)
+		return -1;
+	proc_path(c, path, sizeof(path), pid, "status");
+	if (readfile(path, buf, sizeof(buf)) == -1 ||
+	    (t = strstr(buf, "\nTgid:")) == NULL)
+		return -1;
+	errno = 0;
+	tgid = strtol(t + 6, &end, 10);
+	if (errno != 0 || end == t + 6)
+		return -1;
+	return tgid == pid;
 }
 
 void
@@ -444,7 +480,10 @@ ctx_proc_env(struct vg_ctx *c, struct vg_proc *p)
 		p->env_len = (uint16_t)o;
 }
 
-/* argv from NUL-separated text, bounded. */
+/* argv from NUL-separated text, bounded: the argument that does not fit
+ * is kept cut to what is left, as exec_argv (ctx_event.c) keeps one of
+ * an EXECVE record (a retitled process's title may be one long
+ * argument, and then the only one). */
 static void
 set_argv(struct vg_proc *p, const char *a, size_t len)
 {
@@ -454,8 +493,13 @@ set_argv(struct vg_proc *p, const char *a, size_t len)
 	p->argv_cut = 0;
 	while (o < len && n < CTX_ARGC_MAX) {
 		l = strnlen(a + o, len - o);
-		if (o + l + 1 > CTX_ARGV_MAX)
+		if (o + l + 1 > CTX_ARGV_MAX) {
+			if (o + 1 < CTX_ARGV_MAX) {
+				o = CTX_ARGV_MAX - 1;	/* ctx_setstr ends it */
+				n++;
+			}
 			break;
+		}
 		o += l + 1;
 		n++;
 	}
@@ -565,6 +609,7 @@ vg_ctx_save(struct vg_ctx *c)
 	char tmp[4096];
 	struct vg_proc *p;
 	FILE *f;
+	size_t i;
 	int n, fd;
 
 	if (c->state_file == NULL)
@@ -581,7 +626,14 @@ vg_ctx_save(struct vg_ctx *c)
 		close(fd);
 		return -1;
 	}
-	fprintf(f, "vigil-proctab 1\n");
+	/* labels by name: the bits are the positions of label lines, which
+	 * may be others at the next start */
+	fprintf(f, "vigil-proctab 2\nlabels");
+	for (i = 0; i < c->nlabels; i++)
+		if (vg_ctx_label_id(c, c->labels[i].name,
+		    strlen(c->labels[i].name)) == (int)i)
+			fprintf(f, " %zu=%s", i, c->labels[i].name);
+	fputc('\n', f);
 	/* oldest first: read back in order, the LRU order is kept */
 	for (p = c->lru_tail; p != NULL; p = p->lprev) {
 		fprintf(f, "%d %d %" PRIu64 " %" PRIu64 " %u %u %u", p->pid,
@@ -622,125 +674,372 @@ hexval(int ch)
 	return -1;
 }
 
-/* One hex token at *pp into out (NUL-terminated); its length, -1 for
- * "-" (none), -2 bad. */
+/* One hex token into out (cap bytes, NUL-terminated): its length, -1 for
+ * "-" (none), -2 if it is not hex of at most cap - 1 bytes. */
 static long
-get_hex(char **pp, char *out, size_t cap)
+get_hex(struct vg_str t, char *out, size_t cap)
 {
-	char *p = *pp, *tok;
-	size_t n = 0;
+	size_t i, n = 0;
 	int hi, lo;
 
-	while (*p == ' ')
-		p++;
-	tok = p;
-	while (*p != ' ' && *p != '\0' && *p != '\n')
-		p++;
-	*pp = p;
-	if (p - tok == 1 && *tok == '-')
+	if (t.len == 1 && t.p[0] == '-')
 		return -1;
-	if (p - tok == 1 && *tok == '=') {
+	if (t.len == 1 && t.p[0] == '=') {
 		out[0] = '\0';
 		return 0;
 	}
-	for (; tok + 1 < p; tok += 2) {
-		if ((hi = hexval(tok[0])) < 0 || (lo = hexval(tok[1])) < 0 ||
-		    n + 1 >= cap)
+	if (t.len % 2 != 0 || t.len / 2 >= cap)
+		return -2;
+	for (i = 0; i < t.len; i += 2) {
+		if ((hi = hexval(t.p[i])) < 0 || (lo = hexval(t.p[i + 1])) < 0)
 			return -2;
 		out[n++] = (char)(hi << 4 | lo);
 	}
-	if (tok != p)
-		return -2;
 	out[n] = '\0';
 	return (long)n;
 }
 
-static int
-load_line(struct vg_ctx *c, char *line)
-{
-	char buf[CTX_ENV_MAX + CTX_EXE_MAX], *p;
-	struct ctx_cgroup cg;
-	struct vg_proc *e;
-	long pid, ppid, n;
-	unsigned long long start, pstart;
-	unsigned sb, labels, flags, rt;
-	int off = 0;
+/* The fields of a line vg_ctx_save writes: seven numbers, four strings,
+ * and a cgroup's runtime and four strings if it has one. */
+#define STATE_NUMS	7
+#define STATE_FIELDS	16
+static const char *const state_field[STATE_FIELDS] = { "pid", "ppid",
+	"start", "pstart", "spawned_by", "labels", "flags", "exe", "comm",
+	"argv", "env", "runtime", "container id", "pod", "unit", "slice" };
 
-	if (sscanf(line, "%ld %ld %llu %llu %u %u %u%n", &pid, &ppid, &start,
-	    &pstart, &sb, &labels, &flags, &off) != 7 || pid <= 0 ||
-	    pid > INT32_MAX || ppid < 0 || ppid > INT32_MAX)
-		return -1;
-	if ((e = ctx_insert(c, (int32_t)pid)) == NULL)
-		return -1;
-	e->ppid = (int32_t)ppid;
-	e->start = start;
-	e->pstart = pstart;
-	e->spawned_by = sb;
-	e->labels = labels;
-	e->flags = flags;
-	p = line + off;
-	if ((n = get_hex(&p, buf, CTX_EXE_MAX + 1)) < -1 ||
-	    (n >= 0 && ctx_setstr(&e->exe, buf, (size_t)n, CTX_EXE_MAX)) ||
-	    (n = get_hex(&p, buf, CTX_COMM_MAX + 1)) < -1 ||
-	    (n >= 0 && ctx_setstr(&e->comm, buf, (size_t)n, CTX_COMM_MAX)))
-		goto bad;
-	if ((n = get_hex(&p, buf, CTX_ARGV_MAX + 1)) < -1)
-		goto bad;
-	if (n >= 0)
-		set_argv(e, buf, (size_t)n);
-	if ((n = get_hex(&p, buf, CTX_ENV_MAX + 1)) < -1)
-		goto bad;
-	if (n > 0 && ctx_setstr(&e->env, buf, (size_t)n, CTX_ENV_MAX) == 0)
-		e->env_len = (uint16_t)n;
-	while (*p == ' ')
-		p++;
-	if (*p != '\0' && *p != '\n') {
-		memset(&cg, 0, sizeof(cg));
-		if (sscanf(p, "%u%n", &rt, &off) != 1 || rt > RT_KUBEPODS)
-			goto bad;
-		cg.runtime = (uint8_t)rt;
-		p += off;
-		if (get_hex(&p, cg.id, sizeof(cg.id)) < -1 ||
-		    get_hex(&p, cg.pod, sizeof(cg.pod)) < -1 ||
-		    get_hex(&p, cg.unit, sizeof(cg.unit)) < -1 ||
-		    get_hex(&p, cg.slice, sizeof(cg.slice)) < -1 ||
-		    (e->cg = malloc(sizeof(cg))) == NULL)
-			goto bad;
-		*e->cg = cg;
+/* What one line gives, decoded before it touches the table. */
+struct state_entry {
+	uint64_t	 num[STATE_NUMS];
+	long		 len[4];	/* exe comm argv env; -1 none */
+	char		 exe[CTX_EXE_MAX + 1], comm[CTX_COMM_MAX + 1];
+	char		 argv[CTX_ARGV_MAX + 1], env[CTX_ENV_MAX + 1];
+	int		 has_cg;
+	struct ctx_cgroup cg;
+};
+
+/* The longest line vg_ctx_save writes (each string two hex digits a
+ * byte); a longer one is not ours. */
+#define STATE_LINE_MAX	(STATE_FIELDS * 21 + 2 * (CTX_EXE_MAX + \
+	CTX_COMM_MAX + CTX_ARGV_MAX + CTX_ENV_MAX + sizeof(((struct \
+	ctx_cgroup *)0)->id) + sizeof(((struct ctx_cgroup *)0)->pod) + \
+	2 * CTX_UNIT_MAX))
+
+/* Splits a line at single spaces into t; the count, or 0 if a field is
+ * empty (a line cut short, two spaces) or there are too many. */
+static size_t
+state_split(const char *line, size_t len, struct vg_str *t)
+{
+	const char *p = line, *end = line + len, *sp;
+	size_t n = 0;
+
+	for (;;) {
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
+			sp = end;
+		if (sp == p || n == STATE_FIELDS)
+			return 0;
+		t[n++] = vg_str_make(p, (size_t)(sp - p));
+		if (sp == end)
+			return n;
+		p = sp + 1;
 	}
-	ctx_set_script(e);
+}
+
+/* Decodes one line into e; NULL, or why it is not an entry (into why). */
+static const char *
+state_decode(const char *line, size_t len, struct state_entry *e,
+    char *why, size_t whylen)
+{
+	static const uint64_t max[STATE_NUMS] = { INT32_MAX, INT32_MAX,
+	    UINT64_MAX, UINT64_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	char *const str[4] = { e->exe, e->comm, e->argv, e->env };
+	static const size_t cap[4] = { CTX_EXE_MAX + 1, CTX_COMM_MAX + 1,
+	    CTX_ARGV_MAX + 1, CTX_ENV_MAX + 1 };
+	struct vg_str t[STATE_FIELDS];
+	char *const cgs[4] = { e->cg.id, e->cg.pod, e->cg.unit, e->cg.slice };
+	static const size_t cgcap[4] = { CTX_CID_MAX,
+	    sizeof(((struct ctx_cgroup *)0)->pod), CTX_UNIT_MAX,
+	    CTX_UNIT_MAX };
+	uint64_t rt;
+	size_t n, i;
+
+	n = state_split(line, len, t);
+	if (n != STATE_NUMS + 4 && n != STATE_FIELDS) {
+		snprintf(why, whylen, "%s", n == 0 ? "an empty field or more "
+		    "than 16" : "not 11 or 16 fields");
+		return why;
+	}
+	for (i = 0; i < STATE_NUMS; i++)
+		if (vg_num_u64(t[i], &e->num[i]) == -1 || e->num[i] > max[i])
+			goto badnum;
+	if (e->num[0] == 0) {
+		i = 0;
+		goto badnum;
+	}
+	for (i = 0; i < 4; i++)
+		if ((e->len[i] = get_hex(t[STATE_NUMS + i], str[i],
+		    cap[i])) < -1)
+			goto badhex;
+	memset(&e->cg, 0, sizeof(e->cg));
+	if ((e->has_cg = n == STATE_FIELDS) == 0)
+		return NULL;
+	if (vg_num_u64(t[STATE_NUMS + 4], &rt) == -1 || rt > RT_KUBEPODS) {
+		i = STATE_NUMS + 4;
+		goto badnum;
+	}
+	e->cg.runtime = (uint8_t)rt;
+	for (i = 0; i < 4; i++)
+		if (get_hex(t[STATE_NUMS + 5 + i], cgs[i], cgcap[i]) < 0) {
+			i += 5;
+			goto badhex;
+		}
+	return NULL;
+badnum:
+	snprintf(why, whylen, "%s: not a number in range", state_field[i]);
+	return why;
+badhex:
+	snprintf(why, whylen, "%s: not \"-\", \"=\" or hex of at most %zu "
+	    "bytes", state_field[STATE_NUMS + i], (i < 4 ? cap[i] :
+	    cgcap[i - 5]) - 1);
+	return why;
+}
+
+/* An entry of what e says, its label bits those of map; -1 ENOMEM. */
+static int
+state_insert(struct vg_ctx *c, const struct state_entry *e,
+    const uint32_t *map)
+{
+	struct vg_proc *p;
+	unsigned i;
+
+	if ((p = ctx_insert(c, (int32_t)e->num[0])) == NULL)
+		return -1;
+	p->ppid = (int32_t)e->num[1];
+	p->start = e->num[2];
+	p->pstart = e->num[3];
+	p->spawned_by = (uint32_t)e->num[4];
+	for (i = 0; i < VG_CTX_LABELS_MAX; i++)
+		if (e->num[5] & (1u << i))
+			p->labels |= map[i];
+	p->flags = (uint32_t)e->num[6] & (P_PROC | P_EXEC | P_STREAM |
+	    P_FORKED);
+	if ((e->len[0] >= 0 && ctx_setstr(&p->exe, e->exe,
+	    (size_t)e->len[0], CTX_EXE_MAX) == -1) ||
+	    (e->len[1] >= 0 && ctx_setstr(&p->comm, e->comm,
+	    (size_t)e->len[1], CTX_COMM_MAX) == -1))
+		goto oom;
+	if (e->len[2] >= 0)
+		set_argv(p, e->argv, (size_t)e->len[2]);
+	if (e->len[3] > 0) {
+		if (ctx_setstr(&p->env, e->env, (size_t)e->len[3],
+		    CTX_ENV_MAX) == -1)
+			goto oom;
+		p->env_len = (uint16_t)e->len[3];
+	}
+	if (e->has_cg) {
+		if ((p->cg = malloc(sizeof(*p->cg))) == NULL)
+			goto oom;
+		*p->cg = e->cg;
+	}
+	ctx_set_script(p);
 	return 0;
-bad:
-	remove_entry(c, e);
+oom:
+	remove_entry(c, p);
 	return -1;
 }
 
-/* Reads the state file; entries whose process is gone or whose pid now
- * names another process (start time) are checked when used. */
+/* One line of f into buf (STATE_LINE_MAX + 1 bytes, without its '\n'):
+ * its length, or -1 at the end of the file. A line that is not one
+ * vg_ctx_save writes is read to its end and *why says what it is. */
+static ssize_t
+state_line(FILE *f, char *buf, const char **why)
+{
+	size_t n = 0;
+	int ch;
+
+	*why = NULL;
+	while ((ch = getc_unlocked(f)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			*why = "a NUL byte";
+		else if (n == STATE_LINE_MAX)
+			*why = "longer than any entry";
+		else
+			buf[n++] = (char)ch;
+	}
+	if (ch == EOF && n == 0 && *why == NULL)
+		return -1;
+	if (ch == EOF && *why == NULL)
+		*why = "cut short (no newline)";
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* The state file, open for reading if it is a regular file no larger
+ * than a full table's (a device or a fifo would never end); NULL, logged
+ * unless it is missing. */
+static FILE *
+state_open(const struct vg_ctx *c)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	/* O_NONBLOCK: opening a fifo would wait for a writer */
+	if ((fd = open(c->state_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) ==
+	    -1) {
+		if (errno != ENOENT)
+			vg_log_warn("context: %s: not read", c->state_file);
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > ((uint64_t)c->o.max_procs + 2) *
+	    (STATE_LINE_MAX + 1)) {
+		vg_log_warnx("context: %s: not a regular file of at most %u "
+		    "entries: not read", c->state_file, c->o.max_procs);
+		close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		vg_log_warn("context: %s: not read", c->state_file);
+		close(fd);
+	}
+	return f;
+}
+
+/* The label names of the head's "labels" line ("BIT=NAME ...", after
+ * the word): into map, the bit of each name in this configuration, none
+ * for a name no label line has now. 0, or -1 (logged). */
+static int
+state_labels(struct vg_ctx *c, char *line, uint32_t *map)
+{
+	char *tok, *eq, *save = NULL;
+	uint64_t bit;
+	int id;
+
+	for (tok = strtok_r(line, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL || eq[1] == '\0' ||
+		    vg_num_u64(vg_str_make(tok, (size_t)(eq - tok)), &bit) ==
+		    -1 || bit >= VG_CTX_LABELS_MAX) {
+			vg_log_warnx("context: %s:2: \"%s\" is not BIT=NAME: "
+			    "not read", c->state_file, tok);
+			return -1;
+		}
+		if ((id = vg_ctx_label_id(c, eq + 1, strlen(eq + 1))) >= 0)
+			map[bit] = 1u << id;
+	}
+	return 0;
+}
+
+/* The head of the state file: "vigil-proctab 2" and its "labels" line
+ * into map; format 1 numbered labels by their line in the configuration
+ * of its day, its entries are read without labels (map empty). The
+ * number of the first entry line, or 0 (logged). */
+static unsigned long
+state_head(struct vg_ctx *c, FILE *f, char *line, uint32_t *map)
+{
+	const char *bad;
+
+	memset(map, 0, VG_CTX_LABELS_MAX * sizeof(*map));
+	if (state_line(f, line, &bad) == -1 || bad != NULL)
+		line[0] = '\0';	/* no head either */
+	if (strcmp(line, "vigil-proctab 1") == 0) {
+		vg_log_warnx("context: %s: format 1 numbers labels: read "
+		    "without them", c->state_file);
+		return 2;
+	}
+	if (strcmp(line, "vigil-proctab 2") != 0) {
+		vg_log_warnx("context: %s:1: not a process table of vigil "
+		    "(\"vigil-proctab 2\" expected): not read",
+		    c->state_file);
+		return 0;
+	}
+	if (state_line(f, line, &bad) == -1 || bad != NULL ||
+	    strncmp(line, "labels", 6) != 0 || (line[6] != '\0' &&
+	    line[6] != ' ')) {
+		vg_log_warnx("context: %s:2: \"labels\" expected: not read",
+		    c->state_file);
+		return 0;
+	}
+	return state_labels(c, line + 6, map) == -1 ? 0 : 3;
+}
+
+/*
+ * With /proc (live), drops the entries read whose process is no more:
+ * gone, or its pid another process's now (the start, as same_process()
+ * checks it: one of an earlier boot, or none, never matches). The forks
+ * and execs while vigild was down were not seen: a later process with
+ * such a pid, and the same parent and program, would take the old one's
+ * argv, labels and start. A gone process's children were reparented
+ * (their records say so): none needs its entry. The count dropped.
+ */
+static unsigned long
+state_drop_gone(struct vg_ctx *c)
+{
+	struct vg_proc *p, *next;
+	unsigned long n = 0;
+	uint64_t start;
+
+	if (!c->o.proc)
+		return 0;
+	for (p = c->lru_head; p != NULL; p = next) {
+		next = p->lnext;
+		if ((start = ctx_proc_start(c, p->pid)) != 0 &&
+		    ctx_same_start(p, start))
+			continue;
+		remove_entry(c, p);
+		n++;
+	}
+	return n;
+}
+
+/* Reads the state file: a line that is not an entry is left out and
+ * logged ("file:line: why", the first few); so are, live, the entries of
+ * processes that are no more. */
 static void
 load_state(struct vg_ctx *c)
 {
+	char *line, why[128];
+	const char *bad;
+	struct state_entry *e;
+	uint32_t map[VG_CTX_LABELS_MAX];
+	unsigned long n, nbad = 0, read = 0, gone;
+	ssize_t len;
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long bad = 0;
-	int first = 1;
 
-	if ((f = fopen(c->state_file, "re")) == NULL)
+	if ((f = state_open(c)) == NULL)
 		return;
-	while (getline(&line, &cap, f) != -1) {
-		if (first) {
-			first = 0;
-			if (strcmp(line, "vigil-proctab 1\n") != 0)
-				break;
+	line = malloc(STATE_LINE_MAX + 1);
+	e = malloc(sizeof(*e));
+	if (line == NULL || e == NULL) {
+		vg_log_warnx("context: %s: out of memory", c->state_file);
+		goto done;
+	}
+	if ((n = state_head(c, f, line, map)) == 0)
+		goto done;
+	for (; (len = state_line(f, line, &bad)) != -1; n++) {
+		if (bad == NULL)
+			bad = state_decode(line, (size_t)len, e, why,
+			    sizeof(why));
+		if (bad == NULL && state_insert(c, e, map) == -1)
+			bad = "out of memory";
+		if (bad == NULL) {
+			read++;
 			continue;
 		}
-		if (load_line(c, line) == -1)
-			bad++;
+		if (vg_rl_count(++nbad, 5))
+			vg_log_warnx("context: %s:%lu: %s: left out",
+			    c->state_file, n, bad);
 	}
+	if (nbad > 0)
+		vg_log_warnx("context: %s: %lu lines left out, %lu entries "
+		    "read", c->state_file, nbad, read);
+	if ((gone = state_drop_gone(c)) > 0)
+		vg_log_info("context: %s: %lu of %lu entries left out: their "
+		    "processes are gone", c->state_file, gone, read);
+done:
+	free(e);
 	free(line);
 	fclose(f);
-	(void)bad;
 }
 
 /* ---- the context ---- */

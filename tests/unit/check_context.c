@@ -3,10 +3,14 @@
  * check_context.c: the process table and the context members
  * (src/context/): ancestry from the event stream, pid reuse against a
  * fake /proc, the LRU bound, the state file, labels, scripts, cgroup
- * paths of the container runtimes, and both sinks writing the same.
+ * paths of the container runtimes, names of large groups (a getgrgid_r
+ * of its own), and both sinks writing the same.
  */
 #include <check.h>
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -479,6 +483,33 @@ START_TEST(test_forked_child_reparented)
 }
 END_TEST
 
+/* A first argument longer than the bound (a retitled process whose title
+ * has no NUL) is kept cut, as an EXECVE record's is, and says so. */
+START_TEST(test_long_proc_argv)
+{
+	char *root = fake_root(), title[600], want[CTX_ARGV_MAX];
+	struct vg_ctx *c;
+	json_object *j;
+
+	memset(title, 't', sizeof(title));
+	fake_proc(root, 710, 1, 50, "title", title, sizeof(title), "0::/\n");
+	c = new_ctx(root, 64, NULL, 0);
+	j = feed1(c, SYS("1", "42", "0", "3", "1", "710", "title",
+	    "/usr/bin/title", "(null)"));
+	memset(want, 't', sizeof(want) - 1);
+	want[sizeof(want) - 1] = '\0';
+	ck_assert_str_eq(gets_(j, "context.process.argv.0"), want);
+	ck_assert_int_eq((int)json_object_array_length(get(j,
+	    "context.process.argv")), 1);
+	ck_assert(json_object_get_boolean(get(j,
+	    "context.process.argv_truncated")));
+	json_object_put(j);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
 /* A stat file that ends at its comm's ')', as long as the buffer: not
  * read past (ASan said so before). */
 START_TEST(test_cut_stat)
@@ -596,6 +627,233 @@ START_TEST(test_state_file)
 }
 END_TEST
 
+/* vg_ctx_new of a state file (/proc at proc_root, or off), with stderr
+ * (the log) going to a file: the context, and what was logged in *log
+ * (caller frees). */
+static struct vg_ctx *
+load_logged(const char *path, const char *proc_root, unsigned max,
+    const char *const *labels, size_t nlabels, char **log)
+{
+	char lpath[] = "/tmp/vg-ctx-log-XXXXXX", msg[256];
+	struct vg_ctx_opts o;
+	struct vg_ctx *c;
+	int fd = mkstemp(lpath), saved = dup(2);
+	off_t n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(saved, 0);
+	vg_ctx_opts_init(&o);
+	o.proc = proc_root != NULL;
+	o.proc_root = proc_root;
+	o.max_procs = max;
+	o.state_file = path;
+	o.labels = labels;
+	o.nlabels = nlabels;
+	fflush(stderr);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	c = vg_ctx_new(&o, msg, sizeof(msg));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_ge(n = lseek(fd, 0, SEEK_END), 0);
+	ck_assert_ptr_nonnull(*log = calloc(1, (size_t)n + 1));
+	ck_assert_int_eq(pread(fd, *log, (size_t)n, 0), n);
+	close(fd);
+	unlink(lpath);
+	return c;
+}
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+/* Lines that are not entries are left out, each said with its file:line
+ * (a line cut short, a NUL byte, one longer than any entry, a last one
+ * without its newline: none of them is what vg_ctx_save writes). */
+START_TEST(test_state_bad_lines)
+{
+	static const char good[] = "vigil-proctab 2\nlabels\n"
+	    "400 1 1700000000000 0 0 0 8 2f62696e2f7368 7368 - -\n"
+	    "502 1 0 0 0 0 0\n"
+	    "503 1 0 0 0 0 0 - - - -\0x\n";
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *text, *log, want[128];
+	struct vg_ctx *c;
+	size_t n = sizeof(good) - 1, pad = 8000;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	ck_assert_ptr_nonnull(text = malloc(n + pad + 64));
+	memcpy(text, good, n);
+	n += (size_t)sprintf(text + n, "504 1 0 0 0 0 0 - - - -");
+	memset(text + n, ' ', pad);
+	n += pad;
+	n += (size_t)sprintf(text + n, "\n505 1 0 0 0 0 0 - - - -");
+	write_file(path, text, n);
+	free(text);
+	c = load_logged(path, NULL, 64, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 1);
+	ck_assert_str_eq(vg_ctx_lookup(c, 400)->exe, "/bin/sh");
+	snprintf(want, sizeof(want), "%s:4: not 11 or 16 fields", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:5: a NUL byte", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:6: longer than any entry", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	snprintf(want, sizeof(want), "%s:7: cut short", path);
+	ck_assert_msg(strstr(log, want) != NULL, "%s", log);
+	ck_assert_ptr_nonnull(strstr(log, "4 lines left out, 1 entries read"));
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
+/* Labels are saved by name: read back under another configuration (its
+ * label lines reordered, one gone, one new), a process has the labels of
+ * its names, whatever their places; a file of format 1 (labels by
+ * number) is read without labels. */
+START_TEST(test_state_label_names)
+{
+	static const char *const before[] = { "shell exe=/usr/bin/*sh",
+	    "net key=net", "fetch argv=curl https://*" };
+	static const char *const after[] = { "fetch argv=curl https://*",
+	    "new exe=/nowhere", "shell exe=/usr/bin/*sh" };
+	static const char old[] = "vigil-proctab 1\n"
+	    "400 1 1700000000000 0 0 1 8 - - - -\n";
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *log;
+	struct vg_ctx *c = new_ctx(NULL, 64, before, 3);
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	tree(c);
+	json_object_put(feed1(c, SYS("6", "42", "0", "3", "101", "102",
+	    "curl", "/usr/bin/curl", "\"net\"")));
+	ck_assert_uint_eq(vg_ctx_lookup(c, 102)->labels, 7);
+	c->state_file = strdup(path);
+	ck_assert_int_eq(vg_ctx_save(c), 0);
+	vg_ctx_free(c);
+	c = load_logged(path, NULL, 64, after, 3, &log);
+	ck_assert_str_eq(log, "");
+	/* fetch is now bit 0, shell bit 2; net is no more */
+	ck_assert_uint_eq(vg_ctx_lookup(c, 102)->labels, 1u << 0 | 1u << 2);
+	ck_assert_uint_eq(vg_ctx_lookup(c, 101)->labels, 1u << 2);
+	vg_ctx_free(c);
+	free(log);
+	write_file(path, old, sizeof(old) - 1);
+	c = load_logged(path, NULL, 64, after, 3, &log);
+	ck_assert_uint_eq(vg_ctx_lookup(c, 400)->labels, 0);
+	ck_assert_ptr_nonnull(strstr(log, "format 1 numbers labels"));
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
+/* Live (/proc on), the entries read are checked: only those whose pid
+ * /proc has with the same start stay (exactly for a start read from
+ * /proc, within a second for one of an event); those of gone processes,
+ * of a pid another process has now, from before this boot, or without a
+ * start are left out. */
+START_TEST(test_state_gone)
+{
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *root = fake_root(), *log;
+	char text[1024];
+	struct vg_ctx *c;
+	long hz = sysconf(_SC_CLK_TCK);
+	static const struct { int pid, ticks_s; const char *start; int flags;
+	    int kept; } e[] = {
+		{ 900, 10, "1700000010000", P_PROC, 1 },
+		{ 901, 20, "1700000010000", P_PROC, 0 },	/* reused */
+		{ 902, 0, "1700000010000", P_PROC, 0 },		/* gone */
+		{ 903, 10, "1600000010000", P_STREAM, 0 },	/* old boot */
+		{ 904, 10, "1700000010500", P_STREAM, 1 },	/* its fork */
+		{ 905, 10, "0", P_STREAM, 0 },			/* unknown */
+	};
+	size_t i, n;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	n = (size_t)snprintf(text, sizeof(text), "vigil-proctab 2\nlabels\n");
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		if (e[i].ticks_s > 0)
+			fake_proc(root, e[i].pid, 1, (unsigned long long)
+			    (e[i].ticks_s * hz), "x", "x\0", 2, "0::/\n");
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 %s 0 0 0 %d - - - -\n", e[i].pid, e[i].start,
+		    e[i].flags);
+	}
+	write_file(path, text, n);
+	c = load_logged(path, root, 64, NULL, 0, &log);
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++)
+		ck_assert_msg((vg_ctx_lookup(c, e[i].pid) != NULL) == e[i].kept,
+		    "pid %d", e[i].pid);
+	vg_ctx_free(c);
+	free(log);
+	/* /proc off: nothing to check them against, all are read */
+	c = load_logged(path, NULL, 64, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 6);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+	rm_rf(root);
+	free(root);
+}
+END_TEST
+
+/* A file that is not a process table is not read, and said so: another
+ * head, a fifo (opening it would wait for a writer), one larger than a
+ * full table's. */
+START_TEST(test_state_not_table)
+{
+	char path[] = "/tmp/vg-ctx-state-XXXXXX", *log, *big;
+	static const char other[] = "vigil-proctab 9\n"
+	    "400 1 1700000000000 0 0 0 8 - - - -\n";
+	struct vg_ctx *c;
+	size_t n = 200000;
+	int fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	write_file(path, other, sizeof(other) - 1);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
+	ck_assert_msg(strstr(log, ":1: not a process table") != NULL, "%s",
+	    log);
+	vg_ctx_free(c);
+	free(log);
+	/* larger than 16 entries can be: a valid head and entry first */
+	ck_assert_ptr_nonnull(big = malloc(n));
+	memset(big, '\n', n);
+	memcpy(big, other, sizeof(other) - 1);
+	big[14] = '1';
+	write_file(path, big, n);
+	free(big);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
+	ck_assert_uint_eq(vg_ctx_stats(c)->entries, 0);
+	ck_assert_msg(strstr(log, "not a regular file of at most 16 entries")
+	    != NULL, "%s", log);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	c = load_logged(path, NULL, 16, NULL, 0, &log);
+	ck_assert_msg(strstr(log, "not a regular file") != NULL, "%s", log);
+	vg_ctx_free(c);
+	free(log);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_labels)
 {
 	static const char *const labels[] = { "shell exe=/usr/bin/*sh",
@@ -621,6 +879,37 @@ START_TEST(test_labels)
 	o.nlabels = 1;
 	ck_assert_ptr_null(vg_ctx_new(&o, msg, sizeof(msg)));
 	ck_assert_ptr_nonnull(strstr(msg, "unknown match"));
+}
+END_TEST
+
+/* Whether the event of line gives its process the label want as its
+ * first (want NULL: no labels). */
+static int
+first_label(struct vg_ctx *c, const char *line, const char *want)
+{
+	json_object *j = feed1(c, line), *l = get(j, "context.labels.0");
+	int ok = want == NULL ? l == NULL : l != NULL &&
+	    strcmp(json_object_get_string(l), want) == 0;
+
+	json_object_put(j);
+	return ok;
+}
+
+/* A process known from its records alone (a replay, or one gone before
+ * /proc was read) gets the exe= labels of the exe its record gives, and
+ * so does one whose program changed without an execve seen. */
+START_TEST(test_labels_stream)
+{
+	static const char *const labels[] = { "fetch exe=/usr/bin/curl" };
+	struct vg_ctx *c = new_ctx(NULL, 64, labels, 1);
+
+	ck_assert(first_label(c, SYS("1", "42", "0", "3", "1", "300", "curl",
+	    "/usr/bin/curl", "(null)"), "fetch"));
+	ck_assert(first_label(c, SYS("2", "42", "0", "3", "1", "301", "sh",
+	    "/bin/sh", "(null)"), NULL));
+	ck_assert(first_label(c, SYS("3", "42", "0", "3", "1", "301", "curl",
+	    "/usr/bin/curl", "(null)"), "fetch"));
+	vg_ctx_free(c);
 }
 END_TEST
 
@@ -924,6 +1213,107 @@ START_TEST(test_cached_text_follows_table)
 }
 END_TEST
 
+/* clone3's flags are not in its record: a thread it made (glibc's
+ * pthread_create) is no entry. Live, /proc says (Tgid); without /proc (a
+ * replay) the child's entry waits for its own first event, which a
+ * thread never has (its records name its process). */
+START_TEST(test_clone3_thread)
+{
+	static const char *const labels[] = { "forky key=fork" };
+	char *root = fake_root(), dir[512], st[64];
+	struct vg_ctx *c;
+	json_object *j;
+	int i;
+
+	fake_proc(root, 800, 1, 50, "app", "app\0", 4, "0::/\n");
+	for (i = 801; i <= 802; i++) {
+		fake_proc(root, i, 800, 60, "app", "app\0", 4, "0::/\n");
+		snprintf(dir, sizeof(dir), "%s/%d", root, i);
+		snprintf(st, sizeof(st), "Name:\tapp\nTgid:\t%d\nPid:\t%d\n",
+		    i == 801 ? 800 : i, i);
+		fake_write(dir, "status", st, strlen(st));
+	}
+	c = new_ctx(root, 64, NULL, 0);
+	json_object_put(feed1(c, SYS("1", "435", "801", "0", "1", "800", "app",
+	    "/usr/bin/app", "(null)")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
+	json_object_put(feed1(c, SYS("2", "435", "802", "0", "1", "800", "app",
+	    "/usr/bin/app", "(null)")));
+	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 802));
+	ck_assert_uint_eq(vg_ctx_lookup(c, 802)->spawned_by, 2);
+	vg_ctx_free(c);
+	rm_rf(root);
+	free(root);
+	/* no /proc: the child's own event makes it, with what it inherits */
+	c = new_ctx(NULL, 64, labels, 1);
+	json_object_put(feed1(c, SYS("3", "435", "803", "0", "1", "400",
+	    "bash", "/bin/bash", "\"fork\"")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 803));
+	j = feed1(c, CHILD("4", "803"));
+	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 400);
+	ck_assert_str_eq(gets_(j, "context.labels.0"), "forky");
+	json_object_put(j);
+	vg_ctx_free(c);
+}
+END_TEST
+
+/*
+ * NSS as on a host with very large groups, for ctx_names.c: this
+ * getgrgid_r, defined in the test program, is the one its calls bind to.
+ * BIG_GID needs a buffer of 64 KB (thousands of members), HUGE_GID more
+ * than any (ERANGE always, calls counted); other gids go to the C
+ * library's.
+ */
+#define BIG_GID		4200001
+#define HUGE_GID	4200002
+static unsigned huge_calls;
+
+int
+getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t len,
+    struct group **res)
+{
+	static int (*libc)(gid_t, struct group *, char *, size_t,
+	    struct group **);
+
+	if (gid != BIG_GID && gid != HUGE_GID) {
+		if (libc == NULL)
+			*(void **)&libc = dlsym(RTLD_NEXT, "getgrgid_r");
+		return libc(gid, gr, buf, len, res);
+	}
+	*res = NULL;
+	if (gid == HUGE_GID)
+		huge_calls++;
+	if (gid == HUGE_GID || len < 65536)
+		return ERANGE;
+	memset(gr, 0, sizeof(*gr));
+	gr->gr_gid = gid;
+	gr->gr_mem = (char **)(void *)buf;	/* no members: NULL */
+	gr->gr_mem[0] = NULL;
+	gr->gr_name = buf + sizeof(char *);
+	snprintf(gr->gr_name, 16, "biggroup");
+	gr->gr_passwd = gr->gr_name + 8;
+	*res = gr;
+	return 0;
+}
+
+/* A group whose entry does not fit 4 KB has its name (NSS asked again
+ * with a larger buffer); one that fits no buffer up to 1 MiB has none,
+ * and NSS was asked a bounded number of times. */
+START_TEST(test_big_group)
+{
+	struct ctx_names *n = calloc(1, sizeof(*n));
+
+	ck_assert_ptr_nonnull(n);
+	ctx_names_init(n, NULL, NULL);
+	ck_assert_ptr_nonnull(ctx_name(n, BIG_GID, 1));
+	ck_assert_str_eq(ctx_name(n, BIG_GID, 1), "biggroup");
+	ck_assert_ptr_null(ctx_name(n, HUGE_GID, 1));
+	ck_assert_uint_ge(huge_calls, 2);
+	ck_assert_uint_le(huge_calls, 12);
+	free(n);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -937,7 +1327,12 @@ main(void)
 	tcase_add_test(tc, test_stranger_parent);
 	tcase_add_test(tc, test_lru_bound);
 	tcase_add_test(tc, test_state_file);
+	tcase_add_test(tc, test_state_bad_lines);
+	tcase_add_test(tc, test_state_not_table);
+	tcase_add_test(tc, test_state_label_names);
+	tcase_add_test(tc, test_state_gone);
 	tcase_add_test(tc, test_labels);
+	tcase_add_test(tc, test_labels_stream);
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_cgroup);
 	tcase_add_test(tc, test_user_record);
@@ -949,6 +1344,9 @@ main(void)
 	tcase_add_test(tc, test_chain_fills_table);
 	tcase_add_test(tc, test_forked_child_reparented);
 	tcase_add_test(tc, test_cut_stat);
+	tcase_add_test(tc, test_big_group);
+	tcase_add_test(tc, test_clone3_thread);
+	tcase_add_test(tc, test_long_proc_argv);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
