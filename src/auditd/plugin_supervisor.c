@@ -7,8 +7,9 @@
  * overflow_action) drained by one worker thread that polls every plugin's
  * socket without blocking; a plugin that exits is restarted up to
  * max_restarts times. Every process it started is reaped: a stopped
- * plugin's pid is kept until waitpid() has it. Never blocks the
- * pipeline on a slow plugin.
+ * plugin's pid is kept until waitpid() has it. Every record a plugin
+ * does not get is counted dropped. Never blocks the pipeline on a slow
+ * plugin.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +60,7 @@ struct plug {
 	int			 suspended;	/* overflow_action=suspend */
 	int			 acted;		/* single/halt done once */
 	int			 hangup;	/* poll: its socket hung up */
+	uint64_t		 skipped;	/* not queued: gone, suspended */
 	struct plug		*next;
 };
 
@@ -86,6 +88,7 @@ struct pset {
 	struct plug		*list;
 	pid_t			*reap;		/* stopped, not reaped yet */
 	size_t			 nreap, reap_cap;
+	struct vg_queue_stats	 freed;		/* of plugins freed so far */
 };
 
 extern const struct vg_output_ops vg_output_plugins;
@@ -375,6 +378,48 @@ new_plug(struct pset *s, struct vg_plugin_conf *c)
 	return p;
 }
 
+/* st += a; queued is a level, the others totals. */
+static void
+add_stats(struct vg_queue_stats *st, const struct vg_queue_stats *a)
+{
+	st->sent += a->sent;
+	st->failed += a->failed;
+	st->dropped += a->dropped;
+	st->spooled += a->spooled;
+	st->queued += a->queued;
+}
+
+/* p's counts: its queue's, and the records it was skipped for (lock
+ * held). */
+static void
+plug_stats(struct plug *p, struct vg_queue_stats *st)
+{
+	vg_queue_stats(p->q, st);
+	st->dropped += p->skipped;
+}
+
+/*
+ * The output's counts are its plugins' added up: a record counts once
+ * for each plugin it is for, sent when it is in that plugin's socket,
+ * dropped when that plugin does not get it. So a replay that lost
+ * records for a plugin exits VG_EXIT_LOST. Lock held; the pipeline's
+ * thread (o->stats is read there).
+ */
+static void
+sync_stats(struct pset *s)
+{
+	struct vg_queue_stats sum = s->freed, st;
+	struct plug *p;
+
+	for (p = s->list; p != NULL; p = p->next) {
+		plug_stats(p, &st);
+		add_stats(&sum, &st);
+	}
+	s->o->stats.sent = sum.sent;
+	s->o->stats.dropped = sum.dropped;
+	s->o->stats.queued = sum.queued;
+}
+
 static void
 free_plug(struct pset *s, struct plug *p)
 {
@@ -385,6 +430,9 @@ free_plug(struct pset *s, struct plug *p)
 		vg_queue_done(p->q, p->cur, VG_Q_RETRY);
 	p->cur = NULL;
 	vg_queue_free(p->q, &st);
+	st.dropped += p->skipped;
+	st.queued = 0;
+	add_stats(&s->freed, &st);
 	vg_log_info("plugin %s: %" PRIu64 " records sent, %" PRIu64
 	    " dropped, %u restarts", p->c.name, st.sent, st.dropped,
 	    p->restarts);
@@ -705,8 +753,10 @@ push_rec(struct pset *s, const struct vg_logrec *r)
 	for (p = s->list; p != NULL; p = p->next) {
 		struct vg_buf *b;
 
-		if (p->gone || p->suspended)
+		if (p->gone || p->suspended) {
+			p->skipped++;
 			continue;
+		}
 		if (p->c.format == VG_PLUGIN_BINARY) {
 			if (!have_bin) {
 				memset(&h, 0, sizeof(h));
@@ -734,8 +784,10 @@ push_rec(struct pset *s, const struct vg_logrec *r)
 			}
 			b = &s->line;
 		}
-		if (b->oom)
+		if (b->oom) {
+			p->skipped++;
 			continue;
+		}
 		if (vg_queue_push(p->q, b->data, b->len) == -1 &&
 		    errno == ENOBUFS)
 			overflow(s, p);
@@ -753,7 +805,7 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
 	/* auditd's distribute_network: network events to plugins only if
-	 * asked (default no); counted as sent, as auditd counts them */
+	 * asked (default no); then no plugin is due them: not counted */
 	if ((ev->flags & VG_EV_REMOTE) && !s->adc.distribute_network) {
 		pthread_mutex_unlock(&s->mu);
 		return 0;
@@ -957,8 +1009,21 @@ plugins_close(struct vg_output *o)
 			usleep(10000);
 	} while (left && vg_clock_mono_ms() < end);
 	stop_all(s);
+	sync_stats(s);		/* what the queues held at the end: dropped */
 	free_pset(s);
 	o->priv = NULL;
+}
+
+/* The pipeline's flush: the output's counts brought up to date. */
+static int
+plugins_flush(struct vg_output *o)
+{
+	struct pset *s = o->priv;
+
+	pthread_mutex_lock(&s->mu);
+	sync_stats(s);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
 }
 
 /* ---- signals from vigild (main thread) ---- */
@@ -1003,7 +1068,7 @@ plugins_dump(struct vg_output *o, int fd)
 	    "max_restarts %u", plugin_dir(s), s->adc.q_depth,
 	    vg_adc_action_name(s->adc.overflow_action), s->adc.max_restarts);
 	for (p = s->list; p != NULL; p = p->next) {
-		vg_queue_stats(p->q, &st);
+		plug_stats(p, &st);
 		vg_log_dump(fd, "  plugin %s: pid %d %s%s restarts %u sent %"
 		    PRIu64 " queued %" PRIu64 " dropped %" PRIu64, p->c.name,
 		    (int)p->pid, p->gone ? "gone" : "running", p->suspended ?
@@ -1113,6 +1178,8 @@ const struct vg_output_ops vg_output_plugins = {
 	.dump = plugins_dump,
 	.write = plugins_write,
 	.record = plugins_record,
+	.flush = plugins_flush,
 	.close = plugins_close,
+	.self_counts = 1,	/* per plugin: sync_stats() */
 	.wants_daemon = 1,
 };

@@ -12,6 +12,8 @@ it receives; vigild replays corpus logs with --auditd-conf:
  - a record too long for auditd is cut as auditd cuts it, in the log and
    for the plugin;
  - a plugin that keeps exiting is restarted max_restarts times, no more;
+ - every record a plugin does not get (given up, suspended, queue full)
+   is counted dropped for it and for the output: the replay exits 3;
  - every plugin process is reaped: no zombies while vigild runs, and one
    that ignores SIGTERM is killed at shutdown;
  - a plugin that does not read overflows its q_depth queue: losses are
@@ -254,6 +256,13 @@ def big_log():
     return None
 
 
+def plugin_counts(err, name):
+    """(sent, dropped) from vigild's summary line for plugin NAME."""
+    m = re.search(r"plugin %s\.conf: (\d+) records sent, (\d+) dropped" %
+                  re.escape(name), err)
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+
+
 def test_restarts(root):
     s = Setup(root, "restart", max_restarts=2)
     out = s.plugin("quitter", "string", "exit_after=3")
@@ -277,6 +286,11 @@ def test_restarts(root):
     check("giving up is logged", "exceeded max_restarts" in err)
     got = read(out).count(b"\n")
     check(f"each instance read its 3 records ({got})", got == 3 * 3)
+    sent, dropped = plugin_counts(err, "quitter")
+    # the 40 records, DAEMON_START and DAEMON_END: each sent or dropped
+    check(f"records after giving up are counted dropped ({sent} sent, "
+          f"{dropped} dropped)", dropped > 0 and sent + dropped == 42)
+    check(f"lost records: replay exits 3 ({rc})", rc == 3)
 
 
 def children(pid):
@@ -372,16 +386,24 @@ def test_overflow(root):
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
     got = read(out).count(b"\n")
-    check("overflow: replay completes without waiting for the "
-          "plugin", rc == 0)
+    check(f"overflow: replay completes without waiting for the "
+          f"plugin, exit 3 for the loss ({rc})", rc == 3)
     check("overflow_action=syslog: losses logged",
           "queue full" in err and "dropped" in err)
     check(f"slow plugin got {got} of {total} records", 0 < got < total)
+    sent, dropped = plugin_counts(err, "slow")
+    check(f"overflow: the plugin's counts ({sent} sent, {dropped} "
+          f"dropped) add up to the records and DAEMON_START/END",
+          dropped > 0 and sent + dropped == total + 2)
 
     s = Setup(root, "ovf-suspend", q_depth=5, overflow="suspend")
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
     check("overflow_action=suspend logged", "dispatch suspended" in err)
+    sent, dropped = plugin_counts(err, "slow")
+    check(f"suspend: records not sent are counted dropped ({sent} sent, "
+          f"{dropped} dropped), exit 3 ({rc})",
+          dropped > 0 and sent + dropped == total + 2 and rc == 3)
 
     s = Setup(root, "ovf-halt", q_depth=5, overflow="halt")
     s.plugin("slow", "string", "sleep=1.5")
