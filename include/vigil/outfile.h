@@ -33,6 +33,7 @@ struct vg_outfile {
 					 * writable at close */
 	uint64_t	 lost_sent;	/* ... of which maybe_write said 0 */
 	struct vg_rotate *rot;		/* own rotation (rotate.h), or NULL */
+	time_t		 link_checked;	/* rot: when st_nlink was looked at */
 };
 
 /*
