@@ -27,6 +27,19 @@
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
 
 int
+vg_logfile_group(const char *path, int fd, gid_t group)
+{
+	/* without CAP_CHOWN (docs/security.md) a group vigild is not in is
+	 * set by the privileged helper, after it checked this is a
+	 * configured file (or the auditd log's directory) */
+	if (fchown(fd, (uid_t)-1, group) == 0)
+		return 0;
+	if (errno != EPERM || !vg_privsep_active())
+		return -1;
+	return vg_privsep_chown(path, fd);
+}
+
+int
 vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
     char *msg, size_t msglen)
 {
@@ -84,12 +97,9 @@ vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 		goto fail;
 	}
 	/* an existing file gets the mode too: 0644 left from before
-	 * would keep the events readable by everybody. Without CAP_CHOWN
-	 * (docs/security.md) a group vigild is not in is set by the
-	 * privileged helper, after it checked this is a configured file */
-	if ((group != (gid_t)-1 && fchown(fd, (uid_t)-1, group) == -1 &&
-	    (errno != EPERM || !vg_privsep_active() ||
-	    vg_privsep_chown(path, fd) == -1)) || fchmod(fd, mode) == -1) {
+	 * would keep the events readable by everybody */
+	if ((group != (gid_t)-1 && vg_logfile_group(path, fd, group) == -1) ||
+	    fchmod(fd, mode) == -1) {
 		e = errno;
 		snprintf(msg, msglen, "%s: cannot set mode %04o%s: %s", path,
 		    (unsigned)mode, group != (gid_t)-1 ? " and group" : "",
