@@ -551,9 +551,11 @@ vg_output_write(struct vg_output *o, const struct vg_event *ev,
 int
 vg_output_record(struct vg_output *o, const struct vg_record *rec)
 {
-	int rc = o->ops->record(o, rec);
+	int rc;
 
-	if (rc == -1) {
+	if (o->ops->self_counts)
+		return o->ops->record(o, rec);
+	if ((rc = o->ops->record(o, rec)) == -1) {
 		if (vg_rl_count(++o->stats.failed, 1))
 			vg_log_warn("output %s: write failed (%llu failures "
 			    "so far)", o->spec,

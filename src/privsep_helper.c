@@ -163,20 +163,43 @@ spec_file(const char *spec, char **path, gid_t *group)
 	return 0;
 }
 
+/* The directory of the log an auditd: output writes with a group: it
+ * gets log_group too, as auditd gives it. 0, or -1 (none). */
+static int
+spec_dir(const char *spec, char **path, gid_t *group)
+{
+	char *slash;
+
+	if (vg_auditlog_file_of(spec, path, group) == -1)
+		return -1;
+	if (*group == (gid_t)-1 || (slash = strrchr(*path, '/')) == NULL ||
+	    slash == *path) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	*slash = '\0';
+	return 0;
+}
+
 /* The group of a log file the daemon opened (r->spec: its path, as
- * configured): fd must be the file a configured output names, as it is
- * on disk now, and gets that output's group. */
+ * configured), or of the auditd log's directory: fd must be the file (the
+ * directory) a configured output names, as it is on disk now, and gets
+ * that output's group. */
 static int
 h_chown(const struct vg_priv_req *r, int fd)
 {
 	struct stat a, b;
 	char *path = NULL;
 	gid_t group = (gid_t)-1;
-	int i, rc = -1;
+	int i, dir, rc = -1;
 
+	if (fstat(fd, &a) == -1)
+		return -1;
+	dir = S_ISDIR(a.st_mode);
 	for (i = 0; i < h_nspecs; i++) {
-		if (spec_file(h_specs[i], &path, &group) == 0 &&
-		    strcmp(path, r->spec) == 0)
+		if ((dir ? spec_dir : spec_file)(h_specs[i], &path,
+		    &group) == 0 && strcmp(path, r->spec) == 0)
 			break;
 		free(path);
 		path = NULL;
@@ -187,10 +210,13 @@ h_chown(const struct vg_priv_req *r, int fd)
 		errno = EPERM;
 		return -1;
 	}
-	if (fstat(fd, &a) == -1 || lstat(path, &b) == -1)
+	/* the log's directory may be a link, as when the log is opened;
+	 * the log itself never */
+	if ((dir ? stat(path, &b) : lstat(path, &b)) == -1)
 		goto out;
-	if (!S_ISREG(a.st_mode) || !S_ISREG(b.st_mode) ||
-	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+	if ((dir ? !S_ISDIR(b.st_mode) : !S_ISREG(a.st_mode) ||
+	    !S_ISREG(b.st_mode)) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
 		vg_log_warnx("privsep: chown: the descriptor is not %s", path);
 		errno = EPERM;
 		goto out;

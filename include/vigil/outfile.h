@@ -33,6 +33,7 @@ struct vg_outfile {
 					 * writable at close */
 	uint64_t	 lost_sent;	/* ... of which maybe_write said 0 */
 	struct vg_rotate *rot;		/* own rotation (rotate.h), or NULL */
+	time_t		 link_checked;	/* rot: when st_nlink was looked at */
 };
 
 /*
@@ -69,6 +70,10 @@ void	vg_outfile_close(struct vg_outfile *);
 int	vg_outfile_file_of(const char *spec, char **path, gid_t *group);
 int	vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 	    char *msg, size_t msglen);
+/* fchown(fd, -1, group) of the log (or the auditd log's directory) at
+ * path; without CAP_CHOWN, by the privileged helper if there is one.
+ * 0, or -1 with errno. */
+int	vg_logfile_group(const char *path, int fd, gid_t group);
 
 /* The ops every plain file output shares (json, raw): o->priv is a
  * struct vg_outfile opened on arg; takes the options drop_behind, mode

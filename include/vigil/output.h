@@ -106,8 +106,8 @@ struct vg_output_ops {
 	void		(*reload)(struct vg_output *, struct vg_output_signal *);
 	void		(*stop)(struct vg_output *, struct vg_output_signal *);
 	void		(*dump)(struct vg_output *, int fd);
-	/* write() and flush() keep ->stats themselves (queued outputs:
-	 * "sent" is known only when the sink acknowledges) */
+	/* write(), record() and flush() keep ->stats themselves (queued
+	 * outputs, plugins: "sent" is known only when the sink has it) */
 	int		 self_counts;
 	/* a failed write is kept and tried again (file outputs): "failed"
 	 * counts attempts, events given up are counted "dropped" */

@@ -49,7 +49,9 @@ int	vg_rotate_due(const struct vg_rotate *, size_t len, time_t now);
  * Rotates path: renames it to path.YYYYMMDD-HHMMSS-NNN (the time of the
  * rotation, NNN counting rotations within that second), starts the compressor on that file, and
  * removes the oldest rotated files past keep. The caller opens path
- * again. 0, or -1 (logged; nothing renamed).
+ * again. 0, or -1 (logged; nothing renamed). A path that is gone
+ * (someone removed the file) is not an error: nothing is renamed, 0,
+ * and the caller opens a new file.
  */
 int	vg_rotate_do(struct vg_rotate *, const char *path, time_t now);
 /* Reaps compressors that have ended (never waits). */

@@ -2,8 +2,9 @@
 /*
  * log_writer.c (outputs auditd:, enriched:): the auditd-compatible log:
  * RAW or ENRICHED lines as auditd 3.0.9 writes them, rotation by size
- * (num_logs, keep_logs), flush modes, file modes with log_group,
- * space_left/admin_space_left/disk_full/disk_error actions, suspend and resume. Like auditd, every record is
+ * (num_logs, keep_logs), flush modes, file modes with log_group (the
+ * log directory's and the rotated logs' set at start and reload, as
+ * auditd does), space_left/admin_space_left/disk_full/disk_error actions, suspend and resume. Like auditd, every record is
  * written as it arrives, in arrival order, never held for grouping (the
  * record op; events only when a filter works on this output's events).
  * The records of one receive batch are one write(2) (at the pipeline's
@@ -135,6 +136,42 @@ close_log(struct alog *l)
 	if (l->fd >= 0 && !l->to_stdout)
 		close(l->fd);
 	l->fd = -1;
+}
+
+/*
+ * Gives path the mode (and group, unless (gid_t)-1) if it is a what
+ * (S_IFDIR, S_IFREG) of vigild's own, as vg_logfile_open wants its logs.
+ * A file is never reached through a link (a directory may be one, as
+ * the log's directory is when the log is opened); a sticky directory is
+ * shared (/tmp), not a log directory: left as it is. 0, or -1 with
+ * errno (ENOENT: not there; EPERM: not vigild's, or not a what).
+ */
+static int
+set_perm(const char *path, mode_t what, mode_t mode, gid_t group)
+{
+	struct stat st;
+	int fd, e, rc = -1;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+	    (what == S_IFDIR ? O_DIRECTORY : O_NOFOLLOW));
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto out;
+	errno = EPERM;
+	if ((st.st_mode & S_IFMT) != what)
+		goto out;
+	if (what == S_IFDIR && (st.st_mode & S_ISVTX))
+		rc = 0;
+	else if (st.st_uid == geteuid() && (group == (gid_t)-1 ||
+	    st.st_gid == group || vg_logfile_group(path, fd, group) == 0) &&
+	    fchmod(fd, mode) == 0)
+		rc = 0;
+out:
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 /* Thresholds in MiB; percentages of the log file system's size. */
@@ -351,6 +388,43 @@ name_n(char *buf, size_t len, const char *base, unsigned n)
 	snprintf(buf, len, "%s.%u", base, n);
 }
 
+/*
+ * auditd's permissions at start and reload, on what a run before (or
+ * someone) left: the log directory 0700, or 0750 and group log_group;
+ * log.1 ... log.(num_logs - 1) 0400 or 0440 up to the first one missing.
+ * The log itself gets its mode at every open. Unlike auditd, only
+ * vigild's own directory is changed (its owner is left as it is), and
+ * neither / nor a sticky directory (/tmp) is made private.
+ */
+static void
+fix_permissions(struct alog *l)
+{
+	char name[4096];
+	const char *f = l->conf.log_file, *slash = strrchr(f, '/');
+	gid_t g = l->conf.log_group ? l->conf.log_group : (gid_t)-1;
+	unsigned i;
+
+	if (slash != NULL && slash > f) {
+		snprintf(name, sizeof(name), "%.*s", (int)(slash - f), f);
+		/* missing: open_log() says so */
+		if (set_perm(name, S_IFDIR, g != (gid_t)-1 ? 0750 : 0700,
+		    g) == -1 && errno != ENOENT)
+			vg_log_warn("audit log directory %s: cannot set mode "
+			    "%s", name, g != (gid_t)-1 ? "0750 and group" :
+			    "0700");
+	}
+	for (i = 1; i < l->conf.num_logs; i++) {
+		name_n(name, sizeof(name), f, i);
+		if (set_perm(name, S_IFREG, g != (gid_t)-1 ? 0440 : 0400,
+		    (gid_t)-1) == 0)
+			continue;
+		if (errno == ENOENT)
+			break;
+		vg_log_warn("audit log %s: cannot set mode %s", name,
+		    g != (gid_t)-1 ? "0440" : "0400");
+	}
+}
+
 /* Old logs past num_logs go at start (rotate action only, as auditd). */
 static void
 remove_excess(struct alog *l)
@@ -539,6 +613,8 @@ apply_conf(struct alog *l, struct vg_auditd_conf *c)
 		return -1;
 	(void)write_out(l);
 	close_log(l);
+	if (!l->to_stdout && l->conf.write_logs)
+		fix_permissions(l);
 	if (open_log(l) == -1)
 		return -1;
 	compute_space(l);

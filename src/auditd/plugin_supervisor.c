@@ -6,7 +6,10 @@
  * binary format. Each plugin has its own bounded queue (q_depth records,
  * overflow_action) drained by one worker thread that polls every plugin's
  * socket without blocking; a plugin that exits is restarted up to
- * max_restarts times. Never blocks the pipeline on a slow plugin.
+ * max_restarts times. Every process it started is reaped: a stopped
+ * plugin's pid is kept until waitpid() has it. Every record a plugin
+ * does not get is counted dropped. Never blocks the pipeline on a slow
+ * plugin.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,7 @@
 #define POLL_MS		500	/* also how often exits are checked */
 #define DRAIN_MS	3000	/* at close: time plugins get to catch up */
 #define TERM_WAIT_MS	2000	/* then: time to exit after SIGTERM */
+#define KILL_WAIT_MS	1000	/* and after SIGKILL, to be reaped */
 #define HDR_LEN		sizeof(struct vg_plugin_hdr)
 #define BIN_LEN		(HDR_LEN + VG_PLUGIN_DATA_LEN)
 
@@ -56,6 +60,7 @@ struct plug {
 	int			 suspended;	/* overflow_action=suspend */
 	int			 acted;		/* single/halt done once */
 	int			 hangup;	/* poll: its socket hung up */
+	uint64_t		 skipped;	/* not queued: gone, suspended */
 	struct plug		*next;
 };
 
@@ -81,6 +86,9 @@ struct pset {
 	int			 efd;		/* wakes the worker */
 	int			 req_hup, req_stop;
 	struct plug		*list;
+	pid_t			*reap;		/* stopped, not reaped yet */
+	size_t			 nreap, reap_cap;
+	struct vg_queue_stats	 freed;		/* of plugins freed so far */
 };
 
 extern const struct vg_output_ops vg_output_plugins;
@@ -211,9 +219,86 @@ start(struct pset *s, struct plug *p)
 	return 0;
 }
 
-/* Signals the plugin, closes our end (EOF), reaps it if it is gone. */
+/* Reaps what has exited of the stopped plugins (each worker turn). */
 static void
-stop_proc(struct plug *p, int sig)
+reap_poll(struct pset *s)
+{
+	size_t i = 0;
+
+	while (i < s->nreap) {
+		/* exited, or not ours (ECHILD): nothing left to wait for */
+		if (waitpid(s->reap[i], NULL, WNOHANG) != 0)
+			s->reap[i] = s->reap[--s->nreap];
+		else
+			i++;
+	}
+}
+
+/* Polls the stopped plugins for up to ms. The number still running. */
+static size_t
+reap_wait(struct pset *s, int ms)
+{
+	uint64_t end = vg_clock_mono_ms() + (uint64_t)ms;
+
+	for (;;) {
+		reap_poll(s);
+		if (s->nreap == 0 || vg_clock_mono_ms() >= end)
+			return s->nreap;
+		usleep(20000);
+	}
+}
+
+/*
+ * A stopped plugin's pid, kept until it is reaped: a plugin takes its
+ * time to act on SIGTERM or EOF, and a pid forgotten before waitpid()
+ * has it stays a zombie. Lock held (or the worker gone).
+ */
+static void
+reap_later(struct pset *s, pid_t pid)
+{
+	pid_t *np;
+	size_t cap;
+
+	if (waitpid(pid, NULL, WNOHANG) != 0)
+		return;
+	if (s->nreap == s->reap_cap) {
+		cap = s->reap_cap ? s->reap_cap * 2 : 8;
+		if ((np = reallocarray(s->reap, cap, sizeof(*np))) == NULL) {
+			/* no room to remember it: it is not left behind */
+			vg_log_warn("plugins: pid %d killed", (int)pid);
+			kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+			return;
+		}
+		s->reap = np;
+		s->reap_cap = cap;
+	}
+	s->reap[s->nreap++] = pid;
+}
+
+/* Shutdown: TERM_WAIT_MS for the stopped plugins to exit, then SIGKILL
+ * for the others; vigild leaves neither zombies nor strays. */
+static void
+reap_all(struct pset *s)
+{
+	size_t i;
+
+	if (reap_wait(s, TERM_WAIT_MS) == 0)
+		return;
+	for (i = 0; i < s->nreap; i++) {
+		vg_log_warnx("plugins: pid %d still running %d ms after "
+		    "SIGTERM: SIGKILL", (int)s->reap[i], TERM_WAIT_MS);
+		kill(s->reap[i], SIGKILL);
+	}
+	if (reap_wait(s, KILL_WAIT_MS) > 0)
+		vg_log_warnx("plugins: %zu killed plugins not reaped",
+		    s->nreap);
+	s->nreap = 0;
+}
+
+/* Signals the plugin, closes our end (EOF); reaped now or later. */
+static void
+stop_proc(struct pset *s, struct plug *p, int sig)
 {
 	/* the signal first: it is pending before the plugin sees EOF */
 	if (p->pid > 0 && sig)
@@ -223,7 +308,7 @@ stop_proc(struct plug *p, int sig)
 		p->fd = -1;
 	}
 	if (p->pid > 0)
-		(void)waitpid(p->pid, NULL, WNOHANG);
+		reap_later(s, p->pid);
 	p->pid = 0;
 	p->off = 0;
 }
@@ -246,7 +331,7 @@ drop_all(struct plug *p)
 static void
 died(struct pset *s, struct plug *p, const char *how)
 {
-	stop_proc(p, SIGTERM);	/* in case it only closed its stdin */
+	stop_proc(s, p, SIGTERM); /* in case it only closed its stdin */
 	p->restarts++;
 	if (p->restarts > s->adc.max_restarts) {
 		vg_log_warnx("plugin %s: %s; it has exceeded max_restarts "
@@ -293,21 +378,82 @@ new_plug(struct pset *s, struct vg_plugin_conf *c)
 	return p;
 }
 
+/* st += a; queued is a level, the others totals. */
 static void
-free_plug(struct plug *p)
+add_stats(struct vg_queue_stats *st, const struct vg_queue_stats *a)
+{
+	st->sent += a->sent;
+	st->failed += a->failed;
+	st->dropped += a->dropped;
+	st->spooled += a->spooled;
+	st->queued += a->queued;
+}
+
+/* p's counts: its queue's, and the records it was skipped for (lock
+ * held). */
+static void
+plug_stats(struct plug *p, struct vg_queue_stats *st)
+{
+	vg_queue_stats(p->q, st);
+	st->dropped += p->skipped;
+}
+
+/*
+ * The output's counts are its plugins' added up: a record counts once
+ * for each plugin it is for, sent when it is in that plugin's socket,
+ * dropped when that plugin does not get it. So a replay that lost
+ * records for a plugin exits VG_EXIT_LOST. Lock held; the pipeline's
+ * thread (o->stats is read there).
+ */
+static void
+sync_stats(struct pset *s)
+{
+	struct vg_queue_stats sum = s->freed, st;
+	struct plug *p;
+
+	for (p = s->list; p != NULL; p = p->next) {
+		plug_stats(p, &st);
+		add_stats(&sum, &st);
+	}
+	s->o->stats.sent = sum.sent;
+	s->o->stats.dropped = sum.dropped;
+	s->o->stats.queued = sum.queued;
+}
+
+static void
+free_plug(struct pset *s, struct plug *p)
 {
 	struct vg_queue_stats st;
 
-	stop_proc(p, 0);
+	stop_proc(s, p, 0);
 	if (p->cur != NULL)
 		vg_queue_done(p->q, p->cur, VG_Q_RETRY);
 	p->cur = NULL;
 	vg_queue_free(p->q, &st);
+	st.dropped += p->skipped;
+	st.queued = 0;
+	add_stats(&s->freed, &st);
 	vg_log_info("plugin %s: %" PRIu64 " records sent, %" PRIu64
 	    " dropped, %u restarts", p->c.name, st.sent, st.dropped,
 	    p->restarts);
 	vg_plugin_conf_free(&p->c);
 	free(p);
+}
+
+/* Shutdown: SIGTERM forwarded, as auditd does, then EOF; every plugin
+ * reaped (or killed) and freed. */
+static void
+stop_all(struct pset *s)
+{
+	struct plug *p;
+
+	for (p = s->list; p != NULL; p = p->next)
+		stop_proc(s, p, SIGTERM);
+	reap_all(s);
+	while ((p = s->list) != NULL) {
+		s->list = p->next;
+		free_plug(s, p);
+	}
 }
 
 /* ---- sending (worker thread) ---- */
@@ -391,6 +537,7 @@ worker(void *arg)
 			s->req_hup = 0;
 			reload(s);
 		}
+		reap_poll(s);
 		/* every plugin: send, and notice exits (also of plugins that
 		 * left a child holding the socket open) */
 		for (p = s->list; p != NULL; p = p->next) {
@@ -517,8 +664,8 @@ reload(struct pset *s)
 			    p->c.name);
 			*pp = p->next;
 			drop_all(p);
-			stop_proc(p, SIGTERM);
-			free_plug(p);
+			stop_proc(s, p, SIGTERM);
+			free_plug(s, p);
 			continue;
 		}
 		used[i] = 1;
@@ -531,7 +678,7 @@ reload(struct pset *s)
 		/* changed, or given up before: a fresh start */
 		vg_log_info("plugin %s: %s", p->c.name, p->gone ?
 		    "starting again" : "changed, restarting");
-		stop_proc(p, SIGTERM);
+		stop_proc(s, p, SIGTERM);
 		vg_plugin_conf_free(&p->c);
 		p->c = v[i];
 		p->c.argv[0] = p->c.path;
@@ -606,8 +753,10 @@ push_rec(struct pset *s, const struct vg_logrec *r)
 	for (p = s->list; p != NULL; p = p->next) {
 		struct vg_buf *b;
 
-		if (p->gone || p->suspended)
+		if (p->gone || p->suspended) {
+			p->skipped++;
 			continue;
+		}
 		if (p->c.format == VG_PLUGIN_BINARY) {
 			if (!have_bin) {
 				memset(&h, 0, sizeof(h));
@@ -635,8 +784,10 @@ push_rec(struct pset *s, const struct vg_logrec *r)
 			}
 			b = &s->line;
 		}
-		if (b->oom)
+		if (b->oom) {
+			p->skipped++;
 			continue;
+		}
 		if (vg_queue_push(p->q, b->data, b->len) == -1 &&
 		    errno == ENOBUFS)
 			overflow(s, p);
@@ -654,7 +805,7 @@ plugins_write(struct vg_output *o, const struct vg_event *ev,
 	(void)doc;
 	pthread_mutex_lock(&s->mu);
 	/* auditd's distribute_network: network events to plugins only if
-	 * asked (default no); counted as sent, as auditd counts them */
+	 * asked (default no); then no plugin is due them: not counted */
 	if ((ev->flags & VG_EV_REMOTE) && !s->adc.distribute_network) {
 		pthread_mutex_unlock(&s->mu);
 		return 0;
@@ -709,6 +860,7 @@ free_pset(struct pset *s)
 		free(s->opt[i]);
 	free(s->dir);
 	free(s->conf_path);
+	free(s->reap);
 	vg_auditd_conf_free(&s->adc);
 	vg_enrich_free(s->fmt.enrich);
 	vg_buf_free(&s->line);
@@ -765,6 +917,7 @@ plugins_open(struct vg_output *o, const char *arg)
 	struct pset *s;
 	struct plug **pp, *p;
 	size_t n = 0, i;
+	int saved;
 
 	if ((s = pset_new(o)) == NULL)
 		return -1;
@@ -795,19 +948,32 @@ plugins_open(struct vg_output *o, const char *arg)
 	o->priv = s;
 	return 0;
 fail_list:
-	while ((p = s->list) != NULL) {
-		s->list = p->next;
-		stop_proc(p, SIGTERM);
-		free_plug(p);
-	}
+	saved = errno;
+	stop_all(s);
+	errno = saved;
 fail:
-	{
-		int saved = errno;
-
-		free_pset(s);
-		errno = saved;
-	}
+	saved = errno;
+	free_pset(s);
+	errno = saved;
 	return -1;
+}
+
+/* Bytes p's plugin has not read from its socket yet; 0 once it exited
+ * (then reaped here). */
+static int
+unread(struct plug *p)
+{
+	int n = 0;
+
+	if (p->fd == -1 || p->pid <= 0)
+		return 0;
+	if (waitpid(p->pid, NULL, WNOHANG) != 0) {
+		p->pid = 0;
+		return 0;
+	}
+	if (ioctl(p->fd, SIOCOUTQ, &n) == -1)
+		return 0;
+	return n;
 }
 
 /* Waits for the plugins to read what is queued, then EOF + SIGTERM. */
@@ -817,7 +983,7 @@ plugins_close(struct vg_output *o)
 	struct pset *s = o->priv;
 	struct plug *p;
 	uint64_t end;
-	int left;
+	size_t left;
 
 	if (s == NULL)
 		return;
@@ -837,49 +1003,27 @@ plugins_close(struct vg_output *o)
 	/* "sent" is in the socket: let the plugins read it first */
 	do {
 		left = 0;
-		for (p = s->list; p != NULL; p = p->next) {
-			int unread = 0;
-
-			if (p->fd != -1 && p->pid > 0 &&
-			    waitpid(p->pid, NULL, WNOHANG) == 0 &&
-			    ioctl(p->fd, SIOCOUTQ, &unread) == 0 && unread > 0)
-				left++;
-		}
+		for (p = s->list; p != NULL; p = p->next)
+			left += unread(p) > 0;
 		if (left)
 			usleep(10000);
 	} while (left && vg_clock_mono_ms() < end);
-	/* SIGTERM forwarded, as auditd does at shutdown; then EOF */
-	for (p = s->list; p != NULL; p = p->next) {
-		pid_t pid = p->pid;
-
-		if (pid > 0)
-			kill(pid, SIGTERM);
-		stop_proc(p, 0);
-		p->pid = pid;
-	}
-	end = vg_clock_mono_ms() + TERM_WAIT_MS;
-	do {
-		left = 0;
-		for (p = s->list; p != NULL; p = p->next)
-			if (p->pid > 0) {
-				if (waitpid(p->pid, NULL, WNOHANG) == 0)
-					left++;
-				else
-					p->pid = 0;
-			}
-		if (left)
-			usleep(20000);
-	} while (left && vg_clock_mono_ms() < end);
-	while ((p = s->list) != NULL) {
-		s->list = p->next;
-		if (p->pid > 0)
-			vg_log_warnx("plugin %s: pid %d still running after "
-			    "SIGTERM", p->c.name, (int)p->pid);
-		p->pid = 0;
-		free_plug(p);
-	}
+	stop_all(s);
+	sync_stats(s);		/* what the queues held at the end: dropped */
 	free_pset(s);
 	o->priv = NULL;
+}
+
+/* The pipeline's flush: the output's counts brought up to date. */
+static int
+plugins_flush(struct vg_output *o)
+{
+	struct pset *s = o->priv;
+
+	pthread_mutex_lock(&s->mu);
+	sync_stats(s);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
 }
 
 /* ---- signals from vigild (main thread) ---- */
@@ -924,7 +1068,7 @@ plugins_dump(struct vg_output *o, int fd)
 	    "max_restarts %u", plugin_dir(s), s->adc.q_depth,
 	    vg_adc_action_name(s->adc.overflow_action), s->adc.max_restarts);
 	for (p = s->list; p != NULL; p = p->next) {
-		vg_queue_stats(p->q, &st);
+		plug_stats(p, &st);
 		vg_log_dump(fd, "  plugin %s: pid %d %s%s restarts %u sent %"
 		    PRIu64 " queued %" PRIu64 " dropped %" PRIu64, p->c.name,
 		    (int)p->pid, p->gone ? "gone" : "running", p->suspended ?
@@ -1034,6 +1178,8 @@ const struct vg_output_ops vg_output_plugins = {
 	.dump = plugins_dump,
 	.write = plugins_write,
 	.record = plugins_record,
+	.flush = plugins_flush,
 	.close = plugins_close,
+	.self_counts = 1,	/* per plugin: sync_stats() */
 	.wants_daemon = 1,
 };

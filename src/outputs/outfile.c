@@ -27,6 +27,19 @@
 #define MAX_PENDING	(64 * 1024 * 1024)	/* give up keeping bytes past this */
 
 int
+vg_logfile_group(const char *path, int fd, gid_t group)
+{
+	/* without CAP_CHOWN (docs/security.md) a group vigild is not in is
+	 * set by the privileged helper, after it checked this is a
+	 * configured file (or the auditd log's directory) */
+	if (fchown(fd, (uid_t)-1, group) == 0)
+		return 0;
+	if (errno != EPERM || !vg_privsep_active())
+		return -1;
+	return vg_privsep_chown(path, fd);
+}
+
+int
 vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
     char *msg, size_t msglen)
 {
@@ -84,12 +97,9 @@ vg_logfile_open(const char *path, int flags, mode_t mode, gid_t group,
 		goto fail;
 	}
 	/* an existing file gets the mode too: 0644 left from before
-	 * would keep the events readable by everybody. Without CAP_CHOWN
-	 * (docs/security.md) a group vigild is not in is set by the
-	 * privileged helper, after it checked this is a configured file */
-	if ((group != (gid_t)-1 && fchown(fd, (uid_t)-1, group) == -1 &&
-	    (errno != EPERM || !vg_privsep_active() ||
-	    vg_privsep_chown(path, fd) == -1)) || fchmod(fd, mode) == -1) {
+	 * would keep the events readable by everybody */
+	if ((group != (gid_t)-1 && vg_logfile_group(path, fd, group) == -1) ||
+	    fchmod(fd, mode) == -1) {
 		e = errno;
 		snprintf(msg, msglen, "%s: cannot set mode %04o%s: %s", path,
 		    (unsigned)mode, group != (gid_t)-1 ? " and group" : "",
@@ -151,32 +161,65 @@ discard(struct vg_outfile *of)
 	of->pending = of->pending_ok = 0;
 }
 
-/*
- * rotate= / rotate_every=: the file is renamed away (rotate.c) and the
- * path opened again, with the same checks as at start. If the new file
- * cannot be opened, writing goes on to the renamed one (logged).
- */
-static void
-rotate_now(struct vg_outfile *of, time_t now)
+/* Opens the path again, with the same checks as at start, and writes
+ * on there. 0, or -1 with msg set: the file open before is kept. */
+static int
+open_again(struct vg_outfile *of, char *msg, size_t len)
 {
-	char msg[512];
 	int fd;
 
-	if (vg_rotate_do(of->rot, of->path, now) == -1)
-		return;
-	fd = vg_logfile_open(of->path, 0, of->mode, of->group, msg,
-	    sizeof(msg));
-	if (fd == -1) {
-		if (vg_rl_count(of->rot->failed + 1, 1))
-			vg_log_warnx("%s (writing on to the rotated file)",
-			    msg);
-		of->rot->failed++;
-		return;
-	}
+	fd = vg_logfile_open(of->path, 0, of->mode, of->group, msg, len);
+	if (fd == -1)
+		return -1;
 	close(of->fd);
 	of->fd = fd;
 	vg_dropbehind_reopen(&of->db, fd);
-	vg_rotate_start(of->rot, fd, now);
+	if (of->rot != NULL)	/* a new file, or logrotate moved it */
+		vg_rotate_start(of->rot, fd, time(NULL));
+	return 0;
+}
+
+/*
+ * Has someone removed the file (no link left)? Then the events would go
+ * where nobody can read them, and fill the disk, until SIGHUP. One
+ * fstat(2) a second at most, when bytes are due: not per event.
+ */
+static int
+removed(struct vg_outfile *of, time_t now)
+{
+	struct stat st;
+
+	if (now == of->link_checked)
+		return 0;
+	of->link_checked = now;
+	return fstat(of->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_nlink == 0;
+}
+
+/*
+ * rotate= / rotate_every=: the file is renamed away (rotate.c) and the
+ * path opened again. A file removed by someone is not renamed: a new
+ * one is opened at the path (as auditd does). If the new file cannot be
+ * opened, writing goes on to the one open before (logged).
+ */
+static void
+rotate_check(struct vg_outfile *of, time_t now)
+{
+	char msg[512];
+	int gone = removed(of, now);
+
+	if (!gone && (!vg_rotate_due(of->rot, of->buf.len, now) ||
+	    vg_rotate_do(of->rot, of->path, now) == -1))
+		return;
+	if (open_again(of, msg, sizeof(msg)) == 0) {
+		if (gone)
+			vg_log_warnx("%s: removed; writing to a new file "
+			    "there", of->path);
+		return;
+	}
+	if (vg_rl_count(of->rot->failed + 1, 1))
+		vg_log_warnx("%s (writing on to the file open before)", msg);
+	of->rot->failed++;
 }
 
 int
@@ -184,13 +227,9 @@ vg_outfile_flush(struct vg_outfile *of)
 {
 	size_t off = 0;
 	ssize_t n;
-	time_t now;
 
-	if (of->rot != NULL && of->buf.len > 0) {
-		now = time(NULL);
-		if (vg_rotate_due(of->rot, of->buf.len, now))
-			rotate_now(of, now);
-	}
+	if (of->rot != NULL && of->buf.len > 0)
+		rotate_check(of, time(NULL));
 	while (off < of->buf.len) {
 		n = write(of->fd, of->buf.data + off, of->buf.len - off);
 		if (n == -1 && errno == EINTR)
@@ -238,25 +277,17 @@ int
 vg_outfile_reopen(struct vg_outfile *of)
 {
 	char msg[512];
-	int fd;
 
 	if (of->path == NULL)
 		return 0;
 	(void)vg_outfile_flush(of);
-	fd = vg_logfile_open(of->path, 0, of->mode, of->group, msg,
-	    sizeof(msg));
-	if (fd == -1) {
+	if (open_again(of, msg, sizeof(msg)) == -1) {
 		int e = errno;
 
 		vg_log_warnx("%s (writing on to the file open before)", msg);
 		errno = e;
 		return -1;
 	}
-	close(of->fd);
-	of->fd = fd;
-	vg_dropbehind_reopen(&of->db, fd);
-	if (of->rot != NULL)	/* logrotate may have moved it */
-		vg_rotate_start(of->rot, fd, time(NULL));
 	return 0;
 }
 

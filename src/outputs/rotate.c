@@ -350,8 +350,19 @@ vg_rotate_do(struct vg_rotate *r, const char *path, time_t now)
 				break;
 		}
 	}
-	if (k == 1000 || rename(path, to) == -1)
+	if (k == 1000)
 		goto fail;
+	if (rename(path, to) == -1) {
+		if (errno != ENOENT)
+			goto fail;
+		/* removed under us: nothing to rotate away; the caller
+		 * opens a new file at path, as after a rotation */
+		vg_log_warnx("rotate %s: removed; writing to a new file "
+		    "there", path);
+		r->size = 0;
+		r->period_end = period_end(r->every, now);
+		return 0;
+	}
 	r->last_sec = now;
 	r->last_k = k;
 	r->rotations++;

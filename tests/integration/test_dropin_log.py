@@ -4,7 +4,8 @@
 
 Replay: RAW and ENRICHED lines equal the input's kernel records (EOE left
 out as auditd 3.0.9 does), size rotation with num_logs, keep_logs, file
-modes with log_group, every corpus auditd.conf accepted by --check, a bad
+modes with log_group, at start the modes (and group) of the log directory
+and of the rotated logs a run before left, as auditd sets them, every corpus auditd.conf accepted by --check, a bad
 one exits 6 with file:line, exec action programs only root can change
 (checked at --check, start and before each run). Live (root, multicast read-only, no kernel
 state changed): SIGUSR1 rotates, SIGHUP with a broken auditd.conf keeps the
@@ -13,6 +14,7 @@ space actions fire and every event before the suspend is in the log.
 Usage: test_dropin_log.py BUILD_DIR"""
 import collections
 import glob
+import grp
 import os
 import resource
 import signal
@@ -347,6 +349,51 @@ def test_log_owner(d):
         os.unlink(x)
 
 
+def mode_of(path):
+    st = os.stat(path)
+    return stat.S_IMODE(st.st_mode), st.st_gid
+
+
+def test_permissions(d):
+    """At start, as auditd's fix_disk_permissions: the log directory
+    0700 (0750 and group log_group), log.1 .. log.(num_logs-1) 0400
+    (0440) up to the first missing one, the log 0600 (0640): on what a
+    run before, or someone, left readable (0755, 0644)."""
+    try:
+        adm = grp.getgrnam("adm").gr_gid
+    except KeyError:
+        adm = 4
+    src = os.path.join(CORPUS, "logs/laurel/record-connect.txt")
+    for group in ("adm", "0"):
+        logs = os.path.join(d, "perm-" + group)
+        os.mkdir(logs)
+        os.chmod(logs, 0o755)
+        log = os.path.join(logs, "audit.log")
+        for sfx in ("", ".1", ".2", ".4"):     # .3 missing
+            with open(log + sfx, "w") as f:
+                f.write("x\n")
+            os.chmod(log + sfx, 0o644)
+        conf = write_conf(d, f"perm-{group}.conf", log_file=log,
+                          num_logs="5", max_log_file="0", log_group=group)
+        r = replay(conf, src)
+        g = group == "adm"
+        check(f"log_group={group}: replay exits 0", r.returncode == 0)
+        want = (0o750, adm) if g else (0o700, 0)
+        check(f"log_group={group}: log directory {want[0]:o}, gid "
+              f"{want[1]}", mode_of(logs) == want,
+              f"{mode_of(logs)} {r.stderr[-300:]}")
+        check(f"log_group={group}: the log {0o640 if g else 0o600:o}",
+              mode_of(log)[0] == (0o640 if g else 0o600))
+        rot = [mode_of(log + sfx)[0] for sfx in (".1", ".2", ".4")]
+        want = 0o440 if g else 0o400
+        check(f"log_group={group}: log.1, log.2 {want:o}, log.4 after "
+              f"the gap left 644 ({[oct(m) for m in rot]})",
+              rot == [want, want, 0o644])
+        for sfx in ("", ".1", ".2", ".4"):
+            os.unlink(log + sfx)
+        os.rmdir(logs)
+
+
 def grep(path, needle):
     try:
         with open(path, "rb") as f:
@@ -453,6 +500,7 @@ def main():
         test_exec_program(d)
         test_torn_write(d)
         test_log_owner(d)
+        test_permissions(d)
         test_formats(d)
         test_rotation(d)
         test_signals(d)

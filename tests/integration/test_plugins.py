@@ -12,6 +12,10 @@ it receives; vigild replays corpus logs with --auditd-conf:
  - a record too long for auditd is cut as auditd cuts it, in the log and
    for the plugin;
  - a plugin that keeps exiting is restarted max_restarts times, no more;
+ - every record a plugin does not get (given up, suspended, queue full)
+   is counted dropped for it and for the output: the replay exits 3;
+ - every plugin process is reaped: no zombies while vigild runs, and one
+   that ignores SIGTERM is killed at shutdown;
  - a plugin that does not read overflows its q_depth queue: losses are
    logged (syslog), suspend stops dispatch, halt is only logged in tests;
  - live (read-only multicast, kernel state untouched): SIGHUP reaches the
@@ -94,10 +98,11 @@ class Setup:
               f"max_restarts = {max_restarts}\n"
               f"space_left = 2\nadmin_space_left = 1\n")
 
-    def plugin(self, name, fmt="string", *args):
+    def plugin(self, name, fmt="string", *args, prog=None):
         out = os.path.join(self.d, name + ".out")
         write(os.path.join(self.pdir, name + ".conf"),
-              f"active = yes\ndirection = out\npath = {self.prog}\n"
+              f"active = yes\ndirection = out\n"
+              f"path = {prog or self.prog}\n"
               f"type = always\nargs = {' '.join((out,) + args)}\n"
               f"format = {fmt}\n")
         return out
@@ -109,6 +114,7 @@ class Setup:
                               "--auditd-conf", self.conf],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, env=env)
+        self.proc = p           # for feed()
         if feed is not None:
             feed(p.stdin)
         p.stdin.close()
@@ -250,6 +256,13 @@ def big_log():
     return None
 
 
+def plugin_counts(err, name):
+    """(sent, dropped) from vigild's summary line for plugin NAME."""
+    m = re.search(r"plugin %s\.conf: (\d+) records sent, (\d+) dropped" %
+                  re.escape(name), err)
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+
+
 def test_restarts(root):
     s = Setup(root, "restart", max_restarts=2)
     out = s.plugin("quitter", "string", "exit_after=3")
@@ -273,6 +286,94 @@ def test_restarts(root):
     check("giving up is logged", "exceeded max_restarts" in err)
     got = read(out).count(b"\n")
     check(f"each instance read its 3 records ({got})", got == 3 * 3)
+    sent, dropped = plugin_counts(err, "quitter")
+    # the 40 records, DAEMON_START and DAEMON_END: each sent or dropped
+    check(f"records after giving up are counted dropped ({sent} sent, "
+          f"{dropped} dropped)", dropped > 0 and sent + dropped == 42)
+    check(f"lost records: replay exits 3 ({rc})", rc == 3)
+
+
+def children(pid):
+    """{pid: state} of pid's children, from /proc/*/stat."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError, ValueError):
+            continue
+        if int(st[1]) == pid:
+            kids[int(d)] = st[0]
+    return kids
+
+
+def pid_state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+# $1: a file to note its starts in; not vigild's stderr: a stray plugin
+# holding it would keep the test waiting for EOF.
+# Closes its stdin, then exits in its own time (SIGTERM ignored).
+SLOW_EXIT = """#!/bin/sh
+exec >/dev/null 2>&1
+trap '' TERM
+echo "start $$" >> "$1"
+exec 0<&-
+sleep 0.3
+"""
+# never exits by itself, SIGTERM ignored: killed at shutdown
+STUBBORN = """#!/bin/sh
+exec >/dev/null 2>&1
+trap '' TERM
+echo "start $$" >> "$1"
+while :; do sleep 0.1; done
+"""
+
+
+def test_reaped(root):
+    s = Setup(root, "reaped", max_restarts=3)
+    slow = os.path.join(s.d, "slow_exit.sh")
+    stub = os.path.join(s.d, "stubborn.sh")
+    write(slow, SLOW_EXIT, 0o750)
+    write(stub, STUBBORN, 0o750)
+    slog = s.plugin("slow", prog=slow)
+    stlog = s.plugin("stubborn", prog=stub)
+    rec = (b"type=USER_ACCT msg=audit(1700000000.000:1): pid=1 uid=0 "
+           b"auid=4294967295 ses=4294967295 msg='op=PAM:accounting "
+           b"acct=\"root\" exe=\"/usr/bin/su\" hostname=? addr=? "
+           b"terminal=? res=success'\n")
+    seen = {}
+
+    def watch(pipe):
+        pipe.write(rec)
+        pipe.flush()
+        # 4 starts, each closing its input at once; every one exits
+        # 0.3 s after its SIGTERM: reaped within a worker turn
+        vtest.wait_for(lambda: read(slog).count(b"start") >= 4, 10)
+        time.sleep(1.5)
+        seen.update(children(s.proc.pid))
+
+    rc, err = s.replay(["-"], feed=watch)
+    starts = read(slog).count(b"start")
+    check(f"closed-input plugin started 1 + max_restarts times ({starts})",
+          starts == 4)
+    zombies = sorted(k for k, v in seen.items() if v == "Z")
+    check(f"no zombie children while vigild runs ({zombies})", not zombies)
+    m = re.search(rb"start (\d+)", read(stlog))
+    if not m:
+        check("stubborn plugin started", False)
+        return
+    pid = int(m.group(1))
+    state = pid_state(pid)
+    check(f"a plugin ignoring SIGTERM is killed at shutdown ({state})",
+          state in (None, "Z"))
+    check("the kill is logged", "SIGKILL" in err)
+    if state not in (None, "Z"):
+        os.kill(pid, signal.SIGKILL)
 
 
 def test_overflow(root):
@@ -285,16 +386,24 @@ def test_overflow(root):
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
     got = read(out).count(b"\n")
-    check("overflow: replay completes without waiting for the "
-          "plugin", rc == 0)
+    check(f"overflow: replay completes without waiting for the "
+          f"plugin, exit 3 for the loss ({rc})", rc == 3)
     check("overflow_action=syslog: losses logged",
           "queue full" in err and "dropped" in err)
     check(f"slow plugin got {got} of {total} records", 0 < got < total)
+    sent, dropped = plugin_counts(err, "slow")
+    check(f"overflow: the plugin's counts ({sent} sent, {dropped} "
+          f"dropped) add up to the records and DAEMON_START/END",
+          dropped > 0 and sent + dropped == total + 2)
 
     s = Setup(root, "ovf-suspend", q_depth=5, overflow="suspend")
     out = s.plugin("slow", "string", "sleep=1.5")
     rc, err = s.replay([f])
     check("overflow_action=suspend logged", "dispatch suspended" in err)
+    sent, dropped = plugin_counts(err, "slow")
+    check(f"suspend: records not sent are counted dropped ({sent} sent, "
+          f"{dropped} dropped), exit 3 ({rc})",
+          dropped > 0 and sent + dropped == total + 2 and rc == 3)
 
     s = Setup(root, "ovf-halt", q_depth=5, overflow="halt")
     s.plugin("slow", "string", "sleep=1.5")
@@ -432,6 +541,7 @@ def main():
         test_enriched(root)
         test_too_long(root)
         test_restarts(root)
+        test_reaped(root)
         test_overflow(root)
         test_rejects(root)
         if os.geteuid() == 0:

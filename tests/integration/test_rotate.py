@@ -5,7 +5,8 @@
 hold every line, in order; compress=gzip|zstd compresses the rotated
 ones (by a child process); keep=N keeps N; bad options are refused at
 start; an outside move plus SIGUSR1 (logrotate's way) still reopens the
-path, and rotation goes on after it. Offline (a replay, and a
+path, and rotation goes on after it; a file someone removed is replaced
+by a new one at the path, without a signal. Offline (a replay, and a
 --no-kernel listener fed by a test client); no root needed for most."""
 import glob
 import gzip
@@ -102,6 +103,61 @@ def test_bad(vigild, d):
           "stdout" in p.stderr, p.stderr[-300:])
 
 
+def user_lines(first, n):
+    """n single-record events (complete as they arrive), serial first..."""
+    return b"".join(
+        b"type=USER_ACCT msg=audit(1700000000.%03d:%d): pid=1 uid=0 "
+        b"auid=4294967295 ses=4294967295 msg='op=PAM:accounting "
+        b"acct=\"root\" exe=\"/usr/bin/su\" hostname=? addr=? "
+        b"terminal=? res=success'\n" % (i % 1000, i)
+        for i in range(first, first + n))
+
+
+def test_removed(vigild, d):
+    """A replay fed in two parts; between them the files are removed
+    (rm, no signal): what is written after goes to new files at the
+    paths, not on into the removed ones. A replay writes a file when
+    256 KiB are buffered (and at the end): each part is bigger."""
+    j = os.path.join(d, "rm.json")
+    r = os.path.join(d, "rm.log")
+    n = 2000
+    p = subprocess.Popen([vigild, "--replay", "-", "-o",
+                          f"json:{j}?rotate=1g", "-o", f"raw:{r}?rotate=1g"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(user_lines(1, n))
+    p.stdin.flush()
+
+    def lines_written():
+        """Lines in each file, once they stop growing (10 s at most)."""
+        before, end = None, time.time() + 10
+        while True:
+            now = tuple(read_any(x).count(b"\n") for x in (j, r))
+            if (now == before and all(now)) or time.time() > end:
+                return now
+            before = now
+            time.sleep(0.3)
+    old = lines_written()
+    os.unlink(j)
+    os.unlink(r)
+    time.sleep(1.2)         # checked once a second at most
+    p.stdin.write(user_lines(n + 1, n))
+    p.stdin.close()
+    err = p.stderr.read().decode(errors="replace")
+    p.wait(timeout=30)
+    serials = [e.get("serial") for e in rmw.events(j)]
+    check(f"removed: json: the events after the rm are in a new file at "
+          f"the path ({old[0]} before)",
+          serials == list(range(old[0] + 1, 2 * n + 1)),
+          f"{serials[:3]}..{serials[-3:]}")
+    raw = read_any(r).splitlines() if os.path.exists(r) else []
+    check(f"removed: raw: likewise ({old[1]} before)",
+          len(raw) == 2 * n - old[1] and
+          b":%d): " % (old[1] + 1) in raw[0], raw[:1])
+    check("removed: logged, replay exits 0",
+          "removed; writing to a new file" in err and p.returncode == 0,
+          err[-300:])
+
+
 def test_reopen(vigild, d):
     """Live (a listener, no kernel): an outside move and SIGUSR1 reopen
     the path; rotate= goes on counting the new file."""
@@ -147,6 +203,7 @@ def main():
         test_size(vigild, d)
         test_keep(vigild, d)
         test_bad(vigild, d)
+        test_removed(vigild, d)
         test_reopen(vigild, d)
     return check.summary()
 

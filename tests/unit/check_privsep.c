@@ -2,7 +2,8 @@
 /* check_privsep.c: the privileged helper's request parser (every length
  * and field checked), the helper itself (requests for outputs it was not
  * told about refused, a plugin started as our child, log_group only for
- * the configured file) and the capability drop. */
+ * the configured file and the auditd log's directory) and the capability
+ * drop. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -187,6 +188,43 @@ START_TEST(test_helper_chown)
 }
 END_TEST
 
+START_TEST(test_helper_chown_dir)
+{
+	char spec[256], logs[128], text[512], *specs[1];
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)	/* giving a file another group needs root */
+		return;
+	snprintf(logs, sizeof(logs), "%s/logs", ck_dir);
+	ck_assert_int_eq(mkdir(logs, 0700), 0);
+	snprintf(text, sizeof(text), "log_file = %s/audit.log\n"
+	    "log_group = 1\n", logs);
+	put("auditd.conf", text, 0640);
+	snprintf(spec, sizeof(spec), "auditd:%s/auditd.conf", ck_dir);
+	specs[0] = spec;
+	ck_assert_int_eq(vg_privsep_start(specs, 1, NULL), 0);
+	/* the auditd log's directory gets log_group, as auditd gives it */
+	ck_assert_int_ge(fd = open(logs, O_RDONLY | O_DIRECTORY), 0);
+	ck_assert_int_eq(vg_privsep_chown(logs, fd), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_gid, 1);
+	close(fd);
+	/* its parent passed for it: refused, untouched */
+	ck_assert_int_ge(fd = open(ck_dir, O_RDONLY | O_DIRECTORY), 0);
+	errno = 0;
+	ck_assert_int_eq(vg_privsep_chown(logs, fd), -1);
+	ck_assert_int_eq(errno, EPERM);
+	errno = 0;
+	ck_assert_int_eq(vg_privsep_chown(ck_dir, fd), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_ne(st.st_gid, 1);
+	close(fd);
+	vg_privsep_stop();
+}
+END_TEST
+
 START_TEST(test_helper_plugin)
 {
 	char spec[128], conf[256], *specs[1];
@@ -287,6 +325,7 @@ main(void)
 	tcase_add_checked_fixture(th, ck_dir_setup, ck_dir_teardown);
 	tcase_add_test(th, test_helper_refuses);
 	tcase_add_test(th, test_helper_chown);
+	tcase_add_test(th, test_helper_chown_dir);
 	tcase_add_test(th, test_helper_plugin);
 	tcase_add_test(tc, test_caps_names);
 	tcase_add_test(tc, test_caps_drop);

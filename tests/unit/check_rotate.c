@@ -3,7 +3,8 @@
  * check_rotate.c: the file outputs' own rotation (rotate.h): when a
  * rotation is due (size, hour and day boundaries, never for an empty
  * file), the names it gives (time stamp, then a counter that keeps name
- * order within one second) and keep= removing the oldest.
+ * order within one second), keep= removing the oldest, and a file
+ * removed by someone: nothing to rename, not an error.
  */
 #include <check.h>
 #include <dirent.h>
@@ -124,6 +125,30 @@ START_TEST(rename_and_keep)
 }
 END_TEST
 
+/* The file is gone (rm): the caller is to open a new one, as after a
+ * rotation; nothing is renamed, nothing created, no failure counted. */
+START_TEST(removed_file)
+{
+	char dir[] = "/tmp/vg_rot_XXXXXX", path[256], name[256];
+	struct vg_rotate r;
+	time_t now = time(NULL);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.json", dir);
+	memset(&r, 0, sizeof(r));
+	r.keep = 3;
+	r.size = 5000;
+	r.every = VG_ROT_HOURLY;
+	ck_assert_int_eq(vg_rotate_do(&r, path, now), 0);
+	ck_assert_uint_eq(r.failed, 0);
+	ck_assert_uint_eq(r.rotations, 0);
+	ck_assert_uint_eq(r.size, 0);
+	ck_assert(r.period_end > now);
+	ck_assert_int_eq(count(dir, "e.json", name, sizeof(name)), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -132,6 +157,7 @@ main(void)
 
 	tcase_add_test(tc, due_size_and_time);
 	tcase_add_test(tc, rename_and_keep);
+	tcase_add_test(tc, removed_file);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
