@@ -12,6 +12,9 @@
   blocked carry its entry time, seconds before the records around them;
   the event whose records they come between stays whole, and an AVC
   waiting for the timer is not cut.
+- A configuration change is complete quick_ms (100) after it when no
+  syscall record came, whatever else is open: an older open event (whose
+  deadline is later) does not change how it is grouped.
 """
 import json
 import os
@@ -118,12 +121,46 @@ def test_blocked_syscall(d):
           "paths" in evs.get(51, [{}])[0], repr(evs.get(51)))
 
 
+# serial 2: a CONFIG_CHANGE, then a record 900 ms later, then its
+# SYSCALL; serial 1 is an unrelated event still open meanwhile
+QUICK = """\
+type=SYSCALL msg=audit(1700000000.000:1): arch=c000003e syscall=2 \
+success=yes exit=3 pid=10 comm="a"
+type=CONFIG_CHANGE msg=audit(1700000000.100:2): auid=0 ses=1 op=add_rule \
+key="k" list=4 res=1
+type=SYSCALL msg=audit(1700000001.000:3): arch=c000003e syscall=2 \
+success=yes exit=3 pid=11 comm="b"
+type=SYSCALL msg=audit(1700000000.100:2): arch=c000003e syscall=44 \
+success=yes exit=3 pid=12 comm="auditctl"
+type=EOE msg=audit(1700000000.100:2):
+type=EOE msg=audit(1700000001.000:3):
+"""
+
+
+def test_quick_deadline(d):
+    with_1, without_1 = d + "/quick1.log", d + "/quick2.log"
+    with open(with_1, "w") as f:
+        f.write(QUICK)
+    with open(without_1, "w") as f:
+        f.write("".join(ln for ln in QUICK.splitlines(True)
+                        if ":1):" not in ln))
+    a, b = replay([with_1]), replay([without_1])
+    check("config change: grouped the same with another event open",
+          a.get(2) == b.get(2) and a.get(3) == b.get(3),
+          "with serial 1: %r; without: %r" % (a.get(2), b.get(2)))
+    cc = [e for e in b.get(2, []) if "config_change" in e]
+    check("config change: complete on its own after quick_ms",
+          len(cc) == 1 and "vigil" not in cc[0] and "syscall" not in cc[0],
+          repr(b.get(2)))
+
+
 def main():
     global VIGILD
     VIGILD = vtest.vigild_path()
     with tempfile.TemporaryDirectory(prefix="vg_clock_") as d:
         test_older_file(d)
         test_blocked_syscall(d)
+        test_quick_deadline(d)
     return check.summary()
 
 
