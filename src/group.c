@@ -1027,6 +1027,12 @@ vg_group_deadline(const struct vg_group *g)
 	return d;
 }
 
+uint64_t
+vg_group_timeout(const struct vg_group *g)
+{
+	return g->o.timeout_ms;
+}
+
 size_t
 vg_group_pending(const struct vg_group *g)
 {

@@ -1298,12 +1298,30 @@ head_open(struct vg_layout *L, struct vg_str k, enum vg_ntype t)
 	L->depth++;
 }
 
+/*
+ * What closed an event that is not complete (docs/events.md, Marks).
+ * NULL for a late event: it went out as its records arrived, closed by
+ * nothing; the rest of its serial went out before, so it is incomplete.
+ */
+static const char *
+closed_by(uint32_t flags)
+{
+	if (flags & VG_EV_EVICTED)
+		return "evicted";
+	if (flags & VG_EV_TIMEOUT)
+		return "timeout";
+	if (flags & VG_EV_FLUSHED)
+		return "flush";
+	return NULL;
+}
+
 /* serial, time, node, keys and the vigil marks, in front of the records. */
 static void
 write_header(struct vg_layout *L, int records)
 {
 	const struct vg_event *ev = L->ev;
-	const char *by = NULL;
+	int incomplete = !(ev->flags & VG_EV_COMPLETE);
+	const char *by = incomplete ? closed_by(ev->flags) : NULL;
 	size_t i;
 
 	L->op->front(L->out, 1);
@@ -1323,16 +1341,13 @@ write_header(struct vg_layout *L, int records)
 	for (i = 0; i < L->nkeys; i++)
 		lay_str(L, VG_STR_NULL, L->keys[i]);
 	lay_close(L);
-	if (!(ev->flags & VG_EV_COMPLETE))
-		by = ev->flags & VG_EV_EVICTED ? "evicted" :
-		    ev->flags & VG_EV_TIMEOUT ? "timeout" : "flush";
-	if (by != NULL || (ev->flags & VG_EV_LATE) || L->errors != 0 ||
+	if (incomplete || (ev->flags & VG_EV_LATE) || L->errors != 0 ||
 	    L->dropped != 0) {
 		lay_open(L, VG_STR_LIT("vigil"), VG_N_OBJ);
-		if (by != NULL) {
+		if (incomplete)
 			lay_bool(L, VG_STR_LIT("incomplete"), 1);
+		if (by != NULL)
 			lay_plain(L, VG_STR_LIT("closed_by"), cstr(by));
-		}
 		if (ev->flags & VG_EV_LATE)
 			lay_bool(L, VG_STR_LIT("late"), 1);
 		if (L->errors)

@@ -552,6 +552,12 @@ vg_pipeline_deadline(const struct vg_pipeline *pl)
 	return vg_group_deadline(pl->group);
 }
 
+uint64_t
+vg_pipeline_timeout(const struct vg_pipeline *pl)
+{
+	return vg_group_timeout(pl->group);
+}
+
 void
 vg_pipeline_flush(struct vg_pipeline *pl)
 {

@@ -78,6 +78,8 @@ void		 vg_group_flush(struct vg_group *);
 /* Earliest time at which vg_group_expire() would emit something;
  * UINT64_MAX if nothing is pending. */
 uint64_t	 vg_group_deadline(const struct vg_group *);
+/* The end-of-event timeout in use (timeout_ms, defaulted), ms. */
+uint64_t	 vg_group_timeout(const struct vg_group *);
 size_t		 vg_group_pending(const struct vg_group *);
 /* Arena bytes held by the pending events (<= max_pending_bytes). */
 size_t		 vg_group_pending_bytes(const struct vg_group *);

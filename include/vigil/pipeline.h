@@ -64,6 +64,7 @@ void			 vg_pipeline_expire(struct vg_pipeline *, uint64_t now_ms);
 /* The records given ->lent are to be copied now (vg_group_own). */
 void			 vg_pipeline_own(struct vg_pipeline *);
 uint64_t		 vg_pipeline_deadline(const struct vg_pipeline *);
+uint64_t		 vg_pipeline_timeout(const struct vg_pipeline *);
 void			 vg_pipeline_flush(struct vg_pipeline *);	/* all */
 void			 vg_pipeline_flush_outputs(struct vg_pipeline *);
 /* Reopens file outputs (rotation by an outside tool, SIGHUP). */

@@ -26,17 +26,39 @@
 struct replay {
 	struct vg_pipeline	*pl;
 	uint64_t		 clock;		/* latest record time, ms */
-	uint64_t		 deadline;	/* cached vg_pipeline_deadline */
+	uint64_t		 timeout;	/* the grouper's, ms */
+	int			 new_file;	/* next record: a file's first */
 	struct vg_line_memo	 lm;		/* stamps, type names */
 	struct vg_progress	 pg;		/* on stderr (progress.h) */
 };
+
+/*
+ * The clock is the latest record time seen: records a little out of
+ * order, those of a syscall that blocked (they carry its entry time,
+ * seconds before the records around them) and those of nodes whose clocks
+ * differ do not move it back. A file's first record does when it is older
+ * by more than the timeout (an older file after a newer one: --replay
+ * audit.log*, newest first): the grouper times out what is open
+ * (clock_check) and the file goes on its own time. Kept ahead, the
+ * clock would leave the events of that file never old enough to time out.
+ */
+static void
+replay_clock(struct replay *rp, uint64_t t)
+{
+	int first = rp->new_file;
+
+	rp->new_file = 0;
+	if (t > rp->clock)
+		rp->clock = t;
+	else if (first && rp->clock - t > rp->timeout)
+		rp->clock = t;
+}
 
 /* sep: the first 0x1D at or after p in the buffer, NULL if none */
 static void
 replay_line(struct replay *rp, const char *p, size_t len, const char *sep)
 {
 	struct vg_record rec;
-	uint64_t t;
 	int rc;
 
 	if (len && p[len - 1] == '\r')
@@ -54,15 +76,13 @@ replay_line(struct replay *rp, const char *p, size_t len, const char *sep)
 		return;
 	}
 	rec.lent = 1;
-	t = rec.sec * 1000 + rec.msec;
-	if (t > rp->clock)
-		rp->clock = t;
+	replay_clock(rp, rec.sec * 1000 + rec.msec);
 	vg_pipeline_record(rp->pl, &rec, rp->clock);
-	if (rp->clock >= rp->deadline) {
+	/* asked after every record, not cached: a configuration change
+	 * opened behind an older event brings the deadline forward
+	 * (quick_ms). O(1): the heads of two lists */
+	if (rp->clock >= vg_pipeline_deadline(rp->pl))
 		vg_pipeline_expire(rp->pl, rp->clock);
-		rp->deadline = vg_pipeline_deadline(rp->pl);
-	} else if (rp->deadline == UINT64_MAX)
-		rp->deadline = vg_pipeline_deadline(rp->pl);
 }
 
 static int
@@ -155,7 +175,7 @@ int
 vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
     int nfiles)
 {
-	struct replay rp = { .pl = pl, .deadline = UINT64_MAX };
+	struct replay rp = { .pl = pl, .timeout = vg_pipeline_timeout(pl) };
 	int i, rc = 0;
 
 	vg_progress_start(&rp.pg, pl, files, nfiles);
@@ -167,6 +187,7 @@ vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
 			rc = -1;
 			continue;
 		}
+		rp.new_file = 1;
 		if (replay_fd(&rp, fds[i]) == -1) {
 			vg_log_warn("read %s", files[i]);
 			rc = -1;

@@ -5,9 +5,10 @@
  * accepted at shutdown (vg_spool_prepend). Layout, host byte order:
  *	header	"VGSPOOL1" u64 read_off u64 0 u64 0		(32 bytes)
  *	record	u32 len, u32 check (FNV-1a of len and data), data[len]
- * Records before read_off were delivered. Appends are not fsync'd (a
- * crash of vigild loses nothing, a power cut may lose the last ones);
- * close fdatasync()s.
+ * Records before read_off were delivered; a read_off past the end (a
+ * crash while the file was cut back) means all were. Appends are not
+ * fsync'd (a crash of vigild loses nothing, a power cut may lose the last
+ * ones); close fdatasync()s.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -132,6 +133,26 @@ scan(struct vg_spool *sp)
 	return 0;
 }
 
+/*
+ * Everything was read: start the file over, so it does not grow. The
+ * header on disk already says all was read (vg_spool_read wrote it), so
+ * the file is cut first and its header rewritten after: a crash between
+ * leaves a read offset past the end, which vg_spool_open takes as "all
+ * read". The other order would make the read records unread again, sent
+ * twice after a restart.
+ */
+static int
+reset_if_empty(struct vg_spool *sp)
+{
+	if (sp->read_off != sp->end)
+		return 0;
+	if (ftruncate(sp->fd, HDR) == -1)
+		return -1;
+	sp->read_off = sp->end = HDR;
+	sp->count = 0;
+	return write_header(sp->fd, HDR);
+}
+
 struct vg_spool *
 vg_spool_open(const char *path, uint64_t max_bytes)
 {
@@ -163,9 +184,21 @@ vg_spool_open(const char *path, uint64_t max_bytes)
 	}
 	memcpy(&sp->read_off, h + 8, 8);
 	sp->end = (uint64_t)st.st_size;
-	if (sp->read_off < HDR || sp->read_off > sp->end) {
+	if (sp->read_off < HDR) {
 		errno = EINVAL;
 		goto fail;
+	}
+	if (sp->read_off > sp->end) {
+		/* a crash in reset_if_empty, or a power cut that lost appends
+		 * the header says were read: nothing is left unread */
+		vg_log_warnx("spool %s: read offset %llu past the end (%llu): "
+		    "all read, starting over", sp->path,
+		    (unsigned long long)sp->read_off,
+		    (unsigned long long)sp->end);
+		sp->read_off = sp->end;
+		if (reset_if_empty(sp) == -1)
+			goto fail;
+		return sp;
 	}
 	if (scan(sp) == -1)
 		goto fail;
@@ -280,19 +313,6 @@ vg_spool_append(struct vg_spool *sp, const void *p, size_t len)
 	sp->end += RECHDR + len;
 	sp->count++;
 	return 0;
-}
-
-/* Everything was read: start the file over, so it does not grow. */
-static int
-reset_if_empty(struct vg_spool *sp)
-{
-	if (sp->read_off != sp->end)
-		return 0;
-	if (ftruncate(sp->fd, HDR) == -1)
-		return -1;
-	sp->read_off = sp->end = HDR;
-	sp->count = 0;
-	return write_header(sp->fd, HDR);
 }
 
 int

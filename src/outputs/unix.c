@@ -204,6 +204,21 @@ win_return(struct uout *u)
 	u->wlen = u->wfirst = 0;
 }
 
+/*
+ * A cursor left on messages this client skipped (client_policy=skip) stays
+ * behind when the other clients write them and the window's front moves
+ * past (win_release, the compaction in win_add): it would index before
+ * win[]. It moves to the first message still in the window; what it
+ * passes over was not given to this client, so it misses nothing more
+ * and its off is 0. Call before a cursor is used.
+ */
+static void
+cursor_in_window(const struct uout *u, struct client *c)
+{
+	if (c->cur < u->wbase + u->wfirst)
+		c->cur = u->wbase + u->wfirst;
+}
+
 /* Forgets client i; returns how many messages it did not get whole. */
 static uint64_t
 forget_client(struct uout *u, size_t i, const char *why)
@@ -211,6 +226,7 @@ forget_client(struct uout *u, size_t i, const char *why)
 	struct client *c = &u->c[i];
 	uint64_t bit = (uint64_t)1 << i, idx, lost = 0;
 
+	cursor_in_window(u, c);
 	if (why != NULL)
 		vg_log_info("output %s: client %d %s", u->qo.o->spec, c->fd,
 		    why);
@@ -274,6 +290,7 @@ flush_client(struct uout *u, size_t i)
 	size_t k, n, left, off;
 	ssize_t r;
 
+	cursor_in_window(u, c);
 	while (c->pending > 0) {
 		/* skip what this client was not given */
 		while (c->cur < wtail(u) && !(went_at(u, c->cur)->want & bit))

@@ -9,8 +9,11 @@ given, up to drain_ms, and what they did not get is not counted sent; with
 overflow=block or hold=1 a slow client paces the worker (backpressure)
 instead of being disconnected, and a stuck one is disconnected after
 client_timeout. In a replay overflow=block is the default, and a replay
-whose output lost events exits 3, naming the output and the count."""
+whose output lost events exits 3, naming the output and the count. With
+client_policy=skip a client that stops reading misses events, counted,
+and gets the later ones when it reads again."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -373,6 +376,86 @@ def test_replay_blocks(d):
     print("ok replay blocks by default: slow client got all %d events" % n)
 
 
+def drain_quiet(s, quiet=0.5, timeout=20):
+    """What socket s has to read until it stays quiet for QUIET seconds."""
+    s.setblocking(False)
+    buf, last, end = b"", time.time(), time.time() + timeout
+    while time.time() - last < quiet and time.time() < end:
+        try:
+            b = s.recv(1 << 20)
+        except BlockingIOError:
+            time.sleep(0.01)
+            continue
+        if not b:
+            break
+        buf, last = buf + b, time.time()
+    return buf
+
+
+def test_skip_policy(d):
+    """client_policy=skip: a client that stops reading misses events,
+    counted skipped, while the other gets every one; once it reads again
+    it gets the later ones. Its cursor, left on events it skipped, fell
+    behind the window when the other client wrote them: the worker read
+    before the window and crashed (SEGV) on the next event for it."""
+    sp = d + "/l.sock"
+    spec = ("unix:%s?client_policy=skip&client_buffer=4k&"
+            "overflow=drop_oldest" % sp)
+    n1, n2 = 800, 50
+    v = c.Vigild([spec])
+    x, y = connect(sp), connect(sp)
+    got = []
+
+    def read_y():
+        y.settimeout(60)
+        buf = b""
+        while True:
+            b = y.recv(1 << 20)
+            if not b:
+                break
+            buf += b
+            got[:] = c.serials_of_json(buf.decode().splitlines())
+
+    def upto(k):
+        # or vigild died: its stderr says why below
+        c.wait_for(lambda: len(got) >= k or v.p.poll() is not None, 20,
+                   "the reader")
+
+    t = threading.Thread(target=read_y)
+    t.start()
+    time.sleep(0.3)     # both accepted before the first event
+    # in steps smaller than a socket buffer, so that the reader is never
+    # behind; x reads nothing: once its socket is full it is past
+    # client_buffer and skipped
+    for first in range(1, n1 + 1, 20):
+        v.feed(c.synth_events(first, 20, pad=800))
+        upto(first + 19)
+    xs = drain_quiet(x)         # x catches up with what it was given
+    v.feed(c.synth_events(n1 + 1, n2, pad=800))
+    upto(n1 + n2)
+    xs += drain_quiet(x)
+    rc, err = v.finish()
+    xs += drain_quiet(x)
+    t.join(10)
+    xg = c.serials_of_json(xs.decode().splitlines())
+    m = re.search(r"(\d+) messages skipped for slow clients, (\d+) not "
+                  r"delivered", err)
+    if rc != 0 or m is None:
+        c.fail("skip: vigild exit %d: %s" % (rc, err[-2000:]))
+    skipped, unsent = int(m.group(1)), int(m.group(2))
+    if got != list(range(1, n1 + n2 + 1)):
+        c.fail("skip: the reader got %d of %d events" % (len(got), n1 + n2))
+    if xg != sorted(set(xg)) or not set(xg) <= set(got):
+        c.fail("skip: the slow client's events are out of order")
+    if skipped == 0 or len(xg) + skipped + unsent != n1 + n2:
+        c.fail("skip: slow client got %d, %d skipped, %d unsent, of %d" %
+               (len(xg), skipped, unsent, n1 + n2))
+    if n1 + n2 not in xg:
+        c.fail("skip: the slow client got nothing after it caught up")
+    print("ok skip: slow client got %d, %d skipped; the other all %d" %
+          (len(xg), skipped, n1 + n2))
+
+
 def test_bad_specs(d):
     cases = [
         ("unix:", "expected unix:PATH"),
@@ -414,8 +497,9 @@ def main():
         test_hold_paced(d)
         test_replay_lost_status(d)
         test_replay_blocks(d)
+        test_skip_policy(d)
         test_bad_specs(d)
-    print("10 passed, 0 failed")
+    print("11 passed, 0 failed")
 
 
 if __name__ == "__main__":

@@ -553,6 +553,20 @@ START_TEST(user_records_unknown_marks)
 	WANT_STR(j, "vigil.closed_by", "timeout");
 	want_type(j, "vigil.late", json_type_boolean);
 	json_object_put(j);
+	/* late alone: emitted as it arrived, mid-stream; incomplete (the
+	 * rest of its serial went out before) but closed by nothing: not
+	 * "flush", which is the end of input or shutdown */
+	t->ev.flags = VG_EV_LATE;
+	j = tev_json(t, NULL);
+	want_type(j, "vigil.incomplete", json_type_boolean);
+	ck_assert_msg(jget(j, "vigil.closed_by") == NULL, "closed_by in %s",
+	    json_object_to_json_string(j));
+	want_type(j, "vigil.late", json_type_boolean);
+	json_object_put(j);
+	t->ev.flags = VG_EV_FLUSHED;
+	j = tev_json(t, NULL);
+	WANT_STR(j, "vigil.closed_by", "flush");
+	json_object_put(j);
 	tev_free(t);
 	free(t);
 }

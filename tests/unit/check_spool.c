@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_spool.c: on-disk spool: order, restart, bound, compaction,
- * prepend, torn and damaged records. */
+ * prepend, torn and damaged records, a crash while it was emptied. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -197,6 +197,65 @@ START_TEST(test_damaged)
 }
 END_TEST
 
+/* Writes a header whose read offset is off, as spool.c lays it out. */
+static void
+put_header(uint64_t off)
+{
+	unsigned char h[32];
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	memset(h, 0, sizeof(h));
+	memcpy(h, "VGSPOOL1", 8);
+	memcpy(h + 8, &off, 8);
+	ck_assert_int_eq(pwrite(fd, h, sizeof(h), 0), 32);
+	close(fd);
+}
+
+START_TEST(test_emptied_crash)
+{
+	struct vg_spool *sp = vg_spool_open(path, 1 << 20);
+	struct vg_buf b;
+	struct stat st;
+	int i;
+
+	vg_buf_init(&b);
+	for (i = 0; i < 3; i++)
+		put(sp, i);
+	for (i = 0; i < 3; i++)
+		expect(sp, &b, i);
+	vg_spool_close(sp);
+	/* a crash between the cut and the header: cut, the old header */
+	put_header(29000);
+	ck_assert_int_eq(truncate(path, 32), 0);
+	sp = vg_spool_open(path, 1 << 20);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(vg_spool_count(sp), 0);
+	ck_assert_int_eq(vg_spool_read(sp, &b), 0);
+	put(sp, 3);
+	vg_spool_close(sp);
+	/* the header was made right: the next open finds the new record */
+	sp = vg_spool_open(path, 1 << 20);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(vg_spool_count(sp), 1);
+	expect(sp, &b, 3);
+	vg_spool_close(sp);
+	/* records left whose header says read past them: all read, cut */
+	sp = vg_spool_open(path, 1 << 20);
+	put(sp, 4);
+	vg_spool_close(sp);
+	put_header(4096);
+	sp = vg_spool_open(path, 1 << 20);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_uint_eq(vg_spool_count(sp), 0);
+	ck_assert_uint_eq(vg_spool_size(sp), 32);
+	vg_spool_close(sp);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 32);
+	vg_buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_not_a_spool)
 {
 	int fd = open(path, O_WRONLY | O_CREAT, 0600);
@@ -222,6 +281,7 @@ main(void)
 	tcase_add_test(tc, test_prepend);
 	tcase_add_test(tc, test_torn_tail);
 	tcase_add_test(tc, test_damaged);
+	tcase_add_test(tc, test_emptied_crash);
 	tcase_add_test(tc, test_not_a_spool);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
