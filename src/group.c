@@ -939,7 +939,7 @@ vg_group_add(struct vg_group *g, const struct vg_record *r, uint64_t now)
 		g->npending++;
 		g->st.records++;
 		g->last = e;
-		return 0;
+		return e->quick;	/* 1: the deadline may come forward */
 	}
 	/* a syscall's own record: the event waits for its EOE */
 	if (e->quick && !is_quick(r->type)) {

@@ -480,7 +480,7 @@ record_outputs(struct vg_pipeline *pl, const struct vg_record *rec)
 				(void)vg_output_record(o, rec);
 }
 
-void
+int
 vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
     uint64_t now_ms)
 {
@@ -489,7 +489,7 @@ vg_pipeline_record(struct vg_pipeline *pl, const struct vg_record *rec,
 	if (pl->nrecord)
 		record_outputs(pl, rec);
 	/* -1 is an oversize record: counted by the grouper (oversize) */
-	(void)vg_group_add(pl->group, rec, now_ms);
+	return vg_group_add(pl->group, rec, now_ms) == 1;
 }
 
 void

@@ -60,8 +60,10 @@ void		 vg_group_free(struct vg_group *);
  * Adds one record (copied; rec may be reused after the call; a record
  * rec->lent is kept as its slices until vg_group_own()). now_ms is
  * the clock used for timeouts: wall clock for live input, the records' own
- * time for replay. May emit events through the callback. Returns 0, or -1
- * with errno (ENOMEM) if the record could not be kept (counted).
+ * time for replay. May emit events through the callback. Returns 0; 1 if
+ * the record opened an event of a quick type, which vg_group_deadline()
+ * may now give earlier (a caller that keeps the deadline asks again); or
+ * -1 with errno (ENOMEM) if the record could not be kept (counted).
  */
 int		 vg_group_add(struct vg_group *, const struct vg_record *,
 		    uint64_t now_ms);

@@ -55,7 +55,9 @@ void			 vg_pipeline_add_filter(struct vg_pipeline *,
  */
 void			 vg_pipeline_daemon(struct vg_pipeline *,
 			    const struct vg_record *);
-void			 vg_pipeline_record(struct vg_pipeline *,
+/* One record in; 1 if it opened a quick event, whose deadline
+ * (vg_pipeline_deadline) can be earlier than the one before, else 0. */
+int			 vg_pipeline_record(struct vg_pipeline *,
 			    const struct vg_record *, uint64_t now_ms);
 /* A line that could not be parsed as a record: counted, logged limited. */
 void			 vg_pipeline_bad_line(struct vg_pipeline *,

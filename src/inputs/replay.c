@@ -26,6 +26,7 @@
 struct replay {
 	struct vg_pipeline	*pl;
 	uint64_t		 clock;		/* latest record time, ms */
+	uint64_t		 deadline;	/* cached vg_pipeline_deadline */
 	uint64_t		 timeout;	/* the grouper's, ms */
 	int			 new_file;	/* next record: a file's first */
 	struct vg_line_memo	 lm;		/* stamps, type names */
@@ -50,8 +51,10 @@ replay_clock(struct replay *rp, uint64_t t)
 	rp->new_file = 0;
 	if (t > rp->clock)
 		rp->clock = t;
-	else if (first && rp->clock - t > rp->timeout)
+	else if (first && rp->clock - t > rp->timeout) {
 		rp->clock = t;
+		rp->deadline = UINT64_MAX;	/* from the events open after */
+	}
 }
 
 /* sep: the first 0x1D at or after p in the buffer, NULL if none */
@@ -59,7 +62,7 @@ static void
 replay_line(struct replay *rp, const char *p, size_t len, const char *sep)
 {
 	struct vg_record rec;
-	int rc;
+	int rc, quick;
 
 	if (len && p[len - 1] == '\r')
 		len--;
@@ -77,12 +80,16 @@ replay_line(struct replay *rp, const char *p, size_t len, const char *sep)
 	}
 	rec.lent = 1;
 	replay_clock(rp, rec.sec * 1000 + rec.msec);
-	vg_pipeline_record(rp->pl, &rec, rp->clock);
-	/* asked after every record, not cached: a configuration change
-	 * opened behind an older event brings the deadline forward
-	 * (quick_ms). O(1): the heads of two lists */
-	if (rp->clock >= vg_pipeline_deadline(rp->pl))
+	quick = vg_pipeline_record(rp->pl, &rec, rp->clock);
+	/* the deadline is cached (asking costs a call per record): it comes
+	 * forward only when an event opens with nothing pending, or when an
+	 * event of a quick type (a configuration change: quick_ms) opens
+	 * behind an older one */
+	if (rp->clock >= rp->deadline) {
 		vg_pipeline_expire(rp->pl, rp->clock);
+		rp->deadline = vg_pipeline_deadline(rp->pl);
+	} else if (quick || rp->deadline == UINT64_MAX)
+		rp->deadline = vg_pipeline_deadline(rp->pl);
 }
 
 static int
@@ -175,7 +182,8 @@ int
 vg_replay_fds(struct vg_pipeline *pl, int fds[], char *const files[],
     int nfiles)
 {
-	struct replay rp = { .pl = pl, .timeout = vg_pipeline_timeout(pl) };
+	struct replay rp = { .pl = pl, .deadline = UINT64_MAX,
+	    .timeout = vg_pipeline_timeout(pl) };
 	int i, rc = 0;
 
 	vg_progress_start(&rp.pg, pl, files, nfiles);

@@ -82,7 +82,9 @@ add(struct vg_group *g, uint32_t type, uint32_t serial, uint64_t now)
 {
 	struct vg_record r = mk(type, 1700000000, 1, serial, "x=1");
 
-	ck_assert_int_eq(vg_group_add(g, &r, now), 0);
+	/* 1: it opened a quick event (its deadline can be earlier) */
+	ck_assert_int_eq(vg_group_add(g, &r, now), type == 1305 ||
+	    type == 1325 ? 1 : 0);
 }
 
 START_TEST(test_eoe)
