@@ -362,8 +362,11 @@ on_event(struct vg_event *ev, void *arg)
 	ev->ctx_from = ev->ctx_to = 0;
 	if (!pl->need_doc && pl->filters == NULL)
 		goto outputs;
-	/* the process context first: filters and the layout read it */
-	if (pl->ctx != NULL)
+	/* the process context first: filters and the layout read it. Not
+	 * for a remote sender's event: its processes are another machine's,
+	 * and its records must not touch this one's table (a forged execve
+	 * would label, and with drop label= hide, a local process) */
+	if (pl->ctx != NULL && !(ev->flags & VG_EV_REMOTE))
 		vg_ctx_event(pl->ctx, ev);
 	/* max_event_bytes bounds the records kept; the document is a
 	 * bounded multiple of them and must not fail for it */

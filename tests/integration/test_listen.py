@@ -69,6 +69,20 @@ def test_protocol(vigild, d):
           [10, 11, 12], str(evs))
     check("no node= gets the peer address", ("127.0.0.1", 20) in got,
           str(list(got)))
+    # a sender's execve for a pid that is a process here (this test):
+    # no context (another machine's processes), and this machine's table
+    # untouched by it (a forged exe would label a local process)
+    stamp = "audit(1700000000.123:30)"
+    for line in (f"node=hostA type=SYSCALL msg={stamp}: arch=c000003e "
+                 f"syscall=59 success=yes exit=0 pid={os.getpid()} "
+                 f"comm=\"backupd\" exe=\"/usr/bin/backupd\"",
+                 f"node=hostA type=EOE msg={stamp}: "):
+        c.send(line + "\n")
+    evs = wait_for(lambda: any(e["serial"] == 30 for e in rmw.events(out))
+                   and rmw.events(out))
+    check("remote events carry no context and no host",
+          evs and all("context" not in e and "host" not in e
+                      for e in evs), str(evs)[-400:])
     c.close()
     c2.close()
     err = stop(p)
