@@ -99,6 +99,8 @@ struct lsock {
 	struct cidr		 trust[MAX_TRUST];
 	int			 ntrust;
 	unsigned		 nconn;
+	int			 paused;	/* out of descriptors: on_tick
+						 * arms the accept again */
 	/* counters */
 	uint64_t		 accepted, refused, msgs, recs, bad_recs;
 	uint64_t		 heartbeats, kicked_bad, kicked_forged;
@@ -873,6 +875,29 @@ refuse(struct lsock *s, int fd, const char *addr, unsigned port,
 	close(fd);
 }
 
+/*
+ * Out of descriptors (or memory): the waiting connection stays in the
+ * listen queue and the socket stays readable, so an armed accept event
+ * would fire again at once and spin the loop that also reads the
+ * kernel's records. Accepting waits for the next tick instead.
+ */
+static void
+pause_accept(struct lsock *s)
+{
+	int e = errno;
+
+	if (s->paused)
+		return;
+	(void)event_del(s->ev);
+	s->paused = 1;
+	s->refused++;
+	if (log_due(s->l))
+		vg_log_warnx("listen %s: cannot accept (%s): accepting again "
+		    "in a second (max_clients %u; raise the descriptor "
+		    "limit, LimitNOFILE=)", s->spec, strerror(e),
+		    s->max_clients);
+}
+
 static void
 on_accept(evutil_socket_t lfd, short what, void *arg)
 {
@@ -891,8 +916,12 @@ on_accept(evutil_socket_t lfd, short what, void *arg)
 		sl = sizeof(ss);
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
-		if (fd == -1)
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				pause_accept(s);
 			return;
+		}
 		peer_of(&ss, a, addr, sizeof(addr), &port);
 		if (s->port_lo && (port < s->port_lo || port > s->port_hi)) {
 			refuse(s, fd, addr, port, "source port outside "
@@ -952,16 +981,21 @@ on_accept(evutil_socket_t lfd, short what, void *arg)
 	}
 }
 
-/* Every second: idle clients and slow handshakes go. */
+/* Every second: idle clients and slow handshakes go; a paused accept
+ * is armed again. */
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct vg_listen *l = arg;
 	struct conn *c, *next;
+	struct lsock *s;
 	uint64_t now = vg_clock_mono_ms();
 
 	(void)fd;
 	(void)what;
+	for (s = l->socks; s != NULL; s = s->next)
+		if (s->paused && event_add(s->ev, NULL) == 0)
+			s->paused = 0;
 	for (c = l->conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->handshaking && now - c->start_ms >= HANDSHAKE_MS) {

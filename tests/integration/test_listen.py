@@ -9,6 +9,7 @@ claims a second node name, floods a line, idles past idle=, or comes
 once too often from one address is disconnected and counted while a
 well-behaved client goes on; SIGTERM sends ENDING. Needs no kernel."""
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -87,6 +88,62 @@ def test_protocol(vigild, d):
     c2.close()
     err = stop(p)
     check("clean exit", p.returncode == 0, err[-500:])
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])     # utime + stime
+
+
+def test_fd_limit(vigild, d):
+    """Out of descriptors, accepting waits a second instead of spinning
+    (the refused connection stays in the listen queue, the socket stays
+    readable: the loop that reads the kernel spun at 100% CPU)."""
+    port = rmw.free_port()
+    out = os.path.join(d, "fd.json")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+
+    p = subprocess.Popen([vigild, "-f", "--no-kernel", "--listen",
+                          f"tcp://127.0.0.1:{port}", "-o", f"json:{out}"],
+                         stderr=subprocess.PIPE, text=True,
+                         preexec_fn=limit)
+    held = []
+    time.sleep(1)
+    for i in range(60):
+        s = socket.socket()
+        s.bind((f"127.2.0.{i + 1}", 0))
+        try:
+            s.connect(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            break
+        held.append(s)
+    time.sleep(0.5)
+    t0 = cpu_ticks(p.pid)
+    time.sleep(2)
+    used = (cpu_ticks(p.pid) - t0) / os.sysconf("SC_CLK_TCK")
+    check(f"out of descriptors: no spin ({used:.2f} s CPU in 2 s)",
+          used < 0.5)
+    for s in held:
+        s.close()
+    def client():
+        try:
+            return rmw.Client(port)
+        except OSError:
+            return None
+    c = wait_for(client, timeout=5)
+    ok = False
+    if c is not None:
+        acks = [c.send(line + "\n") for line in rmw.event_lines("hostF", 7)]
+        ok = all(a and a["type"] == rmw.ACK for a in acks)
+        c.close()
+    check("descriptors back: a client is served again", ok)
+    err = stop(p)
+    check("out of descriptors: said once, clean exit",
+          p.returncode == 0 and "cannot accept" in err, err[-300:])
 
 
 def test_ascii(vigild, d):
@@ -342,6 +399,7 @@ def main():
     vigild = vtest.vigild_path()
     with tempfile.TemporaryDirectory(prefix="vg_listen_") as d:
         test_protocol(vigild, d)
+        test_fd_limit(vigild, d)
         test_ascii(vigild, d)
         test_hostile(vigild, d)
         test_idle(vigild, d)
