@@ -463,6 +463,14 @@ vg_tls_new(const struct vg_tls_opts *o, int is_server, char *msg,
 		snprintf(msg, msglen, "cert= and key= go together");
 		return NULL;
 	}
+	/* the system store would let in anyone holding a publicly trusted
+	 * certificate for client authentication, named as they please */
+	if (o->psk == NULL && o->allowed == NULL && is_server && o->verify &&
+	    o->ca == NULL) {
+		snprintf(msg, msglen, "a TLS listener that verifies its "
+		    "clients needs ca= (the CA that signed their certificates)");
+		return NULL;
+	}
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(msg, msglen, "out of memory");
 		return NULL;

@@ -254,7 +254,9 @@ def test_bad_specs(vigild, d):
                        ("udp://127.0.0.1:1", "tcp://"),
                        ("tcp://127.0.0.1:1?bogus=1", "unknown option"),
                        ("tcp://127.0.0.1:1?trust=300.1.1.1", "trust="),
-                       ("tls://127.0.0.1:1", "cert=")):
+                       ("tls://127.0.0.1:1", "cert="),
+                       ("tls://127.0.0.1:1?cert=/x.pem&key=/x.key",
+                        "needs ca=")):
         p = rmw.start_listener(vigild, spec, os.path.join(d, "x.json"))
         try:
             _, err = p.communicate(timeout=5)
