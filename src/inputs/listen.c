@@ -48,6 +48,7 @@
 #define TICK_MS		1000
 #define MAX_TRUST	16
 #define MAX_PINS	4096
+#define PINS_PER_ADDR	8	/* names one address may claim */
 #define MAX_NAMES	8
 #define LOG_EVERY_MS	10000
 #define NODE_MAX	255
@@ -456,6 +457,44 @@ is_trusted(const struct lsock *s, const unsigned char a[16])
 	return 0;
 }
 
+/* n as an address (the name a record without node= gets) in peer form,
+ * as peer_of() gives it: 1, or 0 if n is no address. */
+static int
+name_addr(struct vg_str n, unsigned char a[16])
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (n.len == 0 || n.len >= sizeof(buf))
+		return 0;
+	memcpy(buf, n.p, n.len);
+	buf[n.len] = '\0';
+	if (inet_pton(AF_INET, buf, a + 12) == 1) {
+		memset(a, 0, 10);
+		a[10] = a[11] = 0xff;
+		return 1;
+	}
+	return inet_pton(AF_INET6, buf, a) == 1;
+}
+
+/* A new pin of n for c's address: not an address's name but its own, and
+ * no more than PINS_PER_ADDR names per address (one address filled the
+ * whole table by reconnecting, and every later node was refused). */
+static int
+pin_ok(const struct vg_listen *l, const struct conn *c, struct vg_str n)
+{
+	unsigned char a[16];
+	size_t i, mine = 0;
+
+	if (l->npins == MAX_PINS ||
+	    (name_addr(n, a) && memcmp(a, c->peer, 16) != 0))
+		return 0;
+	for (i = 0; i < l->npins; i++)
+		if (memcmp(l->pins[i].peer, c->peer, 16) == 0 &&
+		    ++mine >= PINS_PER_ADDR)
+			return 0;
+	return 1;
+}
+
 /*
  * May c speak for node n? Trusted clients: any name. A TLS client: the
  * names of its certificate, or its PSK identity. Otherwise the first
@@ -495,7 +534,7 @@ node_ok(struct conn *c, struct vg_str n)
 		if (i < l->npins && memcmp(l->pins[i].peer, c->peer, 16) != 0)
 			return 0;
 		if (i == l->npins) {
-			if (l->npins == MAX_PINS)
+			if (!pin_ok(l, c, n))
 				return 0;
 			p = &l->pins[l->npins++];
 			memcpy(p->name, n.p, n.len);

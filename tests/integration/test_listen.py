@@ -146,6 +146,40 @@ def test_fd_limit(vigild, d):
           p.returncode == 0 and "cannot accept" in err, err[-300:])
 
 
+def test_pins(vigild, d):
+    """One address may claim 8 node names, and a name that is an address
+    only by that address: one client filled the 4096 names by
+    reconnecting (every later node refused), or took another host's."""
+    port = rmw.free_port()
+    out = os.path.join(d, "pins.json")
+    p = rmw.start_listener(vigild, f"tcp://127.0.0.1:{port}?max_per_addr=4",
+                           out)
+    acked = 0
+    for i in range(10):
+        c = rmw.Client(port)
+        r = c.send(rmw.event_lines(f"pin{i}", 1)[0])
+        acked += bool(r and r["type"] == rmw.ACK)
+        c.close()
+    check(f"8 names from one address ({acked} acked of 10)", acked == 8)
+    def from_addr(src):
+        s = socket.socket()
+        s.bind((src, 0))
+        s.connect(("127.0.0.1", port))
+        return rmw.Client(port, sock=s)
+    c = from_addr("127.0.0.3")
+    r = c.send(rmw.event_lines("127.0.0.9", 1)[0])
+    check("another address as a name: disconnected",
+          r is None and c.closed(), str(r))
+    c.close()
+    c = from_addr("127.0.0.3")
+    r = c.send(rmw.event_lines("127.0.0.3", 2)[0])
+    check("its own address as a name: acked", r and r["type"] == rmw.ACK,
+          str(r))
+    c.close()
+    err = stop(p)
+    check("pins: clean exit", p.returncode == 0, err[-300:])
+
+
 def test_ascii(vigild, d):
     port = rmw.free_port()
     out = os.path.join(d, "ascii.json")
@@ -402,6 +436,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vg_listen_") as d:
         test_protocol(vigild, d)
         test_fd_limit(vigild, d)
+        test_pins(vigild, d)
         test_ascii(vigild, d)
         test_hostile(vigild, d)
         test_idle(vigild, d)
