@@ -260,7 +260,7 @@ def test_dropin(vigild, bin_dir, d, key):
                           os.path.join(agg, "auditd.conf")],
                          stderr=subprocess.PIPE, text=True)
     up = wait_for(lambda: p.poll() is not None or
-                  rmw.free_port_busy(port), timeout=10)
+                  rmw.free_port_busy(port), timeout=30)
     lines = []
     for s in range(1, N + 1):
         lines += rmw.event_lines(ID, s)
@@ -282,7 +282,7 @@ def test_vigild_to_auditd(vigild, bin_dir, d, key, bad):
          f"mount -t tmpfs tmpfs /run && exec {bin_dir}/auditd -n -c {agg}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     up = wait_for(lambda: p.poll() is not None or
-                  rmw.free_port_busy(port), timeout=10)
+                  rmw.free_port_busy(port), timeout=30)
     if not (up and p.poll() is None):
         check("auditd 4.2.1 aggregator up (transport = tls)", False,
               stop(p)[-800:])
