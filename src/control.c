@@ -393,12 +393,15 @@ listen_unix(const char *path, int group_set, gid_t gid)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
-	/* never a moment with looser permissions than asked */
-	old = umask(0177);
+	/* never a moment with looser permissions than asked: the mode
+	 * comes with the bind; the group is set without following a link
+	 * (a link swapped in for the socket, in a directory others may
+	 * write, would give its target the group) */
+	old = umask(group_set ? 0117 : 0177);
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (rc == 0 && group_set)
-		rc = chown(path, 0, gid) == 0 ? chmod(path, 0660) : -1;
+		rc = lchown(path, 0, gid);
 	if (rc == 0)
 		rc = listen(fd, 16);
 	if (rc == -1) {
