@@ -309,6 +309,13 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd,
 	for (i = 0; i < VG_CONTROL_MAXCONN && cl == NULL; i++)
 		if (ctl->c[i].bev == NULL)
 			cl = &ctl->c[i];
+	/* root is never locked out by group members holding every slot:
+	 * one of theirs goes (they may only read; they can ask again) */
+	for (i = 0; i < VG_CONTROL_MAXCONN && cl == NULL && uc.uid == 0; i++)
+		if (ctl->c[i].req.uid != 0) {
+			client_free(&ctl->c[i]);
+			cl = &ctl->c[i];
+		}
 	if (cl == NULL) {
 		if (ctl->refused++ % 1000 == 0)
 			vg_log_warnx("control: %d clients at once; "

@@ -205,6 +205,21 @@ def main():
         check("control_group member may not stop",
               r.stdout.startswith("error: permission denied"), r.stdout)
         check("daemon still running after a refused stop", p.poll() is None)
+        # a member holding every slot does not lock root out
+        holder = subprocess.Popen(
+            ["/usr/bin/python3", "-c",
+             "import socket,sys,time\n"
+             "s=[socket.socket(1) for _ in range(8)]\n"
+             f"[x.connect({ctl!r}) for x in s]\n"
+             "print('held', flush=True); time.sleep(4)"],
+            stdout=subprocess.PIPE, text=True,
+            preexec_fn=as_user(nobody, nogroup))
+        held = holder.stdout.readline().strip() == "held"
+        got = call(ctl, b"version\n")
+        holder.kill()
+        holder.wait()
+        check("root served while a member holds every slot",
+              held and got.startswith(b"ok\n"), repr(got[:60]))
         r = subprocess.run([vigilctl, "state"], env=env,
                            capture_output=True, text=True, timeout=10,
                            preexec_fn=as_user(nobody, 12345))
