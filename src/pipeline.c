@@ -584,6 +584,17 @@ vg_pipeline_flush_outputs(struct vg_pipeline *pl)
 	}
 }
 
+uint64_t
+vg_pipeline_losses(const struct vg_pipeline *pl)
+{
+	const struct vg_output *o;
+	uint64_t n = 0;
+
+	for (o = pl->outputs; o != NULL; o = o->next)
+		n += o->stats.failed + o->stats.dropped;
+	return n;
+}
+
 void
 vg_pipeline_reopen_outputs(struct vg_pipeline *pl)
 {

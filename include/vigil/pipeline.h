@@ -59,6 +59,9 @@ void			 vg_pipeline_daemon(struct vg_pipeline *,
  * (vg_pipeline_deadline) can be earlier than the one before, else 0. */
 int			 vg_pipeline_record(struct vg_pipeline *,
 			    const struct vg_record *, uint64_t now_ms);
+/* Events the outputs failed to write or dropped, in all, so far: a
+ * change tells a receiver that what it read may not have been written. */
+uint64_t		 vg_pipeline_losses(const struct vg_pipeline *);
 /* A line that could not be parsed as a record: counted, logged limited. */
 void			 vg_pipeline_bad_line(struct vg_pipeline *,
 			    const char *, size_t);

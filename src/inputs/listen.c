@@ -78,7 +78,8 @@ struct conn {
 	unsigned char		*in;
 	size_t			 inlen;
 	struct vg_buf		 out;		/* acks not yet written */
-	size_t			 acks;		/* acks held until flushed */
+	struct vg_buf		 acks;		/* messages' acks, until the
+						 * outputs have been flushed */
 	char			 node[NODE_MAX + 1];	/* bound name */
 	char			 names[MAX_NAMES][256];	/* TLS identity */
 	int			 nnames;
@@ -438,12 +439,35 @@ flush_out(struct conn *c)
 }
 
 static void
-queue_reply(struct conn *c, uint32_t type, uint32_t seq)
+queue_reply(struct vg_buf *b, uint32_t type, uint32_t seq)
 {
 	unsigned char h[VG_RMW_HDR];
 
 	vg_rmw_pack(h, type, 0, seq);
-	vg_buf_add(&c->out, h, sizeof(h));
+	vg_buf_add(b, h, sizeof(h));
+}
+
+/*
+ * The messages read in this wakeup are answered once the outputs have
+ * been flushed: ACK, or DISKERROR if an output lost events meanwhile
+ * (failed writes, a suspended or full log), as auditd answers while its
+ * logging is suspended, so that the sender's disk_error_action runs
+ * instead of its records being taken for delivered.
+ */
+static void
+settle_acks(struct conn *c, int lost)
+{
+	struct vg_rmw_hdr h;
+	size_t off;
+
+	for (off = 0; off + VG_RMW_HDR <= c->acks.len; off += VG_RMW_HDR) {
+		if (vg_rmw_unpack((const unsigned char *)c->acks.data + off,
+		    &h) == -1)
+			continue;
+		queue_reply(&c->out, lost ? VG_RMW_DISKERROR : VG_RMW_ACK,
+		    h.seq);
+	}
+	vg_buf_reset(&c->acks);
 }
 
 static int
@@ -639,7 +663,7 @@ consume(struct conn *c, uint64_t now)
 		}
 		if (f.hdr.type == VG_RMW_HEARTBEAT) {
 			s->heartbeats++;
-			queue_reply(c, VG_RMW_ACK, f.hdr.seq);
+			queue_reply(&c->out, VG_RMW_ACK, f.hdr.seq);
 			continue;
 		}
 		if (f.hdr.type != VG_RMW_MESSAGE) {
@@ -651,7 +675,7 @@ consume(struct conn *c, uint64_t now)
 			r = -1;
 			break;
 		}
-		queue_reply(c, VG_RMW_ACK, f.hdr.seq);
+		queue_reply(&c->acks, VG_RMW_ACK, f.hdr.seq);
 	}
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->inlen - off);
@@ -780,6 +804,7 @@ service(struct conn *c)
 {
 	struct vg_listen *l = c->ls->l;
 	uint64_t now = vg_clock_wall_ms();
+	uint64_t losses = vg_pipeline_losses(l->pl);
 	size_t budget = 0;
 	ssize_t n;
 	int more = 0, closed = 0;
@@ -803,6 +828,7 @@ service(struct conn *c)
 	}
 	/* acknowledged only once the outputs have what was read */
 	vg_pipeline_flush_outputs(l->pl);
+	settle_acks(c, vg_pipeline_losses(l->pl) != losses);
 	arm_expire(l, now);
 	if (!c->dead && c->out.len > OUT_MAX)
 		kick(c, &c->ls->kicked_slow, "does not read its acks");
@@ -866,6 +892,7 @@ conn_free(struct conn *c)
 	close(c->fd);
 	free(c->in);
 	vg_buf_free(&c->out);
+	vg_buf_free(&c->acks);
 	free(c);
 }
 
@@ -988,6 +1015,7 @@ on_accept(evutil_socket_t lfd, short what, void *arg)
 		c->port = port;
 		c->trusted = is_trusted(s, a);
 		vg_buf_init(&c->out);
+		vg_buf_init(&c->acks);
 		c->start_ms = c->last_ms = vg_clock_mono_ms();
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
@@ -1346,7 +1374,7 @@ vg_listen_close(struct vg_listen *l)
 	vg_pipeline_flush_outputs(l->pl);
 	while ((c = l->conns) != NULL) {
 		if (c->mode == M_MANAGED && !c->handshaking) {
-			queue_reply(c, VG_RMW_ENDING, 0);
+			queue_reply(&c->out, VG_RMW_ENDING, 0);
 			(void)flush_out(c);
 		}
 		conn_free(c);

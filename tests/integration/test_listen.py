@@ -146,6 +146,37 @@ def test_fd_limit(vigild, d):
           p.returncode == 0 and "cannot accept" in err, err[-300:])
 
 
+def test_output_failure_replies(vigild, d):
+    """Messages read while an output fails are answered DISKERROR, not
+    ACK (as auditd answers while its logging is suspended): the file
+    size limit stops the json output part way."""
+    port = rmw.free_port()
+    out = os.path.join(d, "full.json")
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+
+    p = subprocess.Popen([vigild, "-f", "--no-kernel", "--listen",
+                          f"tcp://127.0.0.1:{port}", "-o", f"json:{out}"],
+                         stderr=subprocess.PIPE, text=True,
+                         preexec_fn=limit)
+    time.sleep(1)
+    c = rmw.Client(port)
+    types = []
+    for serial in range(1, 201):
+        for line in rmw.event_lines("hostD", serial):
+            r = c.send(line + "\n")
+            types.append(r and r["type"])
+    c.close()
+    stop(p)
+    ack = types.count(rmw.ACK)
+    err = types.count(rmw.DISKERROR)
+    check(f"output failing: DISKERROR replies ({ack} ACK, {err} DISKERROR)",
+          ack > 0 and err > 0 and ack + err == len(types) and
+          os.path.getsize(out) <= 20000)
+
+
 def test_pins(vigild, d):
     """One address may claim 8 node names, and a name that is an address
     only by that address: one client filled the 4096 names by
@@ -437,6 +468,7 @@ def main():
         test_protocol(vigild, d)
         test_fd_limit(vigild, d)
         test_pins(vigild, d)
+        test_output_failure_replies(vigild, d)
         test_ascii(vigild, d)
         test_hostile(vigild, d)
         test_idle(vigild, d)
