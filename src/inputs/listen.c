@@ -78,8 +78,9 @@ struct conn {
 	unsigned char		*in;
 	size_t			 inlen;
 	struct vg_buf		 out;		/* acks not yet written */
-	struct vg_buf		 acks;		/* messages' acks, until the
-						 * outputs have been flushed */
+	struct vg_buf		 acks;		/* sequence numbers (uint32_t)
+						 * of the messages to answer
+						 * once the outputs are flushed */
 	char			 node[NODE_MAX + 1];	/* bound name */
 	char			 names[MAX_NAMES][256];	/* TLS identity */
 	int			 nnames;
@@ -457,15 +458,13 @@ queue_reply(struct vg_buf *b, uint32_t type, uint32_t seq)
 static void
 settle_acks(struct conn *c, int lost)
 {
-	struct vg_rmw_hdr h;
+	uint32_t seq;
 	size_t off;
 
-	for (off = 0; off + VG_RMW_HDR <= c->acks.len; off += VG_RMW_HDR) {
-		if (vg_rmw_unpack((const unsigned char *)c->acks.data + off,
-		    &h) == -1)
-			continue;
+	for (off = 0; off + sizeof(seq) <= c->acks.len; off += sizeof(seq)) {
+		memcpy(&seq, c->acks.data + off, sizeof(seq));
 		queue_reply(&c->out, lost ? VG_RMW_DISKERROR : VG_RMW_ACK,
-		    h.seq);
+		    seq);
 	}
 	vg_buf_reset(&c->acks);
 }
@@ -675,7 +674,7 @@ consume(struct conn *c, uint64_t now)
 			r = -1;
 			break;
 		}
-		queue_reply(&c->acks, VG_RMW_ACK, f.hdr.seq);
+		vg_buf_add(&c->acks, &f.hdr.seq, sizeof(f.hdr.seq));
 	}
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->inlen - off);
