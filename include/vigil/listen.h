@@ -37,6 +37,9 @@ int			 vg_listen_add(struct vg_listen *, const char *spec,
 int			 vg_listen_spec_auditd(const struct vg_auditd_conf *,
 			    char *spec, size_t speclen, char *msg,
 			    size_t msglen);
+/* Node name no client but a trusted one may use: the name local events
+ * have (auditd.conf name_format); "" or NULL for none. */
+void			 vg_listen_reserve(struct vg_listen *, const char *node);
 /* SIGHUP: loads the TLS certificates again (logged). */
 void			 vg_listen_reload(struct vg_listen *);
 /* SIGCONT: one line per listener with its counters. */

@@ -127,17 +127,22 @@ check_lua(const char *path)
 }
 
 int
-vg_daemon_auditd_listen(const struct vg_config *c, char *spec, size_t len)
+vg_daemon_auditd_listen(const struct vg_config *c, char *spec, size_t len,
+    char *node, size_t nodelen)
 {
 	struct vg_auditd_conf adc;
 	struct vg_err err;
 	char msg[512];
 	int rc;
 
+	if (node != NULL && nodelen > 0)
+		node[0] = '\0';
 	if (c->auditd_conf == NULL)
 		return 0;
 	vg_auditd_conf_defaults(&adc);
 	if ((rc = vg_auditd_conf_load(&adc, c->auditd_conf, &err)) == 0) {
+		if (node != NULL)
+			(void)vg_auditd_conf_node_name(&adc, node, nodelen);
 		rc = vg_listen_spec_auditd(&adc, spec, len, msg, sizeof(msg));
 		if (rc == -1)
 			vg_log_stderr("%s: %s", c->auditd_conf, msg);
@@ -182,7 +187,7 @@ vg_daemon_validate(const struct vg_config *c, int strict)
 	/* auditd.conf's tcp_listen_port: what vigild cannot be refused
 	 * (a file found bad above has said its errors) */
 	if ((c->auditd_conf == NULL || !seen_bad(&seen, c->auditd_conf)) &&
-	    vg_daemon_auditd_listen(c, spec, sizeof(spec)) == -1)
+	    vg_daemon_auditd_listen(c, spec, sizeof(spec), NULL, 0) == -1)
 		bad++;
 	if (strict && c->rules != NULL && vg_setup_check_rules(c->rules) != 0)
 		bad++;

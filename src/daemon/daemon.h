@@ -85,9 +85,10 @@ void	vg_daemon_drop_privileges(const struct vg_config *c, int live);
  * vigild cannot be (logged). */
 int	vg_daemon_open_input(struct vg_daemon *d);
 /* The listener auditd.conf's tcp_listen_port asks for (drop-in; check.c):
- * 1 and spec written, 0 if none, -1 (logged as file: message). */
+ * 1 and spec written, 0 if none, -1 (logged as file: message). node (may
+ * be NULL) gets the name local events have (name_format), "" for none. */
 int	vg_daemon_auditd_listen(const struct vg_config *c, char *spec,
-	    size_t len);
+	    size_t len, char *node, size_t nodelen);
 /* The pipeline's outputs and filters from d->conf. -1 (logged). */
 int	vg_daemon_open_outputs(struct vg_daemon *d);
 /* Live: the rules, then the loop until TERM/INT; a replay: the files.

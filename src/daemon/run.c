@@ -27,10 +27,11 @@ static int
 open_listen(struct vg_daemon *d)
 {
 	const struct vg_config *c = &d->conf;
-	char spec[4 * PATH_MAX], msg[512];
+	char spec[4 * PATH_MAX], msg[512], node[256];
 	int i, adc;
 
-	if ((adc = vg_daemon_auditd_listen(c, spec, sizeof(spec))) == -1)
+	if ((adc = vg_daemon_auditd_listen(c, spec, sizeof(spec), node,
+	    sizeof(node))) == -1)
 		return -2;
 	if (c->nlistens == 0 && adc == 0)
 		return 0;
@@ -38,6 +39,8 @@ open_listen(struct vg_daemon *d)
 		vg_log_warnx("listen: out of memory");
 		return -1;
 	}
+	/* the name of local events is not a client's to use */
+	vg_listen_reserve(d->listen, node);
 	for (i = 0; i < c->nlistens; i++)
 		if (vg_listen_add(d->listen, c->listens[i], msg,
 		    sizeof(msg)) == -1) {

@@ -124,6 +124,7 @@ struct vg_listen {
 	uint64_t		 armed;
 	struct pin		*pins;
 	size_t			 npins;
+	char			 self[NODE_MAX + 1];	/* local events' */
 	uint64_t		 logged_ms;
 };
 
@@ -537,6 +538,9 @@ node_ok(struct conn *c, struct vg_str n)
 		return 0;
 	if (c->trusted)
 		return 1;
+	if (l->self[0] != '\0' && strlen(l->self) == n.len &&
+	    strncasecmp(l->self, n.p, n.len) == 0)
+		return 0;
 	if (c->node[0] != '\0')
 		return strlen(c->node) == n.len &&
 		    memcmp(c->node, n.p, n.len) == 0;
@@ -1076,6 +1080,13 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 }
 
 /* ---- the listener set ---- */
+
+void
+vg_listen_reserve(struct vg_listen *l, const char *node)
+{
+	if (node != NULL && strlen(node) <= NODE_MAX)
+		snprintf(l->self, sizeof(l->self), "%s", node);
+}
 
 struct vg_listen *
 vg_listen_new(struct event_base *base, struct vg_pipeline *pl)

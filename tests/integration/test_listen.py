@@ -339,8 +339,9 @@ def write(path, text, mode=0o640):
 
 def test_dropin(vigild, d, distribute):
     """auditd.conf's tcp_listen_port: the auditd log keeps the sender's
-    node (name_format names local events only); plugins get network
-    events only with distribute_network = yes."""
+    node (name_format names local events only, and no client may take
+    that name); plugins get network events only with distribute_network
+    = yes."""
     if os.geteuid() != 0:
         print("skip drop-in part: plugins need root")
         return
@@ -378,10 +379,18 @@ def test_dropin(vigild, d, distribute):
         for line in rmw.event_lines("hostX", 77):
             c.send(line)
         c.close()
+        # the name local events have is not a client's
+        c = rmw.Client(port)
+        r = c.send(rmw.event_lines("AGGR", 78)[0])
+        check(f"a client naming itself as the aggregator: disconnected "
+              f"(distribute={distribute})", r is None and c.closed(),
+              str(r))
+        c.close()
     logged = wait_for(lambda: b"node=hostX type=SYSCALL" in
                       open(log, "rb").read() if os.path.exists(log) else 0)
     check(f"auditd log keeps the sender's node (distribute={distribute})",
-          logged and b"node=aggr type=SYSCALL" not in open(log, "rb").read())
+          logged and b"node=aggr type=SYSCALL" not in open(log, "rb").read()
+          and b"AGGR" not in open(log, "rb").read())
     time.sleep(0.5)
     err = stop(p)
     got = open(plugout, "rb").read() if os.path.exists(plugout) else b""
