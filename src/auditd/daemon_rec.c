@@ -90,16 +90,50 @@ vg_daemon_stamp(enum vg_daemon_rec type, struct vg_daemon_stamp *st)
 }
 
 void
+vg_sender_subj(const char *path, char *buf, size_t len)
+{
+	char text[512];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	/* AppArmor: "unconfined\n", "/usr/sbin/x (enforce)\n"; SELinux:
+	 * "system_u:system_r:auditd_t:s0\0" */
+	for (i = 0; i < (size_t)n && text[i] > ' ' && text[i] < 0x7f; i++)
+		;
+	if (i == 0 || i >= len || (i < (size_t)n && text[i] != ' ' &&
+	    text[i] != '\n' && text[i] != '\0'))
+		return;
+	memcpy(buf, text, i);
+	buf[i] = '\0';
+}
+
+void
 vg_sender_from_pid(pid_t pid, struct vg_sender *s)
 {
+	char path[64];
+
 	s->auid = s->ses = UNSET;
 	s->uid = 0;
 	s->pid = pid > 0 ? (int32_t)pid : -1;
+	s->subj[0] = '\0';
 	if (pid <= 0)
 		return;
 	(void)proc_num(pid, "loginuid", NULL, &s->auid);
 	(void)proc_num(pid, "sessionid", NULL, &s->ses);
 	(void)proc_num(pid, "status", "\nUid:", &s->uid);
+	snprintf(path, sizeof(path), "/proc/%d/attr/current", (int)pid);
+	vg_sender_subj(path, s->subj, sizeof(s->subj));
 }
 
 void
@@ -110,6 +144,15 @@ vg_sender_self(struct vg_sender *s)
 	s->pid = (int32_t)getpid();
 	(void)proc_num(0, "loginuid", NULL, &s->auid);
 	(void)proc_num(0, "sessionid", NULL, &s->ses);
+	vg_sender_subj("/proc/self/attr/current", s->subj, sizeof(s->subj));
+}
+
+/* " subj=LABEL" when s has a label (auditd: only with an LSM). */
+static void
+subj(struct vg_buf *b, const struct vg_sender *s)
+{
+	if (s->subj[0] != '\0')
+		vg_buf_printf(b, " subj=%s", s->subj);
 }
 
 void
@@ -123,33 +166,36 @@ vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec type,
 		if (uname(&u) == -1)
 			snprintf(u.release, sizeof(u.release), "?");
 		vg_buf_printf(b, "op=start ver=%s format=%s kernel=%s "
-		    "auid=%u pid=%d uid=%u ses=%u res=success", VIGIL_VERSION,
+		    "auid=%u pid=%d uid=%u ses=%u", VIGIL_VERSION,
 		    format, u.release, s->auid, (int)s->pid, s->uid, s->ses);
 		break;
 	case VG_DAEMON_END:
-		vg_buf_printf(b, "op=terminate auid=%u uid=%u ses=%u pid=%d "
-		    "res=success", s->auid, s->uid, s->ses, (int)s->pid);
+		vg_buf_printf(b, "op=terminate auid=%u uid=%u ses=%u pid=%d",
+		    s->auid, s->uid, s->ses, (int)s->pid);
 		break;
 	case VG_DAEMON_ABORT:
 		vg_buf_printf(b, "op=abort reason=\"%s\" auid=%u uid=%u ses=%u "
-		    "pid=%d res=failed", reason ? reason : "?", s->auid,
-		    s->uid, s->ses, (int)s->pid);
+		    "pid=%d", reason ? reason : "?", s->auid, s->uid, s->ses,
+		    (int)s->pid);
 		break;
 	case VG_DAEMON_CONFIG:
 		vg_buf_printf(b, "op=reconfigure state=changed auid=%u uid=%u "
-		    "ses=%u pid=%d res=success", s->auid, s->uid, s->ses,
-		    (int)s->pid);
+		    "ses=%u pid=%d", s->auid, s->uid, s->ses, (int)s->pid);
 		break;
 	case VG_DAEMON_ROTATE:
-		vg_buf_printf(b, "op=rotate-logs auid=%u uid=%u ses=%u pid=%d "
-		    "res=success", s->auid, s->uid, s->ses, (int)s->pid);
+		vg_buf_printf(b, "op=rotate-logs auid=%u uid=%u ses=%u pid=%d",
+		    s->auid, s->uid, s->ses, (int)s->pid);
 		break;
 	case VG_DAEMON_RESUME:
 		vg_buf_printf(b, "op=resume-logging auid=%u uid=%u ses=%u "
-		    "pid=%d res=success", s->auid, s->uid, s->ses,
-		    (int)s->pid);
+		    "pid=%d", s->auid, s->uid, s->ses, (int)s->pid);
 		break;
+	default:
+		return;
 	}
+	subj(b, s);
+	vg_buf_printf(b, " res=%s", type == VG_DAEMON_ABORT ? "failed" :
+	    "success");
 }
 
 void

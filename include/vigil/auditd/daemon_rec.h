@@ -21,6 +21,7 @@ struct vg_sender {
 	uint32_t	uid;
 	uint32_t	ses;
 	int32_t		pid;	/* -1 if unknown */
+	char		subj[256];	/* LSM label; "" without an LSM */
 };
 
 enum vg_daemon_rec {
@@ -51,9 +52,15 @@ void	vg_sender_from_pid(pid_t, struct vg_sender *);
 /* Sender identity of vigild itself. */
 void	vg_sender_self(struct vg_sender *);
 /*
+ * The LSM label in path (/proc/PID/attr/current) as records give it
+ * (subj=): its first word, into buf; "" when there is none (no LSM: the
+ * read fails) or it is not one word of printable text.
+ */
+void	vg_sender_subj(const char *path, char *buf, size_t len);
+/*
  * Body text of a DAEMON_* record as auditd 3.0.9 writes it, appended to b
- * (no header, no newline). format: "raw" or "enriched"; reason: for
- * ABORT only (may be NULL).
+ * (no header, no newline): subj= before res= when the sender has a label.
+ * format: "raw" or "enriched"; reason: for ABORT only (may be NULL).
  */
 void	vg_daemon_body(struct vg_buf *b, enum vg_daemon_rec,
 	    const struct vg_sender *, const char *format, const char *reason);
