@@ -30,13 +30,18 @@ struct slot {
 	uint8_t		 vkind, flags;
 	int		 dkind;
 	uint64_t	 used;		/* last get or put, for LRU */
+	uint64_t	 id;		/* vg_fmemo_hit_id */
 };
 
 struct vg_fmemo {
 	uint64_t	 clock;
+	uint64_t	 hit_id;
 	struct slot	 s[SLOTS];
 	uint64_t	 seen[SEEN];
 };
+
+/* Entry identities, one sequence for every memo of the process. */
+static uint64_t next_id;
 
 struct vg_fmemo *
 vg_fmemo_new(void)
@@ -94,10 +99,12 @@ vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
 	struct slot *s = set_of(m, hash);
 	unsigned i;
 
+	m->hit_id = 0;
 	for (i = 0; i < WAYS; i++, s++) {
 		if (!same(s, hash, text, tag, name))
 			continue;
 		s->used = ++m->clock;
+		m->hit_id = s->id;
 		if (!s->found)
 			return 0;
 		f->key = vg_str_make(text.p + s->koff, s->klen);
@@ -109,6 +116,12 @@ vg_fmemo_get(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
 	}
 	*keep = vg_text_seen(m->seen, SEEN / 2, hash);
 	return -1;
+}
+
+uint64_t
+vg_fmemo_hit_id(const struct vg_fmemo *m)
+{
+	return m->hit_id;
 }
 
 /* Whether s lies in text (an empty s at its end too). */
@@ -150,6 +163,7 @@ vg_fmemo_put(struct vg_fmemo *m, uint64_t hash, struct vg_str text,
 	if (name.len > 0)
 		memcpy(s->name, name.p, name.len);
 	s->used = ++m->clock;
+	s->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
 	s->found = found != 0;
 	s->dkind = dkind;
 	if (!found)

@@ -45,6 +45,14 @@ int		 vg_fmemo_get(struct vg_fmemo *, uint64_t hash,
 		    struct vg_field *f, int *dkind, int *keep);
 
 /*
+ * The identity of the entry the last vg_fmemo_get() found, 0 if it found
+ * none: the same for every hit on one entry, and no other entry of any
+ * memo of the process ever has it (a caller may keep what it derived
+ * from the entry's answer under it).
+ */
+uint64_t	 vg_fmemo_hit_id(const struct vg_fmemo *);
+
+/*
  * Remembers the lookup: found 1 with f (which must point into text) and
  * dkind, or found 0. Texts over 2048 bytes, names over VG_FMEMO_NAME and
  * fields outside text are not kept; neither is anything without memory.

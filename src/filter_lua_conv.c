@@ -532,6 +532,49 @@ vg_lconv_untouched(lua_State *L, struct vg_lconv *c, int idx)
 	    lazy_slot(L, c, idx, &slot) && c->lazy[slot].n == NULL;
 }
 
+/* The value kept for field memo entry id: the slot it would be in. */
+static size_t
+val_slot(uint64_t id)
+{
+	return (size_t)((id * 0x9e3779b97f4a7c15ull) >> 56) % VG_LCONV_VALS;
+}
+
+/* vg_field_known: whether a value is kept for entry id. */
+static int
+val_have(void *arg, uint64_t id)
+{
+	const struct vg_lconv *c = arg;
+
+	return id != 0 && c->vals_id[val_slot(id)] == id;
+}
+
+/* Pushes the value kept for entry id (val_have said yes). */
+static void
+val_push(lua_State *L, const struct vg_lconv *c, uint64_t id)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->vals_ref);
+	lua_rawgeti(L, -1, (lua_Integer)val_slot(id) + 1);
+	lua_remove(L, -2);
+}
+
+/* Keeps the value on top (pushed for node n) for entry id: scalars, and
+ * strings up to VG_LCONV_VAL_MAX bytes (the kept values take the
+ * filter's memory). The table was made with every slot: no allocation. */
+static void
+val_keep(lua_State *L, struct vg_lconv *c, uint64_t id,
+    const struct vg_node *n)
+{
+	size_t s = val_slot(id);
+
+	if (id == 0 || (n->type == VG_N_STR && n->v.s.len > VG_LCONV_VAL_MAX))
+		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->vals_ref);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)s + 1);
+	lua_pop(L, 1);
+	c->vals_id[s] = id;
+}
+
 /*
  * Metamethods of lazy tables. Reading a member of an object looks it up in
  * the node (O(members), no table filled): scalars are pushed each time,
@@ -545,6 +588,7 @@ mm_index(lua_State *L)
 {
 	struct vg_lconv *c = CONV(L);
 	const struct vg_node *n, *ch = NULL;
+	struct vg_field_known known = { val_have, c, 0 };
 	struct vg_str key;
 	const char *k;
 	size_t klen, slot;
@@ -572,9 +616,13 @@ mm_index(lua_State *L)
 			return kid_keep(L, c, slot, c->lazy[c->nlazy - 1].n);
 		}
 		r = vg_view_member(c->view, key, &ch);
-	} else if (is_stub(n))
-		r = vg_view_field(c->view, n->key, key, &ch);
-	else
+	} else if (is_stub(n)) {
+		r = vg_view_field_known(c->view, n->key, key, &ch, &known);
+		if (r == 2) {
+			val_push(L, c, known.id);
+			return 1;
+		}
+	} else
 		ch = child_named(n, k, klen);
 	if (r == -1)
 		luaL_error(L, "not enough memory");
@@ -584,6 +632,7 @@ mm_index(lua_State *L)
 	}
 	if (ch->type != VG_N_OBJ && ch->type != VG_N_ARR) {
 		push_value(L, c, ch, 0);
+		val_keep(L, c, known.id, ch);
 		return 1;
 	}
 	if (n != NULL && kid_push(L, c, slot, k, klen))
@@ -699,7 +748,7 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 		{ "__pairs", mm_pairs },
 		{ NULL, NULL },
 	};
-	int vigil = lua_gettop(L);
+	int vigil = lua_gettop(L), i;
 
 	/*
 	 * Every metatable vigil makes is locked with __metatable: getmetatable
@@ -724,6 +773,13 @@ vg_lconv_setup(lua_State *L, struct vg_lconv *c)
 
 	lua_createtable(L, 8, 0);
 	c->tabs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_createtable(L, VG_LCONV_VALS, 0);
+	for (i = 1; i <= VG_LCONV_VALS; i++) {
+		lua_pushboolean(L, 0);
+		lua_rawseti(L, -2, i);
+	}
+	c->vals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	memset(c->vals_id, 0, sizeof(c->vals_id));
 
 	/* shared by every array of the state: a __gc added here would make
 	 * every array a finalized object */

@@ -52,6 +52,9 @@ struct vg_lconv_map {
  * lazy[] entry has n NULL until the whole tree is needed, and its members
  * are looked up in the view, each laid out alone.
  */
+#define VG_LCONV_VALS	256	/* values kept, direct-mapped by entry */
+#define VG_LCONV_VAL_MAX 128	/* longest string value kept (bytes) */
+
 struct vg_lconv {
 	uint32_t		 gen;
 	int			 active;	/* inside a call */
@@ -72,6 +75,11 @@ struct vg_lconv {
 	size_t			 out_limit;	/* JSON bytes of a result */
 	size_t			 out_used;	/* counted in this call */
 	int			 out_over;	/* this call's was over */
+	/* values of record fields read alone, by the field memo entry
+	 * that found them (vg_field_known): Lua strings and numbers made
+	 * once, not per call; the values in the registry table vals_ref */
+	int			 vals_ref;
+	uint64_t		 vals_id[VG_LCONV_VALS];
 };
 
 /* Registers metatables, vigil.null/vigil.array and the wrappers of next,

@@ -1735,7 +1735,8 @@ find_field(const struct vg_erec *rec, enum rkind kind, struct vg_str name,
  */
 int
 vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
-    struct vg_str member, const struct vg_layout_rec *rec0, struct vg_str name)
+    struct vg_str member, const struct vg_layout_rec *rec0, struct vg_str name,
+    struct vg_field_known *known)
 {
 	const struct vg_erec *rec;
 	struct vg_field f;
@@ -1745,6 +1746,8 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 	size_t i;
 	int found, dkind = 0, keep = 0;
 
+	if (known != NULL)
+		known->id = 0;
 	if (rec0 != NULL && rec0->at < ev->nrecs) {
 		i = rec0->at;
 		kind = rec0->syscall ? R_SYSCALL : R_GENERIC;
@@ -1758,6 +1761,10 @@ vg_layout_field(struct vg_layout *L, struct vg_event *ev, struct vg_sink *out,
 		h = vg_fmemo_hash(rec->body, kind, name);
 		found = vg_fmemo_get(L->fmemo, h, rec->body, kind, name, &f,
 		    &dkind, &keep);
+		if (known != NULL && found == 1 &&
+		    known->have(known->arg, known->id = vg_fmemo_hit_id(
+		    L->fmemo)))
+			return 2;
 	}
 	/* the memo has names that passed lone_name() only */
 	if (found == -1) {

@@ -209,7 +209,8 @@ vg_decode_part(struct vg_layout *L, struct vg_event *ev, struct vg_str name)
 
 int
 vg_decode_field(struct vg_layout *L, struct vg_event *ev, struct vg_str member,
-    const struct vg_layout_rec *rec, struct vg_str name, struct vg_node **root)
+    const struct vg_layout_rec *rec, struct vg_str name,
+    struct vg_field_known *known, struct vg_node **root)
 {
 	struct tsink t;
 	int r;
@@ -218,7 +219,7 @@ vg_decode_field(struct vg_layout *L, struct vg_event *ev, struct vg_str member,
 	t.s.ops = &tree_ops;
 	t.a = &ev->arena;
 	*root = NULL;
-	if ((r = vg_layout_field(L, ev, &t.s, member, rec, name)) == 1)
+	if ((r = vg_layout_field(L, ev, &t.s, member, rec, name, known)) == 1)
 		*root = t.root;
 	return r;
 }

@@ -141,17 +141,31 @@ int
 vg_view_field(struct vg_view *v, struct vg_str member, struct vg_str name,
     const struct vg_node **np)
 {
+	return vg_view_field_known(v, member, name, np, NULL);
+}
+
+int
+vg_view_field_known(struct vg_view *v, struct vg_str member,
+    struct vg_str name, const struct vg_node **np,
+    struct vg_field_known *known)
+{
 	const struct vg_node *obj;
 	struct vg_node *root;
 	int r;
 
 	*np = NULL;
+	if (known != NULL)
+		known->id = 0;
 	if (v->tree == NULL && !kept(v, member, &obj) &&
 	    v->fields < VG_VIEW_FIELDS) {
 		r = vg_decode_field(v->L, v->ev, member, rec_of(v, member),
-		    name, &root);
+		    name, known, &root);
 		if (r == -1)
 			return -1;
+		if (r == 2) {
+			v->fields++;
+			return 2;
+		}
 		if (r == 1) {
 			v->fields++;
 			*np = child(root, name);

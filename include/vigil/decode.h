@@ -31,11 +31,12 @@ struct vg_node	*vg_decode_part(struct vg_layout *, struct vg_event *,
 		    struct vg_str name);
 
 /* Member name of the record object that is root member `member`, alone
- * (vg_layout_field; rec as there): 1 and *root (the root object, with that member if
- * the record has it), 0 if it cannot be looked up alone, -1 (errno
- * ENOMEM). */
+ * (vg_layout_field; rec and known as there): 1 and *root (the root
+ * object, with that member if the record has it), 2 if known has it, 0
+ * if it cannot be looked up alone, -1 (errno ENOMEM). */
 int		 vg_decode_field(struct vg_layout *, struct vg_event *,
 		    struct vg_str member, const struct vg_layout_rec *rec,
-		    struct vg_str name, struct vg_node **root);
+		    struct vg_str name, struct vg_field_known *known,
+		    struct vg_node **root);
 
 #endif

@@ -135,6 +135,20 @@ struct vg_layout_rec {
 };
 
 /*
+ * What a caller of vg_layout_field() keeps from lookups before: the member
+ * a lookup gives is a function of the record's text, kind and the name
+ * (which the field memo keeps), so a value derived from it can be kept
+ * under the memo entry that answered. vg_layout_field() sets id to that
+ * entry (0: the memo did not answer); if have(arg, id) says the caller
+ * holds the member for it, nothing is laid out and it returns 2.
+ */
+struct vg_field_known {
+	int		(*have)(void *arg, uint64_t id);
+	void		*arg;
+	uint64_t	 id;
+};
+
+/*
  * Whether root member `member` is one record object (the SYSCALL record,
  * or the one record of another known type): what vg_layout_field() can
  * read a member of. If so and rec is not NULL, *rec says which.
@@ -152,11 +166,12 @@ int	vg_layout_is_record(const struct vg_event *, struct vg_str member,
  * member out whole), -1 (errno ENOMEM). Equal to the member of
  * vg_layout_member(). Nothing is counted. rec, if not NULL, is what
  * vg_layout_is_record() gave for member and this event (saves finding
- * the record again).
+ * the record again). known, if not NULL: see struct vg_field_known.
  */
 int	vg_layout_field(struct vg_layout *, struct vg_event *,
 	    struct vg_sink *, struct vg_str member,
-	    const struct vg_layout_rec *rec, struct vg_str name);
+	    const struct vg_layout_rec *rec, struct vg_str name,
+	    struct vg_field_known *known);
 
 /* Which part holds the root member name: VG_PART_EVENT (serial, time,
  * node), VG_PART_HEADER (keys, vigil, and the event's again),

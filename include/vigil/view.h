@@ -76,6 +76,11 @@ int		 vg_view_is_record(struct vg_view *, struct vg_str member);
  */
 int		 vg_view_field(struct vg_view *, struct vg_str member,
 		    struct vg_str name, const struct vg_node **np);
+/* The same; when the member is read alone, known as in vg_layout_field():
+ * 2 (*np NULL) if the caller holds the member for known->id. */
+int		 vg_view_field_known(struct vg_view *, struct vg_str member,
+		    struct vg_str name, const struct vg_node **np,
+		    struct vg_field_known *known);
 
 /* The whole document, built on first call (vg_decode_event_with), then
  * kept; NULL (errno ENOMEM) if the arena is exhausted. */
