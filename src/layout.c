@@ -1175,6 +1175,12 @@ vg_layout_part(struct vg_str name)
 {
 	size_t i;
 
+	/* the record parts first: what filters read most (no name is in
+	 * two tables, so the order is free) */
+	for (i = 0; i < NTOPS; i++)
+		if (str_same(name, tops[i].name) ||
+		    str_same(name, tops[i].name2))
+			return (int)i;
 	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
 		if (str_same(name, event_names[i]))
 			return VG_PART_EVENT;
@@ -1184,10 +1190,6 @@ vg_layout_part(struct vg_str name)
 	for (i = 0; i < sizeof(context_names) / sizeof(context_names[0]); i++)
 		if (str_same(name, context_names[i]))
 			return VG_PART_CONTEXT;
-	for (i = 0; i < NTOPS; i++)
-		if (str_same(name, tops[i].name) ||
-		    str_same(name, tops[i].name2))
-			return (int)i;
 	return VG_PART_OTHER;
 }
 
