@@ -356,12 +356,39 @@ def stop_process(p, sig=signal.SIGTERM, timeout=15):
         p.wait(5)
 
 
+def stop_pid(pid, sig, timeout=15):
+    """Stops a process that is not our child (a daemonized server we
+    started, by the pid it wrote): sig, then SIGKILL after timeout."""
+    def gone():
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().split(")")[-1].split()[0] == "Z"
+        except OSError:
+            return True
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+    end = time.time() + timeout
+    while not gone():
+        if time.time() > end:
+            log("pid %d ignored signal %d; killing" % (pid, sig))
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            end = time.time() + 5
+            if gone():
+                break
+        time.sleep(0.05)
+
+
 # --- nginx ------------------------------------------------------------------
 
 NGINX_CONF = """\
 # private nginx for vigil's benchmark; started and stopped by vbench.py
 worker_processes {workers};
-daemon off;
+daemon {daemon};
 master_process on;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
@@ -385,10 +412,19 @@ INDEX = ("<!DOCTYPE html><html><head><title>vigil bench</title></head><body>"
 
 
 class Nginx:
-    def __init__(self, port, workers):
+    """The audited server. tree "daemon": nginx daemonizes as on a server
+    (its master's parent is pid 1), so the process context of its events
+    (issue 21: up to 4 parents with their argv) is the same however the
+    benchmark was started; "child": the master stays vbench.py's child
+    (the parents are vbench.py and whatever started it: sessions before
+    20261207T0200 ran so)."""
+
+    def __init__(self, port, workers, tree="daemon"):
         self.prefix = os.path.join(WORK, "nginx")
         self.port = port
+        self.tree = tree
         self.p = None
+        self.pid = None
         for d in ("html", "tmp", "logs"):
             os.makedirs(os.path.join(self.prefix, d), exist_ok=True)
         with open(os.path.join(self.prefix, "html", "index.html"), "w") as f:
@@ -396,30 +432,57 @@ class Nginx:
         self.conf = os.path.join(self.prefix, "nginx.conf")
         with open(self.conf, "w") as f:
             f.write(NGINX_CONF.format(prefix=self.prefix, port=port,
-                                      workers=workers))
+                                      workers=workers,
+                                      daemon="on" if tree == "daemon"
+                                      else "off"))
 
     def start(self):
         if port_open(self.port):
             raise RuntimeError("127.0.0.1:%d already in use" % self.port)
+        pidfile = os.path.join(self.prefix, "nginx.pid")
+        if os.path.exists(pidfile):
+            os.unlink(pidfile)
         self.p = subprocess.Popen(["nginx", "-p", self.prefix, "-c",
                                    self.conf], start_new_session=True,
                                   stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
         end = time.time() + 10
         while not port_open(self.port):
-            if self.p.poll() is not None:
+            if self.tree == "child" and self.p.poll() is not None:
                 raise RuntimeError("nginx exited: " +
                                    self.p.stderr.read().decode()[-500:])
             if time.time() > end:
                 raise RuntimeError("nginx did not listen")
             time.sleep(0.05)
+        if self.tree == "child":
+            self.pid = self.p.pid
+            return
+        # the starter exits once the master runs; the master's pid file
+        if self.p.wait(10) != 0:
+            raise RuntimeError("nginx: " +
+                               self.p.stderr.read().decode()[-500:])
+        self.p = None
+        while self.pid is None:
+            try:
+                with open(pidfile) as f:
+                    self.pid = int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                if time.time() > end:
+                    raise RuntimeError("nginx wrote no pid file")
+                time.sleep(0.05)
 
     def pids(self):
-        return [self.p.pid] + proc_children(self.p.pid) if self.p else []
+        return [self.pid] + proc_children(self.pid) if self.pid else []
 
     def stop(self):
-        stop_process(self.p, signal.SIGQUIT)
+        if self.tree == "child":
+            stop_process(self.p, signal.SIGQUIT)
+        elif self.pid is not None:
+            # not our child: signalled by the pid it wrote, waited for
+            # until it is gone (pid 1 reaps it)
+            stop_pid(self.pid, signal.SIGQUIT)
         self.p = None
+        self.pid = None
 
 
 def port_open(port):
@@ -832,7 +895,8 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
            "round": rnd, "n": cfg.n, "c": cfg.c, "quick": cfg.quick,
            "host": socket.gethostname(), "kernel": os.uname().release,
            "commit": git_head(), "nproc": os.cpu_count(),
-           "nginx_workers": cfg.workers, "perf": cfg.perf,
+           "nginx_workers": cfg.workers, "nginx_tree": cfg.nginx_tree,
+           "perf": cfg.perf,
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if spec["daemon"] == "vigild":
         res["vigild"] = cfg.vigild
@@ -840,7 +904,7 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
     rundir = os.path.join(WORK, "run")
     shutil.rmtree(rundir, ignore_errors=True)
     os.makedirs(rundir)
-    nginx = Nginx(cfg.port, cfg.workers)
+    nginx = Nginx(cfg.port, cfg.workers, cfg.nginx_tree)
     daemon = None
     with KernelLock(cfg.lock_timeout, cfg.no_flock):
         orig = wait_idle(cfg.idle_timeout)
@@ -1269,6 +1333,11 @@ def main():
                    help="kernel backlog_limit during runs (auditd's -b)")
     a.add_argument("--port", type=int, default=18080)
     a.add_argument("--workers", type=int, default=1, help="nginx workers")
+    a.add_argument("--nginx-tree", choices=("daemon", "child"),
+                   default="daemon",
+                   help="nginx daemonizes (its master's parent is pid 1, "
+                   "as on a server: the default) or stays our child (the "
+                   "context then names vbench.py and what started it)")
     a.add_argument("--vigild", default=default_vigild)
     a.add_argument("--vigild-arg", action="append", default=[],
                    dest="vigild_args", help="extra vigild argument")
