@@ -700,6 +700,45 @@ lstate_open(struct lfilter *lf, struct vg_err *err)
 
 /* --- running -------------------------------------------------------- */
 
+static int
+ppatch(lua_State *L)
+{
+	lua_pushboolean(L, vg_lconv_patch(L, lua_touserdata(L, 1), 2));
+	return 1;
+}
+
+/*
+ * The result at the top as a patch of view v's event (vg_lconv_patch),
+ * charged as if the untouched rest were as large as the line can be
+ * (vg_view_json_bound): 1 if it is one. Any error (the limit, memory)
+ * leaves no patch and the caller converts the whole result, which gives
+ * the same verdict and errors as without this way.
+ */
+static int
+try_patch(lua_State *L, struct lstate *st, struct vg_view *v)
+{
+	size_t bound;
+	int ok = 0;
+
+	if (v == NULL || !v->patch_ok ||
+	    (bound = vg_view_json_bound(v)) > st->lf->event_limit)
+		return 0;
+	st->conv.out_used = bound;
+	lua_pushcfunction(L, ppatch);
+	lua_pushlightuserdata(L, &st->conv);
+	lua_pushvalue(L, -3);
+	if (lua_pcall(L, 2, 1, 0) == LUA_OK)
+		ok = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (!ok) {
+		st->conv.out_used = 0;
+		st->conv.out_over = 0;
+		v->patch = NULL;
+		v->npatch = 0;
+	}
+	return ok;
+}
+
 /* Protected: event -> table, filter(), result -> verdict/tree. */
 static int
 prun(lua_State *L)
@@ -737,6 +776,12 @@ prun(lua_State *L)
 		 * the conversion finds, as before */
 		if (c->doc == NULL && vg_lconv_untouched(L, &st->conv, -1) &&
 		    vg_view_json_bound(c->view) <= st->lf->event_limit) {
+			c->verdict = VG_PASS;
+			return 0;
+		}
+		/* record members changed, nothing else: the JSON line with
+		 * their values replaced (vigil/view.h), not the tree */
+		if (c->doc == NULL && try_patch(L, st, c->view)) {
 			c->verdict = VG_PASS;
 			return 0;
 		}

@@ -1267,6 +1267,50 @@ conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
 	}
 }
 
+int
+vg_lconv_patch(lua_State *L, struct vg_lconv *c, int idx)
+{
+	struct vg_view *v = c->view;
+	struct vg_view_patch *pt;
+	const struct vg_lconv_lazy *z;
+	size_t slot, n = 0, k = 0;
+	uint32_t i;
+
+	idx = lua_absindex(L, idx);
+	if (v == NULL || !v->patch_ok || v->tree != NULL ||
+	    lua_type(L, idx) != LUA_TTABLE || !lazy_slot(L, c, idx, &slot) ||
+	    c->lazy[slot].n != NULL)
+		return 0;
+	for (i = c->lazy[slot].kids; i != 0; i = z->sib) {
+		z = &c->lazy[i - 1];
+		if (z->n == NULL || !vg_view_patchable(z->n->key))
+			return 0;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	pt = aalloc(L, c, n * sizeof(*pt));
+	luaL_checkstack(L, 4, "no stack");
+	for (i = c->lazy[slot].kids; i != 0; i = z->sib) {
+		z = &c->lazy[i - 1];
+		/* still lazy with nothing handed out under it: unchanged */
+		if (z->t != NULL && z->kids == 0)
+			continue;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
+		lua_rawgeti(L, -1, z->tix);
+		lua_remove(L, -2);
+		pt[k].name = z->n->key;
+		pt[k].value = conv(L, c, lua_gettop(L), z->n->key, NULL, 1);
+		lua_pop(L, 1);
+		k++;
+	}
+	if (k == 0)
+		return 0;
+	v->patch = pt;
+	v->npatch = k;
+	return 1;
+}
+
 struct vg_node *
 vg_lconv_to_node(lua_State *L, struct vg_lconv *c, int idx)
 {

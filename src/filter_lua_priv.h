@@ -104,6 +104,15 @@ int		 vg_lconv_untouched(lua_State *, struct vg_lconv *, int idx);
  * error (with the path of the bad member) if it cannot, or (and sets
  * out_over) as soon as the JSON it stands for is over out_limit bytes. */
 struct vg_node	*vg_lconv_to_node(lua_State *, struct vg_lconv *, int idx);
+/*
+ * The value at idx as a patch of the view's event (vigil/view.h): when
+ * it is the event table of the view (never laid out whole nor filled)
+ * and every member table it handed out is of records, the ones a filter
+ * changed are converted as vg_lconv_to_node() converts them in the
+ * event, into the view's patch: 1. 0 if the value is not of that form
+ * or nothing in it changed. May raise a Lua error, as the conversion.
+ */
+int		 vg_lconv_patch(lua_State *, struct vg_lconv *, int idx);
 void		 vg_lconv_free(struct vg_lconv *);
 /* The vigil.null sentinel. */
 void		 vg_lconv_push_null(lua_State *);

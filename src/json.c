@@ -246,6 +246,83 @@ write_node(const struct vg_node *n, struct vg_buf *b, int depth)
 }
 
 void
+vg_json_node(const struct vg_node *n, struct vg_buf *b)
+{
+	write_node(n, b, 0);
+}
+
+/* The end of the value at p[i] (valid JSON): one past its last byte. */
+static size_t
+value_end(const char *p, size_t len, size_t i)
+{
+	int depth = 0;
+	char c;
+
+	while (i < len) {
+		c = p[i];
+		if (c == '"') {
+			/* to the closing quote, over escaped characters */
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+			i++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+			i++;
+			continue;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return i;	/* a number's end */
+			depth--;
+			i++;
+		} else if (c == ',' && depth == 0) {
+			return i;
+		} else {
+			i++;
+			continue;
+		}
+		if (depth == 0)
+			return i;	/* a string or a container closed */
+	}
+	return len;
+}
+
+int
+vg_json_member_span(const char *p, size_t len, struct vg_str key,
+    size_t *from, size_t *to)
+{
+	size_t i = 1, k;
+
+	if (len == 0 || p[0] != '{')
+		return 0;
+	while (i < len && p[i] == '"') {
+		/* the name: compared when it has no escape */
+		for (k = i + 1; k < len && p[k] != '"' && p[k] != '\\'; k++)
+			;
+		if (k >= len)
+			return 0;
+		if (p[k] == '\\') {
+			k = value_end(p, len, i);
+		} else {
+			k++;
+			if (k - i - 2 == key.len && memcmp(p + i + 1, key.p,
+			    key.len) == 0 && k < len && p[k] == ':') {
+				*from = k + 1;
+				*to = value_end(p, len, k + 1);
+				return *to <= len;
+			}
+		}
+		if (k >= len || p[k] != ':')
+			return 0;
+		i = value_end(p, len, k + 1);
+		if (i >= len || p[i] != ',')
+			return 0;
+		i++;
+	}
+	return 0;
+}
+
+void
 vg_json_event(const struct vg_event *ev, const struct vg_node *doc,
     struct vg_buf *b)
 {

@@ -322,6 +322,10 @@ run_filters(struct vg_pipeline *pl, struct vg_event *ev, struct vg_view *v,
 	*doc = NULL;
 	ev->view = v;
 	for (f = pl->filters; f != NULL; f = f->next) {
+		/* the last filter may leave its changes of record members as
+		 * a patch of the JSON line when every output takes the line */
+		v->patch_ok = f->next == NULL && pl->jd != NULL &&
+		    !pl->need_tree;
 		if (f->ops->run(f, ev, doc) == VG_DROP) {
 			f->dropped++;
 			pl->c.dropped++;
@@ -335,6 +339,23 @@ run_filters(struct vg_pipeline *pl, struct vg_event *ev, struct vg_view *v,
 	if (*doc == v->tree)
 		*doc = NULL;
 	return VG_PASS;
+}
+
+/* The line of an event whose record members a filter patched: 0, or 1
+ * if the patch could not be applied (then the tree: never expected). */
+static int
+patch_line(struct vg_pipeline *pl, struct vg_event *ev, struct vg_view *v)
+{
+	size_t start = (size_t)(ev->json.p - pl->line.data);
+
+	if (vg_view_patch_line(v, &pl->line, start, &ev->ctx_from,
+	    &ev->ctx_to) == -1) {
+		ev->json = VG_STR_NULL;
+		ev->ctx_from = ev->ctx_to = 0;
+		return 1;
+	}
+	ev->json = vg_str_make(pl->line.data + start, pl->line.len - start);
+	return 0;
 }
 
 static void
@@ -381,14 +402,18 @@ on_event(struct vg_event *ev, void *arg)
 			vg_view_count(&view, &dc);
 	}
 	if (doc == NULL && pl->jd != NULL && !pl->need_tree) {
-		/* unchanged: the line straight from the records */
+		/* unchanged, or record members patched: the line straight
+		 * from the records */
 		vg_buf_reset(&pl->line);
 		if ((direct = vg_jsink_line(pl->jd, ev, &pl->line, &ev->json,
-		    &dc)) == 0)
+		    &dc)) == 0 && pl->filters != NULL && view.npatch > 0)
+			direct = patch_line(pl, ev, &view);
+		if (direct == 0)
 			pl->c.json_direct++;
 	}
 	if (doc == NULL && direct == 1) {
-		doc = vg_view_tree(&view);
+		doc = pl->filters != NULL ? vg_view_patched_tree(&view) :
+		    vg_view_tree(&view);
 		vg_view_count(&view, &dc);
 	}
 	pl->c.parse_errors += dc.parse_errors;

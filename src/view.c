@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "vigil/buf.h"
 #include "vigil/decode.h"
+#include "vigil/json.h"
 #include "vigil/view.h"
 
 void
@@ -222,4 +224,83 @@ vg_view_json_bound(const struct vg_view *v)
 	if (text > (SIZE_MAX - 4096) / 128 || ev->nrecs > SIZE_MAX / 1024)
 		return SIZE_MAX;
 	return 64 * text + 512 * ev->nrecs + 4096;
+}
+
+int
+vg_view_patchable(struct vg_str name)
+{
+	int part = vg_layout_part(name);
+
+	return name.len > 0 && (part >= 0 || part == VG_PART_OTHER);
+}
+
+int
+vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
+    size_t start, size_t *ctx_from, size_t *ctx_to)
+{
+	struct vg_buf val;
+	size_t i, from, to, tail;
+	ptrdiff_t delta;
+
+	if (line->len <= start || line->data[line->len - 1] != '\n')
+		return -1;
+	vg_buf_init(&val);
+	for (i = 0; i < v->npatch; i++) {
+		if (!vg_json_member_span(line->data + start,
+		    line->len - start - 1, v->patch[i].name, &from, &to))
+			goto fail;
+		vg_buf_reset(&val);
+		vg_json_node(v->patch[i].value, &val);
+		if (val.oom || (val.len > to - from &&
+		    vg_buf_reserve(line, val.len - (to - from)) == -1))
+			goto fail;
+		tail = line->len - start - to;
+		memmove(line->data + start + from + val.len,
+		    line->data + start + to, tail);
+		memcpy(line->data + start + from, val.data, val.len);
+		delta = (ptrdiff_t)val.len - (ptrdiff_t)(to - from);
+		line->len = (size_t)((ptrdiff_t)line->len + delta);
+		/* the records come before the context: its bytes move */
+		if (*ctx_to > *ctx_from && to <= *ctx_from) {
+			*ctx_from = (size_t)((ptrdiff_t)*ctx_from + delta);
+			*ctx_to = (size_t)((ptrdiff_t)*ctx_to + delta);
+		}
+	}
+	vg_buf_free(&val);
+	return 0;
+fail:
+	vg_buf_free(&val);
+	return -1;
+}
+
+struct vg_node *
+vg_view_patched_tree(struct vg_view *v)
+{
+	struct vg_node *tree, *root, *n;
+	const struct vg_node *ch;
+	size_t i;
+
+	if ((tree = vg_view_tree(v)) == NULL)
+		return NULL;
+	if (v->npatch == 0)
+		return tree;
+	if ((root = vg_node_new(&v->ev->arena, VG_N_OBJ)) == NULL)
+		return NULL;
+	root->key = tree->key;
+	for (ch = tree->v.c.head; ch != NULL; ch = ch->next) {
+		if ((n = vg_node_new(&v->ev->arena, VG_N_NULL)) == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		*n = *ch;
+		for (i = 0; i < v->npatch; i++)
+			if (ch->key.p != NULL && same(ch->key, v->patch[i].name)) {
+				*n = *v->patch[i].value;
+				break;
+			}
+		n->next = NULL;
+		n->key = ch->key;
+		vg_node_append(root, n);
+	}
+	return root;
 }

@@ -22,6 +22,16 @@ void	vg_json_event(const struct vg_event *, const struct vg_node *,
 	    struct vg_buf *);
 /* One string value, quotes included. */
 void	vg_json_string(const char *, size_t, struct vg_buf *);
+/* A node's value as JSON (no newline), as vg_json_write writes it. */
+void	vg_json_node(const struct vg_node *, struct vg_buf *);
+/*
+ * Where the value of member key of the object at p is: 1 and its bytes
+ * [*from, *to) (offsets from p), 0 if the object has no member key (or
+ * only one whose name has an escape). For the writers' own JSON: one
+ * object, no white space.
+ */
+int	vg_json_member_span(const char *p, size_t len, struct vg_str key,
+	    size_t *from, size_t *to);
 
 /*
  * The streaming writer: members and elements of nested containers, each

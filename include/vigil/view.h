@@ -18,6 +18,8 @@
 #include "vigil/layout.h"
 #include "vigil/node.h"
 
+struct vg_buf;
+
 /* Members of the root kept by name (a document has about a dozen). */
 #define VG_VIEW_KEEP	24
 /* Members of record objects read alone per event (vg_view_field); past
@@ -41,7 +43,44 @@ struct vg_view {
 		struct vg_str		 name;
 		const struct vg_node	*node;
 	}			 kept[VG_VIEW_KEEP];
+	/*
+	 * A filter's changes to members of record objects of an event that
+	 * is otherwise as the view reads it (vg_view_patch): the document
+	 * is the view's with those root members' values replaced. A filter
+	 * may leave them here only when patch_ok (the pipeline: the last
+	 * filter, every output takes the JSON line); else it returns the
+	 * whole tree.
+	 */
+	int			 patch_ok;
+	struct vg_view_patch	*patch;		/* arena */
+	size_t			 npatch;
 };
+
+struct vg_view_patch {
+	struct vg_str		 name;	/* a root member's */
+	const struct vg_node	*value;
+};
+
+/*
+ * Whether root member name may be in a patch: a member made of records
+ * (not the header's, nor the context's, which the JSON line places
+ * apart).
+ */
+int		 vg_view_patchable(struct vg_str name);
+
+/*
+ * Applies v's patch to the JSON line [line->len - len, line->len) in
+ * line (the JSON sink's, one object and '\n'): each patched member's
+ * value replaced by its node's JSON, in place, *ctx_from and *ctx_to
+ * moved with the bytes after. 0, or -1 (a member not found, no memory:
+ * line unchanged in length accounting, the caller builds the tree).
+ */
+int		 vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
+		    size_t start, size_t *ctx_from, size_t *ctx_to);
+
+/* The whole document with v's patch applied (members shared with the
+ * view's tree), or NULL (errno ENOMEM). */
+struct vg_node	*vg_view_patched_tree(struct vg_view *v);
 
 /* A view of ev with driver state L (one the caller keeps for lookups:
  * vg_layout_new()). Lays out nothing yet. */
