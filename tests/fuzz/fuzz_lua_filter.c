@@ -12,7 +12,8 @@
  * reload of the same text behaves the same. A second state of the same
  * text gets each event as the pipeline gives it, through the lazy view
  * (vigil/view.h, members laid out as read): the same oracle, an event
- * left unchanged being the event as it was.
+ * left unchanged being the event as it was, and one whose record members
+ * were patched (the view's patch) having the line of its patched tree.
  */
 #include <stdlib.h>
 
@@ -55,7 +56,7 @@ static const char events_src[] =
     "saddr=01002F746D702F730A1D00\n"
     "type=EOE msg=audit(1700000000.300:13): \n";
 
-static struct vg_buf before, after;
+static struct vg_buf before, after, patched;
 
 struct run {
 	struct vg_filter	*f;
@@ -72,12 +73,32 @@ through_view(struct run *r, struct vg_event *ev)
 	enum vg_verdict v;
 
 	vg_view_init(&view, r->L, ev);
+	view.patch_ok = 1;
 	ev->view = &view;
 	v = r->fv->ops->run(r->fv, ev, &doc);
 	ev->view = NULL;
 	FZ_ASSERT(vg_filter_lua_mem(r->fv) <= MEM_LIMIT);
 	if (v == VG_DROP)
 		return;
+	if (doc == NULL && view.npatch > 0) {
+		/* record members patched: the event's line with their
+		 * values replaced is the line of the patched tree */
+		size_t cf = 0, ct = 0;
+		struct vg_node *t;
+
+		FZ_ASSERT(r->fv->errors == errs);
+		vg_buf_reset(&patched);
+		vg_buf_add(&patched, before.data, before.len);
+		FZ_ASSERT(vg_view_patch_line(&view, &patched, 0, &cf,
+		    &ct) == 0);
+		fz_check_json_line(&patched);
+		FZ_ASSERT((t = vg_view_patched_tree(&view)) != NULL);
+		vg_buf_reset(&after);
+		vg_json_write(t, &after);
+		FZ_ASSERT(after.len == patched.len &&
+		    memcmp(after.data, patched.data, patched.len) == 0);
+		return;
+	}
 	if (doc == NULL) {	/* unchanged */
 		if (view.tree != NULL) {
 			vg_buf_reset(&after);
