@@ -55,6 +55,7 @@ vg_lconv_begin(struct vg_lconv *c, struct vg_arena *a)
 	c->nlazy = 0;
 	c->nmat = 0;
 	c->nfill = 0;
+	c->nwrite = 0;
 	c->view = NULL;
 	c->arena = a;
 	c->out_used = 0;
@@ -189,6 +190,8 @@ slot_new(lua_State *L, struct vg_lconv *c, const struct vg_node *n,
 	z->n = n;
 	z->t = p;
 	z->kids = z->sib = z->tix = 0;
+	z->wk = NULL;
+	z->nwk = z->cwk = 0;
 	c->nlazy++;
 	return slot;
 }
@@ -438,6 +441,60 @@ tabs_clear(lua_State *L, struct vg_lconv *c)
 	lua_pop(L, 1);
 }
 
+/* Whether member k of slot's object was written while it stayed lazy. */
+static int
+written(const struct vg_lconv *c, size_t slot, const char *k, size_t klen)
+{
+	const struct vg_lconv_lazy *z = &c->lazy[slot];
+	uint32_t i;
+
+	for (i = 0; i < z->nwk; i++)
+		if (z->wk[i].len == klen && (klen == 0 ||
+		    memcmp(z->wk[i].p, k, klen) == 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether a write of a member of slot's table leaves it lazy: an object
+ * of the event below its root (a record object, read alone or laid out),
+ * so that one member written does not fill (and convert back) all the
+ * others. The event of a view, arrays: filled, as before.
+ */
+static int
+lazy_writable(const struct vg_lconv *c, size_t slot)
+{
+	const struct vg_node *n = c->lazy[slot].n;
+
+	return n != NULL && n->type == VG_N_OBJ;
+}
+
+/* Notes member k of slot's object as written (once). */
+static void
+note_write(lua_State *L, struct vg_lconv *c, size_t slot, const char *k,
+    size_t klen)
+{
+	struct vg_lconv_lazy *z = &c->lazy[slot];
+	struct vg_str *nw;
+	char *p;
+
+	c->nwrite++;
+	if (written(c, slot, k, klen))
+		return;
+	if (z->nwk == z->cwk) {
+		z->cwk = z->cwk ? z->cwk * 2 : 4;
+		if ((nw = vg_arena_alloc(c->arena, z->cwk * sizeof(*nw))) ==
+		    NULL)
+			luaL_error(L, "event arena exhausted");
+		if (z->nwk > 0)
+			memcpy(nw, z->wk, z->nwk * sizeof(*nw));
+		z->wk = nw;
+	}
+	if ((p = vg_arena_strndup(c->arena, k, klen)) == NULL)
+		luaL_error(L, "event arena exhausted");
+	z->wk[z->nwk++] = vg_str_make(p, klen);
+}
+
 /*
  * Fills lazy table t (absolute index) with all its members, once. Object
  * members already handed out as tables (the cache) are reused, so a table
@@ -466,6 +523,10 @@ materialize(lua_State *L, struct vg_lconv *c, int t)
 		}
 		if (ch->key.p == NULL)
 			continue;	/* member without a name: not reachable */
+		/* written while lazy: in the table already, or removed */
+		if (c->lazy[slot].nwk > 0 &&
+		    written(c, slot, ch->key.p, ch->key.len))
+			continue;
 		lua_pushlstring(L, ch->key.p, ch->key.len);
 		if ((ch->type != VG_N_OBJ && ch->type != VG_N_ARR) ||
 		    !kid_push(L, c, slot, ch->key.p, ch->key.len))
@@ -528,7 +589,8 @@ vg_lconv_untouched(lua_State *L, struct vg_lconv *c, int idx)
 	size_t slot;
 
 	idx = lua_absindex(L, idx);
-	return c->nfill == 0 && lua_type(L, idx) == LUA_TTABLE &&
+	return c->nfill == 0 && c->nwrite == 0 &&
+	    lua_type(L, idx) == LUA_TTABLE &&
 	    lazy_slot(L, c, idx, &slot) && c->lazy[slot].n == NULL;
 }
 
@@ -605,6 +667,11 @@ mm_index(lua_State *L)
 	}
 	k = lua_tolstring(L, 2, &klen);
 	key = vg_str_make(k, klen);
+	/* written while lazy and not in the table: removed */
+	if (c->lazy[slot].nwk > 0 && written(c, slot, k, klen)) {
+		lua_pushnil(L);
+		return 1;
+	}
 	if (n == NULL) {
 		/* the event of a view: a table made already, a record
 		 * object as a stub, or the member laid out alone */
@@ -645,7 +712,24 @@ mm_index(lua_State *L)
 static int
 mm_newindex(lua_State *L)
 {
-	materialize(L, CONV(L), 1);
+	struct vg_lconv *c = CONV(L);
+	const char *k;
+	size_t slot, klen;
+
+	lua_settop(L, 3);
+	/* a member of an object below the root: kept in the table, the
+	 * object stays lazy (its other members are not filled) */
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		slot = live_slot(L, c, 1);
+		if (lazy_writable(c, slot)) {
+			k = lua_tolstring(L, 2, &klen);
+			note_write(L, c, slot, k, klen);
+			if (!lua_isnil(L, 3))
+				lua_rawset(L, 1);
+			return 0;
+		}
+	}
+	materialize(L, c, 1);
 	lua_settop(L, 3);
 	lua_rawset(L, 1);
 	return 0;
@@ -1098,14 +1182,49 @@ share(lua_State *L, struct vg_lconv *c, const struct vg_node *orig,
 	return n;
 }
 
+/* The members written into lazy table t (slot) that its node does not
+ * have, sorted by name as conv_object() sorts new members: appended. */
+static void
+conv_new_written(lua_State *L, struct vg_lconv *c, int t, size_t slot,
+    const struct vg_node *orig, struct vg_node *n, int depth)
+{
+	const struct vg_lconv_lazy *z = &c->lazy[slot];
+	struct okey *ks;
+	struct vg_str k;
+	size_t nk = 0, i;
+
+	ks = aalloc(L, c, z->nwk * sizeof(*ks));
+	for (i = 0; i < z->nwk; i++) {
+		if (child_named(orig, z->wk[i].p, z->wk[i].len) != NULL)
+			continue;
+		ks[nk].p = z->wk[i].p;
+		ks[nk].len = z->wk[i].len;
+		ks[nk].isint = 0;
+		nk++;
+	}
+	qsort(ks, nk, sizeof(*ks), okey_cmp);
+	for (i = 0; i < nk; i++) {
+		lua_pushlstring(L, ks[i].p, ks[i].len);
+		if (lua_rawget(L, t) == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;		/* written, then removed */
+		}
+		k = vg_str_make(ks[i].p, ks[i].len);	/* the call's arena */
+		charge_member(L, c, k, 1);
+		conv_append(L, c, n, k, NULL, depth);
+	}
+}
+
 /* A lazy object some of whose member tables were handed out (the cache at
- * index cache): those are converted, the other members shared. */
+ * index cache) or members written (in table t): those are converted, the
+ * other members shared; members the node lacks come last, sorted. */
 static struct vg_node *
-conv_cached(lua_State *L, struct vg_lconv *c, size_t slot,
+conv_cached(lua_State *L, struct vg_lconv *c, int t, size_t slot,
     const struct vg_node *orig, struct vg_str key, int depth)
 {
 	const struct vg_node *ch;
 	struct vg_node *n;
+	int wr = c->lazy[slot].nwk > 0;
 
 	if (depth >= VG_LCONV_MAXDEPTH)
 		luaL_error(L, "tables nested too deep");
@@ -1113,6 +1232,17 @@ conv_cached(lua_State *L, struct vg_lconv *c, size_t slot,
 	charge(L, c, orig->v.c.head == NULL ? 2 : 1);
 	n = new_node(L, c, VG_N_OBJ, key);
 	for (ch = orig->v.c.head; ch != NULL; ch = ch->next) {
+		if (wr && ch->key.p != NULL &&
+		    written(c, slot, ch->key.p, ch->key.len)) {
+			lua_pushlstring(L, ch->key.p, ch->key.len);
+			if (lua_rawget(L, t) == LUA_TNIL) {
+				lua_pop(L, 1);
+				continue;	/* removed */
+			}
+			charge_member(L, c, ch->key, 1);
+			conv_append(L, c, n, ch->key, ch, depth + 1);
+			continue;
+		}
 		charge_member(L, c, ch->key, 1);
 		if ((ch->type == VG_N_OBJ || ch->type == VG_N_ARR) &&
 		    kid_push(L, c, slot, ch->key.p, ch->key.len)) {
@@ -1121,6 +1251,10 @@ conv_cached(lua_State *L, struct vg_lconv *c, size_t slot,
 		}
 		vg_node_append(n, share(L, c, ch, ch->key));
 	}
+	if (wr)
+		conv_new_written(L, c, t, slot, orig, n, depth + 1);
+	if (n->v.c.n == 0 && orig->v.c.head != NULL)
+		charge(L, c, 1);	/* all removed: the closing brace */
 	return n;
 }
 
@@ -1186,8 +1320,9 @@ conv_table(lua_State *L, struct vg_lconv *c, int t, struct vg_str key,
 
 	if (lazy_node(L, c, t, &slot)) {
 		orig = c->lazy[slot].n;
-		if (orig->type == VG_N_OBJ && c->lazy[slot].kids != 0)
-			return conv_cached(L, c, slot, orig, key, depth);
+		if (orig->type == VG_N_OBJ && (c->lazy[slot].kids != 0 ||
+		    c->lazy[slot].nwk > 0))
+			return conv_cached(L, c, t, slot, orig, key, depth);
 		/* untouched: share the original subtree */
 		return share(L, c, orig, key);
 	}
@@ -1293,8 +1428,9 @@ vg_lconv_patch(lua_State *L, struct vg_lconv *c, int idx)
 	luaL_checkstack(L, 4, "no stack");
 	for (i = c->lazy[slot].kids; i != 0; i = z->sib) {
 		z = &c->lazy[i - 1];
-		/* still lazy with nothing handed out under it: unchanged */
-		if (z->t != NULL && z->kids == 0)
+		/* still lazy, nothing handed out under it nor written:
+		 * unchanged */
+		if (z->t != NULL && z->kids == 0 && z->nwk == 0)
 			continue;
 		lua_rawgeti(L, LUA_REGISTRYINDEX, c->tabs_ref);
 		lua_rawgeti(L, -1, z->tix);

@@ -34,6 +34,11 @@ struct vg_lconv_lazy {
 	uint32_t		 kids;	/* first member table handed out + 1 */
 	uint32_t		 sib;	/* the parent's next one + 1 */
 	uint32_t		 tix;	/* its index in tabs, 0: not there */
+	/* members written while the object stayed lazy (by name, in the
+	 * call's arena): set ones are in the table, removed ones are not
+	 * read from the node again */
+	struct vg_str		*wk;
+	uint32_t		 nwk, cwk;
 };
 
 /* An entry of the address map: slot of lazy[] if gen is this call's. */
@@ -61,6 +66,7 @@ struct vg_lconv {
 	struct vg_lconv_lazy	*lazy;		/* lazy tables of this call */
 	struct vg_view		*view;		/* the event's, or NULL */
 	size_t			 nfill;		/* lazy tables filled */
+	size_t			 nwrite;	/* members written, not filled */
 	size_t			 nlazy, clazy;
 	struct vg_lconv_map	*map;		/* table address -> slot */
 	size_t			 cmap;		/* a power of two, or 0 */
