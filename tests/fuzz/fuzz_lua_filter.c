@@ -26,6 +26,10 @@
 
 #define MEM_LIMIT	(4u * 1024 * 1024)
 #define INSTR_LIMIT	20000ul
+/* Results up to 8 MiB (the default) are written, escaped up to 6 times
+ * over: 2,000 references to a 2 KiB string took seconds an input. The
+ * refused path is the same at any limit. */
+#define EVENT_LIMIT	(256u * 1024)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -161,7 +165,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vg_lua_opts o = { .mem_limit = MEM_LIMIT,
-	    .instr_limit = INSTR_LIMIT, .name = "fuzz" };
+	    .instr_limit = INSTR_LIMIT, .max_event_bytes = EVENT_LIMIT,
+	    .name = "fuzz" };
 	static struct vg_layout *L;
 	struct vg_filter *f, *fv;
 	struct vg_err err;
