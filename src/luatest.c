@@ -128,6 +128,10 @@ wrap_run(struct vg_filter *w, struct vg_event *ev, struct vg_node **doc)
 
 	vg_buf_reset(&t->before);
 	vg_buf_reset(&t->after);
+	/* the verdict compares documents: no filter leaves its changes as
+	 * a patch of the JSON line (vigil/view.h) */
+	if (ev->view != NULL)
+		ev->view->patch_ok = 0;
 	/* the pipeline hands filters a lazy view (no tree): the JSON before
 	 * comes from the view's whole document; the filters still get the
 	 * view, as in vigild */

@@ -119,6 +119,23 @@ def main():
         check("modified ones tagged",
               all(("tag" in e) == lines[str(e["serial"])].startswith(
                   "modified") for e in kept))
+        # a record member written: "modified", as a document compare
+        # says (the pipeline would patch its line; explain compares)
+        wl = os.path.join(d, "w.lua")
+        with open(wl, "w") as f:
+            f.write("function filter(e)\n  local s = e.syscall\n"
+                    "  if s and s.exe == '/bin/rm' then s.comm = 'P'\n"
+                    "    return e end\n  return 0\nend\n")
+        wo = os.path.join(d, "w.json")
+        p = subprocess.run([VIGILD, "--replay", LOG, "--lua", wl,
+                            "--explain", "-o", "json:" + wo],
+                           capture_output=True, text=True, timeout=120)
+        nm = re.search(r"^modified +(\d+)$", p.stderr, re.M)
+        with open(wo) as f:
+            np_ = sum(1 for l in f if '"comm":"P"' in l)
+        check("record member written: modified (%s, %d written)" %
+              (nm and nm.group(1), np_), p.returncode == 0 and nm and
+              int(nm.group(1)) == np_ and np_ > 0)
         vigilctl = os.path.join(BUILD, "vigilctl")
         if os.access(vigilctl, os.X_OK):
             q = subprocess.run([vigilctl, "lua", "test", "--json", lua, LOG],
