@@ -88,6 +88,10 @@ MODES = {
     # issue 17: a Lua filter that drops 90% of the events by exe
     "vigild-lua-drop90": {"daemon": "vigild", "out": "json",
                           "lua": "filter-drop90-ab.lua"},
+    # issue 17: a Lua filter that writes one member of every event's
+    # SYSCALL record (syscall.exe = "x") and returns the event
+    "vigild-lua-write1": {"daemon": "vigild", "out": "json",
+                          "lua": "filter-write1.lua"},
     "vigild-discard":  {"daemon": "vigild", "out": None, "discard": True},
     # issue 17: nginx (the noisy program) dropped by a prefilter line
     # (drop = syscall.exe=NGINX), in userspace or pushed into the kernel
@@ -117,6 +121,7 @@ DEFAULT_MODES = [m for m in MODES if m not in ("floor-nodelay",
                                               "auditd-laurel",
                                               "vigild-lua-drop",
                                               "vigild-lua-drop90",
+                                              "vigild-lua-write1",
                                               "vigild-lua-ret0",
                                               "vigild-json-notop",
                                               "vigild-json-laurelcfg",
