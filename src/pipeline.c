@@ -51,6 +51,7 @@ struct vg_pipeline {
 	struct vg_buf		 line;		/* the direct JSON line */
 	struct vg_ctx		*ctx;		/* process context, or NULL */
 	struct vg_buf		 line_nc;	/* the line without context */
+	struct vg_buf		 patch_val;	/* a patched member's JSON */
 	struct vg_counters	 c;
 	uint64_t		 bad_logged;	/* bad lines reported so far */
 	char			 self_pat[24];	/* " pid=N " of vigild, or "" */
@@ -77,6 +78,7 @@ vg_pipeline_new(const struct vg_group_opts *gopts)
 	}
 	vg_buf_init(&pl->line);
 	vg_buf_init(&pl->line_nc);
+	vg_buf_init(&pl->patch_val);
 	if ((pl->lookup = vg_layout_new()) == NULL) {
 		vg_group_free(pl->group);
 		free(pl);
@@ -124,6 +126,7 @@ vg_pipeline_free(struct vg_pipeline *pl)
 	vg_layout_free(pl->lookup);
 	vg_buf_free(&pl->line);
 	vg_buf_free(&pl->line_nc);
+	vg_buf_free(&pl->patch_val);
 	(void)vg_pipeline_close_outputs(pl);
 	for (f = pl->filters; f != NULL; f = fnext) {
 		fnext = f->next;
@@ -349,7 +352,7 @@ patch_line(struct vg_pipeline *pl, struct vg_event *ev, struct vg_view *v)
 	size_t start = (size_t)(ev->json.p - pl->line.data);
 
 	if (vg_view_patch_line(v, &pl->line, start, &ev->ctx_from,
-	    &ev->ctx_to) == -1) {
+	    &ev->ctx_to, &pl->patch_val) == -1) {
 		ev->json = VG_STR_NULL;
 		ev->ctx_from = ev->ctx_to = 0;
 		return 1;

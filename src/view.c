@@ -236,29 +236,27 @@ vg_view_patchable(struct vg_str name)
 
 int
 vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
-    size_t start, size_t *ctx_from, size_t *ctx_to)
+    size_t start, size_t *ctx_from, size_t *ctx_to, struct vg_buf *val)
 {
-	struct vg_buf val;
 	size_t i, from, to, tail;
 	ptrdiff_t delta;
 
 	if (line->len <= start || line->data[line->len - 1] != '\n')
 		return -1;
-	vg_buf_init(&val);
 	for (i = 0; i < v->npatch; i++) {
 		if (!vg_json_member_span(line->data + start,
 		    line->len - start - 1, v->patch[i].name, &from, &to))
-			goto fail;
-		vg_buf_reset(&val);
-		vg_json_node(v->patch[i].value, &val);
-		if (val.oom || (val.len > to - from &&
-		    vg_buf_reserve(line, val.len - (to - from)) == -1))
-			goto fail;
+			return -1;
+		vg_buf_reset(val);
+		vg_json_node(v->patch[i].value, val);
+		if (val->oom || (val->len > to - from &&
+		    vg_buf_reserve(line, val->len - (to - from)) == -1))
+			return -1;
 		tail = line->len - start - to;
-		memmove(line->data + start + from + val.len,
+		memmove(line->data + start + from + val->len,
 		    line->data + start + to, tail);
-		memcpy(line->data + start + from, val.data, val.len);
-		delta = (ptrdiff_t)val.len - (ptrdiff_t)(to - from);
+		memcpy(line->data + start + from, val->data, val->len);
+		delta = (ptrdiff_t)val->len - (ptrdiff_t)(to - from);
 		line->len = (size_t)((ptrdiff_t)line->len + delta);
 		/* the records come before the context: its bytes move */
 		if (*ctx_to > *ctx_from && to <= *ctx_from) {
@@ -266,11 +264,7 @@ vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
 			*ctx_to = (size_t)((ptrdiff_t)*ctx_to + delta);
 		}
 	}
-	vg_buf_free(&val);
 	return 0;
-fail:
-	vg_buf_free(&val);
-	return -1;
 }
 
 struct vg_node *

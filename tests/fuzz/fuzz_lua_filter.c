@@ -94,7 +94,7 @@ through_view(struct run *r, struct vg_event *ev)
 		vg_buf_reset(&patched);
 		vg_buf_add(&patched, before.data, before.len);
 		FZ_ASSERT(vg_view_patch_line(&view, &patched, 0, &cf,
-		    &ct) == 0);
+		    &ct, &after) == 0);
 		fz_check_json_line(&patched);
 		FZ_ASSERT((t = vg_view_patched_tree(&view)) != NULL);
 		vg_buf_reset(&after);

@@ -100,21 +100,29 @@ subj_of(const char *content, size_t len, char *out, size_t outlen)
 
 START_TEST(read_label)
 {
+	/* attr/current as AppArmor and SELinux give it; empty, a blank
+	 * first, control bytes: none */
+	static const struct {
+		const char	*text;
+		size_t		 len;
+		const char	*want;
+	} cases[] = {
+		{ "unconfined\n", 11, "unconfined" },
+		{ "/usr/sbin/vigild (enforce)\n", 27, "/usr/sbin/vigild" },
+		{ "system_u:system_r:auditd_t:s0\0", 30,
+		    "system_u:system_r:auditd_t:s0" },
+		{ "", 0, "" },
+		{ " x\n", 3, "" },
+		{ "a\033b\n", 4, "" },
+	};
 	char s[256], small[8];
+	size_t i;
 
-	subj_of("unconfined\n", 11, s, sizeof(s));
-	ck_assert_str_eq(s, "unconfined");
-	subj_of("/usr/sbin/vigild (enforce)\n", 27, s, sizeof(s));
-	ck_assert_str_eq(s, "/usr/sbin/vigild");
-	subj_of("system_u:system_r:auditd_t:s0\0", 30, s, sizeof(s));
-	ck_assert_str_eq(s, "system_u:system_r:auditd_t:s0");
-	/* empty, a blank first, control bytes, too long: none */
-	subj_of("", 0, s, sizeof(s));
-	ck_assert_str_eq(s, "");
-	subj_of(" x\n", 3, s, sizeof(s));
-	ck_assert_str_eq(s, "");
-	subj_of("a\033b\n", 4, s, sizeof(s));
-	ck_assert_str_eq(s, "");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		subj_of(cases[i].text, cases[i].len, s, sizeof(s));
+		ck_assert_str_eq(s, cases[i].want);
+	}
+	/* too long for the buffer: none */
 	subj_of("unconfined\n", 11, small, sizeof(small));
 	ck_assert_str_eq(small, "");
 	/* no such file (no LSM: the kernel says EINVAL) */
