@@ -851,18 +851,81 @@ def parse_ab(text):
 
 
 def run_ab(cfg, port):
+    """ab against nginx: (parsed report, ab's CPU seconds). tree "daemon"
+    (the default): ab runs under a shell whose parent is pid 1, so the
+    context of ab's events (its parents with their argv) is the same
+    however the benchmark was started, as nginx's is; "child": ab is
+    vbench.py's child (its parents then name vbench.py and whatever
+    started it: sessions before 20261207T0520 ran so)."""
     cmd = ["ab", "-q", "-n", str(cfg.n), "-c", str(cfg.c), "-s", "30", "-r",
            "http://127.0.0.1:%d/index.html" % port]
+    limit = cfg.n / 50 + 120
+    if cfg.ab_tree == "daemon":
+        return run_ab_detached(cmd, limit)
+    c0 = os.times()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        out, err = p.communicate(timeout=cfg.n / 50 + 120)
+        out, err = p.communicate(timeout=limit)
     except BaseException:       # timeout, signal: no ab left behind
         p.kill()
         p.wait()
         raise
+    c1 = os.times()
     if p.returncode != 0:
         raise RuntimeError("ab failed: %s" % err.decode()[-400:])
-    return parse_ab(out.decode())
+    return parse_ab(out.decode()), round(
+        (c1.children_user - c0.children_user) +
+        (c1.children_system - c0.children_system), 3)
+
+
+def run_ab_detached(cmd, limit):
+    """cmd under `sh FILE` started by `setsid -f` (the shell's parent
+    exits at once: pid 1 adopts it); the script leaves ab's output, its
+    status and the shell's `times` (children's CPU) in files, the status
+    last."""
+    d = os.path.join(WORK, "ab")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    f = {k: os.path.join(d, k) for k in ("run", "out", "err", "rc",
+                                         "times", "pid")}
+    with open(f["run"], "w") as fh:
+        fh.write("echo $$ > %s\n%s > %s 2> %s\nrc=$?\ntimes > %s\n"
+                 "echo $rc > %s.tmp && mv %s.tmp %s\n" % (
+                     f["pid"], " ".join(cmd), f["out"], f["err"],
+                     f["times"], f["rc"], f["rc"], f["rc"]))
+    subprocess.run(["setsid", "-f", "sh", f["run"]], check=True,
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    end = time.time() + limit
+    try:
+        while not os.path.exists(f["rc"]):
+            if time.time() > end:
+                raise RuntimeError("ab did not finish in %d s" % limit)
+            time.sleep(0.05)
+    except BaseException:       # timeout, signal: no ab left behind
+        try:
+            with open(f["pid"]) as fh:
+                os.killpg(int(fh.read()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        raise
+    with open(f["rc"]) as fh:
+        rc = int(fh.read())
+    if rc != 0:
+        with open(f["err"]) as fh:
+            raise RuntimeError("ab failed: %s" % fh.read()[-400:])
+    with open(f["out"]) as fh:
+        res = parse_ab(fh.read())
+    with open(f["times"]) as fh:
+        return res, ab_times(fh.read())
+
+
+def ab_times(text):
+    """CPU seconds of the children from sh's `times` (second line:
+    "0m1.230000s 0m0.450000s")."""
+    lines = text.strip().splitlines()
+    got = re.findall(r"(\d+)m([\d.]+)s", lines[-1] if lines else "")
+    return round(sum(int(m) * 60 + float(sec) for m, sec in got), 3)
 
 
 def cpu_of(pids):
@@ -901,6 +964,7 @@ def one_run(cfg, mode, rules, bwt, rnd, session):
            "host": socket.gethostname(), "kernel": os.uname().release,
            "commit": git_head(), "nproc": os.cpu_count(),
            "nginx_workers": cfg.workers, "nginx_tree": cfg.nginx_tree,
+           "ab_tree": cfg.ab_tree,
            "perf": cfg.perf,
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if spec["daemon"] == "vigild":
@@ -1029,7 +1093,6 @@ def measure(cfg, res, daemon, nginx):
     n0 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
     b0 = sys_busy()
     off0 = os.path.getsize(out) if out and os.path.exists(out) else 0
-    ch0 = os.times()
     sampler = None
     if out:
         sampler = LatencySampler(out)
@@ -1046,9 +1109,8 @@ def measure(cfg, res, daemon, nginx):
                                 stderr=subprocess.DEVNULL)
         time.sleep(0.5)
     t0 = time.time()
-    ab = run_ab(cfg, cfg.port)
+    ab, ab_cpu = run_ab(cfg, cfg.port)
     t1 = time.time()
-    ch1 = os.times()
     b1 = sys_busy()
     n1 = sum(sum(proc_cpu(p) or (0, 0)) for p in ngx)
     if dpid:
@@ -1063,8 +1125,7 @@ def measure(cfg, res, daemon, nginx):
     res["ab"] = ab
     res["ab_wall_s"] = round(t1 - t0, 3)
     res["drain_s"] = round(t2 - t1, 3)
-    res["ab_cpu_s"] = round((ch1.children_user - ch0.children_user) +
-                            (ch1.children_system - ch0.children_system), 3)
+    res["ab_cpu_s"] = ab_cpu
     res["nginx_cpu_s"] = round(n1 - n0, 3)
     res["sys_busy_s"] = round(b1 - b0, 3)
     res["lost_delta"] = st1["lost"] - st0["lost"]
@@ -1343,6 +1404,11 @@ def main():
                    help="nginx daemonizes (its master's parent is pid 1, "
                    "as on a server: the default) or stays our child (the "
                    "context then names vbench.py and what started it)")
+    a.add_argument("--ab-tree", choices=("daemon", "child"),
+                   default="daemon",
+                   help="ab runs under a shell whose parent is pid 1 (the "
+                   "default: its events' context is the same however the "
+                   "benchmark was started) or as our child")
     a.add_argument("--vigild", default=default_vigild)
     a.add_argument("--vigild-arg", action="append", default=[],
                    dest="vigild_args", help="extra vigild argument")
