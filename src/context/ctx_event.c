@@ -123,6 +123,85 @@ same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
 	return 1;
 }
 
+/* A new entry for child cpid of pa, made by the fork event of serial at
+ * start (ms): it inherits pa's program, labels, container, environment.
+ * pa is made the most recent first, so that the insertion does not push
+ * it out; if a table too small to keep both did, nothing is inherited. */
+static struct vg_proc *
+child_new(struct vg_ctx *c, int32_t cpid, struct vg_proc *pa, uint64_t start,
+    uint64_t serial)
+{
+	struct vg_proc *ch;
+	int32_t ppid = pa->pid;
+	uint64_t pstart = pa->start;
+
+	ctx_touch(c, pa);
+	if ((ch = ctx_insert(c, cpid)) == NULL)
+		return NULL;
+	if ((pa = ctx_find(c, ppid)) != NULL)
+		(void)ctx_inherit(ch, pa);
+	ch->flags = P_STREAM | P_FORKED;
+	ch->ppid = ppid;
+	ch->pstart = pstart;
+	ch->start = start;
+	ch->spawned_by = serial;
+	return ch;
+}
+
+/* Notes a clone3 child of p (struct ctx_pending): no /proc read, and a
+ * thread never becomes an entry. */
+static void
+pending_put(struct vg_ctx *c, int32_t cpid, const struct vg_event *ev,
+    const struct vg_proc *p)
+{
+	struct ctx_pending *q = &c->pend[c->pend_next++ % CTX_PENDING];
+
+	q->pid = cpid;
+	q->ppid = p->pid;
+	q->pstart = p->start;
+	q->start = ev_ms(ev);
+	q->serial = ev->serial;
+}
+
+/*
+ * The entry of a clone3 child at its own first event (s), made from the
+ * newest clone3 of its parent that gave its pid, if the parent's entry
+ * is still the process that made it and the event is not older than the
+ * clone3 (a pid freed and given again since is not that child); else
+ * NULL. Every clone3 noted for the pid is taken.
+ */
+static struct vg_proc *
+from_pending(struct vg_ctx *c, const struct vg_event *ev,
+    const struct ctx_sysrec *s)
+{
+	struct ctx_pending *q, *best = NULL, got;
+	struct vg_proc *pa;
+	size_t i;
+
+	if (s->ppid <= 0)
+		return NULL;
+	for (i = 0; i < CTX_PENDING; i++) {
+		q = &c->pend[i];
+		if (q->pid == s->pid && q->ppid == s->ppid &&
+		    (best == NULL || q->serial > best->serial))
+			best = q;
+	}
+	if (best == NULL)
+		return NULL;
+	got = *best;
+	/* the pid is this process's now: every clone3 that gave it
+	 * before is over */
+	for (i = 0; i < CTX_PENDING; i++)
+		if (c->pend[i].pid == s->pid)
+			c->pend[i].pid = 0;
+	best = &got;
+	if ((pa = ctx_find(c, s->ppid)) == NULL || (best->pstart != 0 &&
+	    pa->start != best->pstart) ||
+	    ev_ms(ev) + CTX_START_SLACK < best->start)
+		return NULL;
+	return child_new(c, s->pid, pa, best->start, best->serial);
+}
+
 /* The entry of the acting process, made from the record (and its parent)
  * if /proc has none. */
 static struct vg_proc *
@@ -133,6 +212,9 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	int fresh;
 
 	if ((p = ctx_find(c, s->pid)) != NULL && !same_process(c, p, s, kind))
+		p = NULL;
+	if (p == NULL && (p = from_pending(c, ev, s)) != NULL &&
+	    !same_process(c, p, s, kind))
 		p = NULL;
 	if (p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT)
 		p->flags &= ~P_FORKED;	/* seen running it: its own now */
@@ -243,23 +325,17 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 		return;
 	}
 	/* clone3's flags are in memory its record does not show (glibc
-	 * makes threads with it): /proc tells a thread by its Tgid. If it
-	 * cannot (a replay, the child gone), no entry now: a process's own
-	 * first event makes one (acting), a thread has none (its records
-	 * give its process's pid), and no thread pushes a process out. */
-	if (kind == SC_CLONE3 && ctx_proc_is_process(c, cpid) != 1)
+	 * makes threads with it): the child's entry waits for its own
+	 * first event, which a thread never has */
+	if (kind == SC_CLONE3) {
+		pending_put(c, cpid, ev, p);
 		return;
-	if ((ch = ctx_insert(c, cpid)) == NULL)
-		return;
-	(void)ctx_inherit(ch, p);
-	ch->flags = P_STREAM | P_FORKED;
-	ch->ppid = s->pid;
-	ch->pstart = p->start;
-	ch->start = ev_ms(ev);
-	ch->spawned_by = ev->serial;
+	}
 	/* the parent stays the most recent: its child is newer still */
-	ctx_touch(c, p);
-	ctx_touch(c, ch);
+	if ((ch = child_new(c, cpid, p, ev_ms(ev), ev->serial)) != NULL) {
+		ctx_touch(c, p);
+		ctx_touch(c, ch);
+	}
 }
 
 /* pid= of a record without SYSCALL (USER_* records of a process). */

@@ -143,6 +143,20 @@ struct ctx_cur {
 	uint16_t	 idmask;	/* bit i: ids[i] given */
 };
 
+/*
+ * A successful clone3 whose child has no entry: its flags (thread or
+ * process) are in memory the record does not show. A process's own first
+ * event takes it (ctx_event.c); a thread has none (its records give its
+ * process's pid), so its slot is only overwritten, oldest first.
+ */
+#define CTX_PENDING	64
+struct ctx_pending {
+	int32_t		 pid, ppid;	/* pid 0: free */
+	uint64_t	 pstart;	/* the parent's start then */
+	uint64_t	 start;		/* ms of the clone3 event */
+	uint64_t	 serial;
+};
+
 struct vg_ctx {
 	struct vg_ctx_opts o;
 	char		 proc_root[256];
@@ -169,6 +183,9 @@ struct vg_ctx {
 	long		 hz;
 	struct ctx_cur	 cur;
 	struct ctx_sysmemo *sysmemo;	/* SYSCALL texts read (ctx_sysrec.c) */
+	/* clone3 children not seen acting yet (ctx_event.c) */
+	struct ctx_pending pend[CTX_PENDING];
+	unsigned	 pend_next;
 };
 
 /* ---- ctx_sysrec.c ---- */
@@ -222,7 +239,6 @@ uint64_t	 ctx_proc_start(struct vg_ctx *, int32_t pid);
 /* Whether pid is a process (1: the leader of its thread group) or a
  * thread of another (0), by its Tgid in /proc; -1 if /proc cannot say
  * (off, or gone). */
-int		 ctx_proc_is_process(struct vg_ctx *, int32_t pid);
 /* Reads the cgroup of p from /proc (a container runtime moves a child
  * into the container's cgroup between fork and exec). */
 void		 ctx_proc_cgroup(struct vg_ctx *, struct vg_proc *);

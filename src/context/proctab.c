@@ -422,25 +422,6 @@ ctx_proc_start(struct vg_ctx *c, int32_t pid)
 	return start;
 }
 
-int
-ctx_proc_is_process(struct vg_ctx *c, int32_t pid)
-{
-	char path[300], buf[1024], *t, *end;
-	long tgid;
-
-	if (!c->o.proc)
-		return -1;
-	proc_path(c, path, sizeof(path), pid, "status");
-	if (readfile(path, buf, sizeof(buf)) == -1 ||
-	    (t = strstr(buf, "\nTgid:")) == NULL)
-		return -1;
-	errno = 0;
-	tgid = strtol(t + 6, &end, 10);
-	if (errno != 0 || end == t + 6)
-		return -1;
-	return tgid == pid;
-}
-
 void
 ctx_proc_env(struct vg_ctx *c, struct vg_proc *p)
 {

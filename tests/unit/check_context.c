@@ -1214,37 +1214,63 @@ START_TEST(test_cached_text_follows_table)
 END_TEST
 
 /* clone3's flags are not in its record: a thread it made (glibc's
- * pthread_create) is no entry. Live, /proc says (Tgid); without /proc (a
- * replay) the child's entry waits for its own first event, which a
- * thread never has (its records name its process). */
+ * pthread_create) is no entry. No /proc read tells: the child's entry
+ * waits for its own first event, which a thread never has (its records
+ * name its process), and is made then from the clone3 (its start and
+ * spawned_by) and the parent (what it inherits). */
+#define AT(t, serial, nr, exit, ppid, pid)				\
+	"type=SYSCALL msg=audit(17000000" t ":" serial "): arch=c000003e " \
+	"syscall=" nr " success=yes exit=" exit " a0=0 a1=0 a2=0 a3=0 "	\
+	"items=0 ppid=" ppid " pid=" pid " auid=0 uid=0 gid=0 euid=0 "	\
+	"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"app\" " \
+	"exe=\"/usr/bin/app\" key=(null)"
 START_TEST(test_clone3_thread)
 {
 	static const char *const labels[] = { "forky key=fork" };
 	char *root = fake_root(), dir[512], st[64];
 	struct vg_ctx *c;
+	uint64_t reads;
 	json_object *j;
 	int i;
 
+	/* live: /proc has both children; neither is read */
 	fake_proc(root, 800, 1, 50, "app", "app\0", 4, "0::/\n");
 	for (i = 801; i <= 802; i++) {
-		fake_proc(root, i, 800, 60, "app", "app\0", 4, "0::/\n");
+		fake_proc(root, i, 800, 60, "other", "other\0", 6, "0::/\n");
 		snprintf(dir, sizeof(dir), "%s/%d", root, i);
 		snprintf(st, sizeof(st), "Name:\tapp\nTgid:\t%d\nPid:\t%d\n",
 		    i == 801 ? 800 : i, i);
 		fake_write(dir, "status", st, strlen(st));
 	}
 	c = new_ctx(root, 64, NULL, 0);
-	json_object_put(feed1(c, SYS("1", "435", "801", "0", "1", "800", "app",
-	    "/usr/bin/app", "(null)")));
+	json_object_put(feed1(c, AT("00.100", "1", "435", "801", "1",
+	    "800")));
+	json_object_put(feed1(c, AT("00.200", "2", "435", "802", "1",
+	    "800")));
+	reads = vg_ctx_stats(c)->proc_reads;
 	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
-	json_object_put(feed1(c, SYS("2", "435", "802", "0", "1", "800", "app",
-	    "/usr/bin/app", "(null)")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 802));
+	j = feed1(c, AT("01.000", "3", "42", "0", "800", "802"));
+	ck_assert_uint_eq(vg_ctx_stats(c)->proc_reads, reads);
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 2);
+	ck_assert_str_eq(gets_(j, "context.process.start"),
+	    "2023-11-14T22:13:20.200Z");
+	ck_assert_str_eq(gets_(j, "context.process.argv.0"), "app");
+	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 800);
+	json_object_put(j);
+	/* a thread's clone3 is never taken; a hundred of them push no
+	 * process out */
+	for (i = 0; i < 100; i++)
+		json_object_put(feed1(c, AT("02.000", "4", "435", "801", "1",
+		    "800")));
+	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
 	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 802));
-	ck_assert_uint_eq(vg_ctx_lookup(c, 802)->spawned_by, 2);
+	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 800));
 	vg_ctx_free(c);
 	rm_rf(root);
 	free(root);
-	/* no /proc: the child's own event makes it, with what it inherits */
+
+	/* no /proc (a replay): the same, with the parent's labels */
 	c = new_ctx(NULL, 64, labels, 1);
 	json_object_put(feed1(c, SYS("3", "435", "803", "0", "1", "400",
 	    "bash", "/bin/bash", "\"fork\"")));
@@ -1252,6 +1278,56 @@ START_TEST(test_clone3_thread)
 	j = feed1(c, CHILD("4", "803"));
 	ck_assert_int_eq(geti(j, "context.parents.0.pid"), 400);
 	ck_assert_str_eq(gets_(j, "context.labels.0"), "forky");
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 3);
+	ck_assert_str_eq(gets_(j, "context.process.start"),
+	    "2023-11-14T22:13:20.100Z");
+	json_object_put(j);
+	/* of two clone3 that gave one pid, the newer (the second one
+	 * wraps around to the first slot); an event older than the clone3,
+	 * or another parent's, takes none */
+	for (i = 0; i < CTX_PENDING - 2; i++)
+		json_object_put(feed1(c, AT("09.000", "9", "435", "899", "1",
+		    "700")));
+	json_object_put(feed1(c, AT("10.000", "10", "435", "900", "1",
+	    "700")));
+	json_object_put(feed1(c, AT("11.000", "11", "435", "900", "1",
+	    "700")));
+	json_object_put(feed1(c, AT("12.000", "12", "435", "901", "1",
+	    "700")));
+	j = feed1(c, AT("13.000", "13", "42", "0", "700", "900"));
+	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 11);
+	json_object_put(j);
+	/* taken: pushed out of the table, the pid's next event is not
+	 * made from it again */
+	for (i = 0; i < 70; i++) {
+		snprintf(st, sizeof(st), "%d", 2000 + i);
+		snprintf(dir, sizeof(dir), AT("13.500", "20", "42", "0", "1",
+		    "%s"), st);
+		json_object_put(feed1(c, dir));
+	}
+	ck_assert_ptr_null(vg_ctx_lookup(c, 900));
+	json_object_put(feed1(c, AT("13.600", "21", "42", "0", "1", "700")));
+	json_object_put(feed1(c, AT("13.600", "21", "42", "0", "1", "701")));
+	j = feed1(c, AT("13.700", "22", "42", "0", "700", "900"));
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	json_object_put(j);
+	j = feed1(c, AT("05.000", "14", "42", "0", "700", "901"));
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	json_object_put(j);
+	json_object_put(feed1(c, AT("15.000", "15", "435", "902", "1",
+	    "700")));
+	j = feed1(c, AT("16.000", "16", "42", "0", "701", "902"));
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
+	json_object_put(j);
+	/* the parent's pid is another process's since its clone3 */
+	json_object_put(feed1(c, AT("20.000", "30", "56", "710", "1",
+	    "400")));
+	json_object_put(feed1(c, AT("21.000", "31", "435", "910", "400",
+	    "710")));
+	json_object_put(feed1(c, AT("22.000", "32", "56", "710", "1",
+	    "400")));
+	j = feed1(c, AT("23.000", "33", "42", "0", "710", "910"));
+	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
 	json_object_put(j);
 	vg_ctx_free(c);
 }
