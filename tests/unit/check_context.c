@@ -1224,6 +1224,12 @@ END_TEST
 	"items=0 ppid=" ppid " pid=" pid " auid=0 uid=0 gid=0 euid=0 "	\
 	"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"app\" " \
 	"exe=\"/usr/bin/app\" key=(null)"
+static void
+put1(struct vg_ctx *c, const char *line)
+{
+	json_object_put(feed1(c, line));
+}
+
 START_TEST(test_clone3_thread)
 {
 	static const char *const labels[] = { "forky key=fork" };
@@ -1243,10 +1249,8 @@ START_TEST(test_clone3_thread)
 		fake_write(dir, "status", st, strlen(st));
 	}
 	c = new_ctx(root, 64, NULL, 0);
-	json_object_put(feed1(c, AT("00.100", "1", "435", "801", "1",
-	    "800")));
-	json_object_put(feed1(c, AT("00.200", "2", "435", "802", "1",
-	    "800")));
+	put1(c, AT("00.100", "1", "435", "801", "1", "800"));
+	put1(c, AT("00.200", "2", "435", "802", "1", "800"));
 	reads = vg_ctx_stats(c)->proc_reads;
 	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
 	ck_assert_ptr_null(vg_ctx_lookup(c, 802));
@@ -1261,8 +1265,7 @@ START_TEST(test_clone3_thread)
 	/* a thread's clone3 is never taken; a hundred of them push no
 	 * process out */
 	for (i = 0; i < 100; i++)
-		json_object_put(feed1(c, AT("02.000", "4", "435", "801", "1",
-		    "800")));
+		put1(c, AT("02.000", "4", "435", "801", "1", "800"));
 	ck_assert_ptr_null(vg_ctx_lookup(c, 801));
 	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 802));
 	ck_assert_ptr_nonnull(vg_ctx_lookup(c, 800));
@@ -1286,14 +1289,10 @@ START_TEST(test_clone3_thread)
 	 * wraps around to the first slot); an event older than the clone3,
 	 * or another parent's, takes none */
 	for (i = 0; i < CTX_PENDING - 2; i++)
-		json_object_put(feed1(c, AT("09.000", "9", "435", "899", "1",
-		    "700")));
-	json_object_put(feed1(c, AT("10.000", "10", "435", "900", "1",
-	    "700")));
-	json_object_put(feed1(c, AT("11.000", "11", "435", "900", "1",
-	    "700")));
-	json_object_put(feed1(c, AT("12.000", "12", "435", "901", "1",
-	    "700")));
+		put1(c, AT("09.000", "9", "435", "899", "1", "700"));
+	put1(c, AT("10.000", "10", "435", "900", "1", "700"));
+	put1(c, AT("11.000", "11", "435", "900", "1", "700"));
+	put1(c, AT("12.000", "12", "435", "901", "1", "700"));
 	j = feed1(c, AT("13.000", "13", "42", "0", "700", "900"));
 	ck_assert_int_eq(geti(j, "context.process.spawned_by"), 11);
 	json_object_put(j);
@@ -1306,26 +1305,22 @@ START_TEST(test_clone3_thread)
 		json_object_put(feed1(c, dir));
 	}
 	ck_assert_ptr_null(vg_ctx_lookup(c, 900));
-	json_object_put(feed1(c, AT("13.600", "21", "42", "0", "1", "700")));
-	json_object_put(feed1(c, AT("13.600", "21", "42", "0", "1", "701")));
+	put1(c, AT("13.600", "21", "42", "0", "1", "700"));
+	put1(c, AT("13.600", "21", "42", "0", "1", "701"));
 	j = feed1(c, AT("13.700", "22", "42", "0", "700", "900"));
 	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
 	json_object_put(j);
 	j = feed1(c, AT("05.000", "14", "42", "0", "700", "901"));
 	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
 	json_object_put(j);
-	json_object_put(feed1(c, AT("15.000", "15", "435", "902", "1",
-	    "700")));
+	put1(c, AT("15.000", "15", "435", "902", "1", "700"));
 	j = feed1(c, AT("16.000", "16", "42", "0", "701", "902"));
 	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
 	json_object_put(j);
 	/* the parent's pid is another process's since its clone3 */
-	json_object_put(feed1(c, AT("20.000", "30", "56", "710", "1",
-	    "400")));
-	json_object_put(feed1(c, AT("21.000", "31", "435", "910", "400",
-	    "710")));
-	json_object_put(feed1(c, AT("22.000", "32", "56", "710", "1",
-	    "400")));
+	put1(c, AT("20.000", "30", "56", "710", "1", "400"));
+	put1(c, AT("21.000", "31", "435", "910", "400", "710"));
+	put1(c, AT("22.000", "32", "56", "710", "1", "400"));
 	j = feed1(c, AT("23.000", "33", "42", "0", "710", "910"));
 	ck_assert_ptr_null(get(j, "context.process.spawned_by"));
 	json_object_put(j);
