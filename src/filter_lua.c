@@ -786,6 +786,13 @@ prun(lua_State *L)
 			return 0;
 		}
 		c->newdoc = vg_lconv_to_node(L, &st->conv, -1);
+		/* an event is an object: [1, 2] is no event to write */
+		if (c->newdoc->type != VG_N_OBJ) {
+			c->newdoc = NULL;
+			lua_pushliteral(L, "filter() returned an array (want "
+			    "an event: a table with string keys)");
+			return lua_error(L);
+		}
 		c->verdict = VG_PASS;
 		return 0;
 	default:

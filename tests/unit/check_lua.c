@@ -373,6 +373,9 @@ START_TEST(bad_results)
 	    "function filter(e) return {[true] = 1} end",
 	    "function filter(e) return {a = 1, [1.5] = 2} end",
 	    "function filter(e) return {['1'] = 1, [1] = 2, x = 3} end",
+	    /* an array is no event (it was written as a line "[1,2]") */
+	    "function filter(e) return {1, {k = true}} end",
+	    "function filter(e) return vigil.array() end",
 	};
 	size_t i;
 
@@ -978,17 +981,18 @@ START_TEST(many_lazy_members)
 	    "  end\n"
 	    "  assert(e.execve.argv[1] == 'mysql')\n"
 	    "  for i = 1, 1000 do t[#t + 1] = e.execve end\n"
-	    "  return t\n"
+	    "  return {list = t}\n"
 	    "end\n", NULL);
 	struct vg_node *orig = build_doc(&ev.arena), *doc = orig;
-	const struct vg_node *n;
+	const struct vg_node *n, *list;
 	int i = 0;
 
 	ck_assert_int_eq(run(f, &doc), VG_PASS);
 	ck_assert_uint_eq(f->errors, 0);
-	ck_assert_int_eq(doc->type, VG_N_ARR);
-	ck_assert_uint_eq(doc->v.c.n, 3000);
-	for (n = doc->v.c.head; n != NULL; n = n->next, i++)
+	list = member(doc, S("list"));
+	ck_assert_int_eq(list->type, VG_N_ARR);
+	ck_assert_uint_eq(list->v.c.n, 3000);
+	for (n = list->v.c.head; n != NULL; n = n->next, i++)
 		ck_assert_int_eq(node_eq(n, i >= 2000 ? member(orig,
 		    S("execve")) : i % 2 ? member(orig, S("paths"))->v.c.head :
 		    member(orig, S("syscall"))), 1);
@@ -1114,7 +1118,7 @@ START_TEST(result_size_exact)
 	    /* the top object filled, its members shared */
 	    "function filter(e) e.serial = 15558 return e end\n",
 	    /* untouched: shared whole */
-	    "function filter(e) return {e} end\n",
+	    "function filter(e) return {x = e} end\n",
 	    /* syscall (a cached member table) rebuilt, the rest shared */
 	    "function filter(e)\n"
 	    "  local s = e.syscall\n"
