@@ -15,6 +15,7 @@
 #include <lua.h>
 
 #include "filter_lua_priv.h"
+#include "vigil/json.h"
 
 /* Addresses used as unique registry keys. */
 static const char	lazy_arr_mt_key; /* registry: metatable of lazy arrays */
@@ -1402,6 +1403,61 @@ conv(lua_State *L, struct vg_lconv *c, int idx, struct vg_str key,
 	}
 }
 
+/* Whether a lazy object's written members can be its patch's set: the
+ * object not filled, no member table handed out (those are converted
+ * whole), every written name one the JSON writers write as it is. */
+static int
+settable(const struct vg_lconv_lazy *z)
+{
+	uint32_t i;
+	size_t k;
+
+	if (z->t == NULL || z->kids != 0 || z->nwk == 0 || z->n == NULL ||
+	    z->n->type != VG_N_OBJ)
+		return 0;
+	for (i = 0; i < z->nwk; i++)
+		for (k = 0; k < z->wk[i].len; k++)
+			if (!vg_json_plain[(unsigned char)z->wk[i].p[k]])
+				return 0;
+	return 1;
+}
+
+/* The set of written members of lazy table t (z): sorted by name as
+ * conv_new_written() sorts, each value converted as conv_cached() would
+ * (its member charged, at the depth of a record's member). */
+static void
+patch_set(lua_State *L, struct vg_lconv *c, int t,
+    const struct vg_lconv_lazy *z, struct vg_view_patch *pt)
+{
+	struct vg_view_set *set;
+	struct okey *ks;
+	uint32_t i;
+
+	ks = aalloc(L, c, z->nwk * sizeof(*ks));
+	for (i = 0; i < z->nwk; i++) {
+		ks[i].p = z->wk[i].p;
+		ks[i].len = z->wk[i].len;
+		ks[i].isint = 0;
+	}
+	qsort(ks, z->nwk, sizeof(*ks), okey_cmp);
+	set = aalloc(L, c, z->nwk * sizeof(*set));
+	for (i = 0; i < z->nwk; i++) {
+		set[i].key = vg_str_make(ks[i].p, ks[i].len);
+		set[i].value = NULL;
+		lua_pushlstring(L, ks[i].p, ks[i].len);
+		if (lua_rawget(L, t) == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;		/* removed */
+		}
+		charge_member(L, c, set[i].key, 1);
+		set[i].value = conv(L, c, lua_gettop(L), set[i].key, NULL, 2);
+		lua_pop(L, 1);
+	}
+	pt->value = NULL;
+	pt->set = set;
+	pt->nset = z->nwk;
+}
+
 int
 vg_lconv_patch(lua_State *L, struct vg_lconv *c, int idx)
 {
@@ -1436,7 +1492,15 @@ vg_lconv_patch(lua_State *L, struct vg_lconv *c, int idx)
 		lua_rawgeti(L, -1, z->tix);
 		lua_remove(L, -2);
 		pt[k].name = z->n->key;
-		pt[k].value = conv(L, c, lua_gettop(L), z->n->key, NULL, 1);
+		pt[k].set = NULL;
+		pt[k].nset = 0;
+		/* members written alone: those set in the line's object;
+		 * else the object converted whole */
+		if (settable(z))
+			patch_set(L, c, lua_gettop(L), z, &pt[k]);
+		else
+			pt[k].value = conv(L, c, lua_gettop(L), z->n->key,
+			    NULL, 1);
 		lua_pop(L, 1);
 		k++;
 	}

@@ -288,37 +288,57 @@ value_end(const char *p, size_t len, size_t i)
 }
 
 int
+vg_json_member_next(const char *p, size_t len, size_t *i,
+    struct vg_json_member *m)
+{
+	size_t k = *i;
+
+	if (k == 0) {
+		if (len < 2 || p[0] != '{')
+			return -1;
+		k = 1;
+	} else if (k < len && p[k] == ',')
+		k++;
+	else
+		return k < len && p[k] == '}' ? 0 : -1;
+	if (k < len && p[k] == '}' && k == 1)
+		return 0;
+	if (k >= len || p[k] != '"')
+		return -1;
+	m->from = k;
+	m->esc = 0;
+	for (k++; k < len && p[k] != '"'; k++)
+		if (p[k] == '\\') {
+			m->esc = 1;
+			k++;
+		}
+	if (k >= len)
+		return -1;
+	m->name = vg_str_make(p + m->from + 1, k - m->from - 1);
+	if (++k >= len || p[k] != ':')
+		return -1;
+	m->vfrom = k + 1;
+	m->vto = value_end(p, len, k + 1);
+	if (m->vto >= len || m->vto == m->vfrom)
+		return -1;
+	*i = m->vto;
+	return 1;
+}
+
+int
 vg_json_member_span(const char *p, size_t len, struct vg_str key,
     size_t *from, size_t *to)
 {
-	size_t i = 1, k;
+	struct vg_json_member m;
+	size_t i = 0;
 
-	if (len == 0 || p[0] != '{')
-		return 0;
-	while (i < len && p[i] == '"') {
-		/* the name: compared when it has no escape */
-		for (k = i + 1; k < len && p[k] != '"' && p[k] != '\\'; k++)
-			;
-		if (k >= len)
-			return 0;
-		if (p[k] == '\\') {
-			k = value_end(p, len, i);
-		} else {
-			k++;
-			if (k - i - 2 == key.len && memcmp(p + i + 1, key.p,
-			    key.len) == 0 && k < len && p[k] == ':') {
-				*from = k + 1;
-				*to = value_end(p, len, k + 1);
-				return *to <= len;
-			}
+	while (vg_json_member_next(p, len, &i, &m) == 1)
+		if (!m.esc && m.name.len == key.len &&
+		    memcmp(m.name.p, key.p, key.len) == 0) {
+			*from = m.vfrom;
+			*to = m.vto;
+			return 1;
 		}
-		if (k >= len || p[k] != ':')
-			return 0;
-		i = value_end(p, len, k + 1);
-		if (i >= len || p[i] != ',')
-			return 0;
-		i++;
-	}
 	return 0;
 }
 

@@ -234,11 +234,80 @@ vg_view_patchable(struct vg_str name)
 	return name.len > 0 && (part >= 0 || part == VG_PART_OTHER);
 }
 
+/* The set of pt for a member named name, or NULL. */
+static const struct vg_view_set *
+set_of(const struct vg_view_patch *pt, struct vg_str name)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nset; i++)
+		if (same(pt->set[i].key, name))
+			return &pt->set[i];
+	return NULL;
+}
+
+/* One member "key":value, after a ',' if more. */
+static void
+add_member(struct vg_buf *b, struct vg_str key, const struct vg_node *value,
+    int *more)
+{
+	if (*more)
+		vg_buf_addc(b, ',');
+	vg_buf_addc(b, '"');
+	vg_buf_add(b, key.p, key.len);
+	vg_buf_add(b, "\":", 2);
+	vg_json_node(value, b);
+	*more = 1;
+}
+
+/*
+ * The object at obj[0..len) with pt's set applied, into val: members as
+ * they are, written ones replaced or left out, then the new ones (set[]
+ * order). A set key the object does not have is new. 0, or -1 if the
+ * object is not as the writers write it.
+ */
+static int
+set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
+    struct vg_buf *val)
+{
+	struct vg_json_member m;
+	const struct vg_view_set *st;
+	size_t i = 0, k;
+	int r, more = 0;
+
+	/* val is empty: the flags (found) first, the object after */
+	if (vg_buf_reserve(val, pt->nset) == -1)
+		return -1;
+	memset(val->data, 0, pt->nset);
+	val->len += pt->nset;
+	vg_buf_addc(val, '{');
+	while ((r = vg_json_member_next(obj, len, &i, &m)) == 1) {
+		st = m.esc ? NULL : set_of(pt, m.name);
+		if (st == NULL) {
+			if (more)
+				vg_buf_addc(val, ',');
+			vg_buf_add(val, obj + m.from, m.vto - m.from);
+			more = 1;
+			continue;
+		}
+		val->data[st - pt->set] = 1;
+		if (st->value != NULL)
+			add_member(val, st->key, st->value, &more);
+	}
+	if (r == -1)
+		return -1;
+	for (k = 0; k < pt->nset; k++)
+		if (!val->data[k] && pt->set[k].value != NULL)
+			add_member(val, pt->set[k].key, pt->set[k].value, &more);
+	vg_buf_addc(val, '}');
+	return val->oom ? -1 : 0;
+}
+
 int
 vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
     size_t start, size_t *ctx_from, size_t *ctx_to, struct vg_buf *val)
 {
-	size_t i, from, to, tail;
+	size_t i, from, to, tail, skip;
 	ptrdiff_t delta;
 
 	if (line->len <= start || line->data[line->len - 1] != '\n')
@@ -248,15 +317,24 @@ vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
 		    line->len - start - 1, v->patch[i].name, &from, &to))
 			return -1;
 		vg_buf_reset(val);
-		vg_json_node(v->patch[i].value, val);
-		if (val->oom || (val->len > to - from &&
-		    vg_buf_reserve(line, val->len - (to - from)) == -1))
+		skip = 0;
+		if (v->patch[i].value != NULL)
+			vg_json_node(v->patch[i].value, val);
+		else if (set_object(&v->patch[i], line->data + start + from,
+		    to - from, val) == -1)
+			return -1;
+		else
+			skip = v->patch[i].nset;	/* the flags */
+		if (val->oom || (val->len - skip > to - from &&
+		    vg_buf_reserve(line, val->len - skip - (to - from)) ==
+		    -1))
 			return -1;
 		tail = line->len - start - to;
-		memmove(line->data + start + from + val->len,
+		memmove(line->data + start + from + val->len - skip,
 		    line->data + start + to, tail);
-		memcpy(line->data + start + from, val->data, val->len);
-		delta = (ptrdiff_t)val->len - (ptrdiff_t)(to - from);
+		memcpy(line->data + start + from, val->data + skip,
+		    val->len - skip);
+		delta = (ptrdiff_t)(val->len - skip) - (ptrdiff_t)(to - from);
 		line->len = (size_t)((ptrdiff_t)line->len + delta);
 		/* the records come before the context: its bytes move */
 		if (*ctx_to > *ctx_from && to <= *ctx_from) {
@@ -265,6 +343,60 @@ vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
 		}
 	}
 	return 0;
+}
+
+/* A copy of node n (children shared) named key, or NULL. */
+static struct vg_node *
+node_copy(struct vg_view *v, const struct vg_node *n, struct vg_str key)
+{
+	struct vg_node *c;
+
+	if ((c = vg_node_new(&v->ev->arena, VG_N_NULL)) == NULL)
+		return NULL;
+	*c = *n;
+	c->next = NULL;
+	c->key = key;
+	return c;
+}
+
+/* Object obj with pt's set applied (struct vg_view_patch), or NULL. */
+static struct vg_node *
+set_tree(struct vg_view *v, const struct vg_view_patch *pt,
+    const struct vg_node *obj)
+{
+	const struct vg_view_set *st;
+	const struct vg_node *ch;
+	struct vg_node *o, *n;
+	size_t k;
+	char *found;
+
+	if (obj->type != VG_N_OBJ ||
+	    (o = vg_node_new(&v->ev->arena, VG_N_OBJ)) == NULL ||
+	    (found = vg_arena_alloc(&v->ev->arena, pt->nset + 1)) == NULL)
+		return NULL;
+	memset(found, 0, pt->nset + 1);
+	o->key = obj->key;
+	for (ch = obj->v.c.head; ch != NULL; ch = ch->next) {
+		st = ch->key.p != NULL ? set_of(pt, ch->key) : NULL;
+		if (st != NULL) {
+			found[st - pt->set] = 1;
+			if (st->value == NULL)
+				continue;
+		}
+		if ((n = node_copy(v, st != NULL ? st->value : ch, ch->key)) ==
+		    NULL)
+			return NULL;
+		vg_node_append(o, n);
+	}
+	for (k = 0; k < pt->nset; k++) {
+		if (found[k] || pt->set[k].value == NULL)
+			continue;
+		if ((n = node_copy(v, pt->set[k].value, pt->set[k].key)) ==
+		    NULL)
+			return NULL;
+		vg_node_append(o, n);
+	}
+	return o;
 }
 
 struct vg_node *
@@ -282,18 +414,20 @@ vg_view_patched_tree(struct vg_view *v)
 		return NULL;
 	root->key = tree->key;
 	for (ch = tree->v.c.head; ch != NULL; ch = ch->next) {
-		if ((n = vg_node_new(&v->ev->arena, VG_N_NULL)) == NULL) {
+		n = NULL;
+		for (i = 0; i < v->npatch; i++)
+			if (ch->key.p != NULL && same(ch->key, v->patch[i].name))
+				break;
+		if (i == v->npatch)
+			n = node_copy(v, ch, ch->key);
+		else if (v->patch[i].value != NULL)
+			n = node_copy(v, v->patch[i].value, ch->key);
+		else
+			n = set_tree(v, &v->patch[i], ch);
+		if (n == NULL) {
 			errno = ENOMEM;
 			return NULL;
 		}
-		*n = *ch;
-		for (i = 0; i < v->npatch; i++)
-			if (ch->key.p != NULL && same(ch->key, v->patch[i].name)) {
-				*n = *v->patch[i].value;
-				break;
-			}
-		n->next = NULL;
-		n->key = ch->key;
 		vg_node_append(root, n);
 	}
 	return root;

@@ -33,6 +33,22 @@ void	vg_json_node(const struct vg_node *, struct vg_buf *);
 int	vg_json_member_span(const char *p, size_t len, struct vg_str key,
 	    size_t *from, size_t *to);
 
+/* A member of an object the writers wrote: its name's bytes between the
+ * quotes (esc: it has an escape), where it starts (its opening quote)
+ * and its value's bytes [vfrom, vto). */
+struct vg_json_member {
+	struct vg_str	 name;
+	int		 esc;
+	size_t		 from, vfrom, vto;
+};
+/*
+ * The members of the object at p one by one: *i 0 to start (kept
+ * between calls). 1 and *m, 0 after the last, -1 if p is not an object
+ * as the writers write it (then nothing is to be trusted of it).
+ */
+int	vg_json_member_next(const char *p, size_t len, size_t *i,
+	    struct vg_json_member *m);
+
 /*
  * The streaming writer: members and elements of nested containers, each
  * after its separator. Start with depth 0 and more[0] saying whether the

@@ -56,9 +56,25 @@ struct vg_view {
 	size_t			 npatch;
 };
 
+/* One member of a record object written: key (bytes the JSON writer
+ * writes as they are), its new value, or NULL: removed. */
+struct vg_view_set {
+	struct vg_str		 key;
+	const struct vg_node	*value;
+};
+
+/*
+ * A root member's new value, or (value NULL) members of its object
+ * written, the others as they are: set[] sorted by key (bytes), each
+ * replacing every member of that name in place (or removing it), those
+ * the object lacks appended in set[]'s order, as the conversion of the
+ * whole object would place them.
+ */
 struct vg_view_patch {
 	struct vg_str		 name;	/* a root member's */
 	const struct vg_node	*value;
+	const struct vg_view_set *set;
+	size_t			 nset;
 };
 
 /*
@@ -71,8 +87,8 @@ int		 vg_view_patchable(struct vg_str name);
 /*
  * Applies v's patch to the JSON line from start to the end of line (the
  * JSON sink's, one object and '\n'): each patched member's value
- * replaced by its node's JSON, in place, *ctx_from and *ctx_to moved
- * with the bytes after. val is the caller's scratch buffer (kept between
+ * replaced by its node's JSON, or its object's members set, in place,
+ * *ctx_from and *ctx_to moved with the bytes after. val is the caller's scratch buffer (kept between
  * events: no allocation per event). 0, or -1 (a member not found, no
  * memory: the caller builds the tree).
  */

@@ -240,6 +240,16 @@ static const char *const patching[] = {
 	"function filter(e) local a = e.sockaddr; local s = e.syscall\n"
 	"  local t = a and a.family; if s then s.items = 99 end\n"
 	"  return e end",
+	/* members written alone: set in the line's object, new ones
+	 * last, sorted by name; a name the writer escapes: the whole
+	 * object */
+	"function filter(e) local s = e.syscall\n"
+	"  if s then s.zeta = 1; s.alpha = 'a\\\"b'; s.new1 = 5\n"
+	"  s.new1 = nil; s.comm = {x = 1, y = {1, 2}}; s.pid = 3.5 end\n"
+	"  local x = e.execve; if x then x.argc = nil end return e end",
+	"function filter(e) local s = e.syscall\n"
+	"  if s then s['k\"q'] = 1; s.exe = 'x'; s.a0 = nil end\n"
+	"  return e end",
 	/* not record members only: the tree (equal all the same) */
 	"function filter(e) local s = e.syscall\n"
 	"  if s then s.exe = 'x' end e.site = 1 return e end",
@@ -273,7 +283,40 @@ START_TEST(patched_line_equals_the_tree)
 			free(pa.out);
 			free(tr.out);
 		}
-	ck_assert_uint_ge(patched, 6);
+	ck_assert_uint_ge(patched, 8);
+}
+END_TEST
+
+/* A member written alone is converted at the depth the whole object
+ * converts it (VG_LCONV_MAXDEPTH): 63 tables under syscall.deep are one
+ * too many either way, 62 are not. */
+START_TEST(patched_depth_as_the_tree)
+{
+	static const char *const deep[] = {
+		"function filter(e) local s = e.syscall; local t = 1\n"
+		"  for i = 1, 63 do t = {t} end\n"
+		"  if s then s.deep = t end return e end",
+		"function filter(e) local s = e.syscall; local t = 1\n"
+		"  for i = 1, 62 do t = {t} end\n"
+		"  if s then s.deep = t end return e end",
+	};
+	struct piperun pa, tr;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		pipe_run_o(logs[0], deep[i], NULL, &pa);
+		pipe_run_o(logs[0], deep[i], "function filter(e) return 0 end",
+		    &tr);
+		ck_assert_uint_eq(pa.errors, tr.errors);
+		if (i == 0)
+			ck_assert_uint_gt(pa.errors, 0);
+		else
+			ck_assert_uint_eq(pa.errors, 0);
+		ck_assert(pa.len == tr.len && memcmp(pa.out, tr.out,
+		    pa.len) == 0);
+		free(pa.out);
+		free(tr.out);
+	}
 }
 END_TEST
 
@@ -758,6 +801,7 @@ suite(void)
 	tcase_add_test(tc, unchanged_is_written_direct);
 	tcase_add_test(tc, changed_goes_through_the_tree);
 	tcase_add_test(tc, patched_line_equals_the_tree);
+	tcase_add_test(tc, patched_depth_as_the_tree);
 	tcase_add_test(tc, lazy_writes_equal_filled_writes);
 	tcase_add_test(tc, drops_and_passes_by_exe);
 	tcase_add_test(tc, view_sees_the_tree);
