@@ -8,6 +8,7 @@
  * the output buffer.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -251,6 +252,27 @@ vg_json_node(const struct vg_node *n, struct vg_buf *b)
 	write_node(n, b, 0);
 }
 
+/* One past the closing quote of the string whose opening quote is at
+ * p[i] (valid JSON): the next quote that an even run of backslashes
+ * precedes, found with memchr (most strings have no escape). */
+static size_t
+string_end(const char *p, size_t len, size_t i)
+{
+	const char *q, *end = p + len;
+	size_t bs;
+
+	for (q = p + i + 1; q < end; q++) {
+		if ((q = memchr(q, '"', (size_t)(end - q))) == NULL)
+			return len;
+		for (bs = 0; q - bs > p + i + 1 && q[-1 - (ptrdiff_t)bs] ==
+		    '\\'; bs++)
+			;
+		if (bs % 2 == 0)
+			return (size_t)(q - p) + 1;
+	}
+	return len;
+}
+
 /* The end of the value at p[i] (valid JSON): one past its last byte. */
 static size_t
 value_end(const char *p, size_t len, size_t i)
@@ -261,11 +283,7 @@ value_end(const char *p, size_t len, size_t i)
 	while (i < len) {
 		c = p[i];
 		if (c == '"') {
-			/* to the closing quote, over escaped characters */
-			for (i++; i < len && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			i++;
+			i = string_end(p, len, i);
 		} else if (c == '{' || c == '[') {
 			depth++;
 			i++;
@@ -287,9 +305,11 @@ value_end(const char *p, size_t len, size_t i)
 	return len;
 }
 
-int
-vg_json_member_next(const char *p, size_t len, size_t *i,
-    struct vg_json_member *m)
+/* The name of the member at *i of the object at p (as member_next()
+ * reads it) and where its value starts: 1 and *i there, 0 at the closing
+ * brace (*i on it), -1 if the text is not as the writers write it. */
+static int
+member_head(const char *p, size_t len, size_t *i, struct vg_json_member *m)
 {
 	size_t k = *i;
 
@@ -297,28 +317,39 @@ vg_json_member_next(const char *p, size_t len, size_t *i,
 		if (len < 2 || p[0] != '{')
 			return -1;
 		k = 1;
+		if (p[k] == '}') {
+			*i = k;
+			return 0;
+		}
 	} else if (k < len && p[k] == ',')
 		k++;
-	else
-		return k < len && p[k] == '}' ? 0 : -1;
-	if (k < len && p[k] == '}' && k == 1)
+	else if (k < len && p[k] == '}')
 		return 0;
+	else
+		return -1;
 	if (k >= len || p[k] != '"')
 		return -1;
 	m->from = k;
-	m->esc = 0;
-	for (k++; k < len && p[k] != '"'; k++)
-		if (p[k] == '\\') {
-			m->esc = 1;
-			k++;
-		}
-	if (k >= len)
+	if ((k = string_end(p, len, k)) >= len)
 		return -1;
-	m->name = vg_str_make(p + m->from + 1, k - m->from - 1);
-	if (++k >= len || p[k] != ':')
+	m->name = vg_str_make(p + m->from + 1, k - m->from - 2);
+	m->esc = memchr(m->name.p, '\\', m->name.len) != NULL;
+	if (p[k] != ':')
 		return -1;
 	m->vfrom = k + 1;
-	m->vto = value_end(p, len, k + 1);
+	*i = m->vfrom;
+	return 1;
+}
+
+int
+vg_json_member_next(const char *p, size_t len, size_t *i,
+    struct vg_json_member *m)
+{
+	int r;
+
+	if ((r = member_head(p, len, i, m)) != 1)
+		return r;
+	m->vto = value_end(p, len, m->vfrom);
 	if (m->vto >= len || m->vto == m->vfrom)
 		return -1;
 	*i = m->vto;
@@ -326,20 +357,35 @@ vg_json_member_next(const char *p, size_t len, size_t *i,
 }
 
 int
-vg_json_member_span(const char *p, size_t len, struct vg_str key,
-    size_t *from, size_t *to)
+vg_json_member_start(const char *p, size_t len, struct vg_str key,
+    size_t *from)
 {
 	struct vg_json_member m;
 	size_t i = 0;
 
-	while (vg_json_member_next(p, len, &i, &m) == 1)
+	while (member_head(p, len, &i, &m) == 1) {
 		if (!m.esc && m.name.len == key.len &&
 		    memcmp(m.name.p, key.p, key.len) == 0) {
 			*from = m.vfrom;
-			*to = m.vto;
 			return 1;
 		}
+		if ((i = value_end(p, len, m.vfrom)) >= len || i == m.vfrom)
+			return 0;
+	}
 	return 0;
+}
+
+int
+vg_json_member_span(const char *p, size_t len, struct vg_str key,
+    size_t *from, size_t *to)
+{
+	size_t t;
+
+	if (!vg_json_member_start(p, len, key, from) ||
+	    (t = value_end(p, len, *from)) >= len || t == *from)
+		return 0;
+	*to = t;
+	return 1;
 }
 
 void

@@ -261,12 +261,12 @@ add_member(struct vg_buf *b, struct vg_str key, const struct vg_node *value,
 }
 
 /*
- * The object at obj[0..len) with pt's set applied, into val: members as
- * they are, written ones replaced or left out, then the new ones (set[]
- * order). A set key the object does not have is new. 0, or -1 if the
- * object is not as the writers write it.
+ * The object at the start of obj[0..len) with pt's set applied, into
+ * val: members as they are, written ones replaced or left out, then the
+ * new ones (set[] order). A set key the object does not have is new.
+ * The object's length in obj, or 0 if it is not as the writers write it.
  */
-static int
+static size_t
 set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
     struct vg_buf *val)
 {
@@ -277,7 +277,7 @@ set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
 
 	/* val is empty: the flags (found) first, the object after */
 	if (vg_buf_reserve(val, pt->nset) == -1)
-		return -1;
+		return 0;
 	memset(val->data, 0, pt->nset);
 	val->len += pt->nset;
 	vg_buf_addc(val, '{');
@@ -295,36 +295,43 @@ set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
 			add_member(val, st->key, st->value, &more);
 	}
 	if (r == -1)
-		return -1;
+		return 0;
 	for (k = 0; k < pt->nset; k++)
 		if (!val->data[k] && pt->set[k].value != NULL)
 			add_member(val, pt->set[k].key, pt->set[k].value, &more);
 	vg_buf_addc(val, '}');
-	return val->oom ? -1 : 0;
+	return val->oom ? 0 : i + 1;	/* i: at the closing brace */
 }
 
 int
 vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
     size_t start, size_t *ctx_from, size_t *ctx_to, struct vg_buf *val)
 {
-	size_t i, from, to, tail, skip;
+	size_t i, from, to, tail, skip, n;
 	ptrdiff_t delta;
 
 	if (line->len <= start || line->data[line->len - 1] != '\n')
 		return -1;
 	for (i = 0; i < v->npatch; i++) {
-		if (!vg_json_member_span(line->data + start,
-		    line->len - start - 1, v->patch[i].name, &from, &to))
-			return -1;
 		vg_buf_reset(val);
 		skip = 0;
-		if (v->patch[i].value != NULL)
+		if (v->patch[i].value != NULL) {
+			if (!vg_json_member_span(line->data + start,
+			    line->len - start - 1, v->patch[i].name, &from,
+			    &to))
+				return -1;
 			vg_json_node(v->patch[i].value, val);
-		else if (set_object(&v->patch[i], line->data + start + from,
-		    to - from, val) == -1)
-			return -1;
-		else
+		} else {
+			/* the object read once: its members set, its end
+			 * found on the way */
+			if (!vg_json_member_start(line->data + start,
+			    line->len - start - 1, v->patch[i].name, &from) ||
+			    (n = set_object(&v->patch[i], line->data + start +
+			    from, line->len - start - 1 - from, val)) == 0)
+				return -1;
+			to = from + n;
 			skip = v->patch[i].nset;	/* the flags */
+		}
 		if (val->oom || (val->len - skip > to - from &&
 		    vg_buf_reserve(line, val->len - skip - (to - from)) ==
 		    -1))

@@ -32,6 +32,9 @@ void	vg_json_node(const struct vg_node *, struct vg_buf *);
  */
 int	vg_json_member_span(const char *p, size_t len, struct vg_str key,
 	    size_t *from, size_t *to);
+/* The same, where the value starts only (*from): its end not sought. */
+int	vg_json_member_start(const char *p, size_t len, struct vg_str key,
+	    size_t *from);
 
 /* A member of an object the writers wrote: its name's bytes between the
  * quotes (esc: it has an escape), where it starts (its opening quote)
@@ -43,8 +46,9 @@ struct vg_json_member {
 };
 /*
  * The members of the object at p one by one: *i 0 to start (kept
- * between calls). 1 and *m, 0 after the last, -1 if p is not an object
- * as the writers write it (then nothing is to be trusted of it).
+ * between calls). 1 and *m, 0 after the last (*i at the closing brace),
+ * -1 if p is not an object as the writers write it (then nothing is to
+ * be trusted of it).
  */
 int	vg_json_member_next(const char *p, size_t len, size_t *i,
 	    struct vg_json_member *m);
