@@ -255,7 +255,7 @@ vg_json_node(const struct vg_node *n, struct vg_buf *b)
 /* One past the closing quote of the string whose opening quote is at
  * p[i] (valid JSON): the next quote that an even run of backslashes
  * precedes, found with memchr (most strings have no escape). */
-static size_t
+static inline size_t
 string_end(const char *p, size_t len, size_t i)
 {
 	const char *q, *end = p + len;
@@ -274,7 +274,7 @@ string_end(const char *p, size_t len, size_t i)
 }
 
 /* The end of the value at p[i] (valid JSON): one past its last byte. */
-static size_t
+static inline size_t
 value_end(const char *p, size_t len, size_t i)
 {
 	int depth = 0;
@@ -308,7 +308,7 @@ value_end(const char *p, size_t len, size_t i)
 /* The name of the member at *i of the object at p (as member_next()
  * reads it) and where its value starts: 1 and *i there, 0 at the closing
  * brace (*i on it), -1 if the text is not as the writers write it. */
-static int
+static inline int
 member_head(const char *p, size_t len, size_t *i, struct vg_json_member *m)
 {
 	size_t k = *i;
@@ -330,11 +330,17 @@ member_head(const char *p, size_t len, size_t *i, struct vg_json_member *m)
 	if (k >= len || p[k] != '"')
 		return -1;
 	m->from = k;
-	if ((k = string_end(p, len, k)) >= len)
+	m->esc = 0;
+	/* names are short: a byte loop, escapes skipped */
+	for (k++; k < len && p[k] != '"'; k++)
+		if (p[k] == '\\') {
+			m->esc = 1;
+			k++;
+		}
+	if (k >= len)
 		return -1;
-	m->name = vg_str_make(p + m->from + 1, k - m->from - 2);
-	m->esc = memchr(m->name.p, '\\', m->name.len) != NULL;
-	if (p[k] != ':')
+	m->name = vg_str_make(p + m->from + 1, k - m->from - 1);
+	if (++k >= len || p[k] != ':')
 		return -1;
 	m->vfrom = k + 1;
 	*i = m->vfrom;

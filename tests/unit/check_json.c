@@ -501,6 +501,68 @@ START_TEST(document)
 }
 END_TEST
 
+/* The member walk of the patch (vg_json_member_next/_start/_span) over
+ * the writers' own JSON: strings end at the quote an even run of
+ * backslashes precedes, names with an escape never match, nested values
+ * are skipped whole; anything else is refused, not misread. */
+START_TEST(member_walk)
+{
+	static const char obj[] =
+	    "{\"a\":\"x\\\\\",\"b\\\"c\":1,\"d\":\"q\\\"\\\\\\\"}\","
+	    "\"e\":{\"a\":[1,\"]\"],\"f\":{}},\"f\":-1.5e3,\"g\":[],"
+	    "\"h\":\"" "0123456789012345678901234567890123456789\\\\\"}";
+	static const struct { const char *name, *value; int esc; } want[] = {
+		{ "a", "\"x\\\\\"", 0 },
+		{ "b\\\"c", "1", 1 },
+		{ "d", "\"q\\\"\\\\\\\"}\"", 0 },
+		{ "e", "{\"a\":[1,\"]\"],\"f\":{}}", 0 },
+		{ "f", "-1.5e3", 0 },
+		{ "g", "[]", 0 },
+		{ "h", "\"0123456789012345678901234567890123456789\\\\\"", 0 },
+	};
+	struct vg_json_member m;
+	size_t i = 0, n = 0, from, to, len = sizeof(obj) - 1;
+	int r;
+
+	while ((r = vg_json_member_next(obj, len, &i, &m)) == 1) {
+		ck_assert_uint_lt(n, 7);
+		ck_assert_uint_eq(m.name.len, strlen(want[n].name));
+		ck_assert(memcmp(m.name.p, want[n].name, m.name.len) == 0);
+		ck_assert_int_eq(m.esc, want[n].esc);
+		ck_assert_uint_eq(m.vto - m.vfrom, strlen(want[n].value));
+		ck_assert(memcmp(obj + m.vfrom, want[n].value,
+		    m.vto - m.vfrom) == 0);
+		n++;
+	}
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(n, 7);
+	ck_assert_uint_eq(i, len - 1);		/* on the closing brace */
+	/* the first "f" at depth 1, not the one inside "e" */
+	ck_assert_int_eq(vg_json_member_span(obj, len, VG_STR_LIT("f"),
+	    &from, &to), 1);
+	ck_assert(to - from == 6 && memcmp(obj + from, "-1.5e3", 6) == 0);
+	ck_assert_int_eq(vg_json_member_start(obj, len, VG_STR_LIT("e"),
+	    &from), 1);
+	ck_assert_int_eq(obj[from], '{');
+	ck_assert_int_eq(vg_json_member_span(obj, len, VG_STR_LIT("b\\\"c"),
+	    &from, &to), 0);
+	ck_assert_int_eq(vg_json_member_span(obj, len, VG_STR_LIT("z"),
+	    &from, &to), 0);
+	/* {} and text that is not the writers' */
+	i = 0;
+	ck_assert_int_eq(vg_json_member_next("{}", 2, &i, &m), 0);
+	ck_assert_uint_eq(i, 1);
+	i = 0;
+	ck_assert_int_eq(vg_json_member_next("[1]", 3, &i, &m), -1);
+	i = 0;
+	ck_assert_int_eq(vg_json_member_next("{\"a\" :1}", 8, &i, &m), -1);
+	i = 0;
+	ck_assert_int_eq(vg_json_member_next("{\"a\":\"x}", 8, &i, &m), -1);
+	i = 0;
+	ck_assert_int_eq(vg_json_member_next("{\"a\":1", 6, &i, &m), -1);
+}
+END_TEST
+
 START_TEST(depth_limit_and_null_doc)
 {
 	struct vg_arena a;
@@ -552,6 +614,7 @@ main(void)
 	tcase_add_test(tc, long_string);
 	tcase_add_test(tc, document);
 	tcase_add_test(tc, depth_limit_and_null_doc);
+	tcase_add_test(tc, member_walk);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }
