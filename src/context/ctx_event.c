@@ -80,19 +80,25 @@ record_exe(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s)
 	ctx_labels_exec(c, p);
 }
 
-/* Whether p is still the process that the record of pid shows; if it
- * is not, the pid was reused (counted). */
+/* Whether the record agrees with entry p: the same parent and, unless
+ * it is an execve, the same program (the usual case, inline). */
+static inline int
+agrees(const struct vg_proc *p, const struct ctx_sysrec *s, int kind)
+{
+	return (s->ppid < 0 || p->ppid == s->ppid) && (kind == SC_EXECVE ||
+	    kind == SC_EXECVEAT || s->exe.p == NULL || p->exe == NULL ||
+	    (strlen(p->exe) == s->exe.len && memcmp(p->exe, s->exe.p,
+	    s->exe.len) == 0));
+}
+
+/* Whether p is still the process that the record of pid shows, when
+ * they disagree (agrees()); if it is not, the pid was reused (counted). */
 static int
 same_process(struct vg_ctx *c, struct vg_proc *p, const struct ctx_sysrec *s,
     int kind)
 {
 	uint64_t start;
 
-	if ((s->ppid < 0 || p->ppid == s->ppid) && (kind == SC_EXECVE ||
-	    kind == SC_EXECVEAT || s->exe.p == NULL || p->exe == NULL ||
-	    (strlen(p->exe) == s->exe.len && memcmp(p->exe, s->exe.p,
-	    s->exe.len) == 0)))
-		return 1;
 	/* a doubt: reparented (the parent died), an exec not seen, or
 	 * another process now has the pid. The start time decides. */
 	if ((start = ctx_proc_start(c, p->pid)) != 0 && p->start != 0 &&
@@ -211,10 +217,11 @@ acting(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 	struct vg_proc *p, *pa;
 	int fresh;
 
-	if ((p = ctx_find(c, s->pid)) != NULL && !same_process(c, p, s, kind))
+	if ((p = ctx_find(c, s->pid)) != NULL && !agrees(p, s, kind) &&
+	    !same_process(c, p, s, kind))
 		p = NULL;
 	if (p == NULL && (p = from_pending(c, ev, s)) != NULL &&
-	    !same_process(c, p, s, kind))
+	    !agrees(p, s, kind) && !same_process(c, p, s, kind))
 		p = NULL;
 	if (p != NULL && kind != SC_EXECVE && kind != SC_EXECVEAT)
 		p->flags &= ~P_FORKED;	/* seen running it: its own now */
