@@ -1183,20 +1183,19 @@ share(lua_State *L, struct vg_lconv *c, const struct vg_node *orig,
 	return n;
 }
 
-/* The members written into lazy table t (slot) that its node does not
- * have, sorted by name as conv_object() sorts new members: appended. */
-static void
-conv_new_written(lua_State *L, struct vg_lconv *c, int t, size_t slot,
-    const struct vg_node *orig, struct vg_node *n, int depth)
+/* The names written into lazy object z, sorted as conv_object() sorts
+ * new members; those node orig has left out (orig NULL: all). */
+static struct okey *
+written_sorted(lua_State *L, struct vg_lconv *c, const struct vg_lconv_lazy *z,
+    const struct vg_node *orig, size_t *nkp)
 {
-	const struct vg_lconv_lazy *z = &c->lazy[slot];
 	struct okey *ks;
-	struct vg_str k;
 	size_t nk = 0, i;
 
 	ks = aalloc(L, c, z->nwk * sizeof(*ks));
 	for (i = 0; i < z->nwk; i++) {
-		if (child_named(orig, z->wk[i].p, z->wk[i].len) != NULL)
+		if (orig != NULL &&
+		    child_named(orig, z->wk[i].p, z->wk[i].len) != NULL)
 			continue;
 		ks[nk].p = z->wk[i].p;
 		ks[nk].len = z->wk[i].len;
@@ -1204,6 +1203,21 @@ conv_new_written(lua_State *L, struct vg_lconv *c, int t, size_t slot,
 		nk++;
 	}
 	qsort(ks, nk, sizeof(*ks), okey_cmp);
+	*nkp = nk;
+	return ks;
+}
+
+/* The members written into lazy table t (slot) that its node does not
+ * have, sorted by name as conv_object() sorts new members: appended. */
+static void
+conv_new_written(lua_State *L, struct vg_lconv *c, int t, size_t slot,
+    const struct vg_node *orig, struct vg_node *n, int depth)
+{
+	struct okey *ks;
+	struct vg_str k;
+	size_t nk, i;
+
+	ks = written_sorted(L, c, &c->lazy[slot], orig, &nk);
 	for (i = 0; i < nk; i++) {
 		lua_pushlstring(L, ks[i].p, ks[i].len);
 		if (lua_rawget(L, t) == LUA_TNIL) {
@@ -1431,17 +1445,11 @@ patch_set(lua_State *L, struct vg_lconv *c, int t,
 {
 	struct vg_view_set *set;
 	struct okey *ks;
-	uint32_t i;
+	size_t nk, i;
 
-	ks = aalloc(L, c, z->nwk * sizeof(*ks));
-	for (i = 0; i < z->nwk; i++) {
-		ks[i].p = z->wk[i].p;
-		ks[i].len = z->wk[i].len;
-		ks[i].isint = 0;
-	}
-	qsort(ks, z->nwk, sizeof(*ks), okey_cmp);
-	set = aalloc(L, c, z->nwk * sizeof(*set));
-	for (i = 0; i < z->nwk; i++) {
+	ks = written_sorted(L, c, z, NULL, &nk);
+	set = aalloc(L, c, nk * sizeof(*set));
+	for (i = 0; i < nk; i++) {
 		set[i].key = vg_str_make(ks[i].p, ks[i].len);
 		set[i].value = NULL;
 		lua_pushlstring(L, ks[i].p, ks[i].len);
@@ -1455,7 +1463,7 @@ patch_set(lua_State *L, struct vg_lconv *c, int t,
 	}
 	pt->value = NULL;
 	pt->set = set;
-	pt->nset = z->nwk;
+	pt->nset = nk;
 }
 
 int

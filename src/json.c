@@ -3,9 +3,9 @@
  * json.c: document tree -> one JSON line (RFC 8259), and the string
  * escaper the streaming writer (json.h) calls for text that is not plain.
  * Strings are escaped with a 256-entry class table; safe bytes are copied
- * eight at a time as they are checked. Bytes that are not valid UTF-8 become \udcXX
- * (surrogateescape, docs/events.md). Never allocates except by growing
- * the output buffer.
+ * eight at a time as they are checked. Bytes that are not valid UTF-8
+ * become \udcXX (surrogateescape, docs/events.md). Never allocates
+ * except by growing the output buffer.
  */
 #include <math.h>
 #include <stddef.h>

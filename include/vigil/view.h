@@ -88,9 +88,9 @@ int		 vg_view_patchable(struct vg_str name);
  * Applies v's patch to the JSON line from start to the end of line (the
  * JSON sink's, one object and '\n'): each patched member's value
  * replaced by its node's JSON, or its object's members set, in place,
- * *ctx_from and *ctx_to moved with the bytes after. val is the caller's scratch buffer (kept between
- * events: no allocation per event). 0, or -1 (a member not found, no
- * memory: the caller builds the tree).
+ * *ctx_from and *ctx_to moved with the bytes after. val is the caller's
+ * scratch buffer (kept between events: no allocation per event). 0, or
+ * -1 (a member not found, no memory: the caller builds the tree).
  */
 int		 vg_view_patch_line(const struct vg_view *v, struct vg_buf *line,
 		    size_t start, size_t *ctx_from, size_t *ctx_to,

@@ -200,12 +200,11 @@ from_pending(struct vg_ctx *c, const struct vg_event *ev,
 	for (i = 0; i < CTX_PENDING; i++)
 		if (c->pend[i].pid == s->pid)
 			c->pend[i].pid = 0;
-	best = &got;
-	if ((pa = ctx_find(c, s->ppid)) == NULL || (best->pstart != 0 &&
-	    pa->start != best->pstart) ||
-	    ev_ms(ev) + CTX_START_SLACK < best->start)
+	if ((pa = ctx_find(c, s->ppid)) == NULL || (got.pstart != 0 &&
+	    pa->start != got.pstart) ||
+	    ev_ms(ev) + CTX_START_SLACK < got.start)
 		return NULL;
-	return child_new(c, s->pid, pa, best->start, best->serial);
+	return child_new(c, s->pid, pa, got.start, got.serial);
 }
 
 /* The entry of the acting process, made from the record (and its parent)
@@ -338,11 +337,8 @@ on_fork(struct vg_ctx *c, const struct vg_event *ev, const struct ctx_sysrec *s,
 		pending_put(c, cpid, ev, p);
 		return;
 	}
-	/* the parent stays the most recent: its child is newer still */
-	if ((ch = child_new(c, cpid, p, ev_ms(ev), ev->serial)) != NULL) {
-		ctx_touch(c, p);
-		ctx_touch(c, ch);
-	}
+	/* the child the most recent, its parent next (child_new) */
+	(void)child_new(c, cpid, p, ev_ms(ev), ev->serial);
 }
 
 /* pid= of a record without SYSCALL (USER_* records of a process). */
