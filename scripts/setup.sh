@@ -11,7 +11,7 @@ liblua5.3-dev lua5.3 libjson-c-dev check librdkafka-dev
 auditd libauparse-dev python3 jq clang libclang-rt-14-dev
 nginx-light apache2-utils hyperfine linux-perf valgrind kcat rsyslog
 openjdk-17-jre-headless maven procps iproute2 util-linux dpkg-dev logrotate
-prometheus tmux libssl-dev openssl audispd-plugins zstd gzip"
+prometheus tmux libssl-dev openssl audispd-plugins zstd gzip xz-utils"
 
 need=""
 for p in $PKGS; do
