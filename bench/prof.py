@@ -47,6 +47,9 @@ STAGES = [
 ]
 
 
+CLONE = re.compile(r"(\.(lto_priv|constprop|isra|part|cold)(\.\d+)?)+$")
+
+
 def callgrind_functions(outfile, inclusive):
     r = subprocess.run(["callgrind_annotate", "--inclusive=%s" % (
         "yes" if inclusive else "no"), "--threshold=100", outfile],
@@ -63,7 +66,9 @@ def callgrind_functions(outfile, inclusive):
                      r"(?:\s+\[.*\])?\s*$", line)
         if m:
             ir = int(m.group(1).replace(",", ""))
-            name = m.group(3)
+            # gcc's clones (LTO, VG_PGO) under the function's own name:
+            # on_read.lto_priv.1, walk.part.0, x.constprop.0.isra.0
+            name = CLONE.sub("", m.group(3))
             funcs[name] = max(ir, funcs.get(name, 0))
     return total, funcs
 
