@@ -776,9 +776,7 @@ END_TEST
 
 /* A number as error object is the message: made text inside the call
  * by its message handler now, not by lua_tostring() after it, where a
- * memory error has no handler (Lua panicked, vigild exited: reproduced
- * once with a filter that fills the string table and the memory to the
- * byte, too narrow a window for a stable test). */
+ * memory error has no handler (error_number_memory_full). */
 START_TEST(error_number)
 {
 	struct vg_filter *f;
@@ -790,6 +788,54 @@ START_TEST(error_number)
 	ck_assert_msg(strstr(vg_filter_lua_error(f), ":1: 1.5") != NULL, "%s",
 	    vg_filter_lua_error(f));
 	fclose_(f);
+}
+END_TEST
+
+/*
+ * The same where making the text needs much more than its 28 bytes: the
+ * string table is full (it doubles at the next new short string) and
+ * the memory nearly so. Globals hold K new short strings, then long
+ * strings of falling sizes put under pcall until the allocator refuses;
+ * for one K of the sweep the table is full exactly when "1.5" is made.
+ * Made by lua_tostring() after lua_pcall, as before 8c0a688, that was an
+ * unprotected memory error: Lua panicked and vigild exited. Made in the
+ * message handler it is the call's memory error, and the event passes.
+ */
+START_TEST(error_number_memory_full)
+{
+	static const char fmt[] =
+	    "local rep, char, n = string.rep, string.char, 0\n"
+	    "local sizes = {4096, 512, 64}\n"
+	    "KEEP, E = {}, false\n"
+	    "for i = 1, 2048 do KEEP[i] = false end\n"
+	    "local function put_str(len) n = n + 1; KEEP[n] = rep('x', len) "
+	    "end\n"
+	    "function filter(e)\n"
+	    "  E = e\n"
+	    "  for i = 1, %u do\n"
+	    "    n = n + 1\n"
+	    "    KEEP[n] = char(65 + i %% 26, 65 + i // 26 %% 26, "
+	    "65 + i // 676)\n"
+	    "  end\n"
+	    "  for i = 1, #sizes do\n"
+	    "    while pcall(put_str, sizes[i]) do end\n"
+	    "  end\n"
+	    "  error(1.5)\n"
+	    "end\n";
+	struct vg_node *doc = build_doc(&ev.arena);
+	struct vg_lua_opts o = { .mem_limit = 160u << 10 };
+	struct vg_filter *f;
+	char src[sizeof(fmt) + 16];
+	unsigned k;
+
+	vg_log_init("check_lua", 1, 0);
+	for (k = 0; k < 1100; k++) {
+		snprintf(src, sizeof(src), fmt, k);
+		f = open_src(src, &o);
+		ck_assert_int_eq(run(f, &doc), VG_PASS);
+		ck_assert_uint_eq(f->errors, 1);
+		fclose_(f);
+	}
 }
 END_TEST
 
@@ -1467,6 +1513,7 @@ lua_suite(void)
 	tcase_add_test(tc, runtime_error);
 	tcase_add_test(tc, infinite_loop);
 	tcase_add_test(tc, memory_bomb);
+	tcase_add_test(tc, error_number_memory_full);
 	tcase_add_test(tc, stale_event_data);
 	tcase_add_test(tc, load_errors);
 	tcase_add_test(tc, binary_chunks);
