@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # pgo.cmake: vigild built with gcc's profile-guided and link-time
-# optimization (option VG_PGO, on by default for gcc release builds).
+# optimization at -O3 (option VG_PGO, on by default for gcc release
+# builds).
 #   1. build/pgo/gen: this source tree configured again with
 #      -fprofile-generate, vigild alone (ExternalProject);
 #   2. contrib/pgo-train.sh replays the ab capture and the corpus logs with
@@ -31,6 +32,9 @@ if(NOT VG_XZ)
 endif()
 
 include(ExternalProject)
+# the instrumented build must compile exactly as this one does (its
+# profile is refused where a function's control flow differs)
+string(TOUPPER "${CMAKE_BUILD_TYPE}" VG_PGO_CFG)
 set(VG_PGO_GEN ${CMAKE_BINARY_DIR}/pgo/gen)
 set(VG_PGO_DATA ${CMAKE_BINARY_DIR}/pgo/data)
 set(VG_PGO_STAMP ${CMAKE_BINARY_DIR}/pgo/trained.stamp)
@@ -39,6 +43,7 @@ ExternalProject_Add(vigild_pgo_gen
     BINARY_DIR ${VG_PGO_GEN}
     CMAKE_ARGS -DVG_PGO=OFF -DVG_UNIT_TESTS=OFF
 	-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
+	"-DCMAKE_C_FLAGS_${VG_PGO_CFG}=${CMAKE_C_FLAGS_${VG_PGO_CFG}} -O3"
 	-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
 	-DCMAKE_INSTALL_PREFIX=${CMAKE_INSTALL_PREFIX}
 	"-DCMAKE_C_FLAGS=${CMAKE_C_FLAGS} -fprofile-generate=${VG_PGO_DATA} -fprofile-prefix-path=${VG_PGO_GEN}"
@@ -56,13 +61,15 @@ add_custom_command(OUTPUT ${VG_PGO_STAMP}
 add_custom_target(vigild_pgo_train DEPENDS ${VG_PGO_STAMP})
 add_dependencies(vigilcore vigild_pgo_train)
 
-set(VG_PGO_USE -fprofile-use=${VG_PGO_DATA}
+# -O3 in both builds (last, so it wins over the build type's -O2): with
+# a profile its unrolling and inlining go where the counts are
+set(VG_PGO_USE -O3 -fprofile-use=${VG_PGO_DATA}
     -fprofile-prefix-path=${CMAKE_BINARY_DIR} -fprofile-partial-training
     -Wno-missing-profile)
 target_compile_options(vigilcore PRIVATE ${VG_PGO_USE} -flto=auto
     -ffat-lto-objects)
 target_compile_options(vigild PRIVATE ${VG_PGO_USE} -flto=auto)
-target_link_options(vigild PRIVATE -flto=auto)
+target_link_options(vigild PRIVATE -O3 -flto=auto)
 # every object follows the profile of the latest training
 get_target_property(VG_PGO_SRC vigilcore SOURCES)
 set_source_files_properties(${VG_PGO_SRC} src/vigild.c PROPERTIES
