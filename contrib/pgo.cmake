@@ -3,9 +3,10 @@
 # optimization at -O3 (option VG_PGO, on by default for gcc release
 # builds).
 #   1. build/pgo/gen: this source tree configured again with
-#      -fprofile-generate, vigild alone (ExternalProject);
-#   2. contrib/pgo-train.sh replays the ab capture and the corpus logs with
-#      it, leaving the profile in build/pgo/data;
+#      -fprofile-generate and the same flags, vigild and vigilctl
+#      (ExternalProject; no unit tests);
+#   2. contrib/pgo-train.sh replays the ab capture, a generated log and
+#      the corpus logs with it, leaving the profile in build/pgo/data;
 #   3. vigilcore and vigild are compiled with -fprofile-use and linked with
 #      -flto. -fprofile-prefix-path makes the profile's file names relative
 #      to each build directory, so step 3 finds step 1's; code the training
@@ -74,5 +75,5 @@ target_link_options(vigild PRIVATE -O3 -flto=auto)
 get_target_property(VG_PGO_SRC vigilcore SOURCES)
 set_source_files_properties(${VG_PGO_SRC} src/vigild.c PROPERTIES
     OBJECT_DEPENDS ${VG_PGO_STAMP})
-message(STATUS "pgo: on (vigild trained on bench/data/ab60k.log.xz and "
-    "the corpus logs; -DVG_PGO=OFF to build without)")
+message(STATUS "pgo: on (vigild trained on bench/data/ab60k.log.xz, a "
+    "generated log and the corpus logs; -DVG_PGO=OFF to build without)")
