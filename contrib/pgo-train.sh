@@ -6,9 +6,9 @@
 # the benchmarks (bench/data/ab60k.log.xz: socket syscalls of a web server,
 # the hot path) and every corpus log of the tests (execve, paths, users,
 # AVC, malformed lines: the breadth) and, with python3, a generated mix.
-# No kernel, no root, no network;
-# everything goes to /dev/null. DATADIR is emptied first, so the profile is
-# always this build's alone.
+# No kernel, no root, no network; everything goes to /dev/null, and a
+# replay reads no vigild.conf but the one given with -c (not the build
+# host's). DATADIR is emptied first, so the profile is this build's alone.
 set -eu
 vigild=$1
 data=$2
