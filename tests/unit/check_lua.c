@@ -800,10 +800,16 @@ END_TEST
  * Made by lua_tostring() after lua_pcall, as before 8c0a688, that was an
  * unprotected memory error: Lua panicked and vigild exited. Made in the
  * message handler it is the call's memory error, and the event passes.
+ * The same sweep with PROBE = 1 makes the text with pcall(tostring, 1.5)
+ * where error(1.5) would be raised (the same source, so the same string
+ * table and memory) and drops the event when that fails: some K must,
+ * or the sweep no longer reaches the window (another Lua, another
+ * allocator) and tests nothing.
  */
 START_TEST(error_number_memory_full)
 {
 	static const char fmt[] =
+	    "PROBE = %u\n"
 	    "local rep, char, n = string.rep, string.char, 0\n"
 	    "local sizes = {4096, 512, 64}\n"
 	    "KEEP, E = {}, false\n"
@@ -820,17 +826,30 @@ START_TEST(error_number_memory_full)
 	    "  for i = 1, #sizes do\n"
 	    "    while pcall(put_str, sizes[i]) do end\n"
 	    "  end\n"
+	    "  if PROBE == 1 then\n"
+	    "    if pcall(tostring, 1.5) then return 0 end\n"
+	    "    return 1\n"
+	    "  end\n"
 	    "  error(1.5)\n"
 	    "end\n";
 	struct vg_node *doc = build_doc(&ev.arena);
 	struct vg_lua_opts o = { .mem_limit = 160u << 10 };
 	struct vg_filter *f;
-	char src[sizeof(fmt) + 16];
-	unsigned k;
+	char src[sizeof(fmt) + 32];
+	unsigned k, failed = 0;
 
 	vg_log_init("check_lua", 1, 0);
 	for (k = 0; k < 1100; k++) {
-		snprintf(src, sizeof(src), fmt, k);
+		snprintf(src, sizeof(src), fmt, 1u, k);
+		f = open_src(src, &o);
+		if (run(f, &doc) == VG_DROP)
+			failed++;
+		fclose_(f);
+	}
+	ck_assert_msg(failed > 0, "the text of 1.5 was made for every K: the "
+	    "sweep does not reach the window");
+	for (k = 0; k < 1100; k++) {
+		snprintf(src, sizeof(src), fmt, 0u, k);
 		f = open_src(src, &o);
 		ck_assert_int_eq(run(f, &doc), VG_PASS);
 		ck_assert_uint_eq(f->errors, 1);
