@@ -280,6 +280,14 @@ value_end(const char *p, size_t len, size_t i)
 	int depth = 0;
 	char c;
 
+	if (i < len && p[i] == '"')
+		return string_end(p, len, i);
+	if (i < len && p[i] != '{' && p[i] != '[') {
+		/* a number, true, false or null: up to the next , } ] */
+		while (i < len && p[i] != ',' && p[i] != '}' && p[i] != ']')
+			i++;
+		return i;
+	}
 	while (i < len) {
 		c = p[i];
 		if (c == '"') {

@@ -260,6 +260,16 @@ add_member(struct vg_buf *b, struct vg_str key, const struct vg_node *value,
 	*more = 1;
 }
 
+/* Members as they are, obj[0..len), after a ',' if more. */
+static void
+add_run(struct vg_buf *b, const char *obj, size_t len, int *more)
+{
+	if (*more)
+		vg_buf_addc(b, ',');
+	vg_buf_add(b, obj, len);
+	*more = 1;
+}
+
 /*
  * The object at the start of obj[0..len) with pt's set applied, into
  * val: members as they are, written ones replaced or left out, then the
@@ -272,7 +282,7 @@ set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
 {
 	struct vg_json_member m;
 	const struct vg_view_set *st;
-	size_t i = 0, k;
+	size_t i = 0, k, run = SIZE_MAX, run_to = 0;
 	int r, more = 0;
 
 	/* val is empty: the flags (found) first, the object after */
@@ -281,14 +291,19 @@ set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
 	memset(val->data, 0, pt->nset);
 	val->len += pt->nset;
 	vg_buf_addc(val, '{');
+	/* members as they are go in runs: obj[run..run_to) has their
+	 * commas between them already */
 	while ((r = vg_json_member_next(obj, len, &i, &m)) == 1) {
 		st = m.esc ? NULL : set_of(pt, m.name);
 		if (st == NULL) {
-			if (more)
-				vg_buf_addc(val, ',');
-			vg_buf_add(val, obj + m.from, m.vto - m.from);
-			more = 1;
+			if (run == SIZE_MAX)
+				run = m.from;
+			run_to = m.vto;
 			continue;
+		}
+		if (run != SIZE_MAX) {
+			add_run(val, obj + run, run_to - run, &more);
+			run = SIZE_MAX;
 		}
 		val->data[st - pt->set] = 1;
 		if (st->value != NULL)
@@ -296,6 +311,8 @@ set_object(const struct vg_view_patch *pt, const char *obj, size_t len,
 	}
 	if (r == -1)
 		return 0;
+	if (run != SIZE_MAX)
+		add_run(val, obj + run, run_to - run, &more);
 	for (k = 0; k < pt->nset; k++)
 		if (!val->data[k] && pt->set[k].value != NULL)
 			add_member(val, pt->set[k].key, pt->set[k].value, &more);
