@@ -67,9 +67,15 @@ def callgrind_functions(outfile, inclusive):
         if m:
             ir = int(m.group(1).replace(",", ""))
             # gcc's clones (LTO, VG_PGO) under the function's own name:
-            # on_read.lto_priv.1, walk.part.0, x.constprop.0.isra.0
+            # on_read.lto_priv.1, walk.part.0, x.constprop.0.isra.0.
+            # Self costs of a function's clones and of its parts in
+            # other files (inlined from a header) add up. Inclusive
+            # costs do not: a function includes the clones it calls,
+            # and callgrind_annotate gives each file part the whole, so
+            # the largest stands for the function
             name = CLONE.sub("", m.group(3))
-            funcs[name] = max(ir, funcs.get(name, 0))
+            funcs[name] = (max(ir, funcs.get(name, 0)) if inclusive else
+                           funcs.get(name, 0) + ir)
     return total, funcs
 
 
