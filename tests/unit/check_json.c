@@ -510,7 +510,8 @@ START_TEST(member_walk)
 	static const char obj[] =
 	    "{\"a\":\"x\\\\\",\"b\\\"c\":1,\"d\":\"q\\\"\\\\\\\"}\","
 	    "\"e\":{\"a\":[1,\"]\"],\"f\":{}},\"f\":-1.5e3,\"g\":[],"
-	    "\"h\":\"" "0123456789012345678901234567890123456789\\\\\"}";
+	    "\"h\":\"" "0123456789012345678901234567890123456789\\\\\","
+	    "\"t\":true}";
 	static const struct { const char *name, *value; int esc; } want[] = {
 		{ "a", "\"x\\\\\"", 0 },
 		{ "b\\\"c", "1", 1 },
@@ -519,13 +520,14 @@ START_TEST(member_walk)
 		{ "f", "-1.5e3", 0 },
 		{ "g", "[]", 0 },
 		{ "h", "\"0123456789012345678901234567890123456789\\\\\"", 0 },
+		{ "t", "true", 0 },	/* a literal up to the brace */
 	};
 	struct vg_json_member m;
 	size_t i = 0, n = 0, from, to, len = sizeof(obj) - 1;
 	int r;
 
 	while ((r = vg_json_member_next(obj, len, &i, &m)) == 1) {
-		ck_assert_uint_lt(n, 7);
+		ck_assert_uint_lt(n, 8);
 		ck_assert_uint_eq(m.name.len, strlen(want[n].name));
 		ck_assert(memcmp(m.name.p, want[n].name, m.name.len) == 0);
 		ck_assert_int_eq(m.esc, want[n].esc);
@@ -535,7 +537,7 @@ START_TEST(member_walk)
 		n++;
 	}
 	ck_assert_int_eq(r, 0);
-	ck_assert_uint_eq(n, 7);
+	ck_assert_uint_eq(n, 8);
 	ck_assert_uint_eq(i, len - 1);		/* on the closing brace */
 	/* the first "f" at depth 1, not the one inside "e" */
 	ck_assert_int_eq(vg_json_member_span(obj, len, VG_STR_LIT("f"),
